@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { UserError } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import { FrameServer } from '../net/server.js';
+import { LogStore } from '../storage/log-store.js';
+import { DEFAULT_BROKER_CONFIG, type BrokerConfig, type BrokerContext } from './context.js';
+import { CoordinatorLink } from './coordinator-link.js';
+import { MetadataCache } from './metadata-cache.js';
+import { ReplicaManager } from './replica-manager.js';
+import { routeRequest } from './request-router.js';
+
+export interface BrokerOptions {
+  brokerId: number;
+  host: string;
+  port: number;
+  /** The broker's own directory: its log.db lives here. */
+  dataDir: string;
+  coordinatorHost: string;
+  coordinatorPort: number;
+  config?: Partial<BrokerConfig>;
+  syncFull?: boolean;
+  logger: Logger;
+}
+
+export interface RunningBroker {
+  brokerId: number;
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a broker: opens its SQLite log, listens for Kafka clients, registers with the coordinator
+ * and follows its metadata. Lifecycle: open store -> listen -> register -> serve -> close.
+ */
+export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
+  const store = new LogStore(opts.dataDir, { synchronous: opts.syncFull ? 'FULL' : 'NORMAL' });
+  const cache = new MetadataCache();
+  const replicas = new ReplicaManager(opts.brokerId, store, opts.logger);
+  const config = { ...DEFAULT_BROKER_CONFIG, ...opts.config };
+
+  let ctx: BrokerContext | null = null;
+  const server = new FrameServer({ host: opts.host, port: opts.port, logger: opts.logger, maxFrameBytes: config.maxMessageBytes + 1024 * 1024 }, (header, body) => {
+    if (!ctx) throw new Error('broker not ready');
+    return routeRequest(ctx, header, body);
+  });
+  const addr = await server.listen();
+
+  let clusterError: UserError | null = null;
+  const coordinator = new CoordinatorLink({
+    coordinatorHost: opts.coordinatorHost,
+    coordinatorPort: opts.coordinatorPort,
+    registration: { brokerId: opts.brokerId, host: addr.host, port: addr.port, pid: process.pid },
+    logger: opts.logger,
+    onMetadata: (m) => {
+      // A data dir belongs to one cluster (Kafka's meta.properties): never apply another cluster's metadata to it.
+      const known = store.getMeta('cluster_id');
+      if (known && known !== m.clusterId) {
+        clusterError = new UserError(`${path.join(opts.dataDir, 'log.db')} belongs to cluster ${known}, but the coordinator runs cluster ${m.clusterId}`);
+        return;
+      }
+      if (!known) store.setMeta('cluster_id', m.clusterId);
+      cache.update(m);
+      replicas.applyMetadata(m);
+    },
+  });
+  ctx = { brokerId: opts.brokerId, config, cache, replicas, coordinator, logger: opts.logger };
+  await coordinator.start();
+  if (clusterError) {
+    coordinator.stop();
+    await server.close();
+    store.close();
+    throw clusterError;
+  }
+  opts.logger.info(`broker-${opts.brokerId} serving Kafka on ${addr.host}:${addr.port}`);
+  return {
+    brokerId: opts.brokerId,
+    ...addr,
+    async close() {
+      coordinator.stop();
+      replicas.wakeAll();
+      await server.close();
+      store.close();
+    },
+  };
+}

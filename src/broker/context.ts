@@ -1,0 +1,30 @@
+import type { Logger } from '../common/logger.js';
+import type { CoordinatorLink } from './coordinator-link.js';
+import type { MetadataCache } from './metadata-cache.js';
+import type { ReplicaManager } from './replica-manager.js';
+
+export interface BrokerConfig {
+  /** Largest record batch accepted (Kafka's message.max.bytes). */
+  maxMessageBytes: number;
+  /** Partitions and replication factor for auto-created topics and CreateTopics with -1. */
+  defaultPartitions: number;
+  defaultReplicationFactor: number;
+  autoCreateTopics: boolean;
+}
+
+export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
+  maxMessageBytes: 1024 * 1024 + 12,
+  defaultPartitions: 3,
+  defaultReplicationFactor: 1,
+  autoCreateTopics: true,
+};
+
+/** What every request handler may use. */
+export interface BrokerContext {
+  brokerId: number;
+  config: BrokerConfig;
+  cache: MetadataCache;
+  replicas: ReplicaManager;
+  coordinator: CoordinatorLink;
+  logger: Logger;
+}

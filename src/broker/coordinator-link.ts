@@ -1,0 +1,121 @@
+import type { ClusterMetadata } from '../common/cluster-types.js';
+import { ErrorCode, KafkaError } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import { Connection } from '../net/connection.js';
+import type { ApiCodec } from '../protocol/api.js';
+import { InternalApi, type RegisterBrokerRequest } from '../protocol/internal-api.js';
+
+export interface CoordinatorLinkOptions {
+  coordinatorHost: string;
+  coordinatorPort: number;
+  registration: RegisterBrokerRequest;
+  logger: Logger;
+  onMetadata: (m: ClusterMetadata) => void;
+  /** Called when the session is lost (coordinator says so, or it has been unreachable too long). */
+  onSessionLost?: () => void;
+}
+
+const RETRY_MS = 200;
+const WATCH_MAX_WAIT_MS = 10_000;
+
+/**
+ * The broker's side of the coordinator protocol: register (getting `leader_info`), heartbeat on the
+ * interval the coordinator asks for, and long-poll for metadata changes so they arrive at once.
+ * If the coordinator goes away the broker keeps serving what it has and re-registers when it returns.
+ */
+export class CoordinatorLink {
+  private control: Connection | null = null;
+  private watcher: Connection | null = null;
+  private brokerEpoch = -1;
+  private version = -1;
+  private stopped = false;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly opts: CoordinatorLinkOptions) {}
+
+  /** Registers (retrying until the coordinator answers), then keeps the session alive in the background. */
+  async start(): Promise<void> {
+    await this.register();
+    void this.watchLoop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
+    this.control?.close();
+    this.watcher?.close();
+  }
+
+  /** Sends a control request to the coordinator (used for CreateTopics and DeleteTopics). */
+  async call<Req, Res>(api: ApiCodec<Req, Res>, req: Req, timeoutMs = 10_000): Promise<Res> {
+    const conn = await this.controlConnection();
+    return conn.request(api, 0, req, { timeoutMs });
+  }
+
+  private async controlConnection(): Promise<Connection> {
+    if (this.control && !this.control.closed) return this.control;
+    this.control = await Connection.connect(this.opts.coordinatorHost, this.opts.coordinatorPort, { clientId: `broker-${this.opts.registration.brokerId}` });
+    return this.control;
+  }
+
+  private async register(): Promise<void> {
+    let warned = false;
+    while (!this.stopped) {
+      try {
+        const info = await this.call(InternalApi.RegisterBroker, this.opts.registration, 5000);
+        if (info.errorCode !== ErrorCode.NONE) throw new KafkaError(info.errorCode, info.errorMessage);
+        this.brokerEpoch = info.brokerEpoch;
+        this.accept(info.metadata);
+        this.scheduleHeartbeat(info.heartbeatIntervalMs);
+        this.opts.logger.info(`registered with coordinator (broker epoch ${info.brokerEpoch})`);
+        return;
+      } catch (err) {
+        if (!warned) this.opts.logger.warn(`cannot register with coordinator yet: ${(err as Error).message}; retrying`);
+        warned = true;
+        await sleep(RETRY_MS);
+      }
+    }
+  }
+
+  private scheduleHeartbeat(intervalMs: number): void {
+    if (this.stopped) return;
+    this.heartbeatTimer = setTimeout(async () => {
+      try {
+        const res = await this.call(InternalApi.Heartbeat, { brokerId: this.opts.registration.brokerId, brokerEpoch: this.brokerEpoch }, intervalMs * 4);
+        if (res.errorCode === ErrorCode.STALE_BROKER_EPOCH) {
+          this.opts.logger.warn('coordinator does not know this session: registering again');
+          this.opts.onSessionLost?.();
+          await this.register();
+          return;
+        }
+      } catch {
+        // Coordinator unreachable: keep serving; the next beat retries the connection.
+      }
+      this.scheduleHeartbeat(intervalMs);
+    }, intervalMs);
+  }
+
+  private async watchLoop(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (!this.watcher || this.watcher.closed) {
+          this.watcher = await Connection.connect(this.opts.coordinatorHost, this.opts.coordinatorPort, { clientId: `broker-${this.opts.registration.brokerId}-watch` });
+        }
+        const m = await this.watcher.request(InternalApi.WatchMetadata, 0, { sinceVersion: this.version, maxWaitMs: WATCH_MAX_WAIT_MS }, { timeoutMs: WATCH_MAX_WAIT_MS + 5000 });
+        this.accept(m);
+      } catch {
+        await sleep(RETRY_MS);
+      }
+    }
+  }
+
+  private accept(m: ClusterMetadata): void {
+    if (m.version < this.version) return;
+    this.version = m.version;
+    this.opts.onMetadata(m);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,29 @@
+import { ErrorCode, KafkaError } from '../../common/errors.js';
+import type { ListOffsetsPartitionResponse, ListOffsetsRequest, ListOffsetsResponse } from '../../protocol/apis/list-offsets.js';
+import type { BrokerContext } from '../context.js';
+
+const LATEST = -1;
+const EARLIEST = -2;
+
+/** ListOffsets: -1 latest (high watermark), -2 earliest (log start), else the first offset at or after a timestamp. */
+export function handleListOffsets(ctx: BrokerContext, req: ListOffsetsRequest): ListOffsetsResponse {
+  return {
+    throttleTimeMs: 0,
+    topics: req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p): ListOffsetsPartitionResponse => {
+        try {
+          const exists = ctx.cache.partition(t.name, p.partitionIndex) !== undefined;
+          const { log } = ctx.replicas.leaderReplica(t.name, p.partitionIndex, exists);
+          let offset: number;
+          if (p.timestamp === LATEST) offset = log.highWatermark;
+          else if (p.timestamp === EARLIEST) offset = log.logStartOffset;
+          else offset = Math.min(log.offsetForTimestamp(p.timestamp) ?? -1, log.highWatermark);
+          return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, timestamp: -1, offset };
+        } catch (err) {
+          return { partitionIndex: p.partitionIndex, errorCode: err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR, timestamp: -1, offset: -1 };
+        }
+      }),
+    })),
+  };
+}

@@ -1,0 +1,51 @@
+import type { TopicState } from '../../common/cluster-types.js';
+import { ErrorCode } from '../../common/errors.js';
+import { topicNameProblem } from '../../common/topic-name.js';
+import type { MetadataRequest, MetadataResponse, MetadataTopic } from '../../protocol/apis/metadata.js';
+import type { BrokerContext } from '../context.js';
+import { createTopics } from './create-topics.js';
+
+export async function handleMetadata(ctx: BrokerContext, req: MetadataRequest): Promise<MetadataResponse> {
+  const names = req.topics?.map((t) => t.name) ?? null;
+  if (names && ctx.config.autoCreateTopics && req.allowAutoTopicCreation !== false) {
+    const missing = names.filter((n) => !ctx.cache.topic(n) && topicNameProblem(n) === null);
+    if (missing.length > 0) {
+      await createTopics(
+        ctx,
+        missing.map((name) => ({ name, partitions: ctx.config.defaultPartitions, replicationFactor: ctx.config.defaultReplicationFactor })),
+      );
+    }
+  }
+  const topics: MetadataTopic[] = names
+    ? names.map((name) => {
+        const t = ctx.cache.topic(name);
+        if (t) return describeTopic(t);
+        const code = topicNameProblem(name) ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        return { errorCode: code, name, isInternal: false, partitions: [] };
+      })
+    : ctx.cache.topics.map(describeTopic);
+  const brokers = ctx.cache.aliveBrokers();
+  return {
+    throttleTimeMs: 0,
+    brokers: brokers.map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: null })),
+    clusterId: ctx.cache.clusterId,
+    // YaK's controller lives in the coordinator; clients only need a live broker id here.
+    controllerId: brokers[0]?.id ?? ctx.brokerId,
+    topics,
+  };
+}
+
+function describeTopic(t: TopicState): MetadataTopic {
+  return {
+    errorCode: ErrorCode.NONE,
+    name: t.name,
+    isInternal: false,
+    partitions: t.partitions.map((p) => ({
+      errorCode: p.leader < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
+      partitionIndex: p.partition,
+      leaderId: p.leader,
+      replicaNodes: p.replicas,
+      isrNodes: p.isr,
+    })),
+  };
+}

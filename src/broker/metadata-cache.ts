@@ -1,0 +1,54 @@
+import type { BrokerInfo, ClusterMetadata, PartitionState, TopicState } from '../common/cluster-types.js';
+
+/** The broker's copy of the coordinator's metadata, indexed for the request handlers. */
+export class MetadataCache {
+  private metadata: ClusterMetadata = { clusterId: '', version: -1, brokers: [], topics: [] };
+  private topicsByName = new Map<string, TopicState>();
+  private readonly waiters: { version: number; resolve: () => void }[] = [];
+
+  update(m: ClusterMetadata): void {
+    this.metadata = m;
+    this.topicsByName = new Map(m.topics.map((t) => [t.name, t]));
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.waiters[i]!.version <= m.version) this.waiters.splice(i, 1)[0]!.resolve();
+    }
+  }
+
+  get clusterId(): string {
+    return this.metadata.clusterId;
+  }
+
+  get version(): number {
+    return this.metadata.version;
+  }
+
+  get topics(): TopicState[] {
+    return this.metadata.topics;
+  }
+
+  topic(name: string): TopicState | undefined {
+    return this.topicsByName.get(name);
+  }
+
+  partition(topic: string, partition: number): PartitionState | undefined {
+    return this.topicsByName.get(topic)?.partitions[partition];
+  }
+
+  aliveBrokers(): BrokerInfo[] {
+    return this.metadata.brokers.filter((b) => b.state === 'alive');
+  }
+
+  /** Resolves once metadata at least as new as `version` has arrived, or after `timeoutMs`. */
+  waitForVersion(version: number, timeoutMs: number): Promise<void> {
+    if (this.metadata.version >= version) return Promise.resolve();
+    return new Promise((resolve) => {
+      const entry = { version, resolve };
+      this.waiters.push(entry);
+      setTimeout(() => {
+        const i = this.waiters.indexOf(entry);
+        if (i >= 0) this.waiters.splice(i, 1);
+        resolve();
+      }, timeoutMs);
+    });
+  }
+}

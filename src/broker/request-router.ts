@@ -1,0 +1,55 @@
+import { ErrorCode } from '../common/errors.js';
+import type { ApiCodec } from '../protocol/api.js';
+import { ApiKey } from '../protocol/api.js';
+import { ApiVersionsApi, apiByKey } from '../protocol/apis/index.js';
+import { finishFrame, startResponseFrame, type RequestHeader } from '../protocol/framing.js';
+import type { Reader } from '../protocol/reader.js';
+import { ProtocolError } from '../common/errors.js';
+import type { BrokerContext } from './context.js';
+import { handleApiVersions } from './handlers/api-versions.js';
+import { handleCreateTopics } from './handlers/create-topics.js';
+import { handleDeleteTopics } from './handlers/delete-topics.js';
+import { handleFetch } from './handlers/fetch.js';
+import { handleListOffsets } from './handlers/list-offsets.js';
+import { handleMetadata } from './handlers/metadata.js';
+import { handleProduce } from './handlers/produce.js';
+
+type Handler = (ctx: BrokerContext, req: never, version: number) => unknown;
+
+const HANDLERS = new Map<number, Handler>([
+  [ApiKey.ApiVersions, (): unknown => handleApiVersions(SERVED)],
+  [ApiKey.Metadata, handleMetadata as Handler],
+  [ApiKey.Produce, handleProduce as Handler],
+  [ApiKey.Fetch, handleFetch as Handler],
+  [ApiKey.ListOffsets, handleListOffsets as Handler],
+  [ApiKey.CreateTopics, handleCreateTopics as Handler],
+  [ApiKey.DeleteTopics, handleDeleteTopics as Handler],
+]);
+
+/** The APIs this broker answers: ApiVersions lists exactly these. */
+const SERVED: ApiCodec<unknown, unknown>[] = [...HANDLERS.keys()].map((k) => apiByKey(k)!);
+
+/**
+ * Decodes a Kafka request, runs its handler, encodes the response frame. An unknown API key or an
+ * unsupported version closes the connection (as Kafka does), except ApiVersions, which answers
+ * UNSUPPORTED_VERSION in a v0 body so clients (librdkafka sends v3 first) can retry with an older one.
+ */
+export async function routeRequest(ctx: BrokerContext, header: RequestHeader, body: Reader): Promise<Buffer | null> {
+  const api = apiByKey(header.apiKey);
+  const handler = HANDLERS.get(header.apiKey);
+  if (!api || !handler) throw new ProtocolError(`unsupported API key ${header.apiKey}`);
+  if (header.apiVersion < 0 || header.apiVersion > api.maxVersion) {
+    if (header.apiKey === ApiKey.ApiVersions) return encode(ApiVersionsApi, header.correlationId, 0, handleApiVersions(SERVED, ErrorCode.UNSUPPORTED_VERSION));
+    throw new ProtocolError(`unsupported version ${header.apiVersion} of API ${api.name}`);
+  }
+  const req = api.decodeRequest(body, header.apiVersion);
+  const res = await handler(ctx, req as never, header.apiVersion);
+  if (header.apiKey === ApiKey.Produce && (req as { acks: number }).acks === 0) return null;
+  return encode(api, header.correlationId, header.apiVersion, res);
+}
+
+function encode<Res>(api: ApiCodec<unknown, Res>, correlationId: number, version: number, res: Res): Buffer {
+  const w = startResponseFrame(correlationId, 256);
+  api.encodeResponse(w, res, version);
+  return finishFrame(w);
+}

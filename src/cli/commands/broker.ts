@@ -1,0 +1,56 @@
+import type { CommandModule } from 'yargs';
+import { UserError } from '../../common/errors.js';
+import { createLogger } from '../../common/logger.js';
+import { startBroker } from '../../broker/broker.js';
+import { exitWhenOrphaned, reportFatal, reportReady } from '../../supervisor/child-process.js';
+import { parseBootstrap } from '../../client/kafka-client.js';
+import { runUntilSignal } from '../process-lifecycle.js';
+
+interface Args {
+  id: number;
+  host: string;
+  port: number;
+  'data-dir': string;
+  coordinator: string;
+  partitions: number;
+  'message-max-bytes': number;
+  'sync-full': boolean;
+}
+
+export const brokerCommand: CommandModule<object, Args> = {
+  command: 'broker',
+  describe: 'Run one broker (Kafka protocol listener, partition logs in SQLite)',
+  builder: (y) =>
+    y
+      .option('id', { type: 'number', demandOption: true, describe: 'Broker id (unique in the cluster)' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on and advertise' })
+      .option('port', { type: 'number', default: 9092, describe: 'Kafka port (0: any free port)' })
+      .option('data-dir', { type: 'string', describe: 'Directory of log.db (default .yak/broker-<id>)' })
+      .option('coordinator', { type: 'string', default: '127.0.0.1:2181', describe: 'Coordinator host:port' })
+      .option('partitions', { type: 'number', default: 3, describe: 'Partitions of auto-created topics' })
+      .option('message-max-bytes', { type: 'number', default: 1024 * 1024 + 12, describe: 'Largest record batch accepted' })
+      .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit (SQLite synchronous=FULL)' }) as never,
+  handler: async (args) => {
+    const logger = createLogger(`broker-${args.id}`);
+    try {
+      const coordinator = parseBootstrap(args.coordinator)[0];
+      if (!coordinator) throw new UserError('--coordinator must be host:port');
+      const broker = await startBroker({
+        brokerId: args.id,
+        host: args.host,
+        port: args.port,
+        dataDir: args['data-dir'] ?? `.yak/broker-${args.id}`,
+        coordinatorHost: coordinator.host,
+        coordinatorPort: coordinator.port,
+        config: { defaultPartitions: args.partitions, maxMessageBytes: args['message-max-bytes'] },
+        syncFull: args['sync-full'],
+        logger,
+      });
+      reportReady(broker.host, broker.port);
+      await runUntilSignal(() => broker.close(), exitWhenOrphaned);
+    } catch (err) {
+      reportFatal((err as Error).message);
+      throw err;
+    }
+  },
+};

@@ -1,0 +1,92 @@
+import type { CommandModule } from 'yargs';
+import type { BrokerState, ClusterMetadata } from '../../common/cluster-types.js';
+import { UserError } from '../../common/errors.js';
+import { isProcessAlive, readClusterFile, type ClusterFile } from '../../client/cluster-file.js';
+import { Admin } from '../../client/admin.js';
+import { KafkaClient, parseBootstrap } from '../../client/kafka-client.js';
+import { Connection } from '../../net/connection.js';
+import { InternalApi } from '../../protocol/internal-api.js';
+import { clusterOptions, NO_CLUSTER_HINT, type ClusterArgs } from '../cluster-access.js';
+import { formatTable } from '../output.js';
+
+/** `yak status --json`: a stable interface for scripts (documented in the README). */
+export interface ClusterStatus {
+  bootstrap: string;
+  coordinator: { host: string; port: number; pid: number; state: 'alive' | 'dead' } | null;
+  brokers: { id: number; state: BrokerState; pid: number; host: string; port: number }[];
+  topics: { name: string; partitions: { partition: number; leader: number; replicas: number[]; isr: number[] }[] }[];
+}
+
+export async function clusterStatus(args: ClusterArgs): Promise<ClusterStatus> {
+  const file = readClusterFile(args['data-dir']);
+  const running = file && isProcessAlive(file.supervisorPid) ? file : null;
+  if (!args.bootstrap && !running) throw new UserError(`no YaK cluster is running in ${args['data-dir']}: ${NO_CLUSTER_HINT}`);
+  const metadata = running ? await coordinatorMetadata(running) : null;
+  if (metadata) return fromCoordinator(running!, metadata);
+  // No coordinator to ask: brokers' Kafka metadata still tells topics and leaders.
+  const bootstrap = args.bootstrap ?? running!.bootstrap;
+  const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-status' });
+  try {
+    const md = await client.refreshMetadata(null);
+    const topics = await new Admin(client).listTopics();
+    const brokers = running
+      ? running.brokers.map((b) => ({ id: b.id, state: (isProcessAlive(b.pid) ? 'alive' : 'dead') as BrokerState, pid: b.pid, host: b.host, port: b.port }))
+      : md.brokers.map((b) => ({ id: b.nodeId, state: 'alive' as BrokerState, pid: -1, host: b.host, port: b.port }));
+    const coordinator = running ? { ...running.coordinator, state: 'dead' as const } : null;
+    return { bootstrap, coordinator, brokers, topics };
+  } finally {
+    client.close();
+  }
+}
+
+async function coordinatorMetadata(file: ClusterFile): Promise<ClusterMetadata | null> {
+  try {
+    const conn = await Connection.connect(file.coordinator.host, file.coordinator.port, { clientId: 'yak-status', connectTimeoutMs: 1000 });
+    try {
+      return await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: -1, maxWaitMs: 0 }, { timeoutMs: 3000 });
+    } finally {
+      conn.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+function fromCoordinator(file: ClusterFile, m: ClusterMetadata): ClusterStatus {
+  const known = new Map(m.brokers.map((b) => [b.id, b]));
+  const brokers: ClusterStatus['brokers'] = file.brokers.map((b) => {
+    const registered = known.get(b.id);
+    const alive = b.pid > 0 && isProcessAlive(b.pid);
+    // Registered and alive per the coordinator; a live process it does not know yet is still starting.
+    const state: BrokerState = registered?.state === 'alive' && registered.pid === b.pid ? 'alive' : alive ? 'starting' : 'dead';
+    return { id: b.id, state, pid: b.pid, host: b.host, port: b.port };
+  });
+  for (const b of m.brokers) {
+    if (!file.brokers.some((x) => x.id === b.id)) brokers.push({ id: b.id, state: b.state, pid: b.pid, host: b.host, port: b.port });
+  }
+  return {
+    bootstrap: file.bootstrap,
+    coordinator: { ...file.coordinator, state: 'alive' },
+    brokers: brokers.sort((a, b) => a.id - b.id),
+    topics: m.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr })) })),
+  };
+}
+
+export const statusCommand: CommandModule<object, ClusterArgs & { json: boolean }> = {
+  command: 'status',
+  describe: 'Show brokers (pid, port, state) and topics (leaders, replicas, ISR)',
+  builder: (y) => y.options(clusterOptions).option('json', { type: 'boolean', default: false, describe: 'Machine-readable output' }),
+  handler: async (args) => {
+    const s = await clusterStatus(args);
+    if (args.json) {
+      process.stdout.write(JSON.stringify(s, null, 2) + '\n');
+      return;
+    }
+    const out: string[] = [`bootstrap: ${s.bootstrap}`];
+    if (s.coordinator) out.push(`zookeeper: ${s.coordinator.state} (pid ${s.coordinator.pid}, ${s.coordinator.host}:${s.coordinator.port})`);
+    out.push('', formatTable(['BROKER', 'STATE', 'PID', 'ADDRESS'], s.brokers.map((b) => [`broker-${b.id}`, b.state, String(b.pid), `${b.host}:${b.port}`])));
+    const rows = s.topics.flatMap((t) => t.partitions.map((p) => [t.name, String(p.partition), p.leader < 0 ? 'none' : String(p.leader), p.replicas.join(','), p.isr.join(',')]));
+    out.push(rows.length > 0 ? formatTable(['TOPIC', 'PARTITION', 'LEADER', 'REPLICAS', 'ISR'], rows) : 'no topics\n');
+    process.stdout.write(out.join('\n'));
+  },
+};

@@ -1,0 +1,54 @@
+import type { CommandModule } from 'yargs';
+import { UserError } from '../../common/errors.js';
+import { createLogger } from '../../common/logger.js';
+import { Supervisor } from '../../supervisor/supervisor.js';
+import { runUntilSignal } from '../process-lifecycle.js';
+
+interface Args {
+  brokers: number;
+  'data-dir': string;
+  host: string;
+  headless: boolean;
+  partitions: number;
+  'heartbeat-interval-ms': number;
+  'session-timeout-ms': number;
+  'sync-full': boolean;
+}
+
+export const upCommand: CommandModule<object, Args> = {
+  command: 'up',
+  describe: 'Start a local cluster: a coordinator and N brokers as child processes',
+  builder: (y) =>
+    y
+      .option('brokers', { type: 'number', default: 3, describe: 'Number of brokers' })
+      .option('data-dir', { type: 'string', default: '.yak', describe: 'Where the cluster keeps its SQLite files and cluster.json' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address every process listens on' })
+      .option('headless', { type: 'boolean', default: false, describe: 'Log lines instead of the terminal UI' })
+      .option('partitions', { type: 'number', default: 3, describe: 'Partitions of auto-created topics' })
+      .option('heartbeat-interval-ms', { type: 'number', default: 500, describe: 'Broker heartbeat interval' })
+      .option('session-timeout-ms', { type: 'number', default: 3000, describe: 'A broker silent this long is declared dead' })
+      .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit on the brokers' }),
+  handler: async (args) => {
+    if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32');
+    const logger = createLogger('yak', process.stdout);
+    const started = Date.now();
+    const supervisor = new Supervisor({
+      brokers: args.brokers,
+      dataDir: args['data-dir'],
+      host: args.host,
+      entry: process.argv[1]!,
+      heartbeatIntervalMs: args['heartbeat-interval-ms'],
+      sessionTimeoutMs: args['session-timeout-ms'],
+      brokerArgs: ['--partitions', String(args.partitions), ...(args['sync-full'] ? ['--sync-full'] : [])],
+      logger,
+      onChildLine: (_name, line) => process.stdout.write(`${line}\n`),
+    });
+    const file = await supervisor.start();
+    logger.info(`cluster ready in ${Date.now() - started} ms: ${args.brokers} broker(s), bootstrap ${file.bootstrap} (data ${args['data-dir']}); Ctrl-C stops it`);
+    await runUntilSignal(async () => {
+      logger.info('stopping cluster');
+      await supervisor.stop();
+      logger.info('cluster stopped');
+    });
+  },
+};

@@ -1,0 +1,43 @@
+import type { CommandModule } from 'yargs';
+import { createLogger } from '../../common/logger.js';
+import { startCoordinator } from '../../coordinator/coordinator.js';
+import { exitWhenOrphaned, reportFatal, reportReady } from '../../supervisor/child-process.js';
+import { runUntilSignal } from '../process-lifecycle.js';
+
+interface Args {
+  host: string;
+  port: number;
+  'data-dir': string;
+  'heartbeat-interval-ms': number;
+  'session-timeout-ms': number;
+}
+
+export const zookeeperCommand: CommandModule<object, Args> = {
+  command: 'zookeeper',
+  describe: 'Run the coordinator (broker registry, heartbeats, leader election, metadata)',
+  builder: (y) =>
+    y
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
+      .option('port', { type: 'number', default: 2181, describe: 'Port to listen on (0: any free port)' })
+      .option('data-dir', { type: 'string', default: '.yak/coordinator', describe: 'Directory of coordinator.db' })
+      .option('heartbeat-interval-ms', { type: 'number', default: 500, describe: 'How often brokers heartbeat' })
+      .option('session-timeout-ms', { type: 'number', default: 3000, describe: 'A broker silent this long is dead' }),
+  handler: async (args) => {
+    const logger = createLogger('zookeeper');
+    try {
+      const coordinator = await startCoordinator({
+        host: args.host,
+        port: args.port,
+        dataDir: args['data-dir'],
+        heartbeatIntervalMs: args['heartbeat-interval-ms'],
+        sessionTimeoutMs: args['session-timeout-ms'],
+        logger,
+      });
+      reportReady(coordinator.host, coordinator.port);
+      await runUntilSignal(() => coordinator.close(), exitWhenOrphaned);
+    } catch (err) {
+      reportFatal((err as Error).message);
+      throw err;
+    }
+  },
+};

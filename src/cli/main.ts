@@ -1,0 +1,58 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { KafkaError, UserError } from '../common/errors.js';
+import { brokerCommand } from './commands/broker.js';
+import { consumeCommand } from './commands/consume.js';
+import { produceCommand } from './commands/produce.js';
+import { statusCommand } from './commands/status.js';
+import { topicCommand } from './commands/topic.js';
+import { upCommand } from './commands/up.js';
+import { zookeeperCommand } from './commands/zookeeper.js';
+import { benchCommand } from './commands/bench.js';
+
+declare const YAK_VERSION: string;
+const version = typeof YAK_VERSION === 'string' ? YAK_VERSION : 'dev';
+
+/** Exit codes, set here only: 0 ok, 1 the command failed, 2 the command line was wrong. */
+export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
+
+function reportAndExit(err: unknown): never {
+  if (err instanceof UserError) {
+    process.stderr.write(`yak: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
+  if (err instanceof KafkaError) {
+    process.stderr.write(`yak: ${err.message}\n`);
+    process.exit(ExitCode.failed);
+  }
+  process.stderr.write(`yak: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(ExitCode.failed);
+}
+
+async function main(): Promise<void> {
+  await yargs(hideBin(process.argv))
+    .scriptName('yak')
+    .usage('YaK (Yet Another Kafka): a small, real Kafka on your laptop.\n\nUsage: $0 <command> [options]')
+    .command(upCommand)
+    .command(produceCommand)
+    .command(consumeCommand)
+    .command(topicCommand)
+    .command(statusCommand)
+    .command(benchCommand)
+    .command(zookeeperCommand)
+    .command(brokerCommand)
+    .demandCommand(1, 'Say what to do: yak up --brokers 3, yak produce --topic t, yak consume --topic t ... (yak --help lists all)')
+    .strict()
+    .version(version)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err, y) => {
+      if (err) reportAndExit(err);
+      process.stderr.write(`${y.help() && ''}yak: ${msg}\nRun 'yak --help' for usage.\n`);
+      process.exit(ExitCode.usage);
+    })
+    .parseAsync();
+}
+
+main().catch(reportAndExit);

@@ -1,0 +1,59 @@
+import { ErrorCode, KafkaError } from '../common/errors.js';
+import { CreateTopicsApi } from '../protocol/apis/create-topics.js';
+import { DeleteTopicsApi } from '../protocol/apis/delete-topics.js';
+import { ClientVersions, type KafkaClient } from './kafka-client.js';
+
+export interface TopicDescription {
+  name: string;
+  partitions: { partition: number; leader: number; replicas: number[]; isr: number[] }[];
+}
+
+/** Topic administration over the Kafka protocol (CreateTopics, DeleteTopics, Metadata). */
+export class Admin {
+  constructor(private readonly client: KafkaClient) {}
+
+  async createTopic(name: string, partitions: number, replicationFactor: number, configs: Record<string, string> = {}): Promise<void> {
+    const res = await this.client.send(undefined, CreateTopicsApi, ClientVersions.CreateTopics, {
+      topics: [{ name, numPartitions: partitions, replicationFactor, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }],
+      timeoutMs: 10_000,
+      validateOnly: false,
+    });
+    const r = res.topics[0];
+    if (!r || r.errorCode !== ErrorCode.NONE) {
+      throw new KafkaError(r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, r?.errorMessage ?? `creating topic "${name}"`);
+    }
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    const res = await this.client.send(undefined, DeleteTopicsApi, ClientVersions.DeleteTopics, { topicNames: [name], timeoutMs: 10_000 });
+    const code = res.responses[0]?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+    if (code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw new KafkaError(code, `topic "${name}" does not exist`);
+    if (code !== ErrorCode.NONE) throw new KafkaError(code, `deleting topic "${name}"`);
+  }
+
+  async listTopics(): Promise<TopicDescription[]> {
+    const md = await this.client.refreshMetadata(null);
+    return md.topics
+      .filter((t) => t.errorCode === ErrorCode.NONE)
+      .map((t) => ({
+        name: t.name,
+        partitions: t.partitions
+          .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes }))
+          .sort((a, b) => a.partition - b.partition),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async describeTopic(name: string): Promise<TopicDescription> {
+    const md = await this.client.refreshMetadata([name], false);
+    const t = md.topics.find((x) => x.name === name);
+    if (!t || t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${name}" does not exist`);
+    if (t.errorCode !== ErrorCode.NONE) throw new KafkaError(t.errorCode, `topic "${name}"`);
+    return {
+      name,
+      partitions: t.partitions
+        .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes }))
+        .sort((a, b) => a.partition - b.partition),
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * `<data-dir>/cluster.json`, written by `yak up`: how other `yak` commands in the same directory
+ * find the running cluster. Brokers and coordinator addresses change on every `yak up` (ephemeral ports).
+ */
+export interface ClusterFile {
+  supervisorPid: number;
+  startedAt: string;
+  coordinator: { host: string; port: number; pid: number };
+  /** The supervisor's control endpoint (restart, kill) for operator verbs. */
+  control?: { host: string; port: number };
+  brokers: { id: number; host: string; port: number; pid: number; dataDir: string }[];
+  bootstrap: string;
+}
+
+export function clusterFilePath(dataDir: string): string {
+  return path.join(dataDir, 'cluster.json');
+}
+
+export function readClusterFile(dataDir: string): ClusterFile | null {
+  try {
+    return JSON.parse(fs.readFileSync(clusterFilePath(dataDir), 'utf8')) as ClusterFile;
+  } catch {
+    return null;
+  }
+}
+
+export function writeClusterFile(dataDir: string, file: ClusterFile): void {
+  const target = clusterFilePath(dataDir);
+  const tmp = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(file, null, 2) + '\n');
+  fs.renameSync(tmp, target);
+}
+
+export function removeClusterFile(dataDir: string): void {
+  fs.rmSync(clusterFilePath(dataDir), { force: true });
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,224 @@
+import { ErrorCode, KafkaError } from '../common/errors.js';
+import { FetchApi } from '../protocol/apis/fetch.js';
+import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
+import { decodeRecordBatches } from '../protocol/record-batch.js';
+import { ClientVersions, sleep, type KafkaClient } from './kafka-client.js';
+
+export type StartPosition = 'earliest' | 'latest' | { offset: number };
+
+export interface ConsumerOptions {
+  topic: string;
+  /** Partitions to read; all of the topic's when omitted. */
+  partitions?: number[];
+  start: StartPosition;
+  maxWaitMs?: number;
+  fetchMaxBytes?: number;
+  partitionMaxBytes?: number;
+  /** Records buffered ahead of the reader before fetching pauses. */
+  maxBufferedRecords?: number;
+}
+
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: { key: string; value: Buffer | null }[];
+}
+
+const LATEST = -1;
+const EARLIEST = -2;
+
+/**
+ * A simple (group-less) consumer, like kafka-console-consumer with --partition/--offset: one fetch
+ * loop per partition leader, records handed out in offset order per partition. On a leader change or
+ * a dead broker it refreshes metadata and resumes from the next offset, so nothing is skipped or
+ * repeated. OFFSET_OUT_OF_RANGE resets to the earliest offset (auto.offset.reset=earliest).
+ */
+export class Consumer {
+  private readonly positions = new Map<number, number>();
+  private readonly buffer: ConsumedRecord[] = [];
+  private readonly opts: Required<Omit<ConsumerOptions, 'partitions'>> & { partitions?: number[] };
+  private wake: (() => void) | null = null;
+  private spaceWaiters: (() => void)[] = [];
+  private stopped = false;
+  private loops = new Map<number, Promise<void>>();
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly client: KafkaClient,
+    opts: ConsumerOptions,
+  ) {
+    this.opts = { maxWaitMs: 500, fetchMaxBytes: 50 * 1024 * 1024, partitionMaxBytes: 1024 * 1024, maxBufferedRecords: 10_000, ...opts };
+  }
+
+  /** Resolves the start offset of every partition, then starts fetching. */
+  async start(): Promise<void> {
+    const parts = await this.topicPartitions();
+    const chosen = this.opts.partitions ?? parts.map((p) => p.partition);
+    for (const p of chosen) {
+      if (!parts.some((x) => x.partition === p)) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${this.opts.topic}" has no partition ${p}`);
+    }
+    const start = this.opts.start;
+    if (typeof start === 'object') {
+      for (const p of chosen) this.positions.set(p, start.offset);
+    } else {
+      for (const p of chosen) this.positions.set(p, await this.listOffset(p, start === 'earliest' ? EARLIEST : LATEST));
+    }
+    this.schedule();
+  }
+
+  /** Current next offset per partition (what a group would commit). */
+  position(partition: number): number | undefined {
+    return this.positions.get(partition);
+  }
+
+  /** Waits up to `timeoutMs` for records and returns what is buffered (possibly nothing). */
+  async poll(timeoutMs: number): Promise<ConsumedRecord[]> {
+    if (this.failure) throw this.failure;
+    if (this.buffer.length === 0 && timeoutMs > 0) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          this.wake = null;
+          resolve();
+        }, timeoutMs);
+        this.wake = () => {
+          clearTimeout(t);
+          this.wake = null;
+          resolve();
+        };
+      });
+    }
+    if (this.failure) throw this.failure;
+    const out = this.buffer.splice(0);
+    for (const w of this.spaceWaiters.splice(0)) w();
+    return out;
+  }
+
+  close(): void {
+    this.stopped = true;
+    this.wake?.();
+    for (const w of this.spaceWaiters.splice(0)) w();
+  }
+
+  private async topicPartitions() {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const md = await this.client.refreshMetadata([this.opts.topic], false);
+      const t = md.topics.find((x) => x.name === this.opts.topic);
+      if (t && t.errorCode === ErrorCode.NONE) return this.client.partitions(this.opts.topic)!;
+      if (t && !new KafkaError(t.errorCode).retriable) throw new KafkaError(t.errorCode, `topic "${this.opts.topic}"`);
+      if (t?.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw new KafkaError(t.errorCode, `topic "${this.opts.topic}" does not exist`);
+      await sleep(100);
+    }
+    throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `topic "${this.opts.topic}" has no leader`);
+  }
+
+  private async listOffset(partition: number, timestamp: number): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      const leader = this.client.partitions(this.opts.topic)?.[partition]?.leader ?? -1;
+      try {
+        if (leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE);
+        const res = await this.client.send(leader, ListOffsetsApi, ClientVersions.ListOffsets, {
+          replicaId: -1,
+          isolationLevel: 0,
+          topics: [{ name: this.opts.topic, partitions: [{ partitionIndex: partition, timestamp }] }],
+        });
+        const p = res.topics[0]?.partitions[0];
+        if (p && p.errorCode === ErrorCode.NONE) return p.offset ?? 0;
+        throw new KafkaError(p?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR);
+      } catch (err) {
+        if (!(err instanceof KafkaError && err.retriable) || attempt > 100) throw err;
+        await sleep(200);
+        await this.client.refreshMetadata([this.opts.topic]).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Starts one fetch loop per leader that has partitions and no loop yet. */
+  private schedule(): void {
+    if (this.stopped) return;
+    const byLeader = new Map<number, number[]>();
+    for (const p of this.positions.keys()) {
+      const leader = this.client.partitions(this.opts.topic)?.[p]?.leader ?? -1;
+      const list = byLeader.get(leader) ?? [];
+      if (!byLeader.has(leader)) byLeader.set(leader, list);
+      list.push(p);
+    }
+    for (const [leader, partitions] of byLeader) {
+      if (this.loops.has(leader)) continue;
+      const loop = this.fetchLoop(leader, partitions).finally(() => {
+        this.loops.delete(leader);
+        this.schedule();
+      });
+      this.loops.set(leader, loop);
+    }
+  }
+
+  /** Fetches from one leader until its partitions move elsewhere or something fails. */
+  private async fetchLoop(leader: number, partitions: number[]): Promise<void> {
+    const topic = this.opts.topic;
+    try {
+      if (leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE);
+      while (!this.stopped) {
+        if (this.buffer.length >= this.opts.maxBufferedRecords) {
+          await new Promise<void>((r) => this.spaceWaiters.push(r));
+          continue;
+        }
+        const res = await this.client.send(leader, FetchApi, ClientVersions.Fetch, {
+          replicaId: -1,
+          maxWaitMs: this.opts.maxWaitMs,
+          minBytes: 1,
+          maxBytes: this.opts.fetchMaxBytes,
+          isolationLevel: 0,
+          sessionId: 0,
+          sessionEpoch: -1,
+          topics: [{ topic, partitions: partitions.map((p) => ({ partition: p, currentLeaderEpoch: -1, fetchOffset: this.positions.get(p)!, logStartOffset: -1, partitionMaxBytes: this.opts.partitionMaxBytes })) }],
+          forgottenTopicsData: [],
+          rackId: '',
+        }, { timeoutMs: this.opts.maxWaitMs + 30_000 });
+        let moved = false;
+        for (const p of res.responses[0]?.partitions ?? []) {
+          if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
+            this.positions.set(p.partitionIndex, await this.listOffset(p.partitionIndex, EARLIEST));
+            continue;
+          }
+          if (p.errorCode !== ErrorCode.NONE) {
+            if (!new KafkaError(p.errorCode).retriable) throw new KafkaError(p.errorCode, `fetching ${topic}-${p.partitionIndex}`);
+            moved = true;
+            continue;
+          }
+          if (p.records) this.accept(p.partitionIndex, p.records);
+        }
+        if (moved) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+      }
+    } catch (err) {
+      if (this.stopped) return;
+      if (!(err instanceof KafkaError && err.retriable)) {
+        this.failure = err as Error;
+        this.wake?.();
+        this.stopped = true;
+        return;
+      }
+      await sleep(200);
+      await this.client.refreshMetadata([topic]).catch(() => undefined);
+    }
+  }
+
+  private accept(partition: number, records: Buffer): void {
+    const position = this.positions.get(partition)!;
+    let next = position;
+    for (const batch of decodeRecordBatches(records)) {
+      for (const r of batch.records) {
+        if (r.offset < next) continue; // fetch returns whole batches: skip what we already have
+        this.buffer.push({ topic: this.opts.topic, partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });
+        next = r.offset + 1;
+      }
+      // Offsets of control or compacted records still advance the position.
+      next = Math.max(next, batch.header.baseOffset + batch.header.lastOffsetDelta + 1);
+    }
+    this.positions.set(partition, next);
+    if (this.buffer.length > 0) this.wake?.();
+  }
+}

@@ -1,0 +1,142 @@
+import { ErrorCode, KafkaError } from '../common/errors.js';
+import { Connection } from '../net/connection.js';
+import type { ApiCodec } from '../protocol/api.js';
+import { MetadataApi, type MetadataResponse } from '../protocol/apis/metadata.js';
+
+/** Versions YaK's own client speaks; every one is also served by the broker. */
+export const ClientVersions = { Metadata: 4, Produce: 7, Fetch: 11, ListOffsets: 2, CreateTopics: 3, DeleteTopics: 3 } as const;
+
+export interface KafkaClientOptions {
+  bootstrap: { host: string; port: number }[];
+  clientId?: string;
+  requestTimeoutMs?: number;
+}
+
+export interface PartitionInfo {
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+  errorCode: number;
+}
+
+/**
+ * Cluster access shared by the producer, consumer and admin: bootstrap, metadata cache, one pooled
+ * connection per broker. Knows nothing about records; callers refresh metadata when a broker
+ * answers NOT_LEADER_OR_FOLLOWER or a connection fails.
+ */
+export class KafkaClient {
+  private readonly connections = new Map<number, Promise<Connection>>();
+  private brokers = new Map<number, { host: string; port: number }>();
+  private topics = new Map<string, PartitionInfo[]>();
+  private bootstrapConn: Connection | null = null;
+  private closed = false;
+  clusterId: string | null = null;
+
+  constructor(readonly opts: KafkaClientOptions) {
+    if (opts.bootstrap.length === 0) throw new Error('no bootstrap address');
+  }
+
+  private connOpts() {
+    return { clientId: this.opts.clientId ?? 'yak', requestTimeoutMs: this.opts.requestTimeoutMs ?? 30_000, connectTimeoutMs: 3000 };
+  }
+
+  /** Any live broker: a known one first, else the bootstrap list in order. */
+  private async anyConnection(): Promise<Connection> {
+    if (this.closed) throw new Error('client is closed');
+    for (const id of this.brokers.keys()) {
+      try {
+        return await this.connection(id);
+      } catch {
+        // try the next one
+      }
+    }
+    if (this.bootstrapConn && !this.bootstrapConn.closed) return this.bootstrapConn;
+    let last: Error | null = null;
+    for (const b of this.opts.bootstrap) {
+      try {
+        this.bootstrapConn = await Connection.connect(b.host, b.port, this.connOpts());
+        return this.bootstrapConn;
+      } catch (err) {
+        last = err as Error;
+      }
+    }
+    throw last ?? new KafkaError(ErrorCode.NETWORK_EXCEPTION, 'no broker reachable');
+  }
+
+  /** Fetches metadata (null = all topics) and refreshes the cache. */
+  async refreshMetadata(topics: string[] | null = null, allowAutoTopicCreation = false): Promise<MetadataResponse> {
+    const conn = await this.anyConnection();
+    const md = await conn.request(MetadataApi, ClientVersions.Metadata, { topics: topics?.map((name) => ({ name })) ?? null, allowAutoTopicCreation });
+    this.clusterId = md.clusterId ?? null;
+    this.brokers = new Map(md.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }]));
+    for (const t of md.topics) {
+      if (t.errorCode === ErrorCode.NONE) {
+        this.topics.set(
+          t.name,
+          t.partitions
+            .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes, errorCode: p.errorCode }))
+            .sort((a, b) => a.partition - b.partition),
+        );
+      } else {
+        this.topics.delete(t.name);
+      }
+    }
+    return md;
+  }
+
+  partitions(topic: string): PartitionInfo[] | undefined {
+    return this.topics.get(topic);
+  }
+
+  brokerAddress(id: number): { host: string; port: number } | undefined {
+    return this.brokers.get(id);
+  }
+
+  /** The pooled connection to a broker; a closed one is replaced on the next call. */
+  async connection(nodeId: number): Promise<Connection> {
+    if (this.closed) throw new Error('client is closed');
+    const existing = this.connections.get(nodeId);
+    if (existing) {
+      const conn = await existing.catch(() => null);
+      if (conn && !conn.closed) return conn;
+      this.connections.delete(nodeId);
+    }
+    const addr = this.brokers.get(nodeId);
+    if (!addr) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `broker ${nodeId} is not in the metadata`);
+    const pending = Connection.connect(addr.host, addr.port, this.connOpts());
+    this.connections.set(nodeId, pending);
+    pending.catch(() => this.connections.delete(nodeId));
+    return pending;
+  }
+
+  /** Sends a request to one broker (to any if nodeId is undefined). */
+  async send<Req, Res>(nodeId: number | undefined, api: ApiCodec<Req, Res>, version: number, req: Req, opts?: { timeoutMs?: number; expectResponse?: boolean }): Promise<Res> {
+    const conn = nodeId === undefined ? await this.anyConnection() : await this.connection(nodeId);
+    return conn.request(api, version, req, opts);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const p of this.connections.values()) void p.then((c) => c.close(), () => undefined);
+    this.connections.clear();
+    this.bootstrapConn?.close();
+  }
+}
+
+export function parseBootstrap(list: string): { host: string; port: number }[] {
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const i = s.lastIndexOf(':');
+      const port = Number(s.slice(i + 1));
+      if (i <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`bad bootstrap address "${s}": expected host:port`);
+      return { host: s.slice(0, i), port };
+    });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,245 @@
+import { ErrorCode, KafkaError } from '../common/errors.js';
+import { ProduceApi, type ProduceRequest } from '../protocol/apis/produce.js';
+import { encodeRecordBatch, type Record } from '../protocol/record-batch.js';
+import { ClientVersions, sleep, type KafkaClient } from './kafka-client.js';
+import { StickyPartitioner, partitionForKey } from './partitioner.js';
+
+export interface ProducerOptions {
+  /** 0: no answer; 1: leader wrote it; -1 (all): the ISR has it. */
+  acks?: 0 | 1 | -1;
+  /** Wait this long for more records before sending a partial batch (linger.ms). */
+  lingerMs?: number;
+  /** Target batch size in bytes per partition (batch.size). */
+  batchBytes?: number;
+  /** Records may wait in memory up to this many bytes; `send` callers should await `capacity()`. */
+  maxBufferedBytes?: number;
+  /** How long a record may take, retries included, before it fails (delivery.timeout.ms). */
+  deliveryTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  retryBackoffMs?: number;
+}
+
+export interface ProducerRecord {
+  key?: Buffer | null;
+  value: Buffer | null;
+  partition?: number;
+  timestamp?: number;
+}
+
+export interface RecordMetadata {
+  topic: string;
+  partition: number;
+  /** -1 with acks=0: nobody told us. */
+  offset: number;
+}
+
+export type SendCallback = (err: Error | null, meta: RecordMetadata | null) => void;
+
+interface PendingBatch {
+  topic: string;
+  partition: number;
+  records: Record[];
+  callbacks: (SendCallback | undefined)[];
+  bytes: number;
+  createdMs: number;
+  attempts: number;
+}
+
+const DEFAULTS = { acks: -1 as 0 | 1 | -1, lingerMs: 5, batchBytes: 16384, maxBufferedBytes: 32 * 1024 * 1024, deliveryTimeoutMs: 120_000, requestTimeoutMs: 30_000, retryBackoffMs: 100 };
+
+/**
+ * Batching producer. Records accumulate per partition; a batch is sent when full or after lingerMs.
+ * At most one batch per partition is in flight, so retries (after NOT_LEADER_OR_FOLLOWER, a dead
+ * broker or a timeout, with refreshed metadata) cannot reorder a partition. Callbacks fire once per
+ * record, with its offset or the error that ended its retries.
+ */
+export class Producer {
+  private readonly opts: typeof DEFAULTS;
+  private readonly open = new Map<string, PendingBatch>();
+  private readonly ready: PendingBatch[] = [];
+  private readonly inFlight = new Set<string>();
+  private readonly sticky = new StickyPartitioner();
+  private lingerTimer: NodeJS.Timeout | null = null;
+  private bufferedBytes = 0;
+  private outstanding = 0;
+  private idleWaiters: (() => void)[] = [];
+  private capacityWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly client: KafkaClient,
+    opts: ProducerOptions = {},
+  ) {
+    this.opts = { ...DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as typeof DEFAULTS;
+  }
+
+  /** Resolves once the topic's partitions are known (creating the topic if the broker auto-creates). */
+  async partitionsOf(topic: string): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      const known = this.client.partitions(topic);
+      if (known && known.length > 0 && known.every((p) => p.leader >= 0)) return known.length;
+      const md = await this.client.refreshMetadata([topic], true);
+      const t = md.topics.find((x) => x.name === topic);
+      if (t && t.errorCode !== ErrorCode.NONE && !new KafkaError(t.errorCode).retriable) throw new KafkaError(t.errorCode, `topic "${topic}"`);
+      if (attempt >= 50) throw new KafkaError(t?.errorCode || ErrorCode.LEADER_NOT_AVAILABLE, `topic "${topic}" has no leader`);
+      if (!(t && t.errorCode === ErrorCode.NONE && t.partitions.every((p) => p.leaderId >= 0))) await sleep(100);
+    }
+  }
+
+  /** Queues a record. Call `await partitionsOf(topic)` once first so the partition count is known. */
+  send(topic: string, record: ProducerRecord, callback?: SendCallback): void {
+    if (this.closed) throw new Error('producer is closed');
+    const count = this.client.partitions(topic)?.length;
+    if (!count) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${topic}" metadata not loaded`);
+    let partition = record.partition;
+    if (partition === undefined) partition = record.key ? partitionForKey(record.key, count) : this.sticky.next(count);
+    if (partition < 0 || partition >= count) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${topic}" has no partition ${partition}`);
+    const k = `${topic}\u0000${partition}`;
+    let batch = this.open.get(k);
+    if (!batch) {
+      batch = { topic, partition, records: [], callbacks: [], bytes: 0, createdMs: Date.now(), attempts: 0 };
+      this.open.set(k, batch);
+    }
+    const size = 24 + (record.key?.length ?? 0) + (record.value?.length ?? 0);
+    batch.records.push({ key: record.key ?? null, value: record.value, timestamp: record.timestamp ?? Date.now() });
+    batch.callbacks.push(callback);
+    batch.bytes += size;
+    this.bufferedBytes += size;
+    this.outstanding++;
+    if (batch.bytes >= this.opts.batchBytes) {
+      this.open.delete(k);
+      if (record.partition === undefined && !record.key) this.sticky.rotate(count);
+      this.ready.push(batch);
+      this.drain();
+    } else if (!this.lingerTimer) {
+      this.lingerTimer = setTimeout(() => this.lingerExpired(), this.opts.lingerMs);
+    }
+  }
+
+  sendAsync(topic: string, record: ProducerRecord): Promise<RecordMetadata> {
+    return new Promise((resolve, reject) => this.send(topic, record, (err, meta) => (err ? reject(err) : resolve(meta!))));
+  }
+
+  /** Resolves when buffered bytes are below the limit (backpressure for fast senders). */
+  capacity(): Promise<void> {
+    if (this.bufferedBytes < this.opts.maxBufferedBytes) return Promise.resolve();
+    return new Promise((r) => this.capacityWaiters.push(r));
+  }
+
+  /** Sends everything queued and resolves when every record has its answer. */
+  async flush(): Promise<void> {
+    this.lingerExpired();
+    if (this.outstanding === 0) return;
+    await new Promise<void>((r) => this.idleWaiters.push(r));
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+  }
+
+  private lingerExpired(): void {
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = null;
+    for (const b of this.open.values()) this.ready.push(b);
+    this.open.clear();
+    this.drain();
+  }
+
+  /** Sends ready batches, one request per leader, skipping partitions that already have one in flight. */
+  private drain(): void {
+    const byLeader = new Map<number, PendingBatch[]>();
+    const waiting: PendingBatch[] = [];
+    for (const b of this.ready.splice(0)) {
+      const k = `${b.topic}\u0000${b.partition}`;
+      const leader = this.client.partitions(b.topic)?.[b.partition]?.leader ?? -1;
+      if (this.inFlight.has(k) || leader < 0) {
+        waiting.push(b);
+        continue;
+      }
+      this.inFlight.add(k);
+      const list = byLeader.get(leader) ?? [];
+      if (!byLeader.has(leader)) byLeader.set(leader, list);
+      list.push(b);
+    }
+    this.ready.push(...waiting);
+    if (waiting.some((b) => (this.client.partitions(b.topic)?.[b.partition]?.leader ?? -1) < 0)) {
+      void this.refreshThenDrain(waiting[0]!.topic);
+    }
+    for (const [leader, batches] of byLeader) void this.sendToLeader(leader, batches);
+  }
+
+  private async sendToLeader(leader: number, batches: PendingBatch[]): Promise<void> {
+    const topics = new Map<string, { index: number; records: Buffer }[]>();
+    for (const b of batches) {
+      b.attempts++;
+      const list = topics.get(b.topic) ?? [];
+      if (!topics.has(b.topic)) topics.set(b.topic, list);
+      list.push({ index: b.partition, records: encodeRecordBatch(b.records) });
+    }
+    const req: ProduceRequest = {
+      transactionalId: null,
+      acks: this.opts.acks,
+      timeoutMs: this.opts.requestTimeoutMs,
+      topicData: [...topics].map(([name, partitionData]) => ({ name, partitionData })),
+    };
+    const retry: PendingBatch[] = [];
+    try {
+      if (this.opts.acks === 0) {
+        await this.client.send(leader, ProduceApi, ClientVersions.Produce, req, { expectResponse: false });
+        for (const b of batches) this.complete(b, null, -1);
+      } else {
+        const res = await this.client.send(leader, ProduceApi, ClientVersions.Produce, req, { timeoutMs: this.opts.requestTimeoutMs + 5000 });
+        for (const b of batches) {
+          const p = res.responses.find((t) => t.name === b.topic)?.partitionResponses.find((x) => x.index === b.partition);
+          const code = p?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+          if (code === ErrorCode.NONE) this.complete(b, null, p!.baseOffset);
+          else if (new KafkaError(code).retriable) retry.push(b);
+          else this.complete(b, new KafkaError(code, `producing to ${b.topic}-${b.partition}`), -1);
+        }
+      }
+    } catch (err) {
+      if (err instanceof KafkaError && err.retriable) retry.push(...batches);
+      else for (const b of batches) this.complete(b, err as Error, -1);
+    }
+    for (const b of batches) this.inFlight.delete(`${b.topic}\u0000${b.partition}`);
+    if (retry.length > 0) {
+      const now = Date.now();
+      for (const b of retry) {
+        if (now - b.createdMs > this.opts.deliveryTimeoutMs) {
+          this.complete(b, new KafkaError(ErrorCode.REQUEST_TIMED_OUT, `gave up on ${b.topic}-${b.partition} after ${b.attempts} attempts`), -1);
+        } else {
+          this.ready.unshift(b);
+        }
+      }
+      await sleep(this.opts.retryBackoffMs);
+      await this.client.refreshMetadata([...new Set(retry.map((b) => b.topic))]).catch(() => undefined);
+    }
+    this.drain();
+  }
+
+  private refreshing = false;
+  private async refreshThenDrain(topic: string): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    await sleep(this.opts.retryBackoffMs);
+    await this.client.refreshMetadata([topic]).catch(() => undefined);
+    this.refreshing = false;
+    const now = Date.now();
+    for (const b of this.ready.splice(0)) {
+      if (now - b.createdMs > this.opts.deliveryTimeoutMs) this.complete(b, new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `no leader for ${b.topic}-${b.partition}`), -1);
+      else this.ready.push(b);
+    }
+    this.drain();
+  }
+
+  private complete(b: PendingBatch, err: Error | null, baseOffset: number): void {
+    for (let i = 0; i < b.callbacks.length; i++) {
+      b.callbacks[i]?.(err, err ? null : { topic: b.topic, partition: b.partition, offset: baseOffset < 0 ? -1 : baseOffset + i });
+    }
+    this.outstanding -= b.records.length;
+    this.bufferedBytes -= b.bytes;
+    if (this.bufferedBytes < this.opts.maxBufferedBytes) for (const w of this.capacityWaiters.splice(0)) w();
+    if (this.outstanding === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+}

@@ -1,0 +1,38 @@
+/** The cluster as the coordinator knows it: pushed to brokers, shown by `yak status`, drawn by the TUI. */
+
+export type BrokerState = 'alive' | 'dead' | 'paused' | 'starting';
+
+export interface BrokerInfo {
+  id: number;
+  host: string;
+  port: number;
+  pid: number;
+  state: BrokerState;
+  /** Milliseconds since the coordinator last heard from it; -1 if never. */
+  lastHeartbeatAgeMs: number;
+}
+
+export interface PartitionState {
+  partition: number;
+  /** -1 while no live replica can lead (the partition is offline). */
+  leader: number;
+  leaderEpoch: number;
+  replicas: number[];
+  isr: number[];
+}
+
+export interface TopicState {
+  name: string;
+  /** Stable for the topic's life; a topic deleted and created again gets a new id (KIP-516's lesson). */
+  id: string;
+  partitions: PartitionState[];
+  configs: Record<string, string>;
+}
+
+export interface ClusterMetadata {
+  clusterId: string;
+  /** Bumped on every change; brokers and watchers ask for anything newer than what they have. */
+  version: number;
+  brokers: BrokerInfo[];
+  topics: TopicState[];
+}

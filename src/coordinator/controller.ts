@@ -1,0 +1,242 @@
+import crypto from 'node:crypto';
+import type { BrokerInfo, ClusterMetadata, PartitionState, TopicState } from '../common/cluster-types.js';
+import { ErrorCode, KafkaError } from '../common/errors.js';
+import { topicNameProblem } from '../common/topic-name.js';
+import type { CreateTopicSpec, HeartbeatResponse, LeaderInfo, RegisterBrokerRequest, TopicResult } from '../protocol/internal-api.js';
+import { assignReplicas, electLeader } from './leader-election.js';
+import type { MetadataStore, StoredBroker } from './metadata-store.js';
+
+export interface ControllerOptions {
+  heartbeatIntervalMs: number;
+  sessionTimeoutMs: number;
+  maxPartitions?: number;
+}
+
+export type ClusterEvent =
+  | { type: 'broker-registered'; brokerId: number; host: string; port: number }
+  | { type: 'broker-dead'; brokerId: number; reason: string }
+  | { type: 'leader-changed'; topic: string; partition: number; from: number; to: number; epoch: number }
+  | { type: 'topic-created'; topic: string; partitions: number; replicationFactor: number }
+  | { type: 'topic-deleted'; topic: string };
+
+interface Session {
+  broker: StoredBroker;
+  alive: boolean;
+  lastHeartbeatMs: number;
+}
+
+const MAX_PARTITIONS_PER_TOPIC = 1000;
+
+/**
+ * The cluster's single source of truth (ZooKeeper + Kafka controller in one): broker sessions,
+ * topics, and partition leadership. Every change is persisted, bumps the metadata version, and wakes
+ * the watchers (brokers long-poll for new versions, so a change reaches them at once).
+ * Broker lifecycle: registered (alive) -> session expired or process exited (dead) -> registered again.
+ */
+export class Controller {
+  private readonly clusterId: string;
+  private version: number;
+  private readonly sessions = new Map<number, Session>();
+  private readonly topics = new Map<string, TopicState>();
+  private watchers: { since: number; resolve: (m: ClusterMetadata) => void; timer: NodeJS.Timeout }[] = [];
+  private readonly listeners: ((e: ClusterEvent) => void)[] = [];
+  private readonly expiryTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly opts: ControllerOptions,
+    now = Date.now(),
+  ) {
+    this.clusterId = store.clusterId();
+    this.version = store.version();
+    for (const t of store.topics()) this.topics.set(t.name, t);
+    // Known brokers get a fresh session: a coordinator restart must not look like every broker dying.
+    for (const b of store.brokers()) this.sessions.set(b.id, { broker: b, alive: true, lastHeartbeatMs: now });
+    this.expiryTimer = setInterval(() => this.expireSessions(Date.now()), Math.max(50, Math.min(250, opts.heartbeatIntervalMs / 2)));
+    this.expiryTimer.unref();
+  }
+
+  get metadataVersion(): number {
+    return this.version;
+  }
+
+  onEvent(listener: (e: ClusterEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  registerBroker(req: RegisterBrokerRequest, now = Date.now()): LeaderInfo {
+    const broker: StoredBroker = { id: req.brokerId, host: req.host, port: req.port, pid: req.pid, brokerEpoch: this.version + 1 };
+    this.sessions.set(req.brokerId, { broker, alive: true, lastHeartbeatMs: now });
+    this.emit({ type: 'broker-registered', brokerId: broker.id, host: broker.host, port: broker.port });
+    this.commit({ brokers: [broker], partitions: this.electAll() });
+    return { errorCode: ErrorCode.NONE, brokerEpoch: broker.brokerEpoch, heartbeatIntervalMs: this.opts.heartbeatIntervalMs, metadata: this.snapshot(now) };
+  }
+
+  heartbeat(brokerId: number, brokerEpoch: number, now = Date.now()): HeartbeatResponse {
+    const s = this.sessions.get(brokerId);
+    if (!s || !s.alive || s.broker.brokerEpoch !== brokerEpoch) {
+      return { errorCode: ErrorCode.STALE_BROKER_EPOCH, errorMessage: 'session unknown or expired: register again', metadataVersion: this.version };
+    }
+    s.lastHeartbeatMs = now;
+    return { errorCode: ErrorCode.NONE, metadataVersion: this.version };
+  }
+
+  /** The supervisor saw the process exit: no need to wait for the session to time out. */
+  brokerExited(brokerId: number, pid: number): void {
+    const s = this.sessions.get(brokerId);
+    if (s && s.alive && s.broker.pid === pid) this.markDead([s], 'process exited');
+  }
+
+  expireSessions(now: number): void {
+    const expired = [...this.sessions.values()].filter((s) => s.alive && now - s.lastHeartbeatMs > this.opts.sessionTimeoutMs);
+    if (expired.length > 0) this.markDead(expired, `no heartbeat for ${this.opts.sessionTimeoutMs} ms`);
+  }
+
+  private markDead(sessions: Session[], reason: string): void {
+    for (const s of sessions) s.alive = false;
+    const changed = this.electAll();
+    this.commit({ partitions: changed });
+    for (const s of sessions) this.emit({ type: 'broker-dead', brokerId: s.broker.id, reason });
+  }
+
+  private isAlive = (id: number): boolean => this.sessions.get(id)?.alive === true;
+
+  /** Runs the election rule over every partition; returns (and applies) the ones that changed. */
+  private electAll(): { topic: string; state: PartitionState }[] {
+    const changed: { topic: string; state: PartitionState }[] = [];
+    for (const t of this.topics.values()) {
+      t.partitions = t.partitions.map((p) => {
+        const next = electLeader(p, this.isAlive);
+        if (!next) return p;
+        changed.push({ topic: t.name, state: next });
+        this.emit({ type: 'leader-changed', topic: t.name, partition: p.partition, from: p.leader, to: next.leader, epoch: next.leaderEpoch });
+        return next;
+      });
+    }
+    return changed;
+  }
+
+  createTopics(specs: CreateTopicSpec[], validateOnly = false): TopicResult[] {
+    const results: TopicResult[] = [];
+    const created: TopicState[] = [];
+    for (const spec of specs) {
+      try {
+        const topic = this.planTopic(spec);
+        if (!validateOnly) {
+          this.topics.set(topic.name, topic);
+          created.push(topic);
+        }
+        results.push({ name: spec.name, errorCode: ErrorCode.NONE });
+      } catch (err) {
+        const e = err as KafkaError;
+        results.push({ name: spec.name, errorCode: e.code ?? ErrorCode.UNKNOWN_SERVER_ERROR, errorMessage: e.message });
+      }
+    }
+    if (created.length > 0) {
+      this.commit({ topics: created });
+      for (const t of created) {
+        this.emit({ type: 'topic-created', topic: t.name, partitions: t.partitions.length, replicationFactor: t.partitions[0]!.replicas.length });
+      }
+    }
+    return results;
+  }
+
+  private planTopic(spec: CreateTopicSpec): TopicState {
+    const problem = topicNameProblem(spec.name);
+    if (problem) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, problem);
+    if (this.topics.has(spec.name)) throw new KafkaError(ErrorCode.TOPIC_ALREADY_EXISTS, `topic "${spec.name}" already exists`);
+    const max = this.opts.maxPartitions ?? MAX_PARTITIONS_PER_TOPIC;
+    if (!Number.isInteger(spec.partitions) || spec.partitions < 1 || spec.partitions > max) {
+      throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `partitions must be between 1 and ${max}, got ${spec.partitions}`);
+    }
+    const alive = [...this.sessions.values()].filter((s) => s.alive).map((s) => s.broker.id);
+    if (!Number.isInteger(spec.replicationFactor) || spec.replicationFactor < 1 || spec.replicationFactor > alive.length) {
+      throw new KafkaError(
+        ErrorCode.INVALID_REPLICATION_FACTOR,
+        `replication factor must be between 1 and the ${alive.length} live broker(s), got ${spec.replicationFactor}`,
+      );
+    }
+    const assignment = assignReplicas(alive, spec.partitions, spec.replicationFactor, this.topics.size);
+    return {
+      name: spec.name,
+      id: crypto.randomUUID(),
+      configs: spec.configs ?? {},
+      partitions: assignment.map((replicas, partition) => ({ partition, replicas, isr: [...replicas], leader: replicas[0]!, leaderEpoch: 0 })),
+    };
+  }
+
+  deleteTopics(names: string[]): TopicResult[] {
+    const results: TopicResult[] = [];
+    const deleted: string[] = [];
+    for (const name of names) {
+      if (!this.topics.delete(name)) {
+        results.push({ name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic "${name}" does not exist` });
+        continue;
+      }
+      deleted.push(name);
+      results.push({ name, errorCode: ErrorCode.NONE });
+    }
+    if (deleted.length > 0) {
+      this.commit({ deletedTopics: deleted });
+      for (const topic of deleted) this.emit({ type: 'topic-deleted', topic });
+    }
+    return results;
+  }
+
+  snapshot(now = Date.now()): ClusterMetadata {
+    const brokers: BrokerInfo[] = [...this.sessions.values()]
+      .sort((a, b) => a.broker.id - b.broker.id)
+      .map((s) => ({
+        id: s.broker.id,
+        host: s.broker.host,
+        port: s.broker.port,
+        pid: s.broker.pid,
+        state: s.alive ? 'alive' : 'dead',
+        lastHeartbeatAgeMs: now - s.lastHeartbeatMs,
+      }));
+    return { clusterId: this.clusterId, version: this.version, brokers, topics: [...this.topics.values()].sort((a, b) => a.name.localeCompare(b.name)) };
+  }
+
+  /** Long poll: resolves with the metadata once its version passes `since`, or after `maxWaitMs`. */
+  watch(since: number, maxWaitMs: number): Promise<ClusterMetadata> {
+    if (this.version > since) return Promise.resolve(this.snapshot());
+    return new Promise((resolve) => {
+      const entry = {
+        since,
+        resolve,
+        timer: setTimeout(() => {
+          this.watchers = this.watchers.filter((w) => w !== entry);
+          resolve(this.snapshot());
+        }, Math.min(Math.max(maxWaitMs, 0), 60_000)),
+      };
+      this.watchers.push(entry);
+    });
+  }
+
+  private commit(change: Parameters<MetadataStore['commit']>[1]): void {
+    const empty = !change.brokers?.length && !change.topics?.length && !change.partitions?.length && !change.deletedTopics?.length;
+    if (empty) return;
+    this.version += 1;
+    this.store.commit(this.version, change);
+    const snapshot = this.snapshot();
+    const ready = this.watchers;
+    this.watchers = [];
+    for (const w of ready) {
+      clearTimeout(w.timer);
+      w.resolve(snapshot);
+    }
+  }
+
+  private emit(e: ClusterEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  close(): void {
+    clearInterval(this.expiryTimer);
+    for (const w of this.watchers) {
+      clearTimeout(w.timer);
+      w.resolve(this.snapshot());
+    }
+    this.watchers = [];
+  }
+}

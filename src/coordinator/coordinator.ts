@@ -1,0 +1,85 @@
+import { ErrorCode, KafkaError } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import { FrameServer } from '../net/server.js';
+import type { ApiCodec } from '../protocol/api.js';
+import { finishFrame, startResponseFrame, type RequestHeader } from '../protocol/framing.js';
+import { InternalApi } from '../protocol/internal-api.js';
+import type { Reader } from '../protocol/reader.js';
+import { Controller, type ClusterEvent } from './controller.js';
+import { MetadataStore } from './metadata-store.js';
+
+export interface CoordinatorOptions {
+  host: string;
+  port: number;
+  dataDir: string;
+  heartbeatIntervalMs: number;
+  sessionTimeoutMs: number;
+  logger: Logger;
+}
+
+export interface RunningCoordinator {
+  host: string;
+  port: number;
+  controller: Controller;
+  close(): Promise<void>;
+}
+
+type Handler = (req: never) => unknown | Promise<unknown>;
+
+/** Starts the coordinator: opens coordinator.db, serves the control API, logs cluster events. */
+export async function startCoordinator(opts: CoordinatorOptions): Promise<RunningCoordinator> {
+  const store = new MetadataStore(opts.dataDir);
+  const controller = new Controller(store, { heartbeatIntervalMs: opts.heartbeatIntervalMs, sessionTimeoutMs: opts.sessionTimeoutMs });
+  controller.onEvent((e) => opts.logger.info(describeEvent(e)));
+
+  const routes = new Map<number, { api: ApiCodec<unknown, unknown>; handle: Handler }>();
+  const route = <Req, Res>(api: ApiCodec<Req, Res>, handle: (req: Req) => Res | Promise<Res>) =>
+    routes.set(api.apiKey, { api: api as ApiCodec<unknown, unknown>, handle: handle as Handler });
+
+  route(InternalApi.RegisterBroker, (req) => controller.registerBroker(req));
+  route(InternalApi.Heartbeat, (req) => controller.heartbeat(req.brokerId, req.brokerEpoch));
+  route(InternalApi.WatchMetadata, (req) => controller.watch(req.sinceVersion, req.maxWaitMs));
+  route(InternalApi.CreateTopics, (req) => ({ topics: controller.createTopics(req.topics ?? [], req.validateOnly), metadataVersion: controller.metadataVersion }));
+  route(InternalApi.DeleteTopics, (req) => ({ topics: controller.deleteTopics(req.names ?? []), metadataVersion: controller.metadataVersion }));
+  route(InternalApi.RegisterProducer, () => ({ errorCode: ErrorCode.NONE, metadata: controller.snapshot() }));
+  route(InternalApi.RegisterConsumer, () => ({ errorCode: ErrorCode.NONE, metadata: controller.snapshot() }));
+  route(InternalApi.BrokerExited, (req) => {
+    controller.brokerExited(req.brokerId, req.pid);
+    return { errorCode: ErrorCode.NONE };
+  });
+
+  const server = new FrameServer({ host: opts.host, port: opts.port, logger: opts.logger }, async (header: RequestHeader, body: Reader) => {
+    const r = routes.get(header.apiKey);
+    if (!r) throw new KafkaError(ErrorCode.INVALID_REQUEST, `unknown control API key ${header.apiKey}`);
+    const res = await r.handle(r.api.decodeRequest(body, header.apiVersion) as never);
+    const w = startResponseFrame(header.correlationId);
+    r.api.encodeResponse(w, res, header.apiVersion);
+    return finishFrame(w);
+  });
+  const addr = await server.listen();
+  opts.logger.info(`coordinator listening on ${addr.host}:${addr.port} (data ${opts.dataDir})`);
+  return {
+    ...addr,
+    controller,
+    async close() {
+      controller.close();
+      await server.close();
+      store.close();
+    },
+  };
+}
+
+export function describeEvent(e: ClusterEvent): string {
+  switch (e.type) {
+    case 'broker-registered':
+      return `broker-${e.brokerId} registered at ${e.host}:${e.port}`;
+    case 'broker-dead':
+      return `broker-${e.brokerId} dead (${e.reason})`;
+    case 'leader-changed':
+      return `${e.topic}-${e.partition} leader ${e.from < 0 ? 'none' : `broker-${e.from}`} -> ${e.to < 0 ? 'none (offline)' : `broker-${e.to}`}, epoch ${e.epoch}`;
+    case 'topic-created':
+      return `topic ${e.topic} created: ${e.partitions} partition(s), replication factor ${e.replicationFactor}`;
+    case 'topic-deleted':
+      return `topic ${e.topic} deleted`;
+  }
+}

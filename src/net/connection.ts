@@ -1,0 +1,147 @@
+import net from 'node:net';
+import { ErrorCode, KafkaError, ProtocolError } from '../common/errors.js';
+import type { ApiCodec } from '../protocol/api.js';
+import { FrameDecoder, finishFrame, startRequestFrame } from '../protocol/framing.js';
+import { Reader } from '../protocol/reader.js';
+
+export interface ConnectionOptions {
+  clientId?: string;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+interface Pending {
+  resolve: (r: Reader) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * One client TCP connection to a broker or the coordinator: correlation ids, in-flight requests,
+ * per-request timeouts. A timeout or a socket error fails every in-flight request with a retriable
+ * NETWORK_EXCEPTION / REQUEST_TIMED_OUT and closes the connection (its state is unknown after that).
+ */
+export class Connection {
+  private nextCorrelationId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly decoder = new FrameDecoder();
+  private closedError: Error | null = null;
+  private readonly closeListeners: ((err: Error) => void)[] = [];
+
+  private constructor(
+    private readonly socket: net.Socket,
+    readonly address: string,
+    private readonly opts: ConnectionOptions,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.fail(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `${address}: ${err.message}`)));
+    socket.on('close', () => this.fail(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `connection to ${address} closed`)));
+  }
+
+  static connect(host: string, port: number, opts: ConnectionOptions = {}): Promise<Connection> {
+    const address = `${host}:${port}`;
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host, port });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `connect to ${address} timed out`));
+      }, opts.connectTimeoutMs ?? 5000);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        resolve(new Connection(socket, address, opts));
+      });
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `cannot connect to ${address}: ${err.message}`));
+      });
+    });
+  }
+
+  get closed(): boolean {
+    return this.closedError !== null;
+  }
+
+  onClose(listener: (err: Error) => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  /** Sends a request; resolves with the decoded response. With `expectResponse: false` (acks=0) resolves on write. */
+  request<Req, Res>(
+    api: ApiCodec<Req, Res>,
+    version: number,
+    req: Req,
+    opts: { timeoutMs?: number; expectResponse?: boolean } = {},
+  ): Promise<Res> {
+    if (this.closedError) return Promise.reject(this.closedError);
+    const correlationId = this.nextCorrelationId++;
+    if (this.nextCorrelationId > 0x7fffffff) this.nextCorrelationId = 1;
+    const w = startRequestFrame({ apiKey: api.apiKey, apiVersion: version, correlationId, clientId: this.opts.clientId ?? 'yak' });
+    api.encodeRequest(w, req, version);
+    const frame = finishFrame(w);
+    if (opts.expectResponse === false) {
+      return new Promise((resolve, reject) =>
+        this.socket.write(frame, (err) => (err ? reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, err.message)) : resolve(undefined as Res))),
+      );
+    }
+    return new Promise<Res>((resolve, reject) => {
+      const timeoutMs = opts.timeoutMs ?? this.opts.requestTimeoutMs ?? 30000;
+      const timer = setTimeout(() => {
+        this.pending.delete(correlationId);
+        reject(new KafkaError(ErrorCode.REQUEST_TIMED_OUT, `${api.name} to ${this.address} got no answer in ${timeoutMs} ms`));
+        this.close();
+      }, timeoutMs);
+      this.pending.set(correlationId, {
+        timer,
+        reject,
+        resolve: (r) => {
+          try {
+            resolve(api.decodeResponse(r, version));
+          } catch (err) {
+            reject(err as Error);
+          }
+        },
+      });
+      this.socket.write(frame);
+    });
+  }
+
+  close(): void {
+    this.fail(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `connection to ${this.address} closed`));
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (err) {
+      this.fail(err as Error);
+      return;
+    }
+    for (const frame of frames) {
+      const r = new Reader(frame);
+      const correlationId = r.int32();
+      const p = this.pending.get(correlationId);
+      if (!p) {
+        this.fail(new ProtocolError(`response for unknown correlation id ${correlationId}`));
+        return;
+      }
+      this.pending.delete(correlationId);
+      clearTimeout(p.timer);
+      p.resolve(r);
+    }
+  }
+
+  private fail(err: Error): void {
+    if (this.closedError) return;
+    this.closedError = err;
+    this.socket.destroy();
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
+    this.pending.clear();
+    for (const l of this.closeListeners) l(err);
+  }
+}

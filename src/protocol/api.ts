@@ -1,0 +1,41 @@
+import type { Reader } from './reader.js';
+import type { Writer } from './writer.js';
+
+/**
+ * One Kafka API: both sides of the wire in one place (as kafkajs does), for every version from 0 to
+ * `maxVersion`. YaK advertises min version 0 for every API, as Kafka does (KAFKA-PROTOCOL.md), and
+ * serves only non-flexible versions, so one encoding (no tagged fields) covers them all.
+ */
+export interface ApiCodec<Req, Res> {
+  readonly apiKey: number;
+  readonly name: string;
+  readonly maxVersion: number;
+  encodeRequest(w: Writer, req: Req, version: number): void;
+  decodeRequest(r: Reader, version: number): Req;
+  encodeResponse(w: Writer, res: Res, version: number): void;
+  decodeResponse(r: Reader, version: number): Res;
+}
+
+export type RequestOf<A> = A extends ApiCodec<infer Req, unknown> ? Req : never;
+export type ResponseOf<A> = A extends ApiCodec<unknown, infer Res> ? Res : never;
+
+export const ApiKey = {
+  Produce: 0,
+  Fetch: 1,
+  ListOffsets: 2,
+  Metadata: 3,
+  OffsetCommit: 8,
+  OffsetFetch: 9,
+  FindCoordinator: 10,
+  JoinGroup: 11,
+  Heartbeat: 12,
+  LeaveGroup: 13,
+  SyncGroup: 14,
+  DescribeGroups: 15,
+  ListGroups: 16,
+  ApiVersions: 18,
+  CreateTopics: 19,
+  DeleteTopics: 20,
+  InitProducerId: 22,
+  OffsetForLeaderEpoch: 23,
+} as const;

@@ -1,0 +1,178 @@
+import { ProtocolError } from '../common/errors.js';
+
+/**
+ * Bounds-checked big-endian reader. Every read that would pass the end throws ProtocolError, so a
+ * frame whose fields lie about their sizes is rejected instead of read past its end.
+ */
+export class Reader {
+  private pos: number;
+
+  constructor(
+    readonly buf: Buffer,
+    offset = 0,
+    private readonly end = buf.length,
+  ) {
+    this.pos = offset;
+  }
+
+  get offset(): number {
+    return this.pos;
+  }
+
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  private need(n: number): void {
+    if (n < 0 || this.pos + n > this.end) {
+      throw new ProtocolError(`truncated data: need ${n} bytes at offset ${this.pos}, have ${this.end - this.pos}`);
+    }
+  }
+
+  int8(): number {
+    this.need(1);
+    return this.buf.readInt8(this.pos++);
+  }
+
+  boolean(): boolean {
+    return this.int8() !== 0;
+  }
+
+  int16(): number {
+    this.need(2);
+    const v = this.buf.readInt16BE(this.pos);
+    this.pos += 2;
+    return v;
+  }
+
+  int32(): number {
+    this.need(4);
+    const v = this.buf.readInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  uint32(): number {
+    this.need(4);
+    const v = this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  /** int64 as a JS number: offsets and timestamps stay far below 2^53. */
+  int64(): number {
+    this.need(8);
+    const v = this.buf.readBigInt64BE(this.pos);
+    this.pos += 8;
+    return Number(v);
+  }
+
+  int64Big(): bigint {
+    this.need(8);
+    const v = this.buf.readBigInt64BE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  string(): string {
+    const s = this.nullableString();
+    if (s === null) throw new ProtocolError('null where a string is required');
+    return s;
+  }
+
+  nullableString(): string | null {
+    const len = this.int16();
+    if (len === -1) return null;
+    if (len < -1) throw new ProtocolError(`invalid string length ${len}`);
+    this.need(len);
+    const s = this.buf.toString('utf8', this.pos, this.pos + len);
+    this.pos += len;
+    return s;
+  }
+
+  /** NULLABLE_BYTES as a view into the frame (no copy). */
+  bytes(): Buffer | null {
+    const len = this.int32();
+    if (len === -1) return null;
+    if (len < -1) throw new ProtocolError(`invalid bytes length ${len}`);
+    return this.raw(len);
+  }
+
+  raw(len: number): Buffer {
+    this.need(len);
+    const b = this.buf.subarray(this.pos, this.pos + len);
+    this.pos += len;
+    return b;
+  }
+
+  skip(len: number): void {
+    this.need(len);
+    this.pos += len;
+  }
+
+  /** ARRAY; a count larger than the bytes left is a lie and is rejected before allocating. */
+  array<T>(readItem: (r: Reader) => T): T[] {
+    const items = this.nullableArray(readItem);
+    if (items === null) throw new ProtocolError('null where an array is required');
+    return items;
+  }
+
+  nullableArray<T>(readItem: (r: Reader) => T): T[] | null {
+    const count = this.int32();
+    if (count === -1) return null;
+    if (count < -1 || count > this.remaining) throw new ProtocolError(`invalid array length ${count}`);
+    const items = new Array<T>(count);
+    for (let i = 0; i < count; i++) items[i] = readItem(this);
+    return items;
+  }
+
+  uvarint(): number {
+    let value = 0;
+    let shift = 0;
+    for (;;) {
+      this.need(1);
+      const b = this.buf[this.pos++]!;
+      value |= (b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return value >>> 0;
+      shift += 7;
+      if (shift > 28) throw new ProtocolError('varint too long');
+    }
+  }
+
+  varint(): number {
+    const v = this.uvarint();
+    return (v >>> 1) ^ -(v & 1);
+  }
+
+  varlong(): number {
+    // Fast path: up to 4 bytes (28 bits) fit a JS number exactly.
+    const start = this.pos;
+    let small = 0;
+    for (let shift = 0; shift < 28 && this.pos < this.end; shift += 7) {
+      const b = this.buf[this.pos++]!;
+      small |= (b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return (small >>> 1) ^ -(small & 1);
+    }
+    this.pos = start;
+    let value = 0n;
+    let shift = 0n;
+    for (;;) {
+      this.need(1);
+      const b = this.buf[this.pos++]!;
+      value |= BigInt(b & 0x7f) << shift;
+      if ((b & 0x80) === 0) break;
+      shift += 7n;
+      if (shift > 63n) throw new ProtocolError('varlong too long');
+    }
+    return Number((value >> 1n) ^ -(value & 1n));
+  }
+
+  /** Skips a flexible-version tagged-field section (only request header v2 needs it). */
+  skipTaggedFields(): void {
+    const count = this.uvarint();
+    for (let i = 0; i < count; i++) {
+      this.uvarint();
+      this.skip(this.uvarint());
+    }
+  }
+}

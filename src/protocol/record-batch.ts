@@ -1,0 +1,257 @@
+import { ErrorCode, KafkaError } from '../common/errors.js';
+import { crc32c } from './crc32c.js';
+import { Reader } from './reader.js';
+import { Writer } from './writer.js';
+
+/**
+ * Kafka RecordBatch v2 (magic 2). The broker never decodes records: it reads the 61-byte header,
+ * checks the CRC, and sets baseOffset and partitionLeaderEpoch in place (both sit before the CRC'd
+ * range, so the CRC stays valid). Clients encode and decode records here.
+ *
+ *   baseOffset i64 | batchLength i32 | partitionLeaderEpoch i32 | magic i8 | crc u32 |
+ *   attributes i16 | lastOffsetDelta i32 | baseTimestamp i64 | maxTimestamp i64 |
+ *   producerId i64 | producerEpoch i16 | baseSequence i32 | recordCount i32 | records...
+ */
+export const BATCH_HEADER_BYTES = 61;
+/** Bytes before batchLength's coverage starts: baseOffset + batchLength. */
+export const BATCH_LOG_OVERHEAD = 12;
+const OFF_LEADER_EPOCH = 12;
+const OFF_MAGIC = 16;
+const OFF_CRC = 17;
+const OFF_ATTRIBUTES = 21;
+const OFF_LAST_OFFSET_DELTA = 23;
+const OFF_BASE_TIMESTAMP = 27;
+const OFF_MAX_TIMESTAMP = 35;
+const OFF_PRODUCER_ID = 43;
+const OFF_PRODUCER_EPOCH = 51;
+const OFF_BASE_SEQUENCE = 53;
+const OFF_RECORD_COUNT = 57;
+
+export const CompressionCodec = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
+
+export interface RecordHeader {
+  key: string;
+  value: Buffer | null;
+}
+
+export interface Record {
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: number;
+  headers?: RecordHeader[];
+}
+
+export interface BatchHeader {
+  baseOffset: number;
+  batchLength: number;
+  partitionLeaderEpoch: number;
+  magic: number;
+  crc: number;
+  attributes: number;
+  lastOffsetDelta: number;
+  baseTimestamp: number;
+  maxTimestamp: number;
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+  recordCount: number;
+}
+
+/** A batch located inside a larger buffer (a produce request's records field or a fetch response). */
+export interface BatchView {
+  header: BatchHeader;
+  /** The whole batch, baseOffset through the last record. */
+  bytes: Buffer;
+}
+
+export function readBatchHeader(buf: Buffer, at = 0): BatchHeader {
+  return {
+    baseOffset: Number(buf.readBigInt64BE(at)),
+    batchLength: buf.readInt32BE(at + 8),
+    partitionLeaderEpoch: buf.readInt32BE(at + OFF_LEADER_EPOCH),
+    magic: buf.readInt8(at + OFF_MAGIC),
+    crc: buf.readUInt32BE(at + OFF_CRC),
+    attributes: buf.readInt16BE(at + OFF_ATTRIBUTES),
+    lastOffsetDelta: buf.readInt32BE(at + OFF_LAST_OFFSET_DELTA),
+    baseTimestamp: Number(buf.readBigInt64BE(at + OFF_BASE_TIMESTAMP)),
+    maxTimestamp: Number(buf.readBigInt64BE(at + OFF_MAX_TIMESTAMP)),
+    producerId: Number(buf.readBigInt64BE(at + OFF_PRODUCER_ID)),
+    producerEpoch: buf.readInt16BE(at + OFF_PRODUCER_EPOCH),
+    baseSequence: buf.readInt32BE(at + OFF_BASE_SEQUENCE),
+    recordCount: buf.readInt32BE(at + OFF_RECORD_COUNT),
+  };
+}
+
+/**
+ * Splits a produced records field into batches and validates each the way a Kafka leader does:
+ * magic 2 (else UNSUPPORTED_FOR_MESSAGE_FORMAT), sizes consistent (else CORRUPT_MESSAGE), CRC32C
+ * matches (else CORRUPT_MESSAGE), offsets deltas consistent with the record count (else INVALID_RECORD).
+ */
+export function splitAndValidateBatches(records: Buffer): BatchView[] {
+  const batches: BatchView[] = [];
+  let at = 0;
+  while (at < records.length) {
+    if (records.length - at < BATCH_HEADER_BYTES) {
+      throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, 'record batch shorter than its header');
+    }
+    const batchLength = records.readInt32BE(at + 8);
+    const size = BATCH_LOG_OVERHEAD + batchLength;
+    if (batchLength < BATCH_HEADER_BYTES - BATCH_LOG_OVERHEAD || at + size > records.length) {
+      throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `record batch length ${batchLength} does not fit the data`);
+    }
+    const magic = records.readInt8(at + OFF_MAGIC);
+    if (magic !== 2) {
+      throw new KafkaError(ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, `message format magic ${magic}; YaK stores v2 batches`);
+    }
+    const bytes = records.subarray(at, at + size);
+    const header = readBatchHeader(bytes);
+    if (crc32c(bytes, OFF_ATTRIBUTES) !== header.crc) {
+      throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, 'record batch CRC32C mismatch');
+    }
+    if (header.recordCount <= 0 || header.lastOffsetDelta !== header.recordCount - 1) {
+      throw new KafkaError(ErrorCode.INVALID_RECORD, 'record count and last offset delta disagree');
+    }
+    batches.push({ header, bytes });
+    at += size;
+  }
+  return batches;
+}
+
+/** Sets the offset and leader epoch the leader assigns; the CRC does not cover them. */
+export function stampBatch(bytes: Buffer, baseOffset: number, leaderEpoch: number): void {
+  bytes.writeBigInt64BE(BigInt(baseOffset), 0);
+  bytes.writeInt32BE(leaderEpoch, OFF_LEADER_EPOCH);
+}
+
+export interface EncodeBatchOptions {
+  baseOffset?: number;
+  producerId?: number;
+  producerEpoch?: number;
+  baseSequence?: number;
+}
+
+/** Encodes uncompressed records into one v2 batch (the client side of Produce). */
+export function encodeRecordBatch(records: readonly Record[], opts: EncodeBatchOptions = {}): Buffer {
+  if (records.length === 0) throw new Error('a record batch needs at least one record');
+  let baseTimestamp = records[0]!.timestamp;
+  let maxTimestamp = baseTimestamp;
+  for (const r of records) {
+    if (r.timestamp < baseTimestamp) baseTimestamp = r.timestamp;
+    if (r.timestamp > maxTimestamp) maxTimestamp = r.timestamp;
+  }
+  let estimate = BATCH_HEADER_BYTES;
+  for (const r of records) estimate += 24 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  const w = new Writer(estimate);
+  w.int64(opts.baseOffset ?? 0);
+  w.reserveInt32(); // batchLength
+  w.int32(-1); // partitionLeaderEpoch: set by the leader
+  w.int8(2);
+  w.reserveInt32(); // crc
+  w.int16(CompressionCodec.none);
+  w.int32(records.length - 1);
+  w.int64(baseTimestamp);
+  w.int64(maxTimestamp);
+  w.int64(opts.producerId ?? -1);
+  w.int16(opts.producerEpoch ?? -1);
+  w.int32(opts.baseSequence ?? -1);
+  w.int32(records.length);
+  const body = new Writer(64);
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    encodeRecord(body, r, i, r.timestamp - baseTimestamp);
+  }
+  w.raw(body.toBuffer());
+  const out = w.toBuffer();
+  out.writeInt32BE(out.length - BATCH_LOG_OVERHEAD, 8);
+  out.writeUInt32BE(crc32c(out, OFF_ATTRIBUTES), OFF_CRC);
+  return out;
+}
+
+function varintSize(v: number): number {
+  let z = ((v << 1) ^ (v >> 31)) >>> 0;
+  let n = 1;
+  while (z >= 0x80) {
+    z >>>= 7;
+    n++;
+  }
+  return n;
+}
+
+function encodeRecord(w: Writer, r: Record, offsetDelta: number, timestampDelta: number): void {
+  const keyLen = r.key ? r.key.length : -1;
+  const valueLen = r.value ? r.value.length : -1;
+  const headers = r.headers ?? [];
+  const tsSize = timestampDelta >= -0x80000000 && timestampDelta < 0x80000000 ? varintSize(timestampDelta) : 10;
+  let size = 1 + tsSize + varintSize(offsetDelta) + varintSize(keyLen) + Math.max(keyLen, 0);
+  size += varintSize(valueLen) + Math.max(valueLen, 0) + varintSize(headers.length);
+  const headerBytes = headers.map((h) => ({ key: Buffer.from(h.key), value: h.value }));
+  for (const h of headerBytes) {
+    const hv = h.value ? h.value.length : -1;
+    size += varintSize(h.key.length) + h.key.length + varintSize(hv) + Math.max(hv, 0);
+  }
+  w.varint(size);
+  w.int8(0);
+  w.varlong(timestampDelta);
+  w.varint(offsetDelta);
+  w.varint(keyLen);
+  if (r.key) w.raw(r.key);
+  w.varint(valueLen);
+  if (r.value) w.raw(r.value);
+  w.varint(headerBytes.length);
+  for (const h of headerBytes) {
+    w.varint(h.key.length).raw(h.key);
+    w.varint(h.value ? h.value.length : -1);
+    if (h.value) w.raw(h.value);
+  }
+}
+
+export interface DecodedRecord extends Record {
+  offset: number;
+  headers: RecordHeader[];
+}
+
+/**
+ * Decodes the records of every batch in a fetched buffer. A trailing partial batch (Fetch may cut
+ * one at maxBytes) is ignored, as Kafka clients do. Compressed batches are not decoded by YaK's own
+ * client (it never produces them); they raise, so nothing is silently skipped.
+ */
+export function decodeRecordBatches(buf: Buffer): { header: BatchHeader; records: DecodedRecord[] }[] {
+  const out: { header: BatchHeader; records: DecodedRecord[] }[] = [];
+  let at = 0;
+  while (buf.length - at >= BATCH_HEADER_BYTES) {
+    const header = readBatchHeader(buf, at);
+    const size = BATCH_LOG_OVERHEAD + header.batchLength;
+    if (at + size > buf.length) break;
+    if ((header.attributes & 0x07) !== CompressionCodec.none) {
+      throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, 'compressed record batches are not supported by the yak client');
+    }
+    const isControl = (header.attributes & 0x20) !== 0;
+    const r = new Reader(buf, at + BATCH_HEADER_BYTES, at + size);
+    const records: DecodedRecord[] = [];
+    for (let i = 0; i < header.recordCount; i++) {
+      const len = r.varint();
+      const end = r.offset + len;
+      r.int8();
+      const timestampDelta = r.varlong();
+      const offsetDelta = r.varint();
+      const keyLen = r.varint();
+      const key = keyLen < 0 ? null : Buffer.from(r.raw(keyLen));
+      const valueLen = r.varint();
+      const value = valueLen < 0 ? null : Buffer.from(r.raw(valueLen));
+      const headerCount = r.varint();
+      const headers: RecordHeader[] = [];
+      for (let h = 0; h < headerCount; h++) {
+        const hk = r.raw(r.varint()).toString('utf8');
+        const hvLen = r.varint();
+        headers.push({ key: hk, value: hvLen < 0 ? null : Buffer.from(r.raw(hvLen)) });
+      }
+      if (r.offset !== end) r.skip(end - r.offset);
+      if (!isControl) {
+        records.push({ offset: header.baseOffset + offsetDelta, timestamp: header.baseTimestamp + timestampDelta, key, value, headers });
+      }
+    }
+    out.push({ header, records });
+    at += size;
+  }
+  return out;
+}

@@ -1,0 +1,162 @@
+/**
+ * Growable big-endian writer for the Kafka wire types. One Writer builds one frame or one record
+ * batch; `toBuffer()` returns a view of the bytes written, so nothing is copied twice.
+ */
+export class Writer {
+  private buf: Buffer;
+  private pos = 0;
+
+  constructor(initialSize = 256) {
+    this.buf = Buffer.allocUnsafe(initialSize);
+  }
+
+  get length(): number {
+    return this.pos;
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  int8(v: number): this {
+    this.ensure(1);
+    this.buf.writeInt8(v, this.pos);
+    this.pos += 1;
+    return this;
+  }
+
+  boolean(v: boolean): this {
+    return this.int8(v ? 1 : 0);
+  }
+
+  int16(v: number): this {
+    this.ensure(2);
+    this.buf.writeInt16BE(v, this.pos);
+    this.pos += 2;
+    return this;
+  }
+
+  int32(v: number): this {
+    this.ensure(4);
+    this.buf.writeInt32BE(v, this.pos);
+    this.pos += 4;
+    return this;
+  }
+
+  uint32(v: number): this {
+    this.ensure(4);
+    this.buf.writeUInt32BE(v >>> 0, this.pos);
+    this.pos += 4;
+    return this;
+  }
+
+  int64(v: number | bigint): this {
+    this.ensure(8);
+    this.buf.writeBigInt64BE(BigInt(v), this.pos);
+    this.pos += 8;
+    return this;
+  }
+
+  /** Kafka STRING: int16 length, UTF-8 bytes. */
+  string(v: string): this {
+    const len = Buffer.byteLength(v);
+    this.int16(len);
+    this.ensure(len);
+    this.buf.write(v, this.pos, len, 'utf8');
+    this.pos += len;
+    return this;
+  }
+
+  /** Kafka NULLABLE_STRING: length -1 for null. */
+  nullableString(v: string | null | undefined): this {
+    if (v === null || v === undefined) return this.int16(-1);
+    return this.string(v);
+  }
+
+  /** Kafka BYTES / NULLABLE_BYTES: int32 length (-1 for null), raw bytes. */
+  bytes(v: Buffer | null | undefined): this {
+    if (v === null || v === undefined) return this.int32(-1);
+    this.int32(v.length);
+    return this.raw(v);
+  }
+
+  raw(v: Buffer): this {
+    this.ensure(v.length);
+    v.copy(this.buf, this.pos);
+    this.pos += v.length;
+    return this;
+  }
+
+  /** Kafka ARRAY: int32 count then the items. */
+  array<T>(items: readonly T[], writeItem: (w: this, item: T) => void): this {
+    this.int32(items.length);
+    for (const item of items) writeItem(this, item);
+    return this;
+  }
+
+  /** Kafka nullable ARRAY: count -1 for null. */
+  nullableArray<T>(items: readonly T[] | null | undefined, writeItem: (w: this, item: T) => void): this {
+    if (items === null || items === undefined) return this.int32(-1);
+    return this.array(items, writeItem);
+  }
+
+  /** Unsigned LEB128 varint (used by flexible versions and inside records). */
+  uvarint(v: number): this {
+    this.ensure(5);
+    let value = v >>> 0;
+    while (value >= 0x80) {
+      this.buf[this.pos++] = (value & 0x7f) | 0x80;
+      value >>>= 7;
+    }
+    this.buf[this.pos++] = value;
+    return this;
+  }
+
+  /** Zigzag varint (32-bit), as record fields use. */
+  varint(v: number): this {
+    return this.uvarint(((v << 1) ^ (v >> 31)) >>> 0);
+  }
+
+  /** Zigzag varlong (64-bit): timestamps deltas can exceed 32 bits. */
+  varlong(v: number | bigint): this {
+    // Values within int32 zigzag the same in 32 and 64 bits: skip BigInt on the common path.
+    if (typeof v === 'number' && v >= -0x80000000 && v < 0x80000000) return this.varint(v);
+    let value = BigInt(v);
+    value = (value << 1n) ^ (value >> 63n);
+    value = BigInt.asUintN(64, value);
+    this.ensure(10);
+    while (value >= 0x80n) {
+      this.buf[this.pos++] = Number(value & 0x7fn) | 0x80;
+      value >>= 7n;
+    }
+    this.buf[this.pos++] = Number(value);
+    return this;
+  }
+
+  /** Reserves 4 bytes for an int32 written later with `patchInt32` (sizes known only at the end). */
+  reserveInt32(): number {
+    this.ensure(4);
+    const at = this.pos;
+    this.pos += 4;
+    return at;
+  }
+
+  patchInt32(at: number, v: number): this {
+    this.buf.writeInt32BE(v, at);
+    return this;
+  }
+
+  patchUInt32(at: number, v: number): this {
+    this.buf.writeUInt32BE(v >>> 0, at);
+    return this;
+  }
+
+  toBuffer(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+}

@@ -1,0 +1,151 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { ErrorCode, KafkaError } from '../common/errors.js';
+import { stampBatch, type BatchView } from '../protocol/record-batch.js';
+
+type Statement = BetterSqlite3.Statement;
+
+export interface LogStatements {
+  insertBatch: Statement;
+  lastBatch: Statement;
+  batchStartAtOrBefore: Statement;
+  batchesFrom: Statement;
+  firstBatchAfterTimestamp: Statement;
+  deleteFrom: Statement;
+  upsertPartition: Statement;
+  loadPartition: Statement;
+  loadEpochs: Statement;
+  insertEpoch: Statement;
+  deleteEpochsFrom: Statement;
+}
+
+export interface EpochEntry {
+  epoch: number;
+  startOffset: number;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+}
+
+/**
+ * One partition's log: an ordered run of record batches stored as their wire bytes.
+ * Invariants: batches are contiguous (each base offset = previous last offset + 1);
+ * logStartOffset <= highWatermark <= logEndOffset; the epoch cache is ordered by epoch and by offset.
+ * The high watermark is owned by the replication layer; this class only stores and checkpoints it.
+ */
+export class PartitionLog {
+  logStartOffset = 0;
+  logEndOffset = 0;
+  highWatermark = 0;
+  /** Leader-epoch cache (KIP-101): the first offset written in each epoch. */
+  epochs: EpochEntry[] = [];
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    private readonly stmts: LogStatements,
+  ) {
+    const last = stmts.lastBatch.get(topic, partition) as { base_offset: number; last_offset: number } | undefined;
+    const state = stmts.loadPartition.get(topic, partition) as { log_start_offset: number; high_watermark: number } | undefined;
+    this.logStartOffset = state?.log_start_offset ?? 0;
+    this.logEndOffset = last ? last.last_offset + 1 : this.logStartOffset;
+    this.highWatermark = Math.min(state?.high_watermark ?? 0, this.logEndOffset);
+    this.epochs = (stmts.loadEpochs.all(topic, partition) as { epoch: number; start_offset: number }[]).map((e) => ({
+      epoch: e.epoch,
+      startOffset: e.start_offset,
+    }));
+  }
+
+  get latestEpoch(): number {
+    return this.epochs.length > 0 ? this.epochs[this.epochs.length - 1]!.epoch : -1;
+  }
+
+  /**
+   * Leader append: assigns offsets from the log end and stamps each batch in place. Call inside
+   * LogStore.transaction so a request's batches commit together.
+   */
+  appendAsLeader(batches: readonly BatchView[], leaderEpoch: number): AppendResult {
+    const baseOffset = this.logEndOffset;
+    for (const batch of batches) {
+      stampBatch(batch.bytes, this.logEndOffset, leaderEpoch);
+      this.insert(batch.bytes, this.logEndOffset, this.logEndOffset + batch.header.lastOffsetDelta, leaderEpoch, batch.header.maxTimestamp);
+    }
+    return { baseOffset, lastOffset: this.logEndOffset - 1 };
+  }
+
+  /** Follower append: batches keep the offsets and epochs the leader gave them. */
+  appendAsFollower(batches: readonly BatchView[]): void {
+    for (const batch of batches) {
+      const { baseOffset, lastOffsetDelta, partitionLeaderEpoch, maxTimestamp } = batch.header;
+      if (baseOffset !== this.logEndOffset) {
+        throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `follower append at ${baseOffset}, log end is ${this.logEndOffset}`);
+      }
+      this.insert(batch.bytes, baseOffset, baseOffset + lastOffsetDelta, partitionLeaderEpoch, maxTimestamp);
+    }
+  }
+
+  private insert(bytes: Buffer, baseOffset: number, lastOffset: number, epoch: number, maxTimestamp: number): void {
+    if (epoch > this.latestEpoch) {
+      this.epochs.push({ epoch, startOffset: baseOffset });
+      this.stmts.insertEpoch.run(this.topic, this.partition, epoch, baseOffset);
+    }
+    this.stmts.insertBatch.run(this.topic, this.partition, baseOffset, lastOffset, epoch, maxTimestamp, bytes);
+    this.logEndOffset = lastOffset + 1;
+  }
+
+  /**
+   * Stored batches from the one holding `fetchOffset` up to (excluding) `upToOffset`, at most
+   * `maxBytes` except that the first batch is always returned whole (KIP-74), so a consumer can
+   * never be stuck behind a batch larger than its fetch size.
+   */
+  read(fetchOffset: number, upToOffset: number, maxBytes: number): Buffer[] {
+    if (fetchOffset >= upToOffset || maxBytes <= 0) return [];
+    const start = this.stmts.batchStartAtOrBefore.get(this.topic, this.partition, fetchOffset) as { base_offset: number } | undefined;
+    const out: Buffer[] = [];
+    let size = 0;
+    for (const row of this.stmts.batchesFrom.iterate(this.topic, this.partition, start?.base_offset ?? fetchOffset) as IterableIterator<{
+      base_offset: number;
+      last_offset: number;
+      bytes: Buffer;
+    }>) {
+      if (row.last_offset >= upToOffset || (out.length > 0 && size + row.bytes.length > maxBytes)) break;
+      if (row.last_offset < fetchOffset) continue;
+      out.push(row.bytes);
+      size += row.bytes.length;
+      if (size >= maxBytes) break;
+    }
+    return out;
+  }
+
+  /** First offset whose batch has a timestamp >= `timestamp` (ListOffsets by time), or null if none. */
+  offsetForTimestamp(timestamp: number): number | null {
+    const row = this.stmts.firstBatchAfterTimestamp.get(this.topic, this.partition, timestamp) as { base_offset: number } | undefined;
+    return row ? Math.max(row.base_offset, this.logStartOffset) : null;
+  }
+
+  /** Removes every batch holding an offset >= `offset` (whole batches), and the epochs that began there. */
+  truncateTo(offset: number): void {
+    if (offset >= this.logEndOffset) return;
+    const start = this.stmts.batchStartAtOrBefore.get(this.topic, this.partition, offset) as { base_offset: number } | undefined;
+    const cut = Math.max(this.logStartOffset, Math.min(offset, start?.base_offset ?? offset));
+    this.stmts.deleteFrom.run(this.topic, this.partition, cut);
+    this.stmts.deleteEpochsFrom.run(this.topic, this.partition, cut);
+    this.epochs = this.epochs.filter((e) => e.startOffset < cut);
+    this.logEndOffset = cut;
+    if (this.highWatermark > cut) this.highWatermark = cut;
+    this.checkpoint();
+  }
+
+  /** Sets the high watermark (never backwards past what is stored) and checkpoints it. */
+  setHighWatermark(offset: number): void {
+    const hw = Math.min(offset, this.logEndOffset);
+    if (hw === this.highWatermark) return;
+    this.highWatermark = hw;
+    this.checkpoint();
+  }
+
+  private checkpoint(): void {
+    this.stmts.upsertPartition.run(this.topic, this.partition, this.logStartOffset, this.highWatermark);
+  }
+}

@@ -1,0 +1,86 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import readline from 'node:readline';
+
+/** Messages a child sends its supervisor over the IPC channel. */
+export type ChildMessage = { type: 'ready'; host: string; port: number } | { type: 'fatal'; message: string };
+
+export interface ChildSpec {
+  /** Display name: `zookeeper`, `broker-1`. */
+  name: string;
+  /** The bundle (dist/yak.js) or, under tsx, the TypeScript entry. */
+  entry: string;
+  args: string[];
+  execArgv?: string[];
+  onLine: (name: string, line: string) => void;
+}
+
+export interface StartedChild {
+  process: ChildProcess;
+  host: string;
+  port: number;
+}
+
+/**
+ * Forks one cluster process of the same bundle and resolves when it reports ready over IPC.
+ * Its stdout/stderr lines go to `onLine`. The IPC channel doubles as a lifeline: a child whose
+ * supervisor dies sees `disconnect` and exits (see `exitWhenOrphaned`).
+ */
+export function startChild(spec: ChildSpec, readyTimeoutMs = 30_000): Promise<StartedChild> {
+  const child = fork(spec.entry, spec.args, {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    execArgv: spec.execArgv ?? process.execArgv,
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) readline.createInterface({ input: stream }).on('line', (line) => spec.onLine(spec.name, line));
+  }
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${spec.name} did not become ready in ${readyTimeoutMs} ms`));
+    }, readyTimeoutMs);
+    const onExit = (code: number | null, signal: string | null) => {
+      clearTimeout(timer);
+      reject(new Error(`${spec.name} exited before it was ready (${signal ?? `code ${code}`})`));
+    };
+    child.once('exit', onExit);
+    child.on('message', (m: ChildMessage) => {
+      if (m.type === 'ready') {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve({ process: child, host: m.host, port: m.port });
+      } else if (m.type === 'fatal') {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        child.kill('SIGKILL');
+        reject(new Error(`${spec.name}: ${m.message}`));
+      }
+    });
+  });
+}
+
+/** In a forked child: tell the supervisor we are ready (no-op when run by hand). */
+export function reportReady(host: string, port: number): void {
+  process.send?.({ type: 'ready', host, port } satisfies ChildMessage);
+}
+
+export function reportFatal(message: string): void {
+  process.send?.({ type: 'fatal', message } satisfies ChildMessage);
+}
+
+/** In a forked child: run `shutdown` when the supervisor goes away, so no orphan is left. */
+export function exitWhenOrphaned(shutdown: () => void): void {
+  if (process.send) process.on('disconnect', shutdown);
+}
+
+/** Sends SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
+export function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,91 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { partitionForKey } from '../../src/client/partitioner.js';
+import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
+
+const test = suite('cluster: yak produce / consume through a 3-broker cluster');
+let cluster: TestCluster;
+
+test.before(async () => {
+  cluster = await startCluster({ brokers: 3 });
+});
+test.after(async () => {
+  await cluster?.destroy();
+});
+
+const RECORDS = 10_000;
+const input = Array.from({ length: RECORDS }, (_, i) => `key-${i % 500}:value-${i}`).join('\n') + '\n';
+
+interface Row {
+  partition: number;
+  offset: number;
+  key: string | null;
+  value: string;
+  timestamp: number;
+}
+
+async function consumeAll(bootstrap: string): Promise<Row[]> {
+  const res = await runYak(['consume', '--bootstrap', bootstrap, '--topic', 'keyed', '--from-beginning', '--json', '--max-messages', String(RECORDS), '--idle-timeout-ms', '5000']);
+  assert.is(res.code, 0, res.stderr);
+  return res.stdout.trim().split('\n').map((l) => JSON.parse(l) as Row);
+}
+
+function checkRows(rows: Row[]): void {
+  assert.is(rows.length, RECORDS);
+  const values = new Set(rows.map((r) => r.value));
+  assert.is(values.size, RECORDS, 'every record exactly once');
+  for (const r of rows) {
+    // Keys land where Kafka's murmur2 partitioner puts them.
+    assert.is(r.partition, partitionForKey(Buffer.from(r.key!), 3), `key ${r.key}`);
+    assert.is(r.value.startsWith('value-'), true);
+  }
+  // Per partition, offsets are 0..n-1 and values keep the order they were produced in.
+  const byPartition = new Map<number, Row[]>();
+  for (const r of rows) byPartition.set(r.partition, [...(byPartition.get(r.partition) ?? []), r]);
+  for (const [, list] of byPartition) {
+    list.forEach((r, i) => assert.is(r.offset, i));
+    const seq = list.map((r) => Number(r.value.slice('value-'.length)));
+    assert.equal(seq, [...seq].sort((a, b) => a - b));
+  }
+}
+
+test('produces 10,000 keyed records and reads them back from the beginning', async () => {
+  const created = await runYak(['topic', 'create', 'keyed', '--bootstrap', cluster.bootstrap, '--partitions', '3']);
+  assert.is(created.code, 0, created.stderr);
+  const produced = await runYak(['produce', '--bootstrap', cluster.bootstrap, '--topic', 'keyed', '--key-separator', ':', '--acks', 'all'], { input });
+  assert.is(produced.code, 0, produced.stderr);
+  assert.match(produced.stderr, `acknowledged ${RECORDS} of ${RECORDS} record(s) to keyed`);
+  checkRows(await consumeAll(cluster.bootstrap));
+});
+
+test('the records survive a stop and start of the whole cluster on the same data dir', async () => {
+  await cluster.stop();
+  const dataDir = cluster.dataDir;
+  cluster = await startCluster({ brokers: 3, dataDir });
+  checkRows(await consumeAll(cluster.bootstrap));
+});
+
+test('yak status --json reports brokers and topics', async () => {
+  const res = await runYak(['status', '--json', '--data-dir', cluster.dataDir]);
+  assert.is(res.code, 0, res.stderr);
+  const s = JSON.parse(res.stdout);
+  assert.is(s.bootstrap, cluster.bootstrap);
+  assert.is(s.brokers.length, 3);
+  for (const b of s.brokers) {
+    assert.is(b.state, 'alive');
+    assert.type(b.pid, 'number');
+    assert.type(b.port, 'number');
+  }
+  const keyed = s.topics.find((t: { name: string }) => t.name === 'keyed');
+  assert.is(keyed.partitions.length, 3);
+  assert.equal(keyed.partitions.map((p: { leader: number }) => p.leader).sort(), [1, 2, 3]);
+});
+
+test('yak up on a data dir whose cluster is running says so and exits non-zero', async () => {
+  const res = await runYak(['up', '--brokers', '1', '--headless', '--data-dir', cluster.dataDir]);
+  assert.is(res.code, 1);
+  assert.match(res.stderr, 'already running');
+  assert.not.match(res.stderr, '    at ');
+});
+
+test.run();

@@ -1,0 +1,23 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ApiKey } from '../../../src/protocol/api.js';
+import { apiByKey, FetchApi, MetadataApi, SERVED_APIS } from '../../../src/protocol/apis/index.js';
+
+test('api keys are unique and looked up by key', () => {
+  assert.is(new Set(SERVED_APIS.map((api) => api.apiKey)).size, SERVED_APIS.length);
+  for (const api of SERVED_APIS) assert.is(apiByKey(api.apiKey), api);
+  assert.is(apiByKey(ApiKey.Metadata), MetadataApi);
+  assert.is(apiByKey(ApiKey.Fetch), FetchApi);
+  assert.is(apiByKey(-1), undefined);
+});
+
+test('every served API stays below its first flexible version', () => {
+  const firstFlexible: Record<number, number> = { 0: 9, 1: 12, 2: 6, 3: 9, 18: 3, 19: 5, 20: 4, 22: 2, 23: 4 };
+  for (const api of SERVED_APIS) {
+    const limit = firstFlexible[api.apiKey];
+    if (limit === undefined) assert.unreachable(`add ${api.name}'s first flexible version to this table`);
+    else assert.ok(api.maxVersion < limit, `${api.name} max ${api.maxVersion} is a flexible version`);
+  }
+});
+
+test.run();

@@ -1,0 +1,116 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  ListOffsetsApi,
+  type ListOffsetsRequest,
+  type ListOffsetsResponse,
+} from '../../../src/protocol/apis/list-offsets.js';
+import {
+  assertRequestRoundTrip,
+  assertResponseRoundTrip,
+  assertTruncationThrows,
+  decodeResponse,
+  encodeRequest,
+  encodeResponse,
+  hex,
+} from '../../helpers/roundtrip.js';
+
+const MAX = ListOffsetsApi.maxVersion;
+
+const request = (v: number): ListOffsetsRequest => ({
+  replicaId: -1,
+  isolationLevel: v >= 2 ? 1 : 0,
+  topics: [
+    {
+      name: 'orders',
+      partitions: [
+        { partitionIndex: 0, timestamp: -2, maxNumOffsets: v === 0 ? 5 : 1 },
+        { partitionIndex: 1, timestamp: 1_700_000_000_000, maxNumOffsets: 1 },
+      ],
+    },
+  ],
+});
+
+const response = (v: number): ListOffsetsResponse => ({
+  throttleTimeMs: v >= 2 ? 4 : 0,
+  topics: [
+    {
+      name: 'orders',
+      partitions: [
+        {
+          partitionIndex: 0,
+          errorCode: 0,
+          oldStyleOffsets: [42],
+          timestamp: v >= 1 ? 1_700_000_000_000 : -1,
+          offset: 42,
+        },
+        { partitionIndex: 1, errorCode: 3, oldStyleOffsets: [], timestamp: -1, offset: -1 },
+      ],
+    },
+  ],
+});
+
+for (let v = 0; v <= MAX; v++) {
+  test(`v${v} request round trip`, () => {
+    assertRequestRoundTrip(ListOffsetsApi, v, { ...request(0), isolationLevel: 1 }, request(v));
+  });
+
+  test(`v${v} response round trip`, () => {
+    assertResponseRoundTrip(ListOffsetsApi, v, response(MAX), response(v));
+  });
+}
+
+test('v0 response: offset derived from oldStyleOffsets and back', () => {
+  const res: ListOffsetsResponse = {
+    topics: [{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 0, offset: 9 }] }],
+  };
+  const bytes = encodeResponse(ListOffsetsApi, res, 0);
+  assert.equal(bytes, hex('00000001 0001 74  00000001 00000000 0000 00000001 0000000000000009'));
+  assert.equal(decodeResponse(ListOffsetsApi, bytes, 0).topics[0]?.partitions[0], {
+    partitionIndex: 0,
+    errorCode: 0,
+    oldStyleOffsets: [9],
+    timestamp: -1,
+    offset: 9,
+  });
+});
+
+test('v0 response: explicit oldStyleOffsets win, first one is the offset', () => {
+  const res: ListOffsetsResponse = {
+    topics: [{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 0, oldStyleOffsets: [8, 3] }] }],
+  };
+  const decoded = decodeResponse(ListOffsetsApi, encodeResponse(ListOffsetsApi, res, 0), 0);
+  assert.equal(decoded.topics[0]?.partitions[0]?.oldStyleOffsets, [8, 3]);
+  assert.is(decoded.topics[0]?.partitions[0]?.offset, 8);
+});
+
+test('v1 request: exact bytes', () => {
+  const req: ListOffsetsRequest = {
+    replicaId: -1,
+    topics: [{ name: 't', partitions: [{ partitionIndex: 0, timestamp: -2 }] }],
+  };
+  assert.equal(
+    encodeRequest(ListOffsetsApi, req, 1),
+    hex('ffffffff  00000001 0001 74  00000001 00000000 fffffffffffffffe'),
+  );
+});
+
+test('v0 request defaults maxNumOffsets to 1', () => {
+  const req: ListOffsetsRequest = {
+    replicaId: -1,
+    topics: [{ name: 't', partitions: [{ partitionIndex: 0, timestamp: -1 }] }],
+  };
+  assert.equal(
+    encodeRequest(ListOffsetsApi, req, 0),
+    hex('ffffffff  00000001 0001 74  00000001 00000000 ffffffffffffffff 00000001'),
+  );
+});
+
+test('truncated request and response throw ProtocolError', () => {
+  for (const v of [0, MAX]) {
+    assertTruncationThrows(encodeRequest(ListOffsetsApi, request(v), v), (r) => ListOffsetsApi.decodeRequest(r, v));
+    assertTruncationThrows(encodeResponse(ListOffsetsApi, response(v), v), (r) => ListOffsetsApi.decodeResponse(r, v));
+  }
+});
+
+test.run();

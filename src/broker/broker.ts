@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { UserError } from '../common/errors.js';
+import { ErrorCode, UserError, errorName } from '../common/errors.js';
+import { InternalApi } from '../protocol/internal-api.js';
 import type { Logger } from '../common/logger.js';
 import { FrameServer } from '../net/server.js';
 import { LogStore } from '../storage/log-store.js';
@@ -18,6 +19,8 @@ export interface BrokerOptions {
   coordinatorHost: string;
   coordinatorPort: number;
   config?: Partial<BrokerConfig>;
+  /** A follower not caught up for this long leaves the ISR (replica.lag.time.max.ms). */
+  replicaLagTimeMaxMs?: number;
   syncFull?: boolean;
   logger: Logger;
 }
@@ -36,8 +39,31 @@ export interface RunningBroker {
 export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const store = new LogStore(opts.dataDir, { synchronous: opts.syncFull ? 'FULL' : 'NORMAL' });
   const cache = new MetadataCache();
-  const replicas = new ReplicaManager(opts.brokerId, store, opts.logger);
   const config = { ...DEFAULT_BROKER_CONFIG, ...opts.config };
+  // Assigned below: the replica manager and the coordinator link need each other.
+  let coordinator: CoordinatorLink;
+  const replicas = new ReplicaManager({
+    brokerId: opts.brokerId,
+    store,
+    logger: opts.logger,
+    replicaLagTimeMaxMs: opts.replicaLagTimeMaxMs ?? 10_000,
+    replicaFetchMaxWaitMs: 500,
+    brokerAddress: (id) => cache.broker(id),
+    brokerAlive: (id) => cache.aliveBrokers().some((b) => b.id === id),
+    sessionValid: () => coordinator.sessionValid(),
+    proposeIsr: async (p, isr) => {
+      const res = await coordinator.call(InternalApi.AlterIsr, {
+        brokerId: opts.brokerId,
+        brokerEpoch: coordinator.epoch,
+        topic: p.topic,
+        partition: p.partition,
+        leaderEpoch: p.state.leaderEpoch,
+        isr,
+      });
+      if (res.errorCode !== ErrorCode.NONE) opts.logger.warn(`ISR change for ${p.topic}-${p.partition} refused: ${errorName(res.errorCode)} ${res.errorMessage ?? ''}`);
+      return res.errorCode === ErrorCode.NONE;
+    },
+  });
 
   let ctx: BrokerContext | null = null;
   const server = new FrameServer({ host: opts.host, port: opts.port, logger: opts.logger, maxFrameBytes: config.maxMessageBytes + 1024 * 1024 }, (header, body) => {
@@ -47,7 +73,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const addr = await server.listen();
 
   let clusterError: UserError | null = null;
-  const coordinator = new CoordinatorLink({
+  coordinator = new CoordinatorLink({
     coordinatorHost: opts.coordinatorHost,
     coordinatorPort: opts.coordinatorPort,
     registration: { brokerId: opts.brokerId, host: addr.host, port: addr.port, pid: process.pid },
@@ -78,7 +104,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     ...addr,
     async close() {
       coordinator.stop();
-      replicas.wakeAll();
+      await replicas.close();
       await server.close();
       store.close();
     },

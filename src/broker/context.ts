@@ -15,7 +15,7 @@ export interface BrokerConfig {
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   maxMessageBytes: 1024 * 1024 + 12,
   defaultPartitions: 3,
-  defaultReplicationFactor: 1,
+  defaultReplicationFactor: -1, // the coordinator's default: min(3, live brokers)
   autoCreateTopics: true,
 };
 

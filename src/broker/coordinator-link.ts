@@ -27,6 +27,9 @@ export class CoordinatorLink {
   private control: Connection | null = null;
   private watcher: Connection | null = null;
   private brokerEpoch = -1;
+  private sessionTimeoutMs = 0;
+  /** When the last heartbeat the coordinator accepted was sent (monotonic ms). */
+  private lastAcceptedBeatSentMs = -Infinity;
   private version = -1;
   private stopped = false;
   private heartbeatTimer: NodeJS.Timeout | null = null;
@@ -44,6 +47,19 @@ export class CoordinatorLink {
     if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     this.control?.close();
     this.watcher?.close();
+  }
+
+  /**
+   * True while the coordinator cannot yet have expired this broker's session: measured from when the
+   * last accepted heartbeat was sent, which is no later than when the coordinator received it. A paused
+   * or cut-off broker thus stops acting as leader before anyone else is elected.
+   */
+  sessionValid(): boolean {
+    return performance.now() - this.lastAcceptedBeatSentMs < this.sessionTimeoutMs;
+  }
+
+  get epoch(): number {
+    return this.brokerEpoch;
   }
 
   /** Sends a control request to the coordinator (used for CreateTopics and DeleteTopics). */
@@ -65,6 +81,8 @@ export class CoordinatorLink {
         const info = await this.call(InternalApi.RegisterBroker, this.opts.registration, 5000);
         if (info.errorCode !== ErrorCode.NONE) throw new KafkaError(info.errorCode, info.errorMessage);
         this.brokerEpoch = info.brokerEpoch;
+        this.sessionTimeoutMs = info.sessionTimeoutMs;
+        this.lastAcceptedBeatSentMs = performance.now();
         this.accept(info.metadata);
         this.scheduleHeartbeat(info.heartbeatIntervalMs);
         this.opts.logger.info(`registered with coordinator (broker epoch ${info.brokerEpoch})`);
@@ -81,7 +99,9 @@ export class CoordinatorLink {
     if (this.stopped) return;
     this.heartbeatTimer = setTimeout(async () => {
       try {
+        const sentMs = performance.now();
         const res = await this.call(InternalApi.Heartbeat, { brokerId: this.opts.registration.brokerId, brokerEpoch: this.brokerEpoch }, intervalMs * 4);
+        if (res.errorCode === ErrorCode.NONE) this.lastAcceptedBeatSentMs = sentMs;
         if (res.errorCode === ErrorCode.STALE_BROKER_EPOCH) {
           this.opts.logger.warn('coordinator does not know this session: registering again');
           this.opts.onSessionLost?.();

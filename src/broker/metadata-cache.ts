@@ -34,6 +34,12 @@ export class MetadataCache {
     return this.topicsByName.get(topic)?.partitions[partition];
   }
 
+  /** Any registered broker's address, dead or alive (a follower keeps trying its leader). */
+  broker(id: number): { host: string; port: number } | undefined {
+    const b = this.metadata.brokers.find((x) => x.id === id);
+    return b ? { host: b.host, port: b.port } : undefined;
+  }
+
   aliveBrokers(): BrokerInfo[] {
     return this.metadata.brokers.filter((b) => b.state === 'alive');
   }

@@ -1,15 +1,26 @@
-import type { ClusterMetadata, PartitionState } from '../common/cluster-types.js';
+import type { ClusterMetadata } from '../common/cluster-types.js';
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { BatchView } from '../protocol/record-batch.js';
+import { Partition } from '../replication/partition.js';
+import { ReplicaFetcher } from '../replication/replica-fetcher.js';
 import type { LogStore } from '../storage/log-store.js';
-import type { PartitionLog } from '../storage/partition-log.js';
+import type { AppendResult } from '../storage/partition-log.js';
 
-/** A partition this broker holds a replica of, with the role the coordinator gave it. */
-interface Replica {
-  log: PartitionLog;
-  state: PartitionState;
-  topicId: string;
+export interface ReplicaManagerOptions {
+  brokerId: number;
+  store: LogStore;
+  logger: Logger;
+  replicaLagTimeMaxMs: number;
+  replicaFetchMaxWaitMs: number;
+  /** Where another broker listens (from the metadata cache). */
+  brokerAddress: (id: number) => { host: string; port: number } | undefined;
+  /** Whether the coordinator considers a broker alive (a dead one is never proposed into an ISR). */
+  brokerAlive: (id: number) => boolean;
+  /** Asks the coordinator to change a partition's ISR (AlterIsr); resolves false if refused. */
+  proposeIsr: (p: Partition, isr: number[]) => Promise<boolean>;
+  /** False while this broker's coordinator session may have expired: it must not act as leader. */
+  sessionValid: () => boolean;
 }
 
 export interface ReadResult {
@@ -18,132 +29,233 @@ export interface ReadResult {
   logStartOffset: number;
 }
 
+type WaitKind = 'append' | 'highWatermark';
+
 /**
- * Owns this broker's replicas: applies the coordinator's leadership decisions to the local logs,
- * appends as leader, serves reads below the high watermark, and wakes fetches waiting for data.
- * Without followers the ISR is the leader alone, so the high watermark follows the log end.
+ * Owns this broker's replicas: applies the coordinator's leadership decisions (become leader or
+ * follower, start or stop replica fetchers), appends as leader, serves reads, proposes ISR changes,
+ * and wakes fetches waiting for data: follower fetches on any append, consumer fetches only when the
+ * high watermark moves.
  */
 export class ReplicaManager {
-  private readonly replicas = new Map<string, Replica>();
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly partitions = new Map<string, Partition>();
+  private readonly fetchers = new Map<number, ReplicaFetcher>();
+  private readonly waiters = { append: new Map<string, Set<() => void>>(), highWatermark: new Map<string, Set<() => void>>() };
+  private readonly isrTimer: NodeJS.Timeout;
 
-  constructor(
-    readonly brokerId: number,
-    private readonly store: LogStore,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly opts: ReplicaManagerOptions) {
+    this.isrTimer = setInterval(() => this.shrinkLaggingIsrs(), Math.max(100, Math.min(1000, opts.replicaLagTimeMaxMs / 4)));
+    this.isrTimer.unref();
+  }
 
-  /** Applies new metadata: opens replicas assigned here, drops those of deleted topics. */
+  get brokerId(): number {
+    return this.opts.brokerId;
+  }
+
+  /** Applies new metadata: opens replicas assigned here, changes roles, drops deleted topics' logs. */
   applyMetadata(m: ClusterMetadata): void {
+    const now = Date.now();
     const assigned = new Set<string>();
     for (const t of m.topics) {
-      for (const p of t.partitions) {
-        if (!p.replicas.includes(this.brokerId)) continue;
-        const k = key(t.name, p.partition);
+      const minIsr = Number(t.configs['min.insync.replicas'] ?? 1);
+      for (const state of t.partitions) {
+        if (!state.replicas.includes(this.brokerId)) continue;
+        const k = key(t.name, state.partition);
         assigned.add(k);
-        const existing = this.replicas.get(k);
-        if (existing && existing.topicId !== t.id) this.drop(t.name, p.partition, 'topic was re-created');
-        const replica = this.replicas.get(k) ?? { log: this.store.partition(t.name, p.partition), state: p, topicId: t.id };
-        const becameLeader = p.leader === this.brokerId && (replica.state.leader !== this.brokerId || replica.state.leaderEpoch !== p.leaderEpoch || !existing);
-        replica.state = p;
-        this.replicas.set(k, replica);
-        if (becameLeader) this.becomeLeader(replica);
+        let p = this.partitions.get(k);
+        if (p && p.topicId !== t.id) {
+          this.drop(p, 'topic was re-created');
+          p = undefined;
+        }
+        const isNew = !p;
+        if (!p) {
+          p = new Partition(this.brokerId, this.opts.store.partition(t.name, state.partition), { ...state, leader: -2 }, t.id, minIsr);
+          this.partitions.set(k, p);
+        }
+        p.minInsyncReplicas = minIsr;
+        const epochChanged = isNew || p.state.leaderEpoch !== state.leaderEpoch || p.state.leader !== state.leader;
+        if (state.leader === this.brokerId) {
+          if (epochChanged) {
+            this.unfollow(p);
+            p.becomeLeader(state, now);
+            this.opts.logger.info(`leading ${p.topic}-${p.partition} at epoch ${state.leaderEpoch} (log end ${p.log.logEndOffset}, high watermark ${p.log.highWatermark})`);
+            this.notify(k, 'append');
+            this.notify(k, 'highWatermark');
+          } else {
+            p.updateState(state);
+            this.notify(k, 'highWatermark');
+          }
+        } else if (epochChanged) {
+          p.becomeFollower(state);
+          this.unfollow(p);
+          if (state.leader >= 0) this.fetcherFor(state.leader).add(p);
+        } else {
+          p.updateState(state);
+        }
       }
     }
-    for (const [k, r] of this.replicas) {
-      if (!assigned.has(k)) this.drop(r.log.topic, r.log.partition, 'no longer assigned here');
+    for (const [k, p] of this.partitions) {
+      if (!assigned.has(k)) this.drop(p, 'no longer assigned here');
+    }
+    for (const [id, f] of this.fetchers) {
+      if (f.size === 0) {
+        this.fetchers.delete(id);
+        void f.stop();
+      }
     }
   }
 
-  private becomeLeader(r: Replica): void {
-    // The ISR is the leader alone until followers replicate: everything stored is committed.
-    if (r.state.isr.length === 1) r.log.setHighWatermark(r.log.logEndOffset);
-    this.logger.info(`leading ${r.log.topic}-${r.log.partition} at epoch ${r.state.leaderEpoch} (log end ${r.log.logEndOffset})`);
-    this.notify(key(r.log.topic, r.log.partition));
-  }
-
-  private drop(topic: string, partition: number, reason: string): void {
-    this.store.deletePartition(topic, partition);
-    this.replicas.delete(key(topic, partition));
-    this.logger.info(`deleted local log of ${topic}-${partition} (${reason})`);
-  }
-
-  /** The replica if this broker leads it; otherwise the Kafka error a client should get. */
-  leaderReplica(topic: string, partition: number, exists: boolean): Replica {
-    const r = this.replicas.get(key(topic, partition));
-    if (!r) {
-      throw new KafkaError(exists ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  private fetcherFor(leaderId: number): ReplicaFetcher {
+    let f = this.fetchers.get(leaderId);
+    if (!f) {
+      f = new ReplicaFetcher({
+        brokerId: this.brokerId,
+        leaderId,
+        leaderAddress: () => this.opts.brokerAddress(leaderId),
+        maxWaitMs: this.opts.replicaFetchMaxWaitMs,
+        partitionMaxBytes: 4 * 1024 * 1024,
+        append: (writes) => this.appendAsFollower(writes),
+        onHighWatermark: (p) => this.notify(key(p.topic, p.partition), 'highWatermark'),
+        logger: this.opts.logger,
+      });
+      this.fetchers.set(leaderId, f);
     }
-    if (r.state.leader !== this.brokerId) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER);
-    return r;
+    return f;
+  }
+
+  private unfollow(p: Partition): void {
+    for (const f of this.fetchers.values()) f.remove(p);
+  }
+
+  private drop(p: Partition, reason: string): void {
+    this.unfollow(p);
+    p.failWaiters(new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${p.topic}-${p.partition} was deleted`));
+    this.opts.store.deletePartition(p.topic, p.partition);
+    this.partitions.delete(key(p.topic, p.partition));
+    this.opts.logger.info(`deleted local log of ${p.topic}-${p.partition} (${reason})`);
+  }
+
+  /** The partition if this broker leads it at `currentLeaderEpoch` (-1: any); otherwise the Kafka error a client should get. */
+  leaderPartition(topic: string, partition: number, exists: boolean, currentLeaderEpoch = -1): Partition {
+    const p = this.partitions.get(key(topic, partition));
+    if (!p) throw new KafkaError(exists ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    if (currentLeaderEpoch >= 0 && currentLeaderEpoch < p.state.leaderEpoch) throw new KafkaError(ErrorCode.FENCED_LEADER_EPOCH);
+    if (currentLeaderEpoch > p.state.leaderEpoch) throw new KafkaError(ErrorCode.UNKNOWN_LEADER_EPOCH);
+    if (!p.isLeader) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    if (!this.opts.sessionValid()) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'this broker lost its coordinator session');
+    return p;
   }
 
   /**
    * Appends validated batches to several partitions in one SQLite transaction. If the write fails
    * (disk full, I/O error), nothing of the request is stored and in-memory log ends are restored.
    */
-  appendAsLeader(writes: { replica: Replica; batches: BatchView[] }[]): number[] {
-    const saved = writes.map((w) => ({ log: w.replica.log, leo: w.replica.log.logEndOffset, epochs: [...w.replica.log.epochs] }));
-    let baseOffsets: number[];
+  appendAsLeader(writes: { partition: Partition; batches: BatchView[] }[]): AppendResult[] {
+    const results = this.inTransaction(writes, (w) => w.partition.log.appendAsLeader(w.batches, w.partition.state.leaderEpoch));
+    for (const w of writes) this.afterAppend(w.partition);
+    return results;
+  }
+
+  private appendAsFollower(writes: { partition: Partition; batches: BatchView[] }[]): void {
+    this.inTransaction(writes, (w) => w.partition.log.appendAsFollower(w.batches));
+  }
+
+  private inTransaction<T>(writes: { partition: Partition }[], apply: (w: (typeof writes)[number] & { batches: BatchView[] }) => T): T[] {
+    const saved = writes.map((w) => ({ log: w.partition.log, leo: w.partition.log.logEndOffset, epochs: [...w.partition.log.epochs] }));
     try {
-      baseOffsets = this.store.transaction(() => writes.map((w) => w.replica.log.appendAsLeader(w.batches, w.replica.state.leaderEpoch).baseOffset));
+      return this.opts.store.transaction(() => writes.map((w) => apply(w as (typeof writes)[number] & { batches: BatchView[] })));
     } catch (err) {
       for (const s of saved) {
         s.log.logEndOffset = s.leo;
         s.log.epochs = s.epochs;
       }
-      this.logger.error(`append failed: ${(err as Error).message}`);
+      if (err instanceof KafkaError) throw err;
+      this.opts.logger.error(`append failed: ${(err as Error).message}`);
       throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, (err as Error).message);
     }
-    for (const w of writes) {
-      if (w.replica.state.isr.length === 1) w.replica.log.setHighWatermark(w.replica.log.logEndOffset);
-      this.notify(key(w.replica.log.topic, w.replica.log.partition));
+  }
+
+  private afterAppend(p: Partition): void {
+    const k = key(p.topic, p.partition);
+    this.notify(k, 'append');
+    if (p.maybeAdvanceHighWatermark()) this.notify(k, 'highWatermark');
+  }
+
+  /** Leader side of a follower's fetch: records its progress, maybe expands the ISR, reads up to the log end. */
+  readForFollower(p: Partition, replicaId: number, fetchOffset: number, maxBytes: number): ReadResult {
+    if (fetchOffset > p.log.logEndOffset || fetchOffset < p.log.logStartOffset) {
+      throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `follower offset ${fetchOffset} outside ${p.log.logStartOffset}..${p.log.logEndOffset}`);
     }
-    return baseOffsets;
+    const expand = p.recordFollowerFetch(replicaId, fetchOffset, Date.now());
+    this.notify(key(p.topic, p.partition), 'highWatermark');
+    if (expand && this.opts.brokerAlive(replicaId)) void this.changeIsr(p, expand, `broker-${replicaId} caught up`);
+    return { batches: p.log.read(fetchOffset, p.log.logEndOffset, maxBytes), highWatermark: p.log.highWatermark, logStartOffset: p.log.logStartOffset };
   }
 
   /** Consumer read: whole batches from `fetchOffset`, never past the high watermark. */
-  read(r: Replica, fetchOffset: number, maxBytes: number): ReadResult {
-    const log = r.log;
+  read(p: Partition, fetchOffset: number, maxBytes: number): ReadResult {
+    const log = p.log;
+    // Between the high watermark and the log end is not an error (a new leader's high watermark may
+    // briefly trail the old one's): the consumer just gets nothing yet.
     if (fetchOffset < log.logStartOffset || fetchOffset > log.logEndOffset) {
       throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${fetchOffset} is outside ${log.logStartOffset}..${log.logEndOffset}`);
     }
     return { batches: log.read(fetchOffset, log.highWatermark, maxBytes), highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };
   }
 
-  /** Resolves when any of the partitions gets new committed data, or after `timeoutMs`. */
-  waitForData(partitions: { topic: string; partition: number }[], timeoutMs: number): Promise<void> {
+  private shrinkLaggingIsrs(): void {
+    const now = Date.now();
+    for (const p of this.partitions.values()) {
+      const isr = p.laggingIsr(now, this.opts.replicaLagTimeMaxMs);
+      if (isr) void this.changeIsr(p, isr, `followers lagged more than ${this.opts.replicaLagTimeMaxMs} ms`);
+    }
+  }
+
+  private async changeIsr(p: Partition, isr: number[], reason: string): Promise<void> {
+    if (p.isrChangeInFlight) return;
+    p.isrChangeInFlight = true;
+    this.opts.logger.info(`proposing ISR [${isr.join(',')}] for ${p.topic}-${p.partition} (${reason})`);
+    const accepted = await this.opts.proposeIsr(p, isr).catch(() => false);
+    // Accepted changes arrive with the next metadata (which clears the flag); refused ones may be retried.
+    if (!accepted) p.isrChangeInFlight = false;
+    else setTimeout(() => (p.isrChangeInFlight = false), 5000).unref();
+  }
+
+  /** Resolves when any of the partitions gets new data of the given kind, or after `timeoutMs`. */
+  waitForData(partitions: { topic: string; partition: number }[], kind: WaitKind, timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
       const keys = partitions.map((p) => key(p.topic, p.partition));
+      const table = this.waiters[kind];
       const done = () => {
         clearTimeout(timer);
-        for (const k of keys) this.waiters.get(k)?.delete(done);
+        for (const k of keys) table.get(k)?.delete(done);
         resolve();
       };
       const timer = setTimeout(done, timeoutMs);
       for (const k of keys) {
-        let set = this.waiters.get(k);
-        if (!set) this.waiters.set(k, (set = new Set()));
+        let set = table.get(k);
+        if (!set) table.set(k, (set = new Set()));
         set.add(done);
       }
     });
   }
 
-  private notify(k: string): void {
-    const set = this.waiters.get(k);
+  private notify(k: string, kind: WaitKind): void {
+    const table = this.waiters[kind];
+    const set = table.get(k);
     if (!set) return;
-    this.waiters.delete(k);
+    table.delete(k);
     for (const w of set) w();
   }
 
-  /** Wakes every waiting fetch (shutdown). */
-  wakeAll(): void {
-    for (const k of [...this.waiters.keys()]) this.notify(k);
+  async close(): Promise<void> {
+    clearInterval(this.isrTimer);
+    for (const kind of ['append', 'highWatermark'] as const) for (const k of [...this.waiters[kind].keys()]) this.notify(k, kind);
+    for (const p of this.partitions.values()) p.failWaiters(new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'broker shutting down'));
+    await Promise.all([...this.fetchers.values()].map((f) => f.stop()));
   }
 }
 
 function key(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }
-
-export type { Replica };

@@ -13,6 +13,7 @@ import { handleFetch } from './handlers/fetch.js';
 import { handleListOffsets } from './handlers/list-offsets.js';
 import { handleMetadata } from './handlers/metadata.js';
 import { handleProduce } from './handlers/produce.js';
+import { handleOffsetForLeaderEpoch } from './handlers/offset-for-leader-epoch.js';
 
 type Handler = (ctx: BrokerContext, req: never, version: number) => unknown;
 
@@ -24,6 +25,7 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.ListOffsets, handleListOffsets as Handler],
   [ApiKey.CreateTopics, handleCreateTopics as Handler],
   [ApiKey.DeleteTopics, handleDeleteTopics as Handler],
+  [ApiKey.OffsetForLeaderEpoch, handleOffsetForLeaderEpoch as Handler],
 ]);
 
 /** The APIs this broker answers: ApiVersions lists exactly these. */

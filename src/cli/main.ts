@@ -1,6 +1,6 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { KafkaError, UserError } from '../common/errors.js';
+import { ErrorCode, KafkaError, UserError } from '../common/errors.js';
 import { brokerCommand } from './commands/broker.js';
 import { consumeCommand } from './commands/consume.js';
 import { produceCommand } from './commands/produce.js';
@@ -9,6 +9,7 @@ import { topicCommand } from './commands/topic.js';
 import { upCommand } from './commands/up.js';
 import { zookeeperCommand } from './commands/zookeeper.js';
 import { benchCommand } from './commands/bench.js';
+import { operatorCommands } from './commands/operate.js';
 
 declare const YAK_VERSION: string;
 const version = typeof YAK_VERSION === 'string' ? YAK_VERSION : 'dev';
@@ -22,7 +23,8 @@ function reportAndExit(err: unknown): never {
     process.exit(err.exitCode);
   }
   if (err instanceof KafkaError) {
-    process.stderr.write(`yak: ${err.message}\n`);
+    const hint = err.code === ErrorCode.NETWORK_EXCEPTION ? ' (is the cluster running? `npx yak status` tells)' : '';
+    process.stderr.write(`yak: ${err.message}${hint}\n`);
     process.exit(ExitCode.failed);
   }
   process.stderr.write(`yak: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
     .command(consumeCommand)
     .command(topicCommand)
     .command(statusCommand)
+    .command(operatorCommands)
     .command(benchCommand)
     .command(zookeeperCommand)
     .command(brokerCommand)

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { BrokerState } from '../common/cluster-types.js';
 
 /**
  * `<data-dir>/cluster.json`, written by `yak up`: how other `yak` commands in the same directory
@@ -8,10 +9,11 @@ import path from 'node:path';
 export interface ClusterFile {
   supervisorPid: number;
   startedAt: string;
-  coordinator: { host: string; port: number; pid: number };
+  coordinator: { host: string; port: number; pid: number; state: BrokerState };
   /** The supervisor's control endpoint (restart, kill) for operator verbs. */
   control?: { host: string; port: number };
-  brokers: { id: number; host: string; port: number; pid: number; dataDir: string }[];
+  /** pid -1 while the process is not running. */
+  brokers: { id: number; host: string; port: number; pid: number; state: BrokerState; dataDir: string }[];
   bootstrap: string;
 }
 

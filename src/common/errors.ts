@@ -90,10 +90,13 @@ export function isRetriable(code: number): boolean {
 export class KafkaError extends Error {
   readonly code: number;
   readonly retriable: boolean;
-  constructor(code: number, message?: string) {
-    super(message ? `${errorName(code)}: ${message}` : errorName(code));
+  /** The explanation without the error name, for passing on in another error or a response. */
+  readonly detail: string | undefined;
+  constructor(code: number, detail?: string) {
+    super(detail ? `${errorName(code)}: ${detail}` : errorName(code));
     this.name = 'KafkaError';
     this.code = code;
+    this.detail = detail;
     this.retriable = isRetriable(code);
   }
 }

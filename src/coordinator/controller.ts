@@ -2,20 +2,29 @@ import crypto from 'node:crypto';
 import type { BrokerInfo, ClusterMetadata, PartitionState, TopicState } from '../common/cluster-types.js';
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import { topicNameProblem } from '../common/topic-name.js';
-import type { CreateTopicSpec, HeartbeatResponse, LeaderInfo, RegisterBrokerRequest, TopicResult } from '../protocol/internal-api.js';
-import { assignReplicas, electLeader } from './leader-election.js';
+import type { AlterIsrRequest, AlterIsrResponse, CreateTopicSpec, HeartbeatResponse, LeaderInfo, RegisterBrokerRequest, TopicResult } from '../protocol/internal-api.js';
+import { assignReplicas, electLeader, electPreferredLeader } from './leader-election.js';
 import type { MetadataStore, StoredBroker } from './metadata-store.js';
 
 export interface ControllerOptions {
   heartbeatIntervalMs: number;
   sessionTimeoutMs: number;
   maxPartitions?: number;
+  /** Replication factor when a request says -1; default min(3, live brokers). */
+  defaultReplicationFactor?: number;
+  /** min.insync.replicas when a topic does not set it; default 2 when RF >= 3, else 1. */
+  defaultMinInsyncReplicas?: number;
+  /** Elect out-of-sync replicas when no ISR member lives (may lose acknowledged records). */
+  uncleanLeaderElection?: boolean;
+  /** How often leadership moves back to preferred replicas that are in sync (0: never). */
+  leaderRebalanceIntervalMs?: number;
 }
 
 export type ClusterEvent =
   | { type: 'broker-registered'; brokerId: number; host: string; port: number }
   | { type: 'broker-dead'; brokerId: number; reason: string }
-  | { type: 'leader-changed'; topic: string; partition: number; from: number; to: number; epoch: number }
+  | { type: 'leader-changed'; topic: string; partition: number; from: number; to: number; epoch: number; reason: string }
+  | { type: 'isr-changed'; topic: string; partition: number; from: number[]; to: number[] }
   | { type: 'topic-created'; topic: string; partitions: number; replicationFactor: number }
   | { type: 'topic-deleted'; topic: string };
 
@@ -41,6 +50,7 @@ export class Controller {
   private watchers: { since: number; resolve: (m: ClusterMetadata) => void; timer: NodeJS.Timeout }[] = [];
   private readonly listeners: ((e: ClusterEvent) => void)[] = [];
   private readonly expiryTimer: NodeJS.Timeout;
+  private readonly rebalanceTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: MetadataStore,
@@ -54,6 +64,11 @@ export class Controller {
     for (const b of store.brokers()) this.sessions.set(b.id, { broker: b, alive: true, lastHeartbeatMs: now });
     this.expiryTimer = setInterval(() => this.expireSessions(Date.now()), Math.max(50, Math.min(250, opts.heartbeatIntervalMs / 2)));
     this.expiryTimer.unref();
+    const rebalanceMs = opts.leaderRebalanceIntervalMs ?? 1000;
+    if (rebalanceMs > 0) {
+      this.rebalanceTimer = setInterval(() => this.rebalanceLeaders(), rebalanceMs);
+      this.rebalanceTimer.unref();
+    }
   }
 
   get metadataVersion(): number {
@@ -68,8 +83,14 @@ export class Controller {
     const broker: StoredBroker = { id: req.brokerId, host: req.host, port: req.port, pid: req.pid, brokerEpoch: this.version + 1 };
     this.sessions.set(req.brokerId, { broker, alive: true, lastHeartbeatMs: now });
     this.emit({ type: 'broker-registered', brokerId: broker.id, host: broker.host, port: broker.port });
-    this.commit({ brokers: [broker], partitions: this.electAll() });
-    return { errorCode: ErrorCode.NONE, brokerEpoch: broker.brokerEpoch, heartbeatIntervalMs: this.opts.heartbeatIntervalMs, metadata: this.snapshot(now) };
+    this.commit({ brokers: [broker], partitions: this.electAll(`broker-${broker.id} registered`) });
+    return {
+      errorCode: ErrorCode.NONE,
+      brokerEpoch: broker.brokerEpoch,
+      heartbeatIntervalMs: this.opts.heartbeatIntervalMs,
+      sessionTimeoutMs: this.opts.sessionTimeoutMs,
+      metadata: this.snapshot(now),
+    };
   }
 
   heartbeat(brokerId: number, brokerEpoch: number, now = Date.now()): HeartbeatResponse {
@@ -94,26 +115,74 @@ export class Controller {
 
   private markDead(sessions: Session[], reason: string): void {
     for (const s of sessions) s.alive = false;
-    const changed = this.electAll();
+    const changed = this.electAll(`broker-${sessions.map((s) => s.broker.id).join(', broker-')} ${reason}`);
+    // A dead follower leaves the ISR at once (Kafka's controller does the same), so acks=all
+    // writes need not wait replica.lag.time.max.ms for it. The last ISR member always stays.
+    const dead = new Set(sessions.map((s) => s.broker.id));
+    for (const t of this.topics.values()) {
+      t.partitions = t.partitions.map((p) => {
+        const isr = p.isr.filter((r) => !dead.has(r) || r === p.leader);
+        if (isr.length === p.isr.length || isr.length === 0) return p;
+        const next = { ...p, isr };
+        this.emit({ type: 'isr-changed', topic: t.name, partition: p.partition, from: p.isr, to: isr });
+        const i = changed.findIndex((c) => c.topic === t.name && c.state.partition === p.partition);
+        if (i >= 0) changed[i] = { topic: t.name, state: next };
+        else changed.push({ topic: t.name, state: next });
+        return next;
+      });
+    }
     this.commit({ partitions: changed });
     for (const s of sessions) this.emit({ type: 'broker-dead', brokerId: s.broker.id, reason });
   }
 
   private isAlive = (id: number): boolean => this.sessions.get(id)?.alive === true;
 
-  /** Runs the election rule over every partition; returns (and applies) the ones that changed. */
-  private electAll(): { topic: string; state: PartitionState }[] {
+  /** Runs an election rule over every partition; returns (and applies) the ones that changed. */
+  private electAll(
+    reason: string,
+    rule: (p: PartitionState) => PartitionState | null = (p) => electLeader(p, this.isAlive, this.opts.uncleanLeaderElection),
+  ): { topic: string; state: PartitionState }[] {
     const changed: { topic: string; state: PartitionState }[] = [];
     for (const t of this.topics.values()) {
       t.partitions = t.partitions.map((p) => {
-        const next = electLeader(p, this.isAlive);
+        const next = rule(p);
         if (!next) return p;
         changed.push({ topic: t.name, state: next });
-        this.emit({ type: 'leader-changed', topic: t.name, partition: p.partition, from: p.leader, to: next.leader, epoch: next.leaderEpoch });
+        this.emit({ type: 'leader-changed', topic: t.name, partition: p.partition, from: p.leader, to: next.leader, epoch: next.leaderEpoch, reason });
         return next;
       });
     }
     return changed;
+  }
+
+  /** Preferred leader election: leadership returns to each partition's first replica once it is in sync. */
+  rebalanceLeaders(): void {
+    this.commit({ partitions: this.electAll('preferred replica back in sync', (p) => electPreferredLeader(p, this.isAlive)) });
+  }
+
+  /**
+   * AlterPartition (KIP-497): the leader asks to shrink or expand its ISR. Accepted only from the
+   * current leader at the current epoch, so a deposed leader cannot rewrite the ISR.
+   */
+  alterIsr(req: AlterIsrRequest): AlterIsrResponse {
+    const s = this.sessions.get(req.brokerId);
+    if (!s || !s.alive || s.broker.brokerEpoch !== req.brokerEpoch) return { errorCode: ErrorCode.STALE_BROKER_EPOCH, errorMessage: 'session expired' };
+    const t = this.topics.get(req.topic);
+    const p = t?.partitions[req.partition];
+    if (!t || !p) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+    if (p.leader !== req.brokerId) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER };
+    if (p.leaderEpoch !== req.leaderEpoch) return { errorCode: ErrorCode.FENCED_LEADER_EPOCH };
+    const isr = [...new Set(req.isr)];
+    const valid = isr.includes(p.leader) && isr.every((r) => p.replicas.includes(r) && (p.isr.includes(r) || this.isAlive(r)));
+    if (!valid) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `invalid ISR ${JSON.stringify(req.isr)}` };
+    const ordered = p.replicas.filter((r) => isr.includes(r));
+    if (ordered.join() !== p.isr.join()) {
+      const next = { ...p, isr: ordered };
+      t.partitions[req.partition] = next;
+      this.emit({ type: 'isr-changed', topic: t.name, partition: p.partition, from: p.isr, to: ordered });
+      this.commit({ partitions: [{ topic: t.name, state: next }] });
+    }
+    return { errorCode: ErrorCode.NONE, metadataVersion: this.version };
   }
 
   createTopics(specs: CreateTopicSpec[], validateOnly = false): TopicResult[] {
@@ -128,8 +197,8 @@ export class Controller {
         }
         results.push({ name: spec.name, errorCode: ErrorCode.NONE });
       } catch (err) {
-        const e = err as KafkaError;
-        results.push({ name: spec.name, errorCode: e.code ?? ErrorCode.UNKNOWN_SERVER_ERROR, errorMessage: e.message });
+        if (!(err instanceof KafkaError)) throw err;
+        results.push({ name: spec.name, errorCode: err.code, errorMessage: err.detail ?? err.message });
       }
     }
     if (created.length > 0) {
@@ -150,17 +219,21 @@ export class Controller {
       throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `partitions must be between 1 and ${max}, got ${spec.partitions}`);
     }
     const alive = [...this.sessions.values()].filter((s) => s.alive).map((s) => s.broker.id);
-    if (!Number.isInteger(spec.replicationFactor) || spec.replicationFactor < 1 || spec.replicationFactor > alive.length) {
-      throw new KafkaError(
-        ErrorCode.INVALID_REPLICATION_FACTOR,
-        `replication factor must be between 1 and the ${alive.length} live broker(s), got ${spec.replicationFactor}`,
-      );
+    const rf = spec.replicationFactor === -1 ? (this.opts.defaultReplicationFactor ?? Math.min(3, alive.length)) : spec.replicationFactor;
+    if (!Number.isInteger(rf) || rf < 1 || rf > alive.length) {
+      throw new KafkaError(ErrorCode.INVALID_REPLICATION_FACTOR, `replication factor must be between 1 and the ${alive.length} live broker(s), got ${rf}`);
     }
-    const assignment = assignReplicas(alive, spec.partitions, spec.replicationFactor, this.topics.size);
+    const configs = { ...spec.configs };
+    const minIsr = Number(configs['min.insync.replicas'] ?? this.opts.defaultMinInsyncReplicas ?? (rf >= 3 ? 2 : 1));
+    if (!Number.isInteger(minIsr) || minIsr < 1 || minIsr > rf) {
+      throw new KafkaError(ErrorCode.INVALID_CONFIG, `min.insync.replicas must be between 1 and the replication factor ${rf}, got ${configs['min.insync.replicas']}`);
+    }
+    configs['min.insync.replicas'] = String(minIsr);
+    const assignment = assignReplicas(alive, spec.partitions, rf, this.topics.size);
     return {
       name: spec.name,
       id: crypto.randomUUID(),
-      configs: spec.configs ?? {},
+      configs,
       partitions: assignment.map((replicas, partition) => ({ partition, replicas, isr: [...replicas], leader: replicas[0]!, leaderEpoch: 0 })),
     };
   }
@@ -233,6 +306,7 @@ export class Controller {
 
   close(): void {
     clearInterval(this.expiryTimer);
+    if (this.rebalanceTimer) clearInterval(this.rebalanceTimer);
     for (const w of this.watchers) {
       clearTimeout(w.timer);
       w.resolve(this.snapshot());

@@ -14,6 +14,9 @@ export interface CoordinatorOptions {
   dataDir: string;
   heartbeatIntervalMs: number;
   sessionTimeoutMs: number;
+  defaultReplicationFactor?: number;
+  defaultMinInsyncReplicas?: number;
+  uncleanLeaderElection?: boolean;
   logger: Logger;
 }
 
@@ -29,7 +32,7 @@ type Handler = (req: never) => unknown | Promise<unknown>;
 /** Starts the coordinator: opens coordinator.db, serves the control API, logs cluster events. */
 export async function startCoordinator(opts: CoordinatorOptions): Promise<RunningCoordinator> {
   const store = new MetadataStore(opts.dataDir);
-  const controller = new Controller(store, { heartbeatIntervalMs: opts.heartbeatIntervalMs, sessionTimeoutMs: opts.sessionTimeoutMs });
+  const controller = new Controller(store, opts);
   controller.onEvent((e) => opts.logger.info(describeEvent(e)));
 
   const routes = new Map<number, { api: ApiCodec<unknown, unknown>; handle: Handler }>();
@@ -43,6 +46,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   route(InternalApi.DeleteTopics, (req) => ({ topics: controller.deleteTopics(req.names ?? []), metadataVersion: controller.metadataVersion }));
   route(InternalApi.RegisterProducer, () => ({ errorCode: ErrorCode.NONE, metadata: controller.snapshot() }));
   route(InternalApi.RegisterConsumer, () => ({ errorCode: ErrorCode.NONE, metadata: controller.snapshot() }));
+  route(InternalApi.AlterIsr, (req) => controller.alterIsr(req));
   route(InternalApi.BrokerExited, (req) => {
     controller.brokerExited(req.brokerId, req.pid);
     return { errorCode: ErrorCode.NONE };
@@ -76,7 +80,9 @@ export function describeEvent(e: ClusterEvent): string {
     case 'broker-dead':
       return `broker-${e.brokerId} dead (${e.reason})`;
     case 'leader-changed':
-      return `${e.topic}-${e.partition} leader ${e.from < 0 ? 'none' : `broker-${e.from}`} -> ${e.to < 0 ? 'none (offline)' : `broker-${e.to}`}, epoch ${e.epoch}`;
+      return `${e.topic}-${e.partition} leader ${e.from < 0 ? 'none' : `broker-${e.from}`} -> ${e.to < 0 ? 'none (offline)' : `broker-${e.to}`}, epoch ${e.epoch} (${e.reason})`;
+    case 'isr-changed':
+      return `${e.topic}-${e.partition} ISR [${e.from.join(',')}] -> [${e.to.join(',')}]`;
     case 'topic-created':
       return `topic ${e.topic} created: ${e.partitions} partition(s), replication factor ${e.replicationFactor}`;
     case 'topic-deleted':

@@ -19,6 +19,13 @@ export function electLeader(p: PartitionState, isAlive: (brokerId: number) => bo
   return { ...p, leader, leaderEpoch: p.leaderEpoch + 1, isr: isr.includes(leader) ? isr : [leader, ...isr] };
 }
 
+/** Moves leadership to the preferred (first) replica when it is alive and in the ISR; null otherwise. */
+export function electPreferredLeader(p: PartitionState, isAlive: (brokerId: number) => boolean): PartitionState | null {
+  const preferred = p.replicas[0];
+  if (preferred === undefined || p.leader === preferred || !isAlive(preferred) || !p.isr.includes(preferred)) return null;
+  return { ...p, leader: preferred, leaderEpoch: p.leaderEpoch + 1 };
+}
+
 /**
  * Spreads replicas over brokers as Kafka's `assignReplicasToBrokers` does (without racks):
  * partition p's first replica is broker (start + p) mod n, followers follow in broker order, so

@@ -35,6 +35,8 @@ export interface RegisterBrokerRequest {
 export interface LeaderInfo extends ControlResult {
   brokerEpoch: number;
   heartbeatIntervalMs: number;
+  /** A broker that has not heard back from a heartbeat for this long must stop acting as leader. */
+  sessionTimeoutMs: number;
   metadata: ClusterMetadata;
 }
 
@@ -83,9 +85,32 @@ export interface ClientMetadataResponse extends ControlResult {
   metadata: ClusterMetadata;
 }
 
+export interface AlterIsrRequest {
+  brokerId: number;
+  brokerEpoch: number;
+  topic: string;
+  partition: number;
+  leaderEpoch: number;
+  isr: number[];
+}
+export interface AlterIsrResponse extends ControlResult {
+  metadataVersion?: number;
+}
+
 export interface BrokerExitedRequest {
   brokerId: number;
   pid: number;
+}
+
+export type ControlAction = 'kill' | 'pause' | 'resume' | 'restart';
+export interface ControlRequest {
+  action: ControlAction;
+  /** `broker-N` or `zookeeper`. */
+  target: string;
+}
+export interface ControlResponse {
+  message: string;
+  failed?: boolean;
 }
 
 export const InternalApi = {
@@ -97,4 +122,7 @@ export const InternalApi = {
   RegisterProducer: jsonApi<RegisterClientRequest, ClientMetadataResponse>(1005, 'RegisterProducer'),
   RegisterConsumer: jsonApi<RegisterClientRequest, ClientMetadataResponse>(1006, 'RegisterConsumer'),
   BrokerExited: jsonApi<BrokerExitedRequest, ControlResult>(1007, 'BrokerExited'),
+  AlterIsr: jsonApi<AlterIsrRequest, AlterIsrResponse>(1008, 'AlterIsr'),
+  /** Served by the supervisor, not the coordinator. */
+  Control: jsonApi<ControlRequest, ControlResponse>(1100, 'Control'),
 } as const;

@@ -111,10 +111,55 @@ export function splitAndValidateBatches(records: Buffer): BatchView[] {
     if (header.recordCount <= 0 || header.lastOffsetDelta !== header.recordCount - 1) {
       throw new KafkaError(ErrorCode.INVALID_RECORD, 'record count and last offset delta disagree');
     }
+    if ((header.attributes & 0x07) === CompressionCodec.none) checkRecordFraming(bytes, header.recordCount);
     batches.push({ header, bytes });
     at += size;
   }
   return batches;
+}
+
+/**
+ * Parses every record's framing (lengths, deltas, header counts) without copying keys or values, as
+ * Kafka's LogValidator does: exactly `recordCount` well-formed records must fill the batch. A CRC
+ * only proves the bytes arrived as sent, not that the sender framed them right; this keeps a batch
+ * no consumer could parse out of the log, at a few varints per record.
+ */
+function checkRecordFraming(batch: Buffer, recordCount: number): void {
+  const r = new Reader(batch, BATCH_HEADER_BYTES);
+  const fail = (why: string): never => {
+    throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `malformed record in batch: ${why}`);
+  };
+  try {
+    for (let i = 0; i < recordCount; i++) {
+      const len = r.varint();
+      if (len < 6 || len > r.remaining) fail(`record ${i} length ${len}`);
+      const rec = new Reader(batch, r.offset, r.offset + len);
+      rec.int8();
+      rec.varlong();
+      if (rec.varint() !== i) fail(`record ${i} offset delta`);
+      for (const what of ['key', 'value']) {
+        const n = rec.varint();
+        if (n < -1) fail(`record ${i} ${what} length ${n}`);
+        if (n > 0) rec.skip(n);
+      }
+      const headers = rec.varint();
+      if (headers < 0) fail(`record ${i} header count ${headers}`);
+      for (let h = 0; h < headers; h++) {
+        const k = rec.varint();
+        if (k < 0) fail(`record ${i} header key length ${k}`);
+        rec.skip(k);
+        const v = rec.varint();
+        if (v < -1) fail(`record ${i} header value length ${v}`);
+        if (v > 0) rec.skip(v);
+      }
+      if (rec.remaining !== 0) fail(`record ${i} has ${rec.remaining} bytes past its fields`);
+      r.skip(len);
+    }
+  } catch (err) {
+    if (err instanceof KafkaError) throw err;
+    fail((err as Error).message);
+  }
+  if (r.remaining !== 0) fail(`${r.remaining} bytes after the batch's ${recordCount} records`);
 }
 
 /** Sets the offset and leader epoch the leader assigns; the CRC does not cover them. */
@@ -177,12 +222,22 @@ function varintSize(v: number): number {
   return n;
 }
 
+function varlongSize(v: number): number {
+  if (v >= -0x80000000 && v < 0x80000000) return varintSize(v);
+  let z = BigInt.asUintN(64, (BigInt(v) << 1n) ^ (BigInt(v) >> 63n));
+  let n = 1;
+  while (z >= 0x80n) {
+    z >>= 7n;
+    n++;
+  }
+  return n;
+}
+
 function encodeRecord(w: Writer, r: Record, offsetDelta: number, timestampDelta: number): void {
   const keyLen = r.key ? r.key.length : -1;
   const valueLen = r.value ? r.value.length : -1;
   const headers = r.headers ?? [];
-  const tsSize = timestampDelta >= -0x80000000 && timestampDelta < 0x80000000 ? varintSize(timestampDelta) : 10;
-  let size = 1 + tsSize + varintSize(offsetDelta) + varintSize(keyLen) + Math.max(keyLen, 0);
+  let size = 1 + varlongSize(timestampDelta) + varintSize(offsetDelta) + varintSize(keyLen) + Math.max(keyLen, 0);
   size += varintSize(valueLen) + Math.max(valueLen, 0) + varintSize(headers.length);
   const headerBytes = headers.map((h) => ({ key: Buffer.from(h.key), value: h.value }));
   for (const h of headerBytes) {

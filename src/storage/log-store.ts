@@ -59,7 +59,7 @@ export class LogStore {
         'SELECT base_offset, last_offset, bytes FROM batches WHERE topic = ? AND partition = ? AND base_offset >= ? ORDER BY base_offset',
       ),
       firstBatchAfterTimestamp: db.prepare(
-        'SELECT base_offset FROM batches WHERE topic = ? AND partition = ? AND max_timestamp >= ? ORDER BY base_offset LIMIT 1',
+        'SELECT base_offset, bytes FROM batches WHERE topic = ? AND partition = ? AND max_timestamp >= ? ORDER BY base_offset LIMIT 1',
       ),
       deleteFrom: db.prepare('DELETE FROM batches WHERE topic = ? AND partition = ? AND last_offset >= ?'),
       upsertPartition: db.prepare(

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { ErrorCode, KafkaError } from '../common/errors.js';
-import { stampBatch, type BatchView } from '../protocol/record-batch.js';
+import { decodeRecordBatches, stampBatch, type BatchView } from '../protocol/record-batch.js';
 
 type Statement = BetterSqlite3.Statement;
 
@@ -120,8 +120,18 @@ export class PartitionLog {
 
   /** First offset whose batch has a timestamp >= `timestamp` (ListOffsets by time), or null if none. */
   offsetForTimestamp(timestamp: number): number | null {
-    const row = this.stmts.firstBatchAfterTimestamp.get(this.topic, this.partition, timestamp) as { base_offset: number } | undefined;
-    return row ? Math.max(row.base_offset, this.logStartOffset) : null;
+    const row = this.stmts.firstBatchAfterTimestamp.get(this.topic, this.partition, timestamp) as { base_offset: number; bytes: Buffer } | undefined;
+    if (!row) return null;
+    // Rare (ListOffsets by time): decoding the one batch that holds the answer is fine here.
+    // A compressed batch is not decoded: its first offset is the answer, as for message format v1.
+    let offset = row.base_offset;
+    try {
+      const [batch] = decodeRecordBatches(row.bytes);
+      offset = batch?.records.find((r) => r.timestamp >= timestamp)?.offset ?? offset;
+    } catch {
+      // compressed: keep the batch start
+    }
+    return Math.max(offset, this.logStartOffset);
   }
 
   /** Removes every batch holding an offset >= `offset` (whole batches), and the epochs that began there. */

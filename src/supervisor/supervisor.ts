@@ -1,12 +1,14 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
+import type { BrokerState } from '../common/cluster-types.js';
 import { UserError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { Connection } from '../net/connection.js';
-import { InternalApi } from '../protocol/internal-api.js';
+import { InternalApi, type ControlAction, type ControlResponse } from '../protocol/internal-api.js';
 import { isProcessAlive, readClusterFile, removeClusterFile, writeClusterFile, type ClusterFile } from '../client/cluster-file.js';
 import { startChild, stopChild } from './child-process.js';
+import { ControlServer } from './control-server.js';
 
 export interface SupervisorOptions {
   brokers: number;
@@ -19,27 +21,35 @@ export interface SupervisorOptions {
   sessionTimeoutMs: number;
   /** Extra flags passed to every broker (partitions defaults, sync mode). */
   brokerArgs?: string[];
+  /** Extra flags for the coordinator (replication defaults). */
+  coordinatorArgs?: string[];
   logger: Logger;
   /** Every line a child prints, prefixed with its name (the headless log). */
   onChildLine: (name: string, line: string) => void;
 }
 
-interface BrokerProcess {
-  id: number;
+/** One supervised process: the coordinator or a broker. Its port stays the same across restarts. */
+interface Managed {
+  name: string;
+  args: (port: number) => string[];
   dataDir: string;
   process: ChildProcess | null;
   host: string;
   port: number;
+  state: BrokerState;
+  brokerId?: number;
 }
 
 /**
- * `yak up`: forks the coordinator and N brokers from the same bundle, waits until each has
- * registered, writes cluster.json, reports child exits to the coordinator at once (fast failover),
- * and stops everything in order: brokers first, then the coordinator.
+ * `yak up`: forks the coordinator and N brokers from the same bundle, waits until each is ready,
+ * writes cluster.json, serves the control endpoint (`yak kill|pause|resume|restart`), reports broker
+ * exits to the coordinator at once (fast failover), and stops everything in order: brokers, then
+ * the coordinator. A restarted process keeps its id, data dir and port, so clients reconnect.
  */
 export class Supervisor {
-  private coordinator: { process: ChildProcess; host: string; port: number } | null = null;
-  private readonly brokers = new Map<number, BrokerProcess>();
+  private coordinator: Managed | null = null;
+  private readonly brokers = new Map<number, Managed>();
+  private control: ControlServer | null = null;
   private stopping = false;
   private readonly startedAt = new Date().toISOString();
 
@@ -52,8 +62,12 @@ export class Supervisor {
     }
     fs.mkdirSync(this.opts.dataDir, { recursive: true });
     try {
-      await this.startCoordinator();
-      await Promise.all(Array.from({ length: this.opts.brokers }, (_, i) => this.startBroker(i + 1)));
+      this.coordinator = this.managedCoordinator();
+      await this.launch(this.coordinator);
+      for (let id = 1; id <= this.opts.brokers; id++) this.brokers.set(id, this.managedBroker(id));
+      await Promise.all([...this.brokers.values()].map((b) => this.launch(b)));
+      this.control = new ControlServer(this.opts.host, (action, target) => this.handleControl(action, target), this.opts.logger);
+      await this.control.listen();
     } catch (err) {
       await this.stop();
       throw err;
@@ -61,62 +75,75 @@ export class Supervisor {
     return this.writeClusterFile();
   }
 
-  private async startCoordinator(): Promise<void> {
-    const c = await startChild({
+  private managedCoordinator(): Managed {
+    const dataDir = path.join(this.opts.dataDir, 'coordinator');
+    return {
       name: 'zookeeper',
-      entry: this.opts.entry,
-      execArgv: this.opts.execArgv,
-      args: [
+      dataDir,
+      process: null,
+      host: this.opts.host,
+      port: 0,
+      state: 'starting',
+      args: (port) => [
         'zookeeper',
         '--host', this.opts.host,
-        '--port', '0',
-        '--data-dir', path.join(this.opts.dataDir, 'coordinator'),
+        '--port', String(port),
+        '--data-dir', dataDir,
         '--heartbeat-interval-ms', String(this.opts.heartbeatIntervalMs),
         '--session-timeout-ms', String(this.opts.sessionTimeoutMs),
+        ...(this.opts.coordinatorArgs ?? []),
       ],
-      onLine: this.opts.onChildLine,
-    });
-    this.coordinator = c;
-    c.process.once('exit', (code, signal) => {
-      if (!this.stopping) this.opts.logger.warn(`zookeeper exited (${signal ?? `code ${code}`})`);
-    });
+    };
   }
 
-  async startBroker(id: number): Promise<void> {
-    if (!this.coordinator) throw new Error('coordinator not started');
+  private managedBroker(id: number): Managed {
     const dataDir = path.join(this.opts.dataDir, `broker-${id}`);
-    const b = await startChild({
+    return {
       name: `broker-${id}`,
-      entry: this.opts.entry,
-      execArgv: this.opts.execArgv,
-      args: [
+      brokerId: id,
+      dataDir,
+      process: null,
+      host: this.opts.host,
+      port: 0,
+      state: 'starting',
+      args: (port) => [
         'broker',
         '--id', String(id),
         '--host', this.opts.host,
-        '--port', '0',
+        '--port', String(port),
         '--data-dir', dataDir,
-        '--coordinator', `${this.coordinator.host}:${this.coordinator.port}`,
+        '--coordinator', `${this.coordinator!.host}:${this.coordinator!.port}`,
         ...(this.opts.brokerArgs ?? []),
       ],
-      onLine: this.opts.onChildLine,
-    });
-    const entry: BrokerProcess = { id, dataDir, process: b.process, host: b.host, port: b.port };
-    this.brokers.set(id, entry);
-    const pid = b.process.pid!;
-    b.process.once('exit', (code, signal) => {
+    };
+  }
+
+  /** Starts (or restarts) a managed process and resolves once it reports ready. */
+  private async launch(m: Managed): Promise<void> {
+    m.state = 'starting';
+    const child = await startChild({ name: m.name, entry: this.opts.entry, execArgv: this.opts.execArgv, args: m.args(m.port), onLine: this.opts.onChildLine });
+    m.process = child.process;
+    m.host = child.host;
+    m.port = child.port;
+    m.state = 'alive';
+    const pid = child.process.pid!;
+    child.process.once('exit', (code, signal) => {
+      if (m.process !== child.process) return;
+      m.process = null;
+      m.state = 'dead';
       if (this.stopping) return;
-      this.opts.logger.warn(`broker-${id} exited (${signal ?? `code ${code}`})`);
-      if (entry.process === b.process) entry.process = null;
-      void this.reportBrokerExit(id, pid);
+      this.opts.logger.warn(`${m.name} exited (${signal ?? `code ${code}`})`);
+      if (m.brokerId !== undefined) void this.reportBrokerExit(m.brokerId, pid);
       this.writeClusterFile();
     });
   }
 
   /** Tells the coordinator a broker process is gone, so it elects new leaders without waiting for the session to expire. */
   private async reportBrokerExit(brokerId: number, pid: number): Promise<void> {
-    if (!this.coordinator) return;
+    const c = this.coordinator;
+    if (!c || c.state !== 'alive') return;
     try {
-      const conn = await Connection.connect(this.coordinator.host, this.coordinator.port, { clientId: 'supervisor' });
+      const conn = await Connection.connect(c.host, c.port, { clientId: 'supervisor' });
       await conn.request(InternalApi.BrokerExited, 0, { brokerId, pid }, { timeoutMs: 2000 });
       conn.close();
     } catch {
@@ -124,14 +151,58 @@ export class Supervisor {
     }
   }
 
+  private find(target: string): Managed {
+    if (target === 'zookeeper' || target === 'coordinator') return this.coordinator!;
+    const m = /^broker-(\d+)$/.exec(target);
+    const b = m ? this.brokers.get(Number(m[1])) : undefined;
+    if (!b) {
+      const names = ['zookeeper', ...[...this.brokers.keys()].map((id) => `broker-${id}`)].join(', ');
+      throw new UserError(`no process named "${target}" in this cluster (it has ${names})`);
+    }
+    return b;
+  }
+
+  /** The operator verbs: kill (SIGKILL, a crash), pause/resume (SIGSTOP/SIGCONT, a hang), restart. */
+  async handleControl(action: ControlAction, target: string): Promise<ControlResponse> {
+    const m = this.find(target);
+    const pid = m.process?.pid ?? -1;
+    switch (action) {
+      case 'kill':
+        if (!m.process) throw new UserError(`${m.name} is not running`);
+        if (m.state === 'paused') m.process.kill('SIGCONT');
+        m.process.kill('SIGKILL');
+        return { message: `killed ${m.name} (pid ${pid}, SIGKILL)` };
+      case 'pause':
+        if (!m.process || m.state !== 'alive') throw new UserError(`${m.name} is ${m.state}, not running`);
+        m.process.kill('SIGSTOP');
+        m.state = 'paused';
+        this.writeClusterFile();
+        return { message: `paused ${m.name} (pid ${pid}, SIGSTOP): it stops heartbeating and serving until resumed` };
+      case 'resume':
+        if (!m.process || m.state !== 'paused') throw new UserError(`${m.name} is not paused`);
+        m.process.kill('SIGCONT');
+        m.state = 'alive';
+        this.writeClusterFile();
+        return { message: `resumed ${m.name} (pid ${pid}, SIGCONT)` };
+      case 'restart': {
+        if (m.process) throw new UserError(`${m.name} is running (pid ${pid}); kill it first (yak kill ${m.name})`);
+        const started = Date.now();
+        await this.launch(m);
+        this.writeClusterFile();
+        return { message: `restarted ${m.name} (pid ${m.process!.pid}, ${m.host}:${m.port}) in ${Date.now() - started} ms` };
+      }
+    }
+  }
+
   private writeClusterFile(): ClusterFile {
     const c = this.coordinator!;
-    const brokers = [...this.brokers.values()].sort((a, b) => a.id - b.id);
+    const brokers = [...this.brokers.values()].sort((a, b) => a.brokerId! - b.brokerId!);
     const file: ClusterFile = {
       supervisorPid: process.pid,
       startedAt: this.startedAt,
-      coordinator: { host: c.host, port: c.port, pid: c.process.pid! },
-      brokers: brokers.map((b) => ({ id: b.id, host: b.host, port: b.port, pid: b.process?.pid ?? -1, dataDir: b.dataDir })),
+      coordinator: { host: c.host, port: c.port, pid: c.process?.pid ?? -1, state: c.state },
+      control: this.control?.address ?? undefined,
+      brokers: brokers.map((b) => ({ id: b.brokerId!, host: b.host, port: b.port, pid: b.process?.pid ?? -1, state: b.state, dataDir: b.dataDir })),
       bootstrap: brokers.map((b) => `${b.host}:${b.port}`).join(','),
     };
     if (!this.stopping) writeClusterFile(this.opts.dataDir, file);
@@ -142,8 +213,11 @@ export class Supervisor {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    await Promise.all([...this.brokers.values()].map((b) => (b.process ? stopChild(b.process) : Promise.resolve())));
-    if (this.coordinator) await stopChild(this.coordinator.process);
+    await this.control?.close();
+    const all = [...this.brokers.values()];
+    for (const m of [...all, this.coordinator]) if (m?.state === 'paused') m.process?.kill('SIGCONT');
+    await Promise.all(all.map((b) => (b.process ? stopChild(b.process) : Promise.resolve())));
+    if (this.coordinator?.process) await stopChild(this.coordinator.process);
     const file = readClusterFile(this.opts.dataDir);
     if (file?.supervisorPid === process.pid) removeClusterFile(this.opts.dataDir);
   }

@@ -7,15 +7,16 @@ const MAX_WAIT_CAP_MS = 30_000;
 const EMPTY = Buffer.alloc(0);
 
 /**
- * Fetch: whole stored batches from each partition's fetch offset up to the high watermark. With less
- * than minBytes available it waits (up to maxWaitMs) for an append, so idle consumers do not spin.
+ * Fetch, for consumers (replicaId -1: up to the high watermark) and followers (replicaId >= 0: up to
+ * the log end, recording their progress). Whole stored batches from each fetch offset. With less
+ * than minBytes available it waits (up to maxWaitMs) for new data, so idle fetchers do not spin.
  */
 export async function handleFetch(ctx: BrokerContext, req: FetchRequest): Promise<FetchResponse> {
   let res = readAll(ctx, req);
   const waitMs = Math.min(Math.max(req.maxWaitMs, 0), MAX_WAIT_CAP_MS);
   if (res.bytes < Math.max(req.minBytes, 1) && waitMs > 0 && !res.hadError) {
     const partitions = req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition })));
-    await ctx.replicas.waitForData(partitions, waitMs);
+    await ctx.replicas.waitForData(partitions, req.replicaId >= 0 ? 'append' : 'highWatermark', waitMs);
     res = readAll(ctx, req);
   }
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: res.responses };
@@ -30,14 +31,17 @@ function readAll(ctx: BrokerContext, req: FetchRequest): { responses: FetchRespo
     partitions: t.partitions.map((p): FetchPartitionResponse => {
       try {
         const exists = ctx.cache.partition(t.topic, p.partition) !== undefined;
-        const replica = ctx.replicas.leaderReplica(t.topic, p.partition, exists);
+        const partition = ctx.replicas.leaderPartition(t.topic, p.partition, exists, p.currentLeaderEpoch ?? -1);
         // The total budget only limits partitions after the first with data (KIP-74).
-        const read = ctx.replicas.read(replica, p.fetchOffset, bytes > 0 ? Math.min(p.partitionMaxBytes, budget) : p.partitionMaxBytes);
+        const maxBytes = bytes > 0 ? Math.min(p.partitionMaxBytes, budget) : p.partitionMaxBytes;
+        const read =
+          req.replicaId >= 0
+            ? ctx.replicas.readForFollower(partition, req.replicaId, p.fetchOffset, maxBytes)
+            : ctx.replicas.read(partition, p.fetchOffset, maxBytes);
         // Empty, never null: librdkafka rejects a MessageSetSize of -1.
         const records = read.batches.length > 0 ? Buffer.concat(read.batches) : EMPTY;
-        const size = records.length;
-        bytes += size;
-        budget -= size;
+        bytes += records.length;
+        budget -= records.length;
         return {
           partitionIndex: p.partition,
           errorCode: ErrorCode.NONE,

@@ -14,7 +14,7 @@ export function handleListOffsets(ctx: BrokerContext, req: ListOffsetsRequest): 
       partitions: t.partitions.map((p): ListOffsetsPartitionResponse => {
         try {
           const exists = ctx.cache.partition(t.name, p.partitionIndex) !== undefined;
-          const { log } = ctx.replicas.leaderReplica(t.name, p.partitionIndex, exists);
+          const { log } = ctx.replicas.leaderPartition(t.name, p.partitionIndex, exists);
           let offset: number;
           if (p.timestamp === LATEST) offset = log.highWatermark;
           else if (p.timestamp === EARLIEST) offset = log.logStartOffset;

@@ -1,33 +1,30 @@
 import { ErrorCode, KafkaError } from '../../common/errors.js';
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from '../../protocol/apis/produce.js';
 import { splitAndValidateBatches, type BatchView } from '../../protocol/record-batch.js';
+import type { Partition } from '../../replication/partition.js';
 import type { BrokerContext } from '../context.js';
-import type { Replica } from '../replica-manager.js';
+
+interface Write {
+  topic: string;
+  index: number;
+  partition: Partition;
+  batches: BatchView[];
+}
 
 /**
  * Produce: validate every partition's batches as a Kafka leader would, append all valid ones in one
- * transaction, answer per partition. acks=0 gets no response (the router drops it).
+ * transaction, then answer: acks=1 at once, acks=all when the high watermark covers each batch
+ * (NOT_ENOUGH_REPLICAS up front if the ISR is below min.insync.replicas), acks=0 never (the router drops it).
  */
-export function handleProduce(ctx: BrokerContext, req: ProduceRequest): ProduceResponse {
+export async function handleProduce(ctx: BrokerContext, req: ProduceRequest): Promise<ProduceResponse> {
   const results = new Map<string, ProducePartitionResponse>();
   const resultKey = (topic: string, index: number) => `${topic}\u0000${index}`;
-  const writes: { topic: string; index: number; replica: Replica; batches: BatchView[] }[] = [];
+  const writes: Write[] = [];
 
   for (const t of req.topicData) {
     for (const p of t.partitionData) {
       try {
-        if (req.acks !== 0 && req.acks !== 1 && req.acks !== -1) throw new KafkaError(ErrorCode.INVALID_REQUIRED_ACKS);
-        if (req.transactionalId) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'transactions are not supported');
-        const exists = ctx.cache.partition(t.name, p.index) !== undefined;
-        const replica = ctx.replicas.leaderReplica(t.name, p.index, exists);
-        if (!p.records || p.records.length === 0) throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, 'no records');
-        const batches = splitAndValidateBatches(p.records);
-        for (const b of batches) {
-          if (b.bytes.length > ctx.config.maxMessageBytes) {
-            throw new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, `batch of ${b.bytes.length} bytes exceeds ${ctx.config.maxMessageBytes}`);
-          }
-        }
-        writes.push({ topic: t.name, index: p.index, replica, batches });
+        writes.push({ topic: t.name, index: p.index, ...validate(ctx, req, t.name, p.index, p.records) });
       } catch (err) {
         results.set(resultKey(t.name, p.index), errorResult(p.index, err));
       }
@@ -36,16 +33,23 @@ export function handleProduce(ctx: BrokerContext, req: ProduceRequest): ProduceR
 
   if (writes.length > 0) {
     try {
-      const baseOffsets = ctx.replicas.appendAsLeader(writes);
-      writes.forEach((w, i) => {
-        results.set(resultKey(w.topic, w.index), {
-          index: w.index,
-          errorCode: ErrorCode.NONE,
-          baseOffset: baseOffsets[i]!,
-          logAppendTimeMs: -1,
-          logStartOffset: w.replica.log.logStartOffset,
-        });
-      });
+      const appended = ctx.replicas.appendAsLeader(writes);
+      await Promise.all(
+        writes.map(async (w, i) => {
+          try {
+            if (req.acks === -1) await w.partition.waitForHighWatermark(appended[i]!.lastOffset + 1, req.timeoutMs);
+            results.set(resultKey(w.topic, w.index), {
+              index: w.index,
+              errorCode: ErrorCode.NONE,
+              baseOffset: appended[i]!.baseOffset,
+              logAppendTimeMs: -1,
+              logStartOffset: w.partition.log.logStartOffset,
+            });
+          } catch (err) {
+            results.set(resultKey(w.topic, w.index), errorResult(w.index, err));
+          }
+        }),
+      );
     } catch (err) {
       for (const w of writes) results.set(resultKey(w.topic, w.index), errorResult(w.index, err));
     }
@@ -58,6 +62,24 @@ export function handleProduce(ctx: BrokerContext, req: ProduceRequest): ProduceR
       partitionResponses: t.partitionData.map((p) => results.get(resultKey(t.name, p.index))!),
     })),
   };
+}
+
+function validate(ctx: BrokerContext, req: ProduceRequest, topic: string, index: number, records: Buffer | null): { partition: Partition; batches: BatchView[] } {
+  if (req.acks !== 0 && req.acks !== 1 && req.acks !== -1) throw new KafkaError(ErrorCode.INVALID_REQUIRED_ACKS);
+  if (req.transactionalId) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'transactions are not supported');
+  const exists = ctx.cache.partition(topic, index) !== undefined;
+  const partition = ctx.replicas.leaderPartition(topic, index, exists);
+  if (!records || records.length === 0) throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, 'no records');
+  const batches = splitAndValidateBatches(records);
+  for (const b of batches) {
+    if (b.bytes.length > ctx.config.maxMessageBytes) {
+      throw new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, `batch of ${b.bytes.length} bytes exceeds ${ctx.config.maxMessageBytes}`);
+    }
+  }
+  if (req.acks === -1 && partition.state.isr.length < partition.minInsyncReplicas) {
+    throw new KafkaError(ErrorCode.NOT_ENOUGH_REPLICAS, `ISR [${partition.state.isr.join(',')}] is smaller than min.insync.replicas=${partition.minInsyncReplicas}`);
+  }
+  return { partition, batches };
 }
 
 function errorResult(index: number, err: unknown): ProducePartitionResponse {

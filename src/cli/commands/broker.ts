@@ -10,11 +10,12 @@ interface Args {
   id: number;
   host: string;
   port: number;
-  'data-dir': string;
+  'data-dir'?: string;
   coordinator: string;
   partitions: number;
   'message-max-bytes': number;
   'sync-full': boolean;
+  'replica-lag-time-max-ms': number;
 }
 
 export const brokerCommand: CommandModule<object, Args> = {
@@ -29,7 +30,8 @@ export const brokerCommand: CommandModule<object, Args> = {
       .option('coordinator', { type: 'string', default: '127.0.0.1:2181', describe: 'Coordinator host:port' })
       .option('partitions', { type: 'number', default: 3, describe: 'Partitions of auto-created topics' })
       .option('message-max-bytes', { type: 'number', default: 1024 * 1024 + 12, describe: 'Largest record batch accepted' })
-      .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit (SQLite synchronous=FULL)' }) as never,
+      .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit (SQLite synchronous=FULL)' })
+      .option('replica-lag-time-max-ms', { type: 'number', default: 10_000, describe: 'A follower behind for this long leaves the ISR' }),
   handler: async (args) => {
     const logger = createLogger(`broker-${args.id}`);
     try {
@@ -44,6 +46,7 @@ export const brokerCommand: CommandModule<object, Args> = {
         coordinatorPort: coordinator.port,
         config: { defaultPartitions: args.partitions, maxMessageBytes: args['message-max-bytes'] },
         syncFull: args['sync-full'],
+        replicaLagTimeMaxMs: args['replica-lag-time-max-ms'],
         logger,
       });
       reportReady(broker.host, broker.port);

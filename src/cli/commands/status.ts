@@ -12,7 +12,7 @@ import { formatTable } from '../output.js';
 /** `yak status --json`: a stable interface for scripts (documented in the README). */
 export interface ClusterStatus {
   bootstrap: string;
-  coordinator: { host: string; port: number; pid: number; state: 'alive' | 'dead' } | null;
+  coordinator: { host: string; port: number; pid: number; state: BrokerState } | null;
   brokers: { id: number; state: BrokerState; pid: number; host: string; port: number }[];
   topics: { name: string; partitions: { partition: number; leader: number; replicas: number[]; isr: number[] }[] }[];
 }
@@ -56,9 +56,10 @@ function fromCoordinator(file: ClusterFile, m: ClusterMetadata): ClusterStatus {
   const known = new Map(m.brokers.map((b) => [b.id, b]));
   const brokers: ClusterStatus['brokers'] = file.brokers.map((b) => {
     const registered = known.get(b.id);
-    const alive = b.pid > 0 && isProcessAlive(b.pid);
-    // Registered and alive per the coordinator; a live process it does not know yet is still starting.
-    const state: BrokerState = registered?.state === 'alive' && registered.pid === b.pid ? 'alive' : alive ? 'starting' : 'dead';
+    const running = b.pid > 0 && isProcessAlive(b.pid);
+    // The supervisor knows paused; the coordinator knows registered. A live process it has not registered yet is starting.
+    let state: BrokerState = registered?.state === 'alive' && registered.pid === b.pid ? 'alive' : running ? 'starting' : 'dead';
+    if (b.state === 'paused' && running) state = 'paused';
     return { id: b.id, state, pid: b.pid, host: b.host, port: b.port };
   });
   for (const b of m.brokers) {
@@ -66,7 +67,7 @@ function fromCoordinator(file: ClusterFile, m: ClusterMetadata): ClusterStatus {
   }
   return {
     bootstrap: file.bootstrap,
-    coordinator: { ...file.coordinator, state: 'alive' },
+    coordinator: file.coordinator,
     brokers: brokers.sort((a, b) => a.id - b.id),
     topics: m.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr })) })),
   };

@@ -22,14 +22,16 @@ export const topicCommand: CommandModule = {
         builder: (c) =>
           c
             .positional('name', { type: 'string', demandOption: true })
-            .option('partitions', { alias: 'p', type: 'number', default: 3, describe: 'Number of partitions' })
-            .option('replication-factor', { alias: 'r', type: 'number', default: 1, describe: 'Replicas per partition' })
+            .option('partitions', { alias: 'p', type: 'number', default: -1, describe: 'Number of partitions (-1: the cluster default, 3)' })
+            .option('replication-factor', { alias: 'r', type: 'number', default: -1, describe: 'Replicas per partition (-1: the cluster default, min(3, brokers))' })
             .option('config', { alias: 'c', type: 'string', array: true, default: [], describe: 'Topic config key=value' }) as Argv<CreateArgs>,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
             const configs = Object.fromEntries(args.config.map((kv) => [kv.split('=')[0]!, kv.split('=').slice(1).join('=')]));
-            await new Admin(client).createTopic(args.name, args.partitions, args['replication-factor'], configs);
-            process.stdout.write(`created topic ${args.name} with ${args.partitions} partition(s), replication factor ${args['replication-factor']}\n`);
+            const admin = new Admin(client);
+            await admin.createTopic(args.name, args.partitions, args['replication-factor'], configs);
+            const t = await admin.describeTopic(args.name);
+            process.stdout.write(`created topic ${args.name} with ${t.partitions.length} partition(s), replication factor ${t.partitions[0]?.replicas.length ?? 0}\n`);
           }),
       })
       .command<ClusterArgs & { json: boolean }>({

@@ -13,6 +13,8 @@ interface Args {
   'heartbeat-interval-ms': number;
   'session-timeout-ms': number;
   'sync-full': boolean;
+  'replication-factor'?: number;
+  'min-insync-replicas'?: number;
 }
 
 export const upCommand: CommandModule<object, Args> = {
@@ -27,7 +29,9 @@ export const upCommand: CommandModule<object, Args> = {
       .option('partitions', { type: 'number', default: 3, describe: 'Partitions of auto-created topics' })
       .option('heartbeat-interval-ms', { type: 'number', default: 500, describe: 'Broker heartbeat interval' })
       .option('session-timeout-ms', { type: 'number', default: 3000, describe: 'A broker silent this long is declared dead' })
-      .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit on the brokers' }),
+      .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit on the brokers' })
+      .option('replication-factor', { type: 'number', describe: 'Replication factor of new topics (default min(3, brokers))' })
+      .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' }),
   handler: async (args) => {
     if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32');
     const logger = createLogger('yak', process.stdout);
@@ -40,6 +44,10 @@ export const upCommand: CommandModule<object, Args> = {
       heartbeatIntervalMs: args['heartbeat-interval-ms'],
       sessionTimeoutMs: args['session-timeout-ms'],
       brokerArgs: ['--partitions', String(args.partitions), ...(args['sync-full'] ? ['--sync-full'] : [])],
+      coordinatorArgs: [
+        ...(args['replication-factor'] !== undefined ? ['--default-replication-factor', String(args['replication-factor'])] : []),
+        ...(args['min-insync-replicas'] !== undefined ? ['--min-insync-replicas', String(args['min-insync-replicas'])] : []),
+      ],
       logger,
       onChildLine: (_name, line) => process.stdout.write(`${line}\n`),
     });

@@ -1,0 +1,44 @@
+import type { CommandModule } from 'yargs';
+import { UserError } from '../../common/errors.js';
+import { isProcessAlive, readClusterFile } from '../../client/cluster-file.js';
+import { Connection } from '../../net/connection.js';
+import { InternalApi, type ControlAction } from '../../protocol/internal-api.js';
+import { NO_CLUSTER_HINT } from '../cluster-access.js';
+
+interface Args {
+  name: string;
+  'data-dir': string;
+}
+
+/** Asks the running cluster's supervisor to act on one of its processes; returns what it did. */
+export async function operate(dataDir: string, action: ControlAction, target: string): Promise<string> {
+  const file = readClusterFile(dataDir);
+  if (!file || !isProcessAlive(file.supervisorPid) || !file.control) throw new UserError(`no YaK cluster is running in ${dataDir}: ${NO_CLUSTER_HINT}`);
+  const conn = await Connection.connect(file.control.host, file.control.port, { clientId: 'yak-cli' });
+  try {
+    const res = await conn.request(InternalApi.Control, 0, { action, target }, { timeoutMs: 60_000 });
+    if (res.failed) throw new UserError(res.message);
+    return res.message;
+  } finally {
+    conn.close();
+  }
+}
+
+const VERBS: { action: ControlAction; describe: string }[] = [
+  { action: 'kill', describe: 'Kill a broker or the coordinator with SIGKILL (a real crash): broker-N or zookeeper' },
+  { action: 'pause', describe: 'Freeze a process with SIGSTOP (a hung broker: heartbeats stop, connections hang)' },
+  { action: 'resume', describe: 'Unfreeze a paused process (SIGCONT)' },
+  { action: 'restart', describe: 'Start a killed broker or coordinator again, same id, data dir and port' },
+];
+
+export const operatorCommands: CommandModule<object, Args>[] = VERBS.map(({ action, describe }) => ({
+  command: `${action} <name>`,
+  describe,
+  builder: (y) =>
+    y
+      .positional('name', { type: 'string', demandOption: true, describe: 'broker-N or zookeeper' })
+      .option('data-dir', { type: 'string', default: '.yak', describe: 'Cluster data directory' }),
+  handler: async (args) => {
+    process.stdout.write((await operate(args['data-dir'], action, args.name)) + '\n');
+  },
+}));

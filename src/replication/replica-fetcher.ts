@@ -1,0 +1,213 @@
+import { ErrorCode, KafkaError } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import { Connection } from '../net/connection.js';
+import { FetchApi } from '../protocol/apis/fetch.js';
+import { OffsetForLeaderEpochApi } from '../protocol/apis/offset-for-leader-epoch.js';
+import { splitAndValidateBatches } from '../protocol/record-batch.js';
+import type { Partition } from './partition.js';
+
+const FETCH_VERSION = 11;
+const EPOCH_VERSION = 3;
+const RETRY_MS = 100;
+
+export interface ReplicaFetcherOptions {
+  brokerId: number;
+  leaderId: number;
+  leaderAddress: () => { host: string; port: number } | undefined;
+  maxWaitMs: number;
+  partitionMaxBytes: number;
+  /** Appends a follower's fetched batches in one transaction (ReplicaManager owns the store). */
+  append: (writes: { partition: Partition; batches: ReturnType<typeof splitAndValidateBatches> }[]) => void;
+  /** Called after the high watermark of a partition moved (wakes consumer fetches). */
+  onHighWatermark: (p: Partition) => void;
+  logger: Logger;
+}
+
+/**
+ * Pulls the partitions this broker follows from one leader (Kafka's ReplicaFetcherThread): first
+ * truncates each newly followed partition to where its log agrees with the leader's (OffsetForLeaderEpoch,
+ * KIP-101/279), then fetches from its log end with its leader epoch (KIP-320) in a loop.
+ * A partition the leader refuses (fenced epoch, not leader yet) is retried after a short backoff; the
+ * ReplicaManager removes it when metadata names another leader.
+ */
+export class ReplicaFetcher {
+  private readonly partitions = new Map<string, { partition: Partition; needsTruncation: boolean }>();
+  private conn: Connection | null = null;
+  private running = true;
+  private loop: Promise<void>;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly opts: ReplicaFetcherOptions) {
+    this.loop = this.run();
+  }
+
+  get size(): number {
+    return this.partitions.size;
+  }
+
+  add(p: Partition): void {
+    this.partitions.set(key(p), { partition: p, needsTruncation: true });
+    this.wake?.();
+  }
+
+  remove(p: Partition): void {
+    this.partitions.delete(key(p));
+  }
+
+  has(p: Partition): boolean {
+    return this.partitions.has(key(p));
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    this.conn?.close();
+    await this.loop;
+  }
+
+  private async connection(): Promise<Connection> {
+    if (this.conn && !this.conn.closed) return this.conn;
+    const addr = this.opts.leaderAddress();
+    if (!addr) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `no address for broker ${this.opts.leaderId}`);
+    this.conn = await Connection.connect(addr.host, addr.port, { clientId: `replica-fetcher-${this.opts.brokerId}`, connectTimeoutMs: 2000 });
+    return this.conn;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      if (this.partitions.size === 0) {
+        await new Promise<void>((r) => (this.wake = r));
+        this.wake = null;
+        continue;
+      }
+      try {
+        const conn = await this.connection();
+        const refused = (await this.truncate(conn)) + (await this.fetchOnce(conn));
+        if (refused > 0) await new Promise((r) => setTimeout(r, RETRY_MS));
+      } catch (err) {
+        if (!this.running) return;
+        if (!(err instanceof KafkaError)) this.opts.logger.warn(`replica fetcher from broker ${this.opts.leaderId}: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, RETRY_MS));
+      }
+    }
+  }
+
+  /** Truncates every partition flagged for it to the offset where it agrees with the leader; returns how many the leader refused. */
+  private async truncate(conn: Connection): Promise<number> {
+    const pending = [...this.partitions.values()].filter((e) => e.needsTruncation);
+    if (pending.length === 0) return 0;
+    let refused = 0;
+    const byTopic = new Map<string, typeof pending>();
+    for (const e of pending) byTopic.set(e.partition.topic, [...(byTopic.get(e.partition.topic) ?? []), e]);
+    const res = await conn.request(OffsetForLeaderEpochApi, EPOCH_VERSION, {
+      replicaId: this.opts.brokerId,
+      topics: [...byTopic].map(([topic, list]) => ({
+        topic,
+        partitions: list.map((e) => ({ partition: e.partition.partition, currentLeaderEpoch: e.partition.state.leaderEpoch, leaderEpoch: e.partition.log.latestEpoch })),
+      })),
+    });
+    for (const t of res.topics) {
+      for (const r of t.partitions) {
+        const entry = this.partitions.get(`${t.topic}\u0000${r.partition}`);
+        if (!entry) continue;
+        if (r.errorCode !== ErrorCode.NONE) {
+          refused++;
+          continue;
+        }
+        const log = entry.partition.log;
+        let target = log.logEndOffset;
+        if (log.latestEpoch >= 0) {
+          if (r.endOffset < 0) target = log.logStartOffset;
+          else {
+            target = Math.min(target, r.endOffset);
+            // KIP-279: the leader answered an older epoch: also cut where our own copy of that epoch ends.
+            if ((r.leaderEpoch ?? -1) < log.latestEpoch) target = Math.min(target, entry.partition.endOffsetForEpoch(r.leaderEpoch ?? -1).endOffset);
+          }
+        }
+        if (target < log.logEndOffset) {
+          this.opts.logger.info(`truncating ${t.topic}-${r.partition} from ${log.logEndOffset} to ${target} to match leader broker-${this.opts.leaderId}`);
+          log.truncateTo(target);
+        }
+        entry.needsTruncation = false;
+      }
+    }
+    return refused;
+  }
+
+  /** One fetch round for every partition ready to fetch; returns how many the leader refused. */
+  private async fetchOnce(conn: Connection): Promise<number> {
+    const entries = [...this.partitions.values()].filter((e) => !e.needsTruncation);
+    if (entries.length === 0) return 0;
+    let refused = 0;
+    const byTopic = new Map<string, typeof entries>();
+    for (const e of entries) byTopic.set(e.partition.topic, [...(byTopic.get(e.partition.topic) ?? []), e]);
+    const res = await conn.request(
+      FetchApi,
+      FETCH_VERSION,
+      {
+        replicaId: this.opts.brokerId,
+        maxWaitMs: this.opts.maxWaitMs,
+        minBytes: 1,
+        maxBytes: 16 * 1024 * 1024,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [...byTopic].map(([topic, list]) => ({
+          topic,
+          partitions: list.map((e) => ({
+            partition: e.partition.partition,
+            currentLeaderEpoch: e.partition.state.leaderEpoch,
+            fetchOffset: e.partition.log.logEndOffset,
+            logStartOffset: e.partition.log.logStartOffset,
+            partitionMaxBytes: this.opts.partitionMaxBytes,
+          })),
+        })),
+        forgottenTopicsData: [],
+        rackId: '',
+      },
+      { timeoutMs: this.opts.maxWaitMs + 10_000 },
+    );
+    const writes: { partition: Partition; batches: ReturnType<typeof splitAndValidateBatches> }[] = [];
+    const hws: { partition: Partition; hw: number }[] = [];
+    for (const t of res.responses) {
+      for (const r of t.partitions) {
+        const entry = this.partitions.get(`${t.topic}\u0000${r.partitionIndex}`);
+        if (!entry) continue;
+        if (r.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
+          entry.needsTruncation = true;
+          continue;
+        }
+        if (r.errorCode !== ErrorCode.NONE) {
+          refused++;
+          continue;
+        }
+        if (r.records && r.records.length > 0) {
+          // A fetch may end in a partial batch (maxBytes): keep only whole ones.
+          const batches = splitAndValidateBatches(wholeBatches(r.records));
+          if (batches.length > 0) writes.push({ partition: entry.partition, batches });
+        }
+        hws.push({ partition: entry.partition, hw: r.highWatermark });
+      }
+    }
+    if (writes.length > 0) this.opts.append(writes);
+    for (const { partition, hw } of hws) {
+      if (partition.updateFollowerHighWatermark(hw)) this.opts.onHighWatermark(partition);
+    }
+    return refused;
+  }
+}
+
+function key(p: Partition): string {
+  return `${p.topic}\u0000${p.partition}`;
+}
+
+/** The prefix of `records` made of complete batches. */
+function wholeBatches(records: Buffer): Buffer {
+  let at = 0;
+  while (records.length - at >= 12) {
+    const size = 12 + records.readInt32BE(at + 8);
+    if (at + size > records.length) break;
+    at += size;
+  }
+  return records.subarray(0, at);
+}

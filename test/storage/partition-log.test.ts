@@ -1,0 +1,385 @@
+/**
+ * PartitionLog over a real SQLite file (LogStore) in a temp dir: leader and follower appends, reads
+ * bounded by the high watermark and maxBytes (first batch always whole, KIP-74), truncation with the
+ * leader-epoch cache (KIP-101), checkpointing and recovery after reopening the file.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ErrorCode, KafkaError } from '../../src/common/errors.js';
+import {
+  decodeRecordBatches,
+  encodeRecordBatch,
+  readBatchHeader,
+  splitAndValidateBatches,
+  type BatchView,
+} from '../../src/protocol/record-batch.js';
+import { LogStore } from '../../src/storage/log-store.js';
+
+const T0 = 1_700_000_000_000;
+let dir = '';
+let store: LogStore;
+
+test.before.each(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yak-log-test-'));
+  store = new LogStore(dir);
+});
+
+test.after.each(() => {
+  try {
+    store.close();
+  } catch {
+    // already closed by the test
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** One validated batch (as the produce handler would get it) holding `values`, stamped T0 + ts. */
+function batch(values: string[], ts = 0): BatchView {
+  const bytes = encodeRecordBatch(values.map((v, i) => ({ key: null, value: Buffer.from(v), timestamp: T0 + ts + i })));
+  return splitAndValidateBatches(bytes)[0]!;
+}
+
+function reopen(): LogStore {
+  store.close();
+  store = new LogStore(dir);
+  return store;
+}
+
+/** Record values of the stored batches, with the offsets decoding assigns. */
+function values(bufs: Buffer[]): [number, string][] {
+  return decodeRecordBatches(Buffer.concat(bufs)).flatMap((b) => b.records.map((r) => [r.offset, r.value!.toString()] as [number, string]));
+}
+
+const header = (b: Buffer) => readBatchHeader(b);
+
+// --- leader append ---------------------------------------------------------------------------------
+
+test('a new partition is empty', () => {
+  const log = store.partition('t', 0);
+  assert.is(log.logStartOffset, 0);
+  assert.is(log.logEndOffset, 0);
+  assert.is(log.highWatermark, 0);
+  assert.equal(log.epochs, []);
+  assert.is(log.latestEpoch, -1);
+  assert.equal(log.read(0, 100, 1 << 20), []);
+  assert.is(store.partition('t', 0), log, 'one PartitionLog per partition');
+});
+
+test('leader appends assign contiguous offsets and stamp the leader epoch in the stored bytes', () => {
+  const log = store.partition('t', 0);
+  const r1 = store.transaction(() => log.appendAsLeader([batch(['a', 'b', 'c'])], 0));
+  assert.equal(r1, { baseOffset: 0, lastOffset: 2 });
+  const r2 = store.transaction(() => log.appendAsLeader([batch(['d']), batch(['e', 'f'])], 0));
+  assert.equal(r2, { baseOffset: 3, lastOffset: 5 });
+  assert.is(log.logEndOffset, 6);
+
+  const stored = log.read(0, log.logEndOffset, 1 << 20);
+  assert.equal(
+    stored.map((b) => [header(b).baseOffset, header(b).partitionLeaderEpoch, header(b).recordCount]),
+    [
+      [0, 0, 3],
+      [3, 0, 1],
+      [4, 0, 2],
+    ],
+  );
+  // Stamping left the CRC valid: the stored bytes pass the leader's own validation again.
+  assert.is(splitAndValidateBatches(Buffer.concat(stored)).length, 3);
+  assert.equal(values(stored), [
+    [0, 'a'],
+    [1, 'b'],
+    [2, 'c'],
+    [3, 'd'],
+    [4, 'e'],
+    [5, 'f'],
+  ]);
+});
+
+test('the epoch cache records the first offset of each new leader epoch', () => {
+  const log = store.partition('t', 0);
+  store.transaction(() => log.appendAsLeader([batch(['a', 'b'])], 0));
+  store.transaction(() => log.appendAsLeader([batch(['c'])], 0));
+  assert.equal(log.epochs, [{ epoch: 0, startOffset: 0 }]);
+  store.transaction(() => log.appendAsLeader([batch(['d', 'e'])], 3));
+  store.transaction(() => log.appendAsLeader([batch(['f'])], 5));
+  assert.equal(log.epochs, [
+    { epoch: 0, startOffset: 0 },
+    { epoch: 3, startOffset: 3 },
+    { epoch: 5, startOffset: 5 },
+  ]);
+  assert.is(log.latestEpoch, 5);
+  const epochs = log.read(0, 6, 1 << 20).map((b) => header(b).partitionLeaderEpoch);
+  assert.equal(epochs, [0, 0, 3, 5]);
+});
+
+test('partitions are independent', () => {
+  const a = store.partition('t', 0);
+  const b = store.partition('t', 1);
+  const c = store.partition('u', 0);
+  store.transaction(() => {
+    a.appendAsLeader([batch(['a0', 'a1'])], 1);
+    b.appendAsLeader([batch(['b0'])], 2);
+  });
+  assert.is(a.logEndOffset, 2);
+  assert.is(b.logEndOffset, 1);
+  assert.is(c.logEndOffset, 0);
+  assert.equal(values(b.read(0, 1, 1 << 20)), [[0, 'b0']]);
+  assert.equal(c.read(0, 10, 1 << 20), []);
+  assert.equal(
+    store
+      .storedPartitions()
+      .map((p) => `${p.topic}/${p.partition}`)
+      .sort(),
+    ['t/0', 't/1'],
+  );
+});
+
+// --- follower append ---------------------------------------------------------------------------------
+
+test('follower append keeps the offsets and epochs the leader gave, and rejects a gap', () => {
+  const leader = store.partition('t', 0);
+  store.transaction(() => leader.appendAsLeader([batch(['a', 'b'])], 4));
+  store.transaction(() => leader.appendAsLeader([batch(['c'])], 6));
+  const fetched = splitAndValidateBatches(Buffer.concat(leader.read(0, 3, 1 << 20)));
+
+  const follower = store.partition('t', 1);
+  store.transaction(() => follower.appendAsFollower(fetched));
+  assert.is(follower.logEndOffset, 3);
+  assert.equal(follower.epochs, [
+    { epoch: 4, startOffset: 0 },
+    { epoch: 6, startOffset: 2 },
+  ]);
+  assert.ok(Buffer.concat(follower.read(0, 3, 1 << 20)).equals(Buffer.concat(leader.read(0, 3, 1 << 20))), 'byte-identical replica');
+
+  // A batch whose base offset is not the follower's log end is refused.
+  const ahead = splitAndValidateBatches(encodeRecordBatch([{ key: null, value: Buffer.from('x'), timestamp: T0 }], { baseOffset: 10 }));
+  try {
+    store.transaction(() => follower.appendAsFollower(ahead));
+    assert.unreachable('gap accepted');
+  } catch (e) {
+    assert.instance(e, KafkaError);
+    assert.is((e as KafkaError).code, ErrorCode.OFFSET_OUT_OF_RANGE);
+  }
+  assert.is(follower.logEndOffset, 3);
+});
+
+// --- read --------------------------------------------------------------------------------------------
+
+/** Five batches: offsets 0-2, 3-4, 5, 6-9, 10-11. */
+function fiveBatches() {
+  const log = store.partition('t', 0);
+  for (const vs of [['0', '1', '2'], ['3', '4'], ['5'], ['6', '7', '8', '9'], ['10', '11']]) {
+    store.transaction(() => log.appendAsLeader([batch(vs)], 1));
+  }
+  return log;
+}
+const bases = (bufs: Buffer[]) => bufs.map((b) => header(b).baseOffset);
+
+test('a read from an offset in the middle of a batch returns that whole batch', () => {
+  const log = fiveBatches();
+  assert.equal(bases(log.read(4, 12, 1 << 20)), [3, 5, 6, 10]);
+  assert.equal(bases(log.read(8, 12, 1 << 20)), [6, 10]);
+  assert.equal(bases(log.read(11, 12, 1 << 20)), [10]);
+  assert.equal(bases(log.read(0, 12, 1 << 20)), [0, 3, 5, 6, 10]);
+});
+
+test('a read stops at upToOffset (the high watermark): no batch reaching it is returned', () => {
+  const log = fiveBatches();
+  assert.equal(bases(log.read(0, 10, 1 << 20)), [0, 3, 5, 6], 'batch 10-11 is above the HW');
+  assert.equal(bases(log.read(0, 6, 1 << 20)), [0, 3, 5]);
+  assert.equal(bases(log.read(0, 3, 1 << 20)), [0]);
+  assert.equal(log.read(12, 12, 1 << 20), [], 'at the high watermark: nothing');
+  assert.equal(log.read(5, 5, 1 << 20), []);
+  assert.equal(log.read(7, 6, 1 << 20), [], 'past upToOffset');
+});
+
+test('a read respects maxBytes but always returns the first batch whole', () => {
+  const log = fiveBatches();
+  const all = log.read(0, 12, 1 << 20);
+  const size = (i: number) => all[i]!.length;
+  assert.equal(bases(log.read(0, 12, 1)), [0], 'first batch even though it is larger than maxBytes');
+  assert.ok(size(0) > 1);
+  assert.equal(bases(log.read(0, 12, size(0))), [0]);
+  assert.equal(bases(log.read(0, 12, size(0) + size(1) - 1)), [0], 'second batch does not fit');
+  assert.equal(bases(log.read(0, 12, size(0) + size(1))), [0, 3]);
+  assert.equal(bases(log.read(3, 12, size(1) + size(2) + size(3))), [3, 5, 6]);
+  assert.equal(log.read(0, 12, 0), [], 'maxBytes 0 asks for nothing');
+  // No partial batches: every buffer returned is a complete batch.
+  for (const b of log.read(0, 12, size(0) + 10)) assert.is(b.length, header(b).batchLength + 12);
+});
+
+// --- truncation ---------------------------------------------------------------------------------------
+
+test('truncateTo removes whole batches from the one holding the offset, and their epochs', () => {
+  const log = store.partition('t', 0);
+  store.transaction(() => log.appendAsLeader([batch(['0', '1', '2'])], 1)); // 0-2
+  store.transaction(() => log.appendAsLeader([batch(['3', '4'])], 2)); // 3-4
+  store.transaction(() => log.appendAsLeader([batch(['5', '6'])], 3)); // 5-6
+  log.setHighWatermark(7);
+  assert.equal(log.epochs.map((e) => e.epoch), [1, 2, 3]);
+
+  log.truncateTo(6); // inside batch 5-6: the whole batch goes
+  assert.is(log.logEndOffset, 5);
+  assert.is(log.highWatermark, 5, 'the high watermark never exceeds the log end');
+  assert.equal(log.epochs, [
+    { epoch: 1, startOffset: 0 },
+    { epoch: 2, startOffset: 3 },
+  ]);
+  assert.equal(bases(log.read(0, 100, 1 << 20)), [0, 3]);
+
+  log.truncateTo(3); // at a batch boundary
+  assert.is(log.logEndOffset, 3);
+  assert.equal(log.epochs, [{ epoch: 1, startOffset: 0 }]);
+  assert.equal(values(log.read(0, 100, 1 << 20)), [
+    [0, '0'],
+    [1, '1'],
+    [2, '2'],
+  ]);
+
+  // Appends continue from the truncated end, in a new epoch.
+  const r = store.transaction(() => log.appendAsLeader([batch(['x'])], 4));
+  assert.equal(r, { baseOffset: 3, lastOffset: 3 });
+  assert.equal(log.epochs, [
+    { epoch: 1, startOffset: 0 },
+    { epoch: 4, startOffset: 3 },
+  ]);
+
+  // Survives a reopen.
+  const again = reopen().partition('t', 0);
+  assert.is(again.logEndOffset, 4);
+  assert.equal(again.epochs, log.epochs);
+  assert.equal(values(again.read(0, 100, 1 << 20)).map(([, v]) => v), ['0', '1', '2', 'x']);
+});
+
+test('truncateTo at or past the log end changes nothing; truncateTo(0) empties the log', () => {
+  const log = fiveBatches();
+  log.truncateTo(12);
+  log.truncateTo(50);
+  assert.is(log.logEndOffset, 12);
+  assert.is(log.read(0, 12, 1 << 20).length, 5);
+  log.truncateTo(0);
+  assert.is(log.logEndOffset, 0);
+  assert.equal(log.epochs, []);
+  assert.equal(log.read(0, 12, 1 << 20), []);
+  assert.is(reopen().partition('t', 0).logEndOffset, 0);
+});
+
+// --- high watermark and recovery -------------------------------------------------------------------------
+
+test('setHighWatermark is capped at the log end and checkpointed', () => {
+  const log = fiveBatches();
+  log.setHighWatermark(99);
+  assert.is(log.highWatermark, 12);
+  log.setHighWatermark(6);
+  assert.is(log.highWatermark, 6);
+  assert.is(reopen().partition('t', 0).highWatermark, 6);
+});
+
+test('after close and reopen: log end, high watermark, epochs and every byte come back', () => {
+  const log = store.partition('t', 3);
+  store.transaction(() => log.appendAsLeader([batch(['a', 'b'], 0), batch(['c'], 10)], 0));
+  store.transaction(() => log.appendAsLeader([batch(['d', 'e', 'f'], 20)], 2));
+  log.setHighWatermark(3);
+  const bytesBefore = Buffer.concat(log.read(0, log.logEndOffset, 1 << 20));
+  const epochsBefore = log.epochs.map((e) => ({ ...e }));
+  store.setMeta('broker.id', '3');
+
+  const again = reopen().partition('t', 3);
+  assert.is.not(again, log);
+  assert.is(again.logEndOffset, 6);
+  assert.is(again.highWatermark, 3);
+  assert.is(again.logStartOffset, 0);
+  assert.equal(again.epochs, epochsBefore);
+  assert.equal(again.epochs, [
+    { epoch: 0, startOffset: 0 },
+    { epoch: 2, startOffset: 3 },
+  ]);
+  assert.ok(Buffer.concat(again.read(0, again.logEndOffset, 1 << 20)).equals(bytesBefore), 'byte-identical');
+  assert.is(store.getMeta('broker.id'), '3');
+  assert.is(store.getMeta('missing'), undefined);
+  assert.equal(store.storedPartitions(), [{ topic: 't', partition: 3 }]);
+  // And appends go on from the recovered end.
+  assert.equal(
+    store.transaction(() => again.appendAsLeader([batch(['g'])], 2)),
+    { baseOffset: 6, lastOffset: 6 },
+  );
+});
+
+test('the high watermark never exceeds the recovered log end', () => {
+  const log = fiveBatches();
+  log.setHighWatermark(12);
+  log.truncateTo(5);
+  const again = reopen().partition('t', 0);
+  assert.is(again.logEndOffset, 5);
+  assert.ok(again.highWatermark <= again.logEndOffset);
+});
+
+// --- timestamps, deletion, transactions -------------------------------------------------------------------
+
+test('offsetForTimestamp: the earliest record with timestamp >= the time, looking inside batches', () => {
+  // Kafka (FileRecords.searchForTimestamp) finds the batch whose max timestamp reaches the target,
+  // then the first record in it at or after the target, not the batch start.
+  const log = store.partition('t', 0);
+  store.transaction(() => log.appendAsLeader([batch(['a', 'b'], 0)], 0)); // offsets 0-1, T0..T0+1
+  store.transaction(() => log.appendAsLeader([batch(['c'], 100)], 0)); // offset 2, T0+100
+  store.transaction(() => log.appendAsLeader([batch(['d', 'e'], 200)], 0)); // offsets 3-4, T0+200..T0+201
+  assert.is(log.offsetForTimestamp(0), 0);
+  assert.is(log.offsetForTimestamp(T0), 0);
+  assert.is(log.offsetForTimestamp(T0 + 1), 1, 'second record of the first batch');
+  assert.is(log.offsetForTimestamp(T0 + 2), 2);
+  assert.is(log.offsetForTimestamp(T0 + 100), 2);
+  assert.is(log.offsetForTimestamp(T0 + 150), 3);
+  assert.is(log.offsetForTimestamp(T0 + 200), 3);
+  assert.is(log.offsetForTimestamp(T0 + 201), 4, 'second record of the last batch');
+  assert.is(log.offsetForTimestamp(T0 + 202), null, 'no record that late');
+  assert.is(store.partition('t', 9).offsetForTimestamp(0), null, 'empty log');
+});
+
+test('deletePartition removes its batches, state and epochs, and nothing else', () => {
+  const a = store.partition('t', 0);
+  const b = store.partition('t', 1);
+  store.transaction(() => {
+    a.appendAsLeader([batch(['a'])], 1);
+    b.appendAsLeader([batch(['b'])], 1);
+  });
+  a.setHighWatermark(1);
+  store.deletePartition('t', 0);
+  const fresh = store.partition('t', 0);
+  assert.is.not(fresh, a, 'a new PartitionLog after deletion');
+  assert.is(fresh.logEndOffset, 0);
+  assert.is(fresh.highWatermark, 0);
+  assert.equal(fresh.epochs, []);
+  assert.equal(fresh.read(0, 10, 1 << 20), []);
+  assert.equal(store.storedPartitions(), [{ topic: 't', partition: 1 }]);
+  assert.is(store.partition('t', 1).logEndOffset, 1);
+  const again = reopen();
+  assert.is(again.partition('t', 0).logEndOffset, 0);
+  assert.equal(again.partition('t', 0).epochs, []);
+  assert.is(again.partition('t', 1).logEndOffset, 1);
+});
+
+test('a throw inside store.transaction stores nothing', () => {
+  const log = store.partition('t', 0);
+  store.transaction(() => log.appendAsLeader([batch(['kept'])], 0));
+  assert.throws(
+    () =>
+      store.transaction(() => {
+        log.appendAsLeader([batch(['lost-1', 'lost-2'])], 1);
+        store.partition('t', 1).appendAsLeader([batch(['lost-3'])], 1);
+        throw new Error('disk full');
+      }),
+    /disk full/,
+  );
+  // The caller (ReplicaManager) restores in-memory log ends; what matters is the file.
+  const again = reopen();
+  const p0 = again.partition('t', 0);
+  assert.is(p0.logEndOffset, 1);
+  assert.equal(p0.epochs, [{ epoch: 0, startOffset: 0 }], 'the epoch-1 entry was rolled back too');
+  assert.equal(values(p0.read(0, 10, 1 << 20)), [[0, 'kept']]);
+  assert.is(again.partition('t', 1).logEndOffset, 0);
+  assert.equal(again.storedPartitions(), [{ topic: 't', partition: 0 }]);
+});
+
+test.run();

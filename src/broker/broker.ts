@@ -66,7 +66,9 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   });
 
   let ctx: BrokerContext | null = null;
-  const server = new FrameServer({ host: opts.host, port: opts.port, logger: opts.logger, maxFrameBytes: config.maxMessageBytes + 1024 * 1024 }, (header, body) => {
+  // Frames up to Kafka's socket.request.max.bytes (100 MiB) are read, so an oversized batch gets
+  // MESSAGE_TOO_LARGE (which clients do not retry) rather than a dropped connection (which they do).
+  const server = new FrameServer({ host: opts.host, port: opts.port, logger: opts.logger }, (header, body) => {
     if (!ctx) throw new Error('broker not ready');
     return routeRequest(ctx, header, body);
   });

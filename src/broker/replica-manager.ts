@@ -161,14 +161,11 @@ export class ReplicaManager {
   }
 
   private inTransaction<T>(writes: { partition: Partition }[], apply: (w: (typeof writes)[number] & { batches: BatchView[] }) => T): T[] {
-    const saved = writes.map((w) => ({ log: w.partition.log, leo: w.partition.log.logEndOffset, epochs: [...w.partition.log.epochs] }));
+    const saved = writes.map((w) => ({ log: w.partition.log, state: w.partition.log.snapshot() }));
     try {
       return this.opts.store.transaction(() => writes.map((w) => apply(w as (typeof writes)[number] & { batches: BatchView[] })));
     } catch (err) {
-      for (const s of saved) {
-        s.log.logEndOffset = s.leo;
-        s.log.epochs = s.epochs;
-      }
+      for (const s of saved) s.log.restore(s.state);
       if (err instanceof KafkaError) throw err;
       this.opts.logger.error(`append failed: ${(err as Error).message}`);
       throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, (err as Error).message);

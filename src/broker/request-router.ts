@@ -14,6 +14,7 @@ import { handleListOffsets } from './handlers/list-offsets.js';
 import { handleMetadata } from './handlers/metadata.js';
 import { handleProduce } from './handlers/produce.js';
 import { handleOffsetForLeaderEpoch } from './handlers/offset-for-leader-epoch.js';
+import { handleInitProducerId } from './handlers/init-producer-id.js';
 
 type Handler = (ctx: BrokerContext, req: never, version: number) => unknown;
 
@@ -26,6 +27,7 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.CreateTopics, handleCreateTopics as Handler],
   [ApiKey.DeleteTopics, handleDeleteTopics as Handler],
   [ApiKey.OffsetForLeaderEpoch, handleOffsetForLeaderEpoch as Handler],
+  [ApiKey.InitProducerId, handleInitProducerId as Handler],
 ]);
 
 /** The APIs this broker answers: ApiVersions lists exactly these. */

@@ -209,7 +209,13 @@ export class Consumer {
   private accept(partition: number, records: Buffer): void {
     const position = this.positions.get(partition)!;
     let next = position;
-    for (const batch of decodeRecordBatches(records)) {
+    let batches: ReturnType<typeof decodeRecordBatches>;
+    try {
+      batches = decodeRecordBatches(records);
+    } catch (err) {
+      throw new KafkaError(ErrorCode.INVALID_RECORD, `cannot decode records of ${this.opts.topic}-${partition} at offset ${position}: ${(err as Error).message}`);
+    }
+    for (const batch of batches) {
       for (const r of batch.records) {
         if (r.offset < next) continue; // fetch returns whole batches: skip what we already have
         this.buffer.push({ topic: this.opts.topic, partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });

@@ -1,4 +1,5 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
+import { InitProducerIdApi } from '../protocol/apis/init-producer-id.js';
 import { ProduceApi, type ProduceRequest } from '../protocol/apis/produce.js';
 import { encodeRecordBatch, type Record } from '../protocol/record-batch.js';
 import { ClientVersions, sleep, type KafkaClient } from './kafka-client.js';
@@ -17,6 +18,11 @@ export interface ProducerOptions {
   deliveryTimeoutMs?: number;
   requestTimeoutMs?: number;
   retryBackoffMs?: number;
+  /**
+   * Producer id + per-partition sequence numbers (KIP-98), so a retry after a failover is never
+   * stored twice. Default: on with acks=all, as in Kafka 3.
+   */
+  idempotent?: boolean;
 }
 
 export interface ProducerRecord {
@@ -43,9 +49,11 @@ interface PendingBatch {
   bytes: number;
   createdMs: number;
   attempts: number;
+  /** Encoded once, at first send: retries resend the same bytes and sequence numbers. */
+  encoded: Buffer | null;
 }
 
-const DEFAULTS = { acks: -1 as 0 | 1 | -1, lingerMs: 5, batchBytes: 16384, maxBufferedBytes: 32 * 1024 * 1024, deliveryTimeoutMs: 120_000, requestTimeoutMs: 30_000, retryBackoffMs: 100 };
+const DEFAULTS = { acks: -1 as 0 | 1 | -1, idempotent: undefined as boolean | undefined, lingerMs: 5, batchBytes: 16384, maxBufferedBytes: 32 * 1024 * 1024, deliveryTimeoutMs: 120_000, requestTimeoutMs: 30_000, retryBackoffMs: 100 };
 
 /**
  * Batching producer. Records accumulate per partition; a batch is sent when full or after lingerMs.
@@ -65,6 +73,9 @@ export class Producer {
   private idleWaiters: (() => void)[] = [];
   private capacityWaiters: (() => void)[] = [];
   private closed = false;
+  private producerId = -1;
+  private producerEpoch = -1;
+  private readonly sequences = new Map<string, number>();
 
   constructor(
     private readonly client: KafkaClient,
@@ -75,6 +86,7 @@ export class Producer {
 
   /** Resolves once the topic's partitions are known (creating the topic if the broker auto-creates). */
   async partitionsOf(topic: string): Promise<number> {
+    if ((this.opts.idempotent ?? this.opts.acks === -1) && this.producerId < 0) await this.initProducerId();
     for (let attempt = 0; ; attempt++) {
       const known = this.client.partitions(topic);
       if (known && known.length > 0 && known.every((p) => p.leader >= 0)) return known.length;
@@ -83,6 +95,19 @@ export class Producer {
       if (t && t.errorCode !== ErrorCode.NONE && !new KafkaError(t.errorCode).retriable) throw new KafkaError(t.errorCode, `topic "${topic}"`);
       if (attempt >= 50) throw new KafkaError(t?.errorCode || ErrorCode.LEADER_NOT_AVAILABLE, `topic "${topic}" has no leader`);
       if (!(t && t.errorCode === ErrorCode.NONE && t.partitions.every((p) => p.leaderId >= 0))) await sleep(100);
+    }
+  }
+
+  private async initProducerId(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.client.send(undefined, InitProducerIdApi, 1, { transactionalId: null, transactionTimeoutMs: -1 });
+      if (res.errorCode === ErrorCode.NONE) {
+        this.producerId = res.producerId;
+        this.producerEpoch = res.producerEpoch;
+        return;
+      }
+      if (!new KafkaError(res.errorCode).retriable || attempt >= 50) throw new KafkaError(res.errorCode, 'getting a producer id');
+      await sleep(this.opts.retryBackoffMs);
     }
   }
 
@@ -97,7 +122,7 @@ export class Producer {
     const k = `${topic}\u0000${partition}`;
     let batch = this.open.get(k);
     if (!batch) {
-      batch = { topic, partition, records: [], callbacks: [], bytes: 0, createdMs: Date.now(), attempts: 0 };
+      batch = { topic, partition, records: [], callbacks: [], bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null };
       this.open.set(k, batch);
     }
     const size = 24 + (record.key?.length ?? 0) + (record.value?.length ?? 0);
@@ -175,7 +200,7 @@ export class Producer {
       b.attempts++;
       const list = topics.get(b.topic) ?? [];
       if (!topics.has(b.topic)) topics.set(b.topic, list);
-      list.push({ index: b.partition, records: encodeRecordBatch(b.records) });
+      list.push({ index: b.partition, records: this.encode(b) });
     }
     const req: ProduceRequest = {
       transactionalId: null,
@@ -216,6 +241,15 @@ export class Producer {
       await this.client.refreshMetadata([...new Set(retry.map((b) => b.topic))]).catch(() => undefined);
     }
     this.drain();
+  }
+
+  private encode(b: PendingBatch): Buffer {
+    if (b.encoded) return b.encoded;
+    if (this.producerId < 0) return (b.encoded = encodeRecordBatch(b.records));
+    const k = `${b.topic}\u0000${b.partition}`;
+    const baseSequence = this.sequences.get(k) ?? 0;
+    this.sequences.set(k, (baseSequence + b.records.length) % 0x80000000);
+    return (b.encoded = encodeRecordBatch(b.records, { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence }));
   }
 
   private refreshing = false;

@@ -80,6 +80,10 @@ export class Controller {
   }
 
   registerBroker(req: RegisterBrokerRequest, now = Date.now()): LeaderInfo {
+    // A live broker registering again has restarted and lost its in-memory replica state: treat it
+    // as a death then a start (as Kafka does), so its leaderships move and epochs are bumped.
+    const previous = this.sessions.get(req.brokerId);
+    if (previous?.alive) this.markDead([previous], 'registered again (restarted)');
     const broker: StoredBroker = { id: req.brokerId, host: req.host, port: req.port, pid: req.pid, brokerEpoch: this.version + 1 };
     this.sessions.set(req.brokerId, { broker, alive: true, lastHeartbeatMs: now });
     this.emit({ type: 'broker-registered', brokerId: broker.id, host: broker.host, port: broker.port });

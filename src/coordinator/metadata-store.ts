@@ -48,6 +48,16 @@ export class MetadataStore {
     return id;
   }
 
+  /** Hands out the next producer id; persisted first, so a restart never reuses one. */
+  nextProducerId(): number {
+    return this.db.transaction(() => {
+      const row = this.db.prepare("SELECT value FROM meta WHERE key = 'next_producer_id'").get() as { value: string } | undefined;
+      const id = row ? Number(row.value) : 1000;
+      this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('next_producer_id', ?)").run(String(id + 1));
+      return id;
+    })();
+  }
+
   version(): number {
     const row = this.db.prepare("SELECT value FROM meta WHERE key = 'version'").get() as { value: string } | undefined;
     return row ? Number(row.value) : 0;

@@ -11,6 +11,10 @@ const MIGRATIONS = [
      last_offset INTEGER NOT NULL,
      leader_epoch INTEGER NOT NULL,
      max_timestamp INTEGER NOT NULL,
+     producer_id INTEGER NOT NULL,
+     producer_epoch INTEGER NOT NULL,
+     base_sequence INTEGER NOT NULL,
+     record_count INTEGER NOT NULL,
      bytes BLOB NOT NULL,
      PRIMARY KEY (topic, partition, base_offset)
    );
@@ -47,7 +51,8 @@ export class LogStore {
     const db = this.db;
     this.stmts = {
       insertBatch: db.prepare(
-        'INSERT INTO batches (topic, partition, base_offset, last_offset, leader_epoch, max_timestamp, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO batches (topic, partition, base_offset, last_offset, leader_epoch, max_timestamp, producer_id, producer_epoch, base_sequence, record_count, bytes)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       lastBatch: db.prepare(
         'SELECT base_offset, last_offset FROM batches WHERE topic = ? AND partition = ? ORDER BY base_offset DESC LIMIT 1',
@@ -60,6 +65,11 @@ export class LogStore {
       ),
       firstBatchAfterTimestamp: db.prepare(
         'SELECT base_offset, bytes FROM batches WHERE topic = ? AND partition = ? AND max_timestamp >= ? ORDER BY base_offset LIMIT 1',
+      ),
+      // Columns before the blob: SQLite reads them without touching the batch bytes.
+      recentProducerBatches: db.prepare(
+        `SELECT base_offset, last_offset, producer_id, producer_epoch, base_sequence, record_count FROM batches
+         WHERE topic = ? AND partition = ? AND base_offset >= ? AND producer_id >= 0 ORDER BY base_offset`,
       ),
       deleteFrom: db.prepare('DELETE FROM batches WHERE topic = ? AND partition = ? AND last_offset >= ?'),
       upsertPartition: db.prepare(

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import { decodeRecordBatches, stampBatch, type BatchView } from '../protocol/record-batch.js';
+import { ProducerStateTable } from './producer-state.js';
 
 type Statement = BetterSqlite3.Statement;
 
@@ -9,6 +10,7 @@ export interface LogStatements {
   lastBatch: Statement;
   batchStartAtOrBefore: Statement;
   batchesFrom: Statement;
+  recentProducerBatches: Statement;
   firstBatchAfterTimestamp: Statement;
   deleteFrom: Statement;
   upsertPartition: Statement;
@@ -28,6 +30,9 @@ export interface AppendResult {
   lastOffset: number;
 }
 
+/** How far back a restarted replica looks for idempotent producers' last batches. */
+const PRODUCER_STATE_LOOKBACK_OFFSETS = 1_000_000;
+
 /**
  * One partition's log: an ordered run of record batches stored as their wire bytes.
  * Invariants: batches are contiguous (each base offset = previous last offset + 1);
@@ -40,6 +45,7 @@ export class PartitionLog {
   highWatermark = 0;
   /** Leader-epoch cache (KIP-101): the first offset written in each epoch. */
   epochs: EpochEntry[] = [];
+  readonly producers = new ProducerStateTable();
 
   constructor(
     readonly topic: string,
@@ -55,6 +61,34 @@ export class PartitionLog {
       epoch: e.epoch,
       startOffset: e.start_offset,
     }));
+    this.rebuildProducerState();
+  }
+
+  /** In-memory state to put back if the transaction around an append rolls back. */
+  snapshot(): { logEndOffset: number; epochs: EpochEntry[] } {
+    return { logEndOffset: this.logEndOffset, epochs: [...this.epochs] };
+  }
+
+  restore(s: { logEndOffset: number; epochs: EpochEntry[] }): void {
+    this.logEndOffset = s.logEndOffset;
+    this.epochs = s.epochs;
+    this.rebuildProducerState();
+  }
+
+  /** Reloads idempotent producer state from the stored batch headers (after opening, truncating or a rollback). */
+  private rebuildProducerState(): void {
+    this.producers.clear();
+    const rows = this.stmts.recentProducerBatches.all(this.topic, this.partition, Math.max(0, this.logEndOffset - PRODUCER_STATE_LOOKBACK_OFFSETS)) as {
+      base_offset: number;
+      last_offset: number;
+      producer_id: number;
+      producer_epoch: number;
+      base_sequence: number;
+      record_count: number;
+    }[];
+    for (const r of rows) {
+      this.producers.record({ producerId: r.producer_id, producerEpoch: r.producer_epoch, baseSequence: r.base_sequence, recordCount: r.record_count }, r.base_offset, r.last_offset);
+    }
   }
 
   get latestEpoch(): number {
@@ -66,10 +100,17 @@ export class PartitionLog {
    * LogStore.transaction so a request's batches commit together.
    */
   appendAsLeader(batches: readonly BatchView[], leaderEpoch: number): AppendResult {
+    // A retried idempotent batch that is already stored is answered with its original offsets.
+    if (batches.length === 1) {
+      const stored = this.producers.check(batches[0]!.header);
+      if (stored) return stored;
+    } else {
+      for (const b of batches) if (this.producers.check(b.header)) throw new KafkaError(ErrorCode.DUPLICATE_SEQUENCE_NUMBER);
+    }
     const baseOffset = this.logEndOffset;
     for (const batch of batches) {
       stampBatch(batch.bytes, this.logEndOffset, leaderEpoch);
-      this.insert(batch.bytes, this.logEndOffset, this.logEndOffset + batch.header.lastOffsetDelta, leaderEpoch, batch.header.maxTimestamp);
+      this.insert(batch, this.logEndOffset, this.logEndOffset + batch.header.lastOffsetDelta, leaderEpoch);
     }
     return { baseOffset, lastOffset: this.logEndOffset - 1 };
   }
@@ -77,20 +118,22 @@ export class PartitionLog {
   /** Follower append: batches keep the offsets and epochs the leader gave them. */
   appendAsFollower(batches: readonly BatchView[]): void {
     for (const batch of batches) {
-      const { baseOffset, lastOffsetDelta, partitionLeaderEpoch, maxTimestamp } = batch.header;
+      const { baseOffset, lastOffsetDelta, partitionLeaderEpoch } = batch.header;
       if (baseOffset !== this.logEndOffset) {
         throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `follower append at ${baseOffset}, log end is ${this.logEndOffset}`);
       }
-      this.insert(batch.bytes, baseOffset, baseOffset + lastOffsetDelta, partitionLeaderEpoch, maxTimestamp);
+      this.insert(batch, baseOffset, baseOffset + lastOffsetDelta, partitionLeaderEpoch);
     }
   }
 
-  private insert(bytes: Buffer, baseOffset: number, lastOffset: number, epoch: number, maxTimestamp: number): void {
+  private insert(batch: BatchView, baseOffset: number, lastOffset: number, epoch: number): void {
     if (epoch > this.latestEpoch) {
       this.epochs.push({ epoch, startOffset: baseOffset });
       this.stmts.insertEpoch.run(this.topic, this.partition, epoch, baseOffset);
     }
-    this.stmts.insertBatch.run(this.topic, this.partition, baseOffset, lastOffset, epoch, maxTimestamp, bytes);
+    const h = batch.header;
+    this.stmts.insertBatch.run(this.topic, this.partition, baseOffset, lastOffset, epoch, h.maxTimestamp, h.producerId, h.producerEpoch, h.baseSequence, h.recordCount, batch.bytes);
+    this.producers.record(h, baseOffset, lastOffset);
     this.logEndOffset = lastOffset + 1;
   }
 
@@ -145,6 +188,7 @@ export class PartitionLog {
     this.logEndOffset = cut;
     if (this.highWatermark > cut) this.highWatermark = cut;
     this.checkpoint();
+    this.rebuildProducerState();
   }
 
   /** Sets the high watermark (never backwards past what is stored) and checkpoints it. */

@@ -424,6 +424,22 @@ test('deleteTopics removes a topic; an unknown topic is UNKNOWN_TOPIC_OR_PARTITI
   assert.not.ok(store.topics().some((t) => t.name === 'doomed'));
 });
 
+test('a topic deleted and created again gets a new id and only its new partitions, also after a restart', () => {
+  register(1);
+  create('again', 3, 1);
+  const oldId = topic('again').id;
+  controller.deleteTopics(['again']);
+  create('again', 1, 1);
+  assert.is.not(topic('again').id, oldId);
+  assert.is(topic('again').partitions.length, 1);
+  controller.close();
+  store.close();
+  store = new MetadataStore(dir);
+  controller = new Controller(store, OPTS, Date.now());
+  assert.is(topic('again').partitions.length, 1, 'no partition rows left over from the deleted topic');
+  assert.is.not(topic('again').id, oldId);
+});
+
 test('a new Controller over the same store directory has every topic, assignment and epoch', () => {
   const { epochs } = threeBrokerCluster();
   create('gone', 1, 1);

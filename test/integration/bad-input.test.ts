@@ -384,15 +384,13 @@ test('(g) a 1.5 MiB batch gets MESSAGE_TOO_LARGE and the connection stays open',
   assert.not.ok(conn.closed);
 });
 
-test('(g) a 2 MiB record makes a frame above the broker frame limit (message.max.bytes + 1 MiB): the connection is closed', async () => {
+test('(g) a 2 MiB record gets MESSAGE_TOO_LARGE like Kafka (frames up to socket.request.max.bytes, 100 MiB, are read)', async () => {
   const p = mine[0]!;
   const before = await latest(p);
-  const s = await raw();
-  const w = startRequestFrame({ apiKey: 0, apiVersion: 7, correlationId: 5, clientId: 'raw' });
-  ProduceApi.encodeRequest(w, { acks: -1, timeoutMs: 5000, topicData: [{ name: TOPIC, partitionData: [{ index: p, records: batchOfSize(2 * 1024 * 1024) }] }] }, 7);
-  s.socket.write(finishFrame(w));
-  await assertClosedWithoutAnswer(s, 'a 2 MiB produce frame');
+  const [r] = await produce([{ index: p, records: batchOfSize(2 * 1024 * 1024) }]);
+  assert.is(r!.errorCode, 10);
   assert.is(await latest(p), before);
+  assert.not.ok(conn.closed);
   await assertBrokerAnswers();
 });
 

@@ -337,6 +337,20 @@ test('offsetForTimestamp: the earliest record with timestamp >= the time, lookin
   assert.is(store.partition('t', 9).offsetForTimestamp(0), null, 'empty log');
 });
 
+test('offsetForTimestamp with timestamps out of order inside a batch: first in offset order', () => {
+  const log = store.partition('t', 0);
+  const bytes = encodeRecordBatch([
+    { key: null, value: Buffer.from('late'), timestamp: T0 + 20 },
+    { key: null, value: Buffer.from('early'), timestamp: T0 },
+    { key: null, value: Buffer.from('mid'), timestamp: T0 + 10 },
+  ]);
+  store.transaction(() => log.appendAsLeader(splitAndValidateBatches(bytes), 0));
+  assert.is(log.offsetForTimestamp(T0), 0);
+  assert.is(log.offsetForTimestamp(T0 + 5), 0, 'offset 0 (T0+20) is the earliest offset at or after T0+5');
+  assert.is(log.offsetForTimestamp(T0 + 20), 0);
+  assert.is(log.offsetForTimestamp(T0 + 21), null);
+});
+
 test('deletePartition removes its batches, state and epochs, and nothing else', () => {
   const a = store.partition('t', 0);
   const b = store.partition('t', 1);

@@ -1,0 +1,73 @@
+import { ErrorCode, KafkaError } from '../common/errors.js';
+
+/** What a replica remembers of one idempotent producer's recent batches on one partition. */
+interface ProducerEntry {
+  epoch: number;
+  /** Up to MAX_REMEMBERED batches, oldest first: enough to recognise any retry of an in-flight batch. */
+  batches: { firstSequence: number; lastSequence: number; baseOffset: number; lastOffset: number }[];
+}
+
+export interface ProducerBatch {
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+  recordCount: number;
+}
+
+/** Kafka clients keep at most 5 batches in flight per partition with idempotence. */
+const MAX_REMEMBERED = 5;
+const INT32_MAX = 0x7fffffff;
+
+function lastSequenceOf(b: ProducerBatch): number {
+  return (b.baseSequence + b.recordCount - 1) % (INT32_MAX + 1);
+}
+
+function nextSequence(seq: number): number {
+  return seq === INT32_MAX ? 0 : seq + 1;
+}
+
+/**
+ * Idempotent producer state of one partition (Kafka's ProducerStateManager): rebuilt from stored
+ * batch headers, updated on every append, leader or follower, so a new leader knows it too.
+ * Rules for a batch from producer P at epoch E with sequences [s, t]:
+ * - a batch already stored (same P, E, s, t) is a duplicate: answer with its original offset;
+ * - otherwise s must follow P's last sequence at epoch E (or be 0 for a new P or a newer E);
+ * - anything else is OUT_OF_ORDER_SEQUENCE_NUMBER, and an older epoch INVALID_PRODUCER_EPOCH.
+ */
+export class ProducerStateTable {
+  private readonly producers = new Map<number, ProducerEntry>();
+
+  /** Returns the stored batch's offsets if this is a retry of it, null if it is new; throws if out of order. */
+  check(b: ProducerBatch): { baseOffset: number; lastOffset: number } | null {
+    if (b.producerId < 0) return null;
+    const entry = this.producers.get(b.producerId);
+    const last = lastSequenceOf(b);
+    if (!entry || b.producerEpoch > entry.epoch) {
+      if (b.baseSequence !== 0) throw new KafkaError(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, `producer ${b.producerId} starts at sequence ${b.baseSequence}, expected 0`);
+      return null;
+    }
+    if (b.producerEpoch < entry.epoch) throw new KafkaError(ErrorCode.INVALID_PRODUCER_EPOCH, `producer ${b.producerId} epoch ${b.producerEpoch} is older than ${entry.epoch}`);
+    const dup = entry.batches.find((x) => x.firstSequence === b.baseSequence && x.lastSequence === last);
+    if (dup) return { baseOffset: dup.baseOffset, lastOffset: dup.lastOffset };
+    const expected = nextSequence(entry.batches[entry.batches.length - 1]!.lastSequence);
+    if (b.baseSequence !== expected) {
+      throw new KafkaError(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, `producer ${b.producerId} sent sequence ${b.baseSequence}, expected ${expected}`);
+    }
+    return null;
+  }
+
+  record(b: ProducerBatch, baseOffset: number, lastOffset: number): void {
+    if (b.producerId < 0) return;
+    let entry = this.producers.get(b.producerId);
+    if (!entry || b.producerEpoch > entry.epoch) {
+      entry = { epoch: b.producerEpoch, batches: [] };
+      this.producers.set(b.producerId, entry);
+    }
+    entry.batches.push({ firstSequence: b.baseSequence, lastSequence: lastSequenceOf(b), baseOffset, lastOffset });
+    if (entry.batches.length > MAX_REMEMBERED) entry.batches.shift();
+  }
+
+  clear(): void {
+    this.producers.clear();
+  }
+}

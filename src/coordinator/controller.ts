@@ -32,6 +32,8 @@ interface Session {
   broker: StoredBroker;
   alive: boolean;
   lastHeartbeatMs: number;
+  /** Heard from since this coordinator started (false for sessions restored from the store). */
+  confirmed: boolean;
 }
 
 const MAX_PARTITIONS_PER_TOPIC = 1000;
@@ -61,7 +63,7 @@ export class Controller {
     this.version = store.version();
     for (const t of store.topics()) this.topics.set(t.name, t);
     // Known brokers get a fresh session: a coordinator restart must not look like every broker dying.
-    for (const b of store.brokers()) this.sessions.set(b.id, { broker: b, alive: true, lastHeartbeatMs: now });
+    for (const b of store.brokers()) this.sessions.set(b.id, { broker: b, alive: true, lastHeartbeatMs: now, confirmed: false });
     this.expiryTimer = setInterval(() => this.expireSessions(Date.now()), Math.max(50, Math.min(250, opts.heartbeatIntervalMs / 2)));
     this.expiryTimer.unref();
     const rebalanceMs = opts.leaderRebalanceIntervalMs ?? 1000;
@@ -82,10 +84,11 @@ export class Controller {
   registerBroker(req: RegisterBrokerRequest, now = Date.now()): LeaderInfo {
     // A live broker registering again has restarted and lost its in-memory replica state: treat it
     // as a death then a start (as Kafka does), so its leaderships move and epochs are bumped.
+    // (A session restored from the store is not proof the broker ran since: the whole cluster may be starting.)
     const previous = this.sessions.get(req.brokerId);
-    if (previous?.alive) this.markDead([previous], 'registered again (restarted)');
+    if (previous?.alive && previous.confirmed) this.markDead([previous], 'registered again (restarted)');
     const broker: StoredBroker = { id: req.brokerId, host: req.host, port: req.port, pid: req.pid, brokerEpoch: this.version + 1 };
-    this.sessions.set(req.brokerId, { broker, alive: true, lastHeartbeatMs: now });
+    this.sessions.set(req.brokerId, { broker, alive: true, lastHeartbeatMs: now, confirmed: true });
     this.emit({ type: 'broker-registered', brokerId: broker.id, host: broker.host, port: broker.port });
     this.commit({ brokers: [broker], partitions: this.electAll(`broker-${broker.id} registered`) });
     return {
@@ -103,6 +106,7 @@ export class Controller {
       return { errorCode: ErrorCode.STALE_BROKER_EPOCH, errorMessage: 'session unknown or expired: register again', metadataVersion: this.version };
     }
     s.lastHeartbeatMs = now;
+    s.confirmed = true;
     return { errorCode: ErrorCode.NONE, metadataVersion: this.version };
   }
 

@@ -7,6 +7,7 @@ import { LogStore } from '../storage/log-store.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerConfig, type BrokerContext } from './context.js';
 import { CoordinatorLink } from './coordinator-link.js';
 import { MetadataCache } from './metadata-cache.js';
+import { ProducerIdBlocks } from './producer-id-block.js';
 import { ReplicaManager } from './replica-manager.js';
 import { routeRequest } from './request-router.js';
 
@@ -92,8 +93,10 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       replicas.applyMetadata(m);
     },
   });
-  ctx = { brokerId: opts.brokerId, config, cache, replicas, coordinator, logger: opts.logger };
+  const producerIds = new ProducerIdBlocks(coordinator);
+  ctx = { brokerId: opts.brokerId, config, cache, replicas, coordinator, producerIds, logger: opts.logger };
   await coordinator.start();
+  producerIds.refill().catch(() => undefined);
   if (clusterError) {
     coordinator.stop();
     await server.close();

@@ -1,6 +1,7 @@
 import type { Logger } from '../common/logger.js';
 import type { CoordinatorLink } from './coordinator-link.js';
 import type { MetadataCache } from './metadata-cache.js';
+import type { ProducerIdBlocks } from './producer-id-block.js';
 import type { ReplicaManager } from './replica-manager.js';
 
 export interface BrokerConfig {
@@ -26,5 +27,6 @@ export interface BrokerContext {
   cache: MetadataCache;
   replicas: ReplicaManager;
   coordinator: CoordinatorLink;
+  producerIds: ProducerIdBlocks;
   logger: Logger;
 }

@@ -47,7 +47,10 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   route(InternalApi.RegisterProducer, () => ({ errorCode: ErrorCode.NONE, metadata: controller.snapshot() }));
   route(InternalApi.RegisterConsumer, () => ({ errorCode: ErrorCode.NONE, metadata: controller.snapshot() }));
   route(InternalApi.AlterIsr, (req) => controller.alterIsr(req));
-  route(InternalApi.AllocateProducerId, () => ({ errorCode: ErrorCode.NONE, producerId: store.nextProducerId() }));
+  route(InternalApi.AllocateProducerIds, (req) => {
+    const count = Math.max(1, Math.min(10_000, Math.floor(req.count) || 1));
+    return { errorCode: ErrorCode.NONE, firstId: store.allocateProducerIds(count), count };
+  });
   route(InternalApi.BrokerExited, (req) => {
     controller.brokerExited(req.brokerId, req.pid);
     return { errorCode: ErrorCode.NONE };

@@ -48,13 +48,13 @@ export class MetadataStore {
     return id;
   }
 
-  /** Hands out the next producer id; persisted first, so a restart never reuses one. */
-  nextProducerId(): number {
+  /** Hands out a block of `count` producer ids; persisted first, so a restart never reuses one (KIP-730). */
+  allocateProducerIds(count: number): number {
     return this.db.transaction(() => {
       const row = this.db.prepare("SELECT value FROM meta WHERE key = 'next_producer_id'").get() as { value: string } | undefined;
-      const id = row ? Number(row.value) : 1000;
-      this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('next_producer_id', ?)").run(String(id + 1));
-      return id;
+      const first = row ? Number(row.value) : 1000;
+      this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('next_producer_id', ?)").run(String(first + count));
+      return first;
     })();
   }
 

@@ -123,7 +123,7 @@ export const InternalApi = {
   RegisterConsumer: jsonApi<RegisterClientRequest, ClientMetadataResponse>(1006, 'RegisterConsumer'),
   BrokerExited: jsonApi<BrokerExitedRequest, ControlResult>(1007, 'BrokerExited'),
   AlterIsr: jsonApi<AlterIsrRequest, AlterIsrResponse>(1008, 'AlterIsr'),
-  AllocateProducerId: jsonApi<Record<string, never>, ControlResult & { producerId: number }>(1009, 'AllocateProducerId'),
+  AllocateProducerIds: jsonApi<{ count: number }, ControlResult & { firstId: number; count: number }>(1009, 'AllocateProducerIds'),
   /** Served by the supervisor, not the coordinator. */
   Control: jsonApi<ControlRequest, ControlResponse>(1100, 'Control'),
 } as const;

@@ -2,9 +2,8 @@ import type { CommandModule } from 'yargs';
 import { UserError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
 import { startBroker } from '../../broker/broker.js';
-import { exitWhenOrphaned, reportFatal, reportReady } from '../../supervisor/child-process.js';
 import { parseBootstrap } from '../../client/kafka-client.js';
-import { runUntilSignal } from '../process-lifecycle.js';
+import { serveClusterProcess } from '../process-lifecycle.js';
 
 interface Args {
   id: number;
@@ -34,10 +33,10 @@ export const brokerCommand: CommandModule<object, Args> = {
       .option('replica-lag-time-max-ms', { type: 'number', default: 10_000, describe: 'A follower behind for this long leaves the ISR' }),
   handler: async (args) => {
     const logger = createLogger(`broker-${args.id}`);
-    try {
+    await serveClusterProcess(async () => {
       const coordinator = parseBootstrap(args.coordinator)[0];
       if (!coordinator) throw new UserError('--coordinator must be host:port');
-      const broker = await startBroker({
+      return startBroker({
         brokerId: args.id,
         host: args.host,
         port: args.port,
@@ -49,11 +48,6 @@ export const brokerCommand: CommandModule<object, Args> = {
         replicaLagTimeMaxMs: args['replica-lag-time-max-ms'],
         logger,
       });
-      reportReady(broker.host, broker.port);
-      await runUntilSignal(() => broker.close(), exitWhenOrphaned);
-    } catch (err) {
-      reportFatal((err as Error).message);
-      throw err;
-    }
+    });
   },
 };

@@ -1,8 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { createLogger } from '../../common/logger.js';
 import { startCoordinator } from '../../coordinator/coordinator.js';
-import { exitWhenOrphaned, reportFatal, reportReady } from '../../supervisor/child-process.js';
-import { runUntilSignal } from '../process-lifecycle.js';
+import { serveClusterProcess } from '../process-lifecycle.js';
 
 interface Args {
   host: string;
@@ -30,8 +29,8 @@ export const zookeeperCommand: CommandModule<object, Args> = {
       .option('unclean-leader-election', { type: 'boolean', default: false, describe: 'Elect an out-of-sync replica when no in-sync one lives (may lose acknowledged records)' }),
   handler: async (args) => {
     const logger = createLogger('zookeeper');
-    try {
-      const coordinator = await startCoordinator({
+    await serveClusterProcess(() =>
+      startCoordinator({
         host: args.host,
         port: args.port,
         dataDir: args['data-dir'],
@@ -41,12 +40,7 @@ export const zookeeperCommand: CommandModule<object, Args> = {
         defaultMinInsyncReplicas: args['min-insync-replicas'],
         uncleanLeaderElection: args['unclean-leader-election'],
         logger,
-      });
-      reportReady(coordinator.host, coordinator.port);
-      await runUntilSignal(() => coordinator.close(), exitWhenOrphaned);
-    } catch (err) {
-      reportFatal((err as Error).message);
-      throw err;
-    }
+      }),
+    );
   },
 };

@@ -64,7 +64,8 @@ const DEFAULTS = { acks: -1 as 0 | 1 | -1, idempotent: undefined as boolean | un
 export class Producer {
   private readonly opts: typeof DEFAULTS;
   private readonly open = new Map<string, PendingBatch>();
-  private readonly ready: PendingBatch[] = [];
+  /** Closed batches waiting to be sent, per partition in order (retries go back to the front). */
+  private readonly ready = new Map<string, PendingBatch[]>();
   private readonly inFlight = new Set<string>();
   private readonly sticky = new StickyPartitioner();
   private lingerTimer: NodeJS.Timeout | null = null;
@@ -137,7 +138,7 @@ export class Producer {
     if (batch.bytes >= this.opts.batchBytes) {
       this.open.delete(k);
       if (record.partition === undefined && !record.key) this.sticky.rotate(count);
-      this.ready.push(batch);
+      this.enqueue(batch);
       this.drain();
     } else if (!this.lingerTimer) {
       this.lingerTimer = setTimeout(() => this.lingerExpired(), this.opts.lingerMs);
@@ -169,31 +170,38 @@ export class Producer {
   private lingerExpired(): void {
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
     this.lingerTimer = null;
-    for (const b of this.open.values()) this.ready.push(b);
+    for (const b of this.open.values()) this.enqueue(b);
     this.open.clear();
     this.drain();
+  }
+
+  private enqueue(b: PendingBatch, front = false): void {
+    const k = `${b.topic}\u0000${b.partition}`;
+    let q = this.ready.get(k);
+    if (!q) this.ready.set(k, (q = []));
+    if (front) q.unshift(b);
+    else q.push(b);
   }
 
   /** Sends ready batches, one request per leader, skipping partitions that already have one in flight. */
   private drain(): void {
     const byLeader = new Map<number, PendingBatch[]>();
-    const waiting: PendingBatch[] = [];
-    for (const b of this.ready.splice(0)) {
-      const k = `${b.topic}\u0000${b.partition}`;
+    let leaderless: string | null = null;
+    for (const [k, q] of this.ready) {
+      const b = q[0];
+      if (!b || this.inFlight.has(k)) continue;
       const leader = this.client.partitions(b.topic)?.[b.partition]?.leader ?? -1;
-      if (this.inFlight.has(k) || leader < 0) {
-        waiting.push(b);
+      if (leader < 0) {
+        leaderless = b.topic;
         continue;
       }
+      q.shift();
       this.inFlight.add(k);
       const list = byLeader.get(leader) ?? [];
       if (!byLeader.has(leader)) byLeader.set(leader, list);
       list.push(b);
     }
-    this.ready.push(...waiting);
-    if (waiting.some((b) => (this.client.partitions(b.topic)?.[b.partition]?.leader ?? -1) < 0)) {
-      void this.refreshThenDrain(waiting[0]!.topic);
-    }
+    if (leaderless !== null) void this.refreshThenDrain(leaderless);
     for (const [leader, batches] of byLeader) void this.sendToLeader(leader, batches);
   }
 
@@ -237,7 +245,7 @@ export class Producer {
         if (now - b.createdMs > this.opts.deliveryTimeoutMs) {
           this.complete(b, new KafkaError(ErrorCode.REQUEST_TIMED_OUT, `gave up on ${b.topic}-${b.partition} after ${b.attempts} attempts`), -1);
         } else {
-          this.ready.unshift(b);
+          this.enqueue(b, true);
         }
       }
       await sleep(this.opts.retryBackoffMs);
@@ -263,9 +271,11 @@ export class Producer {
     await this.client.refreshMetadata([topic]).catch(() => undefined);
     this.refreshing = false;
     const now = Date.now();
-    for (const b of this.ready.splice(0)) {
-      if (now - b.createdMs > this.opts.deliveryTimeoutMs) this.complete(b, new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `no leader for ${b.topic}-${b.partition}`), -1);
-      else this.ready.push(b);
+    for (const q of this.ready.values()) {
+      while (q[0] && now - q[0].createdMs > this.opts.deliveryTimeoutMs) {
+        const b = q.shift()!;
+        this.complete(b, new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `no leader for ${b.topic}-${b.partition}`), -1);
+      }
     }
     this.drain();
   }

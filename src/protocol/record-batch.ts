@@ -129,31 +129,28 @@ function checkRecordFraming(batch: Buffer, recordCount: number): void {
   const fail = (why: string): never => {
     throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `malformed record in batch: ${why}`);
   };
+  const skipBytes = (i: number, what: string, end: number, nullable: boolean) => {
+    const n = r.varint();
+    if (n < (nullable ? -1 : 0) || r.offset + Math.max(n, 0) > end) fail(`record ${i} ${what} length ${n}`);
+    if (n > 0) r.skip(n);
+  };
   try {
     for (let i = 0; i < recordCount; i++) {
       const len = r.varint();
-      if (len < 6 || len > r.remaining) fail(`record ${i} length ${len}`);
-      const rec = new Reader(batch, r.offset, r.offset + len);
-      rec.int8();
-      rec.varlong();
-      if (rec.varint() !== i) fail(`record ${i} offset delta`);
-      for (const what of ['key', 'value']) {
-        const n = rec.varint();
-        if (n < -1) fail(`record ${i} ${what} length ${n}`);
-        if (n > 0) rec.skip(n);
-      }
-      const headers = rec.varint();
-      if (headers < 0) fail(`record ${i} header count ${headers}`);
+      const end = r.offset + len;
+      if (len < 6 || end > batch.length) fail(`record ${i} length ${len}`);
+      r.int8();
+      r.varlong();
+      if (r.varint() !== i) fail(`record ${i} offset delta`);
+      skipBytes(i, 'key', end, true);
+      skipBytes(i, 'value', end, true);
+      const headers = r.varint();
+      if (headers < 0 || headers > end - r.offset) fail(`record ${i} header count ${headers}`);
       for (let h = 0; h < headers; h++) {
-        const k = rec.varint();
-        if (k < 0) fail(`record ${i} header key length ${k}`);
-        rec.skip(k);
-        const v = rec.varint();
-        if (v < -1) fail(`record ${i} header value length ${v}`);
-        if (v > 0) rec.skip(v);
+        skipBytes(i, 'header key', end, false);
+        skipBytes(i, 'header value', end, true);
       }
-      if (rec.remaining !== 0) fail(`record ${i} has ${rec.remaining} bytes past its fields`);
-      r.skip(len);
+      if (r.offset !== end) fail(`record ${i} length ${len} disagrees with its fields`);
     }
   } catch (err) {
     if (err instanceof KafkaError) throw err;
@@ -200,12 +197,10 @@ export function encodeRecordBatch(records: readonly Record[], opts: EncodeBatchO
   w.int16(opts.producerEpoch ?? -1);
   w.int32(opts.baseSequence ?? -1);
   w.int32(records.length);
-  const body = new Writer(64);
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
-    encodeRecord(body, r, i, r.timestamp - baseTimestamp);
+    encodeRecord(w, r, i, r.timestamp - baseTimestamp);
   }
-  w.raw(body.toBuffer());
   const out = w.toBuffer();
   out.writeInt32BE(out.length - BATCH_LOG_OVERHEAD, 8);
   out.writeUInt32BE(crc32c(out, OFF_ATTRIBUTES), OFF_CRC);
@@ -233,13 +228,15 @@ function varlongSize(v: number): number {
   return n;
 }
 
+const NO_HEADERS: { key: Buffer; value: Buffer | null }[] = [];
+
 function encodeRecord(w: Writer, r: Record, offsetDelta: number, timestampDelta: number): void {
   const keyLen = r.key ? r.key.length : -1;
   const valueLen = r.value ? r.value.length : -1;
-  const headers = r.headers ?? [];
+  const headers = r.headers;
   let size = 1 + varlongSize(timestampDelta) + varintSize(offsetDelta) + varintSize(keyLen) + Math.max(keyLen, 0);
-  size += varintSize(valueLen) + Math.max(valueLen, 0) + varintSize(headers.length);
-  const headerBytes = headers.map((h) => ({ key: Buffer.from(h.key), value: h.value }));
+  size += varintSize(valueLen) + Math.max(valueLen, 0) + varintSize(headers?.length ?? 0);
+  const headerBytes = headers && headers.length > 0 ? headers.map((h) => ({ key: Buffer.from(h.key), value: h.value })) : NO_HEADERS;
   for (const h of headerBytes) {
     const hv = h.value ? h.value.length : -1;
     size += varintSize(h.key.length) + h.key.length + varintSize(hv) + Math.max(hv, 0);

@@ -44,6 +44,8 @@ export class LogStore {
   private readonly db: Database;
   private readonly stmts: LogStatements;
   private readonly logs = new Map<string, PartitionLog>();
+  private readonly dirty = new Set<PartitionLog>();
+  private readonly checkpointTimer: NodeJS.Timeout;
 
   constructor(dataDir: string, opts: OpenOptions = {}) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -81,6 +83,8 @@ export class LogStore {
       insertEpoch: db.prepare('INSERT OR REPLACE INTO leader_epochs (topic, partition, epoch, start_offset) VALUES (?, ?, ?, ?)'),
       deleteEpochsFrom: db.prepare('DELETE FROM leader_epochs WHERE topic = ? AND partition = ? AND start_offset >= ?'),
     };
+    this.checkpointTimer = setInterval(() => this.checkpointHighWatermarks(), 1000);
+    this.checkpointTimer.unref();
   }
 
   /** The log of one partition, loaded from the file on first use (creating it if new). */
@@ -88,10 +92,18 @@ export class LogStore {
     const key = `${topic}\u0000${partition}`;
     let log = this.logs.get(key);
     if (!log) {
-      log = new PartitionLog(topic, partition, this.stmts);
+      log = new PartitionLog(topic, partition, this.stmts, (l) => this.dirty.add(l));
       this.logs.set(key, log);
     }
     return log;
+  }
+
+  /** Writes every changed high watermark in one transaction (every second, and on close). */
+  checkpointHighWatermarks(): void {
+    if (this.dirty.size === 0) return;
+    const logs = [...this.dirty];
+    this.dirty.clear();
+    this.transaction(() => logs.forEach((l) => l.checkpoint()));
   }
 
   /** Topic-partitions that have data or state in this file (what a restarted broker still holds). */
@@ -115,6 +127,8 @@ export class LogStore {
   }
 
   deletePartition(topic: string, partition: number): void {
+    const log = this.logs.get(`${topic}\u0000${partition}`);
+    if (log) this.dirty.delete(log);
     this.transaction(() => {
       this.db.prepare('DELETE FROM batches WHERE topic = ? AND partition = ?').run(topic, partition);
       this.db.prepare('DELETE FROM partitions WHERE topic = ? AND partition = ?').run(topic, partition);
@@ -124,6 +138,8 @@ export class LogStore {
   }
 
   close(): void {
+    clearInterval(this.checkpointTimer);
+    this.checkpointHighWatermarks();
     this.db.close();
   }
 }

@@ -51,6 +51,8 @@ export class PartitionLog {
     readonly topic: string,
     readonly partition: number,
     private readonly stmts: LogStatements,
+    /** Called when the high watermark moved: the store checkpoints it soon, in a batch. */
+    private readonly markDirty: (log: PartitionLog) => void = () => undefined,
   ) {
     const last = stmts.lastBatch.get(topic, partition) as { base_offset: number; last_offset: number } | undefined;
     const state = stmts.loadPartition.get(topic, partition) as { log_start_offset: number; high_watermark: number } | undefined;
@@ -191,15 +193,18 @@ export class PartitionLog {
     this.rebuildProducerState();
   }
 
-  /** Sets the high watermark (never backwards past what is stored) and checkpoints it. */
+  /**
+   * Sets the high watermark (never past what is stored). It is checkpointed lazily, as Kafka does:
+   * after a restart a lower one is only a delay for consumers, and followers never truncate by it.
+   */
   setHighWatermark(offset: number): void {
     const hw = Math.min(offset, this.logEndOffset);
     if (hw === this.highWatermark) return;
     this.highWatermark = hw;
-    this.checkpoint();
+    this.markDirty(this);
   }
 
-  private checkpoint(): void {
+  checkpoint(): void {
     this.stmts.upsertPartition.run(this.topic, this.partition, this.logStartOffset, this.highWatermark);
   }
 }

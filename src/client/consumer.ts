@@ -166,7 +166,8 @@ export class Consumer {
           await new Promise<void>((r) => this.spaceWaiters.push(r));
           continue;
         }
-        const res = await this.client.send(leader, FetchApi, ClientVersions.Fetch, {
+        const stillLeads = () => partitions.every((p) => this.client.partitions(topic)?.[p]?.leader === leader);
+        const res = await this.client.sendToLeader(leader, [topic], stillLeads, FetchApi, ClientVersions.Fetch, {
           replicaId: -1,
           maxWaitMs: this.opts.maxWaitMs,
           minBytes: 1,
@@ -177,7 +178,7 @@ export class Consumer {
           topics: [{ topic, partitions: partitions.map((p) => ({ partition: p, currentLeaderEpoch: -1, fetchOffset: this.positions.get(p)!, logStartOffset: -1, partitionMaxBytes: this.opts.partitionMaxBytes })) }],
           forgottenTopicsData: [],
           rackId: '',
-        }, { timeoutMs: this.opts.maxWaitMs + 30_000 });
+        }, { timeoutMs: this.opts.maxWaitMs + 30_000, firstCheckAfterMs: this.opts.maxWaitMs + 500 });
         let moved = false;
         for (const p of res.responses[0]?.partitions ?? []) {
           if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {

@@ -6,6 +6,9 @@ import { MetadataApi, type MetadataResponse } from '../protocol/apis/metadata.js
 /** Versions YaK's own client speaks; every one is also served by the broker. */
 export const ClientVersions = { Metadata: 4, Produce: 7, Fetch: 11, ListOffsets: 2, CreateTopics: 3, DeleteTopics: 3 } as const;
 
+const METADATA_TIMEOUT_MS = 2000;
+const LEADER_CHECK_MS = 500;
+
 export interface KafkaClientOptions {
   bootstrap: { host: string; port: number }[];
   clientId?: string;
@@ -31,6 +34,7 @@ export class KafkaClient {
   private topics = new Map<string, PartitionInfo[]>();
   private bootstrapConn: Connection | null = null;
   private closed = false;
+  private metadataRound = 0;
   clusterId: string | null = null;
 
   constructor(readonly opts: KafkaClientOptions) {
@@ -51,6 +55,11 @@ export class KafkaClient {
         // try the next one
       }
     }
+    return this.anyBootstrapConnection();
+  }
+
+  private async anyBootstrapConnection(): Promise<Connection> {
+    if (this.closed) throw new Error('client is closed');
     if (this.bootstrapConn && !this.bootstrapConn.closed) return this.bootstrapConn;
     let last: Error | null = null;
     for (const b of this.opts.bootstrap) {
@@ -64,10 +73,35 @@ export class KafkaClient {
     throw last ?? new KafkaError(ErrorCode.NETWORK_EXCEPTION, 'no broker reachable');
   }
 
-  /** Fetches metadata (null = all topics) and refreshes the cache. */
+  /**
+   * Fetches metadata (null = all topics) and refreshes the cache. Asks one broker after another with
+   * a short timeout, so a hung (paused) broker costs seconds, not the request timeout.
+   */
   async refreshMetadata(topics: string[] | null = null, allowAutoTopicCreation = false): Promise<MetadataResponse> {
-    const conn = await this.anyConnection();
-    const md = await conn.request(MetadataApi, ClientVersions.Metadata, { topics: topics?.map((name) => ({ name })) ?? null, allowAutoTopicCreation });
+    const req = { topics: topics?.map((name) => ({ name })) ?? null, allowAutoTopicCreation };
+    const timeoutMs = allowAutoTopicCreation ? 5000 : METADATA_TIMEOUT_MS;
+    const known = [...this.brokers.keys()];
+    // Rotate the starting broker so one bad broker is not asked first every time.
+    const start = known.length > 0 ? this.metadataRound++ % known.length : 0;
+    const order = [...known.slice(start), ...known.slice(0, start)];
+    let lastError: Error | null = null;
+    for (const id of order) {
+      try {
+        const conn = await this.connection(id);
+        return this.applyMetadata(await conn.request(MetadataApi, ClientVersions.Metadata, req, { timeoutMs }));
+      } catch (err) {
+        lastError = err as Error;
+      }
+    }
+    try {
+      const conn = await this.anyBootstrapConnection();
+      return this.applyMetadata(await conn.request(MetadataApi, ClientVersions.Metadata, req, { timeoutMs }));
+    } catch (err) {
+      throw lastError ?? err;
+    }
+  }
+
+  private applyMetadata(md: MetadataResponse): MetadataResponse {
     this.clusterId = md.clusterId ?? null;
     this.brokers = new Map(md.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }]));
     for (const t of md.topics) {
@@ -114,6 +148,38 @@ export class KafkaClient {
   async send<Req, Res>(nodeId: number | undefined, api: ApiCodec<Req, Res>, version: number, req: Req, opts?: { timeoutMs?: number; expectResponse?: boolean }): Promise<Res> {
     const conn = nodeId === undefined ? await this.anyConnection() : await this.connection(nodeId);
     return conn.request(api, version, req, opts);
+  }
+
+  /**
+   * Sends a request to a partition leader and, while it is unanswered past `firstCheckAfterMs`,
+   * re-checks the metadata every 500 ms: if leadership moved (the broker hangs, or was replaced), the connection is dropped so the
+   * caller retries at the new leader instead of waiting out the request timeout.
+   */
+  async sendToLeader<Req, Res>(
+    nodeId: number,
+    topics: string[],
+    stillLeads: () => boolean,
+    api: ApiCodec<Req, Res>,
+    version: number,
+    req: Req,
+    opts?: { timeoutMs?: number; firstCheckAfterMs?: number },
+  ): Promise<Res> {
+    const conn = await this.connection(nodeId);
+    let timer: NodeJS.Timeout | null = null;
+    const check = (delayMs = LEADER_CHECK_MS) => {
+      timer = setTimeout(async () => {
+        await this.refreshMetadata(topics).catch(() => undefined);
+        if (conn.closed) return;
+        if (!stillLeads()) conn.close();
+        else check();
+      }, delayMs);
+    };
+    check(opts?.firstCheckAfterMs);
+    try {
+      return await conn.request(api, version, req, opts);
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
   }
 
   close(): void {

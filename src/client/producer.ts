@@ -225,7 +225,9 @@ export class Producer {
         await this.client.send(leader, ProduceApi, ClientVersions.Produce, req, { expectResponse: false });
         for (const b of batches) this.complete(b, null, -1);
       } else {
-        const res = await this.client.send(leader, ProduceApi, ClientVersions.Produce, req, { timeoutMs: this.opts.requestTimeoutMs + 5000 });
+        const topicNames = [...topics.keys()];
+        const stillLeads = () => batches.every((b) => this.client.partitions(b.topic)?.[b.partition]?.leader === leader);
+        const res = await this.client.sendToLeader(leader, topicNames, stillLeads, ProduceApi, ClientVersions.Produce, req, { timeoutMs: this.opts.requestTimeoutMs + 5000 });
         for (const b of batches) {
           const p = res.responses.find((t) => t.name === b.topic)?.partitionResponses.find((x) => x.index === b.partition);
           const code = p?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;

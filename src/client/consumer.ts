@@ -139,16 +139,10 @@ export class Consumer {
   /** Starts one fetch loop per leader that has partitions and no loop yet. */
   private schedule(): void {
     if (this.stopped) return;
-    const byLeader = new Map<number, number[]>();
-    for (const p of this.positions.keys()) {
-      const leader = this.client.partitions(this.opts.topic)?.[p]?.leader ?? -1;
-      const list = byLeader.get(leader) ?? [];
-      if (!byLeader.has(leader)) byLeader.set(leader, list);
-      list.push(p);
-    }
-    for (const [leader, partitions] of byLeader) {
+    const leaders = new Set([...this.positions.keys()].map((p) => this.leaderOf(p)));
+    for (const leader of leaders) {
       if (this.loops.has(leader)) continue;
-      const loop = this.fetchLoop(leader, partitions).finally(() => {
+      const loop = this.fetchLoop(leader).finally(() => {
         this.loops.delete(leader);
         this.schedule();
       });
@@ -156,8 +150,16 @@ export class Consumer {
     }
   }
 
-  /** Fetches from one leader until its partitions move elsewhere or something fails. */
-  private async fetchLoop(leader: number, partitions: number[]): Promise<void> {
+  private leaderOf(partition: number): number {
+    return this.client.partitions(this.opts.topic)?.[partition]?.leader ?? -1;
+  }
+
+  /**
+   * Fetches from one leader until it leads none of our partitions or something fails. The partition
+   * set is re-read every round: a partition whose leadership moved to a broker we already fetch from
+   * joins that broker's loop.
+   */
+  private async fetchLoop(leader: number): Promise<void> {
     const topic = this.opts.topic;
     try {
       if (leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE);
@@ -166,7 +168,9 @@ export class Consumer {
           await new Promise<void>((r) => this.spaceWaiters.push(r));
           continue;
         }
-        const stillLeads = () => partitions.every((p) => this.client.partitions(topic)?.[p]?.leader === leader);
+        const partitions = [...this.positions.keys()].filter((p) => this.leaderOf(p) === leader);
+        if (partitions.length === 0) return;
+        const stillLeads = () => partitions.every((p) => this.leaderOf(p) === leader);
         const res = await this.client.sendToLeader(leader, [topic], stillLeads, FetchApi, ClientVersions.Fetch, {
           replicaId: -1,
           maxWaitMs: this.opts.maxWaitMs,

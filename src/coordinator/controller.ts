@@ -63,7 +63,8 @@ export class Controller {
     this.version = store.version();
     for (const t of store.topics()) this.topics.set(t.name, t);
     // Known brokers get a fresh session: a coordinator restart must not look like every broker dying.
-    for (const b of store.brokers()) this.sessions.set(b.id, { broker: b, alive: true, lastHeartbeatMs: now, confirmed: false });
+    // Those it had declared dead stay dead (fenced, as KRaft keeps them) until they register again.
+    for (const b of store.brokers()) this.sessions.set(b.id, { broker: b, alive: !b.fenced, lastHeartbeatMs: now, confirmed: false });
     this.expiryTimer = setInterval(() => this.expireSessions(Date.now()), Math.max(50, Math.min(250, opts.heartbeatIntervalMs / 2)));
     this.expiryTimer.unref();
     const rebalanceMs = opts.leaderRebalanceIntervalMs ?? 1000;
@@ -87,7 +88,7 @@ export class Controller {
     // (A session restored from the store is not proof the broker ran since: the whole cluster may be starting.)
     const previous = this.sessions.get(req.brokerId);
     if (previous?.alive && previous.confirmed) this.markDead([previous], 'registered again (restarted)');
-    const broker: StoredBroker = { id: req.brokerId, host: req.host, port: req.port, pid: req.pid, brokerEpoch: this.version + 1 };
+    const broker: StoredBroker = { id: req.brokerId, host: req.host, port: req.port, pid: req.pid, brokerEpoch: this.version + 1, fenced: false };
     this.sessions.set(req.brokerId, { broker, alive: true, lastHeartbeatMs: now, confirmed: true });
     this.emit({ type: 'broker-registered', brokerId: broker.id, host: broker.host, port: broker.port });
     this.commit({ brokers: [broker], partitions: this.electAll(`broker-${broker.id} registered`) });
@@ -122,7 +123,10 @@ export class Controller {
   }
 
   private markDead(sessions: Session[], reason: string): void {
-    for (const s of sessions) s.alive = false;
+    for (const s of sessions) {
+      s.alive = false;
+      s.broker = { ...s.broker, fenced: true };
+    }
     const changed = this.electAll(`broker-${sessions.map((s) => s.broker.id).join(', broker-')} ${reason}`);
     // A dead follower leaves the ISR at once (Kafka's controller does the same), so acks=all
     // writes need not wait replica.lag.time.max.ms for it. The last ISR member always stays.
@@ -139,7 +143,7 @@ export class Controller {
         return next;
       });
     }
-    this.commit({ partitions: changed });
+    this.commit({ brokers: sessions.map((s) => s.broker), partitions: changed });
     for (const s of sessions) this.emit({ type: 'broker-dead', brokerId: s.broker.id, reason });
   }
 

@@ -17,6 +17,8 @@ const MIGRATIONS = [
      leader_epoch INTEGER NOT NULL,
      PRIMARY KEY (topic, partition)
    );`,
+  // A broker declared dead stays dead across a coordinator restart until it registers again.
+  `ALTER TABLE brokers ADD COLUMN fenced INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export interface StoredBroker {
@@ -25,6 +27,8 @@ export interface StoredBroker {
   port: number;
   pid: number;
   brokerEpoch: number;
+  /** Declared dead (session expired or process exited) and not registered since. */
+  fenced: boolean;
 }
 
 /**
@@ -64,13 +68,14 @@ export class MetadataStore {
   }
 
   brokers(): StoredBroker[] {
-    return (this.db.prepare('SELECT id, host, port, pid, broker_epoch FROM brokers ORDER BY id').all() as {
+    return (this.db.prepare('SELECT id, host, port, pid, broker_epoch, fenced FROM brokers ORDER BY id').all() as {
       id: number;
       host: string;
       port: number;
       pid: number;
       broker_epoch: number;
-    }[]).map((b) => ({ id: b.id, host: b.host, port: b.port, pid: b.pid, brokerEpoch: b.broker_epoch }));
+      fenced: number;
+    }[]).map((b) => ({ id: b.id, host: b.host, port: b.port, pid: b.pid, brokerEpoch: b.broker_epoch, fenced: b.fenced === 1 }));
   }
 
   topics(): TopicState[] {
@@ -95,8 +100,8 @@ export class MetadataStore {
     this.db.transaction(() => {
       for (const b of change.brokers ?? []) {
         this.db
-          .prepare('INSERT OR REPLACE INTO brokers (id, host, port, pid, broker_epoch) VALUES (?, ?, ?, ?, ?)')
-          .run(b.id, b.host, b.port, b.pid, b.brokerEpoch);
+          .prepare('INSERT OR REPLACE INTO brokers (id, host, port, pid, broker_epoch, fenced) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(b.id, b.host, b.port, b.pid, b.brokerEpoch, b.fenced ? 1 : 0);
       }
       for (const t of change.topics ?? []) {
         this.db.prepare('INSERT OR REPLACE INTO topics (name, id, configs) VALUES (?, ?, ?)').run(t.name, t.id, JSON.stringify(t.configs));

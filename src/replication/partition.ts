@@ -29,8 +29,8 @@ interface HighWatermarkWaiter {
  * - a follower whose fetch offset reaches the high watermark is proposed back into the ISR;
  * - ISR changes take effect only when the coordinator confirms them (the ISR used for the high
  *   watermark is the confirmed one, so a shrink never commits records early);
- * - acks=all waiters complete when the high watermark covers their last offset and fail with
- *   NOT_LEADER_OR_FOLLOWER if leadership is lost first.
+ * - acks=all waiters complete when the high watermark covers their last offset (with an ISR of at
+ *   least min.insync.replicas) and fail with NOT_LEADER_OR_FOLLOWER if leadership is lost first.
  */
 export class Partition {
   private readonly followers = new Map<number, FollowerProgress>();
@@ -126,11 +126,26 @@ export class Partition {
     this.log.setHighWatermark(hw);
     const ready = this.hwWaiters.filter((w) => w.offset <= hw);
     this.hwWaiters = this.hwWaiters.filter((w) => w.offset > hw);
+    const shortOfMinIsr = this.shortOfMinIsr();
     for (const w of ready) {
       clearTimeout(w.timer);
-      w.resolve();
+      if (shortOfMinIsr) w.reject(shortOfMinIsr);
+      else w.resolve();
     }
     return true;
+  }
+
+  /**
+   * Kafka's DelayedProduce rule: a write the high watermark covers only because the ISR shrank below
+   * min.insync.replicas is not acknowledged (NOT_ENOUGH_REPLICAS_AFTER_APPEND): it sits on fewer
+   * replicas than the producer asked for. The record stays in the log; an idempotent retry is safe.
+   */
+  private shortOfMinIsr(): KafkaError | null {
+    if (this.state.isr.length >= this.minInsyncReplicas) return null;
+    return new KafkaError(
+      ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+      `${this.topic}-${this.partition}: ISR [${this.state.isr.join(',')}] fell below min.insync.replicas=${this.minInsyncReplicas} after the append`,
+    );
   }
 
   /** Follower side: the leader's high watermark, bounded by what this replica holds. */
@@ -143,7 +158,10 @@ export class Partition {
 
   /** acks=all purgatory (Kafka's DelayedProduce): resolves once the high watermark reaches `offset`. */
   waitForHighWatermark(offset: number, timeoutMs: number): Promise<void> {
-    if (this.log.highWatermark >= offset) return Promise.resolve();
+    if (this.log.highWatermark >= offset) {
+      const shortOfMinIsr = this.shortOfMinIsr();
+      return shortOfMinIsr ? Promise.reject(shortOfMinIsr) : Promise.resolve();
+    }
     return new Promise((resolve, reject) => {
       const waiter: HighWatermarkWaiter = {
         offset,

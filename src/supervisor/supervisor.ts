@@ -167,11 +167,16 @@ export class Supervisor {
     const m = this.find(target);
     const pid = m.process?.pid ?? -1;
     switch (action) {
-      case 'kill':
-        if (!m.process) throw new UserError(`${m.name} is not running`);
-        if (m.state === 'paused') m.process.kill('SIGCONT');
-        m.process.kill('SIGKILL');
+      case 'kill': {
+        const child = m.process;
+        if (!child) throw new UserError(`${m.name} is not running`);
+        // Answer once the process is gone, so a `restart` right after the kill is accepted.
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        if (m.state === 'paused') child.kill('SIGCONT');
+        child.kill('SIGKILL');
+        await exited;
         return { message: `killed ${m.name} (pid ${pid}, SIGKILL)` };
+      }
       case 'pause':
         if (!m.process || m.state !== 'alive') throw new UserError(`${m.name} is ${m.state}, not running`);
         m.process.kill('SIGSTOP');

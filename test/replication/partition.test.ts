@@ -1,0 +1,236 @@
+/**
+ * Partition (src/replication/partition.ts): the leader-side rules of Kafka's replication, over a
+ * real LogStore: high watermark = min log end over the ISR and never backwards, acks=all waiters
+ * (purgatory), ISR expansion and lag-based shrink proposals, OffsetForLeaderEpoch answers, and the
+ * follower's bounded high watermark.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { PartitionState } from '../../src/common/cluster-types.js';
+import { ErrorCode, KafkaError } from '../../src/common/errors.js';
+import { encodeRecordBatch, splitAndValidateBatches } from '../../src/protocol/record-batch.js';
+import { Partition } from '../../src/replication/partition.js';
+import { LogStore } from '../../src/storage/log-store.js';
+
+const test = suite('Partition: high watermark, ISR and acks=all purgatory');
+let dir = '';
+let store: LogStore;
+
+test.before.each(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yak-partition-test-'));
+  store = new LogStore(dir);
+});
+
+test.after.each(() => {
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const T = 1_000_000;
+
+function state(over: Partial<PartitionState> = {}): PartitionState {
+  return { partition: 0, leader: 1, leaderEpoch: 0, replicas: [1, 2, 3], isr: [1, 2, 3], ...over };
+}
+
+/** Broker 1's replica, leading at `epoch` with min.insync.replicas `minIsr`. */
+function leader(opts: { epoch?: number; isr?: number[]; minIsr?: number } = {}): Partition {
+  const s = state({ leaderEpoch: opts.epoch ?? 0, isr: opts.isr ?? [1, 2, 3] });
+  const p = new Partition(1, store.partition('t', 0), s, 'topic-id', opts.minIsr ?? 2);
+  p.becomeLeader(s, T);
+  return p;
+}
+
+/** Appends `n` single-record batches as leader; returns the new log end. */
+function write(p: Partition, n: number): number {
+  for (let i = 0; i < n; i++) {
+    const b = splitAndValidateBatches(encodeRecordBatch([{ key: null, value: Buffer.from(`r${i}`), timestamp: 0 }]))[0]!;
+    store.transaction(() => p.log.appendAsLeader([b], p.state.leaderEpoch));
+  }
+  p.maybeAdvanceHighWatermark();
+  return p.log.logEndOffset;
+}
+
+/** Follows a promise's outcome without ever leaving a rejection unhandled. */
+function track<T>(promise: Promise<T>): () => 'resolved' | KafkaError | 'pending' {
+  let out: 'resolved' | KafkaError | 'pending' = 'pending';
+  promise.then(
+    () => (out = 'resolved'),
+    (e) => (out = e as KafkaError),
+  );
+  return () => out;
+}
+
+async function settled<T>(promise: Promise<T>): Promise<'resolved' | KafkaError | 'pending'> {
+  const outcome = track(promise);
+  await new Promise((r) => setImmediate(r));
+  return outcome();
+}
+
+test('the high watermark is the minimum log end over the ISR, leader included', () => {
+  const p = leader();
+  write(p, 5);
+  assert.is(p.log.highWatermark, 0, 'followers have not fetched yet');
+  p.recordFollowerFetch(2, 5, T + 1);
+  assert.is(p.log.highWatermark, 0, 'broker 3 has nothing yet');
+  p.recordFollowerFetch(3, 3, T + 2);
+  assert.is(p.log.highWatermark, 3);
+  p.recordFollowerFetch(3, 5, T + 3);
+  assert.is(p.log.highWatermark, 5);
+});
+
+test('the high watermark never moves back, even if a follower fetches from lower', () => {
+  const p = leader();
+  write(p, 4);
+  p.recordFollowerFetch(2, 4, T + 1);
+  p.recordFollowerFetch(3, 4, T + 1);
+  assert.is(p.log.highWatermark, 4);
+  p.recordFollowerFetch(3, 2, T + 2);
+  assert.is(p.log.highWatermark, 4);
+});
+
+test('a follower outside the ISR does not hold the high watermark back', () => {
+  const p = leader({ isr: [1, 2] });
+  write(p, 3);
+  p.recordFollowerFetch(2, 3, T + 1);
+  assert.is(p.log.highWatermark, 3);
+});
+
+test('with the leader alone in the ISR the high watermark follows its log end', () => {
+  const p = leader({ isr: [1], minIsr: 1 });
+  assert.is(write(p, 3), 3);
+  assert.is(p.log.highWatermark, 3);
+});
+
+test('acks=all waiters resolve once the high watermark covers them, in any order', async () => {
+  const p = leader();
+  write(p, 3);
+  const w2 = p.waitForHighWatermark(2, 5000);
+  const w3 = p.waitForHighWatermark(3, 5000);
+  assert.is(await settled(w2), 'pending');
+  p.recordFollowerFetch(2, 2, T + 1);
+  p.recordFollowerFetch(3, 2, T + 1);
+  assert.is(await settled(w2), 'resolved');
+  assert.is(await settled(w3), 'pending');
+  p.recordFollowerFetch(2, 3, T + 2);
+  p.recordFollowerFetch(3, 3, T + 2);
+  assert.is(await settled(w3), 'resolved');
+  assert.is(await settled(p.waitForHighWatermark(1, 5000)), 'resolved', 'already covered');
+});
+
+test('losing leadership fails the waiters with NOT_LEADER_OR_FOLLOWER', async () => {
+  const p = leader();
+  write(p, 2);
+  const w = p.waitForHighWatermark(2, 5000);
+  p.becomeFollower(state({ leader: 2, leaderEpoch: 1 }));
+  const r = await settled(w);
+  assert.instance(r, KafkaError);
+  assert.is((r as KafkaError).code, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+});
+
+test('a waiter that is not covered in time fails with REQUEST_TIMED_OUT', async () => {
+  const p = leader();
+  write(p, 1);
+  const w = track(p.waitForHighWatermark(1, 20));
+  assert.is(w(), 'pending');
+  await new Promise((r) => setTimeout(r, 80));
+  const r = w();
+  assert.instance(r, KafkaError);
+  assert.is((r as KafkaError).code, ErrorCode.REQUEST_TIMED_OUT);
+});
+
+test('an ISR shrink below min.insync.replicas does not acknowledge waiting acks=all writes (Kafka: NOT_ENOUGH_REPLICAS_AFTER_APPEND)', async () => {
+  const p = leader({ minIsr: 2 });
+  write(p, 2);
+  const w = p.waitForHighWatermark(2, 5000);
+  // Both followers die: the coordinator confirms ISR [1].
+  p.updateState(state({ isr: [1] }));
+  const r = await settled(w);
+  assert.is.not(r, 'resolved', 'acknowledged on the leader alone while min.insync.replicas=2');
+  assert.instance(r, KafkaError);
+  assert.is((r as KafkaError).code, ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+});
+
+test('an ISR shrink that keeps min.insync.replicas acknowledges the waiters the remaining ISR covers', async () => {
+  const p = leader({ minIsr: 2 });
+  write(p, 2);
+  p.recordFollowerFetch(2, 2, T + 1);
+  const w = p.waitForHighWatermark(2, 5000);
+  assert.is(await settled(w), 'pending', 'broker 3 lags');
+  p.updateState(state({ isr: [1, 2] }));
+  assert.is(await settled(w), 'resolved');
+  assert.is(p.log.highWatermark, 2);
+});
+
+test('a follower outside the ISR is proposed back once it reaches the high watermark and the current epoch', () => {
+  const p = leader({ epoch: 3, isr: [1, 2] });
+  write(p, 4); // all in epoch 3, from offset 0
+  assert.is(p.recordFollowerFetch(2, 4, T + 1), null, 'already in the ISR');
+  assert.is(p.log.highWatermark, 4);
+  assert.is(p.recordFollowerFetch(3, 2, T + 2), null, 'below the high watermark');
+  assert.equal(p.recordFollowerFetch(3, 4, T + 3), [1, 2, 3]);
+});
+
+test('a follower that reached the high watermark but not the start of the leader epoch stays out', () => {
+  const p = leader({ epoch: 0, isr: [1, 3], minIsr: 1 });
+  write(p, 3); // epoch 0: offsets 0..2
+  p.recordFollowerFetch(3, 1, T + 1); // broker 3 lags: high watermark 1
+  assert.is(p.log.highWatermark, 1);
+  p.becomeLeader(state({ leaderEpoch: 1, isr: [1, 3] }), T + 10);
+  write(p, 2); // epoch 1 starts at offset 3
+  assert.is(p.log.highWatermark, 1);
+  assert.is(p.recordFollowerFetch(2, 2, T + 11), null, 'at the high watermark but before the epoch start');
+  assert.equal(p.recordFollowerFetch(2, 3, T + 12), [1, 3, 2]);
+});
+
+test('lag: a follower that keeps reaching what the leader had at its previous fetch stays in; one that stops fetching is proposed out', () => {
+  const lag = 1000;
+  const p = leader();
+  write(p, 1);
+  // broker 2 fetches every 100 ms and each time reaches what the leader had at its previous fetch,
+  // though the leader has written one more meanwhile (caught up in Kafka's sense); broker 3 fetched once.
+  p.recordFollowerFetch(3, 1, T + 50);
+  let prevEnd = p.log.logEndOffset;
+  p.recordFollowerFetch(2, prevEnd, T);
+  let t = T;
+  for (let i = 0; i < 30; i++) {
+    t += 100;
+    write(p, 1);
+    const endNow = p.log.logEndOffset;
+    p.recordFollowerFetch(2, prevEnd, t);
+    assert.ok(prevEnd < endNow, 'broker 2 is behind at every fetch');
+    prevEnd = endNow;
+  }
+  assert.equal(p.laggingIsr(t, lag), [1, 2], 'broker 3 has not been caught up for more than the lag limit');
+  assert.equal(p.laggingIsr(T + 500, lag), null, 'nobody lags yet at T + 500');
+});
+
+test('OffsetForLeaderEpoch: the end of each epoch is the start of the next, the latest ends at the log end', () => {
+  const p = leader({ epoch: 0, isr: [1], minIsr: 1 });
+  write(p, 3); // epoch 0: 0..2
+  p.becomeLeader(state({ leaderEpoch: 2, isr: [1] }), T);
+  write(p, 2); // epoch 2: 3..4
+  p.becomeLeader(state({ leaderEpoch: 5, isr: [1] }), T);
+  write(p, 1); // epoch 5: 5
+  assert.equal(p.endOffsetForEpoch(0), { leaderEpoch: 0, endOffset: 3 });
+  assert.equal(p.endOffsetForEpoch(1), { leaderEpoch: 0, endOffset: 3 }, 'an epoch this log never had: the largest below it');
+  assert.equal(p.endOffsetForEpoch(2), { leaderEpoch: 2, endOffset: 5 });
+  assert.equal(p.endOffsetForEpoch(4), { leaderEpoch: 2, endOffset: 5 });
+  assert.equal(p.endOffsetForEpoch(5), { leaderEpoch: 5, endOffset: 6 });
+  assert.equal(p.endOffsetForEpoch(9), { leaderEpoch: 5, endOffset: 6 });
+  assert.equal(p.endOffsetForEpoch(-1), { leaderEpoch: -1, endOffset: -1 }, 'before the first epoch');
+});
+
+test("a follower's high watermark is the leader's, bounded by its own log end, and never moves back", () => {
+  const p = new Partition(2, store.partition('t', 0), state({ leader: 1 }), 'topic-id', 2);
+  const b = splitAndValidateBatches(encodeRecordBatch([{ key: null, value: Buffer.from('x'), timestamp: 0 }, { key: null, value: Buffer.from('y'), timestamp: 0 }]))[0]!;
+  store.transaction(() => p.log.appendAsLeader([b], 0)); // stands in for a replicated batch: offsets 0..1
+  assert.is(p.updateFollowerHighWatermark(10), true);
+  assert.is(p.log.highWatermark, 2);
+  assert.is(p.updateFollowerHighWatermark(1), false);
+  assert.is(p.log.highWatermark, 2);
+});
+
+test.run();

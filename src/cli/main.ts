@@ -9,6 +9,7 @@ import { topicCommand } from './commands/topic.js';
 import { upCommand } from './commands/up.js';
 import { zookeeperCommand } from './commands/zookeeper.js';
 import { benchCommand } from './commands/bench.js';
+import { chaosCommand } from './commands/chaos.js';
 import { operatorCommands } from './commands/operate.js';
 
 declare const YAK_VERSION: string;
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     .command(statusCommand)
     .command(operatorCommands)
     .command(benchCommand)
+    .command(chaosCommand)
     .command(zookeeperCommand)
     .command(brokerCommand)
     .demandCommand(1, 'Say what to do: yak up --brokers 3, yak produce --topic t, yak consume --topic t ... (yak --help lists all)')

@@ -1,0 +1,137 @@
+import type { CheckResult } from './checker.js';
+import type { CoordinatorView } from './coordinator-view.js';
+import { unavailableMs, type History } from './history.js';
+import type { FaultRecord } from './nemesis.js';
+
+/** What one fault cost: unavailability of what it led, the acks=all stall of what it followed, the coordinator's failover. */
+export interface FaultMeasure {
+  fault: FaultRecord;
+  /** Max over the partitions it led (all partitions for the coordinator); null if one has no ack after the fault yet. */
+  unavailableMs: number | null;
+  /** Max over the partitions it was only a follower of (acks=all waits for it until it leaves the ISR). */
+  followerStallMs: number | null;
+  /** When the coordinator had moved all its partitions to other leaders; null if it never did (it came back first). */
+  failoverMs: number | null;
+}
+
+export function measureFault(f: FaultRecord, h: History, view: CoordinatorView): FaultMeasure {
+  const worst = (ps: number[]): number | null => {
+    let max = 0;
+    for (const p of ps) {
+      const u = unavailableMs(h, p, f.atMs);
+      if (u === null) return null;
+      max = Math.max(max, u);
+    }
+    return max;
+  };
+  return {
+    fault: f,
+    unavailableMs: f.led.length > 0 ? worst(f.led) : null,
+    followerStallMs: f.followed.length > 0 ? worst(f.followed) : null,
+    failoverMs: f.brokerId !== null ? view.failoverMs(f.led, f.brokerId, f.atMs) : null,
+  };
+}
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** The follow-up line for one fault, printed once it has healed. */
+export function describeMeasure(m: FaultMeasure): string {
+  const f = m.fault;
+  const parts: string[] = [];
+  if (f.led.length > 0) parts.push(m.unavailableMs === null ? 'no acknowledgement since (yet)' : `unavailable ${secs(m.unavailableMs)}`);
+  if (f.kind !== 'coordinator' && f.led.length > 0) parts.push(m.failoverMs === null ? 'no failover (it came back first)' : `failover ${secs(m.failoverMs)}`);
+  if (f.followed.length > 0) parts.push(m.followerStallMs === null ? 'followed partitions: no acknowledgement since (yet)' : `followed partitions stalled ${secs(m.followerStallMs)}`);
+  return `-> fault ${f.n} (${f.kind} ${f.target}): ${parts.join(', ') || 'nothing measured'}`;
+}
+
+/** Nearest-rank percentile of unsorted values. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+interface Row {
+  label: string;
+  values: (number | null)[];
+  targetMs?: number;
+}
+
+function unavailabilityRows(measures: FaultMeasure[], sessionTimeoutMs: number): Row[] {
+  const of = (pred: (m: FaultMeasure) => boolean, pick: (m: FaultMeasure) => number | null) => measures.filter(pred).map(pick);
+  return [
+    { label: 'kill -9 of a leader', values: of((m) => m.fault.kind === 'kill' && m.fault.led.length > 0, (m) => m.unavailableMs), targetMs: 1000 },
+    { label: 'SIGSTOP of a leader', values: of((m) => m.fault.kind === 'pause' && m.fault.led.length > 0, (m) => m.unavailableMs), targetMs: sessionTimeoutMs + 1000 },
+    { label: 'kill -9 of the coordinator', values: of((m) => m.fault.kind === 'coordinator', (m) => m.unavailableMs) },
+    { label: 'follower killed or paused', values: of((m) => m.fault.kind !== 'coordinator' && m.fault.followed.length > 0, (m) => m.followerStallMs) },
+  ];
+}
+
+export interface SummaryInput {
+  check: CheckResult;
+  readDuringRun: number;
+  liveConsumerError: string | null;
+  producerErrors: Map<string, number>;
+  measures: FaultMeasure[];
+  sessionTimeoutMs: number;
+  problems: string[];
+}
+
+export function formatSummary(s: SummaryInput): string[] {
+  const c = s.check;
+  const lines: string[] = [];
+  const count = (label: string, n: number, note = '') => lines.push(`  ${label.padEnd(16)}${String(n).padStart(9)}${note ? `  ${note}` : ''}`);
+  lines.push('records');
+  count('sent', c.sent);
+  count('acknowledged', c.acknowledged);
+  count('unacknowledged', c.unacknowledged, c.unacknowledged > 0 ? `(${c.recovered} of them present anyway; unacknowledged is not a violation)` : '');
+  count('read at the end', c.read);
+  count('lost', c.lost.length);
+  count('duplicated', c.duplicated.length);
+  count('reordered', c.reordered.length);
+  count('misplaced', c.misplaced.length, c.misplaced.length > 0 ? '(not at the offset their ack named)' : '');
+  count('unexpected', c.unexpected.length);
+  count('phantom', c.phantom.length, c.phantom.length > 0 ? '(seen during the run, gone at the end)' : '');
+  count('read during run', s.readDuringRun, s.liveConsumerError ? `(live consumer failed: ${s.liveConsumerError})` : '(by a consumer reading along)');
+  for (const [message, n] of s.producerErrors) lines.push(`  producer gave up on ${n} record(s): ${message}`);
+
+  const kinds = { kill: 0, pause: 0, coordinator: 0 };
+  for (const m of s.measures) kinds[m.fault.kind]++;
+  lines.push(`faults: ${kinds.kill} kill, ${kinds.pause} pause, ${kinds.coordinator} coordinator`);
+
+  lines.push('unavailability after a fault (until the first ack of a record sent after it)');
+  lines.push(`  ${'fault'.padEnd(28)}${'count'.padStart(5)}${'p50'.padStart(9)}${'max'.padStart(9)}  target`);
+  for (const row of unavailabilityRows(s.measures, s.sessionTimeoutMs)) {
+    const known = row.values.filter((v): v is number => v !== null);
+    const unknown = row.values.length - known.length;
+    const p50 = known.length ? secs(percentile(known, 50)) : '-';
+    const max = known.length ? secs(Math.max(...known)) : '-';
+    let target = '';
+    if (row.targetMs !== undefined) {
+      target = `<= ${(row.targetMs / 1000).toFixed(1)} s`;
+      if (known.length > 0 || unknown > 0) target += unknown > 0 || Math.max(...known) > row.targetMs ? ': MISSED' : ': met';
+    }
+    if (unknown > 0) target += ` (${unknown} never acknowledged after the fault)`;
+    lines.push(`  ${row.label.padEnd(28)}${String(row.values.length).padStart(5)}${p50.padStart(9)}${max.padStart(9)}  ${target}`.trimEnd());
+  }
+  lines.push(...violationDetails(c));
+  for (const p of s.problems) lines.push(`problem: ${p}`);
+  return lines;
+}
+
+/** The first few examples of each violation, for diagnosis. */
+function violationDetails(c: CheckResult): string[] {
+  const out: string[] = [];
+  const show = <T>(label: string, list: T[], fmt: (x: T) => string) => {
+    if (list.length === 0) return;
+    out.push(`${label} (first ${Math.min(10, list.length)} of ${list.length}):`);
+    for (const x of list.slice(0, 10)) out.push(`  ${fmt(x)}`);
+  };
+  show('lost', c.lost, (x) => `seq ${x.seq}: acknowledged at partition ${x.partition} offset ${x.offset}, not in the log`);
+  show('duplicated', c.duplicated, (x) => `seq ${x.seq}: partition ${x.partition} offsets ${x.firstOffset} and ${x.offset}`);
+  show('reordered', c.reordered, (x) => `partition ${x.partition} offset ${x.offset}: seq ${x.seq} after seq ${x.previousSeq}`);
+  show('misplaced', c.misplaced, (x) => `seq ${x.seq}: acknowledged at partition ${x.ackedPartition} offset ${x.ackedOffset}, read at offset ${x.readOffset}`);
+  show('unexpected', c.unexpected, (x) => `partition ${x.partition} offset ${x.offset}: value ${JSON.stringify(x.value)}`);
+  show('phantom', c.phantom, (x) => `partition ${x.partition} offset ${x.offset}: seen ${JSON.stringify(x.value)} during the run, ${x.finalValue === null ? 'absent' : JSON.stringify(x.finalValue)} at the end`);
+  return out;
+}

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { UserError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
+import { EventBus } from '../../tui/events.js';
 import { runUntilSignal } from '../process-lifecycle.js';
 
 interface Args {
@@ -34,7 +35,10 @@ export const upCommand: CommandModule<object, Args> = {
       .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' }),
   handler: async (args) => {
     if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32');
-    const logger = createLogger('yak', process.stdout);
+    // The terminal UI needs a terminal both ways; CI, pipes and --headless get the line log.
+    const tui = !args.headless && process.stdout.isTTY === true && process.stdin.isTTY === true;
+    const bus = tui ? new EventBus() : null;
+    const logger = bus ? bus.logger('yak') : createLogger('yak', process.stdout);
     const started = Date.now();
     const supervisor = new Supervisor({
       brokers: args.brokers,
@@ -49,9 +53,20 @@ export const upCommand: CommandModule<object, Args> = {
         ...(args['min-insync-replicas'] !== undefined ? ['--min-insync-replicas', String(args['min-insync-replicas'])] : []),
       ],
       logger,
-      onChildLine: (_name, line) => process.stdout.write(`${line}\n`),
+      onChildLine: bus ? (name, line) => bus.childLine(name, line) : (_name, line) => process.stdout.write(`${line}\n`),
     });
+    if (bus) process.stdout.write(`yak: starting ${args.brokers} broker(s) in ${args['data-dir']}…\n`);
     const file = await supervisor.start();
+    if (bus) {
+      bus.note('action', `cluster ready in ${Date.now() - started} ms: ${args.brokers} broker(s), bootstrap ${file.bootstrap}`, 'yak');
+      const { runTui } = await import('../../tui/run.js');
+      return runTui({
+        supervisor,
+        dataDir: args['data-dir'],
+        bus,
+        defaults: { partitions: args.partitions, replicationFactor: args['replication-factor'] ?? Math.min(3, args.brokers) },
+      });
+    }
     logger.info(`cluster ready in ${Date.now() - started} ms: ${args.brokers} broker(s), bootstrap ${file.bootstrap} (data ${args['data-dir']}); Ctrl-C stops it`);
     await runUntilSignal(async () => {
       logger.info('stopping cluster');

@@ -1,0 +1,72 @@
+import { useEffect, useRef } from 'react';
+import type { ClusterMetadata } from '../../common/cluster-types.js';
+import { KafkaClient, parseBootstrap } from '../../client/kafka-client.js';
+import { RateTracker, partitionKey, type OffsetSample } from '../model.js';
+import { leaderHighWatermarks, partitionsByLeader } from '../offsets.js';
+import { useThrottledState } from './use-throttled-state.js';
+
+/**
+ * High watermark and records/s of every partition: each `intervalMs`, one ListOffsets to each
+ * leader (from the coordinator's metadata) for the partitions it leads. A leader that is slow to
+ * answer (paused) is skipped until it does, so one hung broker never delays the others.
+ */
+export function useHighWatermarks(bootstrap: string, metadata: ClusterMetadata | null, intervalMs = 1000): ReadonlyMap<string, OffsetSample> {
+  const [samples, setSamples] = useThrottledState<ReadonlyMap<string, OffsetSample>>(new Map(), 200);
+  const metadataRef = useRef(metadata);
+  metadataRef.current = metadata;
+
+  useEffect(() => {
+    if (!bootstrap) return;
+    const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-tui-offsets', requestTimeoutMs: 3000 });
+    const tracker = new RateTracker();
+    const inFlight = new Set<number>();
+    let known = false;
+    let stopped = false;
+
+    const round = async () => {
+      const md = metadataRef.current;
+      if (!md || stopped) return;
+      const byLeader = partitionsByLeader(md);
+      const live = new Set(md.topics.flatMap((t) => t.partitions.map((p) => partitionKey(t.name, p.partition))));
+      tracker.retain(live);
+      for (const t of md.topics) for (const p of t.partitions) if (p.leader < 0) tracker.idle(partitionKey(t.name, p.partition));
+      if (!known || [...byLeader.keys()].some((id) => !client.brokerAddress(id))) {
+        try {
+          await client.refreshMetadata([]);
+          known = true;
+        } catch {
+          return;
+        }
+      }
+      await Promise.all(
+        [...byLeader].map(async ([leader, partitions]) => {
+          if (inFlight.has(leader)) {
+            for (const p of partitions) tracker.idle(partitionKey(p.topic, p.partition));
+            return;
+          }
+          inFlight.add(leader);
+          try {
+            const hws = await leaderHighWatermarks(client, leader, partitions, Math.max(1000, intervalMs * 2));
+            const at = Date.now();
+            for (const h of hws) tracker.record(partitionKey(h.topic, h.partition), h.highWatermark, at);
+          } catch {
+            for (const p of partitions) tracker.idle(partitionKey(p.topic, p.partition));
+          } finally {
+            inFlight.delete(leader);
+          }
+        }),
+      );
+      if (!stopped) setSamples(tracker.snapshot());
+    };
+
+    void round();
+    const timer = setInterval(() => void round(), intervalMs);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+      client.close();
+    };
+  }, [bootstrap, intervalMs, setSamples]);
+
+  return samples;
+}

@@ -1,0 +1,49 @@
+import { useEffect, useRef } from 'react';
+import { KafkaClient, parseBootstrap } from '../../client/kafka-client.js';
+import { partitionKey, type OffsetSample } from '../model.js';
+import { TopicTail, type TailLine } from '../tail.js';
+import type { TailStart } from '../ui-state.js';
+import { useThrottledState } from './use-throttled-state.js';
+
+export interface TailFeed {
+  lines: TailLine[];
+  status: string | null;
+}
+
+const KEEP_LINES = 1000;
+
+/**
+ * The consume pane's live tail of `topic`: restarts when the topic (or its id: deleted and created
+ * again), the start position or `epoch` changes. Lines reach React at most every 150 ms.
+ */
+export function useTail(
+  bootstrap: string,
+  topic: string | null,
+  topicId: string | undefined,
+  start: TailStart,
+  epoch: number,
+  offsets: ReadonlyMap<string, OffsetSample>,
+): TailFeed {
+  const [feed, setFeed] = useThrottledState<TailFeed>({ lines: [], status: null }, 150);
+  const offsetsRef = useRef(offsets);
+  offsetsRef.current = offsets;
+
+  useEffect(() => {
+    setFeed({ lines: [], status: null });
+    if (!bootstrap || !topic) return;
+    const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-tui-tail', requestTimeoutMs: 5000 });
+    const tail = new TopicTail(
+      client,
+      { topic, start, highWatermark: (p) => offsetsRef.current.get(partitionKey(topic, p))?.highWatermark },
+      (lines) => setFeed((f) => ({ ...f, lines: [...f.lines, ...lines].slice(-KEEP_LINES) })),
+      (status) => setFeed((f) => ({ ...f, status })),
+    );
+    tail.start();
+    return () => {
+      tail.stop();
+      client.close();
+    };
+  }, [bootstrap, topic, topicId, start, epoch, setFeed]);
+
+  return feed;
+}

@@ -7,6 +7,10 @@ import { MetadataApi, type MetadataResponse } from '../protocol/apis/metadata.js
 export const ClientVersions = { Metadata: 4, Produce: 7, Fetch: 11, ListOffsets: 2, CreateTopics: 3, DeleteTopics: 3 } as const;
 
 const METADATA_TIMEOUT_MS = 2000;
+/** Ask the next broker for metadata too when one has not answered in this long. */
+const METADATA_HEDGE_MS = 300;
+/** A broker that failed or was slow to answer metadata is asked last for this long. */
+const SLOW_BROKER_MS = 10_000;
 const LEADER_CHECK_MS = 500;
 
 export interface KafkaClientOptions {
@@ -35,6 +39,7 @@ export class KafkaClient {
   private bootstrapConn: Connection | null = null;
   private closed = false;
   private metadataRound = 0;
+  private readonly slowUntil = new Map<number, number>();
   clusterId: string | null = null;
 
   constructor(readonly opts: KafkaClientOptions) {
@@ -74,8 +79,10 @@ export class KafkaClient {
   }
 
   /**
-   * Fetches metadata (null = all topics) and refreshes the cache. Asks one broker after another with
-   * a short timeout, so a hung (paused) broker costs seconds, not the request timeout.
+   * Fetches metadata (null = all topics) and refreshes the cache. Asks brokers in turn, hedged: if
+   * one has not answered in METADATA_HEDGE_MS the next is asked too, and the first answer wins, so a
+   * hung (paused) broker costs a fraction of a second, not a timeout. A broker that failed or was
+   * slow is asked last for a while.
    */
   async refreshMetadata(topics: string[] | null = null, allowAutoTopicCreation = false): Promise<MetadataResponse> {
     const req = { topics: topics?.map((name) => ({ name })) ?? null, allowAutoTopicCreation };
@@ -83,21 +90,36 @@ export class KafkaClient {
     const known = [...this.brokers.keys()];
     // Rotate the starting broker so one bad broker is not asked first every time.
     const start = known.length > 0 ? this.metadataRound++ % known.length : 0;
-    const order = [...known.slice(start), ...known.slice(0, start)];
-    let lastError: Error | null = null;
-    for (const id of order) {
-      try {
-        const conn = await this.connection(id);
-        return this.applyMetadata(await conn.request(MetadataApi, ClientVersions.Metadata, req, { timeoutMs }));
-      } catch (err) {
-        lastError = err as Error;
-      }
-    }
+    const now = Date.now();
+    const suspect = (id: number) => (this.slowUntil.get(id) ?? 0) > now;
+    const rotated = [...known.slice(start), ...known.slice(0, start)];
+    const order = [...rotated.filter((id) => !suspect(id)), ...rotated.filter(suspect)];
+    const ask = (id: number) => {
+      const hedge = setTimeout(() => this.slowUntil.set(id, Date.now() + SLOW_BROKER_MS), METADATA_HEDGE_MS);
+      return this.connection(id)
+        .then((conn) => conn.request(MetadataApi, ClientVersions.Metadata, req, { timeoutMs }))
+        .then(
+          (res) => {
+            clearTimeout(hedge);
+            this.slowUntil.delete(id);
+            return res;
+          },
+          (err: unknown) => {
+            clearTimeout(hedge);
+            this.slowUntil.set(id, Date.now() + SLOW_BROKER_MS);
+            throw err;
+          },
+        );
+    };
     try {
-      const conn = await this.anyBootstrapConnection();
-      return this.applyMetadata(await conn.request(MetadataApi, ClientVersions.Metadata, req, { timeoutMs }));
+      return this.applyMetadata(await firstSuccess(order.map((id) => () => ask(id)), METADATA_HEDGE_MS));
     } catch (err) {
-      throw lastError ?? err;
+      try {
+        const conn = await this.anyBootstrapConnection();
+        return this.applyMetadata(await conn.request(MetadataApi, ClientVersions.Metadata, req, { timeoutMs }));
+      } catch (bootstrapErr) {
+        throw order.length > 0 ? err : bootstrapErr;
+      }
     }
   }
 
@@ -188,6 +210,46 @@ export class KafkaClient {
     this.connections.clear();
     this.bootstrapConn?.close();
   }
+}
+
+/**
+ * Starts `attempts` one after another, the next when the previous failed or `hedgeMs` passed without
+ * an answer; resolves with the first success, rejects with the last error when all failed.
+ */
+export function firstSuccess<T>(attempts: (() => Promise<T>)[], hedgeMs: number): Promise<T> {
+  if (attempts.length === 0) return Promise.reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, 'no broker known'));
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    let pending = 0;
+    let settled = false;
+    let timer: NodeJS.Timeout | null = null;
+    const launch = () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (settled || next >= attempts.length) return;
+      const attempt = attempts[next++]!;
+      pending++;
+      timer = setTimeout(launch, hedgeMs);
+      attempt().then(
+        (value) => {
+          if (settled) return;
+          settled = true;
+          if (timer) clearTimeout(timer);
+          resolve(value);
+        },
+        (err: unknown) => {
+          pending--;
+          if (settled) return;
+          if (next < attempts.length) launch();
+          else if (pending === 0) {
+            settled = true;
+            reject(err);
+          }
+        },
+      );
+    };
+    launch();
+  });
 }
 
 export function parseBootstrap(list: string): { host: string; port: number }[] {

@@ -125,6 +125,18 @@ export async function produceRaw(conn: Connection, topic: string, partition: num
   return { errorCode: p.errorCode, baseOffset: Number(p.baseOffset) };
 }
 
+/** Produces `values` to one partition with acks=all through an idempotent Producer (it retries until a leader takes them). */
+export async function produceAcked(bootstrap: string, topic: string, partition: number, values: string[], deliveryTimeoutMs: number): Promise<void> {
+  const client = clientFor(bootstrap);
+  try {
+    const producer = new Producer(client, { acks: -1, requestTimeoutMs: 5000, deliveryTimeoutMs });
+    await producer.partitionsOf(topic);
+    await Promise.all(values.map((v) => producer.sendAsync(topic, { value: Buffer.from(v), partition })));
+  } finally {
+    client.close();
+  }
+}
+
 export function assertProduced(r: { errorCode: number }, what: string): void {
   assert.is(r.errorCode, ErrorCode.NONE, `${what}: ${errorName(r.errorCode)}`);
 }

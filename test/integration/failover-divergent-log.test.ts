@@ -20,7 +20,6 @@
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Producer } from '../../src/client/producer.js';
 import { decodeRecordBatches } from '../../src/protocol/record-batch.js';
 import { LogStore } from '../../src/storage/log-store.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
@@ -33,6 +32,7 @@ import {
   coordinatorMetadata,
   createTopic,
   partitionOf,
+  produceAcked,
   produceRaw,
   waitFor,
 } from '../helpers/failover.js';
@@ -60,18 +60,6 @@ test.after(async () => {
 });
 
 const values = (records: { value: Buffer | null }[]) => records.map((r) => r.value!.toString());
-
-/** Produces `vals` with acks=all through an idempotent Producer (retries until a leader takes them). */
-async function produceAll(bootstrap: string, vals: string[]): Promise<void> {
-  const client = clientFor(bootstrap);
-  try {
-    const producer = new Producer(client, { acks: -1, requestTimeoutMs: 5000, deliveryTimeoutMs: 20_000 });
-    await producer.partitionsOf(TOPIC);
-    await Promise.all(vals.map((v) => producer.sendAsync(TOPIC, { value: Buffer.from(v), partition: 0 })));
-  } finally {
-    client.close();
-  }
-}
 
 async function served(id: number): Promise<string[]> {
   const conn = await connectTo(cluster, id);
@@ -149,7 +137,7 @@ function round(n: number, divergent: number, replacing: number): void {
   });
 
   test(`round ${n}: the new leader takes ${replacing} records with acks=all at the offsets where the old leader had the divergent ones`, async () => {
-    await produceAll(bootstrapOf(cluster, followers), C);
+    await produceAcked(bootstrapOf(cluster, followers), TOPIC, 0, C, 20_000);
     const log = await served(newLeader);
     // M is the one record whose fate is open: it is right after what was agreed, or absent.
     if (log[agreed.length] === M[0]) agreed.push(...M);
@@ -172,7 +160,7 @@ function round(n: number, divergent: number, replacing: number): void {
     assert.ok(partitionOf(md, TOPIC, 0).leaderEpoch >= epoch + 2);
     assert.is(truncations(oldLeader()).length, truncatedBefore + 1, 'the old leader logged one truncation');
 
-    await produceAll(cluster.bootstrap, D);
+    await produceAcked(cluster.bootstrap, TOPIC, 0, D, 20_000);
     agreed.push(...D);
     assert.equal(await served(oldLeader()), agreed);
   });

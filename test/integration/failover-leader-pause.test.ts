@@ -19,10 +19,10 @@ import {
   coordinatorMetadata,
   createTopic,
   partitionOf,
+  produceAcked,
   produceRaw,
   waitFor,
 } from '../helpers/failover.js';
-import { Producer } from '../../src/client/producer.js';
 import { fetchAll, metadata } from '../helpers/wire.js';
 
 const test = suite('failover: a paused (SIGSTOP) leader loses leadership and, resumed, acknowledges nothing');
@@ -49,19 +49,8 @@ test.after(async () => {
   if (dataDir) await assertNoProcessesLeft(dataDir);
 });
 
-async function produceAll(bootstrap: string, vals: string[]): Promise<void> {
-  const client = clientFor(bootstrap);
-  try {
-    const producer = new Producer(client, { acks: -1, requestTimeoutMs: 5000, deliveryTimeoutMs: 20_000 });
-    await producer.partitionsOf(TOPIC);
-    await Promise.all(vals.map((v) => producer.sendAsync(TOPIC, { value: Buffer.from(v), partition: 0 })));
-  } finally {
-    client.close();
-  }
-}
-
 test('a paused leader is declared dead after the session timeout and a new leader is elected', async () => {
-  await produceAll(cluster.bootstrap, A);
+  await produceAcked(cluster.bootstrap, TOPIC, 0, A, 20_000);
   const p = partitionOf(await coordinatorMetadata(cluster), TOPIC, 0);
   paused = p.leader;
   epochAtPause = p.leaderEpoch;
@@ -107,7 +96,7 @@ test('a paused leader is declared dead after the session timeout and a new leade
 });
 
 test('the other brokers take acks=all writes while it is paused', async () => {
-  await produceAll(bootstrapOf(cluster, others), B);
+  await produceAcked(bootstrapOf(cluster, others), TOPIC, 0, B, 20_000);
 });
 
 test('resumed, the old leader answers writes it received while paused with NOT_LEADER_OR_FOLLOWER', async () => {

@@ -11,7 +11,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ErrorCode, errorName } from '../../src/common/errors.js';
-import { Producer } from '../../src/client/producer.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import {
   assertNoProcessesLeft,
@@ -21,6 +20,7 @@ import {
   coordinatorMetadata,
   createTopic,
   partitionOf,
+  produceAcked,
   produceRaw,
   waitExited,
   waitFor,
@@ -46,17 +46,6 @@ test.after(async () => {
   if (dataDir) await assertNoProcessesLeft(dataDir);
 });
 
-async function produceAll(bootstrap: string, vals: string[]): Promise<void> {
-  const client = clientFor(bootstrap);
-  try {
-    const producer = new Producer(client, { acks: -1, requestTimeoutMs: 5000, deliveryTimeoutMs: 15_000 });
-    await producer.partitionsOf(TOPIC);
-    await Promise.all(vals.map((v) => producer.sendAsync(TOPIC, { value: Buffer.from(v), partition: 0 })));
-  } finally {
-    client.close();
-  }
-}
-
 async function state() {
   return partitionOf(await coordinatorMetadata(cluster), TOPIC, 0);
 }
@@ -67,14 +56,14 @@ test('with the preferred replica dead, the other leads alone and acknowledges W 
   const p = partitionOf(md, TOPIC, 0);
   [first, second] = p.replicas as [number, number];
   assert.is(p.leader, first);
-  await produceAll(cluster.bootstrap, V);
+  await produceAcked(cluster.bootstrap, TOPIC, 0, V, 15_000);
   await cluster.supervisor.handleControl('kill', `broker-${first}`);
   const q = await waitFor('the second replica leading alone', async () => {
     const s = await state();
     return s.leader === second && s.isr.join() === String(second) ? s : null;
   });
   assert.is(q.leaderEpoch, 1);
-  await produceAll(cluster.bootstrap, W);
+  await produceAcked(cluster.bootstrap, TOPIC, 0, W, 15_000);
 });
 
 test('the last in-sync replica dies: the partition goes offline and keeps that replica as its ISR', async () => {

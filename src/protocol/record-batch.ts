@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import { crc32c } from './crc32c.js';
 import { Reader } from './reader.js';
@@ -264,9 +265,25 @@ export interface DecodedRecord extends Record {
 
 /**
  * Decodes the records of every batch in a fetched buffer. A trailing partial batch (Fetch may cut
- * one at maxBytes) is ignored, as Kafka clients do. Compressed batches are not decoded by YaK's own
- * client (it never produces them); they raise, so nothing is silently skipped.
+ * one at maxBytes) is ignored, as Kafka clients do. Gzip batches (what kafkajs sends with
+ * CompressionTypes.GZIP) are inflated with node:zlib; other codecs raise, so nothing is silently skipped.
  */
+/** A reader over a batch's records section, inflated first when the batch is compressed. */
+function recordsReader(buf: Buffer, start: number, end: number, codec: number): Reader {
+  if (codec === CompressionCodec.none) return new Reader(buf, start, end);
+  if (codec === CompressionCodec.gzip) {
+    let inflated: Buffer;
+    try {
+      inflated = gunzipSync(buf.subarray(start, end));
+    } catch (err) {
+      throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `gzip record batch does not inflate: ${(err as Error).message}`);
+    }
+    return new Reader(inflated, 0, inflated.length);
+  }
+  const name = Object.entries(CompressionCodec).find(([, v]) => v === codec)?.[0] ?? `codec ${codec}`;
+  throw new KafkaError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `${name}-compressed record batches are not supported by the yak client (gzip and uncompressed are)`);
+}
+
 export function decodeRecordBatches(buf: Buffer): { header: BatchHeader; records: DecodedRecord[] }[] {
   const out: { header: BatchHeader; records: DecodedRecord[] }[] = [];
   let at = 0;
@@ -274,11 +291,8 @@ export function decodeRecordBatches(buf: Buffer): { header: BatchHeader; records
     const header = readBatchHeader(buf, at);
     const size = BATCH_LOG_OVERHEAD + header.batchLength;
     if (at + size > buf.length) break;
-    if ((header.attributes & 0x07) !== CompressionCodec.none) {
-      throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, 'compressed record batches are not supported by the yak client');
-    }
     const isControl = (header.attributes & 0x20) !== 0;
-    const r = new Reader(buf, at + BATCH_HEADER_BYTES, at + size);
+    const r = recordsReader(buf, at + BATCH_HEADER_BYTES, at + size, header.attributes & 0x07);
     const records: DecodedRecord[] = [];
     for (let i = 0; i < header.recordCount; i++) {
       const len = r.varint();

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Admin, type Producer, type RecordMetadata } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, Partitioners, type Admin, type Producer, type RecordMetadata } from 'kafkajs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { partitionForKey } from '../../src/client/partitioner.js';
@@ -173,6 +173,16 @@ test('yak consume reads back every kafkajs record: key, value, partition, offset
     assert.equal(got.map((r) => [r.key, r.value]), want.map((m) => [m.key, m.value]), `records of partition ${p} in send order`);
     assert.is(counts.get(p) ?? 0, want.length);
   }
+});
+
+test('gzip batches from kafkajs are stored as sent and read back by yak consume', async () => {
+  const topic = 'kafkajs-gzip';
+  assert.ok(await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true }));
+  const messages = Array.from({ length: 50 }, (_, i) => ({ key: `g${i % 5}`, value: `gzip-${i}-${'x'.repeat(i)}` }));
+  await producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages });
+  const rows = await yakConsumeAll(topic, messages.length);
+  assert.equal(rows.map((r) => r.value).sort(), messages.map((m) => m.value).sort());
+  for (const r of rows) assert.is(r.partition, partitionForKey(Buffer.from(r.key!), PARTITIONS), `key ${r.key}`);
 });
 
 test('record headers sent by kafkajs are stored and fetched back unchanged', async () => {

@@ -4,6 +4,7 @@
  * and byte compatibility with kafkajs 2.2's own record batch encoder and decoder.
  */
 import { createRequire } from 'node:module';
+import { gzipSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ErrorCode, KafkaError } from '../../src/common/errors.js';
@@ -164,13 +165,23 @@ test('decode skips the records of a control batch but still returns its header',
   assert.equal(out[0]!.records, []);
 });
 
-test('decode refuses a compressed batch rather than return nothing', () => {
-  const batch = encodeRecordBatch([{ key: null, value: Buffer.from('v'), timestamp: T0 }]);
+test('decode inflates a gzip batch (as kafkajs sends them) and refuses codecs it lacks rather than return nothing', () => {
+  const input = sample();
+  const plain = encodeRecordBatch(input);
+  const gz = gzipSync(plain.subarray(BATCH_HEADER_BYTES));
+  const batch = Buffer.concat([plain.subarray(0, BATCH_HEADER_BYTES), gz]);
+  batch.writeInt32BE(batch.length - BATCH_LOG_OVERHEAD, AT.batchLength);
   batch.writeInt16BE(1, AT.attributes); // gzip
-  assert.is(
-    errorCode(() => decodeRecordBatches(batch)),
-    ErrorCode.CORRUPT_MESSAGE,
-  );
+  fixCrc(batch);
+  const out = decodeRecordBatches(batch);
+  assert.equal(out[0]!.records.map((r) => [r.key?.toString() ?? null, r.value?.toString() ?? null]), input.map((r) => [r.key?.toString() ?? null, r.value?.toString() ?? null]));
+
+  batch.writeInt16BE(4, AT.attributes); // zstd
+  assert.is(errorCode(() => decodeRecordBatches(fixCrc(batch))), ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+  const garbled = Buffer.concat([plain.subarray(0, BATCH_HEADER_BYTES), Buffer.from('not gzip at all')]);
+  garbled.writeInt32BE(garbled.length - BATCH_LOG_OVERHEAD, AT.batchLength);
+  garbled.writeInt16BE(1, AT.attributes);
+  assert.is(errorCode(() => decodeRecordBatches(fixCrc(garbled))), ErrorCode.CORRUPT_MESSAGE);
 });
 
 test('timestamps more than 2^31 ms apart: record lengths are exact and the batch round trips', () => {

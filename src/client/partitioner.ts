@@ -42,13 +42,20 @@ export function partitionForKey(key: Uint8Array, partitionCount: number): number
  * a whole batch, then move on. Keeps batches full instead of spraying one record per partition.
  */
 export class StickyPartitioner {
-  private current = -1;
-  next(partitionCount: number): number {
-    if (this.current < 0 || this.current >= partitionCount) this.current = Math.floor(Math.random() * partitionCount);
-    return this.current;
+  private readonly current = new Map<string, number>();
+
+  next(topic: string, partitionCount: number): number {
+    let p = this.current.get(topic);
+    if (p === undefined || p >= partitionCount) this.current.set(topic, (p = Math.floor(Math.random() * partitionCount)));
+    return p;
   }
-  /** Called when the batch for the current partition is sent. */
-  rotate(partitionCount: number): void {
-    this.current = (this.current + 1) % partitionCount;
+
+  /**
+   * The batch for `partition` of `topic` was closed (full, or its linger expired): if that is the
+   * sticky partition, keyless records move on to the next one (KIP-480), so a slow trickle of
+   * records spreads over the partitions as it does with a Kafka producer.
+   */
+  batchClosed(topic: string, partition: number, partitionCount: number): void {
+    if (this.current.get(topic) === partition) this.current.set(topic, (partition + 1) % partitionCount);
   }
 }

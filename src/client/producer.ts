@@ -121,7 +121,7 @@ export class Producer {
     const count = this.client.partitions(topic)?.length;
     if (!count) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${topic}" metadata not loaded`);
     let partition = record.partition;
-    if (partition === undefined) partition = record.key ? partitionForKey(record.key, count) : this.sticky.next(count);
+    if (partition === undefined) partition = record.key ? partitionForKey(record.key, count) : this.sticky.next(topic, count);
     if (partition < 0 || partition >= count) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${topic}" has no partition ${partition}`);
     const k = `${topic}\u0000${partition}`;
     let batch = this.open.get(k);
@@ -137,7 +137,7 @@ export class Producer {
     this.outstanding++;
     if (batch.bytes >= this.opts.batchBytes) {
       this.open.delete(k);
-      if (record.partition === undefined && !record.key) this.sticky.rotate(count);
+      this.sticky.batchClosed(topic, partition, count);
       this.enqueue(batch);
       this.drain();
     } else if (!this.lingerTimer) {
@@ -170,7 +170,10 @@ export class Producer {
   private lingerExpired(): void {
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
     this.lingerTimer = null;
-    for (const b of this.open.values()) this.enqueue(b);
+    for (const b of this.open.values()) {
+      this.sticky.batchClosed(b.topic, b.partition, this.client.partitions(b.topic)?.length ?? 1);
+      this.enqueue(b);
+    }
     this.open.clear();
     this.drain();
   }

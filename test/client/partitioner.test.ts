@@ -118,41 +118,53 @@ test('string keys hash as their UTF-8 bytes, like kafkajs', () => {
 
 // --- sticky partitioner (keyless records) ------------------------------------------------------------
 
-test('StickyPartitioner stays on one partition until rotate', () => {
+test('StickyPartitioner stays on one partition until its batch is closed', () => {
   const p = new StickyPartitioner();
-  const first = p.next(6);
+  const first = p.next('t', 6);
   assert.ok(first >= 0 && first < 6);
-  for (let i = 0; i < 100; i++) assert.is(p.next(6), first);
-  p.rotate(6);
-  const second = p.next(6);
-  assert.is(second, (first + 1) % 6, 'moves on after the batch is sent');
-  for (let i = 0; i < 100; i++) assert.is(p.next(6), second);
+  for (let i = 0; i < 100; i++) assert.is(p.next('t', 6), first);
+  p.batchClosed('t', (first + 3) % 6, 6);
+  assert.is(p.next('t', 6), first, 'a batch of another partition (a keyed one) closing changes nothing');
+  p.batchClosed('t', first, 6);
+  const second = p.next('t', 6);
+  assert.is(second, (first + 1) % 6, 'moves on after the batch is closed');
+  for (let i = 0; i < 100; i++) assert.is(p.next('t', 6), second);
 });
 
-test('StickyPartitioner visits every partition when rotated, and wraps', () => {
+test('StickyPartitioner keeps one sticky partition per topic', () => {
+  const p = new StickyPartitioner();
+  const a = p.next('a', 1000);
+  const b = p.next('b', 1000);
+  p.batchClosed('a', a, 1000);
+  assert.is(p.next('b', 1000), b);
+  assert.is(p.next('a', 1000), (a + 1) % 1000);
+});
+
+test('StickyPartitioner visits every partition as batches close, and wraps', () => {
   const p = new StickyPartitioner();
   const seen = new Set<number>();
   for (let i = 0; i < 8; i++) {
-    seen.add(p.next(4));
-    p.rotate(4);
+    const q = p.next('t', 4);
+    seen.add(q);
+    p.batchClosed('t', q, 4);
   }
   assert.equal([...seen].sort(), [0, 1, 2, 3]);
 });
 
 test('StickyPartitioner picks a valid partition again when the partition count shrinks', () => {
   const p = new StickyPartitioner();
-  // Rotate until the sticky partition is 9 of 10, then the topic has 3 partitions.
-  while (p.next(10) !== 9) p.rotate(10);
-  const q = p.next(3);
+  // Move on until the sticky partition is 9 of 10, then the topic has 3 partitions.
+  while (p.next('t', 10) !== 9) p.batchClosed('t', p.next('t', 10), 10);
+  const q = p.next('t', 3);
   assert.ok(q >= 0 && q < 3, `got ${q}`);
-  assert.is(p.next(3), q, 'and sticks to it');
+  assert.is(p.next('t', 3), q, 'and sticks to it');
 });
 
 test('StickyPartitioner with one partition always answers 0', () => {
   const p = new StickyPartitioner();
   for (let i = 0; i < 10; i++) {
-    assert.is(p.next(1), 0);
-    p.rotate(1);
+    assert.is(p.next('t', 1), 0);
+    p.batchClosed('t', 0, 1);
   }
 });
 

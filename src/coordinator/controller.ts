@@ -279,7 +279,10 @@ export class Controller {
         state: s.alive ? 'alive' : 'dead',
         lastHeartbeatAgeMs: now - s.lastHeartbeatMs,
       }));
-    return { clusterId: this.clusterId, version: this.version, brokers, topics: [...this.topics.values()].sort((a, b) => a.name.localeCompare(b.name)) };
+    // Copies down to the partition list (partition states are replaced on change, never edited), so a
+    // snapshot handed to a watcher stays the version it names.
+    const topics = [...this.topics.values()].sort((a, b) => a.name.localeCompare(b.name)).map((t) => ({ ...t, partitions: [...t.partitions] }));
+    return { clusterId: this.clusterId, version: this.version, brokers, topics };
   }
 
   /** Long poll: resolves with the metadata once its version passes `since`, or after `maxWaitMs`. */

@@ -264,6 +264,10 @@ export class Controller {
     return results;
   }
 
+  hasPartition(topic: string, partition: number): boolean {
+    return this.topics.get(topic)?.partitions[partition] !== undefined;
+  }
+
   snapshot(now = Date.now()): ClusterMetadata {
     const brokers: BrokerInfo[] = [...this.sessions.values()]
       .sort((a, b) => a.broker.id - b.broker.id)

@@ -17,6 +17,17 @@ const MIGRATIONS = [
      leader_epoch INTEGER NOT NULL,
      PRIMARY KEY (topic, partition)
    );`,
+  // Consumer groups (DESIGN.md: committed offsets live with the coordinator, as old Kafka kept them in ZooKeeper).
+  `CREATE TABLE consumer_groups (group_id TEXT PRIMARY KEY, protocol_type TEXT NOT NULL);
+   CREATE TABLE group_offsets (
+     group_id TEXT NOT NULL REFERENCES consumer_groups(group_id) ON DELETE CASCADE,
+     topic TEXT NOT NULL,
+     partition INTEGER NOT NULL,
+     committed_offset INTEGER NOT NULL,
+     metadata TEXT,
+     commit_time_ms INTEGER NOT NULL,
+     PRIMARY KEY (group_id, topic, partition)
+   );`,
 ];
 
 export interface StoredBroker {
@@ -38,6 +49,11 @@ export class MetadataStore {
   constructor(dataDir: string) {
     fs.mkdirSync(dataDir, { recursive: true });
     this.db = openDatabase(path.join(dataDir, 'coordinator.db'), MIGRATIONS, { synchronous: 'FULL' });
+  }
+
+  /** The open coordinator.db, for the other coordinator stores (GroupStore) that share its migrations. */
+  get database(): Database {
+    return this.db;
   }
 
   clusterId(): string {

@@ -16,6 +16,8 @@ import { handleProduce } from './handlers/produce.js';
 import { handleOffsetForLeaderEpoch } from './handlers/offset-for-leader-epoch.js';
 import { handleInitProducerId } from './handlers/init-producer-id.js';
 import { handleFindCoordinator } from './handlers/find-coordinator.js';
+import { handleCreatePartitions } from './handlers/create-partitions.js';
+import { handleDescribeConfigs } from './handlers/describe-configs.js';
 import { GroupHandlers } from './handlers/groups.js';
 import type { ClientInfo } from '../net/server.js';
 
@@ -38,6 +40,8 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.DeleteTopics, handleDeleteTopics as Handler],
   [ApiKey.OffsetForLeaderEpoch, handleOffsetForLeaderEpoch as Handler],
   [ApiKey.InitProducerId, handleInitProducerId as Handler],
+  [ApiKey.DescribeConfigs, handleDescribeConfigs as Handler],
+  [ApiKey.CreatePartitions, handleCreatePartitions as Handler],
   [ApiKey.FindCoordinator, handleFindCoordinator as Handler],
   [ApiKey.JoinGroup, GroupHandlers.joinGroup as Handler],
   [ApiKey.SyncGroup, GroupHandlers.syncGroup as Handler],

@@ -95,6 +95,11 @@ export interface TopicsResponse {
   metadataVersion: number;
 }
 
+export interface CreatePartitionsRequest {
+  topics: { name: string; count: number }[];
+  validateOnly?: boolean;
+}
+
 export interface DeleteTopicsRequest {
   names: string[];
 }
@@ -167,6 +172,7 @@ export const InternalApi = {
   ListGroups: jsonApi<GroupCall<ListGroupsRequest>, ListGroupsResponse>(1016, 'ListGroups'),
   DescribeGroups: jsonApi<GroupCall<DescribeGroupsRequest>, DescribeGroupsResponse>(1017, 'DescribeGroups'),
   DeleteGroups: jsonApi<GroupCall<DeleteGroupsRequest>, DeleteGroupsResponse>(1018, 'DeleteGroups'),
+  CreatePartitions: jsonApi<CreatePartitionsRequest, TopicsResponse>(1019, 'CreatePartitions'),
   /** Served by the supervisor, not the coordinator. */
   Control: jsonApi<ControlRequest, ControlResponse>(1100, 'Control'),
 } as const;

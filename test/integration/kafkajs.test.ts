@@ -324,4 +324,33 @@ test('consumer group: two kafkajs consumers share a topic and commit; one leaves
   assert.is(new Set(received).size, 70);
 });
 
+test('admin.createPartitions grows a topic that then takes records on its new partitions; admin.describeConfigs shows the topic and broker configs', async () => {
+  const topic = 'kjs-grow';
+  await admin.createTopics({ topics: [{ topic, numPartitions: 2, configEntries: [{ name: 'min.insync.replicas', value: '1' }] }], waitForLeaders: true });
+  await admin.createPartitions({ topicPartitions: [{ topic, count: 4 }] });
+  const offsets = await admin.fetchTopicOffsets(topic);
+  assert.equal(offsets.map((o) => o.partition).sort(), [0, 1, 2, 3]);
+  const shrink = await admin.createPartitions({ topicPartitions: [{ topic, count: 3 }] }).catch((e: Error) => e);
+  assert.instance(shrink, Error, 'fewer partitions than now is refused');
+  assert.match((shrink as Error).message, /partitions/i);
+
+  const grownProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await grownProducer.connect();
+  try {
+    const meta = await grownProducer.send({ topic, messages: [{ value: 'on-3', partition: 3 }] });
+    assert.equal([meta[0]!.partition, meta[0]!.baseOffset], [3, '0']);
+  } finally {
+    await grownProducer.disconnect();
+  }
+
+  const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: topic }] });
+  const entries = new Map(described.resources[0]!.configEntries.map((e) => [e.configName, e]));
+  assert.is(entries.get('min.insync.replicas')?.configValue, '1');
+  assert.is(entries.get('min.insync.replicas')?.isDefault, false);
+  assert.is(entries.get('cleanup.policy')?.configValue, 'delete');
+  assert.is(entries.get('cleanup.policy')?.isDefault, true);
+  const missing = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'no-such-topic' }] }).catch((e: Error) => e);
+  assert.instance(missing, Error, 'an unknown topic is an error');
+});
+
 test.run();

@@ -1,8 +1,10 @@
 import type { ApiCodec } from '../api.js';
 import { ApiVersionsApi } from './api-versions.js';
+import { CreatePartitionsApi } from './create-partitions.js';
 import { CreateTopicsApi } from './create-topics.js';
 import { DeleteGroupsApi } from './delete-groups.js';
 import { DeleteTopicsApi } from './delete-topics.js';
+import { DescribeConfigsApi } from './describe-configs.js';
 import { DescribeGroupsApi } from './describe-groups.js';
 import { FetchApi } from './fetch.js';
 import { FindCoordinatorApi } from './find-coordinator.js';
@@ -20,9 +22,11 @@ import { ProduceApi } from './produce.js';
 import { SyncGroupApi } from './sync-group.js';
 
 export * from './api-versions.js';
+export * from './create-partitions.js';
 export * from './create-topics.js';
 export * from './delete-groups.js';
 export * from './delete-topics.js';
+export * from './describe-configs.js';
 export * from './describe-groups.js';
 export * from './fetch.js';
 export * from './find-coordinator.js';
@@ -59,6 +63,8 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   DeleteTopicsApi,
   InitProducerIdApi,
   OffsetForLeaderEpochApi,
+  DescribeConfigsApi,
+  CreatePartitionsApi,
   DeleteGroupsApi,
 ];
 

@@ -9,9 +9,11 @@ import * as assert from 'uvu/assert';
 import type { ApiCodec } from '../../../src/protocol/api.js';
 import {
   ApiVersionsApi,
+  CreatePartitionsApi,
   CreateTopicsApi,
   DeleteGroupsApi,
   DeleteTopicsApi,
+  DescribeConfigsApi,
   DescribeGroupsApi,
   FetchApi,
   FindCoordinatorApi,
@@ -282,6 +284,22 @@ eachVersion('deleteGroups', DeleteGroupsApi, async (v, kjs) => {
   assert.equal(decodeRequest(DeleteGroupsApi, await kafkajsRequest(kjs, ['g']), v), { groupsNames: ['g'] });
   const res = await kjs({}).response.decode(encodeResponse(DeleteGroupsApi, { throttleTimeMs: 0, results: [{ groupId: 'g', errorCode: 68 }] }, v));
   assert.equal(res.results.map((r: { groupId: string; errorCode: number }) => [r.groupId, r.errorCode]), [['g', 68]]);
+});
+
+eachVersion('createPartitions', CreatePartitionsApi, async (v, kjs) => {
+  const args = { topicPartitions: [{ topic: 't', count: 5 }], timeout: 100, validateOnly: false };
+  assert.equal(decodeRequest(CreatePartitionsApi, await kafkajsRequest(kjs, args), v), { topics: [{ name: 't', count: 5, assignments: null }], timeoutMs: 100, validateOnly: false });
+  const res = await kjs(args).response.decode(encodeResponse(CreatePartitionsApi, { throttleTimeMs: 0, results: [{ name: 't', errorCode: 37, errorMessage: 'no' }] }, v));
+  assert.equal([res.topicErrors[0].topic, res.topicErrors[0].errorCode], ['t', 37]);
+});
+
+eachVersion('describeConfigs', DescribeConfigsApi, async (v, kjs) => {
+  const args = { resources: [{ type: 2, name: 't', configNames: ['min.insync.replicas'] }], includeSynonyms: false };
+  const req = decodeRequest(DescribeConfigsApi, await kafkajsRequest(kjs, args), v);
+  assert.equal(req.resources, [{ resourceType: 2, resourceName: 't', configurationKeys: ['min.insync.replicas'] }]);
+  const buf = encodeResponse(DescribeConfigsApi, { throttleTimeMs: 0, results: [{ errorCode: 0, errorMessage: null, resourceType: 2, resourceName: 't', configs: [{ name: 'min.insync.replicas', value: '2', readOnly: false, configSource: 1, isSensitive: false }] }] }, v);
+  const res = await kjs(args).response.decode(buf);
+  assert.equal([res.resources[0].configEntries[0].configName, res.resources[0].configEntries[0].configValue, res.resources[0].configEntries[0].isDefault], ['min.insync.replicas', '2', false]);
 });
 
 test.run();

@@ -28,7 +28,6 @@ export interface GroupConsumerOptions {
 export class GroupConsumer {
   private readonly membership: GroupMembership;
   private fetcher: Consumer | null = null;
-  private assigned: number[] = [];
   /** Next offset per partition after the records poll() returned: what a commit sends. */
   private readonly consumed = new Map<number, number>();
   private readonly committed = new Map<number, number>();
@@ -48,17 +47,12 @@ export class GroupConsumer {
       groupId: opts.groupId,
       topics: [opts.topic],
       sessionTimeoutMs: opts.sessionTimeoutMs,
+      // How long the coordinator waits for members to rejoin. This member rejoins from its heartbeat
+      // at once, so a short bound (Kafka's default max.poll.interval.ms is 5 min) only limits how
+      // long a member dying mid-rebalance holds up the others.
       rebalanceTimeoutMs: Math.max(opts.sessionTimeoutMs, 10_000),
       assignors: opts.assignors,
     });
-  }
-
-  get partitions(): readonly number[] {
-    return this.assigned;
-  }
-
-  get generationId(): number {
-    return this.membership.generationId;
   }
 
   async start(): Promise<void> {
@@ -139,14 +133,14 @@ export class GroupConsumer {
     // next owner re-reads from the last accepted commit.
     await this.commitConsumed().catch(() => undefined);
     const assignment = await this.membership.join();
-    this.assigned = [...(assignment.get(this.opts.topic) ?? [])].sort((a, b) => a - b);
-    const committed = this.assigned.length > 0 ? await this.membership.committed(this.opts.topic, this.assigned) : new Map<number, number>();
+    const assigned = [...(assignment.get(this.opts.topic) ?? [])].sort((a, b) => a - b);
+    const committed = assigned.length > 0 ? await this.membership.committed(this.opts.topic, assigned) : new Map<number, number>();
     this.consumed.clear();
     this.committed.clear();
     for (const [p, offset] of committed) this.committed.set(p, offset);
-    const fetcher = new Consumer(this.client, { topic: this.opts.topic, partitions: this.assigned, start: this.opts.resetTo, startOffsets: committed });
+    const fetcher = new Consumer(this.client, { topic: this.opts.topic, partitions: assigned, start: this.opts.resetTo, startOffsets: committed });
     await fetcher.start();
     this.fetcher = fetcher;
-    this.opts.onAssigned?.(this.assigned, this.membership.generationId);
+    this.opts.onAssigned?.(assigned, this.membership.generationId);
   }
 }

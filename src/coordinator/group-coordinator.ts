@@ -11,7 +11,7 @@ import type { OffsetFetchPartition, OffsetFetchRequest, OffsetFetchResponse } fr
 import type { SyncGroupRequest, SyncGroupResponse } from '../protocol/apis/sync-group.js';
 import type { GroupCall } from '../protocol/internal-api.js';
 import { Group, sameProtocols, type Member } from './group.js';
-import type { GroupStore, StoredOffset } from './group-store.js';
+import type { GroupStore, StoredGroup, StoredOffset } from './group-store.js';
 
 export interface GroupCoordinatorOptions {
   /** Whether a topic partition exists (OffsetCommit answers UNKNOWN_TOPIC_OR_PARTITION otherwise). */
@@ -41,8 +41,9 @@ const syncError = (errorCode: number): SyncGroupResponse => ({ throttleTimeMs: 0
  * Kafka's group coordinator (GroupCoordinator.scala, classic protocol), for every group of the
  * cluster: membership, generations, the join/sync rebalance with client-side assignment (the leader
  * assigns, only it gets the members' metadata), session and rebalance timeouts, committed offsets.
- * Owns the groups in memory and their offsets in coordinator.db (GroupStore); brokers forward the
- * Kafka requests here. JoinGroup and SyncGroup answer when the rebalance does (long polls).
+ * Owns the groups in memory; their settled states and offsets are in coordinator.db (GroupStore), so
+ * a restart resumes every group. Brokers forward the Kafka requests here. JoinGroup and SyncGroup
+ * answer when the rebalance does (long polls).
  */
 export class GroupCoordinator {
   private readonly groups = new Map<string, Group>();
@@ -55,7 +56,44 @@ export class GroupCoordinator {
   ) {
     this.minSessionTimeoutMs = opts.minSessionTimeoutMs ?? 1000;
     this.maxSessionTimeoutMs = opts.maxSessionTimeoutMs ?? 1_800_000;
-    for (const g of store.groups()) this.groups.set(g.groupId, new Group(g.groupId, g.protocolType, true));
+    for (const stored of store.groups()) this.groups.set(stored.groupId, this.restore(stored));
+  }
+
+  /** A group as stored: Stable with its members (each given a fresh session to show up in), or Empty. */
+  private restore(stored: StoredGroup): Group {
+    const group = new Group(stored.groupId, stored.protocolType, true);
+    group.generationId = stored.generationId;
+    if (stored.members.length === 0) return group;
+    group.state = 'Stable';
+    group.protocolName = stored.protocolName;
+    group.leaderId = stored.leaderId;
+    for (const m of stored.members) {
+      const member: Member = { ...m, joinWaiter: null, syncWaiter: null, sessionTimer: null };
+      group.members.set(m.memberId, member);
+      this.touch(group, member);
+    }
+    return group;
+  }
+
+  /** Writes the group's settled state (Stable or Empty), as Kafka appends it to __consumer_offsets. */
+  private persist(group: Group): void {
+    this.store.saveGroup({
+      groupId: group.groupId,
+      protocolType: group.protocolType,
+      generationId: group.generationId,
+      protocolName: group.protocolName,
+      leaderId: group.leaderId,
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        sessionTimeoutMs: m.sessionTimeoutMs,
+        rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+        protocols: m.protocols,
+        assignment: m.assignment,
+      })),
+    });
+    group.stored = true;
   }
 
   // --- membership ---------------------------------------------------------------------------------
@@ -163,6 +201,7 @@ export class GroupCoordinator {
       const byMember = new Map(req.assignments.map((a) => [a.memberId, a.assignment]));
       for (const m of group.members.values()) m.assignment = byMember.get(m.memberId) ?? Buffer.alloc(0);
       group.state = 'Stable';
+      this.persist(group);
       for (const m of group.members.values()) {
         m.syncWaiter?.({ throttleTimeMs: 0, errorCode: ErrorCode.NONE, assignment: m.assignment });
         m.syncWaiter = null;
@@ -217,15 +256,12 @@ export class GroupCoordinator {
       group.state = 'Empty';
       group.protocolName = null;
       group.leaderId = null;
+      if (group.stored) this.persist(group);
       return;
     }
     group.state = 'CompletingRebalance';
     group.protocolName = group.selectProtocol();
     if (!group.leaderId || !group.members.has(group.leaderId)) group.leaderId = group.members.keys().next().value!;
-    if (!group.stored) {
-      this.store.saveGroup(group.groupId, group.protocolType);
-      group.stored = true;
-    }
     for (const m of group.members.values()) {
       m.joinWaiter!(this.joinAnswer(group, m));
       m.joinWaiter = null;

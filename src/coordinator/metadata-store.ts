@@ -18,7 +18,14 @@ const MIGRATIONS = [
      PRIMARY KEY (topic, partition)
    );`,
   // Consumer groups (DESIGN.md: committed offsets live with the coordinator, as old Kafka kept them in ZooKeeper).
-  `CREATE TABLE consumer_groups (group_id TEXT PRIMARY KEY, protocol_type TEXT NOT NULL);
+  `CREATE TABLE consumer_groups (
+     group_id TEXT PRIMARY KEY,
+     protocol_type TEXT NOT NULL,
+     generation INTEGER NOT NULL DEFAULT 0,
+     protocol_name TEXT,
+     leader_id TEXT,
+     members TEXT NOT NULL DEFAULT '[]'
+   );
    CREATE TABLE group_offsets (
      group_id TEXT NOT NULL REFERENCES consumer_groups(group_id) ON DELETE CASCADE,
      topic TEXT NOT NULL,

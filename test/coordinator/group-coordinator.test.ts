@@ -197,4 +197,24 @@ test('DescribeGroups of an unknown group: Dead; DeleteGroups: NON_EMPTY_GROUP, t
   assert.equal(groups.listGroups().groups, []);
 });
 
+test('a Stable group survives a coordinator restart: same generation, members and assignments; a silent member still times out', async () => {
+  const g = await stableGroupOfTwo(10_000, 300);
+  groups.close();
+  store.close();
+  store = new MetadataStore(dir);
+  groups = open();
+  const d = state();
+  assert.equal([d.groupState, d.protocolData], ['Stable', 'range']);
+  assert.equal(d.members.map((m) => [m.memberId, m.memberAssignment.toString()]).sort(), [[g.a, 'half-a'], [g.b, 'half-b']].sort());
+  assert.is(heartbeat(g.a, g.gen), ErrorCode.NONE, 'members carry on heartbeating');
+  assert.equal((await sync(g.b, g.gen)).assignment.toString(), 'half-b');
+  // b says nothing more: its fresh session runs out and a rebalances without it.
+  let code: number = ErrorCode.NONE;
+  while (code === ErrorCode.NONE) {
+    await new Promise((r) => setTimeout(r, 50));
+    code = heartbeat(g.a, g.gen);
+  }
+  assert.is(code, ErrorCode.REBALANCE_IN_PROGRESS);
+});
+
 test.run();

@@ -188,7 +188,12 @@ test('bad group requests: mismatching protocol type, invalid group id, stale gen
   assert.is(code(await commitOne('wire', joined.generationId, joined.memberId)), 0);
 });
 
-test('committed offsets survive a coordinator restart; while it is down brokers answer COORDINATOR_NOT_AVAILABLE', async () => {
+test('a coordinator restart loses nothing: committed offsets stay, a live member keeps its partitions; while it is down brokers answer COORDINATOR_NOT_AVAILABLE', async () => {
+  const survivor = spawnYak([
+    'consume', '--bootstrap', cluster.bootstrap, '--topic', TOPIC, '--group', 'survivors', '--session-timeout-ms', '3000', '--heartbeat-interval-ms', '300', '--commit', 'sync',
+  ]);
+  assert.equal(partitionsOf(await survivor.waitForLine(ASSIGNED)), [0, 1, 2, 3, 4, 5]);
+
   await cluster.supervisor.handleControl('kill', 'zookeeper');
   let down = await fetchOne('wire');
   // The kill is asynchronous: until the process is gone the answer may still come from it.
@@ -206,6 +211,12 @@ test('committed offsets survive a coordinator restart; while it is down brokers 
   const back = await fetchOne('wire');
   assert.is(back.errorCode, 0);
   assert.is(back.topics[0]!.partitions[0]!.committedOffset, 3);
+
+  await produce(['after-restart']);
+  await survivor.waitFor(() => survivor.stdoutLines().includes('after-restart'), 'the record produced after the restart');
+  const stopped = await survivor.stop('SIGINT');
+  assert.is(stopped.code, 0, stopped.stderr);
+  assert.is(stopped.stderr.split('\n').filter((l) => ASSIGNED.test(l)).length, 1, 'no rebalance: the restarted coordinator still knew the member');
 });
 
 test.run();

@@ -69,9 +69,9 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   let ctx: BrokerContext | null = null;
   // Frames up to Kafka's socket.request.max.bytes (100 MiB) are read, so an oversized batch gets
   // MESSAGE_TOO_LARGE (which clients do not retry) rather than a dropped connection (which they do).
-  const server = new FrameServer({ host: opts.host, port: opts.port, logger: opts.logger }, (header, body) => {
+  const server = new FrameServer({ host: opts.host, port: opts.port, logger: opts.logger }, (header, body, client) => {
     if (!ctx) throw new Error('broker not ready');
-    return routeRequest(ctx, header, body);
+    return routeRequest(ctx, header, body, client);
   });
   const addr = await server.listen();
 

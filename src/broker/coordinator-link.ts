@@ -16,6 +16,8 @@ export interface CoordinatorLinkOptions {
 }
 
 const RETRY_MS = 200;
+/** Idle connections kept for group requests (more are opened while more are in flight). */
+const MAX_IDLE_GROUP_CONNECTIONS = 8;
 const WATCH_MAX_WAIT_MS = 10_000;
 
 /**
@@ -33,6 +35,8 @@ export class CoordinatorLink {
   private version = -1;
   private stopped = false;
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  private readonly groupConnections = new Set<Connection>();
+  private idleGroupConnections: Connection[] = [];
 
   constructor(private readonly opts: CoordinatorLinkOptions) {}
 
@@ -47,6 +51,7 @@ export class CoordinatorLink {
     if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     this.control?.close();
     this.watcher?.close();
+    for (const c of this.groupConnections) c.close();
   }
 
   /**
@@ -66,6 +71,28 @@ export class CoordinatorLink {
   async call<Req, Res>(api: ApiCodec<Req, Res>, req: Req, timeoutMs = 10_000): Promise<Res> {
     const conn = await this.controlConnection();
     return conn.request(api, 0, req, { timeoutMs });
+  }
+
+  /**
+   * Sends a group request on a connection of its own. The coordinator answers each connection's
+   * requests in order, and JoinGroup/SyncGroup wait for a whole rebalance: sharing a connection
+   * would hold every other group's heartbeats behind them.
+   */
+  async callGroup<Req, Res>(api: ApiCodec<Req, Res>, req: Req, timeoutMs: number): Promise<Res> {
+    this.idleGroupConnections = this.idleGroupConnections.filter((c) => !c.closed);
+    let conn = this.idleGroupConnections.pop();
+    if (!conn) {
+      conn = await Connection.connect(this.opts.coordinatorHost, this.opts.coordinatorPort, { clientId: `broker-${this.opts.registration.brokerId}-groups` });
+      const opened = conn;
+      this.groupConnections.add(opened);
+      opened.onClose(() => this.groupConnections.delete(opened));
+    }
+    try {
+      return await conn.request(api, 0, req, { timeoutMs });
+    } finally {
+      if (this.stopped || conn.closed || this.idleGroupConnections.length >= MAX_IDLE_GROUP_CONNECTIONS) conn.close();
+      else this.idleGroupConnections.push(conn);
+    }
   }
 
   private async controlConnection(): Promise<Connection> {

@@ -15,8 +15,20 @@ import { handleMetadata } from './handlers/metadata.js';
 import { handleProduce } from './handlers/produce.js';
 import { handleOffsetForLeaderEpoch } from './handlers/offset-for-leader-epoch.js';
 import { handleInitProducerId } from './handlers/init-producer-id.js';
+import { handleFindCoordinator } from './handlers/find-coordinator.js';
+import { handleCreatePartitions } from './handlers/create-partitions.js';
+import { handleDescribeConfigs } from './handlers/describe-configs.js';
+import { GroupHandlers } from './handlers/groups.js';
+import type { ClientInfo } from '../net/server.js';
 
-type Handler = (ctx: BrokerContext, req: never, version: number) => unknown;
+/** Who sent a request, for the APIs that record it (group membership). */
+export interface RequestClient {
+  clientId: string;
+  /** Kafka's notation: `/127.0.0.1`. */
+  host: string;
+}
+
+type Handler = (ctx: BrokerContext, req: never, version: number, client: RequestClient) => unknown;
 
 const HANDLERS = new Map<number, Handler>([
   [ApiKey.ApiVersions, (): unknown => handleApiVersions(SERVED)],
@@ -28,6 +40,18 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.DeleteTopics, handleDeleteTopics as Handler],
   [ApiKey.OffsetForLeaderEpoch, handleOffsetForLeaderEpoch as Handler],
   [ApiKey.InitProducerId, handleInitProducerId as Handler],
+  [ApiKey.DescribeConfigs, handleDescribeConfigs as Handler],
+  [ApiKey.CreatePartitions, handleCreatePartitions as Handler],
+  [ApiKey.FindCoordinator, handleFindCoordinator as Handler],
+  [ApiKey.JoinGroup, GroupHandlers.joinGroup as Handler],
+  [ApiKey.SyncGroup, GroupHandlers.syncGroup as Handler],
+  [ApiKey.Heartbeat, GroupHandlers.heartbeat as Handler],
+  [ApiKey.LeaveGroup, GroupHandlers.leaveGroup as Handler],
+  [ApiKey.OffsetCommit, GroupHandlers.offsetCommit as Handler],
+  [ApiKey.OffsetFetch, GroupHandlers.offsetFetch as Handler],
+  [ApiKey.ListGroups, GroupHandlers.listGroups as Handler],
+  [ApiKey.DescribeGroups, GroupHandlers.describeGroups as Handler],
+  [ApiKey.DeleteGroups, GroupHandlers.deleteGroups as Handler],
 ]);
 
 /** The APIs this broker answers: ApiVersions lists exactly these. */
@@ -38,7 +62,7 @@ const SERVED: ApiCodec<unknown, unknown>[] = [...HANDLERS.keys()].map((k) => api
  * unsupported version closes the connection (as Kafka does), except ApiVersions, which answers
  * UNSUPPORTED_VERSION in a v0 body so clients (librdkafka sends v3 first) can retry with an older one.
  */
-export async function routeRequest(ctx: BrokerContext, header: RequestHeader, body: Reader): Promise<Buffer | null> {
+export async function routeRequest(ctx: BrokerContext, header: RequestHeader, body: Reader, from: ClientInfo): Promise<Buffer | null> {
   const api = apiByKey(header.apiKey);
   const handler = HANDLERS.get(header.apiKey);
   if (!api || !handler) throw new ProtocolError(`unsupported API key ${header.apiKey}`);
@@ -47,7 +71,8 @@ export async function routeRequest(ctx: BrokerContext, header: RequestHeader, bo
     throw new ProtocolError(`unsupported version ${header.apiVersion} of API ${api.name}`);
   }
   const req = api.decodeRequest(body, header.apiVersion);
-  const res = await handler(ctx, req as never, header.apiVersion);
+  const client = { clientId: header.clientId ?? '', host: `/${from.remoteAddress.slice(0, from.remoteAddress.lastIndexOf(':'))}` };
+  const res = await handler(ctx, req as never, header.apiVersion, client);
   if (header.apiKey === ApiKey.Produce && (req as { acks: number }).acks === 0) return null;
   return encode(api, header.correlationId, header.apiVersion, res);
 }

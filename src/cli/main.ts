@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { ErrorCode, KafkaError, UserError } from '../common/errors.js';
 import { brokerCommand } from './commands/broker.js';
 import { consumeCommand } from './commands/consume.js';
+import { groupCommand } from './commands/group.js';
 import { produceCommand } from './commands/produce.js';
 import { statusCommand } from './commands/status.js';
 import { topicCommand } from './commands/topic.js';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     .command(produceCommand)
     .command(consumeCommand)
     .command(topicCommand)
+    .command(groupCommand)
     .command(statusCommand)
     .command(operatorCommands)
     .command(benchCommand)

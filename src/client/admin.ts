@@ -1,6 +1,7 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import { CreateTopicsApi } from '../protocol/apis/create-topics.js';
 import { DeleteTopicsApi } from '../protocol/apis/delete-topics.js';
+import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
 import { ClientVersions, type KafkaClient } from './kafka-client.js';
 
 export interface TopicDescription {
@@ -8,7 +9,10 @@ export interface TopicDescription {
   partitions: { partition: number; leader: number; replicas: number[]; isr: number[] }[];
 }
 
-/** Topic administration over the Kafka protocol (CreateTopics, DeleteTopics, Metadata). */
+/** ListOffsets timestamps meaning the log's start and its end (high watermark). */
+export const OffsetSpec = { earliest: -2, latest: -1 } as const;
+
+/** Topic administration over the Kafka protocol (CreateTopics, DeleteTopics, Metadata, ListOffsets). */
 export class Admin {
   constructor(private readonly client: KafkaClient) {}
 
@@ -55,5 +59,26 @@ export class Admin {
         .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes }))
         .sort((a, b) => a.partition - b.partition),
     };
+  }
+
+  /** The earliest or latest offset of every partition of a topic, asking each partition's leader. */
+  async listOffsets(topic: string, spec: keyof typeof OffsetSpec): Promise<Map<number, number>> {
+    const t = await this.describeTopic(topic);
+    const byLeader = new Map<number, number[]>();
+    for (const p of t.partitions) byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), p.partition]);
+    const offsets = new Map<number, number>();
+    for (const [leader, partitions] of byLeader) {
+      if (leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `${topic}-${partitions[0]} has no leader`);
+      const res = await this.client.send(leader, ListOffsetsApi, ClientVersions.ListOffsets, {
+        replicaId: -1,
+        isolationLevel: 0,
+        topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp: OffsetSpec[spec] })) }],
+      });
+      for (const p of res.topics[0]?.partitions ?? []) {
+        if (p.errorCode !== ErrorCode.NONE) throw new KafkaError(p.errorCode, `listing the ${spec} offset of ${topic}-${p.partitionIndex}`);
+        offsets.set(p.partitionIndex, p.offset ?? -1);
+      }
+    }
+    return offsets;
   }
 }

@@ -11,6 +11,8 @@ export interface ConsumerOptions {
   /** Partitions to read; all of the topic's when omitted. */
   partitions?: number[];
   start: StartPosition;
+  /** Where to start partitions whose position is known (a group's committed offsets); `start` for the others. */
+  startOffsets?: ReadonlyMap<number, number>;
   maxWaitMs?: number;
   fetchMaxBytes?: number;
   partitionMaxBytes?: number;
@@ -40,7 +42,7 @@ const EARLIEST = -2;
 export class Consumer {
   private readonly positions = new Map<number, number>();
   private readonly buffer: ConsumedRecord[] = [];
-  private readonly opts: Required<Omit<ConsumerOptions, 'partitions'>> & { partitions?: number[] };
+  private readonly opts: Required<Omit<ConsumerOptions, 'partitions' | 'startOffsets'>> & Pick<ConsumerOptions, 'partitions' | 'startOffsets'>;
   private wake: (() => void) | null = null;
   private spaceWaiters: (() => void)[] = [];
   private stopped = false;
@@ -62,10 +64,11 @@ export class Consumer {
       if (!parts.some((x) => x.partition === p)) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${this.opts.topic}" has no partition ${p}`);
     }
     const start = this.opts.start;
-    if (typeof start === 'object') {
-      for (const p of chosen) this.positions.set(p, start.offset);
-    } else {
-      for (const p of chosen) this.positions.set(p, await this.listOffset(p, start === 'earliest' ? EARLIEST : LATEST));
+    for (const p of chosen) {
+      const known = this.opts.startOffsets?.get(p);
+      if (known !== undefined) this.positions.set(p, known);
+      else if (typeof start === 'object') this.positions.set(p, start.offset);
+      else this.positions.set(p, await this.listOffset(p, start === 'earliest' ? EARLIEST : LATEST));
     }
     this.schedule();
   }

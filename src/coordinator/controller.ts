@@ -26,7 +26,8 @@ export type ClusterEvent =
   | { type: 'leader-changed'; topic: string; partition: number; from: number; to: number; epoch: number; reason: string }
   | { type: 'isr-changed'; topic: string; partition: number; from: number[]; to: number[] }
   | { type: 'topic-created'; topic: string; partitions: number; replicationFactor: number }
-  | { type: 'topic-deleted'; topic: string };
+  | { type: 'topic-deleted'; topic: string }
+  | { type: 'partitions-added'; topic: string; from: number; to: number };
 
 interface Session {
   broker: StoredBroker;
@@ -250,6 +251,44 @@ export class Controller {
     };
   }
 
+  /**
+   * CreatePartitions: grows topics to `count` partitions (never shrinks, as in Kafka), the new ones
+   * with the topic's replication factor, spread over the live brokers.
+   */
+  createPartitions(specs: { name: string; count: number }[], validateOnly = false): TopicResult[] {
+    const results: TopicResult[] = [];
+    const grown: { topic: TopicState; from: number }[] = [];
+    const alive = [...this.sessions.values()].filter((s) => s.alive).map((s) => s.broker.id);
+    const max = this.opts.maxPartitions ?? MAX_PARTITIONS_PER_TOPIC;
+    for (const { name, count } of specs) {
+      const t = this.topics.get(name);
+      if (!t) {
+        results.push({ name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic "${name}" does not exist` });
+        continue;
+      }
+      const from = t.partitions.length;
+      if (!Number.isInteger(count) || count <= from || count > max) {
+        results.push({ name, errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `topic "${name}" has ${from} partition(s): the new count must be larger, and at most ${max}; got ${count}` });
+        continue;
+      }
+      const rf = t.partitions[0]!.replicas.length;
+      if (rf > alive.length) {
+        results.push({ name, errorCode: ErrorCode.INVALID_REPLICATION_FACTOR, errorMessage: `replication factor ${rf} needs ${rf} live brokers, ${alive.length} are alive` });
+        continue;
+      }
+      results.push({ name, errorCode: ErrorCode.NONE });
+      if (validateOnly) continue;
+      const added = assignReplicas(alive, count - from, rf, from).map((replicas, i) => ({ partition: from + i, replicas, isr: [...replicas], leader: replicas[0]!, leaderEpoch: 0 }));
+      t.partitions = [...t.partitions, ...added];
+      grown.push({ topic: t, from });
+    }
+    if (grown.length > 0) {
+      this.commit({ topics: grown.map((g) => g.topic) });
+      for (const g of grown) this.emit({ type: 'partitions-added', topic: g.topic.name, from: g.from, to: g.topic.partitions.length });
+    }
+    return results;
+  }
+
   deleteTopics(names: string[]): TopicResult[] {
     const results: TopicResult[] = [];
     const deleted: string[] = [];
@@ -266,6 +305,10 @@ export class Controller {
       for (const topic of deleted) this.emit({ type: 'topic-deleted', topic });
     }
     return results;
+  }
+
+  hasPartition(topic: string, partition: number): boolean {
+    return this.topics.get(topic)?.partitions[partition] !== undefined;
   }
 
   snapshot(now = Date.now()): ClusterMetadata {

@@ -6,6 +6,8 @@ import { finishFrame, startResponseFrame, type RequestHeader } from '../protocol
 import { InternalApi } from '../protocol/internal-api.js';
 import type { Reader } from '../protocol/reader.js';
 import { Controller, type ClusterEvent } from './controller.js';
+import { GroupCoordinator } from './group-coordinator.js';
+import { GroupStore } from './group-store.js';
 import { MetadataStore } from './metadata-store.js';
 
 export interface CoordinatorOptions {
@@ -34,6 +36,9 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const store = new MetadataStore(opts.dataDir);
   const controller = new Controller(store, opts);
   controller.onEvent((e) => opts.logger.info(describeEvent(e)));
+  const groups = new GroupCoordinator(new GroupStore(store.database), {
+    partitionExists: (topic, partition) => controller.hasPartition(topic, partition),
+  });
 
   const routes = new Map<number, { api: ApiCodec<unknown, unknown>; handle: Handler }>();
   const route = <Req, Res>(api: ApiCodec<Req, Res>, handle: (req: Req) => Res | Promise<Res>) =>
@@ -43,6 +48,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   route(InternalApi.Heartbeat, (req) => controller.heartbeat(req.brokerId, req.brokerEpoch));
   route(InternalApi.WatchMetadata, (req) => controller.watch(req.sinceVersion, req.maxWaitMs));
   route(InternalApi.CreateTopics, (req) => ({ topics: controller.createTopics(req.topics ?? [], req.validateOnly), metadataVersion: controller.metadataVersion }));
+  route(InternalApi.CreatePartitions, (req) => ({ topics: controller.createPartitions(req.topics ?? [], req.validateOnly), metadataVersion: controller.metadataVersion }));
   route(InternalApi.DeleteTopics, (req) => ({ topics: controller.deleteTopics(req.names ?? []), metadataVersion: controller.metadataVersion }));
   route(InternalApi.RegisterProducer, () => ({ errorCode: ErrorCode.NONE, metadata: controller.snapshot() }));
   route(InternalApi.RegisterConsumer, () => ({ errorCode: ErrorCode.NONE, metadata: controller.snapshot() }));
@@ -51,6 +57,15 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     const count = Math.max(1, Math.min(10_000, Math.floor(req.count) || 1));
     return { errorCode: ErrorCode.NONE, firstId: store.allocateProducerIds(count), count };
   });
+  route(InternalApi.JoinGroup, (call) => groups.join(call));
+  route(InternalApi.SyncGroup, (call) => groups.sync(call));
+  route(InternalApi.GroupHeartbeat, (call) => groups.heartbeat(call));
+  route(InternalApi.LeaveGroup, (call) => groups.leave(call));
+  route(InternalApi.OffsetCommit, (call) => groups.commitOffsets(call));
+  route(InternalApi.OffsetFetch, (call) => groups.fetchOffsets(call));
+  route(InternalApi.ListGroups, () => groups.listGroups());
+  route(InternalApi.DescribeGroups, (call) => groups.describeGroups(call));
+  route(InternalApi.DeleteGroups, (call) => groups.deleteGroups(call));
   route(InternalApi.BrokerExited, (req) => {
     controller.brokerExited(req.brokerId, req.pid);
     return { errorCode: ErrorCode.NONE };
@@ -71,6 +86,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     controller,
     async close() {
       controller.close();
+      groups.close();
       await server.close();
       store.close();
     },
@@ -91,5 +107,7 @@ export function describeEvent(e: ClusterEvent): string {
       return `topic ${e.topic} created: ${e.partitions} partition(s), replication factor ${e.replicationFactor}`;
     case 'topic-deleted':
       return `topic ${e.topic} deleted`;
+    case 'partitions-added':
+      return `topic ${e.topic} grown from ${e.from} to ${e.to} partitions`;
   }
 }

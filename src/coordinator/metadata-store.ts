@@ -19,6 +19,24 @@ const MIGRATIONS = [
    );`,
   // A broker declared dead stays dead across a coordinator restart until it registers again.
   `ALTER TABLE brokers ADD COLUMN fenced INTEGER NOT NULL DEFAULT 0;`,
+  // Consumer groups (DESIGN.md: committed offsets live with the coordinator, as old Kafka kept them in ZooKeeper).
+  `CREATE TABLE consumer_groups (
+     group_id TEXT PRIMARY KEY,
+     protocol_type TEXT NOT NULL,
+     generation INTEGER NOT NULL DEFAULT 0,
+     protocol_name TEXT,
+     leader_id TEXT,
+     members TEXT NOT NULL DEFAULT '[]'
+   );
+   CREATE TABLE group_offsets (
+     group_id TEXT NOT NULL REFERENCES consumer_groups(group_id) ON DELETE CASCADE,
+     topic TEXT NOT NULL,
+     partition INTEGER NOT NULL,
+     committed_offset INTEGER NOT NULL,
+     metadata TEXT,
+     commit_time_ms INTEGER NOT NULL,
+     PRIMARY KEY (group_id, topic, partition)
+   );`,
 ];
 
 export interface StoredBroker {
@@ -42,6 +60,11 @@ export class MetadataStore {
   constructor(dataDir: string) {
     fs.mkdirSync(dataDir, { recursive: true });
     this.db = openDatabase(path.join(dataDir, 'coordinator.db'), MIGRATIONS, { synchronous: 'FULL' });
+  }
+
+  /** The open coordinator.db, for the other coordinator stores (GroupStore) that share its migrations. */
+  get database(): Database {
+    return this.db;
   }
 
   clusterId(): string {

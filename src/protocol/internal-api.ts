@@ -1,6 +1,28 @@
 import type { ClusterMetadata } from '../common/cluster-types.js';
 import { ProtocolError } from '../common/errors.js';
 import type { ApiCodec } from './api.js';
+import type { DeleteGroupsRequest, DeleteGroupsResponse } from './apis/delete-groups.js';
+import type { DescribeGroupsRequest, DescribeGroupsResponse } from './apis/describe-groups.js';
+import type { HeartbeatRequest as GroupHeartbeatRequest, HeartbeatResponse as GroupHeartbeatResponse } from './apis/heartbeat.js';
+import type { JoinGroupRequest, JoinGroupResponse } from './apis/join-group.js';
+import type { LeaveGroupRequest, LeaveGroupResponse } from './apis/leave-group.js';
+import type { ListGroupsRequest, ListGroupsResponse } from './apis/list-groups.js';
+import type { OffsetCommitRequest, OffsetCommitResponse } from './apis/offset-commit.js';
+import type { OffsetFetchRequest, OffsetFetchResponse } from './apis/offset-fetch.js';
+import type { SyncGroupRequest, SyncGroupResponse } from './apis/sync-group.js';
+
+/** Buffers (group members' metadata and assignments) travel as `{ "$base64": "..." }`. */
+function bufferToBase64(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const original = this[key];
+  return Buffer.isBuffer(original) ? { $base64: original.toString('base64') } : value;
+}
+
+function base64ToBuffer(_key: string, value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && typeof (value as { $base64?: unknown }).$base64 === 'string') {
+    return Buffer.from((value as { $base64: string }).$base64, 'base64');
+  }
+  return value;
+}
 
 /**
  * YaK's control plane between brokers, supervisor, CLI and the coordinator: same framing as Kafka,
@@ -8,10 +30,10 @@ import type { ApiCodec } from './api.js';
  * on the record path, so readability wins over compactness here.
  */
 function jsonApi<Req, Res>(apiKey: number, name: string): ApiCodec<Req, Res> {
-  const encode = (w: { raw(b: Buffer): unknown }, v: unknown) => w.raw(Buffer.from(JSON.stringify(v)));
+  const encode = (w: { raw(b: Buffer): unknown }, v: unknown) => w.raw(Buffer.from(JSON.stringify(v, bufferToBase64)));
   const decode = (r: { remaining: number; raw(n: number): Buffer }) => {
     try {
-      return JSON.parse(r.raw(r.remaining).toString('utf8'));
+      return JSON.parse(r.raw(r.remaining).toString('utf8'), base64ToBuffer);
     } catch {
       throw new ProtocolError(`${name}: body is not JSON`);
     }
@@ -73,6 +95,11 @@ export interface TopicsResponse {
   metadataVersion: number;
 }
 
+export interface CreatePartitionsRequest {
+  topics: { name: string; count: number }[];
+  validateOnly?: boolean;
+}
+
 export interface DeleteTopicsRequest {
   names: string[];
 }
@@ -102,6 +129,18 @@ export interface BrokerExitedRequest {
   pid: number;
 }
 
+/**
+ * A Kafka group request as a broker decoded it, forwarded to the coordinator, which owns every group
+ * (brokers answer FindCoordinator with themselves). The answer is the Kafka response body.
+ */
+export interface GroupCall<Req> {
+  apiVersion: number;
+  /** The Kafka client's client.id and address (`/127.0.0.1`), as DescribeGroups shows them. */
+  clientId: string;
+  clientHost: string;
+  request: Req;
+}
+
 export type ControlAction = 'kill' | 'pause' | 'resume' | 'restart';
 export interface ControlRequest {
   action: ControlAction;
@@ -124,6 +163,16 @@ export const InternalApi = {
   BrokerExited: jsonApi<BrokerExitedRequest, ControlResult>(1007, 'BrokerExited'),
   AlterIsr: jsonApi<AlterIsrRequest, AlterIsrResponse>(1008, 'AlterIsr'),
   AllocateProducerIds: jsonApi<{ count: number }, ControlResult & { firstId: number; count: number }>(1009, 'AllocateProducerIds'),
+  JoinGroup: jsonApi<GroupCall<JoinGroupRequest>, JoinGroupResponse>(1010, 'JoinGroup'),
+  SyncGroup: jsonApi<GroupCall<SyncGroupRequest>, SyncGroupResponse>(1011, 'SyncGroup'),
+  GroupHeartbeat: jsonApi<GroupCall<GroupHeartbeatRequest>, GroupHeartbeatResponse>(1012, 'GroupHeartbeat'),
+  LeaveGroup: jsonApi<GroupCall<LeaveGroupRequest>, LeaveGroupResponse>(1013, 'LeaveGroup'),
+  OffsetCommit: jsonApi<GroupCall<OffsetCommitRequest>, OffsetCommitResponse>(1014, 'OffsetCommit'),
+  OffsetFetch: jsonApi<GroupCall<OffsetFetchRequest>, OffsetFetchResponse>(1015, 'OffsetFetch'),
+  ListGroups: jsonApi<GroupCall<ListGroupsRequest>, ListGroupsResponse>(1016, 'ListGroups'),
+  DescribeGroups: jsonApi<GroupCall<DescribeGroupsRequest>, DescribeGroupsResponse>(1017, 'DescribeGroups'),
+  DeleteGroups: jsonApi<GroupCall<DeleteGroupsRequest>, DeleteGroupsResponse>(1018, 'DeleteGroups'),
+  CreatePartitions: jsonApi<CreatePartitionsRequest, TopicsResponse>(1019, 'CreatePartitions'),
   /** Served by the supervisor, not the coordinator. */
   Control: jsonApi<ControlRequest, ControlResponse>(1100, 'Control'),
 } as const;

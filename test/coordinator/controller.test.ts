@@ -469,4 +469,26 @@ test('a new Controller over the same store directory has every topic, assignment
   assert.is(controller.metadataVersion, before.version + 1);
 });
 
+test('createPartitions grows a topic with its replication factor; fewer, unknown or too few brokers are refused', () => {
+  for (const id of [1, 2, 3]) register(id);
+  create('grow', 2, 2);
+  const events: ClusterEvent[] = [];
+  controller.onEvent((e) => events.push(e));
+  const v = controller.metadataVersion;
+  assert.equal(controller.createPartitions([{ name: 'grow', count: 5 }]), [{ name: 'grow', errorCode: ErrorCode.NONE }]);
+  const t = topic('grow');
+  assert.equal(t.partitions.map((p) => p.partition), [0, 1, 2, 3, 4]);
+  assert.ok(t.partitions.every((p) => p.replicas.length === 2 && p.leader === p.replicas[0] && p.isr.length === 2));
+  assert.is(controller.metadataVersion, v + 1);
+  assert.equal(events, [{ type: 'partitions-added', topic: 'grow', from: 2, to: 5 }]);
+  assert.is(store.topics().find((x) => x.name === 'grow')!.partitions.length, 5, 'persisted');
+
+  const code = (name: string, count: number, validateOnly = false) => controller.createPartitions([{ name, count }], validateOnly)[0]!.errorCode;
+  assert.is(code('grow', 5), ErrorCode.INVALID_PARTITIONS, 'not more than now');
+  assert.is(code('grow', 3), ErrorCode.INVALID_PARTITIONS, 'never fewer');
+  assert.is(code('nope', 3), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  assert.is(code('grow', 8, true), ErrorCode.NONE);
+  assert.is(topic('grow').partitions.length, 5, 'validateOnly changes nothing');
+});
+
 test.run();

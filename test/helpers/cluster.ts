@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,4 +80,87 @@ export function runYak(args: string[], opts: { input?: string; cwd?: string; tim
     });
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** A long-running `yak` command (e.g. `consume --group`), with its output as it comes. */
+export interface YakProcess {
+  readonly pid: number;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once `condition` holds, checked on every output; rejects if the process exits first or after `timeoutMs`. */
+  waitFor(condition: () => boolean, what: string, timeoutMs?: number): Promise<void>;
+  /** The first stderr line matching `pattern` after the first `fromLine` lines, once it is printed. */
+  waitForLine(pattern: RegExp, opts?: { timeoutMs?: number; fromLine?: number }): Promise<string>;
+  stderrLineCount(): number;
+  stdoutLines(): string[];
+  /** Sends `signal` and resolves when the process has exited. */
+  stop(signal?: NodeJS.Signals): Promise<RunResult>;
+}
+
+const running = new Set<ChildProcessWithoutNullStreams>();
+
+/** Starts `node dist/yak.js ...args` in the background; killYakProcesses() (in test.after) ends any still running. */
+export function spawnYak(args: string[]): YakProcess {
+  const child = spawn(process.execPath, [YAK, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  running.add(child);
+  let out = '';
+  let err = '';
+  let exit: RunResult | null = null;
+  const listeners = new Set<() => void>();
+  const poke = () => listeners.forEach((l) => l());
+  child.stdout.on('data', (d) => {
+    out += d;
+    poke();
+  });
+  child.stderr.on('data', (d) => {
+    err += d;
+    poke();
+  });
+  const exited = new Promise<RunResult>((resolve) =>
+    child.on('exit', (code) => {
+      running.delete(child);
+      exit = { code, stdout: out, stderr: err };
+      poke();
+      resolve(exit);
+    }),
+  );
+  child.stdin.end();
+  const lines = () => err.split('\n').filter(Boolean);
+  const waitFor = (condition: () => boolean, what: string, timeoutMs = 20_000) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (condition()) done(resolve);
+        else if (exit) done(() => reject(new Error(`yak ${args.join(' ')} exited (${exit!.code}) before ${what}; stderr: ${err}`)));
+      };
+      const timer = setTimeout(() => done(() => reject(new Error(`yak ${args.join(' ')}: no ${what} in ${timeoutMs} ms; stderr: ${err}`))), timeoutMs);
+      const done = (settle: () => void) => {
+        clearTimeout(timer);
+        listeners.delete(check);
+        settle();
+      };
+      listeners.add(check);
+      check();
+    });
+  return {
+    pid: child.pid!,
+    stdout: () => out,
+    stderr: () => err,
+    stderrLineCount: () => lines().length,
+    stdoutLines: () => out.split('\n').filter(Boolean),
+    waitFor,
+    async waitForLine(pattern, opts = {}) {
+      const find = () => lines().slice(opts.fromLine ?? 0).find((l) => pattern.test(l));
+      await waitFor(() => find() !== undefined, `a line matching ${pattern}`, opts.timeoutMs);
+      return find()!;
+    },
+    stop(signal = 'SIGINT') {
+      if (!exit) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** SIGKILLs every spawnYak process still running (for test.after, so a failed test leaves none behind). */
+export function killYakProcesses(): void {
+  for (const child of running) child.kill('SIGKILL');
 }

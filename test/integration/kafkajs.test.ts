@@ -262,4 +262,105 @@ test('admin.deleteTopics removes the topic: gone from listTopics, its records un
   assert.match(res.stderr, 'does not exist');
 });
 
+test('consumer group: two kafkajs consumers share a topic and commit; one leaves, the other takes all; a new member resumes from the commits', async () => {
+  const topic = 'kjs-group';
+  const groupId = 'kjs-readers';
+  await admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
+  // A producer of its own: the shared one still targets the topic an earlier test deleted.
+  const groupProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await groupProducer.connect();
+  const send = (prefix: string, n: number) =>
+    groupProducer.send({ topic, messages: Array.from({ length: n }, (_, i) => ({ key: `${prefix}${i}`, value: `${prefix}${i}` })) });
+
+  /** Received values, and each consumer's latest assignment; `until` resolves when a condition on them holds. */
+  const received: string[] = [];
+  const assigned = new Map<string, number[]>();
+  const waiters: { check: () => boolean; resolve: () => void }[] = [];
+  const changed = () => {
+    for (const w of [...waiters]) if (w.check()) waiters.splice(waiters.indexOf(w), 1)[0]!.resolve();
+  };
+  const until = (check: () => boolean, what: string) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}: ${JSON.stringify({ received: received.length, assigned: [...assigned] })}`)), 20_000);
+      waiters.push({ check, resolve: () => (clearTimeout(timer), resolve()) });
+      changed();
+    });
+
+  async function member(name: string) {
+    const c = kafka.consumer({ groupId, sessionTimeout: 3000, rebalanceTimeout: 5000, heartbeatInterval: 300, maxWaitTimeInMs: 200 });
+    c.on(c.events.GROUP_JOIN, (e) => {
+      assigned.set(name, e.payload.memberAssignment[topic] ?? []);
+      changed();
+    });
+    await c.connect();
+    await c.subscribe({ topic, fromBeginning: true });
+    await c.run({
+      eachMessage: async ({ message }) => {
+        received.push(message.value!.toString());
+        changed();
+      },
+    });
+    return c;
+  }
+
+  await send('a', 40);
+  const c1 = await member('c1');
+  const c2 = await member('c2');
+  try {
+    await until(() => assigned.get('c1')?.length === 2 && assigned.get('c2')?.length === 2, 'a 2/2 split');
+    assert.equal([...assigned.get('c1')!, ...assigned.get('c2')!].sort(), [0, 1, 2, 3]);
+    await until(() => received.length >= 40, 'the first 40 records');
+
+    await c1.disconnect(); // commits, then LeaveGroup
+    await until(() => assigned.get('c2')?.length === 4, 'c2 taking all four partitions');
+    await send('b', 20);
+    await until(() => received.filter((v) => v.startsWith('b')).length === 20, 'the next 20 records');
+  } finally {
+    await c1.disconnect();
+    await c2.disconnect();
+  }
+  const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+  assert.is(committed[0]!.partitions.reduce((n, p) => n + Number(p.offset), 0), 60, 'every record consumed is committed');
+
+  await send('c', 10);
+  const c3 = await member('c3');
+  try {
+    await until(() => received.filter((v) => v.startsWith('c')).length === 10, 'the 10 records sent while no one consumed');
+  } finally {
+    await c3.disconnect();
+    await groupProducer.disconnect();
+  }
+  assert.is(received.length, 70, 'no record delivered twice: each member started from the last commit');
+  assert.is(new Set(received).size, 70);
+});
+
+test('admin.createPartitions grows a topic that then takes records on its new partitions; admin.describeConfigs shows the topic and broker configs', async () => {
+  const topic = 'kjs-grow';
+  await admin.createTopics({ topics: [{ topic, numPartitions: 2, configEntries: [{ name: 'min.insync.replicas', value: '1' }] }], waitForLeaders: true });
+  await admin.createPartitions({ topicPartitions: [{ topic, count: 4 }] });
+  const offsets = await admin.fetchTopicOffsets(topic);
+  assert.equal(offsets.map((o) => o.partition).sort(), [0, 1, 2, 3]);
+  const shrink = await admin.createPartitions({ topicPartitions: [{ topic, count: 3 }] }).catch((e: Error) => e);
+  assert.instance(shrink, Error, 'fewer partitions than now is refused');
+  assert.match((shrink as Error).message, /partitions/i);
+
+  const grownProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await grownProducer.connect();
+  try {
+    const meta = await grownProducer.send({ topic, messages: [{ value: 'on-3', partition: 3 }] });
+    assert.equal([meta[0]!.partition, meta[0]!.baseOffset], [3, '0']);
+  } finally {
+    await grownProducer.disconnect();
+  }
+
+  const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: topic }] });
+  const entries = new Map(described.resources[0]!.configEntries.map((e) => [e.configName, e]));
+  assert.is(entries.get('min.insync.replicas')?.configValue, '1');
+  assert.is(entries.get('min.insync.replicas')?.isDefault, false);
+  assert.is(entries.get('cleanup.policy')?.configValue, 'delete');
+  assert.is(entries.get('cleanup.policy')?.isDefault, true);
+  const missing = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'no-such-topic' }] }).catch((e: Error) => e);
+  assert.instance(missing, Error, 'an unknown topic is an error');
+});
+
 test.run();

@@ -140,4 +140,26 @@ test('kcat -C on a topic that does not exist reports it and exits non-zero', asy
   assert.match(res.stderr, /Unknown topic|not available/i);
 });
 
+test('kcat -G (balanced consumer) reads what yak produce wrote and commits: a second run reads nothing old, yak group describe shows lag 0', async () => {
+  const topic = 'kcat-group';
+  const input = Array.from({ length: 30 }, (_, i) => `g${i}:value-${i}`);
+  const produced = await runYak(['produce', '--bootstrap', cluster.bootstrap, '--topic', topic, '-K', ':'], { input: input.join('\n') + '\n' });
+  assert.is(produced.code, 0, produced.stderr);
+  // -o beginning would force the start offset on every assignment; with a group, auto.offset.reset decides.
+  const groupConsume = () => kcat(['-G', 'kcat-readers', topic, '-X', 'auto.offset.reset=earliest', '-e', '-q', '-f', '%k:%s\n']);
+  const first = await groupConsume();
+  assert.is(first.code, 0, first.stderr);
+  assert.equal(first.stdout.split('\n').filter(Boolean).sort(), [...input].sort());
+  const second = await groupConsume();
+  assert.is(second.code, 0, second.stderr);
+  assert.is(second.stdout, '', 'everything was committed by the first run');
+
+  const described = await runYak(['group', 'describe', 'kcat-readers', '--json', '--bootstrap', cluster.bootstrap]);
+  assert.is(described.code, 0, described.stderr);
+  const d = JSON.parse(described.stdout) as { state: string; partitions: { committedOffset: number; lag: number }[] };
+  assert.is(d.state, 'Empty');
+  assert.equal(d.partitions.map((p) => p.lag), [0, 0, 0]);
+  assert.is(d.partitions.reduce((n, p) => n + p.committedOffset, 0), 30);
+});
+
 test.run();

@@ -1,6 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../common/errors.js';
+import { ASSIGNORS, RangeAssignor, RoundRobinAssignor } from '../../client/assignors.js';
 import { Consumer, type ConsumedRecord, type StartPosition } from '../../client/consumer.js';
+import { GroupConsumer } from '../../client/group-consumer.js';
+import type { KafkaClient } from '../../client/kafka-client.js';
 import { clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
 import { withClient } from '../output.js';
 
@@ -14,6 +17,57 @@ interface Args extends ClusterArgs {
   json: boolean;
   'print-key': boolean;
   'key-separator': string;
+  group?: string;
+  commit: 'auto' | 'sync';
+  'auto-commit-interval-ms': number;
+  'session-timeout-ms': number;
+  'heartbeat-interval-ms': number;
+  assignor: 'range' | 'roundrobin';
+}
+
+/** What the print loop reads from: a group member or a plain (group-less) consumer. */
+interface RecordSource {
+  start(): Promise<void>;
+  /** Up to maxRecords records (a group member must not commit past what it printed). */
+  poll(timeoutMs: number, maxRecords: number): Promise<ConsumedRecord[]>;
+  /** Called once the records of a poll are printed. */
+  printed(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function plainSource(client: KafkaClient, args: Args): RecordSource {
+  const consumer = new Consumer(client, { topic: args.topic, partitions: args.partition === undefined ? undefined : [args.partition], start: startPosition(args) });
+  return {
+    start: () => consumer.start(),
+    poll: (ms) => consumer.poll(ms),
+    printed: async () => undefined,
+    close: async () => consumer.close(),
+  };
+}
+
+function groupSource(client: KafkaClient, args: Args & { group: string }): RecordSource {
+  if (args.partition !== undefined || args.offset !== undefined) {
+    throw new UserError('--group assigns partitions and starts from committed offsets: drop --partition/--offset (use `yak group reset-offsets` to move a group)');
+  }
+  // The chosen assignor first; the other still listed so members started with either agree on one.
+  const preferred = args.assignor === 'roundrobin' ? RoundRobinAssignor : RangeAssignor;
+  const consumer = new GroupConsumer(client, {
+    topic: args.topic,
+    groupId: args.group,
+    resetTo: args['from-beginning'] ? 'earliest' : 'latest',
+    sessionTimeoutMs: args['session-timeout-ms'],
+    heartbeatIntervalMs: args['heartbeat-interval-ms'],
+    autoCommitIntervalMs: args.commit === 'auto' ? args['auto-commit-interval-ms'] : null,
+    assignors: [preferred, ...ASSIGNORS.filter((a) => a !== preferred)],
+    onAssigned: (partitions, generation) =>
+      process.stderr.write(`group ${args.group} generation ${generation}: assigned partition(s) [${partitions.join(',')}] of ${args.topic}\n`),
+  });
+  return {
+    start: () => consumer.start(),
+    poll: (ms, max) => consumer.poll(ms, max),
+    printed: () => (args.commit === 'sync' ? consumer.commit() : Promise.resolve()),
+    close: () => consumer.close(),
+  };
 }
 
 function startPosition(args: Args): StartPosition {
@@ -48,26 +102,32 @@ export const consumeCommand: CommandModule<object, Args> = {
       .option('idle-timeout-ms', { type: 'number', describe: 'Exit when no record arrives for this long' })
       .option('json', { type: 'boolean', default: false, describe: 'One JSON object per record: partition, offset, key, value, timestamp' })
       .option('print-key', { type: 'boolean', default: false, describe: 'Print key<separator>value' })
-      .option('key-separator', { type: 'string', default: '\t', describe: 'Separator for --print-key' }),
+      .option('key-separator', { type: 'string', default: '\t', describe: 'Separator for --print-key' })
+      .option('group', { alias: 'g', type: 'string', describe: 'Consume as a member of this consumer group: share the partitions, resume from committed offsets' })
+      .option('commit', { choices: ['auto', 'sync'] as const, default: 'auto' as const, describe: 'With --group: commit every --auto-commit-interval-ms, or after each printed batch' })
+      .option('auto-commit-interval-ms', { type: 'number', default: 5000, describe: 'With --group --commit auto: how often to commit' })
+      .option('session-timeout-ms', { type: 'number', default: 10_000, describe: 'With --group: the group drops this member after this long without a heartbeat' })
+      .option('heartbeat-interval-ms', { type: 'number', default: 1000, describe: 'With --group: how often to heartbeat' })
+      .option('assignor', { choices: ['range', 'roundrobin'] as const, default: 'range' as const, describe: 'With --group: how the leader splits partitions' }),
   handler: async (args) => {
-    const start = startPosition(args);
+    if (args.group === undefined) startPosition(args); // validates --offset before connecting
     await withClient(connectClient(args, 'yak-consume'), async (client) => {
-      const consumer = new Consumer(client, { topic: args.topic, partitions: args.partition === undefined ? undefined : [args.partition], start });
+      const source = args.group === undefined ? plainSource(client, args) : groupSource(client, { ...args, group: args.group });
       let stop = false;
+      // Stopping ends the loop at its next poll; close() then commits and leaves the group.
       const onSignal = () => {
         stop = true;
-        consumer.close();
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       process.stdout.on('error', onSignal); // EPIPE: the reader went away (`| head`)
-      await consumer.start();
+      await source.start();
       const max = args['max-messages'] ?? Infinity;
       const idle = args['idle-timeout-ms'];
       let count = 0;
       let lastRecordAt = Date.now();
       while (!stop && count < max) {
-        const records = await consumer.poll(idle === undefined ? 1000 : Math.min(1000, idle));
+        const records = await source.poll(idle === undefined ? 200 : Math.min(200, idle), max - count);
         if (records.length === 0) {
           if (idle !== undefined && Date.now() - lastRecordAt >= idle) break;
           continue;
@@ -76,8 +136,9 @@ export const consumeCommand: CommandModule<object, Args> = {
         const take = records.slice(0, Math.max(0, max - count));
         count += take.length;
         process.stdout.write(take.map((r) => formatRecord(r, args)).join('\n') + '\n');
+        await source.printed();
       }
-      consumer.close();
+      await source.close();
       process.stderr.write(`consumed ${count} record(s) from ${args.topic}\n`);
     });
   },

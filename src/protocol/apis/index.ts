@@ -1,23 +1,47 @@
 import type { ApiCodec } from '../api.js';
 import { ApiVersionsApi } from './api-versions.js';
+import { CreatePartitionsApi } from './create-partitions.js';
 import { CreateTopicsApi } from './create-topics.js';
+import { DeleteGroupsApi } from './delete-groups.js';
 import { DeleteTopicsApi } from './delete-topics.js';
+import { DescribeConfigsApi } from './describe-configs.js';
+import { DescribeGroupsApi } from './describe-groups.js';
 import { FetchApi } from './fetch.js';
+import { FindCoordinatorApi } from './find-coordinator.js';
+import { HeartbeatApi } from './heartbeat.js';
 import { InitProducerIdApi } from './init-producer-id.js';
+import { JoinGroupApi } from './join-group.js';
+import { LeaveGroupApi } from './leave-group.js';
+import { ListGroupsApi } from './list-groups.js';
 import { ListOffsetsApi } from './list-offsets.js';
 import { MetadataApi } from './metadata.js';
+import { OffsetCommitApi } from './offset-commit.js';
+import { OffsetFetchApi } from './offset-fetch.js';
 import { OffsetForLeaderEpochApi } from './offset-for-leader-epoch.js';
 import { ProduceApi } from './produce.js';
+import { SyncGroupApi } from './sync-group.js';
 
 export * from './api-versions.js';
+export * from './create-partitions.js';
 export * from './create-topics.js';
+export * from './delete-groups.js';
 export * from './delete-topics.js';
+export * from './describe-configs.js';
+export * from './describe-groups.js';
 export * from './fetch.js';
+export * from './find-coordinator.js';
+export * from './heartbeat.js';
 export * from './init-producer-id.js';
+export * from './join-group.js';
+export * from './leave-group.js';
+export * from './list-groups.js';
 export * from './list-offsets.js';
 export * from './metadata.js';
+export * from './offset-commit.js';
+export * from './offset-fetch.js';
 export * from './offset-for-leader-epoch.js';
 export * from './produce.js';
+export * from './sync-group.js';
 
 /** Every API this module has a codec for, in api key order. */
 export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
@@ -25,11 +49,23 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   FetchApi,
   ListOffsetsApi,
   MetadataApi,
+  OffsetCommitApi,
+  OffsetFetchApi,
+  FindCoordinatorApi,
+  JoinGroupApi,
+  HeartbeatApi,
+  LeaveGroupApi,
+  SyncGroupApi,
+  DescribeGroupsApi,
+  ListGroupsApi,
   ApiVersionsApi,
   CreateTopicsApi,
   DeleteTopicsApi,
   InitProducerIdApi,
   OffsetForLeaderEpochApi,
+  DescribeConfigsApi,
+  CreatePartitionsApi,
+  DeleteGroupsApi,
 ];
 
 const BY_KEY = new Map(SERVED_APIS.map((api) => [api.apiKey, api]));

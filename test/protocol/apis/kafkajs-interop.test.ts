@@ -9,9 +9,21 @@ import * as assert from 'uvu/assert';
 import type { ApiCodec } from '../../../src/protocol/api.js';
 import {
   ApiVersionsApi,
+  CreatePartitionsApi,
   CreateTopicsApi,
+  DeleteGroupsApi,
   DeleteTopicsApi,
+  DescribeConfigsApi,
+  DescribeGroupsApi,
   FetchApi,
+  FindCoordinatorApi,
+  HeartbeatApi,
+  JoinGroupApi,
+  LeaveGroupApi,
+  ListGroupsApi,
+  OffsetCommitApi,
+  OffsetFetchApi,
+  SyncGroupApi,
   InitProducerIdApi,
   ListOffsetsApi,
   MetadataApi,
@@ -21,7 +33,7 @@ import { decodeRequest, encodeResponse } from '../../helpers/roundtrip.js';
 
 interface KafkajsVersion {
   request: { encode(): Promise<{ buffer: Buffer }> };
-  response: { decode(buf: Buffer): Promise<any> };
+  response: { decode(buf: Buffer): Promise<any>; parse(data: unknown): Promise<any> };
 }
 
 type KafkajsProtocol = (args: object) => KafkajsVersion;
@@ -191,6 +203,103 @@ eachVersion('initProducerId', InitProducerIdApi, async (v, kjs) => {
   );
   const res = await kjs({}).response.decode(buf);
   assert.equal([res.producerId, res.producerEpoch], ['1234', 2]);
+});
+
+eachVersion('findCoordinator', FindCoordinatorApi, async (v, kjs) => {
+  const req = decodeRequest(FindCoordinatorApi, await kafkajsRequest(kjs, { groupId: 'g', coordinatorKey: 'g', coordinatorType: 0 }), v);
+  assert.equal(req, { key: 'g', keyType: 0 });
+  const buf = encodeResponse(FindCoordinatorApi, { errorCode: 0, nodeId: 2, host: 'h', port: 9092 }, v);
+  const res = await kjs({}).response.decode(buf);
+  assert.equal([res.coordinator.nodeId, res.coordinator.host, res.coordinator.port], [2, 'h', 9092]);
+});
+
+eachVersion('joinGroup', JoinGroupApi, async (v, kjs) => {
+  const args = { groupId: 'g', sessionTimeout: 3000, rebalanceTimeout: 9000, memberId: 'm', protocolType: 'consumer', groupProtocols: [{ name: 'RoundRobinAssigner', metadata: Buffer.from([1, 2]) }] };
+  const req = decodeRequest(JoinGroupApi, await kafkajsRequest(kjs, args), v);
+  assert.equal([req.groupId, req.sessionTimeoutMs, req.rebalanceTimeoutMs, req.memberId, req.protocolType], ['g', 3000, v >= 1 ? 9000 : 3000, 'm', 'consumer']);
+  assert.equal(req.protocols, [{ name: 'RoundRobinAssigner', metadata: Buffer.from([1, 2]) }]);
+  const buf = encodeResponse(JoinGroupApi, { errorCode: 0, generationId: 4, protocolName: 'RoundRobinAssigner', leader: 'm', memberId: 'm', members: [{ memberId: 'm', metadata: Buffer.from([3]) }] }, v);
+  const res = await kjs(args).response.parse(await kjs(args).response.decode(buf));
+  assert.equal([res.generationId, res.groupProtocol, res.leaderId, res.memberId, res.members[0].memberId], [4, 'RoundRobinAssigner', 'm', 'm', 'm']);
+  if (v >= 4) {
+    const required = encodeResponse(JoinGroupApi, { errorCode: 79, generationId: -1, protocolName: '', leader: '', memberId: 'given', members: [] }, v);
+    const err = await kjs(args).response.parse(await kjs(args).response.decode(required)).catch((e: { memberId?: string }) => e);
+    assert.is((err as { memberId?: string }).memberId, 'given', 'kafkajs takes the member id from MEMBER_ID_REQUIRED');
+  }
+});
+
+eachVersion('syncGroup', SyncGroupApi, async (v, kjs) => {
+  const args = { groupId: 'g', generationId: 4, memberId: 'm', groupAssignment: [{ memberId: 'm', memberAssignment: Buffer.from([5]) }] };
+  const req = decodeRequest(SyncGroupApi, await kafkajsRequest(kjs, args), v);
+  assert.equal([req.groupId, req.generationId, req.memberId, req.assignments], ['g', 4, 'm', [{ memberId: 'm', assignment: Buffer.from([5]) }]]);
+  const res = await kjs(args).response.decode(encodeResponse(SyncGroupApi, { errorCode: 0, assignment: Buffer.from([6]) }, v));
+  assert.equal(res.memberAssignment, Buffer.from([6]));
+});
+
+eachVersion('heartbeat', HeartbeatApi, async (v, kjs) => {
+  const args = { groupId: 'g', groupGenerationId: 4, memberId: 'm' };
+  const req = decodeRequest(HeartbeatApi, await kafkajsRequest(kjs, args), v);
+  assert.equal([req.groupId, req.generationId, req.memberId], ['g', 4, 'm']);
+  assert.is((await kjs(args).response.decode(encodeResponse(HeartbeatApi, { errorCode: 27 }, v))).errorCode, 27);
+});
+
+eachVersion('leaveGroup', LeaveGroupApi, async (v, kjs) => {
+  const args = { groupId: 'g', memberId: 'm' };
+  assert.equal(decodeRequest(LeaveGroupApi, await kafkajsRequest(kjs, args), v), { groupId: 'g', memberId: 'm' });
+  assert.is((await kjs(args).response.decode(encodeResponse(LeaveGroupApi, { errorCode: 25 }, v))).errorCode, 25);
+});
+
+eachVersion('offsetCommit', OffsetCommitApi, async (v, kjs) => {
+  const args = { groupId: 'g', groupGenerationId: 4, memberId: 'm', retentionTime: -1, topics: [{ topic: 't', partitions: [{ partition: 1, offset: '17' }] }] };
+  const req = decodeRequest(OffsetCommitApi, await kafkajsRequest(kjs, args), v);
+  assert.equal([req.groupId, req.generationId, req.memberId], ['g', v >= 1 ? 4 : -1, v >= 1 ? 'm' : '']);
+  assert.equal(req.topics.map((t) => [t.name, t.partitions.map((p) => [p.partitionIndex, p.committedOffset])]), [['t', [[1, 17]]]]);
+  const res = await kjs(args).response.decode(encodeResponse(OffsetCommitApi, { topics: [{ name: 't', partitions: [{ partitionIndex: 1, errorCode: 22 }] }] }, v));
+  assert.is(res.responses[0].partitions[0].errorCode, 22);
+});
+
+eachVersion('offsetFetch', OffsetFetchApi, async (v, kjs) => {
+  const args = { groupId: 'g', topics: [{ topic: 't', partitions: [{ partition: 0 }, { partition: 1 }] }] };
+  assert.equal(decodeRequest(OffsetFetchApi, await kafkajsRequest(kjs, args), v), { groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 1] }] });
+  const buf = encodeResponse(OffsetFetchApi, { topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 9, metadata: '', errorCode: 0 }] }] }, v);
+  const res = await kjs(args).response.decode(buf);
+  assert.is(res.responses[0].partitions[0].offset, '9');
+});
+
+eachVersion('describeGroups', DescribeGroupsApi, async (v, kjs) => {
+  assert.equal(decodeRequest(DescribeGroupsApi, await kafkajsRequest(kjs, { groupIds: ['g'] }), v), { groups: ['g'] });
+  const member = { memberId: 'm', clientId: 'c', clientHost: '/h', memberMetadata: Buffer.from([1]), memberAssignment: Buffer.from([2]) };
+  const buf = encodeResponse(DescribeGroupsApi, { groups: [{ errorCode: 0, groupId: 'g', groupState: 'Stable', protocolType: 'consumer', protocolData: 'range', members: [member] }] }, v);
+  const res = await kjs({}).response.decode(buf);
+  assert.equal([res.groups[0].state, res.groups[0].protocol, res.groups[0].members[0].clientHost], ['Stable', 'range', '/h']);
+});
+
+eachVersion('listGroups', ListGroupsApi, async (v, kjs) => {
+  assert.equal(decodeRequest(ListGroupsApi, await kafkajsRequest(kjs, {}), v), {});
+  const res = await kjs({}).response.decode(encodeResponse(ListGroupsApi, { errorCode: 0, groups: [{ groupId: 'g', protocolType: 'consumer' }] }, v));
+  assert.equal(res.groups, [{ groupId: 'g', protocolType: 'consumer' }]);
+});
+
+eachVersion('deleteGroups', DeleteGroupsApi, async (v, kjs) => {
+  assert.equal(decodeRequest(DeleteGroupsApi, await kafkajsRequest(kjs, ['g']), v), { groupsNames: ['g'] });
+  const res = await kjs({}).response.decode(encodeResponse(DeleteGroupsApi, { throttleTimeMs: 0, results: [{ groupId: 'g', errorCode: 68 }] }, v));
+  assert.equal(res.results.map((r: { groupId: string; errorCode: number }) => [r.groupId, r.errorCode]), [['g', 68]]);
+});
+
+eachVersion('createPartitions', CreatePartitionsApi, async (v, kjs) => {
+  const args = { topicPartitions: [{ topic: 't', count: 5 }], timeout: 100, validateOnly: false };
+  assert.equal(decodeRequest(CreatePartitionsApi, await kafkajsRequest(kjs, args), v), { topics: [{ name: 't', count: 5, assignments: null }], timeoutMs: 100, validateOnly: false });
+  const res = await kjs(args).response.decode(encodeResponse(CreatePartitionsApi, { throttleTimeMs: 0, results: [{ name: 't', errorCode: 37, errorMessage: 'no' }] }, v));
+  assert.equal([res.topicErrors[0].topic, res.topicErrors[0].errorCode], ['t', 37]);
+});
+
+eachVersion('describeConfigs', DescribeConfigsApi, async (v, kjs) => {
+  const args = { resources: [{ type: 2, name: 't', configNames: ['min.insync.replicas'] }], includeSynonyms: false };
+  const req = decodeRequest(DescribeConfigsApi, await kafkajsRequest(kjs, args), v);
+  assert.equal(req.resources, [{ resourceType: 2, resourceName: 't', configurationKeys: ['min.insync.replicas'] }]);
+  const buf = encodeResponse(DescribeConfigsApi, { throttleTimeMs: 0, results: [{ errorCode: 0, errorMessage: null, resourceType: 2, resourceName: 't', configs: [{ name: 'min.insync.replicas', value: '2', readOnly: false, configSource: 1, isSensitive: false }] }] }, v);
+  const res = await kjs(args).response.decode(buf);
+  assert.equal([res.resources[0].configEntries[0].configName, res.resources[0].configEntries[0].configValue, res.resources[0].configEntries[0].isDefault], ['min.insync.replicas', '2', false]);
 });
 
 test.run();

@@ -1,0 +1,83 @@
+import { ErrorCode } from '../../common/errors.js';
+import type { ApiCodec } from '../../protocol/api.js';
+import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../../protocol/apis/delete-groups.js';
+import type { DescribeGroupsRequest, DescribeGroupsResponse } from '../../protocol/apis/describe-groups.js';
+import type { HeartbeatRequest, HeartbeatResponse } from '../../protocol/apis/heartbeat.js';
+import type { JoinGroupRequest, JoinGroupResponse } from '../../protocol/apis/join-group.js';
+import type { LeaveGroupRequest, LeaveGroupResponse } from '../../protocol/apis/leave-group.js';
+import type { ListGroupsRequest, ListGroupsResponse } from '../../protocol/apis/list-groups.js';
+import type { OffsetCommitRequest, OffsetCommitResponse } from '../../protocol/apis/offset-commit.js';
+import type { OffsetFetchRequest, OffsetFetchResponse } from '../../protocol/apis/offset-fetch.js';
+import type { SyncGroupRequest, SyncGroupResponse } from '../../protocol/apis/sync-group.js';
+import { InternalApi, type GroupCall } from '../../protocol/internal-api.js';
+import type { BrokerContext } from '../context.js';
+import type { RequestClient } from '../request-router.js';
+
+const REQUEST_TIMEOUT_MS = 10_000;
+/** JoinGroup and SyncGroup wait for the rebalance: up to the members' rebalance timeout, bounded here. */
+const MAX_REBALANCE_WAIT_MS = 5 * 60_000;
+const NOT_AVAILABLE = ErrorCode.COORDINATOR_NOT_AVAILABLE;
+
+/**
+ * The group APIs (the classic consumer group protocol): decoded here, answered by the coordinator
+ * process's GroupCoordinator, which owns every group. If the coordinator cannot be reached the answer
+ * is COORDINATOR_NOT_AVAILABLE, which Kafka clients retry (after looking for the coordinator again).
+ */
+async function forward<Req, Res>(
+  ctx: BrokerContext,
+  api: ApiCodec<GroupCall<Req>, Res>,
+  req: Req,
+  version: number,
+  client: RequestClient,
+  unavailable: () => Res,
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<Res> {
+  try {
+    return await ctx.coordinator.callGroup(api, { apiVersion: version, clientId: client.clientId, clientHost: client.host, request: req }, timeoutMs);
+  } catch (err) {
+    ctx.logger.warn(`${api.name}: coordinator unreachable (${(err as Error).message}), answering COORDINATOR_NOT_AVAILABLE`);
+    return unavailable();
+  }
+}
+
+const rebalanceWait = (rebalanceTimeoutMs: number) => Math.min(Math.max(rebalanceTimeoutMs, 0), MAX_REBALANCE_WAIT_MS) + 5000;
+
+export const GroupHandlers = {
+  joinGroup: (ctx: BrokerContext, req: JoinGroupRequest, version: number, client: RequestClient): Promise<JoinGroupResponse> =>
+    forward(ctx, InternalApi.JoinGroup, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] }), rebalanceWait(req.rebalanceTimeoutMs)),
+
+  syncGroup: (ctx: BrokerContext, req: SyncGroupRequest, version: number, client: RequestClient): Promise<SyncGroupResponse> =>
+    forward(ctx, InternalApi.SyncGroup, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, assignment: Buffer.alloc(0) }), rebalanceWait(MAX_REBALANCE_WAIT_MS)),
+
+  heartbeat: (ctx: BrokerContext, req: HeartbeatRequest, version: number, client: RequestClient): Promise<HeartbeatResponse> =>
+    forward(ctx, InternalApi.GroupHeartbeat, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE })),
+
+  leaveGroup: (ctx: BrokerContext, req: LeaveGroupRequest, version: number, client: RequestClient): Promise<LeaveGroupResponse> =>
+    forward(ctx, InternalApi.LeaveGroup, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE })),
+
+  offsetCommit: (ctx: BrokerContext, req: OffsetCommitRequest, version: number, client: RequestClient): Promise<OffsetCommitResponse> =>
+    forward(ctx, InternalApi.OffsetCommit, req, version, client, () => ({
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: NOT_AVAILABLE })) })),
+    })),
+
+  offsetFetch: (ctx: BrokerContext, req: OffsetFetchRequest, version: number, client: RequestClient): Promise<OffsetFetchResponse> =>
+    forward(ctx, InternalApi.OffsetFetch, req, version, client, () => ({
+      throttleTimeMs: 0,
+      errorCode: NOT_AVAILABLE,
+      // v0/v1 have no top-level error code: each partition carries it.
+      topics: (req.topics ?? []).map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => ({ partitionIndex: p, committedOffset: -1, metadata: '', errorCode: NOT_AVAILABLE })) })),
+    })),
+
+  listGroups: (ctx: BrokerContext, req: ListGroupsRequest, version: number, client: RequestClient): Promise<ListGroupsResponse> =>
+    forward(ctx, InternalApi.ListGroups, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, groups: [] })),
+
+  describeGroups: (ctx: BrokerContext, req: DescribeGroupsRequest, version: number, client: RequestClient): Promise<DescribeGroupsResponse> =>
+    forward(ctx, InternalApi.DescribeGroups, req, version, client, () => ({
+      throttleTimeMs: 0,
+      groups: req.groups.map((groupId) => ({ errorCode: NOT_AVAILABLE, groupId, groupState: '', protocolType: '', protocolData: '', members: [] })),
+    })),
+
+  deleteGroups: (ctx: BrokerContext, req: DeleteGroupsRequest, version: number, client: RequestClient): Promise<DeleteGroupsResponse> =>
+    forward(ctx, InternalApi.DeleteGroups, req, version, client, () => ({ throttleTimeMs: 0, results: req.groupsNames.map((groupId) => ({ groupId, errorCode: NOT_AVAILABLE })) })),
+};

@@ -1,0 +1,146 @@
+import { KafkaError } from '../common/errors.js';
+import type { Assignor } from './assignors.js';
+import { Consumer, type ConsumedRecord } from './consumer.js';
+import { GroupMembership } from './group-membership.js';
+import { sleep, type KafkaClient } from './kafka-client.js';
+
+export interface GroupConsumerOptions {
+  topic: string;
+  groupId: string;
+  /** Where partitions without a committed offset start (Kafka's auto.offset.reset). */
+  resetTo: 'earliest' | 'latest';
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  /** Commit every this often from poll(); null commits only when the caller calls commit() (and on close). */
+  autoCommitIntervalMs: number | null;
+  assignors: readonly Assignor[];
+  /** Told every time the group hands this member its partitions. */
+  onAssigned?: (partitions: number[], generationId: number) => void;
+}
+
+/**
+ * A consumer in a group, like Kafka's KafkaConsumer with subscribe(): the group divides the topic's
+ * partitions among its members, this one fetches its share from the committed offsets, and commits
+ * what poll() has returned. Lifecycle: start() joins -> poll()... (a background heartbeat triggers
+ * rebalances: commit, rejoin, resume from the committed offsets) -> close() commits and leaves.
+ * Invariant: the committed offset of a partition never passes a record poll() has not returned.
+ */
+export class GroupConsumer {
+  private readonly membership: GroupMembership;
+  private fetcher: Consumer | null = null;
+  /** Next offset per partition after the records poll() returned: what a commit sends. */
+  private readonly consumed = new Map<number, number>();
+  private readonly committed = new Map<number, number>();
+  /** Fetched records beyond a poll's maxRecords, handed out by the next poll. */
+  private unreturned: ConsumedRecord[] = [];
+  private lastCommitMs = Date.now();
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private rebalancing: Promise<void> | null = null;
+  private failure: Error | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly client: KafkaClient,
+    private readonly opts: GroupConsumerOptions,
+  ) {
+    this.membership = new GroupMembership(client, {
+      groupId: opts.groupId,
+      topics: [opts.topic],
+      sessionTimeoutMs: opts.sessionTimeoutMs,
+      // How long the coordinator waits for members to rejoin. This member rejoins from its heartbeat
+      // at once, so a short bound (Kafka's default max.poll.interval.ms is 5 min) only limits how
+      // long a member dying mid-rebalance holds up the others.
+      rebalanceTimeoutMs: Math.max(opts.sessionTimeoutMs, 10_000),
+      assignors: opts.assignors,
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.rebalance();
+    this.scheduleHeartbeat();
+  }
+
+  /**
+   * Waits up to `timeoutMs` for records of the assigned partitions (at most `maxRecords`: the rest
+   * wait for the next poll, uncommitted); auto-commits what earlier polls returned when due.
+   */
+  async poll(timeoutMs: number, maxRecords = Infinity): Promise<ConsumedRecord[]> {
+    if (this.failure) throw this.failure;
+    if (this.rebalancing || !this.fetcher) {
+      await Promise.race([this.rebalancing?.catch(() => undefined), sleep(timeoutMs)]);
+      return [];
+    }
+    if (this.opts.autoCommitIntervalMs !== null && Date.now() - this.lastCommitMs >= this.opts.autoCommitIntervalMs) await this.commitConsumed();
+    if (this.unreturned.length === 0) this.unreturned = await this.fetcher.poll(timeoutMs);
+    const records = this.unreturned.splice(0, maxRecords);
+    for (const r of records) this.consumed.set(r.partition, r.offset + 1);
+    return records;
+  }
+
+  /**
+   * Commits the position after every record poll() returned, where it moved since the last commit.
+   * During a rebalance there is nothing left to do: the rebalance commits before it rejoins.
+   */
+  async commit(): Promise<void> {
+    await this.rebalancing?.catch(() => undefined);
+    await this.commitConsumed();
+  }
+
+  private async commitConsumed(): Promise<void> {
+    this.lastCommitMs = Date.now();
+    const changed = [...this.consumed.entries()].filter(([p, offset]) => this.committed.get(p) !== offset);
+    if (changed.length === 0) return;
+    await this.membership.commit(changed.map(([partition, offset]) => ({ topic: this.opts.topic, partition, offset })));
+    for (const [p, offset] of changed) this.committed.set(p, offset);
+  }
+
+  /** Commits, then leaves the group so the others take over the partitions at once. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
+    await this.rebalancing?.catch(() => undefined);
+    this.fetcher?.close();
+    try {
+      await this.commitConsumed();
+    } finally {
+      await this.membership.leave();
+      this.membership.close();
+    }
+  }
+
+  private scheduleHeartbeat(): void {
+    if (this.closed) return;
+    this.heartbeatTimer = setTimeout(async () => {
+      try {
+        if (!(await this.membership.heartbeat()) && !this.closed) {
+          this.rebalancing = this.rebalance().finally(() => (this.rebalancing = null));
+          await this.rebalancing;
+        }
+      } catch (err) {
+        if (!(err instanceof KafkaError && err.retriable)) this.failure = err as Error;
+      }
+      this.scheduleHeartbeat();
+    }, this.opts.heartbeatIntervalMs);
+  }
+
+  /** Hands the current partitions back (commit first, as Kafka does on revocation), rejoins, and fetches the new share. */
+  private async rebalance(): Promise<void> {
+    this.fetcher?.close();
+    this.fetcher = null;
+    this.unreturned = [];
+    // The generation may already be gone (the member timed out): its commit is then refused, and the
+    // next owner re-reads from the last accepted commit.
+    await this.commitConsumed().catch(() => undefined);
+    const assignment = await this.membership.join();
+    const assigned = [...(assignment.get(this.opts.topic) ?? [])].sort((a, b) => a - b);
+    const committed = assigned.length > 0 ? await this.membership.committed(this.opts.topic, assigned) : new Map<number, number>();
+    this.consumed.clear();
+    this.committed.clear();
+    for (const [p, offset] of committed) this.committed.set(p, offset);
+    const fetcher = new Consumer(this.client, { topic: this.opts.topic, partitions: assigned, start: this.opts.resetTo, startOffsets: committed });
+    await fetcher.start();
+    this.fetcher = fetcher;
+    this.opts.onAssigned?.(assigned, this.membership.generationId);
+  }
+}

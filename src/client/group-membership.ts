@@ -1,0 +1,188 @@
+import { ErrorCode, KafkaError } from '../common/errors.js';
+import { Connection } from '../net/connection.js';
+import type { ApiCodec } from '../protocol/api.js';
+import { FindCoordinatorApi } from '../protocol/apis/find-coordinator.js';
+import { HeartbeatApi } from '../protocol/apis/heartbeat.js';
+import { JoinGroupApi, type JoinGroupResponse } from '../protocol/apis/join-group.js';
+import { LeaveGroupApi } from '../protocol/apis/leave-group.js';
+import { OffsetCommitApi } from '../protocol/apis/offset-commit.js';
+import { OffsetFetchApi } from '../protocol/apis/offset-fetch.js';
+import { SyncGroupApi } from '../protocol/apis/sync-group.js';
+import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, type TopicPartitions } from '../protocol/consumer-protocol.js';
+import type { Assignor } from './assignors.js';
+import { sleep, type KafkaClient } from './kafka-client.js';
+
+/** Versions of the group APIs YaK's client speaks (the newest non-flexible ones the broker serves). */
+export const GroupVersions = { FindCoordinator: 2, JoinGroup: 5, SyncGroup: 3, Heartbeat: 3, LeaveGroup: 2, OffsetCommit: 5, OffsetFetch: 4, DescribeGroups: 2, ListGroups: 2, DeleteGroups: 1 } as const;
+
+export interface GroupMembershipOptions {
+  groupId: string;
+  topics: string[];
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
+  /** In preference order; the leader assigns with the one the group agrees on. */
+  assignors: readonly Assignor[];
+}
+
+export interface CommittedOffset {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+/** Errors after which the member must rejoin (it is no longer part of the current generation). */
+const REJOIN_ERRORS = new Set<number>([ErrorCode.REBALANCE_IN_PROGRESS, ErrorCode.ILLEGAL_GENERATION, ErrorCode.UNKNOWN_MEMBER_ID]);
+/** Errors after which the coordinator must be looked up again. */
+const COORDINATOR_ERRORS = new Set<number>([ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.NOT_COORDINATOR, ErrorCode.NETWORK_EXCEPTION, ErrorCode.REQUEST_TIMED_OUT]);
+const RETRY_MS = 200;
+
+/**
+ * One member of a consumer group, the client side of Kafka's classic group protocol: finds the
+ * coordinator, joins (MEMBER_ID_REQUIRED handled), assigns as leader, syncs, heartbeats, commits and
+ * fetches offsets, leaves. Talks to the coordinator on a connection of its own, so a JoinGroup that
+ * waits for the rebalance never holds back the consumer's fetches on the pooled connections.
+ */
+export class GroupMembership {
+  memberId = '';
+  generationId = -1;
+  private coordinator: Connection | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly client: KafkaClient,
+    readonly opts: GroupMembershipOptions,
+  ) {}
+
+  /** Joins (or rejoins) the group and returns this member's partitions. Retries until it succeeds or a non-retriable error. */
+  async join(): Promise<TopicPartitions> {
+    for (;;) {
+      const joined = await this.request(JoinGroupApi, GroupVersions.JoinGroup, {
+        groupId: this.opts.groupId,
+        sessionTimeoutMs: this.opts.sessionTimeoutMs,
+        rebalanceTimeoutMs: this.opts.rebalanceTimeoutMs,
+        memberId: this.memberId,
+        groupInstanceId: null,
+        protocolType: CONSUMER_PROTOCOL_TYPE,
+        protocols: this.opts.assignors.map((a) => ({ name: a.name, metadata: encodeSubscription({ topics: this.opts.topics, userData: null }) })),
+      }, this.opts.rebalanceTimeoutMs + 5000);
+      if (joined.errorCode === ErrorCode.MEMBER_ID_REQUIRED) {
+        this.memberId = joined.memberId;
+        continue;
+      }
+      if (joined.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) {
+        this.memberId = '';
+        continue;
+      }
+      if (joined.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) continue;
+      if (joined.errorCode !== ErrorCode.NONE) throw new KafkaError(joined.errorCode, `joining group "${this.opts.groupId}"`);
+      this.memberId = joined.memberId;
+      this.generationId = joined.generationId;
+      const assignments = joined.leader === joined.memberId ? await this.assign(joined) : [];
+      const synced = await this.request(SyncGroupApi, GroupVersions.SyncGroup, {
+        groupId: this.opts.groupId,
+        generationId: this.generationId,
+        memberId: this.memberId,
+        groupInstanceId: null,
+        assignments,
+      }, this.opts.rebalanceTimeoutMs + 5000);
+      if (REJOIN_ERRORS.has(synced.errorCode)) {
+        if (synced.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = '';
+        continue;
+      }
+      if (synced.errorCode !== ErrorCode.NONE) throw new KafkaError(synced.errorCode, `syncing group "${this.opts.groupId}"`);
+      return decodeAssignment(synced.assignment);
+    }
+  }
+
+  /** The leader's job: partition counts from metadata, then the agreed assignor. */
+  private async assign(joined: JoinGroupResponse): Promise<{ memberId: string; assignment: Buffer }[]> {
+    const assignor = this.opts.assignors.find((a) => a.name === joined.protocolName);
+    if (!assignor) throw new KafkaError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, `the group chose assignor "${joined.protocolName}", which this client does not have`);
+    const members = joined.members.map((m) => ({ memberId: m.memberId, topics: decodeSubscription(m.metadata).topics }));
+    const topics = [...new Set(members.flatMap((m) => m.topics))];
+    const md = await this.client.refreshMetadata(topics);
+    const counts = new Map(md.topics.filter((t) => t.errorCode === ErrorCode.NONE).map((t) => [t.name, t.partitions.length]));
+    const plan = assignor.assign(members, counts);
+    return [...plan.entries()].map(([memberId, assigned]) => ({ memberId, assignment: encodeAssignment(assigned) }));
+  }
+
+  /** One heartbeat: true while the member is in the current generation, false when it must rejoin. */
+  async heartbeat(): Promise<boolean> {
+    const res = await this.request(HeartbeatApi, GroupVersions.Heartbeat, { groupId: this.opts.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null });
+    if (res.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = '';
+    if (REJOIN_ERRORS.has(res.errorCode)) return false;
+    if (res.errorCode !== ErrorCode.NONE) throw new KafkaError(res.errorCode, `heartbeat to group "${this.opts.groupId}"`);
+    return true;
+  }
+
+  /** Commits offsets (the next offset to read, as Kafka commits) for the current generation. */
+  async commit(offsets: CommittedOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    const topics = [...new Set(offsets.map((o) => o.topic))].map((name) => ({
+      name,
+      partitions: offsets.filter((o) => o.topic === name).map((o) => ({ partitionIndex: o.partition, committedOffset: o.offset, committedMetadata: '' })),
+    }));
+    const res = await this.request(OffsetCommitApi, GroupVersions.OffsetCommit, { groupId: this.opts.groupId, generationId: this.generationId, memberId: this.memberId, topics });
+    for (const t of res.topics) {
+      for (const p of t.partitions) {
+        if (p.errorCode !== ErrorCode.NONE) throw new KafkaError(p.errorCode, `committing ${t.name}-${p.partitionIndex} for group "${this.opts.groupId}"`);
+      }
+    }
+  }
+
+  /** The group's committed offset of each partition (absent where none). */
+  async committed(topic: string, partitions: number[]): Promise<Map<number, number>> {
+    const res = await this.request(OffsetFetchApi, GroupVersions.OffsetFetch, { groupId: this.opts.groupId, topics: [{ name: topic, partitionIndexes: partitions }] });
+    if (res.errorCode) throw new KafkaError(res.errorCode, `fetching offsets of group "${this.opts.groupId}"`);
+    const out = new Map<number, number>();
+    for (const p of res.topics.find((t) => t.name === topic)?.partitions ?? []) {
+      if (p.errorCode !== ErrorCode.NONE) throw new KafkaError(p.errorCode, `fetching the offset of ${topic}-${p.partitionIndex}`);
+      if (p.committedOffset >= 0) out.set(p.partitionIndex, p.committedOffset);
+    }
+    return out;
+  }
+
+  /** Leaves the group, so the others rebalance now instead of after this member's session timeout. */
+  async leave(): Promise<void> {
+    if (!this.memberId) return;
+    await this.request(LeaveGroupApi, GroupVersions.LeaveGroup, { groupId: this.opts.groupId, memberId: this.memberId }).catch(() => undefined);
+    this.memberId = '';
+  }
+
+  close(): void {
+    this.closed = true;
+    this.coordinator?.close();
+  }
+
+  /**
+   * Sends a request to the group coordinator, finding it first; on a connection failure or a
+   * coordinator error it looks the coordinator up again and retries.
+   */
+  private async request<Req, Res extends object>(api: ApiCodec<Req, Res>, version: number, req: Req, timeoutMs = 10_000): Promise<Res> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.closed) throw new KafkaError(ErrorCode.NETWORK_EXCEPTION, 'group membership closed');
+      let failure: KafkaError;
+      try {
+        const res = await (await this.coordinatorConnection()).request(api, version, req, { timeoutMs });
+        const code = 'errorCode' in res ? (res.errorCode as number) : ErrorCode.NONE;
+        if (!COORDINATOR_ERRORS.has(code)) return res;
+        failure = new KafkaError(code);
+      } catch (err) {
+        if (!(err instanceof KafkaError) || !COORDINATOR_ERRORS.has(err.code)) throw err;
+        failure = err;
+      }
+      this.coordinator?.close();
+      this.coordinator = null;
+      if (attempt >= 50) throw failure;
+      await sleep(RETRY_MS);
+    }
+  }
+
+  private async coordinatorConnection(): Promise<Connection> {
+    if (this.coordinator && !this.coordinator.closed) return this.coordinator;
+    const found = await this.client.send(undefined, FindCoordinatorApi, GroupVersions.FindCoordinator, { key: this.opts.groupId, keyType: 0 });
+    if (found.errorCode !== ErrorCode.NONE) throw new KafkaError(found.errorCode, found.errorMessage ?? `finding the coordinator of group "${this.opts.groupId}"`);
+    this.coordinator = await Connection.connect(found.host, found.port, { clientId: this.client.opts.clientId ?? 'yak' });
+    return this.coordinator;
+  }
+}

@@ -1,0 +1,433 @@
+import crypto from 'node:crypto';
+import { ErrorCode } from '../common/errors.js';
+import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../protocol/apis/delete-groups.js';
+import type { DescribedGroup, DescribeGroupsRequest, DescribeGroupsResponse } from '../protocol/apis/describe-groups.js';
+import type { HeartbeatRequest, HeartbeatResponse } from '../protocol/apis/heartbeat.js';
+import type { JoinGroupRequest, JoinGroupResponse } from '../protocol/apis/join-group.js';
+import type { LeaveGroupRequest, LeaveGroupResponse } from '../protocol/apis/leave-group.js';
+import type { ListGroupsResponse } from '../protocol/apis/list-groups.js';
+import type { OffsetCommitRequest, OffsetCommitResponse } from '../protocol/apis/offset-commit.js';
+import type { OffsetFetchPartition, OffsetFetchRequest, OffsetFetchResponse } from '../protocol/apis/offset-fetch.js';
+import type { SyncGroupRequest, SyncGroupResponse } from '../protocol/apis/sync-group.js';
+import type { GroupCall } from '../protocol/internal-api.js';
+import { Group, sameProtocols, type Member } from './group.js';
+import type { GroupStore, StoredGroup, StoredOffset } from './group-store.js';
+
+export interface GroupCoordinatorOptions {
+  /** Whether a topic partition exists (OffsetCommit answers UNKNOWN_TOPIC_OR_PARTITION otherwise). */
+  partitionExists: (topic: string, partition: number) => boolean;
+  /** Kafka's group.min/max.session.timeout.ms; Kafka's minimum is 6 s, YaK allows shorter for tests. */
+  minSessionTimeoutMs?: number;
+  maxSessionTimeoutMs?: number;
+}
+
+/** Kafka's offset.metadata.max.bytes. */
+const MAX_OFFSET_METADATA_CHARS = 4096;
+/** First JoinGroup version that gets MEMBER_ID_REQUIRED (KIP-394). */
+const MEMBER_ID_REQUIRED_SINCE = 4;
+
+const joinError = (errorCode: number, memberId = ''): JoinGroupResponse => ({
+  throttleTimeMs: 0,
+  errorCode,
+  generationId: -1,
+  protocolName: '',
+  leader: '',
+  memberId,
+  members: [],
+});
+const syncError = (errorCode: number): SyncGroupResponse => ({ throttleTimeMs: 0, errorCode, assignment: Buffer.alloc(0) });
+
+/**
+ * Kafka's group coordinator (GroupCoordinator.scala, classic protocol), for every group of the
+ * cluster: membership, generations, the join/sync rebalance with client-side assignment (the leader
+ * assigns, only it gets the members' metadata), session and rebalance timeouts, committed offsets.
+ * Owns the groups in memory; their settled states and offsets are in coordinator.db (GroupStore), so
+ * a restart resumes every group. Brokers forward the Kafka requests here. JoinGroup and SyncGroup
+ * answer when the rebalance does (long polls).
+ */
+export class GroupCoordinator {
+  private readonly groups = new Map<string, Group>();
+  private readonly minSessionTimeoutMs: number;
+  private readonly maxSessionTimeoutMs: number;
+
+  constructor(
+    private readonly store: GroupStore,
+    private readonly opts: GroupCoordinatorOptions,
+  ) {
+    this.minSessionTimeoutMs = opts.minSessionTimeoutMs ?? 1000;
+    this.maxSessionTimeoutMs = opts.maxSessionTimeoutMs ?? 1_800_000;
+    for (const stored of store.groups()) this.groups.set(stored.groupId, this.restore(stored));
+  }
+
+  /** A group as stored: Stable with its members (each given a fresh session to show up in), or Empty. */
+  private restore(stored: StoredGroup): Group {
+    const group = new Group(stored.groupId, stored.protocolType, true);
+    group.generationId = stored.generationId;
+    if (stored.members.length === 0) return group;
+    group.state = 'Stable';
+    group.protocolName = stored.protocolName;
+    group.leaderId = stored.leaderId;
+    for (const m of stored.members) {
+      const member: Member = { ...m, joinWaiter: null, syncWaiter: null, sessionTimer: null };
+      group.members.set(m.memberId, member);
+      this.touch(group, member);
+    }
+    return group;
+  }
+
+  /** Writes the group's settled state (Stable or Empty), as Kafka appends it to __consumer_offsets. */
+  private persist(group: Group): void {
+    this.store.saveGroup({
+      groupId: group.groupId,
+      protocolType: group.protocolType,
+      generationId: group.generationId,
+      protocolName: group.protocolName,
+      leaderId: group.leaderId,
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        sessionTimeoutMs: m.sessionTimeoutMs,
+        rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+        protocols: m.protocols,
+        assignment: m.assignment,
+      })),
+    });
+    group.stored = true;
+  }
+
+  // --- membership ---------------------------------------------------------------------------------
+
+  join(call: GroupCall<JoinGroupRequest>): Promise<JoinGroupResponse> {
+    const req = call.request;
+    if (!req.groupId) return Promise.resolve(joinError(ErrorCode.INVALID_GROUP_ID, req.memberId));
+    if (req.sessionTimeoutMs < this.minSessionTimeoutMs || req.sessionTimeoutMs > this.maxSessionTimeoutMs) {
+      return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, req.memberId));
+    }
+    const existing = this.groups.get(req.groupId);
+    if (!req.protocolType || req.protocols.length === 0 || (existing && !existing.accepts(req.protocolType, req.protocols))) {
+      return Promise.resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId));
+    }
+    const group = existing ?? this.createGroup(req.groupId, req.protocolType);
+
+    if (req.memberId === '') {
+      const memberId = `${call.clientId || 'member'}-${crypto.randomUUID()}`;
+      if (call.apiVersion >= MEMBER_ID_REQUIRED_SINCE) {
+        // The client must come back with this id; until then the join phase waits for it (bounded by its session timeout).
+        const timer = setTimeout(() => {
+          group.pendingMemberIds.delete(memberId);
+          this.maybeCompleteJoin(group);
+        }, req.sessionTimeoutMs);
+        group.pendingMemberIds.set(memberId, timer);
+        return Promise.resolve(joinError(ErrorCode.MEMBER_ID_REQUIRED, memberId));
+      }
+      return this.addMember(group, memberId, call);
+    }
+    const pending = group.pendingMemberIds.get(req.memberId);
+    if (pending) {
+      clearTimeout(pending);
+      group.pendingMemberIds.delete(req.memberId);
+      return this.addMember(group, req.memberId, call);
+    }
+    const member = group.members.get(req.memberId);
+    if (!member) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
+    return this.rejoin(group, member, call);
+  }
+
+  private createGroup(groupId: string, protocolType: string): Group {
+    const group = new Group(groupId, protocolType);
+    this.groups.set(groupId, group);
+    return group;
+  }
+
+  private addMember(group: Group, memberId: string, call: GroupCall<JoinGroupRequest>): Promise<JoinGroupResponse> {
+    const req = call.request;
+    if (group.members.size === 0) group.protocolType = req.protocolType;
+    const member: Member = {
+      memberId,
+      clientId: call.clientId,
+      clientHost: call.clientHost,
+      sessionTimeoutMs: req.sessionTimeoutMs,
+      rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+      protocols: req.protocols,
+      assignment: Buffer.alloc(0),
+      joinWaiter: null,
+      syncWaiter: null,
+      sessionTimer: null,
+    };
+    group.members.set(memberId, member);
+    group.leaderId ??= memberId;
+    const answer = this.awaitJoin(member);
+    this.touch(group, member);
+    this.prepareRebalance(group);
+    this.maybeCompleteJoin(group);
+    return answer;
+  }
+
+  private rejoin(group: Group, member: Member, call: GroupCall<JoinGroupRequest>): Promise<JoinGroupResponse> {
+    const req = call.request;
+    const unchanged = sameProtocols(member.protocols, req.protocols);
+    member.sessionTimeoutMs = req.sessionTimeoutMs;
+    member.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
+    member.protocols = req.protocols;
+    this.touch(group, member);
+    // A follower that rejoins with the same metadata while no rebalance is due just gets the current generation back.
+    const settled = group.state === 'CompletingRebalance' || (group.state === 'Stable' && member.memberId !== group.leaderId);
+    if (unchanged && settled) return Promise.resolve(this.joinAnswer(group, member));
+    const answer = this.awaitJoin(member);
+    this.prepareRebalance(group);
+    this.maybeCompleteJoin(group);
+    return answer;
+  }
+
+  private awaitJoin(member: Member): Promise<JoinGroupResponse> {
+    // A second JoinGroup replaces the first; the first must still get an answer.
+    member.joinWaiter?.(joinError(ErrorCode.REBALANCE_IN_PROGRESS, member.memberId));
+    return new Promise((resolve) => (member.joinWaiter = resolve));
+  }
+
+  sync(call: GroupCall<SyncGroupRequest>): Promise<SyncGroupResponse> {
+    const req = call.request;
+    const group = this.groups.get(req.groupId);
+    const member = group?.members.get(req.memberId);
+    if (!group || !member) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+    if (req.generationId !== group.generationId) return Promise.resolve(syncError(ErrorCode.ILLEGAL_GENERATION));
+    this.touch(group, member);
+    if (group.state === 'PreparingRebalance') return Promise.resolve(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+    if (group.state === 'Stable') return Promise.resolve({ throttleTimeMs: 0, errorCode: ErrorCode.NONE, assignment: member.assignment });
+    member.syncWaiter?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+    const answer = new Promise<SyncGroupResponse>((resolve) => (member.syncWaiter = resolve));
+    if (member.memberId === group.leaderId) {
+      const byMember = new Map(req.assignments.map((a) => [a.memberId, a.assignment]));
+      for (const m of group.members.values()) m.assignment = byMember.get(m.memberId) ?? Buffer.alloc(0);
+      group.state = 'Stable';
+      this.persist(group);
+      for (const m of group.members.values()) {
+        m.syncWaiter?.({ throttleTimeMs: 0, errorCode: ErrorCode.NONE, assignment: m.assignment });
+        m.syncWaiter = null;
+      }
+    }
+    return answer;
+  }
+
+  heartbeat(call: GroupCall<HeartbeatRequest>): HeartbeatResponse {
+    const req = call.request;
+    const group = this.groups.get(req.groupId);
+    const member = group?.members.get(req.memberId);
+    if (!group || !member) return { throttleTimeMs: 0, errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
+    this.touch(group, member);
+    if (group.state === 'PreparingRebalance') return { throttleTimeMs: 0, errorCode: ErrorCode.REBALANCE_IN_PROGRESS };
+    if (req.generationId !== group.generationId) return { throttleTimeMs: 0, errorCode: ErrorCode.ILLEGAL_GENERATION };
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE };
+  }
+
+  leave(call: GroupCall<LeaveGroupRequest>): LeaveGroupResponse {
+    const group = this.groups.get(call.request.groupId);
+    const member = group?.members.get(call.request.memberId);
+    if (!group || !member) return { throttleTimeMs: 0, errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
+    this.removeMember(group, member);
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE };
+  }
+
+  // --- the rebalance ------------------------------------------------------------------------------
+
+  /** Starts a join phase (if none runs): every member must rejoin within the longest rebalance timeout. */
+  private prepareRebalance(group: Group): void {
+    if (group.state === 'PreparingRebalance') return;
+    for (const m of group.members.values()) {
+      m.syncWaiter?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+      m.syncWaiter = null;
+    }
+    group.state = 'PreparingRebalance';
+    group.rebalanceTimer = setTimeout(() => this.completeJoin(group), group.rebalanceTimeoutMs());
+  }
+
+  private maybeCompleteJoin(group: Group): void {
+    if (group.state === 'PreparingRebalance' && group.allMembersJoined()) this.completeJoin(group);
+  }
+
+  /** Ends the join phase: members that did not rejoin are dropped, the rest form the next generation. */
+  private completeJoin(group: Group): void {
+    if (group.rebalanceTimer) clearTimeout(group.rebalanceTimer);
+    group.rebalanceTimer = null;
+    for (const m of group.members.values()) if (!m.joinWaiter) this.dropMember(group, m);
+    group.generationId += 1;
+    if (group.members.size === 0) {
+      group.state = 'Empty';
+      group.protocolName = null;
+      group.leaderId = null;
+      if (group.stored) this.persist(group);
+      return;
+    }
+    group.state = 'CompletingRebalance';
+    group.protocolName = group.selectProtocol();
+    if (!group.leaderId || !group.members.has(group.leaderId)) group.leaderId = group.members.keys().next().value!;
+    for (const m of group.members.values()) {
+      m.joinWaiter!(this.joinAnswer(group, m));
+      m.joinWaiter = null;
+      this.touch(group, m);
+    }
+  }
+
+  /** The JoinGroup answer of the current generation: only the leader gets the members and their metadata. */
+  private joinAnswer(group: Group, member: Member): JoinGroupResponse {
+    const isLeader = member.memberId === group.leaderId;
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      generationId: group.generationId,
+      protocolName: group.protocolName ?? '',
+      leader: group.leaderId ?? '',
+      memberId: member.memberId,
+      members: isLeader ? [...group.members.values()].map((m) => ({ memberId: m.memberId, groupInstanceId: null, metadata: group.metadataFor(m) })) : [],
+    };
+  }
+
+  /** Restarts a member's session: it is removed if nothing is heard from it for its session timeout. */
+  private touch(group: Group, member: Member): void {
+    if (member.sessionTimer) clearTimeout(member.sessionTimer);
+    member.sessionTimer = setTimeout(() => {
+      // A member waiting in JoinGroup or SyncGroup cannot heartbeat: Kafka keeps it alive meanwhile.
+      if (member.joinWaiter || member.syncWaiter) this.touch(group, member);
+      else if (group.members.get(member.memberId) === member) this.removeMember(group, member);
+    }, member.sessionTimeoutMs);
+  }
+
+  /** A member left or timed out: the others rebalance without it. */
+  private removeMember(group: Group, member: Member): void {
+    this.dropMember(group, member);
+    member.joinWaiter?.(joinError(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId));
+    member.syncWaiter?.(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+    member.joinWaiter = member.syncWaiter = null;
+    if (group.state === 'Stable' || group.state === 'CompletingRebalance') this.prepareRebalance(group);
+    this.maybeCompleteJoin(group);
+  }
+
+  private dropMember(group: Group, member: Member): void {
+    if (member.sessionTimer) clearTimeout(member.sessionTimer);
+    group.members.delete(member.memberId);
+    if (group.leaderId === member.memberId) group.leaderId = group.members.keys().next().value ?? null;
+  }
+
+  // --- offsets ------------------------------------------------------------------------------------
+
+  /**
+   * OffsetCommit as Kafka decides it: from outside the group (generation -1) only while it has no
+   * members; from a member only with the current generation, and not while the assignment is being
+   * handed out (the member may be about to lose the partition).
+   */
+  commitOffsets(call: GroupCall<OffsetCommitRequest>, now = Date.now()): OffsetCommitResponse {
+    const req = call.request;
+    const group = this.groups.get(req.groupId);
+    const groupError = ((): number => {
+      if (!req.groupId) return ErrorCode.INVALID_GROUP_ID;
+      if (!group || group.members.size === 0) return req.generationId < 0 ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
+      if (group.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS;
+      const member = group.members.get(req.memberId);
+      if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+      if (req.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
+      this.touch(group, member);
+      return ErrorCode.NONE;
+    })();
+    const accepted: StoredOffset[] = [];
+    const topics = req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => {
+        let errorCode: number = groupError;
+        if (errorCode === ErrorCode.NONE && !this.opts.partitionExists(t.name, p.partitionIndex)) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        if (errorCode === ErrorCode.NONE && (p.committedMetadata?.length ?? 0) > MAX_OFFSET_METADATA_CHARS) errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
+        if (errorCode === ErrorCode.NONE) accepted.push({ topic: t.name, partition: p.partitionIndex, committedOffset: p.committedOffset, metadata: p.committedMetadata, commitTimeMs: now });
+        return { partitionIndex: p.partitionIndex, errorCode };
+      }),
+    }));
+    if (accepted.length > 0) {
+      const target = group ?? this.createGroup(req.groupId, '');
+      this.store.commitOffsets(target.groupId, target.protocolType, accepted);
+      target.stored = true;
+    }
+    return { throttleTimeMs: 0, topics };
+  }
+
+  /** Committed offsets (-1 where none); `topics: null` asks for every partition the group committed. */
+  fetchOffsets(call: GroupCall<OffsetFetchRequest>): OffsetFetchResponse {
+    const req = call.request;
+    if (!req.groupId) return { throttleTimeMs: 0, topics: [], errorCode: ErrorCode.INVALID_GROUP_ID };
+    const stored = this.store.offsets(req.groupId);
+    const toPartition = (o: StoredOffset): OffsetFetchPartition => ({ partitionIndex: o.partition, committedOffset: o.committedOffset, metadata: o.metadata, errorCode: ErrorCode.NONE });
+    if (req.topics === null) {
+      const names = [...new Set(stored.map((o) => o.topic))];
+      return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, topics: names.map((name) => ({ name, partitions: stored.filter((o) => o.topic === name).map(toPartition) })) };
+    }
+    const byKey = new Map(stored.map((o) => [`${o.topic}\u0000${o.partition}`, o]));
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitionIndexes.map((p) => {
+          const o = byKey.get(`${t.name}\u0000${p}`);
+          return o ? toPartition(o) : { partitionIndex: p, committedOffset: -1, metadata: '', errorCode: ErrorCode.NONE };
+        }),
+      })),
+    };
+  }
+
+  // --- administration -----------------------------------------------------------------------------
+
+  listGroups(): ListGroupsResponse {
+    const groups = [...this.groups.values()].sort((a, b) => a.groupId.localeCompare(b.groupId));
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType })) };
+  }
+
+  /** Unknown groups are described as Dead with no error, as Kafka does before DescribeGroups v5. */
+  describeGroups(call: GroupCall<DescribeGroupsRequest>): DescribeGroupsResponse {
+    return {
+      throttleTimeMs: 0,
+      groups: call.request.groups.map((groupId): DescribedGroup => {
+        const group = this.groups.get(groupId);
+        const errorCode = groupId ? ErrorCode.NONE : ErrorCode.INVALID_GROUP_ID;
+        if (!group) return { errorCode, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [] };
+        return {
+          errorCode,
+          groupId,
+          groupState: group.state,
+          protocolType: group.protocolType,
+          protocolData: group.state === 'PreparingRebalance' ? '' : (group.protocolName ?? ''),
+          members: [...group.members.values()].map((m) => ({
+            memberId: m.memberId,
+            clientId: m.clientId,
+            clientHost: m.clientHost,
+            memberMetadata: group.metadataFor(m),
+            memberAssignment: m.assignment,
+          })),
+        };
+      }),
+    };
+  }
+
+  /** Deletes groups without members, with their committed offsets. */
+  deleteGroups(call: GroupCall<DeleteGroupsRequest>): DeleteGroupsResponse {
+    return {
+      throttleTimeMs: 0,
+      results: call.request.groupsNames.map((groupId) => {
+        const group = this.groups.get(groupId);
+        if (!groupId) return { groupId, errorCode: ErrorCode.INVALID_GROUP_ID };
+        if (!group) return { groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND };
+        if (group.members.size > 0 || group.pendingMemberIds.size > 0) return { groupId, errorCode: ErrorCode.NON_EMPTY_GROUP };
+        group.state = 'Dead';
+        this.groups.delete(groupId);
+        this.store.deleteGroup(groupId);
+        return { groupId, errorCode: ErrorCode.NONE };
+      }),
+    };
+  }
+
+  /** Stops every timer; waiting JoinGroup/SyncGroup calls end with the connections that carry them. */
+  close(): void {
+    for (const group of this.groups.values()) {
+      if (group.rebalanceTimer) clearTimeout(group.rebalanceTimer);
+      for (const t of group.pendingMemberIds.values()) clearTimeout(t);
+      for (const m of group.members.values()) if (m.sessionTimer) clearTimeout(m.sessionTimer);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import type { Database } from '../storage/database.js';
+
+export interface StoredOffset {
+  topic: string;
+  partition: number;
+  committedOffset: number;
+  metadata: string | null;
+  commitTimeMs: number;
+}
+
+export interface StoredMember {
+  memberId: string;
+  clientId: string;
+  clientHost: string;
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
+  protocols: { name: string; metadata: Buffer }[];
+  assignment: Buffer;
+}
+
+/** A group as of its last settled moment: Stable (members with their assignments) or Empty. */
+export interface StoredGroup {
+  groupId: string;
+  protocolType: string;
+  generationId: number;
+  protocolName: string | null;
+  leaderId: string | null;
+  members: StoredMember[];
+}
+
+interface GroupRow {
+  group_id: string;
+  protocol_type: string;
+  generation: number;
+  protocol_name: string | null;
+  leader_id: string | null;
+  members: string;
+}
+
+/** Members as JSON, their byte fields (subscriptions, assignments) in base64. */
+function membersToJson(members: StoredMember[]): string {
+  return JSON.stringify(
+    members.map((m) => ({ ...m, protocols: m.protocols.map((p) => ({ name: p.name, metadata: p.metadata.toString('base64') })), assignment: m.assignment.toString('base64') })),
+  );
+}
+
+function membersFromJson(json: string): StoredMember[] {
+  const raw = JSON.parse(json) as (Omit<StoredMember, 'protocols' | 'assignment'> & { protocols: { name: string; metadata: string }[]; assignment: string })[];
+  return raw.map((m) => ({ ...m, protocols: m.protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata, 'base64') })), assignment: Buffer.from(m.assignment, 'base64') }));
+}
+
+/**
+ * Consumer groups' durable part in coordinator.db, as Kafka keeps it in __consumer_offsets: each
+ * group's last settled state (generation, leader, members and their assignments, written when it
+ * becomes Stable or Empty) and its committed offsets. A restarted coordinator resumes every group
+ * from there, so members carry on heartbeating.
+ */
+export class GroupStore {
+  constructor(private readonly db: Database) {}
+
+  groups(): StoredGroup[] {
+    return (this.db.prepare('SELECT * FROM consumer_groups ORDER BY group_id').all() as GroupRow[]).map((r) => ({
+      groupId: r.group_id,
+      protocolType: r.protocol_type,
+      generationId: r.generation,
+      protocolName: r.protocol_name,
+      leaderId: r.leader_id,
+      members: membersFromJson(r.members),
+    }));
+  }
+
+  /** An upsert, not INSERT OR REPLACE: replacing the row would cascade-delete the group's offsets. */
+  saveGroup(g: StoredGroup): void {
+    this.db
+      .prepare(
+        `INSERT INTO consumer_groups (group_id, protocol_type, generation, protocol_name, leader_id, members) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (group_id) DO UPDATE SET protocol_type = excluded.protocol_type, generation = excluded.generation,
+           protocol_name = excluded.protocol_name, leader_id = excluded.leader_id, members = excluded.members`,
+      )
+      .run(g.groupId, g.protocolType, g.generationId, g.protocolName, g.leaderId, membersToJson(g.members));
+  }
+
+  /** Stores a commit in one transaction: all of its partitions or none. */
+  commitOffsets(groupId: string, protocolType: string, offsets: StoredOffset[]): void {
+    const upsert = this.db.prepare(
+      'INSERT OR REPLACE INTO group_offsets (group_id, topic, partition, committed_offset, metadata, commit_time_ms) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      this.db.prepare('INSERT OR IGNORE INTO consumer_groups (group_id, protocol_type) VALUES (?, ?)').run(groupId, protocolType);
+      for (const o of offsets) upsert.run(groupId, o.topic, o.partition, o.committedOffset, o.metadata, o.commitTimeMs);
+    })();
+  }
+
+  offsets(groupId: string): StoredOffset[] {
+    const rows = this.db
+      .prepare('SELECT topic, partition, committed_offset, metadata, commit_time_ms FROM group_offsets WHERE group_id = ? ORDER BY topic, partition')
+      .all(groupId) as { topic: string; partition: number; committed_offset: number; metadata: string | null; commit_time_ms: number }[];
+    return rows.map((r) => ({ topic: r.topic, partition: r.partition, committedOffset: r.committed_offset, metadata: r.metadata, commitTimeMs: r.commit_time_ms }));
+  }
+
+  /** Removes the group and its offsets (cascade). */
+  deleteGroup(groupId: string): void {
+    this.db.prepare('DELETE FROM consumer_groups WHERE group_id = ?').run(groupId);
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * The GroupCoordinator state machine over a real GroupStore (coordinator.db in a temp dir), with
+ * short session and rebalance timeouts: the MEMBER_ID_REQUIRED dance, generations, leader-only
+ * member metadata, SyncGroup waiting for the leader, rebalances on join, leave and session expiry,
+ * Kafka's OffsetCommit rules and error codes, durable offsets, DeleteGroups.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ErrorCode } from '../../src/common/errors.js';
+import { GroupCoordinator } from '../../src/coordinator/group-coordinator.js';
+import { GroupStore } from '../../src/coordinator/group-store.js';
+import { MetadataStore } from '../../src/coordinator/metadata-store.js';
+import type { JoinGroupRequest, JoinGroupResponse } from '../../src/protocol/apis/join-group.js';
+import type { GroupCall } from '../../src/protocol/internal-api.js';
+
+let dir = '';
+let store: MetadataStore;
+let groups: GroupCoordinator;
+
+const TOPIC_PARTITIONS = 4;
+const open = () => new GroupCoordinator(new GroupStore(store.database), { partitionExists: (t, p) => t === 't' && p >= 0 && p < TOPIC_PARTITIONS, minSessionTimeoutMs: 50 });
+
+test.before.each(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yak-groups-test-'));
+  store = new MetadataStore(dir);
+  groups = open();
+});
+
+test.after.each(() => {
+  groups.close();
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const call = <Req>(request: Req, apiVersion = 5): GroupCall<Req> => ({ apiVersion, clientId: 'test-client', clientHost: '/127.0.0.1', request });
+
+function joinRequest(memberId: string, over: Partial<JoinGroupRequest> = {}): JoinGroupRequest {
+  return {
+    groupId: 'g',
+    sessionTimeoutMs: 10_000,
+    rebalanceTimeoutMs: 10_000,
+    memberId,
+    protocolType: 'consumer',
+    protocols: [{ name: 'range', metadata: Buffer.from(`meta-of-${memberId || 'new'}`) }],
+    ...over,
+  };
+}
+
+/** JoinGroup v5 as a client does it: empty member id, MEMBER_ID_REQUIRED, join again with the given id. */
+async function joinNew(over: Partial<JoinGroupRequest> = {}): Promise<{ memberId: string; answer: Promise<JoinGroupResponse> }> {
+  const first = await groups.join(call(joinRequest('', over)));
+  assert.is(first.errorCode, ErrorCode.MEMBER_ID_REQUIRED);
+  assert.ok(first.memberId.startsWith('test-client-'), 'member id starts with the client id');
+  return { memberId: first.memberId, answer: groups.join(call(joinRequest(first.memberId, over))) };
+}
+
+const heartbeat = (memberId: string, generationId: number) => groups.heartbeat(call({ groupId: 'g', generationId, memberId })).errorCode;
+const sync = (memberId: string, generationId: number, assignments: { memberId: string; assignment: Buffer }[] = []) =>
+  groups.sync(call({ groupId: 'g', generationId, memberId, assignments }));
+const state = () => groups.describeGroups(call({ groups: ['g'] })).groups[0]!;
+const commit = (memberId: string, generationId: number, partition = 0, offset = 10, topic = 't') =>
+  groups.commitOffsets(call({ groupId: 'g', generationId, memberId, topics: [{ name: topic, partitions: [{ partitionIndex: partition, committedOffset: offset, committedMetadata: '' }] }] })).topics[0]!.partitions[0]!.errorCode;
+
+/** Two members, both past SyncGroup in generation `gen`, a the leader. */
+async function stableGroupOfTwo(rebalanceTimeoutMs = 10_000, sessionTimeoutMs = 10_000) {
+  const a = await joinNew({ rebalanceTimeoutMs, sessionTimeoutMs });
+  const first = await a.answer;
+  assert.is(first.generationId, 1);
+  await sync(a.memberId, 1, [{ memberId: a.memberId, assignment: Buffer.from('all') }]);
+  const b = await joinNew({ rebalanceTimeoutMs, sessionTimeoutMs });
+  assert.is(heartbeat(a.memberId, 1), ErrorCode.REBALANCE_IN_PROGRESS, 'a new member makes the others rejoin');
+  const [ja, jb] = await Promise.all([groups.join(call(joinRequest(a.memberId, { rebalanceTimeoutMs, sessionTimeoutMs }))), b.answer]);
+  const followerSync = sync(b.memberId, ja.generationId);
+  const leaderSync = await sync(a.memberId, ja.generationId, [
+    { memberId: a.memberId, assignment: Buffer.from('half-a') },
+    { memberId: b.memberId, assignment: Buffer.from('half-b') },
+  ]);
+  return { a: a.memberId, b: b.memberId, ja, jb, gen: ja.generationId, leaderSync, followerSync: await followerSync };
+}
+
+test('first member: MEMBER_ID_REQUIRED, then leader of generation 1 with its own metadata; Stable after SyncGroup', async () => {
+  const a = await joinNew();
+  const res = await a.answer;
+  assert.equal([res.errorCode, res.generationId, res.protocolName, res.leader, res.memberId], [0, 1, 'range', a.memberId, a.memberId]);
+  assert.equal(res.members.map((m) => [m.memberId, m.metadata.toString()]), [[a.memberId, `meta-of-${a.memberId}`]]);
+  assert.is(state().groupState, 'CompletingRebalance');
+  assert.is(heartbeat(a.memberId, 1), ErrorCode.NONE);
+  const s = await sync(a.memberId, 1, [{ memberId: a.memberId, assignment: Buffer.from('p0') }]);
+  assert.equal([s.errorCode, s.assignment.toString()], [0, 'p0']);
+  assert.equal([state().groupState, state().members[0]!.clientId, state().members[0]!.clientHost], ['Stable', 'test-client', '/127.0.0.1']);
+});
+
+test('JoinGroup v3 and older get a member id at once (no MEMBER_ID_REQUIRED)', async () => {
+  const res = await groups.join(call(joinRequest(''), 3));
+  assert.equal([res.errorCode, res.generationId], [0, 1]);
+  assert.ok(res.memberId.length > 0);
+});
+
+test('second member: both rejoin into generation 2, only the leader gets the members, followers wait for its SyncGroup', async () => {
+  const g = await stableGroupOfTwo();
+  assert.is(g.gen, 2);
+  assert.equal([g.ja.leader, g.jb.leader, g.jb.generationId], [g.a, g.a, 2]);
+  assert.equal(g.ja.members.map((m) => m.memberId).sort(), [g.a, g.b].sort(), 'the leader sees every member');
+  assert.equal(g.jb.members, [], 'a follower sees none');
+  assert.equal([g.leaderSync.assignment.toString(), g.followerSync.assignment.toString()], ['half-a', 'half-b']);
+  assert.is(state().groupState, 'Stable');
+  assert.is(heartbeat(g.b, 1), ErrorCode.ILLEGAL_GENERATION, 'an old generation is refused');
+});
+
+test('LeaveGroup: the others rebalance; the last one leaving empties the group', async () => {
+  const g = await stableGroupOfTwo();
+  assert.is(groups.leave(call({ groupId: 'g', memberId: g.b })).errorCode, ErrorCode.NONE);
+  assert.is(heartbeat(g.a, g.gen), ErrorCode.REBALANCE_IN_PROGRESS);
+  const again = await groups.join(call(joinRequest(g.a)));
+  assert.equal([again.generationId, again.members.map((m) => m.memberId)], [g.gen + 1, [g.a]]);
+  assert.is(groups.leave(call({ groupId: 'g', memberId: g.b })).errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
+  assert.is(groups.leave(call({ groupId: 'g', memberId: g.a })).errorCode, ErrorCode.NONE);
+  assert.equal([state().groupState, state().members.length], ['Empty', 0]);
+});
+
+test('a member that stops heartbeating is removed after its session timeout; the others rebalance', async () => {
+  const g = await stableGroupOfTwo(10_000, 300);
+  // a keeps heartbeating (every 50 ms, well inside its session) until the coordinator says to rejoin.
+  let code: number = ErrorCode.NONE;
+  while (code === ErrorCode.NONE) {
+    await new Promise((r) => setTimeout(r, 50));
+    code = heartbeat(g.a, g.gen);
+  }
+  assert.is(code, ErrorCode.REBALANCE_IN_PROGRESS);
+  const again = await groups.join(call(joinRequest(g.a, { sessionTimeoutMs: 300 })));
+  assert.equal(again.members.map((m) => m.memberId), [g.a], 'b is gone');
+  assert.is(heartbeat(g.b, g.gen), ErrorCode.UNKNOWN_MEMBER_ID);
+});
+
+test('a member that does not rejoin within the rebalance timeout is dropped from the next generation', async () => {
+  const g = await stableGroupOfTwo(200);
+  const res = await groups.join(call(joinRequest(g.a, { rebalanceTimeoutMs: 200, protocols: [{ name: 'range', metadata: Buffer.from('changed') }] })));
+  assert.equal([res.generationId, res.members.map((m) => m.memberId)], [g.gen + 1, [g.a]]);
+});
+
+test('bad JoinGroups: invalid group id, empty or mismatching protocol type, no common assignor, unknown member, session timeout', async () => {
+  const a = await joinNew();
+  await a.answer;
+  const code = async (req: JoinGroupRequest) => (await groups.join(call(req))).errorCode;
+  assert.is(await code(joinRequest('', { groupId: '' })), ErrorCode.INVALID_GROUP_ID);
+  assert.is(await code(joinRequest('', { protocolType: '' })), ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+  assert.is(await code(joinRequest('', { protocolType: 'connect' })), ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+  assert.is(await code(joinRequest('', { protocols: [{ name: 'roundrobin', metadata: Buffer.alloc(0) }] })), ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+  assert.is(await code(joinRequest('', { protocols: [] })), ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+  assert.is(await code(joinRequest('nobody')), ErrorCode.UNKNOWN_MEMBER_ID);
+  assert.is(await code(joinRequest('', { sessionTimeoutMs: 1 })), ErrorCode.INVALID_SESSION_TIMEOUT);
+});
+
+test('OffsetCommit: current generation commits; stale generation, unknown member, unknown partition, mid-assignment are refused', async () => {
+  const a = await joinNew();
+  await a.answer;
+  assert.is(commit(a.memberId, 1), ErrorCode.REBALANCE_IN_PROGRESS, 'not while the assignment is handed out');
+  await sync(a.memberId, 1, []);
+  assert.is(commit(a.memberId, 1, 0, 10), ErrorCode.NONE);
+  assert.is(commit(a.memberId, 0), ErrorCode.ILLEGAL_GENERATION);
+  assert.is(commit('nobody', 1), ErrorCode.UNKNOWN_MEMBER_ID);
+  assert.is(commit(a.memberId, 1, TOPIC_PARTITIONS), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  assert.is(commit(a.memberId, 1, 0, 1, 'nope'), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  assert.is(commit('', -1), ErrorCode.UNKNOWN_MEMBER_ID, 'no commits from outside while the group has members');
+  const fetched = groups.fetchOffsets(call({ groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 1] }] }));
+  assert.equal(fetched.topics[0]!.partitions.map((p) => [p.partitionIndex, p.committedOffset]), [[0, 10], [1, -1]]);
+});
+
+test('commits from outside (generation -1) on an empty group; offsets and the group survive a restart', async () => {
+  assert.is(commit('', 5), ErrorCode.ILLEGAL_GENERATION, 'a generation for a group that has none');
+  assert.is(commit('', -1, 2, 42), ErrorCode.NONE);
+  groups.close();
+  store.close();
+  store = new MetadataStore(dir);
+  groups = open();
+  const all = groups.fetchOffsets(call({ groupId: 'g', topics: null }));
+  assert.equal(all.topics, [{ name: 't', partitions: [{ partitionIndex: 2, committedOffset: 42, metadata: '', errorCode: 0 }] }]);
+  assert.equal(groups.listGroups().groups, [{ groupId: 'g', protocolType: '' }]);
+  assert.is(state().groupState, 'Empty');
+});
+
+test('DescribeGroups of an unknown group: Dead; DeleteGroups: NON_EMPTY_GROUP, then deleted with its offsets, then GROUP_ID_NOT_FOUND', async () => {
+  assert.equal([groups.describeGroups(call({ groups: ['nope'] })).groups[0]!.groupState], ['Dead']);
+  const a = await joinNew();
+  await a.answer;
+  await sync(a.memberId, 1, []);
+  assert.is(commit(a.memberId, 1, 1, 7), ErrorCode.NONE);
+  const del = () => groups.deleteGroups(call({ groupsNames: ['g'] })).results[0]!.errorCode;
+  assert.is(del(), ErrorCode.NON_EMPTY_GROUP);
+  groups.leave(call({ groupId: 'g', memberId: a.memberId }));
+  assert.is(del(), ErrorCode.NONE);
+  assert.is(del(), ErrorCode.GROUP_ID_NOT_FOUND);
+  assert.equal(groups.fetchOffsets(call({ groupId: 'g', topics: null })).topics, []);
+  assert.equal(groups.listGroups().groups, []);
+});
+
+test('a Stable group survives a coordinator restart: same generation, members and assignments; a silent member still times out', async () => {
+  const g = await stableGroupOfTwo(10_000, 300);
+  groups.close();
+  store.close();
+  store = new MetadataStore(dir);
+  groups = open();
+  const d = state();
+  assert.equal([d.groupState, d.protocolData], ['Stable', 'range']);
+  assert.equal(d.members.map((m) => [m.memberId, m.memberAssignment.toString()]).sort(), [[g.a, 'half-a'], [g.b, 'half-b']].sort());
+  assert.is(heartbeat(g.a, g.gen), ErrorCode.NONE, 'members carry on heartbeating');
+  assert.equal((await sync(g.b, g.gen)).assignment.toString(), 'half-b');
+  // b says nothing more: its fresh session runs out and a rebalances without it.
+  let code: number = ErrorCode.NONE;
+  while (code === ErrorCode.NONE) {
+    await new Promise((r) => setTimeout(r, 50));
+    code = heartbeat(g.a, g.gen);
+  }
+  assert.is(code, ErrorCode.REBALANCE_IN_PROGRESS);
+});
+
+test.run();

@@ -1,0 +1,222 @@
+/**
+ * Consumer groups end to end on a real 3-broker cluster: `yak consume --group` members sharing a
+ * topic and taking over from each other, `yak group` describe/reset/delete, committed offsets across
+ * a coordinator restart, and the group APIs' error codes for bad requests.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { UserError } from '../../src/common/errors.js';
+import { partitionForKey } from '../../src/client/partitioner.js';
+import { Connection } from '../../src/net/connection.js';
+import { JoinGroupApi, OffsetCommitApi, OffsetFetchApi, SyncGroupApi, type JoinGroupRequest } from '../../src/protocol/apis/index.js';
+import { encodeSubscription } from '../../src/protocol/consumer-protocol.js';
+import { killYakProcesses, runYak, spawnYak, startCluster, type TestCluster, type YakProcess } from '../helpers/cluster.js';
+import { brokerById } from '../helpers/wire.js';
+
+const test = suite('consumer groups: yak consume --group, yak group, group API errors');
+let cluster: TestCluster;
+let conn: Connection;
+
+const TOPIC = 'orders';
+const PARTITIONS = 6;
+const GROUP = 'billing';
+
+test.before(async () => {
+  cluster = await startCluster({ brokers: 3 });
+  const b = brokerById(cluster, 1);
+  conn = await Connection.connect(b.host, b.port, { clientId: 'groups-test', requestTimeoutMs: 10_000 });
+  const created = await yak(['topic', 'create', TOPIC, '-p', String(PARTITIONS)]);
+  assert.is(created.code, 0, created.stderr);
+});
+
+test.after(async () => {
+  killYakProcesses();
+  conn?.close();
+  await cluster?.destroy();
+});
+
+const yak = (args: string[], input?: string) => runYak([...args, '--bootstrap', cluster.bootstrap], { input });
+
+/** Produces `values` keyed by themselves; returns how many went to each partition. */
+async function produce(values: string[]): Promise<Map<number, number>> {
+  const res = await yak(['produce', '--topic', TOPIC, '-K', ':'], values.map((v) => `${v}:${v}`).join('\n') + '\n');
+  assert.is(res.code, 0, res.stderr);
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(partitionForKey(Buffer.from(v), PARTITIONS), (counts.get(partitionForKey(Buffer.from(v), PARTITIONS)) ?? 0) + 1);
+  return counts;
+}
+
+function member(): YakProcess {
+  return spawnYak([
+    'consume', '--bootstrap', cluster.bootstrap, '--topic', TOPIC, '--group', GROUP, '--from-beginning', '--commit', 'sync',
+    '--session-timeout-ms', '3000', '--heartbeat-interval-ms', '300', '--json',
+  ]);
+}
+
+const ASSIGNED = /generation (\d+): assigned partition\(s\) \[([\d,]*)\]/;
+const partitionsOf = (line: string) => ASSIGNED.exec(line)![2]!.split(',').filter(Boolean).map(Number);
+const values = (p: YakProcess) => p.stdoutLines().map((l) => (JSON.parse(l) as { value: string }).value);
+
+interface DescribeRow {
+  partition: number;
+  committedOffset: number | null;
+  logEndOffset: number | null;
+  lag: number | null;
+  memberId: string | null;
+}
+
+async function describe(group = GROUP): Promise<{ state: string; members: unknown[]; partitions: DescribeRow[] }> {
+  const res = await yak(['group', 'describe', group, '--json']);
+  assert.is(res.code, 0, res.stderr);
+  return JSON.parse(res.stdout);
+}
+
+/** Commits are acknowledged just after the records are printed: wait for the group to show them all. */
+async function describeOnceCaughtUp(): Promise<Awaited<ReturnType<typeof describe>>> {
+  for (let attempt = 0; ; attempt++) {
+    const d = await describe();
+    if (d.partitions.length === PARTITIONS && d.partitions.every((p) => p.lag === 0)) return d;
+    if (attempt === 20) assert.unreachable(`lag did not reach 0: ${JSON.stringify(d.partitions)}`);
+  }
+}
+
+test('two members split 6 partitions 3/3; one killed, the other takes all six; lag goes to 0; a restart resumes from the commits', async () => {
+  await produce(Array.from({ length: 60 }, (_, i) => `a${i}`));
+  const m1 = member();
+  assert.equal(partitionsOf(await m1.waitForLine(ASSIGNED)), [0, 1, 2, 3, 4, 5]);
+  const mark = m1.stderrLineCount();
+  const m2 = member();
+  const [share1, share2] = await Promise.all([m1.waitForLine(ASSIGNED, { fromLine: mark }), m2.waitForLine(ASSIGNED)]);
+  assert.equal([...partitionsOf(share1), ...partitionsOf(share2)].sort(), [0, 1, 2, 3, 4, 5]);
+  assert.equal([partitionsOf(share1).length, partitionsOf(share2).length], [3, 3], 'range assignor: 3 partitions each');
+
+  const refused = await yak(['group', 'reset-offsets', GROUP, '--topic', TOPIC, '--to-earliest']);
+  assert.is(refused.code, 1);
+  assert.match(refused.stderr, /has 2 active member\(s\): stop its consumers first/);
+
+  const second = await produce(Array.from({ length: 60 }, (_, i) => `b${i}`));
+  const expectedBy = (share: number[]) => share.reduce((n, p) => n + (second.get(p) ?? 0), 0);
+  await m2.waitFor(() => values(m2).filter((v) => v.startsWith('b')).length === expectedBy(partitionsOf(share2)), 'its share of the second batch');
+  await m1.waitFor(() => values(m1).filter((v) => v.startsWith('b')).length === expectedBy(partitionsOf(share1)), 'its share of the second batch');
+  const caughtUp = await describeOnceCaughtUp();
+  assert.is(caughtUp.state, 'Stable');
+  assert.is(caughtUp.members.length, 2);
+  assert.is(caughtUp.partitions.reduce((n, p) => n + p.committedOffset!, 0), 120);
+
+  const mark2 = m2.stderrLineCount();
+  await m1.stop('SIGKILL');
+  assert.equal(partitionsOf(await m2.waitForLine(ASSIGNED, { fromLine: mark2 })), [0, 1, 2, 3, 4, 5], 'the survivor takes all six after the session timeout');
+  await produce(Array.from({ length: 30 }, (_, i) => `c${i}`));
+  await m2.waitFor(() => values(m2).filter((v) => v.startsWith('c')).length === 30, 'the third batch');
+  const stopped = await m2.stop('SIGINT');
+  assert.is(stopped.code, 0, stopped.stderr);
+
+  const all = [...values(m1), ...values(m2)];
+  assert.is(all.length, 150, 'every record printed once');
+  assert.is(new Set(all).size, 150);
+
+  const after = await yak(['group', 'describe', GROUP]);
+  assert.is(after.code, 0, after.stderr);
+  assert.match(after.stdout, /^group billing: Empty, 0 member\(s\)/);
+  const rows = after.stdout.trim().split('\n').slice(2).map((l) => l.split(/\s+/));
+  assert.equal(rows.map((r) => [r[0], r[4]]), Array.from({ length: PARTITIONS }, () => [TOPIC, '0']), 'lag 0 on every partition');
+
+  await produce(['d1', 'd2', 'd3']);
+  const resumed = await yak(['consume', '--topic', TOPIC, '--group', GROUP, '--idle-timeout-ms', '1500', '--session-timeout-ms', '3000']);
+  assert.is(resumed.code, 0, resumed.stderr);
+  assert.equal(resumed.stdout.trim().split('\n').sort(), ['d1', 'd2', 'd3'], 'a restarted member resumes from the committed offsets');
+});
+
+test('reset-offsets on an empty group moves its offsets; delete removes it; unknown groups get one clear line', async () => {
+  const reset = await yak(['group', 'reset-offsets', GROUP, '--topic', TOPIC, '--to-offset', '2']);
+  assert.is(reset.code, 0, reset.stderr);
+  assert.ok((await describe()).partitions.every((p) => p.committedOffset === Math.min(2, p.logEndOffset!)));
+  const toLatest = await yak(['group', 'reset-offsets', GROUP, '--topic', TOPIC, '--to-latest']);
+  assert.is(toLatest.code, 0, toLatest.stderr);
+  assert.ok((await describe()).partitions.every((p) => p.lag === 0));
+
+  const listed = await yak(['group', 'list', '--json']);
+  assert.ok((JSON.parse(listed.stdout) as { groupId: string }[]).some((g) => g.groupId === GROUP));
+  assert.is((await yak(['group', 'delete', GROUP])).code, 0);
+
+  for (const args of [['group', 'describe', 'nope'], ['group', 'delete', 'nope']]) {
+    const res = await yak(args);
+    assert.is(res.code, 1);
+    assert.is(res.stderr, 'yak: consumer group "nope" does not exist' + (args[1] === 'describe' ? ' (yak group list shows the groups)' : '') + '\n');
+  }
+  const both = await yak(['group', 'reset-offsets', 'g', '--topic', TOPIC, '--to-earliest', '--to-latest']);
+  assert.is(both.code, 1);
+  assert.match(both.stderr, /exactly one of --to-earliest, --to-latest, --to-offset/);
+});
+
+// --- the group APIs on the wire -------------------------------------------------------------------
+
+function joinRequest(groupId: string, memberId: string, protocolType = 'consumer'): JoinGroupRequest {
+  return {
+    groupId,
+    sessionTimeoutMs: 3000,
+    rebalanceTimeoutMs: 3000,
+    memberId,
+    groupInstanceId: null,
+    protocolType,
+    protocols: [{ name: 'range', metadata: encodeSubscription({ topics: [TOPIC], userData: null }) }],
+  };
+}
+
+function commitOne(groupId: string, generationId: number, memberId: string, topic = TOPIC) {
+  return conn.request(OffsetCommitApi, 5, { groupId, generationId, memberId, topics: [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: 3, committedMetadata: '' }] }] });
+}
+
+const fetchOne = (groupId: string) => conn.request(OffsetFetchApi, 4, { groupId, topics: [{ name: TOPIC, partitionIndexes: [0] }] });
+
+test('bad group requests: mismatching protocol type, invalid group id, stale generation, unknown member, unknown topic', async () => {
+  const required = await conn.request(JoinGroupApi, 5, joinRequest('wire', ''));
+  assert.is(required.errorCode, 79, 'MEMBER_ID_REQUIRED first');
+  const joined = await conn.request(JoinGroupApi, 5, joinRequest('wire', required.memberId));
+  assert.equal([joined.errorCode, joined.leader], [0, required.memberId]);
+  const synced = await conn.request(SyncGroupApi, 3, { groupId: 'wire', generationId: joined.generationId, memberId: joined.memberId, assignments: [{ memberId: joined.memberId, assignment: Buffer.alloc(0) }] });
+  assert.is(synced.errorCode, 0);
+
+  assert.is((await conn.request(JoinGroupApi, 5, joinRequest('wire', '', 'connect'))).errorCode, 23, 'INCONSISTENT_GROUP_PROTOCOL');
+  assert.is((await conn.request(JoinGroupApi, 5, joinRequest('fresh', '', ''))).errorCode, 23, 'an empty protocol type: INCONSISTENT_GROUP_PROTOCOL');
+  assert.is((await conn.request(JoinGroupApi, 5, joinRequest('', ''))).errorCode, 24, 'INVALID_GROUP_ID');
+
+  const code = (res: Awaited<ReturnType<typeof commitOne>>) => res.topics[0]!.partitions[0]!.errorCode;
+  assert.is(code(await commitOne('wire', joined.generationId - 1, joined.memberId)), 22, 'ILLEGAL_GENERATION');
+  assert.is(code(await commitOne('wire', joined.generationId, 'nobody')), 25, 'UNKNOWN_MEMBER_ID');
+  assert.is(code(await commitOne('wire', joined.generationId, joined.memberId, 'no-such-topic')), 3, 'UNKNOWN_TOPIC_OR_PARTITION');
+  assert.is(code(await commitOne('wire', joined.generationId, joined.memberId)), 0);
+});
+
+test('a coordinator restart loses nothing: committed offsets stay, a live member keeps its partitions; while it is down brokers answer COORDINATOR_NOT_AVAILABLE', async () => {
+  const survivor = spawnYak([
+    'consume', '--bootstrap', cluster.bootstrap, '--topic', TOPIC, '--group', 'survivors', '--session-timeout-ms', '3000', '--heartbeat-interval-ms', '300', '--commit', 'sync',
+  ]);
+  assert.equal(partitionsOf(await survivor.waitForLine(ASSIGNED)), [0, 1, 2, 3, 4, 5]);
+
+  await cluster.supervisor.handleControl('kill', 'zookeeper');
+  let down = await fetchOne('wire');
+  // The kill is asynchronous: until the process is gone the answer may still come from it.
+  while (down.errorCode === 0) down = await fetchOne('wire');
+  assert.is(down.errorCode, 15, 'COORDINATOR_NOT_AVAILABLE');
+  for (;;) {
+    try {
+      await cluster.supervisor.handleControl('restart', 'zookeeper');
+      break;
+    } catch (err) {
+      if (!(err instanceof UserError) || !/is running/.test(err.message)) throw err;
+      await new Promise((r) => setTimeout(r, 50)); // the supervisor has not seen the exit yet
+    }
+  }
+  const back = await fetchOne('wire');
+  assert.is(back.errorCode, 0);
+  assert.is(back.topics[0]!.partitions[0]!.committedOffset, 3);
+
+  await produce(['after-restart']);
+  await survivor.waitFor(() => survivor.stdoutLines().includes('after-restart'), 'the record produced after the restart');
+  const stopped = await survivor.stop('SIGINT');
+  assert.is(stopped.code, 0, stopped.stderr);
+  assert.is(stopped.stderr.split('\n').filter((l) => ASSIGNED.test(l)).length, 1, 'no rebalance: the restarted coordinator still knew the member');
+});
+
+test.run();

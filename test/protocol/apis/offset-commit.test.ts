@@ -1,0 +1,55 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { OffsetCommitApi, type OffsetCommitRequest, type OffsetCommitResponse } from '../../../src/protocol/apis/offset-commit.js';
+import { assertRequestRoundTrip, assertResponseRoundTrip, assertTruncationThrows, encodeRequest, encodeResponse, hex } from '../../helpers/roundtrip.js';
+
+const request: OffsetCommitRequest = {
+  groupId: 'g',
+  generationId: 2,
+  memberId: 'm-1',
+  retentionTimeMs: 86_400_000,
+  topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 2 ** 40, commitTimestamp: 1_700_000_000_000, committedMetadata: 'meta' }, { partitionIndex: 3, committedOffset: 5, commitTimestamp: -1, committedMetadata: null }] }],
+};
+
+/** What a version carries of `request`: v0 has no member or generation, retention time is v2-4, the timestamp v1. */
+function asSeenAt(v: number): OffsetCommitRequest {
+  return {
+    groupId: request.groupId,
+    generationId: v >= 1 ? request.generationId : -1,
+    memberId: v >= 1 ? request.memberId : '',
+    retentionTimeMs: v >= 2 && v <= 4 ? request.retentionTimeMs! : -1,
+    topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ ...p, commitTimestamp: v === 1 ? p.commitTimestamp! : -1 })) })),
+  };
+}
+
+const response: OffsetCommitResponse = { throttleTimeMs: 0, topics: [{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 0 }, { partitionIndex: 3, errorCode: 22 }] }] };
+
+for (let v = 0; v <= OffsetCommitApi.maxVersion; v++) {
+  test(`v${v} request and response round trip`, () => {
+    assertRequestRoundTrip(OffsetCommitApi, v, request, asSeenAt(v));
+    assertResponseRoundTrip(OffsetCommitApi, v, response, response);
+  });
+}
+
+test('throttle time from v3', () => {
+  assertResponseRoundTrip(OffsetCommitApi, 2, { ...response, throttleTimeMs: 8 }, response);
+  assertResponseRoundTrip(OffsetCommitApi, 3, { ...response, throttleTimeMs: 8 }, { ...response, throttleTimeMs: 8 });
+});
+
+test('v2 exact bytes', () => {
+  const req: OffsetCommitRequest = { groupId: 'g', generationId: 1, memberId: 'm', topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 10, committedMetadata: '' }] }] };
+  assert.equal(
+    encodeRequest(OffsetCommitApi, req, 2),
+    hex('0001 67 00000001 0001 6d ffffffffffffffff 00000001 0001 74 00000001 00000000 000000000000000a 0000'),
+  );
+  assert.equal(encodeResponse(OffsetCommitApi, { topics: [{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 3 }] }] }, 2), hex('00000001 0001 74 00000001 00000000 0003'));
+});
+
+test('truncated request and response throw ProtocolError', () => {
+  for (const v of [1, OffsetCommitApi.maxVersion]) {
+    assertTruncationThrows(encodeRequest(OffsetCommitApi, request, v), (r) => OffsetCommitApi.decodeRequest(r, v));
+    assertTruncationThrows(encodeResponse(OffsetCommitApi, response, v), (r) => OffsetCommitApi.decodeResponse(r, v));
+  }
+});
+
+test.run();

@@ -1,5 +1,7 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
+import { CreatePartitionsApi } from '../protocol/apis/create-partitions.js';
 import { CreateTopicsApi } from '../protocol/apis/create-topics.js';
+import { ConfigResourceType, ConfigSource, DescribeConfigsApi } from '../protocol/apis/describe-configs.js';
 import { DeleteTopicsApi } from '../protocol/apis/delete-topics.js';
 import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
 import { ClientVersions, type KafkaClient } from './kafka-client.js';
@@ -12,7 +14,7 @@ export interface TopicDescription {
 /** ListOffsets timestamps meaning the log's start and its end (high watermark). */
 export const OffsetSpec = { earliest: -2, latest: -1 } as const;
 
-/** Topic administration over the Kafka protocol (CreateTopics, DeleteTopics, Metadata, ListOffsets). */
+/** Topic administration over the Kafka protocol (CreateTopics, CreatePartitions, DeleteTopics, DescribeConfigs, Metadata, ListOffsets). */
 export class Admin {
   constructor(private readonly client: KafkaClient) {}
 
@@ -26,6 +28,30 @@ export class Admin {
     if (!r || r.errorCode !== ErrorCode.NONE) {
       throw new KafkaError(r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, r?.errorMessage ?? `creating topic "${name}"`);
     }
+  }
+
+  /** Grows a topic to `count` partitions (Kafka never shrinks one: keys would move). */
+  async createPartitions(name: string, count: number): Promise<void> {
+    const res = await this.client.send(undefined, CreatePartitionsApi, ClientVersions.CreatePartitions, {
+      topics: [{ name, count, assignments: null }],
+      timeoutMs: 10_000,
+      validateOnly: false,
+    });
+    const r = res.results[0];
+    if (!r || r.errorCode !== ErrorCode.NONE) {
+      throw new KafkaError(r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, r?.errorMessage ?? `adding partitions to topic "${name}"`);
+    }
+  }
+
+  /** The topic's configs, as a broker reports them: name -> [value, set on the topic rather than a default]. */
+  async describeTopicConfigs(name: string): Promise<Map<string, { value: string | null; isDefault: boolean }>> {
+    const res = await this.client.send(undefined, DescribeConfigsApi, ClientVersions.DescribeConfigs, {
+      resources: [{ resourceType: ConfigResourceType.Topic, resourceName: name, configurationKeys: null }],
+      includeSynonyms: false,
+    });
+    const r = res.results[0];
+    if (!r || r.errorCode !== ErrorCode.NONE) throw new KafkaError(r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, r?.errorMessage ?? `describing the configs of "${name}"`);
+    return new Map(r.configs.map((c) => [c.name, { value: c.value, isDefault: c.configSource !== ConfigSource.TopicConfig }]));
   }
 
   async deleteTopic(name: string): Promise<void> {

@@ -81,6 +81,25 @@ test('yak status --json reports brokers and topics', async () => {
   assert.equal(keyed.partitions.map((p: { leader: number }) => p.leader).sort(), [1, 2, 3]);
 });
 
+test('yak topic alter adds partitions that take records; describe shows the configs; shrinking is refused', async () => {
+  const b = ['--bootstrap', cluster.bootstrap];
+  assert.is((await runYak(['topic', 'create', 'grown', '-p', '2', '-c', 'min.insync.replicas=1', ...b])).code, 0);
+  const altered = await runYak(['topic', 'alter', 'grown', '--partitions', '4', ...b]);
+  assert.is(altered.code, 0, altered.stderr);
+  assert.match(altered.stdout, 'now has 4 partition(s) (was 2)');
+  const produced = await runYak(['produce', '--topic', 'grown', '--partition', '3', ...b], { input: 'on the new partition\n' });
+  assert.is(produced.code, 0, produced.stderr);
+  const read = await runYak(['consume', '--topic', 'grown', '--partition', '3', '--offset', '0', '--max-messages', '1', ...b]);
+  assert.is(read.stdout, 'on the new partition\n');
+  const described = JSON.parse((await runYak(['topic', 'describe', 'grown', '--json', ...b])).stdout) as { partitions: unknown[]; configs: Record<string, string> };
+  assert.is(described.partitions.length, 4);
+  assert.is(described.configs['min.insync.replicas'], '1');
+  assert.is(described.configs['cleanup.policy'], 'delete');
+  const shrink = await runYak(['topic', 'alter', 'grown', '--partitions', '3', ...b]);
+  assert.is(shrink.code, 1);
+  assert.match(shrink.stderr, /^yak: INVALID_PARTITIONS: .*must be larger/);
+});
+
 test('yak up on a data dir whose cluster is running says so and exits non-zero', async () => {
   const res = await runYak(['up', '--brokers', '1', '--headless', '--data-dir', cluster.dataDir]);
   assert.is(res.code, 1);

@@ -12,7 +12,7 @@ interface CreateArgs extends ClusterArgs {
 
 export const topicCommand: CommandModule = {
   command: 'topic <action>',
-  describe: 'Create, list, describe and delete topics',
+  describe: 'Create, list, describe, alter and delete topics',
   builder: (y: Argv) =>
     y
       .options(clusterOptions)
@@ -50,22 +50,40 @@ export const topicCommand: CommandModule = {
       })
       .command<ClusterArgs & { name: string; json: boolean }>({
         command: 'describe <name>',
-        describe: 'Show partitions, leaders, replicas and ISR of a topic',
+        describe: 'Show the configs, partitions, leaders, replicas and ISR of a topic',
         builder: (c) => c.positional('name', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false }) as never,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
-            const t = await new Admin(client).describeTopic(args.name);
+            const admin = new Admin(client);
+            const t = await admin.describeTopic(args.name);
+            const configs = await admin.describeTopicConfigs(args.name);
             if (args.json) {
-              process.stdout.write(JSON.stringify(t) + '\n');
+              process.stdout.write(JSON.stringify({ ...t, configs: Object.fromEntries([...configs].map(([k, c]) => [k, c.value])) }) + '\n');
               return;
             }
-            process.stdout.write(`topic ${t.name}: ${t.partitions.length} partition(s)\n`);
+            const shown = [...configs].map(([k, c]) => `${k}=${c.value ?? ''}${c.isDefault ? ' (default)' : ''}`);
+            process.stdout.write(`topic ${t.name}: ${t.partitions.length} partition(s)\nconfigs: ${shown.join(', ')}\n`);
             process.stdout.write(
               formatTable(
                 ['PARTITION', 'LEADER', 'REPLICAS', 'ISR'],
                 t.partitions.map((p) => [String(p.partition), p.leader < 0 ? 'none' : String(p.leader), p.replicas.join(','), p.isr.join(',')]),
               ),
             );
+          }),
+      })
+      .command<ClusterArgs & { name: string; partitions: number }>({
+        command: 'alter <name>',
+        describe: 'Add partitions to a topic (like kafka-topics --alter --partitions)',
+        builder: (c) =>
+          c
+            .positional('name', { type: 'string', demandOption: true })
+            .option('partitions', { alias: 'p', type: 'number', demandOption: true, describe: 'The new partition count (more than now: a topic never shrinks)' }) as never,
+        handler: (args) =>
+          withClient(connectClient(args, 'yak-topic'), async (client) => {
+            const admin = new Admin(client);
+            const before = (await admin.describeTopic(args.name)).partitions.length;
+            await admin.createPartitions(args.name, args.partitions);
+            process.stdout.write(`topic ${args.name} now has ${args.partitions} partition(s) (was ${before}); a key may now map to another partition, as in Kafka\n`);
           }),
       })
       .command<ClusterArgs & { name: string }>({
@@ -78,6 +96,6 @@ export const topicCommand: CommandModule = {
             process.stdout.write(`deleted topic ${args.name}\n`);
           }),
       })
-      .demandCommand(1, 'say which: create, list, describe or delete'),
+      .demandCommand(1, 'say which: create, list, describe, alter or delete'),
   handler: () => undefined,
 };

@@ -1,4 +1,5 @@
 import { UserError } from '../common/errors.js';
+import { topicNameProblem } from '../common/topic-name.js';
 import { isProcessAlive, readClusterFile } from '../client/cluster-file.js';
 import { KafkaClient, parseBootstrap } from '../client/kafka-client.js';
 
@@ -12,6 +13,13 @@ export const clusterOptions = {
   'data-dir': { type: 'string', default: '.yak', describe: 'Cluster data directory (finds the cluster through its cluster.json)' },
   bootstrap: { type: 'string', describe: 'Broker address(es) host:port[,host:port]; overrides --data-dir' },
 } as const;
+
+/** yargs `coerce` for --topic: Kafka's naming rules checked before anything connects (a usage error, exit 2). */
+export function checkedTopicName(name: string): string {
+  const problem = topicNameProblem(name);
+  if (problem) throw new Error(`--topic: ${problem}`);
+  return name;
+}
 
 export const NO_CLUSTER_HINT = 'start one with `npx yak up --brokers 3`, or pass --bootstrap host:port';
 

@@ -55,8 +55,9 @@ async function main(): Promise<void> {
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err, y) => {
-      if (err) reportAndExit(err);
-      process.stderr.write(`${y.help() && ''}yak: ${msg}\nRun 'yak --help' for usage.\n`);
+      // yargs' own YError (e.g. from an option's coerce) is a command-line mistake, not a crash.
+      if (err && err.name !== 'YError') reportAndExit(err);
+      process.stderr.write(`${y.help() && ''}yak: ${msg ?? err?.message}\nRun 'yak --help' for usage.\n`);
       process.exit(ExitCode.usage);
     })
     .parseAsync();

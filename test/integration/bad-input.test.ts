@@ -539,9 +539,18 @@ test('CLI: yak produce with a malformed --bootstrap says what is expected', asyn
   assertCleanFailure(res, /bad bootstrap address "nonsense": expected host:port/);
 });
 
-test('CLI: yak produce to an invalid topic name says why', async () => {
-  const res = await runYak(['produce', '--bootstrap', cluster.bootstrap, '--topic', 'bad name!'], { input: 'x\n' });
-  assertCleanFailure(res, /INVALID_TOPIC_EXCEPTION/);
+test('CLI: yak produce and consume with an invalid topic name say why before connecting (usage error)', async () => {
+  for (const args of [['produce', '--topic', 'bad name!'], ['consume', '--topic', '..'], ['bench', 'produce', '--topic', 'x'.repeat(250)]]) {
+    const res = await runYak([...args, '--bootstrap', '127.0.0.1:1'], { input: 'x\n' });
+    assertCleanFailure(res, /--topic: topic name .*(characters|cannot be)/, 2);
+    assert.is(res.code, 2, `${args.join(' ')}: ${res.stderr}`);
+  }
+});
+
+test('CLI: yak bench with a negative record count is a usage error', async () => {
+  const res = await runYak(['bench', 'produce', '--records', '-5', '--bootstrap', cluster.bootstrap]);
+  assertCleanFailure(res, /--records must be a whole number from 1/);
+  assert.is(res.code, 2);
 });
 
 test('CLI: yak consume --partition 7 of a 6-partition topic says the partition does not exist', async () => {

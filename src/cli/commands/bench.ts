@@ -4,7 +4,7 @@ import { Admin } from '../../client/admin.js';
 import { Consumer } from '../../client/consumer.js';
 import type { KafkaClient } from '../../client/kafka-client.js';
 import { Producer } from '../../client/producer.js';
-import { clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
+import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
 import { parseAcks, withClient } from '../output.js';
 
 interface BenchArgs extends ClusterArgs {
@@ -32,6 +32,18 @@ async function ensureTopic(client: KafkaClient, topic: string, partitions: numbe
 }
 
 /** Like kafka-producer-perf-test: fixed-size records as fast as the producer takes them, per-record latency. */
+/** Sizes and counts a bench can run with; a usage error (exit 2) otherwise. */
+function checkBenchArgs(args: BenchArgs): void {
+  const positive = (name: string, v: number, max: number) => {
+    if (!Number.isInteger(v) || v < 1 || v > max) throw new UserError(`--${name} must be a whole number from 1 to ${max}, got ${v}`, 2);
+  };
+  positive('records', args.records, 100_000_000);
+  positive('batch-bytes', args['batch-bytes'], 64 * 1024 * 1024);
+  positive('partitions', args.partitions, 1000);
+  if (!Number.isInteger(args['record-size']) || args['record-size'] < 0 || args['record-size'] > 100 * 1024 * 1024) throw new UserError(`--record-size must be from 0 to ${100 * 1024 * 1024} bytes, got ${args['record-size']}`, 2);
+  if (!(args['linger-ms'] >= 0)) throw new UserError(`--linger-ms must be 0 or more, got ${args['linger-ms']}`, 2);
+}
+
 export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (line: string) => void): Promise<{ recordsPerSec: number; mbPerSec: number; p99Ms: number }> {
   await ensureTopic(client, args.topic, args.partitions);
   const producer = new Producer(client, { acks: parseAcks(args.acks), batchBytes: args['batch-bytes'], lingerMs: args['linger-ms'] });
@@ -116,7 +128,7 @@ export async function benchConsume(client: KafkaClient, args: BenchArgs, out: (l
 const shared = (y: Argv) =>
   y
     .options(clusterOptions)
-    .option('topic', { alias: 't', type: 'string', default: 'yak-bench', describe: 'Topic to use (created if missing)' })
+    .option('topic', { alias: 't', type: 'string', coerce: checkedTopicName, default: 'yak-bench', describe: 'Topic to use (created if missing)' })
     .option('records', { alias: 'n', type: 'number', default: 1_000_000, describe: 'Number of records' })
     .option('record-size', { alias: 's', type: 'number', default: 100, describe: 'Value size in bytes' })
     .option('partitions', { type: 'number', default: 3, describe: 'Partitions if the topic is created' })
@@ -133,13 +145,19 @@ export const benchCommand: CommandModule = {
         command: 'produce',
         describe: 'Produce --records records of --record-size bytes and report records/s, MB/s and latency',
         builder: (c) => shared(c) as Argv<BenchArgs>,
-        handler: (args) => withClient(connectClient(args, 'yak-bench'), async (client) => void (await benchProduce(client, args, (l) => process.stdout.write(l + '\n')))),
+        handler: (args) => {
+          checkBenchArgs(args);
+          return withClient(connectClient(args, 'yak-bench'), async (client) => void (await benchProduce(client, args, (l) => process.stdout.write(l + '\n'))));
+        },
       })
       .command<BenchArgs>({
         command: 'consume',
         describe: 'Read --records records from the beginning and report records/s and MB/s',
         builder: (c) => shared(c) as Argv<BenchArgs>,
-        handler: (args) => withClient(connectClient(args, 'yak-bench'), (client) => benchConsume(client, args, (l) => process.stdout.write(l + '\n'))),
+        handler: (args) => {
+          checkBenchArgs(args);
+          return withClient(connectClient(args, 'yak-bench'), (client) => benchConsume(client, args, (l) => process.stdout.write(l + '\n')));
+        },
       })
       .demandCommand(1, 'say which: produce or consume'),
   handler: () => undefined,

@@ -4,7 +4,7 @@ import { ASSIGNORS, RangeAssignor, RoundRobinAssignor } from '../../client/assig
 import { Consumer, type ConsumedRecord, type StartPosition } from '../../client/consumer.js';
 import { GroupConsumer } from '../../client/group-consumer.js';
 import type { KafkaClient } from '../../client/kafka-client.js';
-import { clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
+import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
 import { withClient } from '../output.js';
 
 interface Args extends ClusterArgs {
@@ -47,7 +47,7 @@ function plainSource(client: KafkaClient, args: Args): RecordSource {
 
 function groupSource(client: KafkaClient, args: Args & { group: string }): RecordSource {
   if (args.partition !== undefined || args.offset !== undefined) {
-    throw new UserError('--group assigns partitions and starts from committed offsets: drop --partition/--offset (use `yak group reset-offsets` to move a group)');
+    throw new UserError('--group assigns partitions and starts from committed offsets: drop --partition/--offset (use `yak group reset-offsets` to move a group)', 2);
   }
   // The chosen assignor first; the other still listed so members started with either agree on one.
   const preferred = args.assignor === 'roundrobin' ? RoundRobinAssignor : RangeAssignor;
@@ -94,7 +94,7 @@ export const consumeCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .options(clusterOptions)
-      .option('topic', { alias: 't', type: 'string', demandOption: true, describe: 'Topic to read' })
+      .option('topic', { alias: 't', type: 'string', coerce: checkedTopicName, demandOption: true, describe: 'Topic to read' })
       .option('from-beginning', { type: 'boolean', default: false, describe: 'Start at the earliest offset (default: only new records)' })
       .option('partition', { alias: 'p', type: 'number', describe: 'Read only this partition' })
       .option('offset', { alias: 'o', type: 'string', describe: 'Start offset (with --partition), earliest or latest' })

@@ -3,7 +3,7 @@ import { ErrorCode, KafkaError, UserError } from '../../common/errors.js';
 import { Admin } from '../../client/admin.js';
 import { GroupAdmin, type GroupDescription } from '../../client/group-admin.js';
 import type { KafkaClient } from '../../client/kafka-client.js';
-import { clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
+import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
 import { formatTable, withClient } from '../output.js';
 
 interface GroupArgs extends ClusterArgs {
@@ -90,7 +90,7 @@ export const groupCommand: CommandModule = {
         builder: (c) =>
           c
             .positional('group', { type: 'string', demandOption: true })
-            .option('topic', { alias: 't', type: 'string', demandOption: true, describe: 'Topic whose offsets to move' })
+            .option('topic', { alias: 't', type: 'string', coerce: checkedTopicName, demandOption: true, describe: 'Topic whose offsets to move' })
             .option('to-earliest', { type: 'boolean', default: false, describe: 'To the start of each partition' })
             .option('to-latest', { type: 'boolean', default: false, describe: 'To the end of each partition' })
             .option('to-offset', { type: 'number', describe: 'To this offset (kept within each partition)' }) as never,

@@ -150,7 +150,8 @@ export function fitHints(hints: Hint[], budget: number): Hint[] {
   return shown;
 }
 
-const NO_KEY: Key = {
+/** An input event with no special key: the base of the keys `splitKeys` makes. */
+export const NO_KEY: Key = {
   upArrow: false,
   downArrow: false,
   leftArrow: false,

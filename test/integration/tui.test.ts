@@ -17,12 +17,12 @@ const test = suite('tui: yak up in tmux');
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
 const SESSION = 'yak';
-// Made only when the test runs: a skipped suite runs no hooks to remove it.
+// Made only when the tests run: a skipped suite runs no hooks to remove it.
 const dir = hasTmux ? tempDir('yak-tui-') : '';
-const dataDir = path.join(dir, 'data');
 // Its own tmux server, on a socket in the test's temp dir: parallel runs and a person's tmux never
 // meet, and removing the dir leaves nothing behind.
 const SOCKET = path.join(dir, 'tmux.sock');
+const dataDirs: string[] = [];
 
 function tmux(...args: string[]): string {
   return execFileSync('tmux', ['-S', SOCKET, ...args], { encoding: 'utf8' });
@@ -72,10 +72,38 @@ const ledWithoutBroker2 = (text: string) => {
   return rows.length === 3 && rows.every((r) => r.leader !== '2' && r.leader !== 'none');
 };
 
+/**
+ * Starts `yak up --brokers 3` in a fresh 120x40 tmux session and waits for its three brokers. The
+ * pane runs a script that runs yak and prints its exit status: neither the tmux server's nor the
+ * script's command line names the data dir, so every process that does is the cluster's. The pane
+ * stays after the script ends, to read yak's last words.
+ */
+async function startYak(name: string): Promise<string> {
+  spawnSync('tmux', ['-S', SOCKET, 'kill-server']);
+  const dataDir = path.join(dir, `data-${name}`);
+  dataDirs.push(dataDir);
+  const script = path.join(dir, `${name}.sh`);
+  fs.writeFileSync(script, `${JSON.stringify(process.execPath)} ${JSON.stringify(YAK)} up --brokers 3 --data-dir ${JSON.stringify(dataDir)}\necho "yak exit status $?"\n`);
+  const conf = path.join(dir, 'tmux.conf');
+  fs.writeFileSync(conf, 'set -g remain-on-exit on\n');
+  tmux('-f', conf, 'new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', `sh ${script}`);
+  await shows('the three brokers alive', /3\/3 alive[\s\S]*cluster ready/, 15_000);
+  return dataDir;
+}
+
+/** After `q` or Ctrl-C: yak exits 0 with its goodbye on the normal screen, and none of its processes is left. */
+async function assertStoppedCleanly(dataDir: string): Promise<void> {
+  const last = await shows('yak gone, its goodbye on the normal screen', /yak: cluster in .* stopped\s+yak exit status \d+/, 15_000);
+  assert.match(last, 'yak exit status 0');
+  await waitFor(`no process mentioning ${dataDir}`, () => processesMentioning(dataDir).length === 0, { timeoutMs: 5000 }).catch(() => {
+    assert.unreachable(`processes left behind: ${processesMentioning(dataDir).join(', ')}`);
+  });
+}
+
 test.after(() => {
   if (!hasTmux) return;
   spawnSync('tmux', ['-S', SOCKET, 'kill-server']);
-  for (const pid of processesMentioning(dataDir)) {
+  for (const pid of dataDirs.flatMap(processesMentioning)) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -89,16 +117,7 @@ if (!hasTmux) {
   test.skip('tmux is not installed: the terminal UI end-to-end test needs it (apt-get install tmux)', () => {});
 } else {
   test('produce, consume, a kill from outside, r, q: all on screen, nothing left behind', async () => {
-    // The pane runs a script that runs yak and prints its exit status: the tmux server's and the
-    // script's command lines never name the data dir, so every process that does is the cluster's.
-    // The pane stays after the script ends, to read yak's last words.
-    const script = path.join(dir, 'run.sh');
-    fs.writeFileSync(script, `${JSON.stringify(process.execPath)} ${JSON.stringify(YAK)} up --brokers 3 --data-dir ${JSON.stringify(dataDir)}\necho "yak exit status $?"\n`);
-    const conf = path.join(dir, 'tmux.conf');
-    fs.writeFileSync(conf, 'set -g remain-on-exit on\n');
-    tmux('-f', conf, 'new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', `sh ${script}`);
-
-    await shows('the three brokers alive', /3\/3 alive[\s\S]*cluster ready/, 15_000);
+    const dataDir = await startYak('q');
 
     // No topic yet: `i` puts the cursor on the topic field; topic, ↓ ↓, value, Enter.
     keys('i');
@@ -145,11 +164,18 @@ if (!hasTmux) {
     await waitForScreen(`the election of demo-${led.partition} (epoch ${led.epoch + 1}) in the event log`, (s) => election.test(s) && ledWithoutBroker2(s), 5000);
 
     keys('q');
-    const last = await shows('yak gone, its goodbye on the normal screen', /yak: cluster in .* stopped\s+yak exit status \d+/, 15_000);
-    assert.match(last, 'yak exit status 0');
-    await waitFor(`no process mentioning ${dataDir}`, () => processesMentioning(dataDir).length === 0, { timeoutMs: 5000 }).catch(() => {
-      assert.unreachable(`processes left behind: ${processesMentioning(dataDir).join(', ')}`);
-    });
+    await assertStoppedCleanly(dataDir);
+  });
+
+  test('typing q in the produce pane types it; Ctrl-C there quits and stops the cluster', async () => {
+    const dataDir = await startYak('ctrl-c');
+    keys('i');
+    await shows('the cursor on the topic field', /^›topic/m);
+    typeText('qkpr?');
+    await shows('the letters in the topic field, not taken as keys', /^›topic\s+qkpr\?/m);
+    assert.match(screen(), /3\/3 alive/);
+    keys('C-c');
+    await assertStoppedCleanly(dataDir);
   });
 }
 

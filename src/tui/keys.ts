@@ -117,7 +117,7 @@ export function commandForKey(ui: UiState, input: string, key: Key): Command | n
 /** The footer: the keys that do something in the current state (optional ones go first when room is short). */
 export function footerHints(ui: UiState, selected: { name: string; state: string } | null): Hint[] {
   if (ui.stopping) return [];
-  if (ui.create) return [['Enter', 'create', 'always'], ['↑↓', 'field'], ['Esc', 'cancel', 'always'], ['Ctrl-C', 'quit', 'optional']];
+  if (ui.create) return [['Enter', 'create', 'always'], ['Tab ↑↓', 'field'], ['Esc', 'cancel', 'always'], ['Ctrl-C', 'quit', 'optional']];
   if (ui.help) return [['Esc', 'close help', 'always'], ['q', 'quit', 'always']];
   if (ui.focus === 'produce') return [['Enter', 'send', 'always'], ['↑↓', 'field', 'always'], ['Ctrl-U', 'clear', 'optional'], ['Esc', 'done typing', 'always'], ['Tab', 'next pane'], ['Ctrl-C', 'quit', 'optional']];
   const target = selected?.name ?? 'broker';

@@ -98,7 +98,7 @@ test('event log: timestamped elections with old -> new leader and epoch', () => 
 test('create-topic dialog: fields with defaults and the error of a refused name', () => {
   const ui = uiReducer(initialUiState(), { type: 'create-open', partitions: 3, replicationFactor: 3 });
   const lines = frame(<CreateTopicDialog dialog={{ ...ui.create!, name: 'bad name', error: 'topic names use letters, digits, . _ -' }} width={80} height={6} />);
-  assert.match(lines[0]!, /CREATE TOPIC\s+Enter create · ↑↓ field · Esc cancel/);
+  assert.match(lines[0]!, /CREATE TOPIC\s+Enter create · Tab ↑↓ field · Esc cancel/);
   assert.match(lines[1]!, /›name\s+bad name/);
   assert.match(lines[2]!, /partitions\s+3/);
   assert.match(lines[3]!, /replication 3/);

@@ -85,17 +85,17 @@ function step<T>(list: readonly T[], current: T, delta: number): T {
   return list[(((i < 0 ? 0 : i) + delta) % list.length + list.length) % list.length]!;
 }
 
-function move(names: readonly string[], current: string | null, delta: number): string | null {
-  if (names.length === 0) return current;
-  const i = current === null ? -1 : names.indexOf(current);
-  if (i < 0) return names[0]!;
-  return names[Math.max(0, Math.min(names.length - 1, i + delta))]!;
-}
-
-/** Like `move`, for a fixed list: stops at either end rather than wrapping, so ↓ ↓ always ends on the last field. */
+/** The item `delta` places from `current` in a fixed list, stopping at either end rather than wrapping (↓ ↓ always ends on the last field). */
 function stepWithin<T>(list: readonly T[], current: T, delta: number): T {
   const i = Math.max(0, list.indexOf(current));
   return list[Math.max(0, Math.min(list.length - 1, i + delta))]!;
+}
+
+/** A selection in a list that changes: nothing or a vanished item selects the first one. */
+function move(names: readonly string[], current: string | null, delta: number): string | null {
+  if (names.length === 0) return current;
+  if (current === null || !names.includes(current)) return names[0]!;
+  return stepWithin(names, current, delta);
 }
 
 /**

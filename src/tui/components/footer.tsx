@@ -1,7 +1,7 @@
 import { Text } from 'ink';
+import { clip } from '../format.js';
 import { fitHints, hintsWidth, type Hint } from '../keys.js';
 import { theme } from '../theme.js';
-import { clip } from '../format.js';
 
 export interface FooterProps {
   hints: Hint[];

@@ -152,9 +152,9 @@ export function App({ dataDir, bus, control, defaults, signals, onExit }: AppPro
 
   const submitProduce = () => {
     const ui = uiRef.current;
-    const topic = ui.produce.topic.trim() || ui.selectedTopic;
+    const topic = ui.produce.topic.trim();
     if (!topic) {
-      say('type a topic name first (↑ to the topic field)', true);
+      say('type a topic name first', true);
       dispatch({ type: 'produce-field-set', field: 'topic' });
       return;
     }
@@ -209,12 +209,8 @@ export function App({ dataDir, bus, control, defaults, signals, onExit }: AppPro
       case 'end':
         if (ui.focus === 'consume' || ui.focus === 'events') dispatch({ type: 'scroll-end', pane: ui.focus });
         return;
-      case 'enter':
       case 'type-record':
-        if (cmd.type === 'enter' && ui.focus !== 'topics') return;
-        dispatch({ type: 'focus', pane: 'produce' });
-        dispatch({ type: 'produce-field-set', field: !ui.produce.topic && !ui.selectedTopic ? 'topic' : 'value' });
-        return;
+        return dispatch({ type: 'produce-start' });
       case 'control': {
         const selected = view.processes.find((p) => p.name === ui.selectedProcess);
         if (!selected) return;

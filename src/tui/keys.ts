@@ -13,7 +13,7 @@ export type Command =
   | { type: 'leave-field' }
   | { type: 'move'; delta: number }
   | { type: 'end' }
-  | { type: 'enter' }
+  /** `i`, or Enter on a topic: the cursor goes to the produce pane's value field. */
   | { type: 'type-record' }
   | { type: 'control'; action: 'kill' | 'pause-resume' | 'restart' }
   | { type: 'create-open' }
@@ -27,8 +27,11 @@ export type Command =
 
 export const PAGE = 10;
 
-/** A key, what it does, and whether it may be left out when the footer is short of room. */
-export type Hint = [key: string, label: string, optional?: boolean];
+/**
+ * A key and what it does. When the footer is short of room, `optional` hints go first, then plain
+ * ones from the right; `always` ones (help, quit) stay.
+ */
+export type Hint = [key: string, label: string, priority?: 'optional' | 'always'];
 
 /** The typed characters of an input event: pasted text arrives as one string; newlines and controls are dropped. */
 export function printableInput(input: string, key: Key): string {
@@ -37,9 +40,10 @@ export function printableInput(input: string, key: Key): string {
   return input.replace(/[\u0000-\u001f\u007f]/g, '');
 }
 
+/** Keys inside a text field (produce pane, create dialog): ↑↓ change field, the rest edits. Enter, Esc and Tab are the caller's. */
 function textFieldCommand(input: string, key: Key): Command | null {
-  if (key.upArrow || (key.tab && key.shift)) return { type: 'field', delta: -1 };
-  if (key.downArrow || key.tab) return { type: 'field', delta: 1 };
+  if (key.upArrow) return { type: 'field', delta: -1 };
+  if (key.downArrow) return { type: 'field', delta: 1 };
   if (key.backspace || key.delete) return { type: 'backspace' };
   if (key.ctrl && input === 'u') return { type: 'clear' };
   const text = printableInput(input, key);
@@ -53,6 +57,8 @@ export function commandForKey(ui: UiState, input: string, key: Key): Command | n
   if (ui.create) {
     if (key.escape) return { type: 'cancel' };
     if (key.return) return { type: 'submit' };
+    // A dialog has nowhere else to go: Tab moves between its fields.
+    if (key.tab) return { type: 'field', delta: key.shift ? -1 : 1 };
     return textFieldCommand(input, key);
   }
 
@@ -63,15 +69,11 @@ export function commandForKey(ui: UiState, input: string, key: Key): Command | n
   }
 
   if (ui.focus === 'produce') {
+    // Tab leaves the pane here as everywhere else; ↑↓ move between its fields.
     if (key.tab) return { type: 'focus-step', delta: key.shift ? -1 : 1 };
     if (key.escape) return { type: 'leave-field' };
     if (key.return) return { type: 'submit' };
-    if (key.upArrow) return { type: 'field', delta: -1 };
-    if (key.downArrow) return { type: 'field', delta: 1 };
-    if (key.backspace || key.delete) return { type: 'backspace' };
-    if (key.ctrl && input === 'u') return { type: 'clear' };
-    const text = printableInput(input, key);
-    return text ? { type: 'edit', text } : null;
+    return textFieldCommand(input, key);
   }
 
   if (key.tab) return { type: 'focus-step', delta: key.shift ? -1 : 1 };
@@ -80,7 +82,7 @@ export function commandForKey(ui: UiState, input: string, key: Key): Command | n
   if (key.pageUp) return { type: 'move', delta: -PAGE };
   if (key.pageDown) return { type: 'move', delta: PAGE };
   if (key.end) return { type: 'end' };
-  if (key.return) return { type: 'enter' };
+  if (key.return) return ui.focus === 'topics' ? { type: 'type-record' } : null;
   if (key.escape) return null;
   if (key.ctrl || key.meta) return null;
   switch (input) {
@@ -115,20 +117,41 @@ export function commandForKey(ui: UiState, input: string, key: Key): Command | n
 /** The footer: the keys that do something in the current state (optional ones go first when room is short). */
 export function footerHints(ui: UiState, selected: { name: string; state: string } | null): Hint[] {
   if (ui.stopping) return [];
-  if (ui.create) return [['Enter', 'create'], ['↑↓', 'field'], ['Esc', 'cancel'], ['Ctrl-C', 'quit', true]];
-  if (ui.help) return [['Esc', 'close help'], ['q', 'quit']];
-  if (ui.focus === 'produce') return [['Enter', 'send'], ['↑↓', 'field'], ['Ctrl-U', 'clear', true], ['Esc', 'done typing'], ['Tab', 'next pane'], ['Ctrl-C', 'quit', true]];
+  if (ui.create) return [['Enter', 'create', 'always'], ['Tab ↑↓', 'field'], ['Esc', 'cancel', 'always'], ['Ctrl-C', 'quit', 'optional']];
+  if (ui.help) return [['Esc', 'close help', 'always'], ['q', 'quit', 'always']];
+  if (ui.focus === 'produce') return [['Enter', 'send', 'always'], ['↑↓', 'field', 'always'], ['Ctrl-U', 'clear', 'optional'], ['Esc', 'done typing', 'always'], ['Tab', 'next pane'], ['Ctrl-C', 'quit', 'optional']];
   const target = selected?.name ?? 'broker';
   const paused = selected?.state === 'paused';
   const hints: Hint[] = [['Tab', 'pane'], ['↑↓', ui.focus === 'consume' || ui.focus === 'events' ? 'scroll' : 'select']];
-  if (ui.focus === 'topics') hints.push(['Enter', 'produce', true]);
-  hints.push(['k', `kill ${target}`], ['p', paused ? 'resume' : 'pause'], ['r', 'restart'], ['c', 'create topic', true], ['i', 'produce', true]);
-  if (ui.focus === 'consume') hints.push(['b/l/t', 'from start/new/recent', true]);
-  hints.push(['?', 'help'], ['q', 'quit']);
+  if (ui.focus === 'topics') hints.push(['Enter', 'produce', 'optional']);
+  hints.push(['k', `kill ${target}`], ['p', paused ? 'resume' : 'pause'], ['r', 'restart'], ['c', 'create topic', 'optional'], ['i', 'produce', 'optional']);
+  if (ui.focus === 'consume') hints.push(['b/l/t', 'from start/new/recent', 'optional']);
+  hints.push(['?', 'help', 'always'], ['q', 'quit', 'always']);
   return hints;
 }
 
-const NO_KEY: Key = {
+/** Columns the footer needs for `hints`: `key label`, two spaces apart. */
+export const hintsWidth = (hints: Hint[]) => hints.reduce((a, [k, label], i) => a + (i > 0 ? 2 : 0) + k.length + 1 + label.length, 0);
+
+/** `hints` without the last one of the given priority, or null when there is none. */
+function withoutLast(hints: Hint[], priority: Hint[2]): Hint[] | null {
+  for (let i = hints.length - 1; i >= 0; i--) if (hints[i]![2] === priority) return hints.filter((_, j) => j !== i);
+  return null;
+}
+
+/** The hints that fit in `budget` columns: optional ones go first, then plain ones, from the right. */
+export function fitHints(hints: Hint[], budget: number): Hint[] {
+  let shown = hints;
+  while (hintsWidth(shown) > budget) {
+    const fewer = withoutLast(shown, 'optional') ?? withoutLast(shown, undefined);
+    if (!fewer) break;
+    shown = fewer;
+  }
+  return shown;
+}
+
+/** An input event with no special key: the base of the keys `splitKeys` makes. */
+export const NO_KEY: Key = {
   upArrow: false,
   downArrow: false,
   leftArrow: false,

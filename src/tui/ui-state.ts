@@ -56,6 +56,8 @@ export const initialUiState = (): UiState => ({
 export type UiAction =
   | { type: 'focus'; pane: Pane }
   | { type: 'focus-step'; delta: 1 | -1 }
+  /** `i`, or Enter on a topic: type a record for the selected topic. */
+  | { type: 'produce-start' }
   | { type: 'select-process'; names: readonly string[]; delta: number }
   | { type: 'select-topic'; names: readonly string[]; delta: number }
   | { type: 'set-topic'; name: string }
@@ -83,18 +85,31 @@ function step<T>(list: readonly T[], current: T, delta: number): T {
   return list[(((i < 0 ? 0 : i) + delta) % list.length + list.length) % list.length]!;
 }
 
-function move(names: readonly string[], current: string | null, delta: number): string | null {
-  if (names.length === 0) return current;
-  const i = current === null ? -1 : names.indexOf(current);
-  if (i < 0) return names[0]!;
-  return names[Math.max(0, Math.min(names.length - 1, i + delta))]!;
+/** The item `delta` places from `current` in a fixed list, stopping at either end rather than wrapping (↓ ↓ always ends on the last field). */
+function stepWithin<T>(list: readonly T[], current: T, delta: number): T {
+  const i = Math.max(0, list.indexOf(current));
+  return list[Math.max(0, Math.min(list.length - 1, i + delta))]!;
 }
 
-/** Entering the produce pane with no topic to send to starts at the topic field. */
+/** A selection in a list that changes: nothing or a vanished item selects the first one. */
+function move(names: readonly string[], current: string | null, delta: number): string | null {
+  if (names.length === 0) return current;
+  if (current === null || !names.includes(current)) return names[0]!;
+  return stepWithin(names, current, delta);
+}
+
+/**
+ * Entering the produce pane: an empty topic field takes the selected topic, and the cursor goes to
+ * the value when there is a topic to send to, else to the topic field.
+ */
 function focusOn(s: UiState, pane: Pane): UiState {
   if (pane === s.focus) return s;
-  const needsTopic = pane === 'produce' && !s.produce.topic && !s.selectedTopic;
-  return { ...s, focus: pane, produce: needsTopic ? { ...s.produce, field: 'topic' } : s.produce };
+  if (pane !== 'produce') return { ...s, focus: pane };
+  return { ...s, focus: pane, produce: produceWithTopic(s.produce, s.produce.topic || s.selectedTopic || '') };
+}
+
+function produceWithTopic(p: UiState['produce'], topic: string): UiState['produce'] {
+  return { ...p, topic, field: topic ? 'value' : 'topic' };
 }
 
 export function uiReducer(s: UiState, a: UiAction): UiState {
@@ -103,6 +118,8 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       return focusOn(s, a.pane);
     case 'focus-step':
       return focusOn(s, step(PANES, s.focus, a.delta));
+    case 'produce-start':
+      return { ...s, focus: 'produce', produce: produceWithTopic(s.produce, s.selectedTopic ?? s.produce.topic) };
     case 'select-process':
       return { ...s, selectedProcess: move(a.names, s.selectedProcess, a.delta) };
     case 'select-topic': {
@@ -118,7 +135,7 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
     case 'scroll-end':
       return { ...s, [a.pane === 'consume' ? 'consumeScroll' : 'eventsScroll']: 0 };
     case 'produce-field':
-      return { ...s, produce: { ...s.produce, field: step(PRODUCE_FIELDS, s.produce.field, a.delta) } };
+      return { ...s, produce: { ...s.produce, field: stepWithin(PRODUCE_FIELDS, s.produce.field, a.delta) } };
     case 'produce-field-set':
       return { ...s, produce: { ...s.produce, field: a.field } };
     case 'produce-edit':
@@ -136,7 +153,7 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
         create: { field: 'name', name: '', partitions: String(a.partitions), replicationFactor: String(a.replicationFactor), error: null, busy: false },
       };
     case 'create-field':
-      return s.create ? { ...s, create: { ...s.create, field: step(CREATE_FIELDS, s.create.field, a.delta) } } : s;
+      return s.create ? { ...s, create: { ...s.create, field: stepWithin(CREATE_FIELDS, s.create.field, a.delta) } } : s;
     case 'create-edit': {
       if (!s.create || s.create.busy) return s;
       const c = s.create;

@@ -10,7 +10,7 @@ const LABELS: Record<CreateField, string> = { name: 'name', partitions: 'partiti
 export function CreateTopicDialog({ dialog, width, height }: { dialog: CreateDialog; width: number; height: number }) {
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <TitleRow label="CREATE TOPIC" width={width} focused right="Enter create · ↑↓ field · Esc cancel" />
+      <TitleRow label="CREATE TOPIC" width={width} focused right="Enter create · Tab ↑↓ field · Esc cancel" />
       {(['name', 'partitions', 'replicationFactor'] as const).map((f) => {
         const active = dialog.field === f;
         return (

@@ -1,7 +1,7 @@
 import { Text } from 'ink';
-import type { Hint } from '../keys.js';
+import { clip } from '../format.js';
+import { fitHints, hintsWidth, type Hint } from '../keys.js';
 import { theme } from '../theme.js';
-
 
 export interface FooterProps {
   hints: Hint[];
@@ -10,19 +10,15 @@ export interface FooterProps {
   width: number;
 }
 
-const widthOf = (hs: Hint[]) => hs.reduce((a, [k, label]) => a + k.length + label.length + 3, 0);
-
-/** The keys that work right now, k9s style; optional ones make room on narrow terminals, from the last. */
+/** The keys that work right now, k9s style. A message (an action's answer) comes first and is cut before help and quit are. */
 export function Footer({ hints, message, width }: FooterProps) {
-  const budget = width - (message ? message.text.length + 3 : 0);
-  let shown = hints;
-  for (let i = shown.length - 1; i >= 0 && widthOf(shown) > budget; i--) if (shown[i]![2]) shown = shown.filter((_, j) => j !== i);
-  while (shown.length > 0 && widthOf(shown) > budget) shown = shown.slice(0, -1);
+  const shown = fitHints(hints, width - (message ? message.text.length + 3 : 0));
+  const messageText = message ? clip(message.text, Math.max(0, width - hintsWidth(shown) - 3)) : '';
   return (
     <Text wrap="truncate">
       {message ? (
         <Text color={message.error ? theme.bad : theme.ok} bold>
-          {message.text}
+          {messageText}
           {'   '}
         </Text>
       ) : null}

@@ -8,7 +8,7 @@ import { TitleRow } from './line.js';
 export interface ProducePaneProps {
   values: { topic: string; key: string; value: string };
   field: ProduceField;
-  /** Used when the topic field is empty: the topic selected in the topics pane. */
+  /** The topic selected in the topics pane: entering this pane puts it in an empty topic field. */
   defaultTopic: string | null;
   results: ProduceResult[];
   focused: boolean;
@@ -17,6 +17,14 @@ export interface ProducePaneProps {
 }
 
 const LABELS: Record<ProduceField, string> = { topic: 'topic', key: 'key', value: 'value' };
+
+/** What an empty field says: how to get a record sent from where the cursor is. */
+function placeholderFor(f: ProduceField, active: ProduceField, focused: boolean, defaultTopic: string | null): string {
+  if (f === 'topic') return focused ? 'type a name (a new topic is created)' : defaultTopic ? `${defaultTopic} (selected)` : 'none yet';
+  if (f === 'key') return 'none (optional)';
+  if (!focused) return 'press i to type a record';
+  return active === 'value' ? 'type it, Enter sends' : '↓ to here, type, Enter';
+}
 
 export function resultText(r: ProduceResult): { text: string; color?: string; detail: string } {
   if (r.pending) return { text: `… sending to ${r.topic}`, color: theme.dim, detail: '' };
@@ -32,7 +40,7 @@ export function ProducePane({ values, field, defaultTopic, results, focused, wid
   const line = (f: ProduceField) => {
     const active = focused && field === f;
     const text = values[f];
-    const placeholder = f === 'topic' ? (defaultTopic ? `${defaultTopic} (selected)` : 'type a topic name') : f === 'key' ? 'none (optional)' : focused ? '' : 'Tab here, type, Enter';
+    const placeholder = placeholderFor(f, field, focused, defaultTopic);
     const shown = text.length + 1 > fieldW ? '…' + text.slice(-(fieldW - 2)) : text;
     return (
       <Text key={f} wrap="truncate">
@@ -48,7 +56,7 @@ export function ProducePane({ values, field, defaultTopic, results, focused, wid
   const shownResults = results.slice(-Math.max(1, height - 4)).reverse();
   return (
     <Box flexDirection="column" width={width} height={height} paddingRight={1}>
-      <TitleRow label="PRODUCE" width={inner} focused={focused} right={focused ? 'Enter send · ↑↓ field' : 'acks=all'} />
+      <TitleRow label="PRODUCE" width={inner} focused={focused} right={focused ? 'Enter send · ↑↓ field · Esc' : 'i type · acks=all'} />
       {(['topic', 'key', 'value'] as const).map(line)}
       {shownResults.length === 0 ? (
         <Text dimColor wrap="truncate">

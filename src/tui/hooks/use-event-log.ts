@@ -1,10 +1,10 @@
 import { useEffect, useMemo } from 'react';
 import type { EventBus, LogEvent } from '../events.js';
-import { useThrottledState } from './use-throttled-state.js';
+import { useFrameState } from './use-frame-state.js';
 
-/** The event log, in time order: re-read from the bus at most every 150 ms while events arrive. */
+/** The event log, in time order: re-read from the bus once a frame at most while events arrive. */
 export function useEventLog(bus: EventBus): LogEvent[] {
-  const [version, setVersion] = useThrottledState(bus.version, 150);
+  const [version, setVersion] = useFrameState(bus.version);
   useEffect(() => {
     setVersion(bus.version);
     return bus.subscribe(() => setVersion(bus.version));

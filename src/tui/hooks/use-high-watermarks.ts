@@ -3,7 +3,7 @@ import type { ClusterMetadata } from '../../common/cluster-types.js';
 import { KafkaClient, parseBootstrap } from '../../client/kafka-client.js';
 import { RateTracker, partitionKey, type OffsetSample } from '../model.js';
 import { leaderHighWatermarks, partitionsByLeader } from '../offsets.js';
-import { useThrottledState } from './use-throttled-state.js';
+import { useFrameState } from './use-frame-state.js';
 
 /**
  * High watermark and records/s of every partition: each `intervalMs`, one ListOffsets to each
@@ -11,7 +11,7 @@ import { useThrottledState } from './use-throttled-state.js';
  * answer (paused) is skipped until it does, so one hung broker never delays the others.
  */
 export function useHighWatermarks(bootstrap: string, metadata: ClusterMetadata | null, intervalMs = 1000): ReadonlyMap<string, OffsetSample> {
-  const [samples, setSamples] = useThrottledState<ReadonlyMap<string, OffsetSample>>(new Map(), 200);
+  const [samples, setSamples] = useFrameState<ReadonlyMap<string, OffsetSample>>(new Map());
   const metadataRef = useRef(metadata);
   metadataRef.current = metadata;
 

@@ -3,7 +3,7 @@ import type { ClusterMetadata } from '../../common/cluster-types.js';
 import { Connection } from '../../net/connection.js';
 import { InternalApi } from '../../protocol/internal-api.js';
 import { sleep } from '../../client/kafka-client.js';
-import { useThrottledState } from './use-throttled-state.js';
+import { useFrameState } from './use-frame-state.js';
 
 export interface MetadataFeed {
   metadata: ClusterMetadata | null;
@@ -18,7 +18,7 @@ export interface MetadataFeed {
  * Reconnects on its own; `reachable` says whether the last attempt got an answer.
  */
 export function useMetadata(coordinator: { host: string; port: number } | null, maxWaitMs = 1000): MetadataFeed {
-  const [feed, setFeed] = useThrottledState<MetadataFeed>({ metadata: null, receivedAtMs: 0, reachable: false }, 100);
+  const [feed, setFeed] = useFrameState<MetadataFeed>({ metadata: null, receivedAtMs: 0, reachable: false });
   const address = coordinator ? `${coordinator.host}:${coordinator.port}` : null;
 
   useEffect(() => {

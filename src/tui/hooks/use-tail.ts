@@ -3,7 +3,7 @@ import { KafkaClient, parseBootstrap } from '../../client/kafka-client.js';
 import { partitionKey, type OffsetSample } from '../model.js';
 import { TopicTail, type TailLine } from '../tail.js';
 import type { TailStart } from '../ui-state.js';
-import { useThrottledState } from './use-throttled-state.js';
+import { useFrameState } from './use-frame-state.js';
 
 export interface TailFeed {
   lines: TailLine[];
@@ -14,7 +14,7 @@ const KEEP_LINES = 1000;
 
 /**
  * The consume pane's live tail of `topic`: restarts when the topic (or its id: deleted and created
- * again), the start position or `epoch` changes. Lines reach React at most every 150 ms.
+ * again), the start position or `epoch` changes. Lines reach React once a frame at most (use-frame-state).
  */
 export function useTail(
   bootstrap: string,
@@ -24,7 +24,7 @@ export function useTail(
   epoch: number,
   offsets: ReadonlyMap<string, OffsetSample>,
 ): TailFeed {
-  const [feed, setFeed] = useThrottledState<TailFeed>({ lines: [], status: null }, 150);
+  const [feed, setFeed] = useFrameState<TailFeed>({ lines: [], status: null });
   const offsetsRef = useRef(offsets);
   offsetsRef.current = offsets;
 

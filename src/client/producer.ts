@@ -51,6 +51,8 @@ interface PendingBatch {
   attempts: number;
   /** Encoded once, at first send: retries resend the same bytes and sequence numbers. */
   encoded: Buffer | null;
+  /** Encoded with a producer id and sequence numbers (idempotent). */
+  sequenced: boolean;
 }
 
 const DEFAULTS = { acks: -1 as 0 | 1 | -1, idempotent: undefined as boolean | undefined, lingerMs: 5, batchBytes: 16384, maxBufferedBytes: 32 * 1024 * 1024, deliveryTimeoutMs: 120_000, requestTimeoutMs: 30_000, retryBackoffMs: 100 };
@@ -77,6 +79,9 @@ export class Producer {
   private producerId = -1;
   private producerEpoch = -1;
   private readonly sequences = new Map<string, number>();
+  /** A sequenced batch failed for good: its partition's next sequence is one the broker will never see. */
+  private sequenceGap = false;
+  private renewingProducerId = false;
 
   constructor(
     private readonly client: KafkaClient,
@@ -124,25 +129,35 @@ export class Producer {
     if (partition === undefined) partition = record.key ? partitionForKey(record.key, count) : this.sticky.next(topic, count);
     if (partition < 0 || partition >= count) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${topic}" has no partition ${partition}`);
     const k = `${topic}\u0000${partition}`;
+    const size = 24 + (record.key?.length ?? 0) + (record.value?.length ?? 0);
     let batch = this.open.get(k);
+    // A record that does not fit closes the open batch and starts its own (Kafka's accumulator), so
+    // one oversized record fails alone instead of taking its neighbours with it.
+    if (batch && batch.bytes + size > this.opts.batchBytes) {
+      this.closeBatch(k, batch, count);
+      batch = undefined;
+    }
     if (!batch) {
-      batch = { topic, partition, records: [], callbacks: [], bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null };
+      batch = { topic, partition, records: [], callbacks: [], bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null, sequenced: false };
       this.open.set(k, batch);
     }
-    const size = 24 + (record.key?.length ?? 0) + (record.value?.length ?? 0);
     batch.records.push({ key: record.key ?? null, value: record.value, timestamp: record.timestamp ?? Date.now() });
     batch.callbacks.push(callback);
     batch.bytes += size;
     this.bufferedBytes += size;
     this.outstanding++;
     if (batch.bytes >= this.opts.batchBytes) {
-      this.open.delete(k);
-      this.sticky.batchClosed(topic, partition, count);
-      this.enqueue(batch);
-      this.drain();
+      this.closeBatch(k, batch, count);
     } else if (!this.lingerTimer) {
       this.lingerTimer = setTimeout(() => this.lingerExpired(), this.opts.lingerMs);
     }
+  }
+
+  private closeBatch(k: string, batch: PendingBatch, partitionCount: number): void {
+    this.open.delete(k);
+    this.sticky.batchClosed(batch.topic, batch.partition, partitionCount);
+    this.enqueue(batch);
+    this.drain();
   }
 
   sendAsync(topic: string, record: ProducerRecord): Promise<RecordMetadata> {
@@ -188,6 +203,10 @@ export class Producer {
 
   /** Sends ready batches, one request per leader, skipping partitions that already have one in flight. */
   private drain(): void {
+    if (this.sequenceGap) {
+      void this.renewProducerId();
+      return;
+    }
     const byLeader = new Map<number, PendingBatch[]>();
     let leaderless: string | null = null;
     for (const [k, q] of this.ready) {
@@ -259,9 +278,33 @@ export class Producer {
     this.drain();
   }
 
+  /**
+   * After a sequenced batch failed for good, every later batch of its partition would be refused with
+   * OUT_OF_ORDER_SEQUENCE_NUMBER: start over under a new producer id with fresh sequences, as Kafka's
+   * idempotent producer resets its producer id. Batches already sent keep their bytes, so a retry of
+   * one is still recognised by the broker as the duplicate it may be.
+   */
+  private async renewProducerId(): Promise<void> {
+    if (this.renewingProducerId) return;
+    this.renewingProducerId = true;
+    try {
+      await this.initProducerId();
+      this.sequences.clear();
+      this.sequenceGap = false;
+    } catch (err) {
+      // No new id: what waits cannot be sent in order; the next send tries again.
+      for (const q of this.ready.values()) for (const b of q.splice(0)) this.complete(b, err as Error, -1);
+      return;
+    } finally {
+      this.renewingProducerId = false;
+    }
+    this.drain();
+  }
+
   private encode(b: PendingBatch): Buffer {
     if (b.encoded) return b.encoded;
     if (this.producerId < 0) return (b.encoded = encodeRecordBatch(b.records));
+    b.sequenced = true;
     const k = `${b.topic}\u0000${b.partition}`;
     const baseSequence = this.sequences.get(k) ?? 0;
     this.sequences.set(k, (baseSequence + b.records.length) % 0x80000000);
@@ -286,6 +329,7 @@ export class Producer {
   }
 
   private complete(b: PendingBatch, err: Error | null, baseOffset: number): void {
+    if (err && b.sequenced) this.sequenceGap = true;
     for (let i = 0; i < b.callbacks.length; i++) {
       b.callbacks[i]?.(err, err ? null : { topic: b.topic, partition: b.partition, offset: baseOffset < 0 ? -1 : baseOffset + i });
     }

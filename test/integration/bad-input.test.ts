@@ -547,6 +547,18 @@ test('CLI: yak produce and consume with an invalid topic name say why before con
   }
 });
 
+test('CLI: yak produce of a record over the size limit fails that record alone; the idempotent producer carries on in the same partition', async () => {
+  const big = 'b'.repeat(2 * 1024 * 1024);
+  const topic = 'oversize-then-more';
+  const input = ['before', big, 'after-1', 'after-2'].join('\n') + '\n';
+  const res = await runYak(['produce', '--bootstrap', cluster.bootstrap, '--topic', topic, '--partition', '0', '--linger-ms', '0'], { input });
+  assert.is(res.code, 1, res.stderr);
+  assert.match(res.stderr, 'acknowledged 3 of 4 record(s)');
+  assert.match(res.stderr, /1 record\(s\) failed: MESSAGE_TOO_LARGE/);
+  const read = await runYak(['consume', '--bootstrap', cluster.bootstrap, '--topic', topic, '--from-beginning', '--max-messages', '3', '--idle-timeout-ms', '3000']);
+  assert.is(read.stdout, 'before\nafter-1\nafter-2\n');
+});
+
 test('CLI: yak bench with a negative record count is a usage error', async () => {
   const res = await runYak(['bench', 'produce', '--records', '-5', '--bootstrap', cluster.bootstrap]);
   assertCleanFailure(res, /--records must be a whole number from 1/);

@@ -39,9 +39,13 @@ export interface RecordMetadata {
   offset: number;
 }
 
+const partitionKey = (b: { topic: string; partition: number }) => `${b.topic}\u0000${b.partition}`;
+
 export type SendCallback = (err: Error | null, meta: RecordMetadata | null) => void;
 
 interface PendingBatch {
+  /** Creation order: within a partition, the order batches must be stored in. */
+  id: number;
   topic: string;
   partition: number;
   records: Record[];
@@ -55,20 +59,35 @@ interface PendingBatch {
   sequenced: boolean;
 }
 
+/** Batches in flight per partition with idempotence; the broker remembers this many per producer. */
+const MAX_IN_FLIGHT = 5;
+
 const DEFAULTS = { acks: -1 as 0 | 1 | -1, idempotent: undefined as boolean | undefined, lingerMs: 5, batchBytes: 16384, maxBufferedBytes: 32 * 1024 * 1024, deliveryTimeoutMs: 120_000, requestTimeoutMs: 30_000, retryBackoffMs: 100 };
 
 /**
  * Batching producer. Records accumulate per partition; a batch is sent when full or after lingerMs.
- * At most one batch per partition is in flight, so retries (after NOT_LEADER_OR_FOLLOWER, a dead
- * broker or a timeout, with refreshed metadata) cannot reorder a partition. Callbacks fire once per
- * record, with its offset or the error that ended its retries.
+ * An idempotent producer keeps up to MAX_IN_FLIGHT batches per partition in flight (Kafka's
+ * max.in.flight.requests.per.connection = 5): the broker stores them in sequence order and refuses a
+ * gap, so when one fails (NOT_LEADER_OR_FOLLOWER, a dead broker, a timeout) it and everything after it
+ * are sent again in order, one at a time until they are through. Without idempotence one batch per
+ * partition is in flight, so retries cannot reorder a partition. Callbacks fire once per record,
+ * with its offset or the error that ended its retries.
  */
 export class Producer {
   private readonly opts: typeof DEFAULTS;
   private readonly open = new Map<string, PendingBatch>();
   /** Closed batches waiting to be sent, per partition in order (retries go back to the front). */
   private readonly ready = new Map<string, PendingBatch[]>();
-  private readonly inFlight = new Set<string>();
+  /** Batches sent and not answered yet, per partition, oldest first. */
+  private readonly inFlight = new Map<string, PendingBatch[]>();
+  /**
+   * Partitions where a batch failed and waits to be sent again: they send one batch at a time until
+   * those are through, so a retry is stored before anything that came after it.
+   */
+  private readonly recovering = new Set<string>();
+  /** In-flight batches sent behind a batch the broker refused for good (see `resequence`). */
+  private readonly refusedBehind = new Set<PendingBatch>();
+  private nextBatchId = 0;
   private readonly sticky = new StickyPartitioner();
   private lingerTimer: NodeJS.Timeout | null = null;
   private bufferedBytes = 0;
@@ -128,7 +147,7 @@ export class Producer {
     let partition = record.partition;
     if (partition === undefined) partition = record.key ? partitionForKey(record.key, count) : this.sticky.next(topic, count);
     if (partition < 0 || partition >= count) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${topic}" has no partition ${partition}`);
-    const k = `${topic}\u0000${partition}`;
+    const k = partitionKey({ topic, partition });
     const size = 24 + (record.key?.length ?? 0) + (record.value?.length ?? 0);
     let batch = this.open.get(k);
     // A record that does not fit closes the open batch and starts its own (Kafka's accumulator), so
@@ -138,7 +157,7 @@ export class Producer {
       batch = undefined;
     }
     if (!batch) {
-      batch = { topic, partition, records: [], callbacks: [], bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null, sequenced: false };
+      batch = { id: this.nextBatchId++, topic, partition, records: [], callbacks: [], bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null, sequenced: false };
       this.open.set(k, batch);
     }
     batch.records.push({ key: record.key ?? null, value: record.value, timestamp: record.timestamp ?? Date.now() });
@@ -193,38 +212,47 @@ export class Producer {
     this.drain();
   }
 
-  private enqueue(b: PendingBatch, front = false): void {
-    const k = `${b.topic}\u0000${b.partition}`;
+  private enqueue(b: PendingBatch): void {
+    const k = partitionKey(b);
     let q = this.ready.get(k);
     if (!q) this.ready.set(k, (q = []));
-    if (front) q.unshift(b);
-    else q.push(b);
+    // A batch sent again goes back in creation order, ahead of the ones that came after it.
+    let i = q.length;
+    while (i > 0 && q[i - 1]!.id > b.id) i--;
+    q.splice(i, 0, b);
   }
 
-  /** Sends ready batches, one request per leader, skipping partitions that already have one in flight. */
+  /** Sends ready batches: per leader, requests of at most one batch per partition, up to the in-flight limit. */
   private drain(): void {
     if (this.sequenceGap) {
-      void this.renewProducerId();
+      // Renew once nothing is in flight: a batch under the old id that must go again stays ahead of
+      // the new id's batches (each answer drains again, so this comes back).
+      if ([...this.inFlight.values()].every((f) => f.length === 0)) void this.renewProducerId();
       return;
     }
-    const byLeader = new Map<number, PendingBatch[]>();
+    const rounds = new Map<number, PendingBatch[][]>();
     let leaderless: string | null = null;
     for (const [k, q] of this.ready) {
-      const b = q[0];
-      if (!b || this.inFlight.has(k)) continue;
-      const leader = this.client.partitions(b.topic)?.[b.partition]?.leader ?? -1;
+      const first = q[0];
+      if (!first) continue;
+      const leader = this.client.partitions(first.topic)?.[first.partition]?.leader ?? -1;
       if (leader < 0) {
-        leaderless = b.topic;
+        leaderless = first.topic;
         continue;
       }
-      q.shift();
-      this.inFlight.add(k);
-      const list = byLeader.get(leader) ?? [];
-      if (!byLeader.has(leader)) byLeader.set(leader, list);
-      list.push(b);
+      const flying = this.inFlight.get(k) ?? [];
+      const limit = this.recovering.has(k) || this.producerId < 0 ? 1 : MAX_IN_FLIGHT;
+      let leaderRounds = rounds.get(leader);
+      if (!leaderRounds) rounds.set(leader, (leaderRounds = []));
+      for (let r = 0; q.length > 0 && flying.length < limit; r++) {
+        const b = q.shift()!;
+        flying.push(b);
+        (leaderRounds[r] ??= []).push(b);
+      }
+      this.inFlight.set(k, flying);
     }
     if (leaderless !== null) void this.refreshThenDrain(leaderless);
-    for (const [leader, batches] of byLeader) void this.sendToLeader(leader, batches);
+    for (const [leader, list] of rounds) for (const batches of list) void this.sendToLeader(leader, batches);
   }
 
   private async sendToLeader(leader: number, batches: PendingBatch[]): Promise<void> {
@@ -245,7 +273,7 @@ export class Producer {
     try {
       if (this.opts.acks === 0) {
         await this.client.send(leader, ProduceApi, ClientVersions.Produce, req, { expectResponse: false });
-        for (const b of batches) this.complete(b, null, -1);
+        for (const b of batches) this.landed(b, null, -1);
       } else {
         const topicNames = [...topics.keys()];
         const stillLeads = () => batches.every((b) => this.client.partitions(b.topic)?.[b.partition]?.leader === leader);
@@ -253,29 +281,85 @@ export class Producer {
         for (const b of batches) {
           const p = res.responses.find((t) => t.name === b.topic)?.partitionResponses.find((x) => x.index === b.partition);
           const code = p?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;
-          if (code === ErrorCode.NONE) this.complete(b, null, p!.baseOffset);
-          else if (new KafkaError(code).retriable) retry.push(b);
-          else this.complete(b, new KafkaError(code, `producing to ${b.topic}-${b.partition}`), -1);
+          if (code === ErrorCode.NONE) this.landed(b, null, p!.baseOffset);
+          else if (this.resequence(b) || new KafkaError(code).retriable || (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && this.afterAFailure(b))) retry.push(b);
+          else {
+            // Refused for good: the broker never stored it, so the batches sent behind it will be refused too.
+            if (b.sequenced) for (const x of this.inFlight.get(partitionKey(b)) ?? []) if (x.id > b.id) this.refusedBehind.add(x);
+            this.landed(b, new KafkaError(code, `producing to ${b.topic}-${b.partition}`), -1);
+          }
         }
       }
     } catch (err) {
+      for (const b of batches) this.resequence(b);
       if (err instanceof KafkaError && err.retriable) retry.push(...batches);
-      else for (const b of batches) this.complete(b, err as Error, -1);
+      else for (const b of batches) this.landed(b, err as Error, -1);
     }
-    for (const b of batches) this.inFlight.delete(`${b.topic}\u0000${b.partition}`);
     if (retry.length > 0) {
       const now = Date.now();
       for (const b of retry) {
-        if (now - b.createdMs > this.opts.deliveryTimeoutMs) {
-          this.complete(b, new KafkaError(ErrorCode.REQUEST_TIMED_OUT, `gave up on ${b.topic}-${b.partition} after ${b.attempts} attempts`), -1);
-        } else {
-          this.enqueue(b, true);
+        this.leaveFlight(b);
+        if (now - b.createdMs > this.opts.deliveryTimeoutMs) this.giveUp(b, ErrorCode.REQUEST_TIMED_OUT, `gave up on ${b.topic}-${b.partition} after ${b.attempts} attempts`);
+        else {
+          this.recovering.add(partitionKey(b));
+          this.enqueue(b);
         }
       }
       await sleep(this.opts.retryBackoffMs);
       await this.client.refreshMetadata([...new Set(retry.map((b) => b.topic))]).catch(() => undefined);
     }
     this.drain();
+  }
+
+  /**
+   * A batch sent behind one the broker refused for good was refused too (a gap in the sequence), so it
+   * was not stored: it goes again under the producer id renewed for that gap, with new sequence numbers.
+   */
+  private resequence(b: PendingBatch): boolean {
+    if (!this.refusedBehind.delete(b)) return false;
+    b.encoded = null;
+    b.sequenced = false;
+    return true;
+  }
+
+  /**
+   * OUT_OF_ORDER_SEQUENCE_NUMBER is expected, and retried, for a batch sent behind one that failed:
+   * the broker refused it because the earlier one is missing, not because of a real gap.
+   */
+  private afterAFailure(b: PendingBatch): boolean {
+    const k = partitionKey(b);
+    return this.recovering.has(k) || (this.inFlight.get(k) ?? []).some((x) => x.id < b.id);
+  }
+
+  private leaveFlight(b: PendingBatch): void {
+    const k = partitionKey(b);
+    const flying = this.inFlight.get(k);
+    const i = flying?.indexOf(b) ?? -1;
+    if (i >= 0) flying!.splice(i, 1);
+  }
+
+  /** A batch's final answer. A partition recovers once nothing sent before is waiting to go again. */
+  private landed(b: PendingBatch, err: Error | null, baseOffset: number): void {
+    this.leaveFlight(b);
+    const k = partitionKey(b);
+    const waiting = this.ready.get(k)?.[0];
+    if ((this.inFlight.get(k) ?? []).length === 0 && !(waiting && waiting.attempts > 0)) this.recovering.delete(k);
+    this.complete(b, err, baseOffset);
+  }
+
+  /**
+   * Delivery timeout: the batch fails, and so do the batches of its partition already sent once and
+   * waiting to go again (their sequence numbers follow one the broker may never get).
+   */
+  private giveUp(b: PendingBatch, code: number, reason: string): void {
+    const k = partitionKey(b);
+    const q = this.ready.get(k) ?? [];
+    const stranded: PendingBatch[] = [];
+    for (let i = q.length - 1; b.sequenced && i >= 0; i--) if (q[i]!.attempts > 0) stranded.unshift(...q.splice(i, 1));
+    for (const x of [b, ...stranded]) {
+      this.complete(x, new KafkaError(code, reason), -1);
+    }
+    if ((this.inFlight.get(k) ?? []).length === 0) this.recovering.delete(k);
   }
 
   /**
@@ -305,7 +389,7 @@ export class Producer {
     if (b.encoded) return b.encoded;
     if (this.producerId < 0) return (b.encoded = encodeRecordBatch(b.records));
     b.sequenced = true;
-    const k = `${b.topic}\u0000${b.partition}`;
+    const k = partitionKey(b);
     const baseSequence = this.sequences.get(k) ?? 0;
     this.sequences.set(k, (baseSequence + b.records.length) % 0x80000000);
     return (b.encoded = encodeRecordBatch(b.records, { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence }));
@@ -322,7 +406,7 @@ export class Producer {
     for (const q of this.ready.values()) {
       while (q[0] && now - q[0].createdMs > this.opts.deliveryTimeoutMs) {
         const b = q.shift()!;
-        this.complete(b, new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `no leader for ${b.topic}-${b.partition}`), -1);
+        this.giveUp(b, ErrorCode.LEADER_NOT_AVAILABLE, `no leader for ${b.topic}-${b.partition}`);
       }
     }
     this.drain();

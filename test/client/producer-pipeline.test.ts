@@ -1,0 +1,140 @@
+/**
+ * The idempotent producer's in-flight pipeline against a scripted leader: several batches of one
+ * partition in flight at once, a failure sends it and everything behind it again in order, and a
+ * batch refused behind a final refusal goes again under a renewed producer id.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { KafkaClient, PartitionInfo } from '../../src/client/kafka-client.js';
+import { Producer } from '../../src/client/producer.js';
+import { ErrorCode } from '../../src/common/errors.js';
+import type { ProduceRequest, ProduceResponse } from '../../src/protocol/apis/produce.js';
+import { readBatchHeader } from '../../src/protocol/record-batch.js';
+
+interface Sent {
+  producerId: number;
+  baseSequence: number;
+  values: number;
+  answer(errorCode: number, baseOffset?: number): void;
+}
+
+/** A KafkaClient stand-in: one topic, one partition led by broker 1; produce requests wait for the test to answer them. */
+function scriptedLeader() {
+  const sent: Sent[] = [];
+  let nextProducerId = 7000;
+  const partitions: PartitionInfo[] = [{ partition: 0, leader: 1, replicas: [1], isr: [1], errorCode: 0 }];
+  const client = {
+    partitions: () => partitions,
+    refreshMetadata: async () => ({ topics: [] }),
+    send: async () => ({ errorCode: 0, producerId: nextProducerId++, producerEpoch: 0, throttleTimeMs: 0 }),
+    sendToLeader: (_leader: number, _topics: string[], _stillLeads: () => boolean, _api: unknown, _version: number, req: ProduceRequest) =>
+      new Promise<ProduceResponse>((resolve) => {
+        const records = req.topicData[0]!.partitionData[0]!.records!;
+        const h = readBatchHeader(records);
+        sent.push({
+          producerId: h.producerId,
+          baseSequence: h.baseSequence,
+          values: h.recordCount,
+          answer: (errorCode, baseOffset = -1) =>
+            resolve({
+              throttleTimeMs: 0,
+              responses: [{ name: 't', partitionResponses: [{ index: 0, errorCode, baseOffset, logAppendTimeMs: -1, logStartOffset: 0 }] }],
+            }),
+        });
+      }),
+  };
+  return { client: client as unknown as KafkaClient, sent };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+async function waitForSent(sent: Sent[], n: number): Promise<void> {
+  for (let i = 0; i < 400 && sent.length < n; i++) await tick();
+  assert.ok(sent.length >= n, `expected ${n} produce requests, saw ${sent.length}`);
+}
+
+/** Sends `batches` single-record batches (batchBytes 1 closes each batch at once) and returns their outcomes. */
+async function sendBatches(producer: Producer, batches: number) {
+  await producer.partitionsOf('t');
+  const outcomes: (string | number)[] = [];
+  const done = Array.from({ length: batches }, (_, i) =>
+    producer.sendAsync('t', { value: Buffer.from(`v${i}`), partition: 0 }).then(
+      (m) => (outcomes[i] = m.offset),
+      (err: Error) => (outcomes[i] = err.message),
+    ),
+  );
+  return { outcomes, done: Promise.all(done) };
+}
+
+test('five batches of one partition are in flight at once, in sequence order; the sixth waits for an answer', async () => {
+  const { client, sent } = scriptedLeader();
+  const producer = new Producer(client, { acks: -1, batchBytes: 1, retryBackoffMs: 1 });
+  const { outcomes, done } = await sendBatches(producer, 6);
+  await waitForSent(sent, 5);
+  await tick();
+  assert.is(sent.length, 5, 'at most 5 in flight');
+  assert.equal(sent.map((s) => s.baseSequence), [0, 1, 2, 3, 4]);
+  sent[0]!.answer(ErrorCode.NONE, 100);
+  await waitForSent(sent, 6);
+  assert.is(sent[5]!.baseSequence, 5);
+  sent.slice(1).forEach((s, i) => s.answer(ErrorCode.NONE, 101 + i));
+  await done;
+  assert.equal(outcomes, [100, 101, 102, 103, 104, 105]);
+});
+
+test('a failed batch and the ones refused behind it go again in order, one at a time, with the same sequence numbers', async () => {
+  const { client, sent } = scriptedLeader();
+  const producer = new Producer(client, { acks: -1, batchBytes: 1, retryBackoffMs: 1 });
+  const { outcomes, done } = await sendBatches(producer, 3);
+  await waitForSent(sent, 3);
+  sent[0]!.answer(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  sent[1]!.answer(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+  sent[2]!.answer(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+  for (let n = 4; n <= 6; n++) {
+    await waitForSent(sent, n);
+    await tick();
+    assert.is(sent.length, n, 'one batch at a time while recovering');
+    const s = sent[n - 1]!;
+    assert.is(s.baseSequence, n - 4, 'resent in order, same sequence');
+    assert.is(s.producerId, sent[0]!.producerId, 'same producer id: nothing was lost');
+    s.answer(ErrorCode.NONE, 10 + n - 4);
+  }
+  await done;
+  assert.equal(outcomes, [10, 11, 12]);
+});
+
+test('a batch refused for good fails alone: the one refused behind it goes again under a new producer id from sequence 0', async () => {
+  const { client, sent } = scriptedLeader();
+  const producer = new Producer(client, { acks: -1, batchBytes: 1, retryBackoffMs: 1 });
+  const { outcomes, done } = await sendBatches(producer, 3);
+  await waitForSent(sent, 3);
+  sent[0]!.answer(ErrorCode.NONE, 0);
+  sent[1]!.answer(ErrorCode.MESSAGE_TOO_LARGE);
+  sent[2]!.answer(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+  await waitForSent(sent, 4);
+  const again = sent[3]!;
+  assert.is.not(again.producerId, sent[0]!.producerId, 'renewed producer id');
+  assert.is(again.baseSequence, 0);
+  again.answer(ErrorCode.NONE, 1);
+  await done;
+  assert.is(outcomes[0], 0);
+  assert.match(String(outcomes[1]), 'MESSAGE_TOO_LARGE');
+  assert.is(outcomes[2], 1);
+});
+
+test('without idempotence (acks=1) one batch per partition is in flight', async () => {
+  const { client, sent } = scriptedLeader();
+  const producer = new Producer(client, { acks: 1, batchBytes: 1, retryBackoffMs: 1 });
+  const { outcomes, done } = await sendBatches(producer, 3);
+  for (let n = 1; n <= 3; n++) {
+    await waitForSent(sent, n);
+    await tick();
+    assert.is(sent.length, n);
+    assert.is(sent[n - 1]!.producerId, -1);
+    sent[n - 1]!.answer(ErrorCode.NONE, n);
+  }
+  await done;
+  assert.equal(outcomes, [1, 2, 3]);
+});
+
+test.run();

@@ -50,14 +50,20 @@ async function main(): Promise<void> {
     .command(brokerCommand)
     .demandCommand(1, 'Say what to do: yak up --brokers 3, yak produce --topic t, yak consume --topic t ... (yak --help lists all)')
     .strict()
+    // yargs turns `--idle-timeout-ms abc` into NaN; say so instead of running with it.
+    .check((argv) => {
+      // (argv holds each option as typed, camelCased and by alias: name the typed long form.)
+      const bad = Object.entries(argv).find(([k, v]) => k.length > 1 && !/[A-Z]/.test(k) && typeof v === 'number' && Number.isNaN(v));
+      return bad ? `--${bad[0]} must be a number` : true;
+    })
     .version(version)
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err, y) => {
       // yargs' own YError (e.g. from an option's coerce) is a command-line mistake, not a crash.
-      if (err && err.name !== 'YError') reportAndExit(err);
-      process.stderr.write(`${y.help() && ''}yak: ${msg ?? err?.message}\nRun 'yak --help' for usage.\n`);
+      if (err instanceof Error && err.name !== 'YError') reportAndExit(err);
+      process.stderr.write(`${y.help() && ''}yak: ${msg ?? (err as Error | string | undefined)?.toString()}\nRun 'yak --help' for usage.\n`);
       process.exit(ExitCode.usage);
     })
     .parseAsync();

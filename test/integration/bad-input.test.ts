@@ -559,6 +559,14 @@ test('CLI: yak produce of a record over the size limit fails that record alone; 
   assert.is(read.stdout, 'before\nafter-1\nafter-2\n');
 });
 
+test('CLI: a number option given something else is a usage error, not a run with NaN', async () => {
+  for (const [args, name] of [[['consume', '--topic', 't', '--idle-timeout-ms', 'abc', '--bootstrap', '127.0.0.1:1'], 'idle-timeout-ms'], [['up', '--brokers', 'x'], 'brokers']] as const) {
+    const res = await runYak([...args]);
+    assertCleanFailure(res, `--${name} must be a number`, 2);
+    assert.is(res.code, 2);
+  }
+});
+
 test('CLI: yak bench with a negative record count is a usage error', async () => {
   const res = await runYak(['bench', 'produce', '--records', '-5', '--bootstrap', cluster.bootstrap]);
   assertCleanFailure(res, /--records must be a whole number from 1/);

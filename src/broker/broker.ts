@@ -13,7 +13,10 @@ import { routeRequest } from './request-router.js';
 
 export interface BrokerOptions {
   brokerId: number;
+  /** Address to listen on. */
   host: string;
+  /** Address clients and other brokers are told to use (Kafka's advertised.listeners); default `host`. */
+  advertisedHost?: string;
   port: number;
   /** The broker's own directory: its log.db lives here. */
   dataDir: string;
@@ -79,7 +82,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   coordinator = new CoordinatorLink({
     coordinatorHost: opts.coordinatorHost,
     coordinatorPort: opts.coordinatorPort,
-    registration: { brokerId: opts.brokerId, host: addr.host, port: addr.port, pid: process.pid },
+    registration: { brokerId: opts.brokerId, host: opts.advertisedHost ?? addr.host, port: addr.port, pid: process.pid },
     logger: opts.logger,
     onMetadata: (m) => {
       // A data dir belongs to one cluster (Kafka's meta.properties): never apply another cluster's metadata to it.
@@ -103,7 +106,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     store.close();
     throw clusterError;
   }
-  opts.logger.info(`broker-${opts.brokerId} serving Kafka on ${addr.host}:${addr.port}`);
+  const advertised = opts.advertisedHost && opts.advertisedHost !== addr.host ? ` (advertised as ${opts.advertisedHost}:${addr.port})` : '';
+  opts.logger.info(`broker-${opts.brokerId} serving Kafka on ${addr.host}:${addr.port}${advertised}`);
   return {
     brokerId: opts.brokerId,
     ...addr,

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
@@ -8,6 +9,7 @@ import { serveClusterProcess } from '../process-lifecycle.js';
 interface Args {
   id: number;
   host: string;
+  'advertised-host'?: string;
   port: number;
   'data-dir'?: string;
   coordinator: string;
@@ -23,7 +25,8 @@ export const brokerCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .option('id', { type: 'number', demandOption: true, describe: 'Broker id (unique in the cluster)' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on and advertise' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0: every interface)' })
+      .option('advertised-host', { type: 'string', describe: 'Address clients and brokers are told to use (default: --host, or this machine\'s hostname with 0.0.0.0)' })
       .option('port', { type: 'number', default: 9092, describe: 'Kafka port (0: any free port)' })
       .option('data-dir', { type: 'string', describe: 'Directory of log.db (default .yak/broker-<id>)' })
       .option('coordinator', { type: 'string', default: '127.0.0.1:2181', describe: 'Coordinator host:port' })
@@ -39,6 +42,7 @@ export const brokerCommand: CommandModule<object, Args> = {
       return startBroker({
         brokerId: args.id,
         host: args.host,
+        advertisedHost: args['advertised-host'] ?? (args.host === '0.0.0.0' || args.host === '::' ? os.hostname() : undefined),
         port: args.port,
         dataDir: args['data-dir'] ?? `.yak/broker-${args.id}`,
         coordinatorHost: coordinator.host,

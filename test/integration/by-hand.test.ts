@@ -1,0 +1,59 @@
+/**
+ * `yak zookeeper` and `yak broker` run by hand, as on separate hosts: a broker listening on every
+ * interface advertises the address it is told to, and clients (yak, kcat) use that address.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { killYakProcesses, runYak, spawnYak, tempDir, type YakProcess } from '../helpers/cluster.js';
+
+const test = suite('processes run by hand: yak zookeeper and yak broker --host 0.0.0.0 --advertised-host');
+let dir: string;
+let zookeeper: YakProcess;
+let broker: YakProcess;
+let bootstrap: string;
+
+const output = (p: YakProcess) => p.stdout() + p.stderr();
+
+test.before(() => {
+  dir = tempDir('yak-by-hand-');
+});
+
+test.after(() => {
+  killYakProcesses();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a broker on 0.0.0.0 registers with the advertised address and serves it', async () => {
+  zookeeper = spawnYak(['zookeeper', '--port', '0', '--data-dir', path.join(dir, 'zk')]);
+  await zookeeper.waitFor(() => /coordinator listening on 127\.0\.0\.1:\d+/.test(output(zookeeper)), 'the coordinator address');
+  const coordinator = /coordinator listening on (127\.0\.0\.1:\d+)/.exec(output(zookeeper))![1]!;
+
+  broker = spawnYak(['broker', '--id', '1', '--host', '0.0.0.0', '--advertised-host', '127.0.0.1', '--port', '0', '--coordinator', coordinator, '--data-dir', path.join(dir, 'b1')]);
+  await broker.waitFor(() => /advertised as 127\.0\.0\.1:\d+/.test(output(broker)), 'the advertised address');
+  assert.match(output(broker), /serving Kafka on 0\.0\.0\.0:(\d+) \(advertised as 127\.0\.0\.1:\1\)/);
+  bootstrap = /advertised as (127\.0\.0\.1:\d+)/.exec(output(broker))![1]!;
+
+  const listing = execFileSync('kcat', ['-b', bootstrap, '-L', '-m', '5'], { encoding: 'utf8' });
+  assert.match(listing, `broker 1 at ${bootstrap}`);
+});
+
+test('records go through the advertised address and survive a broker restart by hand', async () => {
+  const produced = await runYak(['produce', '--topic', 'by-hand', '--bootstrap', bootstrap], { input: 'one\ntwo\n' });
+  assert.is(produced.code, 0, produced.stderr);
+  const stopped = await broker.stop('SIGTERM');
+  assert.is(stopped.code, 0, `broker stops cleanly on SIGTERM: ${stopped.stderr}`);
+
+  const coordinator = /coordinator listening on (127\.0\.0\.1:\d+)/.exec(output(zookeeper))![1]!;
+  const port = bootstrap.split(':')[1]!;
+  broker = spawnYak(['broker', '--id', '1', '--host', '0.0.0.0', '--advertised-host', '127.0.0.1', '--port', port, '--coordinator', coordinator, '--data-dir', path.join(dir, 'b1')]);
+  await broker.waitFor(() => /advertised as/.test(output(broker)), 'the restarted broker');
+  const read = await runYak(['consume', '--topic', 'by-hand', '--bootstrap', bootstrap, '--from-beginning', '--max-messages', '2', '--idle-timeout-ms', '5000']);
+  assert.equal(read.stdout.trim().split('\n').sort(), ['one', 'two']);
+  assert.is((await broker.stop('SIGTERM')).code, 0);
+  assert.is((await zookeeper.stop('SIGTERM')).code, 0);
+});
+
+test.run();

@@ -1,6 +1,6 @@
 import { UserError } from '../common/errors.js';
 import { topicNameProblem } from '../common/topic-name.js';
-import { isProcessAlive, readClusterFile } from '../client/cluster-file.js';
+import { clusterFileProblem, isProcessAlive, readClusterFile } from '../client/cluster-file.js';
 import { KafkaClient, parseBootstrap } from '../client/kafka-client.js';
 
 /** Options every client command takes to find the cluster. */
@@ -21,7 +21,23 @@ export function checkedTopicName(name: string): string {
   return name;
 }
 
+/** "No cluster here", or what is wrong with the cluster file that makes it look so. */
+export function noClusterError(dataDir: string, hint = NO_CLUSTER_HINT): UserError {
+  const problem = clusterFileProblem(dataDir);
+  return new UserError(problem ? `${problem}: remove it if no cluster runs there, then ${hint}` : `no YaK cluster is running in ${dataDir}: ${hint}`);
+}
+
 export const NO_CLUSTER_HINT = 'start one with `npx yak up --brokers 3`, or pass --bootstrap host:port';
+/** For the operator verbs, which talk to the supervisor of `yak up` and so need its data dir. */
+export const NO_SUPERVISOR_HINT = 'start one with `npx yak up --brokers 3`, or pass the --data-dir it runs in';
+
+/** yargs `coerce` for an option that must be a whole number of at least `min` (a usage error otherwise). */
+export function wholeNumber(name: string, min: number): (v: number) => number {
+  return (v) => {
+    if (!Number.isInteger(v) || v < min) throw new Error(`--${name} must be a whole number${min > 0 ? ` of at least ${min}` : ' (0 or more)'}, got ${v}`);
+    return v;
+  };
+}
 
 /** The bootstrap list from --bootstrap or the running cluster's cluster.json; a clear error when there is none. */
 export function resolveBootstrap(args: ClusterArgs): { host: string; port: number }[] {
@@ -29,12 +45,12 @@ export function resolveBootstrap(args: ClusterArgs): { host: string; port: numbe
     try {
       return parseBootstrap(args.bootstrap);
     } catch (err) {
-      throw new UserError((err as Error).message);
+      throw new UserError((err as Error).message, 2);
     }
   }
   const file = readClusterFile(args['data-dir']);
   if (!file || !isProcessAlive(file.supervisorPid)) {
-    throw new UserError(`no YaK cluster is running in ${args['data-dir']}: ${NO_CLUSTER_HINT}`);
+    throw noClusterError(args['data-dir']);
   }
   return parseBootstrap(file.bootstrap);
 }

@@ -33,8 +33,13 @@ function reportAndExit(err: unknown): never {
   process.exit(ExitCode.failed);
 }
 
+/** kcat's `-K:` (separator glued to the flag) reads as `-K :`, as users of kcat type it. */
+function kcatStyleKeySeparator(args: string[]): string[] {
+  return args.flatMap((a) => (a.startsWith('-K') && a.length > 2 && a[2] !== '=' ? ['-K', a.slice(2)] : [a]));
+}
+
 async function main(): Promise<void> {
-  await yargs(hideBin(process.argv))
+  await yargs(kcatStyleKeySeparator(hideBin(process.argv)))
     .scriptName('yak')
     .usage('YaK (Yet Another Kafka): a small, real Kafka on your laptop.\n\nUsage: $0 <command> [options]')
     .command(upCommand)

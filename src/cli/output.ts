@@ -1,4 +1,5 @@
 import type { KafkaClient } from '../client/kafka-client.js';
+import { UserError } from '../common/errors.js';
 
 /** Runs a command body with a client and always closes it. */
 export async function withClient<T>(client: KafkaClient, body: (client: KafkaClient) => Promise<T>): Promise<T> {
@@ -20,5 +21,6 @@ export function formatTable(headers: string[], rows: string[][]): string {
 export function parseAcks(value: string): 0 | 1 | -1 {
   if (value === '0') return 0;
   if (value === '1') return 1;
-  return -1;
+  if (value === 'all' || value === '-1') return -1;
+  throw new UserError(`--acks must be 0, 1 or all, got "${value}"`, 2);
 }

@@ -21,6 +21,17 @@ export function clusterFilePath(dataDir: string): string {
   return path.join(dataDir, 'cluster.json');
 }
 
+/** Why an existing cluster.json cannot be used (not JSON, unreadable), or null when it is fine or absent. */
+export function clusterFileProblem(dataDir: string): string | null {
+  try {
+    JSON.parse(fs.readFileSync(clusterFilePath(dataDir), 'utf8'));
+    return null;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return `${clusterFilePath(dataDir)} cannot be read (${(err as Error).message})`;
+  }
+}
+
 export function readClusterFile(dataDir: string): ClusterFile | null {
   try {
     return JSON.parse(fs.readFileSync(clusterFilePath(dataDir), 'utf8')) as ClusterFile;

@@ -146,7 +146,7 @@ export class Producer {
     if (!count) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${topic}" metadata not loaded`);
     let partition = record.partition;
     if (partition === undefined) partition = record.key ? partitionForKey(record.key, count) : this.sticky.next(topic, count);
-    if (partition < 0 || partition >= count) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${topic}" has no partition ${partition}`);
+    if (!Number.isInteger(partition) || partition < 0 || partition >= count) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${topic}" has no partition ${partition}`);
     const k = partitionKey({ topic, partition });
     const size = 24 + (record.key?.length ?? 0) + (record.value?.length ?? 0);
     let batch = this.open.get(k);

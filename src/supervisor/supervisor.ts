@@ -178,6 +178,7 @@ export class Supervisor {
         return { message: `killed ${m.name} (pid ${pid}, SIGKILL)` };
       }
       case 'pause':
+        if (m.state === 'paused') throw new UserError(`${m.name} is already paused (yak resume ${m.name})`);
         if (!m.process || m.state !== 'alive') throw new UserError(`${m.name} is ${m.state}, not running`);
         m.process.kill('SIGSTOP');
         m.state = 'paused';

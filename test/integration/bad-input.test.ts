@@ -534,9 +534,41 @@ test('CLI: yak with an unknown command names it and points to --help', async () 
   assert.match(res.stderr, 'yak --help');
 });
 
-test('CLI: yak produce with a malformed --bootstrap says what is expected', async () => {
-  const res = await runYak(['produce', '--bootstrap', 'nonsense', '--topic', 't'], { input: 'x\n' });
-  assertCleanFailure(res, /bad bootstrap address "nonsense": expected host:port/);
+test('CLI: a malformed --bootstrap is a usage error for every client command, status included', async () => {
+  for (const args of [['produce', '--topic', 't'], ['status']]) {
+    const res = await runYak([...args, '--bootstrap', 'nonsense'], { input: 'x\n' });
+    assertCleanFailure(res, /bad bootstrap address "nonsense": expected host:port/);
+    assert.is(res.code, 2, args[0]);
+  }
+});
+
+test('CLI: kcat habits work: -K: glued to the flag, for produce and consume', async () => {
+  const produced = await runYak(['produce', '--bootstrap', cluster.bootstrap, '--topic', 'kcat-habits', '--partition', '0', '-K:'], { input: 'k1:v1\n' });
+  assert.is(produced.code, 0, produced.stderr);
+  const read = await runYak(['consume', '--bootstrap', cluster.bootstrap, '--topic', 'kcat-habits', '--from-beginning', '--print-key', '-K:', '--max-messages', '1']);
+  assert.is(read.stdout, 'k1:v1\n');
+});
+
+test('CLI: --offset past the end of the partition says what the partition holds instead of reading from elsewhere', async () => {
+  const res = await runYak(['consume', '--bootstrap', cluster.bootstrap, '--topic', 'kcat-habits', '--partition', '0', '--offset', '999']);
+  assertCleanFailure(res, /--offset 999 is outside kcat-habits-0, which holds offsets 0 to 0 \(1 is the next offset written\)/);
+});
+
+test('CLI: --partition 1.5 is a usage error, not a record waiting forever for a partition that cannot exist', async () => {
+  const res = await runYak(['produce', '--bootstrap', cluster.bootstrap, '--topic', TOPIC, '--partition', '1.5'], { input: 'x\n' });
+  assertCleanFailure(res, '--partition must be a whole number', 2);
+  assert.is(res.code, 2);
+});
+
+test('CLI: an unreadable cluster.json is named as the cause, not reported as "no cluster"', async () => {
+  const dir = tempDir('yak-broken-cluster-file-');
+  try {
+    fs.writeFileSync(path.join(dir, 'cluster.json'), '{ not json');
+    const res = await runYak(['status', '--data-dir', dir]);
+    assertCleanFailure(res, /cluster\.json cannot be read \(.*\): remove it if no cluster runs there/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('CLI: yak produce and consume with an invalid topic name say why before connecting (usage error)', async () => {

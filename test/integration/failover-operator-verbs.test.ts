@@ -77,7 +77,7 @@ test('yak resume broker-1 when it is not paused says so', async () => {
 
 test('pause twice and resume twice: the second of each is refused; the broker serves again after resume', async () => {
   assertDone(await yak('pause', 'broker-2'), /paused broker-2 \(pid \d+, SIGSTOP\)/);
-  assertRefused(await yak('pause', 'broker-2'), /broker-2 is paused, not running/);
+  assertRefused(await yak('pause', 'broker-2'), /broker-2 is already paused \(yak resume broker-2\)/);
   const paused = await yakStatus(runYak, cluster.dataDir);
   assert.is(paused.brokers.find((b) => b.id === 2)!.state, 'paused');
   assertDone(await yak('resume', 'broker-2'), /resumed broker-2/);

@@ -1,10 +1,11 @@
 import type { CommandModule } from 'yargs';
-import { UserError } from '../../common/errors.js';
+import { ErrorCode, KafkaError, UserError } from '../../common/errors.js';
+import { Admin } from '../../client/admin.js';
 import { ASSIGNORS, RangeAssignor, RoundRobinAssignor } from '../../client/assignors.js';
 import { Consumer, type ConsumedRecord, type StartPosition } from '../../client/consumer.js';
 import { GroupConsumer } from '../../client/group-consumer.js';
 import type { KafkaClient } from '../../client/kafka-client.js';
-import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
+import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs, wholeNumber } from '../cluster-access.js';
 import { withClient } from '../output.js';
 
 interface Args extends ClusterArgs {
@@ -36,9 +37,13 @@ interface RecordSource {
 }
 
 function plainSource(client: KafkaClient, args: Args): RecordSource {
-  const consumer = new Consumer(client, { topic: args.topic, partitions: args.partition === undefined ? undefined : [args.partition], start: startPosition(args) });
+  const start = startPosition(args);
+  const consumer = new Consumer(client, { topic: args.topic, partitions: args.partition === undefined ? undefined : [args.partition], start });
   return {
-    start: () => consumer.start(),
+    start: async () => {
+      if (typeof start === 'object') await checkOffsetInRange(client, args.topic, args.partition!, start.offset);
+      await consumer.start();
+    },
     poll: (ms) => consumer.poll(ms),
     printed: async () => undefined,
     close: async () => consumer.close(),
@@ -70,13 +75,24 @@ function groupSource(client: KafkaClient, args: Args & { group: string }): Recor
   };
 }
 
+/** An explicit --offset outside the partition's log is a mistake to report, not a reason to read from elsewhere. */
+async function checkOffsetInRange(client: KafkaClient, topic: string, partition: number, offset: number): Promise<void> {
+  const admin = new Admin(client);
+  const [earliest, latest] = [(await admin.listOffsets(topic, 'earliest')).get(partition), (await admin.listOffsets(topic, 'latest')).get(partition)];
+  if (earliest === undefined || latest === undefined) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${topic}" has no partition ${partition}`);
+  if (offset < earliest || offset > latest) {
+    const holds = latest > earliest ? `holds offsets ${earliest} to ${latest - 1}` : 'is empty';
+    throw new UserError(`--offset ${offset} is outside ${topic}-${partition}, which ${holds} (${latest} is the next offset written)`);
+  }
+}
+
 function startPosition(args: Args): StartPosition {
   if (args.offset === undefined) return args['from-beginning'] ? 'earliest' : 'latest';
   if (args.offset === 'earliest' || args.offset === 'beginning') return 'earliest';
   if (args.offset === 'latest' || args.offset === 'end') return 'latest';
   const n = Number(args.offset);
-  if (!Number.isInteger(n) || n < 0) throw new UserError(`--offset must be a non-negative integer, earliest or latest, got "${args.offset}"`);
-  if (args.partition === undefined) throw new UserError('--offset needs --partition');
+  if (!Number.isInteger(n) || n < 0) throw new UserError(`--offset must be a non-negative integer, earliest or latest, got "${args.offset}"`, 2);
+  if (args.partition === undefined) throw new UserError('--offset needs --partition', 2);
   return { offset: n };
 }
 
@@ -96,13 +112,13 @@ export const consumeCommand: CommandModule<object, Args> = {
       .options(clusterOptions)
       .option('topic', { alias: 't', type: 'string', coerce: checkedTopicName, demandOption: true, describe: 'Topic to read' })
       .option('from-beginning', { type: 'boolean', default: false, describe: 'Start at the earliest offset (default: only new records)' })
-      .option('partition', { alias: 'p', type: 'number', describe: 'Read only this partition' })
+      .option('partition', { alias: 'p', type: 'number', coerce: wholeNumber('partition', 0), describe: 'Read only this partition' })
       .option('offset', { alias: 'o', type: 'string', describe: 'Start offset (with --partition), earliest or latest' })
-      .option('max-messages', { alias: 'n', type: 'number', describe: 'Exit after this many records' })
+      .option('max-messages', { alias: 'n', type: 'number', coerce: wholeNumber('max-messages', 1), describe: 'Exit after this many records' })
       .option('idle-timeout-ms', { type: 'number', describe: 'Exit when no record arrives for this long' })
       .option('json', { type: 'boolean', default: false, describe: 'One JSON object per record: partition, offset, key, value, timestamp' })
       .option('print-key', { type: 'boolean', default: false, describe: 'Print key<separator>value' })
-      .option('key-separator', { type: 'string', default: '\t', describe: 'Separator for --print-key' })
+      .option('key-separator', { alias: 'K', type: 'string', default: '\t', describe: 'Separator for --print-key (kcat: -K)' })
       .option('group', { alias: 'g', type: 'string', describe: 'Consume as a member of this consumer group: share the partitions, resume from committed offsets' })
       .option('commit', { choices: ['auto', 'sync'] as const, default: 'auto' as const, describe: 'With --group: commit every --auto-commit-interval-ms, or after each printed batch' })
       .option('auto-commit-interval-ms', { type: 'number', default: 5000, describe: 'With --group --commit auto: how often to commit' })

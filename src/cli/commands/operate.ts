@@ -3,7 +3,7 @@ import { UserError } from '../../common/errors.js';
 import { isProcessAlive, readClusterFile } from '../../client/cluster-file.js';
 import { Connection } from '../../net/connection.js';
 import { InternalApi, type ControlAction } from '../../protocol/internal-api.js';
-import { NO_CLUSTER_HINT } from '../cluster-access.js';
+import { NO_SUPERVISOR_HINT, noClusterError } from '../cluster-access.js';
 
 interface Args {
   name: string;
@@ -13,7 +13,7 @@ interface Args {
 /** Asks the running cluster's supervisor to act on one of its processes; returns what it did. */
 export async function operate(dataDir: string, action: ControlAction, target: string): Promise<string> {
   const file = readClusterFile(dataDir);
-  if (!file || !isProcessAlive(file.supervisorPid) || !file.control) throw new UserError(`no YaK cluster is running in ${dataDir}: ${NO_CLUSTER_HINT}`);
+  if (!file || !isProcessAlive(file.supervisorPid) || !file.control) throw noClusterError(dataDir, NO_SUPERVISOR_HINT);
   const conn = await Connection.connect(file.control.host, file.control.port, { clientId: 'yak-cli' });
   try {
     const res = await conn.request(InternalApi.Control, 0, { action, target }, { timeoutMs: 60_000 });

@@ -2,7 +2,7 @@ import readline from 'node:readline';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../common/errors.js';
 import { Producer } from '../../client/producer.js';
-import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
+import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs, wholeNumber } from '../cluster-access.js';
 import { parseAcks, withClient } from '../output.js';
 
 interface Args extends ClusterArgs {
@@ -70,7 +70,7 @@ export const produceCommand: CommandModule<object, Args> = {
       .options(clusterOptions)
       .option('topic', { alias: 't', type: 'string', coerce: checkedTopicName, demandOption: true, describe: 'Topic to write to' })
       .option('key-separator', { alias: 'K', type: 'string', describe: 'Split each line into key and value at this string' })
-      .option('partition', { alias: 'p', type: 'number', describe: 'Write every record to this partition' })
+      .option('partition', { alias: 'p', type: 'number', coerce: wholeNumber('partition', 0), describe: 'Write every record to this partition' })
       .option('acks', { type: 'string', default: 'all', choices: ['0', '1', 'all', '-1'], describe: 'Acknowledgement level' })
       .option('linger-ms', { type: 'number', default: 5, describe: 'Wait this long to fill a batch' })
       .option('batch-bytes', { type: 'number', default: 16384, describe: 'Target batch size per partition' }),

@@ -1,12 +1,11 @@
 import type { CommandModule } from 'yargs';
 import type { BrokerState, ClusterMetadata } from '../../common/cluster-types.js';
-import { UserError } from '../../common/errors.js';
 import { isProcessAlive, readClusterFile, type ClusterFile } from '../../client/cluster-file.js';
 import { Admin } from '../../client/admin.js';
 import { KafkaClient, parseBootstrap } from '../../client/kafka-client.js';
 import { Connection } from '../../net/connection.js';
 import { InternalApi } from '../../protocol/internal-api.js';
-import { clusterOptions, NO_CLUSTER_HINT, type ClusterArgs } from '../cluster-access.js';
+import { clusterOptions, noClusterError, resolveBootstrap, type ClusterArgs } from '../cluster-access.js';
 import { formatTable } from '../output.js';
 
 /** `yak status --json`: a stable interface for scripts (documented in the README). */
@@ -20,12 +19,12 @@ export interface ClusterStatus {
 export async function clusterStatus(args: ClusterArgs): Promise<ClusterStatus> {
   const file = readClusterFile(args['data-dir']);
   const running = file && isProcessAlive(file.supervisorPid) ? file : null;
-  if (!args.bootstrap && !running) throw new UserError(`no YaK cluster is running in ${args['data-dir']}: ${NO_CLUSTER_HINT}`);
+  if (!args.bootstrap && !running) throw noClusterError(args['data-dir']);
   const metadata = running ? await coordinatorMetadata(running) : null;
   if (metadata) return fromCoordinator(running!, metadata);
   // No coordinator to ask: brokers' Kafka metadata still tells topics and leaders.
   const bootstrap = args.bootstrap ?? running!.bootstrap;
-  const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-status' });
+  const client = new KafkaClient({ bootstrap: args.bootstrap ? resolveBootstrap(args) : parseBootstrap(bootstrap), clientId: 'yak-status' });
   try {
     const md = await client.refreshMetadata(null);
     const topics = await new Admin(client).listTopics();
@@ -85,7 +84,7 @@ export const statusCommand: CommandModule<object, ClusterArgs & { json: boolean 
     }
     const out: string[] = [`bootstrap: ${s.bootstrap}`];
     if (s.coordinator) out.push(`zookeeper: ${s.coordinator.state} (pid ${s.coordinator.pid}, ${s.coordinator.host}:${s.coordinator.port})`);
-    out.push('', formatTable(['BROKER', 'STATE', 'PID', 'ADDRESS'], s.brokers.map((b) => [`broker-${b.id}`, b.state, String(b.pid), `${b.host}:${b.port}`])));
+    out.push('', formatTable(['BROKER', 'STATE', 'PID', 'ADDRESS'], s.brokers.map((b) => [`broker-${b.id}`, b.state, b.pid > 0 && b.state !== 'dead' ? String(b.pid) : '-', `${b.host}:${b.port}`])));
     const rows = s.topics.flatMap((t) => t.partitions.map((p) => [t.name, String(p.partition), p.leader < 0 ? 'none' : String(p.leader), p.replicas.join(','), p.isr.join(',')]));
     out.push(rows.length > 0 ? formatTable(['TOPIC', 'PARTITION', 'LEADER', 'REPLICAS', 'ISR'], rows) : 'no topics\n');
     process.stdout.write(out.join('\n'));

@@ -34,7 +34,7 @@ export const upCommand: CommandModule<object, Args> = {
       .option('replication-factor', { type: 'number', describe: 'Replication factor of new topics (default min(3, brokers))' })
       .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' }),
   handler: async (args) => {
-    if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32');
+    if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32', 2);
     // The terminal UI needs a terminal both ways; CI, pipes and --headless get the line log.
     const tui = !args.headless && process.stdout.isTTY === true && process.stdin.isTTY === true;
     const bus = tui ? new EventBus() : null;

@@ -62,6 +62,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
         topic: p.topic,
         partition: p.partition,
         leaderEpoch: p.state.leaderEpoch,
+        currentIsr: p.state.isr,
         isr,
       });
       if (res.errorCode !== ErrorCode.NONE) opts.logger.warn(`ISR change for ${p.topic}-${p.partition} refused: ${errorName(res.errorCode)} ${res.errorMessage ?? ''}`);

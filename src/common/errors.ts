@@ -56,6 +56,7 @@ export const ErrorCode = {
   OFFSET_NOT_AVAILABLE: 78,
   MEMBER_ID_REQUIRED: 79,
   INVALID_RECORD: 87,
+  INVALID_UPDATE_VERSION: 95,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

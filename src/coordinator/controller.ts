@@ -175,7 +175,8 @@ export class Controller {
 
   /**
    * AlterPartition (KIP-497): the leader asks to shrink or expand its ISR. Accepted only from the
-   * current leader at the current epoch, so a deposed leader cannot rewrite the ISR.
+   * current leader at the current epoch, so a deposed leader cannot rewrite the ISR, and only against
+   * the ISR it was computed from.
    */
   alterIsr(req: AlterIsrRequest): AlterIsrResponse {
     const s = this.sessions.get(req.brokerId);
@@ -185,6 +186,11 @@ export class Controller {
     if (!t || !p) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
     if (p.leader !== req.brokerId) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER };
     if (p.leaderEpoch !== req.leaderEpoch) return { errorCode: ErrorCode.FENCED_LEADER_EPOCH };
+    // A proposal computed from an ISR that has changed since (a follower died and came back, say)
+    // could re-admit a replica that lost records: refuse it; the leader proposes again from the new one.
+    if (req.currentIsr.join() !== p.isr.join()) {
+      return { errorCode: ErrorCode.INVALID_UPDATE_VERSION, errorMessage: `ISR is [${p.isr.join(',')}], not [${req.currentIsr.join(',')}]` };
+    }
     const isr = [...new Set(req.isr)];
     const valid = isr.includes(p.leader) && isr.every((r) => p.replicas.includes(r) && (p.isr.includes(r) || this.isAlive(r)));
     if (!valid) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `invalid ISR ${JSON.stringify(req.isr)}` };

@@ -118,6 +118,8 @@ export interface AlterIsrRequest {
   topic: string;
   partition: number;
   leaderEpoch: number;
+  /** The ISR the proposal was computed from: refused if the coordinator's has changed since (compare-and-set). */
+  currentIsr: number[];
   isr: number[];
 }
 export interface AlterIsrResponse extends ControlResult {

@@ -321,7 +321,7 @@ test('alterIsr: only the current leader at the current epoch may change the ISR'
   const p = structuredClone(topic('rf3').partitions[0]!);
   const leader = p.leader;
   const leaderBrokerEpoch = epochs[leader - 1]!;
-  const req = { brokerId: leader, brokerEpoch: leaderBrokerEpoch, topic: 'rf3', partition: 0, leaderEpoch: p.leaderEpoch };
+  const req = { brokerId: leader, brokerEpoch: leaderBrokerEpoch, topic: 'rf3', partition: 0, leaderEpoch: p.leaderEpoch, currentIsr: p.isr };
   const follower = p.replicas.find((r) => r !== leader && r !== 3)!;
 
   assert.is(controller.alterIsr({ ...req, leaderEpoch: p.leaderEpoch - 1, isr: [leader] }).errorCode, ErrorCode.FENCED_LEADER_EPOCH);
@@ -339,7 +339,10 @@ test('alterIsr: only the current leader at the current epoch may change the ISR'
   assert.is(shrink.errorCode, ErrorCode.NONE);
   assert.equal(topic('rf3').partitions[0]!.isr, [leader]);
   assert.is(shrink.metadataVersion, controller.metadataVersion);
-  const grow = controller.alterIsr({ ...req, isr: [follower, leader] });
+  const stale = controller.alterIsr({ ...req, isr: [follower, leader] });
+  assert.is(stale.errorCode, ErrorCode.INVALID_UPDATE_VERSION, 'computed from the ISR before the shrink: refused');
+  assert.equal(topic('rf3').partitions[0]!.isr, [leader]);
+  const grow = controller.alterIsr({ ...req, currentIsr: [leader], isr: [follower, leader] });
   assert.is(grow.errorCode, ErrorCode.NONE);
   assert.equal(topic('rf3').partitions[0]!.isr, p.replicas.filter((r) => r === leader || r === follower), 'kept in replica order');
   assert.is(topic('rf3').partitions[0]!.leaderEpoch, p.leaderEpoch, 'ISR changes do not bump the leader epoch');
@@ -361,6 +364,7 @@ test('rebalanceLeaders returns leadership to the preferred replica once it is ba
     topic: 'rf3',
     partition: moved.partition,
     leaderEpoch: moved.leaderEpoch,
+    currentIsr: moved.isr,
     isr: [...moved.isr, 1],
   });
   assert.is(ok.errorCode, ErrorCode.NONE);

@@ -12,7 +12,7 @@ import { ProduceApi } from '../../src/protocol/apis/produce.js';
 import { InternalApi } from '../../src/protocol/internal-api.js';
 import { encodeRecordBatch } from '../../src/protocol/record-batch.js';
 import { readClusterFile } from '../../src/client/cluster-file.js';
-import type { TestCluster } from './cluster.js';
+import { startCluster, type TestCluster } from './cluster.js';
 
 /** Shared helpers for the failover and replication integration tests (no tests of its own). */
 
@@ -76,6 +76,21 @@ export function processesMentioning(text: string): number[] {
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }
+}
+
+/** A failover suite's cluster: 3 brokers with the given session timeout, and one topic. */
+export async function clusterWithTopic(sessionTimeoutMs: number, topic: string, partitions: number, replicationFactor: number): Promise<TestCluster> {
+  const cluster = await startCluster({ brokers: 3, sessionTimeoutMs });
+  await createTopic(cluster.bootstrap, topic, partitions, replicationFactor);
+  return cluster;
+}
+
+/** A suite's after hook: stops the cluster and checks that none of its processes is left. */
+export async function destroyAndCheck(cluster: TestCluster | undefined): Promise<void> {
+  if (!cluster) return;
+  const dataDir = cluster.dataDir;
+  await cluster.destroy();
+  await assertNoProcessesLeft(dataDir);
 }
 
 export async function assertNoProcessesLeft(dataDir: string): Promise<void> {

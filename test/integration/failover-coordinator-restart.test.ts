@@ -9,15 +9,16 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ClusterMetadata } from '../../src/common/cluster-types.js';
 import { Producer } from '../../src/client/producer.js';
-import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { type TestCluster } from '../helpers/cluster.js';
 import {
   assertExactlyOnceInOrder,
-  assertNoProcessesLeft,
   brokerState,
   clientFor,
+  clusterWithTopic,
   consumeAll,
   coordinatorMetadata,
   createTopic,
+  destroyAndCheck,
   SequencedProducer,
   sleep,
   waitExited,
@@ -36,15 +37,12 @@ let producer: SequencedProducer;
 let before: ClusterMetadata;
 
 test.before(async () => {
-  cluster = await startCluster({ brokers: 3, sessionTimeoutMs: SESSION_TIMEOUT_MS });
-  await createTopic(cluster.bootstrap, TOPIC, PARTITIONS, 3);
+  cluster = await clusterWithTopic(SESSION_TIMEOUT_MS, TOPIC, PARTITIONS, 3);
 });
 
 test.after(async () => {
   producer?.close();
-  const dataDir = cluster?.dataDir;
-  await cluster?.destroy();
-  if (dataDir) await assertNoProcessesLeft(dataDir);
+  await destroyAndCheck(cluster);
 });
 
 test('brokers keep acknowledging acks=all writes while the coordinator is down', async () => {

@@ -22,15 +22,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeRecordBatches } from '../../src/protocol/record-batch.js';
 import { LogStore } from '../../src/storage/log-store.js';
-import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { type TestCluster } from '../helpers/cluster.js';
 import {
-  assertNoProcessesLeft,
   assertProduced,
   bootstrapOf,
-  clientFor,
+  clusterWithTopic,
   connectTo,
   coordinatorMetadata,
-  createTopic,
+  destroyAndCheck,
   partitionOf,
   produceAcked,
   produceRaw,
@@ -49,14 +48,11 @@ const A = Array.from({ length: 30 }, (_, i) => `A${i}`);
 
 test.before(async () => {
   // The followers are paused for about a second: far below the session timeout, so they stay alive and in the ISR.
-  cluster = await startCluster({ brokers: 3, sessionTimeoutMs: 8000 });
-  await createTopic(cluster.bootstrap, TOPIC, 1, 3);
+  cluster = await clusterWithTopic(8000, TOPIC, 1, 3);
 });
 
 test.after(async () => {
-  const dataDir = cluster?.dataDir;
-  await cluster?.destroy();
-  if (dataDir) await assertNoProcessesLeft(dataDir);
+  await destroyAndCheck(cluster);
 });
 
 const values = (records: { value: Buffer | null }[]) => records.map((r) => r.value!.toString());

@@ -7,14 +7,14 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { runYak, type TestCluster } from '../helpers/cluster.js';
 import {
   assertExactlyOnceInOrder,
-  assertNoProcessesLeft,
   brokerState,
+  clusterWithTopic,
   consumeAll,
   coordinatorMetadata,
-  createTopic,
+  destroyAndCheck,
   partitionOf,
   SequencedProducer,
   tailTopic,
@@ -36,15 +36,12 @@ let epochBefore = -1;
 let tail: Awaited<ReturnType<typeof tailTopic>>;
 
 test.before(async () => {
-  cluster = await startCluster({ brokers: 3, sessionTimeoutMs: 2000 });
-  await createTopic(cluster.bootstrap, TOPIC, PARTITIONS, 3);
+  cluster = await clusterWithTopic(2000, TOPIC, PARTITIONS, 3);
 });
 
 test.after(async () => {
   producer?.close();
-  const dataDir = cluster?.dataDir;
-  await cluster?.destroy();
-  if (dataDir) await assertNoProcessesLeft(dataDir);
+  await destroyAndCheck(cluster);
 });
 
 test('the producer rides through the kill: every record is acknowledged, none fails', async () => {

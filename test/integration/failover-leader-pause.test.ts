@@ -9,15 +9,14 @@ import * as assert from 'uvu/assert';
 import type { ClusterMetadata } from '../../src/common/cluster-types.js';
 import { ErrorCode, errorName } from '../../src/common/errors.js';
 import type { Connection } from '../../src/net/connection.js';
-import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { type TestCluster } from '../helpers/cluster.js';
 import {
-  assertNoProcessesLeft,
   bootstrapOf,
   brokerState,
-  clientFor,
+  clusterWithTopic,
   connectTo,
   coordinatorMetadata,
-  createTopic,
+  destroyAndCheck,
   partitionOf,
   produceAcked,
   produceRaw,
@@ -37,16 +36,13 @@ const A = Array.from({ length: 20 }, (_, i) => `A${i}`);
 const B = Array.from({ length: 20 }, (_, i) => `B${i}`);
 
 test.before(async () => {
-  cluster = await startCluster({ brokers: 3, sessionTimeoutMs: SESSION_TIMEOUT_MS });
-  await createTopic(cluster.bootstrap, TOPIC, 3, 3);
+  cluster = await clusterWithTopic(SESSION_TIMEOUT_MS, TOPIC, 3, 3);
 });
 
 test.after(async () => {
   zombieConn?.close();
-  const dataDir = cluster?.dataDir;
   if (cluster && paused > 0) await cluster.supervisor.handleControl('resume', `broker-${paused}`).catch(() => undefined);
-  await cluster?.destroy();
-  if (dataDir) await assertNoProcessesLeft(dataDir);
+  await destroyAndCheck(cluster);
 });
 
 test('a paused leader is declared dead after the session timeout and a new leader is elected', async () => {

@@ -13,14 +13,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ErrorCode, errorName } from '../../src/common/errors.js';
 import type { Connection } from '../../src/net/connection.js';
-import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { type TestCluster } from '../helpers/cluster.js';
 import {
-  assertNoProcessesLeft,
   assertProduced,
   bootstrapOf,
+  clusterWithTopic,
   connectTo,
   coordinatorMetadata,
-  createTopic,
+  destroyAndCheck,
   partitionOf,
   produceRaw,
   SequencedProducer,
@@ -38,17 +38,14 @@ let conn: Connection;
 let retrying: SequencedProducer;
 
 test.before(async () => {
-  cluster = await startCluster({ brokers: 3, sessionTimeoutMs: SESSION_TIMEOUT_MS });
-  await createTopic(cluster.bootstrap, TOPIC, 1, 3);
+  cluster = await clusterWithTopic(SESSION_TIMEOUT_MS, TOPIC, 1, 3);
 });
 
 test.after(async () => {
   conn?.close();
   retrying?.close();
-  const dataDir = cluster?.dataDir;
   for (const f of followers) await cluster?.supervisor.handleControl('resume', `broker-${f}`).catch(() => undefined);
-  await cluster?.destroy();
-  if (dataDir) await assertNoProcessesLeft(dataDir);
+  await destroyAndCheck(cluster);
 });
 
 test('a write waiting for followers that hang is not acknowledged once the ISR falls below min.insync.replicas', async () => {

@@ -11,14 +11,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ErrorCode, errorName } from '../../src/common/errors.js';
-import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { type TestCluster } from '../helpers/cluster.js';
 import {
-  assertNoProcessesLeft,
   brokerState,
-  clientFor,
+  clusterWithTopic,
   connectTo,
   coordinatorMetadata,
-  createTopic,
+  destroyAndCheck,
   partitionOf,
   produceAcked,
   produceRaw,
@@ -36,14 +35,11 @@ const V = Array.from({ length: 10 }, (_, i) => `V${i}`); // on both replicas
 const W = Array.from({ length: 10 }, (_, i) => `W${i}`); // only on `second`
 
 test.before(async () => {
-  cluster = await startCluster({ brokers: 3, sessionTimeoutMs: 2000 });
-  await createTopic(cluster.bootstrap, TOPIC, 1, 2);
+  cluster = await clusterWithTopic(2000, TOPIC, 1, 2);
 });
 
 test.after(async () => {
-  const dataDir = cluster?.dataDir;
-  await cluster?.destroy();
-  if (dataDir) await assertNoProcessesLeft(dataDir);
+  await destroyAndCheck(cluster);
 });
 
 async function state() {

@@ -8,7 +8,14 @@ import fs from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runYak, startCluster, tempDir, type RunResult, type TestCluster } from '../helpers/cluster.js';
-import { assertNoProcessesLeft, brokerState, coordinatorMetadata, waitExited, waitFor, yakStatus } from '../helpers/failover.js';
+import {
+  brokerState,
+  coordinatorMetadata,
+  destroyAndCheck,
+  waitExited,
+  waitFor,
+  yakStatus,
+} from '../helpers/failover.js';
 
 const test = suite('failover: operator verbs refuse bad input clearly');
 let cluster: TestCluster;
@@ -18,9 +25,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  const dataDir = cluster?.dataDir;
-  await cluster?.destroy();
-  if (dataDir) await assertNoProcessesLeft(dataDir);
+  await destroyAndCheck(cluster);
 });
 
 function yak(...args: string[]): Promise<RunResult> {

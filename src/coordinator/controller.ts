@@ -39,6 +39,11 @@ interface Session {
 
 const MAX_PARTITIONS_PER_TOPIC = 1000;
 
+/** Partitions numbered from `first`, each led by its first (preferred) replica, all replicas in sync. */
+function newPartitions(assignment: number[][], first: number): PartitionState[] {
+  return assignment.map((replicas, i) => ({ partition: first + i, replicas, isr: [...replicas], leader: replicas[0]!, leaderEpoch: 0 }));
+}
+
 /**
  * The cluster's single source of truth (ZooKeeper + Kafka controller in one): broker sessions,
  * topics, and partition leadership. Every change is persisted, bumps the metadata version, and wakes
@@ -237,7 +242,7 @@ export class Controller {
     if (!Number.isInteger(spec.partitions) || spec.partitions < 1 || spec.partitions > max) {
       throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `partitions must be between 1 and ${max}, got ${spec.partitions}`);
     }
-    const alive = [...this.sessions.values()].filter((s) => s.alive).map((s) => s.broker.id);
+    const alive = this.aliveBrokerIds();
     const rf = spec.replicationFactor === -1 ? (this.opts.defaultReplicationFactor ?? Math.min(3, alive.length)) : spec.replicationFactor;
     if (!Number.isInteger(rf) || rf < 1 || rf > alive.length) {
       throw new KafkaError(ErrorCode.INVALID_REPLICATION_FACTOR, `replication factor must be between 1 and the ${alive.length} live broker(s), got ${rf}`);
@@ -253,8 +258,12 @@ export class Controller {
       name: spec.name,
       id: crypto.randomUUID(),
       configs,
-      partitions: assignment.map((replicas, partition) => ({ partition, replicas, isr: [...replicas], leader: replicas[0]!, leaderEpoch: 0 })),
+      partitions: newPartitions(assignment, 0),
     };
+  }
+
+  private aliveBrokerIds(): number[] {
+    return [...this.sessions.values()].filter((s) => s.alive).map((s) => s.broker.id);
   }
 
   /**
@@ -264,7 +273,7 @@ export class Controller {
   createPartitions(specs: { name: string; count: number }[], validateOnly = false): TopicResult[] {
     const results: TopicResult[] = [];
     const grown: { topic: TopicState; from: number }[] = [];
-    const alive = [...this.sessions.values()].filter((s) => s.alive).map((s) => s.broker.id);
+    const alive = this.aliveBrokerIds();
     const max = this.opts.maxPartitions ?? MAX_PARTITIONS_PER_TOPIC;
     for (const { name, count } of specs) {
       const t = this.topics.get(name);
@@ -284,8 +293,7 @@ export class Controller {
       }
       results.push({ name, errorCode: ErrorCode.NONE });
       if (validateOnly) continue;
-      const added = assignReplicas(alive, count - from, rf, from).map((replicas, i) => ({ partition: from + i, replicas, isr: [...replicas], leader: replicas[0]!, leaderEpoch: 0 }));
-      t.partitions = [...t.partitions, ...added];
+      t.partitions = [...t.partitions, ...newPartitions(assignReplicas(alive, count - from, rf, from), from)];
       grown.push({ topic: t, from });
     }
     if (grown.length > 0) {

@@ -3,11 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Admin } from '../client/admin.js';
 import { Consumer } from '../client/consumer.js';
-import { ClientVersions, KafkaClient, parseBootstrap } from '../client/kafka-client.js';
+import { KafkaClient, parseBootstrap } from '../client/kafka-client.js';
 import { Producer } from '../client/producer.js';
 import { ErrorCode, KafkaError, UserError } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
-import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { check, violations, type CheckResult, type ReadRecord } from './checker.js';
 import { CoordinatorView, fullyInSync } from './coordinator-view.js';
@@ -141,7 +140,6 @@ export async function runChaos(opts: ChaosOptions, print: (line: string) => void
     view.start();
     const history = new History(opts.partitions);
     const workload = runWorkload(producer, history, opts, clock, signal, out);
-    const measures: FaultMeasure[] = [];
     const nemesis = new Nemesis({
       control: (action, target) => supervisor.handleControl(action, target),
       view,
@@ -246,7 +244,6 @@ class LiveReader {
   private consumer: Consumer;
   private readonly seen: ReadRecord[] = [];
   private stopped = false;
-  private loop: Promise<void> | null = null;
   error: string | null = null;
 
   constructor(client: KafkaClient, topic: string) {
@@ -255,7 +252,7 @@ class LiveReader {
 
   async start(): Promise<void> {
     await this.consumer.start();
-    this.loop = (async () => {
+    void (async () => {
       while (!this.stopped) {
         try {
           for (const r of await this.consumer.poll(500)) this.seen.push({ partition: r.partition, offset: r.offset, value: r.value?.toString('utf8') ?? null });
@@ -299,29 +296,20 @@ async function settle(view: CoordinatorView, client: KafkaClient, partitions: nu
 
 /** ListOffsets latest (the high watermark) of every partition, from its leader, with retries. */
 async function endOffsets(client: KafkaClient, topic: string, partitions: number, deadlineMs: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let p = 0; p < partitions; p++) {
-    for (;;) {
-      try {
-        await client.refreshMetadata([topic]);
-        const leader = client.partitions(topic)?.[p]?.leader ?? -1;
-        if (leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE);
-        const res = await client.send(leader, ListOffsetsApi, ClientVersions.ListOffsets, {
-          replicaId: -1,
-          isolationLevel: 0,
-          topics: [{ name: topic, partitions: [{ partitionIndex: p, timestamp: -1 }] }],
-        }, { timeoutMs: 5000 });
-        const r = res.topics[0]?.partitions[0];
-        if (r?.errorCode !== ErrorCode.NONE) throw new KafkaError(r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR);
-        out.push(r.offset ?? 0);
-        break;
-      } catch (err) {
-        if (performance.now() > deadlineMs) throw new Error(`cannot get the end offset of ${topic}-${p}: ${(err as Error).message}`);
-        await sleep(200);
-      }
+  const admin = new Admin(client);
+  for (;;) {
+    try {
+      const latest = await admin.listOffsets(topic, 'latest', { timeoutMs: 5000 });
+      return Array.from({ length: partitions }, (_, p) => {
+        const end = latest.get(p);
+        if (end === undefined) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `no end offset for ${topic}-${p}`);
+        return end;
+      });
+    } catch (err) {
+      if (performance.now() > deadlineMs) throw new Error(`cannot get the end offsets of ${topic}: ${(err as Error).message}`);
+      await sleep(200);
     }
   }
-  return out;
 }
 
 /** The final read: every partition from its start to `ends` with a fresh consumer (bounded in time). */

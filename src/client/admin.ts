@@ -88,7 +88,7 @@ export class Admin {
   }
 
   /** The earliest or latest offset of every partition of a topic, asking each partition's leader. */
-  async listOffsets(topic: string, spec: keyof typeof OffsetSpec): Promise<Map<number, number>> {
+  async listOffsets(topic: string, spec: keyof typeof OffsetSpec, opts: { timeoutMs?: number } = {}): Promise<Map<number, number>> {
     const t = await this.describeTopic(topic);
     const byLeader = new Map<number, number[]>();
     for (const p of t.partitions) byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), p.partition]);
@@ -99,7 +99,7 @@ export class Admin {
         replicaId: -1,
         isolationLevel: 0,
         topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp: OffsetSpec[spec] })) }],
-      });
+      }, opts);
       for (const p of res.topics[0]?.partitions ?? []) {
         if (p.errorCode !== ErrorCode.NONE) throw new KafkaError(p.errorCode, `listing the ${spec} offset of ${topic}-${p.partitionIndex}`);
         offsets.set(p.partitionIndex, p.offset ?? -1);

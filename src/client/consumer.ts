@@ -120,7 +120,7 @@ export class Consumer {
 
   private async listOffset(partition: number, timestamp: number): Promise<number> {
     for (let attempt = 0; ; attempt++) {
-      const leader = this.client.partitions(this.opts.topic)?.[partition]?.leader ?? -1;
+      const leader = this.leaderOf(partition);
       try {
         if (leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE);
         const res = await this.client.send(leader, ListOffsetsApi, ClientVersions.ListOffsets, {
@@ -154,7 +154,7 @@ export class Consumer {
   }
 
   private leaderOf(partition: number): number {
-    return this.client.partitions(this.opts.topic)?.[partition]?.leader ?? -1;
+    return this.client.leaderOf(this.opts.topic, partition);
   }
 
   /**

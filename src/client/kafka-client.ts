@@ -145,6 +145,11 @@ export class KafkaClient {
     return this.topics.get(topic);
   }
 
+  /** The partition's leader as the cached metadata says, -1 when unknown or offline. */
+  leaderOf(topic: string, partition: number): number {
+    return this.topics.get(topic)?.[partition]?.leader ?? -1;
+  }
+
   brokerAddress(id: number): { host: string; port: number } | undefined {
     return this.brokers.get(id);
   }

@@ -235,7 +235,7 @@ export class Producer {
     for (const [k, q] of this.ready) {
       const first = q[0];
       if (!first) continue;
-      const leader = this.client.partitions(first.topic)?.[first.partition]?.leader ?? -1;
+      const leader = this.client.leaderOf(first.topic, first.partition);
       if (leader < 0) {
         leaderless = first.topic;
         continue;
@@ -276,7 +276,7 @@ export class Producer {
         for (const b of batches) this.landed(b, null, -1);
       } else {
         const topicNames = [...topics.keys()];
-        const stillLeads = () => batches.every((b) => this.client.partitions(b.topic)?.[b.partition]?.leader === leader);
+        const stillLeads = () => batches.every((b) => this.client.leaderOf(b.topic, b.partition) === leader);
         const res = await this.client.sendToLeader(leader, topicNames, stillLeads, ProduceApi, ClientVersions.Produce, req, { timeoutMs: this.opts.requestTimeoutMs + 5000 });
         for (const b of batches) {
           const p = res.responses.find((t) => t.name === b.topic)?.partitionResponses.find((x) => x.index === b.partition);
@@ -338,13 +338,17 @@ export class Producer {
     if (i >= 0) flying!.splice(i, 1);
   }
 
-  /** A batch's final answer. A partition recovers once nothing sent before is waiting to go again. */
+  /** A batch's final answer. */
   private landed(b: PendingBatch, err: Error | null, baseOffset: number): void {
     this.leaveFlight(b);
-    const k = partitionKey(b);
+    this.endRecoveryIfClear(partitionKey(b));
+    this.complete(b, err, baseOffset);
+  }
+
+  /** A partition recovers once nothing is in flight and nothing sent before is waiting to go again. */
+  private endRecoveryIfClear(k: string): void {
     const waiting = this.ready.get(k)?.[0];
     if ((this.inFlight.get(k) ?? []).length === 0 && !(waiting && waiting.attempts > 0)) this.recovering.delete(k);
-    this.complete(b, err, baseOffset);
   }
 
   /**
@@ -359,7 +363,7 @@ export class Producer {
     for (const x of [b, ...stranded]) {
       this.complete(x, new KafkaError(code, reason), -1);
     }
-    if ((this.inFlight.get(k) ?? []).length === 0) this.recovering.delete(k);
+    this.endRecoveryIfClear(k);
   }
 
   /**

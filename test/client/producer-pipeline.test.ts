@@ -25,6 +25,7 @@ function scriptedLeader() {
   const partitions: PartitionInfo[] = [{ partition: 0, leader: 1, replicas: [1], isr: [1], errorCode: 0 }];
   const client = {
     partitions: () => partitions,
+    leaderOf: (_topic: string, partition: number) => partitions[partition]?.leader ?? -1,
     refreshMetadata: async () => ({ topics: [] }),
     send: async () => ({ errorCode: 0, producerId: nextProducerId++, producerEpoch: 0, throttleTimeMs: 0 }),
     sendToLeader: (_leader: number, _topics: string[], _stillLeads: () => boolean, _api: unknown, _version: number, req: ProduceRequest) =>

@@ -73,20 +73,28 @@ const ledWithoutBroker2 = (text: string) => {
 };
 
 /**
- * Starts `yak up --brokers 3` in a fresh 120x40 tmux session and waits for its three brokers. The
- * pane runs a script that runs yak and prints its exit status: neither the tmux server's nor the
- * script's command line names the data dir, so every process that does is the cluster's. The pane
- * stays after the script ends, to read yak's last words.
+ * Starts `yak up --brokers 3` in a fresh 120x40 tmux session. The pane runs a script that runs yak
+ * and prints its exit status: neither the tmux server's nor the script's command line names the data
+ * dir, so every process that does is the cluster's. The pane stays after the script ends, to read
+ * yak's last words. The script clears CI and CONTINUOUS_INTEGRATION (a person's terminal has neither),
+ * unless `ci` asks to keep CI=true.
  */
-async function startYak(name: string): Promise<string> {
+function launchYak(name: string, { ci = false } = {}): string {
   spawnSync('tmux', ['-S', SOCKET, 'kill-server']);
   const dataDir = path.join(dir, `data-${name}`);
   dataDirs.push(dataDir);
   const script = path.join(dir, `${name}.sh`);
-  fs.writeFileSync(script, `${JSON.stringify(process.execPath)} ${JSON.stringify(YAK)} up --brokers 3 --data-dir ${JSON.stringify(dataDir)}\necho "yak exit status $?"\n`);
+  const env = ci ? 'export CI=true' : 'unset CI CONTINUOUS_INTEGRATION';
+  fs.writeFileSync(script, `${env}\n${JSON.stringify(process.execPath)} ${JSON.stringify(YAK)} up --brokers 3 --data-dir ${JSON.stringify(dataDir)}\necho "yak exit status $?"\n`);
   const conf = path.join(dir, 'tmux.conf');
   fs.writeFileSync(conf, 'set -g remain-on-exit on\n');
   tmux('-f', conf, 'new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', `sh ${script}`);
+  return dataDir;
+}
+
+/** `yak up` in its terminal UI, once the UI shows three brokers alive. */
+async function startYak(name: string): Promise<string> {
+  const dataDir = launchYak(name);
   await shows('the three brokers alive', /3\/3 alive[\s\S]*cluster ready/, 15_000);
   return dataDir;
 }
@@ -176,6 +184,16 @@ if (!hasTmux) {
     assert.match(screen(), /3\/3 alive/);
     keys('C-c');
     await assertStoppedCleanly(dataDir);
+  });
+
+  test('under CI, even on a terminal, yak up logs lines (Ink would draw nothing until exit)', async () => {
+    const dataDir = launchYak('ci', { ci: true });
+    const ready = await shows('the ready line of the line log', /\[yak\] cluster ready in \d+ ms: 3 broker\(s\)/, 15_000);
+    assert.not.match(ready, /3\/3 alive/, 'no terminal UI');
+    // Ctrl-C reaches the pane's whole process group, the script's shell too: yak's last line is the proof.
+    keys('C-c');
+    await shows('the line log ending', /\[yak\] cluster stopped/, 15_000);
+    await waitFor(`no process mentioning ${dataDir}`, () => processesMentioning(dataDir).length === 0, { timeoutMs: 5000 });
   });
 }
 

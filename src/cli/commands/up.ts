@@ -1,3 +1,4 @@
+import isInCi from 'is-in-ci';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
@@ -35,8 +36,10 @@ export const upCommand: CommandModule<object, Args> = {
       .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' }),
   handler: async (args) => {
     if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32', 2);
-    // The terminal UI needs a terminal both ways; CI, pipes and --headless get the line log.
-    const tui = !args.headless && process.stdout.isTTY === true && process.stdin.isTTY === true;
+    // The terminal UI needs a terminal both ways; CI, pipes and --headless get the line log. Under CI
+    // (CI or CONTINUOUS_INTEGRATION set) Ink would draw nothing until exit, even on a pty, so the line
+    // log is the only useful output there.
+    const tui = !args.headless && !isInCi && process.stdout.isTTY === true && process.stdin.isTTY === true;
     const bus = tui ? new EventBus() : null;
     const logger = bus ? bus.logger('yak') : createLogger('yak', process.stdout);
     const started = Date.now();

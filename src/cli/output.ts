@@ -1,5 +1,6 @@
 import type { KafkaClient } from '../client/kafka-client.js';
 import { UserError } from '../common/errors.js';
+import { canCompress, COMPRESSION_NAMES, CompressionCodec, type CompressionName } from '../protocol/compression.js';
 
 /** Runs a command body with a client and always closes it. */
 export async function withClient<T>(client: KafkaClient, body: (client: KafkaClient) => Promise<T>): Promise<T> {
@@ -23,4 +24,21 @@ export function parseAcks(value: string): 0 | 1 | -1 {
   if (value === '1') return 1;
   if (value === 'all' || value === '-1') return -1;
   throw new UserError(`--acks must be 0, 1 or all, got "${value}"`, 2);
+}
+
+/** `--compression` (or kcat's `-z`): the codec of every batch a command produces. */
+export const compressionOption = {
+  alias: 'z',
+  type: 'string',
+  default: 'none',
+  choices: COMPRESSION_NAMES,
+  describe: 'Compress batches (compression.type)',
+} as const;
+
+/** `--compression` as a CompressionCodec, refused where this Node.js cannot write it. */
+export function parseCompression(name: string): number {
+  const codec = CompressionCodec[name as CompressionName];
+  if (codec === undefined) throw new UserError(`--compression must be one of ${COMPRESSION_NAMES.join(', ')}, got "${name}"`, 2);
+  if (!canCompress(codec)) throw new UserError(`--compression ${name} needs Node.js 22.15 or later (this is ${process.version}); use gzip, snappy or lz4`, 2);
+  return codec;
 }

@@ -1,6 +1,7 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import { InitProducerIdApi } from '../protocol/apis/init-producer-id.js';
 import { ProduceApi, type ProduceRequest } from '../protocol/apis/produce.js';
+import { CompressionCodec } from '../protocol/compression.js';
 import { encodeRecordBatch, type Record } from '../protocol/record-batch.js';
 import { ClientVersions, sleep, type KafkaClient } from './kafka-client.js';
 import { StickyPartitioner, partitionForKey } from './partitioner.js';
@@ -23,6 +24,8 @@ export interface ProducerOptions {
    * stored twice. Default: on with acks=all, as in Kafka 3.
    */
   idempotent?: boolean;
+  /** A CompressionCodec for every batch (compression.type); none by default. */
+  compression?: number;
 }
 
 export interface ProducerRecord {
@@ -62,7 +65,7 @@ interface PendingBatch {
 /** Batches in flight per partition with idempotence; the broker remembers this many per producer. */
 const MAX_IN_FLIGHT = 5;
 
-const DEFAULTS = { acks: -1 as 0 | 1 | -1, idempotent: undefined as boolean | undefined, lingerMs: 5, batchBytes: 16384, maxBufferedBytes: 32 * 1024 * 1024, deliveryTimeoutMs: 120_000, requestTimeoutMs: 30_000, retryBackoffMs: 100 };
+const DEFAULTS = { acks: -1 as 0 | 1 | -1, idempotent: undefined as boolean | undefined, compression: CompressionCodec.none as number, lingerMs: 5, batchBytes: 16384, maxBufferedBytes: 32 * 1024 * 1024, deliveryTimeoutMs: 120_000, requestTimeoutMs: 30_000, retryBackoffMs: 100 };
 
 /**
  * Batching producer. Records accumulate per partition; a batch is sent when full or after lingerMs.
@@ -391,12 +394,13 @@ export class Producer {
 
   private encode(b: PendingBatch): Buffer {
     if (b.encoded) return b.encoded;
-    if (this.producerId < 0) return (b.encoded = encodeRecordBatch(b.records));
+    const compression = this.opts.compression;
+    if (this.producerId < 0) return (b.encoded = encodeRecordBatch(b.records, { compression }));
     b.sequenced = true;
     const k = partitionKey(b);
     const baseSequence = this.sequences.get(k) ?? 0;
     this.sequences.set(k, (baseSequence + b.records.length) % 0x80000000);
-    return (b.encoded = encodeRecordBatch(b.records, { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence }));
+    return (b.encoded = encodeRecordBatch(b.records, { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence, compression }));
   }
 
   private refreshing = false;

@@ -1,5 +1,5 @@
-import { gunzipSync } from 'node:zlib';
 import { ErrorCode, KafkaError } from '../common/errors.js';
+import { CompressionCodec, compressRecords, decompressRecords } from './compression.js';
 import { crc32c } from './crc32c.js';
 import { Reader } from './reader.js';
 import { Writer } from './writer.js';
@@ -27,8 +27,6 @@ const OFF_PRODUCER_ID = 43;
 const OFF_PRODUCER_EPOCH = 51;
 const OFF_BASE_SEQUENCE = 53;
 const OFF_RECORD_COUNT = 57;
-
-export const CompressionCodec = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
 
 export interface RecordHeader {
   key: string;
@@ -86,7 +84,9 @@ export function readBatchHeader(buf: Buffer, at = 0): BatchHeader {
 /**
  * Splits a produced records field into batches and validates each the way a Kafka leader does:
  * magic 2 (else UNSUPPORTED_FOR_MESSAGE_FORMAT), sizes consistent (else CORRUPT_MESSAGE), CRC32C
- * matches (else CORRUPT_MESSAGE), offsets deltas consistent with the record count (else INVALID_RECORD).
+ * matches (else CORRUPT_MESSAGE), offsets deltas consistent with the record count (else INVALID_RECORD),
+ * records well framed, once decompressed for a compressed batch (else CORRUPT_MESSAGE). The batch is
+ * stored as it came, compressed or not (Kafka's compression.type=producer).
  */
 export function splitAndValidateBatches(records: Buffer): BatchView[] {
   const batches: BatchView[] = [];
@@ -112,7 +112,7 @@ export function splitAndValidateBatches(records: Buffer): BatchView[] {
     if (header.recordCount <= 0 || header.lastOffsetDelta !== header.recordCount - 1) {
       throw new KafkaError(ErrorCode.INVALID_RECORD, 'record count and last offset delta disagree');
     }
-    if ((header.attributes & 0x07) === CompressionCodec.none) checkRecordFraming(bytes, header.recordCount);
+    checkRecordFraming(recordsReader(bytes, BATCH_HEADER_BYTES, bytes.length, header.attributes & 0x07), header.recordCount);
     batches.push({ header, bytes });
     at += size;
   }
@@ -125,8 +125,7 @@ export function splitAndValidateBatches(records: Buffer): BatchView[] {
  * only proves the bytes arrived as sent, not that the sender framed them right; this keeps a batch
  * no consumer could parse out of the log, at a few varints per record.
  */
-function checkRecordFraming(batch: Buffer, recordCount: number): void {
-  const r = new Reader(batch, BATCH_HEADER_BYTES);
+function checkRecordFraming(r: Reader, recordCount: number): void {
   const fail = (why: string): never => {
     throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `malformed record in batch: ${why}`);
   };
@@ -139,7 +138,7 @@ function checkRecordFraming(batch: Buffer, recordCount: number): void {
     for (let i = 0; i < recordCount; i++) {
       const len = r.varint();
       const end = r.offset + len;
-      if (len < 6 || end > batch.length) fail(`record ${i} length ${len}`);
+      if (len < 6 || end > r.offset + r.remaining) fail(`record ${i} length ${len}`);
       r.int8();
       r.varlong();
       if (r.varint() !== i) fail(`record ${i} offset delta`);
@@ -171,9 +170,11 @@ export interface EncodeBatchOptions {
   producerId?: number;
   producerEpoch?: number;
   baseSequence?: number;
+  /** A CompressionCodec; none by default. */
+  compression?: number;
 }
 
-/** Encodes uncompressed records into one v2 batch (the client side of Produce). */
+/** Encodes records into one v2 batch (the client side of Produce). */
 export function encodeRecordBatch(records: readonly Record[], opts: EncodeBatchOptions = {}): Buffer {
   if (records.length === 0) throw new Error('a record batch needs at least one record');
   let baseTimestamp = records[0]!.timestamp;
@@ -190,7 +191,7 @@ export function encodeRecordBatch(records: readonly Record[], opts: EncodeBatchO
   w.int32(-1); // partitionLeaderEpoch: set by the leader
   w.int8(2);
   w.reserveInt32(); // crc
-  w.int16(CompressionCodec.none);
+  w.int16(opts.compression ?? CompressionCodec.none);
   w.int32(records.length - 1);
   w.int64(baseTimestamp);
   w.int64(maxTimestamp);
@@ -202,7 +203,10 @@ export function encodeRecordBatch(records: readonly Record[], opts: EncodeBatchO
     const r = records[i]!;
     encodeRecord(w, r, i, r.timestamp - baseTimestamp);
   }
-  const out = w.toBuffer();
+  let out = w.toBuffer();
+  if (opts.compression !== undefined && opts.compression !== CompressionCodec.none) {
+    out = Buffer.concat([out.subarray(0, BATCH_HEADER_BYTES), compressRecords(opts.compression, out.subarray(BATCH_HEADER_BYTES))]);
+  }
   out.writeInt32BE(out.length - BATCH_LOG_OVERHEAD, 8);
   out.writeUInt32BE(crc32c(out, OFF_ATTRIBUTES), OFF_CRC);
   return out;
@@ -263,27 +267,17 @@ export interface DecodedRecord extends Record {
   headers: RecordHeader[];
 }
 
-/**
- * Decodes the records of every batch in a fetched buffer. A trailing partial batch (Fetch may cut
- * one at maxBytes) is ignored, as Kafka clients do. Gzip batches (what kafkajs sends with
- * CompressionTypes.GZIP) are inflated with node:zlib; other codecs raise, so nothing is silently skipped.
- */
-/** A reader over a batch's records section, inflated first when the batch is compressed. */
+/** A reader over a batch's records section, decompressed first when the batch is compressed. */
 function recordsReader(buf: Buffer, start: number, end: number, codec: number): Reader {
   if (codec === CompressionCodec.none) return new Reader(buf, start, end);
-  if (codec === CompressionCodec.gzip) {
-    let inflated: Buffer;
-    try {
-      inflated = gunzipSync(buf.subarray(start, end));
-    } catch (err) {
-      throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `gzip record batch does not inflate: ${(err as Error).message}`);
-    }
-    return new Reader(inflated, 0, inflated.length);
-  }
-  const name = Object.entries(CompressionCodec).find(([, v]) => v === codec)?.[0] ?? `codec ${codec}`;
-  throw new KafkaError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `${name}-compressed record batches are not supported by the yak client (gzip and uncompressed are)`);
+  const records = decompressRecords(codec, buf.subarray(start, end));
+  return new Reader(records, 0, records.length);
 }
 
+/**
+ * Decodes the records of every batch in a fetched buffer, decompressing compressed ones. A trailing
+ * partial batch (Fetch may cut one at maxBytes) is ignored, as Kafka clients do.
+ */
 export function decodeRecordBatches(buf: Buffer): { header: BatchHeader; records: DecodedRecord[] }[] {
   const out: { header: BatchHeader; records: DecodedRecord[] }[] = [];
   let at = 0;

@@ -167,14 +167,14 @@ export class PartitionLog {
   offsetForTimestamp(timestamp: number): number | null {
     const row = this.stmts.firstBatchAfterTimestamp.get(this.topic, this.partition, timestamp) as { base_offset: number; bytes: Buffer } | undefined;
     if (!row) return null;
-    // Rare (ListOffsets by time): decoding the one batch that holds the answer is fine here.
-    // A compressed batch is not decoded: its first offset is the answer, as for message format v1.
+    // Rare (ListOffsets by time): decoding the one batch that holds the answer is fine here. The
+    // leader checked every batch decodes before storing it; should one still not, its start answers.
     let offset = row.base_offset;
     try {
       const [batch] = decodeRecordBatches(row.bytes);
       offset = batch?.records.find((r) => r.timestamp >= timestamp)?.offset ?? offset;
     } catch {
-      // compressed: keep the batch start
+      // keep the batch start
     }
     return Math.max(offset, this.logStartOffset);
   }

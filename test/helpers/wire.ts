@@ -73,9 +73,11 @@ export async function listOffset(conn: Connection, topic: string, partition: num
   return { errorCode: p.errorCode, offset: p.offset ?? -1 };
 }
 
-/** Every record of one partition from offset 0, read with Fetch v11 from its leader. */
-export async function fetchAll(conn: Connection, topic: string, partition: number): Promise<DecodedRecord[]> {
-  const out: DecodedRecord[] = [];
+type DecodedBatch = ReturnType<typeof decodeRecordBatches>[number];
+
+/** Every batch of one partition from offset 0, read with Fetch v11 from its leader. */
+export async function fetchBatches(conn: Connection, topic: string, partition: number): Promise<DecodedBatch[]> {
+  const out: DecodedBatch[] = [];
   let offset = 0;
   for (;;) {
     const res = await conn.request(FetchApi, 11, {
@@ -92,15 +94,20 @@ export async function fetchAll(conn: Connection, topic: string, partition: numbe
     });
     const p = res.responses[0]!.partitions[0]!;
     if (p.errorCode !== 0) throw new Error(`fetch ${topic}-${partition}@${offset}: error ${p.errorCode}`);
-    const before = out.length;
-    for (const b of decodeRecordBatches(p.records ?? Buffer.alloc(0))) for (const r of b.records) if (r.offset >= offset) out.push(r);
-    if (out.length === before) return out;
-    offset = out[out.length - 1]!.offset + 1;
+    const batches = decodeRecordBatches(p.records ?? Buffer.alloc(0)).filter((b) => b.header.baseOffset + b.header.lastOffsetDelta >= offset);
+    if (batches.length === 0) return out;
+    out.push(...batches);
+    const last = batches[batches.length - 1]!.header;
+    offset = last.baseOffset + last.lastOffsetDelta + 1;
     if (offset >= p.highWatermark) return out;
   }
 }
 
-/** Resolves once the socket is closed by the peer (true), or false if it is still open after `ms`. */
+/** Every record of one partition from offset 0, read with Fetch v11 from its leader. */
+export async function fetchAll(conn: Connection, topic: string, partition: number): Promise<DecodedRecord[]> {
+  return (await fetchBatches(conn, topic, partition)).flatMap((b) => b.records);
+}
+
 export function closedWithin(socket: net.Socket, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     if (socket.destroyed || socket.readableEnded) return resolve(true);

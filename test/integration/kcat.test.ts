@@ -2,7 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { partitionForKey } from '../../src/client/partitioner.js';
 import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
-import { connectBroker, metadata, runProcess } from '../helpers/wire.js';
+import { CompressionCodec } from '../../src/protocol/compression.js';
+import { connectBroker, fetchBatches, leaders, metadata, runProcess } from '../helpers/wire.js';
 
 const test = suite('kcat (librdkafka 2.0) against a 3-broker cluster');
 let cluster: TestCluster;
@@ -132,6 +133,40 @@ test('records produced by kcat are read by yak consume --from-beginning', async 
     assert.ok(Math.abs(r.timestamp - Date.now()) < 120_000, 'kcat sets the create time');
   }
   assertPerPartitionOrder(rows, kcatSent.map((s) => s.split(':')[1]!));
+});
+
+/** The codecs of the batches stored in partition 0 of `topic`, read from its leader. */
+async function storedCodecs(topic: string): Promise<Set<number>> {
+  const any = await connectBroker(cluster, cluster.file.brokers[0]!.id);
+  const leader = (await leaders(any, topic)).get(0)!;
+  any.close();
+  const conn = await connectBroker(cluster, leader);
+  try {
+    return new Set((await fetchBatches(conn, topic, 0)).map((b) => b.header.attributes & 0x07));
+  } finally {
+    conn.close();
+  }
+}
+
+test('compressed batches both ways: kcat -z gzip|snappy|lz4|zstd is read by yak consume, yak produce -z gzip|snappy|lz4 by kcat', async () => {
+  const lines = Array.from({ length: 200 }, (_, i) => `k${i % 7}:compressible value ${i} ${'abc'.repeat(20)}`);
+  for (const codec of ['gzip', 'snappy', 'lz4', 'zstd'] as const) {
+    const topic = `kcat-z-${codec}`;
+    const produced = await kcat(['-P', '-t', topic, '-p', '0', '-K:', '-z', codec], lines.join('\n') + '\n');
+    assert.is(produced.code, 0, `kcat -P -z ${codec}: ${produced.stderr}`);
+    assert.equal(await storedCodecs(topic), new Set([CompressionCodec[codec]]), `kcat stored ${codec} batches`);
+    const read = await runYak(['consume', '--bootstrap', cluster.bootstrap, '--topic', topic, '--from-beginning', '-K:', '--max-messages', String(lines.length), '--idle-timeout-ms', '3000']);
+    assert.is(read.code, 0, `yak consume of ${codec}: ${read.stderr}`);
+    assert.equal(read.stdout.trim().split('\n'), lines, `yak reads kcat's ${codec} batches in order`);
+  }
+  for (const codec of ['gzip', 'snappy', 'lz4'] as const) {
+    const topic = `yak-z-${codec}`;
+    const produced = await runYak(['produce', '--bootstrap', cluster.bootstrap, '--topic', topic, '-p', '0', '-K:', '--compression', codec], { input: lines.join('\n') + '\n' });
+    assert.is(produced.code, 0, `yak produce --compression ${codec}: ${produced.stderr}`);
+    assert.equal(await storedCodecs(topic), new Set([CompressionCodec[codec]]), `yak stored ${codec} batches`);
+    const read = await kcatConsume(topic);
+    assert.equal(read.map((l) => `${l.key}:${l.value}`), lines, `kcat reads yak's ${codec} batches in order`);
+  }
 });
 
 test('kcat -C on a topic that does not exist reports it and exits non-zero', async () => {

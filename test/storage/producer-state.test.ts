@@ -13,21 +13,10 @@ import { ErrorCode, KafkaError } from '../../src/common/errors.js';
 import { decodeRecordBatches, encodeRecordBatch, splitAndValidateBatches, type BatchView } from '../../src/protocol/record-batch.js';
 import { LogStore } from '../../src/storage/log-store.js';
 import { ProducerStateTable, type ProducerBatch } from '../../src/storage/producer-state.js';
+import { kafkaErrorCode } from '../helpers/kafka-error.js';
 
 const INT32_MAX = 0x7fffffff;
 const PID = 4000;
-
-/** Runs `fn` and returns the Kafka error code it threw (fails if it did not throw one). */
-function codeOf(fn: () => unknown): number {
-  try {
-    fn();
-  } catch (err) {
-    assert.instance(err, KafkaError);
-    return (err as KafkaError).code;
-  }
-  assert.unreachable('expected a KafkaError');
-  return -1;
-}
 
 const b = (baseSequence: number, recordCount: number, producerEpoch = 0, producerId = PID): ProducerBatch => ({ producerId, producerEpoch, baseSequence, recordCount });
 
@@ -36,7 +25,7 @@ const table = suite('ProducerStateTable: sequence and epoch rules');
 
 table('a new producer must start at sequence 0; anything else is OUT_OF_ORDER_SEQUENCE_NUMBER (45)', () => {
   const t = new ProducerStateTable();
-  assert.is(codeOf(() => t.check(b(5, 3))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+  assert.is(kafkaErrorCode(() => t.check(b(5, 3))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
   assert.is(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 45);
   assert.is(t.check(b(0, 3)), null, 'sequence 0 is new, not a duplicate');
 });
@@ -67,40 +56,40 @@ table('an exact retry of any of the last 5 batches returns its original offsets;
     assert.equal(t.check(b(i * 3, 3)), { baseOffset: 100 + i * 3, lastOffset: 102 + i * 3 }, `batch ${i}`);
   }
   // Batches 0 and 1 fell out of the 5 remembered: neither a known duplicate nor the next sequence.
-  assert.is(codeOf(() => t.check(b(0, 3))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
-  assert.is(codeOf(() => t.check(b(3, 3))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+  assert.is(kafkaErrorCode(() => t.check(b(0, 3))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+  assert.is(kafkaErrorCode(() => t.check(b(3, 3))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
   // Same first sequence but a different length is not the same batch.
-  assert.is(codeOf(() => t.check(b(18, 2))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+  assert.is(kafkaErrorCode(() => t.check(b(18, 2))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
   assert.is(t.check(b(21, 1)), null, 'and the next sequence is still accepted');
 });
 
 table('a gap in the sequence is OUT_OF_ORDER_SEQUENCE_NUMBER; so is starting over at 0 in the same epoch', () => {
   const t = new ProducerStateTable();
   t.record(b(0, 5), 0, 4);
-  assert.is(codeOf(() => t.check(b(6, 1))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'one sequence skipped');
-  assert.is(codeOf(() => t.check(b(1000, 1))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'far ahead');
-  assert.is(codeOf(() => t.check(b(0, 1))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'restart at 0 without a new epoch');
-  assert.is(codeOf(() => t.check(b(2, 3))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'overlapping the last batch');
+  assert.is(kafkaErrorCode(() => t.check(b(6, 1))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'one sequence skipped');
+  assert.is(kafkaErrorCode(() => t.check(b(1000, 1))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'far ahead');
+  assert.is(kafkaErrorCode(() => t.check(b(0, 1))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'restart at 0 without a new epoch');
+  assert.is(kafkaErrorCode(() => t.check(b(2, 3))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'overlapping the last batch');
 });
 
 table('an older producer epoch is INVALID_PRODUCER_EPOCH (47)', () => {
   const t = new ProducerStateTable();
   t.record(b(0, 2, 3), 0, 1);
   assert.is(ErrorCode.INVALID_PRODUCER_EPOCH, 47);
-  assert.is(codeOf(() => t.check(b(2, 1, 2))), ErrorCode.INVALID_PRODUCER_EPOCH, 'next sequence, old epoch');
-  assert.is(codeOf(() => t.check(b(0, 2, 2))), ErrorCode.INVALID_PRODUCER_EPOCH, 'even a batch that looks like a retry');
+  assert.is(kafkaErrorCode(() => t.check(b(2, 1, 2))), ErrorCode.INVALID_PRODUCER_EPOCH, 'next sequence, old epoch');
+  assert.is(kafkaErrorCode(() => t.check(b(0, 2, 2))), ErrorCode.INVALID_PRODUCER_EPOCH, 'even a batch that looks like a retry');
 });
 
 table('a newer epoch resets the sequence: it must start at 0, and the old epoch is then fenced', () => {
   const t = new ProducerStateTable();
   t.record(b(0, 10, 0), 0, 9);
-  assert.is(codeOf(() => t.check(b(10, 1, 1))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'a new epoch continuing the old sequence');
+  assert.is(kafkaErrorCode(() => t.check(b(10, 1, 1))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'a new epoch continuing the old sequence');
   assert.is(t.check(b(0, 4, 1)), null, 'a new epoch from 0');
   t.record(b(0, 4, 1), 10, 13);
   assert.equal(t.check(b(0, 4, 1)), { baseOffset: 10, lastOffset: 13 }, 'retry in the new epoch');
   assert.is(t.check(b(4, 1, 1)), null);
-  assert.is(codeOf(() => t.check(b(10, 1, 0))), ErrorCode.INVALID_PRODUCER_EPOCH, 'the old epoch is fenced');
-  assert.is(codeOf(() => t.check(b(0, 10, 0))), ErrorCode.INVALID_PRODUCER_EPOCH, 'even a retry of its batch');
+  assert.is(kafkaErrorCode(() => t.check(b(10, 1, 0))), ErrorCode.INVALID_PRODUCER_EPOCH, 'the old epoch is fenced');
+  assert.is(kafkaErrorCode(() => t.check(b(0, 10, 0))), ErrorCode.INVALID_PRODUCER_EPOCH, 'even a retry of its batch');
 });
 
 table('producers are independent', () => {
@@ -117,7 +106,7 @@ table('the sequence wraps from 2^31-1 to 0', () => {
   const t = new ProducerStateTable();
   // A batch ending exactly at INT32_MAX: the next starts at 0.
   t.record(b(INT32_MAX - 4, 5), 1000, 1004);
-  assert.is(codeOf(() => t.check(b(INT32_MAX + 1, 1))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, '2^31 is not a sequence');
+  assert.is(kafkaErrorCode(() => t.check(b(INT32_MAX + 1, 1))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, '2^31 is not a sequence');
   assert.is(t.check(b(0, 3)), null, 'after 2^31-1 comes 0');
   t.record(b(0, 3), 1005, 1007);
   assert.is(t.check(b(3, 1)), null);
@@ -128,14 +117,14 @@ table('the sequence wraps from 2^31-1 to 0', () => {
   u.record(b(INT32_MAX - 2, 5), 0, 4);
   assert.is(u.check(b(2, 1)), null, 'next after a batch ending at 1 is 2');
   assert.equal(u.check(b(INT32_MAX - 2, 5)), { baseOffset: 0, lastOffset: 4 }, 'its retry is recognised');
-  assert.is(codeOf(() => u.check(b(0, 1))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'sequences inside the batch are not next');
+  assert.is(kafkaErrorCode(() => u.check(b(0, 1))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'sequences inside the batch are not next');
 });
 
 table('clear forgets every producer', () => {
   const t = new ProducerStateTable();
   t.record(b(0, 5), 0, 4);
   t.clear();
-  assert.is(codeOf(() => t.check(b(5, 1))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'unknown again: must start at 0');
+  assert.is(kafkaErrorCode(() => t.check(b(5, 1))), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'unknown again: must start at 0');
   assert.is(t.check(b(0, 5)), null);
 });
 
@@ -205,7 +194,7 @@ log('a gap or an older epoch is refused and nothing is stored', () => {
     [idem(4, ['x'], 1), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER],
     [idem(3, ['x'], 0), ErrorCode.INVALID_PRODUCER_EPOCH],
   ] as const) {
-    assert.is(codeOf(() => append(store, [bad])), code);
+    assert.is(kafkaErrorCode(() => append(store, [bad])), code);
     assert.is(store.partition('t', 0).logEndOffset, 3);
   }
   assert.equal(append(store, [idem(3, ['v3'], 1)]), { baseOffset: 3, lastOffset: 3 });
@@ -228,8 +217,8 @@ log('producer state survives a LogStore close and reopen', () => {
   assert.is(p.logEndOffset, 14);
   assert.equal(append(store, [idem(12, seqValues(12, 2))]), { baseOffset: 12, lastOffset: 13 }, 'retry of the last batch after reopen');
   assert.equal(append(store, [idem(4, seqValues(4, 2))]), { baseOffset: 4, lastOffset: 5 }, 'retry of the 5th-last batch after reopen');
-  assert.is(codeOf(() => append(store, [idem(15, ['x'])])), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'a gap after reopen');
-  assert.is(codeOf(() => append(store, [idem(0, ['x'])])), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'starting over after reopen');
+  assert.is(kafkaErrorCode(() => append(store, [idem(15, ['x'])])), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'a gap after reopen');
+  assert.is(kafkaErrorCode(() => append(store, [idem(0, ['x'])])), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'starting over after reopen');
   assert.equal(append(store, [idem(14, ['v14'])]), { baseOffset: 14, lastOffset: 14 });
   assert.is(p.logEndOffset, 15);
   assert.equal(stored(store).map(([, v]) => v), seqValues(0, 15));
@@ -241,7 +230,7 @@ log('after a truncation the producer state is that of the remaining log', () => 
   append(store, [idem(6, seqValues(6, 3))]);
   store.transaction(() => store.partition('t', 0).truncateTo(3));
   assert.is(store.partition('t', 0).logEndOffset, 3);
-  assert.is(codeOf(() => append(store, [idem(6, ['x'])])), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'the truncated batches are forgotten: 6 is a gap now');
+  assert.is(kafkaErrorCode(() => append(store, [idem(6, ['x'])])), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 'the truncated batches are forgotten: 6 is a gap now');
   assert.equal(append(store, [idem(0, seqValues(0, 3))]), { baseOffset: 0, lastOffset: 2 }, 'a surviving batch is still a known retry');
   // The truncated batch, sent again (the producer never got its answer), is new: stored once, at the log end.
   assert.equal(append(store, [idem(3, seqValues(3, 3))]), { baseOffset: 3, lastOffset: 5 });
@@ -289,7 +278,7 @@ log('two batches of one producer in one append are stored whole or refused whole
 
 log('a request whose batches repeat one already stored is refused whole with DUPLICATE_SEQUENCE_NUMBER', () => {
   append(store, [idem(0, seqValues(0, 2))]);
-  assert.is(codeOf(() => append(store, [idem(0, seqValues(0, 2)), idem(2, seqValues(2, 2))])), ErrorCode.DUPLICATE_SEQUENCE_NUMBER);
+  assert.is(kafkaErrorCode(() => append(store, [idem(0, seqValues(0, 2)), idem(2, seqValues(2, 2))])), ErrorCode.DUPLICATE_SEQUENCE_NUMBER);
   assert.is(store.partition('t', 0).logEndOffset, 2);
 });
 

@@ -5,7 +5,7 @@ import { Consumer } from '../../client/consumer.js';
 import type { KafkaClient } from '../../client/kafka-client.js';
 import { Producer } from '../../client/producer.js';
 import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
-import { parseAcks, withClient } from '../output.js';
+import { compressionOption, parseAcks, parseCompression, withClient } from '../output.js';
 
 interface BenchArgs extends ClusterArgs {
   topic: string;
@@ -15,6 +15,7 @@ interface BenchArgs extends ClusterArgs {
   acks: string;
   'batch-bytes': number;
   'linger-ms': number;
+  compression: string;
 }
 
 const MB = 1024 * 1024;
@@ -42,11 +43,12 @@ function checkBenchArgs(args: BenchArgs): void {
   positive('partitions', args.partitions, 1000);
   if (!Number.isInteger(args['record-size']) || args['record-size'] < 0 || args['record-size'] > 100 * 1024 * 1024) throw new UserError(`--record-size must be from 0 to ${100 * 1024 * 1024} bytes, got ${args['record-size']}`, 2);
   if (!(args['linger-ms'] >= 0)) throw new UserError(`--linger-ms must be 0 or more, got ${args['linger-ms']}`, 2);
+  parseCompression(args.compression);
 }
 
 export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (line: string) => void): Promise<{ recordsPerSec: number; mbPerSec: number; p99Ms: number }> {
   await ensureTopic(client, args.topic, args.partitions);
-  const producer = new Producer(client, { acks: parseAcks(args.acks), batchBytes: args['batch-bytes'], lingerMs: args['linger-ms'] });
+  const producer = new Producer(client, { acks: parseAcks(args.acks), batchBytes: args['batch-bytes'], lingerMs: args['linger-ms'], compression: parseCompression(args.compression) });
   await producer.partitionsOf(args.topic);
   const value = Buffer.alloc(args['record-size'], 'x');
   const latencies = new Float64Array(args.records);
@@ -134,7 +136,8 @@ const shared = (y: Argv) =>
     .option('partitions', { type: 'number', default: 3, describe: 'Partitions if the topic is created' })
     .option('acks', { type: 'string', default: '1', choices: ['0', '1', 'all', '-1'], describe: 'Acknowledgement level' })
     .option('batch-bytes', { type: 'number', default: 16384, describe: 'Producer batch size per partition' })
-    .option('linger-ms', { type: 'number', default: 5, describe: 'Producer linger' });
+    .option('linger-ms', { type: 'number', default: 5, describe: 'Producer linger' })
+    .option('compression', compressionOption);
 
 export const benchCommand: CommandModule = {
   command: 'bench <mode>',

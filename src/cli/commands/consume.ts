@@ -17,7 +17,7 @@ interface Args extends ClusterArgs {
   'idle-timeout-ms'?: number;
   json: boolean;
   'print-key': boolean;
-  'key-separator': string;
+  'key-separator'?: string;
   group?: string;
   commit: 'auto' | 'sync';
   'auto-commit-interval-ms': number;
@@ -96,12 +96,14 @@ function startPosition(args: Args): StartPosition {
   return { offset: n };
 }
 
-export function formatRecord(r: ConsumedRecord, args: { json: boolean; 'print-key': boolean; 'key-separator': string }): string {
+/** A record as one output line: JSON, value, or key<separator>value (with --print-key, or -K as in kcat). */
+export function formatRecord(r: ConsumedRecord, args: { json: boolean; 'print-key': boolean; 'key-separator'?: string }): string {
   if (args.json) {
     return JSON.stringify({ partition: r.partition, offset: r.offset, key: r.key?.toString('utf8') ?? null, value: r.value?.toString('utf8') ?? null, timestamp: r.timestamp });
   }
   const value = r.value?.toString('utf8') ?? 'null';
-  return args['print-key'] ? `${r.key?.toString('utf8') ?? 'null'}${args['key-separator']}${value}` : value;
+  const separator = args['key-separator'] ?? (args['print-key'] ? '\t' : undefined);
+  return separator === undefined ? value : `${r.key?.toString('utf8') ?? 'null'}${separator}${value}`;
 }
 
 export const consumeCommand: CommandModule<object, Args> = {
@@ -117,8 +119,8 @@ export const consumeCommand: CommandModule<object, Args> = {
       .option('max-messages', { alias: 'n', type: 'number', coerce: wholeNumber('max-messages', 1), describe: 'Exit after this many records' })
       .option('idle-timeout-ms', { type: 'number', describe: 'Exit when no record arrives for this long' })
       .option('json', { type: 'boolean', default: false, describe: 'One JSON object per record: partition, offset, key, value, timestamp' })
-      .option('print-key', { type: 'boolean', default: false, describe: 'Print key<separator>value' })
-      .option('key-separator', { alias: 'K', type: 'string', default: '\t', describe: 'Separator for --print-key (kcat: -K)' })
+      .option('print-key', { type: 'boolean', default: false, describe: 'Print key<separator>value (separator: a tab unless -K)' })
+      .option('key-separator', { alias: 'K', type: 'string', describe: 'Print key<separator>value with this separator (kcat: -K)' })
       .option('group', { alias: 'g', type: 'string', describe: 'Consume as a member of this consumer group: share the partitions, resume from committed offsets' })
       .option('commit', { choices: ['auto', 'sync'] as const, default: 'auto' as const, describe: 'With --group: commit every --auto-commit-interval-ms, or after each printed batch' })
       .option('auto-commit-interval-ms', { type: 'number', default: 5000, describe: 'With --group --commit auto: how often to commit' })

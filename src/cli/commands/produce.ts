@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { UserError } from '../../common/errors.js';
 import { Producer } from '../../client/producer.js';
 import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs, wholeNumber } from '../cluster-access.js';
-import { parseAcks, withClient } from '../output.js';
+import { compressionOption, parseAcks, parseCompression, withClient } from '../output.js';
 
 interface Args extends ClusterArgs {
   topic: string;
@@ -12,6 +12,7 @@ interface Args extends ClusterArgs {
   acks: string;
   'linger-ms': number;
   'batch-bytes': number;
+  compression: string;
 }
 
 export interface ProduceSummary {
@@ -73,11 +74,13 @@ export const produceCommand: CommandModule<object, Args> = {
       .option('partition', { alias: 'p', type: 'number', coerce: wholeNumber('partition', 0), describe: 'Write every record to this partition' })
       .option('acks', { type: 'string', default: 'all', choices: ['0', '1', 'all', '-1'], describe: 'Acknowledgement level' })
       .option('linger-ms', { type: 'number', default: 5, describe: 'Wait this long to fill a batch' })
-      .option('batch-bytes', { type: 'number', default: 16384, describe: 'Target batch size per partition' }),
+      .option('batch-bytes', { type: 'number', default: 16384, describe: 'Target batch size per partition' })
+      .option('compression', compressionOption),
   handler: async (args) => {
     const acks = parseAcks(args.acks);
+    const compression = parseCompression(args.compression);
     await withClient(connectClient(args, 'yak-produce'), async (client) => {
-      const producer = new Producer(client, { acks, lingerMs: args['linger-ms'], batchBytes: args['batch-bytes'] });
+      const producer = new Producer(client, { acks, lingerMs: args['linger-ms'], batchBytes: args['batch-bytes'], compression });
       const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
       const s = await produceLines(producer, args.topic, rl, { keySeparator: args['key-separator'], partition: args.partition });
       const where = [...s.perPartition].sort((a, b) => a[0] - b[0]).map(([p, n]) => `partition ${p}: ${n}`).join(', ');

@@ -74,6 +74,10 @@ export class LogStore {
          WHERE topic = ? AND partition = ? AND base_offset >= ? AND producer_id >= 0 ORDER BY base_offset`,
       ),
       deleteFrom: db.prepare('DELETE FROM batches WHERE topic = ? AND partition = ? AND last_offset >= ?'),
+      deleteBefore: db.prepare('DELETE FROM batches WHERE topic = ? AND partition = ? AND last_offset < ?'),
+      // length() of a blob is read from the row header: retention sizes a log without reading it.
+      batchSizes: db.prepare('SELECT last_offset, max_timestamp, length(bytes) AS size FROM batches WHERE topic = ? AND partition = ? ORDER BY base_offset'),
+      logBytes: db.prepare('SELECT COALESCE(SUM(length(bytes)), 0) AS size FROM batches WHERE topic = ? AND partition = ?'),
       upsertPartition: db.prepare(
         `INSERT INTO partitions (topic, partition, log_start_offset, high_watermark) VALUES (?, ?, ?, ?)
          ON CONFLICT (topic, partition) DO UPDATE SET log_start_offset = excluded.log_start_offset, high_watermark = excluded.high_watermark`,
@@ -82,6 +86,7 @@ export class LogStore {
       loadEpochs: db.prepare('SELECT epoch, start_offset FROM leader_epochs WHERE topic = ? AND partition = ? ORDER BY epoch'),
       insertEpoch: db.prepare('INSERT OR REPLACE INTO leader_epochs (topic, partition, epoch, start_offset) VALUES (?, ?, ?, ?)'),
       deleteEpochsFrom: db.prepare('DELETE FROM leader_epochs WHERE topic = ? AND partition = ? AND start_offset >= ?'),
+      deleteEpochsBefore: db.prepare('DELETE FROM leader_epochs WHERE topic = ? AND partition = ? AND start_offset < ?'),
     };
     this.checkpointTimer = setInterval(() => this.checkpointHighWatermarks(), 1000);
     this.checkpointTimer.unref();

@@ -13,11 +13,21 @@ export interface LogStatements {
   recentProducerBatches: Statement;
   firstBatchAfterTimestamp: Statement;
   deleteFrom: Statement;
+  deleteBefore: Statement;
+  batchSizes: Statement;
+  logBytes: Statement;
   upsertPartition: Statement;
   loadPartition: Statement;
   loadEpochs: Statement;
   insertEpoch: Statement;
   deleteEpochsFrom: Statement;
+  deleteEpochsBefore: Statement;
+}
+
+/** What retention keeps (retention.ms, retention.bytes); -1 for no limit. */
+export interface RetentionLimits {
+  retentionMs: number;
+  retentionBytes: number;
 }
 
 export interface EpochEntry {
@@ -189,6 +199,66 @@ export class PartitionLog {
     this.epochs = this.epochs.filter((e) => e.startOffset < cut);
     this.logEndOffset = cut;
     if (this.highWatermark > cut) this.highWatermark = cut;
+    this.checkpoint();
+    this.rebuildProducerState();
+  }
+
+  /**
+   * Where retention would start the log now: past every leading batch that is older than
+   * retention.ms (by its max timestamp) or that the log can lose and still keep retention.bytes, as
+   * Kafka judges segments. Only whole batches below the high watermark go, so no replica can need
+   * what retention deleted, and a consumer never loses a record it could not yet read.
+   */
+  retentionCut(now: number, limits: RetentionLimits): number {
+    const { retentionMs, retentionBytes } = limits;
+    if (retentionMs < 0 && retentionBytes < 0) return this.logStartOffset;
+    let total = retentionBytes >= 0 ? (this.stmts.logBytes.get(this.topic, this.partition) as { size: number }).size : 0;
+    let cut = this.logStartOffset;
+    for (const b of this.stmts.batchSizes.iterate(this.topic, this.partition) as IterableIterator<{ last_offset: number; max_timestamp: number; size: number }>) {
+      if (b.last_offset >= this.highWatermark) break;
+      const expired = retentionMs >= 0 && b.max_timestamp < now - retentionMs;
+      const oversize = retentionBytes >= 0 && total - b.size >= retentionBytes;
+      if (!expired && !oversize) break;
+      cut = b.last_offset + 1;
+      total -= b.size;
+    }
+    return cut;
+  }
+
+  /**
+   * Moves the log start forward to `offset` (retention, or a follower following its leader's start),
+   * deleting the batches wholly before it. Never past the high watermark. The epoch cache keeps the
+   * epoch in force at the new start (Kafka's truncateFromStart); idempotent producers' state stays
+   * in memory, as Kafka keeps it past segment deletion. Call inside LogStore.transaction.
+   */
+  advanceStartOffset(offset: number): boolean {
+    const start = Math.min(offset, this.highWatermark);
+    if (start <= this.logStartOffset) return false;
+    this.stmts.deleteBefore.run(this.topic, this.partition, start);
+    const inForce = this.epochs.filter((e) => e.startOffset <= start).pop();
+    this.epochs = this.epochs.filter((e) => e.startOffset > start);
+    this.stmts.deleteEpochsBefore.run(this.topic, this.partition, start + 1);
+    if (inForce) {
+      this.epochs.unshift({ epoch: inForce.epoch, startOffset: start });
+      this.stmts.insertEpoch.run(this.topic, this.partition, inForce.epoch, start);
+    }
+    this.logStartOffset = start;
+    this.checkpoint();
+    return true;
+  }
+
+  /**
+   * A follower whose whole log lies before its leader's log start (it was away longer than the
+   * leader's retention): drops everything and continues from `offset`, as Kafka's
+   * truncateFullyAndStartAt. Call inside LogStore.transaction.
+   */
+  truncateFullyAndStartAt(offset: number): void {
+    this.stmts.deleteFrom.run(this.topic, this.partition, 0);
+    this.stmts.deleteEpochsFrom.run(this.topic, this.partition, 0);
+    this.epochs = [];
+    this.logStartOffset = offset;
+    this.logEndOffset = offset;
+    this.highWatermark = offset;
     this.checkpoint();
     this.rebuildProducerState();
   }

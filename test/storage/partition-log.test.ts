@@ -266,6 +266,84 @@ test('truncateTo at or past the log end changes nothing; truncateTo(0) empties t
   assert.is(reopen().partition('t', 0).logEndOffset, 0);
 });
 
+// --- retention ---------------------------------------------------------------------------------------
+
+const NO_LIMIT = { retentionMs: -1, retentionBytes: -1 };
+
+test('retentionCut by time: whole leading batches older than retention.ms, never at or past the high watermark', () => {
+  const log = store.partition('t', 0);
+  store.transaction(() => log.appendAsLeader([batch(['0', '1'], 0)], 1)); // 0-1, max ts T0+1
+  store.transaction(() => log.appendAsLeader([batch(['2'], 1000)], 1)); // 2, ts T0+1000
+  store.transaction(() => log.appendAsLeader([batch(['3', '4'], 5000)], 1)); // 3-4, max ts T0+5001
+  log.setHighWatermark(5);
+  assert.is(log.retentionCut(T0 + 10_000, NO_LIMIT), 0, 'no limits: nothing goes');
+  assert.is(log.retentionCut(T0 + 10_000, { retentionMs: 9000, retentionBytes: -1 }), 2, 'older than 9 s: the first batch (T0+1000 is not)');
+  assert.is(log.retentionCut(T0 + 10_000, { retentionMs: 8000, retentionBytes: -1 }), 3, 'older than 8 s: two batches');
+  assert.is(log.retentionCut(T0 + 10_000, { retentionMs: 1, retentionBytes: -1 }), 5, 'all of them');
+  log.setHighWatermark(4);
+  assert.is(log.retentionCut(T0 + 10_000, { retentionMs: 1, retentionBytes: -1 }), 3, 'not the batch the high watermark is inside');
+});
+
+test('retentionCut by size keeps at least retention.bytes, as Kafka judges segments', () => {
+  const log = fiveBatches();
+  log.setHighWatermark(12);
+  const sizes = log.read(0, 12, 1 << 30).map((b) => b.length);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  assert.is(log.retentionCut(T0, { retentionMs: -1, retentionBytes: total }), 0);
+  // One byte less than everything: the first batch can go and the rest still hold retention.bytes.
+  assert.is(log.retentionCut(T0, { retentionMs: -1, retentionBytes: total - sizes[0]! }), 3);
+  assert.is(log.retentionCut(T0, { retentionMs: -1, retentionBytes: total - sizes[0]! + 1 }), 0, 'would fall below retention.bytes');
+  assert.is(log.retentionCut(T0, { retentionMs: -1, retentionBytes: 0 }), 12);
+});
+
+test('advanceStartOffset deletes the batches before it, keeps the epoch in force, survives a reopen, and never passes the high watermark', () => {
+  const log = store.partition('t', 0);
+  store.transaction(() => log.appendAsLeader([batch(['0', '1', '2'])], 1)); // 0-2
+  store.transaction(() => log.appendAsLeader([batch(['3', '4'])], 2)); // 3-4
+  store.transaction(() => log.appendAsLeader([batch(['5', '6'])], 3)); // 5-6
+  log.setHighWatermark(5);
+  assert.ok(store.transaction(() => log.advanceStartOffset(3)));
+  assert.is(log.logStartOffset, 3);
+  assert.equal(bases(log.read(3, 7, 1 << 20)), [3, 5]);
+  assert.equal(log.epochs, [
+    { epoch: 2, startOffset: 3 },
+    { epoch: 3, startOffset: 5 },
+  ]);
+  assert.not.ok(store.transaction(() => log.advanceStartOffset(2)), 'never backwards');
+  assert.ok(store.transaction(() => log.advanceStartOffset(100)));
+  assert.is(log.logStartOffset, 5, 'capped at the high watermark');
+  assert.equal(log.epochs, [{ epoch: 3, startOffset: 5 }]);
+
+  const again = reopen().partition('t', 0);
+  assert.equal([again.logStartOffset, again.logEndOffset], [5, 7]);
+  assert.equal(again.epochs, [{ epoch: 3, startOffset: 5 }]);
+  assert.equal(values(again.read(5, 7, 1 << 20)).map(([, v]) => v), ['5', '6']);
+});
+
+test('retention of every record: the log is empty, its offsets go on, and a reopen agrees', () => {
+  const log = fiveBatches();
+  log.setHighWatermark(12);
+  store.transaction(() => log.advanceStartOffset(log.retentionCut(T0 + 60_000, { retentionMs: 1000, retentionBytes: -1 })));
+  assert.equal([log.logStartOffset, log.logEndOffset, log.highWatermark], [12, 12, 12]);
+  assert.equal(log.read(12, 12, 1 << 20), []);
+  assert.equal(store.transaction(() => log.appendAsLeader([batch(['next'])], 2)), { baseOffset: 12, lastOffset: 12 });
+  const again = reopen().partition('t', 0);
+  assert.equal([again.logStartOffset, again.logEndOffset], [12, 13]);
+});
+
+test('truncateFullyAndStartAt: a follower left behind its leader\'s log start drops all and continues there', () => {
+  const log = fiveBatches();
+  log.setHighWatermark(12);
+  store.transaction(() => log.truncateFullyAndStartAt(40));
+  assert.equal([log.logStartOffset, log.logEndOffset, log.highWatermark], [40, 40, 40]);
+  assert.equal(log.epochs, []);
+  const b = splitAndValidateBatches(encodeRecordBatch([{ key: null, value: Buffer.from('x'), timestamp: T0 }], { baseOffset: 40 }));
+  store.transaction(() => log.appendAsFollower(b));
+  const again = reopen().partition('t', 0);
+  assert.equal([again.logStartOffset, again.logEndOffset], [40, 41]);
+  assert.equal(values(again.read(40, 41, 1 << 20)), [[40, 'x']]);
+});
+
 // --- high watermark and recovery -------------------------------------------------------------------------
 
 test('setHighWatermark is capped at the log end and checkpointed', () => {

@@ -52,6 +52,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     logger: opts.logger,
     replicaLagTimeMaxMs: opts.replicaLagTimeMaxMs ?? 10_000,
     replicaFetchMaxWaitMs: 500,
+    retentionDefaults: { retentionMs: config.logRetentionMs, retentionBytes: config.logRetentionBytes },
+    retentionCheckIntervalMs: config.retentionCheckIntervalMs,
     brokerAddress: (id) => cache.broker(id),
     brokerAlive: (id) => cache.aliveBrokers().some((b) => b.id === id),
     sessionValid: () => coordinator.sessionValid(),

@@ -1,3 +1,4 @@
+import { DEFAULT_RETENTION_MS } from '../common/topic-configs.js';
 import type { Logger } from '../common/logger.js';
 import type { CoordinatorLink } from './coordinator-link.js';
 import type { MetadataCache } from './metadata-cache.js';
@@ -11,6 +12,11 @@ export interface BrokerConfig {
   defaultPartitions: number;
   defaultReplicationFactor: number;
   autoCreateTopics: boolean;
+  /** retention.ms and retention.bytes of topics that do not set them (log.retention.ms, log.retention.bytes). */
+  logRetentionMs: number;
+  logRetentionBytes: number;
+  /** How often retention looks for records to delete (log.retention.check.interval.ms). */
+  retentionCheckIntervalMs: number;
 }
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
@@ -18,6 +24,9 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   defaultPartitions: 3,
   defaultReplicationFactor: -1, // the coordinator's default: min(3, live brokers)
   autoCreateTopics: true,
+  logRetentionMs: DEFAULT_RETENTION_MS,
+  logRetentionBytes: -1,
+  retentionCheckIntervalMs: 10_000,
 };
 
 /** What every request handler may use. */

@@ -1,6 +1,7 @@
 import type { ClusterMetadata } from '../common/cluster-types.js';
-import { ErrorCode, KafkaError } from '../common/errors.js';
+import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
+import { retentionLimits, type RetentionLimits } from '../common/topic-configs.js';
 import type { BatchView } from '../protocol/record-batch.js';
 import { Partition } from '../replication/partition.js';
 import { ReplicaFetcher } from '../replication/replica-fetcher.js';
@@ -21,6 +22,9 @@ export interface ReplicaManagerOptions {
   proposeIsr: (p: Partition, isr: number[]) => Promise<boolean>;
   /** False while this broker's coordinator session may have expired: it must not act as leader. */
   sessionValid: () => boolean;
+  /** Retention of topics that do not set retention.ms or retention.bytes. */
+  retentionDefaults: RetentionLimits;
+  retentionCheckIntervalMs: number;
 }
 
 export interface ReadResult {
@@ -42,10 +46,13 @@ export class ReplicaManager {
   private readonly fetchers = new Map<number, ReplicaFetcher>();
   private readonly waiters = { append: new Map<string, Set<() => void>>(), highWatermark: new Map<string, Set<() => void>>() };
   private readonly isrTimer: NodeJS.Timeout;
+  private readonly retentionTimer: NodeJS.Timeout;
 
   constructor(private readonly opts: ReplicaManagerOptions) {
     this.isrTimer = setInterval(() => this.shrinkLaggingIsrs(), Math.max(100, Math.min(1000, opts.replicaLagTimeMaxMs / 4)));
     this.isrTimer.unref();
+    this.retentionTimer = setInterval(() => this.enforceRetention(), opts.retentionCheckIntervalMs);
+    this.retentionTimer.unref();
   }
 
   get brokerId(): number {
@@ -73,6 +80,7 @@ export class ReplicaManager {
           this.partitions.set(k, p);
         }
         p.minInsyncReplicas = minIsr;
+        p.retention = retentionLimits(t.configs, this.opts.retentionDefaults);
         const epochChanged = isNew || p.state.leaderEpoch !== state.leaderEpoch || p.state.leader !== state.leader;
         if (state.leader === this.brokerId) {
           if (epochChanged) {
@@ -115,6 +123,7 @@ export class ReplicaManager {
         maxWaitMs: this.opts.replicaFetchMaxWaitMs,
         partitionMaxBytes: 4 * 1024 * 1024,
         append: (writes) => this.appendAsFollower(writes),
+        restartAt: (p, offset) => this.opts.store.transaction(() => p.log.truncateFullyAndStartAt(offset)),
         onHighWatermark: (p) => this.notify(key(p.topic, p.partition), 'highWatermark'),
         logger: this.opts.logger,
       });
@@ -181,7 +190,7 @@ export class ReplicaManager {
   /** Leader side of a follower's fetch: records its progress, maybe expands the ISR, reads up to the log end. */
   readForFollower(p: Partition, replicaId: number, fetchOffset: number, maxBytes: number): ReadResult {
     if (fetchOffset > p.log.logEndOffset || fetchOffset < p.log.logStartOffset) {
-      throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `follower offset ${fetchOffset} outside ${p.log.logStartOffset}..${p.log.logEndOffset}`);
+      throw new OffsetOutOfRangeError(`follower offset ${fetchOffset} outside ${p.log.logStartOffset}..${p.log.logEndOffset}`, p.log.logStartOffset, p.log.highWatermark);
     }
     const expand = p.recordFollowerFetch(replicaId, fetchOffset, Date.now());
     this.notify(key(p.topic, p.partition), 'highWatermark');
@@ -195,9 +204,28 @@ export class ReplicaManager {
     // Between the high watermark and the log end is not an error (a new leader's high watermark may
     // briefly trail the old one's): the consumer just gets nothing yet.
     if (fetchOffset < log.logStartOffset || fetchOffset > log.logEndOffset) {
-      throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${fetchOffset} is outside ${log.logStartOffset}..${log.logEndOffset}`);
+      throw new OffsetOutOfRangeError(`offset ${fetchOffset} is outside ${log.logStartOffset}..${log.logEndOffset}`, log.logStartOffset, log.highWatermark);
     }
     return { batches: log.read(fetchOffset, log.highWatermark, maxBytes), highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };
+  }
+
+  /**
+   * Deletes what retention no longer keeps, on every replica here: each applies its topic's limits to
+   * its own log below its own high watermark (as Kafka's followers do), so no replica waits on another.
+   */
+  enforceRetention(now = Date.now()): void {
+    for (const p of this.partitions.values()) {
+      const log = p.log;
+      const from = log.logStartOffset;
+      try {
+        const cut = log.retentionCut(now, p.retention);
+        if (cut > from && this.opts.store.transaction(() => log.advanceStartOffset(cut))) {
+          this.opts.logger.info(`retention: ${p.topic}-${p.partition} log start ${from} -> ${log.logStartOffset} (retention.ms ${p.retention.retentionMs}, retention.bytes ${p.retention.retentionBytes})`);
+        }
+      } catch (err) {
+        this.opts.logger.warn(`retention of ${p.topic}-${p.partition} failed, will retry: ${(err as Error).message}`);
+      }
+    }
   }
 
   private shrinkLaggingIsrs(): void {
@@ -247,6 +275,7 @@ export class ReplicaManager {
 
   async close(): Promise<void> {
     clearInterval(this.isrTimer);
+    clearInterval(this.retentionTimer);
     for (const kind of ['append', 'highWatermark'] as const) for (const k of [...this.waiters[kind].keys()]) this.notify(k, kind);
     for (const p of this.partitions.values()) p.failWaiters(new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'broker shutting down'));
     await Promise.all([...this.fetchers.values()].map((f) => f.stop()));

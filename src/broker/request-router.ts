@@ -17,6 +17,7 @@ import { handleOffsetForLeaderEpoch } from './handlers/offset-for-leader-epoch.j
 import { handleInitProducerId } from './handlers/init-producer-id.js';
 import { handleFindCoordinator } from './handlers/find-coordinator.js';
 import { handleCreatePartitions } from './handlers/create-partitions.js';
+import { handleAlterConfigs, handleIncrementalAlterConfigs } from './handlers/alter-configs.js';
 import { handleDescribeConfigs } from './handlers/describe-configs.js';
 import { GroupHandlers } from './handlers/groups.js';
 import type { ClientInfo } from '../net/server.js';
@@ -41,6 +42,8 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.OffsetForLeaderEpoch, handleOffsetForLeaderEpoch as Handler],
   [ApiKey.InitProducerId, handleInitProducerId as Handler],
   [ApiKey.DescribeConfigs, handleDescribeConfigs as Handler],
+  [ApiKey.AlterConfigs, handleAlterConfigs as Handler],
+  [ApiKey.IncrementalAlterConfigs, handleIncrementalAlterConfigs as Handler],
   [ApiKey.CreatePartitions, handleCreatePartitions as Handler],
   [ApiKey.FindCoordinator, handleFindCoordinator as Handler],
   [ApiKey.JoinGroup, GroupHandlers.joinGroup as Handler],

@@ -38,7 +38,19 @@ function kcatStyleKeySeparator(args: string[]): string[] {
   return args.flatMap((a) => (a.startsWith('-K') && a.length > 2 && a[2] !== '=' ? ['-K', a.slice(2)] : [a]));
 }
 
+/**
+ * `yak topic list | head -1`: the reader of stdout went away; the output is no longer wanted, which
+ * is not a failure. A command with its own handler (consume, which leaves its group first) decides.
+ */
+function quietOnClosedStdout(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') reportAndExit(err);
+    if (process.stdout.listenerCount('error') === 1) process.exit(ExitCode.ok);
+  });
+}
+
 async function main(): Promise<void> {
+  quietOnClosedStdout();
   await yargs(kcatStyleKeySeparator(hideBin(process.argv)))
     .scriptName('yak')
     .usage('YaK (Yet Another Kafka): a small, real Kafka on your laptop.\n\nUsage: $0 <command> [options]')

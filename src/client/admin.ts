@@ -3,6 +3,7 @@ import { CreatePartitionsApi } from '../protocol/apis/create-partitions.js';
 import { CreateTopicsApi } from '../protocol/apis/create-topics.js';
 import { ConfigResourceType, ConfigSource, DescribeConfigsApi } from '../protocol/apis/describe-configs.js';
 import { DeleteTopicsApi } from '../protocol/apis/delete-topics.js';
+import { ConfigOperation, IncrementalAlterConfigsApi } from '../protocol/apis/incremental-alter-configs.js';
 import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
 import { ClientVersions, type KafkaClient } from './kafka-client.js';
 
@@ -14,7 +15,7 @@ export interface TopicDescription {
 /** ListOffsets timestamps meaning the log's start and its end (high watermark). */
 export const OffsetSpec = { earliest: -2, latest: -1 } as const;
 
-/** Topic administration over the Kafka protocol (CreateTopics, CreatePartitions, DeleteTopics, DescribeConfigs, Metadata, ListOffsets). */
+/** Topic administration over the Kafka protocol (CreateTopics, CreatePartitions, DeleteTopics, DescribeConfigs, IncrementalAlterConfigs, Metadata, ListOffsets). */
 export class Admin {
   constructor(private readonly client: KafkaClient) {}
 
@@ -52,6 +53,20 @@ export class Admin {
     const r = res.results[0];
     if (!r || r.errorCode !== ErrorCode.NONE) throw new KafkaError(r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, r?.errorMessage ?? `describing the configs of "${name}"`);
     return new Map(r.configs.map((c) => [c.name, { value: c.value, isDefault: c.configSource !== ConfigSource.TopicConfig }]));
+  }
+
+  /** Sets topic configs and deletes others (back to their defaults), as kafka-configs --alter does. */
+  async alterTopicConfigs(name: string, set: Record<string, string>, remove: string[] = []): Promise<void> {
+    const configs = [
+      ...Object.entries(set).map(([n, value]) => ({ name: n, configOperation: ConfigOperation.Set, value })),
+      ...remove.map((n) => ({ name: n, configOperation: ConfigOperation.Delete, value: null })),
+    ];
+    const res = await this.client.send(undefined, IncrementalAlterConfigsApi, ClientVersions.IncrementalAlterConfigs, {
+      resources: [{ resourceType: ConfigResourceType.Topic, resourceName: name, configs }],
+      validateOnly: false,
+    });
+    const r = res.responses[0];
+    if (!r || r.errorCode !== ErrorCode.NONE) throw new KafkaError(r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, r?.errorMessage ?? `altering the configs of "${name}"`);
   }
 
   async deleteTopic(name: string): Promise<void> {

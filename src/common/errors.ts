@@ -114,6 +114,17 @@ export class ProtocolError extends Error {
   }
 }
 
+/** OFFSET_OUT_OF_RANGE with where the log is, so a Fetch answer can tell a follower where to go on. */
+export class OffsetOutOfRangeError extends KafkaError {
+  constructor(
+    detail: string,
+    readonly logStartOffset: number,
+    readonly highWatermark: number,
+  ) {
+    super(ErrorCode.OFFSET_OUT_OF_RANGE, detail);
+  }
+}
+
 /** A mistake by the person at the CLI: printed as one line, no stack trace, non-zero exit. */
 export class UserError extends Error {
   readonly exitCode: number;

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import type { BrokerInfo, ClusterMetadata, PartitionState, TopicState } from '../common/cluster-types.js';
 import { ErrorCode, KafkaError } from '../common/errors.js';
+import { topicConfigProblem } from '../common/topic-configs.js';
 import { topicNameProblem } from '../common/topic-name.js';
-import type { AlterIsrRequest, AlterIsrResponse, CreateTopicSpec, HeartbeatResponse, LeaderInfo, RegisterBrokerRequest, TopicResult } from '../protocol/internal-api.js';
+import type { AlterIsrRequest, AlterIsrResponse, AlterTopicConfigsRequest, CreateTopicSpec, HeartbeatResponse, LeaderInfo, RegisterBrokerRequest, TopicResult } from '../protocol/internal-api.js';
 import { assignReplicas, electLeader, electPreferredLeader } from './leader-election.js';
 import type { MetadataStore, StoredBroker } from './metadata-store.js';
 
@@ -27,7 +28,8 @@ export type ClusterEvent =
   | { type: 'isr-changed'; topic: string; partition: number; from: number[]; to: number[] }
   | { type: 'topic-created'; topic: string; partitions: number; replicationFactor: number }
   | { type: 'topic-deleted'; topic: string }
-  | { type: 'partitions-added'; topic: string; from: number; to: number };
+  | { type: 'partitions-added'; topic: string; from: number; to: number }
+  | { type: 'topic-configs-changed'; topic: string; configs: Record<string, string> };
 
 interface Session {
   broker: StoredBroker;
@@ -247,12 +249,11 @@ export class Controller {
     if (!Number.isInteger(rf) || rf < 1 || rf > alive.length) {
       throw new KafkaError(ErrorCode.INVALID_REPLICATION_FACTOR, `replication factor must be between 1 and the ${alive.length} live broker(s), got ${rf}`);
     }
-    const configs = { ...spec.configs };
-    const minIsr = Number(configs['min.insync.replicas'] ?? this.opts.defaultMinInsyncReplicas ?? (rf >= 3 ? 2 : 1));
-    if (!Number.isInteger(minIsr) || minIsr < 1 || minIsr > rf) {
-      throw new KafkaError(ErrorCode.INVALID_CONFIG, `min.insync.replicas must be between 1 and the replication factor ${rf}, got ${configs['min.insync.replicas']}`);
+    const configs = { 'min.insync.replicas': String(this.opts.defaultMinInsyncReplicas ?? (rf >= 3 ? 2 : 1)), ...spec.configs };
+    for (const [name, value] of Object.entries(configs)) {
+      const problem = topicConfigProblem(name, value, rf);
+      if (problem) throw new KafkaError(ErrorCode.INVALID_CONFIG, problem);
     }
-    configs['min.insync.replicas'] = String(minIsr);
     const assignment = assignReplicas(alive, spec.partitions, rf, this.topics.size);
     return {
       name: spec.name,
@@ -299,6 +300,44 @@ export class Controller {
     if (grown.length > 0) {
       this.commit({ topics: grown.map((g) => g.topic) });
       for (const g of grown) this.emit({ type: 'partitions-added', topic: g.topic.name, from: g.from, to: g.topic.partitions.length });
+    }
+    return results;
+  }
+
+  /**
+   * AlterConfigs and IncrementalAlterConfigs on topics: `set` overrides, `delete` falls back to the
+   * default. `replace` (AlterConfigs) first drops every override not in `set`, as Kafka's legacy
+   * AlterConfigs does; min.insync.replicas then falls back to the cluster default, never to nothing.
+   */
+  alterTopicConfigs(req: AlterTopicConfigsRequest): TopicResult[] {
+    const results: TopicResult[] = [];
+    const changed: TopicState[] = [];
+    for (const change of req.topics) {
+      const t = this.topics.get(change.name);
+      if (!t) {
+        results.push({ name: change.name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic "${change.name}" does not exist` });
+        continue;
+      }
+      const rf = t.partitions[0]!.replicas.length;
+      const configs: Record<string, string> = change.replace ? {} : { ...t.configs };
+      for (const name of change.delete ?? []) delete configs[name];
+      Object.assign(configs, change.set ?? {});
+      configs['min.insync.replicas'] ??= String(this.opts.defaultMinInsyncReplicas ?? (rf >= 3 ? 2 : 1));
+      const problem = Object.entries(configs).map(([name, value]) => topicConfigProblem(name, value, rf)).find((p) => p !== null);
+      if (problem) {
+        results.push({ name: change.name, errorCode: ErrorCode.INVALID_CONFIG, errorMessage: problem });
+        continue;
+      }
+      results.push({ name: change.name, errorCode: ErrorCode.NONE });
+      if (req.validateOnly) continue;
+      // Replaced, not edited: a snapshot already handed out keeps the configs it was taken with.
+      const altered = { ...t, configs };
+      this.topics.set(t.name, altered);
+      changed.push(altered);
+    }
+    if (changed.length > 0) {
+      this.commit({ topics: changed });
+      for (const t of changed) this.emit({ type: 'topic-configs-changed', topic: t.name, configs: t.configs });
     }
     return results;
   }

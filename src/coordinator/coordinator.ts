@@ -49,6 +49,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   route(InternalApi.WatchMetadata, (req) => controller.watch(req.sinceVersion, req.maxWaitMs));
   route(InternalApi.CreateTopics, (req) => ({ topics: controller.createTopics(req.topics ?? [], req.validateOnly), metadataVersion: controller.metadataVersion }));
   route(InternalApi.CreatePartitions, (req) => ({ topics: controller.createPartitions(req.topics ?? [], req.validateOnly), metadataVersion: controller.metadataVersion }));
+  route(InternalApi.AlterTopicConfigs, (req) => ({ topics: controller.alterTopicConfigs(req), metadataVersion: controller.metadataVersion }));
   route(InternalApi.DeleteTopics, (req) => ({ topics: controller.deleteTopics(req.names ?? []), metadataVersion: controller.metadataVersion }));
   route(InternalApi.RegisterProducer, () => ({ errorCode: ErrorCode.NONE, metadata: controller.snapshot() }));
   route(InternalApi.RegisterConsumer, () => ({ errorCode: ErrorCode.NONE, metadata: controller.snapshot() }));
@@ -109,5 +110,7 @@ export function describeEvent(e: ClusterEvent): string {
       return `topic ${e.topic} deleted`;
     case 'partitions-added':
       return `topic ${e.topic} grown from ${e.from} to ${e.to} partitions`;
+    case 'topic-configs-changed':
+      return `topic ${e.topic} configs: ${Object.entries(e.configs).map(([k, v]) => `${k}=${v}`).join(', ')}`;
   }
 }

@@ -39,6 +39,8 @@ export const ApiKey = {
   InitProducerId: 22,
   OffsetForLeaderEpoch: 23,
   DescribeConfigs: 32,
+  AlterConfigs: 33,
   CreatePartitions: 37,
   DeleteGroups: 42,
+  IncrementalAlterConfigs: 44,
 } as const;

@@ -100,6 +100,11 @@ export interface CreatePartitionsRequest {
   validateOnly?: boolean;
 }
 
+export interface AlterTopicConfigsRequest {
+  topics: { name: string; set?: Record<string, string>; delete?: string[]; replace?: boolean }[];
+  validateOnly?: boolean;
+}
+
 export interface DeleteTopicsRequest {
   names: string[];
 }
@@ -175,6 +180,7 @@ export const InternalApi = {
   DescribeGroups: jsonApi<GroupCall<DescribeGroupsRequest>, DescribeGroupsResponse>(1017, 'DescribeGroups'),
   DeleteGroups: jsonApi<GroupCall<DeleteGroupsRequest>, DeleteGroupsResponse>(1018, 'DeleteGroups'),
   CreatePartitions: jsonApi<CreatePartitionsRequest, TopicsResponse>(1019, 'CreatePartitions'),
+  AlterTopicConfigs: jsonApi<AlterTopicConfigsRequest, TopicsResponse>(1020, 'AlterTopicConfigs'),
   /** Served by the supervisor, not the coordinator. */
   Control: jsonApi<ControlRequest, ControlResponse>(1100, 'Control'),
 } as const;

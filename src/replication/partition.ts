@@ -1,4 +1,5 @@
 import type { PartitionState } from '../common/cluster-types.js';
+import { NO_RETENTION, type RetentionLimits } from '../common/topic-configs.js';
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import type { PartitionLog } from '../storage/partition-log.js';
 
@@ -37,6 +38,8 @@ export class Partition {
   private hwWaiters: HighWatermarkWaiter[] = [];
   /** An ISR change sent to the coordinator and not yet confirmed (one at a time). */
   isrChangeInFlight = false;
+  /** What retention keeps of this replica's log (the topic's configs over the broker's defaults). */
+  retention: RetentionLimits = NO_RETENTION;
 
   constructor(
     readonly brokerId: number,

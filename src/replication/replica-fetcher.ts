@@ -18,6 +18,8 @@ export interface ReplicaFetcherOptions {
   partitionMaxBytes: number;
   /** Appends a follower's fetched batches in one transaction (ReplicaManager owns the store). */
   append: (writes: { partition: Partition; batches: ReturnType<typeof splitAndValidateBatches> }[]) => void;
+  /** Empties a replica's log and continues it at `offset` (its whole log lies before the leader's log start). */
+  restartAt: (p: Partition, offset: number) => void;
   /** Called after the high watermark of a partition moved (wakes consumer fetches). */
   onHighWatermark: (p: Partition) => void;
   logger: Logger;
@@ -174,7 +176,15 @@ export class ReplicaFetcher {
         const entry = this.partitions.get(`${t.topic}\u0000${r.partitionIndex}`);
         if (!entry) continue;
         if (r.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
-          entry.needsTruncation = true;
+          const log = entry.partition.log;
+          const leaderStart = r.logStartOffset ?? -1;
+          if (leaderStart > log.logEndOffset) {
+            // Retention on the leader deleted everything past our end: nothing to reconcile, start over there.
+            this.opts.logger.info(`${t.topic}-${r.partitionIndex}: log end ${log.logEndOffset} is before leader broker-${this.opts.leaderId}'s log start ${leaderStart}; restarting the replica there`);
+            this.opts.restartAt(entry.partition, leaderStart);
+          } else {
+            entry.needsTruncation = true;
+          }
           continue;
         }
         if (r.errorCode !== ErrorCode.NONE) {

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { ErrorCode, KafkaError } from '../common/errors.js';
+import type { RetentionLimits } from '../common/topic-configs.js';
 import { decodeRecordBatches, stampBatch, type BatchView } from '../protocol/record-batch.js';
 import { ProducerStateTable } from './producer-state.js';
 
@@ -24,11 +25,6 @@ export interface LogStatements {
   deleteEpochsBefore: Statement;
 }
 
-/** What retention keeps (retention.ms, retention.bytes); -1 for no limit. */
-export interface RetentionLimits {
-  retentionMs: number;
-  retentionBytes: number;
-}
 
 export interface EpochEntry {
   epoch: number;

@@ -27,7 +27,7 @@ export function tempDir(prefix = 'yak-test-'): string {
 }
 
 /** Starts a real cluster (coordinator + brokers as child processes of dist/yak.js) through the supervisor `yak up` uses. */
-export async function startCluster(opts: { brokers?: number; dataDir?: string; sessionTimeoutMs?: number } = {}): Promise<TestCluster> {
+export async function startCluster(opts: { brokers?: number; dataDir?: string; sessionTimeoutMs?: number; brokerArgs?: string[] } = {}): Promise<TestCluster> {
   const dataDir = opts.dataDir ?? path.join(tempDir(), 'data');
   const log: string[] = [];
   const supervisor = new Supervisor({
@@ -38,6 +38,7 @@ export async function startCluster(opts: { brokers?: number; dataDir?: string; s
     execArgv: [],
     heartbeatIntervalMs: 250,
     sessionTimeoutMs: opts.sessionTimeoutMs ?? 2000,
+    brokerArgs: opts.brokerArgs,
     logger: silentLogger,
     onChildLine: (name, line) => log.push(`${name}: ${line}`),
   });

@@ -5,14 +5,14 @@ import type { BrokerContext } from '../context.js';
 const config = (name: string, value: string, configSource: number, readOnly = true): DescribedConfig => ({ name, value, readOnly, configSource, isSensitive: false, synonyms: [] });
 
 /**
- * The configs YaK actually applies. Topics: what was set at creation (min.insync.replicas always),
- * and the fixed defaults behind them (no retention: logs keep every record; cleanup by deletion only).
+ * A topic's configs: every override it stores (src/common/topic-configs.ts says which YaK applies),
+ * then the defaults behind the ones YaK applies: the broker's retention, deletion as cleanup policy.
  */
 function topicConfigs(ctx: BrokerContext, stored: Record<string, string>): DescribedConfig[] {
   const defaults = [
-    config('cleanup.policy', 'delete', ConfigSource.Default),
-    config('retention.ms', '-1', ConfigSource.Default),
-    config('retention.bytes', '-1', ConfigSource.Default),
+    config('cleanup.policy', 'delete', ConfigSource.Default, false),
+    config('retention.ms', String(ctx.config.logRetentionMs), ConfigSource.Default, false),
+    config('retention.bytes', String(ctx.config.logRetentionBytes), ConfigSource.Default, false),
     config('max.message.bytes', String(ctx.config.maxMessageBytes), ConfigSource.Default),
   ];
   const set = Object.entries(stored).map(([name, value]) => config(name, value, ConfigSource.TopicConfig, false));
@@ -25,6 +25,9 @@ function brokerConfigs(ctx: BrokerContext): DescribedConfig[] {
     config('message.max.bytes', String(ctx.config.maxMessageBytes), ConfigSource.StaticBrokerConfig),
     config('num.partitions', String(ctx.config.defaultPartitions), ConfigSource.StaticBrokerConfig),
     config('auto.create.topics.enable', String(ctx.config.autoCreateTopics), ConfigSource.StaticBrokerConfig),
+    config('log.retention.ms', String(ctx.config.logRetentionMs), ConfigSource.StaticBrokerConfig),
+    config('log.retention.bytes', String(ctx.config.logRetentionBytes), ConfigSource.StaticBrokerConfig),
+    config('log.retention.check.interval.ms', String(ctx.config.retentionCheckIntervalMs), ConfigSource.StaticBrokerConfig),
   ];
 }
 

@@ -1,4 +1,4 @@
-import { ErrorCode, KafkaError } from '../../common/errors.js';
+import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../../common/errors.js';
 import type { FetchPartitionResponse, FetchRequest, FetchResponse } from '../../protocol/apis/fetch.js';
 import type { BrokerContext } from '../context.js';
 
@@ -54,12 +54,14 @@ function readAll(ctx: BrokerContext, req: FetchRequest): { responses: FetchRespo
         };
       } catch (err) {
         hadError = true;
+        // Out of range: where the log is, so a follower left behind the leader's log start goes on from there.
+        const range = err instanceof OffsetOutOfRangeError ? err : null;
         return {
           partitionIndex: p.partition,
           errorCode: err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR,
-          highWatermark: -1,
-          lastStableOffset: -1,
-          logStartOffset: -1,
+          highWatermark: range?.highWatermark ?? -1,
+          lastStableOffset: range?.highWatermark ?? -1,
+          logStartOffset: range?.logStartOffset ?? -1,
           abortedTransactions: [],
           preferredReadReplica: -1,
           records: EMPTY,

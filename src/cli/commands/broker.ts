@@ -4,6 +4,8 @@ import { UserError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
 import { startBroker } from '../../broker/broker.js';
 import { parseBootstrap } from '../../client/kafka-client.js';
+import { DEFAULT_RETENTION_MS } from '../../common/topic-configs.js';
+import { wholeNumber } from '../cluster-access.js';
 import { serveClusterProcess } from '../process-lifecycle.js';
 
 interface Args {
@@ -17,7 +19,17 @@ interface Args {
   'message-max-bytes': number;
   'sync-full': boolean;
   'replica-lag-time-max-ms': number;
+  'log-retention-ms': number;
+  'log-retention-bytes': number;
+  'log-retention-check-interval-ms': number;
 }
+
+/** Broker retention defaults (Kafka's log.retention.*), on `yak broker` and passed on by `yak up`. */
+export const retentionOptions = {
+  'log-retention-ms': { type: 'number', default: DEFAULT_RETENTION_MS, coerce: wholeNumber('log-retention-ms', -1), describe: 'retention.ms of topics that do not set it (-1: keep forever)' },
+  'log-retention-bytes': { type: 'number', default: -1, coerce: wholeNumber('log-retention-bytes', -1), describe: 'retention.bytes per partition of topics that do not set it (-1: no limit)' },
+  'log-retention-check-interval-ms': { type: 'number', default: 10_000, coerce: wholeNumber('log-retention-check-interval-ms', 10), describe: 'How often retention deletes old records' },
+} as const;
 
 export const brokerCommand: CommandModule<object, Args> = {
   command: 'broker',
@@ -33,7 +45,8 @@ export const brokerCommand: CommandModule<object, Args> = {
       .option('partitions', { type: 'number', default: 3, describe: 'Partitions of auto-created topics' })
       .option('message-max-bytes', { type: 'number', default: 1024 * 1024 + 12, describe: 'Largest record batch accepted' })
       .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit (SQLite synchronous=FULL)' })
-      .option('replica-lag-time-max-ms', { type: 'number', default: 10_000, describe: 'A follower behind for this long leaves the ISR' }),
+      .option('replica-lag-time-max-ms', { type: 'number', default: 10_000, describe: 'A follower behind for this long leaves the ISR' })
+      .options(retentionOptions),
   handler: async (args) => {
     const logger = createLogger(`broker-${args.id}`);
     await serveClusterProcess(async () => {
@@ -47,7 +60,13 @@ export const brokerCommand: CommandModule<object, Args> = {
         dataDir: args['data-dir'] ?? `.yak/broker-${args.id}`,
         coordinatorHost: coordinator.host,
         coordinatorPort: coordinator.port,
-        config: { defaultPartitions: args.partitions, maxMessageBytes: args['message-max-bytes'] },
+        config: {
+          defaultPartitions: args.partitions,
+          maxMessageBytes: args['message-max-bytes'],
+          logRetentionMs: args['log-retention-ms'],
+          logRetentionBytes: args['log-retention-bytes'],
+          retentionCheckIntervalMs: args['log-retention-check-interval-ms'],
+        },
         syncFull: args['sync-full'],
         replicaLagTimeMaxMs: args['replica-lag-time-max-ms'],
         logger,

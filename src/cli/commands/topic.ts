@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { Admin } from '../../client/admin.js';
+import { UserError } from '../../common/errors.js';
 import { clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
 import { formatTable, withClient } from '../output.js';
 
@@ -8,6 +9,17 @@ interface CreateArgs extends ClusterArgs {
   partitions: number;
   'replication-factor': number;
   config: string[];
+}
+
+/** `--config key=value` flags as a config map; a flag without `=` is a usage error. */
+function parseConfigs(flags: string[]): Record<string, string> {
+  const configs: Record<string, string> = {};
+  for (const kv of flags) {
+    const at = kv.indexOf('=');
+    if (at <= 0) throw new UserError(`--config wants key=value, got "${kv}"`, 2);
+    configs[kv.slice(0, at)] = kv.slice(at + 1);
+  }
+  return configs;
 }
 
 export const topicCommand: CommandModule = {
@@ -27,9 +39,8 @@ export const topicCommand: CommandModule = {
             .option('config', { alias: 'c', type: 'string', array: true, default: [], describe: 'Topic config key=value' }) as Argv<CreateArgs>,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
-            const configs = Object.fromEntries(args.config.map((kv) => [kv.split('=')[0]!, kv.split('=').slice(1).join('=')]));
             const admin = new Admin(client);
-            await admin.createTopic(args.name, args.partitions, args['replication-factor'], configs);
+            await admin.createTopic(args.name, args.partitions, args['replication-factor'], parseConfigs(args.config));
             const t = await admin.describeTopic(args.name);
             process.stdout.write(`created topic ${args.name} with ${t.partitions.length} partition(s), replication factor ${t.partitions[0]?.replicas.length ?? 0}\n`);
           }),
@@ -71,19 +82,32 @@ export const topicCommand: CommandModule = {
             );
           }),
       })
-      .command<ClusterArgs & { name: string; partitions: number }>({
+      .command<ClusterArgs & { name: string; partitions?: number; config: string[]; 'delete-config': string[] }>({
         command: 'alter <name>',
-        describe: 'Add partitions to a topic (like kafka-topics --alter --partitions)',
+        describe: 'Add partitions to a topic, or set and delete its configs (like kafka-topics --alter and kafka-configs --alter)',
         builder: (c) =>
           c
             .positional('name', { type: 'string', demandOption: true })
-            .option('partitions', { alias: 'p', type: 'number', demandOption: true, describe: 'The new partition count (more than now: a topic never shrinks)' }) as never,
+            .option('partitions', { alias: 'p', type: 'number', describe: 'The new partition count (more than now: a topic never shrinks)' })
+            .option('config', { alias: 'c', type: 'string', array: true, default: [], describe: 'Set a topic config key=value (e.g. retention.ms=3600000)' })
+            .option('delete-config', { type: 'string', array: true, default: [], describe: 'Delete a topic config: back to its default' }) as never,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
+            if (args.partitions === undefined && args.config.length === 0 && args['delete-config'].length === 0) {
+              throw new UserError('say what to change: --partitions N, --config key=value or --delete-config key', 2);
+            }
             const admin = new Admin(client);
-            const before = (await admin.describeTopic(args.name)).partitions.length;
-            await admin.createPartitions(args.name, args.partitions);
-            process.stdout.write(`topic ${args.name} now has ${args.partitions} partition(s) (was ${before}); a key may now map to another partition, as in Kafka\n`);
+            const configs = parseConfigs(args.config);
+            if (args.partitions !== undefined) {
+              const before = (await admin.describeTopic(args.name)).partitions.length;
+              await admin.createPartitions(args.name, args.partitions);
+              process.stdout.write(`topic ${args.name} now has ${args.partitions} partition(s) (was ${before}); a key may now map to another partition, as in Kafka\n`);
+            }
+            if (args.config.length > 0 || args['delete-config'].length > 0) {
+              await admin.alterTopicConfigs(args.name, configs, args['delete-config']);
+              const changes = [...Object.entries(configs).map(([k, v]) => `${k}=${v}`), ...args['delete-config'].map((k) => `${k} deleted (default)`)];
+              process.stdout.write(`topic ${args.name} configs: ${changes.join(', ')}\n`);
+            }
           }),
       })
       .command<ClusterArgs & { name: string }>({

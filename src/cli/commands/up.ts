@@ -5,6 +5,7 @@ import { createLogger } from '../../common/logger.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import { EventBus } from '../../tui/events.js';
 import { runUntilSignal } from '../process-lifecycle.js';
+import { retentionOptions } from './broker.js';
 
 interface Args {
   brokers: number;
@@ -17,6 +18,9 @@ interface Args {
   'sync-full': boolean;
   'replication-factor'?: number;
   'min-insync-replicas'?: number;
+  'log-retention-ms': number;
+  'log-retention-bytes': number;
+  'log-retention-check-interval-ms': number;
 }
 
 export const upCommand: CommandModule<object, Args> = {
@@ -33,7 +37,8 @@ export const upCommand: CommandModule<object, Args> = {
       .option('session-timeout-ms', { type: 'number', default: 3000, describe: 'A broker silent this long is declared dead' })
       .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit on the brokers' })
       .option('replication-factor', { type: 'number', describe: 'Replication factor of new topics (default min(3, brokers))' })
-      .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' }),
+      .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' })
+      .options(retentionOptions),
   handler: async (args) => {
     if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32', 2);
     // The terminal UI needs a terminal both ways; CI, pipes and --headless get the line log. Under CI
@@ -50,7 +55,11 @@ export const upCommand: CommandModule<object, Args> = {
       entry: process.argv[1]!,
       heartbeatIntervalMs: args['heartbeat-interval-ms'],
       sessionTimeoutMs: args['session-timeout-ms'],
-      brokerArgs: ['--partitions', String(args.partitions), ...(args['sync-full'] ? ['--sync-full'] : [])],
+      brokerArgs: [
+        '--partitions', String(args.partitions),
+        ...(args['sync-full'] ? ['--sync-full'] : []),
+        ...(['log-retention-ms', 'log-retention-bytes', 'log-retention-check-interval-ms'] as const).flatMap((o) => [`--${o}`, String(args[o])]),
+      ],
       coordinatorArgs: [
         ...(args['replication-factor'] !== undefined ? ['--default-replication-factor', String(args['replication-factor'])] : []),
         ...(args['min-insync-replicas'] !== undefined ? ['--min-insync-replicas', String(args['min-insync-replicas'])] : []),

@@ -1,4 +1,5 @@
 import type { ApiCodec } from '../api.js';
+import { AlterConfigsApi } from './alter-configs.js';
 import { ApiVersionsApi } from './api-versions.js';
 import { CreatePartitionsApi } from './create-partitions.js';
 import { CreateTopicsApi } from './create-topics.js';
@@ -9,6 +10,7 @@ import { DescribeGroupsApi } from './describe-groups.js';
 import { FetchApi } from './fetch.js';
 import { FindCoordinatorApi } from './find-coordinator.js';
 import { HeartbeatApi } from './heartbeat.js';
+import { IncrementalAlterConfigsApi } from './incremental-alter-configs.js';
 import { InitProducerIdApi } from './init-producer-id.js';
 import { JoinGroupApi } from './join-group.js';
 import { LeaveGroupApi } from './leave-group.js';
@@ -21,6 +23,7 @@ import { OffsetForLeaderEpochApi } from './offset-for-leader-epoch.js';
 import { ProduceApi } from './produce.js';
 import { SyncGroupApi } from './sync-group.js';
 
+export * from './alter-configs.js';
 export * from './api-versions.js';
 export * from './create-partitions.js';
 export * from './create-topics.js';
@@ -31,6 +34,7 @@ export * from './describe-groups.js';
 export * from './fetch.js';
 export * from './find-coordinator.js';
 export * from './heartbeat.js';
+export * from './incremental-alter-configs.js';
 export * from './init-producer-id.js';
 export * from './join-group.js';
 export * from './leave-group.js';
@@ -64,6 +68,8 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   InitProducerIdApi,
   OffsetForLeaderEpochApi,
   DescribeConfigsApi,
+  AlterConfigsApi,
+  IncrementalAlterConfigsApi,
   CreatePartitionsApi,
   DeleteGroupsApi,
 ];

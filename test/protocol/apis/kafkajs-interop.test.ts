@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ApiCodec } from '../../../src/protocol/api.js';
 import {
+  AlterConfigsApi,
   ApiVersionsApi,
   CreatePartitionsApi,
   CreateTopicsApi,
@@ -300,6 +301,15 @@ eachVersion('describeConfigs', DescribeConfigsApi, async (v, kjs) => {
   const buf = encodeResponse(DescribeConfigsApi, { throttleTimeMs: 0, results: [{ errorCode: 0, errorMessage: null, resourceType: 2, resourceName: 't', configs: [{ name: 'min.insync.replicas', value: '2', readOnly: false, configSource: 1, isSensitive: false }] }] }, v);
   const res = await kjs(args).response.decode(buf);
   assert.equal([res.resources[0].configEntries[0].configName, res.resources[0].configEntries[0].configValue, res.resources[0].configEntries[0].isDefault], ['min.insync.replicas', '2', false]);
+});
+
+eachVersion('alterConfigs', AlterConfigsApi, async (v, kjs) => {
+  const args = { resources: [{ type: 2, name: 't', configEntries: [{ name: 'retention.ms', value: '1000' }] }], validateOnly: true };
+  assert.equal(decodeRequest(AlterConfigsApi, await kafkajsRequest(kjs, args), v), { resources: [{ resourceType: 2, resourceName: 't', configs: [{ name: 'retention.ms', value: '1000' }] }], validateOnly: true });
+  const ok = await kjs(args).response.decode(encodeResponse(AlterConfigsApi, { throttleTimeMs: 0, responses: [{ errorCode: 0, errorMessage: null, resourceType: 2, resourceName: 't' }] }, v));
+  assert.equal([ok.resources[0].errorCode, ok.resources[0].resourceName], [0, 't']);
+  const refused = await kjs(args).response.decode(encodeResponse(AlterConfigsApi, { throttleTimeMs: 0, responses: [{ errorCode: 40, errorMessage: 'bad', resourceType: 2, resourceName: 't' }] }, v));
+  assert.is(refused.resources[0].errorCode, 40);
 });
 
 test.run();

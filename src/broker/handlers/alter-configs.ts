@@ -1,0 +1,79 @@
+import { ErrorCode, KafkaError } from '../../common/errors.js';
+import type { AlterConfigsRequest, AlterConfigsResourceResult, AlterConfigsResponse } from '../../protocol/apis/alter-configs.js';
+import { ConfigResourceType } from '../../protocol/apis/describe-configs.js';
+import { ConfigOperation, type IncrementalAlterConfigsRequest } from '../../protocol/apis/incremental-alter-configs.js';
+import { InternalApi, type AlterTopicConfigsRequest } from '../../protocol/internal-api.js';
+import type { BrokerContext } from '../context.js';
+
+const METADATA_WAIT_MS = 2000;
+
+type TopicChange = AlterTopicConfigsRequest['topics'][number];
+type Resource = { resourceType: number; resourceName: string };
+
+/**
+ * AlterConfigs and IncrementalAlterConfigs. Topic configs are the coordinator's: the change goes
+ * there and the answer waits until this broker's metadata shows it. Broker configs are the flags the
+ * broker was started with: refused, as Kafka refuses a static config.
+ */
+async function alterTopics(ctx: BrokerContext, resources: Resource[], changeOf: (r: Resource) => TopicChange, validateOnly: boolean): Promise<AlterConfigsResponse> {
+  const results: AlterConfigsResourceResult[] = [];
+  const changes: { resource: Resource; change: TopicChange }[] = [];
+  const answer = (r: Resource, errorCode: number, errorMessage: string) => results.push({ errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName });
+  for (const r of resources) {
+    if (r.resourceType === ConfigResourceType.Broker) answer(r, ErrorCode.INVALID_REQUEST, 'broker configs are static in YaK: restart the broker with other flags');
+    else if (r.resourceType !== ConfigResourceType.Topic) answer(r, ErrorCode.INVALID_REQUEST, `resource type ${r.resourceType} is not supported (2 topic)`);
+    else {
+      try {
+        changes.push({ resource: r, change: changeOf(r) });
+      } catch (err) {
+        if (!(err instanceof KafkaError)) throw err;
+        answer(r, err.code, err.detail ?? err.message);
+      }
+    }
+  }
+  if (changes.length > 0) {
+    try {
+      const res = await ctx.coordinator.call(InternalApi.AlterTopicConfigs, { topics: changes.map((c) => c.change), validateOnly });
+      await ctx.cache.waitForVersion(res.metadataVersion, METADATA_WAIT_MS);
+      for (const t of res.topics) answer({ resourceType: ConfigResourceType.Topic, resourceName: t.name }, t.errorCode, t.errorMessage ?? '');
+    } catch (err) {
+      for (const c of changes) answer(c.resource, ErrorCode.NOT_CONTROLLER, `coordinator unavailable: ${(err as Error).message}`);
+    }
+  }
+  for (const r of results) if (r.errorCode === ErrorCode.NONE) r.errorMessage = null;
+  return { throttleTimeMs: 0, responses: results };
+}
+
+/** AlterConfigs: the given configs replace every override the topic had. */
+export function handleAlterConfigs(ctx: BrokerContext, req: AlterConfigsRequest): Promise<AlterConfigsResponse> {
+  const byName = new Map(req.resources.map((r) => [r.resourceName, r]));
+  return alterTopics(ctx, req.resources, (r) => {
+    const set = Object.fromEntries(byName.get(r.resourceName)!.configs.filter((c) => c.value !== null).map((c) => [c.name, c.value!]));
+    return { name: r.resourceName, set, replace: true };
+  }, req.validateOnly);
+}
+
+/** IncrementalAlterConfigs: set, delete, and append to or subtract from a list config (cleanup.policy). */
+export function handleIncrementalAlterConfigs(ctx: BrokerContext, req: IncrementalAlterConfigsRequest): Promise<AlterConfigsResponse> {
+  const byName = new Map(req.resources.map((r) => [r.resourceName, r]));
+  return alterTopics(ctx, req.resources, (r) => {
+    const current = ctx.cache.topic(r.resourceName)?.configs ?? {};
+    const set: Record<string, string> = {};
+    const remove: string[] = [];
+    for (const c of byName.get(r.resourceName)!.configs) {
+      const value = c.value ?? '';
+      if (c.configOperation === ConfigOperation.Set) set[c.name] = value;
+      else if (c.configOperation === ConfigOperation.Delete) remove.push(c.name);
+      else if (c.configOperation === ConfigOperation.Append || c.configOperation === ConfigOperation.Subtract) {
+        if (c.name !== 'cleanup.policy') throw new KafkaError(ErrorCode.INVALID_CONFIG, `${c.name} is not a list: only cleanup.policy takes APPEND and SUBTRACT`);
+        const list = (set[c.name] ?? current[c.name] ?? 'delete').split(',').map((p) => p.trim()).filter(Boolean);
+        const items = value.split(',').map((p) => p.trim()).filter(Boolean);
+        const next = c.configOperation === ConfigOperation.Append ? [...list, ...items.filter((i) => !list.includes(i))] : list.filter((p) => !items.includes(p));
+        set[c.name] = next.join(',');
+      } else {
+        throw new KafkaError(ErrorCode.INVALID_REQUEST, `unknown config operation ${c.configOperation} for ${c.name}`);
+      }
+    }
+    return { name: r.resourceName, set, delete: remove };
+  }, req.validateOnly);
+}

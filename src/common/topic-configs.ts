@@ -1,0 +1,64 @@
+/**
+ * Topic configs, by Kafka's names. YaK applies four: `cleanup.policy` (retention deletes only with
+ * `delete` in it; compaction is not implemented, so a compact-only topic keeps every record),
+ * `retention.ms`, `retention.bytes` and `min.insync.replicas`. The other names Kafka defines are
+ * accepted and stored (so applications and tools that set them work), shown by DescribeConfigs, and
+ * not applied. A name Kafka does not define is refused, as Kafka refuses it.
+ */
+export const APPLIED_TOPIC_CONFIGS = ['cleanup.policy', 'retention.ms', 'retention.bytes', 'min.insync.replicas'] as const;
+
+const STORED_ONLY = [
+  'compression.type', 'delete.retention.ms', 'file.delete.delay.ms', 'flush.messages', 'flush.ms',
+  'follower.replication.throttled.replicas', 'index.interval.bytes', 'leader.replication.throttled.replicas',
+  'local.retention.bytes', 'local.retention.ms', 'max.compaction.lag.ms', 'max.message.bytes',
+  'message.downconversion.enable', 'message.format.version', 'message.timestamp.after.max.ms',
+  'message.timestamp.before.max.ms', 'message.timestamp.difference.max.ms', 'message.timestamp.type',
+  'min.cleanable.dirty.ratio', 'min.compaction.lag.ms', 'preallocate', 'remote.storage.enable', 'segment.bytes',
+  'segment.index.bytes', 'segment.jitter.ms', 'segment.ms', 'unclean.leader.election.enable',
+];
+
+const KNOWN = new Set<string>([...APPLIED_TOPIC_CONFIGS, ...STORED_ONLY]);
+
+/** Kafka's default retention: 7 days, no size limit. */
+export const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+const isLimit = (v: string) => /^-?\d+$/.test(v) && Number(v) >= -1 && Number.isSafeInteger(Number(v));
+
+/** Why `name=value` cannot be set on a topic with replication factor `rf`, or null if it can. */
+export function topicConfigProblem(name: string, value: string, rf: number): string | null {
+  if (!KNOWN.has(name)) return `unknown topic config "${name}"`;
+  switch (name) {
+    case 'retention.ms':
+    case 'retention.bytes':
+      return isLimit(value) ? null : `${name} must be a whole number, -1 for no limit; got "${value}"`;
+    case 'cleanup.policy': {
+      const policies = value.split(',').map((p) => p.trim());
+      return policies.length > 0 && policies.every((p) => p === 'delete' || p === 'compact') ? null : `cleanup.policy must be delete, compact or both; got "${value}"`;
+    }
+    case 'min.insync.replicas': {
+      const n = Number(value);
+      return /^\d+$/.test(value) && n >= 1 && n <= rf ? null : `min.insync.replicas must be between 1 and the replication factor ${rf}, got "${value}"`;
+    }
+    default:
+      return null;
+  }
+}
+
+export interface RetentionLimits {
+  /** Records older than this go (-1: no limit). */
+  retentionMs: number;
+  /** A log larger than this loses its oldest batches (-1: no limit). */
+  retentionBytes: number;
+}
+
+export const NO_RETENTION: RetentionLimits = { retentionMs: -1, retentionBytes: -1 };
+
+/** The limits retention applies to a topic: its own configs over the broker's defaults. */
+export function retentionLimits(configs: Record<string, string>, defaults: RetentionLimits): RetentionLimits {
+  const policy = configs['cleanup.policy'] ?? 'delete';
+  if (!policy.split(',').some((p) => p.trim() === 'delete')) return NO_RETENTION;
+  return {
+    retentionMs: configs['retention.ms'] !== undefined ? Number(configs['retention.ms']) : defaults.retentionMs,
+    retentionBytes: configs['retention.bytes'] !== undefined ? Number(configs['retention.bytes']) : defaults.retentionBytes,
+  };
+}

@@ -230,16 +230,15 @@ export class PartitionLog {
   advanceStartOffset(offset: number): boolean {
     const start = Math.min(offset, this.highWatermark);
     if (start <= this.logStartOffset) return false;
-    this.stmts.deleteBefore.run(this.topic, this.partition, start);
     const inForce = this.epochs.filter((e) => e.startOffset <= start).pop();
-    this.epochs = this.epochs.filter((e) => e.startOffset > start);
+    const epochs = [...(inForce ? [{ epoch: inForce.epoch, startOffset: start }] : []), ...this.epochs.filter((e) => e.startOffset > start)];
+    // The file first: if a statement throws, the transaction rolls back and memory is untouched.
+    this.stmts.deleteBefore.run(this.topic, this.partition, start);
     this.stmts.deleteEpochsBefore.run(this.topic, this.partition, start + 1);
-    if (inForce) {
-      this.epochs.unshift({ epoch: inForce.epoch, startOffset: start });
-      this.stmts.insertEpoch.run(this.topic, this.partition, inForce.epoch, start);
-    }
+    if (inForce) this.stmts.insertEpoch.run(this.topic, this.partition, inForce.epoch, start);
+    this.stmts.upsertPartition.run(this.topic, this.partition, start, this.highWatermark);
+    this.epochs = epochs;
     this.logStartOffset = start;
-    this.checkpoint();
     return true;
   }
 
@@ -251,11 +250,11 @@ export class PartitionLog {
   truncateFullyAndStartAt(offset: number): void {
     this.stmts.deleteFrom.run(this.topic, this.partition, 0);
     this.stmts.deleteEpochsFrom.run(this.topic, this.partition, 0);
+    this.stmts.upsertPartition.run(this.topic, this.partition, offset, offset);
     this.epochs = [];
     this.logStartOffset = offset;
     this.logEndOffset = offset;
     this.highWatermark = offset;
-    this.checkpoint();
     this.rebuildProducerState();
   }
 

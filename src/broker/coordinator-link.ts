@@ -32,6 +32,8 @@ export class CoordinatorLink {
   private sessionTimeoutMs = 0;
   /** When the last heartbeat the coordinator accepted was sent (monotonic ms). */
   private lastAcceptedBeatSentMs = -Infinity;
+  /** The last heartbeat found no coordinator process at all (connection refused). */
+  private coordinatorDown = false;
   private version = -1;
   private stopped = false;
   private heartbeatTimer: NodeJS.Timeout | null = null;
@@ -55,12 +57,16 @@ export class CoordinatorLink {
   }
 
   /**
-   * True while the coordinator cannot yet have expired this broker's session: measured from when the
-   * last accepted heartbeat was sent, which is no later than when the coordinator received it. A paused
-   * or cut-off broker thus stops acting as leader before anyone else is elected.
+   * True while no coordinator can have given this broker's leaderships to another: the coordinator
+   * cannot yet have expired the session (measured from when the last accepted heartbeat was sent, no
+   * later than when it arrived), or no coordinator runs at all (its port refuses connections), and a
+   * coordinator that is down elects nobody, as Kafka brokers keep leading while ZooKeeper is down. A
+   * paused broker, or one whose heartbeats go unanswered, stops acting as leader before anyone else
+   * is elected; the restarted coordinator gives every known broker a fresh session.
    */
   sessionValid(): boolean {
-    return performance.now() - this.lastAcceptedBeatSentMs < this.sessionTimeoutMs;
+    if (this.brokerEpoch < 0) return false;
+    return this.coordinatorDown || performance.now() - this.lastAcceptedBeatSentMs < this.sessionTimeoutMs;
   }
 
   get epoch(): number {
@@ -128,6 +134,7 @@ export class CoordinatorLink {
       try {
         const sentMs = performance.now();
         const res = await this.call(InternalApi.Heartbeat, { brokerId: this.opts.registration.brokerId, brokerEpoch: this.brokerEpoch }, intervalMs * 4);
+        this.coordinatorDown = false;
         if (res.errorCode === ErrorCode.NONE) this.lastAcceptedBeatSentMs = sentMs;
         if (res.errorCode === ErrorCode.STALE_BROKER_EPOCH) {
           this.opts.logger.warn('coordinator does not know this session: registering again');
@@ -135,8 +142,9 @@ export class CoordinatorLink {
           await this.register();
           return;
         }
-      } catch {
-        // Coordinator unreachable: keep serving; the next beat retries the connection.
+      } catch (err) {
+        // No answer: the next beat retries. Only a refused connection proves no coordinator runs.
+        this.coordinatorDown = ((err as Error).cause as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED';
       }
       this.scheduleHeartbeat(intervalMs);
     }, intervalMs);

@@ -1,9 +1,10 @@
 /**
  * The coordinator (mini-ZooKeeper + controller) is killed with SIGKILL and restarted while an
  * idempotent acks=all producer streams records. As with ZooKeeper under Kafka, the data path does
- * not go through it: brokers keep leading, replicating and acknowledging for as long as their
- * sessions could not have expired; the restarted coordinator reloads topics, assignments, ISRs and
- * leader epochs from coordinator.db and treats the brokers' next heartbeats as a continuation.
+ * not go through it: brokers keep leading, replicating and acknowledging for as long as it is down,
+ * well past their session timeout (a coordinator that is down elects nobody); the restarted
+ * coordinator reloads topics, assignments, ISRs and leader epochs from coordinator.db and treats the
+ * brokers' next heartbeats as a continuation.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -29,9 +30,11 @@ const test = suite('failover: the coordinator is killed and restarted under an a
 const TOPIC = 'failover-coordinator';
 const PARTITIONS = 3;
 const RECORDS = 6000;
-/** Long enough that the outage below cannot expire a broker's session (brokers stop leading when it could have). */
-const SESSION_TIMEOUT_MS = 5000;
-const OUTAGE_MS = 1000;
+/** The producer spreads its records over this long: past the outage. */
+const RUN_MS = 8000;
+const SESSION_TIMEOUT_MS = 2000;
+/** Longer than the session timeout: brokers must not stop leading because the coordinator is gone. */
+const OUTAGE_MS = 2 * SESSION_TIMEOUT_MS + 500;
 let cluster: TestCluster;
 let producer: SequencedProducer;
 let before: ClusterMetadata;
@@ -52,7 +55,7 @@ test('brokers keep acknowledging acks=all writes while the coordinator is down',
   });
   producer = new SequencedProducer(cluster.bootstrap, TOPIC, PARTITIONS);
   await producer.init();
-  const run = producer.run(RECORDS, 4000);
+  const run = producer.run(RECORDS, RUN_MS);
   await waitFor('a quarter of the records acknowledged', () => producer.acked.length >= RECORDS / 4, { timeoutMs: 20_000, intervalMs: 10 });
 
   const killedAt = Date.now();
@@ -76,10 +79,12 @@ test('brokers keep acknowledging acks=all writes while the coordinator is down',
   await sleep(Math.max(0, OUTAGE_MS - (Date.now() - killedAt)));
   const restartAt = Date.now();
   const ackedDuringOutage = producer.acked.filter((a) => a.atMs > killedAt && a.atMs < restartAt).length;
+  const ackedPastSessionTimeout = producer.acked.filter((a) => a.atMs > killedAt + SESSION_TIMEOUT_MS + 500 && a.atMs < restartAt).length;
   assert.match((await cluster.supervisor.handleControl('restart', 'zookeeper')).message, 'restarted zookeeper');
   await run;
   console.log(`  coordinator down ${restartAt - killedAt} ms; ${ackedDuringOutage} records acknowledged meanwhile`);
   assert.ok(ackedDuringOutage > 0, 'records were acknowledged while the coordinator was down');
+  assert.ok(ackedPastSessionTimeout > 0, 'and still after the session timeout had passed');
   assert.equal(producer.failed.slice(0, 5), [], `${producer.failed.length} record(s) failed`);
   assert.is(producer.acked.length, RECORDS);
 });

@@ -100,7 +100,7 @@ export class Connection {
           try {
             resolve(api.decodeResponse(r, version));
           } catch (err) {
-            reject(err as Error);
+            reject(this.notKafka(err as Error));
           }
         },
       });
@@ -117,7 +117,7 @@ export class Connection {
     try {
       frames = this.decoder.push(chunk);
     } catch (err) {
-      this.fail(err as Error);
+      this.fail(this.notKafka(err as Error));
       return;
     }
     for (const frame of frames) {
@@ -125,13 +125,18 @@ export class Connection {
       const correlationId = r.int32();
       const p = this.pending.get(correlationId);
       if (!p) {
-        this.fail(new ProtocolError(`response for unknown correlation id ${correlationId}`));
+        this.fail(this.notKafka(new ProtocolError(`response for unknown correlation id ${correlationId}`)));
         return;
       }
       this.pending.delete(correlationId);
       clearTimeout(p.timer);
       p.resolve(r);
     }
+  }
+
+  /** Bytes that are not a Kafka response (an HTTP server at that port, say): a network error that says so. */
+  private notKafka(err: Error): KafkaError {
+    return new KafkaError(ErrorCode.NETWORK_EXCEPTION, `${this.address} does not answer as a Kafka broker (${err.message}): is this the right address?`);
   }
 
   private fail(err: Error): void {

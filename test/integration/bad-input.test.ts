@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -520,6 +521,28 @@ test('CLI: yak topic describe of a topic that does not exist says so', async () 
 test('CLI: yak produce to an address where nothing listens names the address', async () => {
   const res = await runYak(['produce', '--bootstrap', '127.0.0.1:1', '--topic', 't'], { input: 'x\n' });
   assertCleanFailure(res, /127\.0\.0\.1:1/);
+});
+
+test('CLI: an address that answers, but not in the Kafka protocol (an HTTP server), is named in one line, no stack trace', async () => {
+  const http = net.createServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n')));
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const address = `127.0.0.1:${(http.address() as net.AddressInfo).port}`;
+  try {
+    for (const args of [['topic', 'list'], ['produce', '--topic', 't']]) {
+      const res = await runYak([...args, '--bootstrap', address], { input: 'x\n' });
+      assertCleanFailure(res, new RegExp(`${address} does not answer as a Kafka broker`));
+    }
+  } finally {
+    http.close();
+  }
+});
+
+test('CLI: yak status --bootstrap asks that address, not the data dir\'s cluster', async () => {
+  const res = await runYak(['status', '--bootstrap', '127.0.0.1:1', '--data-dir', cluster.dataDir]);
+  assertCleanFailure(res, /127\.0\.0\.1:1/);
+  const ok = await runYak(['status', '--json', '--bootstrap', cluster.bootstrap, '--data-dir', path.join(tempDir(), 'none')]);
+  assert.is(ok.code, 0, ok.stderr);
+  assert.is(JSON.parse(ok.stdout).brokers.length, 3);
 });
 
 test('CLI: yak consume --offset abc says what --offset accepts', async () => {

@@ -16,15 +16,20 @@ export interface ClusterStatus {
   topics: { name: string; partitions: { partition: number; leader: number; replicas: number[]; isr: number[] }[] }[];
 }
 
+/**
+ * With --bootstrap, the cluster at that address, from its brokers' Kafka metadata (it may not be a
+ * YaK cluster); otherwise the data dir's running cluster, from its coordinator (or from its brokers
+ * while the coordinator is down).
+ */
 export async function clusterStatus(args: ClusterArgs): Promise<ClusterStatus> {
-  const file = readClusterFile(args['data-dir']);
+  const given = args.bootstrap ? resolveBootstrap(args) : null;
+  const file = given ? null : readClusterFile(args['data-dir']);
   const running = file && isProcessAlive(file.supervisorPid) ? file : null;
-  if (!args.bootstrap && !running) throw noClusterError(args['data-dir']);
+  if (!given && !running) throw noClusterError(args['data-dir']);
   const metadata = running ? await coordinatorMetadata(running) : null;
   if (metadata) return fromCoordinator(running!, metadata);
-  // No coordinator to ask: brokers' Kafka metadata still tells topics and leaders.
   const bootstrap = args.bootstrap ?? running!.bootstrap;
-  const client = new KafkaClient({ bootstrap: args.bootstrap ? resolveBootstrap(args) : parseBootstrap(bootstrap), clientId: 'yak-status' });
+  const client = new KafkaClient({ bootstrap: given ?? parseBootstrap(bootstrap), clientId: 'yak-status' });
   try {
     const md = await client.refreshMetadata(null);
     const topics = await new Admin(client).listTopics();

@@ -122,8 +122,9 @@ export class Producer {
       const t = md.topics.find((x) => x.name === topic);
       if (t && t.errorCode !== ErrorCode.NONE && !new KafkaError(t.errorCode).retriable) throw new KafkaError(t.errorCode, `topic "${topic}"`);
       if (attempt >= 50) {
-        const missing = !t || t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        throw new KafkaError(t?.errorCode || ErrorCode.LEADER_NOT_AVAILABLE, missing ? `topic "${topic}" does not exist and was not created` : `topic "${topic}" has no leader`);
+        const missing = !t || t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || t.errorCode === ErrorCode.NOT_CONTROLLER;
+        const why = t?.errorCode === ErrorCode.NOT_CONTROLLER ? ' (the coordinator is unavailable)' : '';
+        throw new KafkaError(t?.errorCode || ErrorCode.LEADER_NOT_AVAILABLE, missing ? `topic "${topic}" does not exist and was not created${why}` : `topic "${topic}" has no leader`);
       }
       if (!(t && t.errorCode === ErrorCode.NONE && t.partitions.every((p) => p.leaderId >= 0))) await sleep(100);
     }

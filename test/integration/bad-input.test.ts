@@ -622,6 +622,20 @@ test('CLI: a number option given something else is a usage error, not a run with
   }
 });
 
+test('CLI: yak up with topic defaults no topic could have is a usage error and starts nothing', async () => {
+  for (const [args, why] of [
+    [['--replication-factor', '5'], /--replication-factor must be between 1 and the 3 broker\(s\), got 5/],
+    [['--min-insync-replicas', '4'], /--min-insync-replicas must be between 1 and the replication factor 3, got 4/],
+    [['--partitions', '0'], /--partitions must be a whole number of at least 1, got 0/],
+  ] as const) {
+    const dataDir = path.join(tempDir(), 'never');
+    const res = await runYak(['up', '--headless', '--brokers', '3', '--data-dir', dataDir, ...args]);
+    assertCleanFailure(res, why);
+    assert.is(res.code, 2);
+    assert.not.ok(fs.existsSync(dataDir), 'nothing started');
+  }
+});
+
 test('CLI: yak bench with a negative record count is a usage error', async () => {
   const res = await runYak(['bench', 'produce', '--records', '-5', '--bootstrap', cluster.bootstrap]);
   assertCleanFailure(res, /--records must be a whole number from 1/);

@@ -7,20 +7,23 @@ import { createTopics } from './create-topics.js';
 
 export async function handleMetadata(ctx: BrokerContext, req: MetadataRequest): Promise<MetadataResponse> {
   const names = req.topics?.map((t) => t.name) ?? null;
+  // Why an auto-creation failed (INVALID_REPLICATION_FACTOR with brokers down, say) is the topic's error, as in Kafka.
+  const creationErrors = new Map<string, number>();
   if (names && ctx.config.autoCreateTopics && req.allowAutoTopicCreation !== false) {
     const missing = names.filter((n) => !ctx.cache.topic(n) && topicNameProblem(n) === null);
     if (missing.length > 0) {
-      await createTopics(
+      const results = await createTopics(
         ctx,
         missing.map((name) => ({ name, partitions: ctx.config.defaultPartitions, replicationFactor: ctx.config.defaultReplicationFactor })),
       );
+      for (const r of results) if (r.errorCode !== ErrorCode.NONE && r.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) creationErrors.set(r.name, r.errorCode);
     }
   }
   const topics: MetadataTopic[] = names
     ? names.map((name) => {
         const t = ctx.cache.topic(name);
         if (t) return describeTopic(t);
-        const code = topicNameProblem(name) ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        const code = topicNameProblem(name) ? ErrorCode.INVALID_TOPIC_EXCEPTION : (creationErrors.get(name) ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         return { errorCode: code, name, isInternal: false, partitions: [] };
       })
     : ctx.cache.topics.map(describeTopic);

@@ -23,6 +23,17 @@ interface Args {
   'log-retention-check-interval-ms': number;
 }
 
+/** Defaults no topic could be created with are refused up front, not by every later auto-creation. */
+function checkTopicDefaults(args: Args): void {
+  if (!Number.isInteger(args.partitions) || args.partitions < 1) throw new UserError(`--partitions must be a whole number of at least 1, got ${args.partitions}`, 2);
+  const rf = args['replication-factor'] ?? Math.min(3, args.brokers);
+  if (!Number.isInteger(rf) || rf < 1 || rf > args.brokers) throw new UserError(`--replication-factor must be between 1 and the ${args.brokers} broker(s), got ${rf}`, 2);
+  const minIsr = args['min-insync-replicas'];
+  if (minIsr !== undefined && (!Number.isInteger(minIsr) || minIsr < 1 || minIsr > rf)) {
+    throw new UserError(`--min-insync-replicas must be between 1 and the replication factor ${rf}, got ${minIsr}`, 2);
+  }
+}
+
 export const upCommand: CommandModule<object, Args> = {
   command: 'up',
   describe: 'Start a local cluster: a coordinator and N brokers as child processes',
@@ -41,6 +52,7 @@ export const upCommand: CommandModule<object, Args> = {
       .options(retentionOptions),
   handler: async (args) => {
     if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32', 2);
+    checkTopicDefaults(args);
     // The terminal UI needs a terminal both ways; CI, pipes and --headless get the line log. Under CI
     // (CI or CONTINUOUS_INTEGRATION set) Ink would draw nothing until exit, even on a pty, so the line
     // log is the only useful output there.

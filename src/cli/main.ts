@@ -12,12 +12,11 @@ import { zookeeperCommand } from './commands/zookeeper.js';
 import { benchCommand } from './commands/bench.js';
 import { chaosCommand } from './commands/chaos.js';
 import { operatorCommands } from './commands/operate.js';
+import { ExitCode } from './output.js';
 
 declare const YAK_VERSION: string;
 const version = typeof YAK_VERSION === 'string' ? YAK_VERSION : 'dev';
 
-/** Exit codes, set here only: 0 ok, 1 the command failed, 2 the command line was wrong. */
-export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
 
 function reportAndExit(err: unknown): never {
   if (err instanceof UserError) {

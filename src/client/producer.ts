@@ -26,6 +26,8 @@ export interface ProducerOptions {
   idempotent?: boolean;
   /** A CompressionCodec for every batch (compression.type); none by default. */
   compression?: number;
+  /** Told of every retriable failure before the batch is sent again (to say why a send is waiting). */
+  onRetry?: (topic: string, partition: number, error: Error) => void;
 }
 
 export interface ProducerRecord {
@@ -60,12 +62,14 @@ interface PendingBatch {
   encoded: Buffer | null;
   /** Encoded with a producer id and sequence numbers (idempotent). */
   sequenced: boolean;
+  /** Why the last attempt failed, for the message if the batch is given up. */
+  lastError?: Error;
 }
 
 /** Batches in flight per partition with idempotence; the broker remembers this many per producer. */
 const MAX_IN_FLIGHT = 5;
 
-const DEFAULTS = { acks: -1 as 0 | 1 | -1, idempotent: undefined as boolean | undefined, compression: CompressionCodec.none as number, lingerMs: 5, batchBytes: 16384, maxBufferedBytes: 32 * 1024 * 1024, deliveryTimeoutMs: 120_000, requestTimeoutMs: 30_000, retryBackoffMs: 100 };
+const DEFAULTS = { acks: -1 as 0 | 1 | -1, idempotent: undefined as boolean | undefined, compression: CompressionCodec.none as number, onRetry: undefined as ProducerOptions['onRetry'], lingerMs: 5, batchBytes: 16384, maxBufferedBytes: 32 * 1024 * 1024, deliveryTimeoutMs: 120_000, requestTimeoutMs: 30_000, retryBackoffMs: 100 };
 
 /**
  * Batching producer. Records accumulate per partition; a batch is sent when full or after lingerMs.
@@ -286,7 +290,10 @@ export class Producer {
           const p = res.responses.find((t) => t.name === b.topic)?.partitionResponses.find((x) => x.index === b.partition);
           const code = p?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;
           if (code === ErrorCode.NONE) this.landed(b, null, p!.baseOffset);
-          else if (this.resequence(b) || new KafkaError(code).retriable || (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && this.afterAFailure(b))) retry.push(b);
+          else if (this.resequence(b) || new KafkaError(code).retriable || (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && this.afterAFailure(b))) {
+            b.lastError = new KafkaError(code);
+            retry.push(b);
+          }
           else {
             // Refused for good: the broker never stored it, so the batches sent behind it will be refused too.
             if (b.sequenced) for (const x of this.inFlight.get(partitionKey(b)) ?? []) if (x.id > b.id) this.refusedBehind.add(x);
@@ -296,15 +303,20 @@ export class Producer {
       }
     } catch (err) {
       for (const b of batches) this.resequence(b);
-      if (err instanceof KafkaError && err.retriable) retry.push(...batches);
+      if (err instanceof KafkaError && err.retriable) {
+        for (const b of batches) b.lastError = err;
+        retry.push(...batches);
+      }
       else for (const b of batches) this.landed(b, err as Error, -1);
     }
     if (retry.length > 0) {
       const now = Date.now();
       for (const b of retry) {
         this.leaveFlight(b);
-        if (now - b.createdMs > this.opts.deliveryTimeoutMs) this.giveUp(b, ErrorCode.REQUEST_TIMED_OUT, `gave up on ${b.topic}-${b.partition} after ${b.attempts} attempts`);
+        const last = b.lastError ? `; the last attempt got ${b.lastError.message}` : '';
+        if (now - b.createdMs > this.opts.deliveryTimeoutMs) this.giveUp(b, ErrorCode.REQUEST_TIMED_OUT, `gave up on ${b.topic}-${b.partition} after ${b.attempts} attempts in ${this.opts.deliveryTimeoutMs} ms${last}`);
         else {
+          if (b.lastError) this.opts.onRetry?.(b.topic, b.partition, b.lastError);
           this.recovering.add(partitionKey(b));
           this.enqueue(b);
         }

@@ -94,6 +94,8 @@ export interface YakProcess {
   waitForLine(pattern: RegExp, opts?: { timeoutMs?: number; fromLine?: number }): Promise<string>;
   stderrLineCount(): number;
   stdoutLines(): string[];
+  /** Writes to its stdin (started with `keepStdinOpen`). */
+  write(text: string): void;
   /** Sends `signal` and resolves when the process has exited. */
   stop(signal?: NodeJS.Signals): Promise<RunResult>;
 }
@@ -101,7 +103,7 @@ export interface YakProcess {
 const running = new Set<ChildProcessWithoutNullStreams>();
 
 /** Starts `node dist/yak.js ...args` in the background; killYakProcesses() (in test.after) ends any still running. */
-export function spawnYak(args: string[]): YakProcess {
+export function spawnYak(args: string[], opts: { keepStdinOpen?: boolean } = {}): YakProcess {
   const child = spawn(process.execPath, [YAK, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   running.add(child);
   let out = '';
@@ -125,7 +127,7 @@ export function spawnYak(args: string[]): YakProcess {
       resolve(exit);
     }),
   );
-  child.stdin.end();
+  if (!opts.keepStdinOpen) child.stdin.end();
   const lines = () => err.split('\n').filter(Boolean);
   const waitFor = (condition: () => boolean, what: string, timeoutMs = 20_000) =>
     new Promise<void>((resolve, reject) => {
@@ -153,6 +155,9 @@ export function spawnYak(args: string[]): YakProcess {
       const find = () => lines().slice(opts.fromLine ?? 0).find((l) => pattern.test(l));
       await waitFor(() => find() !== undefined, `a line matching ${pattern}`, opts.timeoutMs);
       return find()!;
+    },
+    write(text) {
+      child.stdin.write(text);
     },
     stop(signal = 'SIGINT') {
       if (!exit) child.kill(signal);

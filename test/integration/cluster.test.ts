@@ -1,7 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { partitionForKey } from '../../src/client/partitioner.js';
-import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { killYakProcesses, runYak, spawnYak, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { waitFor } from '../helpers/failover.js';
 
 const test = suite('cluster: yak produce / consume through a 3-broker cluster');
 let cluster: TestCluster;
@@ -10,6 +11,7 @@ test.before(async () => {
   cluster = await startCluster({ brokers: 3 });
 });
 test.after(async () => {
+  killYakProcesses();
   await cluster?.destroy();
 });
 
@@ -98,6 +100,23 @@ test('yak topic alter adds partitions that take records; describe shows the conf
   const shrink = await runYak(['topic', 'alter', 'grown', '--partitions', '3', ...b]);
   assert.is(shrink.code, 1);
   assert.match(shrink.stderr, /^yak: INVALID_PARTITIONS: .*must be larger/);
+});
+
+test('Ctrl-C in yak produce: it stops reading, waits for what it sent, says how many were acknowledged, and exits 130', async () => {
+  const producing = spawnYak(['produce', '--bootstrap', cluster.bootstrap, '--topic', 'interrupted'], { keepStdinOpen: true });
+  producing.write(Array.from({ length: 3000 }, (_, i) => `r-${i}`).join('\n') + '\n');
+  const stored = async () => {
+    const res = await runYak(['consume', '--bootstrap', cluster.bootstrap, '--topic', 'interrupted', '--from-beginning', '--idle-timeout-ms', '500']);
+    return res.stdout.split('\n').filter(Boolean).length;
+  };
+  await waitFor('some records stored', async () => (await stored()) > 0, { timeoutMs: 15_000 });
+  const res = await producing.stop('SIGINT');
+  assert.is(res.code, 130, res.stderr);
+  assert.match(res.stderr, 'yak: interrupted: waiting for the answers to what was sent');
+  const summary = /acknowledged (\d+) of (\d+) record\(s\) to interrupted/.exec(res.stderr);
+  assert.ok(summary, res.stderr);
+  assert.is(summary![1], summary![2], 'every record sent before Ctrl-C was answered');
+  assert.is(await stored(), Number(summary![1]), 'and exactly those are stored');
 });
 
 test('yak up on a data dir whose cluster is running says so and exits non-zero', async () => {

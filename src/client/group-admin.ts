@@ -49,11 +49,17 @@ export class GroupAdmin {
     this.admin = new Admin(client);
   }
 
+  /** Every group: each broker lists the groups it coordinates, so all are asked, as kafka-consumer-groups --list does. */
   async listGroups(): Promise<{ groupId: string; state: string; members: number }[]> {
-    const listed = await this.client.send(undefined, ListGroupsApi, GroupVersions.ListGroups, {});
-    if (listed.errorCode !== ErrorCode.NONE) throw new KafkaError(listed.errorCode, 'listing groups');
-    if (listed.groups.length === 0) return [];
-    const described = await this.client.send(undefined, DescribeGroupsApi, GroupVersions.DescribeGroups, { groups: listed.groups.map((g) => g.groupId) });
+    const md = await this.client.refreshMetadata([]);
+    const ids = new Set<string>();
+    for (const b of md.brokers) {
+      const listed = await this.client.send(b.nodeId, ListGroupsApi, GroupVersions.ListGroups, {});
+      if (listed.errorCode !== ErrorCode.NONE) throw new KafkaError(listed.errorCode, `listing the groups of broker ${b.nodeId}`);
+      for (const g of listed.groups) ids.add(g.groupId);
+    }
+    if (ids.size === 0) return [];
+    const described = await this.client.send(undefined, DescribeGroupsApi, GroupVersions.DescribeGroups, { groups: [...ids].sort() });
     return described.groups.map((g) => ({ groupId: g.groupId, state: g.groupState, members: g.members.length }));
   }
 

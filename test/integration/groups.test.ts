@@ -3,12 +3,13 @@
  * topic and taking over from each other, `yak group` describe/reset/delete, committed offsets across
  * a coordinator restart, and the group APIs' error codes for bad requests.
  */
+import { Kafka, logLevel } from 'kafkajs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UserError } from '../../src/common/errors.js';
 import { partitionForKey } from '../../src/client/partitioner.js';
 import { Connection } from '../../src/net/connection.js';
-import { JoinGroupApi, OffsetCommitApi, OffsetFetchApi, SyncGroupApi, type JoinGroupRequest } from '../../src/protocol/apis/index.js';
+import { FindCoordinatorApi, JoinGroupApi, OffsetCommitApi, OffsetFetchApi, SyncGroupApi, type JoinGroupRequest } from '../../src/protocol/apis/index.js';
 import { encodeSubscription } from '../../src/protocol/consumer-protocol.js';
 import { killYakProcesses, runYak, spawnYak, startCluster, type TestCluster, type YakProcess } from '../helpers/cluster.js';
 import { brokerById } from '../helpers/wire.js';
@@ -168,6 +169,28 @@ function commitOne(groupId: string, generationId: number, memberId: string, topi
 }
 
 const fetchOne = (groupId: string) => conn.request(OffsetFetchApi, 4, { groupId, topics: [{ name: TOPIC, partitionIndexes: [0] }] });
+
+test('every group is listed once: by kafkajs admin.listGroups (which asks each broker) and by yak group list; FindCoordinator spreads groups over the brokers', async () => {
+  const kafka = new Kafka({ clientId: 'groups-list-test', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 2, initialRetryTime: 100 } });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ids = Array.from({ length: 8 }, (_, i) => `listed-${i}`);
+    for (const groupId of ids) await admin.setOffsets({ groupId, topic: TOPIC, partitions: [{ partition: 0, offset: '0' }] });
+    const listed = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith('listed-'));
+    assert.equal(listed.sort(), ids, 'each group once');
+    const yakListed = (await yak(['group', 'list'])).stdout.split('\n').filter((l) => l.startsWith('listed-'));
+    assert.is(yakListed.length, ids.length, 'yak group list names each once');
+    const homes = new Set<number>();
+    for (const groupId of ids) {
+      const found = await conn.request(FindCoordinatorApi, 2, { key: groupId, keyType: 0 });
+      homes.add(found.nodeId);
+    }
+    assert.ok(homes.size > 1, `8 groups all coordinated by broker ${[...homes]}`);
+  } finally {
+    await admin.disconnect();
+  }
+});
 
 test('bad group requests: mismatching protocol type, invalid group id, stale generation, unknown member, unknown topic', async () => {
   const required = await conn.request(JoinGroupApi, 5, joinRequest('wire', ''));

@@ -3,15 +3,28 @@ import { CoordinatorKeyType, type FindCoordinatorRequest, type FindCoordinatorRe
 import type { BrokerContext } from '../context.js';
 
 /**
- * FindCoordinator: this broker itself. Every broker can serve every group, because the group state
- * lives in the coordinator process and brokers forward group requests to it (handlers/groups.ts).
- * Transactions are not supported.
+ * The broker a group calls home: picked among the live brokers from the group id's Java hashCode, as
+ * Kafka picks the __consumer_offsets partition (and so the coordinator) of a group. Every broker can
+ * serve every group (its state lives in the coordinator process and brokers forward group requests,
+ * handlers/groups.ts); the home only makes FindCoordinator spread groups out and ListGroups, which
+ * tools send to every broker and concatenate, name each group once.
  */
+export function groupHome(ctx: BrokerContext, groupId: string): number {
+  const alive = ctx.cache.aliveBrokers().map((b) => b.id).sort((a, b) => a - b);
+  if (alive.length === 0) return ctx.brokerId;
+  let hash = 0;
+  for (let i = 0; i < groupId.length; i++) hash = (Math.imul(hash, 31) + groupId.charCodeAt(i)) | 0;
+  return alive[(hash & 0x7fffffff) % alive.length]!;
+}
+
+/** FindCoordinator: the group's home broker (this one when the home is not known here). Transactions are not supported. */
 export function handleFindCoordinator(ctx: BrokerContext, req: FindCoordinatorRequest): FindCoordinatorResponse {
   const self = ctx.cache.broker(ctx.brokerId);
   if ((req.keyType ?? CoordinatorKeyType.Group) !== CoordinatorKeyType.Group || !self) {
     const errorMessage = self ? 'YaK coordinates consumer groups only, not transactions' : 'broker not registered yet';
     return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage, nodeId: -1, host: '', port: -1 };
   }
-  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, nodeId: ctx.brokerId, host: self.host, port: self.port };
+  const homeId = groupHome(ctx, req.key);
+  const home = ctx.cache.broker(homeId) ?? self;
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, nodeId: home === self ? ctx.brokerId : homeId, host: home.host, port: home.port };
 }

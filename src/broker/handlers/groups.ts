@@ -12,6 +12,7 @@ import type { SyncGroupRequest, SyncGroupResponse } from '../../protocol/apis/sy
 import { InternalApi, type GroupCall } from '../../protocol/internal-api.js';
 import type { BrokerContext } from '../context.js';
 import type { RequestClient } from '../request-router.js';
+import { groupHome } from './find-coordinator.js';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 /** JoinGroup and SyncGroup wait for the rebalance: up to the members' rebalance timeout, bounded here. */
@@ -69,8 +70,11 @@ export const GroupHandlers = {
       topics: (req.topics ?? []).map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => ({ partitionIndex: p, committedOffset: -1, metadata: '', errorCode: NOT_AVAILABLE })) })),
     })),
 
-  listGroups: (ctx: BrokerContext, req: ListGroupsRequest, version: number, client: RequestClient): Promise<ListGroupsResponse> =>
-    forward(ctx, InternalApi.ListGroups, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, groups: [] })),
+  /** The groups whose home is this broker: Kafka tools ask every broker and concatenate the answers. */
+  listGroups: async (ctx: BrokerContext, req: ListGroupsRequest, version: number, client: RequestClient): Promise<ListGroupsResponse> => {
+    const res = await forward(ctx, InternalApi.ListGroups, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, groups: [] }));
+    return { ...res, groups: res.groups.filter((g) => groupHome(ctx, g.groupId) === ctx.brokerId) };
+  },
 
   describeGroups: (ctx: BrokerContext, req: DescribeGroupsRequest, version: number, client: RequestClient): Promise<DescribeGroupsResponse> =>
     forward(ctx, InternalApi.DescribeGroups, req, version, client, () => ({

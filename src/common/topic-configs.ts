@@ -1,16 +1,16 @@
 /**
- * Topic configs, by Kafka's names. YaK applies four: `cleanup.policy` (retention deletes only with
+ * Topic configs, by Kafka's names. YaK applies five: `cleanup.policy` (retention deletes only with
  * `delete` in it; compaction is not implemented, so a compact-only topic keeps every record),
- * `retention.ms`, `retention.bytes` and `min.insync.replicas`. The other names Kafka defines are
+ * `retention.ms`, `retention.bytes`, `min.insync.replicas` and `max.message.bytes`. The other names Kafka defines are
  * accepted and stored (so applications and tools that set them work), shown by DescribeConfigs, and
  * not applied. A name Kafka does not define is refused, as Kafka refuses it.
  */
-export const APPLIED_TOPIC_CONFIGS = ['cleanup.policy', 'retention.ms', 'retention.bytes', 'min.insync.replicas'] as const;
+export const APPLIED_TOPIC_CONFIGS = ['cleanup.policy', 'retention.ms', 'retention.bytes', 'min.insync.replicas', 'max.message.bytes'] as const;
 
 const STORED_ONLY = [
   'compression.type', 'delete.retention.ms', 'file.delete.delay.ms', 'flush.messages', 'flush.ms',
   'follower.replication.throttled.replicas', 'index.interval.bytes', 'leader.replication.throttled.replicas',
-  'local.retention.bytes', 'local.retention.ms', 'max.compaction.lag.ms', 'max.message.bytes',
+  'local.retention.bytes', 'local.retention.ms', 'max.compaction.lag.ms',
   'message.downconversion.enable', 'message.format.version', 'message.timestamp.after.max.ms',
   'message.timestamp.before.max.ms', 'message.timestamp.difference.max.ms', 'message.timestamp.type',
   'min.cleanable.dirty.ratio', 'min.compaction.lag.ms', 'preallocate', 'remote.storage.enable', 'segment.bytes',
@@ -31,6 +31,8 @@ export function topicConfigProblem(name: string, value: string, rf: number): str
     case 'retention.ms':
     case 'retention.bytes':
       return isLimit(value) ? null : `${name} must be a whole number, -1 for no limit; got "${value}"`;
+    case 'max.message.bytes':
+      return /^\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? null : `max.message.bytes must be a whole number of bytes, got "${value}"`;
     case 'cleanup.policy': {
       const policies = value.split(',').map((p) => p.trim());
       return policies.length > 0 && policies.every((p) => p === 'delete' || p === 'compact') ? null : `cleanup.policy must be delete, compact or both; got "${value}"`;

@@ -122,6 +122,13 @@ test('yak topic alter --config retention.ms=1000 empties the log; offsets go on 
     assert.match(res.stderr, why);
     assert.not.match(res.stderr, /\n\s+at /, 'no stack trace');
   }
+  // max.message.bytes is applied per topic, as Kafka applies it.
+  const small = await runYak(['topic', 'alter', topic, '--config', 'max.message.bytes=200', '--bootstrap', cluster.bootstrap]);
+  assert.is(small.code, 0, small.stderr);
+  const big = await runYak(['produce', '--bootstrap', cluster.bootstrap, '--topic', topic, '--delivery-timeout-ms', '5000'], { input: 'x'.repeat(500) + '\n' });
+  assert.is(big.code, 1);
+  assert.match(big.stderr, /MESSAGE_TOO_LARGE/);
+  assert.is((await produceLines(topic, 203, 203)).code, 0, 'a small record still goes');
   const created = await runYak(['topic', 'create', 'bad-config', '--config', 'retention.bytes=-7', '--bootstrap', cluster.bootstrap]);
   assert.is(created.code, 1);
   assert.match(created.stderr, /INVALID_CONFIG: retention.bytes/);

@@ -13,7 +13,7 @@ function topicConfigs(ctx: BrokerContext, stored: Record<string, string>): Descr
     config('cleanup.policy', 'delete', ConfigSource.Default, false),
     config('retention.ms', String(ctx.config.logRetentionMs), ConfigSource.Default, false),
     config('retention.bytes', String(ctx.config.logRetentionBytes), ConfigSource.Default, false),
-    config('max.message.bytes', String(ctx.config.maxMessageBytes), ConfigSource.Default),
+    config('max.message.bytes', String(ctx.config.maxMessageBytes), ConfigSource.Default, false),
   ];
   const set = Object.entries(stored).map(([name, value]) => config(name, value, ConfigSource.TopicConfig, false));
   return [...set, ...defaults.filter((d) => !(d.name in stored))];

@@ -71,10 +71,10 @@ function validate(ctx: BrokerContext, req: ProduceRequest, topic: string, index:
   const partition = ctx.replicas.leaderPartition(topic, index, exists);
   if (!records || records.length === 0) throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, 'no records');
   const batches = splitAndValidateBatches(records);
+  // The topic's max.message.bytes, else the broker's message.max.bytes.
+  const max = Number(ctx.cache.topic(topic)?.configs['max.message.bytes'] ?? ctx.config.maxMessageBytes);
   for (const b of batches) {
-    if (b.bytes.length > ctx.config.maxMessageBytes) {
-      throw new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, `batch of ${b.bytes.length} bytes exceeds ${ctx.config.maxMessageBytes}`);
-    }
+    if (b.bytes.length > max) throw new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, `batch of ${b.bytes.length} bytes exceeds max.message.bytes ${max}`);
   }
   if (req.acks === -1 && partition.state.isr.length < partition.minInsyncReplicas) {
     throw new KafkaError(ErrorCode.NOT_ENOUGH_REPLICAS, `ISR [${partition.state.isr.join(',')}] is smaller than min.insync.replicas=${partition.minInsyncReplicas}`);

@@ -68,11 +68,12 @@ test('yak kill broker-9 on a 3-broker cluster names the processes it has', async
   await assertAllAlive();
 });
 
-test('yak restart broker-1 while it runs says it is running and to kill it first', async () => {
+test('yak restart broker-1 while it runs stops it cleanly and starts it again, as systemctl restart does', async () => {
+  const before = (await yakStatus(runYak, cluster.dataDir)).brokers.find((b) => b.id === 1)!.pid;
   const res = await yak('restart', 'broker-1');
-  assertRefused(res, /broker-1 is running \(pid \d+\); kill it first \(yak kill broker-1\)/);
-  assertRefused(await yak('restart', 'zookeeper'), /zookeeper is running/);
+  assertDone(res, new RegExp(`restarted broker-1 \\(stopped pid ${before}, pid \\d+, 127\\.0\\.0\\.1:\\d+\\) in \\d+ ms`));
   await assertAllAlive();
+  assert.is.not((await yakStatus(runYak, cluster.dataDir)).brokers.find((b) => b.id === 1)!.pid, before, 'a new process');
 });
 
 test('yak resume broker-1 when it is not paused says so', async () => {

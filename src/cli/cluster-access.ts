@@ -34,6 +34,7 @@ export const NO_SUPERVISOR_HINT = 'start one with `npx yak up --brokers 3`, or p
 /** yargs `coerce` for an option that must be a whole number of at least `min` (a usage error otherwise). */
 export function wholeNumber(name: string, min: number): (v: number) => number {
   return (v) => {
+    if (Number.isNaN(v)) throw new Error(`--${name} must be a number`);
     if (!Number.isInteger(v) || v < min) throw new Error(`--${name} must be a whole number${min > 0 ? ` of at least ${min}` : ` (${min} or more)`}, got ${v}`);
     return v;
   };

@@ -102,6 +102,17 @@ test('yak topic alter adds partitions that take records; describe shows the conf
   assert.match(shrink.stderr, /^yak: INVALID_PARTITIONS: .*must be larger/);
 });
 
+test('yak topic describe without a name describes every topic (text and --json)', async () => {
+  const b = ['--bootstrap', cluster.bootstrap];
+  const listed = JSON.parse((await runYak(['topic', 'list', '--json', ...b])).stdout) as { name: string }[];
+  const all = await runYak(['topic', 'describe', ...b]);
+  assert.is(all.code, 0, all.stderr);
+  for (const t of listed) assert.match(all.stdout, `topic ${t.name}: `);
+  const json = JSON.parse((await runYak(['topic', 'describe', '--json', ...b])).stdout) as { name: string; configs: Record<string, string> }[];
+  assert.equal(json.map((t) => t.name), listed.map((t) => t.name));
+  assert.ok(json.every((t) => t.configs['min.insync.replicas'] !== undefined));
+});
+
 test('Ctrl-C in yak produce: it stops reading, waits for what it sent, says how many were acknowledged, and exits 130', async () => {
   const producing = spawnYak(['produce', '--bootstrap', cluster.bootstrap, '--topic', 'interrupted'], { keepStdinOpen: true });
   producing.write(Array.from({ length: 3000 }, (_, i) => `r-${i}`).join('\n') + '\n');

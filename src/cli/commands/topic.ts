@@ -59,27 +59,31 @@ export const topicCommand: CommandModule = {
             process.stdout.write(formatTable(['TOPIC', 'PARTITIONS', 'REPLICAS'], topics.map((t) => [t.name, String(t.partitions.length), String(t.partitions[0]?.replicas.length ?? 0)])));
           }),
       })
-      .command<ClusterArgs & { name: string; json: boolean }>({
-        command: 'describe <name>',
-        describe: 'Show the configs, partitions, leaders, replicas and ISR of a topic',
-        builder: (c) => c.positional('name', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false }) as never,
+      .command<ClusterArgs & { name?: string; json: boolean }>({
+        command: 'describe [name]',
+        describe: 'Show the configs, partitions, leaders, replicas and ISR of a topic (of every topic without a name)',
+        builder: (c) => c.positional('name', { type: 'string' }).option('json', { type: 'boolean', default: false }) as never,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
             const admin = new Admin(client);
-            const t = await admin.describeTopic(args.name);
-            const configs = await admin.describeTopicConfigs(args.name);
+            const names = args.name !== undefined ? [args.name] : (await admin.listTopics()).map((t) => t.name);
+            const described = [];
+            for (const name of names) described.push({ ...(await admin.describeTopic(name)), configs: await admin.describeTopicConfigs(name) });
             if (args.json) {
-              process.stdout.write(JSON.stringify({ ...t, configs: Object.fromEntries([...configs].map(([k, c]) => [k, c.value])) }) + '\n');
+              const asJson = described.map((t) => ({ ...t, configs: Object.fromEntries([...t.configs].map(([k, c]) => [k, c.value])) }));
+              process.stdout.write(JSON.stringify(args.name !== undefined ? asJson[0] : asJson) + '\n');
               return;
             }
-            const shown = [...configs].map(([k, c]) => `${k}=${c.value ?? ''}${c.isDefault ? ' (default)' : ''}`);
-            process.stdout.write(`topic ${t.name}: ${t.partitions.length} partition(s)\nconfigs: ${shown.join(', ')}\n`);
-            process.stdout.write(
-              formatTable(
-                ['PARTITION', 'LEADER', 'REPLICAS', 'ISR'],
-                t.partitions.map((p) => [String(p.partition), p.leader < 0 ? 'none' : String(p.leader), p.replicas.join(','), p.isr.join(',')]),
-              ),
-            );
+            for (const t of described) {
+              const shown = [...t.configs].map(([k, c]) => `${k}=${c.value ?? ''}${c.isDefault ? ' (default)' : ''}`);
+              process.stdout.write(`${t === described[0] ? '' : '\n'}topic ${t.name}: ${t.partitions.length} partition(s)\nconfigs: ${shown.join(', ')}\n`);
+              process.stdout.write(
+                formatTable(
+                  ['PARTITION', 'LEADER', 'REPLICAS', 'ISR'],
+                  t.partitions.map((p) => [String(p.partition), p.leader < 0 ? 'none' : String(p.leader), p.replicas.join(','), p.isr.join(',')]),
+                ),
+              );
+            }
           }),
       })
       .command<ClusterArgs & { name: string; partitions?: number; config: string[]; 'delete-config': string[] }>({

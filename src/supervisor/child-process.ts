@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
+import { UserError } from '../common/errors.js';
 
 /** Messages a child sends its supervisor over the IPC channel. */
 export type ChildMessage = { type: 'ready'; host: string; port: number } | { type: 'fatal'; message: string };
@@ -36,11 +37,11 @@ export function startChild(spec: ChildSpec, readyTimeoutMs = 30_000): Promise<St
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${spec.name} did not become ready in ${readyTimeoutMs} ms`));
+      reject(new UserError(`${spec.name} did not become ready in ${readyTimeoutMs} ms`));
     }, readyTimeoutMs);
     const onExit = (code: number | null, signal: string | null) => {
       clearTimeout(timer);
-      reject(new Error(`${spec.name} exited before it was ready (${signal ?? `code ${code}`})`));
+      reject(new UserError(`${spec.name} exited before it was ready (${signal ?? `code ${code}`}); its log above says why`));
     };
     child.once('exit', onExit);
     child.on('message', (m: ChildMessage) => {
@@ -52,7 +53,8 @@ export function startChild(spec: ChildSpec, readyTimeoutMs = 30_000): Promise<St
         clearTimeout(timer);
         child.off('exit', onExit);
         child.kill('SIGKILL');
-        reject(new Error(`${spec.name}: ${m.message}`));
+        // What a child reports as fatal is about its surroundings (port taken, data dir unwritable): one line.
+        reject(new UserError(`${spec.name} could not start: ${m.message}`));
       }
     });
   });

@@ -19,6 +19,8 @@ export interface SupervisorOptions {
   execArgv?: string[];
   heartbeatIntervalMs: number;
   sessionTimeoutMs: number;
+  /** broker-1's port, broker-N's is this + N - 1 (Kafka's 9092, say); 0 or none: ephemeral ports. */
+  port?: number;
   /** Extra flags passed to every broker (partitions defaults, sync mode). */
   brokerArgs?: string[];
   /** Extra flags for the coordinator (replication defaults). */
@@ -104,7 +106,7 @@ export class Supervisor {
       dataDir,
       process: null,
       host: this.opts.host,
-      port: 0,
+      port: this.opts.port ? this.opts.port + id - 1 : 0,
       state: 'starting',
       args: (port) => [
         'broker',

@@ -15,6 +15,7 @@ import { Reader } from '../../src/protocol/reader.js';
 import { encodeRecordBatch } from '../../src/protocol/record-batch.js';
 import { Writer } from '../../src/protocol/writer.js';
 import { runYak, startCluster, tempDir, type TestCluster } from '../helpers/cluster.js';
+import { processesMentioning } from '../helpers/failover.js';
 import { brokerById, fetchAll, listOffset, metadata, rawSocket, type RawSocket } from '../helpers/wire.js';
 
 const test = suite('bad input: malformed frames and requests to a live broker, and CLI misuse');
@@ -633,6 +634,22 @@ test('CLI: yak up with topic defaults no topic could have is a usage error and s
     assertCleanFailure(res, why);
     assert.is(res.code, 2);
     assert.not.ok(fs.existsSync(dataDir), 'nothing started');
+  }
+});
+
+test('CLI: yak up --port on a port already taken says which broker could not listen, in one line, and leaves nothing running', async () => {
+  const taken = net.createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = (taken.address() as net.AddressInfo).port;
+  const dataDir = path.join(tempDir(), 'taken');
+  try {
+    const res = await runYak(['up', '--headless', '--brokers', '1', '--port', String(port), '--data-dir', dataDir]);
+    assert.is(res.code, 1);
+    assert.match(res.stderr, new RegExp(`^yak: broker-1 could not start: listen EADDRINUSE.*${port}$`, 'm'));
+    assert.not.match(res.stderr, /^\s+at /m);
+    assert.equal(processesMentioning(dataDir), []);
+  } finally {
+    taken.close();
   }
 });
 

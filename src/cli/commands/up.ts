@@ -11,6 +11,7 @@ interface Args {
   brokers: number;
   'data-dir': string;
   host: string;
+  port: number;
   headless: boolean;
   partitions: number;
   'heartbeat-interval-ms': number;
@@ -42,6 +43,7 @@ export const upCommand: CommandModule<object, Args> = {
       .option('brokers', { type: 'number', default: 3, describe: 'Number of brokers' })
       .option('data-dir', { type: 'string', default: '.yak', describe: 'Where the cluster keeps its SQLite files and cluster.json' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address every process listens on' })
+      .option('port', { type: 'number', default: 0, describe: "broker-1's port, the others' follow (9092: 9092, 9093, 9094); 0: any free ports" })
       .option('headless', { type: 'boolean', default: false, describe: 'Log lines instead of the terminal UI' })
       .option('partitions', { type: 'number', default: 3, describe: 'Partitions of auto-created topics' })
       .option('heartbeat-interval-ms', { type: 'number', default: 500, describe: 'Broker heartbeat interval' })
@@ -53,6 +55,7 @@ export const upCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32', 2);
     checkTopicDefaults(args);
+    if (!Number.isInteger(args.port) || args.port < 0 || args.port + args.brokers - 1 > 65535) throw new UserError(`--port must be 0 (any free ports) or a port with room for ${args.brokers} after it, got ${args.port}`, 2);
     // The terminal UI needs a terminal both ways; CI, pipes and --headless get the line log. Under CI
     // (CI or CONTINUOUS_INTEGRATION set) Ink would draw nothing until exit, even on a pty, so the line
     // log is the only useful output there.
@@ -64,6 +67,7 @@ export const upCommand: CommandModule<object, Args> = {
       brokers: args.brokers,
       dataDir: args['data-dir'],
       host: args.host,
+      port: args.port,
       entry: process.argv[1]!,
       heartbeatIntervalMs: args['heartbeat-interval-ms'],
       sessionTimeoutMs: args['session-timeout-ms'],

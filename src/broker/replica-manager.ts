@@ -124,6 +124,7 @@ export class ReplicaManager {
         partitionMaxBytes: 4 * 1024 * 1024,
         append: (writes) => this.appendAsFollower(writes),
         restartAt: (p, offset) => this.opts.store.transaction(() => p.log.truncateFullyAndStartAt(offset)),
+        onLeaderLogStart: (p, offset) => void this.advanceLogStart(p, offset, `leader broker-${leaderId}'s log start`),
         onHighWatermark: (p) => this.notify(key(p.topic, p.partition), 'highWatermark'),
         logger: this.opts.logger,
       });
@@ -215,17 +216,22 @@ export class ReplicaManager {
    */
   enforceRetention(now = Date.now()): void {
     for (const p of this.partitions.values()) {
-      const log = p.log;
-      const from = log.logStartOffset;
       try {
-        const cut = log.retentionCut(now, p.retention);
-        if (cut > from && this.opts.store.transaction(() => log.advanceStartOffset(cut))) {
-          this.opts.logger.info(`retention: ${p.topic}-${p.partition} log start ${from} -> ${log.logStartOffset} (retention.ms ${p.retention.retentionMs}, retention.bytes ${p.retention.retentionBytes})`);
-        }
+        const cut = p.log.retentionCut(now, p.retention);
+        if (cut > p.log.logStartOffset) this.advanceLogStart(p, cut, `retention.ms ${p.retention.retentionMs}, retention.bytes ${p.retention.retentionBytes}`);
       } catch (err) {
         this.opts.logger.warn(`retention of ${p.topic}-${p.partition} failed, will retry: ${(err as Error).message}`);
       }
     }
+  }
+
+  /** Moves a replica's log start forward (never past its high watermark); returns the log start. */
+  advanceLogStart(p: Partition, offset: number, why: string): number {
+    const from = p.log.logStartOffset;
+    if (this.opts.store.transaction(() => p.log.advanceStartOffset(offset))) {
+      this.opts.logger.info(`${p.topic}-${p.partition} log start ${from} -> ${p.log.logStartOffset} (${why})`);
+    }
+    return p.log.logStartOffset;
   }
 
   private shrinkLaggingIsrs(): void {

@@ -18,6 +18,7 @@ import { handleInitProducerId } from './handlers/init-producer-id.js';
 import { handleFindCoordinator } from './handlers/find-coordinator.js';
 import { handleCreatePartitions } from './handlers/create-partitions.js';
 import { handleAlterConfigs, handleIncrementalAlterConfigs } from './handlers/alter-configs.js';
+import { handleDeleteRecords } from './handlers/delete-records.js';
 import { handleDescribeConfigs } from './handlers/describe-configs.js';
 import { GroupHandlers } from './handlers/groups.js';
 import type { ClientInfo } from '../net/server.js';
@@ -39,6 +40,7 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.ListOffsets, handleListOffsets as Handler],
   [ApiKey.CreateTopics, handleCreateTopics as Handler],
   [ApiKey.DeleteTopics, handleDeleteTopics as Handler],
+  [ApiKey.DeleteRecords, handleDeleteRecords as Handler],
   [ApiKey.OffsetForLeaderEpoch, handleOffsetForLeaderEpoch as Handler],
   [ApiKey.InitProducerId, handleInitProducerId as Handler],
   [ApiKey.DescribeConfigs, handleDescribeConfigs as Handler],

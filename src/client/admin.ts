@@ -2,6 +2,7 @@ import { ErrorCode, KafkaError } from '../common/errors.js';
 import { CreatePartitionsApi } from '../protocol/apis/create-partitions.js';
 import { CreateTopicsApi } from '../protocol/apis/create-topics.js';
 import { ConfigResourceType, ConfigSource, DescribeConfigsApi } from '../protocol/apis/describe-configs.js';
+import { DeleteRecordsApi } from '../protocol/apis/delete-records.js';
 import { DeleteTopicsApi } from '../protocol/apis/delete-topics.js';
 import { ConfigOperation, IncrementalAlterConfigsApi } from '../protocol/apis/incremental-alter-configs.js';
 import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
@@ -15,7 +16,7 @@ export interface TopicDescription {
 /** ListOffsets timestamps meaning the log's start and its end (high watermark). */
 export const OffsetSpec = { earliest: -2, latest: -1 } as const;
 
-/** Topic administration over the Kafka protocol (CreateTopics, CreatePartitions, DeleteTopics, DescribeConfigs, IncrementalAlterConfigs, Metadata, ListOffsets). */
+/** Topic administration over the Kafka protocol (CreateTopics, CreatePartitions, DeleteTopics, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, Metadata, ListOffsets). */
 export class Admin {
   constructor(private readonly client: KafkaClient) {}
 
@@ -67,6 +68,24 @@ export class Admin {
     });
     const r = res.responses[0];
     if (!r || r.errorCode !== ErrorCode.NONE) throw new KafkaError(r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, r?.errorMessage ?? `altering the configs of "${name}"`);
+  }
+
+  /**
+   * Deletes the records of `partitions` before `offset` (-1: every committed record), each at its
+   * leader; resolves with each partition's new log start.
+   */
+  async deleteRecords(topic: string, partitions: number[], offset: number): Promise<Map<number, number>> {
+    await this.client.refreshMetadata([topic]);
+    const out = new Map<number, number>();
+    for (const partition of partitions) {
+      const leader = this.client.leaderOf(topic, partition);
+      if (leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `${topic}-${partition} has no leader`);
+      const res = await this.client.send(leader, DeleteRecordsApi, ClientVersions.DeleteRecords, { topics: [{ name: topic, partitions: [{ partitionIndex: partition, offset }] }], timeoutMs: 10_000 });
+      const p = res.topics[0]?.partitions[0];
+      if (!p || p.errorCode !== ErrorCode.NONE) throw new KafkaError(p?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, `deleting the records of ${topic}-${partition} before ${offset}`);
+      out.set(partition, p.lowWatermark);
+    }
+    return out;
   }
 
   async deleteTopic(name: string): Promise<void> {

@@ -4,7 +4,7 @@ import type { ApiCodec } from '../protocol/api.js';
 import { MetadataApi, type MetadataResponse } from '../protocol/apis/metadata.js';
 
 /** Versions YaK's own client speaks; every one is also served by the broker. */
-export const ClientVersions = { Metadata: 4, Produce: 7, Fetch: 11, ListOffsets: 2, CreateTopics: 3, DeleteTopics: 3, CreatePartitions: 1, DescribeConfigs: 1, IncrementalAlterConfigs: 0 } as const;
+export const ClientVersions = { Metadata: 4, Produce: 7, Fetch: 11, ListOffsets: 2, CreateTopics: 3, DeleteTopics: 3, CreatePartitions: 1, DescribeConfigs: 1, IncrementalAlterConfigs: 0, DeleteRecords: 1 } as const;
 
 const METADATA_TIMEOUT_MS = 2000;
 /** Ask the next broker for metadata too when one has not answered in this long. */

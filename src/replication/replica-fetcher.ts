@@ -20,6 +20,8 @@ export interface ReplicaFetcherOptions {
   append: (writes: { partition: Partition; batches: ReturnType<typeof splitAndValidateBatches> }[]) => void;
   /** Empties a replica's log and continues it at `offset` (its whole log lies before the leader's log start). */
   restartAt: (p: Partition, offset: number) => void;
+  /** The leader's log start moved past ours (DeleteRecords, or its retention ran first): follow it. */
+  onLeaderLogStart: (p: Partition, offset: number) => void;
   /** Called after the high watermark of a partition moved (wakes consumer fetches). */
   onHighWatermark: (p: Partition) => void;
   logger: Logger;
@@ -170,7 +172,7 @@ export class ReplicaFetcher {
       { timeoutMs: this.opts.maxWaitMs + 10_000 },
     );
     const writes: { partition: Partition; batches: ReturnType<typeof splitAndValidateBatches> }[] = [];
-    const hws: { partition: Partition; hw: number }[] = [];
+    const hws: { partition: Partition; hw: number; logStart: number }[] = [];
     for (const t of res.responses) {
       for (const r of t.partitions) {
         const entry = this.partitions.get(`${t.topic}\u0000${r.partitionIndex}`);
@@ -196,12 +198,13 @@ export class ReplicaFetcher {
           const batches = splitAndValidateBatches(wholeBatches(r.records));
           if (batches.length > 0) writes.push({ partition: entry.partition, batches });
         }
-        hws.push({ partition: entry.partition, hw: r.highWatermark });
+        hws.push({ partition: entry.partition, hw: r.highWatermark, logStart: r.logStartOffset ?? -1 });
       }
     }
     if (writes.length > 0) this.opts.append(writes);
-    for (const { partition, hw } of hws) {
+    for (const { partition, hw, logStart } of hws) {
       if (partition.updateFollowerHighWatermark(hw)) this.opts.onHighWatermark(partition);
+      if (logStart > partition.log.logStartOffset && partition.log.highWatermark > partition.log.logStartOffset) this.opts.onLeaderLogStart(partition, logStart);
     }
     return refused;
   }

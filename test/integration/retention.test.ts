@@ -71,9 +71,10 @@ test('retention.bytes: every replica drops its oldest batches, keeps at least re
   assert.is(produced.code, 0, produced.stderr);
 
   const ids = cluster.file.brokers.map((b) => b.id);
-  const logs = await waitFor('the three replicas trimmed to the same start', () => {
+  // Retention runs while records arrive, a cut at a time below the high watermark: wait for it to settle.
+  const logs = await waitFor('the three replicas trimmed to retention.bytes, at the same start', () => {
     const l = ids.map((id) => storedLog(id, topic));
-    return l.every((x) => x.logStartOffset > 0 && x.logStartOffset === l[0]!.logStartOffset && x.endOffset === 3000) ? l : null;
+    return l.every((x) => x.logStartOffset > 0 && x.logStartOffset === l[0]!.logStartOffset && x.endOffset === 3000 && x.bytes < 5000) ? l : null;
   });
   const start = logs[0]!.logStartOffset;
   for (const [i, l] of logs.entries()) {
@@ -155,6 +156,41 @@ test('kafkajs: admin.alterConfigs sets retention (replacing every override, as K
   } finally {
     await admin.disconnect();
   }
+});
+
+test('DeleteRecords: kafkajs admin.deleteTopicRecords and yak topic trim move the log start on the leader and on every follower; past the high watermark is refused', async () => {
+  const topic = 'trimmed';
+  await createTopic(cluster.bootstrap, topic, 2, 3);
+  assert.is((await produceLines(topic, 0, 999, ['-p', '0'])).code, 0);
+  assert.is((await produceLines(topic, 1000, 1099, ['-p', '1'])).code, 0);
+  const kafka = new Kafka({ clientId: 'yak-trim-test', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 2, initialRetryTime: 100 } });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.fetchTopicMetadata({ topics: [topic] }); // kafkajs's deleteTopicRecords needs the topic's metadata loaded
+    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '250' }] });
+    const offsets = await admin.fetchTopicOffsets(topic);
+    assert.is(offsets.find((o) => o.partition === 0)!.low, '250');
+    const past = await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '5000' }] }).catch((e: Error) => e);
+    assert.instance(past, Error, 'an offset past the high watermark is refused');
+  } finally {
+    await admin.disconnect();
+  }
+  const ids = partitionOf(await coordinatorMetadata(cluster), topic, 0).replicas;
+  await waitFor('every replica of partition 0 starting at 250', () => ids.every((id) => storedLog(id, topic, 0).logStartOffset === 250));
+  for (const id of ids) assert.ok(storedLog(id, topic, 0).firstOffset <= 250, `broker-${id} keeps the batch holding offset 250`);
+  const read = await runYak(['consume', '--bootstrap', cluster.bootstrap, '--topic', topic, '-p', '0', '--from-beginning', '--max-messages', '750', '--idle-timeout-ms', '3000']);
+  assert.is(read.code, 0, read.stderr);
+  assert.equal(read.stdout.trim().split('\n'), Array.from({ length: 750 }, (_, i) => `record-${250 + i}`), 'a consumer from the beginning starts at 250, mid-batch');
+
+  const trimmed = await runYak(['topic', 'trim', topic, '--offset', 'end', '--bootstrap', cluster.bootstrap]);
+  assert.is(trimmed.code, 0, trimmed.stderr);
+  assert.match(trimmed.stdout, `topic ${topic} now starts at partition 0: offset 1000, partition 1: offset 100`);
+  const [earliest, latest] = await earliestAndLatest(topic);
+  assert.equal([...earliest], [...latest], 'nothing left to read');
+  const bad = await runYak(['topic', 'trim', topic, '--offset', 'soon', '--bootstrap', cluster.bootstrap]);
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, '--offset must be an offset or end');
 });
 
 test("a follower away while the leader's retention passed its whole log starts over at the leader's log start and rejoins the ISR", async () => {

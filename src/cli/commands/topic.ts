@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { Admin } from '../../client/admin.js';
 import { UserError } from '../../common/errors.js';
-import { clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
+import { clusterOptions, connectClient, type ClusterArgs, wholeNumber } from '../cluster-access.js';
 import { formatTable, withClient } from '../output.js';
 
 interface CreateArgs extends ClusterArgs {
@@ -24,7 +24,7 @@ function parseConfigs(flags: string[]): Record<string, string> {
 
 export const topicCommand: CommandModule = {
   command: 'topic <action>',
-  describe: 'Create, list, describe, alter and delete topics',
+  describe: 'Create, list, describe, alter, trim and delete topics',
   builder: (y: Argv) =>
     y
       .options(clusterOptions)
@@ -114,6 +114,26 @@ export const topicCommand: CommandModule = {
             }
           }),
       })
+      .command<ClusterArgs & { name: string; offset: string; partition?: number }>({
+        command: 'trim <name>',
+        describe: 'Delete the records before an offset, as rpk topic trim-prefix and kafka-delete-records do',
+        builder: (c) =>
+          c
+            .positional('name', { type: 'string', demandOption: true })
+            .option('offset', { alias: 'o', type: 'string', demandOption: true, describe: 'The new first offset, or end: every record so far' })
+            .option('partition', { alias: 'p', type: 'number', coerce: wholeNumber('partition', 0), describe: 'Only this partition (default: all)' }) as never,
+        handler: (args) =>
+          withClient(connectClient(args, 'yak-topic'), async (client) => {
+            const offset = args.offset === 'end' ? -1 : /^\d+$/.test(args.offset) ? Number(args.offset) : NaN;
+            if (Number.isNaN(offset)) throw new UserError(`--offset must be an offset or end, got "${args.offset}"`, 2);
+            const admin = new Admin(client);
+            const t = await admin.describeTopic(args.name);
+            if (args.partition !== undefined && !t.partitions.some((p) => p.partition === args.partition)) throw new UserError(`topic ${args.name} has no partition ${args.partition}`);
+            const partitions = args.partition !== undefined ? [args.partition] : t.partitions.map((p) => p.partition);
+            const starts = await admin.deleteRecords(args.name, partitions, offset);
+            process.stdout.write(`topic ${args.name} now starts at ${[...starts].map(([p, o]) => `partition ${p}: offset ${o}`).join(', ')}\n`);
+          }),
+      })
       .command<ClusterArgs & { name: string }>({
         command: 'delete <name>',
         describe: 'Delete a topic and all its records',
@@ -124,6 +144,6 @@ export const topicCommand: CommandModule = {
             process.stdout.write(`deleted topic ${args.name}\n`);
           }),
       })
-      .demandCommand(1, 'say which: create, list, describe, alter or delete'),
+      .demandCommand(1, 'say which: create, list, describe, alter, trim or delete'),
   handler: () => undefined,
 };

@@ -4,6 +4,7 @@ import { ApiVersionsApi } from './api-versions.js';
 import { CreatePartitionsApi } from './create-partitions.js';
 import { CreateTopicsApi } from './create-topics.js';
 import { DeleteGroupsApi } from './delete-groups.js';
+import { DeleteRecordsApi } from './delete-records.js';
 import { DeleteTopicsApi } from './delete-topics.js';
 import { DescribeConfigsApi } from './describe-configs.js';
 import { DescribeGroupsApi } from './describe-groups.js';
@@ -28,6 +29,7 @@ export * from './api-versions.js';
 export * from './create-partitions.js';
 export * from './create-topics.js';
 export * from './delete-groups.js';
+export * from './delete-records.js';
 export * from './delete-topics.js';
 export * from './describe-configs.js';
 export * from './describe-groups.js';
@@ -65,6 +67,7 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   ApiVersionsApi,
   CreateTopicsApi,
   DeleteTopicsApi,
+  DeleteRecordsApi,
   InitProducerIdApi,
   OffsetForLeaderEpochApi,
   DescribeConfigsApi,

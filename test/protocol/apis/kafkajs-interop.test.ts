@@ -13,6 +13,7 @@ import {
   CreatePartitionsApi,
   CreateTopicsApi,
   DeleteGroupsApi,
+  DeleteRecordsApi,
   DeleteTopicsApi,
   DescribeConfigsApi,
   DescribeGroupsApi,
@@ -310,6 +311,13 @@ eachVersion('alterConfigs', AlterConfigsApi, async (v, kjs) => {
   assert.equal([ok.resources[0].errorCode, ok.resources[0].resourceName], [0, 't']);
   const refused = await kjs(args).response.decode(encodeResponse(AlterConfigsApi, { throttleTimeMs: 0, responses: [{ errorCode: 40, errorMessage: 'bad', resourceType: 2, resourceName: 't' }] }, v));
   assert.is(refused.resources[0].errorCode, 40);
+});
+
+eachVersion('deleteRecords', DeleteRecordsApi, async (v, kjs) => {
+  const args = { topics: [{ topic: 't', partitions: [{ partition: 1, offset: '42' }] }], timeout: 5000 };
+  assert.equal(decodeRequest(DeleteRecordsApi, await kafkajsRequest(kjs, args), v), { topics: [{ name: 't', partitions: [{ partitionIndex: 1, offset: 42 }] }], timeoutMs: 5000 });
+  const res = await kjs(args).response.decode(encodeResponse(DeleteRecordsApi, { throttleTimeMs: 0, topics: [{ name: 't', partitions: [{ partitionIndex: 1, lowWatermark: 42, errorCode: 0 }] }] }, v));
+  assert.equal(res.topics[0].partitions[0], { partition: 1, lowWatermark: '42', errorCode: 0 });
 });
 
 test.run();

@@ -59,8 +59,7 @@ export function decompressRecords(codec: number, data: Buffer): Buffer {
         out = snappyUncompress(data);
         break;
       case CompressionCodec.lz4:
-        out = lz4.decompress(data);
-        break;
+        return lz4FrameDecompress(data);
       case CompressionCodec.zstd:
         out = zstdDecompress(data);
         break;
@@ -72,6 +71,41 @@ export function decompressRecords(codec: number, data: Buffer): Buffer {
     throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `${codecName(codec)} record batch does not decompress: ${(err as Error).message}`);
   }
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
+
+const LZ4_MAGIC = 0x184d2204;
+/** Largest block of each LZ4 frame block-size id (4-7). */
+const LZ4_MAX_BLOCK = [0, 0, 0, 0, 64 << 10, 256 << 10, 1 << 20, 4 << 20];
+/** Where blocks are decompressed before being copied out: grown once to the largest block seen. */
+let lz4Scratch = new Uint8Array(0);
+
+/**
+ * An LZ4 frame (what Kafka's lz4 codec is), block by block through a reused scratch buffer. lz4js's
+ * own frame decoder sizes its output from the frame's maximum block size, allocating up to 4 MiB per
+ * batch, which made reading small batches fifty times slower.
+ */
+function lz4FrameDecompress(src: Buffer): Buffer {
+  if (src.length < 7 || src.readUInt32LE(0) !== LZ4_MAGIC) throw new Error('not an LZ4 frame');
+  const flags = src[4]!;
+  if (flags >> 6 !== 1) throw new Error(`LZ4 frame version ${flags >> 6}`);
+  const maxBlock = LZ4_MAX_BLOCK[(src[5]! >> 4) & 7]!;
+  if (maxBlock === 0) throw new Error('LZ4 frame block size id');
+  if (lz4Scratch.length < maxBlock) lz4Scratch = new Uint8Array(maxBlock);
+  // magic, FLG, BD, content size if flagged, dictionary id if flagged, header checksum
+  let at = 6 + (flags & 0x08 ? 8 : 0) + (flags & 0x01 ? 4 : 0) + 1;
+  const parts: Buffer[] = [];
+  for (;;) {
+    if (at + 4 > src.length) throw new Error('LZ4 frame cut short');
+    const word = src.readUInt32LE(at);
+    at += 4;
+    if (word === 0) break;
+    const size = word & 0x7fffffff;
+    if (size > maxBlock || at + size > src.length) throw new Error(`LZ4 block of ${size} bytes does not fit`);
+    if (word & 0x80000000) parts.push(src.subarray(at, at + size));
+    else parts.push(Buffer.from(lz4Scratch.subarray(0, lz4.decompressBlock(src, lz4Scratch, at, size, 0))));
+    at += size + (flags & 0x10 ? 4 : 0);
+  }
+  return Buffer.concat(parts);
 }
 
 /** The Java client's snappy-java stream: this magic, two int32 versions, then (int32 length, raw block)*. */

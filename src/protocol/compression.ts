@@ -23,6 +23,12 @@ export function codecName(codec: number): string {
   return COMPRESSION_NAMES.find((n) => CompressionCodec[n] === codec) ?? `codec ${codec}`;
 }
 
+/**
+ * The most a batch's records may decompress to. A garbled or hostile batch can declare (or expand to)
+ * gigabytes from a few bytes; this refuses it as CORRUPT_MESSAGE before the memory is taken.
+ */
+export const MAX_DECOMPRESSED_BYTES = 128 << 20;
+
 type ZstdZlib = { zstdCompressSync?: (data: Buffer) => Buffer };
 const zstdCompress = (zlib as unknown as ZstdZlib).zstdCompressSync;
 
@@ -54,13 +60,14 @@ export function decompressRecords(codec: number, data: Buffer): Buffer {
   try {
     switch (codec) {
       case CompressionCodec.gzip:
-        return zlib.gunzipSync(data);
+        return zlib.gunzipSync(data, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
       case CompressionCodec.snappy:
         out = snappyUncompress(data);
         break;
       case CompressionCodec.lz4:
         return lz4FrameDecompress(data);
       case CompressionCodec.zstd:
+        checkZstdFrameSize(data);
         out = zstdDecompress(data);
         break;
       default:
@@ -94,6 +101,7 @@ function lz4FrameDecompress(src: Buffer): Buffer {
   // magic, FLG, BD, content size if flagged, dictionary id if flagged, header checksum
   let at = 6 + (flags & 0x08 ? 8 : 0) + (flags & 0x01 ? 4 : 0) + 1;
   const parts: Buffer[] = [];
+  let total = 0;
   for (;;) {
     if (at + 4 > src.length) throw new Error('LZ4 frame cut short');
     const word = src.readUInt32LE(at);
@@ -103,9 +111,31 @@ function lz4FrameDecompress(src: Buffer): Buffer {
     if (size > maxBlock || at + size > src.length) throw new Error(`LZ4 block of ${size} bytes does not fit`);
     if (word & 0x80000000) parts.push(src.subarray(at, at + size));
     else parts.push(Buffer.from(lz4Scratch.subarray(0, lz4.decompressBlock(src, lz4Scratch, at, size, 0))));
+    total += parts[parts.length - 1]!.length;
+    if (total > MAX_DECOMPRESSED_BYTES) throw new Error(`decompresses to more than ${MAX_DECOMPRESSED_BYTES} bytes`);
     at += size + (flags & 0x10 ? 4 : 0);
   }
   return Buffer.concat(parts);
+}
+
+/**
+ * fzstd allocates what a frame header declares (its content size, else its window, up to 2 GiB)
+ * before decoding: read that size first, as fzstd does, and refuse more than the limit.
+ */
+function checkZstdFrameSize(data: Buffer): void {
+  if (data.length < 6 || data.readUInt32LE(0) !== 0xfd2fb528) return; // fzstd names what is wrong
+  const flags = data[4]!;
+  const singleSegment = (flags >> 5) & 1;
+  const sizeFlag = flags >> 6;
+  const dictBytes = [0, 1, 2, 4][flags & 3]!;
+  const at = 6 - singleSegment + dictBytes;
+  const sizeBytes = sizeFlag ? 1 << sizeFlag : singleSegment;
+  let contentSize = 0;
+  for (let i = sizeBytes - 1; i >= 0; i--) contentSize = contentSize * 256 + (data[at + i] ?? 0);
+  if (sizeFlag === 1) contentSize += 256;
+  const windowBase = 1 << (10 + (data[5]! >> 3));
+  const declared = contentSize || (singleSegment ? 0 : windowBase + (windowBase >> 3) * (data[5]! & 7));
+  if (declared > MAX_DECOMPRESSED_BYTES) throw new Error(`the frame declares ${declared} bytes, more than ${MAX_DECOMPRESSED_BYTES}`);
 }
 
 /** The Java client's snappy-java stream: this magic, two int32 versions, then (int32 length, raw block)*. */
@@ -113,7 +143,7 @@ const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00
 const XERIAL_HEADER_BYTES = 16;
 
 function snappyUncompress(data: Buffer): Uint8Array {
-  if (data.length < XERIAL_HEADER_BYTES || !data.subarray(0, XERIAL_MAGIC.length).equals(XERIAL_MAGIC)) return snappy.uncompress(data);
+  if (data.length < XERIAL_HEADER_BYTES || !data.subarray(0, XERIAL_MAGIC.length).equals(XERIAL_MAGIC)) return snappy.uncompress(data, MAX_DECOMPRESSED_BYTES);
   const blocks: Uint8Array[] = [];
   let at = XERIAL_HEADER_BYTES;
   while (at < data.length) {
@@ -121,7 +151,7 @@ function snappyUncompress(data: Buffer): Uint8Array {
     const length = data.readInt32BE(at);
     at += 4;
     if (length < 0 || at + length > data.length) throw new Error(`xerial block of ${length} bytes does not fit`);
-    blocks.push(snappy.uncompress(data.subarray(at, at + length)));
+    blocks.push(snappy.uncompress(data.subarray(at, at + length), MAX_DECOMPRESSED_BYTES));
     at += length;
   }
   return Buffer.concat(blocks);

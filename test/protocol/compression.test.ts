@@ -8,7 +8,7 @@ import * as snappy from 'snappyjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ErrorCode } from '../../src/common/errors.js';
-import { canCompress, CompressionCodec, compressRecords, decompressRecords } from '../../src/protocol/compression.js';
+import { canCompress, CompressionCodec, compressRecords, decompressRecords, MAX_DECOMPRESSED_BYTES } from '../../src/protocol/compression.js';
 import { crc32c } from '../../src/protocol/crc32c.js';
 import { BATCH_HEADER_BYTES, BATCH_LOG_OVERHEAD, decodeRecordBatches, encodeRecordBatch, splitAndValidateBatches, type Record } from '../../src/protocol/record-batch.js';
 import { kafkaErrorCode } from '../helpers/kafka-error.js';
@@ -82,6 +82,16 @@ test('the leader refuses a compressed batch that does not decompress, or whose r
   assert.is(kafkaErrorCode(() => splitAndValidateBatches(misframed)), ErrorCode.CORRUPT_MESSAGE);
   const unknown = compressedBatch(plain, 5, recordsSection);
   assert.is(kafkaErrorCode(() => splitAndValidateBatches(unknown)), ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+});
+
+test('a batch that would decompress past MAX_DECOMPRESSED_BYTES is CORRUPT_MESSAGE, whatever the codec, before the memory is taken', () => {
+  const tooBig = Buffer.alloc(MAX_DECOMPRESSED_BYTES + 1);
+  assert.is(kafkaErrorCode(() => decompressRecords(CompressionCodec.gzip, compressRecords(CompressionCodec.gzip, tooBig))), ErrorCode.CORRUPT_MESSAGE);
+  assert.is(kafkaErrorCode(() => decompressRecords(CompressionCodec.lz4, compressRecords(CompressionCodec.lz4, tooBig))), ErrorCode.CORRUPT_MESSAGE);
+  // Snappy's length prefix (a varint) claiming 4 GiB, and a zstd frame header declaring 1 GiB of content.
+  assert.is(kafkaErrorCode(() => decompressRecords(CompressionCodec.snappy, Buffer.from('ffffffff0f0000', 'hex'))), ErrorCode.CORRUPT_MESSAGE);
+  const zstdHeader = Buffer.from('28b52ffde0' + '0000004000000000' + '00000000', 'hex');
+  assert.is(kafkaErrorCode(() => decompressRecords(CompressionCodec.zstd, zstdHeader)), ErrorCode.CORRUPT_MESSAGE);
 });
 
 test.run();

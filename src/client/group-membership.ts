@@ -45,7 +45,13 @@ const RETRY_MS = 200;
 export class GroupMembership {
   memberId = '';
   generationId = -1;
-  private coordinator: Connection | null = null;
+  /**
+   * The coordinator connection, shared by the heartbeat, commits and joins that run at once: one
+   * lookup and one connection at a time, however many of them retry together.
+   */
+  private coordinator: Promise<Connection> | null = null;
+  private current: Connection | null = null;
+  private readonly opened = new Set<Connection>();
   private closed = false;
 
   constructor(
@@ -151,7 +157,7 @@ export class GroupMembership {
 
   close(): void {
     this.closed = true;
-    this.coordinator?.close();
+    for (const conn of this.opened) conn.close();
   }
 
   /**
@@ -162,8 +168,9 @@ export class GroupMembership {
     for (let attempt = 0; ; attempt++) {
       if (this.closed) throw new KafkaError(ErrorCode.NETWORK_EXCEPTION, 'group membership closed');
       let failure: KafkaError;
+      const pending = this.coordinatorConnection();
       try {
-        const res = await (await this.coordinatorConnection()).request(api, version, req, { timeoutMs });
+        const res = await (await pending).request(api, version, req, { timeoutMs });
         const code = 'errorCode' in res ? (res.errorCode as number) : ErrorCode.NONE;
         if (!COORDINATOR_ERRORS.has(code)) return res;
         failure = new KafkaError(code);
@@ -171,18 +178,41 @@ export class GroupMembership {
         if (!(err instanceof KafkaError) || !COORDINATOR_ERRORS.has(err.code)) throw err;
         failure = err;
       }
-      this.coordinator?.close();
-      this.coordinator = null;
+      // Look the coordinator up again, unless another request already did.
+      if (this.coordinator === pending) this.coordinator = null;
+      (await pending.catch(() => null))?.close();
       if (attempt >= 50) throw failure;
       await sleep(RETRY_MS);
     }
   }
 
-  private async coordinatorConnection(): Promise<Connection> {
-    if (this.coordinator && !this.coordinator.closed) return this.coordinator;
+  private coordinatorConnection(): Promise<Connection> {
+    if (this.coordinator && !this.current?.closed) return this.coordinator;
+    const pending = this.connectToCoordinator();
+    this.coordinator = pending;
+    this.current = null;
+    pending.then(
+      (conn) => {
+        if (this.coordinator === pending) this.current = conn;
+      },
+      () => {
+        if (this.coordinator === pending) this.coordinator = null;
+      },
+    );
+    return pending;
+  }
+
+  private async connectToCoordinator(): Promise<Connection> {
     const found = await this.client.send(undefined, FindCoordinatorApi, GroupVersions.FindCoordinator, { key: this.opts.groupId, keyType: 0 });
     if (found.errorCode !== ErrorCode.NONE) throw new KafkaError(found.errorCode, found.errorMessage ?? `finding the coordinator of group "${this.opts.groupId}"`);
-    this.coordinator = await Connection.connect(found.host, found.port, { clientId: this.client.opts.clientId ?? 'yak' });
-    return this.coordinator;
+    const conn = await Connection.connect(found.host, found.port, { clientId: this.client.opts.clientId ?? 'yak' });
+    // Closed meanwhile: a connection kept now would keep the process alive.
+    if (this.closed) {
+      conn.close();
+      throw new KafkaError(ErrorCode.NETWORK_EXCEPTION, 'group membership closed');
+    }
+    this.opened.add(conn);
+    conn.onClose(() => this.opened.delete(conn));
+    return conn;
   }
 }

@@ -3,6 +3,7 @@
  * topic and taking over from each other, `yak group` describe/reset/delete, committed offsets across
  * a coordinator restart, and the group APIs' error codes for bad requests.
  */
+import fs from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -209,6 +210,34 @@ test('bad group requests: mismatching protocol type, invalid group id, stale gen
   assert.is(code(await commitOne('wire', joined.generationId, 'nobody')), 25, 'UNKNOWN_MEMBER_ID');
   assert.is(code(await commitOne('wire', joined.generationId, joined.memberId, 'no-such-topic')), 3, 'UNKNOWN_TOPIC_OR_PARTITION');
   assert.is(code(await commitOne('wire', joined.generationId, joined.memberId)), 0);
+});
+
+/** Sockets a process holds open (Linux: its fds that link to socket:[...]). */
+function openSockets(pid: number): number {
+  return fs.readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+    try {
+      return fs.readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
+    } catch {
+      return false; // closed meanwhile
+    }
+  }).length;
+}
+
+test('a member while the coordinator is down: its retries do not pile up connections, and Ctrl-C still ends it at once', async () => {
+  const member = spawnYak(['consume', '--bootstrap', cluster.bootstrap, '--topic', TOPIC, '--group', 'outage', '--session-timeout-ms', '3000', '--heartbeat-interval-ms', '200']);
+  await member.waitForLine(ASSIGNED);
+  const before = openSockets(member.pid);
+  await cluster.supervisor.handleControl('kill', 'zookeeper');
+  try {
+    await new Promise((r) => setTimeout(r, 4000)); // twenty heartbeats and their retries
+    const during = openSockets(member.pid);
+    assert.ok(during <= before + 2, `sockets ${before} before the outage, ${during} during it`);
+    const stopped = await Promise.race([member.stop('SIGINT'), new Promise<null>((r) => setTimeout(() => r(null), 15_000))]);
+    assert.ok(stopped, 'Ctrl-C ended it within 15 s');
+    assert.is(stopped!.code, 0, stopped!.stderr);
+  } finally {
+    await cluster.supervisor.handleControl('restart', 'zookeeper');
+  }
 });
 
 test('a coordinator restart loses nothing: committed offsets stay, a live member keeps its partitions; while it is down brokers answer COORDINATOR_NOT_AVAILABLE', async () => {

@@ -52,6 +52,8 @@ export function removeClusterFile(dataDir: string): void {
 }
 
 export function isProcessAlive(pid: number): boolean {
+  // 0 and negative pids name process groups (-1: every process): never "alive" here.
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;

@@ -123,7 +123,14 @@ export class Supervisor {
   /** Starts (or restarts) a managed process and resolves once it reports ready. */
   private async launch(m: Managed): Promise<void> {
     m.state = 'starting';
-    const child = await startChild({ name: m.name, entry: this.opts.entry, execArgv: this.opts.execArgv, args: m.args(m.port), onLine: this.opts.onChildLine });
+    let child;
+    try {
+      child = await startChild({ name: m.name, entry: this.opts.entry, execArgv: this.opts.execArgv, args: m.args(m.port), onLine: this.opts.onChildLine });
+    } catch (err) {
+      m.state = 'dead';
+      if (!this.stopping && this.control) this.writeClusterFile(); // a restart that failed: show it dead
+      throw err;
+    }
     m.process = child.process;
     m.host = child.host;
     m.port = child.port;
@@ -193,6 +200,11 @@ export class Supervisor {
         this.writeClusterFile();
         return { message: `resumed ${m.name} (pid ${pid}, SIGCONT)` };
       case 'restart': {
+        // A broker becomes ready once it has registered: without a coordinator it never would.
+        const c = this.coordinator!;
+        if (m !== c && (!c.process || c.state === 'paused')) {
+          throw new UserError(`${m.name} cannot start while zookeeper is ${c.state === 'paused' ? 'paused' : 'down'}: a broker registers with it first (yak ${c.state === 'paused' ? 'resume' : 'restart'} zookeeper)`);
+        }
         const started = Date.now();
         // Running: a clean stop first, as systemctl restart does (a paused one is woken to act on it).
         const running = m.process;

@@ -76,6 +76,18 @@ test('yak restart broker-1 while it runs stops it cleanly and starts it again, a
   assert.is.not((await yakStatus(runYak, cluster.dataDir)).brokers.find((b) => b.id === 1)!.pid, before, 'a new process');
 });
 
+test('yak restart broker-1 while zookeeper is down is refused before anything stops: a broker registers with it first', async () => {
+  assertDone(await yak('kill', 'zookeeper'), /killed zookeeper/);
+  try {
+    assertRefused(await yak('restart', 'broker-1'), /broker-1 cannot start while zookeeper is down: a broker registers with it first \(yak restart zookeeper\)/);
+    const s = await yakStatus(runYak, cluster.dataDir);
+    assert.is(s.brokers.find((b) => b.id === 1)!.state, 'alive', 'broker-1 untouched');
+  } finally {
+    assertDone(await yak('restart', 'zookeeper'), /restarted zookeeper/);
+  }
+  await assertAllAlive();
+});
+
 test('yak resume broker-1 when it is not paused says so', async () => {
   assertRefused(await yak('resume', 'broker-1'), /broker-1 is not paused/);
   await assertAllAlive();

@@ -32,8 +32,10 @@ export class CoordinatorLink {
   private sessionTimeoutMs = 0;
   /** When the last heartbeat the coordinator accepted was sent (monotonic ms). */
   private lastAcceptedBeatSentMs = -Infinity;
-  /** The last heartbeat found no coordinator process at all (connection refused). */
-  private coordinatorDown = false;
+  /** The last heartbeat got no answer at all: refused, cut, or timed out (a stopped or hung coordinator). */
+  private coordinatorUnreachable = false;
+  /** This broker itself stood still (paused, or its event loop blocked) since the last accepted heartbeat. */
+  private stalledSinceAccepted = false;
   private version = -1;
   private stopped = false;
   private heartbeatTimer: NodeJS.Timeout | null = null;
@@ -57,16 +59,19 @@ export class CoordinatorLink {
   }
 
   /**
-   * True while no coordinator can have given this broker's leaderships to another: the coordinator
-   * cannot yet have expired the session (measured from when the last accepted heartbeat was sent, no
-   * later than when it arrived), or no coordinator runs at all (its port refuses connections), and a
-   * coordinator that is down elects nobody, as Kafka brokers keep leading while ZooKeeper is down. A
-   * paused broker, or one whose heartbeats go unanswered, stops acting as leader before anyone else
-   * is elected; the restarted coordinator gives every known broker a fresh session.
+   * True while no coordinator can have given this broker's leaderships to another. Either the
+   * coordinator cannot yet have expired the session (measured from when the last accepted heartbeat
+   * was sent, no later than when it arrived), or the coordinator answers nobody (killed, stopped,
+   * hung) while this broker has kept running: a coordinator that cannot answer cannot elect either,
+   * so, as Kafka brokers keep leading while ZooKeeper is down, the broker carries on (and the
+   * coordinator, back, does not count its own standstill against anyone). A broker that itself stood
+   * still (yak pause) stops acting as leader until the coordinator accepts it again: others may have
+   * been elected meanwhile.
    */
   sessionValid(): boolean {
     if (this.brokerEpoch < 0) return false;
-    return this.coordinatorDown || performance.now() - this.lastAcceptedBeatSentMs < this.sessionTimeoutMs;
+    if (performance.now() - this.lastAcceptedBeatSentMs < this.sessionTimeoutMs) return true;
+    return this.coordinatorUnreachable && !this.stalledSinceAccepted;
   }
 
   get epoch(): number {
@@ -116,6 +121,8 @@ export class CoordinatorLink {
         this.brokerEpoch = info.brokerEpoch;
         this.sessionTimeoutMs = info.sessionTimeoutMs;
         this.lastAcceptedBeatSentMs = performance.now();
+        this.stalledSinceAccepted = false;
+        this.coordinatorUnreachable = false;
         this.accept(info.metadata);
         this.scheduleHeartbeat(info.heartbeatIntervalMs);
         this.opts.logger.info(`registered with coordinator (broker epoch ${info.brokerEpoch})`);
@@ -130,21 +137,27 @@ export class CoordinatorLink {
 
   private scheduleHeartbeat(intervalMs: number): void {
     if (this.stopped) return;
+    const dueMs = performance.now() + intervalMs;
     this.heartbeatTimer = setTimeout(async () => {
+      // Late by half a session: this process stood still, and may have been given up on meanwhile.
+      if (performance.now() - dueMs > this.sessionTimeoutMs / 2) this.stalledSinceAccepted = true;
       try {
         const sentMs = performance.now();
         const res = await this.call(InternalApi.Heartbeat, { brokerId: this.opts.registration.brokerId, brokerEpoch: this.brokerEpoch }, intervalMs * 4);
-        this.coordinatorDown = false;
-        if (res.errorCode === ErrorCode.NONE) this.lastAcceptedBeatSentMs = sentMs;
+        this.coordinatorUnreachable = false;
+        if (res.errorCode === ErrorCode.NONE) {
+          this.lastAcceptedBeatSentMs = sentMs;
+          this.stalledSinceAccepted = false;
+        }
         if (res.errorCode === ErrorCode.STALE_BROKER_EPOCH) {
           this.opts.logger.warn('coordinator does not know this session: registering again');
           this.opts.onSessionLost?.();
           await this.register();
           return;
         }
-      } catch (err) {
-        // No answer: the next beat retries. Only a refused connection proves no coordinator runs.
-        this.coordinatorDown = ((err as Error).cause as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED';
+      } catch {
+        // No answer (refused, cut or timed out): the next beat retries.
+        this.coordinatorUnreachable = true;
       }
       this.scheduleHeartbeat(intervalMs);
     }, intervalMs);

@@ -6,6 +6,7 @@ import { topicNameProblem } from '../common/topic-name.js';
 import type { AlterIsrRequest, AlterIsrResponse, AlterTopicConfigsRequest, CreateTopicSpec, HeartbeatResponse, LeaderInfo, RegisterBrokerRequest, TopicResult } from '../protocol/internal-api.js';
 import { assignReplicas, electLeader, electPreferredLeader } from './leader-election.js';
 import type { MetadataStore, StoredBroker } from './metadata-store.js';
+import type { StallClock } from './stall-clock.js';
 
 export interface ControllerOptions {
   heartbeatIntervalMs: number;
@@ -19,6 +20,8 @@ export interface ControllerOptions {
   uncleanLeaderElection?: boolean;
   /** How often leadership moves back to preferred replicas that are in sync (0: never). */
   leaderRebalanceIntervalMs?: number;
+  /** Time the coordinator itself stood still does not count against broker sessions. */
+  stallClock?: StallClock;
 }
 
 export type ClusterEvent =
@@ -126,7 +129,8 @@ export class Controller {
   }
 
   expireSessions(now: number): void {
-    const expired = [...this.sessions.values()].filter((s) => s.alive && now - s.lastHeartbeatMs > this.opts.sessionTimeoutMs);
+    const silentMs = (s: Session) => now - s.lastHeartbeatMs - (this.opts.stallClock?.stalledSince(s.lastHeartbeatMs) ?? 0);
+    const expired = [...this.sessions.values()].filter((s) => s.alive && silentMs(s) > this.opts.sessionTimeoutMs);
     if (expired.length > 0) this.markDead(expired, `no heartbeat for ${this.opts.sessionTimeoutMs} ms`);
   }
 

@@ -9,6 +9,7 @@ import { Controller, type ClusterEvent } from './controller.js';
 import { GroupCoordinator } from './group-coordinator.js';
 import { GroupStore } from './group-store.js';
 import { MetadataStore } from './metadata-store.js';
+import { StallClock } from './stall-clock.js';
 
 export interface CoordinatorOptions {
   host: string;
@@ -34,10 +35,12 @@ type Handler = (req: never) => unknown | Promise<unknown>;
 /** Starts the coordinator: opens coordinator.db, serves the control API, logs cluster events. */
 export async function startCoordinator(opts: CoordinatorOptions): Promise<RunningCoordinator> {
   const store = new MetadataStore(opts.dataDir);
-  const controller = new Controller(store, opts);
+  const stallClock = new StallClock();
+  const controller = new Controller(store, { ...opts, stallClock });
   controller.onEvent((e) => opts.logger.info(describeEvent(e)));
   const groups = new GroupCoordinator(new GroupStore(store.database), {
     partitionExists: (topic, partition) => controller.hasPartition(topic, partition),
+    stallClock,
   });
 
   const routes = new Map<number, { api: ApiCodec<unknown, unknown>; handle: Handler }>();
@@ -88,6 +91,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     async close() {
       controller.close();
       groups.close();
+      stallClock.close();
       await server.close();
       store.close();
     },

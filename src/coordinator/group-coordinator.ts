@@ -12,6 +12,7 @@ import type { SyncGroupRequest, SyncGroupResponse } from '../protocol/apis/sync-
 import type { GroupCall } from '../protocol/internal-api.js';
 import { Group, sameProtocols, type Member } from './group.js';
 import type { GroupStore, StoredGroup, StoredOffset } from './group-store.js';
+import type { StallClock } from './stall-clock.js';
 
 export interface GroupCoordinatorOptions {
   /** Whether a topic partition exists (OffsetCommit answers UNKNOWN_TOPIC_OR_PARTITION otherwise). */
@@ -19,6 +20,8 @@ export interface GroupCoordinatorOptions {
   /** Kafka's group.min/max.session.timeout.ms; Kafka's minimum is 6 s, YaK allows shorter for tests. */
   minSessionTimeoutMs?: number;
   maxSessionTimeoutMs?: number;
+  /** Time the coordinator itself stood still does not count against member sessions. */
+  stallClock?: StallClock;
 }
 
 /** Kafka's offset.metadata.max.bytes. */
@@ -284,13 +287,17 @@ export class GroupCoordinator {
   }
 
   /** Restarts a member's session: it is removed if nothing is heard from it for its session timeout. */
-  private touch(group: Group, member: Member): void {
+  private touch(group: Group, member: Member, timeoutMs = member.sessionTimeoutMs): void {
     if (member.sessionTimer) clearTimeout(member.sessionTimer);
+    const armedAt = Date.now();
     member.sessionTimer = setTimeout(() => {
+      // The coordinator stood still meanwhile: the member is owed that time (its heartbeats may be waiting unread).
+      const owed = this.opts.stallClock?.stalledSince(armedAt) ?? 0;
+      if (owed > 0) this.touch(group, member, owed);
       // A member waiting in JoinGroup or SyncGroup cannot heartbeat: Kafka keeps it alive meanwhile.
-      if (member.joinWaiter || member.syncWaiter) this.touch(group, member);
+      else if (member.joinWaiter || member.syncWaiter) this.touch(group, member);
       else if (group.members.get(member.memberId) === member) this.removeMember(group, member);
-    }, member.sessionTimeoutMs);
+    }, timeoutMs);
   }
 
   /** A member left or timed out: the others rebalance without it. */

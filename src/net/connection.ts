@@ -54,8 +54,7 @@ export class Connection {
       });
       socket.once('error', (err) => {
         clearTimeout(timer);
-        // The socket error stays as the cause: ECONNREFUSED means nothing listens there at all.
-        reject(Object.assign(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `cannot connect to ${address}: ${err.message}`), { cause: err }));
+        reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `cannot connect to ${address}: ${err.message}`));
       });
     });
   }

@@ -141,6 +141,31 @@ test('the restarted coordinator does its job: a new topic is created, led and se
   assert.is(records.length, 100);
 });
 
+test('a paused (hung) coordinator: brokers keep leading and acknowledging past the session timeout; resumed, it declares nobody dead', async () => {
+  const leadersOf = (m: ClusterMetadata) => m.topics.find((t) => t.name === TOPIC)!.partitions.map((p) => `${p.partition}:${p.leader}@${p.leaderEpoch}`);
+  const before = await coordinatorMetadata(cluster);
+  const hung = new SequencedProducer(cluster.bootstrap, TOPIC, PARTITIONS);
+  try {
+    await hung.init();
+    const run = hung.run(3000, 6000);
+    await waitFor('records acknowledged', () => hung.acked.length > 100, { timeoutMs: 10_000, intervalMs: 10 });
+    await cluster.supervisor.handleControl('pause', 'zookeeper');
+    const pausedAt = Date.now();
+    await sleep(2 * SESSION_TIMEOUT_MS + 500);
+    const ackedPastSessionTimeout = hung.acked.filter((a) => a.atMs > pausedAt + SESSION_TIMEOUT_MS + 500).length;
+    await cluster.supervisor.handleControl('resume', 'zookeeper');
+    await run;
+    assert.ok(ackedPastSessionTimeout > 0, 'records acknowledged while the coordinator was hung past the session timeout');
+    assert.equal(hung.failed.slice(0, 5), []);
+  } finally {
+    hung.close();
+  }
+  await sleep(SESSION_TIMEOUT_MS);
+  const after = await coordinatorMetadata(cluster);
+  assert.equal([1, 2, 3].map((id) => brokerState(after, id)), ['alive', 'alive', 'alive'], 'nobody declared dead for the time the coordinator stood still');
+  assert.equal(leadersOf(after), leadersOf(before), 'no election');
+});
+
 test('a broker that was dead before the coordinator restart is still dead after it', async () => {
   assert.match((await cluster.supervisor.handleControl('kill', 'broker-3')).message, 'killed broker-3');
   await waitFor('broker-3 dead for the coordinator', async () => brokerState(await coordinatorMetadata(cluster), 3) === 'dead');

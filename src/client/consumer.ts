@@ -18,6 +18,8 @@ export interface ConsumerOptions {
   partitionMaxBytes?: number;
   /** Records buffered ahead of the reader before fetching pauses. */
   maxBufferedRecords?: number;
+  /** Told when a position is no longer in the log (retention, DeleteRecords) and reading goes on at the earliest offset. */
+  onOffsetReset?: (partition: number, from: number, to: number) => void;
 }
 
 export interface ConsumedRecord {
@@ -42,7 +44,7 @@ const EARLIEST = -2;
 export class Consumer {
   private readonly positions = new Map<number, number>();
   private readonly buffer: ConsumedRecord[] = [];
-  private readonly opts: Required<Omit<ConsumerOptions, 'partitions' | 'startOffsets'>> & Pick<ConsumerOptions, 'partitions' | 'startOffsets'>;
+  private readonly opts: Required<Omit<ConsumerOptions, 'partitions' | 'startOffsets' | 'onOffsetReset'>> & Pick<ConsumerOptions, 'partitions' | 'startOffsets' | 'onOffsetReset'>;
   private wake: (() => void) | null = null;
   private spaceWaiters: (() => void)[] = [];
   private stopped = false;
@@ -189,7 +191,10 @@ export class Consumer {
         let moved = false;
         for (const p of res.responses[0]?.partitions ?? []) {
           if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
-            this.positions.set(p.partitionIndex, await this.listOffset(p.partitionIndex, EARLIEST));
+            const from = this.positions.get(p.partitionIndex)!;
+            const to = await this.listOffset(p.partitionIndex, EARLIEST);
+            this.positions.set(p.partitionIndex, to);
+            this.opts.onOffsetReset?.(p.partitionIndex, from, to);
             continue;
           }
           if (p.errorCode !== ErrorCode.NONE) {

@@ -16,6 +16,8 @@ export interface GroupConsumerOptions {
   assignors: readonly Assignor[];
   /** Told every time the group hands this member its partitions. */
   onAssigned?: (partitions: number[], generationId: number) => void;
+  /** Told when a position is no longer in the log and reading goes on at the earliest offset. */
+  onOffsetReset?: (partition: number, from: number, to: number) => void;
 }
 
 /**
@@ -138,7 +140,7 @@ export class GroupConsumer {
     this.consumed.clear();
     this.committed.clear();
     for (const [p, offset] of committed) this.committed.set(p, offset);
-    const fetcher = new Consumer(this.client, { topic: this.opts.topic, partitions: assigned, start: this.opts.resetTo, startOffsets: committed });
+    const fetcher = new Consumer(this.client, { topic: this.opts.topic, partitions: assigned, start: this.opts.resetTo, startOffsets: committed, onOffsetReset: this.opts.onOffsetReset });
     await fetcher.start();
     this.fetcher = fetcher;
     this.opts.onAssigned?.(assigned, this.membership.generationId);

@@ -167,6 +167,7 @@ test('DeleteRecords: kafkajs admin.deleteTopicRecords and yak topic trim move th
   const admin = kafka.admin();
   await admin.connect();
   try {
+    await admin.setOffsets({ groupId: 'behind', topic, partitions: [{ partition: 0, offset: '5' }] });
     await admin.fetchTopicMetadata({ topics: [topic] }); // kafkajs's deleteTopicRecords needs the topic's metadata loaded
     await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '250' }] });
     const offsets = await admin.fetchTopicOffsets(topic);
@@ -182,6 +183,12 @@ test('DeleteRecords: kafkajs admin.deleteTopicRecords and yak topic trim move th
   const read = await runYak(['consume', '--bootstrap', cluster.bootstrap, '--topic', topic, '-p', '0', '--from-beginning', '--max-messages', '750', '--idle-timeout-ms', '3000']);
   assert.is(read.code, 0, read.stderr);
   assert.equal(read.stdout.trim().split('\n'), Array.from({ length: 750 }, (_, i) => `record-${250 + i}`), 'a consumer from the beginning starts at 250, mid-batch');
+
+  // A group whose committed offset was deleted goes on at the log start, and says what it skipped.
+  const behind = await runYak(['consume', '--bootstrap', cluster.bootstrap, '--topic', topic, '--group', 'behind', '--max-messages', '750', '--idle-timeout-ms', '5000']);
+  assert.is(behind.code, 0, behind.stderr);
+  assert.match(behind.stderr, `yak: ${topic}-0: offset 5 is no longer in the log (retention or DeleteRecords); going on at 250, 245 record(s) skipped`);
+  assert.is(behind.stdout.split('\n')[0], 'record-250');
 
   const trimmed = await runYak(['topic', 'trim', topic, '--offset', 'end', '--bootstrap', cluster.bootstrap]);
   assert.is(trimmed.code, 0, trimmed.stderr);

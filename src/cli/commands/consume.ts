@@ -36,9 +36,13 @@ interface RecordSource {
   close(): Promise<void>;
 }
 
+/** Records deleted before they were read are skipped: say so, as kcat does, rather than in silence. */
+const offsetResetNotice = (topic: string) => (partition: number, from: number, to: number) =>
+  process.stderr.write(`yak: ${topic}-${partition}: offset ${from} is no longer in the log (retention or DeleteRecords); going on at ${to}${to > from ? `, ${to - from} record(s) skipped` : ''}\n`);
+
 function plainSource(client: KafkaClient, args: Args): RecordSource {
   const start = startPosition(args);
-  const consumer = new Consumer(client, { topic: args.topic, partitions: args.partition === undefined ? undefined : [args.partition], start });
+  const consumer = new Consumer(client, { topic: args.topic, partitions: args.partition === undefined ? undefined : [args.partition], start, onOffsetReset: offsetResetNotice(args.topic) });
   return {
     start: async () => {
       if (typeof start === 'object') await checkOffsetInRange(client, args.topic, args.partition!, start.offset);
@@ -66,6 +70,7 @@ function groupSource(client: KafkaClient, args: Args & { group: string }): Recor
     assignors: [preferred, ...ASSIGNORS.filter((a) => a !== preferred)],
     onAssigned: (partitions, generation) =>
       process.stderr.write(`group ${args.group} generation ${generation}: assigned partition(s) [${partitions.join(',')}] of ${args.topic}\n`),
+    onOffsetReset: offsetResetNotice(args.topic),
   });
   return {
     start: () => consumer.start(),

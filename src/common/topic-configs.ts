@@ -24,10 +24,16 @@ export const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 const isLimit = (v: string) => /^-?\d+$/.test(v) && Number(v) >= -1 && Number.isSafeInteger(Number(v));
 
+export function isTopicConfigName(name: string): boolean {
+  return KNOWN.has(name);
+}
+
 /** Why `name=value` cannot be set on a topic with replication factor `rf`, or null if it can. */
 export function topicConfigProblem(name: string, value: string, rf: number): string | null {
   if (!KNOWN.has(name)) return `unknown topic config "${name}"`;
   switch (name) {
+    case 'compression.type':
+      return ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'].includes(value) ? null : `compression.type must be uncompressed, zstd, lz4, snappy, gzip or producer; got "${value}"`;
     case 'retention.ms':
     case 'retention.bytes':
       return isLimit(value) ? null : `${name} must be a whole number, -1 for no limit; got "${value}"`;

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { BrokerInfo, ClusterMetadata, PartitionState, TopicState } from '../common/cluster-types.js';
 import { ErrorCode, KafkaError } from '../common/errors.js';
-import { topicConfigProblem } from '../common/topic-configs.js';
+import { isTopicConfigName, topicConfigProblem } from '../common/topic-configs.js';
 import { topicNameProblem } from '../common/topic-name.js';
 import type { AlterIsrRequest, AlterIsrResponse, AlterTopicConfigsRequest, CreateTopicSpec, HeartbeatResponse, LeaderInfo, RegisterBrokerRequest, TopicResult } from '../protocol/internal-api.js';
 import { assignReplicas, electLeader, electPreferredLeader } from './leader-election.js';
@@ -320,6 +320,13 @@ export class Controller {
       const t = this.topics.get(change.name);
       if (!t) {
         results.push({ name: change.name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic "${change.name}" does not exist` });
+        continue;
+      }
+      const both = (change.delete ?? []).find((name) => change.set?.[name] !== undefined);
+      const unknown = (change.delete ?? []).find((name) => !isTopicConfigName(name));
+      if (both || unknown) {
+        const errorMessage = both ? `${both} is both set and deleted` : `unknown topic config "${unknown}"`;
+        results.push({ name: change.name, errorCode: both ? ErrorCode.INVALID_REQUEST : ErrorCode.INVALID_CONFIG, errorMessage });
         continue;
       }
       const rf = t.partitions[0]!.replicas.length;

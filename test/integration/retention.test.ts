@@ -117,6 +117,9 @@ test('yak topic alter --config retention.ms=1000 empties the log; offsets go on 
     [['--config', 'retension.ms=5'], /INVALID_CONFIG: unknown topic config "retension.ms"/],
     [['--config', 'cleanup.policy=shred'], /INVALID_CONFIG: cleanup.policy/],
     [['--config', 'retention.ms'], /--config wants key=value/],
+    [['--delete-config', 'retension.ms'], /INVALID_CONFIG: unknown topic config "retension.ms"/],
+    [['--config', 'retention.ms=5', '--delete-config', 'retention.ms'], /INVALID_REQUEST: retention.ms is both set and deleted/],
+    [['--config', 'compression.type=brotli'], /INVALID_CONFIG: compression.type must be/],
   ] as const) {
     const res = await runYak(['topic', 'alter', topic, ...args, '--bootstrap', cluster.bootstrap]);
     assert.is.not(res.code, 0, `${args.join(' ')} is refused`);

@@ -130,6 +130,18 @@ test('Ctrl-C in yak produce: it stops reading, waits for what it sent, says how 
   assert.is(await stored(), Number(summary![1]), 'and exactly those are stored');
 });
 
+test('SIGTERM to yak produce (a timeout, a service manager): it says what was acknowledged and exits 143 at once', async () => {
+  const producing = spawnYak(['produce', '--bootstrap', cluster.bootstrap, '--topic', 'terminated'], { keepStdinOpen: true });
+  producing.write('one\ntwo\n');
+  await waitFor('the records stored', async () => {
+    const res = await runYak(['consume', '--bootstrap', cluster.bootstrap, '--topic', 'terminated', '--from-beginning', '--idle-timeout-ms', '300']);
+    return res.stdout.split('\n').filter(Boolean).length === 2;
+  });
+  const res = await producing.stop('SIGTERM');
+  assert.is(res.code, 143, res.stderr);
+  assert.match(res.stderr, /acknowledged 2 of 2 record\(s\) to terminated/);
+});
+
 test('yak up on a data dir whose cluster is running says so and exits non-zero', async () => {
   const res = await runYak(['up', '--brokers', '1', '--headless', '--data-dir', cluster.dataDir]);
   assert.is(res.code, 1);

@@ -32,8 +32,9 @@ export async function produceLines(
   topic: string,
   lines: AsyncIterable<string>,
   opts: { keySeparator?: string; partition?: number; onAcked?: (partition: number) => void },
+  /** Filled in as answers come, so a caller can report it before the end. */
+  summary: ProduceSummary = { sent: 0, failed: 0, perPartition: new Map(), firstError: null },
 ): Promise<ProduceSummary> {
-  const summary: ProduceSummary = { sent: 0, failed: 0, perPartition: new Map(), firstError: null };
   // Start iterating before the first await: readline drops lines emitted before its iterator exists.
   const input = lines[Symbol.asyncIterator]();
   await producer.partitionsOf(topic);
@@ -114,20 +115,29 @@ export const produceCommand: CommandModule<object, Args> = {
       const waiting = new RetryNotices();
       const producer = new Producer(client, { acks, lingerMs: args['linger-ms'], batchBytes: args['batch-bytes'], compression, deliveryTimeoutMs: args['delivery-timeout-ms'], onRetry: (t, p, err) => waiting.retried(t, p, err) });
       const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-      // Ctrl-C stops reading; what was already sent is still waited for and counted. Twice: quit now.
+      const s: ProduceSummary = { sent: 0, failed: 0, perPartition: new Map(), firstError: null };
+      const report = () => {
+        const where = [...s.perPartition].sort((a, b) => a[0] - b[0]).map(([p, n]) => `partition ${p}: ${n}`).join(', ');
+        const acked = [...s.perPartition.values()].reduce((a, b) => a + b, 0);
+        const unanswered = s.sent - s.failed - acked;
+        process.stderr.write(`${acks === 0 ? 'sent' : 'acknowledged'} ${acked} of ${s.sent} record(s) to ${args.topic}${where ? ` (${where})` : ''}, acks=${args.acks}${unanswered > 0 ? `; ${unanswered} not answered` : ''}\n`);
+      };
+      // Ctrl-C stops reading; what was already sent is still waited for and counted. Ctrl-C again, or
+      // SIGTERM (a timeout, a service manager): say what is known and quit now.
       let interrupted = false;
-      const interrupt = () => {
-        if (interrupted) process.exit(ExitCode.interrupted);
+      const quitNow = (code: number) => {
+        report();
+        process.exit(code);
+      };
+      process.on('SIGINT', () => {
+        if (interrupted) quitNow(ExitCode.interrupted);
         interrupted = true;
         process.stderr.write('yak: interrupted: waiting for the answers to what was sent (Ctrl-C again to quit at once)\n');
         rl.close();
-      };
-      process.on('SIGINT', interrupt);
-      process.on('SIGTERM', interrupt);
-      const s = await produceLines(producer, args.topic, rl, { keySeparator: args['key-separator'], partition: args.partition, onAcked: (p) => waiting.acked(args.topic, p) });
-      const where = [...s.perPartition].sort((a, b) => a[0] - b[0]).map(([p, n]) => `partition ${p}: ${n}`).join(', ');
-      const acked = s.sent - s.failed;
-      process.stderr.write(`${acks === 0 ? 'sent' : 'acknowledged'} ${acked} of ${s.sent} record(s) to ${args.topic}${where ? ` (${where})` : ''}, acks=${args.acks}\n`);
+      });
+      process.on('SIGTERM', () => quitNow(ExitCode.terminated));
+      await produceLines(producer, args.topic, rl, { keySeparator: args['key-separator'], partition: args.partition, onAcked: (p) => waiting.acked(args.topic, p) }, s);
+      report();
       if (s.firstError) throw new UserError(`${s.failed} record(s) failed: ${s.firstError.message}`);
       if (interrupted) throw new UserError('interrupted before the end of the input', ExitCode.interrupted);
     });

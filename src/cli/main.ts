@@ -24,7 +24,11 @@ function reportAndExit(err: unknown): never {
     process.exit(err.exitCode);
   }
   if (err instanceof KafkaError) {
-    const hint = err.code === ErrorCode.NETWORK_EXCEPTION ? ' (is the cluster running? `npx yak status` tells)' : '';
+    const hints: Partial<Record<number, string>> = {
+      [ErrorCode.NETWORK_EXCEPTION]: ' (is the cluster running? `npx yak status` tells)',
+      [ErrorCode.COORDINATOR_NOT_AVAILABLE]: ' (consumer groups live in the coordinator: is zookeeper running? `npx yak status` tells)',
+    };
+    const hint = hints[err.code] ?? '';
     process.stderr.write(`yak: ${err.message}${hint}\n`);
     process.exit(ExitCode.failed);
   }

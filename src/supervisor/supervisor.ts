@@ -67,7 +67,10 @@ export class Supervisor {
       this.coordinator = this.managedCoordinator();
       await this.launch(this.coordinator);
       for (let id = 1; id <= this.opts.brokers; id++) this.brokers.set(id, this.managedBroker(id));
-      await Promise.all([...this.brokers.values()].map((b) => this.launch(b)));
+      // Every launch settles before a failure is reported, so stop() below finds (and stops) the brokers that did start.
+      const launched = await Promise.allSettled([...this.brokers.values()].map((b) => this.launch(b)));
+      const failed = launched.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       this.control = new ControlServer(this.opts.host, (action, target) => this.handleControl(action, target), this.opts.logger);
       await this.control.listen();
     } catch (err) {

@@ -643,7 +643,8 @@ test('CLI: yak up --port on a port already taken says which broker could not lis
   const port = (taken.address() as net.AddressInfo).port;
   const dataDir = path.join(tempDir(), 'taken');
   try {
-    const res = await runYak(['up', '--headless', '--brokers', '1', '--port', String(port), '--data-dir', dataDir]);
+    // broker-1 cannot listen; broker-2 and broker-3 can, and must not be left running.
+    const res = await runYak(['up', '--headless', '--brokers', '3', '--port', String(port), '--data-dir', dataDir]);
     assert.is(res.code, 1);
     assert.match(res.stderr, new RegExp(`^yak: broker-1 could not start: listen EADDRINUSE.*${port}$`, 'm'));
     assert.not.match(res.stderr, /^\s+at /m);

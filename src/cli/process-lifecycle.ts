@@ -26,6 +26,10 @@ export function runUntilSignal(close: () => Promise<void>, onOrphaned?: (shutdow
  * ready (or why it could not start), then serves until a signal or the supervisor's exit.
  */
 export async function serveClusterProcess(start: () => Promise<{ host: string; port: number; close(): Promise<void> }>): Promise<never> {
+  // Until it serves (a broker waits for the coordinator to register), a process whose supervisor
+  // went away has nothing to close: it exits, rather than wait on as an orphan.
+  const orphanedWhileStarting = () => process.exit(1);
+  exitWhenOrphaned(orphanedWhileStarting);
   let server;
   try {
     server = await start();
@@ -33,6 +37,7 @@ export async function serveClusterProcess(start: () => Promise<{ host: string; p
     reportFatal((err as Error).message);
     throw err;
   }
+  process.off('disconnect', orphanedWhileStarting);
   reportReady(server.host, server.port);
   return runUntilSignal(() => server.close(), exitWhenOrphaned);
 }

@@ -2,12 +2,12 @@
  * `yak zookeeper` and `yak broker` run by hand, as on separate hosts: a broker listening on every
  * interface advertises the address it is told to, and clients (yak, kcat) use that address.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { killYakProcesses, runYak, spawnYak, tempDir, type YakProcess } from '../helpers/cluster.js';
+import { killYakProcesses, runYak, spawnYak, tempDir, YAK, type YakProcess } from '../helpers/cluster.js';
 
 const test = suite('processes run by hand: yak zookeeper and yak broker --host 0.0.0.0 --advertised-host');
 let dir: string;
@@ -54,6 +54,21 @@ test('records go through the advertised address and survive a broker restart by 
   assert.equal(read.stdout.trim().split('\n').sort(), ['one', 'two']);
   assert.is((await broker.stop('SIGTERM')).code, 0);
   assert.is((await zookeeper.stop('SIGTERM')).code, 0);
+});
+
+test('a broker still waiting for its coordinator exits when its supervisor goes away, rather than wait on as an orphan', async () => {
+  // Forked with an IPC channel, as the supervisor forks it; nothing listens at the coordinator address.
+  const child = fork(YAK, ['broker', '--id', '7', '--port', '0', '--coordinator', '127.0.0.1:1', '--data-dir', path.join(dir, 'orphan')], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  try {
+    await new Promise((r) => setTimeout(r, 1000)); // registering, retrying
+    assert.is(child.exitCode, null, 'still waiting for the coordinator');
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.disconnect(); // what a supervisor's exit does to the channel
+    const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running'), 5000))]);
+    assert.is(code, 1, 'exited on its own');
+  } finally {
+    child.kill('SIGKILL');
+  }
 });
 
 test.run();

@@ -188,6 +188,10 @@ test('every group is listed once: by kafkajs admin.listGroups (which asks each b
       homes.add(found.nodeId);
     }
     assert.ok(homes.size > 1, `8 groups all coordinated by broker ${[...homes]}`);
+    // Transactions are not supported: refused for good (INVALID_REQUEST), so clients do not retry.
+    const tx = await conn.request(FindCoordinatorApi, 2, { key: 'tx-1', keyType: 1 });
+    assert.equal([tx.errorCode, tx.nodeId], [42, -1]);
+    assert.match(tx.errorMessage ?? '', 'transactions are not supported');
   } finally {
     await admin.disconnect();
   }

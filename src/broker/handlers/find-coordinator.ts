@@ -17,13 +17,14 @@ export function groupHome(ctx: BrokerContext, groupId: string): number {
   return alive[(hash & 0x7fffffff) % alive.length]!;
 }
 
-/** FindCoordinator: the group's home broker (this one when the home is not known here). Transactions are not supported. */
+/** FindCoordinator: the group's home broker (this one when the home is not known here). Transactions are not supported (INVALID_REQUEST). */
 export function handleFindCoordinator(ctx: BrokerContext, req: FindCoordinatorRequest): FindCoordinatorResponse {
   const self = ctx.cache.broker(ctx.brokerId);
-  if ((req.keyType ?? CoordinatorKeyType.Group) !== CoordinatorKeyType.Group || !self) {
-    const errorMessage = self ? 'YaK coordinates consumer groups only, not transactions' : 'broker not registered yet';
-    return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage, nodeId: -1, host: '', port: -1 };
+  if ((req.keyType ?? CoordinatorKeyType.Group) !== CoordinatorKeyType.Group) {
+    // Not retriable: a transactional client should fail at once, not retry for a coordinator that will never come.
+    return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'YaK coordinates consumer groups only: transactions are not supported', nodeId: -1, host: '', port: -1 };
   }
+  if (!self) return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'broker not registered yet', nodeId: -1, host: '', port: -1 };
   const homeId = groupHome(ctx, req.key);
   const home = ctx.cache.broker(homeId) ?? self;
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, nodeId: home === self ? ctx.brokerId : homeId, host: home.host, port: home.port };

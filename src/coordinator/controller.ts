@@ -253,7 +253,7 @@ export class Controller {
     if (!Number.isInteger(rf) || rf < 1 || rf > alive.length) {
       throw new KafkaError(ErrorCode.INVALID_REPLICATION_FACTOR, `replication factor must be between 1 and the ${alive.length} live broker(s), got ${rf}`);
     }
-    const configs = { 'min.insync.replicas': String(this.opts.defaultMinInsyncReplicas ?? (rf >= 3 ? 2 : 1)), ...spec.configs };
+    const configs = { 'min.insync.replicas': this.defaultMinInsyncReplicas(rf), ...spec.configs };
     for (const [name, value] of Object.entries(configs)) {
       const problem = topicConfigProblem(name, value, rf);
       if (problem) throw new KafkaError(ErrorCode.INVALID_CONFIG, problem);
@@ -265,6 +265,11 @@ export class Controller {
       configs,
       partitions: newPartitions(assignment, 0),
     };
+  }
+
+  /** min.insync.replicas of a topic that does not set it: the cluster's, else 2 with RF >= 3, else 1. */
+  private defaultMinInsyncReplicas(rf: number): string {
+    return String(this.opts.defaultMinInsyncReplicas ?? (rf >= 3 ? 2 : 1));
   }
 
   private aliveBrokerIds(): number[] {
@@ -333,7 +338,7 @@ export class Controller {
       const configs: Record<string, string> = change.replace ? {} : { ...t.configs };
       for (const name of change.delete ?? []) delete configs[name];
       Object.assign(configs, change.set ?? {});
-      configs['min.insync.replicas'] ??= String(this.opts.defaultMinInsyncReplicas ?? (rf >= 3 ? 2 : 1));
+      configs['min.insync.replicas'] ??= this.defaultMinInsyncReplicas(rf);
       const problem = Object.entries(configs).map(([name, value]) => topicConfigProblem(name, value, rf)).find((p) => p !== null);
       if (problem) {
         results.push({ name: change.name, errorCode: ErrorCode.INVALID_CONFIG, errorMessage: problem });

@@ -15,7 +15,7 @@ type Resource = { resourceType: number; resourceName: string };
  * there and the answer waits until this broker's metadata shows it. Broker configs are the flags the
  * broker was started with: refused, as Kafka refuses a static config.
  */
-async function alterTopics(ctx: BrokerContext, resources: Resource[], changeOf: (r: Resource) => TopicChange, validateOnly: boolean): Promise<AlterConfigsResponse> {
+async function alterTopics<R extends Resource>(ctx: BrokerContext, resources: R[], changeOf: (r: R) => TopicChange, validateOnly: boolean): Promise<AlterConfigsResponse> {
   const results: AlterConfigsResourceResult[] = [];
   const changes: { resource: Resource; change: TopicChange }[] = [];
   const answer = (r: Resource, errorCode: number, errorMessage: string) => results.push({ errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName });
@@ -46,21 +46,19 @@ async function alterTopics(ctx: BrokerContext, resources: Resource[], changeOf: 
 
 /** AlterConfigs: the given configs replace every override the topic had. */
 export function handleAlterConfigs(ctx: BrokerContext, req: AlterConfigsRequest): Promise<AlterConfigsResponse> {
-  const byName = new Map(req.resources.map((r) => [r.resourceName, r]));
   return alterTopics(ctx, req.resources, (r) => {
-    const set = Object.fromEntries(byName.get(r.resourceName)!.configs.filter((c) => c.value !== null).map((c) => [c.name, c.value!]));
+    const set = Object.fromEntries(r.configs.filter((c) => c.value !== null).map((c) => [c.name, c.value!]));
     return { name: r.resourceName, set, replace: true };
   }, req.validateOnly);
 }
 
 /** IncrementalAlterConfigs: set, delete, and append to or subtract from a list config (cleanup.policy). */
 export function handleIncrementalAlterConfigs(ctx: BrokerContext, req: IncrementalAlterConfigsRequest): Promise<AlterConfigsResponse> {
-  const byName = new Map(req.resources.map((r) => [r.resourceName, r]));
   return alterTopics(ctx, req.resources, (r) => {
     const current = ctx.cache.topic(r.resourceName)?.configs ?? {};
     const set: Record<string, string> = {};
     const remove: string[] = [];
-    for (const c of byName.get(r.resourceName)!.configs) {
+    for (const c of r.configs) {
       const value = c.value ?? '';
       if (c.configOperation === ConfigOperation.Set) set[c.name] = value;
       else if (c.configOperation === ConfigOperation.Delete) remove.push(c.name);

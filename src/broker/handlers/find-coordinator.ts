@@ -3,18 +3,20 @@ import { CoordinatorKeyType, type FindCoordinatorRequest, type FindCoordinatorRe
 import type { BrokerContext } from '../context.js';
 
 /**
- * The broker a group calls home: picked among the live brokers from the group id's Java hashCode, as
+ * The broker each group calls home (one live-broker list, for a whole request): picked among the live brokers from the group id's Java hashCode, as
  * Kafka picks the __consumer_offsets partition (and so the coordinator) of a group. Every broker can
  * serve every group (its state lives in the coordinator process and brokers forward group requests,
  * handlers/groups.ts); the home only makes FindCoordinator spread groups out and ListGroups, which
  * tools send to every broker and concatenate, name each group once.
  */
-export function groupHome(ctx: BrokerContext, groupId: string): number {
+export function groupHomes(ctx: BrokerContext): (groupId: string) => number {
   const alive = ctx.cache.aliveBrokers().map((b) => b.id).sort((a, b) => a - b);
-  if (alive.length === 0) return ctx.brokerId;
-  let hash = 0;
-  for (let i = 0; i < groupId.length; i++) hash = (Math.imul(hash, 31) + groupId.charCodeAt(i)) | 0;
-  return alive[(hash & 0x7fffffff) % alive.length]!;
+  return (groupId) => {
+    if (alive.length === 0) return ctx.brokerId;
+    let hash = 0;
+    for (let i = 0; i < groupId.length; i++) hash = (Math.imul(hash, 31) + groupId.charCodeAt(i)) | 0;
+    return alive[(hash & 0x7fffffff) % alive.length]!;
+  };
 }
 
 /** FindCoordinator: the group's home broker (this one when the home is not known here). Transactions are not supported (INVALID_REQUEST). */
@@ -25,7 +27,8 @@ export function handleFindCoordinator(ctx: BrokerContext, req: FindCoordinatorRe
     return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'YaK coordinates consumer groups only: transactions are not supported', nodeId: -1, host: '', port: -1 };
   }
   if (!self) return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'broker not registered yet', nodeId: -1, host: '', port: -1 };
-  const homeId = groupHome(ctx, req.key);
-  const home = ctx.cache.broker(homeId) ?? self;
-  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, nodeId: home === self ? ctx.brokerId : homeId, host: home.host, port: home.port };
+  const home = groupHomes(ctx)(req.key);
+  const address = ctx.cache.broker(home);
+  const [nodeId, host, port] = address ? [home, address.host, address.port] : [ctx.brokerId, self.host, self.port];
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, nodeId, host, port };
 }

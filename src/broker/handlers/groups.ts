@@ -12,7 +12,7 @@ import type { SyncGroupRequest, SyncGroupResponse } from '../../protocol/apis/sy
 import { InternalApi, type GroupCall } from '../../protocol/internal-api.js';
 import type { BrokerContext } from '../context.js';
 import type { RequestClient } from '../request-router.js';
-import { groupHome } from './find-coordinator.js';
+import { groupHomes } from './find-coordinator.js';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 /** JoinGroup and SyncGroup wait for the rebalance: up to the members' rebalance timeout, bounded here. */
@@ -73,7 +73,8 @@ export const GroupHandlers = {
   /** The groups whose home is this broker: Kafka tools ask every broker and concatenate the answers. */
   listGroups: async (ctx: BrokerContext, req: ListGroupsRequest, version: number, client: RequestClient): Promise<ListGroupsResponse> => {
     const res = await forward(ctx, InternalApi.ListGroups, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, groups: [] }));
-    return { ...res, groups: res.groups.filter((g) => groupHome(ctx, g.groupId) === ctx.brokerId) };
+    const homeOf = groupHomes(ctx);
+    return { ...res, groups: res.groups.filter((g) => homeOf(g.groupId) === ctx.brokerId) };
   },
 
   describeGroups: (ctx: BrokerContext, req: DescribeGroupsRequest, version: number, client: RequestClient): Promise<DescribeGroupsResponse> =>

@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ErrorCode, KafkaError, UserError } from '../common/errors.js';
+import { assertLimits } from '../common/limits.js';
 import { brokerCommand } from './commands/broker.js';
 import { consumeCommand } from './commands/consume.js';
 import { groupCommand } from './commands/group.js';
@@ -53,6 +54,7 @@ function quietOnClosedStdout(): void {
 }
 
 async function main(): Promise<void> {
+  assertLimits();
   quietOnClosedStdout();
   await yargs(kcatStyleKeySeparator(hideBin(process.argv)))
     .scriptName('yak')

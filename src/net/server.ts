@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { ProtocolError } from '../common/errors.js';
+import { maxInFlightRequestsPerConnection } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { decodeRequestHeader, FrameDecoder, type RequestHeader } from '../protocol/framing.js';
 import { Reader } from '../protocol/reader.js';
@@ -66,7 +67,7 @@ export class FrameServer {
       onClose: (l) => closeListeners.push(l),
     };
     const decoder = new FrameDecoder(this.opts.maxFrameBytes);
-    const maxInFlight = this.opts.maxInFlightPerConnection ?? 64;
+    const maxInFlight = this.opts.maxInFlightPerConnection ?? maxInFlightRequestsPerConnection;
     // Pending responses in request order; each resolves to a frame or null (no answer).
     const queue: Promise<Buffer | null>[] = [];
     let draining = false;

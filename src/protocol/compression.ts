@@ -3,6 +3,7 @@ import { decompress as zstdDecompress } from 'fzstd';
 import * as lz4 from 'lz4js';
 import * as snappy from 'snappyjs';
 import { ErrorCode, KafkaError } from '../common/errors.js';
+import { maxDecompressedBytes } from '../common/limits.js';
 
 /**
  * The compression codecs of a v2 record batch (attributes bits 0-2), as Kafka's producers write them:
@@ -27,7 +28,7 @@ export function codecName(codec: number): string {
  * The most a batch's records may decompress to. A garbled or hostile batch can declare (or expand to)
  * gigabytes from a few bytes; this refuses it as CORRUPT_MESSAGE before the memory is taken.
  */
-export const MAX_DECOMPRESSED_BYTES = 128 << 20;
+export const MAX_DECOMPRESSED_BYTES = maxDecompressedBytes;
 
 type ZstdZlib = { zstdCompressSync?: (data: Buffer) => Buffer };
 const zstdCompress = (zlib as unknown as ZstdZlib).zstdCompressSync;

@@ -1,9 +1,7 @@
 import { ProtocolError } from '../common/errors.js';
+import { maxFrameBytes } from '../common/limits.js';
 import { Reader } from './reader.js';
 import { Writer } from './writer.js';
-
-/** Largest frame a peer may send; a size field above it is a lie or an attack, and closes the connection. */
-export const DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;
 
 /**
  * Splits a TCP byte stream into Kafka frames (int32 size + payload). Chunks are kept in a list and
@@ -13,7 +11,7 @@ export class FrameDecoder {
   private chunks: Buffer[] = [];
   private buffered = 0;
 
-  constructor(private readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {}
+  constructor(private readonly maxFrameBytes: number = maxFrameBytes) {}
 
   push(chunk: Buffer): Buffer[] {
     this.chunks.push(chunk);

@@ -1,7 +1,7 @@
 import type { ClusterMetadata } from '../common/cluster-types.js';
 import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import { retentionLimits, type RetentionLimits } from '../common/topic-configs.js';
+import { retentionLimits, timestampPolicy, type RetentionLimits, type TimestampType } from '../common/topic-configs.js';
 import type { BatchView } from '../protocol/record-batch.js';
 import { Partition } from '../replication/partition.js';
 import { ReplicaFetcher } from '../replication/replica-fetcher.js';
@@ -25,6 +25,8 @@ export interface ReplicaManagerOptions {
   /** Retention of topics that do not set retention.ms or retention.bytes. */
   retentionDefaults: RetentionLimits;
   retentionCheckIntervalMs: number;
+  /** message.timestamp.type of topics that do not set it (log.message.timestamp.type). */
+  timestampTypeDefault: TimestampType;
 }
 
 export interface ReadResult {
@@ -81,6 +83,7 @@ export class ReplicaManager {
         }
         p.minInsyncReplicas = minIsr;
         p.retention = retentionLimits(t.configs, this.opts.retentionDefaults);
+        p.timestamps = timestampPolicy(t.configs, this.opts.timestampTypeDefault);
         const epochChanged = isNew || p.state.leaderEpoch !== state.leaderEpoch || p.state.leader !== state.leader;
         if (state.leader === this.brokerId) {
           if (epochChanged) {

@@ -66,7 +66,7 @@ export class LogStore {
         'SELECT base_offset, last_offset, bytes FROM batches WHERE topic = ? AND partition = ? AND base_offset >= ? ORDER BY base_offset',
       ),
       firstBatchAfterTimestamp: db.prepare(
-        'SELECT base_offset, bytes FROM batches WHERE topic = ? AND partition = ? AND max_timestamp >= ? ORDER BY base_offset LIMIT 1',
+        'SELECT base_offset, max_timestamp, bytes FROM batches WHERE topic = ? AND partition = ? AND max_timestamp >= ? ORDER BY base_offset LIMIT 1',
       ),
       // Columns before the blob: SQLite reads them without touching the batch bytes.
       recentProducerBatches: db.prepare(

@@ -169,20 +169,25 @@ export class PartitionLog {
     return out;
   }
 
-  /** First offset whose batch has a timestamp >= `timestamp` (ListOffsets by time), or null if none. */
-  offsetForTimestamp(timestamp: number): number | null {
-    const row = this.stmts.firstBatchAfterTimestamp.get(this.topic, this.partition, timestamp) as { base_offset: number; bytes: Buffer } | undefined;
+  /**
+   * The first record with a timestamp >= `timestamp` and that timestamp (ListOffsets by time), or
+   * null if none. Batches are found by their stored max timestamp, which the leader derived from the
+   * records (or stamped, for LogAppendTime), so a batch whose producer wrote -1 there is still found.
+   */
+  offsetForTimestamp(timestamp: number): { offset: number; timestamp: number } | null {
+    const row = this.stmts.firstBatchAfterTimestamp.get(this.topic, this.partition, timestamp) as { base_offset: number; max_timestamp: number; bytes: Buffer } | undefined;
     if (!row) return null;
     // Rare (ListOffsets by time): decoding the one batch that holds the answer is fine here. The
     // leader checked every batch decodes before storing it; should one still not, its start answers.
-    let offset = row.base_offset;
+    let found = { offset: row.base_offset, timestamp: row.max_timestamp };
     try {
       const [batch] = decodeRecordBatches(row.bytes);
-      offset = batch?.records.find((r) => r.timestamp >= timestamp)?.offset ?? offset;
+      const record = batch?.records.find((r) => r.timestamp >= timestamp && r.offset >= this.logStartOffset);
+      if (record) found = { offset: record.offset, timestamp: record.timestamp };
     } catch {
       // keep the batch start
     }
-    return Math.max(offset, this.logStartOffset);
+    return { offset: Math.max(found.offset, this.logStartOffset), timestamp: found.timestamp };
   }
 
   /** Removes every batch holding an offset >= `offset` (whole batches), and the epochs that began there. */
@@ -200,25 +205,43 @@ export class PartitionLog {
   }
 
   /**
-   * Where retention would start the log now: past every leading batch that is older than
-   * retention.ms (by its max timestamp) or that the log can lose and still keep retention.bytes, as
-   * Kafka judges segments. Only whole batches below the high watermark go, so no replica can need
-   * what retention deleted, and a consumer never loses a record it could not yet read.
+   * Where retention would start the log now: past the leading batches that are older than
+   * retention.ms (by their max timestamp), or past those the log can lose and still keep
+   * retention.bytes, whichever goes further, as Kafka's two retention passes over segments do. Only
+   * whole batches below the high watermark go, so no replica can need what retention deleted, and a
+   * consumer never loses a record it could not yet read.
+   *
+   * A batch without a timestamp (max timestamp -1: its records have none, or it was stored before
+   * leaders derived the max from the records) never expires by itself: it goes with the next batch
+   * that has a timestamp and has expired, as Kafka judges a whole segment by its largest timestamp.
+   * With no such batch after it, it stays (retention.bytes still applies). Treating -1 as "1970"
+   * would delete acknowledged records at once; Kafka's own fallback, the segment file's mtime, has
+   * no equivalent in a table of batches.
    */
   retentionCut(now: number, limits: RetentionLimits): number {
     const { retentionMs, retentionBytes } = limits;
-    if (retentionMs < 0 && retentionBytes < 0) return this.logStartOffset;
-    let total = retentionBytes >= 0 ? (this.stmts.logBytes.get(this.topic, this.partition) as { size: number }).size : 0;
     let cut = this.logStartOffset;
-    for (const b of this.stmts.batchSizes.iterate(this.topic, this.partition) as IterableIterator<{ last_offset: number; max_timestamp: number; size: number }>) {
-      if (b.last_offset >= this.highWatermark) break;
-      const expired = retentionMs >= 0 && b.max_timestamp < now - retentionMs;
-      const oversize = retentionBytes >= 0 && total - b.size >= retentionBytes;
-      if (!expired && !oversize) break;
-      cut = b.last_offset + 1;
-      total -= b.size;
+    if (retentionMs >= 0) {
+      for (const b of this.batchSizes()) {
+        if (b.last_offset >= this.highWatermark) break;
+        if (b.max_timestamp < 0) continue;
+        if (b.max_timestamp >= now - retentionMs) break;
+        cut = b.last_offset + 1;
+      }
+    }
+    if (retentionBytes >= 0) {
+      let total = (this.stmts.logBytes.get(this.topic, this.partition) as { size: number }).size;
+      for (const b of this.batchSizes()) {
+        if (b.last_offset >= this.highWatermark || total - b.size < retentionBytes) break;
+        cut = Math.max(cut, b.last_offset + 1);
+        total -= b.size;
+      }
     }
     return cut;
+  }
+
+  private batchSizes(): IterableIterator<{ last_offset: number; max_timestamp: number; size: number }> {
+    return this.stmts.batchSizes.iterate(this.topic, this.partition) as IterableIterator<{ last_offset: number; max_timestamp: number; size: number }>;
   }
 
   /**

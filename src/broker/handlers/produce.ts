@@ -1,6 +1,6 @@
 import { ErrorCode, KafkaError } from '../../common/errors.js';
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from '../../protocol/apis/produce.js';
-import { splitAndValidateBatches, type BatchView } from '../../protocol/record-batch.js';
+import { applyTimestampPolicy, splitAndValidateBatches, type BatchView } from '../../protocol/record-batch.js';
 import type { Partition } from '../../replication/partition.js';
 import type { BrokerContext } from '../context.js';
 
@@ -9,10 +9,13 @@ interface Write {
   index: number;
   partition: Partition;
   batches: BatchView[];
+  /** The time the leader stamped on a LogAppendTime topic's batches, else -1 (the response's log_append_time_ms). */
+  logAppendTimeMs: number;
 }
 
 /**
- * Produce: validate every partition's batches as a Kafka leader would, append all valid ones in one
+ * Produce: validate every partition's batches as a Kafka leader would (framing, size, then the
+ * topic's timestamp rules, which may rewrite a batch's maxTimestamp), append all valid ones in one
  * transaction, then answer: acks=1 at once, acks=all when the high watermark covers each batch
  * (NOT_ENOUGH_REPLICAS up front if the ISR is below min.insync.replicas), acks=0 never (the router drops it).
  */
@@ -42,7 +45,7 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest): Pr
               index: w.index,
               errorCode: ErrorCode.NONE,
               baseOffset: appended[i]!.baseOffset,
-              logAppendTimeMs: -1,
+              logAppendTimeMs: w.logAppendTimeMs,
               logStartOffset: w.partition.log.logStartOffset,
             });
           } catch (err) {
@@ -64,7 +67,7 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest): Pr
   };
 }
 
-function validate(ctx: BrokerContext, req: ProduceRequest, topic: string, index: number, records: Buffer | null): { partition: Partition; batches: BatchView[] } {
+function validate(ctx: BrokerContext, req: ProduceRequest, topic: string, index: number, records: Buffer | null): Omit<Write, 'topic' | 'index'> {
   if (req.acks !== 0 && req.acks !== 1 && req.acks !== -1) throw new KafkaError(ErrorCode.INVALID_REQUIRED_ACKS);
   if (req.transactionalId) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'transactions are not supported');
   const exists = ctx.cache.partition(topic, index) !== undefined;
@@ -76,10 +79,11 @@ function validate(ctx: BrokerContext, req: ProduceRequest, topic: string, index:
   for (const b of batches) {
     if (b.bytes.length > max) throw new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, `batch of ${b.bytes.length} bytes exceeds max.message.bytes ${max}`);
   }
+  const logAppendTimeMs = applyTimestampPolicy(batches, partition.timestamps, Date.now());
   if (req.acks === -1 && partition.state.isr.length < partition.minInsyncReplicas) {
     throw new KafkaError(ErrorCode.NOT_ENOUGH_REPLICAS, `ISR [${partition.state.isr.join(',')}] is smaller than min.insync.replicas=${partition.minInsyncReplicas}`);
   }
-  return { partition, batches };
+  return { partition, batches, logAppendTimeMs };
 }
 
 function errorResult(index: number, err: unknown): ProducePartitionResponse {

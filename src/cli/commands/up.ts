@@ -5,7 +5,7 @@ import { createLogger } from '../../common/logger.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import { EventBus } from '../../tui/events.js';
 import { runUntilSignal } from '../process-lifecycle.js';
-import { retentionOptions } from './broker.js';
+import { logOptions } from './broker.js';
 
 interface Args {
   brokers: number;
@@ -22,6 +22,7 @@ interface Args {
   'log-retention-ms': number;
   'log-retention-bytes': number;
   'log-retention-check-interval-ms': number;
+  'log-message-timestamp-type': string;
 }
 
 /** Defaults no topic could be created with are refused up front, not by every later auto-creation. */
@@ -51,7 +52,7 @@ export const upCommand: CommandModule<object, Args> = {
       .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit on the brokers' })
       .option('replication-factor', { type: 'number', describe: 'Replication factor of new topics (default min(3, brokers))' })
       .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' })
-      .options(retentionOptions),
+      .options(logOptions),
   handler: async (args) => {
     if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32', 2);
     checkTopicDefaults(args);
@@ -74,7 +75,7 @@ export const upCommand: CommandModule<object, Args> = {
       brokerArgs: [
         '--partitions', String(args.partitions),
         ...(args['sync-full'] ? ['--sync-full'] : []),
-        ...(['log-retention-ms', 'log-retention-bytes', 'log-retention-check-interval-ms'] as const).flatMap((o) => [`--${o}`, String(args[o])]),
+        ...(Object.keys(logOptions) as (keyof typeof logOptions)[]).flatMap((o) => [`--${o}`, String(args[o])]),
       ],
       coordinatorArgs: [
         ...(args['replication-factor'] !== undefined ? ['--default-replication-factor', String(args['replication-factor'])] : []),

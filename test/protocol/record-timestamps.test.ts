@@ -4,6 +4,7 @@
  * and the CRC in place only where they differ, LogAppendTime stamping, the before/after limits
  * refusing with INVALID_TIMESTAMP, and the topic configs that set the policy.
  */
+import { createRequire } from 'node:module';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ErrorCode } from '../../src/common/errors.js';
@@ -13,6 +14,10 @@ import { crc32c } from '../../src/protocol/crc32c.js';
 import { applyTimestampPolicy, decodeRecordBatches, encodeRecordBatch, readBatchHeader, splitAndValidateBatches, type Record } from '../../src/protocol/record-batch.js';
 import { kafkaErrorCode } from '../helpers/kafka-error.js';
 import { withHeaderMaxTimestamp } from '../helpers/batches.js';
+
+const require = createRequire(import.meta.url);
+const KafkajsDecoder = require('kafkajs/src/protocol/decoder.js') as new (buf: Buffer) => unknown;
+const kafkajsDecodeBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (d: unknown) => Promise<{ maxTimestamp: string; records: { timestamp: string }[] }>;
 
 const T0 = 1_700_000_000_000;
 const rec = (value: string, timestamp: number): Record => ({ key: null, value: Buffer.from(value), timestamp });
@@ -136,6 +141,18 @@ test('topic config checks: message.timestamp.type names a type; the *.max.ms are
     assert.ok(topicConfigProblem(name, '-1', 3), `${name} negative`);
     assert.ok(topicConfigProblem(name, 'soon', 3));
   }
+});
+
+test('kafkajs reads what the leader rewrote: derived max timestamp, LogAppendTime on every record', async () => {
+  const created = withHeaderMaxTimestamp(encodeRecordBatch([rec('a', T0), rec('b', T0 + 3)], { compression: CompressionCodec.gzip }), -1);
+  applyTimestampPolicy(splitAndValidateBatches(created), DEFAULT_TIMESTAMP_POLICY, T0);
+  const c = await kafkajsDecodeBatch(new KafkajsDecoder(created));
+  assert.equal([c.maxTimestamp, c.records.map((r) => r.timestamp)], [String(T0 + 3), [String(T0), String(T0 + 3)]]);
+
+  const appended = encodeRecordBatch([rec('a', 1), rec('b', 2)]);
+  applyTimestampPolicy(splitAndValidateBatches(appended), { ...DEFAULT_TIMESTAMP_POLICY, type: 'LogAppendTime' }, T0 + 9);
+  const l = await kafkajsDecodeBatch(new KafkajsDecoder(appended));
+  assert.equal(l.records.map((r) => r.timestamp), [String(T0 + 9), String(T0 + 9)]);
 });
 
 test.run();

@@ -4,7 +4,9 @@
  * max its records carry, so retention keeps it, every replica holds the same rewritten bytes with a
  * valid CRC, kcat (checking CRCs) reads its timestamps and kafkajs finds it by time;
  * message.timestamp.type=LogAppendTime stamps the broker's clock; message.timestamp.difference.max.ms
- * refuses a record outside it with INVALID_TIMESTAMP and stores nothing.
+ * refuses a record outside it with INVALID_TIMESTAMP and stores nothing. The brokers run with
+ * --log-message-timestamp-type LogAppendTime, so a topic that sets no type tests that default, and
+ * the CreateTime topics say so.
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -18,7 +20,7 @@ import { CompressionCodec } from '../../src/protocol/compression.js';
 import { crc32c } from '../../src/protocol/crc32c.js';
 import { encodeRecordBatch, readBatchHeader } from '../../src/protocol/record-batch.js';
 import { withHeaderMaxTimestamp } from '../helpers/batches.js';
-import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { connectTo, coordinatorMetadata, createTopic, destroyAndCheck, partitionOf, sleep, waitFor } from '../helpers/failover.js';
 import { runProcess } from '../helpers/wire.js';
 
@@ -26,7 +28,7 @@ const test = suite('timestamps: derived max timestamp, LogAppendTime, difference
 let cluster: TestCluster;
 
 test.before(async () => {
-  cluster = await startCluster({ brokers: 3, brokerArgs: ['--log-retention-check-interval-ms', '100'] });
+  cluster = await startCluster({ brokers: 3, brokerArgs: ['--log-retention-check-interval-ms', '100', '--log-message-timestamp-type', 'LogAppendTime'] });
 });
 test.after(() => destroyAndCheck(cluster));
 
@@ -82,7 +84,7 @@ const crcHolds = (b: Buffer) => crc32c(b, 21) === b.readUInt32BE(17);
 test('a batch with header max timestamp -1 survives retention.ms on every replica, stored with its records max and a valid CRC; kcat and kafkajs read its timestamps', async () => {
   const topic = 'sarama-style';
   // Old enough that retention.ms would delete it if the header's -1 were believed, recent enough to keep.
-  await createTopic(cluster.bootstrap, topic, 1, 3, { 'retention.ms': '600000' });
+  await createTopic(cluster.bootstrap, topic, 1, 3, { 'message.timestamp.type': 'CreateTime', 'retention.ms': '600000' });
   const t = Date.now() - 60_000;
   const conn = await leaderConnection(topic);
   try {
@@ -133,9 +135,9 @@ test('a batch with header max timestamp -1 survives retention.ms on every replic
   }
 });
 
-test('message.timestamp.type=LogAppendTime: the leader stamps its clock on the batch, whatever the producer said; retention judges by it', async () => {
+test('LogAppendTime (the brokers\' log.message.timestamp.type): the leader stamps its clock on the batch, whatever the producer said; retention judges by it', async () => {
   const topic = 'log-append-time';
-  await createTopic(cluster.bootstrap, topic, 1, 3, { 'message.timestamp.type': 'LogAppendTime', 'retention.ms': '600000' });
+  await createTopic(cluster.bootstrap, topic, 1, 3, { 'retention.ms': '600000' });
   const conn = await leaderConnection(topic);
   const before = Date.now();
   let r: ProducePartitionResponse;
@@ -164,11 +166,13 @@ test('message.timestamp.type=LogAppendTime: the leader stamps its clock on the b
     [0, appendTime, 'from-1970-a'],
     [1, appendTime, 'from-1970-b'],
   ]);
+  const described = await runYak(['topic', 'describe', topic, '--json', '--bootstrap', cluster.bootstrap]);
+  assert.is(JSON.parse(described.stdout).configs['message.timestamp.type'], 'LogAppendTime', 'DescribeConfigs shows the broker default');
 });
 
 test('message.timestamp.difference.max.ms: a record outside it is refused with INVALID_TIMESTAMP and nothing is stored; kafkajs sees the error', async () => {
   const topic = 'difference-max';
-  await createTopic(cluster.bootstrap, topic, 1, 3, { 'message.timestamp.difference.max.ms': '60000' });
+  await createTopic(cluster.bootstrap, topic, 1, 3, { 'message.timestamp.type': 'CreateTime', 'message.timestamp.difference.max.ms': '60000' });
   const conn = await leaderConnection(topic);
   try {
     const now = Date.now();

@@ -207,7 +207,7 @@ export function applyTimestampPolicy(batches: readonly BatchView[], policy: Time
       const { min, max } = b.recordTimestamps;
       const earliest = now - policy.beforeMaxMs;
       const latest = now + policy.afterMaxMs;
-      if (min < earliest || (max !== NO_TIMESTAMP && max > latest)) {
+      if (min < earliest || max > latest) {
         const bad = min < earliest ? min : max;
         throw new KafkaError(ErrorCode.INVALID_TIMESTAMP, `timestamp ${bad} is out of range: it should be within [${earliest}, ${latest}] (message.timestamp.before.max.ms / after.max.ms)`);
       }

@@ -16,8 +16,8 @@ const STORED_ONLY = [
   'compression.type', 'delete.retention.ms', 'file.delete.delay.ms', 'flush.messages', 'flush.ms',
   'follower.replication.throttled.replicas', 'index.interval.bytes', 'leader.replication.throttled.replicas',
   'local.retention.bytes', 'local.retention.ms', 'max.compaction.lag.ms',
-  'message.downconversion.enable', 'message.format.version', 'min.cleanable.dirty.ratio', 'min.compaction.lag.ms', 'preallocate', 'remote.storage.enable', 'segment.bytes',
-  'segment.index.bytes', 'segment.jitter.ms', 'segment.ms', 'unclean.leader.election.enable',
+  'message.downconversion.enable', 'message.format.version', 'min.cleanable.dirty.ratio', 'min.compaction.lag.ms',
+  'preallocate', 'remote.storage.enable', 'segment.bytes', 'segment.index.bytes', 'segment.jitter.ms', 'segment.ms', 'unclean.leader.election.enable',
 ];
 
 const KNOWN = new Set<string>([...APPLIED_TOPIC_CONFIGS, ...STORED_ONLY]);

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../common/errors.js';
-import { ConfigResourceType, ConfigSource, type DescribeConfigsRequest, type DescribeConfigsResponse, type DescribedConfig } from '../../protocol/apis/describe-configs.js';
 import { NO_TIMESTAMP_LIMIT_MS } from '../../common/topic-configs.js';
+import { ConfigResourceType, ConfigSource, type DescribeConfigsRequest, type DescribeConfigsResponse, type DescribedConfig } from '../../protocol/apis/describe-configs.js';
 import type { BrokerContext } from '../context.js';
 
 const config = (name: string, value: string, configSource: number, readOnly = true): DescribedConfig => ({ name, value, readOnly, configSource, isSensitive: false, synonyms: [] });

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ErrorCode, KafkaError } from '../common/errors.js';
+import { highWatermarkCheckpointIntervalMs } from '../common/limits.js';
+import { silentLogger, type Logger } from '../common/logger.js';
 import { openDatabase, type Database, type OpenOptions } from './database.js';
-import { PartitionLog, type LogStatements } from './partition-log.js';
+import { PartitionLog, type LogStatements, type LogStoreHooks } from './partition-log.js';
 
 const MIGRATIONS = [
   `CREATE TABLE batches (
@@ -35,10 +38,31 @@ const MIGRATIONS = [
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
+/** SQLite result codes (primary, before any `_` extension) that mean the file or the disk failed, not the request. */
+const STORAGE_FAULT_CODES = new Set(['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_PROTOCOL']);
+
+function isStorageFault(err: unknown): err is Error & { code: string } {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && STORAGE_FAULT_CODES.has(code.split('_').slice(0, 2).join('_'));
+}
+
+export interface LogStoreOptions extends OpenOptions {
+  logger?: Logger;
+}
+
 /**
  * The broker's SQLite file: every partition log this broker holds, one row per record batch.
  * Owns the connection and prepared statements; hands out one PartitionLog per partition.
  * Lifecycle: open -> partitions loaded lazily -> close. Writes from one request share one transaction.
+ *
+ * Storage faults (a full disk, an I/O error), the rule, enforced in `transaction` (every write goes
+ * through it): the write fails with KAFKA_STORAGE_ERROR (retriable: producers retry, a follower's
+ * fetcher retries) and rolls back whole, the store stays open, reads of what is stored go on, and
+ * the first write that succeeds again ends the fault; nothing to restart. Kafka instead takes a
+ * failed log dir offline until the broker restarts; here the log dir is the whole broker, and the
+ * usual cause, a full disk, is cured by freeing space, which a broker that stayed up notices at
+ * once. Until then a follower's log end does not move, so its leader sees it lagging and takes it
+ * out of the ISR after replica.lag.time.max.ms, and back in once it caught up (Partition's rules).
  */
 export class LogStore {
   private readonly db: Database;
@@ -46,10 +70,17 @@ export class LogStore {
   private readonly logs = new Map<string, PartitionLog>();
   private readonly dirty = new Set<PartitionLog>();
   private readonly checkpointTimer: NodeJS.Timeout;
+  private readonly hooks: LogStoreHooks;
+  private readonly logger: Logger;
+  readonly file: string;
+  /** The storage fault writes last failed with, until one succeeds again (logged once each way). */
+  private fault: string | null = null;
 
-  constructor(dataDir: string, opts: OpenOptions = {}) {
+  constructor(dataDir: string, opts: LogStoreOptions = {}) {
     fs.mkdirSync(dataDir, { recursive: true });
-    this.db = openDatabase(path.join(dataDir, 'log.db'), MIGRATIONS, opts);
+    this.file = path.join(dataDir, 'log.db');
+    this.logger = opts.logger ?? silentLogger;
+    this.db = openDatabase(this.file, MIGRATIONS, opts);
     const db = this.db;
     this.stmts = {
       insertBatch: db.prepare(
@@ -88,7 +119,8 @@ export class LogStore {
       deleteEpochsFrom: db.prepare('DELETE FROM leader_epochs WHERE topic = ? AND partition = ? AND start_offset >= ?'),
       deleteEpochsBefore: db.prepare('DELETE FROM leader_epochs WHERE topic = ? AND partition = ? AND start_offset < ?'),
     };
-    this.checkpointTimer = setInterval(() => this.checkpointHighWatermarks(), 1000);
+    this.hooks = { transaction: (fn) => this.transaction(fn), markDirty: (l) => this.dirty.add(l) };
+    this.checkpointTimer = setInterval(() => this.checkpointHighWatermarks(), highWatermarkCheckpointIntervalMs);
     this.checkpointTimer.unref();
   }
 
@@ -97,18 +129,25 @@ export class LogStore {
     const key = `${topic}\u0000${partition}`;
     let log = this.logs.get(key);
     if (!log) {
-      log = new PartitionLog(topic, partition, this.stmts, (l) => this.dirty.add(l));
+      log = new PartitionLog(topic, partition, this.stmts, this.hooks);
       this.logs.set(key, log);
     }
     return log;
   }
 
-  /** Writes every changed high watermark in one transaction (every second, and on close). */
+  /**
+   * Writes every changed high watermark in one transaction (every second, and on close). A timer
+   * never throws: if the write fails the logs stay dirty and the next tick retries.
+   */
   checkpointHighWatermarks(): void {
     if (this.dirty.size === 0) return;
     const logs = [...this.dirty];
-    this.dirty.clear();
-    this.transaction(() => logs.forEach((l) => l.checkpoint()));
+    try {
+      this.transaction(() => logs.forEach((l) => l.checkpoint()));
+      for (const l of logs) this.dirty.delete(l);
+    } catch (err) {
+      if (!(err instanceof KafkaError)) this.logger.error(`high-watermark checkpoint failed: ${(err as Error).message}`);
+    }
   }
 
   /** Topic-partitions that have data or state in this file (what a restarted broker still holds). */
@@ -118,9 +157,26 @@ export class LogStore {
       .all() as { topic: string; partition: number }[];
   }
 
-  /** Runs `fn` in one SQLite transaction: one produce request = one commit, whatever its partitions. */
+  /**
+   * Runs `fn` in one SQLite transaction: one produce request = one commit, whatever its partitions.
+   * Nested calls are savepoints of the outer one. A storage fault comes out as KAFKA_STORAGE_ERROR
+   * (the rule is in the class comment).
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      const result = this.db.transaction(fn)();
+      if (this.fault !== null && !this.db.inTransaction) {
+        this.logger.info(`${this.file}: writes succeed again (they failed with ${this.fault})`);
+        this.fault = null;
+      }
+      return result;
+    } catch (err) {
+      if (!isStorageFault(err)) throw err;
+      const fault = `${err.code}: ${err.message}`;
+      if (this.fault === null) this.logger.error(`${this.file}: writes fail (${fault}); answering KAFKA_STORAGE_ERROR and retrying until they succeed`);
+      this.fault = fault;
+      throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `${this.file}: ${fault}`);
+    }
   }
 
   getMeta(key: string): string | undefined {
@@ -128,7 +184,7 @@ export class LogStore {
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+    this.transaction(() => this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value));
   }
 
   deletePartition(topic: string, partition: number): void {

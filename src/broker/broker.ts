@@ -41,7 +41,7 @@ export interface RunningBroker {
  * and follows its metadata. Lifecycle: open store -> listen -> register -> serve -> close.
  */
 export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
-  const store = new LogStore(opts.dataDir, { synchronous: opts.syncFull ? 'FULL' : 'NORMAL' });
+  const store = new LogStore(opts.dataDir, { synchronous: opts.syncFull ? 'FULL' : 'NORMAL', logger: opts.logger });
   const cache = new MetadataCache();
   const config = { ...DEFAULT_BROKER_CONFIG, ...opts.config };
   // Assigned below: the replica manager and the coordinator link need each other.

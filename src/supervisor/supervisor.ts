@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
-import type { BrokerState } from '../common/cluster-types.js';
+import type { BrokerState, ClusterMetadata } from '../common/cluster-types.js';
 import { DATA_CORRUPTED_EXIT_CODE, UserError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { Connection } from '../net/connection.js';
@@ -235,6 +235,7 @@ export class Supervisor {
           if (m.state === 'paused') running.kill('SIGCONT');
           await stopChild(running, 10_000);
         }
+        if (flags.rebuild) await this.waitUntilGivenUp(m.brokerId!);
         const backup = flags.rebuild ? moveLogAside(m.dataDir) : null;
         if (backup) this.opts.logger.warn(`${m.name}: moved its log aside to ${backup}; it re-replicates every partition from the leaders`);
         await this.launch(m);
@@ -251,21 +252,39 @@ export class Supervisor {
    * is the only in-sync replica of a partition, whose acknowledged records may be on it alone.
    */
   private async refuseRebuildLosingData(brokerId: number): Promise<void> {
-    const c = this.coordinator!;
-    const conn = await Connection.connect(c.host, c.port, { clientId: 'supervisor' });
-    let md;
-    try {
-      md = await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: -1, maxWaitMs: 0 }, { timeoutMs: 5000 });
-    } finally {
-      conn.close();
-    }
+    const md = await this.coordinatorMetadata();
     const only = md.topics.flatMap((t) => t.partitions.filter((p) => p.isr.length > 0 && p.isr.every((r) => r === brokerId)).map((p) => `${t.name}-${p.partition}`));
     if (only.length === 0) return;
     const list = only.length > 5 ? `${only.slice(0, 5).join(', ')} and ${only.length - 5} more` : only.join(', ');
     throw new UserError(
-      `refusing to rebuild broker-${brokerId}: it is the only in-sync replica of ${list}, so their records may exist nowhere else; ` +
+      `refusing to rebuild broker-${brokerId}: it is the only in-sync replica of ${list}, whose records may exist nowhere else; ` +
         `bring another replica back in sync first, or add --force to rebuild anyway and lose them`,
     );
+  }
+
+  /**
+   * Before an emptied broker registers, the coordinator must have given it up (and so dropped it from
+   * every ISR): a session it restored when it restarted stays alive until it expires, and a broker
+   * registering into it would keep its ISR places, and leaderships, with nothing in its log.
+   */
+  private async waitUntilGivenUp(brokerId: number): Promise<void> {
+    const deadline = Date.now() + this.opts.sessionTimeoutMs * 2 + 5000;
+    for (;;) {
+      const md = await this.coordinatorMetadata();
+      if (md.brokers.find((b) => b.id === brokerId)?.state !== 'alive') return;
+      if (Date.now() > deadline) throw new UserError(`broker-${brokerId} is still registered with the coordinator; not starting it empty (try again)`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async coordinatorMetadata(): Promise<ClusterMetadata> {
+    const c = this.coordinator!;
+    const conn = await Connection.connect(c.host, c.port, { clientId: 'supervisor' });
+    try {
+      return await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: -1, maxWaitMs: 0 }, { timeoutMs: 5000 });
+    } finally {
+      conn.close();
+    }
   }
 
   private writeClusterFile(): ClusterFile {
@@ -277,7 +296,8 @@ export class Supervisor {
       coordinator: { host: c.host, port: c.port, pid: c.process?.pid ?? -1, state: c.state },
       control: this.control?.address ?? undefined,
       brokers: brokers.map((b) => ({ id: b.brokerId!, host: b.host, port: b.port, pid: b.process?.pid ?? -1, state: b.state, dataDir: b.dataDir, ...(b.reason ? { reason: b.reason } : {}) })),
-      bootstrap: brokers.map((b) => `${b.host}:${b.port}`).join(','),
+      // A broker that never started (yak up with its log.db corrupted) has no port yet.
+      bootstrap: brokers.filter((b) => b.port > 0).map((b) => `${b.host}:${b.port}`).join(','),
     };
     if (!this.stopping) writeClusterFile(this.opts.dataDir, file);
     return file;

@@ -13,14 +13,16 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readClusterFile } from '../../src/client/cluster-file.js';
 import { openDatabase } from '../../src/storage/database.js';
-import { runYak, type RunResult, type TestCluster } from '../helpers/cluster.js';
+import { runYak, startCluster, type RunResult, type TestCluster } from '../helpers/cluster.js';
 import {
   assertExactlyOnceInOrder,
+  clientFor,
   clusterWithTopic,
   consumeAll,
   coordinatorMetadata,
   createTopic,
   destroyAndCheck,
+  endOffsets,
   SequencedProducer,
   waitExited,
   waitFor,
@@ -138,6 +140,37 @@ test('a corrupted log.db: one clear line, no registration, dead with the reason;
   });
   await producer.run(30, 300);
   assert.is(producer.failed.length, 0);
+  assertExactlyOnceInOrder(await consumeAll(cluster.bootstrap, TOPIC), producer.acked, PARTITIONS);
+});
+
+test('yak up with a corrupted log.db comes up without that broker, which shows dead with the reason, and --rebuild brings it back', async () => {
+  const dataDir = cluster.dataDir;
+  await cluster.stop();
+  const file = path.join(dataDir, 'broker-3', 'log.db');
+  corrupt(file);
+  cluster = await startCluster({ brokers: 3, dataDir, sessionTimeoutMs: 2000 });
+  const entry = cluster.file.brokers.find((b) => b.id === 3)!;
+  assert.is(entry.state, 'dead');
+  assert.match(entry.reason ?? '', `${file} is corrupted`);
+  assert.not.ok(cluster.log.some((l) => l.startsWith('zookeeper:') && l.includes('broker-3 registered at')), 'broker-3 never registered');
+  // broker-3 too is the only replica of a SOLO partition (replication factor 1).
+  const rebuilt = await yak('restart', 'broker-3', '--rebuild', '--force');
+  assert.is(rebuilt.code, 0, rebuilt.stderr);
+  await waitFor(
+    'broker-3 in the ISR of every partition of TOPIC',
+    async () => (await coordinatorMetadata(cluster)).topics.find((t) => t.name === TOPIC)!.partitions.every((p) => p.isr.includes(3)),
+    { timeoutMs: 30_000 },
+  );
+  // After a restart a leader's high watermark starts from its last checkpoint and moves up once its followers fetch.
+  const client = clientFor(cluster.bootstrap);
+  try {
+    await waitFor('high watermarks past every acknowledged record', async () => {
+      const ends = await endOffsets(client, TOPIC);
+      return producer.acked.every((a) => (ends.get(a.partition) ?? 0) > a.offset);
+    });
+  } finally {
+    client.close();
+  }
   assertExactlyOnceInOrder(await consumeAll(cluster.bootstrap, TOPIC), producer.acked, PARTITIONS);
 });
 

@@ -62,8 +62,9 @@ export class CorruptLogError extends UserError {
 /**
  * Opens log.db and checks it before anything reads it: `PRAGMA quick_check` walks every page of the
  * b-trees (it skips integrity_check's index-against-table comparison): 45 ms for a 123 MB file of
- * 10,000 batches, 1,000,000 records, in the page cache. A damaged file is refused whole, at once: serving from it would fail at
- * random later (or answer wrong), and a broker that registered first would churn its leaderships.
+ * 10,000 batches, 1,000,000 records, in the page cache. A damaged file is refused whole, at once:
+ * serving from it would fail at random later (or answer wrong), and a broker that registered first
+ * would churn its leaderships.
  */
 function openLogFile(file: string, opts: OpenOptions): Database {
   let db: Database | undefined;

@@ -4,7 +4,7 @@ import { InternalApi } from '../protocol/internal-api.js';
 import type { ListenerLimits } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { FrameServer } from '../net/server.js';
-import { LogStore } from '../storage/log-store.js';
+import { CorruptLogError, LogStore } from '../storage/log-store.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerConfig, type BrokerContext } from './context.js';
 import { CoordinatorLink } from './coordinator-link.js';
 import { MetadataCache } from './metadata-cache.js';
@@ -44,7 +44,7 @@ export interface RunningBroker {
  * and follows its metadata. Lifecycle: open store -> listen -> register -> serve -> close.
  */
 export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
-  const store = new LogStore(opts.dataDir, { synchronous: opts.syncFull ? 'FULL' : 'NORMAL' });
+  const store = openStore(opts);
   const cache = new MetadataCache();
   const config = { ...DEFAULT_BROKER_CONFIG, ...opts.config };
   // Assigned below: the replica manager and the coordinator link need each other.
@@ -125,4 +125,18 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       store.close();
     },
   };
+}
+
+/** The broker's log, refusing to start (before registering: no leadership moves) on a corrupted file. */
+function openStore(opts: BrokerOptions): LogStore {
+  try {
+    return new LogStore(opts.dataDir, { synchronous: opts.syncFull ? 'FULL' : 'NORMAL', logger: opts.logger });
+  } catch (err) {
+    if (!(err instanceof CorruptLogError)) throw err;
+    const name = `broker-${opts.brokerId}`;
+    throw new UserError(
+      `${err.message}: run \`yak restart ${name} --rebuild\` to move it aside and re-replicate from the leaders (a broker run by hand: move it, with its -wal and -shm, out of ${opts.dataDir})`,
+      err.exitCode,
+    );
+  }
 }

@@ -126,7 +126,7 @@ export class ReplicaManager {
         maxWaitMs: this.opts.replicaFetchMaxWaitMs,
         partitionMaxBytes: 4 * 1024 * 1024,
         append: (writes) => this.appendAsFollower(writes),
-        restartAt: (p, offset) => this.opts.store.transaction(() => p.log.truncateFullyAndStartAt(offset)),
+        restartAt: (p, offset) => p.log.truncateFullyAndStartAt(offset),
         onLeaderLogStart: (p, offset) => void this.advanceLogStart(p, offset, `leader broker-${leaderId}'s log start`),
         onHighWatermark: (p) => this.notify(key(p.topic, p.partition), 'highWatermark'),
         logger: this.opts.logger,
@@ -231,7 +231,7 @@ export class ReplicaManager {
   /** Moves a replica's log start forward (never past its high watermark); returns the log start. */
   advanceLogStart(p: Partition, offset: number, why: string): number {
     const from = p.log.logStartOffset;
-    if (this.opts.store.transaction(() => p.log.advanceStartOffset(offset))) {
+    if (p.log.advanceStartOffset(offset)) {
       this.opts.logger.info(`${p.topic}-${p.partition} log start ${from} -> ${p.log.logStartOffset} (${why})`);
     }
     return p.log.logStartOffset;

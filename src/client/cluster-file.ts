@@ -13,7 +13,8 @@ export interface ClusterFile {
   /** The supervisor's control endpoint (restart, kill) for operator verbs. */
   control?: { host: string; port: number };
   /** pid -1 while the process is not running. */
-  brokers: { id: number; host: string; port: number; pid: number; state: BrokerState; dataDir: string }[];
+  /** `reason`: why a dead broker is down (its exit, or why it could not start, e.g. a corrupted log.db). */
+  brokers: { id: number; host: string; port: number; pid: number; state: BrokerState; dataDir: string; reason?: string }[];
   bootstrap: string;
 }
 

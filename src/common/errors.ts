@@ -127,6 +127,12 @@ export class OffsetOutOfRangeError extends KafkaError {
 }
 
 /** A mistake by the person at the CLI: printed as one line, no stack trace, non-zero exit. */
+/**
+ * Exit code of a process that refused to start on a corrupted data file (a broker's log.db), so a
+ * supervisor or a script can tell it from other failures (1) and from command-line mistakes (2).
+ */
+export const DATA_CORRUPTED_EXIT_CODE = 3;
+
 export class UserError extends Error {
   readonly exitCode: number;
   constructor(message: string, exitCode = 1) {

@@ -101,6 +101,15 @@ export const maxDecompressedBytes = 128 * 1024 * 1024;
 
 // ---- Storage ----
 
+/**
+ * How often a broker writes its changed high watermarks to log.db (Kafka's
+ * `replica.high.watermark.checkpoint.interval.ms`, 5000; shorter here, as one small transaction is
+ * cheap): a checkpoint that failed (full disk) is retried on the next one.
+ */
+export const highWatermarkCheckpointIntervalMs = 1000;
+/** How long a follower's fetcher waits after its log.db refused a write (full disk, I/O error) before fetching again. */
+export const storageFaultRetryMs = 1000;
+
 // ---- Cluster control plane (coordinator, supervisor) ----
 
 // ---- Client ----

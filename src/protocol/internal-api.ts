@@ -153,6 +153,10 @@ export interface ControlRequest {
   action: ControlAction;
   /** `broker-N` or `zookeeper`. */
   target: string;
+  /** restart only: move the broker's log.db aside first, so it re-replicates every partition from the leaders. */
+  rebuild?: boolean;
+  /** With rebuild: even where this broker is the only in-sync replica (those records are lost). */
+  force?: boolean;
 }
 export interface ControlResponse {
   message: string;

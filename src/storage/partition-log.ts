@@ -26,6 +26,14 @@ export interface LogStatements {
 }
 
 
+/** What a PartitionLog needs of the LogStore that holds it. */
+export interface LogStoreHooks {
+  /** Runs `fn` in one SQLite transaction (nested: a savepoint); throws KAFKA_STORAGE_ERROR if the file fails. */
+  transaction<T>(fn: () => T): T;
+  /** Called when the high watermark moved: the store checkpoints it soon, in a batch. */
+  markDirty(log: PartitionLog): void;
+}
+
 export interface EpochEntry {
   epoch: number;
   startOffset: number;
@@ -57,8 +65,7 @@ export class PartitionLog {
     readonly topic: string,
     readonly partition: number,
     private readonly stmts: LogStatements,
-    /** Called when the high watermark moved: the store checkpoints it soon, in a batch. */
-    private readonly markDirty: (log: PartitionLog) => void = () => undefined,
+    private readonly store: LogStoreHooks,
   ) {
     const last = stmts.lastBatch.get(topic, partition) as { base_offset: number; last_offset: number } | undefined;
     const state = stmts.loadPartition.get(topic, partition) as { log_start_offset: number; high_watermark: number } | undefined;
@@ -190,18 +197,39 @@ export class PartitionLog {
     return { offset: Math.max(found.offset, this.logStartOffset), timestamp: found.timestamp };
   }
 
-  /** Removes every batch holding an offset >= `offset` (whole batches), and the epochs that began there. */
+  /**
+   * Removes every batch holding an offset >= `offset` (whole batches), and the epochs that began
+   * there. Atomic (see `rewrite`): a crash or a failed write leaves the log as it was, to be truncated again.
+   */
   truncateTo(offset: number): void {
     if (offset >= this.logEndOffset) return;
     const start = this.stmts.batchStartAtOrBefore.get(this.topic, this.partition, offset) as { base_offset: number } | undefined;
     const cut = Math.max(this.logStartOffset, Math.min(offset, start?.base_offset ?? offset));
-    this.stmts.deleteFrom.run(this.topic, this.partition, cut);
-    this.stmts.deleteEpochsFrom.run(this.topic, this.partition, cut);
-    this.epochs = this.epochs.filter((e) => e.startOffset < cut);
-    this.logEndOffset = cut;
-    if (this.highWatermark > cut) this.highWatermark = cut;
-    this.checkpoint();
-    this.rebuildProducerState();
+    const highWatermark = Math.min(this.highWatermark, cut);
+    this.rewrite(
+      () => {
+        this.stmts.deleteFrom.run(this.topic, this.partition, cut);
+        this.stmts.deleteEpochsFrom.run(this.topic, this.partition, cut);
+        this.stmts.upsertPartition.run(this.topic, this.partition, this.logStartOffset, highWatermark);
+      },
+      () => {
+        this.epochs = this.epochs.filter((e) => e.startOffset < cut);
+        this.logEndOffset = cut;
+        this.highWatermark = highWatermark;
+        this.rebuildProducerState();
+      },
+    );
+  }
+
+  /**
+   * The one way this log deletes rows (truncation at either end): the file's statements run in one
+   * transaction, and the in-memory state changes only once it committed. Otherwise a statement (or
+   * the commit: a full disk shows there) failing half-way, or a crash, would leave rows and memory
+   * disagreeing: a log end past the stored batches, or epochs that no longer match them.
+   */
+  private rewrite(statements: () => void, apply: () => void): void {
+    this.store.transaction(statements);
+    apply();
   }
 
   /**
@@ -248,37 +276,48 @@ export class PartitionLog {
    * Moves the log start forward to `offset` (retention, or a follower following its leader's start),
    * deleting the batches wholly before it. Never past the high watermark. The epoch cache keeps the
    * epoch in force at the new start (Kafka's truncateFromStart); idempotent producers' state stays
-   * in memory, as Kafka keeps it past segment deletion. Call inside LogStore.transaction.
+   * in memory, as Kafka keeps it past segment deletion. Atomic (see `rewrite`).
    */
   advanceStartOffset(offset: number): boolean {
     const start = Math.min(offset, this.highWatermark);
     if (start <= this.logStartOffset) return false;
     const inForce = this.epochs.filter((e) => e.startOffset <= start).pop();
     const epochs = [...(inForce ? [{ epoch: inForce.epoch, startOffset: start }] : []), ...this.epochs.filter((e) => e.startOffset > start)];
-    // The file first: if a statement throws, the transaction rolls back and memory is untouched.
-    this.stmts.deleteBefore.run(this.topic, this.partition, start);
-    this.stmts.deleteEpochsBefore.run(this.topic, this.partition, start + 1);
-    if (inForce) this.stmts.insertEpoch.run(this.topic, this.partition, inForce.epoch, start);
-    this.stmts.upsertPartition.run(this.topic, this.partition, start, this.highWatermark);
-    this.epochs = epochs;
-    this.logStartOffset = start;
+    this.rewrite(
+      () => {
+        this.stmts.deleteBefore.run(this.topic, this.partition, start);
+        this.stmts.deleteEpochsBefore.run(this.topic, this.partition, start + 1);
+        if (inForce) this.stmts.insertEpoch.run(this.topic, this.partition, inForce.epoch, start);
+        this.stmts.upsertPartition.run(this.topic, this.partition, start, this.highWatermark);
+      },
+      () => {
+        this.epochs = epochs;
+        this.logStartOffset = start;
+      },
+    );
     return true;
   }
 
   /**
    * A follower whose whole log lies before its leader's log start (it was away longer than the
    * leader's retention): drops everything and continues from `offset`, as Kafka's
-   * truncateFullyAndStartAt. Call inside LogStore.transaction.
+   * truncateFullyAndStartAt. Atomic (see `rewrite`).
    */
   truncateFullyAndStartAt(offset: number): void {
-    this.stmts.deleteFrom.run(this.topic, this.partition, 0);
-    this.stmts.deleteEpochsFrom.run(this.topic, this.partition, 0);
-    this.stmts.upsertPartition.run(this.topic, this.partition, offset, offset);
-    this.epochs = [];
-    this.logStartOffset = offset;
-    this.logEndOffset = offset;
-    this.highWatermark = offset;
-    this.rebuildProducerState();
+    this.rewrite(
+      () => {
+        this.stmts.deleteFrom.run(this.topic, this.partition, 0);
+        this.stmts.deleteEpochsFrom.run(this.topic, this.partition, 0);
+        this.stmts.upsertPartition.run(this.topic, this.partition, offset, offset);
+      },
+      () => {
+        this.epochs = [];
+        this.logStartOffset = offset;
+        this.logEndOffset = offset;
+        this.highWatermark = offset;
+        this.rebuildProducerState();
+      },
+    );
   }
 
   /**
@@ -289,7 +328,7 @@ export class PartitionLog {
     const hw = Math.min(offset, this.logEndOffset);
     if (hw === this.highWatermark) return;
     this.highWatermark = hw;
-    this.markDirty(this);
+    this.store.markDirty(this);
   }
 
   checkpoint(): void {

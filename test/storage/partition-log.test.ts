@@ -16,6 +16,7 @@ import {
   splitAndValidateBatches,
   type BatchView,
 } from '../../src/protocol/record-batch.js';
+import { openDatabase } from '../../src/storage/database.js';
 import { LogStore } from '../../src/storage/log-store.js';
 import { withHeaderMaxTimestamp } from '../helpers/batches.js';
 
@@ -265,6 +266,36 @@ test('truncateTo at or past the log end changes nothing; truncateTo(0) empties t
   assert.equal(log.epochs, []);
   assert.equal(log.read(0, 12, 1 << 20), []);
   assert.is(reopen().partition('t', 0).logEndOffset, 0);
+});
+
+test('truncateTo is atomic: a statement failing half-way leaves the file and the in-memory log as they were', () => {
+  const log = store.partition('t', 0);
+  store.transaction(() => log.appendAsLeader([batch(['0', '1', '2'])], 1)); // 0-2
+  store.transaction(() => log.appendAsLeader([batch(['3', '4'])], 2)); // 3-4
+  store.transaction(() => log.appendAsLeader([batch(['5', '6'])], 3)); // 5-6
+  log.setHighWatermark(7);
+  const before = { end: log.logEndOffset, hw: log.highWatermark, epochs: [...log.epochs] };
+  // A second connection makes deleting an epoch fail (as a full disk or an I/O error would), after
+  // the batches' DELETE has already run.
+  const other = openDatabase(path.join(dir, 'log.db'), []);
+  other.exec("CREATE TRIGGER fail_epoch_delete BEFORE DELETE ON leader_epochs BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  try {
+    assert.throws(() => log.truncateTo(3), /injected failure/);
+    assert.is(log.logEndOffset, before.end, 'in-memory log end unchanged');
+    assert.is(log.highWatermark, before.hw);
+    assert.equal(log.epochs, before.epochs);
+    assert.equal(bases(log.read(0, 100, 1 << 20)), [0, 3, 5], 'every batch still stored');
+  } finally {
+    other.exec('DROP TRIGGER fail_epoch_delete');
+    other.close();
+  }
+  const again = reopen().partition('t', 0);
+  assert.is(again.logEndOffset, 7, 'the file agrees');
+  assert.equal(again.epochs, before.epochs);
+  // And the retried truncation then does all of it.
+  again.truncateTo(3);
+  assert.is(again.logEndOffset, 3);
+  assert.equal(reopen().partition('t', 0).epochs, [{ epoch: 1, startOffset: 0 }]);
 });
 
 // --- retention ---------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ import { formatTable } from '../output.js';
 export interface ClusterStatus {
   bootstrap: string;
   coordinator: { host: string; port: number; pid: number; state: BrokerState } | null;
-  brokers: { id: number; state: BrokerState; pid: number; host: string; port: number }[];
+  /** `reason`: why a dead broker is down, as its supervisor saw it (e.g. its log.db is corrupted). */
+  brokers: { id: number; state: BrokerState; pid: number; host: string; port: number; reason?: string }[];
   topics: { name: string; partitions: { partition: number; leader: number; replicas: number[]; isr: number[] }[] }[];
 }
 
@@ -64,7 +65,7 @@ function fromCoordinator(file: ClusterFile, m: ClusterMetadata): ClusterStatus {
     // The supervisor knows paused; the coordinator knows registered. A live process it has not registered yet is starting.
     let state: BrokerState = registered?.state === 'alive' && registered.pid === b.pid ? 'alive' : running ? 'starting' : 'dead';
     if (b.state === 'paused' && running) state = 'paused';
-    return { id: b.id, state, pid: b.pid, host: b.host, port: b.port };
+    return { id: b.id, state, pid: b.pid, host: b.host, port: b.port, ...(state === 'dead' && b.reason ? { reason: b.reason } : {}) };
   });
   for (const b of m.brokers) {
     if (!file.brokers.some((x) => x.id === b.id)) brokers.push({ id: b.id, state: b.state, pid: b.pid, host: b.host, port: b.port });
@@ -90,6 +91,7 @@ export const statusCommand: CommandModule<object, ClusterArgs & { json: boolean 
     const out: string[] = [`bootstrap: ${s.bootstrap}`];
     if (s.coordinator) out.push(`zookeeper: ${s.coordinator.state} (pid ${s.coordinator.pid}, ${s.coordinator.host}:${s.coordinator.port})`);
     out.push('', formatTable(['BROKER', 'STATE', 'PID', 'ADDRESS'], s.brokers.map((b) => [`broker-${b.id}`, b.state, b.pid > 0 && b.state !== 'dead' ? String(b.pid) : '-', `${b.host}:${b.port}`])));
+    for (const b of s.brokers) if (b.reason) out.push(`broker-${b.id} is dead: ${b.reason}\n`);
     const rows = s.topics.flatMap((t) => t.partitions.map((p) => [t.name, String(p.partition), p.leader < 0 ? 'none' : String(p.leader), p.replicas.join(','), p.isr.join(',')]));
     out.push(rows.length > 0 ? formatTable(['TOPIC', 'PARTITION', 'LEADER', 'REPLICAS', 'ISR'], rows) : 'no topics\n');
     process.stdout.write(out.join('\n'));

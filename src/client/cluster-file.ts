@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BrokerState } from '../common/cluster-types.js';
+import { PRIVATE_FILE_MODE } from '../common/private-files.js';
 
 /**
  * `<data-dir>/cluster.json`, written by `yak up`: how other `yak` commands in the same directory
@@ -43,7 +44,7 @@ export function readClusterFile(dataDir: string): ClusterFile | null {
 export function writeClusterFile(dataDir: string, file: ClusterFile): void {
   const target = clusterFilePath(dataDir);
   const tmp = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(file, null, 2) + '\n');
+  fs.writeFileSync(tmp, JSON.stringify(file, null, 2) + '\n', { mode: PRIVATE_FILE_MODE });
   fs.renameSync(tmp, target);
 }
 

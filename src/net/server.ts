@@ -21,8 +21,16 @@ export interface ServerOptions {
   maxFrameBytes?: number;
   /** Requests read ahead of their responses before the socket is paused (backpressure). */
   maxInFlightPerConnection?: number;
+  /** Decides whether each new connection is served at all (the cluster handshake: net/cluster-auth.ts). */
+  gate?: ConnectionGate;
   logger: Logger;
 }
+
+/**
+ * Owns a new connection's bytes until it calls `admit` (then the server serves it from the next byte
+ * on); to refuse, it closes the socket. It must leave no listener behind when it admits.
+ */
+export type ConnectionGate = (socket: net.Socket, admit: () => void) => void;
 
 /**
  * A size-prefixed TCP request/response server (Kafka framing). Responses go back in request order on
@@ -38,7 +46,7 @@ export class FrameServer {
     private readonly opts: ServerOptions,
     private readonly handler: RequestHandler,
   ) {
-    this.server = net.createServer((socket) => this.accept(socket));
+    this.server = net.createServer((socket) => (opts.gate ? this.admitThrough(opts.gate, socket) : this.accept(socket)));
   }
 
   listen(): Promise<{ host: string; port: number }> {
@@ -55,6 +63,13 @@ export class FrameServer {
   close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** A connection waiting at the gate is still the server's: close() ends it too. */
+  private admitThrough(gate: ConnectionGate, socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    gate(socket, () => this.accept(socket));
   }
 
   private accept(socket: net.Socket): void {

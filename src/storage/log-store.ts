@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir } from '../common/private-files.js';
 import { openDatabase, type Database, type OpenOptions } from './database.js';
 import { PartitionLog, type LogStatements } from './partition-log.js';
 
@@ -48,7 +48,7 @@ export class LogStore {
   private readonly checkpointTimer: NodeJS.Timeout;
 
   constructor(dataDir: string, opts: OpenOptions = {}) {
-    fs.mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     this.db = openDatabase(path.join(dataDir, 'log.db'), MIGRATIONS, opts);
     const db = this.db;
     this.stmts = {

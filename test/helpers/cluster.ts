@@ -103,8 +103,8 @@ export interface YakProcess {
 const running = new Set<ChildProcessWithoutNullStreams>();
 
 /** Starts `node dist/yak.js ...args` in the background; killYakProcesses() (in test.after) ends any still running. */
-export function spawnYak(args: string[], opts: { keepStdinOpen?: boolean } = {}): YakProcess {
-  const child = spawn(process.execPath, [YAK, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+export function spawnYak(args: string[], opts: { keepStdinOpen?: boolean; env?: Record<string, string> } = {}): YakProcess {
+  const child = spawn(process.execPath, [YAK, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   running.add(child);
   let out = '';
   let err = '';

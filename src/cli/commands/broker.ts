@@ -1,11 +1,12 @@
 import os from 'node:os';
 import type { CommandModule } from 'yargs';
+import { CLUSTER_SECRET_ENV } from '../../common/cluster-secret.js';
 import { UserError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
 import { startBroker } from '../../broker/broker.js';
 import { parseBootstrap } from '../../client/kafka-client.js';
 import { DEFAULT_RETENTION_MS } from '../../common/topic-configs.js';
-import { wholeNumber } from '../cluster-access.js';
+import { memberSecret, secretFileOption, wholeNumber } from '../cluster-access.js';
 import { serveClusterProcess } from '../process-lifecycle.js';
 
 interface Args {
@@ -22,6 +23,7 @@ interface Args {
   'log-retention-ms': number;
   'log-retention-bytes': number;
   'log-retention-check-interval-ms': number;
+  'secret-file'?: string;
 }
 
 /** Broker retention defaults (Kafka's log.retention.*), on `yak broker` and passed on by `yak up`. */
@@ -46,8 +48,13 @@ export const brokerCommand: CommandModule<object, Args> = {
       .option('message-max-bytes', { type: 'number', default: 1024 * 1024 + 12, describe: 'Largest record batch accepted' })
       .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit (SQLite synchronous=FULL)' })
       .option('replica-lag-time-max-ms', { type: 'number', default: 10_000, describe: 'A follower behind for this long leaves the ISR' })
-      .options(retentionOptions),
+      .options(retentionOptions)
+      .options(secretFileOption),
   handler: async (args) => {
+    const clusterSecret = memberSecret(args['secret-file']);
+    if (!clusterSecret) {
+      throw new UserError(`yak broker needs the cluster secret: pass --secret-file with the coordinator's cluster.secret (yak zookeeper writes it in its data dir and logs the path; yak up writes <data-dir>/cluster.secret), or set ${CLUSTER_SECRET_ENV} to its content`, 2);
+    }
     const logger = createLogger(`broker-${args.id}`);
     await serveClusterProcess(async () => {
       const coordinator = parseBootstrap(args.coordinator)[0];
@@ -60,6 +67,7 @@ export const brokerCommand: CommandModule<object, Args> = {
         dataDir: args['data-dir'] ?? `.yak/broker-${args.id}`,
         coordinatorHost: coordinator.host,
         coordinatorPort: coordinator.port,
+        clusterSecret,
         config: {
           defaultPartitions: args.partitions,
           maxMessageBytes: args['message-max-bytes'],

@@ -40,7 +40,8 @@ export function checkedTopicName(name: string): string {
 /** "No cluster here", or what is wrong with the cluster file that makes it look so. */
 export function noClusterError(dataDir: string, hint = NO_CLUSTER_HINT): UserError {
   const problem = clusterFileProblem(dataDir);
-  return new UserError(problem ? `${problem}: remove it if no cluster runs there, then ${hint}` : `no YaK cluster is running in ${dataDir}: ${hint}`);
+  if (problem?.forbidden) return new UserError(`${problem.reason}: run as the user who started the cluster`);
+  return new UserError(problem ? `${problem.reason}: remove it if no cluster runs there, then ${hint}` : `no YaK cluster is running in ${dataDir}: ${hint}`);
 }
 
 export const NO_CLUSTER_HINT = 'start one with `npx yak up --brokers 3`, or pass --bootstrap host:port';

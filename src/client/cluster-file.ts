@@ -22,14 +22,18 @@ export function clusterFilePath(dataDir: string): string {
   return path.join(dataDir, 'cluster.json');
 }
 
-/** Why an existing cluster.json cannot be used (not JSON, unreadable), or null when it is fine or absent. */
-export function clusterFileProblem(dataDir: string): string | null {
+/**
+ * Why an existing cluster.json cannot be used (not JSON, unreadable), or null when it is fine or absent.
+ * `forbidden`: this user may not read it (a cluster's files are its owner's only).
+ */
+export function clusterFileProblem(dataDir: string): { reason: string; forbidden: boolean } | null {
   try {
     JSON.parse(fs.readFileSync(clusterFilePath(dataDir), 'utf8'));
     return null;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return `${clusterFilePath(dataDir)} cannot be read (${(err as Error).message})`;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    return { reason: `${clusterFilePath(dataDir)} cannot be read (${(err as Error).message})`, forbidden: code === 'EACCES' || code === 'EPERM' };
   }
 }
 

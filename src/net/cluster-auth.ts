@@ -47,13 +47,14 @@ export function clusterMembersOnly(secret: ClusterSecret, logger: Logger): Conne
     let received = 0;
     let handled = 0;
 
-    const leave = () => {
+    // Stops reading; on admission the server's own listeners take over, on refusal the error listener stays.
+    const stopReading = () => {
       clearTimeout(timer);
       socket.off('data', onData);
-      socket.off('error', onError);
+      socket.off('close', stopReading);
     };
     const refuse = (reason: string, header?: RequestHeader) => {
-      leave();
+      stopReading();
       logger.warn(`refused connection from ${remote}: ${reason}`);
       if (!header) return void socket.destroy();
       const refusal: ControlResult = { errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: `this port serves members of the YaK cluster only: ${reason}` };
@@ -90,13 +91,15 @@ export function clusterMembersOnly(secret: ClusterSecret, logger: Logger): Conne
         const proof = decodeField(() => InternalApi.ClusterAuthenticate.decodeRequest(reader, 0).proof);
         if (!secret.verify('client', serverNonce, clientNonce, proof)) return refuse('its proof does not match the cluster secret', header);
         socket.write(respond(header, { errorCode: ErrorCode.NONE, proof: secret.proof('server', clientNonce, serverNonce) }));
-        leave();
+        stopReading();
+        socket.off('error', onError);
         return admit();
       }
     };
     const timer = setTimeout(() => refuse(`did not prove the cluster secret within ${clusterHandshakeTimeoutMs} ms`), clusterHandshakeTimeoutMs);
     socket.on('data', onData);
     socket.on('error', onError);
+    socket.on('close', stopReading); // gone before proving anything: nothing to refuse or log
   };
 }
 

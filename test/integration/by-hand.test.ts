@@ -63,7 +63,7 @@ test('records go through the advertised address and survive a broker restart by 
   assert.is((await broker.stop('SIGTERM')).code, 0);
 });
 
-test('a broker without the cluster secret, or with the wrong one, is told what to do and registers nothing', async () => {
+test('a broker without the cluster secret, or with the wrong one, is told what to do and registers nothing; one secret file given to both is one cluster', async () => {
   const coordinator = /coordinator listening on (127\.0\.0\.1:\d+)/.exec(output(zookeeper))![1]!;
   const brokerArgs = ['broker', '--id', '2', '--port', '0', '--coordinator', coordinator, '--data-dir', path.join(dir, 'b2')];
   const none = await runYak(brokerArgs);
@@ -83,6 +83,19 @@ test('a broker without the cluster secret, or with the wrong one, is told what t
   assert.match(output(zookeeper), /WARN \[zookeeper\] refused connection from 127\.0\.0\.1:\d+: its proof does not match the cluster secret/);
   assert.not.match(output(zookeeper), 'broker-2 registered');
   assert.is((await zookeeper.stop('SIGTERM')).code, 0);
+
+  // The same file, given to both with --secret-file (as on several hosts), is one cluster.
+  const zk2 = spawnYak(['zookeeper', '--port', '0', '--data-dir', path.join(dir, 'zk2'), '--secret-file', wrong]);
+  await zk2.waitFor(() => /coordinator listening on 127\.0\.0\.1:\d+/.test(output(zk2)), 'the second coordinator');
+  assert.not.ok(fs.existsSync(path.join(dir, 'zk2', 'cluster.secret')), 'no secret of its own when given one');
+  const zk2Address = /coordinator listening on (127\.0\.0\.1:\d+)/.exec(output(zk2))![1]!;
+  const b2 = spawnYak(['broker', '--id', '3', '--port', '0', '--coordinator', zk2Address, '--data-dir', path.join(dir, 'b3'), '--secret-file', wrong]);
+  await b2.waitFor(() => /broker-3 serving Kafka on (127\.0\.0\.1:\d+)/.test(output(b2)), 'the broker to register and serve');
+  assert.match(output(zk2), /broker-3 registered at 127\.0\.0\.1:\d+/);
+  const served = await runYak(['status', '--bootstrap', /serving Kafka on (127\.0\.0\.1:\d+)/.exec(output(b2))![1]!]);
+  assert.is(served.code, 0, served.stderr);
+  assert.is((await b2.stop('SIGTERM')).code, 0);
+  assert.is((await zk2.stop('SIGTERM')).code, 0);
 });
 
 test('a broker still waiting for its coordinator exits when its supervisor goes away, rather than wait on as an orphan', async () => {

@@ -48,7 +48,7 @@ export const zookeeperCommand: CommandModule<object, Args> = {
       .options(secretFileOption),
   handler: async (args) => {
     const logger = createLogger('zookeeper');
-    await serveClusterProcess(async () =>
+    await serveClusterProcess(() =>
       startCoordinator({
         host: args.host,
         port: args.port,

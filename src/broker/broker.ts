@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ClusterSecret } from '../common/cluster-secret.js';
 import { ErrorCode, UserError, errorName } from '../common/errors.js';
 import { InternalApi } from '../protocol/internal-api.js';
 import type { ListenerLimits } from '../common/limits.js';
@@ -23,6 +24,8 @@ export interface BrokerOptions {
   dataDir: string;
   coordinatorHost: string;
   coordinatorPort: number;
+  /** Proven to the coordinator on every connection to it (net/cluster-auth.ts). */
+  clusterSecret: ClusterSecret;
   config?: Partial<BrokerConfig>;
   /** A follower not caught up for this long leaves the ISR (replica.lag.time.max.ms). */
   replicaLagTimeMaxMs?: number;
@@ -89,6 +92,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   coordinator = new CoordinatorLink({
     coordinatorHost: opts.coordinatorHost,
     coordinatorPort: opts.coordinatorPort,
+    clusterSecret: opts.clusterSecret,
     registration: { brokerId: opts.brokerId, host: opts.advertisedHost ?? addr.host, port: addr.port, pid: process.pid },
     logger: opts.logger,
     onMetadata: (m) => {
@@ -105,14 +109,15 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   });
   const producerIds = new ProducerIdBlocks(coordinator);
   ctx = { brokerId: opts.brokerId, config, cache, replicas, coordinator, producerIds, logger: opts.logger };
-  await coordinator.start();
-  producerIds.refill().catch(() => undefined);
-  if (clusterError) {
+  const abandon = async (err: Error) => {
     coordinator.stop();
     await server.close();
     store.close();
-    throw clusterError;
-  }
+    throw err;
+  };
+  await coordinator.start().catch(abandon);
+  producerIds.refill().catch(() => undefined);
+  if (clusterError) await abandon(clusterError);
   const advertised = opts.advertisedHost && opts.advertisedHost !== addr.host ? ` (advertised as ${opts.advertisedHost}:${addr.port})` : '';
   opts.logger.info(`broker-${opts.brokerId} serving Kafka on ${addr.host}:${addr.port}${advertised}`);
   return {

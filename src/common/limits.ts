@@ -112,6 +112,15 @@ export const storageFaultRetryMs = 1000;
 
 // ---- Cluster control plane (coordinator, supervisor) ----
 
+/**
+ * Largest frame the coordinator and the supervisor's control endpoint read from a connection that has
+ * not yet proven the cluster secret (the handshake's frames are about 150 bytes): a stranger cannot
+ * make them buffer more than this.
+ */
+export const maxUnauthenticatedFrameBytes = 512;
+/** A connection that has not proven the cluster secret within this long is closed (it holds a socket). */
+export const clusterHandshakeTimeoutMs = 10_000;
+
 // ---- Client ----
 
 /** Throws if two limits contradict each other. Cheap; call it once when a process starts. */
@@ -122,4 +131,5 @@ export function assertLimits(): void {
   check(maxDecompressedBytes >= maxFrameBytes, 'a batch that fits in a frame must be allowed to decompress');
   assertListenerLimits(listenerLimits);
   assertListenerLimits(controlListenerLimits, 'control endpoint');
+  check(maxUnauthenticatedFrameBytes <= maxFrameBytes, 'a connection that has proven nothing may not send more than one that has');
 }

@@ -148,6 +148,27 @@ export interface GroupCall<Req> {
   request: Req;
 }
 
+/**
+ * The first two requests on every connection to the coordinator or the control endpoint, which serve
+ * cluster members only (net/cluster-auth.ts): nonces, then HMAC proofs of the cluster secret.
+ */
+export interface ClusterHandshakeRequest {
+  /** 32 random bytes the server's proof will cover (so a recorded server proof is useless). */
+  clientNonce: Buffer;
+}
+export interface ClusterHandshakeResponse extends ControlResult {
+  /** 32 random bytes the client's proof must cover (so a recorded client proof is useless). */
+  serverNonce?: Buffer;
+}
+export interface ClusterAuthenticateRequest {
+  /** HMAC-SHA256(secret, client label || serverNonce || clientNonce). */
+  proof: Buffer;
+}
+export interface ClusterAuthenticateResponse extends ControlResult {
+  /** HMAC-SHA256(secret, server label || clientNonce || serverNonce): the server knows the secret too. */
+  proof?: Buffer;
+}
+
 export type ControlAction = 'kill' | 'pause' | 'resume' | 'restart';
 export interface ControlRequest {
   action: ControlAction;
@@ -185,6 +206,8 @@ export const InternalApi = {
   DeleteGroups: jsonApi<GroupCall<DeleteGroupsRequest>, DeleteGroupsResponse>(1018, 'DeleteGroups'),
   CreatePartitions: jsonApi<CreatePartitionsRequest, TopicsResponse>(1019, 'CreatePartitions'),
   AlterTopicConfigs: jsonApi<AlterTopicConfigsRequest, TopicsResponse>(1020, 'AlterTopicConfigs'),
+  ClusterHandshake: jsonApi<ClusterHandshakeRequest, ClusterHandshakeResponse>(1090, 'ClusterHandshake'),
+  ClusterAuthenticate: jsonApi<ClusterAuthenticateRequest, ClusterAuthenticateResponse>(1091, 'ClusterAuthenticate'),
   /** Served by the supervisor, not the coordinator. */
   Control: jsonApi<ControlRequest, ControlResponse>(1100, 'Control'),
 } as const;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DATA_CORRUPTED_EXIT_CODE, ErrorCode, KafkaError, UserError } from '../common/errors.js';
 import { highWatermarkCheckpointIntervalMs } from '../common/limits.js';
 import { silentLogger, type Logger } from '../common/logger.js';
+import { ensurePrivateDir } from '../common/private-files.js';
 import { openDatabase, type Database, type OpenOptions } from './database.js';
 import { PartitionLog, type LogStatements, type LogStoreHooks } from './partition-log.js';
 
@@ -134,7 +135,7 @@ export class LogStore {
   private fault: string | null = null;
 
   constructor(dataDir: string, opts: LogStoreOptions = {}) {
-    fs.mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     this.file = path.join(dataDir, LOG_FILE);
     this.logger = opts.logger ?? silentLogger;
     this.db = openLogFile(this.file, opts);

@@ -12,6 +12,8 @@ export interface ChildSpec {
   entry: string;
   args: string[];
   execArgv?: string[];
+  /** Added to this process's environment for the child: how it gets the cluster secret (argv is public, `ps` shows it). */
+  env?: Record<string, string>;
   onLine: (name: string, line: string) => void;
 }
 
@@ -30,6 +32,7 @@ export function startChild(spec: ChildSpec, readyTimeoutMs = 30_000): Promise<St
   const child = fork(spec.entry, spec.args, {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     execArgv: spec.execArgv ?? process.execArgv,
+    env: { ...process.env, ...spec.env },
   });
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) readline.createInterface({ input: stream }).on('line', (line) => spec.onLine(spec.name, line));

@@ -1,10 +1,11 @@
 import path from 'node:path';
-import fs from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import type { BrokerState, ClusterMetadata } from '../common/cluster-types.js';
+import { ClusterSecret } from '../common/cluster-secret.js';
 import { DATA_CORRUPTED_EXIT_CODE, UserError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import { Connection } from '../net/connection.js';
+import { ensurePrivateDir } from '../common/private-files.js';
+import { connectToCluster } from '../net/cluster-auth.js';
 import { InternalApi, type ControlAction, type ControlRequest, type ControlResponse } from '../protocol/internal-api.js';
 import { moveLogAside } from '../storage/log-store.js';
 import { isProcessAlive, readClusterFile, removeClusterFile, writeClusterFile, type ClusterFile } from '../client/cluster-file.js';
@@ -55,6 +56,7 @@ export class Supervisor {
   private coordinator: Managed | null = null;
   private readonly brokers = new Map<number, Managed>();
   private control: ControlServer | null = null;
+  #secret: ClusterSecret | null = null;
   private stopping = false;
   private readonly startedAt = new Date().toISOString();
 
@@ -65,7 +67,9 @@ export class Supervisor {
     if (existing && isProcessAlive(existing.supervisorPid) && existing.supervisorPid !== process.pid) {
       throw new UserError(`a YaK cluster is already running in ${this.opts.dataDir} (supervisor pid ${existing.supervisorPid}, bootstrap ${existing.bootstrap})`);
     }
-    fs.mkdirSync(this.opts.dataDir, { recursive: true });
+    ensurePrivateDir(this.opts.dataDir);
+    // The data dir's secret, kept across restarts: a process started by hand can join with it.
+    this.#secret = ClusterSecret.createOrLoad(this.opts.dataDir).secret;
     try {
       this.coordinator = this.managedCoordinator();
       await this.launch(this.coordinator);
@@ -79,13 +83,19 @@ export class Supervisor {
       const fatal = failed.find((r) => !corrupted(r));
       if (fatal) throw fatal.reason;
       for (const r of failed) this.opts.logger.error((r.reason as Error).message);
-      this.control = new ControlServer(this.opts.host, (action, target, flags) => this.handleControl(action, target, flags), this.opts.logger);
+      this.control = new ControlServer(this.opts.host, this.#secret, (action, target, flags) => this.handleControl(action, target, flags), this.opts.logger);
       await this.control.listen();
     } catch (err) {
       await this.stop();
       throw err;
     }
     return this.writeClusterFile();
+  }
+
+  /** The cluster secret (`<data-dir>/cluster.secret`), for a client of the coordinator in this process (TUI, chaos). */
+  get clusterSecret(): ClusterSecret {
+    if (!this.#secret) throw new Error('the supervisor has not started');
+    return this.#secret;
   }
 
   private managedCoordinator(): Managed {
@@ -138,7 +148,7 @@ export class Supervisor {
     m.state = 'starting';
     let child;
     try {
-      child = await startChild({ name: m.name, entry: this.opts.entry, execArgv: this.opts.execArgv, args: m.args(m.port), onLine: this.opts.onChildLine });
+      child = await startChild({ name: m.name, entry: this.opts.entry, execArgv: this.opts.execArgv, args: m.args(m.port), env: this.clusterSecret.childEnv(), onLine: this.opts.onChildLine });
     } catch (err) {
       m.state = 'dead';
       m.reason = (err as Error).message;
@@ -168,7 +178,7 @@ export class Supervisor {
     const c = this.coordinator;
     if (!c || c.state !== 'alive') return;
     try {
-      const conn = await Connection.connect(c.host, c.port, { clientId: 'supervisor' });
+      const conn = await connectToCluster(c.host, c.port, this.clusterSecret, { clientId: 'supervisor' });
       await conn.request(InternalApi.BrokerExited, 0, { brokerId, pid }, { timeoutMs: 2000 });
       conn.close();
     } catch {
@@ -279,7 +289,7 @@ export class Supervisor {
 
   private async coordinatorMetadata(): Promise<ClusterMetadata> {
     const c = this.coordinator!;
-    const conn = await Connection.connect(c.host, c.port, { clientId: 'supervisor' });
+    const conn = await connectToCluster(c.host, c.port, this.clusterSecret, { clientId: 'supervisor' });
     try {
       return await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: -1, maxWaitMs: 0 }, { timeoutMs: 5000 });
     } finally {

@@ -1,12 +1,13 @@
 import os from 'node:os';
 import type { CommandModule } from 'yargs';
+import { CLUSTER_SECRET_ENV } from '../../common/cluster-secret.js';
 import { UserError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
 import { startBroker } from '../../broker/broker.js';
 import { parseBootstrap } from '../../client/kafka-client.js';
 import { DEFAULT_RETENTION_MS, TIMESTAMP_TYPES, type TimestampType } from '../../common/topic-configs.js';
 import { assertListenerLimits, listenerLimits, type ListenerLimits } from '../../common/limits.js';
-import { wholeNumber } from '../cluster-access.js';
+import { memberSecret, secretFileOption, wholeNumber } from '../cluster-access.js';
 import { serveClusterProcess } from '../process-lifecycle.js';
 
 interface Args {
@@ -29,6 +30,7 @@ interface Args {
   'connections-max-idle-ms': number;
   'frame-read-timeout-ms': number;
   'queued-max-request-bytes': number;
+  'secret-file'?: string;
 }
 
 /** Broker defaults of topics' log configs (Kafka's log.retention.*, log.message.timestamp.type), on `yak broker` and passed on by `yak up`. */
@@ -81,8 +83,13 @@ export const brokerCommand: CommandModule<object, Args> = {
       .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit (SQLite synchronous=FULL)' })
       .option('replica-lag-time-max-ms', { type: 'number', default: 10_000, describe: 'A follower behind for this long leaves the ISR' })
       .options(logOptions)
-      .options(listenerOptions),
+      .options(listenerOptions)
+      .options(secretFileOption),
   handler: async (args) => {
+    const clusterSecret = memberSecret(args['secret-file']);
+    if (!clusterSecret) {
+      throw new UserError(`yak broker needs the cluster secret: pass --secret-file with the coordinator's cluster.secret (yak zookeeper writes it in its data dir and logs the path; yak up writes <data-dir>/cluster.secret), or set ${CLUSTER_SECRET_ENV} to its content`, 2);
+    }
     const logger = createLogger(`broker-${args.id}`);
     await serveClusterProcess(logger, async () => {
       const coordinator = parseBootstrap(args.coordinator)[0];
@@ -96,6 +103,7 @@ export const brokerCommand: CommandModule<object, Args> = {
         dataDir: args['data-dir'] ?? `.yak/broker-${args.id}`,
         coordinatorHost: coordinator.host,
         coordinatorPort: coordinator.port,
+        clusterSecret,
         config: {
           defaultPartitions: args.partitions,
           maxMessageBytes: args['message-max-bytes'],

@@ -1,9 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../common/errors.js';
 import { isProcessAlive, readClusterFile } from '../../client/cluster-file.js';
-import { Connection } from '../../net/connection.js';
+import { connectToCluster } from '../../net/cluster-auth.js';
 import { InternalApi, type ControlAction, type ControlRequest } from '../../protocol/internal-api.js';
-import { NO_SUPERVISOR_HINT, noClusterError } from '../cluster-access.js';
+import { clusterSecretOf, NO_SUPERVISOR_HINT, noClusterError } from '../cluster-access.js';
 
 interface Args {
   name: string;
@@ -16,7 +16,7 @@ interface Args {
 export async function operate(dataDir: string, action: ControlAction, target: string, flags: Pick<ControlRequest, 'rebuild' | 'force'> = {}): Promise<string> {
   const file = readClusterFile(dataDir);
   if (!file || !isProcessAlive(file.supervisorPid) || !file.control) throw noClusterError(dataDir, NO_SUPERVISOR_HINT);
-  const conn = await Connection.connect(file.control.host, file.control.port, { clientId: 'yak-cli' });
+  const conn = await connectToCluster(file.control.host, file.control.port, clusterSecretOf(dataDir), { clientId: 'yak-cli' });
   try {
     const res = await conn.request(InternalApi.Control, 0, { action, target, ...flags }, { timeoutMs: 60_000 });
     if (res.failed) throw new UserError(res.message);

@@ -3,9 +3,10 @@ import type { BrokerState, ClusterMetadata } from '../../common/cluster-types.js
 import { isProcessAlive, readClusterFile, type ClusterFile } from '../../client/cluster-file.js';
 import { Admin } from '../../client/admin.js';
 import { KafkaClient, parseBootstrap } from '../../client/kafka-client.js';
-import { Connection } from '../../net/connection.js';
+import type { ClusterSecret } from '../../common/cluster-secret.js';
+import { connectToCluster } from '../../net/cluster-auth.js';
 import { InternalApi } from '../../protocol/internal-api.js';
-import { clusterOptions, noClusterError, resolveBootstrap, type ClusterArgs } from '../cluster-access.js';
+import { clusterOptions, clusterSecretOf, noClusterError, resolveBootstrap, type ClusterArgs } from '../cluster-access.js';
 import { formatTable } from '../output.js';
 
 /** `yak status --json`: a stable interface for scripts (documented in the README). */
@@ -27,7 +28,7 @@ export async function clusterStatus(args: ClusterArgs): Promise<ClusterStatus> {
   const file = given ? null : readClusterFile(args['data-dir']);
   const running = file && isProcessAlive(file.supervisorPid) ? file : null;
   if (!given && !running) throw noClusterError(args['data-dir']);
-  const metadata = running ? await coordinatorMetadata(running) : null;
+  const metadata = running ? await coordinatorMetadata(running, clusterSecretOf(args['data-dir'])) : null;
   if (metadata) return fromCoordinator(running!, metadata);
   const bootstrap = args.bootstrap ?? running!.bootstrap;
   const client = new KafkaClient({ bootstrap: given ?? parseBootstrap(bootstrap), clientId: 'yak-status' });
@@ -44,9 +45,9 @@ export async function clusterStatus(args: ClusterArgs): Promise<ClusterStatus> {
   }
 }
 
-async function coordinatorMetadata(file: ClusterFile): Promise<ClusterMetadata | null> {
+async function coordinatorMetadata(file: ClusterFile, secret: ClusterSecret): Promise<ClusterMetadata | null> {
   try {
-    const conn = await Connection.connect(file.coordinator.host, file.coordinator.port, { clientId: 'yak-status', connectTimeoutMs: 1000 });
+    const conn = await connectToCluster(file.coordinator.host, file.coordinator.port, secret, { clientId: 'yak-status', connectTimeoutMs: 1000 });
     try {
       return await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: -1, maxWaitMs: 0 }, { timeoutMs: 3000 });
     } finally {

@@ -100,7 +100,7 @@ export function readBatchHeader(buf: Buffer, at = 0): BatchHeader {
 
 /**
  * Splits a produced records field into batches and validates each the way a Kafka leader does:
- * magic 2 (else UNSUPPORTED_FOR_MESSAGE_FORMAT), sizes consistent (else CORRUPT_MESSAGE), CRC32C
+ * magic 2 first (else UNSUPPORTED_FOR_MESSAGE_FORMAT), sizes consistent (else CORRUPT_MESSAGE), CRC32C
  * matches (else CORRUPT_MESSAGE), offsets deltas consistent with the record count (else INVALID_RECORD),
  * records well framed, once decompressed for a compressed batch (else CORRUPT_MESSAGE). The batch is
  * stored as it came, compressed or not (Kafka's compression.type=producer), except for the timestamp
@@ -110,6 +110,7 @@ export function splitAndValidateBatches(records: Buffer): BatchView[] {
   const batches: BatchView[] = [];
   let at = 0;
   while (at < records.length) {
+    checkMagic(records, at);
     if (records.length - at < BATCH_HEADER_BYTES) {
       throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, 'record batch shorter than its header');
     }
@@ -117,10 +118,6 @@ export function splitAndValidateBatches(records: Buffer): BatchView[] {
     const size = BATCH_LOG_OVERHEAD + batchLength;
     if (batchLength < BATCH_HEADER_BYTES - BATCH_LOG_OVERHEAD || at + size > records.length) {
       throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `record batch length ${batchLength} does not fit the data`);
-    }
-    const magic = records.readInt8(at + OFF_MAGIC);
-    if (magic !== 2) {
-      throw new KafkaError(ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, `message format magic ${magic}; YaK stores v2 batches`);
     }
     const bytes = records.subarray(at, at + size);
     const header = readBatchHeader(bytes);
@@ -135,6 +132,20 @@ export function splitAndValidateBatches(records: Buffer): BatchView[] {
     at += size;
   }
   return batches;
+}
+
+/**
+ * The magic byte sits at offset 16 in every message format (v0/v1 messages: offset, size, crc; v2
+ * batches: baseOffset, batchLength, partitionLeaderEpoch), so it is read before anything whose layout
+ * depends on it: a v0/v1 message set checked as a v2 batch fails its length or CRC check, and the
+ * producer is told CORRUPT_MESSAGE ("does not match its CRC") instead of the real reason.
+ */
+function checkMagic(buf: Buffer, at: number): void {
+  if (buf.length - at <= OFF_MAGIC) throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `record batch of ${buf.length - at} bytes is too short to carry a magic byte`);
+  const magic = buf.readInt8(at + OFF_MAGIC);
+  if (magic !== 2) {
+    throw new KafkaError(ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, `message format v${magic} (magic ${magic}): only v2 record batches are supported, as in Kafka 4.0; upgrade the client`);
+  }
 }
 
 /**
@@ -359,6 +370,7 @@ export function decodeRecordBatches(buf: Buffer): { header: BatchHeader; records
   const out: { header: BatchHeader; records: DecodedRecord[] }[] = [];
   let at = 0;
   while (buf.length - at >= BATCH_HEADER_BYTES) {
+    checkMagic(buf, at);
     const header = readBatchHeader(buf, at);
     const size = BATCH_LOG_OVERHEAD + header.batchLength;
     if (at + size > buf.length) break;

@@ -1,8 +1,10 @@
-import { ErrorCode, KafkaError } from '../../common/errors.js';
+import { ErrorCode, KafkaError, ProtocolError } from '../../common/errors.js';
+import { ApiKey } from '../../protocol/api.js';
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from '../../protocol/apis/produce.js';
 import { applyTimestampPolicy, splitAndValidateBatches, type BatchView } from '../../protocol/record-batch.js';
 import type { Partition } from '../../replication/partition.js';
 import type { BrokerContext } from '../context.js';
+import { oldestServedVersion } from './api-versions.js';
 
 interface Write {
   topic: string;
@@ -19,7 +21,12 @@ interface Write {
  * transaction, then answer: acks=1 at once, acks=all when the high watermark covers each batch
  * (NOT_ENOUGH_REPLICAS up front if the ISR is below min.insync.replicas), acks=0 never (the router drops it).
  */
-export async function handleProduce(ctx: BrokerContext, req: ProduceRequest): Promise<ProduceResponse> {
+export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, version: number): Promise<ProduceResponse> {
+  if (version < oldestServedVersion(ApiKey.Produce)) {
+    // acks=0 gets no answer, so closing the connection is the only way to say no (Kafka 4.0 closes it for any acks).
+    if (req.acks === 0) throw new ProtocolError(`Produce v${version} (message format v0/v1) is not supported since Kafka 4.0; upgrade the client`);
+    return refuseAll(req, ErrorCode.UNSUPPORTED_VERSION);
+  }
   const results = new Map<string, ProducePartitionResponse>();
   const resultKey = (topic: string, index: number) => `${topic}\u0000${index}`;
   const writes: Write[] = [];
@@ -84,6 +91,13 @@ function validate(ctx: BrokerContext, req: ProduceRequest, topic: string, index:
     throw new KafkaError(ErrorCode.NOT_ENOUGH_REPLICAS, `ISR [${partition.state.isr.join(',')}] is smaller than min.insync.replicas=${partition.minInsyncReplicas}`);
   }
   return { partition, batches, logAppendTimeMs };
+}
+
+function refuseAll(req: ProduceRequest, errorCode: number): ProduceResponse {
+  return {
+    throttleTimeMs: 0,
+    responses: req.topicData.map((t) => ({ name: t.name, partitionResponses: t.partitionData.map((p) => errorResult(p.index, new KafkaError(errorCode))) })),
+  };
 }
 
 function errorResult(index: number, err: unknown): ProducePartitionResponse {

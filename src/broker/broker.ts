@@ -17,6 +17,8 @@ export interface BrokerOptions {
   host: string;
   /** Address clients and other brokers are told to use (Kafka's advertised.listeners); default `host`. */
   advertisedHost?: string;
+  /** Port clients and other brokers are told to use; default the port listened on (a proxy or port forward may differ). */
+  advertisedPort?: number;
   port: number;
   /** The broker's own directory: its log.db lives here. */
   dataDir: string;
@@ -85,7 +87,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   coordinator = new CoordinatorLink({
     coordinatorHost: opts.coordinatorHost,
     coordinatorPort: opts.coordinatorPort,
-    registration: { brokerId: opts.brokerId, host: opts.advertisedHost ?? addr.host, port: addr.port, pid: process.pid },
+    registration: { brokerId: opts.brokerId, host: opts.advertisedHost ?? addr.host, port: opts.advertisedPort ?? addr.port, pid: process.pid },
     logger: opts.logger,
     onMetadata: (m) => {
       // A data dir belongs to one cluster (Kafka's meta.properties): never apply another cluster's metadata to it.
@@ -109,7 +111,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     store.close();
     throw clusterError;
   }
-  const advertised = opts.advertisedHost && opts.advertisedHost !== addr.host ? ` (advertised as ${opts.advertisedHost}:${addr.port})` : '';
+  const advertisedAt = { host: opts.advertisedHost ?? addr.host, port: opts.advertisedPort ?? addr.port };
+  const advertised = advertisedAt.host !== addr.host || advertisedAt.port !== addr.port ? ` (advertised as ${advertisedAt.host}:${advertisedAt.port})` : '';
   opts.logger.info(`broker-${opts.brokerId} serving Kafka on ${addr.host}:${addr.port}${advertised}`);
   return {
     brokerId: opts.brokerId,

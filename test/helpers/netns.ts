@@ -14,7 +14,7 @@ import { spawnYak, type YakProcess } from './cluster.js';
  * Plain `ip`: no iptables/nft, and the kernel has no sch_netem.
  */
 
-/** Why the namespace tests cannot run here, or null when they can (root and `ip` with netns). */
+/** Why the namespace tests cannot run here, or null when they can (root, `ip`, and a namespace can be made). */
 export function netnsUnavailable(): string | null {
   if (process.platform !== 'linux') return 'network namespaces need Linux';
   if (process.getuid?.() !== 0) return 'network namespaces need root (CI runs as root)';
@@ -23,6 +23,14 @@ export function netnsUnavailable(): string | null {
   } catch {
     return '`ip netns` is not available (Debian package iproute2)';
   }
+  // Root in a container may still lack the capability: try one.
+  const probe = `yk${process.pid % 100_000}-probe`;
+  try {
+    ip('netns', 'add', probe);
+  } catch (err) {
+    return `cannot create a network namespace here: ${(err as { stderr?: Buffer }).stderr?.toString().trim() ?? (err as Error).message}`;
+  }
+  ipQuiet('netns', 'del', probe);
   return null;
 }
 

@@ -12,7 +12,7 @@ import { check, violations, type CheckResult, type ReadRecord } from './checker.
 import { CoordinatorView, fullyInSync } from './coordinator-view.js';
 import { History } from './history.js';
 import { Nemesis, sleep, stamp, type FaultKind } from './nemesis.js';
-import { ProxyNetwork } from './proxy-network.js';
+import { ProxyNetwork, type Address } from './proxy-network.js';
 import { Prng } from './prng.js';
 import { describeMeasure, formatSummary, measureFault, type FaultMeasure } from './report.js';
 
@@ -88,16 +88,11 @@ export async function runChaos(opts: ChaosOptions, print: (line: string) => void
   );
   // Partitions: a proxy in front of every process, which the supervisor's brokers are pointed at.
   const network = opts.faults.includes('partition') ? new ProxyNetwork() : null;
-  let links: SupervisorOptions['links'];
-  if (network) {
-    const coordinator = await network.add('zookeeper', '127.0.0.1', () => supervisor.address('zookeeper'));
-    const brokerProxies = new Map<number, number>();
-    for (let id = 1; id <= opts.brokers; id++) brokerProxies.set(id, (await network.add(`broker-${id}`, '127.0.0.1', () => supervisor.address(`broker-${id}`))).port);
-    links = { coordinator: `${coordinator.host}:${coordinator.port}`, advertisedPort: (id) => brokerProxies.get(id)! };
-    out(`partitions through a TCP proxy in front of each process (brokers advertise theirs; clients are never cut off)`);
-  }
+  let addressOf: (name: string) => Address | null = () => null; // until the supervisor exists
+  const links = network ? await proxyLinks(network, opts.brokers, (name) => addressOf(name)) : undefined;
+  if (network) out('partitions through a TCP proxy in front of each process (brokers advertise theirs; clients are never cut off)');
   let nemesis: Nemesis | null = null;
-  const supervisor: Supervisor = new Supervisor({
+  const supervisor = new Supervisor({
     brokers: opts.brokers,
     dataDir,
     host: '127.0.0.1',
@@ -113,6 +108,7 @@ export async function runChaos(opts: ChaosOptions, print: (line: string) => void
       if (opts.verbose) process.stderr.write(`${name}: ${line}\n`);
     },
   });
+  addressOf = (name) => supervisor.address(name);
 
   const clients: KafkaClient[] = [];
   const closers: (() => void | Promise<void>)[] = [];
@@ -227,6 +223,19 @@ export async function runChaos(opts: ChaosOptions, print: (line: string) => void
     if (outcome) outcome.dataKept = keep;
     if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
     else if (ownDir) print(`data and cluster log kept in ${dataDir} (chaos.log)`);
+  }
+}
+
+/** Starts the proxy in front of each process; returns the links the supervisor gives its brokers. */
+async function proxyLinks(network: ProxyNetwork, brokers: number, addressOf: (name: string) => Address | null): Promise<NonNullable<SupervisorOptions['links']>> {
+  try {
+    const coordinator = await network.add('zookeeper', '127.0.0.1', () => addressOf('zookeeper'));
+    const ports = new Map<number, number>();
+    for (let id = 1; id <= brokers; id++) ports.set(id, (await network.add(`broker-${id}`, '127.0.0.1', () => addressOf(`broker-${id}`))).port);
+    return { coordinator: `${coordinator.host}:${coordinator.port}`, advertisedPort: (id) => ports.get(id)! };
+  } catch (err) {
+    await network.close();
+    throw err;
   }
 }
 

@@ -19,6 +19,8 @@ export interface BrokerOptions {
   host: string;
   /** Address clients and other brokers are told to use (Kafka's advertised.listeners); default `host`. */
   advertisedHost?: string;
+  /** Port clients and other brokers are told to use; default the port listened on (a proxy or port forward may differ). */
+  advertisedPort?: number;
   port: number;
   /** The broker's own directory: its log.db lives here. */
   dataDir: string;
@@ -93,7 +95,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     coordinatorHost: opts.coordinatorHost,
     coordinatorPort: opts.coordinatorPort,
     clusterSecret: opts.clusterSecret,
-    registration: { brokerId: opts.brokerId, host: opts.advertisedHost ?? addr.host, port: addr.port, pid: process.pid },
+    registration: { brokerId: opts.brokerId, host: opts.advertisedHost ?? addr.host, port: opts.advertisedPort ?? addr.port, pid: process.pid },
     logger: opts.logger,
     onMetadata: (m) => {
       // A data dir belongs to one cluster (Kafka's meta.properties): never apply another cluster's metadata to it.
@@ -118,7 +120,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   await coordinator.start().catch(abandon);
   producerIds.refill().catch(() => undefined);
   if (clusterError) await abandon(clusterError);
-  const advertised = opts.advertisedHost && opts.advertisedHost !== addr.host ? ` (advertised as ${opts.advertisedHost}:${addr.port})` : '';
+  const advertisedAt = { host: opts.advertisedHost ?? addr.host, port: opts.advertisedPort ?? addr.port };
+  const advertised = advertisedAt.host !== addr.host || advertisedAt.port !== addr.port ? ` (advertised as ${advertisedAt.host}:${advertisedAt.port})` : '';
   opts.logger.info(`broker-${opts.brokerId} serving Kafka on ${addr.host}:${addr.port}${advertised}`);
   return {
     brokerId: opts.brokerId,

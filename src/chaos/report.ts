@@ -1,7 +1,7 @@
 import type { CheckResult } from './checker.js';
 import type { CoordinatorView } from './coordinator-view.js';
 import { unavailableMs, type History } from './history.js';
-import type { FaultRecord } from './nemesis.js';
+import type { FaultKind, FaultRecord } from './nemesis.js';
 
 /** What one fault cost: unavailability of what it led, the acks=all stall of what it followed, the coordinator's failover. */
 export interface FaultMeasure {
@@ -12,6 +12,8 @@ export interface FaultMeasure {
   followerStallMs: number | null;
   /** When the coordinator had moved all its partitions to other leaders; null if it never did (it came back first). */
   failoverMs: number | null;
+  /** Records the target truncated after the fault (a cut-off or killed leader's unacknowledged tail). */
+  truncated: number;
 }
 
 export function measureFault(f: FaultRecord, h: History, view: CoordinatorView): FaultMeasure {
@@ -29,6 +31,7 @@ export function measureFault(f: FaultRecord, h: History, view: CoordinatorView):
     unavailableMs: f.led.length > 0 ? worst(f.led) : null,
     followerStallMs: f.followed.length > 0 ? worst(f.followed) : null,
     failoverMs: f.brokerId !== null ? view.failoverMs(f.led, f.brokerId, f.atMs) : null,
+    truncated: f.truncated,
   };
 }
 
@@ -39,8 +42,9 @@ export function describeMeasure(m: FaultMeasure): string {
   const f = m.fault;
   const parts: string[] = [];
   if (f.led.length > 0) parts.push(m.unavailableMs === null ? 'no acknowledgement since (yet)' : `unavailable ${secs(m.unavailableMs)}`);
-  if (f.kind !== 'coordinator' && f.led.length > 0) parts.push(m.failoverMs === null ? 'no failover (it came back first)' : `failover ${secs(m.failoverMs)}`);
+  if (f.brokerId !== null && f.led.length > 0) parts.push(m.failoverMs === null ? 'no failover (it came back first)' : `failover ${secs(m.failoverMs)}`);
   if (f.followed.length > 0) parts.push(m.followerStallMs === null ? 'followed partitions: no acknowledgement since (yet)' : `followed partitions stalled ${secs(m.followerStallMs)}`);
+  if (m.truncated > 0) parts.push(`${f.target} truncated ${m.truncated} unacknowledged record(s)`);
   return `-> fault ${f.n} (${f.kind} ${f.target}): ${parts.join(', ') || 'nothing measured'}`;
 }
 
@@ -54,16 +58,27 @@ export function percentile(values: number[], p: number): number {
 interface Row {
   label: string;
   values: (number | null)[];
+  /** Records the targets of these faults truncated afterwards of what they led (null: not a leader's row). */
+  truncated: number | null;
   targetMs?: number;
 }
 
 function unavailabilityRows(measures: FaultMeasure[], sessionTimeoutMs: number): Row[] {
-  const of = (pred: (m: FaultMeasure) => boolean, pick: (m: FaultMeasure) => number | null) => measures.filter(pred).map(pick);
+  const row = (label: string, pred: (m: FaultMeasure) => boolean, pick: (m: FaultMeasure) => number | null, targetMs?: number): Row => {
+    const ms = measures.filter(pred);
+    return { label, values: ms.map(pick), truncated: ms.reduce((n, m) => n + m.truncated, 0), targetMs };
+  };
+  const followers = measures.filter((m) => m.fault.brokerId !== null && m.fault.followed.length > 0);
+  const ofLeader = (kind: FaultKind) => (m: FaultMeasure) => m.fault.kind === kind && m.fault.brokerId !== null && m.fault.led.length > 0;
   return [
-    { label: 'kill -9 of a leader', values: of((m) => m.fault.kind === 'kill' && m.fault.led.length > 0, (m) => m.unavailableMs), targetMs: 1000 },
-    { label: 'SIGSTOP of a leader', values: of((m) => m.fault.kind === 'pause' && m.fault.led.length > 0, (m) => m.unavailableMs), targetMs: sessionTimeoutMs + 1000 },
-    { label: 'kill -9 of the coordinator', values: of((m) => m.fault.kind === 'coordinator', (m) => m.unavailableMs) },
-    { label: 'follower killed or paused', values: of((m) => m.fault.kind !== 'coordinator' && m.fault.followed.length > 0, (m) => m.followerStallMs) },
+    row('kill -9 of a leader', ofLeader('kill'), (m) => m.unavailableMs, 1000),
+    row('SIGSTOP of a leader', ofLeader('pause'), (m) => m.unavailableMs, sessionTimeoutMs + 1000),
+    // Cut off, a leader keeps its clients but loses its followers and the coordinator: it must
+    // acknowledge nothing until the session expires and the others elect a new leader.
+    row('partition of a leader', ofLeader('partition'), (m) => m.unavailableMs, sessionTimeoutMs + 1000),
+    row('kill -9 of the coordinator', (m) => m.fault.kind === 'coordinator', (m) => m.unavailableMs),
+    row('partition of the coordinator', (m) => m.fault.kind === 'partition' && m.fault.brokerId === null, (m) => m.unavailableMs),
+    { label: 'follower down or cut off', values: followers.map((m) => m.followerStallMs), truncated: null },
   ];
 }
 
@@ -95,12 +110,12 @@ export function formatSummary(s: SummaryInput): string[] {
   count('read during run', s.readDuringRun, s.liveConsumerError ? `(live consumer failed: ${s.liveConsumerError})` : '(by a consumer reading along)');
   for (const [message, n] of s.producerErrors) lines.push(`  producer gave up on ${n} record(s): ${message}`);
 
-  const kinds = { kill: 0, pause: 0, coordinator: 0 };
+  const kinds: Record<FaultKind, number> = { kill: 0, pause: 0, partition: 0, coordinator: 0 };
   for (const m of s.measures) kinds[m.fault.kind]++;
-  lines.push(`faults: ${kinds.kill} kill, ${kinds.pause} pause, ${kinds.coordinator} coordinator`);
+  lines.push(`faults: ${kinds.kill} kill, ${kinds.pause} pause, ${kinds.partition} partition, ${kinds.coordinator} coordinator`);
 
-  lines.push('unavailability after a fault (until the first ack of a record sent after it)');
-  lines.push(`  ${'fault'.padEnd(28)}${'count'.padStart(5)}${'p50'.padStart(9)}${'max'.padStart(9)}  target`);
+  lines.push('unavailability after a fault (until the first ack of a record sent after it); records its target truncated afterwards');
+  lines.push(`  ${'fault'.padEnd(30)}${'count'.padStart(5)}${'p50'.padStart(9)}${'max'.padStart(9)}${'truncated'.padStart(11)}  target`);
   for (const row of unavailabilityRows(s.measures, s.sessionTimeoutMs)) {
     const known = row.values.filter((v): v is number => v !== null);
     const unknown = row.values.length - known.length;
@@ -112,7 +127,7 @@ export function formatSummary(s: SummaryInput): string[] {
       if (known.length > 0 || unknown > 0) target += unknown > 0 || Math.max(...known) > row.targetMs ? ': MISSED' : ': met';
     }
     if (unknown > 0) target += ` (${unknown} never acknowledged after the fault)`;
-    lines.push(`  ${row.label.padEnd(28)}${String(row.values.length).padStart(5)}${p50.padStart(9)}${max.padStart(9)}  ${target}`.trimEnd());
+    lines.push(`  ${row.label.padEnd(30)}${String(row.values.length).padStart(5)}${p50.padStart(9)}${max.padStart(9)}${String(row.truncated ?? '-').padStart(11)}  ${target}`.trimEnd());
   }
   lines.push(...violationDetails(c));
   for (const p of s.problems) lines.push(`problem: ${p}`);

@@ -7,11 +7,12 @@ import { KafkaClient, parseBootstrap } from '../client/kafka-client.js';
 import { Producer } from '../client/producer.js';
 import { ErrorCode, KafkaError, UserError } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
-import { Supervisor } from '../supervisor/supervisor.js';
+import { Supervisor, type SupervisorOptions } from '../supervisor/supervisor.js';
 import { check, violations, type CheckResult, type ReadRecord } from './checker.js';
 import { CoordinatorView, fullyInSync } from './coordinator-view.js';
 import { History } from './history.js';
-import { Nemesis, sleep, stamp } from './nemesis.js';
+import { Nemesis, sleep, stamp, type FaultKind } from './nemesis.js';
+import { ProxyNetwork, type Address } from './proxy-network.js';
 import { Prng } from './prng.js';
 import { describeMeasure, formatSummary, measureFault, type FaultMeasure } from './report.js';
 
@@ -24,6 +25,8 @@ export interface ChaosOptions {
   /** Records per second handed to the producer. */
   rate: number;
   sessionTimeoutMs: number;
+  /** The faults to draw from (all by default). */
+  faults: readonly FaultKind[];
   /** Where the cluster lives; a fresh temp dir (removed afterwards) when omitted. */
   dataDir?: string;
   /** Keep the temp dir even when the run passes (it is always kept when it fails). */
@@ -80,8 +83,15 @@ export async function runChaos(opts: ChaosOptions, print: (line: string) => void
   const rf = Math.min(3, opts.brokers);
   out(
     `yak chaos: seed ${opts.seed} (repeat with --seed ${opts.seed}), ${opts.durationMs / 1000} s, ${opts.brokers} broker(s), ` +
-      `topic ${TOPIC} (${opts.partitions} partitions, replication factor ${rf}), acks=${opts.acks}, ${opts.rate} records/s, session timeout ${opts.sessionTimeoutMs} ms`,
+      `topic ${TOPIC} (${opts.partitions} partitions, replication factor ${rf}), acks=${opts.acks}, ${opts.rate} records/s, session timeout ${opts.sessionTimeoutMs} ms, ` +
+      `faults: ${opts.faults.join(', ')}`,
   );
+  // Partitions: a proxy in front of every process, which the supervisor's brokers are pointed at.
+  const network = opts.faults.includes('partition') ? new ProxyNetwork() : null;
+  let addressOf: (name: string) => Address | null = () => null; // until the supervisor exists
+  const links = network ? await proxyLinks(network, opts.brokers, (name) => addressOf(name)) : undefined;
+  if (network) out('partitions through a TCP proxy in front of each process (brokers advertise theirs; clients are never cut off)');
+  let nemesis: Nemesis | null = null;
   const supervisor = new Supervisor({
     brokers: opts.brokers,
     dataDir,
@@ -90,12 +100,15 @@ export async function runChaos(opts: ChaosOptions, print: (line: string) => void
     execArgv: opts.execArgv,
     heartbeatIntervalMs: Math.max(50, Math.min(500, Math.floor(opts.sessionTimeoutMs / 6))),
     sessionTimeoutMs: opts.sessionTimeoutMs,
+    links,
     logger,
     onChildLine: (name, line) => {
+      nemesis?.observe(name, line);
       if (log.writable) log.write(`${name}: ${line}\n`);
       if (opts.verbose) process.stderr.write(`${name}: ${line}\n`);
     },
   });
+  addressOf = (name) => supervisor.address(name);
 
   const clients: KafkaClient[] = [];
   const closers: (() => void | Promise<void>)[] = [];
@@ -140,8 +153,10 @@ export async function runChaos(opts: ChaosOptions, print: (line: string) => void
     view.start();
     const history = new History(opts.partitions);
     const workload = runWorkload(producer, history, opts, clock, signal, out);
-    const nemesis = new Nemesis({
+    nemesis = new Nemesis({
       control: (action, target) => supervisor.handleControl(action, target),
+      network,
+      kinds: opts.faults,
       view,
       brokers: opts.brokers,
       partitions: opts.partitions,
@@ -202,11 +217,25 @@ export async function runChaos(opts: ChaosOptions, print: (line: string) => void
     for (const c of closers.reverse()) await Promise.resolve(c()).catch(() => undefined);
     for (const c of clients) c.close();
     await supervisor.stop();
+    await network?.close();
     const keep = !ownDir || opts.keepData === true || !outcome?.passed;
     await new Promise<void>((r) => log.end(() => r()));
     if (outcome) outcome.dataKept = keep;
     if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
     else if (ownDir) print(`data and cluster log kept in ${dataDir} (chaos.log)`);
+  }
+}
+
+/** Starts the proxy in front of each process; returns the links the supervisor gives its brokers. */
+async function proxyLinks(network: ProxyNetwork, brokers: number, addressOf: (name: string) => Address | null): Promise<NonNullable<SupervisorOptions['links']>> {
+  try {
+    const coordinator = await network.add('zookeeper', '127.0.0.1', () => addressOf('zookeeper'));
+    const ports = new Map<number, number>();
+    for (let id = 1; id <= brokers; id++) ports.set(id, (await network.add(`broker-${id}`, '127.0.0.1', () => addressOf(`broker-${id}`))).port);
+    return { coordinator: `${coordinator.host}:${coordinator.port}`, advertisedPort: (id) => ports.get(id)! };
+  } catch (err) {
+    await network.close();
+    throw err;
   }
 }
 

@@ -27,6 +27,12 @@ export interface SupervisorOptions {
   brokerArgs?: string[];
   /** Extra flags for the coordinator (replication defaults). */
   coordinatorArgs?: string[];
+  /**
+   * Something standing between the processes (yak chaos's partition proxies): the address brokers
+   * are given for the coordinator, and the port broker N advertises (clients and followers connect
+   * there). Default: the processes' own addresses.
+   */
+  links?: { coordinator: string; advertisedPort: (brokerId: number) => number };
   logger: Logger;
   /** Every line a child prints, prefixed with its name (the headless log). */
   onChildLine: (name: string, line: string) => void;
@@ -137,7 +143,8 @@ export class Supervisor {
         '--host', this.opts.host,
         '--port', String(port),
         '--data-dir', dataDir,
-        '--coordinator', `${this.coordinator!.host}:${this.coordinator!.port}`,
+        '--coordinator', this.opts.links?.coordinator ?? `${this.coordinator!.host}:${this.coordinator!.port}`,
+        ...(this.opts.links ? ['--advertised-port', String(this.opts.links.advertisedPort(id))] : []),
         ...(this.opts.brokerArgs ?? []),
       ],
     };
@@ -184,6 +191,12 @@ export class Supervisor {
     } catch {
       // The coordinator will notice through the missed heartbeats.
     }
+  }
+
+  /** Where `zookeeper` or `broker-N` listens while it runs; null when it does not. */
+  address(target: string): { host: string; port: number } | null {
+    const m = this.find(target);
+    return m.process ? { host: m.host, port: m.port } : null;
   }
 
   private find(target: string): Managed {

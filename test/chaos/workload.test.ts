@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseDurationMs } from '../../src/chaos/duration.js';
 import { History, unavailableMs } from '../../src/chaos/history.js';
-import { planFault } from '../../src/chaos/nemesis.js';
+import { planFault, type FaultKind } from '../../src/chaos/nemesis.js';
 import { Prng } from '../../src/chaos/prng.js';
 import { percentile } from '../../src/chaos/report.js';
 
@@ -31,31 +31,40 @@ test('the PRNG is deterministic per seed and stays in [0, 1)', () => {
   assert.ok(Math.abs(mean - 0.5) < 0.05, `mean ${mean}`);
 });
 
-test('fault plans: same seed, same plan; kinds, holds and gaps within their ranges', () => {
-  const plan = (seed: number) => {
+test('fault plans: same seed, same plan; kinds, aims, holds and gaps within their ranges', () => {
+  const plan = (seed: number, kinds?: FaultKind[]) => {
     const rng = new Prng(seed);
-    return Array.from({ length: 400 }, () => planFault(rng));
+    return Array.from({ length: 700 }, () => planFault(rng, kinds));
   };
   assert.equal(plan(7), plan(7));
   const faults = plan(7);
   const count = (k: string) => faults.filter((f) => f.kind === k).length;
-  assert.ok(count('coordinator') > 20 && count('coordinator') < 90, `coordinator ${count('coordinator')}`);
-  assert.ok(count('kill') > 120 && count('pause') > 120);
-  assert.ok(faults.some((f) => f.atLeader) && faults.some((f) => !f.atLeader));
+  // Weights 2 : 2 : 2 : 1 of 700: about 200, 200, 200, 100.
+  assert.ok(count('coordinator') > 60 && count('coordinator') < 140, `coordinator ${count('coordinator')}`);
+  for (const k of ['kill', 'pause', 'partition']) assert.ok(count(k) > 150 && count(k) < 250, `${k} ${count(k)}`);
+  const aims = (k: string) => new Set(faults.filter((f) => f.kind === k).map((f) => f.aim));
+  assert.equal([...aims('kill')].sort(), ['broker', 'leader']);
+  assert.equal([...aims('pause')].sort(), ['broker', 'leader']);
+  assert.equal([...aims('partition')].sort(), ['broker', 'coordinator', 'leader'], 'partitions cut off a leader, any broker or the coordinator');
+  assert.equal([...aims('coordinator')], ['coordinator']);
   for (const f of faults) {
-    const [lo, hi] = f.kind === 'kill' ? [1000, 4000] : f.kind === 'pause' ? [1000, 6000] : [500, 3000];
+    const [lo, hi] = f.kind === 'kill' ? [1000, 4000] : f.kind === 'coordinator' ? [500, 3000] : [1000, 6000];
     assert.ok(f.holdMs >= lo && f.holdMs < hi, `${f.kind} hold ${f.holdMs}`);
     assert.ok(f.gapMs >= 1000 && f.gapMs < 3000);
     assert.ok(f.pick >= 0 && f.pick < 1);
   }
-  // Some pauses outlast a 3 s session timeout and some do not.
-  assert.ok(faults.some((f) => f.kind === 'pause' && f.holdMs > 3000) && faults.some((f) => f.kind === 'pause' && f.holdMs < 3000));
+  // Some pauses and cuts outlast a 3 s session timeout and some do not.
+  for (const k of ['pause', 'partition']) assert.ok(faults.some((f) => f.kind === k && f.holdMs > 3000) && faults.some((f) => f.kind === k && f.holdMs < 3000), k);
+  // Only the kinds asked for.
+  assert.equal([...new Set(plan(7, ['partition']).map((f) => f.kind))], ['partition']);
+  assert.equal([...new Set(plan(7, ['kill', 'pause']).map((f) => f.kind))].sort(), ['kill', 'pause']);
 });
 
-test('seed 1 (the integration test) starts with a kill and a pause among its first faults', () => {
+test('seed 1 (the integration test) has a kill, a pause and a leader cut off among its first faults', () => {
   const rng = new Prng(1);
-  const kinds = Array.from({ length: 4 }, () => planFault(rng).kind);
-  assert.ok(kinds.includes('kill') && kinds.includes('pause'), kinds.join());
+  const faults = Array.from({ length: 5 }, () => planFault(rng));
+  const kinds = faults.map((f) => `${f.kind}:${f.aim}`);
+  assert.ok(kinds.some((k) => k.startsWith('kill')) && kinds.some((k) => k.startsWith('pause')) && kinds.includes('partition:leader'), kinds.join());
 });
 
 test('unavailability: from the fault to the first ack of a record sent to that partition after it', () => {

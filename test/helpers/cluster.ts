@@ -103,9 +103,13 @@ export interface YakProcess {
 
 const running = new Set<ChildProcessWithoutNullStreams>();
 
-/** Starts `node dist/yak.js ...args` in the background; killYakProcesses() (in test.after) ends any still running. */
-export function spawnYak(args: string[], opts: { keepStdinOpen?: boolean; env?: Record<string, string> } = {}): YakProcess {
-  const child = spawn(process.execPath, [YAK, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+/**
+ * Starts `node dist/yak.js ...args` in the background; killYakProcesses() (in test.after) ends any still running.
+ * With `netns`, inside that network namespace (`ip netns exec` execs node, so the pid is node's).
+ */
+export function spawnYak(args: string[], opts: { keepStdinOpen?: boolean; env?: Record<string, string>; netns?: string } = {}): YakProcess {
+  const [command, argv] = opts.netns ? ['ip', ['netns', 'exec', opts.netns, process.execPath, YAK, ...args]] : [process.execPath, [YAK, ...args]];
+  const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   running.add(child);
   let out = '';
   let err = '';

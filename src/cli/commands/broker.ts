@@ -14,6 +14,7 @@ interface Args {
   id: number;
   host: string;
   'advertised-host'?: string;
+  'advertised-port'?: number;
   port: number;
   'data-dir'?: string;
   coordinator: string;
@@ -75,6 +76,7 @@ export const brokerCommand: CommandModule<object, Args> = {
       .option('id', { type: 'number', demandOption: true, describe: 'Broker id (unique in the cluster)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0: every interface)' })
       .option('advertised-host', { type: 'string', describe: 'Address clients and brokers are told to use (default: --host, or this machine\'s hostname with 0.0.0.0)' })
+      .option('advertised-port', { type: 'number', coerce: wholeNumber('advertised-port', 1), describe: 'Port clients and brokers are told to use (default: --port; another one behind a proxy or port forwarding)' })
       .option('port', { type: 'number', default: 9092, describe: 'Kafka port (0: any free port)' })
       .option('data-dir', { type: 'string', describe: 'Directory of log.db (default .yak/broker-<id>)' })
       .option('coordinator', { type: 'string', default: '127.0.0.1:2181', describe: 'Coordinator host:port' })
@@ -99,6 +101,7 @@ export const brokerCommand: CommandModule<object, Args> = {
         brokerId: args.id,
         host: args.host,
         advertisedHost: args['advertised-host'] ?? (args.host === '0.0.0.0' || args.host === '::' ? os.hostname() : undefined),
+        advertisedPort: args['advertised-port'],
         port: args.port,
         dataDir: args['data-dir'] ?? `.yak/broker-${args.id}`,
         coordinatorHost: coordinator.host,

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../common/errors.js';
 import { parseDurationMs } from '../../chaos/duration.js';
+import { FAULT_KINDS, type FaultKind } from '../../chaos/nemesis.js';
 import { randomSeed } from '../../chaos/prng.js';
 import { runChaos } from '../../chaos/run.js';
 import { readClusterFile } from '../../client/cluster-file.js';
@@ -13,6 +14,7 @@ interface Args {
   acks: string;
   rate: number;
   'session-timeout-ms': number;
+  faults: string;
   'data-dir'?: string;
   'keep-data': boolean;
   verbose: boolean;
@@ -20,7 +22,7 @@ interface Args {
 
 export const chaosCommand: CommandModule<object, Args> = {
   command: 'chaos',
-  describe: 'Kill, pause and restart brokers of a fresh cluster under load, then check no acknowledged record was lost, duplicated or reordered',
+  describe: 'Kill, pause, cut off and restart brokers of a fresh cluster under load, then check no acknowledged record was lost, duplicated or reordered',
   builder: (y) =>
     y
       .option('duration', { type: 'string', default: '60s', describe: 'How long faults go on: 30s, 10m, 600s or plain seconds' })
@@ -30,10 +32,16 @@ export const chaosCommand: CommandModule<object, Args> = {
       .option('acks', { type: 'string', default: 'all', choices: ['all', '-1', '1'], describe: 'Producer acks; with 1 an acknowledged record can be lost, so the run may FAIL' })
       .option('rate', { type: 'number', default: 2000, describe: 'Records per second' })
       .option('session-timeout-ms', { type: 'number', default: 3000, describe: 'A broker silent this long is declared dead' })
+      .option('faults', {
+        type: 'string',
+        default: FAULT_KINDS.join(','),
+        describe: 'Faults to draw from: kill (kill -9 a broker), pause (SIGSTOP), partition (cut a broker or the coordinator off from the others through a TCP proxy in front of each process; no root needed), coordinator (kill -9 it)',
+      })
       .option('data-dir', { type: 'string', describe: 'Run the cluster here (must be empty; kept afterwards). Default: a temp dir, removed unless the run fails' })
       .option('keep-data', { type: 'boolean', default: false, describe: 'Keep the temp dir (SQLite files and chaos.log) even when the run passes' })
       .option('verbose', { type: 'boolean', default: false, describe: "Echo the cluster's log lines to stderr" })
-      .example('$0 chaos --duration 30s --seed 1', 'A 30-second run with a fault plan that can be repeated'),
+      .example('$0 chaos --duration 30s --seed 1', 'A 30-second run with a fault plan that can be repeated')
+      .example('$0 chaos --faults partition', 'Network partitions only'),
   handler: async (args) => {
     const durationMs = parseDurationMs(args.duration);
     if (durationMs === null) throw new UserError(`--duration "${args.duration}" is not a duration: say 30s, 10m, 600s or a number of seconds`, 2);
@@ -42,6 +50,9 @@ export const chaosCommand: CommandModule<object, Args> = {
     if (!(args.rate > 0 && args.rate <= 100_000)) throw new UserError('--rate must be between 1 and 100000 records/s', 2);
     if (!(args['session-timeout-ms'] >= 500)) throw new UserError('--session-timeout-ms must be at least 500', 2);
     if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new UserError('--seed must be an integer', 2);
+    const faults = [...new Set(args.faults.split(',').map((f) => f.trim()).filter(Boolean))];
+    const unknown = faults.filter((f) => !(FAULT_KINDS as readonly string[]).includes(f));
+    if (faults.length === 0 || unknown.length > 0) throw new UserError(`--faults "${args.faults}": say one or more of ${FAULT_KINDS.join(', ')}, comma-separated`, 2);
 
     const abort = new AbortController();
     let dataDir: string | undefined = args['data-dir'];
@@ -76,6 +87,7 @@ export const chaosCommand: CommandModule<object, Args> = {
           acks: args.acks === '1' ? '1' : 'all',
           rate: args.rate,
           sessionTimeoutMs: args['session-timeout-ms'],
+          faults: faults as FaultKind[],
           dataDir,
           keepData: args['keep-data'],
           verbose: args.verbose,

@@ -1,5 +1,5 @@
 import { ProtocolError } from '../common/errors.js';
-import { maxFrameBytes } from '../common/limits.js';
+import * as limits from '../common/limits.js';
 import { Reader } from './reader.js';
 import { Writer } from './writer.js';
 
@@ -11,7 +11,7 @@ export class FrameDecoder {
   private chunks: Buffer[] = [];
   private buffered = 0;
 
-  constructor(private readonly maxFrameBytes: number = maxFrameBytes) {}
+  constructor(private readonly maxFrameBytes: number = limits.maxFrameBytes) {}
 
   push(chunk: Buffer): Buffer[] {
     this.chunks.push(chunk);

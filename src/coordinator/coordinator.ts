@@ -1,4 +1,4 @@
-import { ErrorCode, KafkaError } from '../common/errors.js';
+import { ErrorCode, ProtocolError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { FrameServer } from '../net/server.js';
 import type { ApiCodec } from '../protocol/api.js';
@@ -77,7 +77,8 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
 
   const server = new FrameServer({ host: opts.host, port: opts.port, logger: opts.logger }, async (header: RequestHeader, body: Reader) => {
     const r = routes.get(header.apiKey);
-    if (!r) throw new KafkaError(ErrorCode.INVALID_REQUEST, `unknown control API key ${header.apiKey}`);
+    // A peer's mistake, not ours: closes its connection with a one-line warning, like any bad frame.
+    if (!r) throw new ProtocolError(`unknown control API key ${header.apiKey}`);
     const res = await r.handle(r.api.decodeRequest(body, header.apiVersion) as never);
     const w = startResponseFrame(header.correlationId);
     r.api.encodeResponse(w, res, header.apiVersion);

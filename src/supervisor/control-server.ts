@@ -1,4 +1,4 @@
-import { UserError } from '../common/errors.js';
+import { ProtocolError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { FrameServer } from '../net/server.js';
 import { finishFrame, startResponseFrame } from '../protocol/framing.js';
@@ -11,7 +11,8 @@ export class ControlServer {
 
   constructor(host: string, handle: (action: ControlAction, target: string) => Promise<ControlResponse>, logger: Logger) {
     this.server = new FrameServer({ host, port: 0, logger }, async (header, body) => {
-      if (header.apiKey !== InternalApi.Control.apiKey) throw new UserError(`unknown control API key ${header.apiKey}`);
+      // A peer's mistake: closes its connection with a one-line warning, like any bad frame.
+      if (header.apiKey !== InternalApi.Control.apiKey) throw new ProtocolError(`unknown control API key ${header.apiKey}`);
       const req = InternalApi.Control.decodeRequest(body, 0);
       let res: ControlResponse;
       try {

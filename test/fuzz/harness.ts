@@ -239,7 +239,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     report.consumed = workload.consumed.size;
     for (const r of rss.values()) r.afterMb = rssMb(r.pid) ?? 0;
     report.rss = [...rss.values()];
-    if (failures.length > 0) failures.push(`yak up's log (last lines):\n${(up.stdout() + up.stderr()).split('\n').filter((l) => !/ INFO /.test(l)).slice(-40).join('\n')}`);
+    if (failures.length > 0) failures.push(`yak up's log (last lines):\n${(up.stdout() + up.stderr()).split('\n').filter((l) => !/closing connection/.test(l)).slice(-40).join('\n')}`);
     return report;
   } finally {
     const killer = setTimeout(() => void up.stop('SIGKILL'), 20_000);

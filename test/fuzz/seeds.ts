@@ -59,7 +59,7 @@ const FORWARDED = new Map<number, ApiCodec<unknown, unknown>>(([
 
 /**
  * YaK's own control-plane frames, as brokers, the CLI and the supervisor send them. Ids, names and
- * targets are strangers' (broker 7700, topic fuzz-absent, broker-770) so that a mutation that still
+ * targets are strangers' (broker 7700, topic fuzz-absent, control target nobody) so that a mutation that still
  * parses rarely names a real broker or topic: the fuzzer looks for crashes, not for the (separately
  * tested) authentication of these ports. Group calls are the captured Kafka group requests, decoded
  * and wrapped as a broker forwards them.
@@ -89,9 +89,9 @@ export function controlPlaneSeeds(kafkaFrames: SeedFrame[]): SeedFrame[] {
     const request = apiByKey(f.apiKey)!.decodeRequest(r, f.apiVersion);
     seeds.push(internalFrame(forward, { apiVersion: f.apiVersion, clientId: 'fuzz', clientHost: '/127.0.0.1', request }, c));
   }
+  // No target a few deleted or replaced bytes turn into a real one ('zookeeper-770' minus '-770' is).
   for (const action of ['kill', 'pause', 'resume', 'restart'] as const) {
-    seeds.push(internalFrame(InternalApi.Control, { action, target: 'broker-770' }, 'yak-control'));
+    seeds.push(internalFrame(InternalApi.Control, { action, target: 'nobody' }, 'yak-control'));
   }
-  seeds.push(internalFrame(InternalApi.Control, { action: 'restart', target: 'zookeeper-770' }, 'yak-control'));
   return seeds;
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ErrorCode, UserError, errorName } from '../common/errors.js';
 import { InternalApi } from '../protocol/internal-api.js';
+import type { ListenerLimits } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { FrameServer } from '../net/server.js';
 import { LogStore } from '../storage/log-store.js';
@@ -26,6 +27,8 @@ export interface BrokerOptions {
   /** A follower not caught up for this long leaves the ISR (replica.lag.time.max.ms). */
   replicaLagTimeMaxMs?: number;
   syncFull?: boolean;
+  /** Overrides of the Kafka listener's connection limits (src/common/limits.ts). */
+  listenerLimits?: Partial<ListenerLimits>;
   logger: Logger;
 }
 
@@ -75,7 +78,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   let ctx: BrokerContext | null = null;
   // Frames up to Kafka's socket.request.max.bytes (100 MiB) are read, so an oversized batch gets
   // MESSAGE_TOO_LARGE (which clients do not retry) rather than a dropped connection (which they do).
-  const server = new FrameServer({ host: opts.host, port: opts.port, logger: opts.logger }, (header, body, client) => {
+  const server = new FrameServer({ host: opts.host, port: opts.port, limits: opts.listenerLimits, logger: opts.logger }, (header, body, client) => {
     if (!ctx) throw new Error('broker not ready');
     return routeRequest(ctx, header, body, client);
   });

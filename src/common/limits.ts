@@ -13,6 +13,86 @@
 export const maxFrameBytes = 100 * 1024 * 1024;
 /** Requests read ahead of their responses on one connection before the socket is paused. */
 export const maxInFlightRequestsPerConnection = 64;
+/**
+ * Request bytes one connection may hold at once: its half-read frame (reserved at its declared size
+ * before any of its bytes are buffered) plus its requests still being handled. Past it the
+ * connection is paused, not closed: one whole max-size frame always fits.
+ */
+export const maxQueuedRequestBytesPerConnection = maxFrameBytes;
+/**
+ * Request bytes a whole server (one broker's listener, say) may hold across its connections, reserved
+ * the same way (Kafka's `queued.max.request.bytes`, unbounded there by default). One max-size produce
+ * fits with room for everyone else's small requests; ten half-sent 99 MB frames cannot take 1 GB: a
+ * connection whose frame does not fit waits, paused (its bytes stay in the kernel), until bytes are
+ * released or its read timeout closes it.
+ */
+export const maxQueuedRequestBytesPerServer = maxFrameBytes + 28 * 1024 * 1024;
+/**
+ * A frame must arrive whole within this of its first byte (time the server itself stopped reading,
+ * for backpressure, not counted; time waiting for the per-server budget counted). Kafka has no such
+ * limit (it relies on `connections.max.idle.ms`); without it a half-sent frame holds its reserved
+ * bytes for 10 minutes. 100 MiB at 10 MB/s takes 10 s.
+ */
+export const frameReadTimeoutMs = 30_000;
+/** A connection with nothing in flight and no bytes for this long is closed (Kafka's `connections.max.idle.ms`). */
+export const connectionsMaxIdleMs = 10 * 60 * 1000;
+/**
+ * Connections one server accepts at once (Kafka's `max.connections`; unbounded there). Each costs a
+ * file descriptor; far below a usual `ulimit -n`, far above what a local cluster's clients need.
+ */
+export const maxConnectionsPerServer = 4096;
+/**
+ * Connections one server accepts from one address (Kafka's `max.connections.per.ip`; unbounded
+ * there). On one machine every client and broker comes from 127.0.0.1, so this equals the total.
+ */
+export const maxConnectionsPerIp = maxConnectionsPerServer;
+/** Largest frame the supervisor's control endpoint reads: its commands are a verb and a process name. */
+export const maxControlFrameBytes = 64 * 1024;
+
+/** What a FrameServer enforces; each server takes `listenerLimits` and may override some. */
+export interface ListenerLimits {
+  maxFrameBytes: number;
+  maxInFlightRequestsPerConnection: number;
+  maxQueuedRequestBytesPerConnection: number;
+  maxQueuedRequestBytesPerServer: number;
+  frameReadTimeoutMs: number;
+  connectionsMaxIdleMs: number;
+  maxConnectionsPerServer: number;
+  maxConnectionsPerIp: number;
+}
+
+/** The limits of a broker's Kafka listener and the coordinator's port. */
+export const listenerLimits: Readonly<ListenerLimits> = {
+  maxFrameBytes,
+  maxInFlightRequestsPerConnection,
+  maxQueuedRequestBytesPerConnection,
+  maxQueuedRequestBytesPerServer,
+  frameReadTimeoutMs,
+  connectionsMaxIdleMs,
+  maxConnectionsPerServer,
+  maxConnectionsPerIp,
+};
+
+/** The supervisor's control endpoint (its port is in the world-readable cluster.json): small frames, few clients. */
+export const controlListenerLimits: Readonly<ListenerLimits> = {
+  ...listenerLimits,
+  maxFrameBytes: maxControlFrameBytes,
+  maxQueuedRequestBytesPerConnection: maxControlFrameBytes,
+  maxQueuedRequestBytesPerServer: 16 * maxControlFrameBytes,
+  maxConnectionsPerServer: 64,
+  maxConnectionsPerIp: 64,
+};
+
+/** Throws if a server's limits contradict each other; FrameServer checks its own (overridden) ones too. */
+export function assertListenerLimits(l: ListenerLimits, what = 'listener'): void {
+  const check = (ok: boolean, relation: string) => {
+    if (!ok) throw new Error(`${what} limits contradict each other: ${relation}`);
+  };
+  for (const [name, v] of Object.entries(l)) check(Number.isInteger(v) && v > 0, `${name} must be a positive whole number, got ${v}`);
+  check(l.maxQueuedRequestBytesPerConnection >= l.maxFrameBytes, 'one connection must be able to hold one max-size frame');
+  check(l.maxQueuedRequestBytesPerServer >= l.maxQueuedRequestBytesPerConnection, 'the server must be able to hold what one connection may');
+  check(l.maxConnectionsPerServer >= l.maxConnectionsPerIp, 'the per-address connection limit cannot exceed the total');
+}
 
 // ---- Records ----
 
@@ -31,5 +111,6 @@ export function assertLimits(): void {
     if (!ok) throw new Error(`limits contradict each other: ${what}`);
   };
   check(maxDecompressedBytes >= maxFrameBytes, 'a batch that fits in a frame must be allowed to decompress');
-  check(maxInFlightRequestsPerConnection >= 1, 'a connection must be able to carry one request');
+  assertListenerLimits(listenerLimits);
+  assertListenerLimits(controlListenerLimits, 'control endpoint');
 }

@@ -111,25 +111,25 @@ export class Connection {
     this.fail(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `connection to ${this.address} closed`));
   }
 
+  /**
+   * A response the server sends whole or in pieces. Bytes that are not one (a lying size, a frame too
+   * short for a correlation id, an unknown id) fail this connection: a socket 'data' listener must
+   * never throw, or the process dies of its peer's bytes. A lying size holds at most maxFrameBytes.
+   */
   private onData(chunk: Buffer): void {
-    let frames: Buffer[];
+    this.decoder.push(chunk);
     try {
-      frames = this.decoder.push(chunk);
+      for (let frame = this.decoder.next(); frame !== null && !this.closedError; frame = this.decoder.next()) {
+        const r = new Reader(frame);
+        const correlationId = r.int32();
+        const p = this.pending.get(correlationId);
+        if (!p) throw new ProtocolError(`response for unknown correlation id ${correlationId}`);
+        this.pending.delete(correlationId);
+        clearTimeout(p.timer);
+        p.resolve(r);
+      }
     } catch (err) {
       this.fail(this.notKafka(err as Error));
-      return;
-    }
-    for (const frame of frames) {
-      const r = new Reader(frame);
-      const correlationId = r.int32();
-      const p = this.pending.get(correlationId);
-      if (!p) {
-        this.fail(this.notKafka(new ProtocolError(`response for unknown correlation id ${correlationId}`)));
-        return;
-      }
-      this.pending.delete(correlationId);
-      clearTimeout(p.timer);
-      p.resolve(r);
     }
   }
 
@@ -142,6 +142,7 @@ export class Connection {
     if (this.closedError) return;
     this.closedError = err;
     this.socket.destroy();
+    this.decoder.clear();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
       p.reject(err);

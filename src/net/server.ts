@@ -1,43 +1,42 @@
 import net from 'node:net';
-import { ProtocolError } from '../common/errors.js';
-import { maxInFlightRequestsPerConnection } from '../common/limits.js';
+import { assertListenerLimits, listenerLimits, type ListenerLimits } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
-import { decodeRequestHeader, FrameDecoder, type RequestHeader } from '../protocol/framing.js';
-import { Reader } from '../protocol/reader.js';
+import { ByteBudget } from './byte-budget.js';
+import { ServerConnection, type RequestHandler } from './server-connection.js';
 
-/** What a handler returns: a whole response frame, or null when the request gets no answer (acks=0). */
-export type RequestHandler = (header: RequestHeader, body: Reader, client: ClientInfo) => Promise<Buffer | null> | Buffer | null;
-
-export interface ClientInfo {
-  readonly id: number;
-  readonly remoteAddress: string;
-  /** Called once when the connection ends, whatever ended it. */
-  onClose(listener: () => void): void;
-}
+export type { ClientInfo, RequestHandler } from './server-connection.js';
 
 export interface ServerOptions {
   host: string;
   port: number;
-  maxFrameBytes?: number;
-  /** Requests read ahead of their responses before the socket is paused (backpressure). */
-  maxInFlightPerConnection?: number;
+  /** Overrides of `listenerLimits` (src/common/limits.ts) for this server; checked against each other. */
+  limits?: Partial<ListenerLimits>;
   logger: Logger;
 }
 
 /**
  * A size-prefixed TCP request/response server (Kafka framing). Responses go back in request order on
  * each connection, as Kafka clients require, even when handlers finish out of order. Bytes that break
- * the grammar close that connection only; every other client carries on.
+ * the grammar, a failing handler, or a peer over a limit close that connection only (one log line);
+ * every other client carries on. Memory held for requests is bounded by the limits, whatever peers
+ * claim or send (see ServerConnection).
  */
 export class FrameServer {
   private readonly server: net.Server;
-  private readonly sockets = new Set<net.Socket>();
+  private readonly limits: Readonly<ListenerLimits>;
+  private readonly budget: ByteBudget;
+  private readonly connections = new Set<ServerConnection>();
+  private readonly connectionsPerIp = new Map<string, number>();
+  private sweepTimer: NodeJS.Timeout | null = null;
   private nextClientId = 1;
 
   constructor(
     private readonly opts: ServerOptions,
     private readonly handler: RequestHandler,
   ) {
+    this.limits = { ...listenerLimits, ...opts.limits };
+    assertListenerLimits(this.limits);
+    this.budget = new ByteBudget(this.limits.maxQueuedRequestBytesPerServer);
     this.server = net.createServer((socket) => this.accept(socket));
   }
 
@@ -47,80 +46,57 @@ export class FrameServer {
       this.server.listen(this.opts.port, this.opts.host, () => {
         this.server.off('error', reject);
         const addr = this.server.address() as net.AddressInfo;
+        // Once listening, an error is one failed accept (EMFILE, say): not a reason to stop serving.
+        this.server.on('error', (err) => this.opts.logger.error(`listener ${this.opts.host}:${addr.port}: ${err.message}`));
+        this.startSweep();
         resolve({ host: this.opts.host, port: addr.port });
       });
     });
   }
 
   close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    for (const c of [...this.connections]) c.close('info', 'server shutting down');
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Bytes currently reserved for requests across all connections (for tests and diagnostics). */
+  get queuedRequestBytes(): number {
+    return this.budget.used;
+  }
+
   private accept(socket: net.Socket): void {
-    socket.setNoDelay(true);
-    this.sockets.add(socket);
-    const closeListeners: (() => void)[] = [];
-    const client: ClientInfo = {
-      id: this.nextClientId++,
-      remoteAddress: `${socket.remoteAddress}:${socket.remotePort}`,
-      onClose: (l) => closeListeners.push(l),
-    };
-    const decoder = new FrameDecoder(this.opts.maxFrameBytes);
-    const maxInFlight = this.opts.maxInFlightPerConnection ?? maxInFlightRequestsPerConnection;
-    // Pending responses in request order; each resolves to a frame or null (no answer).
-    const queue: Promise<Buffer | null>[] = [];
-    let draining = false;
-
-    const drain = async () => {
-      if (draining) return;
-      draining = true;
-      while (queue.length > 0) {
-        let frame: Buffer | null;
-        try {
-          frame = await queue[0]!;
-        } catch (err) {
-          this.reject(socket, client, err);
-          return;
-        }
-        queue.shift();
-        if (frame && !socket.destroyed) socket.write(frame);
-        if (queue.length < maxInFlight && socket.isPaused()) socket.resume();
-      }
-      draining = false;
-    };
-
-    socket.on('data', (chunk: Buffer) => {
-      let frames: Buffer[];
-      try {
-        frames = decoder.push(chunk);
-      } catch (err) {
-        this.reject(socket, client, err);
-        return;
-      }
-      for (const frame of frames) {
-        queue.push(this.dispatch(frame, client));
-      }
-      if (queue.length >= maxInFlight) socket.pause();
-      void drain();
+    const ip = socket.remoteAddress ?? 'unknown';
+    const fromIp = this.connectionsPerIp.get(ip) ?? 0;
+    const refuse =
+      this.connections.size >= this.limits.maxConnectionsPerServer
+        ? `${this.connections.size} connections open, the most this server accepts (max.connections)`
+        : fromIp >= this.limits.maxConnectionsPerIp
+          ? `${fromIp} connections open from ${ip}, the most it accepts from one address (max.connections.per.ip)`
+          : null;
+    if (refuse) {
+      this.opts.logger.warn(`refusing connection from ${ip}:${socket.remotePort}: ${refuse}`);
+      socket.on('error', () => undefined);
+      socket.destroy();
+      return;
+    }
+    this.connectionsPerIp.set(ip, fromIp + 1);
+    const conn = new ServerConnection(this.nextClientId++, socket, this.limits, this.budget, this.handler, this.opts.logger, (c) => {
+      this.connections.delete(c);
+      const left = (this.connectionsPerIp.get(ip) ?? 1) - 1;
+      if (left > 0) this.connectionsPerIp.set(ip, left);
+      else this.connectionsPerIp.delete(ip);
     });
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => {
-      this.sockets.delete(socket);
-      for (const l of closeListeners) l();
-    });
+    this.connections.add(conn);
   }
 
-  private async dispatch(frame: Buffer, client: ClientInfo): Promise<Buffer | null> {
-    const reader = new Reader(frame);
-    const header = decodeRequestHeader(reader);
-    return this.handler(header, reader, client);
-  }
-
-  private reject(socket: net.Socket, client: ClientInfo, err: unknown): void {
-    if (socket.destroyed) return;
-    const reason = err instanceof ProtocolError ? `malformed request: ${err.message}` : `handler failed: ${(err as Error)?.stack ?? err}`;
-    this.opts.logger.warn(`closing connection ${client.remoteAddress}: ${reason}`);
-    socket.destroy();
+  /** One timer per server checks every connection's read and idle deadlines, about 10 times per the shorter one. */
+  private startSweep(): void {
+    const everyMs = Math.max(10, Math.min(1000, Math.min(this.limits.frameReadTimeoutMs, this.limits.connectionsMaxIdleMs) / 10));
+    this.sweepTimer = setInterval(() => {
+      const now = Date.now();
+      for (const c of [...this.connections]) c.checkTimeouts(now);
+    }, everyMs);
+    this.sweepTimer.unref();
   }
 }

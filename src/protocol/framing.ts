@@ -1,42 +1,110 @@
 import { ProtocolError } from '../common/errors.js';
-import * as limits from '../common/limits.js';
+import { maxFrameBytes as defaultMaxFrameBytes } from '../common/limits.js';
 import { Reader } from './reader.js';
 import { Writer } from './writer.js';
 
 /**
- * Splits a TCP byte stream into Kafka frames (int32 size + payload). Chunks are kept in a list and
- * joined only when a whole frame is present, so a large frame arriving in many chunks is copied once.
+ * Splits a TCP byte stream into Kafka frames (int32 size + payload), one frame per `next()`, so the
+ * reader decides when to take the next one (a server reserves a frame's declared size first, from
+ * `nextFrameSize()`). A frame inside one received chunk is a view of it; a frame spanning chunks is
+ * copied once, as its bytes arrive, into a buffer of exactly its size. No frame shares memory with a
+ * neighbour, so a huge frame's bytes are freed as soon as its user drops it.
  */
 export class FrameDecoder {
+  /** Received bytes not yet part of a frame, oldest first. */
   private chunks: Buffer[] = [];
-  private buffered = 0;
+  private chunkBytes = 0;
+  /** The frame being assembled (allocated at its declared size once asked for) and how much has arrived. */
+  private partial: Buffer | null = null;
+  private partialFilled = 0;
 
-  constructor(private readonly maxFrameBytes: number = limits.maxFrameBytes) {}
+  constructor(private readonly maxFrameBytes: number = defaultMaxFrameBytes) {}
 
-  push(chunk: Buffer): Buffer[] {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
-    const frames: Buffer[] = [];
-    for (;;) {
-      if (this.buffered < 4) break;
-      const head = this.chunks[0]!.length >= 4 ? this.chunks[0]! : this.flatten();
-      const size = head.readInt32BE(0);
-      if (size < 0 || size > this.maxFrameBytes) {
-        throw new ProtocolError(`frame size ${size} outside 0..${this.maxFrameBytes}`);
-      }
-      if (this.buffered < 4 + size) break;
-      const all = this.flatten();
-      frames.push(all.subarray(4, 4 + size));
-      const rest = all.subarray(4 + size);
-      this.chunks = rest.length > 0 ? [rest] : [];
-      this.buffered = rest.length;
+  push(chunk: Buffer): void {
+    if (this.partial) {
+      const n = Math.min(chunk.length, this.partial.length - this.partialFilled);
+      chunk.copy(this.partial, this.partialFilled, 0, n);
+      this.partialFilled += n;
+      chunk = chunk.subarray(n);
     }
-    return frames;
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.chunkBytes += chunk.length;
   }
 
-  private flatten(): Buffer {
-    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.buffered)];
-    return this.chunks[0]!;
+  /** Bytes received and not yet handed out in a frame (size prefixes excepted once read). */
+  get bufferedBytes(): number {
+    return this.partialFilled + this.chunkBytes;
+  }
+
+  /**
+   * The declared payload size of the next frame once its 4-byte prefix has arrived, else null.
+   * Throws ProtocolError for a size outside 0..maxFrameBytes: nothing of such a frame is kept.
+   */
+  nextFrameSize(): number | null {
+    if (this.partial) return this.partial.length;
+    if (this.chunkBytes < 4) return null;
+    if (this.chunks[0]!.length < 4) this.joinHead(4);
+    const size = this.chunks[0]!.readInt32BE(0);
+    if (size < 0 || size > this.maxFrameBytes) throw new ProtocolError(`frame size ${size} outside 0..${this.maxFrameBytes}`);
+    return size;
+  }
+
+  /** The next whole frame (size prefix stripped), or null until all of its bytes have arrived. */
+  next(): Buffer | null {
+    if (this.partial) {
+      if (this.partialFilled < this.partial.length) return null;
+      const frame = this.partial;
+      this.partial = null;
+      this.partialFilled = 0;
+      return frame;
+    }
+    const size = this.nextFrameSize();
+    if (size === null) return null;
+    const head = this.chunks[0]!;
+    if (head.length >= 4 + size) {
+      this.consume(4 + size);
+      return head.subarray(4, 4 + size);
+    }
+    this.consume(4);
+    this.partial = Buffer.allocUnsafeSlow(size);
+    while (this.chunks.length > 0 && this.partialFilled < size) {
+      const c = this.chunks[0]!;
+      const n = Math.min(c.length, size - this.partialFilled);
+      c.copy(this.partial, this.partialFilled, 0, n);
+      this.partialFilled += n;
+      this.consume(n);
+    }
+    return this.next();
+  }
+
+  /** Drops every buffered byte (the connection is gone). */
+  clear(): void {
+    this.chunks = [];
+    this.chunkBytes = 0;
+    this.partial = null;
+    this.partialFilled = 0;
+  }
+
+  private consume(n: number): void {
+    this.chunkBytes -= n;
+    while (n > 0) {
+      const c = this.chunks[0]!;
+      if (c.length > n) {
+        this.chunks[0] = c.subarray(n);
+        return;
+      }
+      n -= c.length;
+      this.chunks.shift();
+    }
+  }
+
+  /** Makes the first chunk at least `n` bytes long (only ever for a size prefix split across chunks). */
+  private joinHead(n: number): void {
+    let k = 0;
+    let bytes = 0;
+    while (bytes < n) bytes += this.chunks[k++]!.length;
+    this.chunks.splice(0, k, Buffer.concat(this.chunks.slice(0, k), bytes));
   }
 }
 

@@ -1,4 +1,5 @@
 import { ProtocolError } from '../common/errors.js';
+import { controlListenerLimits } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { FrameServer } from '../net/server.js';
 import { finishFrame, startResponseFrame } from '../protocol/framing.js';
@@ -10,7 +11,7 @@ export class ControlServer {
   address: { host: string; port: number } | null = null;
 
   constructor(host: string, handle: (action: ControlAction, target: string) => Promise<ControlResponse>, logger: Logger) {
-    this.server = new FrameServer({ host, port: 0, logger }, async (header, body) => {
+    this.server = new FrameServer({ host, port: 0, limits: controlListenerLimits, logger }, async (header, body) => {
       // A peer's mistake: closes its connection with a one-line warning, like any bad frame.
       if (header.apiKey !== InternalApi.Control.apiKey) throw new ProtocolError(`unknown control API key ${header.apiKey}`);
       const req = InternalApi.Control.decodeRequest(body, 0);

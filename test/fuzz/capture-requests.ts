@@ -37,7 +37,8 @@ function startProxy(targetPort: number, record: (frame: Buffer) => void, rewrite
     const requests = new FrameDecoder();
     const responses = new FrameDecoder();
     client.on('data', (chunk) => {
-      for (const f of requests.push(chunk)) {
+      requests.push(chunk);
+      for (let f = requests.next(); f; f = requests.next()) {
         const whole = Buffer.alloc(4 + f.length);
         whole.writeInt32BE(f.length, 0);
         f.copy(whole, 4);
@@ -46,7 +47,8 @@ function startProxy(targetPort: number, record: (frame: Buffer) => void, rewrite
       }
     });
     upstream.on('data', (chunk) => {
-      for (const f of responses.push(chunk)) {
+      responses.push(chunk);
+      for (let f = responses.next(); f; f = responses.next()) {
         const whole = Buffer.alloc(4 + f.length);
         whole.writeInt32BE(f.length, 0);
         f.copy(whole, 4);

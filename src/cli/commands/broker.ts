@@ -5,6 +5,7 @@ import { createLogger } from '../../common/logger.js';
 import { startBroker } from '../../broker/broker.js';
 import { parseBootstrap } from '../../client/kafka-client.js';
 import { DEFAULT_RETENTION_MS } from '../../common/topic-configs.js';
+import { assertListenerLimits, listenerLimits, type ListenerLimits } from '../../common/limits.js';
 import { wholeNumber } from '../cluster-access.js';
 import { serveClusterProcess } from '../process-lifecycle.js';
 
@@ -22,6 +23,11 @@ interface Args {
   'log-retention-ms': number;
   'log-retention-bytes': number;
   'log-retention-check-interval-ms': number;
+  'max-connections': number;
+  'max-connections-per-ip': number;
+  'connections-max-idle-ms': number;
+  'frame-read-timeout-ms': number;
+  'queued-max-request-bytes': number;
 }
 
 /** Broker retention defaults (Kafka's log.retention.*), on `yak broker` and passed on by `yak up`. */
@@ -30,6 +36,32 @@ export const retentionOptions = {
   'log-retention-bytes': { type: 'number', default: -1, coerce: wholeNumber('log-retention-bytes', -1), describe: 'retention.bytes per partition of topics that do not set it (-1: no limit)' },
   'log-retention-check-interval-ms': { type: 'number', default: 10_000, coerce: wholeNumber('log-retention-check-interval-ms', 10), describe: 'How often retention deletes old records' },
 } as const;
+
+/** The Kafka listener's connection limits (defaults in src/common/limits.ts), on `yak broker` and passed on by `yak up`. */
+export const listenerOptions = {
+  'max-connections': { type: 'number', default: listenerLimits.maxConnectionsPerServer, coerce: wholeNumber('max-connections', 1), describe: 'Connections the Kafka listener accepts at once (max.connections)' },
+  'max-connections-per-ip': { type: 'number', default: listenerLimits.maxConnectionsPerIp, coerce: wholeNumber('max-connections-per-ip', 1), describe: 'Connections it accepts from one address (max.connections.per.ip)' },
+  'connections-max-idle-ms': { type: 'number', default: listenerLimits.connectionsMaxIdleMs, coerce: wholeNumber('connections-max-idle-ms', 1), describe: 'A connection with nothing in flight this long is closed (connections.max.idle.ms)' },
+  'frame-read-timeout-ms': { type: 'number', default: listenerLimits.frameReadTimeoutMs, coerce: wholeNumber('frame-read-timeout-ms', 1), describe: 'A request must arrive whole within this of its first byte' },
+  'queued-max-request-bytes': { type: 'number', default: listenerLimits.maxQueuedRequestBytesPerServer, coerce: wholeNumber('queued-max-request-bytes', 1), describe: 'Request bytes held at once across connections (queued.max.request.bytes)' },
+} as const;
+
+/** The listener limits the options ask for; a usage error if they contradict each other. */
+export function listenerLimitsFrom(args: { [K in keyof typeof listenerOptions]: number }): Partial<ListenerLimits> {
+  const limits: Partial<ListenerLimits> = {
+    maxConnectionsPerServer: args['max-connections'],
+    maxConnectionsPerIp: Math.min(args['max-connections-per-ip'], args['max-connections']),
+    connectionsMaxIdleMs: args['connections-max-idle-ms'],
+    frameReadTimeoutMs: args['frame-read-timeout-ms'],
+    maxQueuedRequestBytesPerServer: args['queued-max-request-bytes'],
+  };
+  try {
+    assertListenerLimits({ ...listenerLimits, ...limits }, 'Kafka listener');
+  } catch (err) {
+    throw new UserError(`${(err as Error).message} (--queued-max-request-bytes must be at least ${listenerLimits.maxQueuedRequestBytesPerConnection}, one whole request)`, 2);
+  }
+  return limits;
+}
 
 export const brokerCommand: CommandModule<object, Args> = {
   command: 'broker',
@@ -46,12 +78,14 @@ export const brokerCommand: CommandModule<object, Args> = {
       .option('message-max-bytes', { type: 'number', default: 1024 * 1024 + 12, describe: 'Largest record batch accepted' })
       .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit (SQLite synchronous=FULL)' })
       .option('replica-lag-time-max-ms', { type: 'number', default: 10_000, describe: 'A follower behind for this long leaves the ISR' })
-      .options(retentionOptions),
+      .options(retentionOptions)
+      .options(listenerOptions),
   handler: async (args) => {
     const logger = createLogger(`broker-${args.id}`);
-    await serveClusterProcess(async () => {
+    await serveClusterProcess(logger, async () => {
       const coordinator = parseBootstrap(args.coordinator)[0];
       if (!coordinator) throw new UserError('--coordinator must be host:port');
+      const limits = listenerLimitsFrom(args);
       return startBroker({
         brokerId: args.id,
         host: args.host,
@@ -69,6 +103,7 @@ export const brokerCommand: CommandModule<object, Args> = {
         },
         syncFull: args['sync-full'],
         replicaLagTimeMaxMs: args['replica-lag-time-max-ms'],
+        listenerLimits: limits,
         logger,
       });
     });

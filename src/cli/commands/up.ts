@@ -4,8 +4,8 @@ import { UserError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import { EventBus } from '../../tui/events.js';
-import { runUntilSignal } from '../process-lifecycle.js';
-import { retentionOptions } from './broker.js';
+import { installLastResortHandlers, runUntilSignal } from '../process-lifecycle.js';
+import { listenerLimitsFrom, listenerOptions, retentionOptions } from './broker.js';
 
 interface Args {
   brokers: number;
@@ -22,6 +22,11 @@ interface Args {
   'log-retention-ms': number;
   'log-retention-bytes': number;
   'log-retention-check-interval-ms': number;
+  'max-connections': number;
+  'max-connections-per-ip': number;
+  'connections-max-idle-ms': number;
+  'frame-read-timeout-ms': number;
+  'queued-max-request-bytes': number;
 }
 
 /** Defaults no topic could be created with are refused up front, not by every later auto-creation. */
@@ -51,10 +56,12 @@ export const upCommand: CommandModule<object, Args> = {
       .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit on the brokers' })
       .option('replication-factor', { type: 'number', describe: 'Replication factor of new topics (default min(3, brokers))' })
       .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' })
-      .options(retentionOptions),
+      .options(retentionOptions)
+      .options(listenerOptions),
   handler: async (args) => {
     if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32', 2);
     checkTopicDefaults(args);
+    listenerLimitsFrom(args); // refused here, before anything starts
     if (!Number.isInteger(args.port) || args.port < 0 || args.port + args.brokers - 1 > 65535) throw new UserError(`--port must be 0 (any free ports) or a port with room for ${args.brokers} after it, got ${args.port}`, 2);
     // The terminal UI needs a terminal both ways; CI, pipes and --headless get the line log. Under CI
     // (CI or CONTINUOUS_INTEGRATION set) Ink would draw nothing until exit, even on a pty, so the line
@@ -62,6 +69,7 @@ export const upCommand: CommandModule<object, Args> = {
     const tui = !args.headless && !isInCi && process.stdout.isTTY === true && process.stdin.isTTY === true;
     const bus = tui ? new EventBus() : null;
     const logger = bus ? bus.logger('yak') : createLogger('yak', process.stdout);
+    installLastResortHandlers(logger);
     const started = Date.now();
     const supervisor = new Supervisor({
       brokers: args.brokers,
@@ -74,7 +82,7 @@ export const upCommand: CommandModule<object, Args> = {
       brokerArgs: [
         '--partitions', String(args.partitions),
         ...(args['sync-full'] ? ['--sync-full'] : []),
-        ...(['log-retention-ms', 'log-retention-bytes', 'log-retention-check-interval-ms'] as const).flatMap((o) => [`--${o}`, String(args[o])]),
+        ...(['log-retention-ms', 'log-retention-bytes', 'log-retention-check-interval-ms', ...(Object.keys(listenerOptions) as (keyof typeof listenerOptions)[])] as const).flatMap((o) => [`--${o}`, String(args[o])]),
       ],
       coordinatorArgs: [
         ...(args['replication-factor'] !== undefined ? ['--default-replication-factor', String(args['replication-factor'])] : []),

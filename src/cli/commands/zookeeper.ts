@@ -29,7 +29,7 @@ export const zookeeperCommand: CommandModule<object, Args> = {
       .option('unclean-leader-election', { type: 'boolean', default: false, describe: 'Elect an out-of-sync replica when no in-sync one lives (may lose acknowledged records)' }),
   handler: async (args) => {
     const logger = createLogger('zookeeper');
-    await serveClusterProcess(() =>
+    await serveClusterProcess(logger, () =>
       startCoordinator({
         host: args.host,
         port: args.port,

@@ -1,0 +1,256 @@
+import type net from 'node:net';
+import { KafkaError, ProtocolError, UserError } from '../common/errors.js';
+import type { ListenerLimits } from '../common/limits.js';
+import type { Logger } from '../common/logger.js';
+import { decodeRequestHeader, FrameDecoder, type RequestHeader } from '../protocol/framing.js';
+import { Reader } from '../protocol/reader.js';
+import type { ByteBudget } from './byte-budget.js';
+
+/** What a handler returns: a whole response frame, or null when the request gets no answer (acks=0). */
+export type RequestHandler = (header: RequestHeader, body: Reader, client: ClientInfo) => Promise<Buffer | null> | Buffer | null;
+
+export interface ClientInfo {
+  readonly id: number;
+  readonly remoteAddress: string;
+  /** Called once when the connection ends, whatever ended it. */
+  onClose(listener: () => void): void;
+}
+
+/** A request being handled; `response` is undefined until its handler is done. */
+interface InFlight {
+  response: Buffer | null | undefined;
+}
+
+/**
+ * One client connection of a FrameServer. Reads one frame at a time, and only while every limit
+ * allows: the frame's declared size is reserved (per connection and in the server's budget) before its
+ * bytes are buffered; past the in-flight count, the per-connection bytes or a full socket write buffer,
+ * reading pauses (backpressure); past the server's budget it pauses too, with its read deadline running.
+ *
+ * Every way a request can fail (a malformed frame, a handler that throws or rejects, pipelined or
+ * behind a long poll) ends in `close()` of this connection with one log line, and nothing else: each
+ * handler's promise is settled by this class, so no rejection is ever left unhandled.
+ */
+export class ServerConnection implements ClientInfo {
+  readonly remoteAddress: string;
+  private readonly decoder: FrameDecoder;
+  /** Requests being handled, in arrival order: responses go back in this order. */
+  private readonly inFlight: InFlight[] = [];
+  /** Bytes this connection holds reserved: the frame being read (`readingFrameBytes`) and requests in flight. */
+  private reservedBytes = 0;
+  /** Declared size of the frame being read once reserved, else null. */
+  private readingFrameBytes: number | null = null;
+  private waitingForBudget = false;
+  private closed = false;
+  private readonly closeListeners: (() => void)[] = [];
+  /** When the frame being read started arriving; null while none is, or while the server holds reading back. */
+  private frameStartedAt: number | null = null;
+  /** Since when nothing is in flight, buffered or unsent; null while busy. */
+  private quietSince: number | null = Date.now();
+
+  constructor(
+    readonly id: number,
+    private readonly socket: net.Socket,
+    private readonly limits: Readonly<ListenerLimits>,
+    private readonly budget: ByteBudget,
+    private readonly handler: RequestHandler,
+    private readonly logger: Logger,
+    private readonly onEnded: (c: ServerConnection) => void,
+  ) {
+    this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.decoder = new FrameDecoder(limits.maxFrameBytes);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      if (this.closed) return;
+      this.decoder.push(chunk);
+      this.pump();
+    });
+    socket.on('drain', this.pump);
+    socket.on('error', () => socket.destroy()); // a reset: 'close' follows
+    socket.on('close', () => this.end());
+  }
+
+  onClose(listener: () => void): void {
+    if (this.closed) listener();
+    else this.closeListeners.push(listener);
+  }
+
+  /** Closes this connection, with one log line saying why. Safe to call more than once. */
+  close(level: keyof Logger, reason: string): void {
+    if (this.closed) return;
+    this.logger[level](`closing connection #${this.id} from ${this.remoteAddress}: ${reason}`);
+    this.socket.destroy();
+    this.end();
+  }
+
+  /** Enforces the read and idle timeouts; the server calls this for every connection on its sweep. */
+  checkTimeouts(now: number): void {
+    const { frameReadTimeoutMs, connectionsMaxIdleMs } = this.limits;
+    if (this.frameStartedAt !== null && now - this.frameStartedAt > frameReadTimeoutMs) {
+      const of = this.readingFrameBytes ?? this.safeNextFrameSize();
+      this.close('warn', `a frame did not arrive whole within ${frameReadTimeoutMs} ms (read timeout): ${this.decoder.bufferedBytes} of ${of ?? '?'} bytes came`);
+    } else if (this.quietSince !== null && now - this.quietSince > connectionsMaxIdleMs) {
+      // Ordinary for a client that keeps connections open: INFO, not WARN.
+      this.close('info', `idle for ${connectionsMaxIdleMs} ms (connections.max.idle.ms)`);
+    }
+  }
+
+  /**
+   * Takes frames while the limits allow, then sets the socket reading or paused. Called whenever
+   * something that limits it changes: bytes arrived, a request finished, the socket drained, the
+   * server's budget freed bytes. Idempotent.
+   */
+  private readonly pump = (): void => {
+    for (;;) {
+      if (this.closed) return;
+      if (this.inFlight.length >= this.limits.maxInFlightRequestsPerConnection || this.socket.writableNeedDrain) return this.holdBack();
+      let size: number | null;
+      try {
+        size = this.decoder.nextFrameSize();
+      } catch (err) {
+        return this.close('warn', `malformed frame: ${(err as Error).message}`);
+      }
+      if (size === null) break;
+      if (this.readingFrameBytes === null) {
+        // The declared size is reserved before the frame's bytes are buffered, so what a peer merely
+        // claims can never make this process hold more than the limits.
+        if (this.reservedBytes + size > this.limits.maxQueuedRequestBytesPerConnection) return this.holdBack();
+        if (!this.budget.tryReserve(size)) return this.waitForBudget();
+        this.stopWaitingForBudget();
+        this.reservedBytes += size;
+        this.readingFrameBytes = size;
+      }
+      const frame = this.decoder.next();
+      if (!frame) break;
+      this.readingFrameBytes = null;
+      this.frameStartedAt = null;
+      this.dispatch(frame);
+    }
+    if (this.decoder.bufferedBytes > 0) this.frameStartedAt ??= Date.now();
+    this.updateQuiet();
+    this.socket.resume();
+  };
+
+  /** Backpressure: the server holds reading back, so the peer's read deadline does not run meanwhile. */
+  private holdBack(): void {
+    this.frameStartedAt = null;
+    this.updateQuiet();
+    this.socket.pause();
+  }
+
+  /** The server's budget is spent: wait, paused (the bytes stay in the kernel), read deadline running. */
+  private waitForBudget(): void {
+    if (!this.waitingForBudget) this.budget.wait(this.pump);
+    this.waitingForBudget = true;
+    this.frameStartedAt ??= Date.now();
+    this.updateQuiet();
+    this.socket.pause();
+  }
+
+  private stopWaitingForBudget(): void {
+    if (this.waitingForBudget) this.budget.stopWaiting(this.pump);
+    this.waitingForBudget = false;
+  }
+
+  private dispatch(frame: Buffer): void {
+    const entry: InFlight = { response: undefined };
+    this.inFlight.push(entry);
+    let header: RequestHeader | null = null;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.reservedBytes -= frame.length;
+      this.budget.release(frame.length);
+    };
+    const done = (response: Buffer | null) => {
+      release();
+      if (this.closed) return;
+      entry.response = response;
+      this.flush();
+      this.pump();
+    };
+    const failed = (err: unknown) => {
+      release();
+      this.closeForFailure(header, err);
+    };
+    let result: ReturnType<RequestHandler>;
+    try {
+      const body = new Reader(frame);
+      header = decodeRequestHeader(body);
+      result = this.handler(header, body, this);
+    } catch (err) {
+      return failed(err);
+    }
+    // `done` or `failed` throwing (a handler that returned no Buffer, say) still ends here, handled.
+    Promise.resolve(result)
+      .then(done, failed)
+      .catch((err: unknown) => {
+        release();
+        this.close('error', `answering ${describeRequest(header)} failed: ${(err as Error)?.stack ?? err}`);
+      });
+  }
+
+  /** Writes the responses that are ready, in request order. */
+  private flush(): void {
+    while (this.inFlight.length > 0 && this.inFlight[0]!.response !== undefined) {
+      const { response } = this.inFlight.shift()!;
+      if (response) this.socket.write(response);
+    }
+  }
+
+  /**
+   * The one error policy for requests: what the peer sent is wrong (malformed, refused) is a WARN;
+   * anything else is a bug here, an ERROR with its stack. Either way only this connection is closed
+   * (its responses could no longer be kept in order) and the server carries on serving everyone else.
+   */
+  private closeForFailure(header: RequestHeader | null, err: unknown): void {
+    const request = describeRequest(header);
+    if (err instanceof ProtocolError) this.close('warn', `malformed ${request}: ${err.message}`);
+    else if (err instanceof KafkaError || err instanceof UserError) this.close('warn', `refused ${request}: ${err.message}`);
+    else this.close('error', `${request} failed unexpectedly: ${(err as Error)?.stack ?? err}`);
+  }
+
+  private updateQuiet(): void {
+    const quiet = this.inFlight.length === 0 && this.decoder.bufferedBytes === 0 && this.socket.writableLength === 0;
+    this.quietSince = quiet ? (this.quietSince ?? Date.now()) : null;
+  }
+
+  private safeNextFrameSize(): number | null {
+    try {
+      return this.decoder.nextFrameSize();
+    } catch {
+      return null;
+    }
+  }
+
+  /** Releases everything the connection holds, once, however it ended. */
+  private end(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopWaitingForBudget();
+    if (this.readingFrameBytes !== null) {
+      this.reservedBytes -= this.readingFrameBytes;
+      this.budget.release(this.readingFrameBytes);
+      this.readingFrameBytes = null;
+    }
+    // Handlers still running release their own bytes when they finish; their answers are dropped.
+    this.decoder.clear();
+    this.inFlight.length = 0;
+    this.frameStartedAt = null;
+    this.quietSince = null;
+    this.onEnded(this);
+    for (const listener of this.closeListeners.splice(0)) {
+      try {
+        listener();
+      } catch (err) {
+        this.logger.error(`a close listener of connection #${this.id} from ${this.remoteAddress} failed: ${(err as Error)?.stack ?? err}`);
+      }
+    }
+  }
+}
+
+function describeRequest(header: RequestHeader | null): string {
+  if (!header) return 'request (header unreadable)';
+  return `request (API key ${header.apiKey} v${header.apiVersion}, correlation id ${header.correlationId}, client id ${JSON.stringify(header.clientId)})`;
+}

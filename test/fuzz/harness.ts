@@ -138,15 +138,15 @@ class Workload {
 }
 
 /**
- * Exceptions a peer's bytes provoked that are not a ProtocolError: a decoder or handler that trusted
- * its input. The listener survives them (it closes the connection), but each is a bug to fix; one
+ * ERROR lines, and exceptions a peer's bytes provoked that are not a refusal (ProtocolError,
+ * KafkaError): a decoder or handler that trusted its input. The listener survives them (it closes the connection), but each is a bug to fix; one
  * line per distinct error and the place it was thrown.
  */
 function unexpectedErrors(log: string): string[] {
   const found = new Map<string, string>();
   const lines = log.split('\n');
   lines.forEach((line, i) => {
-    const m = /handler failed: (.*)$/.exec(line);
+    const m = / ERROR (.*)$/.exec(line) ?? /(?:handler failed|failed unexpectedly|unhandled|uncaught)[^:]*: (.*)$/i.exec(line);
     if (!m) return;
     const at = lines.slice(i + 1, i + 4).find((l) => /^\s+at /.test(l))?.trim() ?? '';
     const key = `${m[1]!.replace(/\d+/g, 'N')} ${at}`;

@@ -94,6 +94,8 @@ export class Controller {
   }
 
   registerBroker(req: RegisterBrokerRequest, now = Date.now()): LeaderInfo {
+    const invalid = invalidRegistration(req);
+    if (invalid) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: invalid, brokerEpoch: -1, heartbeatIntervalMs: this.opts.heartbeatIntervalMs, sessionTimeoutMs: this.opts.sessionTimeoutMs, metadata: this.snapshot(now) };
     // A live broker registering again has restarted and lost its in-memory replica state: treat it
     // as a death then a start (as Kafka does), so its leaderships move and epochs are bumped.
     // (A session restored from the store is not proof the broker ran since: the whole cluster may be starting.)
@@ -440,4 +442,17 @@ export class Controller {
     }
     this.watchers = [];
   }
+}
+
+/**
+ * Why a registration cannot be served, or null. An address no client can connect to would go out in
+ * every Metadata response (librdkafka connects to every broker listed) and make its partitions
+ * unreachable; Kafka refuses such listeners at broker start-up, here the coordinator does.
+ */
+function invalidRegistration(req: RegisterBrokerRequest): string | null {
+  if (!(Number.isInteger(req.brokerId) && req.brokerId >= 0)) return `broker id ${req.brokerId} must be a non-negative integer`;
+  if (!(Number.isInteger(req.port) && req.port >= 1 && req.port <= 65535)) return `port ${req.port} must be between 1 and 65535`;
+  // A host name (RFC 1123: at most 253 characters of letters, digits, '-', '.', '_') or an IPv4/IPv6 address.
+  if (!/^[A-Za-z0-9._:-]{1,253}$/.test(req.host)) return `host ${JSON.stringify(req.host.slice(0, 64))} is not a host name or IP address`;
+  return null;
 }

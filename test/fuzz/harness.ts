@@ -4,7 +4,7 @@ import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { isProcessAlive, readClusterFile, type ClusterFile } from '../../src/client/cluster-file.js';
 import { spawnYak, tempDir, type YakProcess } from '../helpers/cluster.js';
 import { loadSeeds, type SeedFrame } from './seeds.js';
-import { TARGETS, unsealed, WireFuzzer, type Endpoint, type FrameSealer, type TargetName } from './wire-fuzzer.js';
+import { TARGETS, WireFuzzer, type ClusterJoin, type Endpoint, type TargetName } from './wire-fuzzer.js';
 
 /**
  * The fuzz run: a real 3-broker cluster started by `yak up` (supervisor, coordinator and brokers each
@@ -21,8 +21,11 @@ export interface FuzzOptions {
   /** Sessions in flight at once per listener. */
   concurrency?: number;
   rssGrowthMb?: number;
-  seal?: FrameSealer;
+  /** Cluster membership for the coordinator and control ports (see ClusterJoin); none: strangers only. */
+  join?: ClusterJoin;
   log?: (line: string) => void;
+  /** Where to write the cluster's whole log (yak up's output) when the run ends. */
+  logFile?: string;
 }
 
 export interface ProcessRss {
@@ -203,7 +206,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
           if (target === 'coordinator') return [{ host: f.coordinator.host, port: f.coordinator.port }];
           return [f.control!];
         };
-        const fuzzer = new WireFuzzer({ target, endpoints, seeds: seedsFor(target, seeds), seed: opts.seed, seal: opts.seal ?? unsealed, concurrency: opts.concurrency ?? 16 });
+        const fuzzer = new WireFuzzer({ target, endpoints, seeds: seedsFor(target, seeds), seed: opts.seed, join: opts.join, concurrency: opts.concurrency ?? 16 });
         current = target;
         const ackedBefore = workload.acknowledged.size;
         const started = Date.now();
@@ -242,6 +245,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     if (failures.length > 0) failures.push(`yak up's log (last lines):\n${(up.stdout() + up.stderr()).split('\n').filter((l) => !/closing connection/.test(l)).slice(-40).join('\n')}`);
     return report;
   } finally {
+    if (opts.logFile) fs.writeFileSync(opts.logFile, up.stdout() + up.stderr());
     const killer = setTimeout(() => void up.stop('SIGKILL'), 20_000);
     await up.stop('SIGINT');
     clearTimeout(killer);

@@ -1,5 +1,6 @@
 /**
- * `npm run fuzz -- --frames N [--seed S] [--target broker|coordinator|control|all] [--concurrency C]`:
+ * `npm run fuzz -- --frames N [--seed S] [--target broker|coordinator|control|all] [--concurrency C]
+ *  [--rss-growth-mb M] [--log-file F]`:
  * fuzzes every listener of a real cluster (see harness.ts) and prints frames/s and each process's RSS.
  * Exits 1 with the seed and the last frames sent when a process died, memory grew or a record was lost.
  */
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     target: { type: 'string', default: 'all' },
     concurrency: { type: 'string', default: '16' },
     'rss-growth-mb': { type: 'string', default: '256' },
+    'log-file': { type: 'string' },
   },
 });
 const frames = Number(values.frames);
@@ -34,7 +36,7 @@ if (bad.length > 0) {
   process.exit(2);
 }
 
-const report = await runFuzz({ frames, seed, targets, concurrency, rssGrowthMb, log: (l) => console.log(l) });
+const report = await runFuzz({ frames, seed, targets, concurrency, rssGrowthMb, logFile: values['log-file'], log: (l) => console.log(l) });
 for (const t of report.targets) console.log(`${t.target}: ${t.frames} frames in ${t.seconds.toFixed(1)} s (${t.framesPerSecond} frames/s); the producer had ${t.acknowledgedMeanwhile} records acknowledged meanwhile`);
 for (const r of report.rss) console.log(`${r.name.padEnd(12)} pid ${r.pid}: RSS ${r.beforeMb} MB before, ${r.maxMb} MB at most, ${r.afterMb} MB after`);
 console.log(`workload: ${report.acknowledged} records acknowledged (acks=all), ${report.consumed} consumed`);

@@ -1,5 +1,6 @@
 import { Prng } from '../../src/chaos/prng.js';
 import { crc32c } from '../../src/protocol/crc32c.js';
+import { structuredMutation } from './structured.js';
 
 /**
  * Frame mutators for the wire fuzzer. Each takes a whole request frame (int32 size prefix included)
@@ -151,6 +152,9 @@ export function findBatches(frame: Buffer): { start: number; end: number }[] {
   return found;
 }
 
+/** A decoded field changed and the request encoded again (structured.ts); bit flips when it does not decode. */
+const fieldMutation: Mutator = (rng, frame) => structuredMutation(rng, frame) ?? bitFlips(rng, frame);
+
 /** Mutators that keep a truthful size prefix, with weights (more of the ones that reach deeper). */
 const BODY_MUTATORS: [Mutator, number][] = [
   [bitFlips, 4],
@@ -164,6 +168,7 @@ const BODY_MUTATORS: [Mutator, number][] = [
   [apiSwap, 2],
   [randomBody, 1],
   [recordBatchMutation, 3],
+  [fieldMutation, 6],
 ];
 const TOTAL_WEIGHT = BODY_MUTATORS.reduce((s, [, w]) => s + w, 0);
 

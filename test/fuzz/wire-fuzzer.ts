@@ -6,12 +6,14 @@ export type TargetName = 'broker' | 'coordinator' | 'control';
 export const TARGETS: readonly TargetName[] = ['broker', 'coordinator', 'control'];
 
 /**
- * Turns a frame into what the listener expects from a member of the cluster. Identity today; the one
- * place to add the cluster secret (an HMAC or token) once the coordinator and control ports check
- * one, so that the fuzzer can reach past authentication as well as hammer it.
+ * Proves cluster membership on a fresh connection (the coordinator's and control ports' handshake,
+ * once they check the cluster secret) before the session's fuzzed frames; resolves false when the
+ * listener refused. The one place the secret enters the fuzzer: with it, some sessions reach past
+ * the gate into the handlers; the others (and every session without it) hammer the gate itself.
  */
-export type FrameSealer = (target: TargetName, frame: Buffer) => Buffer;
-export const unsealed: FrameSealer = (_target, frame) => frame;
+export type ClusterJoin = (target: TargetName, socket: net.Socket) => Promise<boolean>;
+/** Share of sessions that join the cluster first, when a ClusterJoin is given. */
+const JOINED_SHARE = 0.7;
 
 export interface Endpoint {
   host: string;
@@ -90,7 +92,7 @@ export class WireFuzzer {
       endpoints: () => Endpoint[];
       seeds: Buffer[];
       seed: number;
-      seal: FrameSealer;
+      join?: ClusterJoin;
       concurrency: number;
     },
   ) {}
@@ -111,8 +113,7 @@ export class WireFuzzer {
   private frame(rng: FuzzRng): Buffer {
     const seed = rng.pick(this.opts.seeds);
     // One frame in twenty goes unmutated: valid requests keep the handlers' state machines busy.
-    const frame = rng.next() < 0.05 ? seed : mutate(rng, seed);
-    return this.opts.seal(this.opts.target, frame);
+    return rng.next() < 0.05 ? seed : mutate(rng, seed);
   }
 
   private async session(id: number): Promise<void> {
@@ -136,6 +137,7 @@ export class WireFuzzer {
     const s = await open(endpoint);
     if (!s) return;
     try {
+      if (this.opts.join && rng.next() < JOINED_SHARE && !(await this.opts.join(this.opts.target, s.socket))) return;
       if (mode === 'one-per-write') {
         for (const f of frames) {
           if (s.socket.destroyed) break;

@@ -452,7 +452,13 @@ export class Controller {
 function invalidRegistration(req: RegisterBrokerRequest): string | null {
   if (!(Number.isInteger(req.brokerId) && req.brokerId >= 0)) return `broker id ${req.brokerId} must be a non-negative integer`;
   if (!(Number.isInteger(req.port) && req.port >= 1 && req.port <= 65535)) return `port ${req.port} must be between 1 and 65535`;
-  // A host name (RFC 1123: at most 253 characters of letters, digits, '-', '.', '_') or an IPv4/IPv6 address.
-  if (!/^[A-Za-z0-9._:-]{1,253}$/.test(req.host)) return `host ${JSON.stringify(req.host.slice(0, 64))} is not a host name or IP address`;
+  if (!isHostOrAddress(req.host)) return `host ${JSON.stringify(req.host.slice(0, 64))} is not a host name or IP address`;
   return null;
+}
+
+/** A host name (RFC 1123 labels of letters, digits, '-' and '_', not starting or ending with '-'), an IPv4 or an IPv6 address. */
+function isHostOrAddress(host: string): boolean {
+  if (host.includes(':')) return /^[0-9A-Fa-f:.]{2,45}$/.test(host);
+  const label = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
+  return host.length <= 253 && host.split('.').every((l) => label.test(l));
 }

@@ -141,15 +141,16 @@ class Workload {
 }
 
 /**
- * ERROR lines, and exceptions a peer's bytes provoked that are not a refusal (ProtocolError,
- * KafkaError): a decoder or handler that trusted its input. The listener survives them (it closes the connection), but each is a bug to fix; one
+ * ERROR lines, exceptions a peer's bytes provoked that are not a refusal (ProtocolError,
+ * KafkaError): a decoder or handler that trusted its input, and a broker losing its coordinator link. The listener survives them (it closes the connection), but each is a bug to fix; one
  * line per distinct error and the place it was thrown.
  */
 function unexpectedErrors(log: string): string[] {
   const found = new Map<string, string>();
   const lines = log.split('\n');
   lines.forEach((line, i) => {
-    const m = / ERROR (.*)$/.exec(line) ?? /(?:handler failed|failed unexpectedly|unhandled|uncaught)[^:]*: (.*)$/i.exec(line);
+    // A broker's link to the coordinator is shared by all its clients: a peer's frame must never break it.
+    const m = / ERROR (.*)$/.exec(line) ?? /(?:handler failed|failed unexpectedly|unhandled|uncaught)[^:]*: (.*)$/i.exec(line) ?? /(coordinator unreachable.*)$/.exec(line);
     if (!m) return;
     const at = lines.slice(i + 1, i + 4).find((l) => /^\s+at /.test(l))?.trim() ?? '';
     const key = `${m[1]!.replace(/\d+/g, 'N')} ${at}`;

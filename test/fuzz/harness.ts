@@ -51,6 +51,7 @@ export interface FuzzReport {
   rss: ProcessRss[];
   acknowledged: number;
   consumed: number;
+  slowestSendMs: number;
   /** Empty when the run passed; otherwise what went wrong, with the frames to reproduce it. */
   failures: string[];
 }
@@ -92,6 +93,8 @@ class Workload {
   acknowledged = new Set<string>();
   consumed = new Set<string>();
   errors: string[] = [];
+  /** The longest an acks=all send took: how well the producer carried on. */
+  slowestSendMs = 0;
   private running = true;
   private loop: Promise<void> = Promise.resolve();
   private producer: Producer;
@@ -115,9 +118,11 @@ class Workload {
     this.loop = (async () => {
       while (this.running) {
         const values = Array.from({ length: 5 }, () => `record-${n++}`);
+        const sentAt = Date.now();
         try {
           await this.producer.send({ topic: WORKLOAD_TOPIC, acks: -1, messages: values.map((value) => ({ key: value, value })) });
           for (const v of values) this.acknowledged.add(v);
+          this.slowestSendMs = Math.max(this.slowestSendMs, Date.now() - sentAt);
         } catch (err) {
           this.errors.push(`produce failed: ${(err as Error).message}`);
         }
@@ -172,7 +177,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const dataDir = path.join(tempDir('yak-fuzz-'), 'data');
   const up = spawnYak(['up', '--headless', '--brokers', '3', '--data-dir', dataDir]);
   const failures: string[] = [];
-  const report: FuzzReport = { seed: opts.seed, targets: [], rss: [], acknowledged: 0, consumed: 0, failures };
+  const report: FuzzReport = { seed: opts.seed, targets: [], rss: [], acknowledged: 0, consumed: 0, slowestSendMs: 0, failures };
   try {
     const file = await waitForCluster(dataDir, up);
     const procs = processesOf(file);
@@ -241,6 +246,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     failures.push(...(await workload.finish(60_000)));
     report.acknowledged = workload.acknowledged.size;
     report.consumed = workload.consumed.size;
+    report.slowestSendMs = workload.slowestSendMs;
     for (const r of rss.values()) r.afterMb = rssMb(r.pid) ?? 0;
     report.rss = [...rss.values()];
     if (failures.length > 0) failures.push(`yak up's log (last lines):\n${(up.stdout() + up.stderr()).split('\n').filter((l) => !/closing connection/.test(l)).slice(-40).join('\n')}`);

@@ -39,7 +39,7 @@ if (bad.length > 0) {
 const report = await runFuzz({ frames, seed, targets, concurrency, rssGrowthMb, logFile: values['log-file'], log: (l) => console.log(l) });
 for (const t of report.targets) console.log(`${t.target}: ${t.frames} frames in ${t.seconds.toFixed(1)} s (${t.framesPerSecond} frames/s); the producer had ${t.acknowledgedMeanwhile} records acknowledged meanwhile`);
 for (const r of report.rss) console.log(`${r.name.padEnd(12)} pid ${r.pid}: RSS ${r.beforeMb} MB before, ${r.maxMb} MB at most, ${r.afterMb} MB after`);
-console.log(`workload: ${report.acknowledged} records acknowledged (acks=all), ${report.consumed} consumed`);
+console.log(`workload: ${report.acknowledged} records acknowledged (acks=all), ${report.consumed} consumed; slowest send ${report.slowestSendMs} ms`);
 if (report.failures.length > 0) {
   console.error(`FAILED (seed ${seed}):\n${report.failures.join('\n')}`);
   process.exit(1);

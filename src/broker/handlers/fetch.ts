@@ -1,5 +1,6 @@
 import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../../common/errors.js';
 import type { FetchPartitionResponse, FetchRequest, FetchResponse } from '../../protocol/apis/fetch.js';
+import { fetchMaxBytes } from '../../common/limits.js';
 import type { BrokerContext } from '../context.js';
 
 /** Upper bound on how long a fetch may wait for data, whatever the client asks. */
@@ -23,7 +24,7 @@ export async function handleFetch(ctx: BrokerContext, req: FetchRequest): Promis
 }
 
 function readAll(ctx: BrokerContext, req: FetchRequest): { responses: FetchResponse['responses']; bytes: number; hadError: boolean } {
-  let budget = req.maxBytes ?? 0x7fffffff;
+  let budget = Math.min(req.maxBytes ?? fetchMaxBytes, fetchMaxBytes);
   let bytes = 0;
   let hadError = false;
   const responses = req.topics.map((t) => ({
@@ -32,14 +33,17 @@ function readAll(ctx: BrokerContext, req: FetchRequest): { responses: FetchRespo
       try {
         const exists = ctx.cache.partition(t.topic, p.partition) !== undefined;
         const partition = ctx.replicas.leaderPartition(t.topic, p.partition, exists, p.currentLeaderEpoch ?? -1);
-        // The total budget only limits partitions after the first with data (KIP-74).
-        const maxBytes = bytes > 0 ? Math.min(p.partitionMaxBytes, budget) : p.partitionMaxBytes;
+        // Each partition gets what is left of the budget; the first with data at least one batch
+        // however large (KIP-74: PartitionLog.read always returns one), later ones nothing once it is spent.
+        const maxBytes = Math.min(p.partitionMaxBytes, bytes > 0 ? budget : Math.max(budget, 1));
         const read =
           req.replicaId >= 0
             ? ctx.replicas.readForFollower(partition, req.replicaId, p.fetchOffset, maxBytes)
             : ctx.replicas.read(partition, p.fetchOffset, maxBytes);
+        // PartitionLog.read returns at least one batch; only the first partition with data may go over the budget with it.
+        const batches = bytes > 0 ? withinBudget(read.batches, budget) : read.batches;
         // Empty, never null: librdkafka rejects a MessageSetSize of -1.
-        const records = read.batches.length > 0 ? Buffer.concat(read.batches) : EMPTY;
+        const records = batches.length > 0 ? Buffer.concat(batches) : EMPTY;
         bytes += records.length;
         budget -= records.length;
         return {
@@ -70,4 +74,11 @@ function readAll(ctx: BrokerContext, req: FetchRequest): { responses: FetchRespo
     }),
   }));
   return { responses, bytes, hadError };
+}
+
+/** The leading batches whose bytes add up to at most `budget`. */
+function withinBudget(batches: Buffer[], budget: number): Buffer[] {
+  let used = 0;
+  const kept = batches.findIndex((b) => (used += b.length) > budget);
+  return kept < 0 ? batches : batches.slice(0, kept);
 }

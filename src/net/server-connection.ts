@@ -83,6 +83,12 @@ export class ServerConnection implements ClientInfo {
     this.end();
   }
 
+  /** Ends the connection without a log line (the server is shutting down). */
+  destroy(): void {
+    this.socket.destroy();
+    this.end();
+  }
+
   /** Enforces the read and idle timeouts; the server calls this for every connection on its sweep. */
   checkTimeouts(now: number): void {
     const { frameReadTimeoutMs, connectionsMaxIdleMs } = this.limits;

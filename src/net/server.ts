@@ -56,7 +56,7 @@ export class FrameServer {
 
   close(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
-    for (const c of [...this.connections]) c.close('info', 'server shutting down');
+    for (const c of [...this.connections]) c.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 

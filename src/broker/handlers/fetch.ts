@@ -1,7 +1,8 @@
 import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../../common/errors.js';
-import type { FetchPartitionResponse, FetchRequest, FetchResponse } from '../../protocol/apis/fetch.js';
+import type { FetchPartitionResponse, FetchRequest, FetchResponse, FetchTopic } from '../../protocol/apis/fetch.js';
 import { fetchMaxBytes } from '../../common/limits.js';
 import type { BrokerContext } from '../context.js';
+import { distinctBy } from './distinct.js';
 
 /** Upper bound on how long a fetch may wait for data, whatever the client asks. */
 const MAX_WAIT_CAP_MS = 30_000;
@@ -12,7 +13,8 @@ const EMPTY = Buffer.alloc(0);
  * the log end, recording their progress). Whole stored batches from each fetch offset. With less
  * than minBytes available it waits (up to maxWaitMs) for new data, so idle fetchers do not spin.
  */
-export async function handleFetch(ctx: BrokerContext, req: FetchRequest): Promise<FetchResponse> {
+export async function handleFetch(ctx: BrokerContext, request: FetchRequest): Promise<FetchResponse> {
+  const req = { ...request, topics: distinctTopics(request.topics) };
   let res = readAll(ctx, req);
   const waitMs = Math.min(Math.max(req.maxWaitMs, 0), MAX_WAIT_CAP_MS);
   if (res.bytes < Math.max(req.minBytes, 1) && waitMs > 0 && !res.hadError) {
@@ -81,4 +83,11 @@ function withinBudget(batches: Buffer[], budget: number): Buffer[] {
   let used = 0;
   const kept = batches.findIndex((b) => (used += b.length) > budget);
   return kept < 0 ? batches : batches.slice(0, kept);
+}
+
+/** Each topic once (its partitions merged) and each partition once: see distinct.ts. */
+function distinctTopics(topics: FetchTopic[]): FetchTopic[] {
+  const byName = new Map<string, FetchTopic['partitions']>();
+  for (const t of topics) byName.set(t.topic, [...(byName.get(t.topic) ?? []), ...t.partitions]);
+  return [...byName].map(([topic, partitions]) => ({ topic, partitions: distinctBy(partitions, (p) => String(p.partition)) }));
 }

@@ -1,20 +1,24 @@
 /**
- * A Fetch's response is bounded by the broker (Kafka's `fetch.max.bytes`), whatever maxBytes and
- * partitionMaxBytes the client asks for and however often it lists a partition: found by the wire
- * fuzzer, which grew brokers by 250 MB with Fetch requests listing one partition a thousand times.
+ * A small request cannot make a broker build a huge response (found by the wire fuzzer, which grew
+ * brokers by 250 MB with requests listing one partition thousands of times): a Fetch carries at most
+ * fetch.max.bytes whatever maxBytes it asks, and a topic, partition, config resource or group named
+ * several times in one request is answered once, as in Kafka.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fetchMaxBytes } from '../../src/common/limits.js';
 import { Connection } from '../../src/net/connection.js';
 import { CreateTopicsApi } from '../../src/protocol/apis/create-topics.js';
+import { DescribeConfigsApi } from '../../src/protocol/apis/describe-configs.js';
+import { DescribeGroupsApi } from '../../src/protocol/apis/describe-groups.js';
+import { MetadataApi } from '../../src/protocol/apis/metadata.js';
 import { FetchApi } from '../../src/protocol/apis/fetch.js';
 import { ProduceApi } from '../../src/protocol/apis/produce.js';
 import { encodeRecordBatch } from '../../src/protocol/record-batch.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { connectBroker } from '../helpers/wire.js';
 
-const test = suite('fetch bounds');
+const test = suite('response bounds');
 let cluster: TestCluster;
 let conn: Connection;
 const TOPIC = 'fetch-bounds';
@@ -55,11 +59,22 @@ function fetch(copies: number, maxBytes: number, partitionMaxBytes: number) {
 
 const recordBytes = (res: Awaited<ReturnType<typeof fetch>>) => res.responses.flatMap((t) => t.partitions).reduce((n, p) => n + (p.records?.length ?? 0), 0);
 
-test(`one partition listed 40 times with maxBytes and partitionMaxBytes 2^31-1 gets at most fetch.max.bytes (${fetchMaxBytes} bytes) of records`, async () => {
+test(`one partition listed 40 times with maxBytes and partitionMaxBytes 2^31-1 is answered once, within fetch.max.bytes (${fetchMaxBytes} bytes)`, async () => {
   const res = await fetch(40, 0x7fffffff, 0x7fffffff);
   const bytes = recordBytes(res);
   assert.ok(bytes <= fetchMaxBytes, `${bytes} record bytes in one response`);
-  assert.ok(bytes >= BATCHES * BATCH_BYTES, 'the whole partition, at least once');
+  assert.is(res.responses.length, 1);
+  assert.is(res.responses[0]!.partitions.length, 1, 'one answer for the partition');
+  assert.ok(bytes >= BATCHES * BATCH_BYTES && bytes < 2 * BATCHES * BATCH_BYTES, `${bytes} bytes: the whole partition, once`);
+});
+
+test('Metadata naming a topic 5000 times describes it once; DescribeConfigs and DescribeGroups answer each resource and group once', async () => {
+  const md = await conn.request(MetadataApi, 4, { topics: Array.from({ length: 5000 }, () => ({ name: TOPIC })), allowAutoTopicCreation: false });
+  assert.equal(md.topics.map((t) => t.name), [TOPIC]);
+  const configs = await conn.request(DescribeConfigsApi, 2, { resources: Array.from({ length: 1000 }, () => ({ resourceType: 2, resourceName: TOPIC, configurationKeys: null })), includeSynonyms: false });
+  assert.is(configs.results.length, 1);
+  const groups = await conn.request(DescribeGroupsApi, 2, { groups: ['g1', 'g2', 'g1', 'g1', 'g2'] });
+  assert.equal(groups.groups.map((g) => g.groupId), ['g1', 'g2']);
 });
 
 test('the first partition with data is capped by the request maxBytes too, and still gets one whole batch when maxBytes is smaller', async () => {

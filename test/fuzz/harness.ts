@@ -43,6 +43,8 @@ export interface TargetResult {
   framesPerSecond: number;
   /** Records the workload producer had acknowledged while this listener was fuzzed. */
   acknowledgedMeanwhile: number;
+  /** The largest answers one session got, with its first frame in hex: amplification to look at. */
+  largestAnswers: { session: number; bytes: number; sent: number; firstFrame: string }[];
 }
 
 export interface FuzzReport {
@@ -172,6 +174,14 @@ function seedsFor(target: TargetName, all: SeedFrame[]): Buffer[] {
   return [...own, ...others].map((s) => Buffer.from(s.hex, 'hex'));
 }
 
+/** Session `id`'s frames at `target` under `seed`, as a run sends them (to reproduce one by hand). */
+export function sessionPlan(target: TargetName, seed: number, id: number): { mode: string; endpointIndex: number; frames: Buffer[] } {
+  const endpoints = Array.from({ length: target === 'broker' ? 3 : 1 }, (_, i) => ({ host: '127.0.0.1', port: i }));
+  const fuzzer = new WireFuzzer({ target, endpoints: () => endpoints, seeds: seedsFor(target, loadSeeds()), seed, concurrency: 1 });
+  const { mode, endpoint, frames } = fuzzer.plan(id, endpoints);
+  return { mode, endpointIndex: endpoint.port, frames };
+}
+
 export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const log = opts.log ?? (() => undefined);
   const dataDir = path.join(tempDir('yak-fuzz-'), 'data');
@@ -232,7 +242,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
         check();
         for (const e of unexpectedErrors(up.stdout() + up.stderr())) if (!failures.includes(e)) failures.push(e);
         const acknowledgedMeanwhile = workload.acknowledged.size - ackedBefore;
-        report.targets.push({ target, frames: fuzzer.sent, seconds, framesPerSecond: Math.round(fuzzer.sent / seconds), acknowledgedMeanwhile });
+        const largestAnswers = fuzzer.largestAnswers().map((r) => ({ session: r.id, bytes: r.answered, sent: r.frames.reduce((n, f) => n + f.length, 0), firstFrame: r.frames[0]?.toString('hex').slice(0, 400) ?? '' }));
+        report.targets.push({ target, frames: fuzzer.sent, seconds, framesPerSecond: Math.round(fuzzer.sent / seconds), acknowledgedMeanwhile, largestAnswers });
         if (acknowledgedMeanwhile === 0) failures.push(`the producer acknowledged nothing while the ${target} listener was fuzzed`);
         if (failures.length > 0) {
           failures.push(`seed ${opts.seed}, target ${target}; last sessions before the failure:\n${fuzzer.recentSessions().slice(-8).map((s) => `  session ${s.id} (${s.mode}) to ${s.endpoint.host}:${s.endpoint.port}:\n${s.frames.map((f) => `    ${f.toString('hex')}`).join('\n')}`).join('\n')}`);

@@ -26,7 +26,12 @@ export interface SessionRecord {
   mode: string;
   endpoint: Endpoint;
   frames: Buffer[];
+  /** Response bytes the listener sent back. */
+  answered: number;
 }
+
+/** Sessions kept by the size of their answers: a small request with a huge answer is an amplifier. */
+const LARGEST_KEPT = 5;
 
 /** How long a session waits for the listener to close after it sent its last byte. */
 const LINGER_MS = 150;
@@ -35,6 +40,8 @@ const ANSWER_WAIT_MS = 30;
 
 interface Socketish {
   socket: net.Socket;
+  /** Response bytes received so far. */
+  received(): number;
   /** Resolves when any bytes arrive or the socket closes, or after `ms`. */
   activity(ms: number): Promise<void>;
   closed(ms: number): Promise<void>;
@@ -45,7 +52,11 @@ function open(endpoint: Endpoint): Promise<Socketish | null> {
     const socket = net.connect(endpoint);
     let poke: (() => void) | null = null;
     let isClosed = false;
-    socket.on('data', () => poke?.());
+    let received = 0;
+    socket.on('data', (d: Buffer) => {
+      received += d.length;
+      poke?.();
+    });
     socket.on('close', () => {
       isClosed = true;
       poke?.();
@@ -65,6 +76,7 @@ function open(endpoint: Endpoint): Promise<Socketish | null> {
     socket.once('connect', () =>
       resolve({
         socket,
+        received: () => received,
         activity: (ms) => wait(ms, () => true),
         closed: (ms) => wait(ms, () => isClosed),
       }),
@@ -85,6 +97,7 @@ export class WireFuzzer {
   sent = 0;
   private sessionId = 0;
   private readonly recent: SessionRecord[] = [];
+  private readonly largest: SessionRecord[] = [];
 
   constructor(
     private readonly opts: {
@@ -102,6 +115,19 @@ export class WireFuzzer {
     return [...this.recent];
   }
 
+  /** The sessions that got the most response bytes back, most first. */
+  largestAnswers(): SessionRecord[] {
+    return [...this.largest];
+  }
+
+  private noteAnswer(record: SessionRecord, bytes: number): void {
+    record.answered = bytes;
+    if (this.largest.length === LARGEST_KEPT && bytes <= this.largest[LARGEST_KEPT - 1]!.answered) return;
+    this.largest.push(record);
+    this.largest.sort((a, b) => b.answered - a.answered);
+    this.largest.length = Math.min(this.largest.length, LARGEST_KEPT);
+  }
+
   /** Sends at least `frames` frames, or stops early once `stop()` says so. */
   async run(frames: number, stop: () => boolean): Promise<void> {
     const worker = async () => {
@@ -116,23 +142,29 @@ export class WireFuzzer {
     return rng.next() < 0.05 ? seed : mutate(rng, seed);
   }
 
-  private async session(id: number): Promise<void> {
-    // Each session's frames depend only on (seed, session id): a failure's frames can be regenerated.
+  /**
+   * What session `id` sends: its frames depend only on (seed, id), never on timing, so a failure's
+   * frames can be regenerated (`npm run fuzz -- --seed S --target T --show-session N`).
+   */
+  plan(id: number, endpoints: Endpoint[]): { mode: string; endpoint: Endpoint; frames: Buffer[]; rng: FuzzRng } {
     const rng = new FuzzRng((this.opts.seed ^ Math.imul(id + 1, 0x9e3779b1)) >>> 0);
-    const endpoint = rng.pick(this.opts.endpoints());
+    const endpoint = rng.pick(endpoints);
     const roll = rng.next();
     const mode = roll < 0.35 ? 'one-per-write' : roll < 0.7 ? 'pipelined' : roll < 0.82 ? 'dribbled' : roll < 0.9 ? 'half-frame' : roll < 0.97 ? 'size-lie' : 'many-connections';
-    const record: SessionRecord = { id, mode, endpoint, frames: [] };
-    this.recent.push(record);
-    if (this.recent.length > 32) this.recent.shift();
-    if (mode === 'many-connections') return this.burst(rng, record);
-
-    const count = mode === 'pipelined' ? 2 + rng.int(31) : mode === 'one-per-write' ? 1 + rng.int(16) : 1 + rng.int(3);
+    const count = mode === 'many-connections' ? 50 + rng.int(150) : mode === 'pipelined' ? 2 + rng.int(31) : mode === 'one-per-write' ? 1 + rng.int(16) : 1 + rng.int(3);
     const frames = Array.from({ length: count }, () => this.frame(rng));
     if (mode === 'half-frame') frames[frames.length - 1] = frames[frames.length - 1]!.subarray(0, rng.int(frames[frames.length - 1]!.length));
     if (mode === 'size-lie') frames[0] = lieAboutSize(rng, frames[0]!);
-    record.frames = frames;
+    return { mode, endpoint, frames, rng };
+  }
+
+  private async session(id: number): Promise<void> {
+    const { mode, endpoint, frames, rng } = this.plan(id, this.opts.endpoints());
+    const record: SessionRecord = { id, mode, endpoint, frames, answered: 0 };
+    this.recent.push(record);
+    if (this.recent.length > 32) this.recent.shift();
     this.sent += frames.length;
+    if (mode === 'many-connections') return this.burst(record);
 
     const s = await open(endpoint);
     if (!s) return;
@@ -159,18 +191,16 @@ export class WireFuzzer {
       await s.closed(LINGER_MS);
     } finally {
       s.socket.destroy();
+      this.noteAnswer(record, s.received());
     }
   }
 
   /** Many simultaneous connections, each with one frame, all open at once before any closes. */
-  private async burst(rng: FuzzRng, record: SessionRecord): Promise<void> {
-    const n = 50 + rng.int(150);
-    const frames = Array.from({ length: n }, () => this.frame(rng));
-    record.frames = frames.slice(0, 4);
-    this.sent += n;
-    const sockets = (await Promise.all(frames.map(() => open(record.endpoint)))).filter((s): s is Socketish => s !== null);
-    sockets.forEach((s, i) => s.socket.write(frames[i]!));
+  private async burst(record: SessionRecord): Promise<void> {
+    const sockets = (await Promise.all(record.frames.map(() => open(record.endpoint)))).filter((s): s is Socketish => s !== null);
+    sockets.forEach((s, i) => s.socket.write(record.frames[i]!));
     await Promise.all(sockets.map((s) => s.closed(LINGER_MS)));
     for (const s of sockets) s.socket.destroy();
+    this.noteAnswer(record, sockets.reduce((n, s) => n + s.received(), 0));
   }
 }

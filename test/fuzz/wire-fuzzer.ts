@@ -201,6 +201,7 @@ export class WireFuzzer {
     sockets.forEach((s, i) => s.socket.write(record.frames[i]!));
     await Promise.all(sockets.map((s) => s.closed(LINGER_MS)));
     for (const s of sockets) s.socket.destroy();
-    this.noteAnswer(record, sockets.reduce((n, s) => n + s.received(), 0));
+    // The largest answer to one of the connections: a burst's sum says nothing about amplification.
+    this.noteAnswer(record, Math.max(0, ...sockets.map((s) => s.received())));
   }
 }

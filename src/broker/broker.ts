@@ -1,10 +1,11 @@
 import path from 'node:path';
+import type { ClusterSecret } from '../common/cluster-secret.js';
 import { ErrorCode, UserError, errorName } from '../common/errors.js';
 import { InternalApi } from '../protocol/internal-api.js';
 import type { ListenerLimits } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { FrameServer } from '../net/server.js';
-import { LogStore } from '../storage/log-store.js';
+import { CorruptLogError, LogStore } from '../storage/log-store.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerConfig, type BrokerContext } from './context.js';
 import { CoordinatorLink } from './coordinator-link.js';
 import { MetadataCache } from './metadata-cache.js';
@@ -23,6 +24,8 @@ export interface BrokerOptions {
   dataDir: string;
   coordinatorHost: string;
   coordinatorPort: number;
+  /** Proven to the coordinator on every connection to it (net/cluster-auth.ts). */
+  clusterSecret: ClusterSecret;
   config?: Partial<BrokerConfig>;
   /** A follower not caught up for this long leaves the ISR (replica.lag.time.max.ms). */
   replicaLagTimeMaxMs?: number;
@@ -44,7 +47,7 @@ export interface RunningBroker {
  * and follows its metadata. Lifecycle: open store -> listen -> register -> serve -> close.
  */
 export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
-  const store = new LogStore(opts.dataDir, { synchronous: opts.syncFull ? 'FULL' : 'NORMAL' });
+  const store = openStore(opts);
   const cache = new MetadataCache();
   const config = { ...DEFAULT_BROKER_CONFIG, ...opts.config };
   // Assigned below: the replica manager and the coordinator link need each other.
@@ -57,6 +60,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     replicaFetchMaxWaitMs: 500,
     retentionDefaults: { retentionMs: config.logRetentionMs, retentionBytes: config.logRetentionBytes },
     retentionCheckIntervalMs: config.retentionCheckIntervalMs,
+    timestampTypeDefault: config.logMessageTimestampType,
     brokerAddress: (id) => cache.broker(id),
     brokerAlive: (id) => cache.aliveBrokers().some((b) => b.id === id),
     sessionValid: () => coordinator.sessionValid(),
@@ -88,6 +92,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   coordinator = new CoordinatorLink({
     coordinatorHost: opts.coordinatorHost,
     coordinatorPort: opts.coordinatorPort,
+    clusterSecret: opts.clusterSecret,
     registration: { brokerId: opts.brokerId, host: opts.advertisedHost ?? addr.host, port: addr.port, pid: process.pid },
     logger: opts.logger,
     onMetadata: (m) => {
@@ -104,14 +109,15 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   });
   const producerIds = new ProducerIdBlocks(coordinator);
   ctx = { brokerId: opts.brokerId, config, cache, replicas, coordinator, producerIds, logger: opts.logger };
-  await coordinator.start();
-  producerIds.refill().catch(() => undefined);
-  if (clusterError) {
+  const abandon = async (err: Error) => {
     coordinator.stop();
     await server.close();
     store.close();
-    throw clusterError;
-  }
+    throw err;
+  };
+  await coordinator.start().catch(abandon);
+  producerIds.refill().catch(() => undefined);
+  if (clusterError) await abandon(clusterError);
   const advertised = opts.advertisedHost && opts.advertisedHost !== addr.host ? ` (advertised as ${opts.advertisedHost}:${addr.port})` : '';
   opts.logger.info(`broker-${opts.brokerId} serving Kafka on ${addr.host}:${addr.port}${advertised}`);
   return {
@@ -124,4 +130,18 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       store.close();
     },
   };
+}
+
+/** The broker's log, refusing to start (before registering: no leadership moves) on a corrupted file. */
+function openStore(opts: BrokerOptions): LogStore {
+  try {
+    return new LogStore(opts.dataDir, { synchronous: opts.syncFull ? 'FULL' : 'NORMAL', logger: opts.logger });
+  } catch (err) {
+    if (!(err instanceof CorruptLogError)) throw err;
+    const name = `broker-${opts.brokerId}`;
+    throw new UserError(
+      `${err.message}: run \`yak restart ${name} --rebuild\` to move it aside and re-replicate from the leaders (a broker run by hand: move it, with its -wal and -shm, out of ${opts.dataDir})`,
+      err.exitCode,
+    );
+  }
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_RETENTION_MS } from '../common/topic-configs.js';
+import { DEFAULT_RETENTION_MS, type TimestampType } from '../common/topic-configs.js';
 import type { Logger } from '../common/logger.js';
 import type { CoordinatorLink } from './coordinator-link.js';
 import type { MetadataCache } from './metadata-cache.js';
@@ -17,6 +17,8 @@ export interface BrokerConfig {
   logRetentionBytes: number;
   /** How often retention looks for records to delete (log.retention.check.interval.ms). */
   retentionCheckIntervalMs: number;
+  /** message.timestamp.type of topics that do not set it (log.message.timestamp.type). */
+  logMessageTimestampType: TimestampType;
 }
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
@@ -27,6 +29,7 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   logRetentionMs: DEFAULT_RETENTION_MS,
   logRetentionBytes: -1,
   retentionCheckIntervalMs: 10_000,
+  logMessageTimestampType: 'CreateTime',
 };
 
 /** What every request handler may use. */

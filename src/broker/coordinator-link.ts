@@ -1,13 +1,16 @@
 import type { ClusterMetadata } from '../common/cluster-types.js';
+import type { ClusterSecret } from '../common/cluster-secret.js';
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import { Connection } from '../net/connection.js';
+import { connectToCluster } from '../net/cluster-auth.js';
+import type { Connection } from '../net/connection.js';
 import type { ApiCodec } from '../protocol/api.js';
 import { InternalApi, type RegisterBrokerRequest } from '../protocol/internal-api.js';
 
 export interface CoordinatorLinkOptions {
   coordinatorHost: string;
   coordinatorPort: number;
+  clusterSecret: ClusterSecret;
   registration: RegisterBrokerRequest;
   logger: Logger;
   onMetadata: (m: ClusterMetadata) => void;
@@ -93,7 +96,7 @@ export class CoordinatorLink {
     this.idleGroupConnections = this.idleGroupConnections.filter((c) => !c.closed);
     let conn = this.idleGroupConnections.pop();
     if (!conn) {
-      conn = await Connection.connect(this.opts.coordinatorHost, this.opts.coordinatorPort, { clientId: `broker-${this.opts.registration.brokerId}-groups` });
+      conn = await this.connect('groups');
       const opened = conn;
       this.groupConnections.add(opened);
       opened.onClose(() => this.groupConnections.delete(opened));
@@ -108,8 +111,14 @@ export class CoordinatorLink {
 
   private async controlConnection(): Promise<Connection> {
     if (this.control && !this.control.closed) return this.control;
-    this.control = await Connection.connect(this.opts.coordinatorHost, this.opts.coordinatorPort, { clientId: `broker-${this.opts.registration.brokerId}` });
+    this.control = await this.connect(null);
     return this.control;
+  }
+
+  /** A connection to the coordinator that has proven the cluster secret; `purpose` goes into its client id. */
+  private connect(purpose: string | null): Promise<Connection> {
+    const clientId = `broker-${this.opts.registration.brokerId}${purpose ? `-${purpose}` : ''}`;
+    return connectToCluster(this.opts.coordinatorHost, this.opts.coordinatorPort, this.opts.clusterSecret, { clientId });
   }
 
   private async register(): Promise<void> {
@@ -128,6 +137,8 @@ export class CoordinatorLink {
         this.opts.logger.info(`registered with coordinator (broker epoch ${info.brokerEpoch})`);
         return;
       } catch (err) {
+        // A coordinator that refuses this broker's secret (or proves none) will not change its mind.
+        if (err instanceof KafkaError && err.code === ErrorCode.CLUSTER_AUTHORIZATION_FAILED) throw err;
         if (!warned) this.opts.logger.warn(`cannot register with coordinator yet: ${(err as Error).message}; retrying`);
         warned = true;
         await sleep(RETRY_MS);
@@ -167,7 +178,7 @@ export class CoordinatorLink {
     while (!this.stopped) {
       try {
         if (!this.watcher || this.watcher.closed) {
-          this.watcher = await Connection.connect(this.opts.coordinatorHost, this.opts.coordinatorPort, { clientId: `broker-${this.opts.registration.brokerId}-watch` });
+          this.watcher = await this.connect('watch');
         }
         const m = await this.watcher.request(InternalApi.WatchMetadata, 0, { sinceVersion: this.version, maxWaitMs: WATCH_MAX_WAIT_MS }, { timeoutMs: WATCH_MAX_WAIT_MS + 5000 });
         this.accept(m);

@@ -1,7 +1,7 @@
 import type { ClusterMetadata } from '../common/cluster-types.js';
 import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import { retentionLimits, type RetentionLimits } from '../common/topic-configs.js';
+import { retentionLimits, timestampPolicy, type RetentionLimits, type TimestampType } from '../common/topic-configs.js';
 import type { BatchView } from '../protocol/record-batch.js';
 import { Partition } from '../replication/partition.js';
 import { ReplicaFetcher } from '../replication/replica-fetcher.js';
@@ -25,6 +25,8 @@ export interface ReplicaManagerOptions {
   /** Retention of topics that do not set retention.ms or retention.bytes. */
   retentionDefaults: RetentionLimits;
   retentionCheckIntervalMs: number;
+  /** message.timestamp.type of topics that do not set it (log.message.timestamp.type). */
+  timestampTypeDefault: TimestampType;
 }
 
 export interface ReadResult {
@@ -81,6 +83,7 @@ export class ReplicaManager {
         }
         p.minInsyncReplicas = minIsr;
         p.retention = retentionLimits(t.configs, this.opts.retentionDefaults);
+        p.timestamps = timestampPolicy(t.configs, this.opts.timestampTypeDefault);
         const epochChanged = isNew || p.state.leaderEpoch !== state.leaderEpoch || p.state.leader !== state.leader;
         if (state.leader === this.brokerId) {
           if (epochChanged) {
@@ -123,7 +126,7 @@ export class ReplicaManager {
         maxWaitMs: this.opts.replicaFetchMaxWaitMs,
         partitionMaxBytes: 4 * 1024 * 1024,
         append: (writes) => this.appendAsFollower(writes),
-        restartAt: (p, offset) => this.opts.store.transaction(() => p.log.truncateFullyAndStartAt(offset)),
+        restartAt: (p, offset) => p.log.truncateFullyAndStartAt(offset),
         onLeaderLogStart: (p, offset) => void this.advanceLogStart(p, offset, `leader broker-${leaderId}'s log start`),
         onHighWatermark: (p) => this.notify(key(p.topic, p.partition), 'highWatermark'),
         logger: this.opts.logger,
@@ -228,7 +231,7 @@ export class ReplicaManager {
   /** Moves a replica's log start forward (never past its high watermark); returns the log start. */
   advanceLogStart(p: Partition, offset: number, why: string): number {
     const from = p.log.logStartOffset;
-    if (this.opts.store.transaction(() => p.log.advanceStartOffset(offset))) {
+    if (p.log.advanceStartOffset(offset)) {
       this.opts.logger.info(`${p.topic}-${p.partition} log start ${from} -> ${p.log.logStartOffset} (${why})`);
     }
     return p.log.logStartOffset;

@@ -1,5 +1,7 @@
 import type { ClusterMetadata, PartitionState } from '../common/cluster-types.js';
-import { Connection } from '../net/connection.js';
+import type { ClusterSecret } from '../common/cluster-secret.js';
+import { connectToCluster } from '../net/cluster-auth.js';
+import type { Connection } from '../net/connection.js';
 import { InternalApi } from '../protocol/internal-api.js';
 
 /** The chaos topic's partitions as the coordinator saw them at one moment (run clock, ms). */
@@ -23,6 +25,7 @@ export class CoordinatorView {
 
   constructor(
     private readonly address: { host: string; port: number },
+    private readonly secret: ClusterSecret,
     private readonly topic: string,
     private readonly clock: () => number,
   ) {}
@@ -41,7 +44,7 @@ export class CoordinatorView {
   async query(timeoutMs = 2000): Promise<TopicSnapshot | null> {
     let conn: Connection | null = null;
     try {
-      conn = await Connection.connect(this.address.host, this.address.port, { clientId: 'yak-chaos', connectTimeoutMs: timeoutMs });
+      conn = await connectToCluster(this.address.host, this.address.port, this.secret, { clientId: 'yak-chaos', connectTimeoutMs: timeoutMs });
       const m = await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: -1, maxWaitMs: 0 }, { timeoutMs });
       return this.snapshot(m);
     } catch {
@@ -78,7 +81,7 @@ export class CoordinatorView {
     while (!this.stopped) {
       try {
         if (!this.watcher || this.watcher.closed) {
-          this.watcher = await Connection.connect(this.address.host, this.address.port, { clientId: 'yak-chaos-watch', connectTimeoutMs: 1000 });
+          this.watcher = await connectToCluster(this.address.host, this.address.port, this.secret, { clientId: 'yak-chaos-watch', connectTimeoutMs: 1000 });
         }
         const m = await this.watcher.request(InternalApi.WatchMetadata, 0, { sinceVersion: version, maxWaitMs: 5000 }, { timeoutMs: 10_000 });
         version = m.version;

@@ -113,7 +113,7 @@ export async function runChaos(opts: ChaosOptions, print: (line: string) => void
 
     let t0 = performance.now();
     const clock = () => performance.now() - t0;
-    const view = new CoordinatorView({ host: file.coordinator.host, port: file.coordinator.port }, TOPIC, clock);
+    const view = new CoordinatorView({ host: file.coordinator.host, port: file.coordinator.port }, supervisor.clusterSecret, TOPIC, clock);
     closers.push(() => view.stop());
 
     // The topic, fully in sync before the first record.

@@ -1,3 +1,4 @@
+import { ClusterSecret, clusterSecretPath, CLUSTER_SECRET_ENV } from '../common/cluster-secret.js';
 import { UserError } from '../common/errors.js';
 import { topicNameProblem } from '../common/topic-name.js';
 import { clusterFileProblem, isProcessAlive, readClusterFile } from '../client/cluster-file.js';
@@ -14,6 +15,21 @@ export const clusterOptions = {
   bootstrap: { type: 'string', describe: 'Broker address(es) host:port[,host:port]; overrides --data-dir' },
 } as const;
 
+/** `yak zookeeper` and `yak broker` run by hand: where the cluster secret is (never the secret itself on the command line). */
+export const secretFileOption = {
+  'secret-file': { type: 'string', describe: `File holding the cluster secret (yak zookeeper writes <data-dir>/cluster.secret); default: $${CLUSTER_SECRET_ENV}` },
+} as const;
+
+/** The secret from --secret-file, else from YAK_CLUSTER_SECRET (how `yak up` hands it to its children), else null. */
+export function memberSecret(secretFile: string | undefined): ClusterSecret | null {
+  return secretFile !== undefined ? ClusterSecret.fromFile(secretFile, 'pass the cluster.secret in the coordinator\'s data dir') : ClusterSecret.fromEnv();
+}
+
+/** The secret of the cluster `yak up` runs in `dataDir`, which the operator's commands prove to the supervisor and coordinator. */
+export function clusterSecretOf(dataDir: string): ClusterSecret {
+  return ClusterSecret.fromFile(clusterSecretPath(dataDir), `the cluster in ${dataDir} was started by a yak without cluster secrets: restart it with yak up`);
+}
+
 /** yargs `coerce` for --topic: Kafka's naming rules checked before anything connects (a usage error, exit 2). */
 export function checkedTopicName(name: string): string {
   const problem = topicNameProblem(name);
@@ -24,7 +40,8 @@ export function checkedTopicName(name: string): string {
 /** "No cluster here", or what is wrong with the cluster file that makes it look so. */
 export function noClusterError(dataDir: string, hint = NO_CLUSTER_HINT): UserError {
   const problem = clusterFileProblem(dataDir);
-  return new UserError(problem ? `${problem}: remove it if no cluster runs there, then ${hint}` : `no YaK cluster is running in ${dataDir}: ${hint}`);
+  if (problem?.forbidden) return new UserError(`${problem.reason}: run as the user who started the cluster`);
+  return new UserError(problem ? `${problem.reason}: remove it if no cluster runs there, then ${hint}` : `no YaK cluster is running in ${dataDir}: ${hint}`);
 }
 
 export const NO_CLUSTER_HINT = 'start one with `npx yak up --brokers 3`, or pass --bootstrap host:port';

@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ErrorCode, KafkaError, UserError } from '../common/errors.js';
 import { assertLimits } from '../common/limits.js';
+import { createFilesPrivately } from '../common/private-files.js';
 import { brokerCommand } from './commands/broker.js';
 import { consumeCommand } from './commands/consume.js';
 import { groupCommand } from './commands/group.js';
@@ -55,6 +56,8 @@ function quietOnClosedStdout(): void {
 
 async function main(): Promise<void> {
   assertLimits();
+  // Data dirs, SQLite files, cluster.json, logs: whatever yak creates is its user's only.
+  createFilesPrivately();
   quietOnClosedStdout();
   await yargs(kcatStyleKeySeparator(hideBin(process.argv)))
     .scriptName('yak')

@@ -1,9 +1,12 @@
 import type { KafkaClient } from '../client/kafka-client.js';
-import { UserError } from '../common/errors.js';
+import { DATA_CORRUPTED_EXIT_CODE, UserError } from '../common/errors.js';
 import { canCompress, COMPRESSION_NAMES, CompressionCodec, type CompressionName } from '../protocol/compression.js';
 
-/** Exit codes: 0 ok, 1 the command failed, 2 the command line was wrong, 130 stopped by Ctrl-C (128 + SIGINT), 143 by SIGTERM. */
-export const ExitCode = { ok: 0, failed: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
+/**
+ * Exit codes: 0 ok, 1 the command failed, 2 the command line was wrong, 3 a data file is corrupted
+ * (a broker's log.db), 130 stopped by Ctrl-C (128 + SIGINT), 143 by SIGTERM.
+ */
+export const ExitCode = { ok: 0, failed: 1, usage: 2, corrupted: DATA_CORRUPTED_EXIT_CODE, interrupted: 130, terminated: 143 } as const;
 
 /** Runs a command body with a client and always closes it. */
 export async function withClient<T>(client: KafkaClient, body: (client: KafkaClient) => Promise<T>): Promise<T> {

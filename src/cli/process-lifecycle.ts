@@ -1,3 +1,4 @@
+import { UserError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { exitWhenOrphaned, reportFatal, reportReady } from '../supervisor/child-process.js';
 
@@ -61,7 +62,10 @@ export async function serveClusterProcess(logger: Logger, start: () => Promise<{
   try {
     server = await start();
   } catch (err) {
-    reportFatal((err as Error).message);
+    const exitCode = err instanceof UserError ? err.exitCode : 1;
+    const sent = await reportFatal((err as Error).message, exitCode);
+    // A supervisor prints a user error's reason itself (once); anything else is printed here as well, stack and all.
+    if (sent && err instanceof UserError) process.exit(exitCode);
     throw err;
   }
   process.off('disconnect', orphanedWhileStarting);

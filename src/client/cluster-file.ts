@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BrokerState } from '../common/cluster-types.js';
+import { PRIVATE_FILE_MODE } from '../common/private-files.js';
 
 /**
  * `<data-dir>/cluster.json`, written by `yak up`: how other `yak` commands in the same directory
@@ -13,7 +14,8 @@ export interface ClusterFile {
   /** The supervisor's control endpoint (restart, kill) for operator verbs. */
   control?: { host: string; port: number };
   /** pid -1 while the process is not running. */
-  brokers: { id: number; host: string; port: number; pid: number; state: BrokerState; dataDir: string }[];
+  /** `reason`: why a dead broker is down (its exit, or why it could not start, e.g. a corrupted log.db). */
+  brokers: { id: number; host: string; port: number; pid: number; state: BrokerState; dataDir: string; reason?: string }[];
   bootstrap: string;
 }
 
@@ -21,14 +23,18 @@ export function clusterFilePath(dataDir: string): string {
   return path.join(dataDir, 'cluster.json');
 }
 
-/** Why an existing cluster.json cannot be used (not JSON, unreadable), or null when it is fine or absent. */
-export function clusterFileProblem(dataDir: string): string | null {
+/**
+ * Why an existing cluster.json cannot be used (not JSON, unreadable), or null when it is fine or absent.
+ * `forbidden`: this user may not read it (a cluster's files are its owner's only).
+ */
+export function clusterFileProblem(dataDir: string): { reason: string; forbidden: boolean } | null {
   try {
     JSON.parse(fs.readFileSync(clusterFilePath(dataDir), 'utf8'));
     return null;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return `${clusterFilePath(dataDir)} cannot be read (${(err as Error).message})`;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    return { reason: `${clusterFilePath(dataDir)} cannot be read (${(err as Error).message})`, forbidden: code === 'EACCES' || code === 'EPERM' };
   }
 }
 
@@ -43,7 +49,7 @@ export function readClusterFile(dataDir: string): ClusterFile | null {
 export function writeClusterFile(dataDir: string, file: ClusterFile): void {
   const target = clusterFilePath(dataDir);
   const tmp = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(file, null, 2) + '\n');
+  fs.writeFileSync(tmp, JSON.stringify(file, null, 2) + '\n', { mode: PRIVATE_FILE_MODE });
   fs.renameSync(tmp, target);
 }
 

@@ -31,6 +31,8 @@ export const ErrorCode = {
   UNKNOWN_MEMBER_ID: 25,
   INVALID_SESSION_TIMEOUT: 26,
   REBALANCE_IN_PROGRESS: 27,
+  CLUSTER_AUTHORIZATION_FAILED: 31,
+  INVALID_TIMESTAMP: 32,
   UNSUPPORTED_VERSION: 35,
   TOPIC_ALREADY_EXISTS: 36,
   INVALID_PARTITIONS: 37,
@@ -126,6 +128,12 @@ export class OffsetOutOfRangeError extends KafkaError {
 }
 
 /** A mistake by the person at the CLI: printed as one line, no stack trace, non-zero exit. */
+/**
+ * Exit code of a process that refused to start on a corrupted data file (a broker's log.db), so a
+ * supervisor or a script can tell it from other failures (1) and from command-line mistakes (2).
+ */
+export const DATA_CORRUPTED_EXIT_CODE = 3;
+
 export class UserError extends Error {
   readonly exitCode: number;
   constructor(message: string, exitCode = 1) {

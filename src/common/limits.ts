@@ -108,7 +108,25 @@ export const fetchMaxBytes = 55 * 1024 * 1024;
 
 // ---- Storage ----
 
+/**
+ * How often a broker writes its changed high watermarks to log.db (Kafka's
+ * `replica.high.watermark.checkpoint.interval.ms`, 5000; shorter here, as one small transaction is
+ * cheap): a checkpoint that failed (full disk) is retried on the next one.
+ */
+export const highWatermarkCheckpointIntervalMs = 1000;
+/** How long a follower's fetcher waits after its log.db refused a write (full disk, I/O error) before fetching again. */
+export const storageFaultRetryMs = 1000;
+
 // ---- Cluster control plane (coordinator, supervisor) ----
+
+/**
+ * Largest frame the coordinator and the supervisor's control endpoint read from a connection that has
+ * not yet proven the cluster secret (the handshake's frames are about 150 bytes): a stranger cannot
+ * make them buffer more than this.
+ */
+export const maxUnauthenticatedFrameBytes = 512;
+/** A connection that has not proven the cluster secret within this long is closed (it holds a socket). */
+export const clusterHandshakeTimeoutMs = 10_000;
 
 // ---- Client ----
 
@@ -121,4 +139,5 @@ export function assertLimits(): void {
   check(fetchMaxBytes <= maxFrameBytes - 1024 * 1024, 'a full fetch response, headers included, must fit in a frame clients accept');
   assertListenerLimits(listenerLimits);
   assertListenerLimits(controlListenerLimits, 'control endpoint');
+  check(maxUnauthenticatedFrameBytes <= maxFrameBytes, 'a connection that has proven nothing may not send more than one that has');
 }

@@ -1,26 +1,35 @@
 /**
- * Topic configs, by Kafka's names. YaK applies five: `cleanup.policy` (retention deletes only with
+ * Topic configs, by Kafka's names. YaK applies `cleanup.policy` (retention deletes only with
  * `delete` in it; compaction is not implemented, so a compact-only topic keeps every record),
- * `retention.ms`, `retention.bytes`, `min.insync.replicas` and `max.message.bytes`. The other names Kafka defines are
- * accepted and stored (so applications and tools that set them work), shown by DescribeConfigs, and
- * not applied. A name Kafka does not define is refused, as Kafka refuses it.
+ * `retention.ms`, `retention.bytes`, `min.insync.replicas`, `max.message.bytes`, and the timestamp
+ * rules a leader enforces: `message.timestamp.type` and `message.timestamp.difference.max.ms` with
+ * its KIP-937 successors `message.timestamp.before.max.ms` / `after.max.ms`. The other names Kafka
+ * defines are accepted and stored (so applications and tools that set them work), shown by
+ * DescribeConfigs, and not applied. A name Kafka does not define is refused, as Kafka refuses it.
  */
-export const APPLIED_TOPIC_CONFIGS = ['cleanup.policy', 'retention.ms', 'retention.bytes', 'min.insync.replicas', 'max.message.bytes'] as const;
+export const APPLIED_TOPIC_CONFIGS = [
+  'cleanup.policy', 'retention.ms', 'retention.bytes', 'min.insync.replicas', 'max.message.bytes',
+  'message.timestamp.type', 'message.timestamp.difference.max.ms', 'message.timestamp.before.max.ms', 'message.timestamp.after.max.ms',
+] as const;
 
 const STORED_ONLY = [
   'compression.type', 'delete.retention.ms', 'file.delete.delay.ms', 'flush.messages', 'flush.ms',
   'follower.replication.throttled.replicas', 'index.interval.bytes', 'leader.replication.throttled.replicas',
   'local.retention.bytes', 'local.retention.ms', 'max.compaction.lag.ms',
-  'message.downconversion.enable', 'message.format.version', 'message.timestamp.after.max.ms',
-  'message.timestamp.before.max.ms', 'message.timestamp.difference.max.ms', 'message.timestamp.type',
-  'min.cleanable.dirty.ratio', 'min.compaction.lag.ms', 'preallocate', 'remote.storage.enable', 'segment.bytes',
-  'segment.index.bytes', 'segment.jitter.ms', 'segment.ms', 'unclean.leader.election.enable',
+  'message.downconversion.enable', 'message.format.version', 'min.cleanable.dirty.ratio', 'min.compaction.lag.ms',
+  'preallocate', 'remote.storage.enable', 'segment.bytes', 'segment.index.bytes', 'segment.jitter.ms', 'segment.ms', 'unclean.leader.election.enable',
 ];
 
 const KNOWN = new Set<string>([...APPLIED_TOPIC_CONFIGS, ...STORED_ONLY]);
 
 /** Kafka's default retention: 7 days, no size limit. */
 export const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Kafka's default for the message.timestamp.*.max.ms configs (Long.MAX_VALUE): no limit. */
+export const NO_TIMESTAMP_LIMIT_MS = '9223372036854775807';
+
+export const TIMESTAMP_TYPES = ['CreateTime', 'LogAppendTime'] as const;
+export type TimestampType = (typeof TIMESTAMP_TYPES)[number];
 
 const isLimit = (v: string) => /^-?\d+$/.test(v) && Number(v) >= -1 && Number.isSafeInteger(Number(v));
 
@@ -43,6 +52,12 @@ export function topicConfigProblem(name: string, value: string, rf: number): str
       const policies = value.split(',').map((p) => p.trim());
       return policies.length > 0 && policies.every((p) => p === 'delete' || p === 'compact') ? null : `cleanup.policy must be delete, compact or both; got "${value}"`;
     }
+    case 'message.timestamp.type':
+      return (TIMESTAMP_TYPES as readonly string[]).includes(value) ? null : `message.timestamp.type must be CreateTime or LogAppendTime; got "${value}"`;
+    case 'message.timestamp.difference.max.ms':
+    case 'message.timestamp.before.max.ms':
+    case 'message.timestamp.after.max.ms':
+      return /^\d+$/.test(value) && BigInt(value) <= BigInt(NO_TIMESTAMP_LIMIT_MS) ? null : `${name} must be a whole number of milliseconds (${NO_TIMESTAMP_LIMIT_MS}: no limit); got "${value}"`;
     case 'min.insync.replicas': {
       const n = Number(value);
       return /^\d+$/.test(value) && n >= 1 && n <= rf ? null : `min.insync.replicas must be between 1 and the replication factor ${rf}, got "${value}"`;
@@ -68,5 +83,34 @@ export function retentionLimits(configs: Record<string, string>, defaults: Reten
   return {
     retentionMs: configs['retention.ms'] !== undefined ? Number(configs['retention.ms']) : defaults.retentionMs,
     retentionBytes: configs['retention.bytes'] !== undefined ? Number(configs['retention.bytes']) : defaults.retentionBytes,
+  };
+}
+
+/** How a partition's leader treats record timestamps (Kafka's LogValidator; see applyTimestampPolicy). */
+export interface TimestampPolicy {
+  /** CreateTime: the producer's timestamps, checked; LogAppendTime: the leader stamps its clock. */
+  type: TimestampType;
+  /** How far behind the leader's clock a CreateTime record may be, in ms. */
+  beforeMaxMs: number;
+  /** How far ahead of the leader's clock a CreateTime record may be, in ms. */
+  afterMaxMs: number;
+}
+
+export const DEFAULT_TIMESTAMP_POLICY: TimestampPolicy = { type: 'CreateTime', beforeMaxMs: Infinity, afterMaxMs: Infinity };
+
+/**
+ * A topic's timestamp rules: its message.timestamp.type over the broker's log.message.timestamp.type;
+ * before.max.ms and after.max.ms where set to a limit, else the older difference.max.ms, as Kafka's
+ * LogConfig resolves them (KIP-937); Long.MAX_VALUE everywhere means no limit.
+ */
+export function timestampPolicy(configs: Record<string, string>, defaultType: TimestampType): TimestampPolicy {
+  const limit = (v: string | undefined) => (v === undefined || v === NO_TIMESTAMP_LIMIT_MS ? Infinity : Number(v));
+  const difference = limit(configs['message.timestamp.difference.max.ms']);
+  const before = limit(configs['message.timestamp.before.max.ms']);
+  const after = limit(configs['message.timestamp.after.max.ms']);
+  return {
+    type: (configs['message.timestamp.type'] as TimestampType | undefined) ?? defaultType,
+    beforeMaxMs: before === Infinity ? difference : before,
+    afterMaxMs: after === Infinity ? difference : after,
   };
 }

@@ -1,5 +1,7 @@
-import { ErrorCode, ProtocolError } from '../common/errors.js';
+import type { ClusterSecret } from '../common/cluster-secret.js';
+import { ErrorCode, KafkaError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
+import { clusterMembersOnly } from '../net/cluster-auth.js';
 import { FrameServer } from '../net/server.js';
 import type { ApiCodec } from '../protocol/api.js';
 import { finishFrame, startResponseFrame, type RequestHeader } from '../protocol/framing.js';
@@ -20,6 +22,8 @@ export interface CoordinatorOptions {
   defaultReplicationFactor?: number;
   defaultMinInsyncReplicas?: number;
   uncleanLeaderElection?: boolean;
+  /** Every connection must prove it before its first request (net/cluster-auth.ts). */
+  clusterSecret: ClusterSecret;
   logger: Logger;
 }
 
@@ -75,10 +79,9 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     return { errorCode: ErrorCode.NONE };
   });
 
-  const server = new FrameServer({ host: opts.host, port: opts.port, logger: opts.logger }, async (header: RequestHeader, body: Reader) => {
+  const server = new FrameServer({ host: opts.host, port: opts.port, gate: clusterMembersOnly(opts.clusterSecret, opts.logger), logger: opts.logger }, async (header: RequestHeader, body: Reader) => {
     const r = routes.get(header.apiKey);
-    // A peer's mistake, not ours: closes its connection with a one-line warning, like any bad frame.
-    if (!r) throw new ProtocolError(`unknown control API key ${header.apiKey}`);
+    if (!r) throw new KafkaError(ErrorCode.INVALID_REQUEST, `unknown control API key ${header.apiKey}`);
     const res = await r.handle(r.api.decodeRequest(body, header.apiVersion) as never);
     const w = startResponseFrame(header.correlationId);
     r.api.encodeResponse(w, res, header.apiVersion);

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import type { PartitionState, TopicState } from '../common/cluster-types.js';
+import { ensurePrivateDir } from '../common/private-files.js';
 import { openDatabase, type Database } from '../storage/database.js';
 
 const MIGRATIONS = [
@@ -58,7 +58,7 @@ export class MetadataStore {
   private readonly db: Database;
 
   constructor(dataDir: string) {
-    fs.mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     this.db = openDatabase(path.join(dataDir, 'coordinator.db'), MIGRATIONS, { synchronous: 'FULL' });
   }
 

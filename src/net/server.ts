@@ -11,8 +11,16 @@ export interface ServerOptions {
   port: number;
   /** Overrides of `listenerLimits` (src/common/limits.ts) for this server; checked against each other. */
   limits?: Partial<ListenerLimits>;
+  /** Decides whether each new connection is served at all (the cluster handshake: net/cluster-auth.ts). */
+  gate?: ConnectionGate;
   logger: Logger;
 }
+
+/**
+ * Owns a new connection's bytes until it calls `admit` (then the server serves it from the next byte
+ * on); to refuse, it closes the socket. It must leave no listener behind when it admits.
+ */
+export type ConnectionGate = (socket: net.Socket, admit: () => void) => void;
 
 /**
  * A size-prefixed TCP request/response server (Kafka framing). Responses go back in request order on
@@ -26,6 +34,8 @@ export class FrameServer {
   private readonly limits: Readonly<ListenerLimits>;
   private readonly budget: ByteBudget;
   private readonly connections = new Set<ServerConnection>();
+  /** Sockets still at the gate: they count against the connection limits and close() ends them too. */
+  private readonly gated = new Set<net.Socket>();
   private readonly connectionsPerIp = new Map<string, number>();
   private sweepTimer: NodeJS.Timeout | null = null;
   private nextClientId = 1;
@@ -57,6 +67,7 @@ export class FrameServer {
   close(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const c of [...this.connections]) c.destroy();
+    for (const s of this.gated) s.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
@@ -68,9 +79,10 @@ export class FrameServer {
   private accept(socket: net.Socket): void {
     const ip = socket.remoteAddress ?? 'unknown';
     const fromIp = this.connectionsPerIp.get(ip) ?? 0;
+    const open = this.connections.size + this.gated.size;
     const refuse =
-      this.connections.size >= this.limits.maxConnectionsPerServer
-        ? `${this.connections.size} connections open, the most this server accepts (max.connections)`
+      open >= this.limits.maxConnectionsPerServer
+        ? `${open} connections open, the most this server accepts (max.connections)`
         : fromIp >= this.limits.maxConnectionsPerIp
           ? `${fromIp} connections open from ${ip}, the most it accepts from one address (max.connections.per.ip)`
           : null;
@@ -81,13 +93,29 @@ export class FrameServer {
       return;
     }
     this.connectionsPerIp.set(ip, fromIp + 1);
-    const conn = new ServerConnection(this.nextClientId++, socket, this.limits, this.budget, this.handler, this.opts.logger, (c) => {
-      this.connections.delete(c);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
       const left = (this.connectionsPerIp.get(ip) ?? 1) - 1;
       if (left > 0) this.connectionsPerIp.set(ip, left);
       else this.connectionsPerIp.delete(ip);
+    };
+    const serve = () => {
+      this.gated.delete(socket);
+      if (socket.destroyed) return release();
+      const conn = new ServerConnection(this.nextClientId++, socket, this.limits, this.budget, this.handler, this.opts.logger, (c) => {
+        this.connections.delete(c);
+        release();
+      });
+      this.connections.add(conn);
+    };
+    if (!this.opts.gate) return serve();
+    this.gated.add(socket);
+    socket.once('close', () => {
+      if (this.gated.delete(socket)) release();
     });
-    this.connections.add(conn);
+    this.opts.gate(socket, serve);
   }
 
   /** One timer per server checks every connection's read and idle deadlines, about 10 times per the shorter one. */

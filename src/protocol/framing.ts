@@ -78,6 +78,11 @@ export class FrameDecoder {
     return this.next();
   }
 
+  /** Every whole frame buffered now, in order (for readers that take frames as fast as they come). */
+  *drain(): Generator<Buffer> {
+    for (let frame = this.next(); frame !== null; frame = this.next()) yield frame;
+  }
+
   /** Drops every buffered byte (the connection is gone). */
   clear(): void {
     this.chunks = [];

@@ -45,6 +45,7 @@ function jsonApi<Req, Res>(apiKey: number, name: string, requestShape: Check<Req
     maxVersion: 0,
     encodeRequest: encode,
     // Requests come from any peer that can connect: checked field by field before a handler sees them.
+    // A field the shape does not declare is dropped, so a new request field needs its shape entry too.
     decodeRequest: (r) => requestShape(parse(r), name),
     encodeResponse: encode,
     // Responses come from the coordinator (or supervisor) this process chose to talk to.
@@ -159,11 +160,36 @@ export interface GroupCall<Req> {
   request: Req;
 }
 
+/**
+ * The first two requests on every connection to the coordinator or the control endpoint, which serve
+ * cluster members only (net/cluster-auth.ts): nonces, then HMAC proofs of the cluster secret.
+ */
+export interface ClusterHandshakeRequest {
+  /** 32 random bytes the server's proof will cover (so a recorded server proof is useless). */
+  clientNonce: Buffer;
+}
+export interface ClusterHandshakeResponse extends ControlResult {
+  /** 32 random bytes the client's proof must cover (so a recorded client proof is useless). */
+  serverNonce?: Buffer;
+}
+export interface ClusterAuthenticateRequest {
+  /** HMAC-SHA256(secret, client label || serverNonce || clientNonce). */
+  proof: Buffer;
+}
+export interface ClusterAuthenticateResponse extends ControlResult {
+  /** HMAC-SHA256(secret, server label || clientNonce || serverNonce): the server knows the secret too. */
+  proof?: Buffer;
+}
+
 export type ControlAction = 'kill' | 'pause' | 'resume' | 'restart';
 export interface ControlRequest {
   action: ControlAction;
   /** `broker-N` or `zookeeper`. */
   target: string;
+  /** restart only: move the broker's log.db aside first, so it re-replicates every partition from the leaders. */
+  rebuild?: boolean;
+  /** With rebuild: even where this broker is the only in-sync replica (those records are lost). */
+  force?: boolean;
 }
 export interface ControlResponse {
   message: string;
@@ -261,6 +287,12 @@ export const InternalApi = {
       validateOnly: optional(boolean),
     }),
   ),
+  ClusterHandshake: jsonApi<ClusterHandshakeRequest, ClusterHandshakeResponse>(1090, 'ClusterHandshake', object({ clientNonce: bytes })),
+  ClusterAuthenticate: jsonApi<ClusterAuthenticateRequest, ClusterAuthenticateResponse>(1091, 'ClusterAuthenticate', object({ proof: bytes })),
   /** Served by the supervisor, not the coordinator. */
-  Control: jsonApi<ControlRequest, ControlResponse>(1100, 'Control', object({ action: oneOf<ControlAction>('kill', 'pause', 'resume', 'restart'), target: string })),
+  Control: jsonApi<ControlRequest, ControlResponse>(
+    1100,
+    'Control',
+    object({ action: oneOf<ControlAction>('kill', 'pause', 'resume', 'restart'), target: string, rebuild: optional(boolean), force: optional(boolean) }),
+  ),
 } as const;

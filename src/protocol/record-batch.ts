@@ -1,13 +1,16 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
+import type { TimestampPolicy } from '../common/topic-configs.js';
 import { CompressionCodec, compressRecords, decompressRecords } from './compression.js';
 import { crc32c } from './crc32c.js';
 import { Reader } from './reader.js';
 import { Writer } from './writer.js';
 
 /**
- * Kafka RecordBatch v2 (magic 2). The broker never decodes records: it reads the 61-byte header,
- * checks the CRC, and sets baseOffset and partitionLeaderEpoch in place (both sit before the CRC'd
- * range, so the CRC stays valid). Clients encode and decode records here.
+ * Kafka RecordBatch v2 (magic 2). The broker never decodes records into objects: it reads the 61-byte
+ * header, checks the CRC, walks the records' framing (deriving their timestamps on the way), sets
+ * baseOffset and partitionLeaderEpoch in place (both sit before the CRC'd range, so the CRC stays
+ * valid) and, as leader, rewrites maxTimestamp and the timestamp type (inside the CRC'd range, so it
+ * recomputes the CRC). Clients encode and decode records here.
  *
  *   baseOffset i64 | batchLength i32 | partitionLeaderEpoch i32 | magic i8 | crc u32 |
  *   attributes i16 | lastOffsetDelta i32 | baseTimestamp i64 | maxTimestamp i64 |
@@ -27,6 +30,10 @@ const OFF_PRODUCER_ID = 43;
 const OFF_PRODUCER_EPOCH = 51;
 const OFF_BASE_SEQUENCE = 53;
 const OFF_RECORD_COUNT = 57;
+/** Attributes bit 3: the batch's timestamps are the broker's (LogAppendTime), not the producer's. */
+const ATTR_LOG_APPEND_TIME = 0x08;
+/** A record or batch without a timestamp (Kafka's RecordBatch.NO_TIMESTAMP). */
+export const NO_TIMESTAMP = -1;
 
 export interface RecordHeader {
   key: string;
@@ -56,11 +63,21 @@ export interface BatchHeader {
   recordCount: number;
 }
 
+/** The timestamps a batch's records carry (firstTimestamp + each timestampDelta), found while validating. */
+export interface RecordTimestamps {
+  /** The largest, or NO_TIMESTAMP when no record has one: what a CreateTime batch's maxTimestamp must say. */
+  max: number;
+  /** The smallest other than NO_TIMESTAMP (Infinity when none): with `max`, what message.timestamp.*.max.ms checks. */
+  min: number;
+}
+
 /** A batch located inside a larger buffer (a produce request's records field or a fetch response). */
 export interface BatchView {
   header: BatchHeader;
   /** The whole batch, baseOffset through the last record. */
   bytes: Buffer;
+  /** Its records' create times (for a LogAppendTime batch, readers see header.maxTimestamp instead). */
+  recordTimestamps: RecordTimestamps;
 }
 
 export function readBatchHeader(buf: Buffer, at = 0): BatchHeader {
@@ -83,15 +100,17 @@ export function readBatchHeader(buf: Buffer, at = 0): BatchHeader {
 
 /**
  * Splits a produced records field into batches and validates each the way a Kafka leader does:
- * magic 2 (else UNSUPPORTED_FOR_MESSAGE_FORMAT), sizes consistent (else CORRUPT_MESSAGE), CRC32C
+ * magic 2 first (else UNSUPPORTED_FOR_MESSAGE_FORMAT), sizes consistent (else CORRUPT_MESSAGE), CRC32C
  * matches (else CORRUPT_MESSAGE), offsets deltas consistent with the record count (else INVALID_RECORD),
  * records well framed, once decompressed for a compressed batch (else CORRUPT_MESSAGE). The batch is
- * stored as it came, compressed or not (Kafka's compression.type=producer).
+ * stored as it came, compressed or not (Kafka's compression.type=producer), except for the timestamp
+ * fields a leader sets (`applyTimestampPolicy`).
  */
 export function splitAndValidateBatches(records: Buffer): BatchView[] {
   const batches: BatchView[] = [];
   let at = 0;
   while (at < records.length) {
+    checkMagic(records, at);
     if (records.length - at < BATCH_HEADER_BYTES) {
       throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, 'record batch shorter than its header');
     }
@@ -99,10 +118,6 @@ export function splitAndValidateBatches(records: Buffer): BatchView[] {
     const size = BATCH_LOG_OVERHEAD + batchLength;
     if (batchLength < BATCH_HEADER_BYTES - BATCH_LOG_OVERHEAD || at + size > records.length) {
       throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `record batch length ${batchLength} does not fit the data`);
-    }
-    const magic = records.readInt8(at + OFF_MAGIC);
-    if (magic !== 2) {
-      throw new KafkaError(ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, `message format magic ${magic}; YaK stores v2 batches`);
     }
     const bytes = records.subarray(at, at + size);
     const header = readBatchHeader(bytes);
@@ -112,20 +127,35 @@ export function splitAndValidateBatches(records: Buffer): BatchView[] {
     if (header.recordCount <= 0 || header.lastOffsetDelta !== header.recordCount - 1) {
       throw new KafkaError(ErrorCode.INVALID_RECORD, 'record count and last offset delta disagree');
     }
-    checkRecordFraming(recordsReader(bytes, BATCH_HEADER_BYTES, bytes.length, header.attributes & 0x07), header.recordCount);
-    batches.push({ header, bytes });
+    const recordTimestamps = checkRecordFraming(recordsReader(bytes, BATCH_HEADER_BYTES, bytes.length, header.attributes & 0x07), header.recordCount, header.baseTimestamp);
+    batches.push({ header, bytes, recordTimestamps });
     at += size;
   }
   return batches;
 }
 
 /**
+ * The magic byte sits at offset 16 in every message format (v0/v1 messages: offset, size, crc; v2
+ * batches: baseOffset, batchLength, partitionLeaderEpoch), so it is read before anything whose layout
+ * depends on it: a v0/v1 message set checked as a v2 batch fails its length or CRC check, and the
+ * producer is told CORRUPT_MESSAGE ("does not match its CRC") instead of the real reason.
+ */
+function checkMagic(buf: Buffer, at: number): void {
+  if (buf.length - at <= OFF_MAGIC) throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `record batch of ${buf.length - at} bytes is too short to carry a magic byte`);
+  const magic = buf.readInt8(at + OFF_MAGIC);
+  if (magic !== 2) {
+    throw new KafkaError(ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, `message format v${magic} (magic ${magic}): only v2 record batches are supported, as in Kafka 4.0; upgrade the client`);
+  }
+}
+
+/**
  * Parses every record's framing (lengths, deltas, header counts) without copying keys or values, as
  * Kafka's LogValidator does: exactly `recordCount` well-formed records must fill the batch. A CRC
  * only proves the bytes arrived as sent, not that the sender framed them right; this keeps a batch
- * no consumer could parse out of the log, at a few varints per record.
+ * no consumer could parse out of the log, at a few varints per record. The same walk yields the
+ * records' timestamps, so deriving the batch's max timestamp costs no second pass.
  */
-function checkRecordFraming(r: Reader, recordCount: number): void {
+function checkRecordFraming(r: Reader, recordCount: number, baseTimestamp: number): RecordTimestamps {
   const fail = (why: string): never => {
     throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `malformed record in batch: ${why}`);
   };
@@ -134,13 +164,19 @@ function checkRecordFraming(r: Reader, recordCount: number): void {
     if (n < (nullable ? -1 : 0) || r.offset + Math.max(n, 0) > end) fail(`record ${i} ${what} length ${n}`);
     if (n > 0) r.skip(n);
   };
+  let max = NO_TIMESTAMP;
+  let min = Infinity;
   try {
     for (let i = 0; i < recordCount; i++) {
       const len = r.varint();
       const end = r.offset + len;
       if (len < 6 || end > r.offset + r.remaining) fail(`record ${i} length ${len}`);
       r.int8();
-      r.varlong();
+      const timestamp = baseTimestamp + r.varlong();
+      if (timestamp !== NO_TIMESTAMP) {
+        if (timestamp > max) max = timestamp;
+        if (timestamp < min) min = timestamp;
+      }
       if (r.varint() !== i) fail(`record ${i} offset delta`);
       skipBytes(i, 'key', end, true);
       skipBytes(i, 'value', end, true);
@@ -157,6 +193,58 @@ function checkRecordFraming(r: Reader, recordCount: number): void {
     fail((err as Error).message);
   }
   if (r.remaining !== 0) fail(`${r.remaining} bytes after the batch's ${recordCount} records`);
+  return { max, min };
+}
+
+/**
+ * The leader's timestamp rules (Kafka's LogValidator), applied to validated batches before they are
+ * stored; followers store the result as they get it, so every replica holds the same bytes.
+ * - A producer may not claim LogAppendTime: INVALID_TIMESTAMP. (Kafka lets such a batch through on a
+ *   CreateTime topic when its records have timestamps; no producer library sets the bit.)
+ * - CreateTime: every record timestamp other than NO_TIMESTAMP must lie within
+ *   [now - beforeMaxMs, now + afterMaxMs], else the whole batch is INVALID_TIMESTAMP; the header's
+ *   maxTimestamp is set to the largest record timestamp where it says otherwise (a client that writes
+ *   -1 there, as Sarama 1.22 does, would otherwise have retention and ListOffsets misjudge the batch).
+ * - LogAppendTime: the timestamp type bit is set and maxTimestamp is `now`, which readers then take
+ *   as every record's timestamp; the records' own timestamps are neither checked nor changed.
+ * Returns the log append time for the Produce response (-1 for CreateTime), as Kafka does.
+ */
+export function applyTimestampPolicy(batches: readonly BatchView[], policy: TimestampPolicy, now: number): number {
+  for (const b of batches) {
+    if (b.header.attributes & ATTR_LOG_APPEND_TIME) {
+      throw new KafkaError(ErrorCode.INVALID_TIMESTAMP, 'the producer set timestamp type LogAppendTime; only the broker may');
+    }
+    if (policy.type === 'CreateTime') {
+      const { min, max } = b.recordTimestamps;
+      const earliest = now - policy.beforeMaxMs;
+      const latest = now + policy.afterMaxMs;
+      if (min < earliest || max > latest) {
+        const bad = min < earliest ? min : max;
+        throw new KafkaError(ErrorCode.INVALID_TIMESTAMP, `timestamp ${bad} is out of range: it should be within [${earliest}, ${latest}] (message.timestamp.before.max.ms / after.max.ms)`);
+      }
+    }
+  }
+  for (const b of batches) {
+    if (policy.type === 'LogAppendTime') setMaxTimestamp(b, true, now);
+    else setMaxTimestamp(b, false, b.recordTimestamps.max);
+  }
+  return policy.type === 'LogAppendTime' ? now : NO_TIMESTAMP;
+}
+
+/**
+ * Sets a batch's timestamp type and maxTimestamp in place and recomputes its CRC, only where they
+ * differ from what it says (Kafka's DefaultRecordBatch.setMaxTimestamp): most batches are left alone.
+ */
+function setMaxTimestamp(batch: BatchView, logAppendTime: boolean, maxTimestamp: number): void {
+  const h = batch.header;
+  const attributes = logAppendTime ? h.attributes | ATTR_LOG_APPEND_TIME : h.attributes & ~ATTR_LOG_APPEND_TIME;
+  if (attributes === h.attributes && maxTimestamp === h.maxTimestamp) return;
+  batch.bytes.writeInt16BE(attributes, OFF_ATTRIBUTES);
+  batch.bytes.writeBigInt64BE(BigInt(maxTimestamp), OFF_MAX_TIMESTAMP);
+  h.attributes = attributes;
+  h.maxTimestamp = maxTimestamp;
+  h.crc = crc32c(batch.bytes, OFF_ATTRIBUTES);
+  batch.bytes.writeUInt32BE(h.crc, OFF_CRC);
 }
 
 /** Sets the offset and leader epoch the leader assigns; the CRC does not cover them. */
@@ -282,10 +370,13 @@ export function decodeRecordBatches(buf: Buffer): { header: BatchHeader; records
   const out: { header: BatchHeader; records: DecodedRecord[] }[] = [];
   let at = 0;
   while (buf.length - at >= BATCH_HEADER_BYTES) {
+    checkMagic(buf, at);
     const header = readBatchHeader(buf, at);
     const size = BATCH_LOG_OVERHEAD + header.batchLength;
     if (at + size > buf.length) break;
     const isControl = (header.attributes & 0x20) !== 0;
+    // A LogAppendTime batch's records all carry the time the leader stamped in maxTimestamp.
+    const appendTime = header.attributes & ATTR_LOG_APPEND_TIME ? header.maxTimestamp : null;
     const r = recordsReader(buf, at + BATCH_HEADER_BYTES, at + size, header.attributes & 0x07);
     const records: DecodedRecord[] = [];
     for (let i = 0; i < header.recordCount; i++) {
@@ -307,7 +398,7 @@ export function decodeRecordBatches(buf: Buffer): { header: BatchHeader; records
       }
       if (r.offset !== end) r.skip(end - r.offset);
       if (!isControl) {
-        records.push({ offset: header.baseOffset + offsetDelta, timestamp: header.baseTimestamp + timestampDelta, key, value, headers });
+        records.push({ offset: header.baseOffset + offsetDelta, timestamp: appendTime ?? header.baseTimestamp + timestampDelta, key, value, headers });
       }
     }
     out.push({ header, records });

@@ -1,4 +1,5 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
+import { storageFaultRetryMs } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { Connection } from '../net/connection.js';
 import { FetchApi } from '../protocol/apis/fetch.js';
@@ -91,7 +92,9 @@ export class ReplicaFetcher {
       } catch (err) {
         if (!this.running) return;
         if (!(err instanceof KafkaError)) this.opts.logger.warn(`replica fetcher from broker ${this.opts.leaderId}: ${(err as Error).message}`);
-        await new Promise((r) => setTimeout(r, RETRY_MS));
+        // Our own log.db refused the write (the store logged it): fetching the same bytes again at once would not help.
+        const storageFault = err instanceof KafkaError && err.code === ErrorCode.KAFKA_STORAGE_ERROR;
+        await new Promise((r) => setTimeout(r, storageFault ? storageFaultRetryMs : RETRY_MS));
       }
     }
   }

@@ -26,6 +26,14 @@ export interface LogStatements {
 }
 
 
+/** What a PartitionLog needs of the LogStore that holds it. */
+export interface LogStoreHooks {
+  /** Runs `fn` in one SQLite transaction (nested: a savepoint); throws KAFKA_STORAGE_ERROR if the file fails. */
+  transaction<T>(fn: () => T): T;
+  /** Called when the high watermark moved: the store checkpoints it soon, in a batch. */
+  markDirty(log: PartitionLog): void;
+}
+
 export interface EpochEntry {
   epoch: number;
   startOffset: number;
@@ -57,8 +65,7 @@ export class PartitionLog {
     readonly topic: string,
     readonly partition: number,
     private readonly stmts: LogStatements,
-    /** Called when the high watermark moved: the store checkpoints it soon, in a batch. */
-    private readonly markDirty: (log: PartitionLog) => void = () => undefined,
+    private readonly store: LogStoreHooks,
   ) {
     const last = stmts.lastBatch.get(topic, partition) as { base_offset: number; last_offset: number } | undefined;
     const state = stmts.loadPartition.get(topic, partition) as { log_start_offset: number; high_watermark: number } | undefined;
@@ -169,93 +176,148 @@ export class PartitionLog {
     return out;
   }
 
-  /** First offset whose batch has a timestamp >= `timestamp` (ListOffsets by time), or null if none. */
-  offsetForTimestamp(timestamp: number): number | null {
-    const row = this.stmts.firstBatchAfterTimestamp.get(this.topic, this.partition, timestamp) as { base_offset: number; bytes: Buffer } | undefined;
+  /**
+   * The first record with a timestamp >= `timestamp` and that timestamp (ListOffsets by time), or
+   * null if none. Batches are found by their stored max timestamp, which the leader derived from the
+   * records (or stamped, for LogAppendTime), so a batch whose producer wrote -1 there is still found.
+   */
+  offsetForTimestamp(timestamp: number): { offset: number; timestamp: number } | null {
+    const row = this.stmts.firstBatchAfterTimestamp.get(this.topic, this.partition, timestamp) as { base_offset: number; max_timestamp: number; bytes: Buffer } | undefined;
     if (!row) return null;
     // Rare (ListOffsets by time): decoding the one batch that holds the answer is fine here. The
     // leader checked every batch decodes before storing it; should one still not, its start answers.
-    let offset = row.base_offset;
+    let found = { offset: row.base_offset, timestamp: row.max_timestamp };
     try {
       const [batch] = decodeRecordBatches(row.bytes);
-      offset = batch?.records.find((r) => r.timestamp >= timestamp)?.offset ?? offset;
+      const record = batch?.records.find((r) => r.timestamp >= timestamp && r.offset >= this.logStartOffset);
+      if (record) found = { offset: record.offset, timestamp: record.timestamp };
     } catch {
       // keep the batch start
     }
-    return Math.max(offset, this.logStartOffset);
+    return { offset: Math.max(found.offset, this.logStartOffset), timestamp: found.timestamp };
   }
 
-  /** Removes every batch holding an offset >= `offset` (whole batches), and the epochs that began there. */
+  /**
+   * Removes every batch holding an offset >= `offset` (whole batches), and the epochs that began
+   * there. Atomic (see `rewrite`): a crash or a failed write leaves the log as it was, to be truncated again.
+   */
   truncateTo(offset: number): void {
     if (offset >= this.logEndOffset) return;
     const start = this.stmts.batchStartAtOrBefore.get(this.topic, this.partition, offset) as { base_offset: number } | undefined;
     const cut = Math.max(this.logStartOffset, Math.min(offset, start?.base_offset ?? offset));
-    this.stmts.deleteFrom.run(this.topic, this.partition, cut);
-    this.stmts.deleteEpochsFrom.run(this.topic, this.partition, cut);
-    this.epochs = this.epochs.filter((e) => e.startOffset < cut);
-    this.logEndOffset = cut;
-    if (this.highWatermark > cut) this.highWatermark = cut;
-    this.checkpoint();
-    this.rebuildProducerState();
+    const highWatermark = Math.min(this.highWatermark, cut);
+    this.rewrite(
+      () => {
+        this.stmts.deleteFrom.run(this.topic, this.partition, cut);
+        this.stmts.deleteEpochsFrom.run(this.topic, this.partition, cut);
+        this.stmts.upsertPartition.run(this.topic, this.partition, this.logStartOffset, highWatermark);
+      },
+      () => {
+        this.epochs = this.epochs.filter((e) => e.startOffset < cut);
+        this.logEndOffset = cut;
+        this.highWatermark = highWatermark;
+        this.rebuildProducerState();
+      },
+    );
   }
 
   /**
-   * Where retention would start the log now: past every leading batch that is older than
-   * retention.ms (by its max timestamp) or that the log can lose and still keep retention.bytes, as
-   * Kafka judges segments. Only whole batches below the high watermark go, so no replica can need
-   * what retention deleted, and a consumer never loses a record it could not yet read.
+   * The one way this log deletes rows (truncation at either end): the file's statements run in one
+   * transaction, and the in-memory state changes only once it committed. Otherwise a statement (or
+   * the commit: a full disk shows there) failing half-way, or a crash, would leave rows and memory
+   * disagreeing: a log end past the stored batches, or epochs that no longer match them.
+   */
+  private rewrite(statements: () => void, apply: () => void): void {
+    this.store.transaction(statements);
+    apply();
+  }
+
+  /**
+   * Where retention would start the log now: past the leading batches that are older than
+   * retention.ms (by their max timestamp), or past those the log can lose and still keep
+   * retention.bytes, whichever goes further, as Kafka's two retention passes over segments do. Only
+   * whole batches below the high watermark go, so no replica can need what retention deleted, and a
+   * consumer never loses a record it could not yet read.
+   *
+   * A batch without a timestamp (max timestamp -1: its records have none, or it was stored before
+   * leaders derived the max from the records) never expires by itself: it goes with the next batch
+   * that has a timestamp and has expired, as Kafka judges a whole segment by its largest timestamp.
+   * With no such batch after it, it stays (retention.bytes still applies). Treating -1 as "1970"
+   * would delete acknowledged records at once; Kafka's own fallback, the segment file's mtime, has
+   * no equivalent in a table of batches.
    */
   retentionCut(now: number, limits: RetentionLimits): number {
     const { retentionMs, retentionBytes } = limits;
-    if (retentionMs < 0 && retentionBytes < 0) return this.logStartOffset;
-    let total = retentionBytes >= 0 ? (this.stmts.logBytes.get(this.topic, this.partition) as { size: number }).size : 0;
     let cut = this.logStartOffset;
-    for (const b of this.stmts.batchSizes.iterate(this.topic, this.partition) as IterableIterator<{ last_offset: number; max_timestamp: number; size: number }>) {
-      if (b.last_offset >= this.highWatermark) break;
-      const expired = retentionMs >= 0 && b.max_timestamp < now - retentionMs;
-      const oversize = retentionBytes >= 0 && total - b.size >= retentionBytes;
-      if (!expired && !oversize) break;
-      cut = b.last_offset + 1;
-      total -= b.size;
+    if (retentionMs >= 0) {
+      for (const b of this.batchSizes()) {
+        if (b.last_offset >= this.highWatermark) break;
+        if (b.max_timestamp < 0) continue;
+        if (b.max_timestamp >= now - retentionMs) break;
+        cut = b.last_offset + 1;
+      }
+    }
+    if (retentionBytes >= 0) {
+      let total = (this.stmts.logBytes.get(this.topic, this.partition) as { size: number }).size;
+      for (const b of this.batchSizes()) {
+        if (b.last_offset >= this.highWatermark || total - b.size < retentionBytes) break;
+        cut = Math.max(cut, b.last_offset + 1);
+        total -= b.size;
+      }
     }
     return cut;
+  }
+
+  private batchSizes(): IterableIterator<{ last_offset: number; max_timestamp: number; size: number }> {
+    return this.stmts.batchSizes.iterate(this.topic, this.partition) as IterableIterator<{ last_offset: number; max_timestamp: number; size: number }>;
   }
 
   /**
    * Moves the log start forward to `offset` (retention, or a follower following its leader's start),
    * deleting the batches wholly before it. Never past the high watermark. The epoch cache keeps the
    * epoch in force at the new start (Kafka's truncateFromStart); idempotent producers' state stays
-   * in memory, as Kafka keeps it past segment deletion. Call inside LogStore.transaction.
+   * in memory, as Kafka keeps it past segment deletion. Atomic (see `rewrite`).
    */
   advanceStartOffset(offset: number): boolean {
     const start = Math.min(offset, this.highWatermark);
     if (start <= this.logStartOffset) return false;
     const inForce = this.epochs.filter((e) => e.startOffset <= start).pop();
     const epochs = [...(inForce ? [{ epoch: inForce.epoch, startOffset: start }] : []), ...this.epochs.filter((e) => e.startOffset > start)];
-    // The file first: if a statement throws, the transaction rolls back and memory is untouched.
-    this.stmts.deleteBefore.run(this.topic, this.partition, start);
-    this.stmts.deleteEpochsBefore.run(this.topic, this.partition, start + 1);
-    if (inForce) this.stmts.insertEpoch.run(this.topic, this.partition, inForce.epoch, start);
-    this.stmts.upsertPartition.run(this.topic, this.partition, start, this.highWatermark);
-    this.epochs = epochs;
-    this.logStartOffset = start;
+    this.rewrite(
+      () => {
+        this.stmts.deleteBefore.run(this.topic, this.partition, start);
+        this.stmts.deleteEpochsBefore.run(this.topic, this.partition, start + 1);
+        if (inForce) this.stmts.insertEpoch.run(this.topic, this.partition, inForce.epoch, start);
+        this.stmts.upsertPartition.run(this.topic, this.partition, start, this.highWatermark);
+      },
+      () => {
+        this.epochs = epochs;
+        this.logStartOffset = start;
+      },
+    );
     return true;
   }
 
   /**
    * A follower whose whole log lies before its leader's log start (it was away longer than the
    * leader's retention): drops everything and continues from `offset`, as Kafka's
-   * truncateFullyAndStartAt. Call inside LogStore.transaction.
+   * truncateFullyAndStartAt. Atomic (see `rewrite`).
    */
   truncateFullyAndStartAt(offset: number): void {
-    this.stmts.deleteFrom.run(this.topic, this.partition, 0);
-    this.stmts.deleteEpochsFrom.run(this.topic, this.partition, 0);
-    this.stmts.upsertPartition.run(this.topic, this.partition, offset, offset);
-    this.epochs = [];
-    this.logStartOffset = offset;
-    this.logEndOffset = offset;
-    this.highWatermark = offset;
-    this.rebuildProducerState();
+    this.rewrite(
+      () => {
+        this.stmts.deleteFrom.run(this.topic, this.partition, 0);
+        this.stmts.deleteEpochsFrom.run(this.topic, this.partition, 0);
+        this.stmts.upsertPartition.run(this.topic, this.partition, offset, offset);
+      },
+      () => {
+        this.epochs = [];
+        this.logStartOffset = offset;
+        this.logEndOffset = offset;
+        this.highWatermark = offset;
+        this.rebuildProducerState();
+      },
+    );
   }
 
   /**
@@ -266,7 +328,7 @@ export class PartitionLog {
     const hw = Math.min(offset, this.logEndOffset);
     if (hw === this.highWatermark) return;
     this.highWatermark = hw;
-    this.markDirty(this);
+    this.store.markDirty(this);
   }
 
   checkpoint(): void {

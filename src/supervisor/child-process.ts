@@ -3,7 +3,7 @@ import readline from 'node:readline';
 import { UserError } from '../common/errors.js';
 
 /** Messages a child sends its supervisor over the IPC channel. */
-export type ChildMessage = { type: 'ready'; host: string; port: number } | { type: 'fatal'; message: string };
+export type ChildMessage = { type: 'ready'; host: string; port: number } | { type: 'fatal'; message: string; exitCode?: number };
 
 export interface ChildSpec {
   /** Display name: `zookeeper`, `broker-1`. */
@@ -12,6 +12,8 @@ export interface ChildSpec {
   entry: string;
   args: string[];
   execArgv?: string[];
+  /** Added to this process's environment for the child: how it gets the cluster secret (argv is public, `ps` shows it). */
+  env?: Record<string, string>;
   onLine: (name: string, line: string) => void;
 }
 
@@ -30,6 +32,7 @@ export function startChild(spec: ChildSpec, readyTimeoutMs = 30_000): Promise<St
   const child = fork(spec.entry, spec.args, {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     execArgv: spec.execArgv ?? process.execArgv,
+    env: { ...process.env, ...spec.env },
   });
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) readline.createInterface({ input: stream }).on('line', (line) => spec.onLine(spec.name, line));
@@ -53,8 +56,9 @@ export function startChild(spec: ChildSpec, readyTimeoutMs = 30_000): Promise<St
         clearTimeout(timer);
         child.off('exit', onExit);
         child.kill('SIGKILL');
-        // What a child reports as fatal is about its surroundings (port taken, data dir unwritable): one line.
-        reject(new UserError(`${spec.name} could not start: ${m.message}`));
+        // What a child reports as fatal is about its surroundings (port taken, data dir unwritable,
+        // log.db corrupted): one line, and the child's exit code, which says what kind of failure it is.
+        reject(new UserError(`${spec.name} could not start: ${m.message}`, m.exitCode ?? 1));
       }
     });
   });
@@ -65,8 +69,11 @@ export function reportReady(host: string, port: number): void {
   process.send?.({ type: 'ready', host, port } satisfies ChildMessage);
 }
 
-export function reportFatal(message: string): void {
-  process.send?.({ type: 'fatal', message } satisfies ChildMessage);
+/** In a forked child: tell the supervisor why it cannot start; resolves once sent (false when run by hand). */
+export function reportFatal(message: string, exitCode: number): Promise<boolean> {
+  const send = process.send?.bind(process);
+  if (!send) return Promise.resolve(false);
+  return new Promise((resolve) => send({ type: 'fatal', message, exitCode } satisfies ChildMessage, undefined, {}, () => resolve(true)));
 }
 
 /** In a forked child: run `shutdown` when the supervisor goes away, so no orphan is left. */

@@ -1,11 +1,13 @@
 import path from 'node:path';
-import fs from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
-import type { BrokerState } from '../common/cluster-types.js';
-import { UserError } from '../common/errors.js';
+import type { BrokerState, ClusterMetadata } from '../common/cluster-types.js';
+import { ClusterSecret } from '../common/cluster-secret.js';
+import { DATA_CORRUPTED_EXIT_CODE, UserError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import { Connection } from '../net/connection.js';
-import { InternalApi, type ControlAction, type ControlResponse } from '../protocol/internal-api.js';
+import { ensurePrivateDir } from '../common/private-files.js';
+import { connectToCluster } from '../net/cluster-auth.js';
+import { InternalApi, type ControlAction, type ControlRequest, type ControlResponse } from '../protocol/internal-api.js';
+import { moveLogAside } from '../storage/log-store.js';
 import { isProcessAlive, readClusterFile, removeClusterFile, writeClusterFile, type ClusterFile } from '../client/cluster-file.js';
 import { startChild, stopChild } from './child-process.js';
 import { ControlServer } from './control-server.js';
@@ -39,6 +41,8 @@ interface Managed {
   host: string;
   port: number;
   state: BrokerState;
+  /** Why it is dead (its exit, or why it could not start), shown in cluster.json; null while it runs. */
+  reason: string | null;
   brokerId?: number;
 }
 
@@ -52,6 +56,7 @@ export class Supervisor {
   private coordinator: Managed | null = null;
   private readonly brokers = new Map<number, Managed>();
   private control: ControlServer | null = null;
+  #secret: ClusterSecret | null = null;
   private stopping = false;
   private readonly startedAt = new Date().toISOString();
 
@@ -62,22 +67,35 @@ export class Supervisor {
     if (existing && isProcessAlive(existing.supervisorPid) && existing.supervisorPid !== process.pid) {
       throw new UserError(`a YaK cluster is already running in ${this.opts.dataDir} (supervisor pid ${existing.supervisorPid}, bootstrap ${existing.bootstrap})`);
     }
-    fs.mkdirSync(this.opts.dataDir, { recursive: true });
+    ensurePrivateDir(this.opts.dataDir);
+    // The data dir's secret, kept across restarts: a process started by hand can join with it.
+    this.#secret = ClusterSecret.createOrLoad(this.opts.dataDir).secret;
     try {
       this.coordinator = this.managedCoordinator();
       await this.launch(this.coordinator);
       for (let id = 1; id <= this.opts.brokers; id++) this.brokers.set(id, this.managedBroker(id));
       // Every launch settles before a failure is reported, so stop() below finds (and stops) the brokers that did start.
       const launched = await Promise.allSettled([...this.brokers.values()].map((b) => this.launch(b)));
-      const failed = launched.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
-      this.control = new ControlServer(this.opts.host, (action, target) => this.handleControl(action, target), this.opts.logger);
+      const failed = launched.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      // A broker whose log.db is corrupted stays down and the cluster comes up without it, so that
+      // `yak restart broker-N --rebuild` (which its reason names) can bring it back from the others.
+      const corrupted = (r: PromiseRejectedResult) => r.reason instanceof UserError && r.reason.exitCode === DATA_CORRUPTED_EXIT_CODE;
+      const fatal = failed.find((r) => !corrupted(r));
+      if (fatal) throw fatal.reason;
+      for (const r of failed) this.opts.logger.error((r.reason as Error).message);
+      this.control = new ControlServer(this.opts.host, this.#secret, (action, target, flags) => this.handleControl(action, target, flags), this.opts.logger);
       await this.control.listen();
     } catch (err) {
       await this.stop();
       throw err;
     }
     return this.writeClusterFile();
+  }
+
+  /** The cluster secret (`<data-dir>/cluster.secret`), for a client of the coordinator in this process (TUI, chaos). */
+  get clusterSecret(): ClusterSecret {
+    if (!this.#secret) throw new Error('the supervisor has not started');
+    return this.#secret;
   }
 
   private managedCoordinator(): Managed {
@@ -89,6 +107,7 @@ export class Supervisor {
       host: this.opts.host,
       port: 0,
       state: 'starting',
+      reason: null,
       args: (port) => [
         'zookeeper',
         '--host', this.opts.host,
@@ -111,6 +130,7 @@ export class Supervisor {
       host: this.opts.host,
       port: this.opts.port ? this.opts.port + id - 1 : 0,
       state: 'starting',
+      reason: null,
       args: (port) => [
         'broker',
         '--id', String(id),
@@ -128,9 +148,10 @@ export class Supervisor {
     m.state = 'starting';
     let child;
     try {
-      child = await startChild({ name: m.name, entry: this.opts.entry, execArgv: this.opts.execArgv, args: m.args(m.port), onLine: this.opts.onChildLine });
+      child = await startChild({ name: m.name, entry: this.opts.entry, execArgv: this.opts.execArgv, args: m.args(m.port), env: this.clusterSecret.childEnv(), onLine: this.opts.onChildLine });
     } catch (err) {
       m.state = 'dead';
+      m.reason = (err as Error).message;
       if (!this.stopping && this.control) this.writeClusterFile(); // a restart that failed: show it dead
       throw err;
     }
@@ -138,11 +159,13 @@ export class Supervisor {
     m.host = child.host;
     m.port = child.port;
     m.state = 'alive';
+    m.reason = null;
     const pid = child.process.pid!;
     child.process.once('exit', (code, signal) => {
       if (m.process !== child.process) return;
       m.process = null;
       m.state = 'dead';
+      m.reason = `exited (${signal ?? `code ${code}`})`;
       if (this.stopping) return;
       this.opts.logger.warn(`${m.name} exited (${signal ?? `code ${code}`})`);
       if (m.brokerId !== undefined) void this.reportBrokerExit(m.brokerId, pid);
@@ -155,7 +178,7 @@ export class Supervisor {
     const c = this.coordinator;
     if (!c || c.state !== 'alive') return;
     try {
-      const conn = await Connection.connect(c.host, c.port, { clientId: 'supervisor' });
+      const conn = await connectToCluster(c.host, c.port, this.clusterSecret, { clientId: 'supervisor' });
       await conn.request(InternalApi.BrokerExited, 0, { brokerId, pid }, { timeoutMs: 2000 });
       conn.close();
     } catch {
@@ -174,8 +197,11 @@ export class Supervisor {
     return b;
   }
 
-  /** The operator verbs: kill (SIGKILL, a crash), pause/resume (SIGSTOP/SIGCONT, a hang), restart (a clean stop first if it runs). */
-  async handleControl(action: ControlAction, target: string): Promise<ControlResponse> {
+  /**
+   * The operator verbs: kill (SIGKILL, a crash), pause/resume (SIGSTOP/SIGCONT, a hang), restart (a
+   * clean stop first if it runs; with `rebuild`, a broker's log.db is moved aside before it starts).
+   */
+  async handleControl(action: ControlAction, target: string, flags: Pick<ControlRequest, 'rebuild' | 'force'> = {}): Promise<ControlResponse> {
     const m = this.find(target);
     const pid = m.process?.pid ?? -1;
     switch (action) {
@@ -208,6 +234,10 @@ export class Supervisor {
         if (m !== c && (!c.process || c.state === 'paused')) {
           throw new UserError(`${m.name} cannot start while zookeeper is ${c.state === 'paused' ? 'paused' : 'down'}: a broker registers with it first (yak ${c.state === 'paused' ? 'resume' : 'restart'} zookeeper)`);
         }
+        if (flags.rebuild) {
+          if (m.brokerId === undefined) throw new UserError(`--rebuild is for a broker's log.db; ${m.name} keeps the cluster's metadata`);
+          if (!flags.force) await this.refuseRebuildLosingData(m.brokerId);
+        }
         const started = Date.now();
         // Running: a clean stop first, as systemctl restart does (a paused one is woken to act on it).
         const running = m.process;
@@ -215,11 +245,55 @@ export class Supervisor {
           if (m.state === 'paused') running.kill('SIGCONT');
           await stopChild(running, 10_000);
         }
+        if (flags.rebuild) await this.waitUntilGivenUp(m.brokerId!);
+        const backup = flags.rebuild ? moveLogAside(m.dataDir) : null;
+        if (backup) this.opts.logger.warn(`${m.name}: moved its log aside to ${backup}; it re-replicates every partition from the leaders`);
         await this.launch(m);
         this.writeClusterFile();
         const how = running ? `stopped pid ${pid}, ` : '';
-        return { message: `restarted ${m.name} (${how}pid ${m.process!.pid}, ${m.host}:${m.port}) in ${Date.now() - started} ms` };
+        const rebuilt = flags.rebuild ? (backup ? `, empty: the old log.db is ${backup}; it re-replicates from the leaders` : ', empty (it had no log.db)') : '';
+        return { message: `restarted ${m.name} (${how}pid ${m.process!.pid}, ${m.host}:${m.port}${rebuilt}) in ${Date.now() - started} ms` };
       }
+    }
+  }
+
+  /**
+   * A rebuilt broker starts empty, so its log must exist elsewhere: refused (unless forced) while it
+   * is the only in-sync replica of a partition, whose acknowledged records may be on it alone.
+   */
+  private async refuseRebuildLosingData(brokerId: number): Promise<void> {
+    const md = await this.coordinatorMetadata();
+    const only = md.topics.flatMap((t) => t.partitions.filter((p) => p.isr.length > 0 && p.isr.every((r) => r === brokerId)).map((p) => `${t.name}-${p.partition}`));
+    if (only.length === 0) return;
+    const list = only.length > 5 ? `${only.slice(0, 5).join(', ')} and ${only.length - 5} more` : only.join(', ');
+    throw new UserError(
+      `refusing to rebuild broker-${brokerId}: it is the only in-sync replica of ${list}, whose records may exist nowhere else; ` +
+        `bring another replica back in sync first, or add --force to rebuild anyway and lose them`,
+    );
+  }
+
+  /**
+   * Before an emptied broker registers, the coordinator must have given it up (and so dropped it from
+   * every ISR): a session it restored when it restarted stays alive until it expires, and a broker
+   * registering into it would keep its ISR places, and leaderships, with nothing in its log.
+   */
+  private async waitUntilGivenUp(brokerId: number): Promise<void> {
+    const deadline = Date.now() + this.opts.sessionTimeoutMs * 2 + 5000;
+    for (;;) {
+      const md = await this.coordinatorMetadata();
+      if (md.brokers.find((b) => b.id === brokerId)?.state !== 'alive') return;
+      if (Date.now() > deadline) throw new UserError(`broker-${brokerId} is still registered with the coordinator; not starting it empty (try again)`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async coordinatorMetadata(): Promise<ClusterMetadata> {
+    const c = this.coordinator!;
+    const conn = await connectToCluster(c.host, c.port, this.clusterSecret, { clientId: 'supervisor' });
+    try {
+      return await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: -1, maxWaitMs: 0 }, { timeoutMs: 5000 });
+    } finally {
+      conn.close();
     }
   }
 
@@ -231,8 +305,9 @@ export class Supervisor {
       startedAt: this.startedAt,
       coordinator: { host: c.host, port: c.port, pid: c.process?.pid ?? -1, state: c.state },
       control: this.control?.address ?? undefined,
-      brokers: brokers.map((b) => ({ id: b.brokerId!, host: b.host, port: b.port, pid: b.process?.pid ?? -1, state: b.state, dataDir: b.dataDir })),
-      bootstrap: brokers.map((b) => `${b.host}:${b.port}`).join(','),
+      brokers: brokers.map((b) => ({ id: b.brokerId!, host: b.host, port: b.port, pid: b.process?.pid ?? -1, state: b.state, dataDir: b.dataDir, ...(b.reason ? { reason: b.reason } : {}) })),
+      // A broker that never started (yak up with its log.db corrupted) has no port yet.
+      bootstrap: brokers.filter((b) => b.port > 0).map((b) => `${b.host}:${b.port}`).join(','),
     };
     if (!this.stopping) writeClusterFile(this.opts.dataDir, file);
     return file;

@@ -1,6 +1,7 @@
 import { useInput, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { EventEmitter } from 'node:events';
+import type { ClusterSecret } from '../common/cluster-secret.js';
 import { topicNameProblem } from '../common/topic-name.js';
 import { Admin } from '../client/admin.js';
 import { KafkaClient, parseBootstrap, sleep } from '../client/kafka-client.js';
@@ -29,6 +30,8 @@ export interface ClusterControl {
 
 export interface AppProps {
   dataDir: string;
+  /** Proven to the coordinator for its metadata (the supervisor's own). */
+  clusterSecret: ClusterSecret;
   bus: EventBus;
   control: ClusterControl;
   defaults: { partitions: number; replicationFactor: number };
@@ -42,7 +45,7 @@ export interface AppProps {
 const PROCESS_EVENTS = new Set(['death', 'register', 'start', 'action']);
 
 /** `yak up` on a terminal: gathers the cluster's state with hooks, draws it with `Screen`, maps keys to actions. */
-export function App({ dataDir, bus, control, defaults, signals, onExit }: AppProps) {
+export function App({ dataDir, clusterSecret, bus, control, defaults, signals, onExit }: AppProps) {
   const { columns, rows } = useTerminalSize();
   const now = useNow(1000);
   const events = useEventLog(bus);
@@ -59,7 +62,7 @@ export function App({ dataDir, bus, control, defaults, signals, onExit }: AppPro
 
   const nudge = useMemo(() => events.filter((e) => PROCESS_EVENTS.has(e.kind)).at(-1)?.id ?? 0, [events]);
   const table = useClusterFile(dataDir, `${nudge}/${restarting.size}`);
-  const feed = useMetadata(table.file?.coordinator ?? null);
+  const feed = useMetadata(table.file?.coordinator ?? null, clusterSecret);
   const bootstrap = table.file?.bootstrap ?? '';
   const offsets = useHighWatermarks(bootstrap, feed.metadata);
   const view = useMemo(

@@ -45,6 +45,7 @@ export function runTui(opts: RunTuiOptions): Promise<never> {
     const instance = render(
       <App
         dataDir={opts.dataDir}
+        clusterSecret={opts.supervisor.clusterSecret}
         bus={opts.bus}
         defaults={opts.defaults}
         signals={signals}

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { silentLogger } from '../../src/common/logger.js';
+import type { Logger } from '../../src/common/logger.js';
 import { Supervisor } from '../../src/supervisor/supervisor.js';
 import type { ClusterFile } from '../../src/client/cluster-file.js';
 
@@ -15,7 +15,7 @@ export interface TestCluster {
   file: ClusterFile;
   bootstrap: string;
   supervisor: Supervisor;
-  /** Child output, for diagnosing a failure. */
+  /** Child output and the supervisor's own lines (`yak: WARN ...`), for diagnosing a failure. */
   log: string[];
   stop(): Promise<void>;
   /** Stops the cluster and removes its data dir. */
@@ -30,6 +30,7 @@ export function tempDir(prefix = 'yak-test-'): string {
 export async function startCluster(opts: { brokers?: number; dataDir?: string; sessionTimeoutMs?: number; brokerArgs?: string[] } = {}): Promise<TestCluster> {
   const dataDir = opts.dataDir ?? path.join(tempDir(), 'data');
   const log: string[] = [];
+  const logger: Logger = { info: (m) => log.push(`yak: INFO ${m}`), warn: (m) => log.push(`yak: WARN ${m}`), error: (m) => log.push(`yak: ERROR ${m}`) };
   const supervisor = new Supervisor({
     brokers: opts.brokers ?? 3,
     dataDir,
@@ -39,7 +40,7 @@ export async function startCluster(opts: { brokers?: number; dataDir?: string; s
     heartbeatIntervalMs: 250,
     sessionTimeoutMs: opts.sessionTimeoutMs ?? 2000,
     brokerArgs: opts.brokerArgs,
-    logger: silentLogger,
+    logger,
     onChildLine: (name, line) => log.push(`${name}: ${line}`),
   });
   const file = await supervisor.start();
@@ -103,8 +104,8 @@ export interface YakProcess {
 const running = new Set<ChildProcessWithoutNullStreams>();
 
 /** Starts `node dist/yak.js ...args` in the background; killYakProcesses() (in test.after) ends any still running. */
-export function spawnYak(args: string[], opts: { keepStdinOpen?: boolean } = {}): YakProcess {
-  const child = spawn(process.execPath, [YAK, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+export function spawnYak(args: string[], opts: { keepStdinOpen?: boolean; env?: Record<string, string> } = {}): YakProcess {
+  const child = spawn(process.execPath, [YAK, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   running.add(child);
   let out = '';
   let err = '';

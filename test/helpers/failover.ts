@@ -6,6 +6,7 @@ import { Admin } from '../../src/client/admin.js';
 import { Consumer, type ConsumedRecord } from '../../src/client/consumer.js';
 import { KafkaClient, parseBootstrap } from '../../src/client/kafka-client.js';
 import { Producer, type ProducerOptions } from '../../src/client/producer.js';
+import { connectToCluster } from '../../src/net/cluster-auth.js';
 import { Connection } from '../../src/net/connection.js';
 import { ListOffsetsApi } from '../../src/protocol/apis/list-offsets.js';
 import { ProduceApi } from '../../src/protocol/apis/produce.js';
@@ -47,7 +48,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 /** The coordinator's own view (leaders, ISR, leader epochs, broker sessions), asked directly. */
 export async function coordinatorMetadata(cluster: TestCluster, timeoutMs = 2000): Promise<ClusterMetadata> {
   const c = cluster.file.coordinator;
-  const conn = await Connection.connect(c.host, c.port, { clientId: 'failover-test', connectTimeoutMs: timeoutMs });
+  const conn = await connectToCluster(c.host, c.port, cluster.supervisor.clusterSecret, { clientId: 'failover-test', connectTimeoutMs: timeoutMs });
   try {
     return await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: -1, maxWaitMs: 0 }, { timeoutMs });
   } finally {

@@ -249,6 +249,39 @@ test('magic 1 is UNSUPPORTED_FOR_MESSAGE_FORMAT (43)', () => {
   assert.is(ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, 43);
 });
 
+/** A message set of one legacy message (format v0 or v1), as Produce v0-2 clients send it (kafka-go 0.2, old kafka-python). */
+function legacyMessageSet(magic: 0 | 1, value: string): Buffer {
+  const body = Buffer.concat([
+    Buffer.from([magic, 0]), // magic, attributes
+    magic === 1 ? Buffer.alloc(8) : Buffer.alloc(0), // timestamp (v1)
+    Buffer.from([0xff, 0xff, 0xff, 0xff]), // null key
+    Buffer.alloc(4),
+    Buffer.from(value),
+  ]);
+  body.writeInt32BE(value.length, body.length - value.length - 4);
+  const message = Buffer.concat([Buffer.alloc(4), body]); // crc (unchecked here) + body
+  const head = Buffer.alloc(12);
+  head.writeInt32BE(message.length, 8); // offset 0, message size
+  return Buffer.concat([head, message]);
+}
+
+test('a v0 or v1 message set is UNSUPPORTED_FOR_MESSAGE_FORMAT, not CORRUPT_MESSAGE: magic is checked before lengths and CRC', () => {
+  for (const magic of [0, 1] as const) {
+    const set = legacyMessageSet(magic, 'hello');
+    assert.ok(set.length < BATCH_HEADER_BYTES, 'shorter than a v2 header, so a length check first would call it corrupt');
+    assert.is(kafkaErrorCode(() => splitAndValidateBatches(set)), ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, `magic ${magic}`);
+    const long = legacyMessageSet(magic, 'x'.repeat(100));
+    assert.is(kafkaErrorCode(() => splitAndValidateBatches(long)), ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, `magic ${magic}, longer than a v2 header`);
+  }
+  assert.is(kafkaErrorCode(() => splitAndValidateBatches(Buffer.alloc(16))), ErrorCode.CORRUPT_MESSAGE, 'too short to carry a magic byte');
+});
+
+test('decodeRecordBatches refuses a batch of another format instead of misreading it', () => {
+  const batch = encodeRecordBatch(sample());
+  batch.writeInt8(1, AT.magic);
+  assert.is(kafkaErrorCode(() => decodeRecordBatches(batch)), ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT);
+});
+
 test('a batchLength larger than the buffer is CORRUPT_MESSAGE (2)', () => {
   const batch = encodeRecordBatch(sample());
   batch.writeInt32BE(batch.length - BATCH_LOG_OVERHEAD + 1, AT.batchLength);

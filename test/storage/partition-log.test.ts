@@ -16,7 +16,9 @@ import {
   splitAndValidateBatches,
   type BatchView,
 } from '../../src/protocol/record-batch.js';
+import { openDatabase } from '../../src/storage/database.js';
 import { LogStore } from '../../src/storage/log-store.js';
+import { withHeaderMaxTimestamp } from '../helpers/batches.js';
 
 const T0 = 1_700_000_000_000;
 let dir = '';
@@ -266,6 +268,36 @@ test('truncateTo at or past the log end changes nothing; truncateTo(0) empties t
   assert.is(reopen().partition('t', 0).logEndOffset, 0);
 });
 
+test('truncateTo is atomic: a statement failing half-way leaves the file and the in-memory log as they were', () => {
+  const log = store.partition('t', 0);
+  store.transaction(() => log.appendAsLeader([batch(['0', '1', '2'])], 1)); // 0-2
+  store.transaction(() => log.appendAsLeader([batch(['3', '4'])], 2)); // 3-4
+  store.transaction(() => log.appendAsLeader([batch(['5', '6'])], 3)); // 5-6
+  log.setHighWatermark(7);
+  const before = { end: log.logEndOffset, hw: log.highWatermark, epochs: [...log.epochs] };
+  // A second connection makes deleting an epoch fail (as a full disk or an I/O error would), after
+  // the batches' DELETE has already run.
+  const other = openDatabase(path.join(dir, 'log.db'), []);
+  other.exec("CREATE TRIGGER fail_epoch_delete BEFORE DELETE ON leader_epochs BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  try {
+    assert.throws(() => log.truncateTo(3), /injected failure/);
+    assert.is(log.logEndOffset, before.end, 'in-memory log end unchanged');
+    assert.is(log.highWatermark, before.hw);
+    assert.equal(log.epochs, before.epochs);
+    assert.equal(bases(log.read(0, 100, 1 << 20)), [0, 3, 5], 'every batch still stored');
+  } finally {
+    other.exec('DROP TRIGGER fail_epoch_delete');
+    other.close();
+  }
+  const again = reopen().partition('t', 0);
+  assert.is(again.logEndOffset, 7, 'the file agrees');
+  assert.equal(again.epochs, before.epochs);
+  // And the retried truncation then does all of it.
+  again.truncateTo(3);
+  assert.is(again.logEndOffset, 3);
+  assert.equal(reopen().partition('t', 0).epochs, [{ epoch: 1, startOffset: 0 }]);
+});
+
 // --- retention ---------------------------------------------------------------------------------------
 
 const NO_LIMIT = { retentionMs: -1, retentionBytes: -1 };
@@ -282,6 +314,21 @@ test('retentionCut by time: whole leading batches older than retention.ms, never
   assert.is(log.retentionCut(T0 + 10_000, { retentionMs: 1, retentionBytes: -1 }), 5, 'all of them');
   log.setHighWatermark(4);
   assert.is(log.retentionCut(T0 + 10_000, { retentionMs: 1, retentionBytes: -1 }), 3, 'not the batch the high watermark is inside');
+});
+
+test('retentionCut never deletes a batch for a missing (-1) max timestamp: it goes only with a later expired batch', () => {
+  // Batches stored with max timestamp -1 (records without timestamps, or stored before leaders
+  // derived the max from the records): PartitionLog stores the header it is given.
+  const noTimestamp = (values: string[]) => splitAndValidateBatches(withHeaderMaxTimestamp(encodeRecordBatch(values.map((v) => ({ key: null, value: Buffer.from(v), timestamp: T0 }))), -1))[0]!;
+  const log = store.partition('t', 0);
+  store.transaction(() => log.appendAsLeader([noTimestamp(['0'])], 1)); // 0, ts -1
+  store.transaction(() => log.appendAsLeader([batch(['1'], 0)], 1)); // 1, ts T0
+  store.transaction(() => log.appendAsLeader([noTimestamp(['2', '3'])], 1)); // 2-3, ts -1
+  log.setHighWatermark(4);
+  const now = T0 + 10_000;
+  assert.is(log.retentionCut(now, { retentionMs: 20_000, retentionBytes: -1 }), 0, 'the batch after it has not expired: the -1 batch stays');
+  assert.is(log.retentionCut(now, { retentionMs: 1, retentionBytes: -1 }), 2, 'it goes with the expired batch after it; the trailing -1 batch stays');
+  assert.is(log.retentionCut(now, { retentionMs: 0, retentionBytes: 0 }), 4, 'retention.bytes still applies to them');
 });
 
 test('retentionCut by size keeps at least retention.bytes, as Kafka judges segments', () => {
@@ -403,16 +450,16 @@ test('offsetForTimestamp: the earliest record with timestamp >= the time, lookin
   store.transaction(() => log.appendAsLeader([batch(['a', 'b'], 0)], 0)); // offsets 0-1, T0..T0+1
   store.transaction(() => log.appendAsLeader([batch(['c'], 100)], 0)); // offset 2, T0+100
   store.transaction(() => log.appendAsLeader([batch(['d', 'e'], 200)], 0)); // offsets 3-4, T0+200..T0+201
-  assert.is(log.offsetForTimestamp(0), 0);
-  assert.is(log.offsetForTimestamp(T0), 0);
-  assert.is(log.offsetForTimestamp(T0 + 1), 1, 'second record of the first batch');
-  assert.is(log.offsetForTimestamp(T0 + 2), 2);
-  assert.is(log.offsetForTimestamp(T0 + 100), 2);
-  assert.is(log.offsetForTimestamp(T0 + 150), 3);
-  assert.is(log.offsetForTimestamp(T0 + 200), 3);
-  assert.is(log.offsetForTimestamp(T0 + 201), 4, 'second record of the last batch');
-  assert.is(log.offsetForTimestamp(T0 + 202), null, 'no record that late');
-  assert.is(store.partition('t', 9).offsetForTimestamp(0), null, 'empty log');
+  assert.is(log.offsetForTimestamp(0)?.offset ?? null, 0);
+  assert.is(log.offsetForTimestamp(T0)?.offset ?? null, 0);
+  assert.is(log.offsetForTimestamp(T0 + 1)?.offset ?? null, 1, 'second record of the first batch');
+  assert.is(log.offsetForTimestamp(T0 + 2)?.offset ?? null, 2);
+  assert.is(log.offsetForTimestamp(T0 + 100)?.offset ?? null, 2);
+  assert.is(log.offsetForTimestamp(T0 + 150)?.offset ?? null, 3);
+  assert.is(log.offsetForTimestamp(T0 + 200)?.offset ?? null, 3);
+  assert.is(log.offsetForTimestamp(T0 + 201)?.offset ?? null, 4, 'second record of the last batch');
+  assert.is(log.offsetForTimestamp(T0 + 202)?.offset ?? null, null, 'no record that late');
+  assert.is(store.partition('t', 9).offsetForTimestamp(0)?.offset ?? null, null, 'empty log');
 });
 
 test('offsetForTimestamp with timestamps out of order inside a batch: first in offset order', () => {
@@ -423,10 +470,10 @@ test('offsetForTimestamp with timestamps out of order inside a batch: first in o
     { key: null, value: Buffer.from('mid'), timestamp: T0 + 10 },
   ]);
   store.transaction(() => log.appendAsLeader(splitAndValidateBatches(bytes), 0));
-  assert.is(log.offsetForTimestamp(T0), 0);
-  assert.is(log.offsetForTimestamp(T0 + 5), 0, 'offset 0 (T0+20) is the earliest offset at or after T0+5');
-  assert.is(log.offsetForTimestamp(T0 + 20), 0);
-  assert.is(log.offsetForTimestamp(T0 + 21), null);
+  assert.is(log.offsetForTimestamp(T0)?.offset ?? null, 0);
+  assert.is(log.offsetForTimestamp(T0 + 5)?.offset ?? null, 0, 'offset 0 (T0+20) is the earliest offset at or after T0+5');
+  assert.is(log.offsetForTimestamp(T0 + 20)?.offset ?? null, 0);
+  assert.is(log.offsetForTimestamp(T0 + 21)?.offset ?? null, null);
 });
 
 test('deletePartition removes its batches, state and epochs, and nothing else', () => {

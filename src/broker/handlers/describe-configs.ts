@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../common/errors.js';
+import { NO_TIMESTAMP_LIMIT_MS } from '../../common/topic-configs.js';
 import { ConfigResourceType, ConfigSource, type DescribeConfigsRequest, type DescribeConfigsResponse, type DescribedConfig } from '../../protocol/apis/describe-configs.js';
 import type { BrokerContext } from '../context.js';
 import { distinctBy } from './distinct.js';
@@ -7,7 +8,8 @@ const config = (name: string, value: string, configSource: number, readOnly = tr
 
 /**
  * A topic's configs: every override it stores (src/common/topic-configs.ts says which YaK applies),
- * then the defaults behind the ones YaK applies: the broker's retention, deletion as cleanup policy.
+ * then the defaults behind the ones YaK applies: the broker's retention and timestamp type, deletion as
+ * cleanup policy, no timestamp limits.
  */
 function topicConfigs(ctx: BrokerContext, stored: Record<string, string>): DescribedConfig[] {
   const defaults = [
@@ -15,6 +17,10 @@ function topicConfigs(ctx: BrokerContext, stored: Record<string, string>): Descr
     config('retention.ms', String(ctx.config.logRetentionMs), ConfigSource.Default, false),
     config('retention.bytes', String(ctx.config.logRetentionBytes), ConfigSource.Default, false),
     config('max.message.bytes', String(ctx.config.maxMessageBytes), ConfigSource.Default, false),
+    config('message.timestamp.type', ctx.config.logMessageTimestampType, ConfigSource.Default, false),
+    config('message.timestamp.difference.max.ms', NO_TIMESTAMP_LIMIT_MS, ConfigSource.Default, false),
+    config('message.timestamp.before.max.ms', NO_TIMESTAMP_LIMIT_MS, ConfigSource.Default, false),
+    config('message.timestamp.after.max.ms', NO_TIMESTAMP_LIMIT_MS, ConfigSource.Default, false),
   ];
   const set = Object.entries(stored).map(([name, value]) => config(name, value, ConfigSource.TopicConfig, false));
   return [...set, ...defaults.filter((d) => !(d.name in stored))];
@@ -29,6 +35,7 @@ function brokerConfigs(ctx: BrokerContext): DescribedConfig[] {
     config('log.retention.ms', String(ctx.config.logRetentionMs), ConfigSource.StaticBrokerConfig),
     config('log.retention.bytes', String(ctx.config.logRetentionBytes), ConfigSource.StaticBrokerConfig),
     config('log.retention.check.interval.ms', String(ctx.config.retentionCheckIntervalMs), ConfigSource.StaticBrokerConfig),
+    config('log.message.timestamp.type', ctx.config.logMessageTimestampType, ConfigSource.StaticBrokerConfig),
   ];
 }
 

@@ -1,7 +1,9 @@
 import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../../common/errors.js';
-import type { FetchPartitionResponse, FetchRequest, FetchResponse, FetchTopic } from '../../protocol/apis/fetch.js';
 import { fetchMaxBytes } from '../../common/limits.js';
+import type { FetchPartitionResponse, FetchRequest, FetchResponse, FetchTopic } from '../../protocol/apis/fetch.js';
+import { ApiKey } from '../../protocol/api.js';
 import type { BrokerContext } from '../context.js';
+import { oldestServedVersion } from './api-versions.js';
 import { distinctBy } from './distinct.js';
 
 /** Upper bound on how long a fetch may wait for data, whatever the client asks. */
@@ -13,8 +15,9 @@ const EMPTY = Buffer.alloc(0);
  * the log end, recording their progress). Whole stored batches from each fetch offset. With less
  * than minBytes available it waits (up to maxWaitMs) for new data, so idle fetchers do not spin.
  */
-export async function handleFetch(ctx: BrokerContext, request: FetchRequest): Promise<FetchResponse> {
+export async function handleFetch(ctx: BrokerContext, request: FetchRequest, version: number): Promise<FetchResponse> {
   const req = { ...request, topics: distinctTopics(request.topics) };
+  if (version < oldestServedVersion(ApiKey.Fetch)) return refuseAll(req, ErrorCode.UNSUPPORTED_VERSION);
   let res = readAll(ctx, req);
   const waitMs = Math.min(Math.max(req.maxWaitMs, 0), MAX_WAIT_CAP_MS);
   if (res.bytes < Math.max(req.minBytes, 1) && waitMs > 0 && !res.hadError) {
@@ -23,6 +26,28 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequest): Pr
     res = readAll(ctx, req);
   }
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: res.responses };
+}
+
+function refuseAll(req: FetchRequest, errorCode: number): FetchResponse {
+  return {
+    throttleTimeMs: 0,
+    errorCode,
+    sessionId: 0,
+    responses: req.topics.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => errorPartition(p.partition, errorCode)) })),
+  };
+}
+
+function errorPartition(partitionIndex: number, errorCode: number, range: OffsetOutOfRangeError | null = null): FetchPartitionResponse {
+  return {
+    partitionIndex,
+    errorCode,
+    highWatermark: range?.highWatermark ?? -1,
+    lastStableOffset: range?.highWatermark ?? -1,
+    logStartOffset: range?.logStartOffset ?? -1,
+    abortedTransactions: [],
+    preferredReadReplica: -1,
+    records: EMPTY,
+  };
 }
 
 function readAll(ctx: BrokerContext, req: FetchRequest): { responses: FetchResponse['responses']; bytes: number; hadError: boolean } {
@@ -62,16 +87,7 @@ function readAll(ctx: BrokerContext, req: FetchRequest): { responses: FetchRespo
         hadError = true;
         // Out of range: where the log is, so a follower left behind the leader's log start goes on from there.
         const range = err instanceof OffsetOutOfRangeError ? err : null;
-        return {
-          partitionIndex: p.partition,
-          errorCode: err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR,
-          highWatermark: range?.highWatermark ?? -1,
-          lastStableOffset: range?.highWatermark ?? -1,
-          logStartOffset: range?.logStartOffset ?? -1,
-          abortedTransactions: [],
-          preferredReadReplica: -1,
-          records: EMPTY,
-        };
+        return errorPartition(p.partition, err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR, range);
       }
     }),
   }));

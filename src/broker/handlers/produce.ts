@@ -1,22 +1,32 @@
-import { ErrorCode, KafkaError } from '../../common/errors.js';
+import { ErrorCode, KafkaError, ProtocolError } from '../../common/errors.js';
+import { ApiKey } from '../../protocol/api.js';
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from '../../protocol/apis/produce.js';
-import { splitAndValidateBatches, type BatchView } from '../../protocol/record-batch.js';
+import { applyTimestampPolicy, splitAndValidateBatches, type BatchView } from '../../protocol/record-batch.js';
 import type { Partition } from '../../replication/partition.js';
 import type { BrokerContext } from '../context.js';
+import { oldestServedVersion } from './api-versions.js';
 
 interface Write {
   topic: string;
   index: number;
   partition: Partition;
   batches: BatchView[];
+  /** The time the leader stamped on a LogAppendTime topic's batches, else -1 (the response's log_append_time_ms). */
+  logAppendTimeMs: number;
 }
 
 /**
- * Produce: validate every partition's batches as a Kafka leader would, append all valid ones in one
+ * Produce: validate every partition's batches as a Kafka leader would (framing, size, then the
+ * topic's timestamp rules, which may rewrite a batch's maxTimestamp), append all valid ones in one
  * transaction, then answer: acks=1 at once, acks=all when the high watermark covers each batch
  * (NOT_ENOUGH_REPLICAS up front if the ISR is below min.insync.replicas), acks=0 never (the router drops it).
  */
-export async function handleProduce(ctx: BrokerContext, req: ProduceRequest): Promise<ProduceResponse> {
+export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, version: number): Promise<ProduceResponse> {
+  if (version < oldestServedVersion(ApiKey.Produce)) {
+    // acks=0 gets no answer, so closing the connection is the only way to say no (Kafka 4.0 closes it for any acks).
+    if (req.acks === 0) throw new ProtocolError(`Produce v${version} (message format v0/v1) is not supported since Kafka 4.0; upgrade the client`);
+    return refuseAll(req, ErrorCode.UNSUPPORTED_VERSION);
+  }
   const results = new Map<string, ProducePartitionResponse>();
   const resultKey = (topic: string, index: number) => `${topic}\u0000${index}`;
   const writes: Write[] = [];
@@ -42,7 +52,7 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest): Pr
               index: w.index,
               errorCode: ErrorCode.NONE,
               baseOffset: appended[i]!.baseOffset,
-              logAppendTimeMs: -1,
+              logAppendTimeMs: w.logAppendTimeMs,
               logStartOffset: w.partition.log.logStartOffset,
             });
           } catch (err) {
@@ -64,7 +74,7 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest): Pr
   };
 }
 
-function validate(ctx: BrokerContext, req: ProduceRequest, topic: string, index: number, records: Buffer | null): { partition: Partition; batches: BatchView[] } {
+function validate(ctx: BrokerContext, req: ProduceRequest, topic: string, index: number, records: Buffer | null): Omit<Write, 'topic' | 'index'> {
   if (req.acks !== 0 && req.acks !== 1 && req.acks !== -1) throw new KafkaError(ErrorCode.INVALID_REQUIRED_ACKS);
   if (req.transactionalId) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'transactions are not supported');
   const exists = ctx.cache.partition(topic, index) !== undefined;
@@ -76,10 +86,18 @@ function validate(ctx: BrokerContext, req: ProduceRequest, topic: string, index:
   for (const b of batches) {
     if (b.bytes.length > max) throw new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, `batch of ${b.bytes.length} bytes exceeds max.message.bytes ${max}`);
   }
+  const logAppendTimeMs = applyTimestampPolicy(batches, partition.timestamps, Date.now());
   if (req.acks === -1 && partition.state.isr.length < partition.minInsyncReplicas) {
     throw new KafkaError(ErrorCode.NOT_ENOUGH_REPLICAS, `ISR [${partition.state.isr.join(',')}] is smaller than min.insync.replicas=${partition.minInsyncReplicas}`);
   }
-  return { partition, batches };
+  return { partition, batches, logAppendTimeMs };
+}
+
+function refuseAll(req: ProduceRequest, errorCode: number): ProduceResponse {
+  return {
+    throttleTimeMs: 0,
+    responses: req.topicData.map((t) => ({ name: t.name, partitionResponses: t.partitionData.map((p) => errorResult(p.index, new KafkaError(errorCode))) })),
+  };
 }
 
 function errorResult(index: number, err: unknown): ProducePartitionResponse {

@@ -1,12 +1,13 @@
 import os from 'node:os';
 import type { CommandModule } from 'yargs';
+import { CLUSTER_SECRET_ENV } from '../../common/cluster-secret.js';
 import { UserError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
 import { startBroker } from '../../broker/broker.js';
 import { parseBootstrap } from '../../client/kafka-client.js';
-import { DEFAULT_RETENTION_MS } from '../../common/topic-configs.js';
+import { DEFAULT_RETENTION_MS, TIMESTAMP_TYPES, type TimestampType } from '../../common/topic-configs.js';
 import { assertListenerLimits, listenerLimits, type ListenerLimits } from '../../common/limits.js';
-import { wholeNumber } from '../cluster-access.js';
+import { memberSecret, secretFileOption, wholeNumber } from '../cluster-access.js';
 import { serveClusterProcess } from '../process-lifecycle.js';
 
 interface Args {
@@ -23,18 +24,21 @@ interface Args {
   'log-retention-ms': number;
   'log-retention-bytes': number;
   'log-retention-check-interval-ms': number;
+  'log-message-timestamp-type': TimestampType;
   'max-connections': number;
   'max-connections-per-ip': number;
   'connections-max-idle-ms': number;
   'frame-read-timeout-ms': number;
   'queued-max-request-bytes': number;
+  'secret-file'?: string;
 }
 
-/** Broker retention defaults (Kafka's log.retention.*), on `yak broker` and passed on by `yak up`. */
-export const retentionOptions = {
+/** Broker defaults of topics' log configs (Kafka's log.retention.*, log.message.timestamp.type), on `yak broker` and passed on by `yak up`. */
+export const logOptions = {
   'log-retention-ms': { type: 'number', default: DEFAULT_RETENTION_MS, coerce: wholeNumber('log-retention-ms', -1), describe: 'retention.ms of topics that do not set it (-1: keep forever)' },
   'log-retention-bytes': { type: 'number', default: -1, coerce: wholeNumber('log-retention-bytes', -1), describe: 'retention.bytes per partition of topics that do not set it (-1: no limit)' },
   'log-retention-check-interval-ms': { type: 'number', default: 10_000, coerce: wholeNumber('log-retention-check-interval-ms', 10), describe: 'How often retention deletes old records' },
+  'log-message-timestamp-type': { type: 'string', choices: TIMESTAMP_TYPES, default: 'CreateTime', describe: "message.timestamp.type of topics that do not set it (LogAppendTime: the leader's clock)" },
 } as const;
 
 /** The Kafka listener's connection limits (defaults in src/common/limits.ts), on `yak broker` and passed on by `yak up`. */
@@ -78,9 +82,14 @@ export const brokerCommand: CommandModule<object, Args> = {
       .option('message-max-bytes', { type: 'number', default: 1024 * 1024 + 12, describe: 'Largest record batch accepted' })
       .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit (SQLite synchronous=FULL)' })
       .option('replica-lag-time-max-ms', { type: 'number', default: 10_000, describe: 'A follower behind for this long leaves the ISR' })
-      .options(retentionOptions)
-      .options(listenerOptions),
+      .options(logOptions)
+      .options(listenerOptions)
+      .options(secretFileOption),
   handler: async (args) => {
+    const clusterSecret = memberSecret(args['secret-file']);
+    if (!clusterSecret) {
+      throw new UserError(`yak broker needs the cluster secret: pass --secret-file with the coordinator's cluster.secret (yak zookeeper writes it in its data dir and logs the path; yak up writes <data-dir>/cluster.secret), or set ${CLUSTER_SECRET_ENV} to its content`, 2);
+    }
     const logger = createLogger(`broker-${args.id}`);
     await serveClusterProcess(logger, async () => {
       const coordinator = parseBootstrap(args.coordinator)[0];
@@ -94,12 +103,14 @@ export const brokerCommand: CommandModule<object, Args> = {
         dataDir: args['data-dir'] ?? `.yak/broker-${args.id}`,
         coordinatorHost: coordinator.host,
         coordinatorPort: coordinator.port,
+        clusterSecret,
         config: {
           defaultPartitions: args.partitions,
           maxMessageBytes: args['message-max-bytes'],
           logRetentionMs: args['log-retention-ms'],
           logRetentionBytes: args['log-retention-bytes'],
           retentionCheckIntervalMs: args['log-retention-check-interval-ms'],
+          logMessageTimestampType: args['log-message-timestamp-type'],
         },
         syncFull: args['sync-full'],
         replicaLagTimeMaxMs: args['replica-lag-time-max-ms'],

@@ -1,22 +1,24 @@
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../common/errors.js';
 import { isProcessAlive, readClusterFile } from '../../client/cluster-file.js';
-import { Connection } from '../../net/connection.js';
-import { InternalApi, type ControlAction } from '../../protocol/internal-api.js';
-import { NO_SUPERVISOR_HINT, noClusterError } from '../cluster-access.js';
+import { connectToCluster } from '../../net/cluster-auth.js';
+import { InternalApi, type ControlAction, type ControlRequest } from '../../protocol/internal-api.js';
+import { clusterSecretOf, NO_SUPERVISOR_HINT, noClusterError } from '../cluster-access.js';
 
 interface Args {
   name: string;
   'data-dir': string;
+  rebuild?: boolean;
+  force?: boolean;
 }
 
 /** Asks the running cluster's supervisor to act on one of its processes; returns what it did. */
-export async function operate(dataDir: string, action: ControlAction, target: string): Promise<string> {
+export async function operate(dataDir: string, action: ControlAction, target: string, flags: Pick<ControlRequest, 'rebuild' | 'force'> = {}): Promise<string> {
   const file = readClusterFile(dataDir);
   if (!file || !isProcessAlive(file.supervisorPid) || !file.control) throw noClusterError(dataDir, NO_SUPERVISOR_HINT);
-  const conn = await Connection.connect(file.control.host, file.control.port, { clientId: 'yak-cli' });
+  const conn = await connectToCluster(file.control.host, file.control.port, clusterSecretOf(dataDir), { clientId: 'yak-cli' });
   try {
-    const res = await conn.request(InternalApi.Control, 0, { action, target }, { timeoutMs: 60_000 });
+    const res = await conn.request(InternalApi.Control, 0, { action, target, ...flags }, { timeoutMs: 60_000 });
     if (res.failed) throw new UserError(res.message);
     return res.message;
   } finally {
@@ -34,11 +36,17 @@ const VERBS: { action: ControlAction; describe: string }[] = [
 export const operatorCommands: CommandModule<object, Args>[] = VERBS.map(({ action, describe }) => ({
   command: `${action} <name>`,
   describe,
-  builder: (y) =>
-    y
+  builder: (y) => {
+    const common = y
       .positional('name', { type: 'string', demandOption: true, describe: 'broker-N or zookeeper' })
-      .option('data-dir', { type: 'string', default: '.yak', describe: 'Cluster data directory' }),
+      .option('data-dir', { type: 'string', default: '.yak', describe: 'Cluster data directory' });
+    if (action !== 'restart') return common;
+    return common
+      .option('rebuild', { type: 'boolean', default: false, describe: "Move the broker's log.db aside (kept as log.db.damaged-<time>) and re-replicate every partition from the leaders" })
+      .option('force', { type: 'boolean', default: false, describe: 'With --rebuild: even where this broker is the only in-sync replica (its records there are lost)' })
+      .check((a) => (a.force && !a.rebuild ? '--force only goes with --rebuild' : true));
+  },
   handler: async (args) => {
-    process.stdout.write((await operate(args['data-dir'], action, args.name)) + '\n');
+    process.stdout.write((await operate(args['data-dir'], action, args.name, { rebuild: args.rebuild, force: args.force })) + '\n');
   },
 }));

@@ -3,16 +3,18 @@ import type { BrokerState, ClusterMetadata } from '../../common/cluster-types.js
 import { isProcessAlive, readClusterFile, type ClusterFile } from '../../client/cluster-file.js';
 import { Admin } from '../../client/admin.js';
 import { KafkaClient, parseBootstrap } from '../../client/kafka-client.js';
-import { Connection } from '../../net/connection.js';
+import type { ClusterSecret } from '../../common/cluster-secret.js';
+import { connectToCluster } from '../../net/cluster-auth.js';
 import { InternalApi } from '../../protocol/internal-api.js';
-import { clusterOptions, noClusterError, resolveBootstrap, type ClusterArgs } from '../cluster-access.js';
+import { clusterOptions, clusterSecretOf, noClusterError, resolveBootstrap, type ClusterArgs } from '../cluster-access.js';
 import { formatTable } from '../output.js';
 
 /** `yak status --json`: a stable interface for scripts (documented in the README). */
 export interface ClusterStatus {
   bootstrap: string;
   coordinator: { host: string; port: number; pid: number; state: BrokerState } | null;
-  brokers: { id: number; state: BrokerState; pid: number; host: string; port: number }[];
+  /** `reason`: why a dead broker is down, as its supervisor saw it (e.g. its log.db is corrupted). */
+  brokers: { id: number; state: BrokerState; pid: number; host: string; port: number; reason?: string }[];
   topics: { name: string; partitions: { partition: number; leader: number; replicas: number[]; isr: number[] }[] }[];
 }
 
@@ -26,7 +28,7 @@ export async function clusterStatus(args: ClusterArgs): Promise<ClusterStatus> {
   const file = given ? null : readClusterFile(args['data-dir']);
   const running = file && isProcessAlive(file.supervisorPid) ? file : null;
   if (!given && !running) throw noClusterError(args['data-dir']);
-  const metadata = running ? await coordinatorMetadata(running) : null;
+  const metadata = running ? await coordinatorMetadata(running, clusterSecretOf(args['data-dir'])) : null;
   if (metadata) return fromCoordinator(running!, metadata);
   const bootstrap = args.bootstrap ?? running!.bootstrap;
   const client = new KafkaClient({ bootstrap: given ?? parseBootstrap(bootstrap), clientId: 'yak-status' });
@@ -43,9 +45,9 @@ export async function clusterStatus(args: ClusterArgs): Promise<ClusterStatus> {
   }
 }
 
-async function coordinatorMetadata(file: ClusterFile): Promise<ClusterMetadata | null> {
+async function coordinatorMetadata(file: ClusterFile, secret: ClusterSecret): Promise<ClusterMetadata | null> {
   try {
-    const conn = await Connection.connect(file.coordinator.host, file.coordinator.port, { clientId: 'yak-status', connectTimeoutMs: 1000 });
+    const conn = await connectToCluster(file.coordinator.host, file.coordinator.port, secret, { clientId: 'yak-status', connectTimeoutMs: 1000 });
     try {
       return await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: -1, maxWaitMs: 0 }, { timeoutMs: 3000 });
     } finally {
@@ -64,7 +66,7 @@ function fromCoordinator(file: ClusterFile, m: ClusterMetadata): ClusterStatus {
     // The supervisor knows paused; the coordinator knows registered. A live process it has not registered yet is starting.
     let state: BrokerState = registered?.state === 'alive' && registered.pid === b.pid ? 'alive' : running ? 'starting' : 'dead';
     if (b.state === 'paused' && running) state = 'paused';
-    return { id: b.id, state, pid: b.pid, host: b.host, port: b.port };
+    return { id: b.id, state, pid: b.pid, host: b.host, port: b.port, ...(state === 'dead' && b.reason ? { reason: b.reason } : {}) };
   });
   for (const b of m.brokers) {
     if (!file.brokers.some((x) => x.id === b.id)) brokers.push({ id: b.id, state: b.state, pid: b.pid, host: b.host, port: b.port });
@@ -90,6 +92,7 @@ export const statusCommand: CommandModule<object, ClusterArgs & { json: boolean 
     const out: string[] = [`bootstrap: ${s.bootstrap}`];
     if (s.coordinator) out.push(`zookeeper: ${s.coordinator.state} (pid ${s.coordinator.pid}, ${s.coordinator.host}:${s.coordinator.port})`);
     out.push('', formatTable(['BROKER', 'STATE', 'PID', 'ADDRESS'], s.brokers.map((b) => [`broker-${b.id}`, b.state, b.pid > 0 && b.state !== 'dead' ? String(b.pid) : '-', `${b.host}:${b.port}`])));
+    for (const b of s.brokers) if (b.reason) out.push(`broker-${b.id} is dead: ${b.reason}\n`);
     const rows = s.topics.flatMap((t) => t.partitions.map((p) => [t.name, String(p.partition), p.leader < 0 ? 'none' : String(p.leader), p.replicas.join(','), p.isr.join(',')]));
     out.push(rows.length > 0 ? formatTable(['TOPIC', 'PARTITION', 'LEADER', 'REPLICAS', 'ISR'], rows) : 'no topics\n');
     process.stdout.write(out.join('\n'));

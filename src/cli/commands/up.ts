@@ -5,7 +5,7 @@ import { createLogger } from '../../common/logger.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import { EventBus } from '../../tui/events.js';
 import { installLastResortHandlers, runUntilSignal } from '../process-lifecycle.js';
-import { listenerLimitsFrom, listenerOptions, retentionOptions } from './broker.js';
+import { listenerLimitsFrom, listenerOptions, logOptions } from './broker.js';
 
 interface Args {
   brokers: number;
@@ -22,6 +22,7 @@ interface Args {
   'log-retention-ms': number;
   'log-retention-bytes': number;
   'log-retention-check-interval-ms': number;
+  'log-message-timestamp-type': string;
   'max-connections': number;
   'max-connections-per-ip': number;
   'connections-max-idle-ms': number;
@@ -56,7 +57,7 @@ export const upCommand: CommandModule<object, Args> = {
       .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit on the brokers' })
       .option('replication-factor', { type: 'number', describe: 'Replication factor of new topics (default min(3, brokers))' })
       .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' })
-      .options(retentionOptions)
+      .options(logOptions)
       .options(listenerOptions),
   handler: async (args) => {
     if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32', 2);
@@ -82,7 +83,7 @@ export const upCommand: CommandModule<object, Args> = {
       brokerArgs: [
         '--partitions', String(args.partitions),
         ...(args['sync-full'] ? ['--sync-full'] : []),
-        ...(['log-retention-ms', 'log-retention-bytes', 'log-retention-check-interval-ms', ...(Object.keys(listenerOptions) as (keyof typeof listenerOptions)[])] as const).flatMap((o) => [`--${o}`, String(args[o])]),
+        ...([...Object.keys(logOptions), ...Object.keys(listenerOptions)] as (keyof typeof logOptions | keyof typeof listenerOptions)[]).flatMap((o) => [`--${o}`, String(args[o])]),
       ],
       coordinatorArgs: [
         ...(args['replication-factor'] !== undefined ? ['--default-replication-factor', String(args['replication-factor'])] : []),

@@ -1,6 +1,9 @@
 import type { CommandModule } from 'yargs';
-import { createLogger } from '../../common/logger.js';
+import { ClusterSecret, clusterSecretPath, CLUSTER_SECRET_ENV } from '../../common/cluster-secret.js';
+import { createLogger, type Logger } from '../../common/logger.js';
+import { ensurePrivateDir } from '../../common/private-files.js';
 import { startCoordinator } from '../../coordinator/coordinator.js';
+import { memberSecret, secretFileOption } from '../cluster-access.js';
 import { serveClusterProcess } from '../process-lifecycle.js';
 
 interface Args {
@@ -12,6 +15,21 @@ interface Args {
   'default-replication-factor'?: number;
   'min-insync-replicas'?: number;
   'unclean-leader-election': boolean;
+  'secret-file'?: string;
+}
+
+/**
+ * The secret from --secret-file or YAK_CLUSTER_SECRET (`yak up` passes it so); run by hand with
+ * neither, the one in `<data-dir>/cluster.secret`, created on the first start. Brokers need the same.
+ */
+function coordinatorSecret(secretFile: string | undefined, dataDir: string, logger: Logger): ClusterSecret {
+  const given = memberSecret(secretFile);
+  if (given) return given;
+  ensurePrivateDir(dataDir);
+  const { secret, created } = ClusterSecret.createOrLoad(dataDir);
+  const file = clusterSecretPath(dataDir);
+  logger.info(`cluster secret ${created ? 'created in' : 'read from'} ${file}: brokers run by hand need it (yak broker --secret-file ${file}, or ${CLUSTER_SECRET_ENV} set to its content)`);
+  return secret;
 }
 
 export const zookeeperCommand: CommandModule<object, Args> = {
@@ -26,7 +44,8 @@ export const zookeeperCommand: CommandModule<object, Args> = {
       .option('session-timeout-ms', { type: 'number', default: 3000, describe: 'A broker silent this long is dead' })
       .option('default-replication-factor', { type: 'number', describe: 'Replication factor of new topics (default min(3, brokers))' })
       .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' })
-      .option('unclean-leader-election', { type: 'boolean', default: false, describe: 'Elect an out-of-sync replica when no in-sync one lives (may lose acknowledged records)' }),
+      .option('unclean-leader-election', { type: 'boolean', default: false, describe: 'Elect an out-of-sync replica when no in-sync one lives (may lose acknowledged records)' })
+      .options(secretFileOption),
   handler: async (args) => {
     const logger = createLogger('zookeeper');
     await serveClusterProcess(logger, () =>
@@ -39,6 +58,7 @@ export const zookeeperCommand: CommandModule<object, Args> = {
         defaultReplicationFactor: args['default-replication-factor'],
         defaultMinInsyncReplicas: args['min-insync-replicas'],
         uncleanLeaderElection: args['unclean-leader-election'],
+        clusterSecret: coordinatorSecret(args['secret-file'], args['data-dir'], logger),
         logger,
       }),
     );

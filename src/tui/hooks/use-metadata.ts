@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
 import type { ClusterMetadata } from '../../common/cluster-types.js';
-import { Connection } from '../../net/connection.js';
+import type { ClusterSecret } from '../../common/cluster-secret.js';
+import { connectToCluster } from '../../net/cluster-auth.js';
+import type { Connection } from '../../net/connection.js';
 import { InternalApi } from '../../protocol/internal-api.js';
 import { sleep } from '../../client/kafka-client.js';
 import { useFrameState } from './use-frame-state.js';
@@ -17,7 +19,7 @@ export interface MetadataFeed {
  * election, an ISR change, a registration), else after `maxWaitMs` with fresh heartbeat ages.
  * Reconnects on its own; `reachable` says whether the last attempt got an answer.
  */
-export function useMetadata(coordinator: { host: string; port: number } | null, maxWaitMs = 1000): MetadataFeed {
+export function useMetadata(coordinator: { host: string; port: number } | null, secret: ClusterSecret, maxWaitMs = 1000): MetadataFeed {
   const [feed, setFeed] = useFrameState<MetadataFeed>({ metadata: null, receivedAtMs: 0, reachable: false });
   const address = coordinator ? `${coordinator.host}:${coordinator.port}` : null;
 
@@ -29,7 +31,7 @@ export function useMetadata(coordinator: { host: string; port: number } | null, 
       let version = -1;
       while (!stopped) {
         try {
-          if (!conn || conn.closed) conn = await Connection.connect(coordinator.host, coordinator.port, { clientId: 'yak-tui', connectTimeoutMs: 1000 });
+          if (!conn || conn.closed) conn = await connectToCluster(coordinator.host, coordinator.port, secret, { clientId: 'yak-tui', connectTimeoutMs: 1000 });
           const md = await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: version, maxWaitMs }, { timeoutMs: maxWaitMs + 3000 });
           if (stopped) break;
           version = md.version;

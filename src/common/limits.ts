@@ -98,6 +98,13 @@ export function assertListenerLimits(l: ListenerLimits, what = 'listener'): void
 
 /** Largest size one compressed batch may decompress to; past it the batch is CORRUPT_MESSAGE. */
 export const maxDecompressedBytes = 128 * 1024 * 1024;
+/**
+ * Record bytes one Fetch response may carry, whatever maxBytes the client asks for (Kafka's broker
+ * `fetch.max.bytes`, 55 MiB): a client listing a partition a thousand times with maxBytes 2^31-1
+ * would otherwise have the broker build a response of a thousand copies of its log. The first batch
+ * is returned even when larger (KIP-74), so a consumer never stalls on a big batch.
+ */
+export const fetchMaxBytes = 55 * 1024 * 1024;
 
 // ---- Storage ----
 
@@ -129,6 +136,7 @@ export function assertLimits(): void {
     if (!ok) throw new Error(`limits contradict each other: ${what}`);
   };
   check(maxDecompressedBytes >= maxFrameBytes, 'a batch that fits in a frame must be allowed to decompress');
+  check(fetchMaxBytes <= maxFrameBytes - 1024 * 1024, 'a full fetch response, headers included, must fit in a frame clients accept');
   assertListenerLimits(listenerLimits);
   assertListenerLimits(controlListenerLimits, 'control endpoint');
   check(maxUnauthenticatedFrameBytes <= maxFrameBytes, 'a connection that has proven nothing may not send more than one that has');

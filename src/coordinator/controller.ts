@@ -94,6 +94,8 @@ export class Controller {
   }
 
   registerBroker(req: RegisterBrokerRequest, now = Date.now()): LeaderInfo {
+    const invalid = invalidRegistration(req);
+    if (invalid) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: invalid, brokerEpoch: -1, heartbeatIntervalMs: this.opts.heartbeatIntervalMs, sessionTimeoutMs: this.opts.sessionTimeoutMs, metadata: this.snapshot(now) };
     // A live broker registering again has restarted and lost its in-memory replica state: treat it
     // as a death then a start (as Kafka does), so its leaderships move and epochs are bumped.
     // (A session restored from the store is not proof the broker ran since: the whole cluster may be starting.)
@@ -440,4 +442,23 @@ export class Controller {
     }
     this.watchers = [];
   }
+}
+
+/**
+ * Why a registration cannot be served, or null. An address no client can connect to would go out in
+ * every Metadata response (librdkafka connects to every broker listed) and make its partitions
+ * unreachable; Kafka refuses such listeners at broker start-up, here the coordinator does.
+ */
+function invalidRegistration(req: RegisterBrokerRequest): string | null {
+  if (!(Number.isInteger(req.brokerId) && req.brokerId >= 0)) return `broker id ${req.brokerId} must be a non-negative integer`;
+  if (!(Number.isInteger(req.port) && req.port >= 1 && req.port <= 65535)) return `port ${req.port} must be between 1 and 65535`;
+  if (!isHostOrAddress(req.host)) return `host ${JSON.stringify(req.host.slice(0, 64))} is not a host name or IP address`;
+  return null;
+}
+
+/** A host name (RFC 1123 labels of letters, digits, '-' and '_', not starting or ending with '-'), an IPv4 or an IPv6 address. */
+function isHostOrAddress(host: string): boolean {
+  if (host.includes(':')) return /^[0-9A-Fa-f:.]{2,45}$/.test(host);
+  const label = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
+  return host.length <= 253 && host.split('.').every((l) => label.test(l));
 }

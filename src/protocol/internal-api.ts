@@ -1,6 +1,7 @@
 import type { ClusterMetadata } from '../common/cluster-types.js';
 import { ProtocolError } from '../common/errors.js';
 import type { ApiCodec } from './api.js';
+import { arrayOf, boolean, bytes, int32, int64, nullable, object, oneOf, optional, string, stringMap, type Check } from './json-shape.js';
 import type { DeleteGroupsRequest, DeleteGroupsResponse } from './apis/delete-groups.js';
 import type { DescribeGroupsRequest, DescribeGroupsResponse } from './apis/describe-groups.js';
 import type { HeartbeatRequest as GroupHeartbeatRequest, HeartbeatResponse as GroupHeartbeatResponse } from './apis/heartbeat.js';
@@ -29,16 +30,27 @@ function base64ToBuffer(_key: string, value: unknown): unknown {
  * its own API keys (1000+, far from Kafka's), JSON bodies. These messages are rare and small, never
  * on the record path, so readability wins over compactness here.
  */
-function jsonApi<Req, Res>(apiKey: number, name: string): ApiCodec<Req, Res> {
+function jsonApi<Req, Res>(apiKey: number, name: string, requestShape: Check<Req>): ApiCodec<Req, Res> {
   const encode = (w: { raw(b: Buffer): unknown }, v: unknown) => w.raw(Buffer.from(JSON.stringify(v, bufferToBase64)));
-  const decode = (r: { remaining: number; raw(n: number): Buffer }) => {
+  const parse = (r: { remaining: number; raw(n: number): Buffer }): unknown => {
     try {
       return JSON.parse(r.raw(r.remaining).toString('utf8'), base64ToBuffer);
     } catch {
       throw new ProtocolError(`${name}: body is not JSON`);
     }
   };
-  return { apiKey, name, maxVersion: 0, encodeRequest: encode, decodeRequest: decode, encodeResponse: encode, decodeResponse: decode };
+  return {
+    apiKey,
+    name,
+    maxVersion: 0,
+    encodeRequest: encode,
+    // Requests come from any peer that can connect: checked field by field before a handler sees them.
+    // A field the shape does not declare is dropped, so a new request field needs its shape entry too.
+    decodeRequest: (r) => requestShape(parse(r), name),
+    encodeResponse: encode,
+    // Responses come from the coordinator (or supervisor) this process chose to talk to.
+    decodeResponse: (r) => parse(r) as Res,
+  };
 }
 
 /** Every control response carries a Kafka error code (0 = none) and, on error, a message. */
@@ -184,30 +196,103 @@ export interface ControlResponse {
   failed?: boolean;
 }
 
+/** A group call's envelope around the Kafka request's own shape. */
+function groupCall<Req>(request: Check<Req>): Check<GroupCall<Req>> {
+  return object({ apiVersion: int32, clientId: string, clientHost: string, request });
+}
+const groupInstanceId = optional(nullable(string));
+const noFields = object({});
+
 export const InternalApi = {
-  RegisterBroker: jsonApi<RegisterBrokerRequest, LeaderInfo>(1000, 'RegisterBroker'),
-  Heartbeat: jsonApi<HeartbeatRequest, HeartbeatResponse>(1001, 'Heartbeat'),
-  WatchMetadata: jsonApi<WatchMetadataRequest, ClusterMetadata>(1002, 'WatchMetadata'),
-  CreateTopics: jsonApi<CreateTopicsRequest, TopicsResponse>(1003, 'CreateTopics'),
-  DeleteTopics: jsonApi<DeleteTopicsRequest, TopicsResponse>(1004, 'DeleteTopics'),
-  RegisterProducer: jsonApi<RegisterClientRequest, ClientMetadataResponse>(1005, 'RegisterProducer'),
-  RegisterConsumer: jsonApi<RegisterClientRequest, ClientMetadataResponse>(1006, 'RegisterConsumer'),
-  BrokerExited: jsonApi<BrokerExitedRequest, ControlResult>(1007, 'BrokerExited'),
-  AlterIsr: jsonApi<AlterIsrRequest, AlterIsrResponse>(1008, 'AlterIsr'),
-  AllocateProducerIds: jsonApi<{ count: number }, ControlResult & { firstId: number; count: number }>(1009, 'AllocateProducerIds'),
-  JoinGroup: jsonApi<GroupCall<JoinGroupRequest>, JoinGroupResponse>(1010, 'JoinGroup'),
-  SyncGroup: jsonApi<GroupCall<SyncGroupRequest>, SyncGroupResponse>(1011, 'SyncGroup'),
-  GroupHeartbeat: jsonApi<GroupCall<GroupHeartbeatRequest>, GroupHeartbeatResponse>(1012, 'GroupHeartbeat'),
-  LeaveGroup: jsonApi<GroupCall<LeaveGroupRequest>, LeaveGroupResponse>(1013, 'LeaveGroup'),
-  OffsetCommit: jsonApi<GroupCall<OffsetCommitRequest>, OffsetCommitResponse>(1014, 'OffsetCommit'),
-  OffsetFetch: jsonApi<GroupCall<OffsetFetchRequest>, OffsetFetchResponse>(1015, 'OffsetFetch'),
-  ListGroups: jsonApi<GroupCall<ListGroupsRequest>, ListGroupsResponse>(1016, 'ListGroups'),
-  DescribeGroups: jsonApi<GroupCall<DescribeGroupsRequest>, DescribeGroupsResponse>(1017, 'DescribeGroups'),
-  DeleteGroups: jsonApi<GroupCall<DeleteGroupsRequest>, DeleteGroupsResponse>(1018, 'DeleteGroups'),
-  CreatePartitions: jsonApi<CreatePartitionsRequest, TopicsResponse>(1019, 'CreatePartitions'),
-  AlterTopicConfigs: jsonApi<AlterTopicConfigsRequest, TopicsResponse>(1020, 'AlterTopicConfigs'),
-  ClusterHandshake: jsonApi<ClusterHandshakeRequest, ClusterHandshakeResponse>(1090, 'ClusterHandshake'),
-  ClusterAuthenticate: jsonApi<ClusterAuthenticateRequest, ClusterAuthenticateResponse>(1091, 'ClusterAuthenticate'),
+  RegisterBroker: jsonApi<RegisterBrokerRequest, LeaderInfo>(1000, 'RegisterBroker', object({ brokerId: int32, host: string, port: int32, pid: int32 })),
+  Heartbeat: jsonApi<HeartbeatRequest, HeartbeatResponse>(1001, 'Heartbeat', object({ brokerId: int32, brokerEpoch: int64 })),
+  WatchMetadata: jsonApi<WatchMetadataRequest, ClusterMetadata>(1002, 'WatchMetadata', object({ sinceVersion: int64, maxWaitMs: int64 })),
+  CreateTopics: jsonApi<CreateTopicsRequest, TopicsResponse>(
+    1003,
+    'CreateTopics',
+    object({ topics: arrayOf(object({ name: string, partitions: int32, replicationFactor: int32, configs: optional(stringMap) })), validateOnly: optional(boolean) }),
+  ),
+  DeleteTopics: jsonApi<DeleteTopicsRequest, TopicsResponse>(1004, 'DeleteTopics', object({ names: arrayOf(string) })),
+  RegisterProducer: jsonApi<RegisterClientRequest, ClientMetadataResponse>(1005, 'RegisterProducer', object({ clientId: string, topics: optional(arrayOf(string)) })),
+  RegisterConsumer: jsonApi<RegisterClientRequest, ClientMetadataResponse>(1006, 'RegisterConsumer', object({ clientId: string, topics: optional(arrayOf(string)) })),
+  BrokerExited: jsonApi<BrokerExitedRequest, ControlResult>(1007, 'BrokerExited', object({ brokerId: int32, pid: int32 })),
+  AlterIsr: jsonApi<AlterIsrRequest, AlterIsrResponse>(
+    1008,
+    'AlterIsr',
+    object({ brokerId: int32, brokerEpoch: int64, topic: string, partition: int32, leaderEpoch: int32, currentIsr: arrayOf(int32), isr: arrayOf(int32) }),
+  ),
+  AllocateProducerIds: jsonApi<{ count: number }, ControlResult & { firstId: number; count: number }>(1009, 'AllocateProducerIds', object({ count: int32 })),
+  JoinGroup: jsonApi<GroupCall<JoinGroupRequest>, JoinGroupResponse>(
+    1010,
+    'JoinGroup',
+    groupCall(
+      object({
+        groupId: string,
+        sessionTimeoutMs: int32,
+        rebalanceTimeoutMs: int32,
+        memberId: string,
+        groupInstanceId,
+        protocolType: string,
+        protocols: arrayOf(object({ name: string, metadata: bytes })),
+      }),
+    ),
+  ),
+  SyncGroup: jsonApi<GroupCall<SyncGroupRequest>, SyncGroupResponse>(
+    1011,
+    'SyncGroup',
+    groupCall(object({ groupId: string, generationId: int32, memberId: string, groupInstanceId, assignments: arrayOf(object({ memberId: string, assignment: bytes })) })),
+  ),
+  GroupHeartbeat: jsonApi<GroupCall<GroupHeartbeatRequest>, GroupHeartbeatResponse>(
+    1012,
+    'GroupHeartbeat',
+    groupCall(object({ groupId: string, generationId: int32, memberId: string, groupInstanceId })),
+  ),
+  LeaveGroup: jsonApi<GroupCall<LeaveGroupRequest>, LeaveGroupResponse>(1013, 'LeaveGroup', groupCall(object({ groupId: string, memberId: string }))),
+  OffsetCommit: jsonApi<GroupCall<OffsetCommitRequest>, OffsetCommitResponse>(
+    1014,
+    'OffsetCommit',
+    groupCall(
+      object({
+        groupId: string,
+        generationId: int32,
+        memberId: string,
+        retentionTimeMs: optional(int64),
+        topics: arrayOf(
+          object({
+            name: string,
+            partitions: arrayOf(object({ partitionIndex: int32, committedOffset: int64, commitTimestamp: optional(int64), committedMetadata: nullable(string) })),
+          }),
+        ),
+      }),
+    ),
+  ),
+  OffsetFetch: jsonApi<GroupCall<OffsetFetchRequest>, OffsetFetchResponse>(
+    1015,
+    'OffsetFetch',
+    groupCall(object({ groupId: string, topics: nullable(arrayOf(object({ name: string, partitionIndexes: arrayOf(int32) }))) })),
+  ),
+  ListGroups: jsonApi<GroupCall<ListGroupsRequest>, ListGroupsResponse>(1016, 'ListGroups', groupCall(noFields)),
+  DescribeGroups: jsonApi<GroupCall<DescribeGroupsRequest>, DescribeGroupsResponse>(1017, 'DescribeGroups', groupCall(object({ groups: arrayOf(string) }))),
+  DeleteGroups: jsonApi<GroupCall<DeleteGroupsRequest>, DeleteGroupsResponse>(1018, 'DeleteGroups', groupCall(object({ groupsNames: arrayOf(string) }))),
+  CreatePartitions: jsonApi<CreatePartitionsRequest, TopicsResponse>(
+    1019,
+    'CreatePartitions',
+    object({ topics: arrayOf(object({ name: string, count: int32 })), validateOnly: optional(boolean) }),
+  ),
+  AlterTopicConfigs: jsonApi<AlterTopicConfigsRequest, TopicsResponse>(
+    1020,
+    'AlterTopicConfigs',
+    object({
+      topics: arrayOf(object({ name: string, set: optional(stringMap), delete: optional(arrayOf(string)), replace: optional(boolean) })),
+      validateOnly: optional(boolean),
+    }),
+  ),
+  ClusterHandshake: jsonApi<ClusterHandshakeRequest, ClusterHandshakeResponse>(1090, 'ClusterHandshake', object({ clientNonce: bytes })),
+  ClusterAuthenticate: jsonApi<ClusterAuthenticateRequest, ClusterAuthenticateResponse>(1091, 'ClusterAuthenticate', object({ proof: bytes })),
   /** Served by the supervisor, not the coordinator. */
-  Control: jsonApi<ControlRequest, ControlResponse>(1100, 'Control'),
+  Control: jsonApi<ControlRequest, ControlResponse>(
+    1100,
+    'Control',
+    object({ action: oneOf<ControlAction>('kill', 'pause', 'resume', 'restart'), target: string, rebuild: optional(boolean), force: optional(boolean) }),
+  ),
 } as const;

@@ -1,5 +1,7 @@
 import { ProtocolError } from '../common/errors.js';
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /**
  * Bounds-checked big-endian reader. Every read that would pass the end throws ProtocolError, so a
  * frame whose fields lie about their sizes is rejected instead of read past its end.
@@ -59,10 +61,15 @@ export class Reader {
     return v;
   }
 
-  /** int64 as a JS number: offsets and timestamps stay far below 2^53. */
+  /**
+   * int64 as a JS number. Real offsets, timestamps and ids stay far below 2^53; a value beyond it
+   * would come out rounded, and a handler (or the coordinator a broker forwards it to) would act on
+   * a number the peer never sent, so it is refused here. int64Big() reads the whole range.
+   */
   int64(): number {
     this.need(8);
     const v = this.buf.readBigInt64BE(this.pos);
+    if (v > MAX_SAFE || v < -MAX_SAFE) throw new ProtocolError(`int64 ${v} at offset ${this.pos} is beyond +-2^53, which no offset, timestamp or id reaches`);
     this.pos += 8;
     return Number(v);
   }

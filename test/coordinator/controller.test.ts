@@ -54,6 +54,19 @@ const create = (name: string, partitions: number, replicationFactor: number, con
 
 // --- registration and heartbeats ----------------------------------------------------------------------
 
+test('a registration with an address no client can reach (port 0, 1000000, -2; an empty or garbage host; a negative id) is refused and changes nothing (the wire fuzzer registered broker-7700 at 127.0.0.1:-2)', () => {
+  register(1);
+  const v0 = controller.metadataVersion;
+  for (const [brokerId, host, port] of [[2, '127.0.0.1', 0], [2, '127.0.0.1', 1_000_000], [2, '127.0.0.1', -2], [2, '', 9092], [2, "12'. .0.1", 9092], [2, 'x'.repeat(300), 9092], [2, '..', 9092], [2, '-1', 9092], [2, 'a b', 9092], [-1, '127.0.0.1', 9092]] as const) {
+    const info = controller.registerBroker({ brokerId, host, port, pid: 5 }, t0);
+    assert.is(info.errorCode, ErrorCode.INVALID_REQUEST, `${brokerId}@${host}:${port}`);
+    assert.ok(info.errorMessage, 'says why');
+  }
+  assert.is(controller.metadataVersion, v0, 'nothing committed');
+  assert.equal(controller.snapshot().brokers.map((b) => b.id), [1]);
+  for (const host of ['localhost', 'broker-2.example.com', '::1', '10.0.0.7', 'fe80::1', 'kafka_1']) assert.is(controller.registerBroker({ brokerId: 2, host, port: 9092, pid: 5 }, t0).errorCode, ErrorCode.NONE, host);
+});
+
 test('registerBroker returns leader_info with the session and current metadata, and bumps the version', () => {
   const v0 = controller.metadataVersion;
   const info = register(1);

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ProtocolError } from '../../src/common/errors.js';
+import { maxFrameBytes } from '../../src/common/limits.js';
 import { FrameDecoder } from '../../src/protocol/framing.js';
 
 const test = suite('FrameDecoder');
@@ -57,6 +58,14 @@ test('a size outside 0..max is a ProtocolError before any of the frame is kept',
     d.push(head);
     assert.throws(() => d.next(), (e: Error) => e instanceof ProtocolError && /outside 0\.\.100/.test(e.message));
   }
+});
+
+test('with no argument the limit is limits.ts maxFrameBytes (a default that named itself threw on the first connection)', () => {
+  const d = new FrameDecoder();
+  const head = Buffer.alloc(4);
+  head.writeInt32BE(maxFrameBytes + 1);
+  d.push(head);
+  assert.throws(() => d.next(), (e: Error) => e instanceof ProtocolError);
 });
 
 test('clear() drops every buffered byte', () => {

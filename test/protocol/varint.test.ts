@@ -231,6 +231,17 @@ test('an array count larger than the bytes left is rejected before reading items
 
 // --- truncation -------------------------------------------------------------------------------------
 
+test('int64 beyond +-2^53 is a ProtocolError, not a rounded number (a committed offset of 2^63-1 reached the coordinator as 9223372036854775808 and broke the broker\'s link to it)', () => {
+  for (const v of [2n ** 63n - 1n, -(2n ** 63n), 2n ** 53n]) {
+    const r = new Reader(w().int64(v).toBuffer());
+    assert.throws(() => r.int64(), isProtocolError, `${v}`);
+    assert.is(new Reader(w().int64(v).toBuffer()).int64Big(), v, 'int64Big still reads it');
+  }
+  const edge = new Reader(w().int64(Number.MAX_SAFE_INTEGER).int64(-Number.MAX_SAFE_INTEGER).toBuffer());
+  assert.is(edge.int64(), Number.MAX_SAFE_INTEGER);
+  assert.is(edge.int64(), -Number.MAX_SAFE_INTEGER);
+});
+
 test('every truncated read throws ProtocolError', () => {
   const cases: [string, (r: Reader) => unknown, string][] = [
     ['int8 on empty', (r) => r.int8(), ''],

@@ -2,6 +2,7 @@ import { ErrorCode } from '../../common/errors.js';
 import { NO_TIMESTAMP_LIMIT_MS } from '../../common/topic-configs.js';
 import { ConfigResourceType, ConfigSource, type DescribeConfigsRequest, type DescribeConfigsResponse, type DescribedConfig } from '../../protocol/apis/describe-configs.js';
 import type { BrokerContext } from '../context.js';
+import { distinctBy } from './distinct.js';
 
 const config = (name: string, value: string, configSource: number, readOnly = true): DescribedConfig => ({ name, value, readOnly, configSource, isSensitive: false, synonyms: [] });
 
@@ -42,7 +43,7 @@ function brokerConfigs(ctx: BrokerContext): DescribedConfig[] {
 export function handleDescribeConfigs(ctx: BrokerContext, req: DescribeConfigsRequest): DescribeConfigsResponse {
   return {
     throttleTimeMs: 0,
-    results: req.resources.map((r) => {
+    results: distinctBy(req.resources, (r) => `${r.resourceType}/${r.resourceName}`).map((r) => {
       const fail = (errorCode: number, errorMessage: string) => ({ errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] });
       let configs: DescribedConfig[];
       if (r.resourceType === ConfigResourceType.Topic) {

@@ -11,6 +11,7 @@ import type { OffsetFetchRequest, OffsetFetchResponse } from '../../protocol/api
 import type { SyncGroupRequest, SyncGroupResponse } from '../../protocol/apis/sync-group.js';
 import { InternalApi, type GroupCall } from '../../protocol/internal-api.js';
 import type { BrokerContext } from '../context.js';
+import { distinctBy } from './distinct.js';
 import type { RequestClient } from '../request-router.js';
 import { groupHomes } from './find-coordinator.js';
 
@@ -77,11 +78,13 @@ export const GroupHandlers = {
     return { ...res, groups: res.groups.filter((g) => homeOf(g.groupId) === ctx.brokerId) };
   },
 
-  describeGroups: (ctx: BrokerContext, req: DescribeGroupsRequest, version: number, client: RequestClient): Promise<DescribeGroupsResponse> =>
-    forward(ctx, InternalApi.DescribeGroups, req, version, client, () => ({
+  describeGroups: (ctx: BrokerContext, request: DescribeGroupsRequest, version: number, client: RequestClient): Promise<DescribeGroupsResponse> => {
+    const req = { groups: distinctBy(request.groups, (g) => g) };
+    return forward(ctx, InternalApi.DescribeGroups, req, version, client, () => ({
       throttleTimeMs: 0,
       groups: req.groups.map((groupId) => ({ errorCode: NOT_AVAILABLE, groupId, groupState: '', protocolType: '', protocolData: '', members: [] })),
-    })),
+    }));
+  },
 
   deleteGroups: (ctx: BrokerContext, req: DeleteGroupsRequest, version: number, client: RequestClient): Promise<DeleteGroupsResponse> =>
     forward(ctx, InternalApi.DeleteGroups, req, version, client, () => ({ throttleTimeMs: 0, results: req.groupsNames.map((groupId) => ({ groupId, errorCode: NOT_AVAILABLE })) })),

@@ -4,9 +4,10 @@ import { topicNameProblem } from '../../common/topic-name.js';
 import type { MetadataRequest, MetadataResponse, MetadataTopic } from '../../protocol/apis/metadata.js';
 import type { BrokerContext } from '../context.js';
 import { createTopics } from './create-topics.js';
+import { distinctBy } from './distinct.js';
 
 export async function handleMetadata(ctx: BrokerContext, req: MetadataRequest): Promise<MetadataResponse> {
-  const names = req.topics?.map((t) => t.name) ?? null;
+  const names = req.topics ? distinctBy(req.topics, (t) => t.name).map((t) => t.name) : null;
   // Why an auto-creation failed (INVALID_REPLICATION_FACTOR with brokers down, say) is the topic's error, as in Kafka.
   const creationErrors = new Map<string, number>();
   if (names && ctx.config.autoCreateTopics && req.allowAutoTopicCreation !== false) {

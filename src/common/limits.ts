@@ -109,6 +109,12 @@ export const fetchMaxBytes = 55 * 1024 * 1024;
 // ---- Storage ----
 
 /**
+ * Batches a broker remembers per idempotent producer and partition (Kafka's ProducerStateEntry keeps
+ * 5): a retry of any of them is recognised as a duplicate and answered with its original offset.
+ */
+export const producerStateBatchesRemembered = 5;
+
+/**
  * How often a broker writes its changed high watermarks to log.db (Kafka's
  * `replica.high.watermark.checkpoint.interval.ms`, 5000; shorter here, as one small transaction is
  * cheap): a checkpoint that failed (full disk) is retried on the next one.
@@ -130,6 +136,13 @@ export const clusterHandshakeTimeoutMs = 10_000;
 
 // ---- Client ----
 
+/**
+ * Batches an idempotent producer keeps in flight per partition (Kafka's
+ * `max.in.flight.requests.per.connection`, at most 5 with idempotence). Each must still be remembered by
+ * the broker when its retry arrives, else the retry would be written twice.
+ */
+export const maxInFlightBatchesPerPartition = 5;
+
 /** Throws if two limits contradict each other. Cheap; call it once when a process starts. */
 export function assertLimits(): void {
   const check = (ok: boolean, what: string) => {
@@ -139,5 +152,6 @@ export function assertLimits(): void {
   check(fetchMaxBytes <= maxFrameBytes - 1024 * 1024, 'a full fetch response, headers included, must fit in a frame clients accept');
   assertListenerLimits(listenerLimits);
   assertListenerLimits(controlListenerLimits, 'control endpoint');
+  check(maxInFlightBatchesPerPartition <= producerStateBatchesRemembered, "an idempotent producer's in-flight batches must fit the broker's remembered sequence window");
   check(maxUnauthenticatedFrameBytes <= maxFrameBytes, 'a connection that has proven nothing may not send more than one that has');
 }

@@ -95,6 +95,9 @@ const tick = () => new Promise((r) => setImmediate(r));
  */
 export class WireFuzzer {
   sent = 0;
+  /** Sessions that proved cluster membership before their frames, and those the listener refused. */
+  joined = 0;
+  joinsRefused = 0;
   private sessionId = 0;
   private readonly recent: SessionRecord[] = [];
   private readonly largest: SessionRecord[] = [];
@@ -169,7 +172,10 @@ export class WireFuzzer {
     const s = await open(endpoint);
     if (!s) return;
     try {
-      if (this.opts.join && rng.next() < JOINED_SHARE && !(await this.opts.join(this.opts.target, s.socket))) return;
+      if (this.opts.join && rng.next() < JOINED_SHARE) {
+        if (!(await this.opts.join(this.opts.target, s.socket))) return void this.joinsRefused++;
+        this.joined++;
+      }
       if (mode === 'one-per-write') {
         for (const f of frames) {
           if (s.socket.destroyed) break;

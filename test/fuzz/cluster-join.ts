@@ -48,15 +48,16 @@ async function call<Req, Res>(socket: net.Socket, api: ApiCodec<Req, Res>, req: 
 /**
  * The cluster handshake (src/net/cluster-auth.ts) on a raw socket, as a broker or `yak kill` does it
  * through a Connection: nonces, then the client's proof of the secret. The fuzzer then sends its
- * frames as a member would. The broker's Kafka port has no handshake: its sessions go in as they are.
+ * frames as a member would. (The broker's Kafka port has no handshake: the harness joins nothing there.)
  */
 export function clusterJoin(secret: ClusterSecret): ClusterJoin {
-  return async (target, socket) => {
-    if (target === 'broker') return true;
+  return async (_target, socket) => {
     const clientNonce = randomBytes(32);
     const hello = await call(socket, InternalApi.ClusterHandshake, { clientNonce });
-    if (!hello || hello.errorCode !== ErrorCode.NONE || !Buffer.isBuffer(hello.serverNonce)) return false;
+    if (!hello) return 'closed';
+    if (hello.errorCode !== ErrorCode.NONE || !Buffer.isBuffer(hello.serverNonce)) return 'refused';
     const res = await call(socket, InternalApi.ClusterAuthenticate, { proof: secret.proof('client', hello.serverNonce, clientNonce) });
-    return res !== null && res.errorCode === ErrorCode.NONE;
+    if (!res) return 'closed';
+    return res.errorCode === ErrorCode.NONE ? 'joined' : 'refused';
   };
 }

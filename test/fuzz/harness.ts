@@ -51,6 +51,8 @@ export interface TargetResult {
   /** Sessions that proved the cluster secret first (coordinator and control ports), and joins refused. */
   joined: number;
   joinsRefused: number;
+  /** Joins that got no answer: the listener's connection limit (64 at the control port) turned them away. */
+  joinsUnanswered: number;
   /** The largest answers one session got, with its first frame in hex: amplification to look at. */
   largestAnswers: { session: number; bytes: number; sent: number; firstFrame: string }[];
 }
@@ -231,7 +233,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
           if (target === 'coordinator') return [{ host: f.coordinator.host, port: f.coordinator.port }];
           return [f.control!];
         };
-        const fuzzer = new WireFuzzer({ target, endpoints, seeds: seedsFor(target, seeds), seed: opts.seed, join, concurrency: opts.concurrency ?? 16 });
+        const fuzzer = new WireFuzzer({ target, endpoints, seeds: seedsFor(target, seeds), seed: opts.seed, join: target === 'broker' ? undefined : join, concurrency: opts.concurrency ?? 16 });
         current = target;
         const ackedBefore = workload.acknowledged.size;
         const started = Date.now();
@@ -252,7 +254,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
         for (const e of unexpectedErrors(up.stdout() + up.stderr())) if (!failures.includes(e)) failures.push(e);
         const acknowledgedMeanwhile = workload.acknowledged.size - ackedBefore;
         const largestAnswers = fuzzer.largestAnswers().map((r) => ({ session: r.id, bytes: r.answered, sent: r.frames.reduce((n, f) => n + f.length, 0), firstFrame: r.frames[0]?.toString('hex').slice(0, 400) ?? '' }));
-        report.targets.push({ target, frames: fuzzer.sent, seconds, framesPerSecond: Math.round(fuzzer.sent / seconds), acknowledgedMeanwhile, joined: fuzzer.joined, joinsRefused: fuzzer.joinsRefused, largestAnswers });
+        report.targets.push({ target, frames: fuzzer.sent, seconds, framesPerSecond: Math.round(fuzzer.sent / seconds), acknowledgedMeanwhile, joined: fuzzer.joined, joinsRefused: fuzzer.joinsRefused, joinsUnanswered: fuzzer.joinsUnanswered, largestAnswers });
         if (fuzzer.joinsRefused > 0) failures.push(`${fuzzer.joinsRefused} sessions holding the cluster secret were refused at the ${target} listener`);
         if (acknowledgedMeanwhile === 0) failures.push(`the producer acknowledged nothing while the ${target} listener was fuzzed`);
         if (failures.length > 0) {

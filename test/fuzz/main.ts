@@ -54,7 +54,7 @@ if (values['show-session'] !== undefined) {
 
 const report = await runFuzz({ frames, seed, targets, concurrency, rssGrowthMb, logFile: values['log-file'], join: values['strangers-only'] ? false : undefined, log: (l) => console.log(l) });
 for (const t of report.targets) {
-  console.log(`${t.target}: ${t.frames} frames in ${t.seconds.toFixed(1)} s (${t.framesPerSecond} frames/s); the producer had ${t.acknowledgedMeanwhile} records acknowledged meanwhile${t.joined ? `; ${t.joined} sessions joined the cluster first` : ''}`);
+  console.log(`${t.target}: ${t.frames} frames in ${t.seconds.toFixed(1)} s (${t.framesPerSecond} frames/s); the producer had ${t.acknowledgedMeanwhile} records acknowledged meanwhile${t.joined ? `; ${t.joined} sessions joined the cluster first (${t.joinsUnanswered} turned away unanswered by the connection limit)` : ''}`);
   for (const a of t.largestAnswers) console.log(`  largest answer: session ${a.session} sent ${a.sent} bytes, got ${a.bytes}; first frame ${a.firstFrame}`);
 }
 for (const r of report.rss) console.log(`${r.name.padEnd(12)} pid ${r.pid}: RSS ${r.beforeMb} MB before, ${r.maxMb} MB at most, ${r.afterMb} MB after`);

@@ -32,7 +32,7 @@ export class MetadataCache {
     return this.topicsByName.get(name);
   }
 
-  /** By topic id (Fetch v13+ names topics by id, KIP-516). */
+  /** By topic id (KIP-516), as Metadata v12 and the id-based APIs ask. */
   topicById(id: string): TopicState | undefined {
     return this.topicsById.get(id);
   }

@@ -200,7 +200,7 @@ eachVersion('initProducerId', InitProducerIdApi, async (v, kjs) => {
     await kafkajsRequest(kjs, { transactionalId: null, transactionTimeout: 60000 }),
     v,
   );
-  assert.equal(req, { transactionalId: null, transactionTimeoutMs: 60000 });
+  assert.equal(req, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1, producerEpoch: -1 });
   const buf = encodeResponse(
     InitProducerIdApi,
     { throttleTimeMs: 0, errorCode: 0, producerId: 1234, producerEpoch: 2 },

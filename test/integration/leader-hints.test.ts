@@ -10,6 +10,7 @@ import { ErrorCode } from '../../src/common/errors.js';
 import type { Connection } from '../../src/net/connection.js';
 import { CreateTopicsApi } from '../../src/protocol/apis/create-topics.js';
 import { FetchApi, type FetchRequest } from '../../src/protocol/apis/fetch.js';
+import { MetadataApi } from '../../src/protocol/apis/metadata.js';
 import { ProduceApi } from '../../src/protocol/apis/produce.js';
 import { encodeRecordBatch } from '../../src/protocol/record-batch.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
@@ -58,6 +59,24 @@ test('Produce v11 and Fetch v12 to a broker that does not lead the partition nam
   assert.is(ok.responses[0]!.partitionResponses[0]!.errorCode, 0);
   assert.equal(ok.responses[0]!.partitionResponses[0]!.currentLeader, { leaderId: -1, leaderEpoch: -1 });
   assert.equal(ok.nodeEndpoints, []);
+});
+
+test('Fetch v16 by topic id (from Metadata v12): the leader answers records under the id; another broker names the leader, its epoch (as Metadata has it) and its address', async () => {
+  const md = await conns[0]!.request(MetadataApi, 12, { topics: [{ name: TOPIC }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+  const topicId = md.topics[0]!.topicId!;
+  const { leaderId: leader, leaderEpoch } = md.topics[0]!.partitions[0]!;
+  const partitions = [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20 }];
+  const fromLeader = await conns[leader - 1]!.request(FetchApi, 16, fetchRequest([{ topic: '', topicId, partitions }]));
+  assert.is(fromLeader.responses[0]!.topicId, topicId);
+  assert.is(fromLeader.responses[0]!.partitions[0]!.errorCode, 0);
+  assert.ok(fromLeader.responses[0]!.partitions[0]!.records!.length > 0, 'the record produced above');
+  const other = leader === 1 ? 2 : 1;
+  const fromOther = await conns[other - 1]!.request(FetchApi, 16, fetchRequest([{ topic: '', topicId, partitions }]));
+  const p = fromOther.responses[0]!.partitions[0]!;
+  assert.is(p.errorCode, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  assert.equal(p.currentLeader, { leaderId: leader, leaderEpoch });
+  const address = cluster.file.brokers.find((b) => b.id === leader)!;
+  assert.equal(fromOther.nodeEndpoints, [{ nodeId: leader, host: address.host, port: address.port, rack: null }]);
 });
 
 test('Fetch v16 naming a topic id no topic has: UNKNOWN_TOPIC_ID, answered under that id', async () => {

@@ -113,6 +113,12 @@ export const fetchMaxBytes = 55 * 1024 * 1024;
 export const maxIncrementalFetchSessionCacheSlots = 1000;
 /** A fetch session unused for this long may be evicted for a new one (Kafka's FetchSessionCache eviction time, 120 s). */
 export const fetchSessionEvictionMs = 120_000;
+/**
+ * Partitions all of a broker's fetch sessions hold together (each a few hundred bytes). Kafka has no
+ * such bound; without it, requests naming millions of partitions could grow the session cache
+ * without limit. 100 000 is far beyond what local consumers fetch from one broker.
+ */
+export const maxFetchSessionCachePartitions = 100_000;
 
 // ---- Storage ----
 
@@ -145,6 +151,7 @@ export function assertLimits(): void {
   };
   check(maxDecompressedBytes >= maxFrameBytes, 'a batch that fits in a frame must be allowed to decompress');
   check(fetchMaxBytes <= maxFrameBytes - 1024 * 1024, 'a full fetch response, headers included, must fit in a frame clients accept');
+  check(maxFetchSessionCachePartitions >= maxIncrementalFetchSessionCacheSlots, 'every fetch session slot must be able to hold a partition');
   assertListenerLimits(listenerLimits);
   assertListenerLimits(controlListenerLimits, 'control endpoint');
   check(maxUnauthenticatedFrameBytes <= maxFrameBytes, 'a connection that has proven nothing may not send more than one that has');

@@ -105,6 +105,20 @@ export const maxDecompressedBytes = 128 * 1024 * 1024;
  * is returned even when larger (KIP-74), so a consumer never stalls on a big batch.
  */
 export const fetchMaxBytes = 55 * 1024 * 1024;
+/**
+ * Fetch sessions (KIP-227) one broker keeps at once (Kafka's `max.incremental.fetch.session.cache.slots`):
+ * each holds a consumer's partitions and their positions. Past it a new session takes the slot of one
+ * idle for `fetchSessionEvictionMs`, or of a smaller one; else the client fetches without a session.
+ */
+export const maxIncrementalFetchSessionCacheSlots = 1000;
+/** A fetch session unused for this long may be evicted for a new one (Kafka's FetchSessionCache eviction time, 120 s). */
+export const fetchSessionEvictionMs = 120_000;
+/**
+ * Partitions all of a broker's fetch sessions hold together (each a few hundred bytes). Kafka has no
+ * such bound; without it, requests naming millions of partitions could grow the session cache
+ * without limit. 100 000 is far beyond what local consumers fetch from one broker.
+ */
+export const maxFetchSessionCachePartitions = 100_000;
 
 // ---- Storage ----
 
@@ -150,6 +164,7 @@ export function assertLimits(): void {
   };
   check(maxDecompressedBytes >= maxFrameBytes, 'a batch that fits in a frame must be allowed to decompress');
   check(fetchMaxBytes <= maxFrameBytes - 1024 * 1024, 'a full fetch response, headers included, must fit in a frame clients accept');
+  check(maxFetchSessionCachePartitions >= maxIncrementalFetchSessionCacheSlots, 'every fetch session slot must be able to hold a partition');
   assertListenerLimits(listenerLimits);
   assertListenerLimits(controlListenerLimits, 'control endpoint');
   check(maxInFlightBatchesPerPartition <= producerStateBatchesRemembered, "an idempotent producer's in-flight batches must fit the broker's remembered sequence window");

@@ -74,7 +74,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   route(InternalApi.LeaveGroup, (call) => groups.leave(call));
   route(InternalApi.OffsetCommit, (call) => groups.commitOffsets(call));
   route(InternalApi.OffsetFetch, (call) => groups.fetchOffsets(call));
-  route(InternalApi.ListGroups, () => groups.listGroups());
+  route(InternalApi.ListGroups, (call) => groups.listGroups(call));
   route(InternalApi.DescribeGroups, (call) => groups.describeGroups(call));
   route(InternalApi.DeleteGroups, (call) => groups.deleteGroups(call));
   route(InternalApi.OffsetDelete, (call) => groups.deleteOffsets(call));

@@ -5,7 +5,7 @@ import { AUTHORIZED_OPERATIONS_OMITTED, type DescribedGroup, type DescribeGroups
 import type { HeartbeatRequest, HeartbeatResponse } from '../protocol/apis/heartbeat.js';
 import type { JoinGroupRequest, JoinGroupResponse } from '../protocol/apis/join-group.js';
 import type { LeaveGroupRequest, LeaveGroupResponse } from '../protocol/apis/leave-group.js';
-import type { ListGroupsResponse } from '../protocol/apis/list-groups.js';
+import type { ListGroupsRequest, ListGroupsResponse } from '../protocol/apis/list-groups.js';
 import type { OffsetCommitRequest, OffsetCommitResponse } from '../protocol/apis/offset-commit.js';
 import type { OffsetDeleteRequest, OffsetDeleteResponse } from '../protocol/apis/offset-delete.js';
 import type { OffsetFetchGroup, OffsetFetchPartition, OffsetFetchRequest, OffsetFetchResponse, OffsetFetchTopics } from '../protocol/apis/offset-fetch.js';
@@ -31,10 +31,14 @@ export interface GroupCoordinatorOptions {
 
 /** Kafka's offset.metadata.max.bytes. */
 const MAX_OFFSET_METADATA_CHARS = 4096;
+/** Every YaK group runs the classic protocol (join/sync), not KIP-848's "consumer" one. */
+const CLASSIC_GROUP_TYPE = 'classic';
 /** Kafka's AclOperation bits a group has: READ (3), DELETE (6), DESCRIBE (8). */
 const GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
 /** First JoinGroup version that gets MEMBER_ID_REQUIRED (KIP-394). */
 const MEMBER_ID_REQUIRED_SINCE = 4;
+/** First JoinGroup version with skip_assignment. */
+const SKIP_ASSIGNMENT_SINCE = 9;
 
 const joinError = (errorCode: number, memberId = ''): JoinGroupResponse => ({
   throttleTimeMs: 0,
@@ -234,6 +238,8 @@ export class GroupCoordinator {
     this.touch(group, member);
     if (group.state === 'Stable' && group.selectProtocol() === group.protocolName) {
       this.persist(group);
+      // JoinGroup v9 can tell a returning leader it leads but must not assign (skip_assignment).
+      if (wasLeader && call.apiVersion >= SKIP_ASSIGNMENT_SINCE) return Promise.resolve({ ...this.joinAnswer(group, member), skipAssignment: true });
       return Promise.resolve({ ...this.joinAnswer(group, member), leader: answeredLeader, members: [] });
     }
     const answer = this.awaitJoin(member);
@@ -255,9 +261,12 @@ export class GroupCoordinator {
     const member = group.memberFor(req.memberId, req.groupInstanceId);
     if (!isMember(member)) return Promise.resolve(syncError(member.errorCode));
     if (req.generationId !== group.generationId) return Promise.resolve(syncError(ErrorCode.ILLEGAL_GENERATION));
+    // SyncGroup v5 names the protocol the member thinks it joined with (KIP-559): a mismatch is refused.
+    const mismatch = (given: string | null | undefined, actual: string | null) => given != null && given !== actual;
+    if (mismatch(req.protocolType, group.protocolType) || mismatch(req.protocolName, group.protocolName)) return Promise.resolve(syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
     this.touch(group, member);
     if (group.state === 'PreparingRebalance') return Promise.resolve(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
-    if (group.state === 'Stable') return Promise.resolve({ throttleTimeMs: 0, errorCode: ErrorCode.NONE, assignment: member.assignment });
+    if (group.state === 'Stable') return Promise.resolve(this.syncAnswer(group, member));
     member.syncWaiter?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
     const answer = new Promise<SyncGroupResponse>((resolve) => (member.syncWaiter = resolve));
     if (member.memberId === group.leaderId) {
@@ -266,11 +275,15 @@ export class GroupCoordinator {
       group.state = 'Stable';
       this.persist(group);
       for (const m of group.members.values()) {
-        m.syncWaiter?.({ throttleTimeMs: 0, errorCode: ErrorCode.NONE, assignment: m.assignment });
+        m.syncWaiter?.(this.syncAnswer(group, m));
         m.syncWaiter = null;
       }
     }
     return answer;
+  }
+
+  private syncAnswer(group: Group, member: Member): SyncGroupResponse {
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment };
   }
 
   heartbeat(call: GroupCall<HeartbeatRequest>): HeartbeatResponse {
@@ -292,7 +305,7 @@ export class GroupCoordinator {
    */
   leave(call: GroupCall<LeaveGroupRequest>): LeaveGroupResponse {
     const req = call.request;
-    const leaving = req.members ?? [{ memberId: req.memberId ?? '', groupInstanceId: null }];
+    const leaving = call.apiVersion >= 3 ? (req.members ?? []) : [{ memberId: req.memberId ?? '', groupInstanceId: null }];
     const group = this.groups.get(req.groupId);
     const members = leaving.map((l) => {
       const result = (errorCode: number) => ({ memberId: l.memberId, groupInstanceId: l.groupInstanceId ?? null, errorCode });
@@ -383,6 +396,7 @@ export class GroupCoordinator {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
       generationId: group.generationId,
+      protocolType: group.protocolType,
       protocolName: group.protocolName ?? '',
       leader: group.leaderId ?? '',
       memberId: member.memberId,
@@ -461,7 +475,7 @@ export class GroupCoordinator {
   /** Committed offsets of one group (v0-7) or several (v8+). */
   fetchOffsets(call: GroupCall<OffsetFetchRequest>): OffsetFetchResponse {
     const req = call.request;
-    if (req.groups) return { throttleTimeMs: 0, topics: [], groups: req.groups.map((g) => this.groupOffsets(g.groupId, g.topics)) };
+    if (call.apiVersion >= 8) return { throttleTimeMs: 0, topics: [], groups: (req.groups ?? []).map((g) => this.groupOffsets(g.groupId, g.topics)) };
     const { topics, errorCode } = this.groupOffsets(req.groupId ?? '', req.topics ?? null);
     return { throttleTimeMs: 0, topics, errorCode };
   }
@@ -518,9 +532,17 @@ export class GroupCoordinator {
 
   // --- administration -----------------------------------------------------------------------------
 
-  listGroups(): ListGroupsResponse {
-    const groups = [...this.groups.values()].sort((a, b) => a.groupId.localeCompare(b.groupId));
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType })) };
+  /** Every group, or those in the states (v4+) and of the types (v5+) asked for, case-insensitively as Kafka compares them. */
+  listGroups(call: GroupCall<ListGroupsRequest>): ListGroupsResponse {
+    const wanted = (filter: string[] | undefined, value: string) => !filter?.length || filter.some((f) => f.toLowerCase() === value.toLowerCase());
+    const groups = [...this.groups.values()]
+      .filter((g) => wanted(call.request.statesFilter, g.state) && wanted(call.request.typesFilter, CLASSIC_GROUP_TYPE))
+      .sort((a, b) => a.groupId.localeCompare(b.groupId));
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state, groupType: CLASSIC_GROUP_TYPE })),
+    };
   }
 
   /** Unknown groups are described as Dead with no error, as Kafka does before DescribeGroups v6. */

@@ -182,7 +182,7 @@ test('commits from outside (generation -1) on an empty group; offsets and the gr
   groups = open();
   const all = groups.fetchOffsets(call({ groupId: 'g', topics: null }));
   assert.equal(all.topics, [{ name: 't', partitions: [{ partitionIndex: 2, committedOffset: 42, committedLeaderEpoch: -1, metadata: '', errorCode: 0 }] }]);
-  assert.equal(groups.listGroups().groups, [{ groupId: 'g', protocolType: '' }]);
+  assert.equal(groups.listGroups(call({})).groups, [{ groupId: 'g', protocolType: '', groupState: 'Empty', groupType: 'classic' }]);
   assert.is(state().groupState, 'Empty');
 });
 
@@ -194,11 +194,11 @@ test('DescribeGroups of an unknown group: Dead; DeleteGroups: NON_EMPTY_GROUP, t
   assert.is(commit(a.memberId, 1, 1, 7), ErrorCode.NONE);
   const del = () => groups.deleteGroups(call({ groupsNames: ['g'] })).results[0]!.errorCode;
   assert.is(del(), ErrorCode.NON_EMPTY_GROUP);
-  groups.leave(call({ groupId: 'g', memberId: a.memberId }));
+  leave(a.memberId);
   assert.is(del(), ErrorCode.NONE);
   assert.is(del(), ErrorCode.GROUP_ID_NOT_FOUND);
   assert.equal(groups.fetchOffsets(call({ groupId: 'g', topics: null })).topics, []);
-  assert.equal(groups.listGroups().groups, []);
+  assert.equal(groups.listGroups(call({})).groups, []);
 });
 
 test('a Stable group survives a coordinator restart: same generation, members and assignments; a silent member still times out', async () => {
@@ -320,6 +320,18 @@ test('DescribeGroups: instance ids of static members; authorized operations only
   const asked = groups.describeGroups(call({ groups: ['g', 'nope'], includeAuthorizedOperations: true }));
   assert.equal(asked.groups.map((g) => g.authorizedOperations), [328, 328], 'READ, DELETE, DESCRIBE');
   assert.is(groups.describeGroups(call({ groups: ['g'] })).groups[0]!.authorizedOperations, -0x80000000);
+});
+
+test('ListGroups v4-5: filtered by state and type, case-insensitively', async () => {
+  assert.is(commit('', -1, 1, 11), ErrorCode.NONE);
+  const a = await groups.join(call(joinRequest('', { groupId: 'busy', groupInstanceId: 'i' })));
+  assert.is(a.errorCode, ErrorCode.NONE);
+  const listed = (request: { statesFilter?: string[]; typesFilter?: string[] }) => groups.listGroups(call(request)).groups.map((g) => [g.groupId, g.groupState]);
+  assert.equal(listed({}), [['busy', 'CompletingRebalance'], ['g', 'Empty']]);
+  assert.equal(listed({ statesFilter: ['empty'] }), [['g', 'Empty']]);
+  assert.equal(listed({ statesFilter: ['Stable', 'CompletingRebalance'] }), [['busy', 'CompletingRebalance']]);
+  assert.equal(listed({ typesFilter: ['Classic'] }).length, 2);
+  assert.equal(listed({ typesFilter: ['consumer'] }), [], 'no KIP-848 groups');
 });
 
 test('OffsetFetch v8: several groups in one request, each with its own error', async () => {

@@ -61,6 +61,7 @@ export const ErrorCode = {
   GROUP_SUBSCRIBED_TO_TOPIC: 86,
   INVALID_RECORD: 87,
   INVALID_UPDATE_VERSION: 95,
+  UNKNOWN_TOPIC_ID: 100,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -83,6 +84,7 @@ const RETRIABLE = new Set<number>([
   ErrorCode.FENCED_LEADER_EPOCH,
   ErrorCode.UNKNOWN_LEADER_EPOCH,
   ErrorCode.OFFSET_NOT_AVAILABLE,
+  ErrorCode.UNKNOWN_TOPIC_ID,
 ]);
 
 const NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([name, code]) => [code, name]));

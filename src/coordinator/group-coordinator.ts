@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { ErrorCode } from '../common/errors.js';
 import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../protocol/apis/delete-groups.js';
-import { AUTHORIZED_OPERATIONS_OMITTED, type DescribedGroup, type DescribeGroupsRequest, type DescribeGroupsResponse } from '../protocol/apis/describe-groups.js';
+import type { DescribedGroup, DescribeGroupsRequest, DescribeGroupsResponse } from '../protocol/apis/describe-groups.js';
+import { AUTHORIZED_OPERATIONS_OMITTED } from '../protocol/apis/metadata.js';
 import type { HeartbeatRequest, HeartbeatResponse } from '../protocol/apis/heartbeat.js';
 import type { JoinGroupRequest, JoinGroupResponse } from '../protocol/apis/join-group.js';
 import type { LeaveGroupRequest, LeaveGroupResponse } from '../protocol/apis/leave-group.js';

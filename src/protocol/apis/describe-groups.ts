@@ -6,6 +6,7 @@
  */
 import { ApiKey } from '../api.js';
 import { schemaApi } from '../schema.js';
+import { AUTHORIZED_OPERATIONS_OMITTED } from './metadata.js';
 
 export interface DescribeGroupsRequest {
   groups: string[];
@@ -13,8 +14,6 @@ export interface DescribeGroupsRequest {
   includeAuthorizedOperations?: boolean;
 }
 
-/** AuthorizedOperations when the request did not ask for them. */
-export const AUTHORIZED_OPERATIONS_OMITTED = -0x80000000;
 
 export interface DescribedGroupMember {
   memberId: string;

@@ -322,6 +322,14 @@ test('DescribeGroups: instance ids of static members; authorized operations only
   assert.is(groups.describeGroups(call({ groups: ['g'] })).groups[0]!.authorizedOperations, -0x80000000);
 });
 
+test('OffsetCommit v6+ leader epochs are kept and handed back by OffsetFetch, across a restart (KIP-320)', async () => {
+  const partitions = [{ partitionIndex: 0, committedOffset: 10, committedLeaderEpoch: 4, committedMetadata: '' }, { partitionIndex: 1, committedOffset: 3, committedMetadata: null }];
+  groups.offsets.commit(call({ groupId: 'g', generationId: -1, memberId: '', topics: [{ name: 't', partitions }] }, 6));
+  restartCoordinator();
+  const fetched = groups.offsets.fetch(call({ groupId: 'g', topics: null }, 5)).topics[0]!.partitions;
+  assert.equal(fetched.map((p) => [p.partitionIndex, p.committedOffset, p.committedLeaderEpoch]), [[0, 10, 4], [1, 3, -1]]);
+});
+
 test('ListGroups v4-5: filtered by state and type, case-insensitively', async () => {
   assert.is(commit('', -1, 1, 11), ErrorCode.NONE);
   const a = await groups.join(call(joinRequest('', { groupId: 'busy', groupInstanceId: 'i' })));

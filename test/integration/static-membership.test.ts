@@ -121,17 +121,18 @@ test('a static member restarted over the wire keeps its assignment; the other me
   assert.is((await hb(b, jb.memberId, null)).errorCode, ErrorCode.REBALANCE_IN_PROGRESS);
 });
 
-test('OffsetFetch v8 answers several groups; OffsetDelete removes an empty group offsets', async () => {
+test('OffsetFetch v8 answers several groups with their leader epochs; OffsetDelete removes an empty group offsets', async () => {
   const conn = await connect();
   for (const [groupId, offset] of [['offsets-1', 11], ['offsets-2', 22]] as const) {
-    const res = await conn.request(OffsetCommitApi, 9, { groupId, generationId: -1, memberId: '', topics: [{ name: TOPIC, partitions: [{ partitionIndex: 1, committedOffset: offset, committedLeaderEpoch: 0, committedMetadata: null }] }] });
+    const partitions = [{ partitionIndex: 1, committedOffset: offset, committedLeaderEpoch: offset % 10, committedMetadata: null }];
+    const res = await conn.request(OffsetCommitApi, 9, { groupId, generationId: -1, memberId: '', topics: [{ name: TOPIC, partitions }] });
     assert.is(res.topics[0]!.partitions[0]!.errorCode, ErrorCode.NONE);
   }
   const fetch = () => conn.request(OffsetFetchApi, 8, { groups: [{ groupId: 'offsets-1', topics: null }, { groupId: 'offsets-2', topics: [{ name: TOPIC, partitionIndexes: [1, 2] }] }] });
   const fetched = await fetch();
-  assert.equal(fetched.groups!.map((g) => [g.groupId, g.errorCode, g.topics.flatMap((t) => t.partitions.map((p) => [p.partitionIndex, p.committedOffset]))]), [
-    ['offsets-1', 0, [[1, 11]]],
-    ['offsets-2', 0, [[1, 22], [2, -1]]],
+  assert.equal(fetched.groups!.map((g) => [g.groupId, g.errorCode, g.topics.flatMap((t) => t.partitions.map((p) => [p.partitionIndex, p.committedOffset, p.committedLeaderEpoch]))]), [
+    ['offsets-1', 0, [[1, 11, 1]]],
+    ['offsets-2', 0, [[1, 22, 2], [2, -1, -1]]],
   ]);
   const deleted = await conn.request(OffsetDeleteApi, 0, { groupId: 'offsets-1', topics: [{ name: TOPIC, partitions: [{ partitionIndex: 1 }] }] });
   assert.equal([deleted.errorCode, deleted.topics[0]!.partitions[0]!.errorCode], [0, 0]);

@@ -2,8 +2,10 @@
  * Static membership (KIP-345) and the newest group API versions on a real cluster with Kafka's
  * initial rebalance delay: over the wire at the flexible versions (JoinGroup v9, SyncGroup v5,
  * Heartbeat v4, LeaveGroup v5, DescribeGroups v5, OffsetFetch v8 with several groups, OffsetDelete),
- * and with librdkafka (confluent-kafka) static members, one restarted without the other noticing.
+ * with @platformatic/kafka 1.x (which speaks only flexible versions) static members, and with
+ * librdkafka (confluent-kafka) static members, one restarted without the other noticing.
  */
+import { Admin as PlatformaticAdmin, Consumer as PlatformaticConsumer } from '@platformatic/kafka';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -139,6 +141,37 @@ test('OffsetFetch v8 answers several groups with their leader epochs; OffsetDele
   assert.equal((await fetch()).groups![0]!.topics, [], 'offsets-1 has nothing committed any more');
   const unknown = await conn.request(OffsetDeleteApi, 0, { groupId: 'never-seen', topics: [] });
   assert.is(unknown.errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
+});
+
+test('@platformatic/kafka 1.x static members at the flexible versions: they share the topic, DescribeGroups v5 shows their instance ids, they leave', async () => {
+  const groupId = 'platformatic-static';
+  const bootstrapBrokers = cluster.bootstrap.split(',');
+  const consumers = ['pa', 'pb'].map(
+    (instance) => new PlatformaticConsumer({ clientId: `yak-${instance}`, bootstrapBrokers, groupId, groupInstanceId: instance, sessionTimeout: 10_000, heartbeatInterval: 500, retries: 3 }),
+  );
+  const admin = new PlatformaticAdmin({ clientId: 'yak-platformatic-admin', bootstrapBrokers, retries: 3 });
+  try {
+    // Group membership only (joinGroup, not consume): fetching is another part's API.
+    for (const c of consumers) c.topics.track(TOPIC);
+    await Promise.all(consumers.map((c) => c.joinGroup()));
+    const assigned = () => consumers.map((c) => (c.assignments ?? []).flatMap((a) => a.partitions));
+    await until('both consumers assigned all partitions', () => {
+      const [a, b] = assigned();
+      return a!.length > 0 && b!.length > 0 && a!.length + b!.length === PARTITIONS;
+    });
+    const described = (await admin.describeGroups({ groups: [groupId] })).get(groupId)!;
+    assert.is(described.state.toLowerCase(), 'stable');
+    assert.equal([...described.members.values()].map((m) => m.groupInstanceId).sort(), ['pa', 'pb']);
+    const listed = await admin.listGroups();
+    assert.ok(listed.has(groupId), 'ListGroups lists it');
+    for (const c of consumers) await c.leaveGroup();
+    const after = (await admin.describeGroups({ groups: [groupId] })).get(groupId)!;
+    assert.is(after.members.size, 0, 'LeaveGroup v5 removed both');
+    await admin.deleteGroups({ groups: [groupId] });
+  } finally {
+    await admin.close();
+    for (const c of consumers) await c.close(true);
+  }
 });
 
 // ---- librdkafka (confluent-kafka) static members ----

@@ -25,7 +25,7 @@ import {
   type JoinGroupRequest,
 } from '../../src/protocol/apis/index.js';
 import { encodeSubscription } from '../../src/protocol/consumer-protocol.js';
-import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { killYakProcesses, runYak, spawnYak, startCluster, type TestCluster, type YakProcess } from '../helpers/cluster.js';
 import { brokerById, runProcess } from '../helpers/wire.js';
 
 const test = suite('static membership and the newest group API versions');
@@ -44,6 +44,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
+  killYakProcesses();
   for (const c of children) c.kill('SIGKILL');
   for (const c of conns) c.close();
   await cluster?.destroy();
@@ -172,6 +173,32 @@ test('@platformatic/kafka 1.x static members at the flexible versions: they shar
     await admin.close();
     for (const c of consumers) await c.close(true);
   }
+});
+
+test('yak consume --group-instance-id: restarted, it gets its partitions back in the same generation; the other member prints no new generation', async () => {
+  const member = (instance: string): YakProcess =>
+    spawnYak(['consume', '--bootstrap', cluster.bootstrap, '--topic', TOPIC, '--group', 'yak-static', '--group-instance-id', instance, '--session-timeout-ms', '10000', '--heartbeat-interval-ms', '300']);
+  const ASSIGNED = /generation (\d+): assigned partition\(s\) \[([\d,]*)\]/;
+  const lastAssignment = (p: YakProcess) => {
+    const lines = p.stderr().split('\n').filter((l) => ASSIGNED.test(l));
+    const m = lines.length ? ASSIGNED.exec(lines.at(-1)!)! : null;
+    return m ? { generation: Number(m[1]), partitions: m[2]!.split(',').filter(Boolean).map(Number), lines: lines.length } : null;
+  };
+  const a = member('ya');
+  const b = member('yb');
+  await until('both members assigned all partitions', () => {
+    const [la, lb] = [lastAssignment(a), lastAssignment(b)];
+    return !!la && !!lb && la.generation === lb.generation && la.partitions.length > 0 && la.partitions.length + lb.partitions.length === PARTITIONS;
+  });
+  const before = { a: lastAssignment(a)!, b: lastAssignment(b)! };
+  const stopped = await a.stop('SIGINT');
+  assert.is(stopped.code, 0, stopped.stderr);
+  const a2 = member('ya');
+  await until('the restarted member assigned', () => lastAssignment(a2) !== null);
+  assert.equal(lastAssignment(a2), { ...before.a, lines: 1 }, 'same generation, same partitions');
+  await new Promise((r) => setTimeout(r, 2000)); // a rebalance of yb would show by now
+  assert.equal(lastAssignment(b), before.b, 'yb printed no new generation');
+  await Promise.all([a2.stop('SIGINT'), b.stop('SIGINT')]);
 });
 
 // ---- librdkafka (confluent-kafka) static members ----

@@ -191,6 +191,9 @@ test('yak consume --group-instance-id: restarted, it gets its partitions back in
     return !!la && !!lb && la.generation === lb.generation && la.partitions.length > 0 && la.partitions.length + lb.partitions.length === PARTITIONS;
   });
   const before = { a: lastAssignment(a)!, b: lastAssignment(b)! };
+  const described = await runYak(['group', 'describe', 'yak-static', '--json', '--bootstrap', cluster.bootstrap]);
+  assert.is(described.code, 0, described.stderr);
+  assert.equal((JSON.parse(described.stdout) as { members: { groupInstanceId: string }[] }).members.map((m) => m.groupInstanceId).sort(), ['ya', 'yb'], 'yak group describe shows instance ids');
   const stopped = await a.stop('SIGINT');
   assert.is(stopped.code, 0, stopped.stderr);
   const a2 = member('ya');

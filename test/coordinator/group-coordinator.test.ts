@@ -267,6 +267,24 @@ test('static member restarted (new member id, same instance id): its old assignm
   assert.is(heartbeat(g.b, g.gen), ErrorCode.NONE, 'still no rebalance');
 });
 
+test('JoinGroup v9: a returning static leader is told it leads but must skip assignment; before v9 it is told the old leader id', async () => {
+  const g = await staticAndDynamic();
+  const v9 = await groups.join(call(joinRequest('', { groupInstanceId: 'ia' }), 9));
+  assert.equal([v9.generationId, v9.leader, v9.skipAssignment, v9.members.length], [g.gen, v9.memberId, true, 2]);
+  const v8 = await groups.join(call(joinRequest('', { groupInstanceId: 'ia' }), 8));
+  assert.equal([v8.leader, v8.skipAssignment ?? false, v8.members.length], [v9.memberId, false, 0], 'the previous incarnation named as leader');
+  assert.is(heartbeat(g.b, g.gen), ErrorCode.NONE, 'no rebalance either way');
+});
+
+test('a static member is still removed when its session times out', async () => {
+  const first = await groups.join(call(joinRequest('', { groupInstanceId: 'ia', sessionTimeoutMs: 200 })));
+  await sync(first.memberId, first.generationId, []);
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal([state().groupState, state().members.length], ['Empty', 0]);
+  const back = await groups.join(call(joinRequest('', { groupInstanceId: 'ia' })));
+  assert.is(back.generationId, first.generationId + 2, 'a new generation: its old place was gone');
+});
+
 test('static membership survives a coordinator restart: the instance rejoins without a rebalance', async () => {
   const g = await staticAndDynamic();
   restartCoordinator();

@@ -148,6 +148,18 @@ export const maxUnauthenticatedFrameBytes = 512;
 /** A connection that has not proven the cluster secret within this long is closed (it holds a socket). */
 export const clusterHandshakeTimeoutMs = 10_000;
 
+/** Longest metadata string an OffsetCommit may attach to an offset (Kafka's `offset.metadata.max.bytes`, 4096). */
+export const offsetMetadataMaxChars = 4096;
+
+/**
+ * How long the first rebalance of an empty group waits for more members (Kafka's
+ * `group.initial.rebalance.delay.ms`, 3000), extended while members keep arriving up to the
+ * rebalance timeout. Kafka's value: several consumers started together get one generation instead
+ * of the first taking every partition and a rebalance per newcomer; the cost is 3 s before a lone
+ * `yak consume --group` gets its partitions. `yak up --group-initial-rebalance-delay-ms 0` turns it off.
+ */
+export const groupInitialRebalanceDelayMs = 3000;
+
 // ---- Client ----
 
 /**

@@ -2,32 +2,39 @@ import crypto from 'node:crypto';
 import { ErrorCode } from '../common/errors.js';
 import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../protocol/apis/delete-groups.js';
 import type { DescribedGroup, DescribeGroupsRequest, DescribeGroupsResponse } from '../protocol/apis/describe-groups.js';
+import { AUTHORIZED_OPERATIONS_OMITTED } from '../protocol/apis/metadata.js';
 import type { HeartbeatRequest, HeartbeatResponse } from '../protocol/apis/heartbeat.js';
 import type { JoinGroupRequest, JoinGroupResponse } from '../protocol/apis/join-group.js';
 import type { LeaveGroupRequest, LeaveGroupResponse } from '../protocol/apis/leave-group.js';
-import type { ListGroupsResponse } from '../protocol/apis/list-groups.js';
-import type { OffsetCommitRequest, OffsetCommitResponse } from '../protocol/apis/offset-commit.js';
-import type { OffsetFetchPartition, OffsetFetchRequest, OffsetFetchResponse } from '../protocol/apis/offset-fetch.js';
+import type { ListGroupsRequest, ListGroupsResponse } from '../protocol/apis/list-groups.js';
 import type { SyncGroupRequest, SyncGroupResponse } from '../protocol/apis/sync-group.js';
 import type { GroupCall } from '../protocol/internal-api.js';
-import { Group, sameProtocols, type Member } from './group.js';
-import type { GroupStore, StoredGroup, StoredOffset } from './group-store.js';
+import { groupInitialRebalanceDelayMs } from '../common/limits.js';
+import { Group, isMember, sameProtocols, type Member } from './group.js';
+import { GroupOffsets } from './group-offsets.js';
+import type { GroupStore, StoredGroup } from './group-store.js';
 import type { StallClock } from './stall-clock.js';
 
 export interface GroupCoordinatorOptions {
-  /** Whether a topic partition exists (OffsetCommit answers UNKNOWN_TOPIC_OR_PARTITION otherwise). */
+  /** Whether a topic partition exists (OffsetCommit and OffsetDelete answer UNKNOWN_TOPIC_OR_PARTITION otherwise). */
   partitionExists: (topic: string, partition: number) => boolean;
   /** Kafka's group.min/max.session.timeout.ms; Kafka's minimum is 6 s, YaK allows shorter for tests. */
   minSessionTimeoutMs?: number;
   maxSessionTimeoutMs?: number;
   /** Time the coordinator itself stood still does not count against member sessions. */
   stallClock?: StallClock;
+  /** Kafka's group.initial.rebalance.delay.ms (limits.ts has YaK's default). */
+  initialRebalanceDelayMs?: number;
 }
 
-/** Kafka's offset.metadata.max.bytes. */
-const MAX_OFFSET_METADATA_CHARS = 4096;
+/** Every YaK group runs the classic protocol (join/sync), not KIP-848's "consumer" one. */
+const CLASSIC_GROUP_TYPE = 'classic';
+/** Kafka's AclOperation bits a group has: READ (3), DELETE (6), DESCRIBE (8). */
+const GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
 /** First JoinGroup version that gets MEMBER_ID_REQUIRED (KIP-394). */
 const MEMBER_ID_REQUIRED_SINCE = 4;
+/** First JoinGroup version with skip_assignment. */
+const SKIP_ASSIGNMENT_SINCE = 9;
 
 const joinError = (errorCode: number, memberId = ''): JoinGroupResponse => ({
   throttleTimeMs: 0,
@@ -43,7 +50,8 @@ const syncError = (errorCode: number): SyncGroupResponse => ({ throttleTimeMs: 0
 /**
  * Kafka's group coordinator (GroupCoordinator.scala, classic protocol), for every group of the
  * cluster: membership, generations, the join/sync rebalance with client-side assignment (the leader
- * assigns, only it gets the members' metadata), session and rebalance timeouts, committed offsets.
+ * assigns, only it gets the members' metadata), static members (KIP-345), session and rebalance
+ * timeouts; committed offsets through `offsets` (group-offsets.ts).
  * Owns the groups in memory; their settled states and offsets are in coordinator.db (GroupStore), so
  * a restart resumes every group. Brokers forward the Kafka requests here. JoinGroup and SyncGroup
  * answer when the rebalance does (long polls).
@@ -52,6 +60,9 @@ export class GroupCoordinator {
   private readonly groups = new Map<string, Group>();
   private readonly minSessionTimeoutMs: number;
   private readonly maxSessionTimeoutMs: number;
+  private readonly initialRebalanceDelayMs: number;
+  /** OffsetCommit, OffsetFetch, OffsetDelete. */
+  readonly offsets: GroupOffsets;
 
   constructor(
     private readonly store: GroupStore,
@@ -59,7 +70,13 @@ export class GroupCoordinator {
   ) {
     this.minSessionTimeoutMs = opts.minSessionTimeoutMs ?? 1000;
     this.maxSessionTimeoutMs = opts.maxSessionTimeoutMs ?? 1_800_000;
+    this.initialRebalanceDelayMs = opts.initialRebalanceDelayMs ?? groupInitialRebalanceDelayMs;
     for (const stored of store.groups()) this.groups.set(stored.groupId, this.restore(stored));
+    this.offsets = new GroupOffsets(store, opts.partitionExists, {
+      get: (groupId) => this.groups.get(groupId),
+      getOrCreate: (groupId) => this.groups.get(groupId) ?? this.createGroup(groupId, ''),
+      heardFrom: (group, member) => this.touch(group, member),
+    });
   }
 
   /** A group as stored: Stable with its members (each given a fresh session to show up in), or Empty. */
@@ -72,7 +89,7 @@ export class GroupCoordinator {
     group.leaderId = stored.leaderId;
     for (const m of stored.members) {
       const member: Member = { ...m, joinWaiter: null, syncWaiter: null, sessionTimer: null };
-      group.members.set(m.memberId, member);
+      group.add(member);
       this.touch(group, member);
     }
     return group;
@@ -88,6 +105,7 @@ export class GroupCoordinator {
       leaderId: group.leaderId,
       members: [...group.members.values()].map((m) => ({
         memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
         clientId: m.clientId,
         clientHost: m.clientHost,
         sessionTimeoutMs: m.sessionTimeoutMs,
@@ -112,7 +130,14 @@ export class GroupCoordinator {
       return Promise.resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId));
     }
     const group = existing ?? this.createGroup(req.groupId, req.protocolType);
+    const instanceId = req.groupInstanceId ?? null;
 
+    if (req.memberId === '' && instanceId !== null) {
+      // A static member (KIP-345) needs no MEMBER_ID_REQUIRED round: its instance id is its identity.
+      const memberId = `${instanceId}-${crypto.randomUUID()}`;
+      const previous = group.members.get(group.staticMembers.get(instanceId) ?? '');
+      return previous ? this.replaceStaticMember(group, previous, memberId, call) : this.addMember(group, memberId, call);
+    }
     if (req.memberId === '') {
       const memberId = `${call.clientId || 'member'}-${crypto.randomUUID()}`;
       if (call.apiVersion >= MEMBER_ID_REQUIRED_SINCE) {
@@ -132,8 +157,8 @@ export class GroupCoordinator {
       group.pendingMemberIds.delete(req.memberId);
       return this.addMember(group, req.memberId, call);
     }
-    const member = group.members.get(req.memberId);
-    if (!member) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
+    const member = group.memberFor(req.memberId, instanceId);
+    if (!isMember(member)) return Promise.resolve(joinError(member.errorCode, req.memberId));
     return this.rejoin(group, member, call);
   }
 
@@ -148,6 +173,7 @@ export class GroupCoordinator {
     if (group.members.size === 0) group.protocolType = req.protocolType;
     const member: Member = {
       memberId,
+      groupInstanceId: req.groupInstanceId ?? null,
       clientId: call.clientId,
       clientHost: call.clientHost,
       sessionTimeoutMs: req.sessionTimeoutMs,
@@ -158,8 +184,9 @@ export class GroupCoordinator {
       syncWaiter: null,
       sessionTimer: null,
     };
-    group.members.set(memberId, member);
+    group.add(member);
     group.leaderId ??= memberId;
+    if (group.initialDelay) group.initialDelay.newMemberJoined = true;
     const answer = this.awaitJoin(member);
     this.touch(group, member);
     this.prepareRebalance(group);
@@ -183,6 +210,48 @@ export class GroupCoordinator {
     return answer;
   }
 
+  /**
+   * A static member came back under a new member id (it restarted): it takes over the old member's
+   * place and assignment, and the old id is fenced. In a Stable group whose assignor stays the same
+   * the others are not disturbed: no rebalance, the generation stays (Kafka's
+   * updateStaticMemberAndRebalance). The answer names the previous leader, so that a returning
+   * leader does not compute an assignment a Stable group would never hand out.
+   */
+  private replaceStaticMember(group: Group, previous: Member, memberId: string, call: GroupCall<JoinGroupRequest>): Promise<JoinGroupResponse> {
+    const req = call.request;
+    if (previous.sessionTimer) clearTimeout(previous.sessionTimer);
+    previous.joinWaiter?.(joinError(ErrorCode.FENCED_INSTANCE_ID, previous.memberId));
+    previous.syncWaiter?.(syncError(ErrorCode.FENCED_INSTANCE_ID));
+    const answeredLeader = group.leaderId ?? '';
+    const member: Member = {
+      ...previous,
+      memberId,
+      clientId: call.clientId,
+      clientHost: call.clientHost,
+      sessionTimeoutMs: req.sessionTimeoutMs,
+      rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+      protocols: req.protocols,
+      joinWaiter: null,
+      syncWaiter: null,
+      sessionTimer: null,
+    };
+    const wasLeader = group.leaderId === previous.memberId;
+    group.remove(previous);
+    group.add(member);
+    if (wasLeader) group.leaderId = memberId;
+    this.touch(group, member);
+    if (group.state === 'Stable' && group.selectProtocol() === group.protocolName) {
+      this.persist(group);
+      // JoinGroup v9 can tell a returning leader it leads but must not assign (skip_assignment).
+      if (wasLeader && call.apiVersion >= SKIP_ASSIGNMENT_SINCE) return Promise.resolve({ ...this.joinAnswer(group, member), skipAssignment: true });
+      return Promise.resolve({ ...this.joinAnswer(group, member), leader: answeredLeader, members: [] });
+    }
+    const answer = this.awaitJoin(member);
+    this.prepareRebalance(group);
+    this.maybeCompleteJoin(group);
+    return answer;
+  }
+
   private awaitJoin(member: Member): Promise<JoinGroupResponse> {
     // A second JoinGroup replaces the first; the first must still get an answer.
     member.joinWaiter?.(joinError(ErrorCode.REBALANCE_IN_PROGRESS, member.memberId));
@@ -192,12 +261,16 @@ export class GroupCoordinator {
   sync(call: GroupCall<SyncGroupRequest>): Promise<SyncGroupResponse> {
     const req = call.request;
     const group = this.groups.get(req.groupId);
-    const member = group?.members.get(req.memberId);
-    if (!group || !member) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+    if (!group) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+    const member = group.memberFor(req.memberId, req.groupInstanceId);
+    if (!isMember(member)) return Promise.resolve(syncError(member.errorCode));
     if (req.generationId !== group.generationId) return Promise.resolve(syncError(ErrorCode.ILLEGAL_GENERATION));
+    // SyncGroup v5 names the protocol the member thinks it joined with (KIP-559): a mismatch is refused.
+    const mismatch = (given: string | null | undefined, actual: string | null) => given != null && given !== actual;
+    if (mismatch(req.protocolType, group.protocolType) || mismatch(req.protocolName, group.protocolName)) return Promise.resolve(syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
     this.touch(group, member);
     if (group.state === 'PreparingRebalance') return Promise.resolve(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
-    if (group.state === 'Stable') return Promise.resolve({ throttleTimeMs: 0, errorCode: ErrorCode.NONE, assignment: member.assignment });
+    if (group.state === 'Stable') return Promise.resolve(this.syncAnswer(group, member));
     member.syncWaiter?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
     const answer = new Promise<SyncGroupResponse>((resolve) => (member.syncWaiter = resolve));
     if (member.memberId === group.leaderId) {
@@ -206,30 +279,55 @@ export class GroupCoordinator {
       group.state = 'Stable';
       this.persist(group);
       for (const m of group.members.values()) {
-        m.syncWaiter?.({ throttleTimeMs: 0, errorCode: ErrorCode.NONE, assignment: m.assignment });
+        m.syncWaiter?.(this.syncAnswer(group, m));
         m.syncWaiter = null;
       }
     }
     return answer;
   }
 
+  private syncAnswer(group: Group, member: Member): SyncGroupResponse {
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment };
+  }
+
   heartbeat(call: GroupCall<HeartbeatRequest>): HeartbeatResponse {
     const req = call.request;
     const group = this.groups.get(req.groupId);
-    const member = group?.members.get(req.memberId);
-    if (!group || !member) return { throttleTimeMs: 0, errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
+    if (!group) return { throttleTimeMs: 0, errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
+    const member = group.memberFor(req.memberId, req.groupInstanceId);
+    if (!isMember(member)) return { throttleTimeMs: 0, errorCode: member.errorCode };
     this.touch(group, member);
     if (group.state === 'PreparingRebalance') return { throttleTimeMs: 0, errorCode: ErrorCode.REBALANCE_IN_PROGRESS };
     if (req.generationId !== group.generationId) return { throttleTimeMs: 0, errorCode: ErrorCode.ILLEGAL_GENERATION };
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE };
   }
 
+  /**
+   * LeaveGroup, one member (v0-2) or a batch (v3+) each with its own error (Kafka's handleLeaveGroup).
+   * A member named by instance id alone (member id "") is removed whichever member id it holds now:
+   * that is how an operator removes a static member at once instead of waiting out its session.
+   */
   leave(call: GroupCall<LeaveGroupRequest>): LeaveGroupResponse {
-    const group = this.groups.get(call.request.groupId);
-    const member = group?.members.get(call.request.memberId);
-    if (!group || !member) return { throttleTimeMs: 0, errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
-    this.removeMember(group, member);
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE };
+    const req = call.request;
+    const leaving = call.apiVersion >= 3 ? (req.members ?? []) : [{ memberId: req.memberId ?? '', groupInstanceId: null }];
+    const group = this.groups.get(req.groupId);
+    const members = leaving.map((l) => {
+      const result = (errorCode: number) => ({ memberId: l.memberId, groupInstanceId: l.groupInstanceId ?? null, errorCode });
+      if (!group) return result(ErrorCode.UNKNOWN_MEMBER_ID);
+      const pending = group.pendingMemberIds.get(l.memberId);
+      if (pending) {
+        clearTimeout(pending);
+        group.pendingMemberIds.delete(l.memberId);
+        this.maybeCompleteJoin(group);
+        return result(ErrorCode.NONE);
+      }
+      const memberId = l.memberId === '' && l.groupInstanceId ? (group.staticMembers.get(l.groupInstanceId) ?? '') : l.memberId;
+      const member = group.memberFor(memberId, l.groupInstanceId);
+      if (!isMember(member)) return result(member.errorCode);
+      this.removeMember(group, member);
+      return result(ErrorCode.NONE);
+    });
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, members };
   }
 
   // --- the rebalance ------------------------------------------------------------------------------
@@ -241,18 +339,41 @@ export class GroupCoordinator {
       m.syncWaiter?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
       m.syncWaiter = null;
     }
+    const wasEmpty = group.state === 'Empty';
     group.state = 'PreparingRebalance';
+    if (wasEmpty && this.initialRebalanceDelayMs > 0) {
+      group.initialDelay = { newMemberJoined: false, remainingMs: Math.max(group.rebalanceTimeoutMs() - this.initialRebalanceDelayMs, 0) };
+      this.awaitInitialJoins(group, this.initialRebalanceDelayMs);
+      return;
+    }
     group.rebalanceTimer = setTimeout(() => this.completeJoin(group), group.rebalanceTimeoutMs());
   }
 
+  /**
+   * Kafka's InitialDelayedJoin: the first rebalance of an empty group waits group.initial.rebalance.delay.ms,
+   * and again (up to the rebalance timeout in all) while members keep arriving, so consumers started
+   * together form one generation instead of the first taking everything and a rebalance per arrival.
+   */
+  private awaitInitialJoins(group: Group, delayMs: number): void {
+    group.rebalanceTimer = setTimeout(() => {
+      const delay = group.initialDelay!;
+      if (delay.newMemberJoined && delay.remainingMs > 0) {
+        const next = Math.min(this.initialRebalanceDelayMs, delay.remainingMs);
+        group.initialDelay = { newMemberJoined: false, remainingMs: Math.max(delay.remainingMs - next, 0) };
+        this.awaitInitialJoins(group, next);
+      } else this.completeJoin(group);
+    }, delayMs);
+  }
+
   private maybeCompleteJoin(group: Group): void {
-    if (group.state === 'PreparingRebalance' && group.allMembersJoined()) this.completeJoin(group);
+    if (group.state === 'PreparingRebalance' && !group.initialDelay && group.allMembersJoined()) this.completeJoin(group);
   }
 
   /** Ends the join phase: members that did not rejoin are dropped, the rest form the next generation. */
   private completeJoin(group: Group): void {
     if (group.rebalanceTimer) clearTimeout(group.rebalanceTimer);
     group.rebalanceTimer = null;
+    group.initialDelay = null;
     for (const m of group.members.values()) if (!m.joinWaiter) this.dropMember(group, m);
     group.generationId += 1;
     if (group.members.size === 0) {
@@ -279,10 +400,11 @@ export class GroupCoordinator {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
       generationId: group.generationId,
+      protocolType: group.protocolType,
       protocolName: group.protocolName ?? '',
       leader: group.leaderId ?? '',
       memberId: member.memberId,
-      members: isLeader ? [...group.members.values()].map((m) => ({ memberId: m.memberId, groupInstanceId: null, metadata: group.metadataFor(m) })) : [],
+      members: isLeader ? [...group.members.values()].map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, metadata: group.metadataFor(m) })) : [],
     };
   }
 
@@ -312,88 +434,34 @@ export class GroupCoordinator {
 
   private dropMember(group: Group, member: Member): void {
     if (member.sessionTimer) clearTimeout(member.sessionTimer);
-    group.members.delete(member.memberId);
-    if (group.leaderId === member.memberId) group.leaderId = group.members.keys().next().value ?? null;
-  }
-
-  // --- offsets ------------------------------------------------------------------------------------
-
-  /**
-   * OffsetCommit as Kafka decides it: from outside the group (generation -1) only while it has no
-   * members; from a member only with the current generation, and not while the assignment is being
-   * handed out (the member may be about to lose the partition).
-   */
-  commitOffsets(call: GroupCall<OffsetCommitRequest>, now = Date.now()): OffsetCommitResponse {
-    const req = call.request;
-    const group = this.groups.get(req.groupId);
-    const groupError = ((): number => {
-      if (!req.groupId) return ErrorCode.INVALID_GROUP_ID;
-      if (!group || group.members.size === 0) return req.generationId < 0 ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
-      if (group.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS;
-      const member = group.members.get(req.memberId);
-      if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
-      if (req.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
-      this.touch(group, member);
-      return ErrorCode.NONE;
-    })();
-    const accepted: StoredOffset[] = [];
-    const topics = req.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => {
-        let errorCode: number = groupError;
-        if (errorCode === ErrorCode.NONE && !this.opts.partitionExists(t.name, p.partitionIndex)) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        if (errorCode === ErrorCode.NONE && (p.committedMetadata?.length ?? 0) > MAX_OFFSET_METADATA_CHARS) errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
-        if (errorCode === ErrorCode.NONE) accepted.push({ topic: t.name, partition: p.partitionIndex, committedOffset: p.committedOffset, metadata: p.committedMetadata, commitTimeMs: now });
-        return { partitionIndex: p.partitionIndex, errorCode };
-      }),
-    }));
-    if (accepted.length > 0) {
-      const target = group ?? this.createGroup(req.groupId, '');
-      this.store.commitOffsets(target.groupId, target.protocolType, accepted);
-      target.stored = true;
-    }
-    return { throttleTimeMs: 0, topics };
-  }
-
-  /** Committed offsets (-1 where none); `topics: null` asks for every partition the group committed. */
-  fetchOffsets(call: GroupCall<OffsetFetchRequest>): OffsetFetchResponse {
-    const req = call.request;
-    if (!req.groupId) return { throttleTimeMs: 0, topics: [], errorCode: ErrorCode.INVALID_GROUP_ID };
-    const stored = this.store.offsets(req.groupId);
-    const toPartition = (o: StoredOffset): OffsetFetchPartition => ({ partitionIndex: o.partition, committedOffset: o.committedOffset, metadata: o.metadata, errorCode: ErrorCode.NONE });
-    if (req.topics === null) {
-      const names = [...new Set(stored.map((o) => o.topic))];
-      return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, topics: names.map((name) => ({ name, partitions: stored.filter((o) => o.topic === name).map(toPartition) })) };
-    }
-    const byKey = new Map(stored.map((o) => [`${o.topic}\u0000${o.partition}`, o]));
-    return {
-      throttleTimeMs: 0,
-      errorCode: ErrorCode.NONE,
-      topics: req.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitionIndexes.map((p) => {
-          const o = byKey.get(`${t.name}\u0000${p}`);
-          return o ? toPartition(o) : { partitionIndex: p, committedOffset: -1, metadata: '', errorCode: ErrorCode.NONE };
-        }),
-      })),
-    };
+    group.remove(member);
   }
 
   // --- administration -----------------------------------------------------------------------------
 
-  listGroups(): ListGroupsResponse {
-    const groups = [...this.groups.values()].sort((a, b) => a.groupId.localeCompare(b.groupId));
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType })) };
+  /** Every group, or those in the states (v4+) and of the types (v5+) asked for, case-insensitively as Kafka compares them. */
+  listGroups(call: GroupCall<ListGroupsRequest>): ListGroupsResponse {
+    const wanted = (filter: string[] | undefined, value: string) => !filter?.length || filter.some((f) => f.toLowerCase() === value.toLowerCase());
+    const groups = [...this.groups.values()]
+      .filter((g) => wanted(call.request.statesFilter, g.state) && wanted(call.request.typesFilter, CLASSIC_GROUP_TYPE))
+      .sort((a, b) => a.groupId.localeCompare(b.groupId));
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state, groupType: CLASSIC_GROUP_TYPE })),
+    };
   }
 
-  /** Unknown groups are described as Dead with no error, as Kafka does before DescribeGroups v5. */
+  /** Unknown groups are described as Dead with no error, as Kafka does before DescribeGroups v6. */
   describeGroups(call: GroupCall<DescribeGroupsRequest>): DescribeGroupsResponse {
+    // YaK has no ACLs: whoever asks may do all a group allows (READ, DELETE, DESCRIBE).
+    const authorizedOperations = call.request.includeAuthorizedOperations ? GROUP_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED;
     return {
       throttleTimeMs: 0,
       groups: call.request.groups.map((groupId): DescribedGroup => {
         const group = this.groups.get(groupId);
         const errorCode = groupId ? ErrorCode.NONE : ErrorCode.INVALID_GROUP_ID;
-        if (!group) return { errorCode, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [] };
+        if (!group) return { errorCode, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [], authorizedOperations };
         return {
           errorCode,
           groupId,
@@ -402,11 +470,13 @@ export class GroupCoordinator {
           protocolData: group.state === 'PreparingRebalance' ? '' : (group.protocolName ?? ''),
           members: [...group.members.values()].map((m) => ({
             memberId: m.memberId,
+            groupInstanceId: m.groupInstanceId,
             clientId: m.clientId,
             clientHost: m.clientHost,
             memberMetadata: group.metadataFor(m),
             memberAssignment: m.assignment,
           })),
+          authorizedOperations,
         };
       }),
     };

@@ -4,12 +4,16 @@ export interface StoredOffset {
   topic: string;
   partition: number;
   committedOffset: number;
+  /** The leader epoch of the record before the offset, as the consumer saw it; -1 unknown. */
+  committedLeaderEpoch: number;
   metadata: string | null;
   commitTimeMs: number;
 }
 
 export interface StoredMember {
   memberId: string;
+  /** group.instance.id of a static member; null (or absent, in rows from before static membership) for a dynamic one. */
+  groupInstanceId: string | null;
   clientId: string;
   clientHost: string;
   sessionTimeoutMs: number;
@@ -45,8 +49,8 @@ function membersToJson(members: StoredMember[]): string {
 }
 
 function membersFromJson(json: string): StoredMember[] {
-  const raw = JSON.parse(json) as (Omit<StoredMember, 'protocols' | 'assignment'> & { protocols: { name: string; metadata: string }[]; assignment: string })[];
-  return raw.map((m) => ({ ...m, protocols: m.protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata, 'base64') })), assignment: Buffer.from(m.assignment, 'base64') }));
+  const raw = JSON.parse(json) as (Omit<StoredMember, 'groupInstanceId' | 'protocols' | 'assignment'> & { groupInstanceId?: string | null; protocols: { name: string; metadata: string }[]; assignment: string })[];
+  return raw.map((m) => ({ ...m, groupInstanceId: m.groupInstanceId ?? null, protocols: m.protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata, 'base64') })), assignment: Buffer.from(m.assignment, 'base64') }));
 }
 
 /**
@@ -83,19 +87,33 @@ export class GroupStore {
   /** Stores a commit in one transaction: all of its partitions or none. */
   commitOffsets(groupId: string, protocolType: string, offsets: StoredOffset[]): void {
     const upsert = this.db.prepare(
-      'INSERT OR REPLACE INTO group_offsets (group_id, topic, partition, committed_offset, metadata, commit_time_ms) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO group_offsets (group_id, topic, partition, committed_offset, committed_leader_epoch, metadata, commit_time_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.db.transaction(() => {
       this.db.prepare('INSERT OR IGNORE INTO consumer_groups (group_id, protocol_type) VALUES (?, ?)').run(groupId, protocolType);
-      for (const o of offsets) upsert.run(groupId, o.topic, o.partition, o.committedOffset, o.metadata, o.commitTimeMs);
+      for (const o of offsets) upsert.run(groupId, o.topic, o.partition, o.committedOffset, o.committedLeaderEpoch, o.metadata, o.commitTimeMs);
     })();
   }
 
   offsets(groupId: string): StoredOffset[] {
     const rows = this.db
-      .prepare('SELECT topic, partition, committed_offset, metadata, commit_time_ms FROM group_offsets WHERE group_id = ? ORDER BY topic, partition')
-      .all(groupId) as { topic: string; partition: number; committed_offset: number; metadata: string | null; commit_time_ms: number }[];
-    return rows.map((r) => ({ topic: r.topic, partition: r.partition, committedOffset: r.committed_offset, metadata: r.metadata, commitTimeMs: r.commit_time_ms }));
+      .prepare('SELECT topic, partition, committed_offset, committed_leader_epoch, metadata, commit_time_ms FROM group_offsets WHERE group_id = ? ORDER BY topic, partition')
+      .all(groupId) as { topic: string; partition: number; committed_offset: number; committed_leader_epoch: number; metadata: string | null; commit_time_ms: number }[];
+    return rows.map((r) => ({
+      topic: r.topic,
+      partition: r.partition,
+      committedOffset: r.committed_offset,
+      committedLeaderEpoch: r.committed_leader_epoch,
+      metadata: r.metadata,
+      commitTimeMs: r.commit_time_ms,
+    }));
+  }
+
+  deleteOffsets(groupId: string, partitions: { topic: string; partition: number }[]): void {
+    const del = this.db.prepare('DELETE FROM group_offsets WHERE group_id = ? AND topic = ? AND partition = ?');
+    this.db.transaction(() => {
+      for (const p of partitions) del.run(groupId, p.topic, p.partition);
+    })();
   }
 
   /** Removes the group and its offsets (cascade). */

@@ -1,51 +1,77 @@
 /**
- * LeaveGroup (key 13), versions 0-2 (v3 batches members for static membership, KIP-345; not served).
- *
- * LeaveGroup Request => group_id member_id
- *   group_id => STRING
- *   member_id => STRING
- *
- * LeaveGroup Response => throttle_time_ms error_code
- *   throttle_time_ms => INT32                       (v1+)
- *   error_code => INT16
+ * LeaveGroup (key 13), versions 0-5, flexible from v4 (Kafka's LeaveGroupRequest/Response.json).
+ * v0-2 name one member; v3 a batch of members, each by member id and/or group.instance.id (an
+ * instance id with member id "" removes whichever member holds it: KIP-345's administrative
+ * removal), each with its own error; v5 adds a reason per member (KIP-800).
  */
-import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { ApiKey } from '../api.js';
+import { schemaApi } from '../schema.js';
+
+export interface LeavingMember {
+  memberId: string;
+  groupInstanceId: string | null;
+  /** v5+ (KIP-800): why it leaves; default null. Kafka logs it; YaK's broker does not forward it. */
+  reason?: string | null;
+}
 
 export interface LeaveGroupRequest {
   groupId: string;
-  memberId: string;
+  /** v0-2. */
+  memberId?: string;
+  /** v3+. */
+  members?: LeavingMember[];
 }
 
 export interface LeaveGroupResponse {
   /** v1+; default 0. */
   throttleTimeMs?: number;
   errorCode: number;
+  /** v3+ on the wire; YaK's coordinator always fills it. */
+  members?: { memberId: string; groupInstanceId: string | null; errorCode: number }[];
 }
 
-export const LeaveGroupApi: ApiCodec<LeaveGroupRequest, LeaveGroupResponse> = {
+/** Kafka's LeaveGroupResponse before v3: the top-level error, else the single member's. */
+const singleMemberError = (res: LeaveGroupResponse): number => (res.errorCode !== 0 ? res.errorCode : (res.members?.find((m) => m.errorCode !== 0)?.errorCode ?? 0));
+
+const LeaveGroupSchema = schemaApi<LeaveGroupRequest, LeaveGroupResponse>({
   apiKey: ApiKey.LeaveGroup,
   name: 'LeaveGroup',
-  maxVersion: 2,
+  versions: '0-5',
+  flexibleVersions: '4+',
+  request: [
+    { name: 'groupId', type: 'string', versions: '0+' },
+    { name: 'memberId', type: 'string', versions: '0-2' },
+    {
+      name: 'members',
+      type: '[]struct',
+      versions: '3+',
+      fields: [
+        { name: 'memberId', type: 'string', versions: '3+' },
+        { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
+        { name: 'reason', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
+      ],
+    },
+  ],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+    {
+      name: 'members',
+      type: '[]struct',
+      versions: '3+',
+      fields: [
+        { name: 'memberId', type: 'string', versions: '3+' },
+        { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+' },
+        { name: 'errorCode', type: 'int16', versions: '3+' },
+      ],
+    },
+  ],
+});
 
-  encodeRequest(w: Writer, req: LeaveGroupRequest): void {
-    w.string(req.groupId).string(req.memberId);
-  },
-
-  decodeRequest(r: Reader): LeaveGroupRequest {
-    const groupId = r.string();
-    const memberId = r.string();
-    return { groupId, memberId };
-  },
-
-  encodeResponse(w: Writer, res: LeaveGroupResponse, version: number): void {
-    if (version >= 1) w.int32(res.throttleTimeMs ?? 0);
-    w.int16(res.errorCode);
-  },
-
-  decodeResponse(r: Reader, version: number): LeaveGroupResponse {
-    const throttleTimeMs = version >= 1 ? r.int32() : 0;
-    return { throttleTimeMs, errorCode: r.int16() };
+/** Before v3 the answer has no members: the top-level error is the one member's (as Kafka's LeaveGroupResponse does). */
+export const LeaveGroupApi: typeof LeaveGroupSchema = {
+  ...LeaveGroupSchema,
+  encodeResponse(w, res, version) {
+    LeaveGroupSchema.encodeResponse(w, version >= 3 ? res : { ...res, errorCode: singleMemberError(res) }, version);
   },
 };

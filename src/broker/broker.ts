@@ -29,6 +29,8 @@ export interface BrokerOptions {
   /** Proven to the coordinator on every connection to it (net/cluster-auth.ts). */
   clusterSecret: ClusterSecret;
   config?: Partial<BrokerConfig>;
+  /** broker.rack, registered with the coordinator (rack-aware placement, Metadata's rack field). */
+  rack?: string;
   /** A follower not caught up for this long leaves the ISR (replica.lag.time.max.ms). */
   replicaLagTimeMaxMs?: number;
   syncFull?: boolean;
@@ -95,7 +97,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     coordinatorHost: opts.coordinatorHost,
     coordinatorPort: opts.coordinatorPort,
     clusterSecret: opts.clusterSecret,
-    registration: { brokerId: opts.brokerId, host: opts.advertisedHost ?? addr.host, port: opts.advertisedPort ?? addr.port, pid: process.pid },
+    registration: { brokerId: opts.brokerId, host: opts.advertisedHost ?? addr.host, port: opts.advertisedPort ?? addr.port, pid: process.pid, rack: opts.rack ?? null },
     logger: opts.logger,
     onMetadata: (m) => {
       // A data dir belongs to one cluster (Kafka's meta.properties): never apply another cluster's metadata to it.

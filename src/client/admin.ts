@@ -20,9 +20,18 @@ export const OffsetSpec = { earliest: -2, latest: -1 } as const;
 export class Admin {
   constructor(private readonly client: KafkaClient) {}
 
-  async createTopic(name: string, partitions: number, replicationFactor: number, configs: Record<string, string> = {}): Promise<void> {
+  /** Creates a topic; with `assignments` (the replicas of partition 0, 1, ...), partitions and replication factor must be -1. */
+  async createTopic(name: string, partitions: number, replicationFactor: number, configs: Record<string, string> = {}, assignments: number[][] = []): Promise<void> {
     const res = await this.client.send(undefined, CreateTopicsApi, ClientVersions.CreateTopics, {
-      topics: [{ name, numPartitions: partitions, replicationFactor, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }],
+      topics: [
+        {
+          name,
+          numPartitions: partitions,
+          replicationFactor,
+          assignments: assignments.map((brokerIds, partitionIndex) => ({ partitionIndex, brokerIds })),
+          configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })),
+        },
+      ],
       timeoutMs: 10_000,
       validateOnly: false,
     });
@@ -32,10 +41,10 @@ export class Admin {
     }
   }
 
-  /** Grows a topic to `count` partitions (Kafka never shrinks one: keys would move). */
-  async createPartitions(name: string, count: number): Promise<void> {
+  /** Grows a topic to `count` partitions (Kafka never shrinks one: keys would move), the new ones on `assignments`' replicas if given. */
+  async createPartitions(name: string, count: number, assignments: number[][] | null = null): Promise<void> {
     const res = await this.client.send(undefined, CreatePartitionsApi, ClientVersions.CreatePartitions, {
-      topics: [{ name, count, assignments: null }],
+      topics: [{ name, count, assignments }],
       timeoutMs: 10_000,
       validateOnly: false,
     });

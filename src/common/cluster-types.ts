@@ -10,6 +10,8 @@ export interface BrokerInfo {
   state: BrokerState;
   /** Milliseconds since the coordinator last heard from it; -1 if never. */
   lastHeartbeatAgeMs: number;
+  /** broker.rack; absent or null when it has none. */
+  rack?: string | null;
 }
 
 export interface PartitionState {

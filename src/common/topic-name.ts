@@ -17,3 +17,10 @@ export function assertValidTopicName(name: string): void {
   const problem = topicNameProblem(name);
   if (problem) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, problem);
 }
+
+/**
+ * Kafka's internal topics (`Topic.INTERNAL_TOPICS`): the group and transaction coordinators' own
+ * logs. A client asking Metadata for one (a lag monitor reading __consumer_offsets) must never get
+ * an ordinary empty topic of that name created for it.
+ */
+export const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state']);

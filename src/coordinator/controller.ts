@@ -2,8 +2,9 @@ import crypto from 'node:crypto';
 import type { BrokerInfo, ClusterMetadata, PartitionState, TopicState } from '../common/cluster-types.js';
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import { isTopicConfigName, topicConfigProblem } from '../common/topic-configs.js';
+import { rackNameProblem } from '../common/rack-name.js';
 import { topicNameProblem } from '../common/topic-name.js';
-import type { AlterIsrRequest, AlterIsrResponse, AlterTopicConfigsRequest, CreateTopicSpec, HeartbeatResponse, LeaderInfo, RegisterBrokerRequest, TopicResult } from '../protocol/internal-api.js';
+import type { AlterIsrRequest, AlterIsrResponse, AlterTopicConfigsRequest, CreatePartitionsSpec, CreateTopicSpec, HeartbeatResponse, LeaderInfo, RegisterBrokerRequest, TopicResult } from '../protocol/internal-api.js';
 import { assignReplicas, electLeader, electPreferredLeader } from './leader-election.js';
 import type { MetadataStore, StoredBroker } from './metadata-store.js';
 import type { StallClock } from './stall-clock.js';
@@ -101,7 +102,7 @@ export class Controller {
     // (A session restored from the store is not proof the broker ran since: the whole cluster may be starting.)
     const previous = this.sessions.get(req.brokerId);
     if (previous?.alive && previous.confirmed) this.markDead([previous], 'registered again (restarted)');
-    const broker: StoredBroker = { id: req.brokerId, host: req.host, port: req.port, pid: req.pid, brokerEpoch: this.version + 1, fenced: false };
+    const broker: StoredBroker = { id: req.brokerId, host: req.host, port: req.port, pid: req.pid, brokerEpoch: this.version + 1, fenced: false, rack: req.rack ?? null };
     this.sessions.set(req.brokerId, { broker, alive: true, lastHeartbeatMs: now, confirmed: true });
     this.emit({ type: 'broker-registered', brokerId: broker.id, host: broker.host, port: broker.port });
     this.commit({ brokers: [broker], partitions: this.electAll(`broker-${broker.id} registered`) });
@@ -247,26 +248,69 @@ export class Controller {
     if (problem) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, problem);
     if (this.topics.has(spec.name)) throw new KafkaError(ErrorCode.TOPIC_ALREADY_EXISTS, `topic "${spec.name}" already exists`);
     const max = this.opts.maxPartitions ?? MAX_PARTITIONS_PER_TOPIC;
-    if (!Number.isInteger(spec.partitions) || spec.partitions < 1 || spec.partitions > max) {
-      throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `partitions must be between 1 and ${max}, got ${spec.partitions}`);
-    }
-    const alive = this.aliveBrokerIds();
-    const rf = spec.replicationFactor === -1 ? (this.opts.defaultReplicationFactor ?? Math.min(3, alive.length)) : spec.replicationFactor;
-    if (!Number.isInteger(rf) || rf < 1 || rf > alive.length) {
-      throw new KafkaError(ErrorCode.INVALID_REPLICATION_FACTOR, `replication factor must be between 1 and the ${alive.length} live broker(s), got ${rf}`);
-    }
+    const partitions = spec.assignments?.length ? this.manualPartitions(spec, max) : this.placedPartitions(spec, max);
+    const rf = partitions[0]!.replicas.length;
     const configs = { 'min.insync.replicas': this.defaultMinInsyncReplicas(rf), ...spec.configs };
     for (const [name, value] of Object.entries(configs)) {
       const problem = topicConfigProblem(name, value, rf);
       if (problem) throw new KafkaError(ErrorCode.INVALID_CONFIG, problem);
     }
-    const assignment = assignReplicas(alive, spec.partitions, rf, this.topics.size);
-    return {
-      name: spec.name,
-      id: crypto.randomUUID(),
-      configs,
-      partitions: newPartitions(assignment, 0),
-    };
+    return { name: spec.name, id: crypto.randomUUID(), configs, partitions };
+  }
+
+  /** A new topic's partitions placed by the controller: `partitions` of them, each with `replicationFactor` live replicas. */
+  private placedPartitions(spec: CreateTopicSpec, max: number): PartitionState[] {
+    if (!Number.isInteger(spec.partitions) || spec.partitions < 1 || spec.partitions > max) {
+      throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `partitions must be between 1 and ${max}, got ${spec.partitions}`);
+    }
+    const alive = this.aliveBrokers();
+    const rf = spec.replicationFactor === -1 ? (this.opts.defaultReplicationFactor ?? Math.min(3, alive.length)) : spec.replicationFactor;
+    if (!Number.isInteger(rf) || rf < 1 || rf > alive.length) {
+      throw new KafkaError(ErrorCode.INVALID_REPLICATION_FACTOR, `replication factor must be between 1 and the ${alive.length} live broker(s), got ${rf}`);
+    }
+    return newPartitions(assignReplicas(alive, spec.partitions, rf, this.topics.size), 0);
+  }
+
+  /**
+   * A new topic's partitions as the request assigns them (kafka-topics --replica-assignment). As in
+   * Kafka, the partition count and replication factor then come from the assignment alone (both must
+   * be -1), and the partitions must be numbered 0, 1, 2, ...
+   */
+  private manualPartitions(spec: CreateTopicSpec, max: number): PartitionState[] {
+    if (spec.partitions !== -1 || spec.replicationFactor !== -1) {
+      throw new KafkaError(ErrorCode.INVALID_REQUEST, `a manual replica assignment was given, so partitions and replication factor must be -1 (got ${spec.partitions} and ${spec.replicationFactor})`);
+    }
+    const sorted = [...spec.assignments!].sort((a, b) => a.partitionIndex - b.partitionIndex);
+    if (sorted.some((a, i) => a.partitionIndex !== i)) {
+      throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `the assigned partitions must be numbered 0 to ${sorted.length - 1}, got ${spec.assignments!.map((a) => a.partitionIndex).join(', ')}`);
+    }
+    if (sorted.length > max) throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `partitions must be between 1 and ${max}, got ${sorted.length}`);
+    return this.assignedPartitions(sorted.map((a) => a.brokerIds), 0, sorted[0]!.brokerIds.length);
+  }
+
+  /**
+   * Partitions numbered from `first` with replicas the request chose, checked as Kafka's controller
+   * checks them, since a bad assignment would leave partitions nobody can serve: every replica a
+   * registered broker, none twice in a partition, `replicationFactor` replicas in each, and at least
+   * one of them alive. The live replicas form the ISR and the first of them leads; a dead one joins
+   * the ISR once it has caught up, as any follower does.
+   */
+  private assignedPartitions(assignment: number[][], first: number, replicationFactor: number): PartitionState[] {
+    const refuse = (message: string) => new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, message);
+    return assignment.map((replicas, i) => {
+      const partition = first + i;
+      if (replicas.length === 0) throw refuse(`partition ${partition} has an empty replica list`);
+      const twice = replicas.find((r, j) => replicas.indexOf(r) !== j);
+      if (twice !== undefined) throw refuse(`partition ${partition} names broker ${twice} more than once`);
+      const unknown = replicas.find((r) => !this.sessions.has(r));
+      if (unknown !== undefined) throw refuse(`partition ${partition} names broker ${unknown}, but no such broker is registered`);
+      if (replicas.length !== replicationFactor) {
+        throw refuse(`partition ${partition} has ${replicas.length} replica(s), but every partition of the topic must have the same number, ${replicationFactor}`);
+      }
+      const isr = replicas.filter(this.isAlive);
+      if (isr.length === 0) throw refuse(`every replica of partition ${partition} (${replicas.join(', ')}) is on a dead broker`);
+      return { partition, replicas: [...replicas], isr, leader: isr[0]!, leaderEpoch: 0 };
+    });
   }
 
   /** min.insync.replicas of a topic that does not set it: the cluster's, else 2 with RF >= 3, else 1. */
@@ -274,20 +318,21 @@ export class Controller {
     return String(this.opts.defaultMinInsyncReplicas ?? (rf >= 3 ? 2 : 1));
   }
 
-  private aliveBrokerIds(): number[] {
-    return [...this.sessions.values()].filter((s) => s.alive).map((s) => s.broker.id);
+  private aliveBrokers(): StoredBroker[] {
+    return [...this.sessions.values()].filter((s) => s.alive).map((s) => s.broker);
   }
 
   /**
    * CreatePartitions: grows topics to `count` partitions (never shrinks, as in Kafka), the new ones
-   * with the topic's replication factor, spread over the live brokers.
+   * with the topic's replication factor, spread over the live brokers or placed as `assignments`
+   * says (one replica list per new partition).
    */
-  createPartitions(specs: { name: string; count: number }[], validateOnly = false): TopicResult[] {
+  createPartitions(specs: CreatePartitionsSpec[], validateOnly = false): TopicResult[] {
     const results: TopicResult[] = [];
     const grown: { topic: TopicState; from: number }[] = [];
-    const alive = this.aliveBrokerIds();
+    const alive = this.aliveBrokers();
     const max = this.opts.maxPartitions ?? MAX_PARTITIONS_PER_TOPIC;
-    for (const { name, count } of specs) {
+    for (const { name, count, assignments } of specs) {
       const t = this.topics.get(name);
       if (!t) {
         results.push({ name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic "${name}" does not exist` });
@@ -299,13 +344,28 @@ export class Controller {
         continue;
       }
       const rf = t.partitions[0]!.replicas.length;
-      if (rf > alive.length) {
+      let added: PartitionState[];
+      if (assignments) {
+        if (assignments.length !== count - from) {
+          results.push({ name, errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `growing topic "${name}" from ${from} to ${count} partitions needs ${count - from} replica list(s), got ${assignments.length}` });
+          continue;
+        }
+        try {
+          added = this.assignedPartitions(assignments, from, rf);
+        } catch (err) {
+          if (!(err instanceof KafkaError)) throw err;
+          results.push({ name, errorCode: err.code, errorMessage: err.detail ?? err.message });
+          continue;
+        }
+      } else if (rf > alive.length) {
         results.push({ name, errorCode: ErrorCode.INVALID_REPLICATION_FACTOR, errorMessage: `replication factor ${rf} needs ${rf} live brokers, ${alive.length} are alive` });
         continue;
+      } else {
+        added = newPartitions(assignReplicas(alive, count - from, rf, from), from);
       }
       results.push({ name, errorCode: ErrorCode.NONE });
       if (validateOnly) continue;
-      t.partitions = [...t.partitions, ...newPartitions(assignReplicas(alive, count - from, rf, from), from)];
+      t.partitions = [...t.partitions, ...added];
       grown.push({ topic: t, from });
     }
     if (grown.length > 0) {
@@ -392,6 +452,7 @@ export class Controller {
         pid: s.broker.pid,
         state: s.alive ? 'alive' : 'dead',
         lastHeartbeatAgeMs: now - s.lastHeartbeatMs,
+        rack: s.broker.rack,
       }));
     // Copies down to the partition list (partition states are replaced on change, never edited), so a
     // snapshot handed to a watcher stays the version it names.
@@ -453,6 +514,7 @@ function invalidRegistration(req: RegisterBrokerRequest): string | null {
   if (!(Number.isInteger(req.brokerId) && req.brokerId >= 0)) return `broker id ${req.brokerId} must be a non-negative integer`;
   if (!(Number.isInteger(req.port) && req.port >= 1 && req.port <= 65535)) return `port ${req.port} must be between 1 and 65535`;
   if (!isHostOrAddress(req.host)) return `host ${JSON.stringify(req.host.slice(0, 64))} is not a host name or IP address`;
+  if (req.rack !== undefined && req.rack !== null) return rackNameProblem(req.rack);
   return null;
 }
 

@@ -37,6 +37,8 @@ const MIGRATIONS = [
      commit_time_ms INTEGER NOT NULL,
      PRIMARY KEY (group_id, topic, partition)
    );`,
+  // broker.rack, for rack-aware replica placement and Metadata's rack field.
+  `ALTER TABLE brokers ADD COLUMN rack TEXT;`,
 ];
 
 export interface StoredBroker {
@@ -47,6 +49,8 @@ export interface StoredBroker {
   brokerEpoch: number;
   /** Declared dead (session expired or process exited) and not registered since. */
   fenced: boolean;
+  /** broker.rack, or null when the broker has none. */
+  rack: string | null;
 }
 
 /**
@@ -91,14 +95,15 @@ export class MetadataStore {
   }
 
   brokers(): StoredBroker[] {
-    return (this.db.prepare('SELECT id, host, port, pid, broker_epoch, fenced FROM brokers ORDER BY id').all() as {
+    return (this.db.prepare('SELECT id, host, port, pid, broker_epoch, fenced, rack FROM brokers ORDER BY id').all() as {
       id: number;
       host: string;
       port: number;
       pid: number;
       broker_epoch: number;
       fenced: number;
-    }[]).map((b) => ({ id: b.id, host: b.host, port: b.port, pid: b.pid, brokerEpoch: b.broker_epoch, fenced: b.fenced === 1 }));
+      rack: string | null;
+    }[]).map((b) => ({ id: b.id, host: b.host, port: b.port, pid: b.pid, brokerEpoch: b.broker_epoch, fenced: b.fenced === 1, rack: b.rack }));
   }
 
   topics(): TopicState[] {
@@ -123,8 +128,8 @@ export class MetadataStore {
     this.db.transaction(() => {
       for (const b of change.brokers ?? []) {
         this.db
-          .prepare('INSERT OR REPLACE INTO brokers (id, host, port, pid, broker_epoch, fenced) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(b.id, b.host, b.port, b.pid, b.brokerEpoch, b.fenced ? 1 : 0);
+          .prepare('INSERT OR REPLACE INTO brokers (id, host, port, pid, broker_epoch, fenced, rack) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(b.id, b.host, b.port, b.pid, b.brokerEpoch, b.fenced ? 1 : 0, b.rack);
       }
       for (const t of change.topics ?? []) {
         this.db.prepare('INSERT OR REPLACE INTO topics (name, id, configs) VALUES (?, ?, ?)').run(t.name, t.id, JSON.stringify(t.configs));

@@ -64,6 +64,8 @@ export interface RegisterBrokerRequest {
   host: string;
   port: number;
   pid: number;
+  /** broker.rack (`yak broker --rack`). */
+  rack?: string | null;
 }
 /** `leader_info`: the session the broker must heartbeat with, and the metadata it must serve. */
 export interface LeaderInfo extends ControlResult {
@@ -93,6 +95,8 @@ export interface CreateTopicSpec {
   partitions: number;
   replicationFactor: number;
   configs?: Record<string, string>;
+  /** Replicas chosen by the request, per partition (then partitions and replicationFactor are -1). */
+  assignments?: { partitionIndex: number; brokerIds: number[] }[];
 }
 export interface CreateTopicsRequest {
   topics: CreateTopicSpec[];
@@ -107,8 +111,15 @@ export interface TopicsResponse {
   metadataVersion: number;
 }
 
+export interface CreatePartitionsSpec {
+  name: string;
+  /** The new total number of partitions. */
+  count: number;
+  /** Replicas of each new partition, chosen by the request; absent: the controller places them. */
+  assignments?: number[][];
+}
 export interface CreatePartitionsRequest {
-  topics: { name: string; count: number }[];
+  topics: CreatePartitionsSpec[];
   validateOnly?: boolean;
 }
 
@@ -204,13 +215,24 @@ const groupInstanceId = optional(nullable(string));
 const noFields = object({});
 
 export const InternalApi = {
-  RegisterBroker: jsonApi<RegisterBrokerRequest, LeaderInfo>(1000, 'RegisterBroker', object({ brokerId: int32, host: string, port: int32, pid: int32 })),
+  RegisterBroker: jsonApi<RegisterBrokerRequest, LeaderInfo>(1000, 'RegisterBroker', object({ brokerId: int32, host: string, port: int32, pid: int32, rack: optional(nullable(string)) })),
   Heartbeat: jsonApi<HeartbeatRequest, HeartbeatResponse>(1001, 'Heartbeat', object({ brokerId: int32, brokerEpoch: int64 })),
   WatchMetadata: jsonApi<WatchMetadataRequest, ClusterMetadata>(1002, 'WatchMetadata', object({ sinceVersion: int64, maxWaitMs: int64 })),
   CreateTopics: jsonApi<CreateTopicsRequest, TopicsResponse>(
     1003,
     'CreateTopics',
-    object({ topics: arrayOf(object({ name: string, partitions: int32, replicationFactor: int32, configs: optional(stringMap) })), validateOnly: optional(boolean) }),
+    object({
+      topics: arrayOf(
+        object({
+          name: string,
+          partitions: int32,
+          replicationFactor: int32,
+          configs: optional(stringMap),
+          assignments: optional(arrayOf(object({ partitionIndex: int32, brokerIds: arrayOf(int32) }))),
+        }),
+      ),
+      validateOnly: optional(boolean),
+    }),
   ),
   DeleteTopics: jsonApi<DeleteTopicsRequest, TopicsResponse>(1004, 'DeleteTopics', object({ names: arrayOf(string) })),
   RegisterProducer: jsonApi<RegisterClientRequest, ClientMetadataResponse>(1005, 'RegisterProducer', object({ clientId: string, topics: optional(arrayOf(string)) })),
@@ -277,7 +299,7 @@ export const InternalApi = {
   CreatePartitions: jsonApi<CreatePartitionsRequest, TopicsResponse>(
     1019,
     'CreatePartitions',
-    object({ topics: arrayOf(object({ name: string, count: int32 })), validateOnly: optional(boolean) }),
+    object({ topics: arrayOf(object({ name: string, count: int32, assignments: optional(arrayOf(arrayOf(int32))) })), validateOnly: optional(boolean) }),
   ),
   AlterTopicConfigs: jsonApi<AlterTopicConfigsRequest, TopicsResponse>(
     1020,

@@ -508,4 +508,78 @@ test('createPartitions grows a topic with its replication factor; fewer, unknown
   assert.is(topic('grow').partitions.length, 5, 'validateOnly changes nothing');
 });
 
+// --- manual replica assignments and racks ---------------------------------------------------------------
+
+const assigned = (...lists: number[][]) => lists.map((brokerIds, partitionIndex) => ({ partitionIndex, brokerIds }));
+
+test('createTopics with a manual assignment: the replicas as given, led by the first live one; a dead replica stays out of the ISR', () => {
+  for (const id of [1, 2, 3]) register(id);
+  const ok = controller.createTopics([{ name: 'manual', partitions: -1, replicationFactor: -1, assignments: assigned([3, 1], [2, 3], [1, 2]) }]);
+  assert.equal(ok, [{ name: 'manual', errorCode: ErrorCode.NONE }]);
+  assert.equal(topic('manual').partitions.map((p) => [p.replicas, p.leader, p.isr]), [[[3, 1], 3, [3, 1]], [[2, 3], 2, [2, 3]], [[1, 2], 1, [1, 2]]]);
+  assert.is(topic('manual').configs['min.insync.replicas'], '1', 'the defaults follow the assignment\'s replication factor');
+  // Partitions given out of order are placed by their index.
+  assert.is(controller.createTopics([{ name: 'shuffled', partitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 1, brokerIds: [2] }, { partitionIndex: 0, brokerIds: [1] }] }])[0]!.errorCode, ErrorCode.NONE);
+  assert.equal(topic('shuffled').partitions.map((p) => p.replicas), [[1], [2]]);
+  controller.brokerExited(3, 1003);
+  assert.is(controller.createTopics([{ name: 'half-dead', partitions: -1, replicationFactor: -1, assignments: assigned([3, 1]) }])[0]!.errorCode, ErrorCode.NONE);
+  assert.equal(topic('half-dead').partitions[0], { partition: 0, replicas: [3, 1], isr: [1], leader: 1, leaderEpoch: 0 });
+});
+
+test('createTopics refuses a bad manual assignment with INVALID_REPLICA_ASSIGNMENT (39) and a message, and creates nothing', () => {
+  for (const id of [1, 2, 3]) register(id);
+  controller.brokerExited(3, 1003);
+  const v = controller.metadataVersion;
+  const cases: [string, { partitionIndex: number; brokerIds: number[] }[], number, RegExp][] = [
+    ['unknown-broker', assigned([1, 7]), ErrorCode.INVALID_REPLICA_ASSIGNMENT, /broker 7, but no such broker is registered/],
+    ['duplicate', assigned([1, 2], [2, 2]), ErrorCode.INVALID_REPLICA_ASSIGNMENT, /partition 1 names broker 2 more than once/],
+    ['uneven', assigned([1, 2], [2]), ErrorCode.INVALID_REPLICA_ASSIGNMENT, /partition 1 has 1 replica\(s\).*same number, 2/],
+    ['empty', assigned([]), ErrorCode.INVALID_REPLICA_ASSIGNMENT, /empty replica list/],
+    ['gap', [{ partitionIndex: 0, brokerIds: [1] }, { partitionIndex: 2, brokerIds: [2] }], ErrorCode.INVALID_REPLICA_ASSIGNMENT, /numbered 0 to 1/],
+    ['all-dead', assigned([3]), ErrorCode.INVALID_REPLICA_ASSIGNMENT, /dead broker/],
+  ];
+  assert.is(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 39);
+  for (const [name, assignments, code, message] of cases) {
+    const r = controller.createTopics([{ name, partitions: -1, replicationFactor: -1, assignments }])[0]!;
+    assert.is(r.errorCode, code, name);
+    assert.match(r.errorMessage ?? '', message, name);
+  }
+  const both = controller.createTopics([{ name: 'both', partitions: 1, replicationFactor: -1, assignments: assigned([1]) }])[0]!;
+  assert.is(both.errorCode, ErrorCode.INVALID_REQUEST);
+  assert.match(both.errorMessage ?? '', /must be -1/);
+  assert.is(controller.metadataVersion, v);
+  assert.equal(controller.snapshot().topics, []);
+});
+
+test('createPartitions with a manual assignment: one replica list per new partition, with the topic\'s replication factor', () => {
+  for (const id of [1, 2, 3]) register(id);
+  create('grow', 1, 2);
+  const one = (count: number, assignments: number[][]) => controller.createPartitions([{ name: 'grow', count, assignments }])[0]!;
+  for (const [count, assignments, message] of [
+    [3, [[1, 2]], /needs 2 replica list\(s\), got 1/],
+    [2, [[1, 2, 3]], /has 3 replica\(s\).*same number, 2/],
+    [2, [[1, 9]], /no such broker/],
+    [2, [[3, 3]], /more than once/],
+  ] as [number, number[][], RegExp][]) {
+    const r = one(count, assignments);
+    assert.is(r.errorCode, ErrorCode.INVALID_REPLICA_ASSIGNMENT, String(message));
+    assert.match(r.errorMessage ?? '', message);
+  }
+  assert.is(topic('grow').partitions.length, 1, 'refusals change nothing');
+  assert.is(one(3, [[3, 1], [2, 3]]).errorCode, ErrorCode.NONE);
+  assert.equal(topic('grow').partitions.slice(1).map((p) => [p.partition, p.replicas, p.leader]), [[1, [3, 1], 3], [2, [2, 3], 2]]);
+});
+
+test('brokers with racks: the rack is kept (also across a restart) and new topics spread every partition over the racks', () => {
+  const racks: Record<number, string> = { 1: 'east', 2: 'east', 3: 'west', 4: 'west' };
+  for (const id of [1, 2, 3, 4]) controller.registerBroker({ brokerId: id, host: '127.0.0.1', port: 9090 + id, pid: 1000 + id, rack: racks[id] }, t0);
+  assert.equal(controller.snapshot().brokers.map((b) => b.rack), ['east', 'east', 'west', 'west']);
+  create('spread', 8, 2);
+  for (const p of topic('spread').partitions) assert.equal(new Set(p.replicas.map((r) => racks[r])).size, 2, `partition ${p.partition}: ${p.replicas}`);
+  assert.is(controller.registerBroker({ brokerId: 5, host: '127.0.0.1', port: 9095, pid: 1005, rack: 'has space' }, t0).errorCode, ErrorCode.INVALID_REQUEST);
+  controller.close();
+  controller = new Controller(store, OPTS, t0);
+  assert.equal(controller.snapshot().brokers.map((b) => b.rack), ['east', 'east', 'west', 'west']);
+});
+
 test.run();

@@ -27,7 +27,7 @@ export function tempDir(prefix = 'yak-test-'): string {
 }
 
 /** Starts a real cluster (coordinator + brokers as child processes of dist/yak.js) through the supervisor `yak up` uses. */
-export async function startCluster(opts: { brokers?: number; dataDir?: string; sessionTimeoutMs?: number; brokerArgs?: string[] } = {}): Promise<TestCluster> {
+export async function startCluster(opts: { brokers?: number; dataDir?: string; sessionTimeoutMs?: number; brokerArgs?: string[]; racks?: string[] } = {}): Promise<TestCluster> {
   const dataDir = opts.dataDir ?? path.join(tempDir(), 'data');
   const log: string[] = [];
   const logger: Logger = { info: (m) => log.push(`yak: INFO ${m}`), warn: (m) => log.push(`yak: WARN ${m}`), error: (m) => log.push(`yak: ERROR ${m}`) };
@@ -40,6 +40,7 @@ export async function startCluster(opts: { brokers?: number; dataDir?: string; s
     heartbeatIntervalMs: 250,
     sessionTimeoutMs: opts.sessionTimeoutMs ?? 2000,
     brokerArgs: opts.brokerArgs,
+    racks: opts.racks,
     logger,
     onChildLine: (name, line) => log.push(`${name}: ${line}`),
   });

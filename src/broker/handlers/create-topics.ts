@@ -18,25 +18,21 @@ export async function createTopics(ctx: BrokerContext, specs: CreateTopicSpec[],
   return res.topics;
 }
 
+/**
+ * CreateTopics: -1 partitions or replication factor is the broker's default (KIP-464), unless the
+ * topic's replicas are assigned by hand: then both come from the assignment, which the coordinator checks.
+ */
 export async function handleCreateTopics(ctx: BrokerContext, req: CreateTopicsRequest): Promise<CreateTopicsResponse> {
-  const specs: CreateTopicSpec[] = [];
-  const early: { name: string; errorCode: number; errorMessage: string | null }[] = [];
-  for (const t of req.topics) {
-    if (t.assignments.length > 0) {
-      early.push({ name: t.name, errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: 'manual replica assignment is not supported: give partitions and replication factor' });
-      continue;
-    }
+  const specs: CreateTopicSpec[] = req.topics.map((t) => {
     const configs = Object.fromEntries(t.configs.filter((c) => c.value !== null).map((c) => [c.name, c.value as string]));
-    specs.push({
+    if (t.assignments.length > 0) return { name: t.name, partitions: t.numPartitions, replicationFactor: t.replicationFactor, configs, assignments: t.assignments };
+    return {
       name: t.name,
       partitions: t.numPartitions === -1 ? ctx.config.defaultPartitions : t.numPartitions,
       replicationFactor: t.replicationFactor === -1 ? ctx.config.defaultReplicationFactor : t.replicationFactor,
       configs,
-    });
-  }
+    };
+  });
   const results = specs.length > 0 ? await createTopics(ctx, specs, req.validateOnly) : [];
-  return {
-    throttleTimeMs: 0,
-    topics: [...early, ...results.map((r) => ({ name: r.name, errorCode: r.errorCode, errorMessage: r.errorMessage ?? null }))],
-  };
+  return { throttleTimeMs: 0, topics: results.map((r) => ({ name: r.name, errorCode: r.errorCode, errorMessage: r.errorMessage ?? null })) };
 }

@@ -1,6 +1,6 @@
 import type { TopicState } from '../../common/cluster-types.js';
 import { ErrorCode } from '../../common/errors.js';
-import { topicNameProblem } from '../../common/topic-name.js';
+import { INTERNAL_TOPICS, topicNameProblem } from '../../common/topic-name.js';
 import type { MetadataRequest, MetadataResponse, MetadataTopic } from '../../protocol/apis/metadata.js';
 import type { BrokerContext } from '../context.js';
 import { createTopics } from './create-topics.js';
@@ -11,7 +11,7 @@ export async function handleMetadata(ctx: BrokerContext, req: MetadataRequest): 
   // Why an auto-creation failed (INVALID_REPLICATION_FACTOR with brokers down, say) is the topic's error, as in Kafka.
   const creationErrors = new Map<string, number>();
   if (names && ctx.config.autoCreateTopics && req.allowAutoTopicCreation !== false) {
-    const missing = names.filter((n) => !ctx.cache.topic(n) && topicNameProblem(n) === null);
+    const missing = names.filter((n) => !ctx.cache.topic(n) && topicNameProblem(n) === null && !INTERNAL_TOPICS.has(n));
     if (missing.length > 0) {
       const results = await createTopics(
         ctx,
@@ -31,7 +31,7 @@ export async function handleMetadata(ctx: BrokerContext, req: MetadataRequest): 
   const brokers = ctx.cache.aliveBrokers();
   return {
     throttleTimeMs: 0,
-    brokers: brokers.map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: null })),
+    brokers: brokers.map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: b.rack ?? null })),
     clusterId: ctx.cache.clusterId,
     // YaK's controller lives in the coordinator; clients only need a live broker id here.
     controllerId: brokers[0]?.id ?? ctx.brokerId,

@@ -9,6 +9,7 @@ interface CreateArgs extends ClusterArgs {
   partitions: number;
   'replication-factor': number;
   config: string[];
+  'replica-assignment'?: string;
 }
 
 /** `--config key=value` flags as a config map; a flag without `=` is a usage error. */
@@ -20,6 +21,18 @@ function parseConfigs(flags: string[]): Record<string, string> {
     configs[kv.slice(0, at)] = kv.slice(at + 1);
   }
   return configs;
+}
+
+/**
+ * kafka-topics' `--replica-assignment 1:2,2:3,3:1`: partitions separated by commas, each partition's
+ * broker ids (its preferred leader first) by colons. The cluster checks the brokers exist.
+ */
+export function parseReplicaAssignment(flag: string): number[][] {
+  return flag.split(',').map((partition, i) => {
+    const ids = partition.split(':').map((id) => id.trim());
+    if (ids.some((id) => !/^\d+$/.test(id))) throw new UserError(`--replica-assignment wants broker ids like 1:2,2:3 (partition ${i} is "${partition}")`, 2);
+    return ids.map(Number);
+  });
 }
 
 export const topicCommand: CommandModule = {
@@ -36,11 +49,16 @@ export const topicCommand: CommandModule = {
             .positional('name', { type: 'string', demandOption: true })
             .option('partitions', { alias: 'p', type: 'number', default: -1, describe: 'Number of partitions (-1: the cluster default, 3)' })
             .option('replication-factor', { alias: 'r', type: 'number', default: -1, describe: 'Replicas per partition (-1: the cluster default, min(3, brokers))' })
-            .option('config', { alias: 'c', type: 'string', array: true, default: [], describe: 'Topic config key=value' }) as Argv<CreateArgs>,
+            .option('config', { alias: 'c', type: 'string', array: true, default: [], describe: 'Topic config key=value' })
+            .option('replica-assignment', { type: 'string', describe: "Each partition's brokers, e.g. 1:2,2:3,3:1 (partition 0 on brokers 1 and 2, led by 1; ...); instead of -p and -r" }) as Argv<CreateArgs>,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
             const admin = new Admin(client);
-            await admin.createTopic(args.name, args.partitions, args['replication-factor'], parseConfigs(args.config));
+            const assignment = args['replica-assignment'] !== undefined ? parseReplicaAssignment(args['replica-assignment']) : [];
+            if (assignment.length > 0 && (args.partitions !== -1 || args['replication-factor'] !== -1)) {
+              throw new UserError('--replica-assignment says the partitions and their replicas: give it without --partitions and --replication-factor', 2);
+            }
+            await admin.createTopic(args.name, args.partitions, args['replication-factor'], parseConfigs(args.config), assignment);
             const t = await admin.describeTopic(args.name);
             process.stdout.write(`created topic ${args.name} with ${t.partitions.length} partition(s), replication factor ${t.partitions[0]?.replicas.length ?? 0}\n`);
           }),
@@ -86,13 +104,14 @@ export const topicCommand: CommandModule = {
             }
           }),
       })
-      .command<ClusterArgs & { name: string; partitions?: number; config: string[]; 'delete-config': string[] }>({
+      .command<ClusterArgs & { name: string; partitions?: number; 'replica-assignment'?: string; config: string[]; 'delete-config': string[] }>({
         command: 'alter <name>',
         describe: 'Add partitions to a topic, or set and delete its configs (like kafka-topics --alter and kafka-configs --alter)',
         builder: (c) =>
           c
             .positional('name', { type: 'string', demandOption: true })
             .option('partitions', { alias: 'p', type: 'number', describe: 'The new partition count (more than now: a topic never shrinks)' })
+            .option('replica-assignment', { type: 'string', describe: "With --partitions: each new partition's brokers, e.g. 2:3,3:1" })
             .option('config', { alias: 'c', type: 'string', array: true, default: [], describe: 'Set a topic config key=value (e.g. retention.ms=3600000)' })
             .option('delete-config', { type: 'string', array: true, default: [], describe: 'Delete a topic config: back to its default' }) as never,
         handler: (args) =>
@@ -100,11 +119,12 @@ export const topicCommand: CommandModule = {
             if (args.partitions === undefined && args.config.length === 0 && args['delete-config'].length === 0) {
               throw new UserError('say what to change: --partitions N, --config key=value or --delete-config key', 2);
             }
+            if (args['replica-assignment'] !== undefined && args.partitions === undefined) throw new UserError('--replica-assignment places new partitions: give --partitions too', 2);
             const admin = new Admin(client);
             const configs = parseConfigs(args.config);
             if (args.partitions !== undefined) {
               const before = (await admin.describeTopic(args.name)).partitions.length;
-              await admin.createPartitions(args.name, args.partitions);
+              await admin.createPartitions(args.name, args.partitions, args['replica-assignment'] !== undefined ? parseReplicaAssignment(args['replica-assignment']) : null);
               process.stdout.write(`topic ${args.name} now has ${args.partitions} partition(s) (was ${before}); a key may now map to another partition, as in Kafka\n`);
             }
             if (args.config.length > 0 || args['delete-config'].length > 0) {

@@ -1,0 +1,144 @@
+/**
+ * Topic administration as the librdkafka suite exercises it, against a real 3-broker cluster on two
+ * racks: manual replica assignments from kafkajs, librdkafka (confluent-kafka) and `yak topic`,
+ * accepted and refused; racks in Metadata and rack-aware placement; internal topics never
+ * auto-created; auto-creation turned off by flag.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ErrorCode } from '../../src/common/errors.js';
+import { MetadataApi } from '../../src/protocol/apis/metadata.js';
+import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { connectBroker, metadata, runProcess } from '../helpers/wire.js';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const RACK_OF: Record<number, string> = { 1: 'rack-a', 2: 'rack-b', 3: 'rack-a' };
+
+const test = suite('topic administration: manual assignments, racks, auto-creation');
+let cluster: TestCluster;
+
+test.before(async () => {
+  cluster = await startCluster({ brokers: 3, racks: ['rack-a', 'rack-b'] });
+});
+test.after(async () => {
+  await cluster?.destroy();
+});
+
+const kafka = () => new Kafka({ clientId: 'yak-admin-test', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 2 } });
+
+async function replicasOf(topic: string): Promise<number[][]> {
+  const conn = await connectBroker(cluster, 1);
+  try {
+    const t = (await metadata(conn, [topic])).topics[0]!;
+    assert.is(t.errorCode, ErrorCode.NONE, `topic ${topic}`);
+    return [...t.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex).map((p) => p.replicaNodes);
+  } finally {
+    conn.close();
+  }
+}
+
+test('Metadata reports each broker\'s rack, and a new topic\'s partitions each span both racks', async () => {
+  const conn = await connectBroker(cluster, 2);
+  try {
+    const md = await metadata(conn, null);
+    assert.equal(md.brokers.map((b) => [b.nodeId, b.rack]).sort(), [[1, 'rack-a'], [2, 'rack-b'], [3, 'rack-a']]);
+  } finally {
+    conn.close();
+  }
+  const admin = kafka().admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic: 'spread', numPartitions: 6, replicationFactor: 2 }] });
+  } finally {
+    await admin.disconnect();
+  }
+  for (const replicas of await replicasOf('spread')) assert.equal(new Set(replicas.map((r) => RACK_OF[r])).size, 2, `replicas ${replicas}`);
+});
+
+test('kafkajs createTopics with a replicaAssignment: placed as asked; an unknown broker or a duplicate is INVALID_REPLICA_ASSIGNMENT', async () => {
+  const admin = kafka().admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic: 'kjs-assigned', replicaAssignment: [{ partition: 0, replicas: [3, 2] }, { partition: 1, replicas: [1, 3] }] }] });
+    assert.equal(await replicasOf('kjs-assigned'), [[3, 2], [1, 3]]);
+    for (const replicas of [[1, 9], [2, 2]]) {
+      const err = await admin.createTopics({ topics: [{ topic: 'kjs-refused', replicaAssignment: [{ partition: 0, replicas }] }] }).then(() => null, (e: unknown) => e as { errors?: { type?: string; message?: string }[] });
+      assert.ok(err, `replicas ${replicas} refused`);
+      assert.is(err.errors?.[0]?.type, 'INVALID_REPLICA_ASSIGNMENT', JSON.stringify(err.errors));
+    }
+    await admin.createPartitions({ topicPartitions: [{ topic: 'kjs-assigned', count: 3, assignments: [[2, 1]] }] });
+    assert.equal(await replicasOf('kjs-assigned'), [[3, 2], [1, 3], [2, 1]]);
+    assert.equal(await admin.listTopics().then((ts) => ts.includes('kjs-refused')), false);
+  } finally {
+    await admin.disconnect();
+  }
+});
+
+test('librdkafka (confluent-kafka) create_topics and create_partitions with replica_assignment', async () => {
+  const probe = await runProcess('/usr/bin/python3', ['-c', 'import confluent_kafka'], { timeoutMs: 20_000 }).catch(() => null);
+  if (!probe || probe.code !== 0) {
+    console.log('  skipped: librdkafka admin test needs Debian package python3-confluent-kafka');
+    return;
+  }
+  const res = await runProcess('/usr/bin/python3', [path.join(FIXTURES, 'confluent-admin-probe.py'), cluster.bootstrap, 'rdk'], { timeoutMs: 90_000 });
+  assert.is(res.code, 0, res.stderr);
+  const calls = Object.fromEntries(res.stdout.trim().split('\n').map((l) => JSON.parse(l) as { call: string; error: { name: string; message: string } | null }).map((c) => [c.call, c.error]));
+  assert.is(calls['create-assigned'], null);
+  assert.is(calls['create-unknown-broker']?.name, 'INVALID_REPLICA_ASSIGNMENT');
+  assert.match(calls['create-unknown-broker']?.message ?? '', /broker 42/);
+  assert.is(calls['grow-assigned'], null);
+  assert.is(calls['grow-duplicate']?.name, 'INVALID_REPLICA_ASSIGNMENT');
+  assert.equal(await replicasOf('rdk-assigned'), [[2, 3], [3, 1], [1, 2]]);
+});
+
+test('yak topic create --replica-assignment places the partitions; a bad one exits non-zero with the reason', async () => {
+  const ok = await runYak(['topic', 'create', 'cli-assigned', '--replica-assignment', '1:2,2:3,3:1', '--bootstrap', cluster.bootstrap]);
+  assert.is(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /3 partition\(s\), replication factor 2/);
+  assert.equal(await replicasOf('cli-assigned'), [[1, 2], [2, 3], [3, 1]]);
+  const bad = await runYak(['topic', 'create', 'cli-bad', '--replica-assignment', '1:2,3', '--bootstrap', cluster.bootstrap]);
+  assert.is.not(bad.code, 0);
+  assert.match(bad.stderr, /same number/);
+  assert.not.match(bad.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('Metadata asking for __consumer_offsets or __transaction_state with auto-creation allowed creates no ordinary topic', async () => {
+  const conn = await connectBroker(cluster, 1);
+  try {
+    const md = await conn.request(MetadataApi, 4, { topics: [{ name: '__consumer_offsets' }, { name: '__transaction_state' }, { name: 'auto-made' }], allowAutoTopicCreation: true });
+    const byName = new Map(md.topics.map((t) => [t.name, t]));
+    assert.is(byName.get('auto-made')?.errorCode, ErrorCode.NONE, 'an ordinary topic is still auto-created');
+    for (const t of (await metadata(conn, null)).topics) assert.ok(!t.name.startsWith('__') || t.isInternal, `${t.name} is an ordinary topic`);
+  } finally {
+    conn.close();
+  }
+});
+
+test.run();
+
+const off = suite('auto.create.topics.enable=false');
+let small: TestCluster;
+off.before(async () => {
+  small = await startCluster({ brokers: 1, brokerArgs: ['--no-auto-create-topics-enable'] });
+});
+off.after(async () => {
+  await small?.destroy();
+});
+
+off('Metadata for an unknown topic is UNKNOWN_TOPIC_OR_PARTITION and creates nothing; CreateTopics still works', async () => {
+  const conn = await connectBroker(small, 1);
+  try {
+    const md = await conn.request(MetadataApi, 4, { topics: [{ name: 'never-made' }], allowAutoTopicCreation: true });
+    assert.is(md.topics[0]!.errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    assert.equal((await metadata(conn, null)).topics.map((t) => t.name), []);
+  } finally {
+    conn.close();
+  }
+  const created = await runYak(['topic', 'create', 'made-on-purpose', '--bootstrap', small.bootstrap]);
+  assert.is(created.code, 0, created.stderr);
+});
+
+off.run();

@@ -8,6 +8,7 @@ import { FrameServer } from '../net/server.js';
 import { CorruptLogError, LogStore } from '../storage/log-store.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerConfig, type BrokerContext } from './context.js';
 import { CoordinatorLink } from './coordinator-link.js';
+import { effectiveConfig } from './dynamic-configs.js';
 import { MetadataCache } from './metadata-cache.js';
 import { ProducerIdBlocks } from './producer-id-block.js';
 import { ReplicaManager } from './replica-manager.js';
@@ -53,7 +54,9 @@ export interface RunningBroker {
 export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const store = openStore(opts);
   const cache = new MetadataCache();
-  const config = { ...DEFAULT_BROKER_CONFIG, ...opts.config };
+  const staticConfig: BrokerConfig = { ...DEFAULT_BROKER_CONFIG, ...opts.config };
+  // Replaced in place when the dynamic broker configs change, so every reader sees the values in force.
+  const config: BrokerConfig = { ...staticConfig };
   // Assigned below: the replica manager and the coordinator link need each other.
   let coordinator: CoordinatorLink;
   const replicas = new ReplicaManager({
@@ -62,9 +65,9 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     logger: opts.logger,
     replicaLagTimeMaxMs: opts.replicaLagTimeMaxMs ?? 10_000,
     replicaFetchMaxWaitMs: 500,
-    retentionDefaults: { retentionMs: config.logRetentionMs, retentionBytes: config.logRetentionBytes },
+    retentionDefaults: () => ({ retentionMs: config.logRetentionMs, retentionBytes: config.logRetentionBytes }),
     retentionCheckIntervalMs: config.retentionCheckIntervalMs,
-    timestampTypeDefault: config.logMessageTimestampType,
+    timestampTypeDefault: () => config.logMessageTimestampType,
     brokerAddress: (id) => cache.broker(id),
     brokerAlive: (id) => cache.aliveBrokers().some((b) => b.id === id),
     sessionValid: () => coordinator.sessionValid(),
@@ -108,11 +111,13 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       }
       if (!known) store.setMeta('cluster_id', m.clusterId);
       cache.update(m);
+      // Before the replicas: retention and timestamp defaults changed at runtime apply from this metadata on.
+      Object.assign(config, effectiveConfig(staticConfig, m.brokerConfigs, opts.brokerId));
       replicas.applyMetadata(m);
     },
   });
   const producerIds = new ProducerIdBlocks(coordinator);
-  ctx = { brokerId: opts.brokerId, config, cache, replicas, coordinator, producerIds, logger: opts.logger };
+  ctx = { brokerId: opts.brokerId, config, staticConfig, cache, replicas, coordinator, producerIds, logger: opts.logger };
   const abandon = async (err: Error) => {
     coordinator.stop();
     await server.close();

@@ -35,7 +35,10 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
 /** What every request handler may use. */
 export interface BrokerContext {
   brokerId: number;
+  /** The config in force: `staticConfig` with the dynamic broker configs over it, updated with every metadata (dynamic-configs.ts). */
   config: BrokerConfig;
+  /** The flags the broker was started with. */
+  staticConfig: BrokerConfig;
   cache: MetadataCache;
   replicas: ReplicaManager;
   coordinator: CoordinatorLink;

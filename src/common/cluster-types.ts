@@ -1,3 +1,5 @@
+import type { BrokerConfigOverrides } from './broker-configs.js';
+
 /** The cluster as the coordinator knows it: pushed to brokers, shown by `yak status`, drawn by the TUI. */
 
 export type BrokerState = 'alive' | 'dead' | 'paused' | 'starting';
@@ -37,4 +39,6 @@ export interface ClusterMetadata {
   version: number;
   brokers: BrokerInfo[];
   topics: TopicState[];
+  /** Dynamic broker configs (common/broker-configs.ts); absent: none set. */
+  brokerConfigs?: BrokerConfigOverrides;
 }

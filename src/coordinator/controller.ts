@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
+import { brokerConfigProblem, CLUSTER_DEFAULT_SCOPE, isDynamicBrokerConfig, type BrokerConfigOverrides } from '../common/broker-configs.js';
 import type { BrokerInfo, ClusterMetadata, PartitionState, TopicState } from '../common/cluster-types.js';
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import { isTopicConfigName, topicConfigProblem } from '../common/topic-configs.js';
 import { rackNameProblem } from '../common/rack-name.js';
 import { topicNameProblem } from '../common/topic-name.js';
-import type { AlterIsrRequest, AlterIsrResponse, AlterTopicConfigsRequest, CreatePartitionsSpec, CreateTopicSpec, HeartbeatResponse, LeaderInfo, RegisterBrokerRequest, TopicResult } from '../protocol/internal-api.js';
+import type { AlterBrokerConfigsRequest, AlterIsrRequest, AlterIsrResponse, AlterTopicConfigsRequest, ConfigChange, CreatePartitionsSpec, CreateTopicSpec, HeartbeatResponse, LeaderInfo, RegisterBrokerRequest, TopicResult } from '../protocol/internal-api.js';
 import { assignReplicas, electLeader, electPreferredLeader } from './leader-election.js';
-import type { MetadataStore, StoredBroker } from './metadata-store.js';
+import type { MetadataChange, MetadataStore, StoredBroker } from './metadata-store.js';
 import type { StallClock } from './stall-clock.js';
 
 export interface ControllerOptions {
@@ -33,7 +34,9 @@ export type ClusterEvent =
   | { type: 'topic-created'; topic: string; partitions: number; replicationFactor: number }
   | { type: 'topic-deleted'; topic: string }
   | { type: 'partitions-added'; topic: string; from: number; to: number }
-  | { type: 'topic-configs-changed'; topic: string; configs: Record<string, string> };
+  | { type: 'topic-configs-changed'; topic: string; configs: Record<string, string> }
+  /** `broker` is a broker id, or "" for the cluster default. */
+  | { type: 'broker-configs-changed'; broker: string; configs: Record<string, string> };
 
 interface Session {
   broker: StoredBroker;
@@ -61,6 +64,7 @@ export class Controller {
   private version: number;
   private readonly sessions = new Map<number, Session>();
   private readonly topics = new Map<string, TopicState>();
+  private readonly brokerConfigs: BrokerConfigOverrides;
   private watchers: { since: number; resolve: (m: ClusterMetadata) => void; timer: NodeJS.Timeout }[] = [];
   private readonly listeners: ((e: ClusterEvent) => void)[] = [];
   private readonly expiryTimer: NodeJS.Timeout;
@@ -74,6 +78,7 @@ export class Controller {
     this.clusterId = store.clusterId();
     this.version = store.version();
     for (const t of store.topics()) this.topics.set(t.name, t);
+    this.brokerConfigs = store.brokerConfigs();
     // Known brokers get a fresh session: a coordinator restart must not look like every broker dying.
     // Those it had declared dead stay dead (fenced, as KRaft keeps them) until they register again.
     for (const b of store.brokers()) this.sessions.set(b.id, { broker: b, alive: !b.fenced, lastHeartbeatMs: now, confirmed: false });
@@ -397,9 +402,7 @@ export class Controller {
         continue;
       }
       const rf = t.partitions[0]!.replicas.length;
-      const configs: Record<string, string> = change.replace ? {} : { ...t.configs };
-      for (const name of change.delete ?? []) delete configs[name];
-      Object.assign(configs, change.set ?? {});
+      const configs = applyConfigChange(t.configs, change);
       configs['min.insync.replicas'] ??= this.defaultMinInsyncReplicas(rf);
       const problem = Object.entries(configs).map(([name, value]) => topicConfigProblem(name, value, rf)).find((p) => p !== null);
       if (problem) {
@@ -416,6 +419,49 @@ export class Controller {
     if (changed.length > 0) {
       this.commit({ topics: changed });
       for (const t of changed) this.emit({ type: 'topic-configs-changed', topic: t.name, configs: t.configs });
+    }
+    return results;
+  }
+
+  /**
+   * AlterConfigs and IncrementalAlterConfigs on brokers: the dynamic broker configs of one broker (its
+   * id) or of all ("", the cluster default), as `applyConfigChange` says. Only the configs
+   * common/broker-configs.ts lists can change at runtime; anything else is refused, as Kafka refuses
+   * a static config, and the whole resource's change with it.
+   */
+  alterBrokerConfigs(req: AlterBrokerConfigsRequest): TopicResult[] {
+    const results: TopicResult[] = [];
+    const changed: BrokerConfigOverrides = {};
+    for (const change of req.brokers) {
+      const scope = change.name;
+      const fail = (errorCode: number, errorMessage: string) => results.push({ name: scope, errorCode, errorMessage });
+      if (scope !== CLUSTER_DEFAULT_SCOPE && !(/^\d+$/.test(scope) && this.sessions.has(Number(scope)))) {
+        fail(ErrorCode.INVALID_REQUEST, `broker "${scope}" is not registered: name a broker id, or "" for every broker`);
+        continue;
+      }
+      const both = (change.delete ?? []).find((name) => change.set?.[name] !== undefined);
+      if (both) {
+        fail(ErrorCode.INVALID_REQUEST, `${both} is both set and deleted`);
+        continue;
+      }
+      const problem = [
+        ...Object.entries(change.set ?? {}).map(([name, value]) => brokerConfigProblem(name, value)),
+        ...(change.delete ?? []).map((name) => (isDynamicBrokerConfig(name) ? null : brokerConfigProblem(name, ''))),
+      ].find((p) => p !== null);
+      if (problem) {
+        fail(ErrorCode.INVALID_CONFIG, problem);
+        continue;
+      }
+      results.push({ name: scope, errorCode: ErrorCode.NONE });
+      if (!req.validateOnly) changed[scope] = applyConfigChange(changed[scope] ?? this.brokerConfigs[scope] ?? {}, change);
+    }
+    if (Object.keys(changed).length > 0) {
+      for (const [scope, configs] of Object.entries(changed)) {
+        if (Object.keys(configs).length > 0) this.brokerConfigs[scope] = configs;
+        else delete this.brokerConfigs[scope];
+        this.emit({ type: 'broker-configs-changed', broker: scope, configs });
+      }
+      this.commit({ brokerConfigs: changed });
     }
     return results;
   }
@@ -457,7 +503,8 @@ export class Controller {
     // Copies down to the partition list (partition states are replaced on change, never edited), so a
     // snapshot handed to a watcher stays the version it names.
     const topics = [...this.topics.values()].sort((a, b) => a.name.localeCompare(b.name)).map((t) => ({ ...t, partitions: [...t.partitions] }));
-    return { clusterId: this.clusterId, version: this.version, brokers, topics };
+    const brokerConfigs = Object.fromEntries(Object.entries(this.brokerConfigs).map(([scope, configs]) => [scope, { ...configs }]));
+    return { clusterId: this.clusterId, version: this.version, brokers, topics, brokerConfigs };
   }
 
   /** Long poll: resolves with the metadata once its version passes `since`, or after `maxWaitMs`. */
@@ -476,8 +523,8 @@ export class Controller {
     });
   }
 
-  private commit(change: Parameters<MetadataStore['commit']>[1]): void {
-    const empty = !change.brokers?.length && !change.topics?.length && !change.partitions?.length && !change.deletedTopics?.length;
+  private commit(change: MetadataChange): void {
+    const empty = !change.brokers?.length && !change.topics?.length && !change.partitions?.length && !change.deletedTopics?.length && Object.keys(change.brokerConfigs ?? {}).length === 0;
     if (empty) return;
     this.version += 1;
     this.store.commit(this.version, change);
@@ -503,6 +550,13 @@ export class Controller {
     }
     this.watchers = [];
   }
+}
+
+/** `current` after a config change: `replace` starts from nothing, then `delete` removes and `set` overrides. */
+function applyConfigChange(current: Record<string, string>, change: ConfigChange): Record<string, string> {
+  const configs: Record<string, string> = change.replace ? {} : { ...current };
+  for (const name of change.delete ?? []) delete configs[name];
+  return Object.assign(configs, change.set ?? {});
 }
 
 /**

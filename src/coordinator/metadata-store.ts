@@ -1,5 +1,6 @@
 import path from 'node:path';
 import crypto from 'node:crypto';
+import type { BrokerConfigOverrides } from '../common/broker-configs.js';
 import type { PartitionState, TopicState } from '../common/cluster-types.js';
 import { ensurePrivateDir } from '../common/private-files.js';
 import { openDatabase, type Database } from '../storage/database.js';
@@ -39,6 +40,8 @@ const MIGRATIONS = [
    );`,
   // broker.rack, for rack-aware replica placement and Metadata's rack field.
   `ALTER TABLE brokers ADD COLUMN rack TEXT;`,
+  // Dynamic broker configs (common/broker-configs.ts), by scope: a broker id, or '' for every broker.
+  `CREATE TABLE broker_configs (scope TEXT PRIMARY KEY, configs TEXT NOT NULL);`,
 ];
 
 export interface StoredBroker {
@@ -51,6 +54,16 @@ export interface StoredBroker {
   fenced: boolean;
   /** broker.rack, or null when the broker has none. */
   rack: string | null;
+}
+
+/** One commit's changes; the metadata version moves once for all of them. */
+export interface MetadataChange {
+  brokers?: StoredBroker[];
+  topics?: TopicState[];
+  partitions?: { topic: string; state: PartitionState }[];
+  deletedTopics?: string[];
+  /** Scopes whose dynamic broker configs are now these (all of them; {} for none). */
+  brokerConfigs?: BrokerConfigOverrides;
 }
 
 /**
@@ -123,9 +136,18 @@ export class MetadataStore {
     }));
   }
 
-  /** Applies a set of changes and the new version in one transaction. */
-  commit(version: number, change: { brokers?: StoredBroker[]; topics?: TopicState[]; partitions?: { topic: string; state: PartitionState }[]; deletedTopics?: string[] }): void {
+  brokerConfigs(): BrokerConfigOverrides {
+    const rows = this.db.prepare('SELECT scope, configs FROM broker_configs ORDER BY scope').all() as { scope: string; configs: string }[];
+    return Object.fromEntries(rows.map((r) => [r.scope, JSON.parse(r.configs) as Record<string, string>]));
+  }
+
+  /** Applies a set of changes and the new version in one transaction. A scope's empty broker configs remove its row. */
+  commit(version: number, change: MetadataChange): void {
     this.db.transaction(() => {
+      for (const [scope, configs] of Object.entries(change.brokerConfigs ?? {})) {
+        if (Object.keys(configs).length === 0) this.db.prepare('DELETE FROM broker_configs WHERE scope = ?').run(scope);
+        else this.db.prepare('INSERT OR REPLACE INTO broker_configs (scope, configs) VALUES (?, ?)').run(scope, JSON.stringify(configs));
+      }
       for (const b of change.brokers ?? []) {
         this.db
           .prepare('INSERT OR REPLACE INTO brokers (id, host, port, pid, broker_epoch, fenced, rack) VALUES (?, ?, ?, ?, ?, ?, ?)')

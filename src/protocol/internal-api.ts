@@ -123,8 +123,20 @@ export interface CreatePartitionsRequest {
   validateOnly?: boolean;
 }
 
+/** A change to one resource's configs: `set` overrides, `delete` falls back; `replace` (AlterConfigs) first drops every override not in `set`. */
+export interface ConfigChange {
+  name: string;
+  set?: Record<string, string>;
+  delete?: string[];
+  replace?: boolean;
+}
 export interface AlterTopicConfigsRequest {
-  topics: { name: string; set?: Record<string, string>; delete?: string[]; replace?: boolean }[];
+  topics: ConfigChange[];
+  validateOnly?: boolean;
+}
+/** Dynamic broker configs; each change's name is a broker id, or "" for every broker (common/broker-configs.ts). */
+export interface AlterBrokerConfigsRequest {
+  brokers: ConfigChange[];
   validateOnly?: boolean;
 }
 
@@ -213,6 +225,7 @@ function groupCall<Req>(request: Check<Req>): Check<GroupCall<Req>> {
 }
 const groupInstanceId = optional(nullable(string));
 const noFields = object({});
+const configChange = object({ name: string, set: optional(stringMap), delete: optional(arrayOf(string)), replace: optional(boolean) });
 
 export const InternalApi = {
   RegisterBroker: jsonApi<RegisterBrokerRequest, LeaderInfo>(1000, 'RegisterBroker', object({ brokerId: int32, host: string, port: int32, pid: int32, rack: optional(nullable(string)) })),
@@ -301,14 +314,8 @@ export const InternalApi = {
     'CreatePartitions',
     object({ topics: arrayOf(object({ name: string, count: int32, assignments: optional(arrayOf(arrayOf(int32))) })), validateOnly: optional(boolean) }),
   ),
-  AlterTopicConfigs: jsonApi<AlterTopicConfigsRequest, TopicsResponse>(
-    1020,
-    'AlterTopicConfigs',
-    object({
-      topics: arrayOf(object({ name: string, set: optional(stringMap), delete: optional(arrayOf(string)), replace: optional(boolean) })),
-      validateOnly: optional(boolean),
-    }),
-  ),
+  AlterTopicConfigs: jsonApi<AlterTopicConfigsRequest, TopicsResponse>(1020, 'AlterTopicConfigs', object({ topics: arrayOf(configChange), validateOnly: optional(boolean) })),
+  AlterBrokerConfigs: jsonApi<AlterBrokerConfigsRequest, TopicsResponse>(1030, 'AlterBrokerConfigs', object({ brokers: arrayOf(configChange), validateOnly: optional(boolean) })),
   ClusterHandshake: jsonApi<ClusterHandshakeRequest, ClusterHandshakeResponse>(1090, 'ClusterHandshake', object({ clientNonce: bytes })),
   ClusterAuthenticate: jsonApi<ClusterAuthenticateRequest, ClusterAuthenticateResponse>(1091, 'ClusterAuthenticate', object({ proof: bytes })),
   /** Served by the supervisor, not the coordinator. */

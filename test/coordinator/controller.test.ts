@@ -582,4 +582,30 @@ test('brokers with racks: the rack is kept (also across a restart) and new topic
   assert.equal(controller.snapshot().brokers.map((b) => b.rack), ['east', 'east', 'west', 'west']);
 });
 
+test('alterBrokerConfigs: dynamic configs per broker and for all (""), checked, in every snapshot, kept across a restart; {} with replace clears them', () => {
+  register(1);
+  const v = controller.metadataVersion;
+  assert.equal(controller.alterBrokerConfigs({ brokers: [{ name: '', set: { 'log.retention.ms': '1000' } }, { name: '1', set: { 'auto.create.topics.enable': 'false' } }] }).map((r) => r.errorCode), [0, 0]);
+  assert.is(controller.metadataVersion, v + 1, 'one version for the batch');
+  assert.equal(controller.snapshot().brokerConfigs, { '': { 'log.retention.ms': '1000' }, '1': { 'auto.create.topics.enable': 'false' } });
+  const refused = controller.alterBrokerConfigs({
+    brokers: [
+      { name: '', set: { 'num.partitions': '4' } },
+      { name: '', set: { 'log.retention.ms': 'soon' } },
+      { name: '9', set: { 'log.retention.ms': '1' } },
+      { name: '', set: { 'log.retention.ms': '1' }, delete: ['log.retention.ms'] },
+    ],
+  });
+  assert.equal(refused.map((r) => r.errorCode), [ErrorCode.INVALID_CONFIG, ErrorCode.INVALID_CONFIG, ErrorCode.INVALID_REQUEST, ErrorCode.INVALID_REQUEST]);
+  assert.is(controller.metadataVersion, v + 1, 'refusals change nothing');
+  assert.is(controller.alterBrokerConfigs({ brokers: [{ name: '', set: { 'log.retention.ms': '5' } }], validateOnly: true })[0]!.errorCode, ErrorCode.NONE);
+  assert.is(controller.snapshot().brokerConfigs?.['']?.['log.retention.ms'], '1000', 'validateOnly changes nothing');
+  controller.close();
+  controller = new Controller(store, OPTS, t0);
+  assert.equal(controller.snapshot().brokerConfigs, { '': { 'log.retention.ms': '1000' }, '1': { 'auto.create.topics.enable': 'false' } });
+  controller.alterBrokerConfigs({ brokers: [{ name: '1', replace: true }, { name: '', delete: ['log.retention.ms'] }] });
+  assert.equal(controller.snapshot().brokerConfigs, {});
+  assert.equal(store.brokerConfigs(), {});
+});
+
 test.run();

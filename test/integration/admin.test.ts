@@ -2,7 +2,8 @@
  * Topic administration as the librdkafka suite exercises it, against a real 3-broker cluster on two
  * racks: manual replica assignments from kafkajs, librdkafka (confluent-kafka) and `yak topic`,
  * accepted and refused; racks in Metadata and rack-aware placement; internal topics never
- * auto-created; auto-creation turned off by flag.
+ * auto-created; auto-creation turned off by flag and at runtime; dynamic broker configs (retention)
+ * applied without a restart.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +11,12 @@ import { Kafka, logLevel } from 'kafkajs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ErrorCode } from '../../src/common/errors.js';
+import { Admin } from '../../src/client/admin.js';
+import { AlterConfigsApi } from '../../src/protocol/apis/alter-configs.js';
+import { ConfigOperation, IncrementalAlterConfigsApi } from '../../src/protocol/apis/incremental-alter-configs.js';
 import { MetadataApi } from '../../src/protocol/apis/metadata.js';
 import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { clientFor, waitFor } from '../helpers/failover.js';
 import { connectBroker, metadata, runProcess } from '../helpers/wire.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -21,7 +26,7 @@ const test = suite('topic administration: manual assignments, racks, auto-creati
 let cluster: TestCluster;
 
 test.before(async () => {
-  cluster = await startCluster({ brokers: 3, racks: ['rack-a', 'rack-b'] });
+  cluster = await startCluster({ brokers: 3, racks: ['rack-a', 'rack-b'], brokerArgs: ['--log-retention-check-interval-ms', '100'] });
 });
 test.after(async () => {
   await cluster?.destroy();
@@ -112,6 +117,74 @@ test('Metadata asking for __consumer_offsets or __transaction_state with auto-cr
     const byName = new Map(md.topics.map((t) => [t.name, t]));
     assert.is(byName.get('auto-made')?.errorCode, ErrorCode.NONE, 'an ordinary topic is still auto-created');
     for (const t of (await metadata(conn, null)).topics) assert.ok(!t.name.startsWith('__') || t.isInternal, `${t.name} is an ordinary topic`);
+  } finally {
+    conn.close();
+  }
+});
+
+/** AlterConfigs v0 on a BROKER resource ("" = every broker): the error code of each resource. */
+async function alterBroker(name: string, configs: Record<string, string>): Promise<number[]> {
+  const conn = await connectBroker(cluster, 1);
+  try {
+    const res = await conn.request(AlterConfigsApi, 0, { resources: [{ resourceType: 4, resourceName: name, configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }], validateOnly: false });
+    return res.responses.map((r) => r.errorCode);
+  } finally {
+    conn.close();
+  }
+}
+
+test('dynamic broker configs: log.retention.bytes for every broker applies without a restart; per-broker values win; DescribeConfigs says where each value comes from', async () => {
+  const admin = kafka().admin();
+  const producer = kafka().producer();
+  await Promise.all([admin.connect(), producer.connect()]);
+  const client = clientFor(cluster.bootstrap, 'yak-admin-test');
+  try {
+    await admin.createTopics({ topics: [{ topic: 'dyn-retention', numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
+    for (let i = 0; i < 20; i++) await producer.send({ topic: 'dyn-retention', acks: -1, messages: Array.from({ length: 10 }, (_, j) => ({ value: `record-${i * 10 + j}-${'x'.repeat(100)}` })) });
+    const yakAdmin = new Admin(client);
+    assert.is((await yakAdmin.listOffsets('dyn-retention', 'earliest')).get(0), 0, 'nothing deleted under the default retention');
+
+    // kafkajs cannot name the cluster default (""): straight over the wire.
+    assert.equal(await alterBroker('', { 'log.retention.bytes': '2000' }), [ErrorCode.NONE]);
+    const start = await waitFor('retention under the new cluster default', async () => {
+      const earliest = (await yakAdmin.listOffsets('dyn-retention', 'earliest')).get(0)!;
+      return earliest > 0 ? earliest : null;
+    }, { timeoutMs: 20_000 });
+    assert.ok(start <= 190, `the last batch stays (log start ${start})`);
+
+    await admin.alterConfigs({ validateOnly: false, resources: [{ type: 4, name: '2', configEntries: [{ name: 'log.retention.bytes', value: '-1' }] }] });
+    const described = await admin.describeConfigs({ includeSynonyms: true, resources: [{ type: 4, name: '2', configNames: ['log.retention.bytes', 'log.retention.ms'] }, { type: 4, name: '1', configNames: ['log.retention.bytes'] }] });
+    const entry = (broker: string, name: string) => described.resources.find((r) => r.resourceName === broker)!.configEntries.find((e) => e.configName === name)!;
+    const onTwo = entry('2', 'log.retention.bytes') as unknown as { configValue: string; configSource: number; configSynonyms: { configName: string; configValue: string; configSource: number }[] };
+    assert.is(onTwo.configValue, '-1');
+    assert.is(onTwo.configSource, 2, 'DYNAMIC_BROKER_CONFIG');
+    assert.equal(onTwo.configSynonyms.map((s) => [s.configValue, s.configSource]), [['-1', 2], ['2000', 3], ['-1', 5]], 'broker, cluster default, default');
+    assert.is((entry('1', 'log.retention.bytes') as unknown as { configSource: number }).configSource, 3, 'DYNAMIC_DEFAULT_BROKER_CONFIG on broker 1');
+    assert.is((entry('2', 'log.retention.ms') as unknown as { configSource: number }).configSource, 5, 'DEFAULT_CONFIG');
+
+    assert.equal(await alterBroker('', { 'log.retention.bytes': 'lots' }), [ErrorCode.INVALID_CONFIG]);
+    assert.equal(await alterBroker('', { 'num.partitions': '1' }), [ErrorCode.INVALID_CONFIG], 'a static config');
+    assert.equal(await alterBroker('7', { 'log.retention.ms': '1' }), [ErrorCode.INVALID_REQUEST], 'no broker 7');
+  } finally {
+    // Back to the started-with values, so the suite's other topics keep their retention.
+    await alterBroker('', {});
+    await alterBroker('2', {});
+    client.close();
+    await Promise.all([admin.disconnect(), producer.disconnect()]);
+  }
+});
+
+test('auto.create.topics.enable turned off and on again at runtime (IncrementalAlterConfigs on every broker)', async () => {
+  const conn = await connectBroker(cluster, 3);
+  const setAutoCreate = (op: number, value: string | null) =>
+    conn.request(IncrementalAlterConfigsApi, 0, { resources: [{ resourceType: 4, resourceName: '', configs: [{ name: 'auto.create.topics.enable', configOperation: op, value }] }], validateOnly: false });
+  const ask = async (name: string) => (await conn.request(MetadataApi, 4, { topics: [{ name }], allowAutoTopicCreation: true })).topics[0]!.errorCode;
+  try {
+    assert.equal((await setAutoCreate(ConfigOperation.Set, 'false')).responses.map((r) => r.errorCode), [ErrorCode.NONE]);
+    assert.is(await ask('not-now'), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    assert.is(await ask('not-now'), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'and still not created');
+    assert.equal((await setAutoCreate(ConfigOperation.Delete, null)).responses.map((r) => r.errorCode), [ErrorCode.NONE]);
+    assert.is(await ask('not-now'), ErrorCode.NONE, 'back to the flag (true): created');
   } finally {
     conn.close();
   }

@@ -20,7 +20,7 @@
  *       value => NULLABLE_STRING
  *       read_only => BOOLEAN
  *       is_default => BOOLEAN                       (v0 only)
- *       config_source => INT8                       (v1+; 1 topic, 4 static broker, 5 default)
+ *       config_source => INT8                       (v1+; 1 topic, 2 dynamic broker, 3 dynamic default broker, 4 static broker, 5 default)
  *       is_sensitive => BOOLEAN
  *       synonyms => name value source               (v1+)
  *         name => STRING
@@ -32,7 +32,8 @@ import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 
 export const ConfigResourceType = { Topic: 2, Broker: 4 } as const;
-export const ConfigSource = { TopicConfig: 1, StaticBrokerConfig: 4, Default: 5 } as const;
+/** Kafka's ConfigSource: where a described value comes from. */
+export const ConfigSource = { TopicConfig: 1, DynamicBrokerConfig: 2, DynamicDefaultBrokerConfig: 3, StaticBrokerConfig: 4, Default: 5 } as const;
 
 export interface DescribeConfigsResource {
   resourceType: number;

@@ -44,7 +44,7 @@ export class Admin {
   /** Grows a topic to `count` partitions (Kafka never shrinks one: keys would move), the new ones on `assignments`' replicas if given. */
   async createPartitions(name: string, count: number, assignments: number[][] | null = null): Promise<void> {
     const res = await this.client.send(undefined, CreatePartitionsApi, ClientVersions.CreatePartitions, {
-      topics: [{ name, count, assignments }],
+      topics: [{ name, count, assignments: assignments?.map((brokerIds) => ({ brokerIds })) ?? null }],
       timeoutMs: 10_000,
       validateOnly: false,
     });

@@ -59,6 +59,7 @@ export const ErrorCode = {
   MEMBER_ID_REQUIRED: 79,
   INVALID_RECORD: 87,
   INVALID_UPDATE_VERSION: 95,
+  UNKNOWN_TOPIC_ID: 100,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

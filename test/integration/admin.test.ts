@@ -13,6 +13,9 @@ import * as assert from 'uvu/assert';
 import { ErrorCode } from '../../src/common/errors.js';
 import { Admin } from '../../src/client/admin.js';
 import { AlterConfigsApi } from '../../src/protocol/apis/alter-configs.js';
+import { CreateTopicsApi } from '../../src/protocol/apis/create-topics.js';
+import { DeleteTopicsApi } from '../../src/protocol/apis/delete-topics.js';
+import { ConfigType, DescribeConfigsApi } from '../../src/protocol/apis/describe-configs.js';
 import { ConfigOperation, IncrementalAlterConfigsApi } from '../../src/protocol/apis/incremental-alter-configs.js';
 import { MetadataApi } from '../../src/protocol/apis/metadata.js';
 import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
@@ -185,6 +188,32 @@ test('auto.create.topics.enable turned off and on again at runtime (IncrementalA
     assert.is(await ask('not-now'), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'and still not created');
     assert.equal((await setAutoCreate(ConfigOperation.Delete, null)).responses.map((r) => r.errorCode), [ErrorCode.NONE]);
     assert.is(await ask('not-now'), ErrorCode.NONE, 'back to the flag (true): created');
+  } finally {
+    conn.close();
+  }
+});
+
+test('CreateTopics v7 answers the topic id, -1 as the broker defaults (KIP-464) and the configs; DeleteTopics v6 deletes by that id; DescribeConfigs v4 documents', async () => {
+  const conn = await connectBroker(cluster, 2);
+  try {
+    const created = await conn.request(CreateTopicsApi, 7, { topics: [{ name: 'by-id', numPartitions: -1, replicationFactor: -1, assignments: [], configs: [{ name: 'retention.ms', value: '60000' }] }], timeoutMs: 10_000, validateOnly: false });
+    const t = created.topics[0]!;
+    assert.is(t.errorCode, ErrorCode.NONE, t.errorMessage ?? '');
+    const md = await metadata(conn, ['by-id']);
+    assert.equal([t.numPartitions, t.replicationFactor], [3, 3], 'the broker default partitions (3) and min(3, brokers)');
+    assert.is(md.topics[0]!.partitions.length, 3);
+    assert.match(t.topicId ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-/);
+    assert.equal(t.configs?.find((c) => c.name === 'retention.ms'), { name: 'retention.ms', value: '60000', readOnly: false, configSource: 1, isSensitive: false });
+
+    const described = await conn.request(DescribeConfigsApi, 4, { resources: [{ resourceType: 2, resourceName: 'by-id', configurationKeys: ['retention.ms'] }], includeSynonyms: true, includeDocumentation: true });
+    const c = described.results[0]!.configs[0]!;
+    assert.equal([c.value, c.configType, c.synonyms?.map((s) => s.name)], ['60000', ConfigType.Long, ['retention.ms', 'log.retention.ms']]);
+    assert.match(c.documentation ?? '', /retention deletes/);
+
+    const unknownId = '0f1e2d3c-4b5a-4978-8877-665544332211';
+    const deleted = await conn.request(DeleteTopicsApi, 6, { topics: [{ name: null, topicId: t.topicId! }, { name: null, topicId: unknownId }], topicNames: [], timeoutMs: 10_000 });
+    assert.equal(deleted.responses.map((r) => [r.name, r.topicId, r.errorCode]), [['by-id', t.topicId, ErrorCode.NONE], [null, unknownId, ErrorCode.UNKNOWN_TOPIC_ID]]);
+    assert.is((await metadata(conn, ['by-id'])).topics[0]!.errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   } finally {
     conn.close();
   }

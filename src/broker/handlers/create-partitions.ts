@@ -8,7 +8,7 @@ const METADATA_WAIT_MS = 2000;
 /** Asks the coordinator to add partitions, then waits until this broker's metadata shows them. */
 export async function handleCreatePartitions(ctx: BrokerContext, req: CreatePartitionsRequest): Promise<CreatePartitionsResponse> {
   if (req.topics.length === 0) return { throttleTimeMs: 0, results: [] };
-  const topics = req.topics.map((t) => ({ name: t.name, count: t.count, ...(t.assignments !== null ? { assignments: t.assignments } : {}) }));
+  const topics = req.topics.map((t) => ({ name: t.name, count: t.count, ...(t.assignments !== null ? { assignments: t.assignments.map((a) => a.brokerIds) } : {}) }));
   try {
     const res = await ctx.coordinator.call(InternalApi.CreatePartitions, { topics, validateOnly: req.validateOnly });
     await ctx.cache.waitForVersion(res.metadataVersion, METADATA_WAIT_MS);

@@ -1,12 +1,33 @@
 import { ErrorCode } from '../../common/errors.js';
 import { NO_TIMESTAMP_LIMIT_MS } from '../../common/topic-configs.js';
-import { ConfigResourceType, ConfigSource, type DescribeConfigsRequest, type DescribeConfigsResponse, type DescribedConfig } from '../../protocol/apis/describe-configs.js';
+import { ConfigResourceType, ConfigSource, ConfigType, type DescribeConfigsRequest, type DescribeConfigsResponse, type DescribedConfig } from '../../protocol/apis/describe-configs.js';
 import { CLUSTER_DEFAULT_SCOPE, DYNAMIC_BROKER_CONFIGS, type DynamicBrokerConfigName } from '../../common/broker-configs.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerContext } from '../context.js';
 import { configLevels, type ConfigOrigin } from '../dynamic-configs.js';
 import { distinctBy } from './distinct.js';
 
 type Synonym = NonNullable<DescribedConfig['synonyms']>[number];
+
+/** Type (v3+) and documentation (v3+, when asked) of every config YaK describes, after Kafka's. */
+const CONFIG_INFO: Record<string, { type: number; doc: string }> = {
+  'cleanup.policy': { type: ConfigType.List, doc: 'delete: old segments are discarded by retention; compact: only the latest value per key is kept (YaK: stored, not applied).' },
+  'retention.ms': { type: ConfigType.Long, doc: 'The longest a record is kept before retention deletes it; -1: no time limit.' },
+  'retention.bytes': { type: ConfigType.Long, doc: 'The largest a partition grows before retention deletes its oldest records; -1: no size limit.' },
+  'max.message.bytes': { type: ConfigType.Int, doc: 'The largest record batch the topic accepts.' },
+  'min.insync.replicas': { type: ConfigType.Int, doc: 'With acks=all, the fewest in-sync replicas that must have a write before it is acknowledged.' },
+  'message.timestamp.type': { type: ConfigType.String, doc: "CreateTime: the producer's timestamp; LogAppendTime: the broker's clock when appended." },
+  'message.timestamp.difference.max.ms': { type: ConfigType.Long, doc: "The most a CreateTime timestamp may differ from the broker's clock (deprecated by the before/after configs)." },
+  'message.timestamp.before.max.ms': { type: ConfigType.Long, doc: "The most a CreateTime timestamp may be behind the broker's clock." },
+  'message.timestamp.after.max.ms': { type: ConfigType.Long, doc: "The most a CreateTime timestamp may be ahead of the broker's clock." },
+  'broker.id': { type: ConfigType.Int, doc: 'The id of this broker in the cluster.' },
+  'log.retention.ms': { type: ConfigType.Long, doc: 'retention.ms of topics that do not set it; changes at runtime.' },
+  'log.retention.bytes': { type: ConfigType.Long, doc: 'retention.bytes of topics that do not set it; changes at runtime.' },
+  'log.message.timestamp.type': { type: ConfigType.String, doc: 'message.timestamp.type of topics that do not set it; changes at runtime.' },
+  'auto.create.topics.enable': { type: ConfigType.Boolean, doc: 'Whether a Metadata request for an unknown topic creates it; changes at runtime.' },
+  'message.max.bytes': { type: ConfigType.Int, doc: 'The largest record batch a topic accepts unless it sets max.message.bytes.' },
+  'num.partitions': { type: ConfigType.Int, doc: 'Partitions of auto-created topics and of CreateTopics asking for -1.' },
+  'log.retention.check.interval.ms': { type: ConfigType.Long, doc: 'How often retention looks for records to delete.' },
+};
 
 const config = (name: string, value: string, configSource: number, readOnly = true, synonyms: Synonym[] = []): DescribedConfig => ({ name, value, readOnly, configSource, isSensitive: false, synonyms });
 
@@ -34,7 +55,7 @@ const TOPIC_DEFAULT_FROM: Partial<Record<string, DynamicBrokerConfigName>> = {
  * then the defaults behind the ones YaK applies: the broker's retention and timestamp type (as
  * changed at runtime, with the broker levels as synonyms), deletion as cleanup policy, no timestamp limits.
  */
-function topicConfigs(ctx: BrokerContext, stored: Record<string, string>): DescribedConfig[] {
+export function topicConfigs(ctx: BrokerContext, stored: Record<string, string>): DescribedConfig[] {
   const fromBroker = (name: string): DescribedConfig => {
     const levels = brokerLevels(ctx, TOPIC_DEFAULT_FROM[name]!);
     return config(name, levels[0]!.value!, levels[0]!.source, false, levels);
@@ -99,8 +120,13 @@ export function handleDescribeConfigs(ctx: BrokerContext, req: DescribeConfigsRe
       }
       const wanted = r.configurationKeys;
       if (wanted) configs = configs.filter((c) => wanted.includes(c.name));
-      // Synonyms only when asked for (include_synonyms, v1+), as Kafka answers.
-      if (!req.includeSynonyms) configs = configs.map((c) => ({ ...c, synonyms: [] }));
+      // Synonyms and documentation only when asked for, as Kafka answers.
+      configs = configs.map((c) => ({
+        ...c,
+        synonyms: req.includeSynonyms ? c.synonyms : [],
+        configType: CONFIG_INFO[c.name]?.type ?? ConfigType.Unknown,
+        documentation: req.includeDocumentation ? (CONFIG_INFO[c.name]?.doc ?? null) : null,
+      }));
       return { errorCode: ErrorCode.NONE, errorMessage: null, resourceType: r.resourceType, resourceName: r.resourceName, configs };
     }),
   };

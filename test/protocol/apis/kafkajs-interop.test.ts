@@ -186,7 +186,7 @@ eachVersion('createTopics', CreateTopicsApi, async (v, kjs) => {
 
 eachVersion('deleteTopics', DeleteTopicsApi, async (v, kjs) => {
   const req = decodeRequest(DeleteTopicsApi, await kafkajsRequest(kjs, { topics: ['a'], timeout: 100 }), v);
-  assert.equal(req, { topicNames: ['a'], timeoutMs: 100 });
+  assert.equal(req, { topics: [], topicNames: ['a'], timeoutMs: 100 });
   const buf = encodeResponse(DeleteTopicsApi, { responses: [{ name: 'a', errorCode: 3 }] }, v);
   assert.equal((await kjs({}).response.decode(buf)).topicErrors, [{ topic: 'a', errorCode: 3 }]);
 });

@@ -18,9 +18,10 @@ export function assertValidTopicName(name: string): void {
   if (problem) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, problem);
 }
 
-/**
- * Kafka's internal topics (`Topic.INTERNAL_TOPICS`): the group and transaction coordinators' own
- * logs. A client asking Metadata for one (a lag monitor reading __consumer_offsets) must never get
- * an ordinary empty topic of that name created for it.
- */
-export const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state']);
+/** Kafka's internal topics (`Topic.isInternal`): marked is_internal in Metadata. */
+export const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets';
+const INTERNAL_TOPICS: ReadonlySet<string> = new Set([CONSUMER_OFFSETS_TOPIC, '__transaction_state']);
+
+export function isInternalTopic(name: string): boolean {
+  return INTERNAL_TOPICS.has(name);
+}

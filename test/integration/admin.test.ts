@@ -119,7 +119,7 @@ test('Metadata asking for __consumer_offsets or __transaction_state with auto-cr
     const md = await conn.request(MetadataApi, 4, { topics: [{ name: '__consumer_offsets' }, { name: '__transaction_state' }, { name: 'auto-made' }], allowAutoTopicCreation: true });
     const byName = new Map(md.topics.map((t) => [t.name, t]));
     assert.is(byName.get('auto-made')?.errorCode, ErrorCode.NONE, 'an ordinary topic is still auto-created');
-    for (const t of (await metadata(conn, null)).topics) assert.ok(!t.name.startsWith('__') || t.isInternal, `${t.name} is an ordinary topic`);
+    for (const t of (await metadata(conn, null)).topics) assert.ok(!(t.name ?? '').startsWith('__') || t.isInternal, `${t.name} is an ordinary topic`);
   } finally {
     conn.close();
   }

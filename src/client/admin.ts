@@ -4,6 +4,7 @@ import { CreateTopicsApi } from '../protocol/apis/create-topics.js';
 import { ConfigResourceType, ConfigSource, DescribeConfigsApi } from '../protocol/apis/describe-configs.js';
 import { DeleteRecordsApi } from '../protocol/apis/delete-records.js';
 import { DeleteTopicsApi } from '../protocol/apis/delete-topics.js';
+import { ElectLeadersApi } from '../protocol/apis/elect-leaders.js';
 import { ConfigOperation, IncrementalAlterConfigsApi } from '../protocol/apis/incremental-alter-configs.js';
 import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
 import { ClientVersions, type KafkaClient } from './kafka-client.js';
@@ -16,7 +17,7 @@ export interface TopicDescription {
 /** ListOffsets timestamps meaning the log's start and its end (high watermark). */
 export const OffsetSpec = { earliest: -2, latest: -1 } as const;
 
-/** Topic administration over the Kafka protocol (CreateTopics, CreatePartitions, DeleteTopics, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, Metadata, ListOffsets). */
+/** Topic administration over the Kafka protocol (CreateTopics, CreatePartitions, DeleteTopics, ElectLeaders, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, Metadata, ListOffsets). */
 export class Admin {
   constructor(private readonly client: KafkaClient) {}
 
@@ -95,6 +96,16 @@ export class Admin {
       out.set(partition, p.lowWatermark);
     }
     return out;
+  }
+
+  /**
+   * ElectLeaders: preferred or unclean elections for the given partitions (null: every partition),
+   * one result per partition asked for, or per partition elected when all were.
+   */
+  async electLeaders(electionType: number, topicPartitions: { topic: string; partitions: number[] }[] | null): Promise<{ topic: string; partition: number; errorCode: number; errorMessage: string | null }[]> {
+    const res = await this.client.send(undefined, ElectLeadersApi, ClientVersions.ElectLeaders, { electionType, topicPartitions, timeoutMs: 10_000 });
+    if (res.errorCode) throw new KafkaError(res.errorCode, 'electing leaders');
+    return res.replicaElectionResults.flatMap((t) => t.partitionResult.map((p) => ({ topic: t.topic, partition: p.partitionId, errorCode: p.errorCode, errorMessage: p.errorMessage })));
   }
 
   async deleteTopic(name: string): Promise<void> {

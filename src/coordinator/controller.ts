@@ -5,7 +5,7 @@ import { ErrorCode, KafkaError } from '../common/errors.js';
 import { isTopicConfigName, topicConfigProblem } from '../common/topic-configs.js';
 import { rackNameProblem } from '../common/rack-name.js';
 import { topicNameProblem } from '../common/topic-name.js';
-import type { AlterBrokerConfigsRequest, AlterIsrRequest, AlterIsrResponse, AlterTopicConfigsRequest, ConfigChange, CreatePartitionsSpec, CreateTopicSpec, HeartbeatResponse, LeaderInfo, RegisterBrokerRequest, TopicResult } from '../protocol/internal-api.js';
+import type { AlterBrokerConfigsRequest, AlterIsrRequest, ControlResult, ElectLeadersRequest, ElectionResult, AlterIsrResponse, AlterTopicConfigsRequest, ConfigChange, CreatePartitionsSpec, CreateTopicSpec, HeartbeatResponse, LeaderInfo, RegisterBrokerRequest, TopicResult } from '../protocol/internal-api.js';
 import { assignReplicas, electLeader, electPreferredLeader } from './leader-election.js';
 import type { MetadataChange, MetadataStore, StoredBroker } from './metadata-store.js';
 import type { StallClock } from './stall-clock.js';
@@ -190,6 +190,40 @@ export class Controller {
   /** Preferred leader election: leadership returns to each partition's first replica once it is in sync. */
   rebalanceLeaders(): void {
     this.commit({ partitions: this.electAll('preferred replica back in sync', (p) => electPreferredLeader(p, this.isAlive)) });
+  }
+
+  /**
+   * ElectLeaders (kafka-leader-election): preferred elections move leadership to each partition's
+   * first replica when it is alive and in sync (what rebalanceLeaders does on its own, now); unclean
+   * ones give a partition with no live leader one from its live replicas even out of the ISR, which
+   * may lose acknowledged records, as Kafka's unclean election does. Named partitions get an answer
+   * each (ELECTION_NOT_NEEDED when nothing changes); with `topicPartitions` null, only those elected.
+   */
+  electLeaders(req: ElectLeadersRequest): ElectionResult[] {
+    const unclean = req.electionType === 1;
+    const wanted = req.topicPartitions?.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })))
+      ?? [...this.topics.values()].flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
+    const results: ElectionResult[] = [];
+    const changed: { topic: string; state: PartitionState }[] = [];
+    for (const { topic, partition } of wanted) {
+      const t = this.topics.get(topic);
+      const p = t?.partitions[partition];
+      if (!t || !p) {
+        results.push({ topic, partition, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `${topic}-${partition} does not exist` });
+        continue;
+      }
+      const next = unclean ? electLeader(p, this.isAlive, true) : electPreferredLeader(p, this.isAlive);
+      if (next && next.leader >= 0) {
+        t.partitions[partition] = next;
+        changed.push({ topic, state: next });
+        this.emit({ type: 'leader-changed', topic, partition, from: p.leader, to: next.leader, epoch: next.leaderEpoch, reason: `${unclean ? 'unclean' : 'preferred'} election asked for` });
+        results.push({ topic, partition, errorCode: ErrorCode.NONE });
+      } else if (req.topicPartitions !== null) {
+        results.push({ topic, partition, ...electionRefusal(p, unclean, this.isAlive) });
+      }
+    }
+    this.commit({ partitions: changed });
+    return results;
   }
 
   /**
@@ -550,6 +584,16 @@ export class Controller {
     }
     this.watchers = [];
   }
+}
+
+/** Why an election asked for changes nothing: the leader is already the one it would pick, or no replica can lead. */
+function electionRefusal(p: PartitionState, unclean: boolean, isAlive: (id: number) => boolean): ControlResult {
+  if (unclean) {
+    if (p.leader >= 0 && isAlive(p.leader)) return { errorCode: ErrorCode.ELECTION_NOT_NEEDED, errorMessage: `partition ${p.partition} has a leader, broker ${p.leader}` };
+    return { errorCode: ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE, errorMessage: `no replica of partition ${p.partition} (${p.replicas.join(', ')}) is alive` };
+  }
+  if (p.leader === p.replicas[0]) return { errorCode: ErrorCode.ELECTION_NOT_NEEDED, errorMessage: `partition ${p.partition} is already led by its preferred replica, broker ${p.leader}` };
+  return { errorCode: ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE, errorMessage: `the preferred replica of partition ${p.partition}, broker ${p.replicas[0]}, is not alive and in sync` };
 }
 
 /** `current` after a config change: `replace` starts from nothing, then `delete` removes and `set` overrides. */

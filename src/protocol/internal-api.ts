@@ -140,6 +140,20 @@ export interface AlterBrokerConfigsRequest {
   validateOnly?: boolean;
 }
 
+/** ElectLeaders: preferred (0) or unclean (1) elections; null partitions: every partition. */
+export interface ElectLeadersRequest {
+  electionType: number;
+  topicPartitions: { topic: string; partitions: number[] }[] | null;
+}
+export interface ElectionResult extends ControlResult {
+  topic: string;
+  partition: number;
+}
+export interface ElectLeadersResponse {
+  results: ElectionResult[];
+  metadataVersion: number;
+}
+
 export interface DeleteTopicsRequest {
   names: string[];
 }
@@ -316,6 +330,11 @@ export const InternalApi = {
   ),
   AlterTopicConfigs: jsonApi<AlterTopicConfigsRequest, TopicsResponse>(1020, 'AlterTopicConfigs', object({ topics: arrayOf(configChange), validateOnly: optional(boolean) })),
   AlterBrokerConfigs: jsonApi<AlterBrokerConfigsRequest, TopicsResponse>(1030, 'AlterBrokerConfigs', object({ brokers: arrayOf(configChange), validateOnly: optional(boolean) })),
+  ElectLeaders: jsonApi<ElectLeadersRequest, ElectLeadersResponse>(
+    1031,
+    'ElectLeaders',
+    object({ electionType: int32, topicPartitions: nullable(arrayOf(object({ topic: string, partitions: arrayOf(int32) }))) }),
+  ),
   ClusterHandshake: jsonApi<ClusterHandshakeRequest, ClusterHandshakeResponse>(1090, 'ClusterHandshake', object({ clientNonce: bytes })),
   ClusterAuthenticate: jsonApi<ClusterAuthenticateRequest, ClusterAuthenticateResponse>(1091, 'ClusterAuthenticate', object({ proof: bytes })),
   /** Served by the supervisor, not the coordinator. */

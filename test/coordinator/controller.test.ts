@@ -608,4 +608,38 @@ test('alterBrokerConfigs: dynamic configs per broker and for all (""), checked, 
   assert.equal(store.brokerConfigs(), {});
 });
 
+test('electLeaders: preferred moves leadership back to the first replica once in sync; unclean gives an offline partition a live out-of-sync replica; refusals say why', () => {
+  for (const id of [1, 2, 3]) register(id);
+  const stored = (id: number) => store.brokers().find((b) => b.id === id)!;
+  const part = (name: string, i = 0) => topic(name).partitions[i]!;
+  const shrinkIsr = (name: string, isr: number[]) => {
+    const p = part(name);
+    assert.is(controller.alterIsr({ brokerId: p.leader, brokerEpoch: stored(p.leader).brokerEpoch, topic: name, partition: 0, leaderEpoch: p.leaderEpoch, currentIsr: p.isr, isr }).errorCode, ErrorCode.NONE);
+  };
+  create('elect', 2, 2);
+  const preferred = part('elect').replicas[0]!;
+  // The preferred replica dies and returns: leadership moved away and stays away (rebalancing is off here).
+  controller.brokerExited(preferred, stored(preferred).pid);
+  register(preferred, t0 + 1, 5000 + preferred);
+  assert.is.not(part('elect').leader, preferred);
+  assert.is(controller.electLeaders({ electionType: 0, topicPartitions: [{ topic: 'elect', partitions: [0] }] })[0]!.errorCode, ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE, 'not back in the ISR yet');
+  shrinkIsr('elect', part('elect').replicas); // caught up: the leader takes it back into the ISR
+  const res = controller.electLeaders({ electionType: 0, topicPartitions: [{ topic: 'elect', partitions: [0, 7] }] });
+  assert.equal(res.map((r) => [r.partition, r.errorCode]), [[0, ErrorCode.NONE], [7, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]]);
+  assert.is(part('elect').leader, preferred);
+  assert.is(controller.electLeaders({ electionType: 0, topicPartitions: [{ topic: 'elect', partitions: [0] }] })[0]!.errorCode, ErrorCode.ELECTION_NOT_NEEDED);
+  assert.equal(controller.electLeaders({ electionType: 0, topicPartitions: null }), [], 'for every partition, only elections are answered');
+
+  // Unclean: the only ISR member dies; the other replica is alive but out of sync.
+  create('unclean', 1, 2);
+  const [leader, follower] = part('unclean').replicas as [number, number];
+  shrinkIsr('unclean', [leader]);
+  controller.brokerExited(leader, stored(leader).pid);
+  assert.is(part('unclean').leader, -1, 'offline');
+  const elected = controller.electLeaders({ electionType: 1, topicPartitions: [{ topic: 'unclean', partitions: [0] }] });
+  assert.equal(elected.map((r) => r.errorCode), [ErrorCode.NONE]);
+  assert.equal([part('unclean').leader, part('unclean').isr], [follower, [follower]]);
+  assert.is(controller.electLeaders({ electionType: 1, topicPartitions: [{ topic: 'unclean', partitions: [0] }] })[0]!.errorCode, ErrorCode.ELECTION_NOT_NEEDED);
+});
+
 test.run();

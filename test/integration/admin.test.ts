@@ -15,6 +15,7 @@ import { Admin } from '../../src/client/admin.js';
 import { AlterConfigsApi } from '../../src/protocol/apis/alter-configs.js';
 import { CreateTopicsApi } from '../../src/protocol/apis/create-topics.js';
 import { DeleteTopicsApi } from '../../src/protocol/apis/delete-topics.js';
+import { DescribeClusterApi } from '../../src/protocol/apis/describe-cluster.js';
 import { ConfigType, DescribeConfigsApi } from '../../src/protocol/apis/describe-configs.js';
 import { ConfigOperation, IncrementalAlterConfigsApi } from '../../src/protocol/apis/incremental-alter-configs.js';
 import { MetadataApi } from '../../src/protocol/apis/metadata.js';
@@ -217,6 +218,29 @@ test('CreateTopics v7 answers the topic id, -1 as the broker defaults (KIP-464) 
   } finally {
     conn.close();
   }
+});
+
+test('DescribeCluster v1 lists the brokers with their racks; yak topic elect-leaders answers per partition and fails on an unknown one', async () => {
+  const conn = await connectBroker(cluster, 3);
+  try {
+    const described = await conn.request(DescribeClusterApi, 1, { includeClusterAuthorizedOperations: false, endpointType: 1 });
+    assert.is(described.errorCode, ErrorCode.NONE);
+    assert.equal(described.brokers.map((b) => [b.brokerId, b.rack]).sort(), [[1, 'rack-a'], [2, 'rack-b'], [3, 'rack-a']]);
+    assert.ok([1, 2, 3].includes(described.controllerId));
+    assert.is((await conn.request(DescribeClusterApi, 1, { includeClusterAuthorizedOperations: false, endpointType: 2 })).errorCode, ErrorCode.MISMATCHED_ENDPOINT_TYPE);
+  } finally {
+    conn.close();
+  }
+  const ok = await runYak(['topic', 'elect-leaders', 'cli-assigned', '--bootstrap', cluster.bootstrap]);
+  assert.is(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout.trim().split('\n').map((l) => l.replace(/: ELECTION_NOT_NEEDED.*/, ': not needed')), ['cli-assigned-0: not needed', 'cli-assigned-1: not needed', 'cli-assigned-2: not needed']);
+  const unclean = await runYak(['topic', 'elect-leaders', 'cli-assigned', '-p', '1', '--type', 'unclean', '--bootstrap', cluster.bootstrap]);
+  assert.is(unclean.code, 0, unclean.stderr);
+  assert.match(unclean.stdout, /cli-assigned-1: ELECTION_NOT_NEEDED: partition 1 has a leader/);
+  const unknown = await runYak(['topic', 'elect-leaders', 'cli-assigned', '-p', '9', '--bootstrap', cluster.bootstrap]);
+  assert.is(unknown.code, 1);
+  assert.match(unknown.stdout, /cli-assigned-9: UNKNOWN_TOPIC_OR_PARTITION/);
+  assert.match(unknown.stderr, /1 election\(s\) failed/);
 });
 
 test.run();

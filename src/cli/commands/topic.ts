@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { Admin } from '../../client/admin.js';
-import { UserError } from '../../common/errors.js';
+import { ErrorCode, UserError, errorName } from '../../common/errors.js';
+import { ElectionType } from '../../protocol/apis/elect-leaders.js';
 import { clusterOptions, connectClient, type ClusterArgs, wholeNumber } from '../cluster-access.js';
 import { formatTable, withClient } from '../output.js';
 
@@ -37,7 +38,7 @@ export function parseReplicaAssignment(flag: string): number[][] {
 
 export const topicCommand: CommandModule = {
   command: 'topic <action>',
-  describe: 'Create, list, describe, alter, trim and delete topics',
+  describe: 'Create, list, describe, alter, trim and delete topics, and elect their leaders',
   builder: (y: Argv) =>
     y
       .options(clusterOptions)
@@ -154,6 +155,34 @@ export const topicCommand: CommandModule = {
             process.stdout.write(`topic ${args.name} now starts at ${[...starts].map(([p, o]) => `partition ${p}: offset ${o}`).join(', ')}\n`);
           }),
       })
+      .command<ClusterArgs & { name?: string; partition?: number; type: string }>({
+        command: 'elect-leaders [name]',
+        describe: "Move leadership back to preferred replicas, or (--type unclean) give offline partitions a leader that may lack records, as kafka-leader-election does",
+        builder: (c) =>
+          c
+            .positional('name', { type: 'string', describe: 'Only this topic (default: every partition of every topic)' })
+            .option('partition', { alias: 'p', type: 'number', coerce: wholeNumber('partition', 0), describe: 'Only this partition of the topic' })
+            .option('type', { type: 'string', choices: ['preferred', 'unclean'], default: 'preferred', describe: 'preferred: the first replica leads again once in sync; unclean: any live replica may lead an offline partition (acknowledged records may be lost)' }) as never,
+        handler: (args) =>
+          withClient(connectClient(args, 'yak-topic'), async (client) => {
+            if (args.partition !== undefined && args.name === undefined) throw new UserError('--partition needs a topic name', 2);
+            const admin = new Admin(client);
+            let wanted: { topic: string; partitions: number[] }[] | null = null;
+            if (args.name !== undefined) {
+              const t = await admin.describeTopic(args.name);
+              wanted = [{ topic: args.name, partitions: args.partition !== undefined ? [args.partition] : t.partitions.map((p) => p.partition) }];
+            }
+            const results = await admin.electLeaders(args.type === 'unclean' ? ElectionType.Unclean : ElectionType.Preferred, wanted);
+            const leaders = new Map<string, number>((await client.refreshMetadata(null)).topics.flatMap((t) => t.partitions.map((p) => [`${t.name}-${p.partitionIndex}`, p.leaderId] as const)));
+            const failed = results.filter((r) => r.errorCode !== ErrorCode.NONE && r.errorCode !== ErrorCode.ELECTION_NOT_NEEDED);
+            if (results.length === 0) process.stdout.write('no partition needed an election\n');
+            for (const r of results) {
+              const where = `${r.topic}-${r.partition}`;
+              process.stdout.write(r.errorCode === ErrorCode.NONE ? `${where}: leader is now broker ${leaders.get(where) ?? '?'}\n` : `${where}: ${errorName(r.errorCode)}${r.errorMessage ? `: ${r.errorMessage}` : ''}\n`);
+            }
+            if (failed.length > 0) throw new UserError(`${failed.length} election(s) failed`, 1);
+          }),
+      })
       .command<ClusterArgs & { name: string }>({
         command: 'delete <name>',
         describe: 'Delete a topic and all its records',
@@ -164,6 +193,6 @@ export const topicCommand: CommandModule = {
             process.stdout.write(`deleted topic ${args.name}\n`);
           }),
       })
-      .demandCommand(1, 'say which: create, list, describe, alter, trim or delete'),
+      .demandCommand(1, 'say which: create, list, describe, alter, trim, elect-leaders or delete'),
   handler: () => undefined,
 };

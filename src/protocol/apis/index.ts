@@ -6,8 +6,10 @@ import { CreateTopicsApi } from './create-topics.js';
 import { DeleteGroupsApi } from './delete-groups.js';
 import { DeleteRecordsApi } from './delete-records.js';
 import { DeleteTopicsApi } from './delete-topics.js';
+import { DescribeClusterApi } from './describe-cluster.js';
 import { DescribeConfigsApi } from './describe-configs.js';
 import { DescribeGroupsApi } from './describe-groups.js';
+import { ElectLeadersApi } from './elect-leaders.js';
 import { FetchApi } from './fetch.js';
 import { FindCoordinatorApi } from './find-coordinator.js';
 import { HeartbeatApi } from './heartbeat.js';
@@ -31,8 +33,10 @@ export * from './create-topics.js';
 export * from './delete-groups.js';
 export * from './delete-records.js';
 export * from './delete-topics.js';
+export * from './describe-cluster.js';
 export * from './describe-configs.js';
 export * from './describe-groups.js';
+export * from './elect-leaders.js';
 export * from './fetch.js';
 export * from './find-coordinator.js';
 export * from './heartbeat.js';
@@ -75,6 +79,8 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   IncrementalAlterConfigsApi,
   CreatePartitionsApi,
   DeleteGroupsApi,
+  ElectLeadersApi,
+  DescribeClusterApi,
 ];
 
 const BY_KEY = new Map(SERVED_APIS.map((api) => [api.apiKey, api]));

@@ -39,6 +39,8 @@ export interface BrokerContext {
   config: BrokerConfig;
   /** The flags the broker was started with. */
   staticConfig: BrokerConfig;
+  /** The broker's log directory (its data dir, holding log.db), absolute. */
+  logDir: string;
   cache: MetadataCache;
   replicas: ReplicaManager;
   coordinator: CoordinatorLink;

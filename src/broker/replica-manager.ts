@@ -213,6 +213,11 @@ export class ReplicaManager {
     return { batches: log.read(fetchOffset, log.highWatermark, maxBytes), highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };
   }
 
+  /** Every replica this broker holds. */
+  replicas(): IterableIterator<Partition> {
+    return this.partitions.values();
+  }
+
   /**
    * Deletes what retention no longer keeps, on every replica here: each applies its topic's limits to
    * its own log below its own high watermark (as Kafka's followers do), so no replica waits on another.

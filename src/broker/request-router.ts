@@ -21,6 +21,7 @@ import { handleAlterConfigs, handleIncrementalAlterConfigs } from './handlers/al
 import { handleDeleteRecords } from './handlers/delete-records.js';
 import { handleDescribeConfigs } from './handlers/describe-configs.js';
 import { handleDescribeCluster } from './handlers/describe-cluster.js';
+import { handleDescribeLogDirs } from './handlers/describe-log-dirs.js';
 import { handleElectLeaders } from './handlers/elect-leaders.js';
 import { GroupHandlers } from './handlers/groups.js';
 import type { ClientInfo } from '../net/server.js';
@@ -51,6 +52,7 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.CreatePartitions, handleCreatePartitions as Handler],
   [ApiKey.ElectLeaders, handleElectLeaders as Handler],
   [ApiKey.DescribeCluster, handleDescribeCluster as Handler],
+  [ApiKey.DescribeLogDirs, handleDescribeLogDirs as Handler],
   [ApiKey.FindCoordinator, handleFindCoordinator as Handler],
   [ApiKey.JoinGroup, GroupHandlers.joinGroup as Handler],
   [ApiKey.SyncGroup, GroupHandlers.syncGroup as Handler],

@@ -16,6 +16,7 @@ import { AlterConfigsApi } from '../../src/protocol/apis/alter-configs.js';
 import { CreateTopicsApi } from '../../src/protocol/apis/create-topics.js';
 import { DeleteTopicsApi } from '../../src/protocol/apis/delete-topics.js';
 import { DescribeClusterApi } from '../../src/protocol/apis/describe-cluster.js';
+import { DescribeLogDirsApi } from '../../src/protocol/apis/describe-log-dirs.js';
 import { ConfigType, DescribeConfigsApi } from '../../src/protocol/apis/describe-configs.js';
 import { ConfigOperation, IncrementalAlterConfigsApi } from '../../src/protocol/apis/incremental-alter-configs.js';
 import { MetadataApi } from '../../src/protocol/apis/metadata.js';
@@ -241,6 +242,25 @@ test('DescribeCluster v1 lists the brokers with their racks; yak topic elect-lea
   assert.is(unknown.code, 1);
   assert.match(unknown.stdout, /cli-assigned-9: UNKNOWN_TOPIC_OR_PARTITION/);
   assert.match(unknown.stderr, /1 election\(s\) failed/);
+});
+
+test('DescribeLogDirs v4: the broker\'s data dir with the size of each replica it holds, from log.db, and the disk\'s bytes', async () => {
+  const conn = await connectBroker(cluster, 1);
+  try {
+    const res = await conn.request(DescribeLogDirsApi, 4, { topics: null });
+    assert.is(res.results.length, 1);
+    const dir = res.results[0]!;
+    assert.is(dir.logDir, path.join(cluster.dataDir, 'broker-1'));
+    assert.ok((dir.totalBytes ?? -1) > 0 && (dir.usableBytes ?? -1) > 0 && dir.usableBytes! <= dir.totalBytes!, `${dir.totalBytes} / ${dir.usableBytes}`);
+    const retained = dir.topics.find((t) => t.name === 'dyn-retention')!;
+    assert.equal(retained.partitions.map((p) => p.partitionIndex), [0], 'dyn-retention has one partition, on every broker');
+    assert.ok(retained.partitions[0]!.partitionSize > 0, 'the last batch is kept');
+    const one = await conn.request(DescribeLogDirsApi, 1, { topics: [{ topic: 'kjs-assigned', partitions: [0, 1, 2] }] });
+    // kjs-assigned: partitions [3, 2], [1, 3], [2, 1]: broker 1 holds 1 and 2.
+    assert.equal(one.results[0]!.topics.map((t) => [t.name, t.partitions.map((p) => p.partitionIndex)]), [['kjs-assigned', [1, 2]]]);
+  } finally {
+    conn.close();
+  }
 });
 
 test.run();

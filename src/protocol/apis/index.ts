@@ -8,6 +8,7 @@ import { DeleteRecordsApi } from './delete-records.js';
 import { DeleteTopicsApi } from './delete-topics.js';
 import { DescribeClusterApi } from './describe-cluster.js';
 import { DescribeConfigsApi } from './describe-configs.js';
+import { DescribeLogDirsApi } from './describe-log-dirs.js';
 import { DescribeGroupsApi } from './describe-groups.js';
 import { ElectLeadersApi } from './elect-leaders.js';
 import { FetchApi } from './fetch.js';
@@ -35,6 +36,7 @@ export * from './delete-records.js';
 export * from './delete-topics.js';
 export * from './describe-cluster.js';
 export * from './describe-configs.js';
+export * from './describe-log-dirs.js';
 export * from './describe-groups.js';
 export * from './elect-leaders.js';
 export * from './fetch.js';
@@ -81,6 +83,7 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   DeleteGroupsApi,
   ElectLeadersApi,
   DescribeClusterApi,
+  DescribeLogDirsApi,
 ];
 
 const BY_KEY = new Map(SERVED_APIS.map((api) => [api.apiKey, api]));

@@ -287,4 +287,17 @@ off('Metadata for an unknown topic is UNKNOWN_TOPIC_OR_PARTITION and creates not
   assert.is(created.code, 0, created.stderr);
 });
 
+off('yak produce to an unknown topic fails with the reason instead of creating it', async () => {
+  const res = await runYak(['produce', '--topic', 'not-auto', '--bootstrap', small.bootstrap], { input: 'one\n', timeoutMs: 60_000 });
+  assert.is.not(res.code, 0);
+  assert.match(res.stderr, /UNKNOWN_TOPIC_OR_PARTITION|does not exist/);
+  assert.not.match(res.stderr, /\n\s+at /, 'no stack trace');
+  const conn = await connectBroker(small, 1);
+  try {
+    assert.not.ok((await metadata(conn, null)).topics.some((t) => t.name === 'not-auto'));
+  } finally {
+    conn.close();
+  }
+});
+
 off.run();

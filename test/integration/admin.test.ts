@@ -66,6 +66,10 @@ test('Metadata reports each broker\'s rack, and a new topic\'s partitions each s
     await admin.disconnect();
   }
   for (const replicas of await replicasOf('spread')) assert.equal(new Set(replicas.map((r) => RACK_OF[r])).size, 2, `replicas ${replicas}`);
+  const status = await runYak(['status', '--data-dir', cluster.dataDir]);
+  assert.is(status.code, 0, status.stderr);
+  assert.match(status.stdout, /BROKER\s+STATE\s+PID\s+ADDRESS\s+RACK/);
+  assert.match(status.stdout, /broker-2\s+alive\s+\d+\s+127\.0\.0\.1:\d+\s+rack-b/);
 });
 
 test('kafkajs createTopics with a replicaAssignment: placed as asked; an unknown broker or a duplicate is INVALID_REPLICA_ASSIGNMENT', async () => {

@@ -173,12 +173,17 @@ eachVersion('listOffsets', ListOffsetsApi, async (v, kjs) => {
 
 eachVersion('createTopics', CreateTopicsApi, async (v, kjs) => {
   const args = {
-    topics: [{ topic: 't', numPartitions: 2, replicationFactor: 1, configEntries: [{ name: 'k', value: 'v' }] }],
+    topics: [
+      { topic: 't', numPartitions: 2, replicationFactor: 1, configEntries: [{ name: 'k', value: 'v' }] },
+      { topic: 'manual', replicaAssignment: [{ partition: 0, replicas: [3, 1] }, { partition: 1, replicas: [1, 2] }] },
+    ],
     timeout: 100,
   };
   const req = decodeRequest(CreateTopicsApi, await kafkajsRequest(kjs, args), v);
   assert.equal(req.topics, [
     { name: 't', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [{ name: 'k', value: 'v' }] },
+    // What the controller wants with an assignment: -1 for both counts.
+    { name: 'manual', numPartitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [3, 1] }, { partitionIndex: 1, brokerIds: [1, 2] }], configs: [] },
   ]);
   const buf = encodeResponse(CreateTopicsApi, { topics: [{ name: 't', errorCode: 36, errorMessage: 'exists' }] }, v);
   const res = await kjs(args).response.decode(buf);
@@ -290,8 +295,15 @@ eachVersion('deleteGroups', DeleteGroupsApi, async (v, kjs) => {
 });
 
 eachVersion('createPartitions', CreatePartitionsApi, async (v, kjs) => {
-  const args = { topicPartitions: [{ topic: 't', count: 5 }], timeout: 100, validateOnly: false };
-  assert.equal(decodeRequest(CreatePartitionsApi, await kafkajsRequest(kjs, args), v), { topics: [{ name: 't', count: 5, assignments: null }], timeoutMs: 100, validateOnly: false });
+  const args = { topicPartitions: [{ topic: 't', count: 5 }, { topic: 'u', count: 3, assignments: [[2, 3]] }], timeout: 100, validateOnly: false };
+  assert.equal(decodeRequest(CreatePartitionsApi, await kafkajsRequest(kjs, args), v), {
+    topics: [
+      { name: 't', count: 5, assignments: null },
+      { name: 'u', count: 3, assignments: [{ brokerIds: [2, 3] }] },
+    ],
+    timeoutMs: 100,
+    validateOnly: false,
+  });
   const res = await kjs(args).response.decode(encodeResponse(CreatePartitionsApi, { throttleTimeMs: 0, results: [{ name: 't', errorCode: 37, errorMessage: 'no' }] }, v));
   assert.equal([res.topicErrors[0].topic, res.topicErrors[0].errorCode], ['t', 37]);
 });

@@ -201,8 +201,9 @@ export class Controller {
    */
   electLeaders(req: ElectLeadersRequest): ElectionResult[] {
     const unclean = req.electionType === 1;
-    const wanted = req.topicPartitions?.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })))
-      ?? [...this.topics.values()].flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
+    // A partition named several times is answered once, as Kafka answers (its request is a set).
+    const named = new Map(req.topicPartitions?.flatMap((t) => t.partitions.map((partition) => [`${t.topic}\0${partition}`, { topic: t.topic, partition }] as const)));
+    const wanted = req.topicPartitions ? [...named.values()] : [...this.topics.values()].flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
     const results: ElectionResult[] = [];
     const changed: { topic: string; state: PartitionState }[] = [];
     for (const { topic, partition } of wanted) {

@@ -36,6 +36,12 @@ test('v2 (flexible): exact bytes of a manual assignment and of a refusal', () =>
   assert.equal(decodeResponse(CreatePartitionsApi, expectedRes, 2), res);
 });
 
+test('librdkafka 2.0.2 (confluent-kafka create_partitions with replica_assignment), captured: v0', () => {
+  const frame = hex('0000003c0025000000000005000772646b61666b6100000001000c6361702d61737369676e656400000003000000010000000200000001000000020000ea6000');
+  const body = frame.subarray(14 + frame.readInt16BE(12));
+  assert.equal(decodeRequest(CreatePartitionsApi, body, 0), { topics: [{ name: 'cap-assigned', count: 3, assignments: [{ brokerIds: [1, 2] }] }], timeoutMs: 60_000, validateOnly: false });
+});
+
 test('truncated request and response throw ProtocolError', () => {
   assertTruncationThrows(encodeRequest(CreatePartitionsApi, request, 3), (r) => CreatePartitionsApi.decodeRequest(r, 3));
   assertTruncationThrows(encodeResponse(CreatePartitionsApi, response, 3), (r) => CreatePartitionsApi.decodeResponse(r, 3));

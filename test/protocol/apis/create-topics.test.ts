@@ -118,6 +118,18 @@ test('v7 response: exact bytes with the topic id, partitions, replication factor
   assert.equal(decodeResponse(CreateTopicsApi, expected, 7), res);
 });
 
+/** A request frame's body: past size, api key, version, correlation id and client id (header v1). */
+const bodyOf = (frame: Buffer) => frame.subarray(14 + frame.readInt16BE(12));
+
+test('librdkafka 2.0.2 (confluent-kafka create_topics with replica_assignment), captured: v4 with -1 partitions and replication factor', () => {
+  const frame = hex('000000560013000400000003000772646b61666b6100000001000c6361702d61737369676e6564ffffffffffff000000020000000000000002000000020000000300000001000000020000000300000001000000000000ea6000');
+  assert.equal(decodeRequest(CreateTopicsApi, bodyOf(frame), 4), {
+    topics: [{ name: 'cap-assigned', numPartitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [2, 3] }, { partitionIndex: 1, brokerIds: [3, 1] }], configs: [] }],
+    timeoutMs: 60_000,
+    validateOnly: false,
+  });
+});
+
 test('truncated request and response throw ProtocolError', () => {
   assertTruncationThrows(encodeRequest(CreateTopicsApi, request(MAX), MAX), (r) =>
     CreateTopicsApi.decodeRequest(r, MAX),

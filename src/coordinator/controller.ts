@@ -5,8 +5,9 @@ import { ErrorCode, KafkaError } from '../common/errors.js';
 import { isTopicConfigName, topicConfigProblem } from '../common/topic-configs.js';
 import { rackNameProblem } from '../common/rack-name.js';
 import { topicNameProblem } from '../common/topic-name.js';
-import type { AlterBrokerConfigsRequest, AlterIsrRequest, ControlResult, ElectLeadersRequest, ElectionResult, AlterIsrResponse, AlterTopicConfigsRequest, ConfigChange, CreatePartitionsSpec, CreateTopicSpec, HeartbeatResponse, LeaderInfo, RegisterBrokerRequest, TopicResult } from '../protocol/internal-api.js';
-import { assignReplicas, electLeader, electPreferredLeader } from './leader-election.js';
+import type { AlterBrokerConfigsRequest, AlterIsrRequest, ElectLeadersRequest, ElectionResult, AlterIsrResponse, AlterTopicConfigsRequest, ConfigChange, CreatePartitionsSpec, CreateTopicSpec, HeartbeatResponse, LeaderInfo, RegisterBrokerRequest, TopicResult } from '../protocol/internal-api.js';
+import { assignReplicas, electionRefusal, electLeader, electPreferredLeader } from './leader-election.js';
+import { assignedPartitions } from './manual-assignment.js';
 import type { MetadataChange, MetadataStore, StoredBroker } from './metadata-store.js';
 import type { StallClock } from './stall-clock.js';
 
@@ -168,6 +169,7 @@ export class Controller {
   }
 
   private isAlive = (id: number): boolean => this.sessions.get(id)?.alive === true;
+  private isRegistered = (id: number): boolean => this.sessions.has(id);
 
   /** Runs an election rule over every partition; returns (and applies) the ones that changed. */
   private electAll(
@@ -325,32 +327,7 @@ export class Controller {
       throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `the assigned partitions must be numbered 0 to ${sorted.length - 1}, got ${spec.assignments!.map((a) => a.partitionIndex).join(', ')}`);
     }
     if (sorted.length > max) throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `partitions must be between 1 and ${max}, got ${sorted.length}`);
-    return this.assignedPartitions(sorted.map((a) => a.brokerIds), 0, sorted[0]!.brokerIds.length);
-  }
-
-  /**
-   * Partitions numbered from `first` with replicas the request chose, checked as Kafka's controller
-   * checks them, since a bad assignment would leave partitions nobody can serve: every replica a
-   * registered broker, none twice in a partition, `replicationFactor` replicas in each, and at least
-   * one of them alive. The live replicas form the ISR and the first of them leads; a dead one joins
-   * the ISR once it has caught up, as any follower does.
-   */
-  private assignedPartitions(assignment: number[][], first: number, replicationFactor: number): PartitionState[] {
-    const refuse = (message: string) => new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, message);
-    return assignment.map((replicas, i) => {
-      const partition = first + i;
-      if (replicas.length === 0) throw refuse(`partition ${partition} has an empty replica list`);
-      const twice = replicas.find((r, j) => replicas.indexOf(r) !== j);
-      if (twice !== undefined) throw refuse(`partition ${partition} names broker ${twice} more than once`);
-      const unknown = replicas.find((r) => !this.sessions.has(r));
-      if (unknown !== undefined) throw refuse(`partition ${partition} names broker ${unknown}, but no such broker is registered`);
-      if (replicas.length !== replicationFactor) {
-        throw refuse(`partition ${partition} has ${replicas.length} replica(s), but every partition of the topic must have the same number, ${replicationFactor}`);
-      }
-      const isr = replicas.filter(this.isAlive);
-      if (isr.length === 0) throw refuse(`every replica of partition ${partition} (${replicas.join(', ')}) is on a dead broker`);
-      return { partition, replicas: [...replicas], isr, leader: isr[0]!, leaderEpoch: 0 };
-    });
+    return assignedPartitions(sorted.map((a) => a.brokerIds), 0, sorted[0]!.brokerIds.length, this.isRegistered, this.isAlive);
   }
 
   /** min.insync.replicas of a topic that does not set it: the cluster's, else 2 with RF >= 3, else 1. */
@@ -391,7 +368,7 @@ export class Controller {
           continue;
         }
         try {
-          added = this.assignedPartitions(assignments, from, rf);
+          added = assignedPartitions(assignments, from, rf, this.isRegistered, this.isAlive);
         } catch (err) {
           if (!(err instanceof KafkaError)) throw err;
           results.push({ name, errorCode: err.code, errorMessage: err.detail ?? err.message });
@@ -585,16 +562,6 @@ export class Controller {
     }
     this.watchers = [];
   }
-}
-
-/** Why an election asked for changes nothing: the leader is already the one it would pick, or no replica can lead. */
-function electionRefusal(p: PartitionState, unclean: boolean, isAlive: (id: number) => boolean): ControlResult {
-  if (unclean) {
-    if (p.leader >= 0 && isAlive(p.leader)) return { errorCode: ErrorCode.ELECTION_NOT_NEEDED, errorMessage: `partition ${p.partition} has a leader, broker ${p.leader}` };
-    return { errorCode: ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE, errorMessage: `no replica of partition ${p.partition} (${p.replicas.join(', ')}) is alive` };
-  }
-  if (p.leader === p.replicas[0]) return { errorCode: ErrorCode.ELECTION_NOT_NEEDED, errorMessage: `partition ${p.partition} is already led by its preferred replica, broker ${p.leader}` };
-  return { errorCode: ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE, errorMessage: `the preferred replica of partition ${p.partition}, broker ${p.replicas[0]}, is not alive and in sync` };
 }
 
 /** `current` after a config change: `replace` starts from nothing, then `delete` removes and `set` overrides. */

@@ -1,4 +1,5 @@
 import type { PartitionState } from '../common/cluster-types.js';
+import { ErrorCode } from '../common/errors.js';
 
 /**
  * Partition leadership rules, applied by the controller whenever a broker comes or goes.
@@ -24,6 +25,16 @@ export function electPreferredLeader(p: PartitionState, isAlive: (brokerId: numb
   const preferred = p.replicas[0];
   if (preferred === undefined || p.leader === preferred || !isAlive(preferred) || !p.isr.includes(preferred)) return null;
   return { ...p, leader: preferred, leaderEpoch: p.leaderEpoch + 1 };
+}
+
+/** Why an election asked for changes nothing: the leader is already the one it would pick, or no replica can lead. */
+export function electionRefusal(p: PartitionState, unclean: boolean, isAlive: (id: number) => boolean): { errorCode: number; errorMessage: string } {
+  if (unclean) {
+    if (p.leader >= 0 && isAlive(p.leader)) return { errorCode: ErrorCode.ELECTION_NOT_NEEDED, errorMessage: `partition ${p.partition} has a leader, broker ${p.leader}` };
+    return { errorCode: ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE, errorMessage: `no replica of partition ${p.partition} (${p.replicas.join(', ')}) is alive` };
+  }
+  if (p.leader === p.replicas[0]) return { errorCode: ErrorCode.ELECTION_NOT_NEEDED, errorMessage: `partition ${p.partition} is already led by its preferred replica, broker ${p.leader}` };
+  return { errorCode: ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE, errorMessage: `the preferred replica of partition ${p.partition}, broker ${p.replicas[0]}, is not alive and in sync` };
 }
 
 /** A broker replicas can be placed on: its id and its rack (broker.rack), if it has one. */

@@ -117,7 +117,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     },
   });
   const producerIds = new ProducerIdBlocks(coordinator);
-  ctx = { brokerId: opts.brokerId, config, staticConfig, logDir: path.resolve(opts.dataDir), cache, replicas, coordinator, producerIds, logger: opts.logger };
+  ctx = { brokerId: opts.brokerId, config, staticConfig, logDir: path.resolve(opts.dataDir), rack: opts.rack ?? null, cache, replicas, coordinator, producerIds, logger: opts.logger };
   const abandon = async (err: Error) => {
     coordinator.stop();
     await server.close();

@@ -41,6 +41,8 @@ export interface BrokerContext {
   staticConfig: BrokerConfig;
   /** The broker's log directory (its data dir, holding log.db), absolute. */
   logDir: string;
+  /** broker.rack, or null. */
+  rack: string | null;
   cache: MetadataCache;
   replicas: ReplicaManager;
   coordinator: CoordinatorLink;

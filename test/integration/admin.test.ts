@@ -170,6 +170,8 @@ test('dynamic broker configs: log.retention.bytes for every broker applies witho
     assert.equal(onTwo.configSynonyms.map((s) => [s.configValue, s.configSource]), [['-1', 2], ['2000', 3], ['-1', 5]], 'broker, cluster default, default');
     assert.is((entry('1', 'log.retention.bytes') as unknown as { configSource: number }).configSource, 3, 'DYNAMIC_DEFAULT_BROKER_CONFIG on broker 1');
     assert.is((entry('2', 'log.retention.ms') as unknown as { configSource: number }).configSource, 5, 'DEFAULT_CONFIG');
+    const rack = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 4, name: '2', configNames: ['broker.rack'] }] });
+    assert.is(rack.resources[0]!.configEntries[0]?.configValue, 'rack-b');
 
     assert.equal(await alterBroker('', { 'log.retention.bytes': 'lots' }), [ErrorCode.INVALID_CONFIG]);
     assert.equal(await alterBroker('', { 'num.partitions': '1' }), [ErrorCode.INVALID_CONFIG], 'a static config');

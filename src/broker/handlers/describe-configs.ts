@@ -20,6 +20,7 @@ const CONFIG_INFO: Record<string, { type: number; doc: string }> = {
   'message.timestamp.before.max.ms': { type: ConfigType.Long, doc: "The most a CreateTime timestamp may be behind the broker's clock." },
   'message.timestamp.after.max.ms': { type: ConfigType.Long, doc: "The most a CreateTime timestamp may be ahead of the broker's clock." },
   'broker.id': { type: ConfigType.Int, doc: 'The id of this broker in the cluster.' },
+  'broker.rack': { type: ConfigType.String, doc: "This broker's rack: a new topic's replicas go to as many racks as there are." },
   'log.retention.ms': { type: ConfigType.Long, doc: 'retention.ms of topics that do not set it; changes at runtime.' },
   'log.retention.bytes': { type: ConfigType.Long, doc: 'retention.bytes of topics that do not set it; changes at runtime.' },
   'log.message.timestamp.type': { type: ConfigType.String, doc: 'message.timestamp.type of topics that do not set it; changes at runtime.' },
@@ -83,6 +84,7 @@ function brokerConfigs(ctx: BrokerContext): DescribedConfig[] {
   const s = ctx.staticConfig;
   return [
     config('broker.id', String(ctx.brokerId), ConfigSource.StaticBrokerConfig),
+    ...(ctx.rack !== null ? [config('broker.rack', ctx.rack, ConfigSource.StaticBrokerConfig)] : []),
     ...DYNAMIC_BROKER_CONFIGS.map((name) => {
       const levels = brokerLevels(ctx, name);
       return config(name, levels[0]!.value!, levels[0]!.source, false, levels);

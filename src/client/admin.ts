@@ -1,4 +1,5 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
+import { AlterPartitionReassignmentsApi } from '../protocol/apis/alter-partition-reassignments.js';
 import { CreatePartitionsApi } from '../protocol/apis/create-partitions.js';
 import { CreateTopicsApi } from '../protocol/apis/create-topics.js';
 import { ConfigResourceType, ConfigSource, DescribeConfigsApi } from '../protocol/apis/describe-configs.js';
@@ -7,6 +8,7 @@ import { DeleteTopicsApi } from '../protocol/apis/delete-topics.js';
 import { ElectLeadersApi } from '../protocol/apis/elect-leaders.js';
 import { ConfigOperation, IncrementalAlterConfigsApi } from '../protocol/apis/incremental-alter-configs.js';
 import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
+import { ListPartitionReassignmentsApi } from '../protocol/apis/list-partition-reassignments.js';
 import { ClientVersions, type KafkaClient } from './kafka-client.js';
 
 export interface TopicDescription {
@@ -106,6 +108,24 @@ export class Admin {
     const res = await this.client.send(undefined, ElectLeadersApi, ClientVersions.ElectLeaders, { electionType, topicPartitions, timeoutMs: 10_000 });
     if (res.errorCode) throw new KafkaError(res.errorCode, 'electing leaders');
     return res.replicaElectionResults.flatMap((t) => t.partitionResult.map((p) => ({ topic: t.topic, partition: p.partitionId, errorCode: p.errorCode, errorMessage: p.errorMessage })));
+  }
+
+  /** Starts moving partitions of `topic` to `replicas` (AlterPartitionReassignments); the followers catch up in the background. */
+  async movePartitions(topic: string, partitions: number[], replicas: number[]): Promise<void> {
+    const res = await this.client.send(undefined, AlterPartitionReassignmentsApi, ClientVersions.AlterPartitionReassignments, {
+      timeoutMs: 10_000,
+      topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, replicas })) }],
+    });
+    if (res.errorCode) throw new KafkaError(res.errorCode, res.errorMessage ?? `moving ${topic}`);
+    const failed = res.responses.flatMap((t) => t.partitions).find((p) => p.errorCode !== ErrorCode.NONE);
+    if (failed) throw new KafkaError(failed.errorCode, failed.errorMessage ?? `moving ${topic}-${failed.partitionIndex}`);
+  }
+
+  /** The partitions of `topic` still being moved (ListPartitionReassignments). */
+  async movingPartitions(topic: string): Promise<number[]> {
+    const res = await this.client.send(undefined, ListPartitionReassignmentsApi, ClientVersions.ListPartitionReassignments, { timeoutMs: 10_000, topics: null });
+    if (res.errorCode) throw new KafkaError(res.errorCode, res.errorMessage ?? 'listing reassignments');
+    return res.topics.filter((t) => t.name === topic).flatMap((t) => t.partitions.map((p) => p.partitionIndex));
   }
 
   async deleteTopic(name: string): Promise<void> {

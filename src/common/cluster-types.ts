@@ -23,6 +23,10 @@ export interface PartitionState {
   leaderEpoch: number;
   replicas: number[];
   isr: number[];
+  /** During a reassignment (KIP-455): replicas being added, which `replicas` already lists; absent: none. */
+  addingReplicas?: number[];
+  /** During a reassignment: replicas to be removed once every adding one is in sync; absent: none. */
+  removingReplicas?: number[];
 }
 
 export interface TopicState {

@@ -5,7 +5,7 @@ import { ErrorCode, KafkaError } from '../common/errors.js';
 import { isTopicConfigName, topicConfigProblem } from '../common/topic-configs.js';
 import { rackNameProblem } from '../common/rack-name.js';
 import { topicNameProblem } from '../common/topic-name.js';
-import type { AlterBrokerConfigsRequest, AlterIsrRequest, ElectLeadersRequest, ElectionResult, AlterIsrResponse, AlterTopicConfigsRequest, ConfigChange, CreatePartitionsSpec, CreateTopicSpec, HeartbeatResponse, LeaderInfo, RegisterBrokerRequest, TopicResult } from '../protocol/internal-api.js';
+import type { AlterBrokerConfigsRequest, AlterIsrRequest, ElectLeadersRequest, ReassignPartitionsRequest, ElectionResult, AlterIsrResponse, AlterTopicConfigsRequest, ConfigChange, CreatePartitionsSpec, CreateTopicSpec, HeartbeatResponse, LeaderInfo, RegisterBrokerRequest, TopicResult } from '../protocol/internal-api.js';
 import { assignReplicas, electionRefusal, electLeader, electPreferredLeader } from './leader-election.js';
 import { assignedPartitions } from './manual-assignment.js';
 import type { MetadataChange, MetadataStore, StoredBroker } from './metadata-store.js';
@@ -230,6 +230,77 @@ export class Controller {
   }
 
   /**
+   * AlterPartitionReassignments (KIP-455; kafka-reassign-partitions, yak topic move): moves partitions
+   * to new replicas as Kafka's controller does. The new replicas join at once, listed first (the first
+   * is the preferred leader), and catch up from the leader as followers; once every one of them is in
+   * the ISR (`completeReassignment`, from alterIsr) the old ones leave and, if the leader was one of
+   * them, the first in-sync new replica leads. A move given again replaces the ongoing one; null
+   * replicas cancel it. Each change of replicas bumps the leader epoch, so the leader tracks exactly
+   * the new set of followers.
+   */
+  reassignPartitions(req: ReassignPartitionsRequest): ElectionResult[] {
+    const results: ElectionResult[] = [];
+    const changed: { topic: string; state: PartitionState }[] = [];
+    for (const t of req.topics) {
+      for (const { partitionIndex: partition, replicas: target } of t.partitions) {
+        const topic = this.topics.get(t.name);
+        const p = topic?.partitions[partition];
+        const answer = (errorCode: number, errorMessage?: string) => results.push({ topic: t.name, partition, errorCode, ...(errorMessage ? { errorMessage } : {}) });
+        if (!topic || !p) {
+          answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${t.name}-${partition} does not exist`);
+          continue;
+        }
+        const original = p.replicas.filter((r) => !(p.addingReplicas ?? []).includes(r));
+        let next: PartitionState;
+        if (target === null) {
+          if (!p.addingReplicas) {
+            answer(ErrorCode.NO_REASSIGNMENT_IN_PROGRESS, `${t.name}-${partition} is not being moved`);
+            continue;
+          }
+          next = this.withReplicas(p, original);
+        } else {
+          try {
+            assignedPartitions([target], partition, target.length, this.isRegistered, () => true);
+          } catch (err) {
+            if (!(err instanceof KafkaError)) throw err;
+            answer(err.code, err.detail ?? err.message);
+            continue;
+          }
+          const adding = target.filter((r) => !original.includes(r));
+          const removing = original.filter((r) => !target.includes(r));
+          next = adding.length === 0 && removing.length === 0 ? this.withReplicas(p, target) : { ...p, replicas: [...target, ...removing], addingReplicas: adding, removingReplicas: removing, leaderEpoch: p.leaderEpoch + 1 };
+          next = this.completeReassignment(next) ?? next;
+        }
+        topic.partitions[partition] = next;
+        changed.push({ topic: t.name, state: next });
+        this.emitLeaderMove(t.name, p, next, 'reassigned');
+        answer(ErrorCode.NONE);
+      }
+    }
+    this.commit({ partitions: changed });
+    return results;
+  }
+
+  /** A reassignment whose new replicas are all in sync, finished; null while one is still catching up. */
+  private completeReassignment(p: PartitionState): PartitionState | null {
+    if (!p.addingReplicas || !p.addingReplicas.every((r) => p.isr.includes(r))) return null;
+    const removing = p.removingReplicas ?? [];
+    return this.withReplicas(p, p.replicas.filter((r) => !removing.includes(r)));
+  }
+
+  private emitLeaderMove(topic: string, from: PartitionState, to: PartitionState, reason: string): void {
+    if (to.leader !== from.leader) this.emit({ type: 'leader-changed', topic, partition: from.partition, from: from.leader, to: to.leader, epoch: to.leaderEpoch, reason });
+  }
+
+  /** `p` on exactly `replicas` (no move ongoing), at the next epoch; the leader stays if it is one of them. */
+  private withReplicas(p: PartitionState, replicas: number[]): PartitionState {
+    const isr = p.isr.filter((r) => replicas.includes(r));
+    const leader = replicas.includes(p.leader) && this.isAlive(p.leader) ? p.leader : (replicas.find((r) => isr.includes(r) && this.isAlive(r)) ?? -1);
+    const { addingReplicas: _adding, removingReplicas: _removing, ...rest } = p;
+    return { ...rest, replicas, isr: isr.length > 0 ? isr : p.isr.filter((r) => r === p.leader), leader, leaderEpoch: p.leaderEpoch + 1 };
+  }
+
+  /**
    * AlterPartition (KIP-497): the leader asks to shrink or expand its ISR. Accepted only from the
    * current leader at the current epoch, so a deposed leader cannot rewrite the ISR, and only against
    * the ISR it was computed from.
@@ -252,9 +323,12 @@ export class Controller {
     if (!valid) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `invalid ISR ${JSON.stringify(req.isr)}` };
     const ordered = p.replicas.filter((r) => isr.includes(r));
     if (ordered.join() !== p.isr.join()) {
-      const next = { ...p, isr: ordered };
-      t.partitions[req.partition] = next;
+      const expanded = { ...p, isr: ordered };
       this.emit({ type: 'isr-changed', topic: t.name, partition: p.partition, from: p.isr, to: ordered });
+      // A moving partition whose new replicas are now all in sync finishes its move here.
+      const next = this.completeReassignment(expanded) ?? expanded;
+      this.emitLeaderMove(t.name, p, next, 'reassignment done');
+      t.partitions[req.partition] = next;
       this.commit({ partitions: [{ topic: t.name, state: next }] });
     }
     return { errorCode: ErrorCode.NONE, metadataVersion: this.version };

@@ -59,6 +59,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   route(InternalApi.AlterTopicConfigs, (req) => ({ topics: controller.alterTopicConfigs(req), metadataVersion: controller.metadataVersion }));
   route(InternalApi.AlterBrokerConfigs, (req) => ({ topics: controller.alterBrokerConfigs(req), metadataVersion: controller.metadataVersion }));
   route(InternalApi.ElectLeaders, (req) => ({ results: controller.electLeaders(req), metadataVersion: controller.metadataVersion }));
+  route(InternalApi.ReassignPartitions, (req) => ({ results: controller.reassignPartitions(req), metadataVersion: controller.metadataVersion }));
   route(InternalApi.DeleteTopics, (req) => ({ topics: controller.deleteTopics(req.names ?? []), metadataVersion: controller.metadataVersion }));
   route(InternalApi.RegisterProducer, () => ({ errorCode: ErrorCode.NONE, metadata: controller.snapshot() }));
   route(InternalApi.RegisterConsumer, () => ({ errorCode: ErrorCode.NONE, metadata: controller.snapshot() }));

@@ -42,6 +42,9 @@ const MIGRATIONS = [
   `ALTER TABLE brokers ADD COLUMN rack TEXT;`,
   // Dynamic broker configs (common/broker-configs.ts), by scope: a broker id, or '' for every broker.
   `CREATE TABLE broker_configs (scope TEXT PRIMARY KEY, configs TEXT NOT NULL);`,
+  // Ongoing reassignments (KIP-455): the replicas being added and removed.
+  `ALTER TABLE partitions ADD COLUMN adding_replicas TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE partitions ADD COLUMN removing_replicas TEXT NOT NULL DEFAULT '[]';`,
 ];
 
 export interface StoredBroker {
@@ -126,13 +129,18 @@ export class MetadataStore {
       name: t.name,
       id: t.id,
       configs: JSON.parse(t.configs) as Record<string, string>,
-      partitions: (parts.all(t.name) as { partition: number; replicas: string; isr: string; leader: number; leader_epoch: number }[]).map((p) => ({
-        partition: p.partition,
-        replicas: JSON.parse(p.replicas) as number[],
-        isr: JSON.parse(p.isr) as number[],
-        leader: p.leader,
-        leaderEpoch: p.leader_epoch,
-      })),
+      partitions: (parts.all(t.name) as { partition: number; replicas: string; isr: string; leader: number; leader_epoch: number; adding_replicas: string; removing_replicas: string }[]).map((p) => {
+        const adding = JSON.parse(p.adding_replicas) as number[];
+        const removing = JSON.parse(p.removing_replicas) as number[];
+        return {
+          partition: p.partition,
+          replicas: JSON.parse(p.replicas) as number[],
+          isr: JSON.parse(p.isr) as number[],
+          leader: p.leader,
+          leaderEpoch: p.leader_epoch,
+          ...(adding.length > 0 || removing.length > 0 ? { addingReplicas: adding, removingReplicas: removing } : {}),
+        };
+      }),
     }));
   }
 
@@ -165,8 +173,8 @@ export class MetadataStore {
 
   private savePartition(topic: string, p: PartitionState): void {
     this.db
-      .prepare('INSERT OR REPLACE INTO partitions (topic, partition, replicas, isr, leader, leader_epoch) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(topic, p.partition, JSON.stringify(p.replicas), JSON.stringify(p.isr), p.leader, p.leaderEpoch);
+      .prepare('INSERT OR REPLACE INTO partitions (topic, partition, replicas, isr, leader, leader_epoch, adding_replicas, removing_replicas) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(topic, p.partition, JSON.stringify(p.replicas), JSON.stringify(p.isr), p.leader, p.leaderEpoch, JSON.stringify(p.addingReplicas ?? []), JSON.stringify(p.removingReplicas ?? []));
   }
 
   close(): void {

@@ -149,9 +149,15 @@ export interface ElectionResult extends ControlResult {
   topic: string;
   partition: number;
 }
+/** Per-partition results (ElectLeaders, ReassignPartitions) and the metadata version that has the changes. */
 export interface ElectLeadersResponse {
   results: ElectionResult[];
   metadataVersion: number;
+}
+
+/** AlterPartitionReassignments: each partition's new replicas, or null to cancel its ongoing move. */
+export interface ReassignPartitionsRequest {
+  topics: { name: string; partitions: { partitionIndex: number; replicas: number[] | null }[] }[];
 }
 
 export interface DeleteTopicsRequest {
@@ -334,6 +340,11 @@ export const InternalApi = {
     1031,
     'ElectLeaders',
     object({ electionType: int32, topicPartitions: nullable(arrayOf(object({ topic: string, partitions: arrayOf(int32) }))) }),
+  ),
+  ReassignPartitions: jsonApi<ReassignPartitionsRequest, ElectLeadersResponse>(
+    1032,
+    'ReassignPartitions',
+    object({ topics: arrayOf(object({ name: string, partitions: arrayOf(object({ partitionIndex: int32, replicas: nullable(arrayOf(int32)) })) })) }),
   ),
   ClusterHandshake: jsonApi<ClusterHandshakeRequest, ClusterHandshakeResponse>(1090, 'ClusterHandshake', object({ clientNonce: bytes })),
   ClusterAuthenticate: jsonApi<ClusterAuthenticateRequest, ClusterAuthenticateResponse>(1091, 'ClusterAuthenticate', object({ proof: bytes })),

@@ -642,4 +642,38 @@ test('electLeaders: preferred moves leadership back to the first replica once in
   assert.is(controller.electLeaders({ electionType: 1, topicPartitions: [{ topic: 'unclean', partitions: [0] }] })[0]!.errorCode, ErrorCode.ELECTION_NOT_NEEDED);
 });
 
+test('reassignPartitions: new replicas join first, the move finishes once they are in sync (old ones leave, a new leader if needed); cancel, refusals, and a restart mid-move', () => {
+  for (const id of [1, 2, 3, 4]) register(id);
+  controller.createTopics([{ name: 'move', partitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [1, 2] }] }]);
+  const part = () => topic('move').partitions[0]!;
+  const epochOf = (id: number) => store.brokers().find((b) => b.id === id)!.brokerEpoch;
+  const isr = (next: number[]) => {
+    const p = part();
+    return controller.alterIsr({ brokerId: p.leader, brokerEpoch: epochOf(p.leader), topic: 'move', partition: 0, leaderEpoch: p.leaderEpoch, currentIsr: p.isr, isr: next }).errorCode;
+  };
+  const move = (replicas: number[] | null) => controller.reassignPartitions({ topics: [{ name: 'move', partitions: [{ partitionIndex: 0, replicas }] }] })[0]!;
+
+  assert.is(move(null).errorCode, ErrorCode.NO_REASSIGNMENT_IN_PROGRESS);
+  assert.is(move([1, 9]).errorCode, ErrorCode.INVALID_REPLICA_ASSIGNMENT);
+  assert.is(move([3, 3]).errorCode, ErrorCode.INVALID_REPLICA_ASSIGNMENT);
+  assert.is(move([3, 4]).errorCode, ErrorCode.NONE);
+  assert.equal(part(), { partition: 0, replicas: [3, 4, 1, 2], isr: [1, 2], leader: 1, leaderEpoch: 1, addingReplicas: [3, 4], removingReplicas: [1, 2] });
+  // Kept across a coordinator restart.
+  controller.close();
+  controller = new Controller(store, OPTS, t0);
+  assert.equal(part().addingReplicas, [3, 4]);
+
+  assert.is(isr([1, 2, 3]), ErrorCode.NONE);
+  assert.equal(part().addingReplicas, [3, 4], 'broker 4 is still catching up');
+  assert.is(isr([1, 2, 3, 4]), ErrorCode.NONE);
+  assert.equal(part(), { partition: 0, replicas: [3, 4], isr: [3, 4], leader: 3, leaderEpoch: 2 }, 'done: the old replicas left, the first new one leads');
+
+  // Cancelled halfway: back on the replicas it had.
+  assert.is(move([1, 2]).errorCode, ErrorCode.NONE);
+  assert.is(isr([3, 4, 1]), ErrorCode.NONE);
+  assert.is(move(null).errorCode, ErrorCode.NONE);
+  assert.equal(part(), { partition: 0, replicas: [3, 4], isr: [3, 4], leader: 3, leaderEpoch: 4 });
+  assert.equal(store.topics().find((t) => t.name === 'move')!.partitions[0], part(), 'persisted');
+});
+
 test.run();

@@ -19,6 +19,7 @@ import { DescribeClusterApi } from '../../src/protocol/apis/describe-cluster.js'
 import { DescribeLogDirsApi } from '../../src/protocol/apis/describe-log-dirs.js';
 import { ConfigType, DescribeConfigsApi } from '../../src/protocol/apis/describe-configs.js';
 import { ConfigOperation, IncrementalAlterConfigsApi } from '../../src/protocol/apis/incremental-alter-configs.js';
+import { ListPartitionReassignmentsApi } from '../../src/protocol/apis/list-partition-reassignments.js';
 import { MetadataApi } from '../../src/protocol/apis/metadata.js';
 import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { clientFor, waitFor } from '../helpers/failover.js';
@@ -267,6 +268,36 @@ test('DescribeLogDirs v4: the broker\'s data dir with the size of each replica i
   } finally {
     conn.close();
   }
+});
+
+test('yak topic move: the new replicas catch up from the leader, the old ones leave (their logs deleted), and every acknowledged record is still there', async () => {
+  const created = await runYak(['topic', 'create', 'moving', '--replica-assignment', '1:2', '--bootstrap', cluster.bootstrap]);
+  assert.is(created.code, 0, created.stderr);
+  const producer = kafka().producer();
+  await producer.connect();
+  try {
+    for (let i = 0; i < 10; i++) await producer.send({ topic: 'moving', acks: -1, messages: Array.from({ length: 20 }, (_, j) => ({ value: `m-${i * 20 + j}` })) });
+  } finally {
+    await producer.disconnect();
+  }
+  const moved = await runYak(['topic', 'move', 'moving', '--to', '3,2', '--bootstrap', cluster.bootstrap]);
+  assert.is(moved.code, 0, moved.stderr);
+  assert.match(moved.stdout, /partition\(s\) 0 now on brokers 3, 2/);
+  assert.equal(await replicasOf('moving'), [[3, 2]]);
+  const conn = await connectBroker(cluster, 1);
+  try {
+    await waitFor('broker 1 dropped its replica', async () => !(await conn.request(DescribeLogDirsApi, 4, { topics: null })).results[0]!.topics.some((t) => t.name === 'moving'));
+    const listed = await conn.request(ListPartitionReassignmentsApi, 0, { timeoutMs: 1000, topics: null });
+    assert.equal(listed.topics, [], 'no move left');
+  } finally {
+    conn.close();
+  }
+  const read = await runYak(['consume', '--bootstrap', cluster.bootstrap, '--topic', 'moving', '--from-beginning', '--max-messages', '200', '--idle-timeout-ms', '3000']);
+  assert.is(read.code, 0, read.stderr);
+  assert.equal(read.stdout.trim().split('\n'), Array.from({ length: 200 }, (_, i) => `m-${i}`));
+  const bad = await runYak(['topic', 'move', 'moving', '--to', '3,9', '--bootstrap', cluster.bootstrap]);
+  assert.is(bad.code, 1);
+  assert.match(bad.stderr, /INVALID_REPLICA_ASSIGNMENT: .*broker 9/);
 });
 
 test.run();

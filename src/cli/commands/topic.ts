@@ -155,6 +155,38 @@ export const topicCommand: CommandModule = {
             process.stdout.write(`topic ${args.name} now starts at ${[...starts].map(([p, o]) => `partition ${p}: offset ${o}`).join(', ')}\n`);
           }),
       })
+      .command<ClusterArgs & { name: string; partition?: number; to: string; 'timeout-ms': number }>({
+        command: 'move <name>',
+        describe: 'Move partitions to other brokers, as kafka-reassign-partitions does: the new replicas catch up, then the old ones leave',
+        builder: (c) =>
+          c
+            .positional('name', { type: 'string', demandOption: true })
+            .option('to', { type: 'string', demandOption: true, describe: 'The new replicas, e.g. 3,4 (the first is the preferred leader)' })
+            .option('partition', { alias: 'p', type: 'number', coerce: wholeNumber('partition', 0), describe: 'Only this partition (default: all)' })
+            .option('timeout-ms', { type: 'number', default: 60_000, coerce: wholeNumber('timeout-ms', 0), describe: 'How long to wait for the move to finish (0: do not wait)' }) as never,
+        handler: (args) =>
+          withClient(connectClient(args, 'yak-topic'), async (client) => {
+            const ids = args.to.split(',').map((id) => id.trim());
+            if (ids.some((id) => !/^\d+$/.test(id))) throw new UserError(`--to wants broker ids like 3,4, got "${args.to}"`, 2);
+            const replicas = ids.map(Number);
+            const admin = new Admin(client);
+            const t = await admin.describeTopic(args.name);
+            if (args.partition !== undefined && !t.partitions.some((p) => p.partition === args.partition)) throw new UserError(`topic ${args.name} has no partition ${args.partition}`);
+            const partitions = args.partition !== undefined ? [args.partition] : t.partitions.map((p) => p.partition);
+            await admin.movePartitions(args.name, partitions, replicas);
+            const deadline = Date.now() + args['timeout-ms'];
+            let moving = await admin.movingPartitions(args.name);
+            while (moving.length > 0 && Date.now() < deadline) {
+              await new Promise((r) => setTimeout(r, 200));
+              moving = await admin.movingPartitions(args.name);
+            }
+            if (moving.length > 0) {
+              process.stdout.write(`topic ${args.name}: partition(s) ${moving.join(', ')} still moving to brokers ${replicas.join(', ')} (the new replicas are catching up)\n`);
+            } else {
+              process.stdout.write(`topic ${args.name}: partition(s) ${partitions.join(', ')} now on brokers ${replicas.join(', ')}\n`);
+            }
+          }),
+      })
       .command<ClusterArgs & { name?: string; partition?: number; type: string }>({
         command: 'elect-leaders [name]',
         describe: "Move leadership back to preferred replicas, or (--type unclean) give offline partitions a leader that may lack records, as kafka-leader-election does",
@@ -193,6 +225,6 @@ export const topicCommand: CommandModule = {
             process.stdout.write(`deleted topic ${args.name}\n`);
           }),
       })
-      .demandCommand(1, 'say which: create, list, describe, alter, trim, elect-leaders or delete'),
+      .demandCommand(1, 'say which: create, list, describe, alter, trim, move, elect-leaders or delete'),
   handler: () => undefined,
 };

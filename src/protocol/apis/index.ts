@@ -1,5 +1,6 @@
 import type { ApiCodec } from '../api.js';
 import { AlterConfigsApi } from './alter-configs.js';
+import { AlterPartitionReassignmentsApi } from './alter-partition-reassignments.js';
 import { ApiVersionsApi } from './api-versions.js';
 import { CreatePartitionsApi } from './create-partitions.js';
 import { CreateTopicsApi } from './create-topics.js';
@@ -20,6 +21,7 @@ import { JoinGroupApi } from './join-group.js';
 import { LeaveGroupApi } from './leave-group.js';
 import { ListGroupsApi } from './list-groups.js';
 import { ListOffsetsApi } from './list-offsets.js';
+import { ListPartitionReassignmentsApi } from './list-partition-reassignments.js';
 import { MetadataApi } from './metadata.js';
 import { OffsetCommitApi } from './offset-commit.js';
 import { OffsetFetchApi } from './offset-fetch.js';
@@ -28,6 +30,7 @@ import { ProduceApi } from './produce.js';
 import { SyncGroupApi } from './sync-group.js';
 
 export * from './alter-configs.js';
+export * from './alter-partition-reassignments.js';
 export * from './api-versions.js';
 export * from './create-partitions.js';
 export * from './create-topics.js';
@@ -48,6 +51,7 @@ export * from './join-group.js';
 export * from './leave-group.js';
 export * from './list-groups.js';
 export * from './list-offsets.js';
+export * from './list-partition-reassignments.js';
 export * from './metadata.js';
 export * from './offset-commit.js';
 export * from './offset-fetch.js';
@@ -84,6 +88,8 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   ElectLeadersApi,
   DescribeClusterApi,
   DescribeLogDirsApi,
+  AlterPartitionReassignmentsApi,
+  ListPartitionReassignmentsApi,
 ];
 
 const BY_KEY = new Map(SERVED_APIS.map((api) => [api.apiKey, api]));

@@ -9,6 +9,7 @@ import { CorruptLogError, LogStore } from '../storage/log-store.js';
 import { FetchSessionCache } from './fetch-sessions.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerConfig, type BrokerContext } from './context.js';
 import { CoordinatorLink } from './coordinator-link.js';
+import { effectiveConfig } from './dynamic-configs.js';
 import { MetadataCache } from './metadata-cache.js';
 import { ProducerIdBlocks } from './producer-id-block.js';
 import { ReplicaManager } from './replica-manager.js';
@@ -30,6 +31,8 @@ export interface BrokerOptions {
   /** Proven to the coordinator on every connection to it (net/cluster-auth.ts). */
   clusterSecret: ClusterSecret;
   config?: Partial<BrokerConfig>;
+  /** broker.rack, registered with the coordinator (rack-aware placement, Metadata's rack field). */
+  rack?: string;
   /** A follower not caught up for this long leaves the ISR (replica.lag.time.max.ms). */
   replicaLagTimeMaxMs?: number;
   syncFull?: boolean;
@@ -52,7 +55,9 @@ export interface RunningBroker {
 export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const store = openStore(opts);
   const cache = new MetadataCache();
-  const config = { ...DEFAULT_BROKER_CONFIG, ...opts.config };
+  const staticConfig: BrokerConfig = { ...DEFAULT_BROKER_CONFIG, ...opts.config };
+  // Replaced in place when the dynamic broker configs change, so every reader sees the values in force.
+  const config: BrokerConfig = { ...staticConfig };
   // Assigned below: the replica manager and the coordinator link need each other.
   let coordinator: CoordinatorLink;
   const replicas = new ReplicaManager({
@@ -61,9 +66,9 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     logger: opts.logger,
     replicaLagTimeMaxMs: opts.replicaLagTimeMaxMs ?? 10_000,
     replicaFetchMaxWaitMs: 500,
-    retentionDefaults: { retentionMs: config.logRetentionMs, retentionBytes: config.logRetentionBytes },
+    retentionDefaults: () => ({ retentionMs: config.logRetentionMs, retentionBytes: config.logRetentionBytes }),
     retentionCheckIntervalMs: config.retentionCheckIntervalMs,
-    timestampTypeDefault: config.logMessageTimestampType,
+    timestampTypeDefault: () => config.logMessageTimestampType,
     brokerAddress: (id) => cache.broker(id),
     brokerAlive: (id) => cache.aliveBrokers().some((b) => b.id === id),
     sessionValid: () => coordinator.sessionValid(),
@@ -96,7 +101,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     coordinatorHost: opts.coordinatorHost,
     coordinatorPort: opts.coordinatorPort,
     clusterSecret: opts.clusterSecret,
-    registration: { brokerId: opts.brokerId, host: opts.advertisedHost ?? addr.host, port: opts.advertisedPort ?? addr.port, pid: process.pid },
+    registration: { brokerId: opts.brokerId, host: opts.advertisedHost ?? addr.host, port: opts.advertisedPort ?? addr.port, pid: process.pid, rack: opts.rack ?? null },
     logger: opts.logger,
     onMetadata: (m) => {
       // A data dir belongs to one cluster (Kafka's meta.properties): never apply another cluster's metadata to it.
@@ -107,11 +112,13 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       }
       if (!known) store.setMeta('cluster_id', m.clusterId);
       cache.update(m);
+      // Before the replicas: retention and timestamp defaults changed at runtime apply from this metadata on.
+      Object.assign(config, effectiveConfig(staticConfig, m.brokerConfigs, opts.brokerId));
       replicas.applyMetadata(m);
     },
   });
   const producerIds = new ProducerIdBlocks(coordinator);
-  ctx = { brokerId: opts.brokerId, config, cache, replicas, coordinator, producerIds, fetchSessions: new FetchSessionCache(), logger: opts.logger };
+  ctx = { brokerId: opts.brokerId, config, staticConfig, logDir: path.resolve(opts.dataDir), rack: opts.rack ?? null, cache, replicas, coordinator, producerIds, fetchSessions: new FetchSessionCache(), logger: opts.logger };
   const abandon = async (err: Error) => {
     coordinator.stop();
     await server.close();

@@ -36,7 +36,14 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
 /** What every request handler may use. */
 export interface BrokerContext {
   brokerId: number;
+  /** The config in force: `staticConfig` with the dynamic broker configs over it, updated with every metadata (dynamic-configs.ts). */
   config: BrokerConfig;
+  /** The flags the broker was started with. */
+  staticConfig: BrokerConfig;
+  /** The broker's log directory (its data dir, holding log.db), absolute. */
+  logDir: string;
+  /** broker.rack, or null. */
+  rack: string | null;
   cache: MetadataCache;
   replicas: ReplicaManager;
   coordinator: CoordinatorLink;

@@ -1,3 +1,4 @@
+import type { BrokerConfigOverrides } from '../common/broker-configs.js';
 import type { BrokerInfo, ClusterMetadata, PartitionState, TopicState } from '../common/cluster-types.js';
 
 /** The broker's copy of the coordinator's metadata, indexed for the request handlers. */
@@ -26,6 +27,11 @@ export class MetadataCache {
 
   get topics(): TopicState[] {
     return this.metadata.topics;
+  }
+
+  /** Dynamic broker configs by scope (common/broker-configs.ts). */
+  get brokerConfigs(): BrokerConfigOverrides {
+    return this.metadata.brokerConfigs ?? {};
   }
 
   topic(name: string): TopicState | undefined {

@@ -22,11 +22,11 @@ export interface ReplicaManagerOptions {
   proposeIsr: (p: Partition, isr: number[]) => Promise<boolean>;
   /** False while this broker's coordinator session may have expired: it must not act as leader. */
   sessionValid: () => boolean;
-  /** Retention of topics that do not set retention.ms or retention.bytes. */
-  retentionDefaults: RetentionLimits;
+  /** Retention of topics that do not set retention.ms or retention.bytes (read at every metadata: the broker's may change at runtime). */
+  retentionDefaults: () => RetentionLimits;
   retentionCheckIntervalMs: number;
   /** message.timestamp.type of topics that do not set it (log.message.timestamp.type). */
-  timestampTypeDefault: TimestampType;
+  timestampTypeDefault: () => TimestampType;
 }
 
 export interface ReadResult {
@@ -82,8 +82,8 @@ export class ReplicaManager {
           this.partitions.set(k, p);
         }
         p.minInsyncReplicas = minIsr;
-        p.retention = retentionLimits(t.configs, this.opts.retentionDefaults);
-        p.timestamps = timestampPolicy(t.configs, this.opts.timestampTypeDefault);
+        p.retention = retentionLimits(t.configs, this.opts.retentionDefaults());
+        p.timestamps = timestampPolicy(t.configs, this.opts.timestampTypeDefault());
         const epochChanged = isNew || p.state.leaderEpoch !== state.leaderEpoch || p.state.leader !== state.leader;
         if (state.leader === this.brokerId) {
           if (epochChanged) {
@@ -211,6 +211,11 @@ export class ReplicaManager {
       throw new OffsetOutOfRangeError(`offset ${fetchOffset} is outside ${log.logStartOffset}..${log.logEndOffset}`, log.logStartOffset, log.highWatermark);
     }
     return { batches: log.read(fetchOffset, log.highWatermark, maxBytes), highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };
+  }
+
+  /** Every replica this broker holds. */
+  replicas(): IterableIterator<Partition> {
+    return this.partitions.values();
   }
 
   /**

@@ -20,6 +20,10 @@ import { handleCreatePartitions } from './handlers/create-partitions.js';
 import { handleAlterConfigs, handleIncrementalAlterConfigs } from './handlers/alter-configs.js';
 import { handleDeleteRecords } from './handlers/delete-records.js';
 import { handleDescribeConfigs } from './handlers/describe-configs.js';
+import { handleDescribeCluster } from './handlers/describe-cluster.js';
+import { handleDescribeLogDirs } from './handlers/describe-log-dirs.js';
+import { handleAlterPartitionReassignments, handleListPartitionReassignments } from './handlers/partition-reassignments.js';
+import { handleElectLeaders } from './handlers/elect-leaders.js';
 import { GroupHandlers } from './handlers/groups.js';
 import type { ClientInfo } from '../net/server.js';
 
@@ -47,6 +51,11 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.AlterConfigs, handleAlterConfigs as Handler],
   [ApiKey.IncrementalAlterConfigs, handleIncrementalAlterConfigs as Handler],
   [ApiKey.CreatePartitions, handleCreatePartitions as Handler],
+  [ApiKey.ElectLeaders, handleElectLeaders as Handler],
+  [ApiKey.DescribeCluster, handleDescribeCluster as Handler],
+  [ApiKey.DescribeLogDirs, handleDescribeLogDirs as Handler],
+  [ApiKey.AlterPartitionReassignments, handleAlterPartitionReassignments as Handler],
+  [ApiKey.ListPartitionReassignments, handleListPartitionReassignments as Handler],
   [ApiKey.FindCoordinator, handleFindCoordinator as Handler],
   [ApiKey.JoinGroup, GroupHandlers.joinGroup as Handler],
   [ApiKey.SyncGroup, GroupHandlers.syncGroup as Handler],

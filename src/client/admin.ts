@@ -1,11 +1,14 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
+import { AlterPartitionReassignmentsApi } from '../protocol/apis/alter-partition-reassignments.js';
 import { CreatePartitionsApi } from '../protocol/apis/create-partitions.js';
 import { CreateTopicsApi } from '../protocol/apis/create-topics.js';
 import { ConfigResourceType, ConfigSource, DescribeConfigsApi } from '../protocol/apis/describe-configs.js';
 import { DeleteRecordsApi } from '../protocol/apis/delete-records.js';
 import { DeleteTopicsApi } from '../protocol/apis/delete-topics.js';
+import { ElectLeadersApi } from '../protocol/apis/elect-leaders.js';
 import { ConfigOperation, IncrementalAlterConfigsApi } from '../protocol/apis/incremental-alter-configs.js';
 import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
+import { ListPartitionReassignmentsApi } from '../protocol/apis/list-partition-reassignments.js';
 import { ClientVersions, type KafkaClient } from './kafka-client.js';
 
 export interface TopicDescription {
@@ -16,13 +19,22 @@ export interface TopicDescription {
 /** ListOffsets timestamps meaning the log's start and its end (high watermark). */
 export const OffsetSpec = { earliest: -2, latest: -1 } as const;
 
-/** Topic administration over the Kafka protocol (CreateTopics, CreatePartitions, DeleteTopics, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, Metadata, ListOffsets). */
+/** Topic administration over the Kafka protocol (CreateTopics, CreatePartitions, DeleteTopics, ElectLeaders, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, Metadata, ListOffsets). */
 export class Admin {
   constructor(private readonly client: KafkaClient) {}
 
-  async createTopic(name: string, partitions: number, replicationFactor: number, configs: Record<string, string> = {}): Promise<void> {
+  /** Creates a topic; with `assignments` (the replicas of partition 0, 1, ...), partitions and replication factor must be -1. */
+  async createTopic(name: string, partitions: number, replicationFactor: number, configs: Record<string, string> = {}, assignments: number[][] = []): Promise<void> {
     const res = await this.client.send(undefined, CreateTopicsApi, ClientVersions.CreateTopics, {
-      topics: [{ name, numPartitions: partitions, replicationFactor, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }],
+      topics: [
+        {
+          name,
+          numPartitions: partitions,
+          replicationFactor,
+          assignments: assignments.map((brokerIds, partitionIndex) => ({ partitionIndex, brokerIds })),
+          configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })),
+        },
+      ],
       timeoutMs: 10_000,
       validateOnly: false,
     });
@@ -32,10 +44,10 @@ export class Admin {
     }
   }
 
-  /** Grows a topic to `count` partitions (Kafka never shrinks one: keys would move). */
-  async createPartitions(name: string, count: number): Promise<void> {
+  /** Grows a topic to `count` partitions (Kafka never shrinks one: keys would move), the new ones on `assignments`' replicas if given. */
+  async createPartitions(name: string, count: number, assignments: number[][] | null = null): Promise<void> {
     const res = await this.client.send(undefined, CreatePartitionsApi, ClientVersions.CreatePartitions, {
-      topics: [{ name, count, assignments: null }],
+      topics: [{ name, count, assignments: assignments?.map((brokerIds) => ({ brokerIds })) ?? null }],
       timeoutMs: 10_000,
       validateOnly: false,
     });
@@ -86,6 +98,34 @@ export class Admin {
       out.set(partition, p.lowWatermark);
     }
     return out;
+  }
+
+  /**
+   * ElectLeaders: preferred or unclean elections for the given partitions (null: every partition),
+   * one result per partition asked for, or per partition elected when all were.
+   */
+  async electLeaders(electionType: number, topicPartitions: { topic: string; partitions: number[] }[] | null): Promise<{ topic: string; partition: number; errorCode: number; errorMessage: string | null }[]> {
+    const res = await this.client.send(undefined, ElectLeadersApi, ClientVersions.ElectLeaders, { electionType, topicPartitions, timeoutMs: 10_000 });
+    if (res.errorCode) throw new KafkaError(res.errorCode, 'electing leaders');
+    return res.replicaElectionResults.flatMap((t) => t.partitionResult.map((p) => ({ topic: t.topic, partition: p.partitionId, errorCode: p.errorCode, errorMessage: p.errorMessage })));
+  }
+
+  /** Starts moving partitions of `topic` to `replicas` (AlterPartitionReassignments); the followers catch up in the background. */
+  async movePartitions(topic: string, partitions: number[], replicas: number[]): Promise<void> {
+    const res = await this.client.send(undefined, AlterPartitionReassignmentsApi, ClientVersions.AlterPartitionReassignments, {
+      timeoutMs: 10_000,
+      topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, replicas })) }],
+    });
+    if (res.errorCode) throw new KafkaError(res.errorCode, res.errorMessage ?? `moving ${topic}`);
+    const failed = res.responses.flatMap((t) => t.partitions).find((p) => p.errorCode !== ErrorCode.NONE);
+    if (failed) throw new KafkaError(failed.errorCode, failed.errorMessage ?? `moving ${topic}-${failed.partitionIndex}`);
+  }
+
+  /** The partitions of `topic` still being moved (ListPartitionReassignments). */
+  async movingPartitions(topic: string): Promise<number[]> {
+    const res = await this.client.send(undefined, ListPartitionReassignmentsApi, ClientVersions.ListPartitionReassignments, { timeoutMs: 10_000, topics: null });
+    if (res.errorCode) throw new KafkaError(res.errorCode, res.errorMessage ?? 'listing reassignments');
+    return res.topics.filter((t) => t.name === topic).flatMap((t) => t.partitions.map((p) => p.partitionIndex));
   }
 
   async deleteTopic(name: string): Promise<void> {

@@ -1,3 +1,5 @@
+import type { BrokerConfigOverrides } from './broker-configs.js';
+
 /** The cluster as the coordinator knows it: pushed to brokers, shown by `yak status`, drawn by the TUI. */
 
 export type BrokerState = 'alive' | 'dead' | 'paused' | 'starting';
@@ -10,6 +12,8 @@ export interface BrokerInfo {
   state: BrokerState;
   /** Milliseconds since the coordinator last heard from it; -1 if never. */
   lastHeartbeatAgeMs: number;
+  /** broker.rack; absent or null when it has none. */
+  rack?: string | null;
 }
 
 export interface PartitionState {
@@ -19,6 +23,10 @@ export interface PartitionState {
   leaderEpoch: number;
   replicas: number[];
   isr: number[];
+  /** During a reassignment (KIP-455): replicas being added, which `replicas` already lists; absent: none. */
+  addingReplicas?: number[];
+  /** During a reassignment: replicas to be removed once every adding one is in sync; absent: none. */
+  removingReplicas?: number[];
 }
 
 export interface TopicState {
@@ -35,4 +43,6 @@ export interface ClusterMetadata {
   version: number;
   brokers: BrokerInfo[];
   topics: TopicState[];
+  /** Dynamic broker configs (common/broker-configs.ts); absent: none set. */
+  brokerConfigs?: BrokerConfigOverrides;
 }

@@ -60,6 +60,9 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   route(InternalApi.CreateTopics, (req) => ({ topics: controller.createTopics(req.topics ?? [], req.validateOnly), metadataVersion: controller.metadataVersion }));
   route(InternalApi.CreatePartitions, (req) => ({ topics: controller.createPartitions(req.topics ?? [], req.validateOnly), metadataVersion: controller.metadataVersion }));
   route(InternalApi.AlterTopicConfigs, (req) => ({ topics: controller.alterTopicConfigs(req), metadataVersion: controller.metadataVersion }));
+  route(InternalApi.AlterBrokerConfigs, (req) => ({ topics: controller.alterBrokerConfigs(req), metadataVersion: controller.metadataVersion }));
+  route(InternalApi.ElectLeaders, (req) => ({ results: controller.electLeaders(req), metadataVersion: controller.metadataVersion }));
+  route(InternalApi.ReassignPartitions, (req) => ({ results: controller.reassignPartitions(req), metadataVersion: controller.metadataVersion }));
   route(InternalApi.DeleteTopics, (req) => ({ topics: controller.deleteTopics(req.names ?? []), metadataVersion: controller.metadataVersion }));
   route(InternalApi.RegisterProducer, () => ({ errorCode: ErrorCode.NONE, metadata: controller.snapshot() }));
   route(InternalApi.RegisterConsumer, () => ({ errorCode: ErrorCode.NONE, metadata: controller.snapshot() }));
@@ -124,5 +127,7 @@ export function describeEvent(e: ClusterEvent): string {
       return `topic ${e.topic} grown from ${e.from} to ${e.to} partitions`;
     case 'topic-configs-changed':
       return `topic ${e.topic} configs: ${Object.entries(e.configs).map(([k, v]) => `${k}=${v}`).join(', ')}`;
+    case 'broker-configs-changed':
+      return `dynamic configs of ${e.broker === '' ? 'every broker' : `broker-${e.broker}`}: ${Object.entries(e.configs).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'}`;
   }
 }

@@ -1,4 +1,5 @@
 import type { PartitionState } from '../common/cluster-types.js';
+import { ErrorCode } from '../common/errors.js';
 
 /**
  * Partition leadership rules, applied by the controller whenever a broker comes or goes.
@@ -26,18 +27,66 @@ export function electPreferredLeader(p: PartitionState, isAlive: (brokerId: numb
   return { ...p, leader: preferred, leaderEpoch: p.leaderEpoch + 1 };
 }
 
+/** Why an election asked for changes nothing: the leader is already the one it would pick, or no replica can lead. */
+export function electionRefusal(p: PartitionState, unclean: boolean, isAlive: (id: number) => boolean): { errorCode: number; errorMessage: string } {
+  if (unclean) {
+    if (p.leader >= 0 && isAlive(p.leader)) return { errorCode: ErrorCode.ELECTION_NOT_NEEDED, errorMessage: `partition ${p.partition} has a leader, broker ${p.leader}` };
+    return { errorCode: ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE, errorMessage: `no replica of partition ${p.partition} (${p.replicas.join(', ')}) is alive` };
+  }
+  if (p.leader === p.replicas[0]) return { errorCode: ErrorCode.ELECTION_NOT_NEEDED, errorMessage: `partition ${p.partition} is already led by its preferred replica, broker ${p.leader}` };
+  return { errorCode: ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE, errorMessage: `the preferred replica of partition ${p.partition}, broker ${p.replicas[0]}, is not alive and in sync` };
+}
+
+/** A broker replicas can be placed on: its id and its rack (broker.rack), if it has one. */
+export interface PlacementBroker {
+  id: number;
+  rack: string | null;
+}
+
 /**
- * Spreads replicas over brokers as Kafka's `assignReplicasToBrokers` does (without racks):
- * partition p's first replica is broker (start + p) mod n, followers follow in broker order, so
- * leadership and load are spread evenly.
+ * Spreads replicas over brokers as Kafka's `assignReplicasToBrokers` does. Without racks: partition
+ * p's first replica is broker (start + p) mod n, followers follow in broker order, so leadership and
+ * load are spread evenly. When every broker has a rack, replicas go to as many racks as there are
+ * (rack-aware placement, so losing a rack loses no partition): brokers are listed alternating between
+ * racks, and each follower is the next one in that list on a rack (and broker) the partition lacks.
  */
-export function assignReplicas(brokerIds: readonly number[], partitions: number, replicationFactor: number, start: number): number[][] {
-  const sorted = [...brokerIds].sort((a, b) => a - b);
+export function assignReplicas(brokers: readonly PlacementBroker[], partitions: number, replicationFactor: number, start: number): number[][] {
+  if (brokers.length > 0 && brokers.every((b) => b.rack !== null)) return assignAcrossRacks(brokers, partitions, replicationFactor, start);
+  const sorted = brokers.map((b) => b.id).sort((a, b) => a - b);
   const n = sorted.length;
   const out: number[][] = [];
   for (let p = 0; p < partitions; p++) {
     const replicas: number[] = [];
     for (let i = 0; i < replicationFactor; i++) replicas.push(sorted[(start + p + i) % n]!);
+    out.push(replicas);
+  }
+  return out;
+}
+
+/** Kafka's `assignReplicasToBrokersRackAware` with a fixed start index and replica shift. */
+function assignAcrossRacks(brokers: readonly PlacementBroker[], partitions: number, replicationFactor: number, start: number): number[][] {
+  const rackOf = new Map(brokers.map((b) => [b.id, b.rack!]));
+  const racks = [...new Set(rackOf.values())].sort();
+  const byRack = racks.map((rack) => brokers.filter((b) => b.rack === rack).map((b) => b.id).sort((a, b) => a - b));
+  // Broker ids taken from each rack in turn: a, b, c, a, b, c, ...
+  const list: number[] = [];
+  for (let i = 0; list.length < brokers.length; i++) {
+    const next = byRack[i % racks.length]![Math.floor(i / racks.length)];
+    if (next !== undefined) list.push(next);
+  }
+  const n = list.length;
+  const out: number[][] = [];
+  for (let p = 0; p < partitions; p++) {
+    const first = (start + p) % n;
+    const replicas = [list[first]!];
+    const usedRacks = new Set([rackOf.get(list[first]!)!]);
+    for (let k = 0; replicas.length < replicationFactor; k++) {
+      const broker = list[(first + 1 + (k % (n - 1))) % n]!;
+      const rack = rackOf.get(broker)!;
+      if ((usedRacks.has(rack) && usedRacks.size < racks.length) || replicas.includes(broker)) continue;
+      replicas.push(broker);
+      usedRacks.add(rack);
+    }
     out.push(replicas);
   }
   return out;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import crypto from 'node:crypto';
+import type { BrokerConfigOverrides } from '../common/broker-configs.js';
 import type { PartitionState, TopicState } from '../common/cluster-types.js';
 import { ensurePrivateDir } from '../common/private-files.js';
 import { openDatabase, type Database } from '../storage/database.js';
@@ -39,6 +40,13 @@ const MIGRATIONS = [
    );`,
   // The leader epoch of each committed offset (OffsetCommit v6+), handed back by OffsetFetch v5+ (KIP-320).
   `ALTER TABLE group_offsets ADD COLUMN committed_leader_epoch INTEGER NOT NULL DEFAULT -1;`,
+  // broker.rack, for rack-aware replica placement and Metadata's rack field.
+  `ALTER TABLE brokers ADD COLUMN rack TEXT;`,
+  // Dynamic broker configs (common/broker-configs.ts), by scope: a broker id, or '' for every broker.
+  `CREATE TABLE broker_configs (scope TEXT PRIMARY KEY, configs TEXT NOT NULL);`,
+  // Ongoing reassignments (KIP-455): the replicas being added and removed.
+  `ALTER TABLE partitions ADD COLUMN adding_replicas TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE partitions ADD COLUMN removing_replicas TEXT NOT NULL DEFAULT '[]';`,
 ];
 
 export interface StoredBroker {
@@ -49,6 +57,18 @@ export interface StoredBroker {
   brokerEpoch: number;
   /** Declared dead (session expired or process exited) and not registered since. */
   fenced: boolean;
+  /** broker.rack, or null when the broker has none. */
+  rack: string | null;
+}
+
+/** One commit's changes; the metadata version moves once for all of them. */
+export interface MetadataChange {
+  brokers?: StoredBroker[];
+  topics?: TopicState[];
+  partitions?: { topic: string; state: PartitionState }[];
+  deletedTopics?: string[];
+  /** Scopes whose dynamic broker configs are now these (all of them; {} for none). */
+  brokerConfigs?: BrokerConfigOverrides;
 }
 
 /**
@@ -93,14 +113,15 @@ export class MetadataStore {
   }
 
   brokers(): StoredBroker[] {
-    return (this.db.prepare('SELECT id, host, port, pid, broker_epoch, fenced FROM brokers ORDER BY id').all() as {
+    return (this.db.prepare('SELECT id, host, port, pid, broker_epoch, fenced, rack FROM brokers ORDER BY id').all() as {
       id: number;
       host: string;
       port: number;
       pid: number;
       broker_epoch: number;
       fenced: number;
-    }[]).map((b) => ({ id: b.id, host: b.host, port: b.port, pid: b.pid, brokerEpoch: b.broker_epoch, fenced: b.fenced === 1 }));
+      rack: string | null;
+    }[]).map((b) => ({ id: b.id, host: b.host, port: b.port, pid: b.pid, brokerEpoch: b.broker_epoch, fenced: b.fenced === 1, rack: b.rack }));
   }
 
   topics(): TopicState[] {
@@ -110,23 +131,37 @@ export class MetadataStore {
       name: t.name,
       id: t.id,
       configs: JSON.parse(t.configs) as Record<string, string>,
-      partitions: (parts.all(t.name) as { partition: number; replicas: string; isr: string; leader: number; leader_epoch: number }[]).map((p) => ({
-        partition: p.partition,
-        replicas: JSON.parse(p.replicas) as number[],
-        isr: JSON.parse(p.isr) as number[],
-        leader: p.leader,
-        leaderEpoch: p.leader_epoch,
-      })),
+      partitions: (parts.all(t.name) as { partition: number; replicas: string; isr: string; leader: number; leader_epoch: number; adding_replicas: string; removing_replicas: string }[]).map((p) => {
+        const adding = JSON.parse(p.adding_replicas) as number[];
+        const removing = JSON.parse(p.removing_replicas) as number[];
+        return {
+          partition: p.partition,
+          replicas: JSON.parse(p.replicas) as number[],
+          isr: JSON.parse(p.isr) as number[],
+          leader: p.leader,
+          leaderEpoch: p.leader_epoch,
+          ...(adding.length > 0 || removing.length > 0 ? { addingReplicas: adding, removingReplicas: removing } : {}),
+        };
+      }),
     }));
   }
 
-  /** Applies a set of changes and the new version in one transaction. */
-  commit(version: number, change: { brokers?: StoredBroker[]; topics?: TopicState[]; partitions?: { topic: string; state: PartitionState }[]; deletedTopics?: string[] }): void {
+  brokerConfigs(): BrokerConfigOverrides {
+    const rows = this.db.prepare('SELECT scope, configs FROM broker_configs ORDER BY scope').all() as { scope: string; configs: string }[];
+    return Object.fromEntries(rows.map((r) => [r.scope, JSON.parse(r.configs) as Record<string, string>]));
+  }
+
+  /** Applies a set of changes and the new version in one transaction. A scope's empty broker configs remove its row. */
+  commit(version: number, change: MetadataChange): void {
     this.db.transaction(() => {
+      for (const [scope, configs] of Object.entries(change.brokerConfigs ?? {})) {
+        if (Object.keys(configs).length === 0) this.db.prepare('DELETE FROM broker_configs WHERE scope = ?').run(scope);
+        else this.db.prepare('INSERT OR REPLACE INTO broker_configs (scope, configs) VALUES (?, ?)').run(scope, JSON.stringify(configs));
+      }
       for (const b of change.brokers ?? []) {
         this.db
-          .prepare('INSERT OR REPLACE INTO brokers (id, host, port, pid, broker_epoch, fenced) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(b.id, b.host, b.port, b.pid, b.brokerEpoch, b.fenced ? 1 : 0);
+          .prepare('INSERT OR REPLACE INTO brokers (id, host, port, pid, broker_epoch, fenced, rack) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(b.id, b.host, b.port, b.pid, b.brokerEpoch, b.fenced ? 1 : 0, b.rack);
       }
       for (const t of change.topics ?? []) {
         this.db.prepare('INSERT OR REPLACE INTO topics (name, id, configs) VALUES (?, ?, ?)').run(t.name, t.id, JSON.stringify(t.configs));
@@ -140,8 +175,8 @@ export class MetadataStore {
 
   private savePartition(topic: string, p: PartitionState): void {
     this.db
-      .prepare('INSERT OR REPLACE INTO partitions (topic, partition, replicas, isr, leader, leader_epoch) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(topic, p.partition, JSON.stringify(p.replicas), JSON.stringify(p.isr), p.leader, p.leaderEpoch);
+      .prepare('INSERT OR REPLACE INTO partitions (topic, partition, replicas, isr, leader, leader_epoch, adding_replicas, removing_replicas) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(topic, p.partition, JSON.stringify(p.replicas), JSON.stringify(p.isr), p.leader, p.leaderEpoch, JSON.stringify(p.addingReplicas ?? []), JSON.stringify(p.removingReplicas ?? []));
   }
 
   close(): void {

@@ -65,6 +65,8 @@ export interface RegisterBrokerRequest {
   host: string;
   port: number;
   pid: number;
+  /** broker.rack (`yak broker --rack`). */
+  rack?: string | null;
 }
 /** `leader_info`: the session the broker must heartbeat with, and the metadata it must serve. */
 export interface LeaderInfo extends ControlResult {
@@ -94,6 +96,8 @@ export interface CreateTopicSpec {
   partitions: number;
   replicationFactor: number;
   configs?: Record<string, string>;
+  /** Replicas chosen by the request, per partition (then partitions and replicationFactor are -1). */
+  assignments?: { partitionIndex: number; brokerIds: number[] }[];
 }
 export interface CreateTopicsRequest {
   topics: CreateTopicSpec[];
@@ -108,14 +112,53 @@ export interface TopicsResponse {
   metadataVersion: number;
 }
 
+export interface CreatePartitionsSpec {
+  name: string;
+  /** The new total number of partitions. */
+  count: number;
+  /** Replicas of each new partition, chosen by the request; absent: the controller places them. */
+  assignments?: number[][];
+}
 export interface CreatePartitionsRequest {
-  topics: { name: string; count: number }[];
+  topics: CreatePartitionsSpec[];
   validateOnly?: boolean;
 }
 
+/** A change to one resource's configs: `set` overrides, `delete` falls back; `replace` (AlterConfigs) first drops every override not in `set`. */
+export interface ConfigChange {
+  name: string;
+  set?: Record<string, string>;
+  delete?: string[];
+  replace?: boolean;
+}
 export interface AlterTopicConfigsRequest {
-  topics: { name: string; set?: Record<string, string>; delete?: string[]; replace?: boolean }[];
+  topics: ConfigChange[];
   validateOnly?: boolean;
+}
+/** Dynamic broker configs; each change's name is a broker id, or "" for every broker (common/broker-configs.ts). */
+export interface AlterBrokerConfigsRequest {
+  brokers: ConfigChange[];
+  validateOnly?: boolean;
+}
+
+/** ElectLeaders: preferred (0) or unclean (1) elections; null partitions: every partition. */
+export interface ElectLeadersRequest {
+  electionType: number;
+  topicPartitions: { topic: string; partitions: number[] }[] | null;
+}
+export interface ElectionResult extends ControlResult {
+  topic: string;
+  partition: number;
+}
+/** Per-partition results (ElectLeaders, ReassignPartitions) and the metadata version that has the changes. */
+export interface ElectLeadersResponse {
+  results: ElectionResult[];
+  metadataVersion: number;
+}
+
+/** AlterPartitionReassignments: each partition's new replicas, or null to cancel its ongoing move. */
+export interface ReassignPartitionsRequest {
+  topics: { name: string; partitions: { partitionIndex: number; replicas: number[] | null }[] }[];
 }
 
 export interface DeleteTopicsRequest {
@@ -203,15 +246,28 @@ function groupCall<Req>(request: Check<Req>): Check<GroupCall<Req>> {
 }
 const groupInstanceId = optional(nullable(string));
 const offsetFetchTopics = nullable(arrayOf(object({ name: string, partitionIndexes: arrayOf(int32) })));
+const noFields = object({});
+const configChange = object({ name: string, set: optional(stringMap), delete: optional(arrayOf(string)), replace: optional(boolean) });
 
 export const InternalApi = {
-  RegisterBroker: jsonApi<RegisterBrokerRequest, LeaderInfo>(1000, 'RegisterBroker', object({ brokerId: int32, host: string, port: int32, pid: int32 })),
+  RegisterBroker: jsonApi<RegisterBrokerRequest, LeaderInfo>(1000, 'RegisterBroker', object({ brokerId: int32, host: string, port: int32, pid: int32, rack: optional(nullable(string)) })),
   Heartbeat: jsonApi<HeartbeatRequest, HeartbeatResponse>(1001, 'Heartbeat', object({ brokerId: int32, brokerEpoch: int64 })),
   WatchMetadata: jsonApi<WatchMetadataRequest, ClusterMetadata>(1002, 'WatchMetadata', object({ sinceVersion: int64, maxWaitMs: int64 })),
   CreateTopics: jsonApi<CreateTopicsRequest, TopicsResponse>(
     1003,
     'CreateTopics',
-    object({ topics: arrayOf(object({ name: string, partitions: int32, replicationFactor: int32, configs: optional(stringMap) })), validateOnly: optional(boolean) }),
+    object({
+      topics: arrayOf(
+        object({
+          name: string,
+          partitions: int32,
+          replicationFactor: int32,
+          configs: optional(stringMap),
+          assignments: optional(arrayOf(object({ partitionIndex: int32, brokerIds: arrayOf(int32) }))),
+        }),
+      ),
+      validateOnly: optional(boolean),
+    }),
   ),
   DeleteTopics: jsonApi<DeleteTopicsRequest, TopicsResponse>(1004, 'DeleteTopics', object({ names: arrayOf(string) })),
   RegisterProducer: jsonApi<RegisterClientRequest, ClientMetadataResponse>(1005, 'RegisterProducer', object({ clientId: string, topics: optional(arrayOf(string)) })),
@@ -310,15 +366,19 @@ export const InternalApi = {
   CreatePartitions: jsonApi<CreatePartitionsRequest, TopicsResponse>(
     1019,
     'CreatePartitions',
-    object({ topics: arrayOf(object({ name: string, count: int32 })), validateOnly: optional(boolean) }),
+    object({ topics: arrayOf(object({ name: string, count: int32, assignments: optional(arrayOf(arrayOf(int32))) })), validateOnly: optional(boolean) }),
   ),
-  AlterTopicConfigs: jsonApi<AlterTopicConfigsRequest, TopicsResponse>(
-    1020,
-    'AlterTopicConfigs',
-    object({
-      topics: arrayOf(object({ name: string, set: optional(stringMap), delete: optional(arrayOf(string)), replace: optional(boolean) })),
-      validateOnly: optional(boolean),
-    }),
+  AlterTopicConfigs: jsonApi<AlterTopicConfigsRequest, TopicsResponse>(1020, 'AlterTopicConfigs', object({ topics: arrayOf(configChange), validateOnly: optional(boolean) })),
+  AlterBrokerConfigs: jsonApi<AlterBrokerConfigsRequest, TopicsResponse>(1030, 'AlterBrokerConfigs', object({ brokers: arrayOf(configChange), validateOnly: optional(boolean) })),
+  ElectLeaders: jsonApi<ElectLeadersRequest, ElectLeadersResponse>(
+    1031,
+    'ElectLeaders',
+    object({ electionType: int32, topicPartitions: nullable(arrayOf(object({ topic: string, partitions: arrayOf(int32) }))) }),
+  ),
+  ReassignPartitions: jsonApi<ReassignPartitionsRequest, ElectLeadersResponse>(
+    1032,
+    'ReassignPartitions',
+    object({ topics: arrayOf(object({ name: string, partitions: arrayOf(object({ partitionIndex: int32, replicas: nullable(arrayOf(int32)) })) })) }),
   ),
   /** In the group range's spare keys (1040+), clear of the topic APIs' 1019+. */
   OffsetDelete: jsonApi<GroupCall<OffsetDeleteRequest>, OffsetDeleteResponse>(

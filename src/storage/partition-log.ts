@@ -89,6 +89,11 @@ export class PartitionLog {
   }
 
   /** In-memory state to put back if the transaction around an append rolls back. */
+  /** Bytes of the stored batches (retention.bytes counts these; DescribeLogDirs reports them). */
+  sizeBytes(): number {
+    return (this.stmts.logBytes.get(this.topic, this.partition) as { size: number }).size;
+  }
+
   snapshot(): { logEndOffset: number; epochs: EpochEntry[] } {
     return { logEndOffset: this.logEndOffset, epochs: [...this.epochs] };
   }
@@ -292,7 +297,7 @@ export class PartitionLog {
       }
     }
     if (retentionBytes >= 0) {
-      let total = (this.stmts.logBytes.get(this.topic, this.partition) as { size: number }).size;
+      let total = this.sizeBytes();
       for (const b of this.batchSizes()) {
         if (b.last_offset >= this.highWatermark || total - b.size < retentionBytes) break;
         cut = Math.max(cut, b.last_offset + 1);

@@ -25,6 +25,8 @@ export interface SupervisorOptions {
   port?: number;
   /** Extra flags passed to every broker (partitions defaults, sync mode). */
   brokerArgs?: string[];
+  /** broker.rack of each broker: broker N gets racks[(N - 1) mod length] (`yak up --racks a,b,c`). */
+  racks?: string[];
   /** Extra flags for the coordinator (replication defaults). */
   coordinatorArgs?: string[];
   /**
@@ -145,6 +147,7 @@ export class Supervisor {
         '--data-dir', dataDir,
         '--coordinator', this.opts.links?.coordinator ?? `${this.coordinator!.host}:${this.coordinator!.port}`,
         ...(this.opts.links ? ['--advertised-port', String(this.opts.links.advertisedPort(id))] : []),
+        ...(this.opts.racks?.length ? ['--rack', this.opts.racks[(id - 1) % this.opts.racks.length]!] : []),
         ...(this.opts.brokerArgs ?? []),
       ],
     };

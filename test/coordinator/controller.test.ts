@@ -508,4 +508,172 @@ test('createPartitions grows a topic with its replication factor; fewer, unknown
   assert.is(topic('grow').partitions.length, 5, 'validateOnly changes nothing');
 });
 
+// --- manual replica assignments and racks ---------------------------------------------------------------
+
+const assigned = (...lists: number[][]) => lists.map((brokerIds, partitionIndex) => ({ partitionIndex, brokerIds }));
+
+test('createTopics with a manual assignment: the replicas as given, led by the first live one; a dead replica stays out of the ISR', () => {
+  for (const id of [1, 2, 3]) register(id);
+  const ok = controller.createTopics([{ name: 'manual', partitions: -1, replicationFactor: -1, assignments: assigned([3, 1], [2, 3], [1, 2]) }]);
+  assert.equal(ok, [{ name: 'manual', errorCode: ErrorCode.NONE }]);
+  assert.equal(topic('manual').partitions.map((p) => [p.replicas, p.leader, p.isr]), [[[3, 1], 3, [3, 1]], [[2, 3], 2, [2, 3]], [[1, 2], 1, [1, 2]]]);
+  assert.is(topic('manual').configs['min.insync.replicas'], '1', 'the defaults follow the assignment\'s replication factor');
+  // Partitions given out of order are placed by their index.
+  assert.is(controller.createTopics([{ name: 'shuffled', partitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 1, brokerIds: [2] }, { partitionIndex: 0, brokerIds: [1] }] }])[0]!.errorCode, ErrorCode.NONE);
+  assert.equal(topic('shuffled').partitions.map((p) => p.replicas), [[1], [2]]);
+  controller.brokerExited(3, 1003);
+  assert.is(controller.createTopics([{ name: 'half-dead', partitions: -1, replicationFactor: -1, assignments: assigned([3, 1]) }])[0]!.errorCode, ErrorCode.NONE);
+  assert.equal(topic('half-dead').partitions[0], { partition: 0, replicas: [3, 1], isr: [1], leader: 1, leaderEpoch: 0 });
+});
+
+test('createTopics refuses a bad manual assignment with INVALID_REPLICA_ASSIGNMENT (39) and a message, and creates nothing', () => {
+  for (const id of [1, 2, 3]) register(id);
+  controller.brokerExited(3, 1003);
+  const v = controller.metadataVersion;
+  const cases: [string, { partitionIndex: number; brokerIds: number[] }[], number, RegExp][] = [
+    ['unknown-broker', assigned([1, 7]), ErrorCode.INVALID_REPLICA_ASSIGNMENT, /broker 7, but no such broker is registered/],
+    ['duplicate', assigned([1, 2], [2, 2]), ErrorCode.INVALID_REPLICA_ASSIGNMENT, /partition 1 names broker 2 more than once/],
+    ['uneven', assigned([1, 2], [2]), ErrorCode.INVALID_REPLICA_ASSIGNMENT, /partition 1 has 1 replica\(s\).*same number, 2/],
+    ['empty', assigned([]), ErrorCode.INVALID_REPLICA_ASSIGNMENT, /empty replica list/],
+    ['gap', [{ partitionIndex: 0, brokerIds: [1] }, { partitionIndex: 2, brokerIds: [2] }], ErrorCode.INVALID_REPLICA_ASSIGNMENT, /numbered 0 to 1/],
+    ['all-dead', assigned([3]), ErrorCode.INVALID_REPLICA_ASSIGNMENT, /dead broker/],
+  ];
+  assert.is(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 39);
+  for (const [name, assignments, code, message] of cases) {
+    const r = controller.createTopics([{ name, partitions: -1, replicationFactor: -1, assignments }])[0]!;
+    assert.is(r.errorCode, code, name);
+    assert.match(r.errorMessage ?? '', message, name);
+  }
+  const both = controller.createTopics([{ name: 'both', partitions: 1, replicationFactor: -1, assignments: assigned([1]) }])[0]!;
+  assert.is(both.errorCode, ErrorCode.INVALID_REQUEST);
+  assert.match(both.errorMessage ?? '', /must be -1/);
+  assert.is(controller.metadataVersion, v);
+  assert.equal(controller.snapshot().topics, []);
+});
+
+test('createPartitions with a manual assignment: one replica list per new partition, with the topic\'s replication factor', () => {
+  for (const id of [1, 2, 3]) register(id);
+  create('grow', 1, 2);
+  const one = (count: number, assignments: number[][]) => controller.createPartitions([{ name: 'grow', count, assignments }])[0]!;
+  for (const [count, assignments, message] of [
+    [3, [[1, 2]], /needs 2 replica list\(s\), got 1/],
+    [2, [[1, 2, 3]], /has 3 replica\(s\).*same number, 2/],
+    [2, [[1, 9]], /no such broker/],
+    [2, [[3, 3]], /more than once/],
+  ] as [number, number[][], RegExp][]) {
+    const r = one(count, assignments);
+    assert.is(r.errorCode, ErrorCode.INVALID_REPLICA_ASSIGNMENT, String(message));
+    assert.match(r.errorMessage ?? '', message);
+  }
+  assert.is(topic('grow').partitions.length, 1, 'refusals change nothing');
+  assert.is(one(3, [[3, 1], [2, 3]]).errorCode, ErrorCode.NONE);
+  assert.equal(topic('grow').partitions.slice(1).map((p) => [p.partition, p.replicas, p.leader]), [[1, [3, 1], 3], [2, [2, 3], 2]]);
+});
+
+test('brokers with racks: the rack is kept (also across a restart) and new topics spread every partition over the racks', () => {
+  const racks: Record<number, string> = { 1: 'east', 2: 'east', 3: 'west', 4: 'west' };
+  for (const id of [1, 2, 3, 4]) controller.registerBroker({ brokerId: id, host: '127.0.0.1', port: 9090 + id, pid: 1000 + id, rack: racks[id] }, t0);
+  assert.equal(controller.snapshot().brokers.map((b) => b.rack), ['east', 'east', 'west', 'west']);
+  create('spread', 8, 2);
+  for (const p of topic('spread').partitions) assert.equal(new Set(p.replicas.map((r) => racks[r])).size, 2, `partition ${p.partition}: ${p.replicas}`);
+  assert.is(controller.registerBroker({ brokerId: 5, host: '127.0.0.1', port: 9095, pid: 1005, rack: 'has space' }, t0).errorCode, ErrorCode.INVALID_REQUEST);
+  controller.close();
+  controller = new Controller(store, OPTS, t0);
+  assert.equal(controller.snapshot().brokers.map((b) => b.rack), ['east', 'east', 'west', 'west']);
+});
+
+test('alterBrokerConfigs: dynamic configs per broker and for all (""), checked, in every snapshot, kept across a restart; {} with replace clears them', () => {
+  register(1);
+  const v = controller.metadataVersion;
+  assert.equal(controller.alterBrokerConfigs({ brokers: [{ name: '', set: { 'log.retention.ms': '1000' } }, { name: '1', set: { 'auto.create.topics.enable': 'false' } }] }).map((r) => r.errorCode), [0, 0]);
+  assert.is(controller.metadataVersion, v + 1, 'one version for the batch');
+  assert.equal(controller.snapshot().brokerConfigs, { '': { 'log.retention.ms': '1000' }, '1': { 'auto.create.topics.enable': 'false' } });
+  const refused = controller.alterBrokerConfigs({
+    brokers: [
+      { name: '', set: { 'num.partitions': '4' } },
+      { name: '', set: { 'log.retention.ms': 'soon' } },
+      { name: '9', set: { 'log.retention.ms': '1' } },
+      { name: '', set: { 'log.retention.ms': '1' }, delete: ['log.retention.ms'] },
+    ],
+  });
+  assert.equal(refused.map((r) => r.errorCode), [ErrorCode.INVALID_CONFIG, ErrorCode.INVALID_CONFIG, ErrorCode.INVALID_REQUEST, ErrorCode.INVALID_REQUEST]);
+  assert.is(controller.metadataVersion, v + 1, 'refusals change nothing');
+  assert.is(controller.alterBrokerConfigs({ brokers: [{ name: '', set: { 'log.retention.ms': '5' } }], validateOnly: true })[0]!.errorCode, ErrorCode.NONE);
+  assert.is(controller.snapshot().brokerConfigs?.['']?.['log.retention.ms'], '1000', 'validateOnly changes nothing');
+  controller.close();
+  controller = new Controller(store, OPTS, t0);
+  assert.equal(controller.snapshot().brokerConfigs, { '': { 'log.retention.ms': '1000' }, '1': { 'auto.create.topics.enable': 'false' } });
+  controller.alterBrokerConfigs({ brokers: [{ name: '1', replace: true }, { name: '', delete: ['log.retention.ms'] }] });
+  assert.equal(controller.snapshot().brokerConfigs, {});
+  assert.equal(store.brokerConfigs(), {});
+});
+
+test('electLeaders: preferred moves leadership back to the first replica once in sync; unclean gives an offline partition a live out-of-sync replica; refusals say why', () => {
+  for (const id of [1, 2, 3]) register(id);
+  const stored = (id: number) => store.brokers().find((b) => b.id === id)!;
+  const part = (name: string, i = 0) => topic(name).partitions[i]!;
+  const shrinkIsr = (name: string, isr: number[]) => {
+    const p = part(name);
+    assert.is(controller.alterIsr({ brokerId: p.leader, brokerEpoch: stored(p.leader).brokerEpoch, topic: name, partition: 0, leaderEpoch: p.leaderEpoch, currentIsr: p.isr, isr }).errorCode, ErrorCode.NONE);
+  };
+  create('elect', 2, 2);
+  const preferred = part('elect').replicas[0]!;
+  // The preferred replica dies and returns: leadership moved away and stays away (rebalancing is off here).
+  controller.brokerExited(preferred, stored(preferred).pid);
+  register(preferred, t0 + 1, 5000 + preferred);
+  assert.is.not(part('elect').leader, preferred);
+  assert.is(controller.electLeaders({ electionType: 0, topicPartitions: [{ topic: 'elect', partitions: [0] }] })[0]!.errorCode, ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE, 'not back in the ISR yet');
+  shrinkIsr('elect', part('elect').replicas); // caught up: the leader takes it back into the ISR
+  const res = controller.electLeaders({ electionType: 0, topicPartitions: [{ topic: 'elect', partitions: [0, 7, 0] }, { topic: 'elect', partitions: [7] }] });
+  assert.equal(res.map((r) => [r.partition, r.errorCode]), [[0, ErrorCode.NONE], [7, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]], 'each partition answered once');
+  assert.is(part('elect').leader, preferred);
+  assert.is(controller.electLeaders({ electionType: 0, topicPartitions: [{ topic: 'elect', partitions: [0] }] })[0]!.errorCode, ErrorCode.ELECTION_NOT_NEEDED);
+  assert.equal(controller.electLeaders({ electionType: 0, topicPartitions: null }), [], 'for every partition, only elections are answered');
+
+  // Unclean: the only ISR member dies; the other replica is alive but out of sync.
+  create('unclean', 1, 2);
+  const [leader, follower] = part('unclean').replicas as [number, number];
+  shrinkIsr('unclean', [leader]);
+  controller.brokerExited(leader, stored(leader).pid);
+  assert.is(part('unclean').leader, -1, 'offline');
+  const elected = controller.electLeaders({ electionType: 1, topicPartitions: [{ topic: 'unclean', partitions: [0] }] });
+  assert.equal(elected.map((r) => r.errorCode), [ErrorCode.NONE]);
+  assert.equal([part('unclean').leader, part('unclean').isr], [follower, [follower]]);
+  assert.is(controller.electLeaders({ electionType: 1, topicPartitions: [{ topic: 'unclean', partitions: [0] }] })[0]!.errorCode, ErrorCode.ELECTION_NOT_NEEDED);
+});
+
+test('reassignPartitions: new replicas join first, the move finishes once they are in sync (old ones leave, a new leader if needed); cancel, refusals, and a restart mid-move', () => {
+  for (const id of [1, 2, 3, 4]) register(id);
+  controller.createTopics([{ name: 'move', partitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [1, 2] }] }]);
+  const part = () => topic('move').partitions[0]!;
+  const epochOf = (id: number) => store.brokers().find((b) => b.id === id)!.brokerEpoch;
+  const isr = (next: number[]) => {
+    const p = part();
+    return controller.alterIsr({ brokerId: p.leader, brokerEpoch: epochOf(p.leader), topic: 'move', partition: 0, leaderEpoch: p.leaderEpoch, currentIsr: p.isr, isr: next }).errorCode;
+  };
+  const move = (replicas: number[] | null) => controller.reassignPartitions({ topics: [{ name: 'move', partitions: [{ partitionIndex: 0, replicas }] }] })[0]!;
+
+  assert.is(move(null).errorCode, ErrorCode.NO_REASSIGNMENT_IN_PROGRESS);
+  assert.is(move([1, 9]).errorCode, ErrorCode.INVALID_REPLICA_ASSIGNMENT);
+  assert.is(move([3, 3]).errorCode, ErrorCode.INVALID_REPLICA_ASSIGNMENT);
+  assert.is(move([3, 4]).errorCode, ErrorCode.NONE);
+  assert.equal(part(), { partition: 0, replicas: [3, 4, 1, 2], isr: [1, 2], leader: 1, leaderEpoch: 1, addingReplicas: [3, 4], removingReplicas: [1, 2] });
+  // Kept across a coordinator restart.
+  controller.close();
+  controller = new Controller(store, OPTS, t0);
+  assert.equal(part().addingReplicas, [3, 4]);
+
+  assert.is(isr([1, 2, 3]), ErrorCode.NONE);
+  assert.equal(part().addingReplicas, [3, 4], 'broker 4 is still catching up');
+  assert.is(isr([1, 2, 3, 4]), ErrorCode.NONE);
+  assert.equal(part(), { partition: 0, replicas: [3, 4], isr: [3, 4], leader: 3, leaderEpoch: 2 }, 'done: the old replicas left, the first new one leads');
+
+  // Cancelled halfway: back on the replicas it had.
+  assert.is(move([1, 2]).errorCode, ErrorCode.NONE);
+  assert.is(isr([3, 4, 1]), ErrorCode.NONE);
+  assert.is(move(null).errorCode, ErrorCode.NONE);
+  assert.equal(part(), { partition: 0, replicas: [3, 4], isr: [3, 4], leader: 3, leaderEpoch: 4 });
+  assert.equal(store.topics().find((t) => t.name === 'move')!.partitions[0], part(), 'persisted');
+});
+
 test.run();

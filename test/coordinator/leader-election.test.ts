@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PartitionState } from '../../src/common/cluster-types.js';
-import { assignReplicas, electLeader, electPreferredLeader } from '../../src/coordinator/leader-election.js';
+import { assignReplicas, electLeader, electPreferredLeader, type PlacementBroker } from '../../src/coordinator/leader-election.js';
 
 const part = (leader: number, replicas: number[], isr: number[], leaderEpoch = 5): PartitionState => ({
   partition: 0,
@@ -102,8 +102,10 @@ test('preferred leader election moves leadership back to the first replica when 
 
 // --- assignReplicas ---------------------------------------------------------------------------------------
 
+const noRacks = (...ids: number[]): PlacementBroker[] => ids.map((id) => ({ id, rack: null }));
+
 test('assignReplicas: first replica rotates over brokers, followers follow in broker order', () => {
-  assert.equal(assignReplicas([1, 2, 3], 6, 2, 0), [
+  assert.equal(assignReplicas(noRacks(1, 2, 3), 6, 2, 0), [
     [1, 2],
     [2, 3],
     [3, 1],
@@ -111,14 +113,14 @@ test('assignReplicas: first replica rotates over brokers, followers follow in br
     [2, 3],
     [3, 1],
   ]);
-  assert.equal(assignReplicas([3, 1, 2], 3, 1, 1), [[2], [3], [1]], 'broker ids sorted, start shifts the rotation');
+  assert.equal(assignReplicas(noRacks(3, 1, 2), 3, 1, 1), [[2], [3], [1]], 'broker ids sorted, start shifts the rotation');
 });
 
 test('assignReplicas spreads leaders evenly and never repeats a broker within a partition', () => {
   const brokers = [5, 1, 9, 3];
   for (const rf of [1, 2, 3, 4]) {
     for (const start of [0, 1, 7]) {
-      const assignment = assignReplicas(brokers, 12, rf, start);
+      const assignment = assignReplicas(noRacks(...brokers), 12, rf, start);
       assert.is(assignment.length, 12);
       const leaders = new Map<number, number>();
       const replicasPerBroker = new Map<number, number>();
@@ -135,6 +137,34 @@ test('assignReplicas spreads leaders evenly and never repeats a broker within a 
       assert.equal([...replicasPerBroker.values()], Array(4).fill(3 * rf), `load even for rf ${rf}`);
     }
   }
+});
+
+test('assignReplicas with racks: every partition on as many racks as there are, leaders spread over all brokers', () => {
+  // Two racks of unequal size, listed out of order: the replicas of a partition must never share a
+  // rack while another rack lacks one (losing rack "a" must not lose a partition).
+  const brokers: PlacementBroker[] = [
+    { id: 4, rack: 'b' },
+    { id: 1, rack: 'a' },
+    { id: 2, rack: 'a' },
+    { id: 3, rack: 'b' },
+    { id: 5, rack: 'c' },
+    { id: 6, rack: 'c' },
+  ];
+  const rackOf = new Map(brokers.map((b) => [b.id, b.rack]));
+  for (const rf of [2, 3]) {
+    const assignment = assignReplicas(brokers, 12, rf, 0);
+    const leaders = new Map<number, number>();
+    for (const replicas of assignment) {
+      assert.is(new Set(replicas).size, rf, `distinct brokers ${replicas}`);
+      assert.is(new Set(replicas.map((r) => rackOf.get(r))).size, rf, `distinct racks ${replicas}`);
+      leaders.set(replicas[0]!, (leaders.get(replicas[0]!) ?? 0) + 1);
+    }
+    assert.equal([...leaders.values()], [2, 2, 2, 2, 2, 2], `rf ${rf}: every broker leads twice`);
+  }
+  // More replicas than racks: every rack used, then brokers repeat racks but never a broker.
+  const two: PlacementBroker[] = [{ id: 1, rack: 'a' }, { id: 2, rack: 'a' }, { id: 3, rack: 'b' }];
+  for (const replicas of assignReplicas(two, 3, 3, 0)) assert.equal([...replicas].sort(), [1, 2, 3]);
+  for (const replicas of assignReplicas(two, 4, 2, 1)) assert.equal(new Set(replicas.map((r) => (r === 3 ? 'b' : 'a'))).size, 2, `${replicas}`);
 });
 
 test.run();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ApiCodec } from '../../src/protocol/api.js';
 import { ApiKey } from '../../src/protocol/api.js';
-import { apiByKey, IncrementalAlterConfigsApi, OffsetForLeaderEpochApi } from '../../src/protocol/apis/index.js';
+import { AlterPartitionReassignmentsApi, apiByKey, DescribeClusterApi, DescribeLogDirsApi, ElectLeadersApi, IncrementalAlterConfigsApi, ListPartitionReassignmentsApi, OffsetForLeaderEpochApi } from '../../src/protocol/apis/index.js';
 import { finishFrame, startRequestFrame } from '../../src/protocol/framing.js';
 import { InternalApi } from '../../src/protocol/internal-api.js';
 import { Reader } from '../../src/protocol/reader.js';
@@ -33,7 +33,9 @@ const internalFrame = requestFrame;
 
 /**
  * Served Kafka APIs neither kcat nor kafkajs sent while capturing: OffsetForLeaderEpoch as a
- * follower's ReplicaFetcher sends it, IncrementalAlterConfigs as `yak topic alter` does.
+ * follower's ReplicaFetcher sends it, IncrementalAlterConfigs as `yak topic alter` does (and on a
+ * broker resource), ElectLeaders as `yak topic elect-leaders` does, the reassignment APIs as `yak topic move` does,
+ * DescribeCluster and DescribeLogDirs.
  */
 export function unrecordedKafkaSeeds(): SeedFrame[] {
   const s = 'yak-broker';
@@ -41,6 +43,12 @@ export function unrecordedKafkaSeeds(): SeedFrame[] {
     requestFrame(OffsetForLeaderEpochApi, { replicaId: 2, topics: [{ topic: 'seed-kafkajs', partitions: [{ partition: 0, currentLeaderEpoch: 0, leaderEpoch: 0 }] }] }, s, 3),
     requestFrame(OffsetForLeaderEpochApi, { topics: [{ topic: 'seed-kafkajs', partitions: [{ partition: 1, currentLeaderEpoch: -1, leaderEpoch: 0 }] }] }, s, 2),
     requestFrame(IncrementalAlterConfigsApi, { resources: [{ resourceType: 2, resourceName: 'fuzz-absent', configs: [{ name: 'retention.ms', configOperation: 0, value: '1000' }, { name: 'cleanup.policy', configOperation: 1, value: null }] }], validateOnly: true }, s),
+    requestFrame(IncrementalAlterConfigsApi, { resources: [{ resourceType: 4, resourceName: '', configs: [{ name: 'log.retention.ms', configOperation: 0, value: '604800000' }] }], validateOnly: true }, s, 1),
+    requestFrame(ElectLeadersApi, { electionType: 0, topicPartitions: [{ topic: 'fuzz-absent', partitions: [0] }], timeoutMs: 1000 }, s, 2),
+    requestFrame(DescribeClusterApi, { includeClusterAuthorizedOperations: true, endpointType: 1 }, s, 1),
+    requestFrame(DescribeLogDirsApi, { topics: null }, s, 4),
+    requestFrame(AlterPartitionReassignmentsApi, { timeoutMs: 1000, topics: [{ name: 'fuzz-absent', partitions: [{ partitionIndex: 0, replicas: [1, 2] }] }] }, s),
+    requestFrame(ListPartitionReassignmentsApi, { timeoutMs: 1000, topics: null }, s),
   ];
 }
 
@@ -74,6 +82,9 @@ export function controlPlaneSeeds(kafkaFrames: SeedFrame[]): SeedFrame[] {
     internalFrame(InternalApi.CreatePartitions, { topics: [{ name: 'fuzz-absent', count: 4 }], validateOnly: true }, c),
     internalFrame(InternalApi.AlterTopicConfigs, { topics: [{ name: 'fuzz-absent', set: { 'retention.ms': '1000' }, delete: ['cleanup.policy'] }], validateOnly: true }, c),
     internalFrame(InternalApi.DeleteTopics, { names: ['fuzz-absent'] }, c),
+    internalFrame(InternalApi.AlterBrokerConfigs, { brokers: [{ name: '', set: { 'log.retention.ms': '604800000' } }], validateOnly: true }, c),
+    internalFrame(InternalApi.ReassignPartitions, { topics: [{ name: 'fuzz-absent', partitions: [{ partitionIndex: 0, replicas: null }] }] }, c),
+    internalFrame(InternalApi.ElectLeaders, { electionType: 0, topicPartitions: [{ topic: 'fuzz-absent', partitions: [0] }] }, c),
     internalFrame(InternalApi.RegisterProducer, { clientId: 'fuzz', topics: ['fuzz-absent'] }, c),
     internalFrame(InternalApi.RegisterConsumer, { clientId: 'fuzz', topics: ['fuzz-absent'] }, c),
     internalFrame(InternalApi.BrokerExited, { brokerId: 7700, pid: 1 }, c),

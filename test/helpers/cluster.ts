@@ -31,7 +31,7 @@ export function tempDir(prefix = 'yak-test-'): string {
  * Groups form at once (group.initial.rebalance.delay.ms 0, as Kafka's own test clusters set it) unless a test asks for a delay.
  */
 export async function startCluster(
-  opts: { brokers?: number; dataDir?: string; sessionTimeoutMs?: number; brokerArgs?: string[]; groupInitialRebalanceDelayMs?: number } = {},
+  opts: { brokers?: number; dataDir?: string; sessionTimeoutMs?: number; brokerArgs?: string[]; groupInitialRebalanceDelayMs?: number; racks?: string[] } = {},
 ): Promise<TestCluster> {
   const dataDir = opts.dataDir ?? path.join(tempDir(), 'data');
   const log: string[] = [];
@@ -46,6 +46,7 @@ export async function startCluster(
     sessionTimeoutMs: opts.sessionTimeoutMs ?? 2000,
     brokerArgs: opts.brokerArgs,
     coordinatorArgs: ['--group-initial-rebalance-delay-ms', String(opts.groupInitialRebalanceDelayMs ?? 0)],
+    racks: opts.racks,
     logger,
     onChildLine: (name, line) => log.push(`${name}: ${line}`),
   });

@@ -2,51 +2,56 @@ import { ErrorCode, KafkaError } from '../../common/errors.js';
 import type { AlterConfigsRequest, AlterConfigsResourceResult, AlterConfigsResponse } from '../../protocol/apis/alter-configs.js';
 import { ConfigResourceType } from '../../protocol/apis/describe-configs.js';
 import { ConfigOperation, type IncrementalAlterConfigsRequest } from '../../protocol/apis/incremental-alter-configs.js';
-import { InternalApi, type AlterTopicConfigsRequest } from '../../protocol/internal-api.js';
+import { InternalApi, type ConfigChange } from '../../protocol/internal-api.js';
 import type { BrokerContext } from '../context.js';
 
 const METADATA_WAIT_MS = 2000;
 
-type TopicChange = AlterTopicConfigsRequest['topics'][number];
 type Resource = { resourceType: number; resourceName: string };
 
 /**
- * AlterConfigs and IncrementalAlterConfigs. Topic configs are the coordinator's: the change goes
- * there and the answer waits until this broker's metadata shows it. Broker configs are the flags the
- * broker was started with: refused, as Kafka refuses a static config.
+ * AlterConfigs and IncrementalAlterConfigs. Topic configs and dynamic broker configs
+ * (common/broker-configs.ts; the resource name is a broker id, or "" for every broker) are the
+ * coordinator's: the change goes there and the answer waits until this broker's metadata shows it.
  */
-async function alterTopics<R extends Resource>(ctx: BrokerContext, resources: R[], changeOf: (r: R) => TopicChange, validateOnly: boolean): Promise<AlterConfigsResponse> {
+async function alterConfigs<R extends Resource>(ctx: BrokerContext, resources: R[], changeOf: (r: R, current: Record<string, string>) => ConfigChange, validateOnly: boolean): Promise<AlterConfigsResponse> {
   const results: AlterConfigsResourceResult[] = [];
-  const changes: { resource: Resource; change: TopicChange }[] = [];
+  const changes = { [ConfigResourceType.Topic]: [] as { resource: Resource; change: ConfigChange }[], [ConfigResourceType.Broker]: [] as { resource: Resource; change: ConfigChange }[] };
   const answer = (r: Resource, errorCode: number, errorMessage: string) => results.push({ errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName });
   for (const r of resources) {
-    if (r.resourceType === ConfigResourceType.Broker) answer(r, ErrorCode.INVALID_REQUEST, 'broker configs are static in YaK: restart the broker with other flags');
-    else if (r.resourceType !== ConfigResourceType.Topic) answer(r, ErrorCode.INVALID_REQUEST, `resource type ${r.resourceType} is not supported (2 topic)`);
-    else {
-      try {
-        changes.push({ resource: r, change: changeOf(r) });
-      } catch (err) {
-        if (!(err instanceof KafkaError)) throw err;
-        answer(r, err.code, err.detail ?? err.message);
-      }
+    if (r.resourceType !== ConfigResourceType.Topic && r.resourceType !== ConfigResourceType.Broker) {
+      answer(r, ErrorCode.INVALID_REQUEST, `resource type ${r.resourceType} is not supported (2 topic, 4 broker)`);
+      continue;
     }
-  }
-  if (changes.length > 0) {
+    const current = r.resourceType === ConfigResourceType.Topic ? (ctx.cache.topic(r.resourceName)?.configs ?? {}) : (ctx.cache.brokerConfigs[r.resourceName] ?? {});
     try {
-      const res = await ctx.coordinator.call(InternalApi.AlterTopicConfigs, { topics: changes.map((c) => c.change), validateOnly });
-      await ctx.cache.waitForVersion(res.metadataVersion, METADATA_WAIT_MS);
-      for (const t of res.topics) answer({ resourceType: ConfigResourceType.Topic, resourceName: t.name }, t.errorCode, t.errorMessage ?? '');
+      changes[r.resourceType].push({ resource: r, change: changeOf(r, current) });
     } catch (err) {
-      for (const c of changes) answer(c.resource, ErrorCode.NOT_CONTROLLER, `coordinator unavailable: ${(err as Error).message}`);
+      if (!(err instanceof KafkaError)) throw err;
+      answer(r, err.code, err.detail ?? err.message);
     }
   }
+  const send = async (resourceType: number, list: { resource: Resource; change: ConfigChange }[]) => {
+    if (list.length === 0) return;
+    try {
+      const res = resourceType === ConfigResourceType.Topic
+        ? await ctx.coordinator.call(InternalApi.AlterTopicConfigs, { topics: list.map((c) => c.change), validateOnly })
+        : await ctx.coordinator.call(InternalApi.AlterBrokerConfigs, { brokers: list.map((c) => c.change), validateOnly });
+      await ctx.cache.waitForVersion(res.metadataVersion, METADATA_WAIT_MS);
+      for (const t of res.topics) answer({ resourceType, resourceName: t.name }, t.errorCode, t.errorMessage ?? '');
+    } catch (err) {
+      for (const c of list) answer(c.resource, ErrorCode.NOT_CONTROLLER, `coordinator unavailable: ${(err as Error).message}`);
+    }
+  };
+  await send(ConfigResourceType.Topic, changes[ConfigResourceType.Topic]);
+  await send(ConfigResourceType.Broker, changes[ConfigResourceType.Broker]);
   for (const r of results) if (r.errorCode === ErrorCode.NONE) r.errorMessage = null;
   return { throttleTimeMs: 0, responses: results };
 }
 
-/** AlterConfigs: the given configs replace every override the topic had. */
+/** AlterConfigs: the given configs replace every override the topic (or the broker scope) had, as in Kafka. */
 export function handleAlterConfigs(ctx: BrokerContext, req: AlterConfigsRequest): Promise<AlterConfigsResponse> {
-  return alterTopics(ctx, req.resources, (r) => {
+  return alterConfigs(ctx, req.resources, (r) => {
     const set = Object.fromEntries(r.configs.filter((c) => c.value !== null).map((c) => [c.name, c.value!]));
     return { name: r.resourceName, set, replace: true };
   }, req.validateOnly);
@@ -54,8 +59,7 @@ export function handleAlterConfigs(ctx: BrokerContext, req: AlterConfigsRequest)
 
 /** IncrementalAlterConfigs: set, delete, and append to or subtract from a list config (cleanup.policy). */
 export function handleIncrementalAlterConfigs(ctx: BrokerContext, req: IncrementalAlterConfigsRequest): Promise<AlterConfigsResponse> {
-  return alterTopics(ctx, req.resources, (r) => {
-    const current = ctx.cache.topic(r.resourceName)?.configs ?? {};
+  return alterConfigs(ctx, req.resources, (r, current) => {
     const set: Record<string, string> = {};
     const remove: string[] = [];
     for (const c of r.configs) {

@@ -1,7 +1,8 @@
 import { ErrorCode, KafkaError } from '../../common/errors.js';
-import type { CreateTopicsRequest, CreateTopicsResponse } from '../../protocol/apis/create-topics.js';
+import type { CreatableTopicResult, CreateTopicsRequest, CreateTopicsResponse } from '../../protocol/apis/create-topics.js';
 import { InternalApi, type CreateTopicSpec, type TopicResult } from '../../protocol/internal-api.js';
 import type { BrokerContext } from '../context.js';
+import { topicConfigs } from './describe-configs.js';
 
 const METADATA_WAIT_MS = 2000;
 
@@ -18,25 +19,37 @@ export async function createTopics(ctx: BrokerContext, specs: CreateTopicSpec[],
   return res.topics;
 }
 
+/**
+ * CreateTopics: -1 partitions or replication factor is the broker's default (KIP-464), unless the
+ * topic's replicas are assigned by hand: then both come from the assignment, which the coordinator checks.
+ */
 export async function handleCreateTopics(ctx: BrokerContext, req: CreateTopicsRequest): Promise<CreateTopicsResponse> {
-  const specs: CreateTopicSpec[] = [];
-  const early: { name: string; errorCode: number; errorMessage: string | null }[] = [];
-  for (const t of req.topics) {
-    if (t.assignments.length > 0) {
-      early.push({ name: t.name, errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: 'manual replica assignment is not supported: give partitions and replication factor' });
-      continue;
-    }
+  const specs: CreateTopicSpec[] = req.topics.map((t) => {
     const configs = Object.fromEntries(t.configs.filter((c) => c.value !== null).map((c) => [c.name, c.value as string]));
-    specs.push({
+    if (t.assignments.length > 0) return { name: t.name, partitions: t.numPartitions, replicationFactor: t.replicationFactor, configs, assignments: t.assignments };
+    return {
       name: t.name,
       partitions: t.numPartitions === -1 ? ctx.config.defaultPartitions : t.numPartitions,
       replicationFactor: t.replicationFactor === -1 ? ctx.config.defaultReplicationFactor : t.replicationFactor,
       configs,
-    });
-  }
+    };
+  });
   const results = specs.length > 0 ? await createTopics(ctx, specs, req.validateOnly) : [];
-  return {
-    throttleTimeMs: 0,
-    topics: [...early, ...results.map((r) => ({ name: r.name, errorCode: r.errorCode, errorMessage: r.errorMessage ?? null }))],
-  };
+  return { throttleTimeMs: 0, topics: results.map((r, i) => describeResult(ctx, r, specs[i]!, req.validateOnly ?? false)) };
+}
+
+/**
+ * One topic's answer. A created topic (v5+) is described as it now is: id (v7), partitions,
+ * replication factor and configs as DescribeConfigs shows them; a validated one as it would be.
+ */
+function describeResult(ctx: BrokerContext, r: TopicResult, spec: CreateTopicSpec, validateOnly: boolean): CreatableTopicResult {
+  const result: CreatableTopicResult = { name: r.name, errorCode: r.errorCode, errorMessage: r.errorMessage ?? null };
+  if (r.errorCode !== ErrorCode.NONE) return result;
+  const created = validateOnly ? undefined : ctx.cache.topic(r.name);
+  const configs = topicConfigs(ctx, created?.configs ?? spec.configs ?? {}).map((c) => ({ name: c.name, value: c.value, readOnly: c.readOnly, configSource: c.configSource, isSensitive: c.isSensitive }));
+  if (created) {
+    return { ...result, topicId: created.id, numPartitions: created.partitions.length, replicationFactor: created.partitions[0]?.replicas.length ?? -1, configs };
+  }
+  const assigned = spec.assignments?.length ? spec.assignments : null;
+  return { ...result, numPartitions: assigned ? assigned.length : spec.partitions, replicationFactor: assigned ? assigned[0]!.brokerIds.length : spec.replicationFactor, configs };
 }

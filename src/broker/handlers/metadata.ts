@@ -12,7 +12,7 @@ import { distinctBy } from './distinct.js';
  * authorizer is configured: everything the resource type supports. YaK has no ACLs.
  */
 const TOPIC_OPERATIONS = bitfield([3, 4, 5, 6, 7, 8, 10, 11]); // READ WRITE CREATE DELETE ALTER DESCRIBE DESCRIBE_CONFIGS ALTER_CONFIGS
-const CLUSTER_OPERATIONS = bitfield([5, 7, 8, 9, 10, 11, 12]); // CREATE ALTER DESCRIBE CLUSTER_ACTION DESCRIBE_CONFIGS ALTER_CONFIGS IDEMPOTENT_WRITE
+export const CLUSTER_OPERATIONS = bitfield([5, 7, 8, 9, 10, 11, 12]); // CREATE ALTER DESCRIBE CLUSTER_ACTION DESCRIBE_CONFIGS ALTER_CONFIGS IDEMPOTENT_WRITE
 
 function bitfield(operations: number[]): number {
   return operations.reduce((bits, op) => bits | (1 << op), 0);
@@ -53,13 +53,17 @@ export async function handleMetadata(ctx: BrokerContext, req: MetadataRequest): 
   const brokers = ctx.cache.aliveBrokers();
   return {
     throttleTimeMs: 0,
-    brokers: brokers.map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: null })),
+    brokers: brokers.map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: b.rack ?? null })),
     clusterId: ctx.cache.clusterId,
-    // YaK's controller lives in the coordinator; clients only need a live broker id here.
-    controllerId: brokers[0]?.id ?? ctx.brokerId,
+    controllerId: controllerId(ctx),
     topics,
     clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
   };
+}
+
+/** YaK's controller lives in the coordinator; clients (Metadata, DescribeCluster) only need a live broker id here. */
+export function controllerId(ctx: BrokerContext): number {
+  return ctx.cache.aliveBrokers()[0]?.id ?? ctx.brokerId;
 }
 
 function describeTopic(t: TopicState, alive: ReadonlySet<number>, topicAuthorizedOperations: number): MetadataTopic {

@@ -19,6 +19,8 @@ interface Args {
   'data-dir'?: string;
   coordinator: string;
   partitions: number;
+  rack?: string;
+  'auto-create-topics-enable': boolean;
   'message-max-bytes': number;
   'sync-full': boolean;
   'replica-lag-time-max-ms': number;
@@ -81,6 +83,8 @@ export const brokerCommand: CommandModule<object, Args> = {
       .option('data-dir', { type: 'string', describe: 'Directory of log.db (default .yak/broker-<id>)' })
       .option('coordinator', { type: 'string', default: '127.0.0.1:2181', describe: 'Coordinator host:port' })
       .option('partitions', { type: 'number', default: 3, describe: 'Partitions of auto-created topics' })
+      .option('rack', { type: 'string', describe: "This broker's rack (broker.rack): replicas of a new topic go to as many racks as there are" })
+      .option('auto-create-topics-enable', { type: 'boolean', default: true, describe: 'Create a topic a client asks Metadata for or produces to (auto.create.topics.enable; --no-auto-create-topics-enable: never)' })
       .option('message-max-bytes', { type: 'number', default: 1024 * 1024 + 12, describe: 'Largest record batch accepted' })
       .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit (SQLite synchronous=FULL)' })
       .option('replica-lag-time-max-ms', { type: 'number', default: 10_000, describe: 'A follower behind for this long leaves the ISR' })
@@ -107,8 +111,10 @@ export const brokerCommand: CommandModule<object, Args> = {
         coordinatorHost: coordinator.host,
         coordinatorPort: coordinator.port,
         clusterSecret,
+        rack: args.rack,
         config: {
           defaultPartitions: args.partitions,
+          autoCreateTopics: args['auto-create-topics-enable'],
           maxMessageBytes: args['message-max-bytes'],
           logRetentionMs: args['log-retention-ms'],
           logRetentionBytes: args['log-retention-bytes'],

@@ -14,7 +14,7 @@ export interface ClusterStatus {
   bootstrap: string;
   coordinator: { host: string; port: number; pid: number; state: BrokerState } | null;
   /** `reason`: why a dead broker is down, as its supervisor saw it (e.g. its log.db is corrupted). */
-  brokers: { id: number; state: BrokerState; pid: number; host: string; port: number; reason?: string }[];
+  brokers: { id: number; state: BrokerState; pid: number; host: string; port: number; rack?: string; reason?: string }[];
   topics: { name: string; partitions: { partition: number; leader: number; replicas: number[]; isr: number[] }[] }[];
 }
 
@@ -37,7 +37,7 @@ export async function clusterStatus(args: ClusterArgs): Promise<ClusterStatus> {
     const topics = await new Admin(client).listTopics();
     const brokers = running
       ? running.brokers.map((b) => ({ id: b.id, state: (isProcessAlive(b.pid) ? 'alive' : 'dead') as BrokerState, pid: b.pid, host: b.host, port: b.port }))
-      : md.brokers.map((b) => ({ id: b.nodeId, state: 'alive' as BrokerState, pid: -1, host: b.host, port: b.port }));
+      : md.brokers.map((b) => ({ id: b.nodeId, state: 'alive' as BrokerState, pid: -1, host: b.host, port: b.port, ...(b.rack ? { rack: b.rack } : {}) }));
     const coordinator = running ? { ...running.coordinator, state: 'dead' as const } : null;
     return { bootstrap, coordinator, brokers, topics };
   } finally {
@@ -66,10 +66,11 @@ function fromCoordinator(file: ClusterFile, m: ClusterMetadata): ClusterStatus {
     // The supervisor knows paused; the coordinator knows registered. A live process it has not registered yet is starting.
     let state: BrokerState = registered?.state === 'alive' && registered.pid === b.pid ? 'alive' : running ? 'starting' : 'dead';
     if (b.state === 'paused' && running) state = 'paused';
-    return { id: b.id, state, pid: b.pid, host: b.host, port: b.port, ...(state === 'dead' && b.reason ? { reason: b.reason } : {}) };
+    const rack = registered?.rack ? { rack: registered.rack } : {};
+    return { id: b.id, state, pid: b.pid, host: b.host, port: b.port, ...rack, ...(state === 'dead' && b.reason ? { reason: b.reason } : {}) };
   });
   for (const b of m.brokers) {
-    if (!file.brokers.some((x) => x.id === b.id)) brokers.push({ id: b.id, state: b.state, pid: b.pid, host: b.host, port: b.port });
+    if (!file.brokers.some((x) => x.id === b.id)) brokers.push({ id: b.id, state: b.state, pid: b.pid, host: b.host, port: b.port, ...(b.rack ? { rack: b.rack } : {}) });
   }
   return {
     bootstrap: file.bootstrap,
@@ -91,7 +92,10 @@ export const statusCommand: CommandModule<object, ClusterArgs & { json: boolean 
     }
     const out: string[] = [`bootstrap: ${s.bootstrap}`];
     if (s.coordinator) out.push(`zookeeper: ${s.coordinator.state} (pid ${s.coordinator.pid}, ${s.coordinator.host}:${s.coordinator.port})`);
-    out.push('', formatTable(['BROKER', 'STATE', 'PID', 'ADDRESS'], s.brokers.map((b) => [`broker-${b.id}`, b.state, b.pid > 0 && b.state !== 'dead' ? String(b.pid) : '-', `${b.host}:${b.port}`])));
+    // The RACK column only for a cluster with racks (yak up --racks), so the usual table stays as it was.
+    const racks = s.brokers.some((b) => b.rack);
+    const brokerRows = s.brokers.map((b) => [`broker-${b.id}`, b.state, b.pid > 0 && b.state !== 'dead' ? String(b.pid) : '-', `${b.host}:${b.port}`, ...(racks ? [b.rack ?? '-'] : [])]);
+    out.push('', formatTable(['BROKER', 'STATE', 'PID', 'ADDRESS', ...(racks ? ['RACK'] : [])], brokerRows));
     for (const b of s.brokers) if (b.reason) out.push(`broker-${b.id} is dead: ${b.reason}\n`);
     const rows = s.topics.flatMap((t) => t.partitions.map((p) => [t.name, String(p.partition), p.leader < 0 ? 'none' : String(p.leader), p.replicas.join(','), p.isr.join(',')]));
     out.push(rows.length > 0 ? formatTable(['TOPIC', 'PARTITION', 'LEADER', 'REPLICAS', 'ISR'], rows) : 'no topics\n');

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { Admin } from '../../client/admin.js';
-import { UserError } from '../../common/errors.js';
+import { ErrorCode, UserError, errorName } from '../../common/errors.js';
+import { ElectionType } from '../../protocol/apis/elect-leaders.js';
 import { clusterOptions, connectClient, type ClusterArgs, wholeNumber } from '../cluster-access.js';
 import { formatTable, withClient } from '../output.js';
 
@@ -9,6 +10,7 @@ interface CreateArgs extends ClusterArgs {
   partitions: number;
   'replication-factor': number;
   config: string[];
+  'replica-assignment'?: string;
 }
 
 /** `--config key=value` flags as a config map; a flag without `=` is a usage error. */
@@ -22,9 +24,21 @@ function parseConfigs(flags: string[]): Record<string, string> {
   return configs;
 }
 
+/**
+ * kafka-topics' `--replica-assignment 1:2,2:3,3:1`: partitions separated by commas, each partition's
+ * broker ids (its preferred leader first) by colons. The cluster checks the brokers exist.
+ */
+export function parseReplicaAssignment(flag: string): number[][] {
+  return flag.split(',').map((partition, i) => {
+    const ids = partition.split(':').map((id) => id.trim());
+    if (ids.some((id) => !/^\d+$/.test(id))) throw new UserError(`--replica-assignment wants broker ids like 1:2,2:3 (partition ${i} is "${partition}")`, 2);
+    return ids.map(Number);
+  });
+}
+
 export const topicCommand: CommandModule = {
   command: 'topic <action>',
-  describe: 'Create, list, describe, alter, trim and delete topics',
+  describe: 'Create, list, describe, alter, trim and delete topics, and elect their leaders',
   builder: (y: Argv) =>
     y
       .options(clusterOptions)
@@ -36,11 +50,16 @@ export const topicCommand: CommandModule = {
             .positional('name', { type: 'string', demandOption: true })
             .option('partitions', { alias: 'p', type: 'number', default: -1, describe: 'Number of partitions (-1: the cluster default, 3)' })
             .option('replication-factor', { alias: 'r', type: 'number', default: -1, describe: 'Replicas per partition (-1: the cluster default, min(3, brokers))' })
-            .option('config', { alias: 'c', type: 'string', array: true, default: [], describe: 'Topic config key=value' }) as Argv<CreateArgs>,
+            .option('config', { alias: 'c', type: 'string', array: true, default: [], describe: 'Topic config key=value' })
+            .option('replica-assignment', { type: 'string', describe: "Each partition's brokers, e.g. 1:2,2:3,3:1 (partition 0 on brokers 1 and 2, led by 1; ...); instead of -p and -r" }) as Argv<CreateArgs>,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
             const admin = new Admin(client);
-            await admin.createTopic(args.name, args.partitions, args['replication-factor'], parseConfigs(args.config));
+            const assignment = args['replica-assignment'] !== undefined ? parseReplicaAssignment(args['replica-assignment']) : [];
+            if (assignment.length > 0 && (args.partitions !== -1 || args['replication-factor'] !== -1)) {
+              throw new UserError('--replica-assignment says the partitions and their replicas: give it without --partitions and --replication-factor', 2);
+            }
+            await admin.createTopic(args.name, args.partitions, args['replication-factor'], parseConfigs(args.config), assignment);
             const t = await admin.describeTopic(args.name);
             process.stdout.write(`created topic ${args.name} with ${t.partitions.length} partition(s), replication factor ${t.partitions[0]?.replicas.length ?? 0}\n`);
           }),
@@ -86,13 +105,14 @@ export const topicCommand: CommandModule = {
             }
           }),
       })
-      .command<ClusterArgs & { name: string; partitions?: number; config: string[]; 'delete-config': string[] }>({
+      .command<ClusterArgs & { name: string; partitions?: number; 'replica-assignment'?: string; config: string[]; 'delete-config': string[] }>({
         command: 'alter <name>',
         describe: 'Add partitions to a topic, or set and delete its configs (like kafka-topics --alter and kafka-configs --alter)',
         builder: (c) =>
           c
             .positional('name', { type: 'string', demandOption: true })
             .option('partitions', { alias: 'p', type: 'number', describe: 'The new partition count (more than now: a topic never shrinks)' })
+            .option('replica-assignment', { type: 'string', describe: "With --partitions: each new partition's brokers, e.g. 2:3,3:1" })
             .option('config', { alias: 'c', type: 'string', array: true, default: [], describe: 'Set a topic config key=value (e.g. retention.ms=3600000)' })
             .option('delete-config', { type: 'string', array: true, default: [], describe: 'Delete a topic config: back to its default' }) as never,
         handler: (args) =>
@@ -100,11 +120,12 @@ export const topicCommand: CommandModule = {
             if (args.partitions === undefined && args.config.length === 0 && args['delete-config'].length === 0) {
               throw new UserError('say what to change: --partitions N, --config key=value or --delete-config key', 2);
             }
+            if (args['replica-assignment'] !== undefined && args.partitions === undefined) throw new UserError('--replica-assignment places new partitions: give --partitions too', 2);
             const admin = new Admin(client);
             const configs = parseConfigs(args.config);
             if (args.partitions !== undefined) {
               const before = (await admin.describeTopic(args.name)).partitions.length;
-              await admin.createPartitions(args.name, args.partitions);
+              await admin.createPartitions(args.name, args.partitions, args['replica-assignment'] !== undefined ? parseReplicaAssignment(args['replica-assignment']) : null);
               process.stdout.write(`topic ${args.name} now has ${args.partitions} partition(s) (was ${before}); a key may now map to another partition, as in Kafka\n`);
             }
             if (args.config.length > 0 || args['delete-config'].length > 0) {
@@ -134,6 +155,66 @@ export const topicCommand: CommandModule = {
             process.stdout.write(`topic ${args.name} now starts at ${[...starts].map(([p, o]) => `partition ${p}: offset ${o}`).join(', ')}\n`);
           }),
       })
+      .command<ClusterArgs & { name: string; partition?: number; to: string; 'timeout-ms': number }>({
+        command: 'move <name>',
+        describe: 'Move partitions to other brokers, as kafka-reassign-partitions does: the new replicas catch up, then the old ones leave',
+        builder: (c) =>
+          c
+            .positional('name', { type: 'string', demandOption: true })
+            .option('to', { type: 'string', demandOption: true, describe: 'The new replicas, e.g. 3,4 (the first is the preferred leader)' })
+            .option('partition', { alias: 'p', type: 'number', coerce: wholeNumber('partition', 0), describe: 'Only this partition (default: all)' })
+            .option('timeout-ms', { type: 'number', default: 60_000, coerce: wholeNumber('timeout-ms', 0), describe: 'How long to wait for the move to finish (0: do not wait)' }) as never,
+        handler: (args) =>
+          withClient(connectClient(args, 'yak-topic'), async (client) => {
+            const ids = args.to.split(',').map((id) => id.trim());
+            if (ids.some((id) => !/^\d+$/.test(id))) throw new UserError(`--to wants broker ids like 3,4, got "${args.to}"`, 2);
+            const replicas = ids.map(Number);
+            const admin = new Admin(client);
+            const t = await admin.describeTopic(args.name);
+            if (args.partition !== undefined && !t.partitions.some((p) => p.partition === args.partition)) throw new UserError(`topic ${args.name} has no partition ${args.partition}`);
+            const partitions = args.partition !== undefined ? [args.partition] : t.partitions.map((p) => p.partition);
+            await admin.movePartitions(args.name, partitions, replicas);
+            const deadline = Date.now() + args['timeout-ms'];
+            let moving = await admin.movingPartitions(args.name);
+            while (moving.length > 0 && Date.now() < deadline) {
+              await new Promise((r) => setTimeout(r, 200));
+              moving = await admin.movingPartitions(args.name);
+            }
+            if (moving.length > 0) {
+              process.stdout.write(`topic ${args.name}: partition(s) ${moving.join(', ')} still moving to brokers ${replicas.join(', ')} (the new replicas are catching up)\n`);
+            } else {
+              process.stdout.write(`topic ${args.name}: partition(s) ${partitions.join(', ')} now on brokers ${replicas.join(', ')}\n`);
+            }
+          }),
+      })
+      .command<ClusterArgs & { name?: string; partition?: number; type: string }>({
+        command: 'elect-leaders [name]',
+        describe: "Move leadership back to preferred replicas, or (--type unclean) give offline partitions a leader that may lack records, as kafka-leader-election does",
+        builder: (c) =>
+          c
+            .positional('name', { type: 'string', describe: 'Only this topic (default: every partition of every topic)' })
+            .option('partition', { alias: 'p', type: 'number', coerce: wholeNumber('partition', 0), describe: 'Only this partition of the topic' })
+            .option('type', { type: 'string', choices: ['preferred', 'unclean'], default: 'preferred', describe: 'preferred: the first replica leads again once in sync; unclean: any live replica may lead an offline partition (acknowledged records may be lost)' }) as never,
+        handler: (args) =>
+          withClient(connectClient(args, 'yak-topic'), async (client) => {
+            if (args.partition !== undefined && args.name === undefined) throw new UserError('--partition needs a topic name', 2);
+            const admin = new Admin(client);
+            let wanted: { topic: string; partitions: number[] }[] | null = null;
+            if (args.name !== undefined) {
+              const t = await admin.describeTopic(args.name);
+              wanted = [{ topic: args.name, partitions: args.partition !== undefined ? [args.partition] : t.partitions.map((p) => p.partition) }];
+            }
+            const results = await admin.electLeaders(args.type === 'unclean' ? ElectionType.Unclean : ElectionType.Preferred, wanted);
+            const leaders = new Map<string, number>((await client.refreshMetadata(null)).topics.flatMap((t) => t.partitions.map((p) => [`${t.name}-${p.partitionIndex}`, p.leaderId] as const)));
+            const failed = results.filter((r) => r.errorCode !== ErrorCode.NONE && r.errorCode !== ErrorCode.ELECTION_NOT_NEEDED);
+            if (results.length === 0) process.stdout.write('no partition needed an election\n');
+            for (const r of results) {
+              const where = `${r.topic}-${r.partition}`;
+              process.stdout.write(r.errorCode === ErrorCode.NONE ? `${where}: leader is now broker ${leaders.get(where) ?? '?'}\n` : `${where}: ${errorName(r.errorCode)}${r.errorMessage ? `: ${r.errorMessage}` : ''}\n`);
+            }
+            if (failed.length > 0) throw new UserError(`${failed.length} election(s) failed`, 1);
+          }),
+      })
       .command<ClusterArgs & { name: string }>({
         command: 'delete <name>',
         describe: 'Delete a topic and all its records',
@@ -144,6 +225,6 @@ export const topicCommand: CommandModule = {
             process.stdout.write(`deleted topic ${args.name}\n`);
           }),
       })
-      .demandCommand(1, 'say which: create, list, describe, alter, trim or delete'),
+      .demandCommand(1, 'say which: create, list, describe, alter, trim, move, elect-leaders or delete'),
   handler: () => undefined,
 };

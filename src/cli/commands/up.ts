@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 import { UserError } from '../../common/errors.js';
 import { checkGroupInitialRebalanceDelay, groupInitialRebalanceDelayOption } from './zookeeper.js';
 import { createLogger } from '../../common/logger.js';
+import { rackNameProblem } from '../../common/rack-name.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import { EventBus } from '../../tui/events.js';
 import { installLastResortHandlers, runUntilSignal } from '../process-lifecycle.js';
@@ -21,6 +22,8 @@ interface Args {
   'replication-factor'?: number;
   'min-insync-replicas'?: number;
   'group-initial-rebalance-delay-ms': number;
+  racks?: string;
+  'auto-create-topics-enable': boolean;
   'log-retention-ms': number;
   'log-retention-bytes': number;
   'log-retention-check-interval-ms': number;
@@ -43,6 +46,15 @@ function checkTopicDefaults(args: Args): void {
   }
 }
 
+/** `--racks a,b,c` as a list; refused when a rack is empty or has spaces (the broker would refuse it at registration). */
+function racksFrom(racks: string | undefined): string[] | undefined {
+  if (racks === undefined) return undefined;
+  const list = racks.split(',').map((r) => r.trim());
+  const problem = list.map(rackNameProblem).find((p) => p !== null);
+  if (problem) throw new UserError(`--racks: ${problem}`, 2);
+  return list;
+}
+
 export const upCommand: CommandModule<object, Args> = {
   command: 'up',
   describe: 'Start a local cluster: a coordinator and N brokers as child processes',
@@ -54,6 +66,8 @@ export const upCommand: CommandModule<object, Args> = {
       .option('port', { type: 'number', default: 0, describe: "broker-1's port, the others' follow (9092: 9092, 9093, 9094); 0: any free ports" })
       .option('headless', { type: 'boolean', default: false, describe: 'Log lines instead of the terminal UI' })
       .option('partitions', { type: 'number', default: 3, describe: 'Partitions of auto-created topics' })
+      .option('racks', { type: 'string', describe: 'Racks of the brokers, comma-separated (a,b,c: broker-1 on a, broker-2 on b, ...; repeated when there are more brokers than racks)' })
+      .option('auto-create-topics-enable', { type: 'boolean', default: true, describe: 'Create topics clients ask for (--no-auto-create-topics-enable: never)' })
       .option('heartbeat-interval-ms', { type: 'number', default: 500, describe: 'Broker heartbeat interval' })
       .option('session-timeout-ms', { type: 'number', default: 3000, describe: 'A broker silent this long is declared dead' })
       .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit on the brokers' })
@@ -84,8 +98,10 @@ export const upCommand: CommandModule<object, Args> = {
       entry: process.argv[1]!,
       heartbeatIntervalMs: args['heartbeat-interval-ms'],
       sessionTimeoutMs: args['session-timeout-ms'],
+      racks: racksFrom(args.racks),
       brokerArgs: [
         '--partitions', String(args.partitions),
+        `--auto-create-topics-enable=${args['auto-create-topics-enable']}`,
         ...(args['sync-full'] ? ['--sync-full'] : []),
         ...([...Object.keys(logOptions), ...Object.keys(listenerOptions)] as (keyof typeof logOptions | keyof typeof listenerOptions)[]).flatMap((o) => [`--${o}`, String(args[o])]),
       ],

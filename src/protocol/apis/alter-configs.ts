@@ -1,27 +1,11 @@
 /**
- * AlterConfigs (key 33), versions 0-1 (v1 is the same on the wire). What kafkajs's
- * admin.alterConfigs sends: each resource's configs replace all it had (Kafka's legacy semantics).
- *
- * AlterConfigs Request => [resources] validate_only
- *   resources => resource_type resource_name [configs]
- *     resource_type => INT8                         (2 topic, 4 broker)
- *     resource_name => STRING
- *     configs => name value
- *       name => STRING
- *       value => NULLABLE_STRING
- *   validate_only => BOOLEAN
- *
- * AlterConfigs Response => throttle_time_ms [responses]
- *   throttle_time_ms => INT32
- *   responses => error_code error_message resource_type resource_name
- *     error_code => INT16
- *     error_message => NULLABLE_STRING
- *     resource_type => INT8
- *     resource_name => STRING
+ * AlterConfigs (key 33), versions 0-2; flexible from v2 (Kafka's AlterConfigsRequest/Response.json;
+ * v1 is v0 on the wire). What kafkajs's admin.alterConfigs sends: each resource's configs replace
+ * all it had (Kafka's legacy semantics). Resource types: 2 topic, 4 broker.
  */
-import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { ApiKey } from '../api.js';
+import type { FieldSpec } from '../schema.js';
+import { schemaApi } from '../schema.js';
 
 export interface AlterConfigsRequest {
   resources: { resourceType: number; resourceName: string; configs: { name: string; value: string | null }[] }[];
@@ -35,45 +19,53 @@ export interface AlterConfigsResourceResult {
   resourceName: string;
 }
 
-/** The answer of AlterConfigs, and of IncrementalAlterConfigs v0, which is the same on the wire. */
+/** The answer of AlterConfigs, and of IncrementalAlterConfigs, whose fields are the same. */
 export interface AlterConfigsResponse {
   throttleTimeMs: number;
   responses: AlterConfigsResourceResult[];
 }
 
-export function encodeAlterConfigsResponse(w: Writer, res: AlterConfigsResponse): void {
-  w.int32(res.throttleTimeMs);
-  w.array(res.responses, (w, x) => w.int16(x.errorCode).nullableString(x.errorMessage).int8(x.resourceType).string(x.resourceName));
-}
+/** AlterConfigs' and IncrementalAlterConfigs' response fields (each API says its own versions). */
+export const ALTER_CONFIGS_RESPONSE_FIELDS: readonly FieldSpec[] = [
+  { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
+  {
+    name: 'responses',
+    type: '[]struct',
+    versions: '0+',
+    fields: [
+      { name: 'errorCode', type: 'int16', versions: '0+' },
+      { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+      { name: 'resourceType', type: 'int8', versions: '0+' },
+      { name: 'resourceName', type: 'string', versions: '0+' },
+    ],
+  },
+];
 
-export function decodeAlterConfigsResponse(r: Reader): AlterConfigsResponse {
-  const throttleTimeMs = r.int32();
-  const responses = r.array((r) => ({ errorCode: r.int16(), errorMessage: r.nullableString(), resourceType: r.int8(), resourceName: r.string() }));
-  return { throttleTimeMs, responses };
-}
-
-export const AlterConfigsApi: ApiCodec<AlterConfigsRequest, AlterConfigsResponse> = {
+export const AlterConfigsApi = schemaApi<AlterConfigsRequest, AlterConfigsResponse>({
   apiKey: ApiKey.AlterConfigs,
   name: 'AlterConfigs',
-  maxVersion: 1,
-
-  encodeRequest(w: Writer, req: AlterConfigsRequest): void {
-    w.array(req.resources, (w, res) => {
-      w.int8(res.resourceType).string(res.resourceName);
-      w.array(res.configs, (w, c) => w.string(c.name).nullableString(c.value));
-    });
-    w.boolean(req.validateOnly);
-  },
-
-  decodeRequest(r: Reader): AlterConfigsRequest {
-    const resources = r.array((r) => ({
-      resourceType: r.int8(),
-      resourceName: r.string(),
-      configs: r.array((r) => ({ name: r.string(), value: r.nullableString() })),
-    }));
-    return { resources, validateOnly: r.boolean() };
-  },
-
-  encodeResponse: (w: Writer, res: AlterConfigsResponse) => encodeAlterConfigsResponse(w, res),
-  decodeResponse: (r: Reader) => decodeAlterConfigsResponse(r),
-};
+  versions: '0-2',
+  flexibleVersions: '2+',
+  request: [
+    {
+      name: 'resources',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'resourceType', type: 'int8', versions: '0+' },
+        { name: 'resourceName', type: 'string', versions: '0+' },
+        {
+          name: 'configs',
+          type: '[]struct',
+          versions: '0+',
+          fields: [
+            { name: 'name', type: 'string', versions: '0+' },
+            { name: 'value', type: 'string', versions: '0+', nullableVersions: '0+' },
+          ],
+        },
+      ],
+    },
+    { name: 'validateOnly', type: 'bool', versions: '0+' },
+  ],
+  response: ALTER_CONFIGS_RESPONSE_FIELDS,
+});

@@ -1,31 +1,21 @@
 /**
- * CreatePartitions (key 37), versions 0-1 (the same on the wire).
- *
- * CreatePartitions Request => [topics] timeout_ms validate_only
- *   topics => name count [assignments]
- *     name => STRING
- *     count => INT32                                (the new total number of partitions)
- *     assignments => [broker_ids]                   (nullable; null: the broker chooses)
- *       broker_ids => INT32
- *   timeout_ms => INT32
- *   validate_only => BOOLEAN
- *
- * CreatePartitions Response => throttle_time_ms [results]
- *   throttle_time_ms => INT32
- *   results => name error_code error_message
- *     name => STRING
- *     error_code => INT16
- *     error_message => NULLABLE_STRING
+ * CreatePartitions (key 37), versions 0-3; flexible from v2 (Kafka's CreatePartitionsRequest/Response.json).
+ * v0 and v1 are the same on the wire, as are v2 and v3.
  */
-import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { ApiKey } from '../api.js';
+import { schemaApi } from '../schema.js';
+
+export interface CreatePartitionsAssignment {
+  /** The replicas of one new partition, its preferred leader first. */
+  brokerIds: number[];
+}
 
 export interface CreatePartitionsTopic {
   name: string;
+  /** The new total number of partitions. */
   count: number;
-  /** Replicas of each new partition; null lets the cluster place them. */
-  assignments: number[][] | null;
+  /** One per new partition; null lets the cluster place them. */
+  assignments: CreatePartitionsAssignment[] | null;
 }
 
 export interface CreatePartitionsRequest {
@@ -39,37 +29,36 @@ export interface CreatePartitionsResponse {
   results: { name: string; errorCode: number; errorMessage: string | null }[];
 }
 
-export const CreatePartitionsApi: ApiCodec<CreatePartitionsRequest, CreatePartitionsResponse> = {
+export const CreatePartitionsApi = schemaApi<CreatePartitionsRequest, CreatePartitionsResponse>({
   apiKey: ApiKey.CreatePartitions,
   name: 'CreatePartitions',
-  maxVersion: 1,
-
-  encodeRequest(w: Writer, req: CreatePartitionsRequest): void {
-    w.array(req.topics, (w, t) => {
-      w.string(t.name).int32(t.count);
-      w.nullableArray(t.assignments, (w, replicas) => w.array(replicas, (w, id) => w.int32(id)));
-    });
-    w.int32(req.timeoutMs).boolean(req.validateOnly);
-  },
-
-  decodeRequest(r: Reader): CreatePartitionsRequest {
-    const topics = r.array((r) => ({
-      name: r.string(),
-      count: r.int32(),
-      assignments: r.nullableArray((r) => r.array((r) => r.int32())),
-    }));
-    const timeoutMs = r.int32();
-    const validateOnly = r.boolean();
-    return { topics, timeoutMs, validateOnly };
-  },
-
-  encodeResponse(w: Writer, res: CreatePartitionsResponse): void {
-    w.int32(res.throttleTimeMs).array(res.results, (w, t) => w.string(t.name).int16(t.errorCode).nullableString(t.errorMessage));
-  },
-
-  decodeResponse(r: Reader): CreatePartitionsResponse {
-    const throttleTimeMs = r.int32();
-    const results = r.array((r) => ({ name: r.string(), errorCode: r.int16(), errorMessage: r.nullableString() }));
-    return { throttleTimeMs, results };
-  },
-};
+  versions: '0-3',
+  flexibleVersions: '2+',
+  request: [
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        { name: 'count', type: 'int32', versions: '0+' },
+        { name: 'assignments', type: '[]struct', versions: '0+', nullableVersions: '0+', fields: [{ name: 'brokerIds', type: '[]int32', versions: '0+' }] },
+      ],
+    },
+    { name: 'timeoutMs', type: 'int32', versions: '0+' },
+    { name: 'validateOnly', type: 'bool', versions: '0+' },
+  ],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
+    {
+      name: 'results',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        { name: 'errorCode', type: 'int16', versions: '0+' },
+        { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
+      ],
+    },
+  ],
+});

@@ -1,30 +1,11 @@
 /**
- * CreateTopics (key 19), versions 0-3.
- *
- * CreateTopics Request => [topics] timeout_ms validate_only
- *   topics => name num_partitions replication_factor [assignments] [configs]
- *     name => STRING
- *     num_partitions => INT32                       (-1 with explicit assignments)
- *     replication_factor => INT16                   (-1 with explicit assignments)
- *     assignments => partition_index [broker_ids]
- *       partition_index => INT32
- *       broker_ids => INT32
- *     configs => name value
- *       name => STRING
- *       value => NULLABLE_STRING
- *   timeout_ms => INT32
- *   validate_only => BOOLEAN                        (v1+)
- *
- * CreateTopics Response => throttle_time_ms [topics]
- *   throttle_time_ms => INT32                       (v2+)
- *   topics => name error_code error_message
- *     name => STRING
- *     error_code => INT16
- *     error_message => NULLABLE_STRING              (v1+)
+ * CreateTopics (key 19), versions 0-7; flexible from v5 (Kafka's CreateTopicsRequest/Response.json).
+ * v1 adds validate_only and error messages, v2 throttle time; v4 lets partitions and replication
+ * factor be -1 for the broker default (KIP-464); v5 answers each created topic's partitions,
+ * replication factor and configs; v7 its topic id.
  */
-import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { ApiKey } from '../api.js';
+import { schemaApi } from '../schema.js';
 
 export interface CreatableReplicaAssignment {
   partitionIndex: number;
@@ -38,8 +19,11 @@ export interface CreatableTopicConfig {
 
 export interface CreatableTopic {
   name: string;
+  /** -1: the broker's default, or the assignment's count. */
   numPartitions: number;
+  /** -1: the broker's default, or the assignment's replica count. */
   replicationFactor: number;
+  /** Empty: the cluster places the replicas. */
   assignments: CreatableReplicaAssignment[];
   configs: CreatableTopicConfig[];
 }
@@ -51,11 +35,31 @@ export interface CreateTopicsRequest {
   validateOnly?: boolean;
 }
 
+/** A created topic's config as v5+ answers it (DescribeConfigs' fields). */
+export interface CreatableTopicConfigs {
+  name: string;
+  value: string | null;
+  readOnly: boolean;
+  /** Kafka's ConfigSource (describe-configs.ts); default -1. */
+  configSource?: number;
+  isSensitive: boolean;
+}
+
 export interface CreatableTopicResult {
   name: string;
+  /** v7+; the all-zero UUID when absent or on error. */
+  topicId?: string;
   errorCode: number;
   /** v1+; default null. */
   errorMessage?: string | null;
+  /** v5+, tag 0: why configs are missing from a successful answer; default 0. */
+  topicConfigErrorCode?: number;
+  /** v5+; default -1. */
+  numPartitions?: number;
+  /** v5+; default -1. */
+  replicationFactor?: number;
+  /** v5+; null when not answered (an error). */
+  configs?: CreatableTopicConfigs[] | null;
 }
 
 export interface CreateTopicsResponse {
@@ -64,58 +68,71 @@ export interface CreateTopicsResponse {
   topics: CreatableTopicResult[];
 }
 
-function writeTopic(w: Writer, t: CreatableTopic): void {
-  w.string(t.name).int32(t.numPartitions).int16(t.replicationFactor);
-  w.array(t.assignments, (w, a) => {
-    w.int32(a.partitionIndex);
-    w.array(a.brokerIds, (w, id) => w.int32(id));
-  });
-  w.array(t.configs, (w, c) => w.string(c.name).nullableString(c.value));
-}
-
-function readTopic(r: Reader): CreatableTopic {
-  return {
-    name: r.string(),
-    numPartitions: r.int32(),
-    replicationFactor: r.int16(),
-    assignments: r.array((r) => ({ partitionIndex: r.int32(), brokerIds: r.array((r) => r.int32()) })),
-    configs: r.array((r) => ({ name: r.string(), value: r.nullableString() })),
-  };
-}
-
-export const CreateTopicsApi: ApiCodec<CreateTopicsRequest, CreateTopicsResponse> = {
+export const CreateTopicsApi = schemaApi<CreateTopicsRequest, CreateTopicsResponse>({
   apiKey: ApiKey.CreateTopics,
   name: 'CreateTopics',
-  maxVersion: 3,
-
-  encodeRequest(w: Writer, req: CreateTopicsRequest, version: number): void {
-    w.array(req.topics, writeTopic);
-    w.int32(req.timeoutMs);
-    if (version >= 1) w.boolean(req.validateOnly ?? false);
-  },
-
-  decodeRequest(r: Reader, version: number): CreateTopicsRequest {
-    const topics = r.array(readTopic);
-    const timeoutMs = r.int32();
-    const validateOnly = version >= 1 ? r.boolean() : false;
-    return { topics, timeoutMs, validateOnly };
-  },
-
-  encodeResponse(w: Writer, res: CreateTopicsResponse, version: number): void {
-    if (version >= 2) w.int32(res.throttleTimeMs ?? 0);
-    w.array(res.topics, (w, t) => {
-      w.string(t.name).int16(t.errorCode);
-      if (version >= 1) w.nullableString(t.errorMessage ?? null);
-    });
-  },
-
-  decodeResponse(r: Reader, version: number): CreateTopicsResponse {
-    const throttleTimeMs = version >= 2 ? r.int32() : 0;
-    const topics = r.array((r) => ({
-      name: r.string(),
-      errorCode: r.int16(),
-      errorMessage: version >= 1 ? r.nullableString() : null,
-    }));
-    return { throttleTimeMs, topics };
-  },
-};
+  versions: '0-7',
+  flexibleVersions: '5+',
+  request: [
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        { name: 'numPartitions', type: 'int32', versions: '0+' },
+        { name: 'replicationFactor', type: 'int16', versions: '0+' },
+        {
+          name: 'assignments',
+          type: '[]struct',
+          versions: '0+',
+          fields: [
+            { name: 'partitionIndex', type: 'int32', versions: '0+' },
+            { name: 'brokerIds', type: '[]int32', versions: '0+' },
+          ],
+        },
+        {
+          name: 'configs',
+          type: '[]struct',
+          versions: '0+',
+          fields: [
+            { name: 'name', type: 'string', versions: '0+' },
+            { name: 'value', type: 'string', versions: '0+', nullableVersions: '0+' },
+          ],
+        },
+      ],
+    },
+    { name: 'timeoutMs', type: 'int32', versions: '0+', default: 60_000 },
+    { name: 'validateOnly', type: 'bool', versions: '1+', default: false },
+  ],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '2+' },
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        { name: 'topicId', type: 'uuid', versions: '7+' },
+        { name: 'errorCode', type: 'int16', versions: '0+' },
+        { name: 'errorMessage', type: 'string', versions: '1+', nullableVersions: '0+' },
+        { name: 'topicConfigErrorCode', type: 'int16', versions: '5+', tag: 0, taggedVersions: '5+' },
+        { name: 'numPartitions', type: 'int32', versions: '5+', default: -1 },
+        { name: 'replicationFactor', type: 'int16', versions: '5+', default: -1 },
+        {
+          name: 'configs',
+          type: '[]struct',
+          versions: '5+',
+          nullableVersions: '5+',
+          fields: [
+            { name: 'name', type: 'string', versions: '5+' },
+            { name: 'value', type: 'string', versions: '5+', nullableVersions: '5+' },
+            { name: 'readOnly', type: 'bool', versions: '5+' },
+            { name: 'configSource', type: 'int8', versions: '5+', default: -1 },
+            { name: 'isSensitive', type: 'bool', versions: '5+' },
+          ],
+        },
+      ],
+    },
+  ],
+});

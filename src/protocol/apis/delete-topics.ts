@@ -1,28 +1,33 @@
 /**
- * DeleteTopics (key 20), versions 0-3.
- *
- * DeleteTopics Request => [topic_names] timeout_ms
- *   topic_names => STRING
- *   timeout_ms => INT32
- *
- * DeleteTopics Response => throttle_time_ms [responses]
- *   throttle_time_ms => INT32                       (v1+)
- *   responses => name error_code
- *     name => STRING
- *     error_code => INT16
+ * DeleteTopics (key 20), versions 0-6; flexible from v4 (Kafka's DeleteTopicsRequest/Response.json).
+ * v5 adds error messages; v6 names each topic by name or by topic id (KIP-516) and answers both.
  */
-import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { ApiKey } from '../api.js';
+import { schemaApi } from '../schema.js';
+
+export interface DeleteTopicState {
+  /** Null when the topic is named by id. */
+  name: string | null;
+  /** The all-zero UUID when the topic is named by name. */
+  topicId: string;
+}
 
 export interface DeleteTopicsRequest {
-  topicNames: string[];
+  /** v6+: by name or by id. */
+  topics?: DeleteTopicState[];
+  /** v0-5. */
+  topicNames?: string[];
   timeoutMs: number;
 }
 
 export interface DeletableTopicResult {
-  name: string;
+  /** Null (v6+) for an id no topic has. */
+  name: string | null;
+  /** v6+; the all-zero UUID when unknown. */
+  topicId?: string;
   errorCode: number;
+  /** v5+; default null. */
+  errorMessage?: string | null;
 }
 
 export interface DeleteTopicsResponse {
@@ -31,30 +36,36 @@ export interface DeleteTopicsResponse {
   responses: DeletableTopicResult[];
 }
 
-export const DeleteTopicsApi: ApiCodec<DeleteTopicsRequest, DeleteTopicsResponse> = {
+export const DeleteTopicsApi = schemaApi<DeleteTopicsRequest, DeleteTopicsResponse>({
   apiKey: ApiKey.DeleteTopics,
   name: 'DeleteTopics',
-  maxVersion: 3,
-
-  encodeRequest(w: Writer, req: DeleteTopicsRequest): void {
-    w.array(req.topicNames, (w, name) => w.string(name));
-    w.int32(req.timeoutMs);
-  },
-
-  decodeRequest(r: Reader): DeleteTopicsRequest {
-    const topicNames = r.array((r) => r.string());
-    const timeoutMs = r.int32();
-    return { topicNames, timeoutMs };
-  },
-
-  encodeResponse(w: Writer, res: DeleteTopicsResponse, version: number): void {
-    if (version >= 1) w.int32(res.throttleTimeMs ?? 0);
-    w.array(res.responses, (w, t) => w.string(t.name).int16(t.errorCode));
-  },
-
-  decodeResponse(r: Reader, version: number): DeleteTopicsResponse {
-    const throttleTimeMs = version >= 1 ? r.int32() : 0;
-    const responses = r.array((r) => ({ name: r.string(), errorCode: r.int16() }));
-    return { throttleTimeMs, responses };
-  },
-};
+  versions: '0-6',
+  flexibleVersions: '4+',
+  request: [
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '6+',
+      fields: [
+        { name: 'name', type: 'string', versions: '6+', nullableVersions: '6+', default: null },
+        { name: 'topicId', type: 'uuid', versions: '6+' },
+      ],
+    },
+    { name: 'topicNames', type: '[]string', versions: '0-5' },
+    { name: 'timeoutMs', type: 'int32', versions: '0+' },
+  ],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
+    {
+      name: 'responses',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+', nullableVersions: '6+' },
+        { name: 'topicId', type: 'uuid', versions: '6+' },
+        { name: 'errorCode', type: 'int16', versions: '0+' },
+        { name: 'errorMessage', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
+      ],
+    },
+  ],
+});

@@ -1,38 +1,17 @@
 /**
- * DescribeConfigs (key 32), versions 0-2 (v2 is the same on the wire as v1).
- *
- * DescribeConfigs Request => [resources] include_synonyms
- *   resources => resource_type resource_name [configuration_keys]
- *     resource_type => INT8                         (2 topic, 4 broker)
- *     resource_name => STRING
- *     configuration_keys => STRING                  (nullable: null asks for every config)
- *   include_synonyms => BOOLEAN                     (v1+)
- *
- * DescribeConfigs Response => throttle_time_ms [results]
- *   throttle_time_ms => INT32
- *   results => error_code error_message resource_type resource_name [configs]
- *     error_code => INT16
- *     error_message => NULLABLE_STRING
- *     resource_type => INT8
- *     resource_name => STRING
- *     configs => name value read_only is_default config_source is_sensitive [synonyms]
- *       name => STRING
- *       value => NULLABLE_STRING
- *       read_only => BOOLEAN
- *       is_default => BOOLEAN                       (v0 only)
- *       config_source => INT8                       (v1+; 1 topic, 4 static broker, 5 default)
- *       is_sensitive => BOOLEAN
- *       synonyms => name value source               (v1+)
- *         name => STRING
- *         value => NULLABLE_STRING
- *         source => INT8
+ * DescribeConfigs (key 32), versions 0-4; flexible from v4 (Kafka's DescribeConfigsRequest/Response.json).
+ * v1 adds include_synonyms, each config's source (v0 has only is_default) and its synonyms; v3
+ * include_documentation and each config's type and documentation.
  */
 import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { schemaApi } from '../schema.js';
 
 export const ConfigResourceType = { Topic: 2, Broker: 4 } as const;
-export const ConfigSource = { TopicConfig: 1, StaticBrokerConfig: 4, Default: 5 } as const;
+/** Kafka's ConfigSource: where a described value comes from. */
+/** Kafka's ConfigType (v3+). */
+export const ConfigType = { Unknown: 0, Boolean: 1, String: 2, Int: 3, Short: 4, Long: 5, Double: 6, List: 7, Class: 8, Password: 9 } as const;
+
+export const ConfigSource = { TopicConfig: 1, DynamicBrokerConfig: 2, DynamicDefaultBrokerConfig: 3, StaticBrokerConfig: 4, Default: 5 } as const;
 
 export interface DescribeConfigsResource {
   resourceType: number;
@@ -44,6 +23,8 @@ export interface DescribeConfigsRequest {
   resources: DescribeConfigsResource[];
   /** v1+; default false. */
   includeSynonyms?: boolean;
+  /** v3+; default false. */
+  includeDocumentation?: boolean;
 }
 
 export interface DescribedConfig {
@@ -55,6 +36,10 @@ export interface DescribedConfig {
   isSensitive: boolean;
   /** v1+; default []. */
   synonyms?: { name: string; value: string | null; source: number }[];
+  /** v3+: Kafka's ConfigType (ConfigType below); default 0, unknown. */
+  configType?: number;
+  /** v3+; default null. */
+  documentation?: string | null;
 }
 
 export interface DescribeConfigsResult {
@@ -70,64 +55,89 @@ export interface DescribeConfigsResponse {
   results: DescribeConfigsResult[];
 }
 
-function writeConfig(w: Writer, c: DescribedConfig, version: number): void {
-  w.string(c.name).nullableString(c.value).boolean(c.readOnly);
-  if (version === 0) w.boolean(c.configSource === ConfigSource.Default);
-  else w.int8(c.configSource);
-  w.boolean(c.isSensitive);
-  if (version >= 1) w.array(c.synonyms ?? [], (w, s) => w.string(s.name).nullableString(s.value).int8(s.source));
-}
+/** A config as the wire carries it: v0 says only whether it is a default. */
+type WireConfig = DescribedConfig & { isDefault?: boolean };
+type WireResponse = Omit<DescribeConfigsResponse, 'results'> & { results: (Omit<DescribeConfigsResult, 'configs'> & { configs: WireConfig[] })[] };
 
-function readConfig(r: Reader, version: number): DescribedConfig {
-  const name = r.string();
-  const value = r.nullableString();
-  const readOnly = r.boolean();
-  const configSource = version === 0 ? (r.boolean() ? ConfigSource.Default : ConfigSource.TopicConfig) : r.int8();
-  const isSensitive = r.boolean();
-  const synonyms = version >= 1 ? r.array((r) => ({ name: r.string(), value: r.nullableString(), source: r.int8() })) : [];
-  return { name, value, readOnly, configSource, isSensitive, synonyms };
-}
-
-export const DescribeConfigsApi: ApiCodec<DescribeConfigsRequest, DescribeConfigsResponse> = {
+const derived = schemaApi<DescribeConfigsRequest, WireResponse>({
   apiKey: ApiKey.DescribeConfigs,
   name: 'DescribeConfigs',
-  maxVersion: 2,
+  versions: '0-4',
+  flexibleVersions: '4+',
+  request: [
+    {
+      name: 'resources',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'resourceType', type: 'int8', versions: '0+' },
+        { name: 'resourceName', type: 'string', versions: '0+' },
+        { name: 'configurationKeys', type: '[]string', versions: '0+', nullableVersions: '0+' },
+      ],
+    },
+    { name: 'includeSynonyms', type: 'bool', versions: '1+', default: false },
+    { name: 'includeDocumentation', type: 'bool', versions: '3+', default: false },
+  ],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
+    {
+      name: 'results',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'errorCode', type: 'int16', versions: '0+' },
+        { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+        { name: 'resourceType', type: 'int8', versions: '0+' },
+        { name: 'resourceName', type: 'string', versions: '0+' },
+        {
+          name: 'configs',
+          type: '[]struct',
+          versions: '0+',
+          fields: [
+            { name: 'name', type: 'string', versions: '0+' },
+            { name: 'value', type: 'string', versions: '0+', nullableVersions: '0+' },
+            { name: 'readOnly', type: 'bool', versions: '0+' },
+            { name: 'isDefault', type: 'bool', versions: '0' },
+            { name: 'configSource', type: 'int8', versions: '1+', default: -1 },
+            { name: 'isSensitive', type: 'bool', versions: '0+' },
+            {
+              name: 'synonyms',
+              type: '[]struct',
+              versions: '1+',
+              fields: [
+                { name: 'name', type: 'string', versions: '1+' },
+                { name: 'value', type: 'string', versions: '1+', nullableVersions: '0+' },
+                { name: 'source', type: 'int8', versions: '1+' },
+              ],
+            },
+            { name: 'configType', type: 'int8', versions: '3+', default: 0 },
+            { name: 'documentation', type: 'string', versions: '3+', nullableVersions: '0+' },
+          ],
+        },
+      ],
+    },
+  ],
+});
 
-  encodeRequest(w: Writer, req: DescribeConfigsRequest, version: number): void {
-    w.array(req.resources, (w, res) => {
-      w.int8(res.resourceType).string(res.resourceName);
-      w.nullableArray(res.configurationKeys, (w, k) => w.string(k));
-    });
-    if (version >= 1) w.boolean(req.includeSynonyms ?? false);
-  },
+/** v0's is_default stands for the source: DEFAULT_CONFIG when true; a topic's own value otherwise. */
+const toWire = (res: DescribeConfigsResponse, version: number): WireResponse =>
+  version > 0 ? res : { ...res, results: res.results.map((r) => ({ ...r, configs: r.configs.map((c) => ({ ...c, isDefault: c.configSource === ConfigSource.Default })) })) };
 
-  decodeRequest(r: Reader, version: number): DescribeConfigsRequest {
-    const resources = r.array((r) => ({
-      resourceType: r.int8(),
-      resourceName: r.string(),
-      configurationKeys: r.nullableArray((r) => r.string()),
-    }));
-    const includeSynonyms = version >= 1 ? r.boolean() : false;
-    return { resources, includeSynonyms };
-  },
+const fromWire = (res: WireResponse, version: number): DescribeConfigsResponse => ({
+  ...res,
+  results: res.results.map((r) => ({
+    ...r,
+    configs: r.configs.map(({ isDefault, ...c }) => (version > 0 ? c : { ...c, configSource: isDefault ? ConfigSource.Default : ConfigSource.TopicConfig })),
+  })),
+});
 
-  encodeResponse(w: Writer, res: DescribeConfigsResponse, version: number): void {
-    w.int32(res.throttleTimeMs);
-    w.array(res.results, (w, x) => {
-      w.int16(x.errorCode).nullableString(x.errorMessage).int8(x.resourceType).string(x.resourceName);
-      w.array(x.configs, (w, c) => writeConfig(w, c, version));
-    });
-  },
-
-  decodeResponse(r: Reader, version: number): DescribeConfigsResponse {
-    const throttleTimeMs = r.int32();
-    const results = r.array((r) => ({
-      errorCode: r.int16(),
-      errorMessage: r.nullableString(),
-      resourceType: r.int8(),
-      resourceName: r.string(),
-      configs: r.array((r) => readConfig(r, version)),
-    }));
-    return { throttleTimeMs, results };
-  },
+export const DescribeConfigsApi: ApiCodec<DescribeConfigsRequest, DescribeConfigsResponse> = {
+  apiKey: derived.apiKey,
+  name: derived.name,
+  maxVersion: derived.maxVersion,
+  firstFlexibleVersion: derived.firstFlexibleVersion,
+  encodeRequest: derived.encodeRequest,
+  decodeRequest: derived.decodeRequest,
+  encodeResponse: (w, res, version) => derived.encodeResponse(w, toWire(res, version), version),
+  decodeResponse: (r, version) => fromWire(derived.decodeResponse(r, version), version),
 };

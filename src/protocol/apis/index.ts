@@ -1,13 +1,17 @@
 import type { ApiCodec } from '../api.js';
 import { AlterConfigsApi } from './alter-configs.js';
+import { AlterPartitionReassignmentsApi } from './alter-partition-reassignments.js';
 import { ApiVersionsApi } from './api-versions.js';
 import { CreatePartitionsApi } from './create-partitions.js';
 import { CreateTopicsApi } from './create-topics.js';
 import { DeleteGroupsApi } from './delete-groups.js';
 import { DeleteRecordsApi } from './delete-records.js';
 import { DeleteTopicsApi } from './delete-topics.js';
+import { DescribeClusterApi } from './describe-cluster.js';
 import { DescribeConfigsApi } from './describe-configs.js';
+import { DescribeLogDirsApi } from './describe-log-dirs.js';
 import { DescribeGroupsApi } from './describe-groups.js';
+import { ElectLeadersApi } from './elect-leaders.js';
 import { FetchApi } from './fetch.js';
 import { FindCoordinatorApi } from './find-coordinator.js';
 import { HeartbeatApi } from './heartbeat.js';
@@ -17,6 +21,7 @@ import { JoinGroupApi } from './join-group.js';
 import { LeaveGroupApi } from './leave-group.js';
 import { ListGroupsApi } from './list-groups.js';
 import { ListOffsetsApi } from './list-offsets.js';
+import { ListPartitionReassignmentsApi } from './list-partition-reassignments.js';
 import { MetadataApi } from './metadata.js';
 import { OffsetCommitApi } from './offset-commit.js';
 import { OffsetDeleteApi } from './offset-delete.js';
@@ -26,14 +31,18 @@ import { ProduceApi } from './produce.js';
 import { SyncGroupApi } from './sync-group.js';
 
 export * from './alter-configs.js';
+export * from './alter-partition-reassignments.js';
 export * from './api-versions.js';
 export * from './create-partitions.js';
 export * from './create-topics.js';
 export * from './delete-groups.js';
 export * from './delete-records.js';
 export * from './delete-topics.js';
+export * from './describe-cluster.js';
 export * from './describe-configs.js';
+export * from './describe-log-dirs.js';
 export * from './describe-groups.js';
+export * from './elect-leaders.js';
 export * from './fetch.js';
 export * from './find-coordinator.js';
 export * from './heartbeat.js';
@@ -43,6 +52,7 @@ export * from './join-group.js';
 export * from './leave-group.js';
 export * from './list-groups.js';
 export * from './list-offsets.js';
+export * from './list-partition-reassignments.js';
 export * from './metadata.js';
 export * from './offset-commit.js';
 export * from './offset-delete.js';
@@ -78,6 +88,11 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   CreatePartitionsApi,
   DeleteGroupsApi,
   OffsetDeleteApi,
+  ElectLeadersApi,
+  DescribeClusterApi,
+  DescribeLogDirsApi,
+  AlterPartitionReassignmentsApi,
+  ListPartitionReassignmentsApi,
 ];
 
 const BY_KEY = new Map(SERVED_APIS.map((api) => [api.apiKey, api]));

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { AlterConfigsApi, type AlterConfigsRequest, type AlterConfigsResponse } from '../../../src/protocol/apis/alter-configs.js';
 import { ConfigOperation, IncrementalAlterConfigsApi, type IncrementalAlterConfigsRequest } from '../../../src/protocol/apis/incremental-alter-configs.js';
 import { Reader } from '../../../src/protocol/reader.js';
-import { assertRequestRoundTrip, assertResponseRoundTrip, assertTruncationThrows, encodeRequest, hex } from '../../helpers/roundtrip.js';
+import { assertRequestRoundTrip, assertResponseRoundTrip, assertTruncationThrows, decodeRequest, decodeResponse, encodeRequest, encodeResponse, hex } from '../../helpers/roundtrip.js';
 
 const alter: AlterConfigsRequest = {
   resources: [{ resourceType: 2, resourceName: 't', configs: [{ name: 'retention.ms', value: '1000' }, { name: 'segment.bytes', value: null }] }],
@@ -39,9 +39,22 @@ for (let v = 0; v <= AlterConfigsApi.maxVersion; v++) {
   });
 }
 
-test('IncrementalAlterConfigs v0 request and response round trip', () => {
-  assertRequestRoundTrip(IncrementalAlterConfigsApi, 0, incremental, incremental);
-  assertResponseRoundTrip(IncrementalAlterConfigsApi, 0, response, response);
+for (let v = 0; v <= IncrementalAlterConfigsApi.maxVersion; v++) {
+  test(`IncrementalAlterConfigs v${v} request and response round trip`, () => {
+    assertRequestRoundTrip(IncrementalAlterConfigsApi, v, incremental, incremental);
+    assertResponseRoundTrip(IncrementalAlterConfigsApi, v, response, response);
+  });
+}
+
+test('flexible bytes: AlterConfigs v2 request for the cluster-default broker resource (""), IncrementalAlterConfigs v1 response', () => {
+  const req: AlterConfigsRequest = { resources: [{ resourceType: 4, resourceName: '', configs: [{ name: 'a', value: '1' }] }], validateOnly: false };
+  const reqBytes = hex('02 04 01 02 0261 0231 00 00 00 00');
+  assert.equal(encodeRequest(AlterConfigsApi, req, 2), reqBytes);
+  assert.equal(decodeRequest(AlterConfigsApi, reqBytes, 2), req);
+  const res: AlterConfigsResponse = { throttleTimeMs: 0, responses: [{ errorCode: 40, errorMessage: 'x', resourceType: 4, resourceName: '' }] };
+  const resBytes = hex('00000000 02 0028 0278 04 01 00 00');
+  assert.equal(encodeResponse(IncrementalAlterConfigsApi, res, 1), resBytes);
+  assert.equal(decodeResponse(IncrementalAlterConfigsApi, resBytes, 1), res);
 });
 
 test('IncrementalAlterConfigs v0 bytes: resource, then name, operation, nullable value per config', () => {

@@ -175,12 +175,17 @@ eachVersion('listOffsets', ListOffsetsApi, async (v, kjs) => {
 
 eachVersion('createTopics', CreateTopicsApi, async (v, kjs) => {
   const args = {
-    topics: [{ topic: 't', numPartitions: 2, replicationFactor: 1, configEntries: [{ name: 'k', value: 'v' }] }],
+    topics: [
+      { topic: 't', numPartitions: 2, replicationFactor: 1, configEntries: [{ name: 'k', value: 'v' }] },
+      { topic: 'manual', replicaAssignment: [{ partition: 0, replicas: [3, 1] }, { partition: 1, replicas: [1, 2] }] },
+    ],
     timeout: 100,
   };
   const req = decodeRequest(CreateTopicsApi, await kafkajsRequest(kjs, args), v);
   assert.equal(req.topics, [
     { name: 't', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [{ name: 'k', value: 'v' }] },
+    // What the controller wants with an assignment: -1 for both counts.
+    { name: 'manual', numPartitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [3, 1] }, { partitionIndex: 1, brokerIds: [1, 2] }], configs: [] },
   ]);
   const buf = encodeResponse(CreateTopicsApi, { topics: [{ name: 't', errorCode: 36, errorMessage: 'exists' }] }, v);
   const res = await kjs(args).response.decode(buf);
@@ -189,7 +194,7 @@ eachVersion('createTopics', CreateTopicsApi, async (v, kjs) => {
 
 eachVersion('deleteTopics', DeleteTopicsApi, async (v, kjs) => {
   const req = decodeRequest(DeleteTopicsApi, await kafkajsRequest(kjs, { topics: ['a'], timeout: 100 }), v);
-  assert.equal(req, { topicNames: ['a'], timeoutMs: 100 });
+  assert.equal(req, { topics: [], topicNames: ['a'], timeoutMs: 100 });
   const buf = encodeResponse(DeleteTopicsApi, { responses: [{ name: 'a', errorCode: 3 }] }, v);
   assert.equal((await kjs({}).response.decode(buf)).topicErrors, [{ topic: 'a', errorCode: 3 }]);
 });
@@ -297,8 +302,15 @@ eachVersion('deleteGroups', DeleteGroupsApi, async (v, kjs) => {
 });
 
 eachVersion('createPartitions', CreatePartitionsApi, async (v, kjs) => {
-  const args = { topicPartitions: [{ topic: 't', count: 5 }], timeout: 100, validateOnly: false };
-  assert.equal(decodeRequest(CreatePartitionsApi, await kafkajsRequest(kjs, args), v), { topics: [{ name: 't', count: 5, assignments: null }], timeoutMs: 100, validateOnly: false });
+  const args = { topicPartitions: [{ topic: 't', count: 5 }, { topic: 'u', count: 3, assignments: [[2, 3]] }], timeout: 100, validateOnly: false };
+  assert.equal(decodeRequest(CreatePartitionsApi, await kafkajsRequest(kjs, args), v), {
+    topics: [
+      { name: 't', count: 5, assignments: null },
+      { name: 'u', count: 3, assignments: [{ brokerIds: [2, 3] }] },
+    ],
+    timeoutMs: 100,
+    validateOnly: false,
+  });
   const res = await kjs(args).response.decode(encodeResponse(CreatePartitionsApi, { throttleTimeMs: 0, results: [{ name: 't', errorCode: 37, errorMessage: 'no' }] }, v));
   assert.equal([res.topicErrors[0].topic, res.topicErrors[0].errorCode], ['t', 37]);
 });

@@ -1,0 +1,23 @@
+import { ErrorCode } from '../../common/errors.js';
+import { EndpointType, type DescribeClusterRequest, type DescribeClusterResponse } from '../../protocol/apis/describe-cluster.js';
+import { AUTHORIZED_OPERATIONS_OMITTED } from '../../protocol/apis/metadata.js';
+import type { BrokerContext } from '../context.js';
+import { CLUSTER_OPERATIONS, controllerId } from './metadata.js';
+
+/** DescribeCluster: the live brokers (with their racks), cluster id and controller, as Metadata has them. */
+export function handleDescribeCluster(ctx: BrokerContext, req: DescribeClusterRequest): DescribeClusterResponse {
+  const endpointType = req.endpointType ?? EndpointType.Brokers;
+  const answer = { throttleTimeMs: 0, endpointType, clusterId: ctx.cache.clusterId, clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED };
+  // As a Kafka broker answers: controllers are described by a controller's own listener, and YaK's is the coordinator's.
+  if (endpointType !== EndpointType.Brokers) {
+    return { ...answer, errorCode: ErrorCode.MISMATCHED_ENDPOINT_TYPE, errorMessage: 'this is a broker: it describes brokers (endpoint type 1) only', controllerId: -1, brokers: [] };
+  }
+  return {
+    ...answer,
+    errorCode: ErrorCode.NONE,
+    errorMessage: null,
+    controllerId: controllerId(ctx),
+    brokers: ctx.cache.aliveBrokers().map((b) => ({ brokerId: b.id, host: b.host, port: b.port, rack: b.rack ?? null })),
+    clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
+  };
+}

@@ -2,7 +2,7 @@ import { ErrorCode } from '../common/errors.js';
 import type { ApiCodec } from '../protocol/api.js';
 import { ApiKey } from '../protocol/api.js';
 import { ApiVersionsApi, apiByKey } from '../protocol/apis/index.js';
-import { finishFrame, startResponseFrame, type RequestHeader } from '../protocol/framing.js';
+import { finishFrame, readRequestHeaderTags, responseHeaderVersion, startResponseFrame, type RequestHeader } from '../protocol/framing.js';
 import type { Reader } from '../protocol/reader.js';
 import { ProtocolError } from '../common/errors.js';
 import type { BrokerContext } from './context.js';
@@ -65,7 +65,8 @@ const SERVED: ApiCodec<unknown, unknown>[] = [...HANDLERS.keys()].map((k) => api
 /**
  * Decodes a Kafka request, runs its handler, encodes the response frame. An unknown API key or an
  * unsupported version closes the connection (as Kafka does), except ApiVersions, which answers
- * UNSUPPORTED_VERSION in a v0 body so clients (librdkafka sends v3 first) can retry with an older one.
+ * UNSUPPORTED_VERSION in a v0 body, with the supported ranges, so a client newer than YaK can retry
+ * with a version both know (KIP-511). Its body is not read: a newer version's layout is unknown.
  */
 export async function routeRequest(ctx: BrokerContext, header: RequestHeader, body: Reader, from: ClientInfo): Promise<Buffer | null> {
   const api = apiByKey(header.apiKey);
@@ -75,6 +76,7 @@ export async function routeRequest(ctx: BrokerContext, header: RequestHeader, bo
     if (header.apiKey === ApiKey.ApiVersions) return encode(ApiVersionsApi, header.correlationId, 0, handleApiVersions(SERVED, ErrorCode.UNSUPPORTED_VERSION));
     throw new ProtocolError(`unsupported version ${header.apiVersion} of API ${api.name}`);
   }
+  readRequestHeaderTags(body, api, header.apiVersion);
   const req = api.decodeRequest(body, header.apiVersion);
   const client = { clientId: header.clientId ?? '', host: `/${from.remoteAddress.slice(0, from.remoteAddress.lastIndexOf(':'))}` };
   const res = await handler(ctx, req as never, header.apiVersion, client);
@@ -83,7 +85,7 @@ export async function routeRequest(ctx: BrokerContext, header: RequestHeader, bo
 }
 
 function encode<Res>(api: ApiCodec<unknown, Res>, correlationId: number, version: number, res: Res): Buffer {
-  const w = startResponseFrame(correlationId, 256);
+  const w = startResponseFrame(correlationId, 256, responseHeaderVersion(api, version));
   api.encodeResponse(w, res, version);
   return finishFrame(w);
 }

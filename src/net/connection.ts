@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { ErrorCode, KafkaError, ProtocolError } from '../common/errors.js';
 import type { ApiCodec } from '../protocol/api.js';
-import { FrameDecoder, finishFrame, startRequestFrame } from '../protocol/framing.js';
+import { FrameDecoder, finishFrame, requestHeaderVersion, responseHeaderVersion, startRequestFrame } from '../protocol/framing.js';
 import { Reader } from '../protocol/reader.js';
 
 export interface ConnectionOptions {
@@ -77,7 +77,8 @@ export class Connection {
     if (this.closedError) return Promise.reject(this.closedError);
     const correlationId = this.nextCorrelationId++;
     if (this.nextCorrelationId > 0x7fffffff) this.nextCorrelationId = 1;
-    const w = startRequestFrame({ apiKey: api.apiKey, apiVersion: version, correlationId, clientId: this.opts.clientId ?? 'yak' });
+    const header = { apiKey: api.apiKey, apiVersion: version, correlationId, clientId: this.opts.clientId ?? 'yak' };
+    const w = startRequestFrame(header, 256, requestHeaderVersion(api, version));
     api.encodeRequest(w, req, version);
     const frame = finishFrame(w);
     if (opts.expectResponse === false) {
@@ -97,6 +98,7 @@ export class Connection {
         reject,
         resolve: (r) => {
           try {
+            if (responseHeaderVersion(api, version) === 1) r.skipTaggedFields();
             resolve(api.decodeResponse(r, version));
           } catch (err) {
             reject(this.notKafka(err as Error));

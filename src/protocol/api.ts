@@ -3,13 +3,19 @@ import type { Writer } from './writer.js';
 
 /**
  * One Kafka API: both sides of the wire in one place (as kafkajs does), for every version from 0 to
- * `maxVersion`. YaK advertises min version 0 for every API, as Kafka does (KAFKA-PROTOCOL.md), and
- * serves only non-flexible versions, so one encoding (no tagged fields) covers them all.
+ * `maxVersion`. YaK advertises min version 0 for every API, as Kafka does (KAFKA-PROTOCOL.md).
+ * APIs described by a schema (`schema.ts`) derive this from their description; the others are
+ * hand-written and serve only non-flexible versions.
  */
 export interface ApiCodec<Req, Res> {
   readonly apiKey: number;
   readonly name: string;
   readonly maxVersion: number;
+  /**
+   * The first flexible version (KIP-482: compact types, tagged fields, request header v2, response
+   * header v1), absent if the codec serves none. Headers follow it: see `framing.ts`.
+   */
+  readonly firstFlexibleVersion?: number;
   encodeRequest(w: Writer, req: Req, version: number): void;
   decodeRequest(r: Reader, version: number): Req;
   encodeResponse(w: Writer, res: Res, version: number): void;

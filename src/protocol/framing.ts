@@ -1,5 +1,6 @@
 import { ProtocolError } from '../common/errors.js';
 import { maxFrameBytes as defaultMaxFrameBytes } from '../common/limits.js';
+import { ApiKey, type ApiCodec } from './api.js';
 import { Reader } from './reader.js';
 import { Writer } from './writer.js';
 
@@ -121,9 +122,28 @@ export interface RequestHeader {
 }
 
 /**
- * Reads request header v1 (v0 has no client id but no client YaK serves sends it). Flexible requests
- * (header v2) add tagged fields after the client id; only ApiVersions v3 arrives that way, and the
- * broker answers it with an UNSUPPORTED_VERSION v0 body, so the tagged fields need only be skipped.
+ * Which header a request of `api` at `version` carries: v2 (v1 plus a tagged-field section after the
+ * client id) in flexible versions, else v1. Header v0 (no client id) only ever served
+ * ControlledShutdown v0, which YaK does not serve.
+ */
+export function requestHeaderVersion(api: Pick<ApiCodec<unknown, unknown>, 'firstFlexibleVersion'>, version: number): 1 | 2 {
+  return api.firstFlexibleVersion !== undefined && version >= api.firstFlexibleVersion ? 2 : 1;
+}
+
+/**
+ * Which header a response carries: v1 (correlation id plus a tagged-field section) in flexible
+ * versions, else v0. ApiVersions answers with v0 in every version (Kafka's rule, KIP-511): a
+ * client that does not know the broker yet must be able to read the answer, error included.
+ */
+export function responseHeaderVersion(api: Pick<ApiCodec<unknown, unknown>, 'apiKey' | 'firstFlexibleVersion'>, version: number): 0 | 1 {
+  if (api.apiKey === ApiKey.ApiVersions) return 0;
+  return requestHeaderVersion(api, version) === 2 ? 1 : 0;
+}
+
+/**
+ * Reads the part of the request header every version shares (v1: key, version, correlation id,
+ * client id; its client id is a classic string even in v2, so any request's header reads this far).
+ * Header v2's tagged fields follow: `readRequestHeaderTags` reads them once the API is known.
  */
 export function decodeRequestHeader(r: Reader): RequestHeader {
   const apiKey = r.int16();
@@ -133,19 +153,26 @@ export function decodeRequestHeader(r: Reader): RequestHeader {
   return { apiKey, apiVersion, correlationId, clientId };
 }
 
-/** Starts a request frame: size placeholder, header v1. Finish with `finishFrame`. */
-export function startRequestFrame(header: RequestHeader, sizeHint = 256): Writer {
+/** Skips request header v2's tagged fields (none is defined for clients) when the version has them. */
+export function readRequestHeaderTags(r: Reader, api: Pick<ApiCodec<unknown, unknown>, 'firstFlexibleVersion'>, version: number): void {
+  if (requestHeaderVersion(api, version) === 2) r.skipTaggedFields();
+}
+
+/** Starts a request frame: size placeholder, header v1 or v2 (no tagged fields). Finish with `finishFrame`. */
+export function startRequestFrame(header: RequestHeader, sizeHint = 256, headerVersion: 1 | 2 = 1): Writer {
   const w = new Writer(sizeHint);
   w.reserveInt32();
   w.int16(header.apiKey).int16(header.apiVersion).int32(header.correlationId).nullableString(header.clientId);
+  if (headerVersion === 2) w.uvarint(0);
   return w;
 }
 
-/** Starts a response frame: size placeholder, response header v0 (correlation id). */
-export function startResponseFrame(correlationId: number, sizeHint = 256): Writer {
+/** Starts a response frame: size placeholder, response header v0 (correlation id) or v1 (plus no tagged fields). */
+export function startResponseFrame(correlationId: number, sizeHint = 256, headerVersion: 0 | 1 = 0): Writer {
   const w = new Writer(sizeHint);
   w.reserveInt32();
   w.int32(correlationId);
+  if (headerVersion === 1) w.uvarint(0);
   return w;
 }
 

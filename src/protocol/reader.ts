@@ -174,9 +174,73 @@ export class Reader {
     return Number((value >> 1n) ^ -(value & 1n));
   }
 
-  /** Skips a flexible-version tagged-field section (only request header v2 needs it). */
+  uint16(): number {
+    this.need(2);
+    const v = this.buf.readUInt16BE(this.pos);
+    this.pos += 2;
+    return v;
+  }
+
+  float64(): number {
+    this.need(8);
+    const v = this.buf.readDoubleBE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  /** UUID (16 bytes) in its usual text form, 8-4-4-4-12 lowercase hex. */
+  uuid(): string {
+    const h = this.raw(16).toString('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  /**
+   * The length of a flexible version's COMPACT_* value: unsigned varint N+1, 0 for null. A length
+   * beyond the bytes left is a lie, refused here before anything is allocated for it.
+   */
+  compactLength(): number | null {
+    const n = this.uvarint();
+    if (n === 0) return null;
+    if (n - 1 > this.remaining) throw new ProtocolError(`compact length ${n - 1} at offset ${this.pos} exceeds the ${this.remaining} bytes left`);
+    return n - 1;
+  }
+
+  compactNullableString(): string | null {
+    const len = this.compactLength();
+    if (len === null) return null;
+    const s = this.buf.toString('utf8', this.pos, this.pos + len);
+    this.pos += len;
+    return s;
+  }
+
+  compactString(): string {
+    const s = this.compactNullableString();
+    if (s === null) throw new ProtocolError('null where a compact string is required');
+    return s;
+  }
+
+  /** COMPACT_NULLABLE_BYTES as a view into the frame (no copy). */
+  compactBytes(): Buffer | null {
+    const len = this.compactLength();
+    return len === null ? null : this.raw(len);
+  }
+
+  /** COMPACT_ARRAY: count+1 as an unsigned varint; 0 is null. A count beyond the bytes left is refused. */
+  compactNullableArray<T>(readItem: (r: Reader) => T): T[] | null {
+    const count = this.compactLength();
+    if (count === null) return null;
+    const items = new Array<T>(count);
+    for (let i = 0; i < count; i++) items[i] = readItem(this);
+    return items;
+  }
+
+  /**
+   * Skips a flexible-version tagged-field section (request header v2, and every tag a schema does
+   * not know). A count or size beyond the bytes left is refused.
+   */
   skipTaggedFields(): void {
     const count = this.uvarint();
+    if (count > this.remaining) throw new ProtocolError(`tagged field count ${count} exceeds the ${this.remaining} bytes left`);
     for (let i = 0; i < count; i++) {
       this.uvarint();
       this.skip(this.uvarint());

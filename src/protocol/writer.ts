@@ -138,6 +138,53 @@ export class Writer {
     return this;
   }
 
+  uint16(v: number): this {
+    this.ensure(2);
+    this.buf.writeUInt16BE(v, this.pos);
+    this.pos += 2;
+    return this;
+  }
+
+  float64(v: number): this {
+    this.ensure(8);
+    this.buf.writeDoubleBE(v, this.pos);
+    this.pos += 8;
+    return this;
+  }
+
+  /** UUID from its text form (hex digits, dashes anywhere): 16 bytes. */
+  uuid(v: string): this {
+    const bytes = Buffer.from(v.replace(/-/g, ''), 'hex');
+    if (bytes.length !== 16) throw new Error(`not a UUID: ${JSON.stringify(v)}`);
+    return this.raw(bytes);
+  }
+
+  /** Kafka COMPACT_(NULLABLE_)STRING: unsigned varint length+1 (0 for null), UTF-8 bytes. */
+  compactString(v: string | null | undefined): this {
+    if (v === null || v === undefined) return this.uvarint(0);
+    const len = Buffer.byteLength(v);
+    this.uvarint(len + 1);
+    this.ensure(len);
+    this.buf.write(v, this.pos, len, 'utf8');
+    this.pos += len;
+    return this;
+  }
+
+  /** Kafka COMPACT_(NULLABLE_)BYTES: unsigned varint length+1 (0 for null), raw bytes. */
+  compactBytes(v: Buffer | null | undefined): this {
+    if (v === null || v === undefined) return this.uvarint(0);
+    this.uvarint(v.length + 1);
+    return this.raw(v);
+  }
+
+  /** Kafka COMPACT_(NULLABLE_)ARRAY: unsigned varint count+1 (0 for null), then the items. */
+  compactArray<T>(items: readonly T[] | null | undefined, writeItem: (w: this, item: T) => void): this {
+    if (items === null || items === undefined) return this.uvarint(0);
+    this.uvarint(items.length + 1);
+    for (const item of items) writeItem(this, item);
+    return this;
+  }
+
   /** Reserves 4 bytes for an int32 written later with `patchInt32` (sizes known only at the end). */
   reserveInt32(): number {
     this.ensure(4);

@@ -181,18 +181,34 @@ test('(d) an unknown API key (999), or a Kafka API the broker does not advertise
   await assertBrokerAnswers();
 });
 
-test('(e) ApiVersions v3 is answered with UNSUPPORTED_VERSION in a v0 body listing the APIs; the client retries v0 on the same connection', async () => {
-  const s = await raw();
-  // What librdkafka sends first: request header v2 (tagged fields) and a flexible v3 body.
+/** ApiVersions as librdkafka sends it first: request header v2 (tagged fields), a flexible body. */
+function apiVersionsV3(version: number, correlationId: number, body?: Buffer, headerTags = Buffer.from([0])): Buffer {
   const w = new Writer(64);
   w.reserveInt32();
-  w.int16(18).int16(3).int32(41).nullableString('rdkafka');
-  w.int8(0); // header tagged fields
-  const name = Buffer.from('librdkafka');
-  const version = Buffer.from('2.0.2');
-  w.int8(name.length + 1).raw(name).int8(version.length + 1).raw(version).int8(0);
+  w.int16(18).int16(version).int32(correlationId).nullableString('rdkafka');
+  w.raw(headerTags);
+  w.raw(body ?? Buffer.concat([Buffer.from('0b', 'hex'), Buffer.from('librdkafka'), Buffer.from('06', 'hex'), Buffer.from('2.0.2'), Buffer.from([0])]));
   w.patchInt32(0, w.length - 4);
-  s.socket.write(w.toBuffer());
+  return w.toBuffer();
+}
+
+test('(e) ApiVersions v3 is answered in v3 with response header v0 (no tagged fields in the header), its body ending in a tag section', async () => {
+  const s = await raw();
+  s.socket.write(apiVersionsV3(3, 41));
+  const r = new Reader(await s.nextFrame());
+  assert.is(r.int32(), 41, 'correlation id, straight followed by the body: header v0');
+  const res = ApiVersionsApi.decodeResponse(r, 3);
+  assert.is(r.remaining, 0);
+  assert.is(res.errorCode, 0);
+  const keys = new Map(res.apiKeys.map((k) => [k.apiKey, k]));
+  assert.is(keys.get(18)!.maxVersion, ApiVersionsApi.maxVersion);
+  s.socket.destroy();
+});
+
+test('(e) ApiVersions at a version YaK lacks is answered UNSUPPORTED_VERSION in a v0 body listing the APIs; the client retries on the same connection', async () => {
+  const s = await raw();
+  const future = ApiVersionsApi.maxVersion + 1;
+  s.socket.write(apiVersionsV3(future, 41, Buffer.from('a future layout, never read')));
   const r = new Reader(await s.nextFrame());
   assert.is(r.int32(), 41, 'correlation id');
   const res = ApiVersionsApi.decodeResponse(r, 0);
@@ -203,7 +219,7 @@ test('(e) ApiVersions v3 is answered with UNSUPPORTED_VERSION in a v0 body listi
     assert.ok(keys.has(k), `API ${k} listed`);
     assert.is(keys.get(k)!.minVersion, k === 1 ? 4 : 0, `API ${k} min version (Fetch from v4, as Kafka 4.0)`);
   }
-  assert.is(keys.get(18)!.maxVersion, 2);
+  assert.is(keys.get(18)!.maxVersion, ApiVersionsApi.maxVersion);
 
   // The same connection stays usable: ApiVersions v0 now succeeds with the same list.
   s.socket.write(frame(18, 0, 42));
@@ -213,6 +229,21 @@ test('(e) ApiVersions v3 is answered with UNSUPPORTED_VERSION in a v0 body listi
   assert.is(res0.errorCode, 0);
   assert.equal(res0.apiKeys, res.apiKeys);
   s.socket.destroy();
+});
+
+test('(e) malformed flexible requests close the connection: lying header tags, a lying compact length, a tagged field that lies about its size', async () => {
+  const cases: [string, Buffer][] = [
+    ['header tag count beyond the frame', apiVersionsV3(3, 1, undefined, Buffer.from([0x7f]))],
+    ['header tag size beyond the frame', apiVersionsV3(3, 1, undefined, Buffer.from([1, 0, 0x7f]))],
+    ['compact string length beyond the frame', apiVersionsV3(3, 1, Buffer.from([0x7f, 0x61, 0x62]))],
+    ['body tag count beyond the frame', apiVersionsV3(3, 1, Buffer.from([1, 1, 0x7f]))],
+  ];
+  for (const [what, bytes] of cases) {
+    const s = await raw();
+    s.socket.write(bytes);
+    await assertClosedWithoutAnswer(s, what);
+  }
+  await assertBrokerAnswers();
 });
 
 test('(e) an unsupported version of Metadata (99, or max + 1) closes the connection', async () => {

@@ -2,7 +2,18 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ProtocolError } from '../../src/common/errors.js';
 import { maxFrameBytes } from '../../src/common/limits.js';
-import { FrameDecoder } from '../../src/protocol/framing.js';
+import { ApiVersionsApi } from '../../src/protocol/apis/api-versions.js';
+import {
+  decodeRequestHeader,
+  finishFrame,
+  FrameDecoder,
+  readRequestHeaderTags,
+  requestHeaderVersion,
+  responseHeaderVersion,
+  startRequestFrame,
+  startResponseFrame,
+} from '../../src/protocol/framing.js';
+import { Reader } from '../../src/protocol/reader.js';
 
 const test = suite('FrameDecoder');
 
@@ -80,3 +91,40 @@ test('clear() drops every buffered byte', () => {
 });
 
 test.run();
+
+const headers = suite('request and response headers per (API, version)');
+
+headers('flexible versions use request header v2 and response header v1; ApiVersions always answers with header v0', () => {
+  const fooApi = { apiKey: 3, firstFlexibleVersion: 9 };
+  assert.is(requestHeaderVersion(fooApi, 8), 1);
+  assert.is(requestHeaderVersion(fooApi, 9), 2);
+  assert.is(responseHeaderVersion(fooApi, 8), 0);
+  assert.is(responseHeaderVersion(fooApi, 9), 1);
+  assert.is(requestHeaderVersion({}, 100), 1, 'a codec without flexible versions');
+  assert.is(requestHeaderVersion(ApiVersionsApi, 3), 2);
+  assert.is(responseHeaderVersion(ApiVersionsApi, 3), 0);
+});
+
+headers('header v2: the client id stays a classic string, then an empty tag section; response header v1 adds one after the correlation id', () => {
+  const req = finishFrame(startRequestFrame({ apiKey: 18, apiVersion: 3, correlationId: 5, clientId: 'ab' }, 16, 2));
+  assert.equal(req, Buffer.from('0000000d 0012 0003 00000005 0002 6162 00'.replace(/ /g, ''), 'hex'));
+  const r = new Reader(req, 4);
+  assert.equal(decodeRequestHeader(r), { apiKey: 18, apiVersion: 3, correlationId: 5, clientId: 'ab' });
+  readRequestHeaderTags(r, ApiVersionsApi, 3);
+  assert.is(r.remaining, 0);
+  assert.equal(finishFrame(startResponseFrame(5, 16, 1)), Buffer.from('00000005 00000005 00'.replace(/ /g, ''), 'hex'));
+  assert.equal(finishFrame(startResponseFrame(5, 16)), Buffer.from('00000004 00000005'.replace(/ /g, ''), 'hex'));
+});
+
+headers('unknown header tags are skipped; a header tag that lies about its size is a ProtocolError', () => {
+  const w = startRequestFrame({ apiKey: 18, apiVersion: 3, correlationId: 5, clientId: null }, 16, 1);
+  w.raw(Buffer.from('01 07 02 abcd'.replace(/ /g, ''), 'hex'));
+  const r = new Reader(finishFrame(w), 4);
+  decodeRequestHeader(r);
+  readRequestHeaderTags(r, ApiVersionsApi, 3);
+  assert.is(r.remaining, 0);
+  const lying = new Reader(Buffer.from('01 07 09 ab'.replace(/ /g, ''), 'hex'));
+  assert.throws(() => readRequestHeaderTags(lying, ApiVersionsApi, 3), (e: unknown) => e instanceof ProtocolError);
+});
+
+headers.run();

@@ -1,24 +1,20 @@
 /**
- * ApiVersions (key 18), versions 0-2.
+ * ApiVersions (key 18), versions 0-4; flexible from v3 (Kafka's ApiVersionsRequest/Response.json).
+ * The worked example of an API described by a schema (see `../schema.ts`).
  *
- * ApiVersions Request (v0-2) => (empty body)
- *
- * ApiVersions Response => error_code [api_keys] throttle_time_ms
- *   error_code => INT16
- *   api_keys => api_key min_version max_version
- *     api_key => INT16
- *     min_version => INT16
- *     max_version => INT16
- *   throttle_time_ms => INT32                       (v1+)
- *
- * The answer to an unsupported ApiVersions version (librdkafka sends v3 first) is this response
- * with error_code 35 encoded at version 0.
+ * Its response header is v0 in every version (`framing.ts`), and the answer to a version YaK does
+ * not serve is this response with error_code 35 (UNSUPPORTED_VERSION) and the supported ranges,
+ * encoded at version 0, which any client can read.
  */
-import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { ApiKey } from '../api.js';
+import { schemaApi } from '../schema.js';
 
-export type ApiVersionsRequest = Record<string, never>;
+export interface ApiVersionsRequest {
+  /** v3+ (KIP-511); '' when absent. */
+  clientSoftwareName?: string;
+  /** v3+; '' when absent. */
+  clientSoftwareVersion?: string;
+}
 
 export interface ApiVersionRange {
   apiKey: number;
@@ -26,34 +22,80 @@ export interface ApiVersionRange {
   maxVersion: number;
 }
 
+export interface SupportedFeature {
+  name: string;
+  minVersion: number;
+  maxVersion: number;
+}
+
+export interface FinalizedFeature {
+  name: string;
+  maxVersionLevel: number;
+  minVersionLevel: number;
+}
+
 export interface ApiVersionsResponse {
   errorCode: number;
   apiKeys: ApiVersionRange[];
   /** v1+; default 0. */
   throttleTimeMs?: number;
+  /** v3+, tag 0; default []. */
+  supportedFeatures?: SupportedFeature[];
+  /** v3+, tag 1; default -1 (unknown). */
+  finalizedFeaturesEpoch?: number;
+  /** v3+, tag 2; default []. */
+  finalizedFeatures?: FinalizedFeature[];
+  /** v3+, tag 3; default false. */
+  zkMigrationReady?: boolean;
 }
 
-export const ApiVersionsApi: ApiCodec<ApiVersionsRequest, ApiVersionsResponse> = {
+export const ApiVersionsApi = schemaApi<ApiVersionsRequest, ApiVersionsResponse>({
   apiKey: ApiKey.ApiVersions,
   name: 'ApiVersions',
-  maxVersion: 2,
-
-  encodeRequest(): void {},
-
-  decodeRequest(): ApiVersionsRequest {
-    return {};
-  },
-
-  encodeResponse(w: Writer, res: ApiVersionsResponse, version: number): void {
-    w.int16(res.errorCode);
-    w.array(res.apiKeys, (w, k) => w.int16(k.apiKey).int16(k.minVersion).int16(k.maxVersion));
-    if (version >= 1) w.int32(res.throttleTimeMs ?? 0);
-  },
-
-  decodeResponse(r: Reader, version: number): ApiVersionsResponse {
-    const errorCode = r.int16();
-    const apiKeys = r.array((r) => ({ apiKey: r.int16(), minVersion: r.int16(), maxVersion: r.int16() }));
-    const throttleTimeMs = version >= 1 ? r.int32() : 0;
-    return { errorCode, apiKeys, throttleTimeMs };
-  },
-};
+  versions: '0-4',
+  flexibleVersions: '3+',
+  request: [
+    { name: 'clientSoftwareName', type: 'string', versions: '3+' },
+    { name: 'clientSoftwareVersion', type: 'string', versions: '3+' },
+  ],
+  response: [
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+    {
+      name: 'apiKeys',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'apiKey', type: 'int16', versions: '0+' },
+        { name: 'minVersion', type: 'int16', versions: '0+' },
+        { name: 'maxVersion', type: 'int16', versions: '0+' },
+      ],
+    },
+    { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
+    {
+      name: 'supportedFeatures',
+      type: '[]struct',
+      versions: '3+',
+      tag: 0,
+      taggedVersions: '3+',
+      fields: [
+        { name: 'name', type: 'string', versions: '3+' },
+        { name: 'minVersion', type: 'int16', versions: '3+' },
+        { name: 'maxVersion', type: 'int16', versions: '3+' },
+      ],
+    },
+    { name: 'finalizedFeaturesEpoch', type: 'int64', versions: '3+', tag: 1, taggedVersions: '3+', default: -1 },
+    {
+      name: 'finalizedFeatures',
+      type: '[]struct',
+      versions: '3+',
+      tag: 2,
+      taggedVersions: '3+',
+      fields: [
+        { name: 'name', type: 'string', versions: '3+' },
+        { name: 'maxVersionLevel', type: 'int16', versions: '3+' },
+        { name: 'minVersionLevel', type: 'int16', versions: '3+' },
+      ],
+    },
+    { name: 'zkMigrationReady', type: 'bool', versions: '3+', tag: 3, taggedVersions: '3+', default: false },
+  ],
+});

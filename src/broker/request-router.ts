@@ -57,6 +57,7 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.ListGroups, GroupHandlers.listGroups as Handler],
   [ApiKey.DescribeGroups, GroupHandlers.describeGroups as Handler],
   [ApiKey.DeleteGroups, GroupHandlers.deleteGroups as Handler],
+  [ApiKey.OffsetDelete, GroupHandlers.offsetDelete as Handler],
 ]);
 
 /** The APIs this broker answers: ApiVersions lists exactly these. */

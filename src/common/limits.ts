@@ -128,6 +128,15 @@ export const maxUnauthenticatedFrameBytes = 512;
 /** A connection that has not proven the cluster secret within this long is closed (it holds a socket). */
 export const clusterHandshakeTimeoutMs = 10_000;
 
+/**
+ * How long the first rebalance of an empty group waits for more members (Kafka's
+ * `group.initial.rebalance.delay.ms`, 3000), extended while members keep arriving up to the
+ * rebalance timeout. Kafka's value: several consumers started together get one generation instead
+ * of the first taking every partition and a rebalance per newcomer; the cost is 3 s before a lone
+ * `yak consume --group` gets its partitions. `yak up --group-initial-rebalance-delay-ms 0` turns it off.
+ */
+export const groupInitialRebalanceDelayMs = 3000;
+
 // ---- Client ----
 
 /** Throws if two limits contradict each other. Cheap; call it once when a process starts. */

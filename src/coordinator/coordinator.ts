@@ -22,6 +22,8 @@ export interface CoordinatorOptions {
   defaultReplicationFactor?: number;
   defaultMinInsyncReplicas?: number;
   uncleanLeaderElection?: boolean;
+  /** group.initial.rebalance.delay.ms; limits.ts has the default. */
+  groupInitialRebalanceDelayMs?: number;
   /** Every connection must prove it before its first request (net/cluster-auth.ts). */
   clusterSecret: ClusterSecret;
   logger: Logger;
@@ -45,6 +47,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const groups = new GroupCoordinator(new GroupStore(store.database), {
     partitionExists: (topic, partition) => controller.hasPartition(topic, partition),
     stallClock,
+    initialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs,
   });
 
   const routes = new Map<number, { api: ApiCodec<unknown, unknown>; handle: Handler }>();
@@ -74,6 +77,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   route(InternalApi.ListGroups, () => groups.listGroups());
   route(InternalApi.DescribeGroups, (call) => groups.describeGroups(call));
   route(InternalApi.DeleteGroups, (call) => groups.deleteGroups(call));
+  route(InternalApi.OffsetDelete, (call) => groups.deleteOffsets(call));
   route(InternalApi.BrokerExited, (req) => {
     controller.brokerExited(req.brokerId, req.pid);
     return { errorCode: ErrorCode.NONE };

@@ -1,16 +1,19 @@
 import crypto from 'node:crypto';
 import { ErrorCode } from '../common/errors.js';
 import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../protocol/apis/delete-groups.js';
-import type { DescribedGroup, DescribeGroupsRequest, DescribeGroupsResponse } from '../protocol/apis/describe-groups.js';
+import { AUTHORIZED_OPERATIONS_OMITTED, type DescribedGroup, type DescribeGroupsRequest, type DescribeGroupsResponse } from '../protocol/apis/describe-groups.js';
 import type { HeartbeatRequest, HeartbeatResponse } from '../protocol/apis/heartbeat.js';
 import type { JoinGroupRequest, JoinGroupResponse } from '../protocol/apis/join-group.js';
 import type { LeaveGroupRequest, LeaveGroupResponse } from '../protocol/apis/leave-group.js';
 import type { ListGroupsResponse } from '../protocol/apis/list-groups.js';
 import type { OffsetCommitRequest, OffsetCommitResponse } from '../protocol/apis/offset-commit.js';
-import type { OffsetFetchPartition, OffsetFetchRequest, OffsetFetchResponse } from '../protocol/apis/offset-fetch.js';
+import type { OffsetDeleteRequest, OffsetDeleteResponse } from '../protocol/apis/offset-delete.js';
+import type { OffsetFetchGroup, OffsetFetchPartition, OffsetFetchRequest, OffsetFetchResponse, OffsetFetchTopics } from '../protocol/apis/offset-fetch.js';
+import { CONSUMER_PROTOCOL_TYPE } from '../protocol/consumer-protocol.js';
 import type { SyncGroupRequest, SyncGroupResponse } from '../protocol/apis/sync-group.js';
 import type { GroupCall } from '../protocol/internal-api.js';
-import { Group, sameProtocols, type Member } from './group.js';
+import { groupInitialRebalanceDelayMs } from '../common/limits.js';
+import { Group, isMember, sameProtocols, type Member } from './group.js';
 import type { GroupStore, StoredGroup, StoredOffset } from './group-store.js';
 import type { StallClock } from './stall-clock.js';
 
@@ -22,10 +25,14 @@ export interface GroupCoordinatorOptions {
   maxSessionTimeoutMs?: number;
   /** Time the coordinator itself stood still does not count against member sessions. */
   stallClock?: StallClock;
+  /** Kafka's group.initial.rebalance.delay.ms (limits.ts has YaK's default). */
+  initialRebalanceDelayMs?: number;
 }
 
 /** Kafka's offset.metadata.max.bytes. */
 const MAX_OFFSET_METADATA_CHARS = 4096;
+/** Kafka's AclOperation bits a group has: READ (3), DELETE (6), DESCRIBE (8). */
+const GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
 /** First JoinGroup version that gets MEMBER_ID_REQUIRED (KIP-394). */
 const MEMBER_ID_REQUIRED_SINCE = 4;
 
@@ -52,6 +59,7 @@ export class GroupCoordinator {
   private readonly groups = new Map<string, Group>();
   private readonly minSessionTimeoutMs: number;
   private readonly maxSessionTimeoutMs: number;
+  private readonly initialRebalanceDelayMs: number;
 
   constructor(
     private readonly store: GroupStore,
@@ -59,6 +67,7 @@ export class GroupCoordinator {
   ) {
     this.minSessionTimeoutMs = opts.minSessionTimeoutMs ?? 1000;
     this.maxSessionTimeoutMs = opts.maxSessionTimeoutMs ?? 1_800_000;
+    this.initialRebalanceDelayMs = opts.initialRebalanceDelayMs ?? groupInitialRebalanceDelayMs;
     for (const stored of store.groups()) this.groups.set(stored.groupId, this.restore(stored));
   }
 
@@ -72,7 +81,7 @@ export class GroupCoordinator {
     group.leaderId = stored.leaderId;
     for (const m of stored.members) {
       const member: Member = { ...m, joinWaiter: null, syncWaiter: null, sessionTimer: null };
-      group.members.set(m.memberId, member);
+      group.add(member);
       this.touch(group, member);
     }
     return group;
@@ -88,6 +97,7 @@ export class GroupCoordinator {
       leaderId: group.leaderId,
       members: [...group.members.values()].map((m) => ({
         memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
         clientId: m.clientId,
         clientHost: m.clientHost,
         sessionTimeoutMs: m.sessionTimeoutMs,
@@ -112,7 +122,14 @@ export class GroupCoordinator {
       return Promise.resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId));
     }
     const group = existing ?? this.createGroup(req.groupId, req.protocolType);
+    const instanceId = req.groupInstanceId ?? null;
 
+    if (req.memberId === '' && instanceId !== null) {
+      // A static member (KIP-345) needs no MEMBER_ID_REQUIRED round: its instance id is its identity.
+      const memberId = `${instanceId}-${crypto.randomUUID()}`;
+      const previous = group.members.get(group.staticMembers.get(instanceId) ?? '');
+      return previous ? this.replaceStaticMember(group, previous, memberId, call) : this.addMember(group, memberId, call);
+    }
     if (req.memberId === '') {
       const memberId = `${call.clientId || 'member'}-${crypto.randomUUID()}`;
       if (call.apiVersion >= MEMBER_ID_REQUIRED_SINCE) {
@@ -132,8 +149,8 @@ export class GroupCoordinator {
       group.pendingMemberIds.delete(req.memberId);
       return this.addMember(group, req.memberId, call);
     }
-    const member = group.members.get(req.memberId);
-    if (!member) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
+    const member = group.memberFor(req.memberId, instanceId);
+    if (!isMember(member)) return Promise.resolve(joinError(member.errorCode, req.memberId));
     return this.rejoin(group, member, call);
   }
 
@@ -148,6 +165,7 @@ export class GroupCoordinator {
     if (group.members.size === 0) group.protocolType = req.protocolType;
     const member: Member = {
       memberId,
+      groupInstanceId: req.groupInstanceId ?? null,
       clientId: call.clientId,
       clientHost: call.clientHost,
       sessionTimeoutMs: req.sessionTimeoutMs,
@@ -158,8 +176,9 @@ export class GroupCoordinator {
       syncWaiter: null,
       sessionTimer: null,
     };
-    group.members.set(memberId, member);
+    group.add(member);
     group.leaderId ??= memberId;
+    if (group.initialDelay) group.initialDelay.newMemberJoined = true;
     const answer = this.awaitJoin(member);
     this.touch(group, member);
     this.prepareRebalance(group);
@@ -183,6 +202,46 @@ export class GroupCoordinator {
     return answer;
   }
 
+  /**
+   * A static member came back under a new member id (it restarted): it takes over the old member's
+   * place and assignment, and the old id is fenced. In a Stable group whose assignor stays the same
+   * the others are not disturbed: no rebalance, the generation stays (Kafka's
+   * updateStaticMemberAndRebalance). The answer names the previous leader, so that a returning
+   * leader does not compute an assignment a Stable group would never hand out.
+   */
+  private replaceStaticMember(group: Group, previous: Member, memberId: string, call: GroupCall<JoinGroupRequest>): Promise<JoinGroupResponse> {
+    const req = call.request;
+    if (previous.sessionTimer) clearTimeout(previous.sessionTimer);
+    previous.joinWaiter?.(joinError(ErrorCode.FENCED_INSTANCE_ID, previous.memberId));
+    previous.syncWaiter?.(syncError(ErrorCode.FENCED_INSTANCE_ID));
+    const answeredLeader = group.leaderId ?? '';
+    const member: Member = {
+      ...previous,
+      memberId,
+      clientId: call.clientId,
+      clientHost: call.clientHost,
+      sessionTimeoutMs: req.sessionTimeoutMs,
+      rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+      protocols: req.protocols,
+      joinWaiter: null,
+      syncWaiter: null,
+      sessionTimer: null,
+    };
+    const wasLeader = group.leaderId === previous.memberId;
+    group.remove(previous);
+    group.add(member);
+    if (wasLeader) group.leaderId = memberId;
+    this.touch(group, member);
+    if (group.state === 'Stable' && group.selectProtocol() === group.protocolName) {
+      this.persist(group);
+      return Promise.resolve({ ...this.joinAnswer(group, member), leader: answeredLeader, members: [] });
+    }
+    const answer = this.awaitJoin(member);
+    this.prepareRebalance(group);
+    this.maybeCompleteJoin(group);
+    return answer;
+  }
+
   private awaitJoin(member: Member): Promise<JoinGroupResponse> {
     // A second JoinGroup replaces the first; the first must still get an answer.
     member.joinWaiter?.(joinError(ErrorCode.REBALANCE_IN_PROGRESS, member.memberId));
@@ -192,8 +251,9 @@ export class GroupCoordinator {
   sync(call: GroupCall<SyncGroupRequest>): Promise<SyncGroupResponse> {
     const req = call.request;
     const group = this.groups.get(req.groupId);
-    const member = group?.members.get(req.memberId);
-    if (!group || !member) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+    if (!group) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+    const member = group.memberFor(req.memberId, req.groupInstanceId);
+    if (!isMember(member)) return Promise.resolve(syncError(member.errorCode));
     if (req.generationId !== group.generationId) return Promise.resolve(syncError(ErrorCode.ILLEGAL_GENERATION));
     this.touch(group, member);
     if (group.state === 'PreparingRebalance') return Promise.resolve(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
@@ -216,20 +276,41 @@ export class GroupCoordinator {
   heartbeat(call: GroupCall<HeartbeatRequest>): HeartbeatResponse {
     const req = call.request;
     const group = this.groups.get(req.groupId);
-    const member = group?.members.get(req.memberId);
-    if (!group || !member) return { throttleTimeMs: 0, errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
+    if (!group) return { throttleTimeMs: 0, errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
+    const member = group.memberFor(req.memberId, req.groupInstanceId);
+    if (!isMember(member)) return { throttleTimeMs: 0, errorCode: member.errorCode };
     this.touch(group, member);
     if (group.state === 'PreparingRebalance') return { throttleTimeMs: 0, errorCode: ErrorCode.REBALANCE_IN_PROGRESS };
     if (req.generationId !== group.generationId) return { throttleTimeMs: 0, errorCode: ErrorCode.ILLEGAL_GENERATION };
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE };
   }
 
+  /**
+   * LeaveGroup, one member (v0-2) or a batch (v3+) each with its own error (Kafka's handleLeaveGroup).
+   * A member named by instance id alone (member id "") is removed whichever member id it holds now:
+   * that is how an operator removes a static member at once instead of waiting out its session.
+   */
   leave(call: GroupCall<LeaveGroupRequest>): LeaveGroupResponse {
-    const group = this.groups.get(call.request.groupId);
-    const member = group?.members.get(call.request.memberId);
-    if (!group || !member) return { throttleTimeMs: 0, errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
-    this.removeMember(group, member);
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE };
+    const req = call.request;
+    const leaving = req.members ?? [{ memberId: req.memberId ?? '', groupInstanceId: null }];
+    const group = this.groups.get(req.groupId);
+    const members = leaving.map((l) => {
+      const result = (errorCode: number) => ({ memberId: l.memberId, groupInstanceId: l.groupInstanceId ?? null, errorCode });
+      if (!group) return result(ErrorCode.UNKNOWN_MEMBER_ID);
+      const pending = group.pendingMemberIds.get(l.memberId);
+      if (pending) {
+        clearTimeout(pending);
+        group.pendingMemberIds.delete(l.memberId);
+        this.maybeCompleteJoin(group);
+        return result(ErrorCode.NONE);
+      }
+      const memberId = l.memberId === '' && l.groupInstanceId ? (group.staticMembers.get(l.groupInstanceId) ?? '') : l.memberId;
+      const member = group.memberFor(memberId, l.groupInstanceId);
+      if (!isMember(member)) return result(member.errorCode);
+      this.removeMember(group, member);
+      return result(ErrorCode.NONE);
+    });
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, members };
   }
 
   // --- the rebalance ------------------------------------------------------------------------------
@@ -241,18 +322,41 @@ export class GroupCoordinator {
       m.syncWaiter?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
       m.syncWaiter = null;
     }
+    const wasEmpty = group.state === 'Empty';
     group.state = 'PreparingRebalance';
+    if (wasEmpty && this.initialRebalanceDelayMs > 0) {
+      group.initialDelay = { newMemberJoined: false, remainingMs: Math.max(group.rebalanceTimeoutMs() - this.initialRebalanceDelayMs, 0) };
+      this.awaitInitialJoins(group, this.initialRebalanceDelayMs);
+      return;
+    }
     group.rebalanceTimer = setTimeout(() => this.completeJoin(group), group.rebalanceTimeoutMs());
   }
 
+  /**
+   * Kafka's InitialDelayedJoin: the first rebalance of an empty group waits group.initial.rebalance.delay.ms,
+   * and again (up to the rebalance timeout in all) while members keep arriving, so consumers started
+   * together form one generation instead of the first taking everything and a rebalance per arrival.
+   */
+  private awaitInitialJoins(group: Group, delayMs: number): void {
+    group.rebalanceTimer = setTimeout(() => {
+      const delay = group.initialDelay!;
+      if (delay.newMemberJoined && delay.remainingMs > 0) {
+        const next = Math.min(this.initialRebalanceDelayMs, delay.remainingMs);
+        group.initialDelay = { newMemberJoined: false, remainingMs: Math.max(delay.remainingMs - next, 0) };
+        this.awaitInitialJoins(group, next);
+      } else this.completeJoin(group);
+    }, delayMs);
+  }
+
   private maybeCompleteJoin(group: Group): void {
-    if (group.state === 'PreparingRebalance' && group.allMembersJoined()) this.completeJoin(group);
+    if (group.state === 'PreparingRebalance' && !group.initialDelay && group.allMembersJoined()) this.completeJoin(group);
   }
 
   /** Ends the join phase: members that did not rejoin are dropped, the rest form the next generation. */
   private completeJoin(group: Group): void {
     if (group.rebalanceTimer) clearTimeout(group.rebalanceTimer);
     group.rebalanceTimer = null;
+    group.initialDelay = null;
     for (const m of group.members.values()) if (!m.joinWaiter) this.dropMember(group, m);
     group.generationId += 1;
     if (group.members.size === 0) {
@@ -282,7 +386,7 @@ export class GroupCoordinator {
       protocolName: group.protocolName ?? '',
       leader: group.leaderId ?? '',
       memberId: member.memberId,
-      members: isLeader ? [...group.members.values()].map((m) => ({ memberId: m.memberId, groupInstanceId: null, metadata: group.metadataFor(m) })) : [],
+      members: isLeader ? [...group.members.values()].map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, metadata: group.metadataFor(m) })) : [],
     };
   }
 
@@ -312,8 +416,7 @@ export class GroupCoordinator {
 
   private dropMember(group: Group, member: Member): void {
     if (member.sessionTimer) clearTimeout(member.sessionTimer);
-    group.members.delete(member.memberId);
-    if (group.leaderId === member.memberId) group.leaderId = group.members.keys().next().value ?? null;
+    group.remove(member);
   }
 
   // --- offsets ------------------------------------------------------------------------------------
@@ -330,8 +433,8 @@ export class GroupCoordinator {
       if (!req.groupId) return ErrorCode.INVALID_GROUP_ID;
       if (!group || group.members.size === 0) return req.generationId < 0 ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
       if (group.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS;
-      const member = group.members.get(req.memberId);
-      if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+      const member = group.memberFor(req.memberId, req.groupInstanceId);
+      if (!isMember(member)) return member.errorCode;
       if (req.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
       this.touch(group, member);
       return ErrorCode.NONE;
@@ -355,28 +458,62 @@ export class GroupCoordinator {
     return { throttleTimeMs: 0, topics };
   }
 
-  /** Committed offsets (-1 where none); `topics: null` asks for every partition the group committed. */
+  /** Committed offsets of one group (v0-7) or several (v8+). */
   fetchOffsets(call: GroupCall<OffsetFetchRequest>): OffsetFetchResponse {
     const req = call.request;
-    if (!req.groupId) return { throttleTimeMs: 0, topics: [], errorCode: ErrorCode.INVALID_GROUP_ID };
-    const stored = this.store.offsets(req.groupId);
-    const toPartition = (o: StoredOffset): OffsetFetchPartition => ({ partitionIndex: o.partition, committedOffset: o.committedOffset, metadata: o.metadata, errorCode: ErrorCode.NONE });
-    if (req.topics === null) {
+    if (req.groups) return { throttleTimeMs: 0, topics: [], groups: req.groups.map((g) => this.groupOffsets(g.groupId, g.topics)) };
+    const { topics, errorCode } = this.groupOffsets(req.groupId ?? '', req.topics ?? null);
+    return { throttleTimeMs: 0, topics, errorCode };
+  }
+
+  /** A group's committed offsets (-1 where none); `topics: null` asks for every partition the group committed. */
+  private groupOffsets(groupId: string, topics: OffsetFetchTopics): OffsetFetchGroup {
+    if (!groupId) return { groupId, topics: [], errorCode: ErrorCode.INVALID_GROUP_ID };
+    const stored = this.store.offsets(groupId);
+    const toPartition = (o: StoredOffset): OffsetFetchPartition => ({ partitionIndex: o.partition, committedOffset: o.committedOffset, committedLeaderEpoch: -1, metadata: o.metadata, errorCode: ErrorCode.NONE });
+    if (topics === null) {
       const names = [...new Set(stored.map((o) => o.topic))];
-      return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, topics: names.map((name) => ({ name, partitions: stored.filter((o) => o.topic === name).map(toPartition) })) };
+      return { groupId, errorCode: ErrorCode.NONE, topics: names.map((name) => ({ name, partitions: stored.filter((o) => o.topic === name).map(toPartition) })) };
     }
     const byKey = new Map(stored.map((o) => [`${o.topic}\u0000${o.partition}`, o]));
     return {
-      throttleTimeMs: 0,
+      groupId,
       errorCode: ErrorCode.NONE,
-      topics: req.topics.map((t) => ({
+      topics: topics.map((t) => ({
         name: t.name,
         partitions: t.partitionIndexes.map((p) => {
           const o = byKey.get(`${t.name}\u0000${p}`);
-          return o ? toPartition(o) : { partitionIndex: p, committedOffset: -1, metadata: '', errorCode: ErrorCode.NONE };
+          return o ? toPartition(o) : { partitionIndex: p, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.NONE };
         }),
       })),
     };
+  }
+
+  /**
+   * OffsetDelete (KIP-496): a group's offsets go, except those of topics a member of the group
+   * subscribes to now (GROUP_SUBSCRIBED_TO_TOPIC: deleting them would reset a consumer mid-flight).
+   * A non-consumer group with members refuses altogether, as its subscriptions cannot be read.
+   */
+  deleteOffsets(call: GroupCall<OffsetDeleteRequest>): OffsetDeleteResponse {
+    const req = call.request;
+    const refused = (errorCode: number): OffsetDeleteResponse => ({ throttleTimeMs: 0, errorCode, topics: [] });
+    if (!req.groupId) return refused(ErrorCode.INVALID_GROUP_ID);
+    const group = this.groups.get(req.groupId);
+    if (!group) return refused(ErrorCode.GROUP_ID_NOT_FOUND);
+    if (group.members.size > 0 && group.protocolType !== CONSUMER_PROTOCOL_TYPE) return refused(ErrorCode.NON_EMPTY_GROUP);
+    const subscribed = group.subscribedTopics();
+    const deleted: { topic: string; partition: number }[] = [];
+    const topics = req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map(({ partitionIndex }) => {
+        if (!this.opts.partitionExists(t.name, partitionIndex)) return { partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+        if (subscribed === 'all' || subscribed.has(t.name)) return { partitionIndex, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC };
+        deleted.push({ topic: t.name, partition: partitionIndex });
+        return { partitionIndex, errorCode: ErrorCode.NONE };
+      }),
+    }));
+    this.store.deleteOffsets(group.groupId, deleted);
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, topics };
   }
 
   // --- administration -----------------------------------------------------------------------------
@@ -386,14 +523,16 @@ export class GroupCoordinator {
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType })) };
   }
 
-  /** Unknown groups are described as Dead with no error, as Kafka does before DescribeGroups v5. */
+  /** Unknown groups are described as Dead with no error, as Kafka does before DescribeGroups v6. */
   describeGroups(call: GroupCall<DescribeGroupsRequest>): DescribeGroupsResponse {
+    // YaK has no ACLs: whoever asks may do all a group allows (READ, DELETE, DESCRIBE).
+    const authorizedOperations = call.request.includeAuthorizedOperations ? GROUP_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED;
     return {
       throttleTimeMs: 0,
       groups: call.request.groups.map((groupId): DescribedGroup => {
         const group = this.groups.get(groupId);
         const errorCode = groupId ? ErrorCode.NONE : ErrorCode.INVALID_GROUP_ID;
-        if (!group) return { errorCode, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [] };
+        if (!group) return { errorCode, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [], authorizedOperations };
         return {
           errorCode,
           groupId,
@@ -402,11 +541,13 @@ export class GroupCoordinator {
           protocolData: group.state === 'PreparingRebalance' ? '' : (group.protocolName ?? ''),
           members: [...group.members.values()].map((m) => ({
             memberId: m.memberId,
+            groupInstanceId: m.groupInstanceId,
             clientId: m.clientId,
             clientHost: m.clientHost,
             memberMetadata: group.metadataFor(m),
             memberAssignment: m.assignment,
           })),
+          authorizedOperations,
         };
       }),
     };

@@ -10,6 +10,8 @@ export interface StoredOffset {
 
 export interface StoredMember {
   memberId: string;
+  /** group.instance.id of a static member; null (or absent, in rows from before static membership) for a dynamic one. */
+  groupInstanceId: string | null;
   clientId: string;
   clientHost: string;
   sessionTimeoutMs: number;
@@ -45,8 +47,8 @@ function membersToJson(members: StoredMember[]): string {
 }
 
 function membersFromJson(json: string): StoredMember[] {
-  const raw = JSON.parse(json) as (Omit<StoredMember, 'protocols' | 'assignment'> & { protocols: { name: string; metadata: string }[]; assignment: string })[];
-  return raw.map((m) => ({ ...m, protocols: m.protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata, 'base64') })), assignment: Buffer.from(m.assignment, 'base64') }));
+  const raw = JSON.parse(json) as (Omit<StoredMember, 'groupInstanceId' | 'protocols' | 'assignment'> & { groupInstanceId?: string | null; protocols: { name: string; metadata: string }[]; assignment: string })[];
+  return raw.map((m) => ({ ...m, groupInstanceId: m.groupInstanceId ?? null, protocols: m.protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata, 'base64') })), assignment: Buffer.from(m.assignment, 'base64') }));
 }
 
 /**
@@ -96,6 +98,13 @@ export class GroupStore {
       .prepare('SELECT topic, partition, committed_offset, metadata, commit_time_ms FROM group_offsets WHERE group_id = ? ORDER BY topic, partition')
       .all(groupId) as { topic: string; partition: number; committed_offset: number; metadata: string | null; commit_time_ms: number }[];
     return rows.map((r) => ({ topic: r.topic, partition: r.partition, committedOffset: r.committed_offset, metadata: r.metadata, commitTimeMs: r.commit_time_ms }));
+  }
+
+  deleteOffsets(groupId: string, partitions: { topic: string; partition: number }[]): void {
+    const del = this.db.prepare('DELETE FROM group_offsets WHERE group_id = ? AND topic = ? AND partition = ?');
+    this.db.transaction(() => {
+      for (const p of partitions) del.run(groupId, p.topic, p.partition);
+    })();
   }
 
   /** Removes the group and its offsets (cascade). */

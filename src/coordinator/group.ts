@@ -1,4 +1,6 @@
+import { ErrorCode } from '../common/errors.js';
 import type { JoinGroupProtocol, JoinGroupResponse } from '../protocol/apis/join-group.js';
+import { decodeSubscription } from '../protocol/consumer-protocol.js';
 import type { SyncGroupResponse } from '../protocol/apis/sync-group.js';
 
 /**
@@ -14,6 +16,8 @@ export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' 
 
 export interface Member {
   readonly memberId: string;
+  /** group.instance.id of a static member (KIP-345); null for a dynamic one. */
+  readonly groupInstanceId: string | null;
   clientId: string;
   clientHost: string;
   sessionTimeoutMs: number;
@@ -28,6 +32,8 @@ export interface Member {
   sessionTimer: NodeJS.Timeout | null;
 }
 
+export const isMember = (found: Member | { errorCode: number }): found is Member => 'memberId' in found;
+
 /** One consumer group's membership: what the coordinator's state machine works on. */
 export class Group {
   state: GroupState = 'Empty';
@@ -38,7 +44,14 @@ export class Group {
   readonly members = new Map<string, Member>();
   /** Member ids handed out with MEMBER_ID_REQUIRED (JoinGroup v4+, KIP-394) that have not joined yet. */
   readonly pendingMemberIds = new Map<string, NodeJS.Timeout>();
+  /** Static members (KIP-345): group.instance.id to the member id that instance holds now. */
+  readonly staticMembers = new Map<string, string>();
   rebalanceTimer: NodeJS.Timeout | null = null;
+  /**
+   * Set while the first join phase of an empty group waits out group.initial.rebalance.delay.ms
+   * (Kafka's InitialDelayedJoin): the phase does not end early when everyone has joined.
+   */
+  initialDelay: { newMemberJoined: boolean; remainingMs: number } | null = null;
   /** Whether coordinator.db knows the group. */
   stored: boolean;
 
@@ -81,9 +94,46 @@ export class Group {
     return member.protocols.find((p) => p.name === this.protocolName)?.metadata ?? Buffer.alloc(0);
   }
 
+  /**
+   * Topics the members subscribe to (any of their assignors' subscriptions), for OffsetDelete;
+   * 'all' when a subscription cannot be read (then every topic counts as subscribed, as in Kafka).
+   */
+  subscribedTopics(): Set<string> | 'all' {
+    const topics = new Set<string>();
+    try {
+      for (const m of this.members.values()) for (const p of m.protocols) for (const t of decodeSubscription(p.metadata).topics) topics.add(t);
+    } catch {
+      return 'all';
+    }
+    return topics;
+  }
+
   /** The longest rebalance timeout of the members: how long the join phase waits for them. */
   rebalanceTimeoutMs(): number {
     return Math.max(0, ...[...this.members.values()].map((m) => m.rebalanceTimeoutMs));
+  }
+
+  /** Adds a member, registering its instance id if it is static. */
+  add(member: Member): void {
+    this.members.set(member.memberId, member);
+    if (member.groupInstanceId !== null) this.staticMembers.set(member.groupInstanceId, member.memberId);
+  }
+
+  remove(member: Member): void {
+    this.members.delete(member.memberId);
+    if (member.groupInstanceId !== null && this.staticMembers.get(member.groupInstanceId) === member.memberId) this.staticMembers.delete(member.groupInstanceId);
+    if (this.leaderId === member.memberId) this.leaderId = this.members.keys().next().value ?? null;
+  }
+
+  /**
+   * Kafka's validateMember: the member a request names, or the error to answer. A request that
+   * carries a group.instance.id whose instance is now held by another member id comes from a
+   * member the instance's restart replaced: FENCED_INSTANCE_ID, so the zombie stops.
+   */
+  memberFor(memberId: string, groupInstanceId: string | null | undefined): Member | { errorCode: number } {
+    const holder = groupInstanceId ? this.staticMembers.get(groupInstanceId) : undefined;
+    if (holder !== undefined && holder !== memberId) return { errorCode: ErrorCode.FENCED_INSTANCE_ID };
+    return this.members.get(memberId) ?? { errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
   }
 
   allMembersJoined(): boolean {

@@ -13,6 +13,7 @@ import { ErrorCode } from '../../src/common/errors.js';
 import { GroupCoordinator } from '../../src/coordinator/group-coordinator.js';
 import { GroupStore } from '../../src/coordinator/group-store.js';
 import { MetadataStore } from '../../src/coordinator/metadata-store.js';
+import { encodeSubscription } from '../../src/protocol/consumer-protocol.js';
 import type { JoinGroupRequest, JoinGroupResponse } from '../../src/protocol/apis/join-group.js';
 import type { GroupCall } from '../../src/protocol/internal-api.js';
 
@@ -21,7 +22,8 @@ let store: MetadataStore;
 let groups: GroupCoordinator;
 
 const TOPIC_PARTITIONS = 4;
-const open = () => new GroupCoordinator(new GroupStore(store.database), { partitionExists: (t, p) => t === 't' && p >= 0 && p < TOPIC_PARTITIONS, minSessionTimeoutMs: 50 });
+const open = (initialRebalanceDelayMs = 0) =>
+  new GroupCoordinator(new GroupStore(store.database), { partitionExists: (t, p) => t === 't' && p >= 0 && p < TOPIC_PARTITIONS, minSessionTimeoutMs: 50, initialRebalanceDelayMs });
 
 test.before.each(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yak-groups-test-'));
@@ -60,6 +62,8 @@ async function joinNew(over: Partial<JoinGroupRequest> = {}): Promise<{ memberId
 const heartbeat = (memberId: string, generationId: number) => groups.heartbeat(call({ groupId: 'g', generationId, memberId })).errorCode;
 const sync = (memberId: string, generationId: number, assignments: { memberId: string; assignment: Buffer }[] = []) =>
   groups.sync(call({ groupId: 'g', generationId, memberId, assignments }));
+/** LeaveGroup v0-2 (one member id): that member's error. */
+const leave = (memberId: string) => groups.leave(call({ groupId: 'g', memberId }, 2)).members![0]!.errorCode;
 const state = () => groups.describeGroups(call({ groups: ['g'] })).groups[0]!;
 const commit = (memberId: string, generationId: number, partition = 0, offset = 10, topic = 't') =>
   groups.commitOffsets(call({ groupId: 'g', generationId, memberId, topics: [{ name: topic, partitions: [{ partitionIndex: partition, committedOffset: offset, committedMetadata: '' }] }] })).topics[0]!.partitions[0]!.errorCode;
@@ -112,12 +116,12 @@ test('second member: both rejoin into generation 2, only the leader gets the mem
 
 test('LeaveGroup: the others rebalance; the last one leaving empties the group', async () => {
   const g = await stableGroupOfTwo();
-  assert.is(groups.leave(call({ groupId: 'g', memberId: g.b })).errorCode, ErrorCode.NONE);
+  assert.is(leave(g.b), ErrorCode.NONE);
   assert.is(heartbeat(g.a, g.gen), ErrorCode.REBALANCE_IN_PROGRESS);
   const again = await groups.join(call(joinRequest(g.a)));
   assert.equal([again.generationId, again.members.map((m) => m.memberId)], [g.gen + 1, [g.a]]);
-  assert.is(groups.leave(call({ groupId: 'g', memberId: g.b })).errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
-  assert.is(groups.leave(call({ groupId: 'g', memberId: g.a })).errorCode, ErrorCode.NONE);
+  assert.is(leave(g.b), ErrorCode.UNKNOWN_MEMBER_ID);
+  assert.is(leave(g.a), ErrorCode.NONE);
   assert.equal([state().groupState, state().members.length], ['Empty', 0]);
 });
 
@@ -177,7 +181,7 @@ test('commits from outside (generation -1) on an empty group; offsets and the gr
   store = new MetadataStore(dir);
   groups = open();
   const all = groups.fetchOffsets(call({ groupId: 'g', topics: null }));
-  assert.equal(all.topics, [{ name: 't', partitions: [{ partitionIndex: 2, committedOffset: 42, metadata: '', errorCode: 0 }] }]);
+  assert.equal(all.topics, [{ name: 't', partitions: [{ partitionIndex: 2, committedOffset: 42, committedLeaderEpoch: -1, metadata: '', errorCode: 0 }] }]);
   assert.equal(groups.listGroups().groups, [{ groupId: 'g', protocolType: '' }]);
   assert.is(state().groupState, 'Empty');
 });
@@ -215,6 +219,154 @@ test('a Stable group survives a coordinator restart: same generation, members an
     code = heartbeat(g.a, g.gen);
   }
   assert.is(code, ErrorCode.REBALANCE_IN_PROGRESS);
+});
+
+/** Restarts the coordinator over the same coordinator.db. */
+function restartCoordinator(initialRebalanceDelayMs = 0): void {
+  groups.close();
+  store.close();
+  store = new MetadataStore(dir);
+  groups = open(initialRebalanceDelayMs);
+}
+
+/** A static member (instance `ia`, the leader) and a dynamic one, Stable in generation `gen`. */
+async function staticAndDynamic() {
+  const first = await groups.join(call(joinRequest('', { groupInstanceId: 'ia' })));
+  assert.is(first.errorCode, ErrorCode.NONE, 'a static member needs no MEMBER_ID_REQUIRED round');
+  assert.ok(first.memberId.startsWith('ia-'), 'its member id starts with its instance id');
+  const a = first.memberId;
+  await sync(a, 1, [{ memberId: a, assignment: Buffer.from('all') }]);
+  const b = await joinNew();
+  const [ja] = await Promise.all([groups.join(call(joinRequest(a, { groupInstanceId: 'ia' }))), b.answer]);
+  assert.equal(ja.members.map((m) => m.groupInstanceId).sort(), ['ia', null].sort() as (string | null)[], 'the leader sees who is static');
+  const followerSync = sync(b.memberId, ja.generationId);
+  await sync(a, ja.generationId, [
+    { memberId: a, assignment: Buffer.from('half-a') },
+    { memberId: b.memberId, assignment: Buffer.from('half-b') },
+  ]);
+  await followerSync;
+  return { a, b: b.memberId, gen: ja.generationId };
+}
+
+test('static member restarted (new member id, same instance id): its old assignment back, no rebalance, the old id fenced', async () => {
+  const g = await staticAndDynamic();
+  const back = await groups.join(call(joinRequest('', { groupInstanceId: 'ia' })));
+  assert.is(back.errorCode, ErrorCode.NONE);
+  assert.not.equal(back.memberId, g.a);
+  assert.equal([back.generationId, back.leader, back.members], [g.gen, g.a, []], 'same generation; the old leader id named, so it assigns nothing');
+  assert.is(heartbeat(g.b, g.gen), ErrorCode.NONE, 'the other member is not rebalanced');
+  assert.equal([state().groupState, state().members.find((m) => m.groupInstanceId === 'ia')!.memberId], ['Stable', back.memberId]);
+  const s = await groups.sync(call({ groupId: 'g', generationId: g.gen, memberId: back.memberId, groupInstanceId: 'ia', assignments: [] }));
+  assert.equal([s.errorCode, s.assignment.toString()], [0, 'half-a']);
+  // The replaced incarnation, if still alive, is told to stop.
+  assert.is(groups.heartbeat(call({ groupId: 'g', generationId: g.gen, memberId: g.a, groupInstanceId: 'ia' })).errorCode, ErrorCode.FENCED_INSTANCE_ID);
+  const zombieJoin = await groups.join(call(joinRequest(g.a, { groupInstanceId: 'ia' })));
+  assert.is(zombieJoin.errorCode, ErrorCode.FENCED_INSTANCE_ID);
+  const zombieCommit = groups.commitOffsets(call({ groupId: 'g', generationId: g.gen, memberId: g.a, groupInstanceId: 'ia', topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1, committedMetadata: '' }] }] }));
+  assert.is(zombieCommit.topics[0]!.partitions[0]!.errorCode, ErrorCode.FENCED_INSTANCE_ID);
+  assert.is(heartbeat(g.b, g.gen), ErrorCode.NONE, 'still no rebalance');
+});
+
+test('static membership survives a coordinator restart: the instance rejoins without a rebalance', async () => {
+  const g = await staticAndDynamic();
+  restartCoordinator();
+  assert.equal(state().members.map((m) => m.groupInstanceId).sort(), ['ia', null].sort() as (string | null)[]);
+  const back = await groups.join(call(joinRequest('', { groupInstanceId: 'ia' })));
+  assert.equal([back.errorCode, back.generationId], [0, g.gen]);
+  assert.is(heartbeat(g.b, g.gen), ErrorCode.NONE);
+});
+
+test('a static member that changes its assignors on return rebalances the group', async () => {
+  const g = await staticAndDynamic();
+  const back = groups.join(call(joinRequest('', { groupInstanceId: 'ia', protocols: [{ name: 'roundrobin', metadata: Buffer.from('x') }, { name: 'range', metadata: Buffer.from('x') }] })));
+  assert.is(heartbeat(g.b, g.gen), ErrorCode.NONE, 'range still wins the vote: no rebalance');
+  assert.is((await back).generationId, g.gen);
+});
+
+test('LeaveGroup v3: a batch, each member with its own error; a static member removed by instance id alone', async () => {
+  const g = await staticAndDynamic();
+  const res = groups.leave(
+    call(
+      {
+        groupId: 'g',
+        members: [
+          { memberId: 'someone-else', groupInstanceId: 'ia' },
+          { memberId: '', groupInstanceId: 'ia' },
+          { memberId: 'nobody', groupInstanceId: null },
+          { memberId: '', groupInstanceId: 'ib' },
+        ],
+      },
+      3,
+    ),
+  );
+  assert.is(res.errorCode, ErrorCode.NONE);
+  assert.equal(
+    res.members!.map((m) => [m.memberId, m.groupInstanceId, m.errorCode]),
+    [
+      ['someone-else', 'ia', ErrorCode.FENCED_INSTANCE_ID],
+      ['', 'ia', ErrorCode.NONE],
+      ['nobody', null, ErrorCode.UNKNOWN_MEMBER_ID],
+      ['', 'ib', ErrorCode.UNKNOWN_MEMBER_ID],
+    ],
+  );
+  assert.equal(state().members.map((m) => m.memberId), [g.b]);
+  assert.is(heartbeat(g.b, g.gen), ErrorCode.REBALANCE_IN_PROGRESS, 'the others rebalance without it');
+  const unknownGroup = groups.leave(call({ groupId: 'nope', members: [{ memberId: g.b, groupInstanceId: null }] }, 3));
+  assert.equal([unknownGroup.errorCode, unknownGroup.members![0]!.errorCode], [ErrorCode.NONE, ErrorCode.UNKNOWN_MEMBER_ID]);
+});
+
+test('DescribeGroups: instance ids of static members; authorized operations only when asked', async () => {
+  await staticAndDynamic();
+  const asked = groups.describeGroups(call({ groups: ['g', 'nope'], includeAuthorizedOperations: true }));
+  assert.equal(asked.groups.map((g) => g.authorizedOperations), [328, 328], 'READ, DELETE, DESCRIBE');
+  assert.is(groups.describeGroups(call({ groups: ['g'] })).groups[0]!.authorizedOperations, -0x80000000);
+});
+
+test('OffsetFetch v8: several groups in one request, each with its own error', async () => {
+  assert.is(commit('', -1, 1, 11), ErrorCode.NONE);
+  groups.commitOffsets(call({ groupId: 'h', generationId: -1, memberId: '', topics: [{ name: 't', partitions: [{ partitionIndex: 2, committedOffset: 22, committedMetadata: 'x' }] }] }));
+  const res = groups.fetchOffsets(
+    call({ groups: [{ groupId: 'g', topics: [{ name: 't', partitionIndexes: [1, 3] }] }, { groupId: 'h', topics: null }, { groupId: '', topics: null }] }, 8),
+  );
+  const p = (partitionIndex: number, committedOffset: number, metadata: string | null) => ({ partitionIndex, committedOffset, committedLeaderEpoch: -1, metadata, errorCode: 0 });
+  assert.equal(res.groups, [
+    { groupId: 'g', errorCode: 0, topics: [{ name: 't', partitions: [p(1, 11, ''), p(3, -1, '')] }] },
+    { groupId: 'h', errorCode: 0, topics: [{ name: 't', partitions: [p(2, 22, 'x')] }] },
+    { groupId: '', errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] },
+  ]);
+});
+
+test('OffsetDelete: removes offsets of topics no member subscribes to; GROUP_SUBSCRIBED_TO_TOPIC otherwise; unknown group or partition refused', async () => {
+  const subscription = (topics: string[]) => encodeSubscription({ topics, userData: null });
+  const a = await joinNew({ protocols: [{ name: 'range', metadata: subscription(['t']) }] });
+  await a.answer;
+  await sync(a.memberId, 1, []);
+  assert.is(commit(a.memberId, 1, 0, 5), ErrorCode.NONE);
+  const del = () => groups.deleteOffsets(call({ groupId: 'g', topics: [{ name: 't', partitions: [{ partitionIndex: 0 }] }, { name: 'gone', partitions: [{ partitionIndex: 0 }] }] }));
+  assert.equal(del().topics.map((t) => t.partitions[0]!.errorCode), [ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
+  assert.is(groups.fetchOffsets(call({ groupId: 'g', topics: null })).topics.length, 1, 'nothing deleted');
+  leave(a.memberId);
+  assert.equal([del().errorCode, del().topics[0]!.partitions[0]!.errorCode], [ErrorCode.NONE, ErrorCode.NONE]);
+  assert.equal(groups.fetchOffsets(call({ groupId: 'g', topics: null })).topics, [], 'deleted');
+  assert.is(groups.deleteOffsets(call({ groupId: 'nope', topics: [] })).errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
+});
+
+test('group.initial.rebalance.delay.ms: two members joining an empty group within the delay form one generation', async () => {
+  restartCoordinator(300);
+  const a = await joinNew();
+  let aAnswered = false;
+  void a.answer.then(() => (aAnswered = true));
+  await new Promise((r) => setTimeout(r, 150));
+  assert.not.ok(aAnswered, 'the first member waits for others');
+  const b = await joinNew();
+  const [ja, jb] = await Promise.all([a.answer, b.answer]);
+  assert.equal([ja.generationId, jb.generationId, ja.leader === a.memberId ? ja.members.length : jb.members.length], [1, 1, 2]);
+});
+
+test('group.initial.rebalance.delay.ms: a member joining an empty group alone still gets its generation', async () => {
+  restartCoordinator(100);
+  const a = await joinNew();
+  assert.is((await a.answer).generationId, 1);
 });
 
 test.run();

@@ -26,8 +26,13 @@ export function tempDir(prefix = 'yak-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Starts a real cluster (coordinator + brokers as child processes of dist/yak.js) through the supervisor `yak up` uses. */
-export async function startCluster(opts: { brokers?: number; dataDir?: string; sessionTimeoutMs?: number; brokerArgs?: string[] } = {}): Promise<TestCluster> {
+/**
+ * Starts a real cluster (coordinator + brokers as child processes of dist/yak.js) through the supervisor `yak up` uses.
+ * Groups form at once (group.initial.rebalance.delay.ms 0, as Kafka's own test clusters set it) unless a test asks for a delay.
+ */
+export async function startCluster(
+  opts: { brokers?: number; dataDir?: string; sessionTimeoutMs?: number; brokerArgs?: string[]; groupInitialRebalanceDelayMs?: number } = {},
+): Promise<TestCluster> {
   const dataDir = opts.dataDir ?? path.join(tempDir(), 'data');
   const log: string[] = [];
   const logger: Logger = { info: (m) => log.push(`yak: INFO ${m}`), warn: (m) => log.push(`yak: WARN ${m}`), error: (m) => log.push(`yak: ERROR ${m}`) };
@@ -40,6 +45,7 @@ export async function startCluster(opts: { brokers?: number; dataDir?: string; s
     heartbeatIntervalMs: 250,
     sessionTimeoutMs: opts.sessionTimeoutMs ?? 2000,
     brokerArgs: opts.brokerArgs,
+    coordinatorArgs: ['--group-initial-rebalance-delay-ms', String(opts.groupInitialRebalanceDelayMs ?? 0)],
     logger,
     onChildLine: (name, line) => log.push(`${name}: ${line}`),
   });

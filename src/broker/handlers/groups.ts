@@ -7,6 +7,7 @@ import type { JoinGroupRequest, JoinGroupResponse } from '../../protocol/apis/jo
 import type { LeaveGroupRequest, LeaveGroupResponse } from '../../protocol/apis/leave-group.js';
 import type { ListGroupsRequest, ListGroupsResponse } from '../../protocol/apis/list-groups.js';
 import type { OffsetCommitRequest, OffsetCommitResponse } from '../../protocol/apis/offset-commit.js';
+import type { OffsetDeleteRequest, OffsetDeleteResponse } from '../../protocol/apis/offset-delete.js';
 import type { OffsetFetchRequest, OffsetFetchResponse } from '../../protocol/apis/offset-fetch.js';
 import type { SyncGroupRequest, SyncGroupResponse } from '../../protocol/apis/sync-group.js';
 import { InternalApi, type GroupCall } from '../../protocol/internal-api.js';
@@ -55,7 +56,7 @@ export const GroupHandlers = {
     forward(ctx, InternalApi.GroupHeartbeat, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE })),
 
   leaveGroup: (ctx: BrokerContext, req: LeaveGroupRequest, version: number, client: RequestClient): Promise<LeaveGroupResponse> =>
-    forward(ctx, InternalApi.LeaveGroup, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE })),
+    forward(ctx, InternalApi.LeaveGroup, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, members: [] })),
 
   offsetCommit: (ctx: BrokerContext, req: OffsetCommitRequest, version: number, client: RequestClient): Promise<OffsetCommitResponse> =>
     forward(ctx, InternalApi.OffsetCommit, req, version, client, () => ({
@@ -63,13 +64,20 @@ export const GroupHandlers = {
       topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: NOT_AVAILABLE })) })),
     })),
 
-  offsetFetch: (ctx: BrokerContext, req: OffsetFetchRequest, version: number, client: RequestClient): Promise<OffsetFetchResponse> =>
-    forward(ctx, InternalApi.OffsetFetch, req, version, client, () => ({
+  offsetFetch: (ctx: BrokerContext, req: OffsetFetchRequest, version: number, client: RequestClient): Promise<OffsetFetchResponse> => {
+    // v0/v1 have no top-level error code: each partition carries it.
+    const unavailable = (topics: OffsetFetchRequest['topics']) =>
+      (topics ?? []).map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => ({ partitionIndex: p, committedOffset: -1, metadata: '', errorCode: NOT_AVAILABLE })) }));
+    return forward(ctx, InternalApi.OffsetFetch, req, version, client, () => ({
       throttleTimeMs: 0,
       errorCode: NOT_AVAILABLE,
-      // v0/v1 have no top-level error code: each partition carries it.
-      topics: (req.topics ?? []).map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => ({ partitionIndex: p, committedOffset: -1, metadata: '', errorCode: NOT_AVAILABLE })) })),
-    })),
+      topics: unavailable(req.topics),
+      groups: req.groups?.map((g) => ({ groupId: g.groupId, errorCode: NOT_AVAILABLE, topics: [] })),
+    }));
+  },
+
+  offsetDelete: (ctx: BrokerContext, req: OffsetDeleteRequest, version: number, client: RequestClient): Promise<OffsetDeleteResponse> =>
+    forward(ctx, InternalApi.OffsetDelete, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, topics: [] })),
 
   /** The groups whose home is this broker: Kafka tools ask every broker and concatenate the answers. */
   listGroups: async (ctx: BrokerContext, req: ListGroupsRequest, version: number, client: RequestClient): Promise<ListGroupsResponse> => {
@@ -79,7 +87,7 @@ export const GroupHandlers = {
   },
 
   describeGroups: (ctx: BrokerContext, request: DescribeGroupsRequest, version: number, client: RequestClient): Promise<DescribeGroupsResponse> => {
-    const req = { groups: distinctBy(request.groups, (g) => g) };
+    const req = { ...request, groups: distinctBy(request.groups, (g) => g) };
     return forward(ctx, InternalApi.DescribeGroups, req, version, client, () => ({
       throttleTimeMs: 0,
       groups: req.groups.map((groupId) => ({ errorCode: NOT_AVAILABLE, groupId, groupState: '', protocolType: '', protocolData: '', members: [] })),

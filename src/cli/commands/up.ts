@@ -1,6 +1,7 @@
 import isInCi from 'is-in-ci';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../common/errors.js';
+import { checkGroupInitialRebalanceDelay, groupInitialRebalanceDelayOption } from './zookeeper.js';
 import { createLogger } from '../../common/logger.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import { EventBus } from '../../tui/events.js';
@@ -19,6 +20,7 @@ interface Args {
   'sync-full': boolean;
   'replication-factor'?: number;
   'min-insync-replicas'?: number;
+  'group-initial-rebalance-delay-ms': number;
   'log-retention-ms': number;
   'log-retention-bytes': number;
   'log-retention-check-interval-ms': number;
@@ -57,11 +59,13 @@ export const upCommand: CommandModule<object, Args> = {
       .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit on the brokers' })
       .option('replication-factor', { type: 'number', describe: 'Replication factor of new topics (default min(3, brokers))' })
       .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' })
+      .options(groupInitialRebalanceDelayOption)
       .options(logOptions)
       .options(listenerOptions),
   handler: async (args) => {
     if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32', 2);
     checkTopicDefaults(args);
+    checkGroupInitialRebalanceDelay(args['group-initial-rebalance-delay-ms']);
     listenerLimitsFrom(args); // refused here, before anything starts
     if (!Number.isInteger(args.port) || args.port < 0 || args.port + args.brokers - 1 > 65535) throw new UserError(`--port must be 0 (any free ports) or a port with room for ${args.brokers} after it, got ${args.port}`, 2);
     // The terminal UI needs a terminal both ways; CI, pipes and --headless get the line log. Under CI
@@ -86,6 +90,7 @@ export const upCommand: CommandModule<object, Args> = {
         ...([...Object.keys(logOptions), ...Object.keys(listenerOptions)] as (keyof typeof logOptions | keyof typeof listenerOptions)[]).flatMap((o) => [`--${o}`, String(args[o])]),
       ],
       coordinatorArgs: [
+        '--group-initial-rebalance-delay-ms', String(args['group-initial-rebalance-delay-ms']),
         ...(args['replication-factor'] !== undefined ? ['--default-replication-factor', String(args['replication-factor'])] : []),
         ...(args['min-insync-replicas'] !== undefined ? ['--min-insync-replicas', String(args['min-insync-replicas'])] : []),
       ],

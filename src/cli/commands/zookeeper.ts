@@ -1,5 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { ClusterSecret, clusterSecretPath, CLUSTER_SECRET_ENV } from '../../common/cluster-secret.js';
+import { groupInitialRebalanceDelayMs } from '../../common/limits.js';
+import { UserError } from '../../common/errors.js';
 import { createLogger, type Logger } from '../../common/logger.js';
 import { ensurePrivateDir } from '../../common/private-files.js';
 import { startCoordinator } from '../../coordinator/coordinator.js';
@@ -15,6 +17,7 @@ interface Args {
   'default-replication-factor'?: number;
   'min-insync-replicas'?: number;
   'unclean-leader-election': boolean;
+  'group-initial-rebalance-delay-ms': number;
   'secret-file'?: string;
 }
 
@@ -32,6 +35,19 @@ function coordinatorSecret(secretFile: string | undefined, dataDir: string, logg
   return secret;
 }
 
+/** Shared with `yak up`, which passes it on to its coordinator. */
+export const groupInitialRebalanceDelayOption = {
+  'group-initial-rebalance-delay-ms': {
+    type: 'number',
+    default: groupInitialRebalanceDelayMs,
+    describe: "How long a new group's first rebalance waits for more members (Kafka's group.initial.rebalance.delay.ms; 0: none)",
+  },
+} as const;
+
+export function checkGroupInitialRebalanceDelay(ms: number): void {
+  if (!Number.isInteger(ms) || ms < 0) throw new UserError(`--group-initial-rebalance-delay-ms must be a whole number of milliseconds, got ${ms}`, 2);
+}
+
 export const zookeeperCommand: CommandModule<object, Args> = {
   command: 'zookeeper',
   describe: 'Run the coordinator (broker registry, heartbeats, leader election, metadata)',
@@ -45,8 +61,10 @@ export const zookeeperCommand: CommandModule<object, Args> = {
       .option('default-replication-factor', { type: 'number', describe: 'Replication factor of new topics (default min(3, brokers))' })
       .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' })
       .option('unclean-leader-election', { type: 'boolean', default: false, describe: 'Elect an out-of-sync replica when no in-sync one lives (may lose acknowledged records)' })
+      .options(groupInitialRebalanceDelayOption)
       .options(secretFileOption),
   handler: async (args) => {
+    checkGroupInitialRebalanceDelay(args['group-initial-rebalance-delay-ms']);
     const logger = createLogger('zookeeper');
     await serveClusterProcess(logger, () =>
       startCoordinator({
@@ -58,6 +76,7 @@ export const zookeeperCommand: CommandModule<object, Args> = {
         defaultReplicationFactor: args['default-replication-factor'],
         defaultMinInsyncReplicas: args['min-insync-replicas'],
         uncleanLeaderElection: args['unclean-leader-election'],
+        groupInitialRebalanceDelayMs: args['group-initial-rebalance-delay-ms'],
         clusterSecret: coordinatorSecret(args['secret-file'], args['data-dir'], logger),
         logger,
       }),

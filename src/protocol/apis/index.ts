@@ -19,6 +19,7 @@ import { ListGroupsApi } from './list-groups.js';
 import { ListOffsetsApi } from './list-offsets.js';
 import { MetadataApi } from './metadata.js';
 import { OffsetCommitApi } from './offset-commit.js';
+import { OffsetDeleteApi } from './offset-delete.js';
 import { OffsetFetchApi } from './offset-fetch.js';
 import { OffsetForLeaderEpochApi } from './offset-for-leader-epoch.js';
 import { ProduceApi } from './produce.js';
@@ -44,6 +45,7 @@ export * from './list-groups.js';
 export * from './list-offsets.js';
 export * from './metadata.js';
 export * from './offset-commit.js';
+export * from './offset-delete.js';
 export * from './offset-fetch.js';
 export * from './offset-for-leader-epoch.js';
 export * from './produce.js';
@@ -75,6 +77,7 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   IncrementalAlterConfigsApi,
   CreatePartitionsApi,
   DeleteGroupsApi,
+  OffsetDeleteApi,
 ];
 
 const BY_KEY = new Map(SERVED_APIS.map((api) => [api.apiKey, api]));

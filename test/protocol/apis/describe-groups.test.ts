@@ -18,12 +18,35 @@ const response: DescribeGroupsResponse = {
   ],
 };
 
+/** What a version carries of `response`: instance ids from v4, authorized operations from v3. */
+const responseAt = (v: number): DescribeGroupsResponse => ({
+  ...response,
+  groups: response.groups.map((g) => ({
+    ...g,
+    members: g.members.map((m) => ({ ...m, groupInstanceId: v >= 4 ? 'static-1' : null })),
+    authorizedOperations: v >= 3 ? 328 : -0x80000000,
+  })),
+});
+
 for (let v = 0; v <= DescribeGroupsApi.maxVersion; v++) {
   test(`v${v} request and response round trip`, () => {
-    assertRequestRoundTrip(DescribeGroupsApi, v, { groups: ['g', 'nope'] }, { groups: ['g', 'nope'] });
-    assertResponseRoundTrip(DescribeGroupsApi, v, response, response);
+    const asked = { groups: ['g', 'nope'], includeAuthorizedOperations: true };
+    assertRequestRoundTrip(DescribeGroupsApi, v, asked, { ...asked, includeAuthorizedOperations: v >= 3 });
+    assertResponseRoundTrip(DescribeGroupsApi, v, responseAt(4), responseAt(v));
   });
 }
+
+test('v4 exact bytes: include_authorized_operations, group_instance_id, authorized_operations', () => {
+  assert.equal(encodeRequest(DescribeGroupsApi, { groups: ['g'], includeAuthorizedOperations: true }, 4), hex('00000001 0001 67 01'));
+  const one: DescribeGroupsResponse = {
+    throttleTimeMs: 0,
+    groups: [{ errorCode: 0, groupId: 'g', groupState: 'Stable', protocolType: '', protocolData: '', authorizedOperations: 328, members: [{ memberId: 'm', groupInstanceId: 'i', clientId: '', clientHost: '', memberMetadata: Buffer.alloc(0), memberAssignment: Buffer.alloc(0) }] }],
+  };
+  assert.equal(
+    encodeResponse(DescribeGroupsApi, one, 4),
+    hex('00000000 00000001 0000 0001 67 0006 537461626c65 0000 0000 00000001 0001 6d 0001 69 0000 0000 00000000 00000000 00000148'),
+  );
+});
 
 test('exact bytes', () => {
   assert.equal(encodeRequest(DescribeGroupsApi, { groups: ['g'] }, 0), hex('00000001 0001 67'));

@@ -7,18 +7,28 @@ const request: OffsetCommitRequest = {
   groupId: 'g',
   generationId: 2,
   memberId: 'm-1',
+  groupInstanceId: 'static-1',
   retentionTimeMs: 86_400_000,
-  topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 2 ** 40, commitTimestamp: 1_700_000_000_000, committedMetadata: 'meta' }, { partitionIndex: 3, committedOffset: 5, commitTimestamp: -1, committedMetadata: null }] }],
+  topics: [
+    {
+      name: 't',
+      partitions: [
+        { partitionIndex: 0, committedOffset: 2 ** 40, committedLeaderEpoch: 4, commitTimestamp: 1_700_000_000_000, committedMetadata: 'meta' },
+        { partitionIndex: 3, committedOffset: 5, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: null },
+      ],
+    },
+  ],
 };
 
-/** What a version carries of `request`: v0 has no member or generation, retention time is v2-4, the timestamp v1. */
+/** What a version carries of `request`: v0 has no member or generation, retention time is v2-4, the timestamp v1, leader epoch v6+, instance id v7+. */
 function asSeenAt(v: number): OffsetCommitRequest {
   return {
     groupId: request.groupId,
     generationId: v >= 1 ? request.generationId : -1,
     memberId: v >= 1 ? request.memberId : '',
+    groupInstanceId: v >= 7 ? request.groupInstanceId! : null,
     retentionTimeMs: v >= 2 && v <= 4 ? request.retentionTimeMs! : -1,
-    topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ ...p, commitTimestamp: v === 1 ? p.commitTimestamp! : -1 })) })),
+    topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ ...p, committedLeaderEpoch: v >= 6 ? p.committedLeaderEpoch! : -1, commitTimestamp: v === 1 ? p.commitTimestamp! : -1 })) })),
   };
 }
 
@@ -43,6 +53,11 @@ test('v2 exact bytes', () => {
     hex('0001 67 00000001 0001 6d ffffffffffffffff 00000001 0001 74 00000001 00000000 000000000000000a 0000'),
   );
   assert.equal(encodeResponse(OffsetCommitApi, { topics: [{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 3 }] }] }, 2), hex('00000001 0001 74 00000001 00000000 0003'));
+});
+
+test('v7 exact bytes: group_instance_id after member_id, committed_leader_epoch after the offset', () => {
+  const req: OffsetCommitRequest = { groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: 'i', topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 10, committedLeaderEpoch: 3, committedMetadata: null }] }] };
+  assert.equal(encodeRequest(OffsetCommitApi, req, 7), hex('0001 67 00000001 0001 6d 0001 69 00000001 0001 74 00000001 00000000 000000000000000a 00000003 ffff'));
 });
 
 test('truncated request and response throw ProtocolError', () => {

@@ -11,17 +11,23 @@ const response: OffsetFetchResponse = {
   errorCode: 0,
 };
 
+/** What a version carries of `response` with leader epoch 7: the epoch from v5 (-1 before). */
+const responseAt = (v: number): OffsetFetchResponse => ({
+  ...response,
+  topics: response.topics.map((t) => ({ ...t, partitions: t.partitions.map((p) => ({ ...p, committedLeaderEpoch: v >= 5 ? 7 : -1 })) })),
+});
+
 for (let v = 0; v <= OffsetFetchApi.maxVersion; v++) {
   test(`v${v} request and response round trip`, () => {
     assertRequestRoundTrip(OffsetFetchApi, v, request, request);
-    assertResponseRoundTrip(OffsetFetchApi, v, response, response);
+    assertResponseRoundTrip(OffsetFetchApi, v, responseAt(5), responseAt(v));
   });
 }
 
 test('all topics (null) from v2 only; top-level error from v2, throttle time from v3', () => {
   assertRequestRoundTrip(OffsetFetchApi, 2, { groupId: 'g', topics: null }, { groupId: 'g', topics: null });
   assert.throws(() => encodeRequest(OffsetFetchApi, { groupId: 'g', topics: null }, 1), (e: unknown) => e instanceof ProtocolError);
-  const failed = { ...response, throttleTimeMs: 7, errorCode: 15 };
+  const failed = { ...responseAt(1), throttleTimeMs: 7, errorCode: 15 };
   assertResponseRoundTrip(OffsetFetchApi, 1, failed, { ...failed, throttleTimeMs: 0, errorCode: 0 });
   assertResponseRoundTrip(OffsetFetchApi, 2, failed, { ...failed, throttleTimeMs: 0 });
   assertResponseRoundTrip(OffsetFetchApi, 3, failed, failed);

@@ -6,6 +6,7 @@ import type { ListenerLimits } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { FrameServer } from '../net/server.js';
 import { CorruptLogError, LogStore } from '../storage/log-store.js';
+import { FetchSessionCache } from './fetch-sessions.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerConfig, type BrokerContext } from './context.js';
 import { CoordinatorLink } from './coordinator-link.js';
 import { MetadataCache } from './metadata-cache.js';
@@ -110,7 +111,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     },
   });
   const producerIds = new ProducerIdBlocks(coordinator);
-  ctx = { brokerId: opts.brokerId, config, cache, replicas, coordinator, producerIds, logger: opts.logger };
+  ctx = { brokerId: opts.brokerId, config, cache, replicas, coordinator, producerIds, fetchSessions: new FetchSessionCache(), logger: opts.logger };
   const abandon = async (err: Error) => {
     coordinator.stop();
     await server.close();

@@ -1,6 +1,7 @@
 import { DEFAULT_RETENTION_MS, type TimestampType } from '../common/topic-configs.js';
 import type { Logger } from '../common/logger.js';
 import type { CoordinatorLink } from './coordinator-link.js';
+import type { FetchSessionCache } from './fetch-sessions.js';
 import type { MetadataCache } from './metadata-cache.js';
 import type { ProducerIdBlocks } from './producer-id-block.js';
 import type { ReplicaManager } from './replica-manager.js';
@@ -40,5 +41,7 @@ export interface BrokerContext {
   replicas: ReplicaManager;
   coordinator: CoordinatorLink;
   producerIds: ProducerIdBlocks;
+  /** Fetch sessions (KIP-227) of this broker's consumers. */
+  fetchSessions: FetchSessionCache;
   logger: Logger;
 }

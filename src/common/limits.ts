@@ -105,6 +105,14 @@ export const maxDecompressedBytes = 128 * 1024 * 1024;
  * is returned even when larger (KIP-74), so a consumer never stalls on a big batch.
  */
 export const fetchMaxBytes = 55 * 1024 * 1024;
+/**
+ * Fetch sessions (KIP-227) one broker keeps at once (Kafka's `max.incremental.fetch.session.cache.slots`):
+ * each holds a consumer's partitions and their positions. Past it a new session takes the slot of one
+ * idle for `fetchSessionEvictionMs`, or of a smaller one; else the client fetches without a session.
+ */
+export const maxIncrementalFetchSessionCacheSlots = 1000;
+/** A fetch session unused for this long may be evicted for a new one (Kafka's FetchSessionCache eviction time, 120 s). */
+export const fetchSessionEvictionMs = 120_000;
 
 // ---- Storage ----
 

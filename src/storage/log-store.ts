@@ -155,8 +155,13 @@ export class LogStore {
         'SELECT base_offset, last_offset, bytes FROM batches WHERE topic = ? AND partition = ? AND base_offset >= ? ORDER BY base_offset',
       ),
       firstBatchAfterTimestamp: db.prepare(
-        'SELECT base_offset, max_timestamp, bytes FROM batches WHERE topic = ? AND partition = ? AND max_timestamp >= ? ORDER BY base_offset LIMIT 1',
+        'SELECT base_offset, leader_epoch, max_timestamp, bytes FROM batches WHERE topic = ? AND partition = ? AND max_timestamp >= ? ORDER BY base_offset LIMIT 1',
       ),
+      // Without the blob: the scan (no index on max_timestamp) reads only the columns before it.
+      maxTimestampBatch: db.prepare(
+        'SELECT base_offset, leader_epoch, max_timestamp FROM batches WHERE topic = ? AND partition = ? ORDER BY max_timestamp DESC, base_offset LIMIT 1',
+      ),
+      batchAt: db.prepare('SELECT bytes FROM batches WHERE topic = ? AND partition = ? AND base_offset = ?'),
       // Columns before the blob: SQLite reads them without touching the batch bytes.
       recentProducerBatches: db.prepare(
         `SELECT base_offset, last_offset, producer_id, producer_epoch, base_sequence, record_count FROM batches

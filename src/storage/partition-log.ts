@@ -13,6 +13,8 @@ export interface LogStatements {
   batchesFrom: Statement;
   recentProducerBatches: Statement;
   firstBatchAfterTimestamp: Statement;
+  maxTimestampBatch: Statement;
+  batchAt: Statement;
   deleteFrom: Statement;
   deleteBefore: Statement;
   batchSizes: Statement;
@@ -25,6 +27,13 @@ export interface LogStatements {
   deleteEpochsBefore: Statement;
 }
 
+
+/** A record found by time (ListOffsets), with the leader epoch of its batch. */
+export interface TimestampAndOffset {
+  offset: number;
+  timestamp: number;
+  leaderEpoch: number;
+}
 
 /** What a PartitionLog needs of the LogStore that holds it. */
 export interface LogStoreHooks {
@@ -180,21 +189,46 @@ export class PartitionLog {
    * The first record with a timestamp >= `timestamp` and that timestamp (ListOffsets by time), or
    * null if none. Batches are found by their stored max timestamp, which the leader derived from the
    * records (or stamped, for LogAppendTime), so a batch whose producer wrote -1 there is still found.
+   * `leaderEpoch` is the epoch of the batch holding it.
    */
-  offsetForTimestamp(timestamp: number): { offset: number; timestamp: number } | null {
-    const row = this.stmts.firstBatchAfterTimestamp.get(this.topic, this.partition, timestamp) as { base_offset: number; max_timestamp: number; bytes: Buffer } | undefined;
+  offsetForTimestamp(timestamp: number): TimestampAndOffset | null {
+    const row = this.stmts.firstBatchAfterTimestamp.get(this.topic, this.partition, timestamp) as { base_offset: number; leader_epoch: number; max_timestamp: number; bytes: Buffer } | undefined;
     if (!row) return null;
+    return this.recordIn(row, row.bytes, (r) => r.timestamp >= timestamp);
+  }
+
+  /**
+   * The record with the largest timestamp (the first of them in offset order), its timestamp and its
+   * batch's epoch (ListOffsets -3, KIP-734), or null for an empty log: the batch is found by the max
+   * timestamp every batch row stores, then the record inside it.
+   */
+  maxTimestampRecord(): TimestampAndOffset | null {
+    const row = this.stmts.maxTimestampBatch.get(this.topic, this.partition) as { base_offset: number; leader_epoch: number; max_timestamp: number } | undefined;
+    if (!row) return null;
+    const { bytes } = this.stmts.batchAt.get(this.topic, this.partition, row.base_offset) as { bytes: Buffer };
+    return this.recordIn(row, bytes, (r) => r.timestamp === row.max_timestamp);
+  }
+
+  /** The first record of a stored batch that `matches` (and is not before the log start); the batch start if none does or it does not decode. */
+  private recordIn(row: { base_offset: number; leader_epoch: number; max_timestamp: number }, bytes: Buffer, matches: (r: { offset: number; timestamp: number }) => boolean): TimestampAndOffset {
     // Rare (ListOffsets by time): decoding the one batch that holds the answer is fine here. The
     // leader checked every batch decodes before storing it; should one still not, its start answers.
     let found = { offset: row.base_offset, timestamp: row.max_timestamp };
     try {
-      const [batch] = decodeRecordBatches(row.bytes);
-      const record = batch?.records.find((r) => r.timestamp >= timestamp && r.offset >= this.logStartOffset);
+      const [batch] = decodeRecordBatches(bytes);
+      const record = batch?.records.find((r) => matches(r) && r.offset >= this.logStartOffset);
       if (record) found = { offset: record.offset, timestamp: record.timestamp };
     } catch {
       // keep the batch start
     }
-    return { offset: Math.max(found.offset, this.logStartOffset), timestamp: found.timestamp };
+    return { offset: Math.max(found.offset, this.logStartOffset), timestamp: found.timestamp, leaderEpoch: row.leader_epoch };
+  }
+
+  /** The epoch in force at `offset` (of the last epoch that began at or before it), or -1 if none did. */
+  epochAt(offset: number): number {
+    let epoch = -1;
+    for (const e of this.epochs) if (e.startOffset <= offset) epoch = e.epoch;
+    return epoch;
   }
 
   /**

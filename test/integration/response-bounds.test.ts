@@ -83,4 +83,31 @@ test('the first partition with data is capped by the request maxBytes too, and s
   assert.ok(recordBytes(small) < 2 * BATCH_BYTES, `${recordBytes(small)} bytes: one batch, not the partition`);
 });
 
+test('after the first partition with data, a partition gets only the whole batches within its own partitionMaxBytes (KIP-74)', async () => {
+  const topic = 'fetch-bounds-two';
+  const created = await conn.request(CreateTopicsApi, 3, { topics: [{ name: topic, numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+  assert.is(created.topics[0]!.errorCode, 0);
+  for (const index of [0, 1]) {
+    const batch = encodeRecordBatch([{ key: null, value: Buffer.alloc(4096, index), timestamp: Date.now() }]);
+    const res = await conn.request(ProduceApi, 7, { acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index, records: batch }] }] });
+    assert.is(res.responses[0]!.partitionResponses[0]!.errorCode, 0);
+  }
+  const res = await conn.request(FetchApi, 11, {
+    replicaId: -1,
+    maxWaitMs: 0,
+    minBytes: 0,
+    maxBytes: 1024 * 1024,
+    isolationLevel: 0,
+    sessionId: 0,
+    sessionEpoch: -1,
+    topics: [{ topic, partitions: [0, 1].map((partition) => ({ partition, currentLeaderEpoch: -1, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 1000 })) }],
+    forgottenTopicsData: [],
+    rackId: '',
+  });
+  const [first, second] = res.responses[0]!.partitions;
+  assert.ok(first!.records!.length > 4096, 'the first partition: its first batch, though larger than partitionMaxBytes');
+  assert.is(second!.records!.length, 0, 'the second partition: its batch does not fit its 1000 bytes');
+  assert.is(second!.highWatermark, 1);
+});
+
 test.run();

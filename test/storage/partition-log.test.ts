@@ -476,6 +476,23 @@ test('offsetForTimestamp with timestamps out of order inside a batch: first in o
   assert.is(log.offsetForTimestamp(T0 + 21)?.offset ?? null, null);
 });
 
+test('maxTimestampRecord (ListOffsets -3, KIP-734): the record with the largest timestamp, inside its batch, with the batch\'s epoch', () => {
+  const log = store.partition('t', 0);
+  assert.is(log.maxTimestampRecord(), null, 'empty log');
+  store.transaction(() => log.appendAsLeader([batch(['a'], 0)], 1)); // offset 0, T0
+  const outOfOrder = encodeRecordBatch([
+    { key: null, value: Buffer.from('mid'), timestamp: T0 + 10 },
+    { key: null, value: Buffer.from('latest'), timestamp: T0 + 50 },
+    { key: null, value: Buffer.from('latest again'), timestamp: T0 + 50 },
+  ]);
+  store.transaction(() => log.appendAsLeader(splitAndValidateBatches(outOfOrder), 2)); // offsets 1-3
+  store.transaction(() => log.appendAsLeader([batch(['b'], 20)], 3)); // offset 4, T0+20: later offset, earlier time
+  assert.equal(log.maxTimestampRecord(), { offset: 2, timestamp: T0 + 50, leaderEpoch: 2 }, 'the first record with the largest timestamp');
+  assert.equal(log.offsetForTimestamp(T0 + 15), { offset: 2, timestamp: T0 + 50, leaderEpoch: 2 });
+  assert.is(log.epochAt(0), 1);
+  assert.is(log.epochAt(4), 3);
+});
+
 test('deletePartition removes its batches, state and epochs, and nothing else', () => {
   const a = store.partition('t', 0);
   const b = store.partition('t', 1);

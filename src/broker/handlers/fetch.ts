@@ -3,6 +3,7 @@ import { fetchMaxBytes } from '../../common/limits.js';
 import type { FetchPartitionResponse, FetchRequest, FetchResponse, FetchTopic } from '../../protocol/apis/fetch.js';
 import { ApiKey } from '../../protocol/api.js';
 import type { BrokerContext } from '../context.js';
+import type { FetchTarget, TopicPartitionResponse } from '../fetch-sessions.js';
 import { oldestServedVersion } from './api-versions.js';
 import { distinctBy } from './distinct.js';
 
@@ -13,19 +14,23 @@ const EMPTY = Buffer.alloc(0);
 /**
  * Fetch, for consumers (replicaId -1: up to the high watermark) and followers (replicaId >= 0: up to
  * the log end, recording their progress). Whole stored batches from each fetch offset. With less
- * than minBytes available it waits (up to maxWaitMs) for new data, so idle fetchers do not spin.
+ * than minBytes available it waits (up to maxWaitMs) for new data, so idle fetchers do not spin. The
+ * partitions read are the request's or, for an incremental fetch, its session's (fetch-sessions.ts).
  */
 export async function handleFetch(ctx: BrokerContext, request: FetchRequest, version: number): Promise<FetchResponse> {
   const req = { ...request, topics: distinctTopics(request.topics) };
   if (version < oldestServedVersion(ApiKey.Fetch)) return refuseAll(req, ErrorCode.UNSUPPORTED_VERSION);
-  let res = readAll(ctx, req);
+  const session = ctx.fetchSessions.open(req);
+  if (session.errorCode !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: session.errorCode, sessionId: 0, responses: [] };
+  let res = readAll(ctx, req, session.targets);
   const waitMs = Math.min(Math.max(req.maxWaitMs, 0), MAX_WAIT_CAP_MS);
-  if (res.bytes < Math.max(req.minBytes, 1) && waitMs > 0 && !res.hadError) {
-    const partitions = req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition })));
+  if (res.bytes < Math.max(req.minBytes, 1) && waitMs > 0 && !res.hadError && session.targets.length > 0) {
+    const partitions = session.targets.map((t) => ({ topic: t.topic, partition: t.partition.partition }));
     await ctx.replicas.waitForData(partitions, req.replicaId >= 0 ? 'append' : 'highWatermark', waitMs);
-    res = readAll(ctx, req);
+    res = readAll(ctx, req, session.targets);
   }
-  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: res.responses };
+  const { sessionId, partitions } = session.respond(res.partitions);
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId, responses: byTopic(partitions) };
 }
 
 function refuseAll(req: FetchRequest, errorCode: number): FetchResponse {
@@ -50,48 +55,62 @@ function errorPartition(partitionIndex: number, errorCode: number, range: Offset
   };
 }
 
-function readAll(ctx: BrokerContext, req: FetchRequest): { responses: FetchResponse['responses']; bytes: number; hadError: boolean } {
+/**
+ * Reads the targets in order, within the request's maxBytes (capped at fetch.max.bytes) and each
+ * partition's partitionMaxBytes, as Kafka does (KIP-74): only the first batch of the first partition
+ * with data may exceed them, so a consumer is never stuck behind a batch larger than its limits;
+ * after it, a partition gets the whole batches that fit both its own limit and what is left.
+ */
+function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[]): { partitions: FetchPartitionResponse[]; bytes: number; hadError: boolean } {
   let budget = Math.min(req.maxBytes ?? fetchMaxBytes, fetchMaxBytes);
   let bytes = 0;
   let hadError = false;
-  const responses = req.topics.map((t) => ({
-    topic: t.topic,
-    partitions: t.partitions.map((p): FetchPartitionResponse => {
-      try {
-        const exists = ctx.cache.partition(t.topic, p.partition) !== undefined;
-        const partition = ctx.replicas.leaderPartition(t.topic, p.partition, exists, p.currentLeaderEpoch ?? -1);
-        // Each partition gets what is left of the budget; the first with data at least one batch
-        // however large (KIP-74: PartitionLog.read always returns one), later ones nothing once it is spent.
-        const maxBytes = Math.min(p.partitionMaxBytes, bytes > 0 ? budget : Math.max(budget, 1));
-        const read =
-          req.replicaId >= 0
-            ? ctx.replicas.readForFollower(partition, req.replicaId, p.fetchOffset, maxBytes)
-            : ctx.replicas.read(partition, p.fetchOffset, maxBytes);
-        // PartitionLog.read returns at least one batch; only the first partition with data may go over the budget with it.
-        const batches = bytes > 0 ? withinBudget(read.batches, budget) : read.batches;
-        // Empty, never null: librdkafka rejects a MessageSetSize of -1.
-        const records = batches.length > 0 ? Buffer.concat(batches) : EMPTY;
-        bytes += records.length;
-        budget -= records.length;
-        return {
-          partitionIndex: p.partition,
-          errorCode: ErrorCode.NONE,
-          highWatermark: read.highWatermark,
-          lastStableOffset: read.highWatermark,
-          logStartOffset: read.logStartOffset,
-          abortedTransactions: [],
-          preferredReadReplica: -1,
-          records,
-        };
-      } catch (err) {
-        hadError = true;
-        // Out of range: where the log is, so a follower left behind the leader's log start goes on from there.
-        const range = err instanceof OffsetOutOfRangeError ? err : null;
-        return errorPartition(p.partition, err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR, range);
-      }
-    }),
-  }));
-  return { responses, bytes, hadError };
+  const partitions = targets.map(({ topic, partition: p }): FetchPartitionResponse => {
+    try {
+      const exists = ctx.cache.partition(topic, p.partition) !== undefined;
+      const partition = ctx.replicas.leaderPartition(topic, p.partition, exists, p.currentLeaderEpoch ?? -1);
+      const limit = Math.min(p.partitionMaxBytes, budget);
+      // PartitionLog.read returns at least one batch when asked for any bytes: ask only while the first batch may exceed the limit, or something fits.
+      const oneBatchAllowed = bytes === 0;
+      const maxBytes = oneBatchAllowed ? Math.max(limit, 1) : limit;
+      const read =
+        req.replicaId >= 0
+          ? ctx.replicas.readForFollower(partition, req.replicaId, p.fetchOffset, maxBytes)
+          : ctx.replicas.read(partition, p.fetchOffset, maxBytes);
+      const batches = oneBatchAllowed ? read.batches : withinBudget(read.batches, limit);
+      // Empty, never null: librdkafka rejects a MessageSetSize of -1.
+      const records = batches.length > 0 ? Buffer.concat(batches) : EMPTY;
+      bytes += records.length;
+      budget -= records.length;
+      return {
+        partitionIndex: p.partition,
+        errorCode: ErrorCode.NONE,
+        highWatermark: read.highWatermark,
+        lastStableOffset: read.highWatermark,
+        logStartOffset: read.logStartOffset,
+        abortedTransactions: [],
+        preferredReadReplica: -1,
+        records,
+      };
+    } catch (err) {
+      hadError = true;
+      // Out of range: where the log is, so a follower left behind the leader's log start goes on from there.
+      const range = err instanceof OffsetOutOfRangeError ? err : null;
+      return errorPartition(p.partition, err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR, range);
+    }
+  });
+  return { partitions, bytes, hadError };
+}
+
+/** Consecutive partitions of one topic under one topic entry, in order (as Kafka's FetchResponse.of builds it). */
+function byTopic(partitions: TopicPartitionResponse[]): FetchResponse['responses'] {
+  const responses: FetchResponse['responses'] = [];
+  for (const { topic, partition } of partitions) {
+    const last = responses[responses.length - 1];
+    if (last?.topic === topic) last.partitions.push(partition);
+    else responses.push({ topic, partitions: [partition] });
+  }
+  return responses;
 }
 
 /** The leading batches whose bytes add up to at most `budget`. */

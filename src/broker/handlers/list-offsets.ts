@@ -1,13 +1,25 @@
 import { ErrorCode, KafkaError } from '../../common/errors.js';
 import type { ListOffsetsPartitionResponse, ListOffsetsRequest, ListOffsetsResponse } from '../../protocol/apis/list-offsets.js';
+import type { Partition } from '../../replication/partition.js';
 import type { BrokerContext } from '../context.js';
 
+/** ListOffsets' special timestamps (Kafka's ListOffsetsRequest constants). */
 const LATEST = -1;
 const EARLIEST = -2;
+/** The record with the largest timestamp (KIP-734, sent from v7). */
+const MAX_TIMESTAMP = -3;
+/** The first offset on local storage (KIP-405, v8): the log start, as YaK has no tiered storage. */
+const EARLIEST_LOCAL = -4;
+/** The last offset on tiered storage (KIP-1005, v9): none here, so -1, as Kafka answers without remote storage. */
+const LATEST_TIERED = -5;
+
+type Found = { offset: number; timestamp: number; leaderEpoch: number };
 
 /**
- * ListOffsets: -1 latest (high watermark), -2 earliest (log start), else the first record at or after
- * a timestamp, with its timestamp (-1 and the high watermark when none is readable yet).
+ * ListOffsets: -1 latest (high watermark), -2 earliest (log start), -3 the record with the largest
+ * timestamp, else the first record at or after a timestamp, with its timestamp (-1 and the high
+ * watermark when none is readable yet). Each answer carries the leader epoch of the offset (v4+):
+ * for latest, the current leader epoch; for a record found, the epoch of its batch.
  */
 export function handleListOffsets(ctx: BrokerContext, req: ListOffsetsRequest): ListOffsetsResponse {
   return {
@@ -17,21 +29,30 @@ export function handleListOffsets(ctx: BrokerContext, req: ListOffsetsRequest): 
       partitions: t.partitions.map((p): ListOffsetsPartitionResponse => {
         try {
           const exists = ctx.cache.partition(t.name, p.partitionIndex) !== undefined;
-          const { log } = ctx.replicas.leaderPartition(t.name, p.partitionIndex, exists);
-          let offset: number;
-          let timestamp = -1;
-          if (p.timestamp === LATEST) offset = log.highWatermark;
-          else if (p.timestamp === EARLIEST) offset = log.logStartOffset;
-          else {
-            const found = log.offsetForTimestamp(p.timestamp);
-            offset = Math.min(found?.offset ?? -1, log.highWatermark);
-            if (found && found.offset < log.highWatermark) timestamp = found.timestamp;
-          }
-          return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, timestamp, offset };
+          const partition = ctx.replicas.leaderPartition(t.name, p.partitionIndex, exists, p.currentLeaderEpoch ?? -1);
+          return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, ...lookUp(partition, p.timestamp) };
         } catch (err) {
-          return { partitionIndex: p.partitionIndex, errorCode: err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR, timestamp: -1, offset: -1 };
+          return { partitionIndex: p.partitionIndex, errorCode: err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR, timestamp: -1, offset: -1, leaderEpoch: -1 };
         }
       }),
     })),
   };
+}
+
+function lookUp({ log, state }: Partition, timestamp: number): Found {
+  switch (timestamp) {
+    case LATEST:
+      return { offset: log.highWatermark, timestamp: -1, leaderEpoch: state.leaderEpoch };
+    case EARLIEST:
+    case EARLIEST_LOCAL:
+      return { offset: log.logStartOffset, timestamp: -1, leaderEpoch: log.epochAt(log.logStartOffset) };
+    case LATEST_TIERED:
+      return { offset: -1, timestamp: -1, leaderEpoch: -1 };
+    default: {
+      const found = timestamp === MAX_TIMESTAMP ? log.maxTimestampRecord() : log.offsetForTimestamp(timestamp);
+      // Only committed records are found; past the high watermark, the high watermark (nothing to read yet).
+      if (found && found.offset < log.highWatermark) return found;
+      return { offset: found ? log.highWatermark : -1, timestamp: -1, leaderEpoch: -1 };
+    }
+  }
 }

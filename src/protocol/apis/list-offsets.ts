@@ -1,26 +1,31 @@
 /**
- * ListOffsets (key 2), versions 0-2.
+ * ListOffsets (key 2), versions 0-5.
  *
  * ListOffsets Request => replica_id isolation_level [topics]
  *   replica_id => INT32
  *   isolation_level => INT8                         (v2+)
  *   topics => name [partitions]
  *     name => STRING
- *     partitions => partition_index timestamp max_num_offsets
+ *     partitions => partition_index current_leader_epoch timestamp max_num_offsets
  *       partition_index => INT32
- *       timestamp => INT64                          (-1 latest, -2 earliest)
+ *       current_leader_epoch => INT32               (v4+)
+ *       timestamp => INT64                          (-1 latest, -2 earliest, -3 max timestamp)
  *       max_num_offsets => INT32                    (v0 only)
  *
  * ListOffsets Response => throttle_time_ms [topics]
  *   throttle_time_ms => INT32                       (v2+)
  *   topics => name [partitions]
  *     name => STRING
- *     partitions => partition_index error_code [old_style_offsets] timestamp offset
+ *     partitions => partition_index error_code [old_style_offsets] timestamp offset leader_epoch
  *       partition_index => INT32
  *       error_code => INT16
  *       old_style_offsets => INT64                  (v0 only)
  *       timestamp => INT64                          (v1+)
  *       offset => INT64                             (v1+)
+ *       leader_epoch => INT32                       (v4+)
+ *
+ * v3 has v2's fields (it only marks KIP-219 throttling); v5 has v4's (the client accepts
+ * OFFSET_NOT_AVAILABLE, KIP-207).
  *
  * `offset` and `oldStyleOffsets` are kept consistent for every version, so callers need not care
  * which one the wire carries: v0 encodes oldStyleOffsets (derived from offset when absent) and
@@ -32,6 +37,8 @@ import type { Writer } from '../writer.js';
 
 export interface ListOffsetsPartition {
   partitionIndex: number;
+  /** v4+; default -1 (no check). */
+  currentLeaderEpoch?: number;
   timestamp: number;
   /** v0 only; default 1. */
   maxNumOffsets?: number;
@@ -58,6 +65,8 @@ export interface ListOffsetsPartitionResponse {
   timestamp?: number;
   /** v1+ on the wire (v0: first of oldStyleOffsets); default -1. */
   offset?: number;
+  /** v4+; default -1 (unknown). */
+  leaderEpoch?: number;
 }
 
 export interface ListOffsetsTopicResponse {
@@ -80,6 +89,7 @@ function writePartitionResponse(w: Writer, p: ListOffsetsPartitionResponse, vers
   } else {
     w.int64(p.timestamp ?? -1).int64(p.offset ?? -1);
   }
+  if (version >= 4) w.int32(p.leaderEpoch ?? -1);
 }
 
 function readPartitionResponse(r: Reader, version: number): ListOffsetsPartitionResponse {
@@ -87,17 +97,18 @@ function readPartitionResponse(r: Reader, version: number): ListOffsetsPartition
   const errorCode = r.int16();
   if (version === 0) {
     const oldStyleOffsets = r.array((r) => r.int64());
-    return { partitionIndex, errorCode, oldStyleOffsets, timestamp: -1, offset: oldStyleOffsets[0] ?? -1 };
+    return { partitionIndex, errorCode, oldStyleOffsets, timestamp: -1, offset: oldStyleOffsets[0] ?? -1, leaderEpoch: -1 };
   }
   const timestamp = r.int64();
   const offset = r.int64();
-  return { partitionIndex, errorCode, oldStyleOffsets: offsetsOf(offset), timestamp, offset };
+  const leaderEpoch = version >= 4 ? r.int32() : -1;
+  return { partitionIndex, errorCode, oldStyleOffsets: offsetsOf(offset), timestamp, offset, leaderEpoch };
 }
 
 export const ListOffsetsApi: ApiCodec<ListOffsetsRequest, ListOffsetsResponse> = {
   apiKey: ApiKey.ListOffsets,
   name: 'ListOffsets',
-  maxVersion: 2,
+  maxVersion: 5,
 
   encodeRequest(w: Writer, req: ListOffsetsRequest, version: number): void {
     w.int32(req.replicaId);
@@ -105,7 +116,9 @@ export const ListOffsetsApi: ApiCodec<ListOffsetsRequest, ListOffsetsResponse> =
     w.array(req.topics, (w, t) => {
       w.string(t.name);
       w.array(t.partitions, (w, p) => {
-        w.int32(p.partitionIndex).int64(p.timestamp);
+        w.int32(p.partitionIndex);
+        if (version >= 4) w.int32(p.currentLeaderEpoch ?? -1);
+        w.int64(p.timestamp);
         if (version === 0) w.int32(p.maxNumOffsets ?? 1);
       });
     });
@@ -118,6 +131,7 @@ export const ListOffsetsApi: ApiCodec<ListOffsetsRequest, ListOffsetsResponse> =
       name: r.string(),
       partitions: r.array((r) => ({
         partitionIndex: r.int32(),
+        currentLeaderEpoch: version >= 4 ? r.int32() : -1,
         timestamp: r.int64(),
         maxNumOffsets: version === 0 ? r.int32() : 1,
       })),

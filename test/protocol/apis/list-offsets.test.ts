@@ -9,6 +9,7 @@ import {
   assertRequestRoundTrip,
   assertResponseRoundTrip,
   assertTruncationThrows,
+  decodeRequest,
   decodeResponse,
   encodeRequest,
   encodeResponse,
@@ -24,8 +25,8 @@ const request = (v: number): ListOffsetsRequest => ({
     {
       name: 'orders',
       partitions: [
-        { partitionIndex: 0, timestamp: -2, maxNumOffsets: v === 0 ? 5 : 1 },
-        { partitionIndex: 1, timestamp: 1_700_000_000_000, maxNumOffsets: 1 },
+        { partitionIndex: 0, currentLeaderEpoch: v >= 4 ? 7 : -1, timestamp: -2, maxNumOffsets: v === 0 ? 5 : 1 },
+        { partitionIndex: 1, currentLeaderEpoch: -1, timestamp: 1_700_000_000_000, maxNumOffsets: 1 },
       ],
     },
   ],
@@ -43,8 +44,9 @@ const response = (v: number): ListOffsetsResponse => ({
           oldStyleOffsets: [42],
           timestamp: v >= 1 ? 1_700_000_000_000 : -1,
           offset: 42,
+          leaderEpoch: v >= 4 ? 3 : -1,
         },
-        { partitionIndex: 1, errorCode: 3, oldStyleOffsets: [], timestamp: -1, offset: -1 },
+        { partitionIndex: 1, errorCode: 3, oldStyleOffsets: [], timestamp: -1, offset: -1, leaderEpoch: -1 },
       ],
     },
   ],
@@ -52,7 +54,10 @@ const response = (v: number): ListOffsetsResponse => ({
 
 for (let v = 0; v <= MAX; v++) {
   test(`v${v} request round trip`, () => {
-    assertRequestRoundTrip(ListOffsetsApi, v, { ...request(0), isolationLevel: 1 }, request(v));
+    // Every field set (v0's maxNumOffsets, v2's isolation level, v4's epoch): each version keeps its own.
+    const all = request(0);
+    all.topics[0]!.partitions[0]!.currentLeaderEpoch = 7;
+    assertRequestRoundTrip(ListOffsetsApi, v, { ...all, isolationLevel: 1 }, request(v));
   });
 
   test(`v${v} response round trip`, () => {
@@ -72,6 +77,7 @@ test('v0 response: offset derived from oldStyleOffsets and back', () => {
     oldStyleOffsets: [9],
     timestamp: -1,
     offset: 9,
+    leaderEpoch: -1,
   });
 });
 
@@ -93,6 +99,17 @@ test('v1 request: exact bytes', () => {
     encodeRequest(ListOffsetsApi, req, 1),
     hex('ffffffff  00000001 0001 74  00000001 00000000 fffffffffffffffe'),
   );
+});
+
+test('v4 request and response: exact bytes, with the current leader epoch and the answer\'s leader epoch', () => {
+  const req: ListOffsetsRequest = { replicaId: -1, isolationLevel: 0, topics: [{ name: 't', partitions: [{ partitionIndex: 0, currentLeaderEpoch: 2, timestamp: -3 }] }] };
+  const reqBytes = hex('ffffffff 00  00000001 0001 74  00000001 00000000 00000002 fffffffffffffffd');
+  assert.equal(encodeRequest(ListOffsetsApi, req, 4), reqBytes);
+  assert.equal(decodeRequest(ListOffsetsApi, reqBytes, 4), { ...req, topics: [{ name: 't', partitions: [{ ...req.topics[0]!.partitions[0]!, maxNumOffsets: 1 }] }] });
+  const res: ListOffsetsResponse = { throttleTimeMs: 0, topics: [{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 0, oldStyleOffsets: [5], timestamp: 1000, offset: 5, leaderEpoch: 2 }] }] };
+  const resBytes = hex('00000000  00000001 0001 74  00000001 00000000 0000 00000000000003e8 0000000000000005 00000002');
+  assert.equal(encodeResponse(ListOffsetsApi, res, 4), resBytes);
+  assert.equal(decodeResponse(ListOffsetsApi, resBytes, 4), res);
 });
 
 test('v0 request defaults maxNumOffsets to 1', () => {

@@ -1,0 +1,212 @@
+import { randomInt } from 'node:crypto';
+import { ErrorCode } from '../common/errors.js';
+import { fetchSessionEvictionMs, maxIncrementalFetchSessionCacheSlots } from '../common/limits.js';
+import type { FetchPartition, FetchPartitionResponse, FetchRequest, ForgottenTopic } from '../protocol/apis/fetch.js';
+
+/**
+ * Fetch sessions (KIP-227). A consumer fetching many partitions sends them all once (a full fetch,
+ * epoch 0); the broker keeps them in a session and answers with its id. Each later request (an
+ * incremental fetch, epoch 1, 2, ...) names only the partitions whose fetch position it moved, the ones
+ * it adds and the ones it forgets, and the answer carries only the partitions with something new
+ * (records, a moved high watermark or log start, an error). librdkafka and the Java client use them.
+ *
+ * Kafka's rules (FetchManager / FetchSession), which clients rely on:
+ * - epoch -1 (FINAL): no session; a session id given is closed. epoch 0 (INITIAL): a full fetch; a
+ *   session id given is closed and a new session is opened if a slot is free (else session id 0).
+ * - epoch > 0: the session must exist (FETCH_SESSION_ID_NOT_FOUND) and be at that epoch
+ *   (INVALID_FETCH_SESSION_EPOCH); both answers have no partitions, and the client starts over with a
+ *   full fetch. A session left with no partitions is closed.
+ * - the partitions that got records move to the end of the session, so the next response's byte
+ *   budget goes first to the others (no partition starves behind a busy one).
+ */
+
+/** Session id 0 means "no session" on the wire. */
+const NO_SESSION = 0;
+const INITIAL_EPOCH = 0;
+const FINAL_EPOCH = -1;
+
+/** One partition of a session: where the client fetches from, and what it was last told. */
+interface CachedPartition {
+  topic: string;
+  partition: FetchPartition;
+  highWatermark: number;
+  lastStableOffset: number;
+  logStartOffset: number;
+}
+
+interface Session {
+  id: number;
+  /** The epoch the next incremental request must carry. */
+  epoch: number;
+  lastUsedMs: number;
+  partitions: Map<string, CachedPartition>;
+}
+
+/** A partition to read for this request, in the order the response budget is spent. */
+export interface FetchTarget {
+  topic: string;
+  partition: FetchPartition;
+}
+
+export interface TopicPartitionResponse {
+  topic: string;
+  partition: FetchPartitionResponse;
+}
+
+/** What one Fetch request reads, and how its answers become the response. */
+export interface FetchContext {
+  /** A session error (the whole request refused, no partitions), or NONE. */
+  errorCode: number;
+  targets: FetchTarget[];
+  /** The session id and partitions to send back, given what was read for `targets` (same order). */
+  respond(read: FetchPartitionResponse[]): { sessionId: number; partitions: TopicPartitionResponse[] };
+}
+
+export class FetchSessionCache {
+  private readonly sessions = new Map<number, Session>();
+
+  constructor(
+    private readonly maxSlots = maxIncrementalFetchSessionCacheSlots,
+    private readonly evictionMs = fetchSessionEvictionMs,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** The context of one request: the session it opens, continues or closes, or the session error. */
+  open(req: Pick<FetchRequest, 'sessionId' | 'sessionEpoch' | 'topics' | 'forgottenTopicsData'>): FetchContext {
+    const sessionId = req.sessionId ?? NO_SESSION;
+    const epoch = req.sessionEpoch ?? FINAL_EPOCH;
+    const targets = req.topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
+    if (epoch === FINAL_EPOCH || epoch === INITIAL_EPOCH) {
+      if (sessionId !== NO_SESSION) this.sessions.delete(sessionId);
+      if (epoch === FINAL_EPOCH) return sessionless(targets);
+      return {
+        errorCode: ErrorCode.NONE,
+        targets,
+        respond: (read) => {
+          const session = this.create(targets, read);
+          return { sessionId: session?.id ?? NO_SESSION, partitions: targets.map((t, i) => ({ topic: t.topic, partition: read[i]! })) };
+        },
+      };
+    }
+    const session = this.sessions.get(sessionId);
+    if (!session) return refused(ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
+    if (session.epoch !== epoch) return refused(ErrorCode.INVALID_FETCH_SESSION_EPOCH);
+    update(session, targets, req.forgottenTopicsData ?? []);
+    if (session.partitions.size === 0) {
+      this.sessions.delete(session.id);
+      return sessionless([]);
+    }
+    session.epoch = nextEpoch(session.epoch);
+    this.touch(session);
+    const cached = [...session.partitions.values()];
+    return {
+      errorCode: ErrorCode.NONE,
+      targets: cached.map((c) => ({ topic: c.topic, partition: c.partition })),
+      respond: (read) => {
+        const partitions: TopicPartitionResponse[] = [];
+        cached.forEach((c, i) => {
+          const r = read[i]!;
+          if (!changed(c, r)) return;
+          remember(c, r);
+          partitions.push({ topic: c.topic, partition: r });
+          // The ones that got records go last next time (Kafka's IncrementalFetchContext does the same).
+          if (r.records && r.records.length > 0 && session.partitions.delete(key(c.topic, c.partition.partition))) {
+            session.partitions.set(key(c.topic, c.partition.partition), c);
+          }
+        });
+        return { sessionId: session.id, partitions };
+      },
+    };
+  }
+
+  /** A new session for a full fetch's partitions, if a slot is free or can be freed; else null (the client fetches without one). */
+  private create(targets: FetchTarget[], read: FetchPartitionResponse[]): Session | null {
+    if (targets.length === 0) return null;
+    if (this.sessions.size >= this.maxSlots && !this.evictFor(targets.length)) return null;
+    let id: number;
+    do id = randomInt(1, 0x7fffffff);
+    while (this.sessions.has(id));
+    const session: Session = { id, epoch: nextEpoch(INITIAL_EPOCH), lastUsedMs: this.now(), partitions: new Map() };
+    targets.forEach((t, i) => {
+      const c: CachedPartition = { topic: t.topic, partition: t.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1 };
+      remember(c, read[i]!);
+      session.partitions.set(key(t.topic, t.partition.partition), c);
+    });
+    this.sessions.set(id, session);
+    return session;
+  }
+
+  /**
+   * Frees a slot as Kafka's FetchSessionCache does: the least recently used session if it has been
+   * idle for `evictionMs`, else the smallest session if the new one is larger (a consumer of many
+   * partitions gains more from a session than one of few). False if neither applies.
+   */
+  private evictFor(newSize: number): boolean {
+    const oldest = this.sessions.values().next().value as Session | undefined;
+    if (oldest && this.now() - oldest.lastUsedMs >= this.evictionMs) return this.sessions.delete(oldest.id);
+    let smallest: Session | undefined;
+    for (const s of this.sessions.values()) if (!smallest || s.partitions.size < smallest.partitions.size) smallest = s;
+    return smallest !== undefined && smallest.partitions.size < newSize && this.sessions.delete(smallest.id);
+  }
+
+  /** Keeps `sessions` in least-recently-used order (a Map iterates in insertion order). */
+  private touch(session: Session): void {
+    session.lastUsedMs = this.now();
+    this.sessions.delete(session.id);
+    this.sessions.set(session.id, session);
+  }
+}
+
+function sessionless(targets: FetchTarget[]): FetchContext {
+  return {
+    errorCode: ErrorCode.NONE,
+    targets,
+    respond: (read) => ({ sessionId: NO_SESSION, partitions: targets.map((t, i) => ({ topic: t.topic, partition: read[i]! })) }),
+  };
+}
+
+function refused(errorCode: number): FetchContext {
+  return { errorCode, targets: [], respond: () => ({ sessionId: NO_SESSION, partitions: [] }) };
+}
+
+/** An incremental request's changes: new positions for named partitions (adding the new ones at the end), forgotten ones removed. */
+function update(session: Session, targets: FetchTarget[], forgotten: ForgottenTopic[]): void {
+  for (const t of targets) {
+    const k = key(t.topic, t.partition.partition);
+    const c = session.partitions.get(k);
+    if (c) c.partition = t.partition;
+    else session.partitions.set(k, { topic: t.topic, partition: t.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1 });
+  }
+  for (const f of forgotten) for (const p of f.partitions) session.partitions.delete(key(f.topic, p));
+}
+
+/** Whether an incremental response must carry this partition (Kafka's CachedPartition.maybeUpdateResponseData). */
+function changed(c: CachedPartition, r: FetchPartitionResponse): boolean {
+  return (
+    r.errorCode !== ErrorCode.NONE ||
+    (r.records !== null && r.records.length > 0) ||
+    r.highWatermark !== c.highWatermark ||
+    (r.lastStableOffset ?? -1) !== c.lastStableOffset ||
+    (r.logStartOffset ?? -1) !== c.logStartOffset ||
+    (r.preferredReadReplica ?? -1) !== -1
+  );
+}
+
+function remember(c: CachedPartition, r: FetchPartitionResponse): void {
+  c.highWatermark = r.highWatermark;
+  c.lastStableOffset = r.lastStableOffset ?? -1;
+  c.logStartOffset = r.logStartOffset ?? -1;
+}
+
+/** Epochs count 1, 2, ... and wrap to 1 (0 and -1 mean full and final fetches). */
+function nextEpoch(epoch: number): number {
+  return epoch >= 0x7fffffff ? 1 : epoch + 1;
+}
+
+function key(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}

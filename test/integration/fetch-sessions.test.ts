@@ -1,0 +1,105 @@
+/**
+ * Fetch sessions (KIP-227) over the wire, as librdkafka and the Java client use them: a full fetch
+ * opens a session, incremental fetches name only what moved and get only what changed, partitions are
+ * added and forgotten, and a wrong epoch or an unknown session is refused so the client starts over.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ErrorCode } from '../../src/common/errors.js';
+import type { Connection } from '../../src/net/connection.js';
+import { CreateTopicsApi } from '../../src/protocol/apis/create-topics.js';
+import { FetchApi, type FetchPartition, type FetchResponse, type ForgottenTopic } from '../../src/protocol/apis/fetch.js';
+import { ProduceApi } from '../../src/protocol/apis/produce.js';
+import { encodeRecordBatch } from '../../src/protocol/record-batch.js';
+import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { connectBroker } from '../helpers/wire.js';
+
+const test = suite('fetch sessions');
+let cluster: TestCluster;
+let conn: Connection;
+const TOPIC = 'fetch-sessions';
+
+test.before(async () => {
+  cluster = await startCluster({ brokers: 1 });
+  conn = await connectBroker(cluster, 1);
+  const created = await conn.request(CreateTopicsApi, 3, { topics: [{ name: TOPIC, numPartitions: 3, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+  assert.is(created.topics[0]!.errorCode, 0);
+});
+
+test.after(async () => {
+  conn?.close();
+  await cluster?.destroy();
+});
+
+async function produce(partition: number): Promise<void> {
+  const records = encodeRecordBatch([{ key: null, value: Buffer.from(`to ${partition}`), timestamp: Date.now() }]);
+  const res = await conn.request(ProduceApi, 7, { acks: -1, timeoutMs: 5000, topicData: [{ name: TOPIC, partitionData: [{ index: partition, records }] }] });
+  assert.is(res.responses[0]!.partitionResponses[0]!.errorCode, 0);
+}
+
+const at = (partition: number, fetchOffset: number): FetchPartition => ({ partition, currentLeaderEpoch: -1, fetchOffset, logStartOffset: -1, partitionMaxBytes: 1024 * 1024 });
+
+function fetch(sessionId: number, sessionEpoch: number, partitions: FetchPartition[], forgotten: ForgottenTopic[] = [], maxWaitMs = 0): Promise<FetchResponse> {
+  return conn.request(FetchApi, 11, {
+    replicaId: -1,
+    maxWaitMs,
+    minBytes: 1,
+    maxBytes: 10 * 1024 * 1024,
+    isolationLevel: 0,
+    sessionId,
+    sessionEpoch,
+    topics: partitions.length > 0 ? [{ topic: TOPIC, partitions }] : [],
+    forgottenTopicsData: forgotten,
+    rackId: '',
+  });
+}
+
+/** partition -> record bytes, for the partitions the answer carries. */
+const answered = (res: FetchResponse) => Object.fromEntries(res.responses.flatMap((t) => t.partitions).map((p) => [p.partitionIndex, p.records?.length ?? 0]));
+
+test('a full fetch opens a session; incremental fetches carry only what changed; partitions are added and forgotten; a wrong epoch or session is refused', async () => {
+  await produce(0);
+  await produce(1);
+  const full = await fetch(0, 0, [at(0, 0), at(1, 0)]);
+  assert.is(full.errorCode, ErrorCode.NONE);
+  const id = full.sessionId ?? 0;
+  assert.ok(id > 0, `session id ${id}`);
+  const first = answered(full);
+  assert.equal(Object.keys(first), ['0', '1']);
+  assert.ok(first[0]! > 0 && first[1]! > 0, 'both partitions have their record');
+
+  // Both positions moved past the record: nothing changed, so the answer (after the wait) is empty.
+  const idle = await fetch(id, 1, [at(0, 1), at(1, 1)], [], 200);
+  assert.is(idle.errorCode, ErrorCode.NONE);
+  assert.is(idle.sessionId, id);
+  assert.equal(answered(idle), {});
+
+  // A new record on partition 1 only: an incremental fetch naming nothing gets just that partition.
+  await produce(1);
+  const one = await fetch(id, 2, []);
+  assert.equal(Object.keys(answered(one)), ['1']);
+  assert.ok(answered(one)[1]! > 0);
+
+  // Add partition 2 (new to the session: answered), forget partition 0 (no longer answered even with new data).
+  const added = await fetch(id, 3, [at(1, 2), at(2, 0)], [{ topic: TOPIC, partitions: [0] }]);
+  assert.equal(Object.keys(answered(added)), ['2'], 'the added partition, with its high watermark');
+  await produce(0);
+  await produce(2);
+  const afterForget = await fetch(id, 4, []);
+  assert.equal(Object.keys(answered(afterForget)), ['2'], 'partition 0 was forgotten');
+
+  const wrongEpoch = await fetch(id, 9, []);
+  assert.is(wrongEpoch.errorCode, ErrorCode.INVALID_FETCH_SESSION_EPOCH);
+  assert.equal(wrongEpoch.responses, []);
+  const unknown = await fetch(id + 1, 1, []);
+  assert.is(unknown.errorCode, ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
+
+  // The refused request left the session at its epoch; the final epoch closes it.
+  assert.is((await fetch(id, 5, [])).errorCode, ErrorCode.NONE);
+  const closing = await fetch(id, -1, [at(0, 0)]);
+  assert.is(closing.sessionId, 0);
+  assert.equal(Object.keys(answered(closing)), ['0'], 'a sessionless fetch answers what it names');
+  assert.is((await fetch(id, 6, [])).errorCode, ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
+});
+
+test.run();

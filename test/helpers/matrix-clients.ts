@@ -134,7 +134,7 @@ const saramaBinary = once(async () => {
   fs.mkdirSync(src, { recursive: true });
   fs.copyFileSync(path.join(DRIVERS, 'sarama_driver.go'), path.join(src, 'main.go'));
   const bin = path.join(saramaDir, 'sarama-driver');
-  const build = await runProcess('/usr/bin/env', ['GO111MODULE=off', `GOPATH=${saramaDir}:${GOPATH_SYSTEM}`, `GOCACHE=${path.join(os.tmpdir(), 'yak-go-cache')}`, 'go', 'build', '-o', bin, 'matrix'], { timeoutMs: 240_000 });
+  const build = await runProcess('/usr/bin/env', ['GO111MODULE=off', `GOPATH=${saramaDir}:${GOPATH_SYSTEM}`, `GOCACHE=${path.join(saramaDir, 'cache')}`, 'go', 'build', '-o', bin, 'matrix'], { timeoutMs: 240_000 });
   if (build.code !== 0) throw new Error(`go build of the Sarama driver: ${build.stderr}`);
   return bin;
 });

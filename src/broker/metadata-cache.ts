@@ -4,11 +4,13 @@ import type { BrokerInfo, ClusterMetadata, PartitionState, TopicState } from '..
 export class MetadataCache {
   private metadata: ClusterMetadata = { clusterId: '', version: -1, brokers: [], topics: [] };
   private topicsByName = new Map<string, TopicState>();
+  private topicsById = new Map<string, TopicState>();
   private readonly waiters: { version: number; resolve: () => void }[] = [];
 
   update(m: ClusterMetadata): void {
     this.metadata = m;
     this.topicsByName = new Map(m.topics.map((t) => [t.name, t]));
+    this.topicsById = new Map(m.topics.map((t) => [t.id, t]));
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i]!.version <= m.version) this.waiters.splice(i, 1)[0]!.resolve();
     }
@@ -28,6 +30,11 @@ export class MetadataCache {
 
   topic(name: string): TopicState | undefined {
     return this.topicsByName.get(name);
+  }
+
+  /** By topic id (KIP-516), as Metadata v12 and the id-based APIs ask. */
+  topicById(id: string): TopicState | undefined {
+    return this.topicsById.get(id);
   }
 
   partition(topic: string, partition: number): PartitionState | undefined {

@@ -15,9 +15,9 @@ import { benchCommand } from './commands/bench.js';
 import { chaosCommand } from './commands/chaos.js';
 import { operatorCommands } from './commands/operate.js';
 import { ExitCode } from './output.js';
+import { yakVersion } from '../common/version.js';
 
-declare const YAK_VERSION: string;
-const version = typeof YAK_VERSION === 'string' ? YAK_VERSION : 'dev';
+const version = yakVersion;
 
 
 function reportAndExit(err: unknown): never {

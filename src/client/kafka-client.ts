@@ -1,10 +1,13 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import { Connection } from '../net/connection.js';
 import type { ApiCodec } from '../protocol/api.js';
-import { MetadataApi, type MetadataResponse } from '../protocol/apis/metadata.js';
+import { MetadataApi, type MetadataResponse, type MetadataTopic } from '../protocol/apis/metadata.js';
 
-/** Versions YaK's own client speaks; every one is also served by the broker. */
-export const ClientVersions = { Metadata: 4, Produce: 7, Fetch: 11, ListOffsets: 2, CreateTopics: 3, DeleteTopics: 3, CreatePartitions: 1, DescribeConfigs: 1, IncrementalAlterConfigs: 0, DeleteRecords: 1 } as const;
+/**
+ * The highest version of each API YaK's own client speaks. Metadata is negotiated per connection
+ * (`Connection.versionFor`: the highest both sides know); the others are sent as written here.
+ */
+export const ClientVersions = { Metadata: 12, Produce: 7, Fetch: 11, ListOffsets: 2, CreateTopics: 3, DeleteTopics: 3, CreatePartitions: 1, DescribeConfigs: 1, IncrementalAlterConfigs: 0, DeleteRecords: 1 } as const;
 
 const METADATA_TIMEOUT_MS = 2000;
 /** Ask the next broker for metadata too when one has not answered in this long. */
@@ -17,6 +20,11 @@ export interface KafkaClientOptions {
   bootstrap: { host: string; port: number }[];
   clientId?: string;
   requestTimeoutMs?: number;
+}
+
+/** Metadata as this client sees it: it asks by name only, so every topic in the answer has one. */
+export interface ClientMetadata extends Omit<MetadataResponse, 'topics'> {
+  topics: (MetadataTopic & { name: string })[];
 }
 
 export interface PartitionInfo {
@@ -38,7 +46,7 @@ export class KafkaClient {
   private brokers = new Map<number, { host: string; port: number }>();
   private topics = new Map<string, PartitionInfo[]>();
   /** Metadata requests in flight by `refreshKey`: concurrent refreshes of the same topics share one. */
-  private readonly refreshes = new Map<string, Promise<MetadataResponse>>();
+  private readonly refreshes = new Map<string, Promise<ClientMetadata>>();
   private closed = false;
   private metadataRound = 0;
   private readonly slowUntil = new Map<number, number>();
@@ -85,7 +93,7 @@ export class KafkaClient {
    * hung (paused) broker costs a fraction of a second, not a timeout. A broker that failed or was
    * slow is asked last for a while.
    */
-  refreshMetadata(topics: string[] | null = null, allowAutoTopicCreation = false): Promise<MetadataResponse> {
+  refreshMetadata(topics: string[] | null = null, allowAutoTopicCreation = false): Promise<ClientMetadata> {
     // Every in-flight produce or fetch re-checks its leader every LEADER_CHECK_MS: uncoalesced, a
     // 1000-partition bench sent ~2,400 Metadata requests a second, which queued behind the produces.
     const key = `${allowAutoTopicCreation}\u0000${topics === null ? '*' : [...topics].sort().join('\u0000')}`;
@@ -96,7 +104,7 @@ export class KafkaClient {
     return refresh;
   }
 
-  private async fetchMetadata(topics: string[] | null, allowAutoTopicCreation: boolean): Promise<MetadataResponse> {
+  private async fetchMetadata(topics: string[] | null, allowAutoTopicCreation: boolean): Promise<ClientMetadata> {
     const req = { topics: topics?.map((name) => ({ name })) ?? null, allowAutoTopicCreation };
     const timeoutMs = allowAutoTopicCreation ? 5000 : METADATA_TIMEOUT_MS;
     const known = [...this.brokers.keys()];
@@ -109,7 +117,7 @@ export class KafkaClient {
     const ask = (id: number) => {
       const hedge = setTimeout(() => this.slowUntil.set(id, Date.now() + SLOW_BROKER_MS), METADATA_HEDGE_MS);
       return this.connection(id, 'metadata')
-        .then((conn) => conn.request(MetadataApi, ClientVersions.Metadata, req, { timeoutMs }))
+        .then((conn) => conn.request(MetadataApi, conn.versionFor(MetadataApi, ClientVersions.Metadata), req, { timeoutMs }))
         .then(
           (res) => {
             clearTimeout(hedge);
@@ -128,14 +136,16 @@ export class KafkaClient {
     } catch (err) {
       try {
         const conn = await this.anyBootstrapConnection();
-        return this.applyMetadata(await conn.request(MetadataApi, ClientVersions.Metadata, req, { timeoutMs }));
+        return this.applyMetadata(await conn.request(MetadataApi, conn.versionFor(MetadataApi, ClientVersions.Metadata), req, { timeoutMs }));
       } catch (bootstrapErr) {
         throw order.length > 0 ? err : bootstrapErr;
       }
     }
   }
 
-  private applyMetadata(md: MetadataResponse): MetadataResponse {
+  private applyMetadata(answer: MetadataResponse): ClientMetadata {
+    // A null name answers a query by topic id (Metadata v12), which this client never sends.
+    const md = { ...answer, topics: answer.topics.filter((t): t is MetadataTopic & { name: string } => t.name !== null) };
     this.clusterId = md.clusterId ?? null;
     this.brokers = new Map(md.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }]));
     for (const t of md.topics) {
@@ -196,6 +206,7 @@ export class KafkaClient {
     };
     const pending = (async () => {
       const conn = await connect();
+      if (!this.closed) await conn.negotiateVersions().catch((err: unknown) => (conn.close(), Promise.reject(err)));
       if (this.closed) {
         conn.close();
         throw new Error('client is closed');

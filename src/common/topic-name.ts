@@ -17,3 +17,11 @@ export function assertValidTopicName(name: string): void {
   const problem = topicNameProblem(name);
   if (problem) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, problem);
 }
+
+/** Kafka's internal topics (`Topic.isInternal`): marked is_internal in Metadata. */
+export const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets';
+const INTERNAL_TOPICS: ReadonlySet<string> = new Set([CONSUMER_OFFSETS_TOPIC, '__transaction_state']);
+
+export function isInternalTopic(name: string): boolean {
+  return INTERNAL_TOPICS.has(name);
+}

@@ -1,6 +1,8 @@
 import net from 'node:net';
 import { ErrorCode, KafkaError, ProtocolError } from '../common/errors.js';
+import { yakVersion } from '../common/version.js';
 import type { ApiCodec } from '../protocol/api.js';
+import { ApiVersionsApi, type ApiVersionRange } from '../protocol/apis/api-versions.js';
 import { FrameDecoder, finishFrame, requestHeaderVersion, responseHeaderVersion, startRequestFrame } from '../protocol/framing.js';
 import { Reader } from '../protocol/reader.js';
 
@@ -27,6 +29,8 @@ export class Connection {
   private readonly decoder = new FrameDecoder();
   private closedError: Error | null = null;
   private readonly closeListeners: ((err: Error) => void)[] = [];
+  /** The broker's version range per API key, once `negotiateVersions` has asked. */
+  private brokerVersions: ReadonlyMap<number, ApiVersionRange> | null = null;
 
   private constructor(
     private readonly socket: net.Socket,
@@ -107,6 +111,38 @@ export class Connection {
       });
       this.socket.write(frame);
     });
+  }
+
+  /**
+   * Asks the broker which versions it serves (ApiVersions, at the highest version this side speaks;
+   * a broker older than that answers UNSUPPORTED_VERSION with its own range, and is asked again
+   * at that), so `versionFor` can pick the highest version both sides know, as Kafka clients do.
+   */
+  async negotiateVersions(): Promise<void> {
+    const software = { clientSoftwareName: 'yak', clientSoftwareVersion: yakVersion };
+    let res = await this.request(ApiVersionsApi, ApiVersionsApi.maxVersion, software);
+    if (res.errorCode === ErrorCode.UNSUPPORTED_VERSION) {
+      const theirs = res.apiKeys.find((k) => k.apiKey === ApiVersionsApi.apiKey)?.maxVersion ?? 0;
+      res = await this.request(ApiVersionsApi, Math.min(theirs, ApiVersionsApi.maxVersion), software);
+    }
+    if (res.errorCode !== ErrorCode.NONE) throw new KafkaError(res.errorCode, `ApiVersions from ${this.address} failed`);
+    this.brokerVersions = new Map(res.apiKeys.map((k) => [k.apiKey, k]));
+  }
+
+  /**
+   * The highest version of `api` both this side (up to `highest`) and the broker serve. Before
+   * `negotiateVersions` (or when it was never called) that is `highest`. None in common is
+   * UNSUPPORTED_VERSION, naming the API and both ranges.
+   */
+  versionFor(api: ApiCodec<unknown, unknown>, highest: number = api.maxVersion): number {
+    if (!this.brokerVersions) return highest;
+    const theirs = this.brokerVersions.get(api.apiKey);
+    const version = theirs ? Math.min(highest, theirs.maxVersion) : -1;
+    if (!theirs || version < theirs.minVersion) {
+      const range = theirs ? `v${theirs.minVersion}-${theirs.maxVersion}` : 'none';
+      throw new KafkaError(ErrorCode.UNSUPPORTED_VERSION, `${this.address} serves ${api.name} ${range}; this client speaks up to v${highest}`);
+    }
+    return version;
   }
 
   close(): void {

@@ -256,6 +256,10 @@ function structCodec(fields: readonly FieldSpec[], version: number, flexible: bo
       codec.write(w, v === undefined ? def() : v);
     }
     if (!flexible) return;
+    if (tagged.length === 0) {
+      w.uvarint(0);
+      return;
+    }
     const present = tagged.filter((t) => !isDefault(obj[t.field.name], t.def()));
     w.uvarint(present.length);
     for (const t of present) {

@@ -1,5 +1,5 @@
 /**
- * KafkaClient's connection pool against a small FrameServer that answers Metadata: concurrent callers
+ * KafkaClient's connection pool against a small FrameServer that answers ApiVersions and Metadata: concurrent callers
  * share one connect, a closed connection is replaced once, close() reaches connects still under way,
  * and concurrent refreshes of the same topics send one Metadata request.
  */
@@ -9,17 +9,24 @@ import * as assert from 'uvu/assert';
 import { KafkaClient } from '../../src/client/kafka-client.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { FrameServer } from '../../src/net/server.js';
+import { ApiVersionsApi } from '../../src/protocol/apis/api-versions.js';
 import { MetadataApi } from '../../src/protocol/apis/metadata.js';
-import { finishFrame, startResponseFrame } from '../../src/protocol/framing.js';
+import { finishFrame, responseHeaderVersion, startResponseFrame } from '../../src/protocol/framing.js';
 
 /** A one-broker "cluster" (node 1 is this server) counting connections and Metadata requests. */
 async function metadataServer(opts: { answerDelayMs?: number } = {}) {
   const stats = { accepted: 0, open: 0, metadataRequests: 0 };
   let port = 0;
   const server = new FrameServer({ host: '127.0.0.1', port: 0, logger: silentLogger }, async (header) => {
+    // The client negotiates versions on every new connection first.
+    if (header.apiKey === ApiVersionsApi.apiKey) {
+      const w = startResponseFrame(header.correlationId);
+      ApiVersionsApi.encodeResponse(w, { errorCode: 0, apiKeys: [MetadataApi, ApiVersionsApi].map((a) => ({ apiKey: a.apiKey, minVersion: 0, maxVersion: a.maxVersion })) }, header.apiVersion);
+      return finishFrame(w);
+    }
     stats.metadataRequests++;
     if (opts.answerDelayMs) await new Promise((r) => setTimeout(r, opts.answerDelayMs));
-    const w = startResponseFrame(header.correlationId);
+    const w = startResponseFrame(header.correlationId, 256, responseHeaderVersion(MetadataApi, header.apiVersion));
     MetadataApi.encodeResponse(w, { brokers: [{ nodeId: 1, host: '127.0.0.1', port, rack: null }], clusterId: 'c', controllerId: 1, topics: [] }, header.apiVersion);
     return finishFrame(w);
   });

@@ -15,7 +15,7 @@ import { Reader } from '../../src/protocol/reader.js';
 import { encodeRecordBatch } from '../../src/protocol/record-batch.js';
 import { Writer } from '../../src/protocol/writer.js';
 import { runYak, startCluster, tempDir, type TestCluster } from '../helpers/cluster.js';
-import { processesMentioning } from '../helpers/failover.js';
+import { processesMentioning, waitFor } from '../helpers/failover.js';
 import { brokerById, fetchAll, listOffset, metadata, rawSocket, type RawSocket } from '../helpers/wire.js';
 
 const test = suite('bad input: malformed frames and requests to a live broker, and CLI misuse');
@@ -246,11 +246,13 @@ test('(e) malformed flexible requests close the connection: lying header tags, a
   await assertBrokerAnswers();
 });
 
-test('(e) an unsupported version of Metadata (99, or max + 1) closes the connection', async () => {
+test('(e) an unsupported version of Metadata (99, or max + 1) closes the connection with a WARN line naming the API and version', async () => {
   for (const v of [99, MetadataApi.maxVersion + 1, -1]) {
     const s = await raw();
     s.socket.write(frame(3, v, 1, Buffer.from([0xff, 0xff, 0xff, 0xff, 1])));
     await assertClosedWithoutAnswer(s, `Metadata v${v}`);
+    const line = `unsupported version ${v} of API Metadata`;
+    await waitFor(`the WARN line for v${v}`, () => cluster.log.some((l) => l.includes('WARN') && l.includes(line)));
   }
   await assertBrokerAnswers();
 });

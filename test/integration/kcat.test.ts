@@ -70,6 +70,13 @@ test('kcat -L lists the 3 brokers at their advertised addresses, and the topics'
   assert.not.match(res.stdout, /error|Broker: /i);
 });
 
+test('librdkafka negotiates ApiVersions v3 (flexible) and is answered in v3, not sent back to v0', async () => {
+  const res = await kcat(['-L', '-d', 'protocol']);
+  assert.is(res.code, 0, res.stderr);
+  assert.match(res.stderr, /Received ApiVersionResponse \(v3,/);
+  assert.not.match(res.stderr, /ApiVersionRequest \(v0/);
+});
+
 const KCAT_TOPIC = 'kcat-keyed';
 const kcatSent = Array.from({ length: 300 }, (_, i) => `key-${i % 25}:value-${i}`);
 

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../common/errors.js';
-import { CoordinatorKeyType, type FindCoordinatorRequest, type FindCoordinatorResponse } from '../../protocol/apis/find-coordinator.js';
+import { CoordinatorKeyType, type Coordinator, type FindCoordinatorRequest, type FindCoordinatorResponse } from '../../protocol/apis/find-coordinator.js';
 import type { BrokerContext } from '../context.js';
 
 /**
@@ -19,16 +19,28 @@ export function groupHomes(ctx: BrokerContext): (groupId: string) => number {
   };
 }
 
-/** FindCoordinator: the group's home broker (this one when the home is not known here). Transactions are not supported (INVALID_REQUEST). */
-export function handleFindCoordinator(ctx: BrokerContext, req: FindCoordinatorRequest): FindCoordinatorResponse {
+/**
+ * FindCoordinator: each group's home broker (this one when the home is not known here); v4 asks for
+ * several keys and gets one answer per key, v0-3 one key and the answer at the top level.
+ * Transactions are not supported (INVALID_REQUEST).
+ */
+export function handleFindCoordinator(ctx: BrokerContext, req: FindCoordinatorRequest, version: number): FindCoordinatorResponse {
+  const keys = version >= 4 ? (req.coordinatorKeys ?? []) : [req.key ?? ''];
+  const homeOf = groupHomes(ctx);
+  const coordinators = keys.map((key) => findOne(ctx, key, req.keyType ?? CoordinatorKeyType.Group, homeOf));
+  const first = coordinators[0] ?? { errorCode: ErrorCode.NONE, errorMessage: null, nodeId: -1, host: '', port: -1 };
+  return { throttleTimeMs: 0, errorCode: first.errorCode, errorMessage: first.errorMessage, nodeId: first.nodeId, host: first.host, port: first.port, coordinators };
+}
+
+function findOne(ctx: BrokerContext, key: string, keyType: number, homeOf: (groupId: string) => number): Coordinator {
   const self = ctx.cache.broker(ctx.brokerId);
-  if ((req.keyType ?? CoordinatorKeyType.Group) !== CoordinatorKeyType.Group) {
+  if (keyType !== CoordinatorKeyType.Group) {
     // Not retriable: a transactional client should fail at once, not retry for a coordinator that will never come.
-    return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'YaK coordinates consumer groups only: transactions are not supported', nodeId: -1, host: '', port: -1 };
+    return { key, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'YaK coordinates consumer groups only: transactions are not supported', nodeId: -1, host: '', port: -1 };
   }
-  if (!self) return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'broker not registered yet', nodeId: -1, host: '', port: -1 };
-  const home = groupHomes(ctx)(req.key);
+  if (!self) return { key, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'broker not registered yet', nodeId: -1, host: '', port: -1 };
+  const home = homeOf(key);
   const address = ctx.cache.broker(home);
   const [nodeId, host, port] = address ? [home, address.host, address.port] : [ctx.brokerId, self.host, self.port];
-  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, nodeId, host, port };
+  return { key, errorCode: ErrorCode.NONE, errorMessage: null, nodeId, host, port };
 }

@@ -6,7 +6,8 @@
  * not serve is this response with error_code 35 (UNSUPPORTED_VERSION) and the supported ranges,
  * encoded at version 0, which any client can read.
  */
-import { ApiKey } from '../api.js';
+import { ErrorCode } from '../../common/errors.js';
+import { ApiKey, type ApiCodec } from '../api.js';
 import { schemaApi } from '../schema.js';
 
 export interface ApiVersionsRequest {
@@ -49,7 +50,7 @@ export interface ApiVersionsResponse {
   zkMigrationReady?: boolean;
 }
 
-export const ApiVersionsApi = schemaApi<ApiVersionsRequest, ApiVersionsResponse>({
+const schema = schemaApi<ApiVersionsRequest, ApiVersionsResponse>({
   apiKey: ApiKey.ApiVersions,
   name: 'ApiVersions',
   versions: '0-4',
@@ -99,3 +100,15 @@ export const ApiVersionsApi = schemaApi<ApiVersionsRequest, ApiVersionsResponse>
     { name: 'zkMigrationReady', type: 'bool', versions: '3+', tag: 3, taggedVersions: '3+', default: false },
   ],
 });
+
+/**
+ * Decoding reads an UNSUPPORTED_VERSION answer in the v0 layout whatever version was asked, as the
+ * broker writes it (KIP-511): a client asking a newer version than the broker's gets the ranges.
+ */
+export const ApiVersionsApi: ApiCodec<ApiVersionsRequest, ApiVersionsResponse> = {
+  ...schema,
+  decodeResponse(r, version) {
+    const unsupported = r.remaining >= 2 && r.buf.readInt16BE(r.offset) === ErrorCode.UNSUPPORTED_VERSION;
+    return schema.decodeResponse(r, unsupported ? 0 : version);
+  },
+};

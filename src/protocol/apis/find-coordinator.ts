@@ -1,71 +1,78 @@
 /**
- * FindCoordinator (key 10), versions 0-2.
- *
- * FindCoordinator Request => key key_type
- *   key => STRING                                   (the group id)
- *   key_type => INT8                                (v1+; 0 group, 1 transaction)
- *
- * FindCoordinator Response => throttle_time_ms error_code error_message node_id host port
- *   throttle_time_ms => INT32                       (v1+)
- *   error_code => INT16
- *   error_message => NULLABLE_STRING                (v1+)
- *   node_id => INT32
- *   host => STRING
- *   port => INT32
+ * FindCoordinator (key 10), versions 0-4; flexible from v3 (Kafka's FindCoordinatorRequest/Response.json).
+ * v1 adds the key type, the throttle time and the error message; v4 (KIP-699) asks for several keys
+ * at once (`coordinatorKeys`) and answers one `coordinators` entry per key, in place of the single
+ * key and the top-level answer fields of v0-3.
  */
-import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { ApiKey } from '../api.js';
+import { schemaApi } from '../schema.js';
 
 export const CoordinatorKeyType = { Group: 0, Transaction: 1 } as const;
 
 export interface FindCoordinatorRequest {
-  key: string;
+  /** v0-3: the one key (a group id). */
+  key?: string;
   /** v1+; default 0 (group). */
   keyType?: number;
+  /** v4+: the keys, each answered in `coordinators`. */
+  coordinatorKeys?: string[];
+}
+
+export interface Coordinator {
+  key: string;
+  nodeId: number;
+  host: string;
+  port: number;
+  errorCode: number;
+  errorMessage?: string | null;
 }
 
 export interface FindCoordinatorResponse {
   /** v1+; default 0. */
   throttleTimeMs?: number;
+  /** v0-3 (v4+: per key, in `coordinators`). */
   errorCode: number;
-  /** v1+; default null. */
+  /** v1-3; default null. */
   errorMessage?: string | null;
+  /** v0-3. */
   nodeId: number;
+  /** v0-3. */
   host: string;
+  /** v0-3. */
   port: number;
+  /** v4+: one per requested key. */
+  coordinators?: Coordinator[];
 }
 
-export const FindCoordinatorApi: ApiCodec<FindCoordinatorRequest, FindCoordinatorResponse> = {
+export const FindCoordinatorApi = schemaApi<FindCoordinatorRequest, FindCoordinatorResponse>({
   apiKey: ApiKey.FindCoordinator,
   name: 'FindCoordinator',
-  maxVersion: 2,
-
-  encodeRequest(w: Writer, req: FindCoordinatorRequest, version: number): void {
-    w.string(req.key);
-    if (version >= 1) w.int8(req.keyType ?? CoordinatorKeyType.Group);
-  },
-
-  decodeRequest(r: Reader, version: number): FindCoordinatorRequest {
-    const key = r.string();
-    const keyType = version >= 1 ? r.int8() : CoordinatorKeyType.Group;
-    return { key, keyType };
-  },
-
-  encodeResponse(w: Writer, res: FindCoordinatorResponse, version: number): void {
-    if (version >= 1) w.int32(res.throttleTimeMs ?? 0);
-    w.int16(res.errorCode);
-    if (version >= 1) w.nullableString(res.errorMessage ?? null);
-    w.int32(res.nodeId).string(res.host).int32(res.port);
-  },
-
-  decodeResponse(r: Reader, version: number): FindCoordinatorResponse {
-    const throttleTimeMs = version >= 1 ? r.int32() : 0;
-    const errorCode = r.int16();
-    const errorMessage = version >= 1 ? r.nullableString() : null;
-    const nodeId = r.int32();
-    const host = r.string();
-    const port = r.int32();
-    return { throttleTimeMs, errorCode, errorMessage, nodeId, host, port };
-  },
-};
+  versions: '0-4',
+  flexibleVersions: '3+',
+  request: [
+    { name: 'key', type: 'string', versions: '0-3' },
+    { name: 'keyType', type: 'int8', versions: '1+', default: CoordinatorKeyType.Group },
+    { name: 'coordinatorKeys', type: '[]string', versions: '4+' },
+  ],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
+    { name: 'errorCode', type: 'int16', versions: '0-3' },
+    { name: 'errorMessage', type: 'string', versions: '1-3', nullableVersions: '1-3', default: null },
+    { name: 'nodeId', type: 'int32', versions: '0-3' },
+    { name: 'host', type: 'string', versions: '0-3' },
+    { name: 'port', type: 'int32', versions: '0-3' },
+    {
+      name: 'coordinators',
+      type: '[]struct',
+      versions: '4+',
+      fields: [
+        { name: 'key', type: 'string', versions: '4+' },
+        { name: 'nodeId', type: 'int32', versions: '4+' },
+        { name: 'host', type: 'string', versions: '4+' },
+        { name: 'port', type: 'int32', versions: '4+' },
+        { name: 'errorCode', type: 'int16', versions: '4+' },
+        { name: 'errorMessage', type: 'string', versions: '4+', nullableVersions: '4+', default: null },
+      ],
+    },
+  ],
+});

@@ -1,43 +1,32 @@
 /**
- * Metadata (key 3), versions 0-4.
+ * Metadata (key 3), versions 0-12 as Kafka 3.9 serves them; flexible from v9 (Kafka's
+ * MetadataRequest/Response.json). v1 adds racks, the controller and is_internal; v2 the cluster id;
+ * v3 the throttle time; v4 allow_auto_topic_creation; v5 offline replicas; v7 leader epochs; v8-10
+ * authorized operations (topic, and cluster until v10); v10 topic ids; v12 topics asked for by id
+ * (null name).
  *
- * Metadata Request => [topics] allow_auto_topic_creation
- *   topics => name                                  (nullable v1+: null = all topics)
- *     name => STRING
- *   allow_auto_topic_creation => BOOLEAN            (v4+)
- *
- * Metadata Response => throttle_time_ms [brokers] cluster_id controller_id [topics]
- *   throttle_time_ms => INT32                       (v3+)
- *   brokers => node_id host port rack
- *     node_id => INT32
- *     host => STRING
- *     port => INT32
- *     rack => NULLABLE_STRING                       (v1+)
- *   cluster_id => NULLABLE_STRING                   (v2+)
- *   controller_id => INT32                          (v1+)
- *   topics => error_code name is_internal [partitions]
- *     error_code => INT16
- *     name => STRING
- *     is_internal => BOOLEAN                        (v1+)
- *     partitions => error_code partition_index leader_id [replica_nodes] [isr_nodes]
- *       error_code => INT16
- *       partition_index => INT32
- *       leader_id => INT32
- *       replica_nodes => INT32
- *       isr_nodes => INT32
+ * v0 cannot send null topics: an empty array means all topics, so v0 encodes null as [] and
+ * decodes [] as null.
  */
 import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { schemaApi } from '../schema.js';
+
+export interface MetadataRequestTopic {
+  /** v10+; the all-zero UUID when asked for by name. */
+  topicId?: string;
+  /** Null (v12+) when asked for by id. */
+  name: string | null;
+}
 
 export interface MetadataRequest {
-  /**
-   * null = all topics. v0 cannot send null: it means all topics with an empty array, so v0 encodes
-   * null as [] and decodes [] as null.
-   */
-  topics: { name: string }[] | null;
+  /** null = all topics. */
+  topics: MetadataRequestTopic[] | null;
   /** v4+; default true, as in Kafka. */
   allowAutoTopicCreation?: boolean;
+  /** v8-10; default false. */
+  includeClusterAuthorizedOperations?: boolean;
+  /** v8+; default false. */
+  includeTopicAuthorizedOperations?: boolean;
 }
 
 export interface MetadataBroker {
@@ -52,16 +41,25 @@ export interface MetadataPartition {
   errorCode: number;
   partitionIndex: number;
   leaderId: number;
+  /** v7+; default -1. */
+  leaderEpoch?: number;
   replicaNodes: number[];
   isrNodes: number[];
+  /** v5+: replicas on brokers that are not alive; default []. */
+  offlineReplicas?: number[];
 }
 
 export interface MetadataTopic {
   errorCode: number;
-  name: string;
+  /** Null (v12+) for a topic asked for by an id nobody knows. */
+  name: string | null;
+  /** v10+; the all-zero UUID for a topic asked for by a name nobody knows. */
+  topicId?: string;
   /** v1+; default false. */
   isInternal?: boolean;
   partitions: MetadataPartition[];
+  /** v8+; a bitfield of ACL operations, -2147483648 when not asked for. */
+  topicAuthorizedOperations?: number;
 }
 
 export interface MetadataResponse {
@@ -73,73 +71,86 @@ export interface MetadataResponse {
   /** v1+; default -1. */
   controllerId?: number;
   topics: MetadataTopic[];
+  /** v8-10; -2147483648 when not asked for. */
+  clusterAuthorizedOperations?: number;
 }
 
-function writePartition(w: Writer, p: MetadataPartition): void {
-  w.int16(p.errorCode).int32(p.partitionIndex).int32(p.leaderId);
-  w.array(p.replicaNodes, (w, n) => w.int32(n));
-  w.array(p.isrNodes, (w, n) => w.int32(n));
-}
+/** Kafka's "not asked for" value of an authorized-operations bitfield. */
+export const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
 
-function readPartition(r: Reader): MetadataPartition {
-  return {
-    errorCode: r.int16(),
-    partitionIndex: r.int32(),
-    leaderId: r.int32(),
-    replicaNodes: r.array((r) => r.int32()),
-    isrNodes: r.array((r) => r.int32()),
-  };
-}
-
-export const MetadataApi: ApiCodec<MetadataRequest, MetadataResponse> = {
+const schema = schemaApi<MetadataRequest, MetadataResponse>({
   apiKey: ApiKey.Metadata,
   name: 'Metadata',
-  maxVersion: 4,
+  versions: '0-12',
+  flexibleVersions: '9+',
+  request: [
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0+',
+      nullableVersions: '1+',
+      fields: [
+        { name: 'topicId', type: 'uuid', versions: '10+' },
+        { name: 'name', type: 'string', versions: '0+', nullableVersions: '10+' },
+      ],
+    },
+    { name: 'allowAutoTopicCreation', type: 'bool', versions: '4+', default: true },
+    { name: 'includeClusterAuthorizedOperations', type: 'bool', versions: '8-10' },
+    { name: 'includeTopicAuthorizedOperations', type: 'bool', versions: '8+' },
+  ],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '3+' },
+    {
+      name: 'brokers',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'nodeId', type: 'int32', versions: '0+' },
+        { name: 'host', type: 'string', versions: '0+' },
+        { name: 'port', type: 'int32', versions: '0+' },
+        { name: 'rack', type: 'string', versions: '1+', nullableVersions: '1+', default: null },
+      ],
+    },
+    { name: 'clusterId', type: 'string', versions: '2+', nullableVersions: '2+', default: null },
+    { name: 'controllerId', type: 'int32', versions: '1+', default: -1 },
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'errorCode', type: 'int16', versions: '0+' },
+        { name: 'name', type: 'string', versions: '0+', nullableVersions: '12+', default: '' },
+        { name: 'topicId', type: 'uuid', versions: '10+' },
+        { name: 'isInternal', type: 'bool', versions: '1+', default: false },
+        {
+          name: 'partitions',
+          type: '[]struct',
+          versions: '0+',
+          fields: [
+            { name: 'errorCode', type: 'int16', versions: '0+' },
+            { name: 'partitionIndex', type: 'int32', versions: '0+' },
+            { name: 'leaderId', type: 'int32', versions: '0+' },
+            { name: 'leaderEpoch', type: 'int32', versions: '7+', default: -1 },
+            { name: 'replicaNodes', type: '[]int32', versions: '0+' },
+            { name: 'isrNodes', type: '[]int32', versions: '0+' },
+            { name: 'offlineReplicas', type: '[]int32', versions: '5+' },
+          ],
+        },
+        { name: 'topicAuthorizedOperations', type: 'int32', versions: '8+', default: AUTHORIZED_OPERATIONS_OMITTED },
+      ],
+    },
+    { name: 'clusterAuthorizedOperations', type: 'int32', versions: '8-10', default: AUTHORIZED_OPERATIONS_OMITTED },
+  ],
+});
 
-  encodeRequest(w: Writer, req: MetadataRequest, version: number): void {
-    const topics = version === 0 ? (req.topics ?? []) : req.topics;
-    w.nullableArray(topics, (w, t) => w.string(t.name));
-    if (version >= 4) w.boolean(req.allowAutoTopicCreation ?? true);
+export const MetadataApi: ApiCodec<MetadataRequest, MetadataResponse> = {
+  ...schema,
+  encodeRequest(w, req, version) {
+    schema.encodeRequest(w, version === 0 && req.topics === null ? { ...req, topics: [] } : req, version);
   },
-
-  decodeRequest(r: Reader, version: number): MetadataRequest {
-    let topics = r.nullableArray((r) => ({ name: r.string() }));
-    if (version === 0 && topics?.length === 0) topics = null;
-    const allowAutoTopicCreation = version >= 4 ? r.boolean() : true;
-    return { topics, allowAutoTopicCreation };
-  },
-
-  encodeResponse(w: Writer, res: MetadataResponse, version: number): void {
-    if (version >= 3) w.int32(res.throttleTimeMs ?? 0);
-    w.array(res.brokers, (w, b) => {
-      w.int32(b.nodeId).string(b.host).int32(b.port);
-      if (version >= 1) w.nullableString(b.rack ?? null);
-    });
-    if (version >= 2) w.nullableString(res.clusterId ?? null);
-    if (version >= 1) w.int32(res.controllerId ?? -1);
-    w.array(res.topics, (w, t) => {
-      w.int16(t.errorCode).string(t.name);
-      if (version >= 1) w.boolean(t.isInternal ?? false);
-      w.array(t.partitions, writePartition);
-    });
-  },
-
-  decodeResponse(r: Reader, version: number): MetadataResponse {
-    const throttleTimeMs = version >= 3 ? r.int32() : 0;
-    const brokers = r.array((r) => ({
-      nodeId: r.int32(),
-      host: r.string(),
-      port: r.int32(),
-      rack: version >= 1 ? r.nullableString() : null,
-    }));
-    const clusterId = version >= 2 ? r.nullableString() : null;
-    const controllerId = version >= 1 ? r.int32() : -1;
-    const topics = r.array((r) => ({
-      errorCode: r.int16(),
-      name: r.string(),
-      isInternal: version >= 1 ? r.boolean() : false,
-      partitions: r.array(readPartition),
-    }));
-    return { throttleTimeMs, brokers, clusterId, controllerId, topics };
+  decodeRequest(r, version) {
+    const req = schema.decodeRequest(r, version);
+    if (version === 0 && req.topics?.length === 0) req.topics = null;
+    return req;
   },
 };

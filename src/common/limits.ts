@@ -136,6 +136,9 @@ export const maxUnauthenticatedFrameBytes = 512;
 /** A connection that has not proven the cluster secret within this long is closed (it holds a socket). */
 export const clusterHandshakeTimeoutMs = 10_000;
 
+/** Longest metadata string an OffsetCommit may attach to an offset (Kafka's `offset.metadata.max.bytes`, 4096). */
+export const offsetMetadataMaxChars = 4096;
+
 /**
  * How long the first rebalance of an empty group waits for more members (Kafka's
  * `group.initial.rebalance.delay.ms`, 3000), extended while members keep arriving up to the

@@ -72,12 +72,12 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   route(InternalApi.SyncGroup, (call) => groups.sync(call));
   route(InternalApi.GroupHeartbeat, (call) => groups.heartbeat(call));
   route(InternalApi.LeaveGroup, (call) => groups.leave(call));
-  route(InternalApi.OffsetCommit, (call) => groups.commitOffsets(call));
-  route(InternalApi.OffsetFetch, (call) => groups.fetchOffsets(call));
-  route(InternalApi.ListGroups, () => groups.listGroups());
+  route(InternalApi.OffsetCommit, (call) => groups.offsets.commit(call));
+  route(InternalApi.OffsetFetch, (call) => groups.offsets.fetch(call));
+  route(InternalApi.ListGroups, (call) => groups.listGroups(call));
   route(InternalApi.DescribeGroups, (call) => groups.describeGroups(call));
   route(InternalApi.DeleteGroups, (call) => groups.deleteGroups(call));
-  route(InternalApi.OffsetDelete, (call) => groups.deleteOffsets(call));
+  route(InternalApi.OffsetDelete, (call) => groups.offsets.delete(call));
   route(InternalApi.BrokerExited, (req) => {
     controller.brokerExited(req.brokerId, req.pid);
     return { errorCode: ErrorCode.NONE };

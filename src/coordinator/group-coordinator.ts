@@ -1,24 +1,22 @@
 import crypto from 'node:crypto';
 import { ErrorCode } from '../common/errors.js';
 import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../protocol/apis/delete-groups.js';
-import { AUTHORIZED_OPERATIONS_OMITTED, type DescribedGroup, type DescribeGroupsRequest, type DescribeGroupsResponse } from '../protocol/apis/describe-groups.js';
+import type { DescribedGroup, DescribeGroupsRequest, DescribeGroupsResponse } from '../protocol/apis/describe-groups.js';
+import { AUTHORIZED_OPERATIONS_OMITTED } from '../protocol/apis/metadata.js';
 import type { HeartbeatRequest, HeartbeatResponse } from '../protocol/apis/heartbeat.js';
 import type { JoinGroupRequest, JoinGroupResponse } from '../protocol/apis/join-group.js';
 import type { LeaveGroupRequest, LeaveGroupResponse } from '../protocol/apis/leave-group.js';
-import type { ListGroupsResponse } from '../protocol/apis/list-groups.js';
-import type { OffsetCommitRequest, OffsetCommitResponse } from '../protocol/apis/offset-commit.js';
-import type { OffsetDeleteRequest, OffsetDeleteResponse } from '../protocol/apis/offset-delete.js';
-import type { OffsetFetchGroup, OffsetFetchPartition, OffsetFetchRequest, OffsetFetchResponse, OffsetFetchTopics } from '../protocol/apis/offset-fetch.js';
-import { CONSUMER_PROTOCOL_TYPE } from '../protocol/consumer-protocol.js';
+import type { ListGroupsRequest, ListGroupsResponse } from '../protocol/apis/list-groups.js';
 import type { SyncGroupRequest, SyncGroupResponse } from '../protocol/apis/sync-group.js';
 import type { GroupCall } from '../protocol/internal-api.js';
 import { groupInitialRebalanceDelayMs } from '../common/limits.js';
 import { Group, isMember, sameProtocols, type Member } from './group.js';
-import type { GroupStore, StoredGroup, StoredOffset } from './group-store.js';
+import { GroupOffsets } from './group-offsets.js';
+import type { GroupStore, StoredGroup } from './group-store.js';
 import type { StallClock } from './stall-clock.js';
 
 export interface GroupCoordinatorOptions {
-  /** Whether a topic partition exists (OffsetCommit answers UNKNOWN_TOPIC_OR_PARTITION otherwise). */
+  /** Whether a topic partition exists (OffsetCommit and OffsetDelete answer UNKNOWN_TOPIC_OR_PARTITION otherwise). */
   partitionExists: (topic: string, partition: number) => boolean;
   /** Kafka's group.min/max.session.timeout.ms; Kafka's minimum is 6 s, YaK allows shorter for tests. */
   minSessionTimeoutMs?: number;
@@ -29,12 +27,14 @@ export interface GroupCoordinatorOptions {
   initialRebalanceDelayMs?: number;
 }
 
-/** Kafka's offset.metadata.max.bytes. */
-const MAX_OFFSET_METADATA_CHARS = 4096;
+/** Every YaK group runs the classic protocol (join/sync), not KIP-848's "consumer" one. */
+const CLASSIC_GROUP_TYPE = 'classic';
 /** Kafka's AclOperation bits a group has: READ (3), DELETE (6), DESCRIBE (8). */
 const GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
 /** First JoinGroup version that gets MEMBER_ID_REQUIRED (KIP-394). */
 const MEMBER_ID_REQUIRED_SINCE = 4;
+/** First JoinGroup version with skip_assignment. */
+const SKIP_ASSIGNMENT_SINCE = 9;
 
 const joinError = (errorCode: number, memberId = ''): JoinGroupResponse => ({
   throttleTimeMs: 0,
@@ -50,7 +50,8 @@ const syncError = (errorCode: number): SyncGroupResponse => ({ throttleTimeMs: 0
 /**
  * Kafka's group coordinator (GroupCoordinator.scala, classic protocol), for every group of the
  * cluster: membership, generations, the join/sync rebalance with client-side assignment (the leader
- * assigns, only it gets the members' metadata), session and rebalance timeouts, committed offsets.
+ * assigns, only it gets the members' metadata), static members (KIP-345), session and rebalance
+ * timeouts; committed offsets through `offsets` (group-offsets.ts).
  * Owns the groups in memory; their settled states and offsets are in coordinator.db (GroupStore), so
  * a restart resumes every group. Brokers forward the Kafka requests here. JoinGroup and SyncGroup
  * answer when the rebalance does (long polls).
@@ -60,6 +61,8 @@ export class GroupCoordinator {
   private readonly minSessionTimeoutMs: number;
   private readonly maxSessionTimeoutMs: number;
   private readonly initialRebalanceDelayMs: number;
+  /** OffsetCommit, OffsetFetch, OffsetDelete. */
+  readonly offsets: GroupOffsets;
 
   constructor(
     private readonly store: GroupStore,
@@ -69,6 +72,11 @@ export class GroupCoordinator {
     this.maxSessionTimeoutMs = opts.maxSessionTimeoutMs ?? 1_800_000;
     this.initialRebalanceDelayMs = opts.initialRebalanceDelayMs ?? groupInitialRebalanceDelayMs;
     for (const stored of store.groups()) this.groups.set(stored.groupId, this.restore(stored));
+    this.offsets = new GroupOffsets(store, opts.partitionExists, {
+      get: (groupId) => this.groups.get(groupId),
+      getOrCreate: (groupId) => this.groups.get(groupId) ?? this.createGroup(groupId, ''),
+      heardFrom: (group, member) => this.touch(group, member),
+    });
   }
 
   /** A group as stored: Stable with its members (each given a fresh session to show up in), or Empty. */
@@ -234,6 +242,8 @@ export class GroupCoordinator {
     this.touch(group, member);
     if (group.state === 'Stable' && group.selectProtocol() === group.protocolName) {
       this.persist(group);
+      // JoinGroup v9 can tell a returning leader it leads but must not assign (skip_assignment).
+      if (wasLeader && call.apiVersion >= SKIP_ASSIGNMENT_SINCE) return Promise.resolve({ ...this.joinAnswer(group, member), skipAssignment: true });
       return Promise.resolve({ ...this.joinAnswer(group, member), leader: answeredLeader, members: [] });
     }
     const answer = this.awaitJoin(member);
@@ -255,9 +265,12 @@ export class GroupCoordinator {
     const member = group.memberFor(req.memberId, req.groupInstanceId);
     if (!isMember(member)) return Promise.resolve(syncError(member.errorCode));
     if (req.generationId !== group.generationId) return Promise.resolve(syncError(ErrorCode.ILLEGAL_GENERATION));
+    // SyncGroup v5 names the protocol the member thinks it joined with (KIP-559): a mismatch is refused.
+    const mismatch = (given: string | null | undefined, actual: string | null) => given != null && given !== actual;
+    if (mismatch(req.protocolType, group.protocolType) || mismatch(req.protocolName, group.protocolName)) return Promise.resolve(syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
     this.touch(group, member);
     if (group.state === 'PreparingRebalance') return Promise.resolve(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
-    if (group.state === 'Stable') return Promise.resolve({ throttleTimeMs: 0, errorCode: ErrorCode.NONE, assignment: member.assignment });
+    if (group.state === 'Stable') return Promise.resolve(this.syncAnswer(group, member));
     member.syncWaiter?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
     const answer = new Promise<SyncGroupResponse>((resolve) => (member.syncWaiter = resolve));
     if (member.memberId === group.leaderId) {
@@ -266,11 +279,15 @@ export class GroupCoordinator {
       group.state = 'Stable';
       this.persist(group);
       for (const m of group.members.values()) {
-        m.syncWaiter?.({ throttleTimeMs: 0, errorCode: ErrorCode.NONE, assignment: m.assignment });
+        m.syncWaiter?.(this.syncAnswer(group, m));
         m.syncWaiter = null;
       }
     }
     return answer;
+  }
+
+  private syncAnswer(group: Group, member: Member): SyncGroupResponse {
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment };
   }
 
   heartbeat(call: GroupCall<HeartbeatRequest>): HeartbeatResponse {
@@ -292,7 +309,7 @@ export class GroupCoordinator {
    */
   leave(call: GroupCall<LeaveGroupRequest>): LeaveGroupResponse {
     const req = call.request;
-    const leaving = req.members ?? [{ memberId: req.memberId ?? '', groupInstanceId: null }];
+    const leaving = call.apiVersion >= 3 ? (req.members ?? []) : [{ memberId: req.memberId ?? '', groupInstanceId: null }];
     const group = this.groups.get(req.groupId);
     const members = leaving.map((l) => {
       const result = (errorCode: number) => ({ memberId: l.memberId, groupInstanceId: l.groupInstanceId ?? null, errorCode });
@@ -383,6 +400,7 @@ export class GroupCoordinator {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
       generationId: group.generationId,
+      protocolType: group.protocolType,
       protocolName: group.protocolName ?? '',
       leader: group.leaderId ?? '',
       memberId: member.memberId,
@@ -419,108 +437,19 @@ export class GroupCoordinator {
     group.remove(member);
   }
 
-  // --- offsets ------------------------------------------------------------------------------------
-
-  /**
-   * OffsetCommit as Kafka decides it: from outside the group (generation -1) only while it has no
-   * members; from a member only with the current generation, and not while the assignment is being
-   * handed out (the member may be about to lose the partition).
-   */
-  commitOffsets(call: GroupCall<OffsetCommitRequest>, now = Date.now()): OffsetCommitResponse {
-    const req = call.request;
-    const group = this.groups.get(req.groupId);
-    const groupError = ((): number => {
-      if (!req.groupId) return ErrorCode.INVALID_GROUP_ID;
-      if (!group || group.members.size === 0) return req.generationId < 0 ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
-      if (group.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS;
-      const member = group.memberFor(req.memberId, req.groupInstanceId);
-      if (!isMember(member)) return member.errorCode;
-      if (req.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
-      this.touch(group, member);
-      return ErrorCode.NONE;
-    })();
-    const accepted: StoredOffset[] = [];
-    const topics = req.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => {
-        let errorCode: number = groupError;
-        if (errorCode === ErrorCode.NONE && !this.opts.partitionExists(t.name, p.partitionIndex)) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        if (errorCode === ErrorCode.NONE && (p.committedMetadata?.length ?? 0) > MAX_OFFSET_METADATA_CHARS) errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
-        if (errorCode === ErrorCode.NONE) accepted.push({ topic: t.name, partition: p.partitionIndex, committedOffset: p.committedOffset, metadata: p.committedMetadata, commitTimeMs: now });
-        return { partitionIndex: p.partitionIndex, errorCode };
-      }),
-    }));
-    if (accepted.length > 0) {
-      const target = group ?? this.createGroup(req.groupId, '');
-      this.store.commitOffsets(target.groupId, target.protocolType, accepted);
-      target.stored = true;
-    }
-    return { throttleTimeMs: 0, topics };
-  }
-
-  /** Committed offsets of one group (v0-7) or several (v8+). */
-  fetchOffsets(call: GroupCall<OffsetFetchRequest>): OffsetFetchResponse {
-    const req = call.request;
-    if (req.groups) return { throttleTimeMs: 0, topics: [], groups: req.groups.map((g) => this.groupOffsets(g.groupId, g.topics)) };
-    const { topics, errorCode } = this.groupOffsets(req.groupId ?? '', req.topics ?? null);
-    return { throttleTimeMs: 0, topics, errorCode };
-  }
-
-  /** A group's committed offsets (-1 where none); `topics: null` asks for every partition the group committed. */
-  private groupOffsets(groupId: string, topics: OffsetFetchTopics): OffsetFetchGroup {
-    if (!groupId) return { groupId, topics: [], errorCode: ErrorCode.INVALID_GROUP_ID };
-    const stored = this.store.offsets(groupId);
-    const toPartition = (o: StoredOffset): OffsetFetchPartition => ({ partitionIndex: o.partition, committedOffset: o.committedOffset, committedLeaderEpoch: -1, metadata: o.metadata, errorCode: ErrorCode.NONE });
-    if (topics === null) {
-      const names = [...new Set(stored.map((o) => o.topic))];
-      return { groupId, errorCode: ErrorCode.NONE, topics: names.map((name) => ({ name, partitions: stored.filter((o) => o.topic === name).map(toPartition) })) };
-    }
-    const byKey = new Map(stored.map((o) => [`${o.topic}\u0000${o.partition}`, o]));
-    return {
-      groupId,
-      errorCode: ErrorCode.NONE,
-      topics: topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitionIndexes.map((p) => {
-          const o = byKey.get(`${t.name}\u0000${p}`);
-          return o ? toPartition(o) : { partitionIndex: p, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.NONE };
-        }),
-      })),
-    };
-  }
-
-  /**
-   * OffsetDelete (KIP-496): a group's offsets go, except those of topics a member of the group
-   * subscribes to now (GROUP_SUBSCRIBED_TO_TOPIC: deleting them would reset a consumer mid-flight).
-   * A non-consumer group with members refuses altogether, as its subscriptions cannot be read.
-   */
-  deleteOffsets(call: GroupCall<OffsetDeleteRequest>): OffsetDeleteResponse {
-    const req = call.request;
-    const refused = (errorCode: number): OffsetDeleteResponse => ({ throttleTimeMs: 0, errorCode, topics: [] });
-    if (!req.groupId) return refused(ErrorCode.INVALID_GROUP_ID);
-    const group = this.groups.get(req.groupId);
-    if (!group) return refused(ErrorCode.GROUP_ID_NOT_FOUND);
-    if (group.members.size > 0 && group.protocolType !== CONSUMER_PROTOCOL_TYPE) return refused(ErrorCode.NON_EMPTY_GROUP);
-    const subscribed = group.subscribedTopics();
-    const deleted: { topic: string; partition: number }[] = [];
-    const topics = req.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map(({ partitionIndex }) => {
-        if (!this.opts.partitionExists(t.name, partitionIndex)) return { partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
-        if (subscribed === 'all' || subscribed.has(t.name)) return { partitionIndex, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC };
-        deleted.push({ topic: t.name, partition: partitionIndex });
-        return { partitionIndex, errorCode: ErrorCode.NONE };
-      }),
-    }));
-    this.store.deleteOffsets(group.groupId, deleted);
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, topics };
-  }
-
   // --- administration -----------------------------------------------------------------------------
 
-  listGroups(): ListGroupsResponse {
-    const groups = [...this.groups.values()].sort((a, b) => a.groupId.localeCompare(b.groupId));
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType })) };
+  /** Every group, or those in the states (v4+) and of the types (v5+) asked for, case-insensitively as Kafka compares them. */
+  listGroups(call: GroupCall<ListGroupsRequest>): ListGroupsResponse {
+    const wanted = (filter: string[] | undefined, value: string) => !filter?.length || filter.some((f) => f.toLowerCase() === value.toLowerCase());
+    const groups = [...this.groups.values()]
+      .filter((g) => wanted(call.request.statesFilter, g.state) && wanted(call.request.typesFilter, CLASSIC_GROUP_TYPE))
+      .sort((a, b) => a.groupId.localeCompare(b.groupId));
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state, groupType: CLASSIC_GROUP_TYPE })),
+    };
   }
 
   /** Unknown groups are described as Dead with no error, as Kafka does before DescribeGroups v6. */

@@ -202,7 +202,6 @@ function groupCall<Req>(request: Check<Req>): Check<GroupCall<Req>> {
   return object({ apiVersion: int32, clientId: string, clientHost: string, request });
 }
 const groupInstanceId = optional(nullable(string));
-const noFields = object({});
 const offsetFetchTopics = nullable(arrayOf(object({ name: string, partitionIndexes: arrayOf(int32) })));
 
 export const InternalApi = {
@@ -242,7 +241,17 @@ export const InternalApi = {
   SyncGroup: jsonApi<GroupCall<SyncGroupRequest>, SyncGroupResponse>(
     1011,
     'SyncGroup',
-    groupCall(object({ groupId: string, generationId: int32, memberId: string, groupInstanceId, assignments: arrayOf(object({ memberId: string, assignment: bytes })) })),
+    groupCall(
+      object({
+        groupId: string,
+        generationId: int32,
+        memberId: string,
+        groupInstanceId,
+        protocolType: optional(nullable(string)),
+        protocolName: optional(nullable(string)),
+        assignments: arrayOf(object({ memberId: string, assignment: bytes })),
+      }),
+    ),
   ),
   GroupHeartbeat: jsonApi<GroupCall<GroupHeartbeatRequest>, GroupHeartbeatResponse>(
     1012,
@@ -282,12 +291,16 @@ export const InternalApi = {
       object({
         groupId: optional(string),
         topics: optional(offsetFetchTopics),
-        groups: optional(arrayOf(object({ groupId: string, topics: offsetFetchTopics }))),
+        groups: optional(arrayOf(object({ groupId: string, memberId: optional(nullable(string)), memberEpoch: optional(int32), topics: offsetFetchTopics }))),
         requireStable: optional(boolean),
       }),
     ),
   ),
-  ListGroups: jsonApi<GroupCall<ListGroupsRequest>, ListGroupsResponse>(1016, 'ListGroups', groupCall(noFields)),
+  ListGroups: jsonApi<GroupCall<ListGroupsRequest>, ListGroupsResponse>(
+    1016,
+    'ListGroups',
+    groupCall(object({ statesFilter: optional(arrayOf(string)), typesFilter: optional(arrayOf(string)) })),
+  ),
   DescribeGroups: jsonApi<GroupCall<DescribeGroupsRequest>, DescribeGroupsResponse>(
     1017,
     'DescribeGroups',

@@ -66,7 +66,7 @@ const sync = (memberId: string, generationId: number, assignments: { memberId: s
 const leave = (memberId: string) => groups.leave(call({ groupId: 'g', memberId }, 2)).members![0]!.errorCode;
 const state = () => groups.describeGroups(call({ groups: ['g'] })).groups[0]!;
 const commit = (memberId: string, generationId: number, partition = 0, offset = 10, topic = 't') =>
-  groups.commitOffsets(call({ groupId: 'g', generationId, memberId, topics: [{ name: topic, partitions: [{ partitionIndex: partition, committedOffset: offset, committedMetadata: '' }] }] })).topics[0]!.partitions[0]!.errorCode;
+  groups.offsets.commit(call({ groupId: 'g', generationId, memberId, topics: [{ name: topic, partitions: [{ partitionIndex: partition, committedOffset: offset, committedMetadata: '' }] }] })).topics[0]!.partitions[0]!.errorCode;
 
 /** Two members, both past SyncGroup in generation `gen`, a the leader. */
 async function stableGroupOfTwo(rebalanceTimeoutMs = 10_000, sessionTimeoutMs = 10_000) {
@@ -169,7 +169,7 @@ test('OffsetCommit: current generation commits; stale generation, unknown member
   assert.is(commit(a.memberId, 1, TOPIC_PARTITIONS), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   assert.is(commit(a.memberId, 1, 0, 1, 'nope'), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   assert.is(commit('', -1), ErrorCode.UNKNOWN_MEMBER_ID, 'no commits from outside while the group has members');
-  const fetched = groups.fetchOffsets(call({ groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 1] }] }));
+  const fetched = groups.offsets.fetch(call({ groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 1] }] }));
   assert.equal(fetched.topics[0]!.partitions.map((p) => [p.partitionIndex, p.committedOffset]), [[0, 10], [1, -1]]);
 });
 
@@ -180,9 +180,9 @@ test('commits from outside (generation -1) on an empty group; offsets and the gr
   store.close();
   store = new MetadataStore(dir);
   groups = open();
-  const all = groups.fetchOffsets(call({ groupId: 'g', topics: null }));
+  const all = groups.offsets.fetch(call({ groupId: 'g', topics: null }));
   assert.equal(all.topics, [{ name: 't', partitions: [{ partitionIndex: 2, committedOffset: 42, committedLeaderEpoch: -1, metadata: '', errorCode: 0 }] }]);
-  assert.equal(groups.listGroups().groups, [{ groupId: 'g', protocolType: '' }]);
+  assert.equal(groups.listGroups(call({})).groups, [{ groupId: 'g', protocolType: '', groupState: 'Empty', groupType: 'classic' }]);
   assert.is(state().groupState, 'Empty');
 });
 
@@ -194,11 +194,11 @@ test('DescribeGroups of an unknown group: Dead; DeleteGroups: NON_EMPTY_GROUP, t
   assert.is(commit(a.memberId, 1, 1, 7), ErrorCode.NONE);
   const del = () => groups.deleteGroups(call({ groupsNames: ['g'] })).results[0]!.errorCode;
   assert.is(del(), ErrorCode.NON_EMPTY_GROUP);
-  groups.leave(call({ groupId: 'g', memberId: a.memberId }));
+  leave(a.memberId);
   assert.is(del(), ErrorCode.NONE);
   assert.is(del(), ErrorCode.GROUP_ID_NOT_FOUND);
-  assert.equal(groups.fetchOffsets(call({ groupId: 'g', topics: null })).topics, []);
-  assert.equal(groups.listGroups().groups, []);
+  assert.equal(groups.offsets.fetch(call({ groupId: 'g', topics: null })).topics, []);
+  assert.equal(groups.listGroups(call({})).groups, []);
 });
 
 test('a Stable group survives a coordinator restart: same generation, members and assignments; a silent member still times out', async () => {
@@ -262,7 +262,7 @@ test('static member restarted (new member id, same instance id): its old assignm
   assert.is(groups.heartbeat(call({ groupId: 'g', generationId: g.gen, memberId: g.a, groupInstanceId: 'ia' })).errorCode, ErrorCode.FENCED_INSTANCE_ID);
   const zombieJoin = await groups.join(call(joinRequest(g.a, { groupInstanceId: 'ia' })));
   assert.is(zombieJoin.errorCode, ErrorCode.FENCED_INSTANCE_ID);
-  const zombieCommit = groups.commitOffsets(call({ groupId: 'g', generationId: g.gen, memberId: g.a, groupInstanceId: 'ia', topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1, committedMetadata: '' }] }] }));
+  const zombieCommit = groups.offsets.commit(call({ groupId: 'g', generationId: g.gen, memberId: g.a, groupInstanceId: 'ia', topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1, committedMetadata: '' }] }] }));
   assert.is(zombieCommit.topics[0]!.partitions[0]!.errorCode, ErrorCode.FENCED_INSTANCE_ID);
   assert.is(heartbeat(g.b, g.gen), ErrorCode.NONE, 'still no rebalance');
 });
@@ -322,10 +322,22 @@ test('DescribeGroups: instance ids of static members; authorized operations only
   assert.is(groups.describeGroups(call({ groups: ['g'] })).groups[0]!.authorizedOperations, -0x80000000);
 });
 
+test('ListGroups v4-5: filtered by state and type, case-insensitively', async () => {
+  assert.is(commit('', -1, 1, 11), ErrorCode.NONE);
+  const a = await groups.join(call(joinRequest('', { groupId: 'busy', groupInstanceId: 'i' })));
+  assert.is(a.errorCode, ErrorCode.NONE);
+  const listed = (request: { statesFilter?: string[]; typesFilter?: string[] }) => groups.listGroups(call(request)).groups.map((g) => [g.groupId, g.groupState]);
+  assert.equal(listed({}), [['busy', 'CompletingRebalance'], ['g', 'Empty']]);
+  assert.equal(listed({ statesFilter: ['empty'] }), [['g', 'Empty']]);
+  assert.equal(listed({ statesFilter: ['Stable', 'CompletingRebalance'] }), [['busy', 'CompletingRebalance']]);
+  assert.equal(listed({ typesFilter: ['Classic'] }).length, 2);
+  assert.equal(listed({ typesFilter: ['consumer'] }), [], 'no KIP-848 groups');
+});
+
 test('OffsetFetch v8: several groups in one request, each with its own error', async () => {
   assert.is(commit('', -1, 1, 11), ErrorCode.NONE);
-  groups.commitOffsets(call({ groupId: 'h', generationId: -1, memberId: '', topics: [{ name: 't', partitions: [{ partitionIndex: 2, committedOffset: 22, committedMetadata: 'x' }] }] }));
-  const res = groups.fetchOffsets(
+  groups.offsets.commit(call({ groupId: 'h', generationId: -1, memberId: '', topics: [{ name: 't', partitions: [{ partitionIndex: 2, committedOffset: 22, committedMetadata: 'x' }] }] }));
+  const res = groups.offsets.fetch(
     call({ groups: [{ groupId: 'g', topics: [{ name: 't', partitionIndexes: [1, 3] }] }, { groupId: 'h', topics: null }, { groupId: '', topics: null }] }, 8),
   );
   const p = (partitionIndex: number, committedOffset: number, metadata: string | null) => ({ partitionIndex, committedOffset, committedLeaderEpoch: -1, metadata, errorCode: 0 });
@@ -342,13 +354,13 @@ test('OffsetDelete: removes offsets of topics no member subscribes to; GROUP_SUB
   await a.answer;
   await sync(a.memberId, 1, []);
   assert.is(commit(a.memberId, 1, 0, 5), ErrorCode.NONE);
-  const del = () => groups.deleteOffsets(call({ groupId: 'g', topics: [{ name: 't', partitions: [{ partitionIndex: 0 }] }, { name: 'gone', partitions: [{ partitionIndex: 0 }] }] }));
+  const del = () => groups.offsets.delete(call({ groupId: 'g', topics: [{ name: 't', partitions: [{ partitionIndex: 0 }] }, { name: 'gone', partitions: [{ partitionIndex: 0 }] }] }));
   assert.equal(del().topics.map((t) => t.partitions[0]!.errorCode), [ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
-  assert.is(groups.fetchOffsets(call({ groupId: 'g', topics: null })).topics.length, 1, 'nothing deleted');
+  assert.is(groups.offsets.fetch(call({ groupId: 'g', topics: null })).topics.length, 1, 'nothing deleted');
   leave(a.memberId);
   assert.equal([del().errorCode, del().topics[0]!.partitions[0]!.errorCode], [ErrorCode.NONE, ErrorCode.NONE]);
-  assert.equal(groups.fetchOffsets(call({ groupId: 'g', topics: null })).topics, [], 'deleted');
-  assert.is(groups.deleteOffsets(call({ groupId: 'nope', topics: [] })).errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
+  assert.equal(groups.offsets.fetch(call({ groupId: 'g', topics: null })).topics, [], 'deleted');
+  assert.is(groups.offsets.delete(call({ groupId: 'nope', topics: [] })).errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
 });
 
 test('group.initial.rebalance.delay.ms: two members joining an empty group within the delay form one generation', async () => {

@@ -1,18 +1,9 @@
 /**
- * DeleteGroups (key 42), versions 0-1 (the same on the wire).
- *
- * DeleteGroups Request => [groups_names]
- *   groups_names => STRING
- *
- * DeleteGroups Response => throttle_time_ms [results]
- *   throttle_time_ms => INT32
- *   results => group_id error_code
- *     group_id => STRING
- *     error_code => INT16                           (NON_EMPTY_GROUP while it has members)
+ * DeleteGroups (key 42), versions 0-2, flexible from v2 (Kafka's DeleteGroupsRequest/Response.json;
+ * v0 and v1 are the same on the wire). A group with members is not deleted (NON_EMPTY_GROUP).
  */
-import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { ApiKey } from '../api.js';
+import { schemaApi } from '../schema.js';
 
 export interface DeleteGroupsRequest {
   groupsNames: string[];
@@ -23,26 +14,22 @@ export interface DeleteGroupsResponse {
   results: { groupId: string; errorCode: number }[];
 }
 
-export const DeleteGroupsApi: ApiCodec<DeleteGroupsRequest, DeleteGroupsResponse> = {
+export const DeleteGroupsApi = schemaApi<DeleteGroupsRequest, DeleteGroupsResponse>({
   apiKey: ApiKey.DeleteGroups,
   name: 'DeleteGroups',
-  maxVersion: 1,
-
-  encodeRequest(w: Writer, req: DeleteGroupsRequest): void {
-    w.array(req.groupsNames, (w, g) => w.string(g));
-  },
-
-  decodeRequest(r: Reader): DeleteGroupsRequest {
-    return { groupsNames: r.array((r) => r.string()) };
-  },
-
-  encodeResponse(w: Writer, res: DeleteGroupsResponse): void {
-    w.int32(res.throttleTimeMs).array(res.results, (w, g) => w.string(g.groupId).int16(g.errorCode));
-  },
-
-  decodeResponse(r: Reader): DeleteGroupsResponse {
-    const throttleTimeMs = r.int32();
-    const results = r.array((r) => ({ groupId: r.string(), errorCode: r.int16() }));
-    return { throttleTimeMs, results };
-  },
-};
+  versions: '0-2',
+  flexibleVersions: '2+',
+  request: [{ name: 'groupsNames', type: '[]string', versions: '0+' }],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
+    {
+      name: 'results',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'groupId', type: 'string', versions: '0+' },
+        { name: 'errorCode', type: 'int16', versions: '0+' },
+      ],
+    },
+  ],
+});

@@ -1,19 +1,10 @@
 /**
- * Heartbeat (key 12), versions 0-3.
- *
- * Heartbeat Request => group_id generation_id member_id group_instance_id
- *   group_id => STRING
- *   generation_id => INT32
- *   member_id => STRING
- *   group_instance_id => NULLABLE_STRING            (v3+)
- *
- * Heartbeat Response => throttle_time_ms error_code
- *   throttle_time_ms => INT32                       (v1+)
- *   error_code => INT16                             (REBALANCE_IN_PROGRESS: rejoin)
+ * Heartbeat (key 12), versions 0-4, flexible from v4 (Kafka's HeartbeatRequest/Response.json).
+ * A member's "still here"; REBALANCE_IN_PROGRESS tells it to rejoin. v3 adds group.instance.id
+ * (KIP-345: FENCED_INSTANCE_ID for a member id its instance no longer holds).
  */
-import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { ApiKey } from '../api.js';
+import { schemaApi } from '../schema.js';
 
 export interface HeartbeatRequest {
   groupId: string;
@@ -29,31 +20,19 @@ export interface HeartbeatResponse {
   errorCode: number;
 }
 
-export const HeartbeatApi: ApiCodec<HeartbeatRequest, HeartbeatResponse> = {
+export const HeartbeatApi = schemaApi<HeartbeatRequest, HeartbeatResponse>({
   apiKey: ApiKey.Heartbeat,
   name: 'Heartbeat',
-  maxVersion: 3,
-
-  encodeRequest(w: Writer, req: HeartbeatRequest, version: number): void {
-    w.string(req.groupId).int32(req.generationId).string(req.memberId);
-    if (version >= 3) w.nullableString(req.groupInstanceId ?? null);
-  },
-
-  decodeRequest(r: Reader, version: number): HeartbeatRequest {
-    const groupId = r.string();
-    const generationId = r.int32();
-    const memberId = r.string();
-    const groupInstanceId = version >= 3 ? r.nullableString() : null;
-    return { groupId, generationId, memberId, groupInstanceId };
-  },
-
-  encodeResponse(w: Writer, res: HeartbeatResponse, version: number): void {
-    if (version >= 1) w.int32(res.throttleTimeMs ?? 0);
-    w.int16(res.errorCode);
-  },
-
-  decodeResponse(r: Reader, version: number): HeartbeatResponse {
-    const throttleTimeMs = version >= 1 ? r.int32() : 0;
-    return { throttleTimeMs, errorCode: r.int16() };
-  },
-};
+  versions: '0-4',
+  flexibleVersions: '4+',
+  request: [
+    { name: 'groupId', type: 'string', versions: '0+' },
+    { name: 'generationId', type: 'int32', versions: '0+' },
+    { name: 'memberId', type: 'string', versions: '0+' },
+    { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
+  ],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+  ],
+});

@@ -1,32 +1,12 @@
 /**
- * JoinGroup (key 11), versions 0-5.
- *
- * JoinGroup Request => group_id session_timeout_ms rebalance_timeout_ms member_id group_instance_id protocol_type [protocols]
- *   group_id => STRING
- *   session_timeout_ms => INT32
- *   rebalance_timeout_ms => INT32                   (v1+; v0 uses the session timeout)
- *   member_id => STRING                             ("" on the first join)
- *   group_instance_id => NULLABLE_STRING            (v5+; static membership, KIP-345)
- *   protocol_type => STRING                         ("consumer")
- *   protocols => name metadata
- *     name => STRING                                (assignor name)
- *     metadata => BYTES                             (the member's subscription)
- *
- * JoinGroup Response => throttle_time_ms error_code generation_id protocol_name leader member_id [members]
- *   throttle_time_ms => INT32                       (v2+)
- *   error_code => INT16
- *   generation_id => INT32
- *   protocol_name => STRING
- *   leader => STRING
- *   member_id => STRING
- *   members => member_id group_instance_id metadata (only the leader gets them)
- *     member_id => STRING
- *     group_instance_id => NULLABLE_STRING          (v5+)
- *     metadata => BYTES
+ * JoinGroup (key 11), versions 0-9, flexible from v6 (Kafka's JoinGroupRequest/Response.json).
+ * v1 adds the rebalance timeout (v0 takes the session timeout for it), v4 MEMBER_ID_REQUIRED
+ * (KIP-394), v5 group.instance.id (static membership, KIP-345), v7 the protocol type in the answer
+ * (KIP-559), v8 the reason (KIP-800), v9 skip_assignment (a returning static leader of a Stable group).
+ * Only the leader gets the members and their metadata (subscriptions).
  */
-import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { ApiKey } from '../api.js';
+import { schemaApi } from '../schema.js';
 
 export interface JoinGroupProtocol {
   name: string;
@@ -43,6 +23,8 @@ export interface JoinGroupRequest {
   groupInstanceId?: string | null;
   protocolType: string;
   protocols: JoinGroupProtocol[];
+  /** v8+ (KIP-800): why the member (re)joins; default null. Kafka logs it; YaK's broker does not forward it. */
+  reason?: string | null;
 }
 
 export interface JoinGroupMember {
@@ -57,59 +39,67 @@ export interface JoinGroupResponse {
   throttleTimeMs?: number;
   errorCode: number;
   generationId: number;
-  protocolName: string;
+  /** v7+; default null. */
+  protocolType?: string | null;
+  /** Nullable from v7 (before a protocol is chosen). */
+  protocolName: string | null;
   leader: string;
+  /** v9+: the leader of a Stable group must not assign (its static member id changed); default false. */
+  skipAssignment?: boolean;
   memberId: string;
   members: JoinGroupMember[];
 }
 
-export const JoinGroupApi: ApiCodec<JoinGroupRequest, JoinGroupResponse> = {
+const JoinGroupSchema = schemaApi<JoinGroupRequest, JoinGroupResponse>({
   apiKey: ApiKey.JoinGroup,
   name: 'JoinGroup',
-  maxVersion: 5,
+  versions: '0-9',
+  flexibleVersions: '6+',
+  request: [
+    { name: 'groupId', type: 'string', versions: '0+' },
+    { name: 'sessionTimeoutMs', type: 'int32', versions: '0+' },
+    { name: 'rebalanceTimeoutMs', type: 'int32', versions: '1+', default: -1 },
+    { name: 'memberId', type: 'string', versions: '0+' },
+    { name: 'groupInstanceId', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
+    { name: 'protocolType', type: 'string', versions: '0+' },
+    {
+      name: 'protocols',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        { name: 'metadata', type: 'bytes', versions: '0+' },
+      ],
+    },
+    { name: 'reason', type: 'string', versions: '8+', nullableVersions: '8+', default: null },
+  ],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '2+' },
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+    { name: 'generationId', type: 'int32', versions: '0+', default: -1 },
+    { name: 'protocolType', type: 'string', versions: '7+', nullableVersions: '7+', default: null },
+    { name: 'protocolName', type: 'string', versions: '0+', nullableVersions: '7+' },
+    { name: 'leader', type: 'string', versions: '0+' },
+    { name: 'skipAssignment', type: 'bool', versions: '9+', default: false },
+    { name: 'memberId', type: 'string', versions: '0+' },
+    {
+      name: 'members',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'memberId', type: 'string', versions: '0+' },
+        { name: 'groupInstanceId', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
+        { name: 'metadata', type: 'bytes', versions: '0+' },
+      ],
+    },
+  ],
+});
 
-  encodeRequest(w: Writer, req: JoinGroupRequest, version: number): void {
-    w.string(req.groupId).int32(req.sessionTimeoutMs);
-    if (version >= 1) w.int32(req.rebalanceTimeoutMs);
-    w.string(req.memberId);
-    if (version >= 5) w.nullableString(req.groupInstanceId ?? null);
-    w.string(req.protocolType);
-    w.array(req.protocols, (w, p) => w.string(p.name).bytes(p.metadata));
-  },
-
-  decodeRequest(r: Reader, version: number): JoinGroupRequest {
-    const groupId = r.string();
-    const sessionTimeoutMs = r.int32();
-    const rebalanceTimeoutMs = version >= 1 ? r.int32() : sessionTimeoutMs;
-    const memberId = r.string();
-    const groupInstanceId = version >= 5 ? r.nullableString() : null;
-    const protocolType = r.string();
-    const protocols = r.array((r) => ({ name: r.string(), metadata: r.bytes() ?? Buffer.alloc(0) }));
-    return { groupId, sessionTimeoutMs, rebalanceTimeoutMs, memberId, groupInstanceId, protocolType, protocols };
-  },
-
-  encodeResponse(w: Writer, res: JoinGroupResponse, version: number): void {
-    if (version >= 2) w.int32(res.throttleTimeMs ?? 0);
-    w.int16(res.errorCode).int32(res.generationId).string(res.protocolName).string(res.leader).string(res.memberId);
-    w.array(res.members, (w, m) => {
-      w.string(m.memberId);
-      if (version >= 5) w.nullableString(m.groupInstanceId ?? null);
-      w.bytes(m.metadata);
-    });
-  },
-
-  decodeResponse(r: Reader, version: number): JoinGroupResponse {
-    const throttleTimeMs = version >= 2 ? r.int32() : 0;
-    const errorCode = r.int16();
-    const generationId = r.int32();
-    const protocolName = r.string();
-    const leader = r.string();
-    const memberId = r.string();
-    const members = r.array((r) => {
-      const id = r.string();
-      const groupInstanceId = version >= 5 ? r.nullableString() : null;
-      return { memberId: id, groupInstanceId, metadata: r.bytes() ?? Buffer.alloc(0) };
-    });
-    return { throttleTimeMs, errorCode, generationId, protocolName, leader, memberId, members };
+/** v0 has no rebalance timeout: the session timeout serves as one (as in Kafka's JoinGroupRequest). */
+export const JoinGroupApi: typeof JoinGroupSchema = {
+  ...JoinGroupSchema,
+  decodeRequest(r, version) {
+    const req = JoinGroupSchema.decodeRequest(r, version);
+    return version === 0 ? { ...req, rebalanceTimeoutMs: req.sessionTimeoutMs } : req;
   },
 };

@@ -1,48 +1,47 @@
 /**
- * ListGroups (key 16), versions 0-2 (v1 and v2 are the same on the wire).
- *
- * ListGroups Request => (empty body)
- *
- * ListGroups Response => throttle_time_ms error_code [groups]
- *   throttle_time_ms => INT32                       (v1+)
- *   error_code => INT16
- *   groups => group_id protocol_type
- *     group_id => STRING
- *     protocol_type => STRING
+ * ListGroups (key 16), versions 0-5, flexible from v3 (Kafka's ListGroupsRequest/Response.json).
+ * v4 filters by state (KIP-518) and answers each group's state; v5 filters by type (KIP-848:
+ * "classic" or "consumer"; every YaK group is classic) and answers it.
  */
-import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { ApiKey } from '../api.js';
+import { schemaApi } from '../schema.js';
 
-export type ListGroupsRequest = Record<string, never>;
+export interface ListGroupsRequest {
+  /** v4+: only groups in one of these states (case-insensitive); [] for all. */
+  statesFilter?: string[];
+  /** v5+: only groups of one of these types (case-insensitive); [] for all. */
+  typesFilter?: string[];
+}
 
 export interface ListGroupsResponse {
   /** v1+; default 0. */
   throttleTimeMs?: number;
   errorCode: number;
-  groups: { groupId: string; protocolType: string }[];
+  groups: { groupId: string; protocolType: string; /** v4+. */ groupState?: string; /** v5+. */ groupType?: string }[];
 }
 
-export const ListGroupsApi: ApiCodec<ListGroupsRequest, ListGroupsResponse> = {
+export const ListGroupsApi = schemaApi<ListGroupsRequest, ListGroupsResponse>({
   apiKey: ApiKey.ListGroups,
   name: 'ListGroups',
-  maxVersion: 2,
-
-  encodeRequest(): void {},
-
-  decodeRequest(): ListGroupsRequest {
-    return {};
-  },
-
-  encodeResponse(w: Writer, res: ListGroupsResponse, version: number): void {
-    if (version >= 1) w.int32(res.throttleTimeMs ?? 0);
-    w.int16(res.errorCode).array(res.groups, (w, g) => w.string(g.groupId).string(g.protocolType));
-  },
-
-  decodeResponse(r: Reader, version: number): ListGroupsResponse {
-    const throttleTimeMs = version >= 1 ? r.int32() : 0;
-    const errorCode = r.int16();
-    const groups = r.array((r) => ({ groupId: r.string(), protocolType: r.string() }));
-    return { throttleTimeMs, errorCode, groups };
-  },
-};
+  versions: '0-5',
+  flexibleVersions: '3+',
+  request: [
+    { name: 'statesFilter', type: '[]string', versions: '4+' },
+    { name: 'typesFilter', type: '[]string', versions: '5+' },
+  ],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+    {
+      name: 'groups',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'groupId', type: 'string', versions: '0+' },
+        { name: 'protocolType', type: 'string', versions: '0+' },
+        { name: 'groupState', type: 'string', versions: '4+' },
+        { name: 'groupType', type: 'string', versions: '5+' },
+      ],
+    },
+  ],
+});

@@ -1,32 +1,12 @@
 /**
- * OffsetCommit (key 8), versions 0-7.
- *
- * OffsetCommit Request => group_id generation_id member_id retention_time_ms [topics]
- *   group_id => STRING
- *   generation_id => INT32                          (v1+; -1 for a commit from outside the group)
- *   member_id => STRING                             (v1+)
- *   group_instance_id => NULLABLE_STRING            (v7+; a static member's, KIP-345)
- *   retention_time_ms => INT64                      (v2-4; -1 for the broker default)
- *   topics => name [partitions]
- *     name => STRING
- *     partitions => partition_index committed_offset commit_timestamp committed_metadata
- *       partition_index => INT32
- *       committed_offset => INT64
- *       committed_leader_epoch => INT32             (v6+; -1 unknown)
- *       commit_timestamp => INT64                   (v1 only)
- *       committed_metadata => NULLABLE_STRING
- *
- * OffsetCommit Response => throttle_time_ms [topics]
- *   throttle_time_ms => INT32                       (v3+)
- *   topics => name [partitions]
- *     name => STRING
- *     partitions => partition_index error_code
- *       partition_index => INT32
- *       error_code => INT16
+ * OffsetCommit (key 8), versions 0-9, flexible from v8 (Kafka's OffsetCommitRequest/Response.json).
+ * v0 commits from outside any generation; v1 adds generation, member and a per-partition timestamp
+ * (v1 only); v2-4 a retention time; v6 the leader epoch of the committed offset (KIP-320); v7
+ * group.instance.id (KIP-345); v9 calls the generation "member epoch" for KIP-848 groups (a classic
+ * group's generation, in YaK).
  */
-import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { ApiKey } from '../api.js';
+import { schemaApi } from '../schema.js';
 
 export interface OffsetCommitPartition {
   partitionIndex: number;
@@ -62,60 +42,56 @@ export interface OffsetCommitResponse {
   topics: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[];
 }
 
-export const OffsetCommitApi: ApiCodec<OffsetCommitRequest, OffsetCommitResponse> = {
+export const OffsetCommitApi = schemaApi<OffsetCommitRequest, OffsetCommitResponse>({
   apiKey: ApiKey.OffsetCommit,
   name: 'OffsetCommit',
-  maxVersion: 7,
-
-  encodeRequest(w: Writer, req: OffsetCommitRequest, version: number): void {
-    w.string(req.groupId);
-    if (version >= 1) w.int32(req.generationId).string(req.memberId);
-    if (version >= 7) w.nullableString(req.groupInstanceId ?? null);
-    if (version >= 2 && version <= 4) w.int64(req.retentionTimeMs ?? -1);
-    w.array(req.topics, (w, t) => {
-      w.string(t.name);
-      w.array(t.partitions, (w, p) => {
-        w.int32(p.partitionIndex).int64(p.committedOffset);
-        if (version >= 6) w.int32(p.committedLeaderEpoch ?? -1);
-        if (version === 1) w.int64(p.commitTimestamp ?? -1);
-        w.nullableString(p.committedMetadata);
-      });
-    });
-  },
-
-  decodeRequest(r: Reader, version: number): OffsetCommitRequest {
-    const groupId = r.string();
-    const generationId = version >= 1 ? r.int32() : -1;
-    const memberId = version >= 1 ? r.string() : '';
-    const groupInstanceId = version >= 7 ? r.nullableString() : null;
-    const retentionTimeMs = version >= 2 && version <= 4 ? r.int64() : -1;
-    const topics = r.array((r) => ({
-      name: r.string(),
-      partitions: r.array((r) => ({
-        partitionIndex: r.int32(),
-        committedOffset: r.int64(),
-        committedLeaderEpoch: version >= 6 ? r.int32() : -1,
-        commitTimestamp: version === 1 ? r.int64() : -1,
-        committedMetadata: r.nullableString(),
-      })),
-    }));
-    return { groupId, generationId, memberId, groupInstanceId, retentionTimeMs, topics };
-  },
-
-  encodeResponse(w: Writer, res: OffsetCommitResponse, version: number): void {
-    if (version >= 3) w.int32(res.throttleTimeMs ?? 0);
-    w.array(res.topics, (w, t) => {
-      w.string(t.name);
-      w.array(t.partitions, (w, p) => w.int32(p.partitionIndex).int16(p.errorCode));
-    });
-  },
-
-  decodeResponse(r: Reader, version: number): OffsetCommitResponse {
-    const throttleTimeMs = version >= 3 ? r.int32() : 0;
-    const topics = r.array((r) => ({
-      name: r.string(),
-      partitions: r.array((r) => ({ partitionIndex: r.int32(), errorCode: r.int16() })),
-    }));
-    return { throttleTimeMs, topics };
-  },
-};
+  versions: '0-9',
+  flexibleVersions: '8+',
+  request: [
+    { name: 'groupId', type: 'string', versions: '0+' },
+    { name: 'generationId', type: 'int32', versions: '1+', default: -1 },
+    { name: 'memberId', type: 'string', versions: '1+' },
+    { name: 'groupInstanceId', type: 'string', versions: '7+', nullableVersions: '7+', default: null },
+    { name: 'retentionTimeMs', type: 'int64', versions: '2-4', default: -1 },
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        {
+          name: 'partitions',
+          type: '[]struct',
+          versions: '0+',
+          fields: [
+            { name: 'partitionIndex', type: 'int32', versions: '0+' },
+            { name: 'committedOffset', type: 'int64', versions: '0+' },
+            { name: 'committedLeaderEpoch', type: 'int32', versions: '6+', default: -1 },
+            { name: 'commitTimestamp', type: 'int64', versions: '1', default: -1 },
+            { name: 'committedMetadata', type: 'string', versions: '0+', nullableVersions: '0+' },
+          ],
+        },
+      ],
+    },
+  ],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '3+' },
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        {
+          name: 'partitions',
+          type: '[]struct',
+          versions: '0+',
+          fields: [
+            { name: 'partitionIndex', type: 'int32', versions: '0+' },
+            { name: 'errorCode', type: 'int16', versions: '0+' },
+          ],
+        },
+      ],
+    },
+  ],
+});

@@ -1,23 +1,11 @@
 /**
- * SyncGroup (key 14), versions 0-3.
- *
- * SyncGroup Request => group_id generation_id member_id group_instance_id [assignments]
- *   group_id => STRING
- *   generation_id => INT32
- *   member_id => STRING
- *   group_instance_id => NULLABLE_STRING            (v3+)
- *   assignments => member_id assignment             (only the leader sends them)
- *     member_id => STRING
- *     assignment => BYTES
- *
- * SyncGroup Response => throttle_time_ms error_code assignment
- *   throttle_time_ms => INT32                       (v1+)
- *   error_code => INT16
- *   assignment => BYTES                             (this member's share)
+ * SyncGroup (key 14), versions 0-5, flexible from v4 (Kafka's SyncGroupRequest/Response.json).
+ * The leader brings every member's assignment; each member gets its own share back. v3 adds
+ * group.instance.id (KIP-345); v5 the protocol type and name, which the coordinator checks against
+ * the group's (INCONSISTENT_GROUP_PROTOCOL) and returns (KIP-559).
  */
-import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { ApiKey } from '../api.js';
+import { schemaApi } from '../schema.js';
 
 export interface SyncGroupAssignment {
   memberId: string;
@@ -30,6 +18,10 @@ export interface SyncGroupRequest {
   memberId: string;
   /** v3+; default null. */
   groupInstanceId?: string | null;
+  /** v5+; default null (not checked). */
+  protocolType?: string | null;
+  /** v5+; default null (not checked). */
+  protocolName?: string | null;
   assignments: SyncGroupAssignment[];
 }
 
@@ -37,38 +29,40 @@ export interface SyncGroupResponse {
   /** v1+; default 0. */
   throttleTimeMs?: number;
   errorCode: number;
+  /** v5+; default null. */
+  protocolType?: string | null;
+  /** v5+; default null. */
+  protocolName?: string | null;
   assignment: Buffer;
 }
 
-export const SyncGroupApi: ApiCodec<SyncGroupRequest, SyncGroupResponse> = {
+export const SyncGroupApi = schemaApi<SyncGroupRequest, SyncGroupResponse>({
   apiKey: ApiKey.SyncGroup,
   name: 'SyncGroup',
-  maxVersion: 3,
-
-  encodeRequest(w: Writer, req: SyncGroupRequest, version: number): void {
-    w.string(req.groupId).int32(req.generationId).string(req.memberId);
-    if (version >= 3) w.nullableString(req.groupInstanceId ?? null);
-    w.array(req.assignments, (w, a) => w.string(a.memberId).bytes(a.assignment));
-  },
-
-  decodeRequest(r: Reader, version: number): SyncGroupRequest {
-    const groupId = r.string();
-    const generationId = r.int32();
-    const memberId = r.string();
-    const groupInstanceId = version >= 3 ? r.nullableString() : null;
-    const assignments = r.array((r) => ({ memberId: r.string(), assignment: r.bytes() ?? Buffer.alloc(0) }));
-    return { groupId, generationId, memberId, groupInstanceId, assignments };
-  },
-
-  encodeResponse(w: Writer, res: SyncGroupResponse, version: number): void {
-    if (version >= 1) w.int32(res.throttleTimeMs ?? 0);
-    w.int16(res.errorCode).bytes(res.assignment);
-  },
-
-  decodeResponse(r: Reader, version: number): SyncGroupResponse {
-    const throttleTimeMs = version >= 1 ? r.int32() : 0;
-    const errorCode = r.int16();
-    const assignment = r.bytes() ?? Buffer.alloc(0);
-    return { throttleTimeMs, errorCode, assignment };
-  },
-};
+  versions: '0-5',
+  flexibleVersions: '4+',
+  request: [
+    { name: 'groupId', type: 'string', versions: '0+' },
+    { name: 'generationId', type: 'int32', versions: '0+' },
+    { name: 'memberId', type: 'string', versions: '0+' },
+    { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
+    { name: 'protocolType', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
+    { name: 'protocolName', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
+    {
+      name: 'assignments',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'memberId', type: 'string', versions: '0+' },
+        { name: 'assignment', type: 'bytes', versions: '0+' },
+      ],
+    },
+  ],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+    { name: 'protocolType', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
+    { name: 'protocolName', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
+    { name: 'assignment', type: 'bytes', versions: '0+' },
+  ],
+});

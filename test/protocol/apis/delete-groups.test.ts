@@ -17,9 +17,16 @@ test('exact bytes', () => {
   assert.equal(encodeResponse(DeleteGroupsApi, { throttleTimeMs: 0, results: [{ groupId: 'g', errorCode: 69 }] }, 0), hex('00000000 00000001 0001 67 0045'));
 });
 
+test('v2 exact bytes (flexible)', () => {
+  assert.equal(encodeRequest(DeleteGroupsApi, { groupsNames: ['g'] }, 2), hex('02 0267 00'));
+  assert.equal(encodeResponse(DeleteGroupsApi, { throttleTimeMs: 0, results: [{ groupId: 'g', errorCode: 69 }] }, 2), hex('00000000 02 0267 0045 00 00'));
+});
+
 test('truncated request and response throw ProtocolError', () => {
-  assertTruncationThrows(encodeRequest(DeleteGroupsApi, { groupsNames: ['g'] }, 1), (r) => DeleteGroupsApi.decodeRequest(r, 1));
-  assertTruncationThrows(encodeResponse(DeleteGroupsApi, response, 1), (r) => DeleteGroupsApi.decodeResponse(r, 1));
+  for (const v of [1, 2]) {
+    assertTruncationThrows(encodeRequest(DeleteGroupsApi, { groupsNames: ['g'] }, v), (r) => DeleteGroupsApi.decodeRequest(r, v));
+    assertTruncationThrows(encodeResponse(DeleteGroupsApi, response, v), (r) => DeleteGroupsApi.decodeResponse(r, v));
+  }
 });
 
 test.run();

@@ -36,6 +36,12 @@ for (let v = 0; v <= DescribeGroupsApi.maxVersion; v++) {
   });
 }
 
+test('v5 exact bytes (flexible)', () => {
+  assert.equal(encodeRequest(DescribeGroupsApi, { groups: ['g'], includeAuthorizedOperations: false }, 5), hex('02 0267 00 00'));
+  const dead: DescribeGroupsResponse = { throttleTimeMs: 0, groups: [{ errorCode: 0, groupId: 'g', groupState: 'Dead', protocolType: '', protocolData: '', members: [] }] };
+  assert.equal(encodeResponse(DescribeGroupsApi, dead, 5), hex('00000000 02 0000 0267 0544656164 01 01 01 80000000 00 00'));
+});
+
 test('v4 exact bytes: include_authorized_operations, group_instance_id, authorized_operations', () => {
   assert.equal(encodeRequest(DescribeGroupsApi, { groups: ['g'], includeAuthorizedOperations: true }, 4), hex('00000001 0001 67 01'));
   const one: DescribeGroupsResponse = {
@@ -55,8 +61,10 @@ test('exact bytes', () => {
 });
 
 test('truncated request and response throw ProtocolError', () => {
-  assertTruncationThrows(encodeRequest(DescribeGroupsApi, { groups: ['g'] }, 2), (r) => DescribeGroupsApi.decodeRequest(r, 2));
-  assertTruncationThrows(encodeResponse(DescribeGroupsApi, response, 2), (r) => DescribeGroupsApi.decodeResponse(r, 2));
+  for (const v of [2, 4, DescribeGroupsApi.maxVersion]) {
+    assertTruncationThrows(encodeRequest(DescribeGroupsApi, { groups: ['g'] }, v), (r) => DescribeGroupsApi.decodeRequest(r, v));
+    assertTruncationThrows(encodeResponse(DescribeGroupsApi, responseAt(4), v), (r) => DescribeGroupsApi.decodeResponse(r, v));
+  }
 });
 
 test.run();

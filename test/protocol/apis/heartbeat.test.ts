@@ -24,10 +24,16 @@ test('v0 and v1 exact bytes', () => {
   assert.equal(encodeResponse(HeartbeatApi, { errorCode: 22 }, 1), hex('00000000 0016'));
 });
 
+test('v4 exact bytes (flexible)', () => {
+  assert.equal(encodeRequest(HeartbeatApi, { groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: 'i' }, 4), hex('0267 00000001 026d 0269 00'));
+  assert.equal(encodeResponse(HeartbeatApi, { errorCode: 82 }, 4), hex('00000000 0052 00'));
+});
+
 test('truncated request and response throw ProtocolError', () => {
-  const v = HeartbeatApi.maxVersion;
-  assertTruncationThrows(encodeRequest(HeartbeatApi, request, v), (r) => HeartbeatApi.decodeRequest(r, v));
-  assertTruncationThrows(encodeResponse(HeartbeatApi, { errorCode: 0 }, v), (r) => HeartbeatApi.decodeResponse(r, v));
+  for (const v of [3, HeartbeatApi.maxVersion]) {
+    assertTruncationThrows(encodeRequest(HeartbeatApi, request, v), (r) => HeartbeatApi.decodeRequest(r, v));
+    assertTruncationThrows(encodeResponse(HeartbeatApi, { errorCode: 0 }, v), (r) => HeartbeatApi.decodeResponse(r, v));
+  }
 });
 
 test.run();

@@ -247,9 +247,13 @@ eachVersion('heartbeat', HeartbeatApi, async (v, kjs) => {
 });
 
 eachVersion('leaveGroup', LeaveGroupApi, async (v, kjs) => {
-  const args = { groupId: 'g', memberId: 'm' };
-  assert.equal(decodeRequest(LeaveGroupApi, await kafkajsRequest(kjs, args), v), { groupId: 'g', memberId: 'm' });
-  assert.is((await kjs(args).response.decode(encodeResponse(LeaveGroupApi, { errorCode: 25 }, v))).errorCode, 25);
+  // kafkajs names one member before v3, a batch from v3 (KIP-345); its v3 encoder writes each
+  // member as a null string (00000001 ffffffff), so only its v3 response decoding is compared.
+  const args = v >= 3 ? { groupId: 'g', members: [{ memberId: 'm', groupInstanceId: 'i' }] } : { groupId: 'g', memberId: 'm' };
+  if (v < 3) assert.is(decodeRequest(LeaveGroupApi, await kafkajsRequest(kjs, args), v).memberId, 'm');
+  const res = await kjs(args).response.decode(encodeResponse(LeaveGroupApi, { errorCode: 0, members: [{ memberId: 'm', groupInstanceId: 'i', errorCode: 25 }] }, v));
+  if (v >= 3) assert.equal(res.members, [{ memberId: 'm', groupInstanceId: 'i', errorCode: 25 }]);
+  else assert.is(res.errorCode, 25, "before v3 the member's error is the answer's");
 });
 
 eachVersion('offsetCommit', OffsetCommitApi, async (v, kjs) => {
@@ -263,14 +267,15 @@ eachVersion('offsetCommit', OffsetCommitApi, async (v, kjs) => {
 
 eachVersion('offsetFetch', OffsetFetchApi, async (v, kjs) => {
   const args = { groupId: 'g', topics: [{ topic: 't', partitions: [{ partition: 0 }, { partition: 1 }] }] };
-  assert.equal(decodeRequest(OffsetFetchApi, await kafkajsRequest(kjs, args), v), { groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 1] }] });
+  const req = decodeRequest(OffsetFetchApi, await kafkajsRequest(kjs, args), v);
+  assert.equal([req.groupId, req.topics], ['g', [{ name: 't', partitionIndexes: [0, 1] }]]);
   const buf = encodeResponse(OffsetFetchApi, { topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 9, metadata: '', errorCode: 0 }] }] }, v);
   const res = await kjs(args).response.decode(buf);
   assert.is(res.responses[0].partitions[0].offset, '9');
 });
 
 eachVersion('describeGroups', DescribeGroupsApi, async (v, kjs) => {
-  assert.equal(decodeRequest(DescribeGroupsApi, await kafkajsRequest(kjs, { groupIds: ['g'] }), v), { groups: ['g'] });
+  assert.equal(decodeRequest(DescribeGroupsApi, await kafkajsRequest(kjs, { groupIds: ['g'] }), v).groups, ['g']);
   const member = { memberId: 'm', clientId: 'c', clientHost: '/h', memberMetadata: Buffer.from([1]), memberAssignment: Buffer.from([2]) };
   const buf = encodeResponse(DescribeGroupsApi, { groups: [{ errorCode: 0, groupId: 'g', groupState: 'Stable', protocolType: 'consumer', protocolData: 'range', members: [member] }] }, v);
   const res = await kjs({}).response.decode(buf);
@@ -278,7 +283,7 @@ eachVersion('describeGroups', DescribeGroupsApi, async (v, kjs) => {
 });
 
 eachVersion('listGroups', ListGroupsApi, async (v, kjs) => {
-  assert.equal(decodeRequest(ListGroupsApi, await kafkajsRequest(kjs, {}), v), {});
+  assert.equal(decodeRequest(ListGroupsApi, await kafkajsRequest(kjs, {}), v), { statesFilter: [], typesFilter: [] });
   const res = await kjs({}).response.decode(encodeResponse(ListGroupsApi, { errorCode: 0, groups: [{ groupId: 'g', protocolType: 'consumer' }] }, v));
   assert.equal(res.groups, [{ groupId: 'g', protocolType: 'consumer' }]);
 });

@@ -28,7 +28,10 @@ function asSeenAt(v: number): OffsetCommitRequest {
     memberId: v >= 1 ? request.memberId : '',
     groupInstanceId: v >= 7 ? request.groupInstanceId! : null,
     retentionTimeMs: v >= 2 && v <= 4 ? request.retentionTimeMs! : -1,
-    topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ ...p, committedLeaderEpoch: v >= 6 ? p.committedLeaderEpoch! : -1, commitTimestamp: v === 1 ? p.commitTimestamp! : -1 })) })),
+    topics: request.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({ ...p, committedLeaderEpoch: v >= 6 ? p.committedLeaderEpoch! : -1, commitTimestamp: v === 1 ? p.commitTimestamp! : -1 })),
+    })),
   };
 }
 
@@ -58,10 +61,11 @@ test('v2 exact bytes', () => {
 test('v7 exact bytes: group_instance_id after member_id, committed_leader_epoch after the offset', () => {
   const req: OffsetCommitRequest = { groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: 'i', topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 10, committedLeaderEpoch: 3, committedMetadata: null }] }] };
   assert.equal(encodeRequest(OffsetCommitApi, req, 7), hex('0001 67 00000001 0001 6d 0001 69 00000001 0001 74 00000001 00000000 000000000000000a 00000003 ffff'));
+  assert.equal(encodeRequest(OffsetCommitApi, req, 8), hex('0267 00000001 026d 0269 02 0274 02 00000000 000000000000000a 00000003 00 00 00 00'), 'v8: flexible');
 });
 
 test('truncated request and response throw ProtocolError', () => {
-  for (const v of [1, OffsetCommitApi.maxVersion]) {
+  for (const v of [1, 7, OffsetCommitApi.maxVersion]) {
     assertTruncationThrows(encodeRequest(OffsetCommitApi, request, v), (r) => OffsetCommitApi.decodeRequest(r, v));
     assertTruncationThrows(encodeResponse(OffsetCommitApi, response, v), (r) => OffsetCommitApi.decodeResponse(r, v));
   }

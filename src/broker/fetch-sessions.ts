@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { ErrorCode } from '../common/errors.js';
 import { fetchSessionEvictionMs, maxIncrementalFetchSessionCacheSlots } from '../common/limits.js';
 import type { FetchPartition, FetchPartitionResponse, FetchRequest, ForgottenTopic } from '../protocol/apis/fetch.js';
+import { ZERO_UUID } from '../protocol/schema.js';
 
 /**
  * Fetch sessions (KIP-227). A consumer fetching many partitions sends them all once (a full fetch,
@@ -28,6 +29,7 @@ const FINAL_EPOCH = -1;
 /** One partition of a session: where the client fetches from, and what it was last told. */
 interface CachedPartition {
   topic: string;
+  topicId: string;
   partition: FetchPartition;
   highWatermark: number;
   lastStableOffset: number;
@@ -42,14 +44,20 @@ interface Session {
   partitions: Map<string, CachedPartition>;
 }
 
-/** A partition to read for this request, in the order the response budget is spent. */
+/**
+ * A partition to read for this request, in the order the response budget is spent. `topic` is the
+ * name ('' for a topic id this broker does not know), `topicId` the id (v13+ requests name topics by
+ * id; the all-zero UUID before).
+ */
 export interface FetchTarget {
   topic: string;
+  topicId: string;
   partition: FetchPartition;
 }
 
 export interface TopicPartitionResponse {
   topic: string;
+  topicId: string;
   partition: FetchPartitionResponse;
 }
 
@@ -79,7 +87,7 @@ export class FetchSessionCache {
   open(req: Pick<FetchRequest, 'sessionId' | 'sessionEpoch' | 'topics' | 'forgottenTopicsData'>): FetchContext {
     const sessionId = req.sessionId ?? NO_SESSION;
     const epoch = req.sessionEpoch ?? FINAL_EPOCH;
-    const targets = req.topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
+    const targets = req.topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, topicId: t.topicId ?? ZERO_UUID, partition })));
     if (epoch === FINAL_EPOCH || epoch === INITIAL_EPOCH) {
       if (sessionId !== NO_SESSION) this.sessions.delete(sessionId);
       if (epoch === FINAL_EPOCH) return sessionless(targets);
@@ -88,7 +96,7 @@ export class FetchSessionCache {
         targets,
         respond: (read) => {
           const session = this.create(targets, read);
-          return { sessionId: session?.id ?? NO_SESSION, partitions: targets.map((t, i) => ({ topic: t.topic, partition: read[i]! })) };
+          return { sessionId: session?.id ?? NO_SESSION, partitions: answers(targets, read) };
         },
       };
     }
@@ -105,18 +113,16 @@ export class FetchSessionCache {
     const cached = [...session.partitions.values()];
     return {
       errorCode: ErrorCode.NONE,
-      targets: cached.map((c) => ({ topic: c.topic, partition: c.partition })),
+      targets: cached.map((c) => ({ topic: c.topic, topicId: c.topicId, partition: c.partition })),
       respond: (read) => {
         const partitions: TopicPartitionResponse[] = [];
         cached.forEach((c, i) => {
           const r = read[i]!;
           if (!changed(c, r)) return;
           remember(c, r);
-          partitions.push({ topic: c.topic, partition: r });
+          partitions.push({ topic: c.topic, topicId: c.topicId, partition: r });
           // The ones that got records go last next time (Kafka's IncrementalFetchContext does the same).
-          if (r.records && r.records.length > 0 && session.partitions.delete(key(c.topic, c.partition.partition))) {
-            session.partitions.set(key(c.topic, c.partition.partition), c);
-          }
+          if (r.records && r.records.length > 0 && session.partitions.delete(key(c))) session.partitions.set(key(c), c);
         });
         return { sessionId: session.id, partitions };
       },
@@ -132,9 +138,9 @@ export class FetchSessionCache {
     while (this.sessions.has(id));
     const session: Session = { id, epoch: nextEpoch(INITIAL_EPOCH), lastUsedMs: this.now(), partitions: new Map() };
     targets.forEach((t, i) => {
-      const c: CachedPartition = { topic: t.topic, partition: t.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1 };
+      const c: CachedPartition = { ...t, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1 };
       remember(c, read[i]!);
-      session.partitions.set(key(t.topic, t.partition.partition), c);
+      session.partitions.set(key(c), c);
     });
     this.sessions.set(id, session);
     return session;
@@ -165,8 +171,12 @@ function sessionless(targets: FetchTarget[]): FetchContext {
   return {
     errorCode: ErrorCode.NONE,
     targets,
-    respond: (read) => ({ sessionId: NO_SESSION, partitions: targets.map((t, i) => ({ topic: t.topic, partition: read[i]! })) }),
+    respond: (read) => ({ sessionId: NO_SESSION, partitions: answers(targets, read) }),
   };
+}
+
+function answers(targets: FetchTarget[], read: FetchPartitionResponse[]): TopicPartitionResponse[] {
+  return targets.map((t, i) => ({ topic: t.topic, topicId: t.topicId, partition: read[i]! }));
 }
 
 function refused(errorCode: number): FetchContext {
@@ -176,12 +186,13 @@ function refused(errorCode: number): FetchContext {
 /** An incremental request's changes: new positions for named partitions (adding the new ones at the end), forgotten ones removed. */
 function update(session: Session, targets: FetchTarget[], forgotten: ForgottenTopic[]): void {
   for (const t of targets) {
-    const k = key(t.topic, t.partition.partition);
-    const c = session.partitions.get(k);
+    const c = session.partitions.get(key(t));
     if (c) c.partition = t.partition;
-    else session.partitions.set(k, { topic: t.topic, partition: t.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1 });
+    else session.partitions.set(key(t), { ...t, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1 });
   }
-  for (const f of forgotten) for (const p of f.partitions) session.partitions.delete(key(f.topic, p));
+  for (const f of forgotten) {
+    for (const partition of f.partitions) session.partitions.delete(key({ topic: f.topic, topicId: f.topicId ?? ZERO_UUID, partition: { partition } }));
+  }
 }
 
 /** Whether an incremental response must carry this partition (Kafka's CachedPartition.maybeUpdateResponseData). */
@@ -207,6 +218,7 @@ function nextEpoch(epoch: number): number {
   return epoch >= 0x7fffffff ? 1 : epoch + 1;
 }
 
-function key(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
+/** A session's partitions by topic id and name (one of them unset, or both the same topic) and index. */
+function key(t: { topic: string; topicId: string; partition: { partition: number } }): string {
+  return `${t.topicId}\u0000${t.topic}\u0000${t.partition.partition}`;
 }

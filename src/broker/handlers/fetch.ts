@@ -1,11 +1,16 @@
 import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../../common/errors.js';
 import { fetchMaxBytes } from '../../common/limits.js';
-import type { FetchPartitionResponse, FetchRequest, FetchResponse, FetchTopic } from '../../protocol/apis/fetch.js';
+import type { FetchPartitionResponse, FetchRequest, FetchResponse, FetchTopic, ForgottenTopic } from '../../protocol/apis/fetch.js';
 import { ApiKey } from '../../protocol/api.js';
+import { ZERO_UUID } from '../../protocol/schema.js';
 import type { BrokerContext } from '../context.js';
 import type { FetchTarget, TopicPartitionResponse } from '../fetch-sessions.js';
 import { oldestServedVersion } from './api-versions.js';
 import { distinctBy } from './distinct.js';
+import { currentLeaderHint, leaderEndpoints } from './leader-hints.js';
+
+/** Fetch v13+ names topics by id (KIP-516); before, by name. */
+const FIRST_TOPIC_ID_VERSION = 13;
 
 /** Upper bound on how long a fetch may wait for data, whatever the client asks. */
 const MAX_WAIT_CAP_MS = 30_000;
@@ -16,21 +21,32 @@ const EMPTY = Buffer.alloc(0);
  * the log end, recording their progress). Whole stored batches from each fetch offset. With less
  * than minBytes available it waits (up to maxWaitMs) for new data, so idle fetchers do not spin. The
  * partitions read are the request's or, for an incremental fetch, its session's (fetch-sessions.ts).
+ * A partition this broker does not lead is answered with its current leader (KIP-951).
  */
 export async function handleFetch(ctx: BrokerContext, request: FetchRequest, version: number): Promise<FetchResponse> {
-  const req = { ...request, topics: distinctTopics(request.topics) };
+  const byId = version >= FIRST_TOPIC_ID_VERSION;
+  const req = { ...request, topics: distinctTopics(request.topics.map((t) => named(ctx, t, byId))), forgottenTopicsData: (request.forgottenTopicsData ?? []).map((t) => named(ctx, t, byId)) };
   if (version < oldestServedVersion(ApiKey.Fetch)) return refuseAll(req, ErrorCode.UNSUPPORTED_VERSION);
   const session = ctx.fetchSessions.open(req);
   if (session.errorCode !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: session.errorCode, sessionId: 0, responses: [] };
   let res = readAll(ctx, req, session.targets);
   const waitMs = Math.min(Math.max(req.maxWaitMs, 0), MAX_WAIT_CAP_MS);
-  if (res.bytes < Math.max(req.minBytes, 1) && waitMs > 0 && !res.hadError && session.targets.length > 0) {
+  if (res.bytes < Math.max(req.minBytes, 1) && waitMs > 0 && !res.hadError) {
     const partitions = session.targets.map((t) => ({ topic: t.topic, partition: t.partition.partition }));
     await ctx.replicas.waitForData(partitions, req.replicaId >= 0 ? 'append' : 'highWatermark', waitMs);
     res = readAll(ctx, req, session.targets);
   }
   const { sessionId, partitions } = session.respond(res.partitions);
-  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId, responses: byTopic(partitions) };
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId, responses: byTopic(partitions), nodeEndpoints: leaderEndpoints(ctx, partitions.map((p) => p.partition.currentLeader)) };
+}
+
+/**
+ * A request topic with both its name and id: from v13 the id is on the wire and the name is looked
+ * up ('' for an id this broker does not know: its partitions are UNKNOWN_TOPIC_ID); before, the id
+ * stays the all-zero UUID, so that sessions and answers key on what the client sent.
+ */
+function named<T extends FetchTopic | ForgottenTopic>(ctx: BrokerContext, t: T, byId: boolean): T {
+  return byId ? { ...t, topic: ctx.cache.topicById(t.topicId ?? ZERO_UUID)?.name ?? '' } : { ...t, topicId: ZERO_UUID };
 }
 
 function refuseAll(req: FetchRequest, errorCode: number): FetchResponse {
@@ -65,8 +81,9 @@ function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[]):
   let budget = Math.min(req.maxBytes ?? fetchMaxBytes, fetchMaxBytes);
   let bytes = 0;
   let hadError = false;
-  const partitions = targets.map(({ topic, partition: p }): FetchPartitionResponse => {
+  const partitions = targets.map(({ topic, topicId, partition: p }): FetchPartitionResponse => {
     try {
+      if (topic === '' && topicId !== ZERO_UUID) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_ID, `no topic has id ${topicId}`);
       const exists = ctx.cache.partition(topic, p.partition) !== undefined;
       const partition = ctx.replicas.leaderPartition(topic, p.partition, exists, p.currentLeaderEpoch ?? -1);
       const limit = Math.min(p.partitionMaxBytes, budget);
@@ -96,7 +113,9 @@ function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[]):
       hadError = true;
       // Out of range: where the log is, so a follower left behind the leader's log start goes on from there.
       const range = err instanceof OffsetOutOfRangeError ? err : null;
-      return errorPartition(p.partition, err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR, range);
+      const code = err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR;
+      const currentLeader = currentLeaderHint(ctx, topic, p.partition, code);
+      return { ...errorPartition(p.partition, code, range), ...(currentLeader ? { currentLeader } : {}) };
     }
   });
   return { partitions, bytes, hadError };
@@ -105,10 +124,10 @@ function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[]):
 /** Consecutive partitions of one topic under one topic entry, in order (as Kafka's FetchResponse.of builds it). */
 function byTopic(partitions: TopicPartitionResponse[]): FetchResponse['responses'] {
   const responses: FetchResponse['responses'] = [];
-  for (const { topic, partition } of partitions) {
+  for (const { topic, topicId, partition } of partitions) {
     const last = responses[responses.length - 1];
-    if (last?.topic === topic) last.partitions.push(partition);
-    else responses.push({ topic, partitions: [partition] });
+    if (last && last.topic === topic && last.topicId === topicId) last.partitions.push(partition);
+    else responses.push({ topic, topicId, partitions: [partition] });
   }
   return responses;
 }
@@ -122,7 +141,11 @@ function withinBudget(batches: Buffer[], budget: number): Buffer[] {
 
 /** Each topic once (its partitions merged) and each partition once: see distinct.ts. */
 function distinctTopics(topics: FetchTopic[]): FetchTopic[] {
-  const byName = new Map<string, FetchTopic['partitions']>();
-  for (const t of topics) byName.set(t.topic, [...(byName.get(t.topic) ?? []), ...t.partitions]);
-  return [...byName].map(([topic, partitions]) => ({ topic, partitions: distinctBy(partitions, (p) => String(p.partition)) }));
+  const merged = new Map<string, FetchTopic>();
+  for (const t of topics) {
+    const k = `${t.topicId}\u0000${t.topic}`;
+    const seen = merged.get(k);
+    merged.set(k, seen ? { ...seen, partitions: [...seen.partitions, ...t.partitions] } : t);
+  }
+  return [...merged.values()].map((t) => ({ ...t, partitions: distinctBy(t.partitions, (p) => String(p.partition)) }));
 }

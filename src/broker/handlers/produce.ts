@@ -5,6 +5,7 @@ import { applyTimestampPolicy, splitAndValidateBatches, type BatchView } from '.
 import type { Partition } from '../../replication/partition.js';
 import type { BrokerContext } from '../context.js';
 import { oldestServedVersion } from './api-versions.js';
+import { currentLeaderHint, leaderEndpoints } from './leader-hints.js';
 
 interface Write {
   topic: string;
@@ -36,7 +37,7 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, ver
       try {
         writes.push({ topic: t.name, index: p.index, ...validate(ctx, req, t.name, p.index, p.records) });
       } catch (err) {
-        results.set(resultKey(t.name, p.index), errorResult(p.index, err));
+        results.set(resultKey(t.name, p.index), errorResult(ctx, t.name, p.index, err));
       }
     }
   }
@@ -56,22 +57,21 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, ver
               logStartOffset: w.partition.log.logStartOffset,
             });
           } catch (err) {
-            results.set(resultKey(w.topic, w.index), errorResult(w.index, err));
+            results.set(resultKey(w.topic, w.index), errorResult(ctx, w.topic, w.index, err));
           }
         }),
       );
     } catch (err) {
-      for (const w of writes) results.set(resultKey(w.topic, w.index), errorResult(w.index, err));
+      for (const w of writes) results.set(resultKey(w.topic, w.index), errorResult(ctx, w.topic, w.index, err));
     }
   }
 
-  return {
-    throttleTimeMs: 0,
-    responses: req.topicData.map((t) => ({
-      name: t.name,
-      partitionResponses: t.partitionData.map((p) => results.get(resultKey(t.name, p.index))!),
-    })),
-  };
+  const responses = req.topicData.map((t) => ({
+    name: t.name,
+    partitionResponses: t.partitionData.map((p) => results.get(resultKey(t.name, p.index))!),
+  }));
+  const hints = responses.flatMap((t) => t.partitionResponses.map((p) => p.currentLeader));
+  return { throttleTimeMs: 0, responses, nodeEndpoints: leaderEndpoints(ctx, hints) };
 }
 
 function validate(ctx: BrokerContext, req: ProduceRequest, topic: string, index: number, records: Buffer | null): Omit<Write, 'topic' | 'index'> {
@@ -96,11 +96,14 @@ function validate(ctx: BrokerContext, req: ProduceRequest, topic: string, index:
 function refuseAll(req: ProduceRequest, errorCode: number): ProduceResponse {
   return {
     throttleTimeMs: 0,
-    responses: req.topicData.map((t) => ({ name: t.name, partitionResponses: t.partitionData.map((p) => errorResult(p.index, new KafkaError(errorCode))) })),
+    responses: req.topicData.map((t) => ({ name: t.name, partitionResponses: t.partitionData.map((p) => ({ index: p.index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 })) })),
   };
 }
 
-function errorResult(index: number, err: unknown): ProducePartitionResponse {
+/** A partition's failure: its code, the reason (v8+ error_message) and, when it is led elsewhere, who leads it (KIP-951, v10+). */
+function errorResult(ctx: BrokerContext, topic: string, index: number, err: unknown): ProducePartitionResponse {
   const code = err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR;
-  return { index, errorCode: code, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
+  const currentLeader = currentLeaderHint(ctx, topic, index, code);
+  const errorMessage = err instanceof KafkaError ? (err.detail ?? null) : null;
+  return { index, errorCode: code, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, errorMessage, ...(currentLeader ? { currentLeader } : {}) };
 }

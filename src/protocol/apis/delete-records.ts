@@ -1,5 +1,5 @@
 /**
- * DeleteRecords (key 21), versions 0-1 (v1 is the same on the wire; v2 is flexible). Moves the log
+ * DeleteRecords (key 21), versions 0-2 (v1 is v0 on the wire; v2 is flexible). Moves the log
  * start of partitions forward: kafkajs admin.deleteTopicRecords, kafka-delete-records, rpk trim-prefix.
  *
  * DeleteRecords Request => [topics] timeout_ms
@@ -19,9 +19,8 @@
  *       low_watermark => INT64                      (the new log start)
  *       error_code => INT16
  */
-import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { ApiKey } from '../api.js';
+import { schemaApi } from '../schema.js';
 
 export interface DeleteRecordsRequest {
   topics: { name: string; partitions: { partitionIndex: number; offset: number }[] }[];
@@ -33,29 +32,50 @@ export interface DeleteRecordsResponse {
   topics: { name: string; partitions: { partitionIndex: number; lowWatermark: number; errorCode: number }[] }[];
 }
 
-export const DeleteRecordsApi: ApiCodec<DeleteRecordsRequest, DeleteRecordsResponse> = {
+export const DeleteRecordsApi = schemaApi<DeleteRecordsRequest, DeleteRecordsResponse>({
   apiKey: ApiKey.DeleteRecords,
   name: 'DeleteRecords',
-  maxVersion: 1,
-
-  encodeRequest(w: Writer, req: DeleteRecordsRequest): void {
-    w.array(req.topics, (w, t) => w.string(t.name).array(t.partitions, (w, p) => w.int32(p.partitionIndex).int64(p.offset)));
-    w.int32(req.timeoutMs);
-  },
-
-  decodeRequest(r: Reader): DeleteRecordsRequest {
-    const topics = r.array((r) => ({ name: r.string(), partitions: r.array((r) => ({ partitionIndex: r.int32(), offset: r.int64() })) }));
-    return { topics, timeoutMs: r.int32() };
-  },
-
-  encodeResponse(w: Writer, res: DeleteRecordsResponse): void {
-    w.int32(res.throttleTimeMs);
-    w.array(res.topics, (w, t) => w.string(t.name).array(t.partitions, (w, p) => w.int32(p.partitionIndex).int64(p.lowWatermark).int16(p.errorCode)));
-  },
-
-  decodeResponse(r: Reader): DeleteRecordsResponse {
-    const throttleTimeMs = r.int32();
-    const topics = r.array((r) => ({ name: r.string(), partitions: r.array((r) => ({ partitionIndex: r.int32(), lowWatermark: r.int64(), errorCode: r.int16() })) }));
-    return { throttleTimeMs, topics };
-  },
-};
+  versions: '0-2',
+  flexibleVersions: '2+',
+  request: [
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        {
+          name: 'partitions',
+          type: '[]struct',
+          versions: '0+',
+          fields: [
+            { name: 'partitionIndex', type: 'int32', versions: '0+' },
+            { name: 'offset', type: 'int64', versions: '0+' },
+          ],
+        },
+      ],
+    },
+    { name: 'timeoutMs', type: 'int32', versions: '0+' },
+  ],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        {
+          name: 'partitions',
+          type: '[]struct',
+          versions: '0+',
+          fields: [
+            { name: 'partitionIndex', type: 'int32', versions: '0+' },
+            { name: 'lowWatermark', type: 'int64', versions: '0+' },
+            { name: 'errorCode', type: 'int16', versions: '0+' },
+          ],
+        },
+      ],
+    },
+  ],
+});

@@ -1,9 +1,14 @@
 /**
- * InitProducerId (key 22), versions 0-1 (v1 is identical to v0 on the wire).
+ * InitProducerId (key 22), versions 0-5; flexible from v2 (Kafka's InitProducerIdRequest/Response.json).
+ * v1 is v0 on the wire; v3 adds the producer's current id and epoch (KIP-360: a producer whose
+ * sequence broke asks for its epoch to be bumped rather than for a new id); v4 lets it retry on
+ * PRODUCER_FENCED and v5 on CONCURRENT_TRANSACTIONS, with no wire change.
  *
- * InitProducerId Request => transactional_id transaction_timeout_ms
+ * InitProducerId Request => transactional_id transaction_timeout_ms producer_id producer_epoch
  *   transactional_id => NULLABLE_STRING             (null for an idempotent, non-transactional producer)
  *   transaction_timeout_ms => INT32
+ *   producer_id => INT64                            (v3+; -1 for a new producer)
+ *   producer_epoch => INT16                         (v3+; -1 for a new producer)
  *
  * InitProducerId Response => throttle_time_ms error_code producer_id producer_epoch
  *   throttle_time_ms => INT32
@@ -11,13 +16,16 @@
  *   producer_id => INT64
  *   producer_epoch => INT16
  */
-import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { ApiKey } from '../api.js';
+import { schemaApi } from '../schema.js';
 
 export interface InitProducerIdRequest {
   transactionalId: string | null;
   transactionTimeoutMs: number;
+  /** v3+; default -1 (no current producer id). */
+  producerId?: number;
+  /** v3+; default -1. */
+  producerEpoch?: number;
 }
 
 export interface InitProducerIdResponse {
@@ -27,30 +35,21 @@ export interface InitProducerIdResponse {
   producerEpoch: number;
 }
 
-export const InitProducerIdApi: ApiCodec<InitProducerIdRequest, InitProducerIdResponse> = {
+export const InitProducerIdApi = schemaApi<InitProducerIdRequest, InitProducerIdResponse>({
   apiKey: ApiKey.InitProducerId,
   name: 'InitProducerId',
-  maxVersion: 1,
-
-  encodeRequest(w: Writer, req: InitProducerIdRequest): void {
-    w.nullableString(req.transactionalId).int32(req.transactionTimeoutMs);
-  },
-
-  decodeRequest(r: Reader): InitProducerIdRequest {
-    const transactionalId = r.nullableString();
-    const transactionTimeoutMs = r.int32();
-    return { transactionalId, transactionTimeoutMs };
-  },
-
-  encodeResponse(w: Writer, res: InitProducerIdResponse): void {
-    w.int32(res.throttleTimeMs).int16(res.errorCode).int64(res.producerId).int16(res.producerEpoch);
-  },
-
-  decodeResponse(r: Reader): InitProducerIdResponse {
-    const throttleTimeMs = r.int32();
-    const errorCode = r.int16();
-    const producerId = r.int64();
-    const producerEpoch = r.int16();
-    return { throttleTimeMs, errorCode, producerId, producerEpoch };
-  },
-};
+  versions: '0-5',
+  flexibleVersions: '2+',
+  request: [
+    { name: 'transactionalId', type: 'string', versions: '0+', nullableVersions: '0+' },
+    { name: 'transactionTimeoutMs', type: 'int32', versions: '0+' },
+    { name: 'producerId', type: 'int64', versions: '3+', default: -1 },
+    { name: 'producerEpoch', type: 'int16', versions: '3+', default: -1 },
+  ],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+    { name: 'producerId', type: 'int64', versions: '0+' },
+    { name: 'producerEpoch', type: 'int16', versions: '0+' },
+  ],
+});

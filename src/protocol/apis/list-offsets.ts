@@ -1,39 +1,31 @@
 /**
- * ListOffsets (key 2), versions 0-5.
+ * ListOffsets (key 2), versions 0-9; flexible from v6 (Kafka 3.9's ListOffsetsRequest/Response.json).
  *
- * ListOffsets Request => replica_id isolation_level [topics]
+ * ListOffsets Request => replica_id isolation_level [topics] timeout_ms
  *   replica_id => INT32
  *   isolation_level => INT8                         (v2+)
  *   topics => name [partitions]
- *     name => STRING
  *     partitions => partition_index current_leader_epoch timestamp max_num_offsets
- *       partition_index => INT32
  *       current_leader_epoch => INT32               (v4+)
- *       timestamp => INT64                          (-1 latest, -2 earliest, -3 max timestamp)
+ *       timestamp => INT64     (-1 latest, -2 earliest, -3 max timestamp v7+, -4 earliest local v8+,
+ *                               -5 latest tiered v9+)
  *       max_num_offsets => INT32                    (v0 only)
  *
  * ListOffsets Response => throttle_time_ms [topics]
  *   throttle_time_ms => INT32                       (v2+)
  *   topics => name [partitions]
- *     name => STRING
  *     partitions => partition_index error_code [old_style_offsets] timestamp offset leader_epoch
- *       partition_index => INT32
- *       error_code => INT16
  *       old_style_offsets => INT64                  (v0 only)
- *       timestamp => INT64                          (v1+)
- *       offset => INT64                             (v1+)
+ *       timestamp offset => INT64                   (v1+)
  *       leader_epoch => INT32                       (v4+)
  *
- * v3 has v2's fields (it only marks KIP-219 throttling); v5 has v4's (the client accepts
- * OFFSET_NOT_AVAILABLE, KIP-207).
- *
+ * v3 only marks KIP-219 throttling and v5 that the client accepts OFFSET_NOT_AVAILABLE (KIP-207).
  * `offset` and `oldStyleOffsets` are kept consistent for every version, so callers need not care
  * which one the wire carries: v0 encodes oldStyleOffsets (derived from offset when absent) and
  * decodes offset = oldStyleOffsets[0] ?? -1; v1+ decodes oldStyleOffsets = offset >= 0 ? [offset] : [].
  */
-import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { ApiKey } from '../api.js';
+import { schemaApi } from '../schema.js';
 
 export interface ListOffsetsPartition {
   partitionIndex: number;
@@ -82,77 +74,74 @@ export interface ListOffsetsResponse {
 
 const offsetsOf = (offset: number): number[] => (offset >= 0 ? [offset] : []);
 
-function writePartitionResponse(w: Writer, p: ListOffsetsPartitionResponse, version: number): void {
-  w.int32(p.partitionIndex).int16(p.errorCode);
-  if (version === 0) {
-    w.array(p.oldStyleOffsets ?? offsetsOf(p.offset ?? -1), (w, o) => w.int64(o));
-  } else {
-    w.int64(p.timestamp ?? -1).int64(p.offset ?? -1);
-  }
-  if (version >= 4) w.int32(p.leaderEpoch ?? -1);
-}
-
-function readPartitionResponse(r: Reader, version: number): ListOffsetsPartitionResponse {
-  const partitionIndex = r.int32();
-  const errorCode = r.int16();
-  if (version === 0) {
-    const oldStyleOffsets = r.array((r) => r.int64());
-    return { partitionIndex, errorCode, oldStyleOffsets, timestamp: -1, offset: oldStyleOffsets[0] ?? -1, leaderEpoch: -1 };
-  }
-  const timestamp = r.int64();
-  const offset = r.int64();
-  const leaderEpoch = version >= 4 ? r.int32() : -1;
-  return { partitionIndex, errorCode, oldStyleOffsets: offsetsOf(offset), timestamp, offset, leaderEpoch };
-}
-
-export const ListOffsetsApi: ApiCodec<ListOffsetsRequest, ListOffsetsResponse> = {
+const ListOffsetsSchema = schemaApi<ListOffsetsRequest, ListOffsetsResponse>({
   apiKey: ApiKey.ListOffsets,
   name: 'ListOffsets',
-  maxVersion: 5,
+  versions: '0-9',
+  flexibleVersions: '6+',
+  request: [
+    { name: 'replicaId', type: 'int32', versions: '0+' },
+    { name: 'isolationLevel', type: 'int8', versions: '2+' },
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        {
+          name: 'partitions',
+          type: '[]struct',
+          versions: '0+',
+          fields: [
+            { name: 'partitionIndex', type: 'int32', versions: '0+' },
+            { name: 'currentLeaderEpoch', type: 'int32', versions: '4+', default: -1 },
+            { name: 'timestamp', type: 'int64', versions: '0+' },
+            { name: 'maxNumOffsets', type: 'int32', versions: '0', default: 1 },
+          ],
+        },
+      ],
+    },
+  ],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '2+' },
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        {
+          name: 'partitions',
+          type: '[]struct',
+          versions: '0+',
+          fields: [
+            { name: 'partitionIndex', type: 'int32', versions: '0+' },
+            { name: 'errorCode', type: 'int16', versions: '0+' },
+            { name: 'oldStyleOffsets', type: '[]int64', versions: '0' },
+            { name: 'timestamp', type: 'int64', versions: '1+', default: -1 },
+            { name: 'offset', type: 'int64', versions: '1+', default: -1 },
+            { name: 'leaderEpoch', type: 'int32', versions: '4+', default: -1 },
+          ],
+        },
+      ],
+    },
+  ],
+});
 
-  encodeRequest(w: Writer, req: ListOffsetsRequest, version: number): void {
-    w.int32(req.replicaId);
-    if (version >= 2) w.int8(req.isolationLevel ?? 0);
-    w.array(req.topics, (w, t) => {
-      w.string(t.name);
-      w.array(t.partitions, (w, p) => {
-        w.int32(p.partitionIndex);
-        if (version >= 4) w.int32(p.currentLeaderEpoch ?? -1);
-        w.int64(p.timestamp);
-        if (version === 0) w.int32(p.maxNumOffsets ?? 1);
-      });
-    });
+/** Keeps `offset` and v0's `oldStyleOffsets` consistent (see the top of the file). */
+const mapPartitions = (res: ListOffsetsResponse, f: (p: ListOffsetsPartitionResponse) => ListOffsetsPartitionResponse): ListOffsetsResponse => ({
+  ...res,
+  topics: res.topics.map((t) => ({ ...t, partitions: t.partitions.map(f) })),
+});
+
+export const ListOffsetsApi: typeof ListOffsetsSchema = {
+  ...ListOffsetsSchema,
+  encodeResponse(w, res, version) {
+    const v0 = (p: ListOffsetsPartitionResponse) => ({ ...p, oldStyleOffsets: p.oldStyleOffsets ?? offsetsOf(p.offset ?? -1) });
+    ListOffsetsSchema.encodeResponse(w, version === 0 ? mapPartitions(res, v0) : res, version);
   },
-
-  decodeRequest(r: Reader, version: number): ListOffsetsRequest {
-    const replicaId = r.int32();
-    const isolationLevel = version >= 2 ? r.int8() : 0;
-    const topics = r.array((r) => ({
-      name: r.string(),
-      partitions: r.array((r) => ({
-        partitionIndex: r.int32(),
-        currentLeaderEpoch: version >= 4 ? r.int32() : -1,
-        timestamp: r.int64(),
-        maxNumOffsets: version === 0 ? r.int32() : 1,
-      })),
-    }));
-    return { replicaId, isolationLevel, topics };
-  },
-
-  encodeResponse(w: Writer, res: ListOffsetsResponse, version: number): void {
-    if (version >= 2) w.int32(res.throttleTimeMs ?? 0);
-    w.array(res.topics, (w, t) => {
-      w.string(t.name);
-      w.array(t.partitions, (w, p) => writePartitionResponse(w, p, version));
-    });
-  },
-
-  decodeResponse(r: Reader, version: number): ListOffsetsResponse {
-    const throttleTimeMs = version >= 2 ? r.int32() : 0;
-    const topics = r.array((r) => ({
-      name: r.string(),
-      partitions: r.array((r) => readPartitionResponse(r, version)),
-    }));
-    return { throttleTimeMs, topics };
+  decodeResponse(r, version) {
+    const res = ListOffsetsSchema.decodeResponse(r, version);
+    return mapPartitions(res, (p) => (version === 0 ? { ...p, offset: p.oldStyleOffsets![0] ?? -1 } : { ...p, oldStyleOffsets: offsetsOf(p.offset ?? -1) }));
   },
 };

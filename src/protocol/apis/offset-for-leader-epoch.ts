@@ -1,5 +1,6 @@
 /**
- * OffsetForLeaderEpoch (key 23), versions 0-3.
+ * OffsetForLeaderEpoch (key 23), versions 0-4; flexible from v4 (Kafka's
+ * OffsetForLeaderEpochRequest/Response.json).
  *
  * OffsetForLeaderEpoch Request => replica_id [topics]
  *   replica_id => INT32                             (v3+)
@@ -20,9 +21,8 @@
  *       leader_epoch => INT32                       (v1+)
  *       end_offset => INT64
  */
-import { ApiKey, type ApiCodec } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { ApiKey } from '../api.js';
+import { schemaApi } from '../schema.js';
 
 export interface OffsetForLeaderPartition {
   partition: number;
@@ -37,7 +37,7 @@ export interface OffsetForLeaderTopic {
 }
 
 export interface OffsetForLeaderEpochRequest {
-  /** v3+; default -1 (a consumer). */
+  /** v3+: a follower's broker id, -1 for a consumer; -2 (Kafka's default: unknown) before v3. */
   replicaId?: number;
   topics: OffsetForLeaderTopic[];
 }
@@ -61,59 +61,52 @@ export interface OffsetForLeaderEpochResponse {
   topics: OffsetForLeaderTopicResult[];
 }
 
-export const OffsetForLeaderEpochApi: ApiCodec<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse> = {
+export const OffsetForLeaderEpochApi = schemaApi<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>({
   apiKey: ApiKey.OffsetForLeaderEpoch,
   name: 'OffsetForLeaderEpoch',
-  maxVersion: 3,
-
-  encodeRequest(w: Writer, req: OffsetForLeaderEpochRequest, version: number): void {
-    if (version >= 3) w.int32(req.replicaId ?? -1);
-    w.array(req.topics, (w, t) => {
-      w.string(t.topic);
-      w.array(t.partitions, (w, p) => {
-        w.int32(p.partition);
-        if (version >= 2) w.int32(p.currentLeaderEpoch ?? -1);
-        w.int32(p.leaderEpoch);
-      });
-    });
-  },
-
-  decodeRequest(r: Reader, version: number): OffsetForLeaderEpochRequest {
-    const replicaId = version >= 3 ? r.int32() : -1;
-    const topics = r.array((r) => ({
-      topic: r.string(),
-      partitions: r.array((r) => ({
-        partition: r.int32(),
-        currentLeaderEpoch: version >= 2 ? r.int32() : -1,
-        leaderEpoch: r.int32(),
-      })),
-    }));
-    return { replicaId, topics };
-  },
-
-  encodeResponse(w: Writer, res: OffsetForLeaderEpochResponse, version: number): void {
-    if (version >= 2) w.int32(res.throttleTimeMs ?? 0);
-    w.array(res.topics, (w, t) => {
-      w.string(t.topic);
-      w.array(t.partitions, (w, p) => {
-        w.int16(p.errorCode).int32(p.partition);
-        if (version >= 1) w.int32(p.leaderEpoch ?? -1);
-        w.int64(p.endOffset);
-      });
-    });
-  },
-
-  decodeResponse(r: Reader, version: number): OffsetForLeaderEpochResponse {
-    const throttleTimeMs = version >= 2 ? r.int32() : 0;
-    const topics = r.array((r) => ({
-      topic: r.string(),
-      partitions: r.array((r) => ({
-        errorCode: r.int16(),
-        partition: r.int32(),
-        leaderEpoch: version >= 1 ? r.int32() : -1,
-        endOffset: r.int64(),
-      })),
-    }));
-    return { throttleTimeMs, topics };
-  },
-};
+  versions: '0-4',
+  flexibleVersions: '4+',
+  request: [
+    { name: 'replicaId', type: 'int32', versions: '3+', default: -2 },
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'topic', type: 'string', versions: '0+' },
+        {
+          name: 'partitions',
+          type: '[]struct',
+          versions: '0+',
+          fields: [
+            { name: 'partition', type: 'int32', versions: '0+' },
+            { name: 'currentLeaderEpoch', type: 'int32', versions: '2+', default: -1 },
+            { name: 'leaderEpoch', type: 'int32', versions: '0+' },
+          ],
+        },
+      ],
+    },
+  ],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '2+' },
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'topic', type: 'string', versions: '0+' },
+        {
+          name: 'partitions',
+          type: '[]struct',
+          versions: '0+',
+          fields: [
+            { name: 'errorCode', type: 'int16', versions: '0+' },
+            { name: 'partition', type: 'int32', versions: '0+' },
+            { name: 'leaderEpoch', type: 'int32', versions: '1+', default: -1 },
+            { name: 'endOffset', type: 'int64', versions: '0+', default: -1 },
+          ],
+        },
+      ],
+    },
+  ],
+});

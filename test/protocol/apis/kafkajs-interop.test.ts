@@ -32,6 +32,7 @@ import {
   ProduceApi,
 } from '../../../src/protocol/apis/index.js';
 import { decodeRequest, encodeResponse } from '../../helpers/roundtrip.js';
+import { ZERO_UUID } from '../../../src/protocol/schema.js';
 
 interface KafkajsVersion {
   request: { encode(): Promise<{ buffer: Buffer }> };
@@ -136,8 +137,9 @@ eachVersion('fetch', FetchApi, async (v, kjs) => {
   assert.equal(req.topics, [
     {
       topic: 't',
+      topicId: ZERO_UUID,
       partitions: [
-        { partition: 0, currentLeaderEpoch: -1, fetchOffset: 7, logStartOffset: -1, partitionMaxBytes: 500 },
+        { partition: 0, currentLeaderEpoch: -1, fetchOffset: 7, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 500 },
       ],
     },
   ]);
@@ -161,7 +163,7 @@ eachVersion('fetch', FetchApi, async (v, kjs) => {
 eachVersion('listOffsets', ListOffsetsApi, async (v, kjs) => {
   const args = { topics: [{ topic: 't', partitions: [{ partition: 0, timestamp: -2 }] }] };
   const req = decodeRequest(ListOffsetsApi, await kafkajsRequest(kjs, args), v);
-  assert.equal(req.topics, [{ name: 't', partitions: [{ partitionIndex: 0, timestamp: -2, maxNumOffsets: 1 }] }]);
+  assert.equal(req.topics, [{ name: 't', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2, maxNumOffsets: 1 }] }]);
   const buf = encodeResponse(
     ListOffsetsApi,
     { topics: [{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 0, offset: 12 }] }] },
@@ -198,7 +200,7 @@ eachVersion('initProducerId', InitProducerIdApi, async (v, kjs) => {
     await kafkajsRequest(kjs, { transactionalId: null, transactionTimeout: 60000 }),
     v,
   );
-  assert.equal(req, { transactionalId: null, transactionTimeoutMs: 60000 });
+  assert.equal(req, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1, producerEpoch: -1 });
   const buf = encodeResponse(
     InitProducerIdApi,
     { throttleTimeMs: 0, errorCode: 0, producerId: 1234, producerEpoch: 2 },

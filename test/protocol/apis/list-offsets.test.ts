@@ -112,6 +112,24 @@ test('v4 request and response: exact bytes, with the current leader epoch and th
   assert.equal(decodeResponse(ListOffsetsApi, resBytes, 4), res);
 });
 
+test('v7 request (flexible) for -3, the max timestamp, and its response: exact bytes both ways', () => {
+  const req: ListOffsetsRequest = { replicaId: -1, isolationLevel: 1, topics: [{ name: 't', partitions: [{ partitionIndex: 0, currentLeaderEpoch: 2, timestamp: -3, maxNumOffsets: 1 }] }] };
+  const reqBytes = hex(
+    [
+      'ffffffff 01', // replica_id, isolation_level
+      '02 02 74', // topics: 1 (compact), name "t"
+      '02 00000000 00000002 fffffffffffffffd 00', // partitions: 1, index 0, current epoch 2, timestamp -3, no tags
+      '00 00', // topic tags, request tags
+    ].join(''),
+  );
+  assert.equal(encodeRequest(ListOffsetsApi, req, 7), reqBytes);
+  assert.equal(decodeRequest(ListOffsetsApi, reqBytes, 7), req);
+  const res: ListOffsetsResponse = { throttleTimeMs: 0, topics: [{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 0, oldStyleOffsets: [5], timestamp: 1000, offset: 5, leaderEpoch: 2 }] }] };
+  const resBytes = hex(['00000000', '02 02 74', '02 00000000 0000 00000000000003e8 0000000000000005 00000002 00', '00 00'].join(''));
+  assert.equal(encodeResponse(ListOffsetsApi, res, 7), resBytes);
+  assert.equal(decodeResponse(ListOffsetsApi, resBytes, 7), res);
+});
+
 test('v0 request defaults maxNumOffsets to 1', () => {
   const req: ListOffsetsRequest = {
     replicaId: -1,

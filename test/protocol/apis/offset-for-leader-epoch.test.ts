@@ -9,6 +9,8 @@ import {
   assertRequestRoundTrip,
   assertResponseRoundTrip,
   assertTruncationThrows,
+  decodeRequest,
+  decodeResponse,
   encodeRequest,
   encodeResponse,
   hex,
@@ -17,7 +19,7 @@ import {
 const MAX = OffsetForLeaderEpochApi.maxVersion;
 
 const request = (v: number): OffsetForLeaderEpochRequest => ({
-  replicaId: v >= 3 ? 2 : -1,
+  replicaId: v >= 3 ? 2 : -2,
   topics: [
     {
       topic: 'orders',
@@ -64,12 +66,23 @@ test('v0 request and response: exact bytes', () => {
   );
 });
 
-test('v3 request defaults replicaId and currentLeaderEpoch to -1', () => {
+test('v3 request defaults replicaId to -2 (unknown, as Kafka) and currentLeaderEpoch to -1', () => {
   const req: OffsetForLeaderEpochRequest = { topics: [{ topic: 't', partitions: [{ partition: 0, leaderEpoch: 1 }] }] };
   assert.equal(
     encodeRequest(OffsetForLeaderEpochApi, req, 3),
-    hex('ffffffff  00000001 0001 74  00000001 00000000 ffffffff 00000001'),
+    hex('fffffffe  00000001 0001 74  00000001 00000000 ffffffff 00000001'),
   );
+});
+
+test('v4 (flexible) request and response: exact bytes both ways', () => {
+  const req: OffsetForLeaderEpochRequest = { replicaId: -1, topics: [{ topic: 't', partitions: [{ partition: 0, currentLeaderEpoch: 3, leaderEpoch: 2 }] }] };
+  const reqBytes = hex(['ffffffff', '02 02 74', '02 00000000 00000003 00000002 00', '00 00'].join(''));
+  assert.equal(encodeRequest(OffsetForLeaderEpochApi, req, 4), reqBytes);
+  assert.equal(decodeRequest(OffsetForLeaderEpochApi, reqBytes, 4), req);
+  const res: OffsetForLeaderEpochResponse = { throttleTimeMs: 0, topics: [{ topic: 't', partitions: [{ errorCode: 0, partition: 0, leaderEpoch: 2, endOffset: 10 }] }] };
+  const resBytes = hex(['00000000', '02 02 74', '02 0000 00000000 00000002 000000000000000a 00', '00 00'].join(''));
+  assert.equal(encodeResponse(OffsetForLeaderEpochApi, res, 4), resBytes);
+  assert.equal(decodeResponse(OffsetForLeaderEpochApi, resBytes, 4), res);
 });
 
 test('truncated request and response throw ProtocolError', () => {

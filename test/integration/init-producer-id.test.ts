@@ -1,0 +1,60 @@
+/**
+ * InitProducerId v3+ (KIP-360) against a real broker: a producer naming its id and epoch keeps the
+ * id at the next epoch, every partition takes it from sequence 0 again and fences the old epoch.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ErrorCode } from '../../src/common/errors.js';
+import type { Connection } from '../../src/net/connection.js';
+import { CreateTopicsApi } from '../../src/protocol/apis/create-topics.js';
+import { InitProducerIdApi } from '../../src/protocol/apis/init-producer-id.js';
+import { ProduceApi } from '../../src/protocol/apis/produce.js';
+import { encodeRecordBatch } from '../../src/protocol/record-batch.js';
+import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { connectBroker } from '../helpers/wire.js';
+
+const test = suite('init producer id');
+let cluster: TestCluster;
+let conn: Connection;
+const TOPIC = 'producer-epochs';
+
+test.before(async () => {
+  cluster = await startCluster({ brokers: 1 });
+  conn = await connectBroker(cluster, 1);
+  const created = await conn.request(CreateTopicsApi, 3, { topics: [{ name: TOPIC, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+  assert.is(created.topics[0]!.errorCode, 0);
+});
+
+test.after(async () => {
+  conn?.close();
+  await cluster?.destroy();
+});
+
+async function produce(producerId: number, producerEpoch: number, baseSequence: number): Promise<number> {
+  const records = encodeRecordBatch([{ key: null, value: Buffer.from(`${producerEpoch}/${baseSequence}`), timestamp: Date.now() }], { producerId, producerEpoch, baseSequence });
+  const res = await conn.request(ProduceApi, 11, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records }] }] });
+  return res.responses[0]!.partitionResponses[0]!.errorCode;
+}
+
+test('naming the current id and epoch bumps the epoch; the partition restarts its sequence and fences the old epoch', async () => {
+  const first = await conn.request(InitProducerIdApi, 5, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1, producerEpoch: -1 });
+  assert.is(first.errorCode, ErrorCode.NONE);
+  assert.is(first.producerEpoch, 0);
+  const id = first.producerId;
+  assert.is(await produce(id, 0, 0), ErrorCode.NONE);
+  assert.is(await produce(id, 0, 1), ErrorCode.NONE);
+
+  const bumped = await conn.request(InitProducerIdApi, 4, { transactionalId: null, transactionTimeoutMs: 60000, producerId: id, producerEpoch: 0 });
+  assert.equal([bumped.errorCode, bumped.producerId, bumped.producerEpoch], [ErrorCode.NONE, id, 1]);
+  assert.is(await produce(id, 1, 0), ErrorCode.NONE, 'the new epoch starts at sequence 0');
+  assert.is(await produce(id, 0, 2), ErrorCode.INVALID_PRODUCER_EPOCH, 'the old epoch is fenced');
+
+  const atLast = await conn.request(InitProducerIdApi, 3, { transactionalId: null, transactionTimeoutMs: 60000, producerId: id, producerEpoch: 0x7fff });
+  assert.ok(atLast.producerId !== id && atLast.producerEpoch === 0, 'past the last epoch: a new id');
+  const half = await conn.request(InitProducerIdApi, 3, { transactionalId: null, transactionTimeoutMs: 60000, producerId: id, producerEpoch: -1 });
+  assert.is(half.errorCode, ErrorCode.INVALID_REQUEST);
+  const old = await conn.request(InitProducerIdApi, 2, { transactionalId: null, transactionTimeoutMs: 60000, producerId: id, producerEpoch: 5 });
+  assert.is(old.producerEpoch, 0, 'v2 carries no id: a new producer');
+});
+
+test.run();

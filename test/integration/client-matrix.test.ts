@@ -228,7 +228,8 @@ for (const client of MATRIX_CLIENTS) {
   cell(client, 'groups', 'lists and describes the group and its committed offsets', async () => {
     await drive(client, 'group', groupArgs);
     const res = await drive(client, 'groups', { group, topic: groupArgs.topic });
-    assert.equal(res, { listed: true, state: 'Empty', protocolType: 'consumer', committed: GROUP_RECORDS + GROUP_MORE });
+    // @platformatic/kafka spells the state EMPTY, the others as the broker sends it.
+    assert.equal({ ...res, state: res.state.toLowerCase() }, { listed: true, state: 'empty', protocolType: 'consumer', committed: GROUP_RECORDS + GROUP_MORE });
   });
 
   if (client.staticMembership) {

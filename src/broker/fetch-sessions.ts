@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { ErrorCode } from '../common/errors.js';
-import { fetchSessionEvictionMs, maxIncrementalFetchSessionCacheSlots } from '../common/limits.js';
+import { fetchSessionEvictionMs, maxFetchSessionCachePartitions, maxIncrementalFetchSessionCacheSlots } from '../common/limits.js';
 import type { FetchPartition, FetchPartitionResponse, FetchRequest, ForgottenTopic } from '../protocol/apis/fetch.js';
 import { ZERO_UUID } from '../protocol/schema.js';
 
@@ -19,6 +19,11 @@ import { ZERO_UUID } from '../protocol/schema.js';
  *   full fetch. A session left with no partitions is closed.
  * - the partitions that got records move to the end of the session, so the next response's byte
  *   budget goes first to the others (no partition starves behind a busy one).
+ * And one of YaK's own: the sessions together hold at most `maxFetchSessionCachePartitions`
+ * partitions (Kafka bounds only the session count), so requests naming millions of partitions cannot
+ * grow a broker without bound. A full fetch that does not fit gets no session; an incremental one
+ * that would grow its session past it closes the session (FETCH_SESSION_ID_NOT_FOUND: the client
+ * starts over with a full fetch, as on any lost session).
  */
 
 /** Session id 0 means "no session" on the wire. */
@@ -77,6 +82,7 @@ export class FetchSessionCache {
     private readonly maxSlots = maxIncrementalFetchSessionCacheSlots,
     private readonly evictionMs = fetchSessionEvictionMs,
     private readonly now: () => number = Date.now,
+    private readonly maxPartitions = maxFetchSessionCachePartitions,
   ) {}
 
   get size(): number {
@@ -108,6 +114,10 @@ export class FetchSessionCache {
       this.sessions.delete(session.id);
       return sessionless([]);
     }
+    if (this.cachedPartitions() > this.maxPartitions) {
+      this.sessions.delete(session.id);
+      return refused(ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
+    }
     session.epoch = nextEpoch(session.epoch);
     this.touch(session);
     const cached = [...session.partitions.values()];
@@ -129,10 +139,15 @@ export class FetchSessionCache {
     };
   }
 
-  /** A new session for a full fetch's partitions, if a slot is free or can be freed; else null (the client fetches without one). */
+  /**
+   * A new session for a full fetch's partitions, if a slot and room for its partitions are free or
+   * can be freed; else null (the client fetches without one).
+   */
   private create(targets: FetchTarget[], read: FetchPartitionResponse[]): Session | null {
-    if (targets.length === 0) return null;
-    if (this.sessions.size >= this.maxSlots && !this.evictFor(targets.length)) return null;
+    if (targets.length === 0 || targets.length > this.maxPartitions) return null;
+    while (this.sessions.size >= this.maxSlots || this.cachedPartitions() + targets.length > this.maxPartitions) {
+      if (!this.evictFor(targets.length)) return null;
+    }
     let id: number;
     do id = randomInt(1, 0x7fffffff);
     while (this.sessions.has(id));
@@ -157,6 +172,12 @@ export class FetchSessionCache {
     let smallest: Session | undefined;
     for (const s of this.sessions.values()) if (!smallest || s.partitions.size < smallest.partitions.size) smallest = s;
     return smallest !== undefined && smallest.partitions.size < newSize && this.sessions.delete(smallest.id);
+  }
+
+  private cachedPartitions(): number {
+    let n = 0;
+    for (const s of this.sessions.values()) n += s.partitions.size;
+    return n;
   }
 
   /** Keeps `sessions` in least-recently-used order (a Map iterates in insertion order). */

@@ -1,4 +1,5 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
+import { maxInFlightBatchesPerPartition } from '../common/limits.js';
 import { InitProducerIdApi } from '../protocol/apis/init-producer-id.js';
 import { ProduceApi, type ProduceRequest } from '../protocol/apis/produce.js';
 import { CompressionCodec } from '../protocol/compression.js';
@@ -66,14 +67,11 @@ interface PendingBatch {
   lastError?: Error;
 }
 
-/** Batches in flight per partition with idempotence; the broker remembers this many per producer. */
-const MAX_IN_FLIGHT = 5;
-
 const DEFAULTS = { acks: -1 as 0 | 1 | -1, idempotent: undefined as boolean | undefined, compression: CompressionCodec.none as number, onRetry: undefined as ProducerOptions['onRetry'], lingerMs: 5, batchBytes: 16384, maxBufferedBytes: 32 * 1024 * 1024, deliveryTimeoutMs: 120_000, requestTimeoutMs: 30_000, retryBackoffMs: 100 };
 
 /**
  * Batching producer. Records accumulate per partition; a batch is sent when full or after lingerMs.
- * An idempotent producer keeps up to MAX_IN_FLIGHT batches per partition in flight (Kafka's
+ * An idempotent producer keeps up to maxInFlightBatchesPerPartition batches per partition in flight (Kafka's
  * max.in.flight.requests.per.connection = 5): the broker stores them in sequence order and refuses a
  * gap, so when one fails (NOT_LEADER_OR_FOLLOWER, a dead broker, a timeout) it and everything after it
  * are sent again in order, one at a time until they are through. Without idempotence one batch per
@@ -249,7 +247,7 @@ export class Producer {
         continue;
       }
       const flying = this.inFlight.get(k) ?? [];
-      const limit = this.recovering.has(k) || this.producerId < 0 ? 1 : MAX_IN_FLIGHT;
+      const limit = this.recovering.has(k) || this.producerId < 0 ? 1 : maxInFlightBatchesPerPartition;
       let leaderRounds = rounds.get(leader);
       if (!leaderRounds) rounds.set(leader, (leaderRounds = []));
       for (let r = 0; q.length > 0 && flying.length < limit; r++) {

@@ -113,8 +113,20 @@ export const fetchMaxBytes = 55 * 1024 * 1024;
 export const maxIncrementalFetchSessionCacheSlots = 1000;
 /** A fetch session unused for this long may be evicted for a new one (Kafka's FetchSessionCache eviction time, 120 s). */
 export const fetchSessionEvictionMs = 120_000;
+/**
+ * Partitions all of a broker's fetch sessions hold together (each a few hundred bytes). Kafka has no
+ * such bound; without it, requests naming millions of partitions could grow the session cache
+ * without limit. 100 000 is far beyond what local consumers fetch from one broker.
+ */
+export const maxFetchSessionCachePartitions = 100_000;
 
 // ---- Storage ----
+
+/**
+ * Batches a broker remembers per idempotent producer and partition (Kafka's ProducerStateEntry keeps
+ * 5): a retry of any of them is recognised as a duplicate and answered with its original offset.
+ */
+export const producerStateBatchesRemembered = 5;
 
 /**
  * How often a broker writes its changed high watermarks to log.db (Kafka's
@@ -150,6 +162,13 @@ export const groupInitialRebalanceDelayMs = 3000;
 
 // ---- Client ----
 
+/**
+ * Batches an idempotent producer keeps in flight per partition (Kafka's
+ * `max.in.flight.requests.per.connection`, at most 5 with idempotence). Each must still be remembered by
+ * the broker when its retry arrives, else the retry would be written twice.
+ */
+export const maxInFlightBatchesPerPartition = 5;
+
 /** Throws if two limits contradict each other. Cheap; call it once when a process starts. */
 export function assertLimits(): void {
   const check = (ok: boolean, what: string) => {
@@ -157,7 +176,9 @@ export function assertLimits(): void {
   };
   check(maxDecompressedBytes >= maxFrameBytes, 'a batch that fits in a frame must be allowed to decompress');
   check(fetchMaxBytes <= maxFrameBytes - 1024 * 1024, 'a full fetch response, headers included, must fit in a frame clients accept');
+  check(maxFetchSessionCachePartitions >= maxIncrementalFetchSessionCacheSlots, 'every fetch session slot must be able to hold a partition');
   assertListenerLimits(listenerLimits);
   assertListenerLimits(controlListenerLimits, 'control endpoint');
+  check(maxInFlightBatchesPerPartition <= producerStateBatchesRemembered, "an idempotent producer's in-flight batches must fit the broker's remembered sequence window");
   check(maxUnauthenticatedFrameBytes <= maxFrameBytes, 'a connection that has proven nothing may not send more than one that has');
 }

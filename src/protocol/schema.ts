@@ -42,6 +42,9 @@
  *   ProtocolError, and the connection that sent it is closed.
  * - Special cases a description cannot express (Metadata v0's empty array meaning "all topics")
  *   are wrapped around the derived codec in the API file.
+ * - A decoded object carries every field of the description, defaults included, so a round-trip
+ *   test expects them too (see test/protocol/apis/metadata.test.ts), and codec handlers keep
+ *   their signature: `ApiCodec` is unchanged, the header versions follow `firstFlexibleVersion`.
  */
 import { ProtocolError } from '../common/errors.js';
 import type { ApiCodec } from './api.js';

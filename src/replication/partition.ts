@@ -113,6 +113,15 @@ export class Partition {
     return lagging.length > 0 ? this.state.isr.filter((r) => !lagging.includes(r)) : null;
   }
 
+  /**
+   * Kafka's lagging high watermark after an election: this leader's epoch began past its high
+   * watermark, which only rises once the followers fetch in this epoch, so the newest committed offset
+   * is not known yet (ListOffsets answers OFFSET_NOT_AVAILABLE rather than a stale "latest").
+   */
+  get highWatermarkBehindEpochStart(): boolean {
+    return this.isLeader && this.currentEpochStart() > this.log.highWatermark;
+  }
+
   private currentEpochStart(): number {
     const e = this.log.epochs.find((x) => x.epoch === this.state.leaderEpoch);
     return e ? e.startOffset : this.log.logEndOffset;

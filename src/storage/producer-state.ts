@@ -1,9 +1,10 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
+import { producerStateBatchesRemembered } from '../common/limits.js';
 
 /** What a replica remembers of one idempotent producer's recent batches on one partition. */
 interface ProducerEntry {
   epoch: number;
-  /** Up to MAX_REMEMBERED batches, oldest first: enough to recognise any retry of an in-flight batch. */
+  /** Up to producerStateBatchesRemembered batches, oldest first: enough to recognise any retry of an in-flight batch. */
   batches: { firstSequence: number; lastSequence: number; baseOffset: number; lastOffset: number }[];
 }
 
@@ -14,8 +15,6 @@ export interface ProducerBatch {
   recordCount: number;
 }
 
-/** Kafka clients keep at most 5 batches in flight per partition with idempotence. */
-const MAX_REMEMBERED = 5;
 const INT32_MAX = 0x7fffffff;
 
 function lastSequenceOf(b: ProducerBatch): number {
@@ -64,7 +63,7 @@ export class ProducerStateTable {
       this.producers.set(b.producerId, entry);
     }
     entry.batches.push({ firstSequence: b.baseSequence, lastSequence: lastSequenceOf(b), baseOffset, lastOffset });
-    if (entry.batches.length > MAX_REMEMBERED) entry.batches.shift();
+    if (entry.batches.length > producerStateBatchesRemembered) entry.batches.shift();
   }
 
   clear(): void {

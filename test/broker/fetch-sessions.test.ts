@@ -30,6 +30,18 @@ test('a full cache takes a new session only in the slot of an idle one (120 s) o
   assert.is(cache.size, 2);
 });
 
+test('the sessions together hold at most maxPartitions: a full fetch that does not fit gets none; an incremental one growing past it closes its session', () => {
+  const cache = new FetchSessionCache(10, 120_000, () => 0, 5);
+  assert.is(openSession(cache, 6), 0, 'larger than the whole cache');
+  const a = openSession(cache, 3);
+  assert.ok(a > 0);
+  assert.is(openSession(cache, 3), 0, 'no room, and no idle or smaller session to evict');
+  const grow = cache.open({ sessionId: a, sessionEpoch: 1, topics: [{ topic: 'u', partitions: [0, 1, 2].map((partition) => ({ partition, fetchOffset: 0, partitionMaxBytes: 1 })) }] });
+  assert.is(grow.errorCode, 70, 'FETCH_SESSION_ID_NOT_FOUND: the client starts over with a full fetch');
+  assert.is(cache.size, 0);
+  assert.ok(openSession(cache, 5) > 0, 'the room is free again');
+});
+
 test('an incremental fetch that forgets every partition closes the session', () => {
   const cache = new FetchSessionCache();
   const id = openSession(cache, 1);

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { isProcessAlive, readClusterFile, type ClusterFile } from '../../src/client/cluster-file.js';
+import { ClusterSecret, clusterSecretPath } from '../../src/common/cluster-secret.js';
 import { spawnYak, tempDir, type YakProcess } from '../helpers/cluster.js';
+import { clusterJoin } from './cluster-join.js';
 import { loadSeeds, type SeedFrame } from './seeds.js';
 import { TARGETS, WireFuzzer, type ClusterJoin, type Endpoint, type TargetName } from './wire-fuzzer.js';
 
@@ -21,8 +23,11 @@ export interface FuzzOptions {
   /** Sessions in flight at once per listener. */
   concurrency?: number;
   rssGrowthMb?: number;
-  /** Cluster membership for the coordinator and control ports (see ClusterJoin); none: strangers only. */
-  join?: ClusterJoin;
+  /**
+   * Sessions that prove the cluster secret first on the coordinator and control ports (see
+   * ClusterJoin). By default most do, with the cluster's own secret; false: strangers only.
+   */
+  join?: ClusterJoin | false;
   log?: (line: string) => void;
   /** Where to write the cluster's whole log (yak up's output) when the run ends. */
   logFile?: string;
@@ -43,6 +48,11 @@ export interface TargetResult {
   framesPerSecond: number;
   /** Records the workload producer had acknowledged while this listener was fuzzed. */
   acknowledgedMeanwhile: number;
+  /** Sessions that proved the cluster secret first (coordinator and control ports), and joins refused. */
+  joined: number;
+  joinsRefused: number;
+  /** Joins that got no answer: the listener's connection limit (64 at the control port) turned them away. */
+  joinsUnanswered: number;
   /** The largest answers one session got, with its first frame in hex: amplification to look at. */
   largestAnswers: { session: number; bytes: number; sent: number; firstFrame: string }[];
 }
@@ -190,6 +200,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const report: FuzzReport = { seed: opts.seed, targets: [], rss: [], acknowledged: 0, consumed: 0, slowestSendMs: 0, failures };
   try {
     const file = await waitForCluster(dataDir, up);
+    const join = opts.join === false ? undefined : (opts.join ?? clusterJoin(ClusterSecret.fromFile(clusterSecretPath(dataDir))));
     const procs = processesOf(file);
     const kafka = new Kafka({ clientId: 'fuzz-workload', brokers: file.bootstrap.split(','), logLevel: logLevel.NOTHING });
     const workload = new Workload(kafka);
@@ -222,7 +233,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
           if (target === 'coordinator') return [{ host: f.coordinator.host, port: f.coordinator.port }];
           return [f.control!];
         };
-        const fuzzer = new WireFuzzer({ target, endpoints, seeds: seedsFor(target, seeds), seed: opts.seed, join: opts.join, concurrency: opts.concurrency ?? 16 });
+        const fuzzer = new WireFuzzer({ target, endpoints, seeds: seedsFor(target, seeds), seed: opts.seed, join: target === 'broker' ? undefined : join, concurrency: opts.concurrency ?? 16 });
         current = target;
         const ackedBefore = workload.acknowledged.size;
         const started = Date.now();
@@ -243,7 +254,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
         for (const e of unexpectedErrors(up.stdout() + up.stderr())) if (!failures.includes(e)) failures.push(e);
         const acknowledgedMeanwhile = workload.acknowledged.size - ackedBefore;
         const largestAnswers = fuzzer.largestAnswers().map((r) => ({ session: r.id, bytes: r.answered, sent: r.frames.reduce((n, f) => n + f.length, 0), firstFrame: r.frames[0]?.toString('hex').slice(0, 400) ?? '' }));
-        report.targets.push({ target, frames: fuzzer.sent, seconds, framesPerSecond: Math.round(fuzzer.sent / seconds), acknowledgedMeanwhile, largestAnswers });
+        report.targets.push({ target, frames: fuzzer.sent, seconds, framesPerSecond: Math.round(fuzzer.sent / seconds), acknowledgedMeanwhile, joined: fuzzer.joined, joinsRefused: fuzzer.joinsRefused, joinsUnanswered: fuzzer.joinsUnanswered, largestAnswers });
+        if (fuzzer.joinsRefused > 0) failures.push(`${fuzzer.joinsRefused} sessions holding the cluster secret were refused at the ${target} listener`);
         if (acknowledgedMeanwhile === 0) failures.push(`the producer acknowledged nothing while the ${target} listener was fuzzed`);
         if (failures.length > 0) {
           failures.push(`seed ${opts.seed}, target ${target}; last sessions before the failure:\n${fuzzer.recentSessions().slice(-8).map((s) => `  session ${s.id} (${s.mode}) to ${s.endpoint.host}:${s.endpoint.port}:\n${s.frames.map((f) => `    ${f.toString('hex')}`).join('\n')}`).join('\n')}`);

@@ -1,6 +1,6 @@
 /**
  * `npm run fuzz -- --frames N [--seed S] [--target broker|coordinator|control|all] [--concurrency C]
- *  [--rss-growth-mb M] [--log-file F] [--show-session N]`:
+ *  [--rss-growth-mb M] [--log-file F] [--show-session N] [--strangers-only]`:
  * fuzzes every listener of a real cluster (see harness.ts) and prints frames/s and each process's RSS.
  * Exits 1 with the seed and the last frames sent when a process died, memory grew or a record was lost.
  */
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     'rss-growth-mb': { type: 'string', default: '256' },
     'log-file': { type: 'string' },
     'show-session': { type: 'string' },
+    'strangers-only': { type: 'boolean', default: false },
   },
 });
 const frames = Number(values.frames);
@@ -51,9 +52,9 @@ if (values['show-session'] !== undefined) {
   process.exit(0);
 }
 
-const report = await runFuzz({ frames, seed, targets, concurrency, rssGrowthMb, logFile: values['log-file'], log: (l) => console.log(l) });
+const report = await runFuzz({ frames, seed, targets, concurrency, rssGrowthMb, logFile: values['log-file'], join: values['strangers-only'] ? false : undefined, log: (l) => console.log(l) });
 for (const t of report.targets) {
-  console.log(`${t.target}: ${t.frames} frames in ${t.seconds.toFixed(1)} s (${t.framesPerSecond} frames/s); the producer had ${t.acknowledgedMeanwhile} records acknowledged meanwhile`);
+  console.log(`${t.target}: ${t.frames} frames in ${t.seconds.toFixed(1)} s (${t.framesPerSecond} frames/s); the producer had ${t.acknowledgedMeanwhile} records acknowledged meanwhile${t.joined ? `; ${t.joined} sessions joined the cluster first (${t.joinsUnanswered} turned away unanswered by the connection limit)` : ''}`);
   for (const a of t.largestAnswers) console.log(`  largest answer: session ${a.session} sent ${a.sent} bytes, got ${a.bytes}; first frame ${a.firstFrame}`);
 }
 for (const r of report.rss) console.log(`${r.name.padEnd(12)} pid ${r.pid}: RSS ${r.beforeMb} MB before, ${r.maxMb} MB at most, ${r.afterMb} MB after`);

@@ -11,7 +11,9 @@ export const TARGETS: readonly TargetName[] = ['broker', 'coordinator', 'control
  * listener refused. The one place the secret enters the fuzzer: with it, some sessions reach past
  * the gate into the handlers; the others (and every session without it) hammer the gate itself.
  */
-export type ClusterJoin = (target: TargetName, socket: net.Socket) => Promise<boolean>;
+export type ClusterJoin = (target: TargetName, socket: net.Socket) => Promise<JoinResult>;
+/** 'closed': no answer at all (the listener's connection limit turned the connection away, say). */
+export type JoinResult = 'joined' | 'refused' | 'closed';
 /** Share of sessions that join the cluster first, when a ClusterJoin is given. */
 const JOINED_SHARE = 0.7;
 
@@ -95,6 +97,10 @@ const tick = () => new Promise((r) => setImmediate(r));
  */
 export class WireFuzzer {
   sent = 0;
+  /** Sessions that proved cluster membership before their frames, those refused despite the secret, and those turned away unanswered. */
+  joined = 0;
+  joinsRefused = 0;
+  joinsUnanswered = 0;
   private sessionId = 0;
   private readonly recent: SessionRecord[] = [];
   private readonly largest: SessionRecord[] = [];
@@ -169,7 +175,12 @@ export class WireFuzzer {
     const s = await open(endpoint);
     if (!s) return;
     try {
-      if (this.opts.join && rng.next() < JOINED_SHARE && !(await this.opts.join(this.opts.target, s.socket))) return;
+      if (this.opts.join && rng.next() < JOINED_SHARE) {
+        const joined = await this.opts.join(this.opts.target, s.socket);
+        if (joined === 'refused') return void this.joinsRefused++;
+        if (joined === 'closed') return void this.joinsUnanswered++;
+        this.joined++;
+      }
       if (mode === 'one-per-write') {
         for (const f of frames) {
           if (s.socket.destroyed) break;

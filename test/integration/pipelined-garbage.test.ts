@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readClusterFile, type ClusterFile } from '../../src/client/cluster-file.js';
+import { isProcessAlive, readClusterFile, type ClusterFile } from '../../src/client/cluster-file.js';
 import { FetchApi } from '../../src/protocol/apis/fetch.js';
 import { finishFrame, startRequestFrame } from '../../src/protocol/framing.js';
 import { InternalApi } from '../../src/protocol/internal-api.js';
@@ -50,14 +50,6 @@ function garbage(correlationId: number): Buffer[] {
   return [frame(999, correlationId), frame(0x7fff, correlationId + 1), Buffer.from([0, 0, 0, 3, 0, 1, 0])];
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function listener(name: 'broker' | 'coordinator' | 'control'): { host: string; port: number } {
   return name === 'broker' ? file.brokers[0]! : name === 'coordinator' ? file.coordinator : file.control!;
@@ -75,7 +67,7 @@ async function sendInOneWrite(name: 'broker' | 'coordinator' | 'control', bytes:
 async function assertClusterCarriesOn(what: string): Promise<void> {
   await sleep(300);
   for (const [name, pid] of [['supervisor', up.pid], ['coordinator', file.coordinator.pid], ['broker-1', file.brokers[0]!.pid]] as const) {
-    assert.ok(alive(pid), `${name} (pid ${pid}) is alive after ${what}; yak up output:\n${up.stdout()}${up.stderr()}`);
+    assert.ok(isProcessAlive(pid), `${name} (pid ${pid}) is alive after ${what}; yak up output:\n${up.stdout()}${up.stderr()}`);
   }
   const topic = `carry-on-${Math.random().toString(36).slice(2, 8)}`;
   const produced = await runYak(['produce', '--data-dir', dataDir, '--topic', topic], { input: 'one\ntwo\n' });

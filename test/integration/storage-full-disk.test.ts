@@ -12,7 +12,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ErrorCode, errorName } from '../../src/common/errors.js';
-import { readClusterFile } from '../../src/client/cluster-file.js';
+import { isProcessAlive, readClusterFile } from '../../src/client/cluster-file.js';
 import { startCluster, tempDir, type TestCluster } from '../helpers/cluster.js';
 import {
   assertExactlyOnceInOrder,
@@ -137,7 +137,7 @@ if (skipped) {
     );
     await sleep(3000); // several high-watermark checkpoints (every second) on a full disk
     assert.is(brokerPid(), pid, `broker-${FULL} still the same process`);
-    assert.ok(isAlive(pid), `broker-${FULL} (pid ${pid}) is alive`);
+    assert.ok(isProcessAlive(pid), `broker-${FULL} (pid ${pid}) is alive`);
     const unacked = producer.next - producer.acked.length - producer.failed.length;
     assert.ok(unacked > 0, 'writes to the partition on the full disk are still being retried');
     // Reads go on: everything acknowledged so far, the full broker's partition included.
@@ -167,13 +167,5 @@ if (skipped) {
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test.run();

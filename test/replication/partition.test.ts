@@ -69,6 +69,18 @@ async function settled<T>(promise: Promise<T>): Promise<'resolved' | KafkaError 
   return outcome();
 }
 
+test('re-elected at a new epoch before the followers caught up, the high watermark trails the epoch start until they fetch', () => {
+  const p = leader({ isr: [1, 2] });
+  write(p, 5);
+  assert.is(p.highWatermarkBehindEpochStart, false, 'epoch 0 began at 0, the high watermark');
+  p.becomeLeader(state({ leaderEpoch: 1, isr: [1, 2] }), T + 1);
+  assert.is(p.log.highWatermark, 0);
+  assert.is(p.highWatermarkBehindEpochStart, true, 'epoch 1 begins at the log end, 5');
+  p.recordFollowerFetch(2, 5, T + 2);
+  assert.is(p.log.highWatermark, 5);
+  assert.is(p.highWatermarkBehindEpochStart, false);
+});
+
 test('the high watermark is the minimum log end over the ISR, leader included', () => {
   const p = leader();
   write(p, 5);

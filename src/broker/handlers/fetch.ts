@@ -95,8 +95,8 @@ function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[]):
           ? ctx.replicas.readForFollower(partition, req.replicaId, p.fetchOffset, maxBytes)
           : ctx.replicas.read(partition, p.fetchOffset, maxBytes);
       const batches = oneBatchAllowed ? read.batches : withinBudget(read.batches, limit);
-      // Empty, never null: librdkafka rejects a MessageSetSize of -1.
-      const records = batches.length > 0 ? Buffer.concat(batches) : EMPTY;
+      // Empty, never null: librdkafka rejects a MessageSetSize of -1. One batch goes out as SQLite returned it, several joined once.
+      const records = batches.length === 0 ? EMPTY : batches.length === 1 ? batches[0]! : Buffer.concat(batches);
       bytes += records.length;
       budget -= records.length;
       return {

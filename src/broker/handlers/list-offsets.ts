@@ -15,13 +15,19 @@ const LATEST_TIERED = -5;
 
 type Found = { offset: number; timestamp: number; leaderEpoch: number };
 
+/** ListOffsets v5+ clients know OFFSET_NOT_AVAILABLE; older ones get LEADER_NOT_AVAILABLE, as from Kafka. */
+const FIRST_OFFSET_NOT_AVAILABLE_VERSION = 5;
+
 /**
  * ListOffsets: -1 latest (high watermark), -2 earliest (log start), -3 the record with the largest
  * timestamp, else the first record at or after a timestamp, with its timestamp (-1 and the high
  * watermark when none is readable yet). Each answer carries the leader epoch of the offset (v4+):
- * for latest, the current leader epoch; for a record found, the epoch of its batch.
+ * for latest, the current leader epoch; for a record found, the epoch of its batch. Just after an
+ * election, while the high watermark trails the new epoch's start, latest (and a record found past
+ * the high watermark) is OFFSET_NOT_AVAILABLE, retriable, as in Kafka.
  */
-export function handleListOffsets(ctx: BrokerContext, req: ListOffsetsRequest): ListOffsetsResponse {
+export function handleListOffsets(ctx: BrokerContext, req: ListOffsetsRequest, version: number): ListOffsetsResponse {
+  const notYet = new KafkaError(version >= FIRST_OFFSET_NOT_AVAILABLE_VERSION ? ErrorCode.OFFSET_NOT_AVAILABLE : ErrorCode.LEADER_NOT_AVAILABLE, 'the high watermark trails the leader epoch start');
   return {
     throttleTimeMs: 0,
     topics: req.topics.map((t) => ({
@@ -30,7 +36,7 @@ export function handleListOffsets(ctx: BrokerContext, req: ListOffsetsRequest): 
         try {
           const exists = ctx.cache.partition(t.name, p.partitionIndex) !== undefined;
           const partition = ctx.replicas.leaderPartition(t.name, p.partitionIndex, exists, p.currentLeaderEpoch ?? -1);
-          return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, ...lookUp(partition, p.timestamp) };
+          return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, ...lookUp(partition, p.timestamp, notYet) };
         } catch (err) {
           return { partitionIndex: p.partitionIndex, errorCode: err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR, timestamp: -1, offset: -1, leaderEpoch: -1 };
         }
@@ -39,9 +45,11 @@ export function handleListOffsets(ctx: BrokerContext, req: ListOffsetsRequest): 
   };
 }
 
-function lookUp({ log, state }: Partition, timestamp: number): Found {
+function lookUp(partition: Partition, timestamp: number, notYet: KafkaError): Found {
+  const { log, state } = partition;
   switch (timestamp) {
     case LATEST:
+      if (partition.highWatermarkBehindEpochStart) throw notYet;
       return { offset: log.highWatermark, timestamp: -1, leaderEpoch: state.leaderEpoch };
     case EARLIEST:
     case EARLIEST_LOCAL:
@@ -52,6 +60,7 @@ function lookUp({ log, state }: Partition, timestamp: number): Found {
       const found = timestamp === MAX_TIMESTAMP ? log.maxTimestampRecord() : log.offsetForTimestamp(timestamp);
       // Only committed records are found; past the high watermark, the high watermark (nothing to read yet).
       if (found && found.offset < log.highWatermark) return found;
+      if (found && partition.highWatermarkBehindEpochStart) throw notYet;
       return { offset: found ? log.highWatermark : -1, timestamp: -1, leaderEpoch: -1 };
     }
   }

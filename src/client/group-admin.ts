@@ -12,6 +12,8 @@ import type { KafkaClient } from './kafka-client.js';
 
 export interface GroupMemberDescription {
   memberId: string;
+  /** A static member's group.instance.id (KIP-345); null for a dynamic one. */
+  groupInstanceId: string | null;
   clientId: string;
   host: string;
   partitions: { topic: string; partition: number }[];
@@ -137,6 +139,6 @@ function describeMembers(group: DescribedGroup): GroupMemberDescription[] {
         // Not a consumer protocol assignment after all: show the member without partitions.
       }
     }
-    return { memberId: m.memberId, clientId: m.clientId, host: m.clientHost, partitions };
+    return { memberId: m.memberId, groupInstanceId: m.groupInstanceId ?? null, clientId: m.clientId, host: m.clientHost, partitions };
   });
 }

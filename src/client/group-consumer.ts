@@ -14,6 +14,8 @@ export interface GroupConsumerOptions {
   /** Commit every this often from poll(); null commits only when the caller calls commit() (and on close). */
   autoCommitIntervalMs: number | null;
   assignors: readonly Assignor[];
+  /** group.instance.id: a static member (see GroupMembershipOptions). */
+  groupInstanceId?: string | null;
   /** Told every time the group hands this member its partitions. */
   onAssigned?: (partitions: number[], generationId: number) => void;
   /** Told when a position is no longer in the log and reading goes on at the earliest offset. */
@@ -54,6 +56,7 @@ export class GroupConsumer {
       // long a member dying mid-rebalance holds up the others.
       rebalanceTimeoutMs: Math.max(opts.sessionTimeoutMs, 10_000),
       assignors: opts.assignors,
+      groupInstanceId: opts.groupInstanceId,
     });
   }
 

@@ -12,8 +12,8 @@ import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscription, encodeAss
 import type { Assignor } from './assignors.js';
 import { sleep, type KafkaClient } from './kafka-client.js';
 
-/** Versions of the group APIs YaK's client speaks (the newest non-flexible ones the broker serves). */
-export const GroupVersions = { FindCoordinator: 2, JoinGroup: 5, SyncGroup: 3, Heartbeat: 3, LeaveGroup: 2, OffsetCommit: 5, OffsetFetch: 4, DescribeGroups: 2, ListGroups: 2, DeleteGroups: 1 } as const;
+/** Versions of the group APIs YaK's client speaks (non-flexible ones; OffsetCommit v7 is the first with group.instance.id). */
+export const GroupVersions = { FindCoordinator: 2, JoinGroup: 5, SyncGroup: 3, Heartbeat: 3, LeaveGroup: 2, OffsetCommit: 7, OffsetFetch: 4, DescribeGroups: 4, ListGroups: 2, DeleteGroups: 1 } as const;
 
 export interface GroupMembershipOptions {
   groupId: string;
@@ -22,6 +22,12 @@ export interface GroupMembershipOptions {
   rebalanceTimeoutMs: number;
   /** In preference order; the leader assigns with the one the group agrees on. */
   assignors: readonly Assignor[];
+  /**
+   * group.instance.id (KIP-345): a static member. Restarted with the same id it gets its partitions
+   * back without the others rebalancing; it never sends LeaveGroup, so its partitions wait for it
+   * (up to its session timeout) instead of moving at once.
+   */
+  groupInstanceId?: string | null;
 }
 
 export interface CommittedOffset {
@@ -67,7 +73,7 @@ export class GroupMembership {
         sessionTimeoutMs: this.opts.sessionTimeoutMs,
         rebalanceTimeoutMs: this.opts.rebalanceTimeoutMs,
         memberId: this.memberId,
-        groupInstanceId: null,
+        groupInstanceId: this.instanceId,
         protocolType: CONSUMER_PROTOCOL_TYPE,
         protocols: this.opts.assignors.map((a) => ({ name: a.name, metadata: encodeSubscription({ topics: this.opts.topics, userData: null }) })),
       }, this.opts.rebalanceTimeoutMs + 5000);
@@ -80,6 +86,7 @@ export class GroupMembership {
         continue;
       }
       if (joined.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) continue;
+      this.checkNotFenced(joined.errorCode);
       if (joined.errorCode !== ErrorCode.NONE) throw new KafkaError(joined.errorCode, `joining group "${this.opts.groupId}"`);
       this.memberId = joined.memberId;
       this.generationId = joined.generationId;
@@ -88,13 +95,14 @@ export class GroupMembership {
         groupId: this.opts.groupId,
         generationId: this.generationId,
         memberId: this.memberId,
-        groupInstanceId: null,
+        groupInstanceId: this.instanceId,
         assignments,
       }, this.opts.rebalanceTimeoutMs + 5000);
       if (REJOIN_ERRORS.has(synced.errorCode)) {
         if (synced.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = '';
         continue;
       }
+      this.checkNotFenced(synced.errorCode);
       if (synced.errorCode !== ErrorCode.NONE) throw new KafkaError(synced.errorCode, `syncing group "${this.opts.groupId}"`);
       return decodeAssignment(synced.assignment);
     }
@@ -114,8 +122,9 @@ export class GroupMembership {
 
   /** One heartbeat: true while the member is in the current generation, false when it must rejoin. */
   async heartbeat(): Promise<boolean> {
-    const res = await this.request(HeartbeatApi, GroupVersions.Heartbeat, { groupId: this.opts.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null });
+    const res = await this.request(HeartbeatApi, GroupVersions.Heartbeat, { groupId: this.opts.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: this.instanceId });
     if (res.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = '';
+    this.checkNotFenced(res.errorCode);
     if (REJOIN_ERRORS.has(res.errorCode)) return false;
     if (res.errorCode !== ErrorCode.NONE) throw new KafkaError(res.errorCode, `heartbeat to group "${this.opts.groupId}"`);
     return true;
@@ -128,7 +137,7 @@ export class GroupMembership {
       name,
       partitions: offsets.filter((o) => o.topic === name).map((o) => ({ partitionIndex: o.partition, committedOffset: o.offset, committedMetadata: '' })),
     }));
-    const res = await this.request(OffsetCommitApi, GroupVersions.OffsetCommit, { groupId: this.opts.groupId, generationId: this.generationId, memberId: this.memberId, topics });
+    const res = await this.request(OffsetCommitApi, GroupVersions.OffsetCommit, { groupId: this.opts.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: this.instanceId, topics });
     for (const t of res.topics) {
       for (const p of t.partitions) {
         if (p.errorCode !== ErrorCode.NONE) throw new KafkaError(p.errorCode, `committing ${t.name}-${p.partitionIndex} for group "${this.opts.groupId}"`);
@@ -148,11 +157,25 @@ export class GroupMembership {
     return out;
   }
 
-  /** Leaves the group, so the others rebalance now instead of after this member's session timeout. */
+  /**
+   * Leaves the group, so the others rebalance now instead of after this member's session timeout.
+   * A static member does not (KIP-345, as Kafka's consumer does not): its restart takes its place back.
+   */
   async leave(): Promise<void> {
-    if (!this.memberId) return;
+    if (!this.memberId || this.instanceId !== null) return;
     await this.request(LeaveGroupApi, GroupVersions.LeaveGroup, { groupId: this.opts.groupId, memberId: this.memberId }).catch(() => undefined);
     this.memberId = '';
+  }
+
+  private get instanceId(): string | null {
+    return this.opts.groupInstanceId ?? null;
+  }
+
+  /** A newer member with this member's group.instance.id replaced it: stopping is the only way out. */
+  private checkNotFenced(errorCode: number): void {
+    if (errorCode === ErrorCode.FENCED_INSTANCE_ID) {
+      throw new KafkaError(errorCode, `another member of group "${this.opts.groupId}" joined with group instance id "${this.instanceId}"; this one is fenced`);
+    }
   }
 
   close(): void {

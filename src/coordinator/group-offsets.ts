@@ -54,7 +54,14 @@ export class GroupOffsets {
         let errorCode: number = groupError;
         if (errorCode === ErrorCode.NONE && !this.partitionExists(t.name, p.partitionIndex)) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
         if (errorCode === ErrorCode.NONE && (p.committedMetadata?.length ?? 0) > offsetMetadataMaxChars) errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
-        if (errorCode === ErrorCode.NONE) accepted.push({ topic: t.name, partition: p.partitionIndex, committedOffset: p.committedOffset, metadata: p.committedMetadata, commitTimeMs: now });
+        if (errorCode === ErrorCode.NONE) accepted.push({
+            topic: t.name,
+            partition: p.partitionIndex,
+            committedOffset: p.committedOffset,
+            committedLeaderEpoch: p.committedLeaderEpoch ?? -1,
+            metadata: p.committedMetadata,
+            commitTimeMs: now,
+          });
         return { partitionIndex: p.partitionIndex, errorCode };
       }),
     }));
@@ -78,7 +85,7 @@ export class GroupOffsets {
   private groupOffsets(groupId: string, topics: OffsetFetchTopics): OffsetFetchGroup {
     if (!groupId) return { groupId, topics: [], errorCode: ErrorCode.INVALID_GROUP_ID };
     const stored = this.store.offsets(groupId);
-    const toPartition = (o: StoredOffset): OffsetFetchPartition => ({ partitionIndex: o.partition, committedOffset: o.committedOffset, committedLeaderEpoch: -1, metadata: o.metadata, errorCode: ErrorCode.NONE });
+    const toPartition = (o: StoredOffset): OffsetFetchPartition => ({ partitionIndex: o.partition, committedOffset: o.committedOffset, committedLeaderEpoch: o.committedLeaderEpoch, metadata: o.metadata, errorCode: ErrorCode.NONE });
     if (topics === null) {
       const names = [...new Set(stored.map((o) => o.topic))];
       return { groupId, errorCode: ErrorCode.NONE, topics: names.map((name) => ({ name, partitions: stored.filter((o) => o.topic === name).map(toPartition) })) };

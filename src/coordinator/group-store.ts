@@ -4,6 +4,8 @@ export interface StoredOffset {
   topic: string;
   partition: number;
   committedOffset: number;
+  /** The leader epoch of the record before the offset, as the consumer saw it; -1 unknown. */
+  committedLeaderEpoch: number;
   metadata: string | null;
   commitTimeMs: number;
 }
@@ -85,19 +87,26 @@ export class GroupStore {
   /** Stores a commit in one transaction: all of its partitions or none. */
   commitOffsets(groupId: string, protocolType: string, offsets: StoredOffset[]): void {
     const upsert = this.db.prepare(
-      'INSERT OR REPLACE INTO group_offsets (group_id, topic, partition, committed_offset, metadata, commit_time_ms) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO group_offsets (group_id, topic, partition, committed_offset, committed_leader_epoch, metadata, commit_time_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.db.transaction(() => {
       this.db.prepare('INSERT OR IGNORE INTO consumer_groups (group_id, protocol_type) VALUES (?, ?)').run(groupId, protocolType);
-      for (const o of offsets) upsert.run(groupId, o.topic, o.partition, o.committedOffset, o.metadata, o.commitTimeMs);
+      for (const o of offsets) upsert.run(groupId, o.topic, o.partition, o.committedOffset, o.committedLeaderEpoch, o.metadata, o.commitTimeMs);
     })();
   }
 
   offsets(groupId: string): StoredOffset[] {
     const rows = this.db
-      .prepare('SELECT topic, partition, committed_offset, metadata, commit_time_ms FROM group_offsets WHERE group_id = ? ORDER BY topic, partition')
-      .all(groupId) as { topic: string; partition: number; committed_offset: number; metadata: string | null; commit_time_ms: number }[];
-    return rows.map((r) => ({ topic: r.topic, partition: r.partition, committedOffset: r.committed_offset, metadata: r.metadata, commitTimeMs: r.commit_time_ms }));
+      .prepare('SELECT topic, partition, committed_offset, committed_leader_epoch, metadata, commit_time_ms FROM group_offsets WHERE group_id = ? ORDER BY topic, partition')
+      .all(groupId) as { topic: string; partition: number; committed_offset: number; committed_leader_epoch: number; metadata: string | null; commit_time_ms: number }[];
+    return rows.map((r) => ({
+      topic: r.topic,
+      partition: r.partition,
+      committedOffset: r.committed_offset,
+      committedLeaderEpoch: r.committed_leader_epoch,
+      metadata: r.metadata,
+      commitTimeMs: r.commit_time_ms,
+    }));
   }
 
   deleteOffsets(groupId: string, partitions: { topic: string; partition: number }[]): void {

@@ -37,6 +37,8 @@ const MIGRATIONS = [
      commit_time_ms INTEGER NOT NULL,
      PRIMARY KEY (group_id, topic, partition)
    );`,
+  // The leader epoch of each committed offset (OffsetCommit v6+), handed back by OffsetFetch v5+ (KIP-320).
+  `ALTER TABLE group_offsets ADD COLUMN committed_leader_epoch INTEGER NOT NULL DEFAULT -1;`,
 ];
 
 export interface StoredBroker {

@@ -267,6 +267,24 @@ test('static member restarted (new member id, same instance id): its old assignm
   assert.is(heartbeat(g.b, g.gen), ErrorCode.NONE, 'still no rebalance');
 });
 
+test('JoinGroup v9: a returning static leader is told it leads but must skip assignment; before v9 it is told the old leader id', async () => {
+  const g = await staticAndDynamic();
+  const v9 = await groups.join(call(joinRequest('', { groupInstanceId: 'ia' }), 9));
+  assert.equal([v9.generationId, v9.leader, v9.skipAssignment, v9.members.length], [g.gen, v9.memberId, true, 2]);
+  const v8 = await groups.join(call(joinRequest('', { groupInstanceId: 'ia' }), 8));
+  assert.equal([v8.leader, v8.skipAssignment ?? false, v8.members.length], [v9.memberId, false, 0], 'the previous incarnation named as leader');
+  assert.is(heartbeat(g.b, g.gen), ErrorCode.NONE, 'no rebalance either way');
+});
+
+test('a static member is still removed when its session times out', async () => {
+  const first = await groups.join(call(joinRequest('', { groupInstanceId: 'ia', sessionTimeoutMs: 200 })));
+  await sync(first.memberId, first.generationId, []);
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal([state().groupState, state().members.length], ['Empty', 0]);
+  const back = await groups.join(call(joinRequest('', { groupInstanceId: 'ia' })));
+  assert.is(back.generationId, first.generationId + 2, 'a new generation: its old place was gone');
+});
+
 test('static membership survives a coordinator restart: the instance rejoins without a rebalance', async () => {
   const g = await staticAndDynamic();
   restartCoordinator();
@@ -320,6 +338,14 @@ test('DescribeGroups: instance ids of static members; authorized operations only
   const asked = groups.describeGroups(call({ groups: ['g', 'nope'], includeAuthorizedOperations: true }));
   assert.equal(asked.groups.map((g) => g.authorizedOperations), [328, 328], 'READ, DELETE, DESCRIBE');
   assert.is(groups.describeGroups(call({ groups: ['g'] })).groups[0]!.authorizedOperations, -0x80000000);
+});
+
+test('OffsetCommit v6+ leader epochs are kept and handed back by OffsetFetch, across a restart (KIP-320)', async () => {
+  const partitions = [{ partitionIndex: 0, committedOffset: 10, committedLeaderEpoch: 4, committedMetadata: '' }, { partitionIndex: 1, committedOffset: 3, committedMetadata: null }];
+  groups.offsets.commit(call({ groupId: 'g', generationId: -1, memberId: '', topics: [{ name: 't', partitions }] }, 6));
+  restartCoordinator();
+  const fetched = groups.offsets.fetch(call({ groupId: 'g', topics: null }, 5)).topics[0]!.partitions;
+  assert.equal(fetched.map((p) => [p.partitionIndex, p.committedOffset, p.committedLeaderEpoch]), [[0, 10, 4], [1, 3, -1]]);
 });
 
 test('ListGroups v4-5: filtered by state and type, case-insensitively', async () => {

@@ -2,8 +2,10 @@
  * Static membership (KIP-345) and the newest group API versions on a real cluster with Kafka's
  * initial rebalance delay: over the wire at the flexible versions (JoinGroup v9, SyncGroup v5,
  * Heartbeat v4, LeaveGroup v5, DescribeGroups v5, OffsetFetch v8 with several groups, OffsetDelete),
- * and with librdkafka (confluent-kafka) static members, one restarted without the other noticing.
+ * with @platformatic/kafka 1.x (which speaks only flexible versions) static members, and with
+ * librdkafka (confluent-kafka) static members, one restarted without the other noticing.
  */
+import { Admin as PlatformaticAdmin, Consumer as PlatformaticConsumer } from '@platformatic/kafka';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -23,7 +25,7 @@ import {
   type JoinGroupRequest,
 } from '../../src/protocol/apis/index.js';
 import { encodeSubscription } from '../../src/protocol/consumer-protocol.js';
-import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { killYakProcesses, runYak, spawnYak, startCluster, type TestCluster, type YakProcess } from '../helpers/cluster.js';
 import { brokerById, runProcess } from '../helpers/wire.js';
 
 const test = suite('static membership and the newest group API versions');
@@ -42,6 +44,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
+  killYakProcesses();
   for (const c of children) c.kill('SIGKILL');
   for (const c of conns) c.close();
   await cluster?.destroy();
@@ -121,23 +124,84 @@ test('a static member restarted over the wire keeps its assignment; the other me
   assert.is((await hb(b, jb.memberId, null)).errorCode, ErrorCode.REBALANCE_IN_PROGRESS);
 });
 
-test('OffsetFetch v8 answers several groups; OffsetDelete removes an empty group offsets', async () => {
+test('OffsetFetch v8 answers several groups with their leader epochs; OffsetDelete removes an empty group offsets', async () => {
   const conn = await connect();
   for (const [groupId, offset] of [['offsets-1', 11], ['offsets-2', 22]] as const) {
-    const res = await conn.request(OffsetCommitApi, 9, { groupId, generationId: -1, memberId: '', topics: [{ name: TOPIC, partitions: [{ partitionIndex: 1, committedOffset: offset, committedLeaderEpoch: 0, committedMetadata: null }] }] });
+    const partitions = [{ partitionIndex: 1, committedOffset: offset, committedLeaderEpoch: offset % 10, committedMetadata: null }];
+    const res = await conn.request(OffsetCommitApi, 9, { groupId, generationId: -1, memberId: '', topics: [{ name: TOPIC, partitions }] });
     assert.is(res.topics[0]!.partitions[0]!.errorCode, ErrorCode.NONE);
   }
   const fetch = () => conn.request(OffsetFetchApi, 8, { groups: [{ groupId: 'offsets-1', topics: null }, { groupId: 'offsets-2', topics: [{ name: TOPIC, partitionIndexes: [1, 2] }] }] });
   const fetched = await fetch();
-  assert.equal(fetched.groups!.map((g) => [g.groupId, g.errorCode, g.topics.flatMap((t) => t.partitions.map((p) => [p.partitionIndex, p.committedOffset]))]), [
-    ['offsets-1', 0, [[1, 11]]],
-    ['offsets-2', 0, [[1, 22], [2, -1]]],
+  assert.equal(fetched.groups!.map((g) => [g.groupId, g.errorCode, g.topics.flatMap((t) => t.partitions.map((p) => [p.partitionIndex, p.committedOffset, p.committedLeaderEpoch]))]), [
+    ['offsets-1', 0, [[1, 11, 1]]],
+    ['offsets-2', 0, [[1, 22, 2], [2, -1, -1]]],
   ]);
   const deleted = await conn.request(OffsetDeleteApi, 0, { groupId: 'offsets-1', topics: [{ name: TOPIC, partitions: [{ partitionIndex: 1 }] }] });
   assert.equal([deleted.errorCode, deleted.topics[0]!.partitions[0]!.errorCode], [0, 0]);
   assert.equal((await fetch()).groups![0]!.topics, [], 'offsets-1 has nothing committed any more');
   const unknown = await conn.request(OffsetDeleteApi, 0, { groupId: 'never-seen', topics: [] });
   assert.is(unknown.errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
+});
+
+test('@platformatic/kafka 1.x static members at the flexible versions: they share the topic, DescribeGroups v5 shows their instance ids, they leave', async () => {
+  const groupId = 'platformatic-static';
+  const bootstrapBrokers = cluster.bootstrap.split(',');
+  const consumers = ['pa', 'pb'].map(
+    (instance) => new PlatformaticConsumer({ clientId: `yak-${instance}`, bootstrapBrokers, groupId, groupInstanceId: instance, sessionTimeout: 10_000, heartbeatInterval: 500, retries: 3 }),
+  );
+  const admin = new PlatformaticAdmin({ clientId: 'yak-platformatic-admin', bootstrapBrokers, retries: 3 });
+  try {
+    // Group membership only (joinGroup, not consume): fetching is another part's API.
+    for (const c of consumers) c.topics.track(TOPIC);
+    await Promise.all(consumers.map((c) => c.joinGroup()));
+    const assigned = () => consumers.map((c) => (c.assignments ?? []).flatMap((a) => a.partitions));
+    await until('both consumers assigned all partitions', () => {
+      const [a, b] = assigned();
+      return a!.length > 0 && b!.length > 0 && a!.length + b!.length === PARTITIONS;
+    });
+    const described = (await admin.describeGroups({ groups: [groupId] })).get(groupId)!;
+    assert.is(described.state.toLowerCase(), 'stable');
+    assert.equal([...described.members.values()].map((m) => m.groupInstanceId).sort(), ['pa', 'pb']);
+    const listed = await admin.listGroups();
+    assert.ok(listed.has(groupId), 'ListGroups lists it');
+    for (const c of consumers) await c.leaveGroup();
+    const after = (await admin.describeGroups({ groups: [groupId] })).get(groupId)!;
+    assert.is(after.members.size, 0, 'LeaveGroup v5 removed both');
+    await admin.deleteGroups({ groups: [groupId] });
+  } finally {
+    await admin.close();
+    for (const c of consumers) await c.close(true);
+  }
+});
+
+test('yak consume --group-instance-id: restarted, it gets its partitions back in the same generation; the other member prints no new generation', async () => {
+  const member = (instance: string): YakProcess =>
+    spawnYak(['consume', '--bootstrap', cluster.bootstrap, '--topic', TOPIC, '--group', 'yak-static', '--group-instance-id', instance, '--session-timeout-ms', '10000', '--heartbeat-interval-ms', '300']);
+  const ASSIGNED = /generation (\d+): assigned partition\(s\) \[([\d,]*)\]/;
+  const lastAssignment = (p: YakProcess) => {
+    const lines = p.stderr().split('\n').filter((l) => ASSIGNED.test(l));
+    const m = lines.length ? ASSIGNED.exec(lines.at(-1)!)! : null;
+    return m ? { generation: Number(m[1]), partitions: m[2]!.split(',').filter(Boolean).map(Number), lines: lines.length } : null;
+  };
+  const a = member('ya');
+  const b = member('yb');
+  await until('both members assigned all partitions', () => {
+    const [la, lb] = [lastAssignment(a), lastAssignment(b)];
+    return !!la && !!lb && la.generation === lb.generation && la.partitions.length > 0 && la.partitions.length + lb.partitions.length === PARTITIONS;
+  });
+  const before = { a: lastAssignment(a)!, b: lastAssignment(b)! };
+  const described = await runYak(['group', 'describe', 'yak-static', '--json', '--bootstrap', cluster.bootstrap]);
+  assert.is(described.code, 0, described.stderr);
+  assert.equal((JSON.parse(described.stdout) as { members: { groupInstanceId: string }[] }).members.map((m) => m.groupInstanceId).sort(), ['ya', 'yb'], 'yak group describe shows instance ids');
+  const stopped = await a.stop('SIGINT');
+  assert.is(stopped.code, 0, stopped.stderr);
+  const a2 = member('ya');
+  await until('the restarted member assigned', () => lastAssignment(a2) !== null);
+  assert.equal(lastAssignment(a2), { ...before.a, lines: 1 }, 'same generation, same partitions');
+  await new Promise((r) => setTimeout(r, 2000)); // a rebalance of yb would show by now
+  assert.equal(lastAssignment(b), before.b, 'yb printed no new generation');
+  await Promise.all([a2.stop('SIGINT'), b.stop('SIGINT')]);
 });
 
 // ---- librdkafka (confluent-kafka) static members ----

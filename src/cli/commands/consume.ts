@@ -23,6 +23,7 @@ interface Args extends ClusterArgs {
   'auto-commit-interval-ms': number;
   'session-timeout-ms': number;
   'heartbeat-interval-ms': number;
+  'group-instance-id'?: string;
   assignor: 'range' | 'roundrobin';
 }
 
@@ -68,6 +69,7 @@ function groupSource(client: KafkaClient, args: Args & { group: string }): Recor
     heartbeatIntervalMs: args['heartbeat-interval-ms'],
     autoCommitIntervalMs: args.commit === 'auto' ? args['auto-commit-interval-ms'] : null,
     assignors: [preferred, ...ASSIGNORS.filter((a) => a !== preferred)],
+    groupInstanceId: args['group-instance-id'] ?? null,
     onAssigned: (partitions, generation) =>
       process.stderr.write(`group ${args.group} generation ${generation}: assigned partition(s) [${partitions.join(',')}] of ${args.topic}\n`),
     onOffsetReset: offsetResetNotice(args.topic),
@@ -131,9 +133,16 @@ export const consumeCommand: CommandModule<object, Args> = {
       .option('auto-commit-interval-ms', { type: 'number', default: 5000, describe: 'With --group --commit auto: how often to commit' })
       .option('session-timeout-ms', { type: 'number', default: 10_000, describe: 'With --group: the group drops this member after this long without a heartbeat' })
       .option('heartbeat-interval-ms', { type: 'number', default: 1000, describe: 'With --group: how often to heartbeat' })
+      .option('group-instance-id', {
+        type: 'string',
+        describe: "With --group: a static member (Kafka's group.instance.id): restarted with the same id it gets its partitions back without a rebalance; it does not leave on exit",
+      })
       .option('assignor', { choices: ['range', 'roundrobin'] as const, default: 'range' as const, describe: 'With --group: how the leader splits partitions' }),
   handler: async (args) => {
     if (args.group === undefined) startPosition(args); // validates --offset before connecting
+    if (args['group-instance-id'] !== undefined && (args.group === undefined || args['group-instance-id'] === '')) {
+      throw new UserError('--group-instance-id names a static member of the --group: give both, the id non-empty', 2);
+    }
     await withClient(connectClient(args, 'yak-consume'), async (client) => {
       const source = args.group === undefined ? plainSource(client, args) : groupSource(client, { ...args, group: args.group });
       let stop = false;

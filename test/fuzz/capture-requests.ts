@@ -4,90 +4,20 @@
  * plus YaK's own control-plane frames (coordinator and supervisor ports).
  *
  *   npm run build && node --import tsx test/fuzz/capture-requests.ts
- *
- * The proxies rewrite the brokers' ports in every response (Metadata, FindCoordinator) to their own,
- * so clients keep talking through them after bootstrap.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
-import { FrameDecoder } from '../../src/protocol/framing.js';
 import { apiByKey } from '../../src/protocol/apis/index.js';
 import { runProcess } from '../helpers/wire.js';
 import { startCluster } from '../helpers/cluster.js';
+import { startRecordingProxies } from '../helpers/recording-proxy.js';
 import { controlPlaneSeeds, FIXTURE, unrecordedKafkaSeeds, type SeedFrame } from './seeds.js';
 
 /** Frames kept per (source, API, version): a few bodies of each shape keep the file small. */
 const SAMPLES_PER_VERSION = 3;
 /** Larger frames (big produce batches) add bytes to the fixture but no new shapes. */
 const MAX_SEED_FRAME_BYTES = 4096;
-
-interface Proxy {
-  port: number;
-  close(): void;
-}
-
-/** A proxy to `target`, reporting each whole request frame to `record`; responses have `rewrite` applied. */
-function startProxy(targetPort: number, record: (frame: Buffer) => void, rewrite: (frame: Buffer) => void): Promise<Proxy> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect({ host: '127.0.0.1', port: targetPort });
-    sockets.add(client).add(upstream);
-    const requests = new FrameDecoder();
-    const responses = new FrameDecoder();
-    client.on('data', (chunk) => {
-      requests.push(chunk);
-      for (let f = requests.next(); f; f = requests.next()) {
-        const whole = Buffer.alloc(4 + f.length);
-        whole.writeInt32BE(f.length, 0);
-        f.copy(whole, 4);
-        record(whole);
-        upstream.write(whole);
-      }
-    });
-    upstream.on('data', (chunk) => {
-      responses.push(chunk);
-      for (let f = responses.next(); f; f = responses.next()) {
-        const whole = Buffer.alloc(4 + f.length);
-        whole.writeInt32BE(f.length, 0);
-        f.copy(whole, 4);
-        rewrite(whole);
-        client.write(whole);
-      }
-    });
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('close', end).on('error', end);
-    upstream.on('close', end).on('error', end);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        port: (server.address() as net.AddressInfo).port,
-        close: () => {
-          for (const s of sockets) s.destroy();
-          server.close();
-        },
-      }),
-    ),
-  );
-}
-
-/** Replaces every `"127.0.0.1" + int32 port` of a broker with its proxy's port (same length, so sizes stay right). */
-function portRewriter(ports: Map<number, number>): (frame: Buffer) => void {
-  const host = Buffer.concat([Buffer.from([0, 9]), Buffer.from('127.0.0.1')]);
-  return (frame) => {
-    for (let i = frame.indexOf(host); i >= 0; i = frame.indexOf(host, i + 1)) {
-      const at = i + host.length;
-      if (at + 4 > frame.length) break;
-      const proxied = ports.get(frame.readInt32BE(at));
-      if (proxied !== undefined) frame.writeInt32BE(proxied, at);
-    }
-  };
-}
 
 async function main(): Promise<void> {
   const cluster = await startCluster({ brokers: 3 });
@@ -107,21 +37,14 @@ async function main(): Promise<void> {
     list.push({ source, api: apiByKey(apiKey)?.name ?? `key ${apiKey}`, apiKey, apiVersion, hex });
     kept.set(key, list);
   };
-  const ports = new Map<number, number>();
-  const proxies: Proxy[] = [];
-  const rewrite = portRewriter(ports);
-  for (const b of cluster.file.brokers) {
-    const p = await startProxy(b.port, record, rewrite);
-    ports.set(b.port, p.port);
-    proxies.push(p);
-  }
-  const bootstrap = [...ports.values()].map((p) => `127.0.0.1:${p}`);
+  const proxies = await startRecordingProxies(cluster, record);
+  const bootstrap = proxies.bootstrap;
   try {
     await captureKcat(bootstrap.join(','));
     source = 'kafkajs';
     await captureKafkajs(bootstrap);
   } finally {
-    for (const p of proxies) p.close();
+    proxies.close();
     await cluster.destroy();
   }
   const captured = [...kept.values()].flat();

@@ -1,6 +1,7 @@
 /**
- * InitProducerId v3+ (KIP-360) against a real broker: a producer naming its id and epoch keeps the
- * id at the next epoch, every partition takes it from sequence 0 again and fences the old epoch.
+ * InitProducerId v3+ against a real broker: without a transactional id every request gets a new id at
+ * epoch 0, whatever id and epoch it names (as in Kafka); a producer that bumps its own epoch (KIP-360)
+ * is taken from sequence 0 again by every partition, which then fences the old epoch.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -36,7 +37,7 @@ async function produce(producerId: number, producerEpoch: number, baseSequence: 
   return res.responses[0]!.partitionResponses[0]!.errorCode;
 }
 
-test('naming the current id and epoch bumps the epoch; the partition restarts its sequence and fences the old epoch', async () => {
+test('a request naming an id and epoch gets a new id; a producer bumping its own epoch restarts its sequence and fences the old epoch', async () => {
   const first = await conn.request(InitProducerIdApi, 5, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1, producerEpoch: -1 });
   assert.is(first.errorCode, ErrorCode.NONE);
   assert.is(first.producerEpoch, 0);
@@ -44,17 +45,26 @@ test('naming the current id and epoch bumps the epoch; the partition restarts it
   assert.is(await produce(id, 0, 0), ErrorCode.NONE);
   assert.is(await produce(id, 0, 1), ErrorCode.NONE);
 
-  const bumped = await conn.request(InitProducerIdApi, 4, { transactionalId: null, transactionTimeoutMs: 60000, producerId: id, producerEpoch: 0 });
-  assert.equal([bumped.errorCode, bumped.producerId, bumped.producerEpoch], [ErrorCode.NONE, id, 1]);
-  assert.is(await produce(id, 1, 0), ErrorCode.NONE, 'the new epoch starts at sequence 0');
+  const named = await conn.request(InitProducerIdApi, 4, { transactionalId: null, transactionTimeoutMs: 60000, producerId: id, producerEpoch: 0 });
+  assert.is(named.errorCode, ErrorCode.NONE);
+  assert.ok(named.producerId !== id && named.producerEpoch === 0, 'a new id at epoch 0');
+  assert.is(await produce(id, 1, 0), ErrorCode.NONE, 'the bumped epoch starts at sequence 0');
   assert.is(await produce(id, 0, 2), ErrorCode.INVALID_PRODUCER_EPOCH, 'the old epoch is fenced');
 
-  const atLast = await conn.request(InitProducerIdApi, 3, { transactionalId: null, transactionTimeoutMs: 60000, producerId: id, producerEpoch: 0x7fff });
-  assert.ok(atLast.producerId !== id && atLast.producerEpoch === 0, 'past the last epoch: a new id');
   const half = await conn.request(InitProducerIdApi, 3, { transactionalId: null, transactionTimeoutMs: 60000, producerId: id, producerEpoch: -1 });
   assert.is(half.errorCode, ErrorCode.INVALID_REQUEST);
   const old = await conn.request(InitProducerIdApi, 2, { transactionalId: null, transactionTimeoutMs: 60000, producerId: id, producerEpoch: 5 });
   assert.is(old.producerEpoch, 0, 'v2 carries no id: a new producer');
+});
+
+test('two new producers naming id 0 epoch 0 (as @platformatic/kafka 1.x does) get different ids, so neither loses records to the other', async () => {
+  const ask = () => conn.request(InitProducerIdApi, 5, { transactionalId: null, transactionTimeoutMs: 60000, producerId: 0, producerEpoch: 0 });
+  const [a, b] = [await ask(), await ask()];
+  assert.is(a.errorCode, ErrorCode.NONE);
+  assert.is(b.errorCode, ErrorCode.NONE);
+  assert.is.not(a.producerId, b.producerId);
+  assert.is(await produce(a.producerId, a.producerEpoch, 0), ErrorCode.NONE);
+  assert.is(await produce(b.producerId, b.producerEpoch, 0), ErrorCode.NONE, 'the second producer\'s first batch is stored, not taken for a duplicate');
 });
 
 test.run();

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { Connection } from '../../src/net/connection.js';
 import { ApiVersionsApi } from '../../src/protocol/apis/api-versions.js';
 import { CreateTopicsApi, type CreateTopicsResponse } from '../../src/protocol/apis/create-topics.js';
+import { DeleteTopicsApi } from '../../src/protocol/apis/delete-topics.js';
 import { FetchApi } from '../../src/protocol/apis/fetch.js';
 import { MetadataApi } from '../../src/protocol/apis/metadata.js';
 import { ProduceApi, type ProducePartitionResponse } from '../../src/protocol/apis/produce.js';
@@ -440,6 +441,15 @@ test('(h) Produce to partition 99 of an existing topic, or to a topic that does 
   assert.is(md.topics[0]!.errorCode, 3, 'still does not exist');
   const offsets = await listOffset(conn, TOPIC, 99);
   assert.is(offsets.errorCode, 3);
+});
+
+test('(h) DeleteTopics v1 naming the empty topic answers an error for that name and keeps the connection (the fuzzer found it answered a null name, which v1 cannot carry)', async () => {
+  const res = await conn.request(DeleteTopicsApi, 1, { topicNames: [''], timeoutMs: 2000 });
+  assert.is(res.responses.length, 1);
+  assert.is(res.responses[0]!.name, '');
+  assert.ok(res.responses[0]!.errorCode !== 0, `an error for '': ${res.responses[0]!.errorCode}`);
+  const md = await metadata(conn, [TOPIC]);
+  assert.is(md.topics[0]!.errorCode, 0, 'the same connection still serves');
 });
 
 test('(h) acks other than -1, 0 and 1 get INVALID_REQUIRED_ACKS; nothing is stored', async () => {

@@ -16,7 +16,8 @@ export async function handleDeleteTopics(ctx: BrokerContext, req: DeleteTopicsRe
   const unknown: DeletableTopicResult[] = [];
   const targets: { name: string; topicId: string }[] = [];
   for (const t of named) {
-    if (t.name !== null && t.name !== '') {
+    // By name whenever a name is given, '' included (Kafka's rule: an id only stands in for a null name).
+    if (t.name !== null) {
       targets.push({ name: t.name, topicId: ctx.cache.topic(t.name)?.id ?? ZERO_UUID });
       continue;
     }

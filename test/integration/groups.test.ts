@@ -153,11 +153,11 @@ test('reset-offsets on an empty group moves its offsets; delete removes it; unkn
 
 // --- the group APIs on the wire -------------------------------------------------------------------
 
-function joinRequest(groupId: string, memberId: string, protocolType = 'consumer'): JoinGroupRequest {
+function joinRequest(groupId: string, memberId: string, protocolType = 'consumer', rebalanceTimeoutMs = 3000, sessionTimeoutMs = 3000): JoinGroupRequest {
   return {
     groupId,
-    sessionTimeoutMs: 3000,
-    rebalanceTimeoutMs: 3000,
+    sessionTimeoutMs,
+    rebalanceTimeoutMs,
     memberId,
     groupInstanceId: null,
     protocolType,
@@ -194,6 +194,28 @@ test('every group is listed once: by kafkajs admin.listGroups (which asks each b
     assert.match(tx.errorMessage ?? '', 'transactions are not supported');
   } finally {
     await admin.disconnect();
+  }
+});
+
+test("a member with a short rebalance timeout waits for the group's rebalance (the longest of its members'), not its own: the broker does not give up on it with COORDINATOR_NOT_AVAILABLE (found by the fuzzer)", async () => {
+  const group = 'mixed-timeouts';
+  const first = await conn.request(JoinGroupApi, 5, joinRequest(group, '', 'consumer', 8000, 20_000));
+  const a = await conn.request(JoinGroupApi, 5, joinRequest(group, first.memberId, 'consumer', 8000, 20_000));
+  assert.is(a.errorCode, 0);
+  const synced = await conn.request(SyncGroupApi, 3, { groupId: group, generationId: a.generationId, memberId: a.memberId, assignments: [{ memberId: a.memberId, assignment: Buffer.alloc(0) }] });
+  assert.is(synced.errorCode, 0);
+  // B (rebalance timeout 100 ms) joins; A (its session outlasting the test) never rejoins, so the join
+  // completes once A's 8 s rebalance timeout has passed.
+  const patient = await Connection.connect(conn.address.split(':')[0]!, Number(conn.address.split(':')[1]), { clientId: 'groups-test-b', requestTimeoutMs: 30_000 });
+  try {
+    const required = await patient.request(JoinGroupApi, 5, joinRequest(group, '', 'consumer', 100));
+    const started = Date.now();
+    const b = await patient.request(JoinGroupApi, 5, joinRequest(group, required.memberId, 'consumer', 100));
+    assert.is(b.errorCode, 0, `B joined (error ${b.errorCode} after ${Date.now() - started} ms)`);
+    assert.is(b.leader, b.memberId, 'A, which never rejoined, is out; B leads the new generation');
+    assert.ok(b.generationId > a.generationId);
+  } finally {
+    patient.close();
   }
 });
 

@@ -17,7 +17,11 @@ import type { RequestClient } from '../request-router.js';
 import { groupHomes } from './find-coordinator.js';
 
 const REQUEST_TIMEOUT_MS = 10_000;
-/** JoinGroup and SyncGroup wait for the rebalance: up to the members' rebalance timeout, bounded here. */
+/**
+ * JoinGroup and SyncGroup wait for the rebalance, which the coordinator ends after the group's
+ * rebalance timeout: the longest of its members', not the joining member's own. So the broker waits
+ * up to this bound for any of them (a coordinator that dies closes the link at once).
+ */
 const MAX_REBALANCE_WAIT_MS = 5 * 60_000;
 const NOT_AVAILABLE = ErrorCode.COORDINATOR_NOT_AVAILABLE;
 
@@ -43,14 +47,15 @@ async function forward<Req, Res>(
   }
 }
 
-const rebalanceWait = (rebalanceTimeoutMs: number) => Math.min(Math.max(rebalanceTimeoutMs, 0), MAX_REBALANCE_WAIT_MS) + 5000;
+/** How long the broker waits for a JoinGroup or SyncGroup answer: the bound, and a margin for the call itself. */
+const REBALANCE_CALL_TIMEOUT_MS = MAX_REBALANCE_WAIT_MS + 5000;
 
 export const GroupHandlers = {
   joinGroup: (ctx: BrokerContext, req: JoinGroupRequest, version: number, client: RequestClient): Promise<JoinGroupResponse> =>
-    forward(ctx, InternalApi.JoinGroup, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] }), rebalanceWait(req.rebalanceTimeoutMs)),
+    forward(ctx, InternalApi.JoinGroup, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] }), REBALANCE_CALL_TIMEOUT_MS),
 
   syncGroup: (ctx: BrokerContext, req: SyncGroupRequest, version: number, client: RequestClient): Promise<SyncGroupResponse> =>
-    forward(ctx, InternalApi.SyncGroup, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, assignment: Buffer.alloc(0) }), rebalanceWait(MAX_REBALANCE_WAIT_MS)),
+    forward(ctx, InternalApi.SyncGroup, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, assignment: Buffer.alloc(0) }), REBALANCE_CALL_TIMEOUT_MS),
 
   heartbeat: (ctx: BrokerContext, req: HeartbeatRequest, version: number, client: RequestClient): Promise<HeartbeatResponse> =>
     forward(ctx, InternalApi.GroupHeartbeat, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE })),

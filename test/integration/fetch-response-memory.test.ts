@@ -1,0 +1,122 @@
+/**
+ * One connection pipelining 64 full Fetches cannot make a broker build 64 x fetch.max.bytes of
+ * answers at once (3.5 GB before the fetch response budget): each fetch reserves its record bytes
+ * per connection and per broker before reading them and holds them until its answer is written.
+ * Every fetch is still answered validly (maybe with fewer bytes), and another consumer keeps going.
+ */
+import { readFileSync } from 'node:fs';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fetchMaxBytes, maxInFlightRequestsPerConnection } from '../../src/common/limits.js';
+import type { Connection } from '../../src/net/connection.js';
+import { CreateTopicsApi } from '../../src/protocol/apis/create-topics.js';
+import { FetchApi } from '../../src/protocol/apis/fetch.js';
+import { ProduceApi } from '../../src/protocol/apis/produce.js';
+import { encodeRecordBatch } from '../../src/protocol/record-batch.js';
+import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { brokerById, connectBroker } from '../helpers/wire.js';
+
+const test = suite('fetch response memory');
+const TOPIC = 'fetch-memory';
+const BATCH_BYTES = 1000 * 1000;
+const BATCHES = 60; // 60 MB in the partition: more than one full fetch
+/** The broker's resident memory may not pass this while the fetches are answered (measured: 310-410 MiB, from about 120 MiB idle; the old code reached several GB). */
+const MAX_RSS_BYTES = 512 * 1024 * 1024;
+let cluster: TestCluster;
+let conns: Connection[] = [];
+
+test.before(async () => {
+  cluster = await startCluster({ brokers: 1 });
+  const conn = await connectBroker(cluster, 1);
+  conns.push(conn);
+  const created = await conn.request(CreateTopicsApi, 3, { topics: [{ name: TOPIC, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+  assert.is(created.topics[0]!.errorCode, 0);
+  const produced = await Promise.all(
+    Array.from({ length: BATCHES }, (_, i) => {
+      const records = encodeRecordBatch([{ key: null, value: Buffer.alloc(BATCH_BYTES, i), timestamp: Date.now() }]);
+      return conn.request(ProduceApi, 7, { acks: 1, timeoutMs: 10_000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records }] }] }, { timeoutMs: 60_000 });
+    }),
+  );
+  for (const res of produced) assert.is(res.responses[0]!.partitionResponses[0]!.errorCode, 0);
+});
+
+test.after(async () => {
+  for (const c of conns) c.close();
+  await cluster?.destroy();
+});
+
+function fetch(conn: Connection, fetchOffset: number, maxBytes: number) {
+  return conn.request(
+    FetchApi,
+    11,
+    {
+      replicaId: -1,
+      maxWaitMs: 500,
+      minBytes: 1,
+      maxBytes,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [{ topic: TOPIC, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset, logStartOffset: -1, partitionMaxBytes: maxBytes }] }],
+      forgottenTopicsData: [],
+      rackId: '',
+    },
+    { timeoutMs: 120_000 },
+  );
+}
+
+/** The batches' count, after checking that `records` is whole batches from offset `from` on. */
+function wholeBatchesFrom(records: Buffer, from: number): number {
+  let at = 0;
+  let count = 0;
+  while (at < records.length) {
+    assert.ok(at + 12 <= records.length, 'a batch header cut off');
+    if (count === 0) assert.is(Number(records.readBigInt64BE(at)), from, 'the answer starts at the fetch offset');
+    at += 12 + records.readInt32BE(at + 8);
+    count++;
+  }
+  assert.is(at, records.length, 'the answer ends on a batch boundary');
+  return count;
+}
+
+function rssBytes(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(kb![1]) * 1024;
+}
+
+test(`${maxInFlightRequestsPerConnection} pipelined Fetches of ${fetchMaxBytes} bytes each keep the broker under ${MAX_RSS_BYTES / 1024 / 1024} MiB; all are answered; another consumer progresses`, async () => {
+  const pid = brokerById(cluster, 1).pid;
+  const before = rssBytes(pid);
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 10);
+  const [hog, other] = [await connectBroker(cluster, 1), await connectBroker(cluster, 1)];
+  conns.push(hog, other);
+  let stormDone = false;
+  const storm = Promise.all(Array.from({ length: maxInFlightRequestsPerConnection }, () => fetch(hog, 0, fetchMaxBytes))).finally(() => (stormDone = true));
+  // A consumer on its own connection, 1 MB at a time, meanwhile.
+  let offset = 0;
+  let otherFetches = 0;
+  while (!stormDone && offset < BATCHES) {
+    const p = (await fetch(other, offset, 1024 * 1024)).responses[0]!.partitions[0]!;
+    assert.is(p.errorCode, 0);
+    offset += wholeBatchesFrom(p.records!, offset);
+    otherFetches++;
+  }
+  const answers = await storm;
+  clearInterval(sampler);
+  let withRecords = 0;
+  for (const res of answers) {
+    const p = res.responses[0]!.partitions[0]!;
+    assert.is(res.errorCode, 0);
+    assert.is(p.errorCode, 0);
+    assert.is(p.highWatermark, BATCHES);
+    assert.ok(p.records!.length <= fetchMaxBytes, `${p.records!.length} record bytes`);
+    if (wholeBatchesFrom(p.records!, 0) > 0) withRecords++;
+  }
+  console.log(`broker RSS ${Math.round(before / 2 ** 20)} MiB before, peak ${Math.round(peak / 2 ** 20)} MiB; ${withRecords} of ${answers.length} answers carried records; the other consumer read ${offset} batches in ${otherFetches} fetches meanwhile`);
+  assert.ok(peak < MAX_RSS_BYTES, `broker RSS peaked at ${Math.round(peak / 2 ** 20)} MiB`);
+  assert.ok(withRecords >= 1, 'fetches make progress');
+  assert.ok(offset >= Math.min(BATCHES, 3) || stormDone, `the other consumer read ${offset} batches`);
+});
+
+test.run();

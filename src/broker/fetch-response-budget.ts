@@ -10,7 +10,7 @@ export interface FetchResponseGrant {
    * charged in full, so the shares are exceeded by at most that one batch per fetch admitted.
    */
   charge(actualBytes: number): void;
-  /** Frees what is held; safe to call more than once. */
+  /** Frees what is held, for good (a later `charge` holds nothing); safe to call more than once. */
   release(): void;
 }
 
@@ -108,7 +108,18 @@ export class FetchResponseBudget {
     };
     const bytes = Math.min(Math.max(wantedBytes, 0), this.free(connectionId, share));
     hold(bytes);
-    return { bytes, charge: hold, release: () => hold(0) };
+    // Once released it holds nothing more: a connection that ended mid-fetch releases before the read.
+    let released = false;
+    return {
+      bytes,
+      charge: (actualBytes) => {
+        if (!released) hold(actualBytes);
+      },
+      release: () => {
+        released = true;
+        hold(0);
+      },
+    };
   }
 
   private wakeWaiters(): void {

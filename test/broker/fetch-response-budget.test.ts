@@ -38,6 +38,8 @@ test('charge frees what was not read at once, and charges a first batch larger t
   g.release();
   g.release();
   assert.is(b.used(1), 0, 'released once, however often called');
+  g.charge(50);
+  assert.is(b.used(1), 0, 'a charge after the release (the connection ended mid-fetch) holds nothing');
   assert.equal(b.used(), { consumers: 0, replicas: 0 });
 });
 

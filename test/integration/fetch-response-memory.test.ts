@@ -134,4 +134,13 @@ test(`${maxInFlightRequestsPerConnection} pipelined Fetches of ${fetchMaxBytes} 
   assert.ok(offset >= Math.min(BATCHES, 3) || stormDone, `the other consumer read ${offset} batches`);
 });
 
+test("once answers are written their bytes are free again: the consumers' whole share serves 4 full fetches at once", async () => {
+  const fresh = await Promise.all([1, 2, 3, 4].map(() => connect()));
+  const answers = await Promise.all(fresh.map((c) => fetch(c, 0, fetchMaxBytes)));
+  for (const res of answers) {
+    const records = res.responses[0]!.partitions[0]!.records!;
+    assert.ok(records.length > fetchMaxBytes - 2 * BATCH_BYTES, `${records.length} record bytes: a full answer, nothing left held by the fetches before`);
+  }
+});
+
 test.run();

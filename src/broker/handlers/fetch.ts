@@ -37,9 +37,13 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequest, ver
   const waitMs = Math.min(Math.max(req.maxWaitMs, 0), MAX_WAIT_CAP_MS);
   // At least 1: maxBytes 0 still gets its first batch (KIP-74), as before the budget.
   const wantedBytes = Math.max(1, Math.min(req.maxBytes ?? fetchMaxBytes, fetchMaxBytes));
-  const reserve = (maxWaitMs: number) => ctx.fetchResponses.reserve(client.connectionId, req.replicaId >= 0, wantedBytes, maxWaitMs);
+  // Each grant is released once the answer is written, or at once if the connection already ended.
+  const reserve = async (maxWaitMs: number) => {
+    const grant = await ctx.fetchResponses.reserve(client.connectionId, req.replicaId >= 0, wantedBytes, maxWaitMs);
+    client.onResponseSent(() => grant.release());
+    return grant;
+  };
   let grant = await reserve(waitMs);
-  client.onResponseSent(() => grant.release());
   let res = readAll(ctx, req, session.targets, grant.bytes);
   grant.charge(res.bytes);
   // Less than minBytes although the grant allowed more: wait for data (holding no bytes meanwhile).

@@ -13,6 +13,7 @@ import { effectiveConfig } from './dynamic-configs.js';
 import { MetadataCache } from './metadata-cache.js';
 import { ProducerIdBlocks } from './producer-id-block.js';
 import { ReplicaManager } from './replica-manager.js';
+import { FetchResponseBudget } from './fetch-response-budget.js';
 import { routeRequest } from './request-router.js';
 
 export interface BrokerOptions {
@@ -90,9 +91,9 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   let ctx: BrokerContext | null = null;
   // Frames up to Kafka's socket.request.max.bytes (100 MiB) are read, so an oversized batch gets
   // MESSAGE_TOO_LARGE (which clients do not retry) rather than a dropped connection (which they do).
-  const server = new FrameServer({ host: opts.host, port: opts.port, limits: opts.listenerLimits, logger: opts.logger }, (header, body, client) => {
+  const server = new FrameServer({ host: opts.host, port: opts.port, limits: opts.listenerLimits, logger: opts.logger }, (header, body, client, scope) => {
     if (!ctx) throw new Error('broker not ready');
-    return routeRequest(ctx, header, body, client);
+    return routeRequest(ctx, header, body, client, scope);
   });
   const addr = await server.listen();
 
@@ -118,7 +119,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     },
   });
   const producerIds = new ProducerIdBlocks(coordinator);
-  ctx = { brokerId: opts.brokerId, config, staticConfig, logDir: path.resolve(opts.dataDir), rack: opts.rack ?? null, cache, replicas, coordinator, producerIds, fetchSessions: new FetchSessionCache(), logger: opts.logger };
+  ctx = { brokerId: opts.brokerId, config, staticConfig, logDir: path.resolve(opts.dataDir), rack: opts.rack ?? null, cache, replicas, coordinator, producerIds, fetchSessions: new FetchSessionCache(), fetchResponses: new FetchResponseBudget(), logger: opts.logger };
   const abandon = async (err: Error) => {
     coordinator.stop();
     await server.close();

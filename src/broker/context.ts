@@ -1,6 +1,7 @@
 import { DEFAULT_RETENTION_MS, type TimestampType } from '../common/topic-configs.js';
 import type { Logger } from '../common/logger.js';
 import type { CoordinatorLink } from './coordinator-link.js';
+import type { FetchResponseBudget } from './fetch-response-budget.js';
 import type { FetchSessionCache } from './fetch-sessions.js';
 import type { MetadataCache } from './metadata-cache.js';
 import type { ProducerIdBlocks } from './producer-id-block.js';
@@ -50,5 +51,7 @@ export interface BrokerContext {
   producerIds: ProducerIdBlocks;
   /** Fetch sessions (KIP-227) of this broker's consumers. */
   fetchSessions: FetchSessionCache;
+  /** Record bytes of Fetch answers being assembled or sent, per connection and per broker (fetch-response-budget.ts). */
+  fetchResponses: FetchResponseBudget;
   logger: Logger;
 }

@@ -25,13 +25,17 @@ import { handleDescribeLogDirs } from './handlers/describe-log-dirs.js';
 import { handleAlterPartitionReassignments, handleListPartitionReassignments } from './handlers/partition-reassignments.js';
 import { handleElectLeaders } from './handlers/elect-leaders.js';
 import { GroupHandlers } from './handlers/groups.js';
-import type { ClientInfo } from '../net/server.js';
+import type { ClientInfo, RequestScope } from '../net/server.js';
 
 /** Who sent a request, for the APIs that record it (group membership). */
 export interface RequestClient {
   clientId: string;
   /** Kafka's notation: `/127.0.0.1`. */
   host: string;
+  /** The connection it came on (unique within this broker's listener). */
+  connectionId: number;
+  /** Runs `listener` once this request's response has left the process (RequestScope.onSent, net/server-connection.ts). */
+  onResponseSent(listener: () => void): void;
 }
 
 type Handler = (ctx: BrokerContext, req: never, version: number, client: RequestClient) => unknown;
@@ -78,7 +82,7 @@ const SERVED: ApiCodec<unknown, unknown>[] = [...HANDLERS.keys()].map((k) => api
  * UNSUPPORTED_VERSION in a v0 body, with the supported ranges, so a client newer than YaK can retry
  * with a version both know (KIP-511). Its body is not read: a newer version's layout is unknown.
  */
-export async function routeRequest(ctx: BrokerContext, header: RequestHeader, body: Reader, from: ClientInfo): Promise<Buffer | null> {
+export async function routeRequest(ctx: BrokerContext, header: RequestHeader, body: Reader, from: ClientInfo, scope: RequestScope): Promise<Buffer | null> {
   const api = apiByKey(header.apiKey);
   const handler = HANDLERS.get(header.apiKey);
   if (!api || !handler) throw new ProtocolError(`unsupported API key ${header.apiKey}`);
@@ -88,7 +92,12 @@ export async function routeRequest(ctx: BrokerContext, header: RequestHeader, bo
   }
   readRequestHeaderTags(body, api, header.apiVersion);
   const req = api.decodeRequest(body, header.apiVersion);
-  const client = { clientId: header.clientId ?? '', host: `/${from.remoteAddress.slice(0, from.remoteAddress.lastIndexOf(':'))}` };
+  const client: RequestClient = {
+    clientId: header.clientId ?? '',
+    host: `/${from.remoteAddress.slice(0, from.remoteAddress.lastIndexOf(':'))}`,
+    connectionId: from.id,
+    onResponseSent: (listener) => scope.onSent(listener),
+  };
   const res = await handler(ctx, req as never, header.apiVersion, client);
   if (header.apiKey === ApiKey.Produce && (req as { acks: number }).acks === 0) return null;
   return encode(api, header.correlationId, header.apiVersion, res);

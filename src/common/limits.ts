@@ -106,6 +106,31 @@ export const maxDecompressedBytes = 128 * 1024 * 1024;
  */
 export const fetchMaxBytes = 55 * 1024 * 1024;
 /**
+ * Record bytes of Fetch answers one connection may have being assembled or waiting to be written at
+ * once. Kafka has no twin: it handles one request per connection at a time and sends records from
+ * the page cache (zero-copy), so it never holds them; YaK reads them from SQLite into Buffers and
+ * pipelines up to `maxInFlightRequestsPerConnection` requests, so without it one client asking 64
+ * full Fetches has a broker build 64 x fetch.max.bytes (3.5 GB). One full answer fits.
+ */
+export const fetchResponseBytesPerConnection = fetchMaxBytes;
+/**
+ * Record bytes of consumers' Fetch answers (replica id -1) one broker may have being assembled or
+ * waiting to be written, across connections (no Kafka twin, see above). A fetch reserves what it may
+ * read before reading; what it cannot get it does not read (fewer bytes, or none after waiting up to
+ * its maxWaitMs). Four full answers at once: a few busy consumers at full speed.
+ */
+export const consumerFetchResponseBytesPerBroker = 4 * fetchMaxBytes;
+/**
+ * The same for followers' fetches (replica id >= 0), a share of their own so consumers can never
+ * starve replication (and acks=all produce behind it): one full answer for each of 4 followers.
+ */
+export const replicaFetchResponseBytesPerBroker = 4 * fetchMaxBytes;
+/**
+ * A fetch that must wait for response bytes starts reading once at least this much (or all it asked
+ * for, if less) is free, rather than crumbs; progress is kept as the first batch always comes whole.
+ */
+export const minFetchResponseGrantBytes = 1024 * 1024;
+/**
  * Fetch sessions (KIP-227) one broker keeps at once (Kafka's `max.incremental.fetch.session.cache.slots`):
  * each holds a consumer's partitions and their positions. Past it a new session takes the slot of one
  * idle for `fetchSessionEvictionMs`, or of a smaller one; else the client fetches without a session.
@@ -176,6 +201,9 @@ export function assertLimits(): void {
   };
   check(maxDecompressedBytes >= maxFrameBytes, 'a batch that fits in a frame must be allowed to decompress');
   check(fetchMaxBytes <= maxFrameBytes - 1024 * 1024, 'a full fetch response, headers included, must fit in a frame clients accept');
+  check(fetchResponseBytesPerConnection >= fetchMaxBytes, 'one connection must be able to get one full fetch answer');
+  check(consumerFetchResponseBytesPerBroker >= fetchResponseBytesPerConnection && replicaFetchResponseBytesPerBroker >= fetchResponseBytesPerConnection, "a broker's fetch response shares must hold what one connection may");
+  check(minFetchResponseGrantBytes <= fetchMaxBytes, 'the smallest grant a waiting fetch takes must be one it can get');
   check(maxFetchSessionCachePartitions >= maxIncrementalFetchSessionCacheSlots, 'every fetch session slot must be able to hold a partition');
   assertListenerLimits(listenerLimits);
   assertListenerLimits(controlListenerLimits, 'control endpoint');

@@ -7,7 +7,17 @@ import { Reader } from '../protocol/reader.js';
 import type { ByteBudget } from './byte-budget.js';
 
 /** What a handler returns: a whole response frame, or null when the request gets no answer (acks=0). */
-export type RequestHandler = (header: RequestHeader, body: Reader, client: ClientInfo) => Promise<Buffer | null> | Buffer | null;
+export type RequestHandler = (header: RequestHeader, body: Reader, client: ClientInfo, request: RequestScope) => Promise<Buffer | null> | Buffer | null;
+
+/** One request as its handler sees it. */
+export interface RequestScope {
+  /**
+   * Calls `listener` once this request's response frame has been written to the socket (handed to the
+   * kernel: the process no longer holds its bytes), or once it is certain it never will be (no answer,
+   * the handler failed, the connection ended). What a handler reserved for its answer is released here.
+   */
+  onSent(listener: () => void): void;
+}
 
 export interface ClientInfo {
   readonly id: number;
@@ -19,6 +29,8 @@ export interface ClientInfo {
 /** A request being handled; `response` is undefined until its handler is done. */
 interface InFlight {
   response: Buffer | null | undefined;
+  /** Its RequestScope's listeners; null once they have run. */
+  sentListeners: (() => void)[] | null;
 }
 
 /**
@@ -36,6 +48,8 @@ export class ServerConnection implements ClientInfo {
   private readonly decoder: FrameDecoder;
   /** Requests being handled, in arrival order: responses go back in this order. */
   private readonly inFlight: InFlight[] = [];
+  /** Requests whose response frame is in the socket's write buffer, not yet handed to the kernel. */
+  private readonly writing = new Set<InFlight>();
   /** Bytes this connection holds reserved: the frame being read (`readingFrameBytes`) and requests in flight. */
   private reservedBytes = 0;
   /** Declared size of the frame being read once reserved, else null. */
@@ -159,8 +173,14 @@ export class ServerConnection implements ClientInfo {
   }
 
   private dispatch(frame: Buffer): void {
-    const entry: InFlight = { response: undefined };
+    const entry: InFlight = { response: undefined, sentListeners: [] };
     this.inFlight.push(entry);
+    const scope: RequestScope = {
+      onSent: (listener) => {
+        if (entry.sentListeners) entry.sentListeners.push(listener);
+        else this.runSentListener(listener);
+      },
+    };
     let header: RequestHeader | null = null;
     let released = false;
     const release = () => {
@@ -171,20 +191,21 @@ export class ServerConnection implements ClientInfo {
     };
     const done = (response: Buffer | null) => {
       release();
-      if (this.closed) return;
+      if (this.closed) return this.sent(entry);
       entry.response = response;
       this.flush();
       this.pump();
     };
     const failed = (err: unknown) => {
       release();
+      this.sent(entry);
       this.closeForFailure(header, err);
     };
     let result: ReturnType<RequestHandler>;
     try {
       const body = new Reader(frame);
       header = decodeRequestHeader(body);
-      result = this.handler(header, body, this);
+      result = this.handler(header, body, this, scope);
     } catch (err) {
       return failed(err);
     }
@@ -193,6 +214,7 @@ export class ServerConnection implements ClientInfo {
       .then(done, failed)
       .catch((err: unknown) => {
         release();
+        this.sent(entry);
         this.close('error', `answering ${describeRequest(header)} failed: ${(err as Error)?.stack ?? err}`);
       });
   }
@@ -200,8 +222,33 @@ export class ServerConnection implements ClientInfo {
   /** Writes the responses that are ready, in request order. */
   private flush(): void {
     while (this.inFlight.length > 0 && this.inFlight[0]!.response !== undefined) {
-      const { response } = this.inFlight.shift()!;
-      if (response) this.socket.write(response);
+      const entry = this.inFlight.shift()!;
+      if (!entry.response) {
+        this.sent(entry);
+        continue;
+      }
+      // The callback runs once the frame left the write buffer (or with an error if the socket is
+      // destroyed first); end() also runs what is still writing, so listeners run exactly once either way.
+      this.writing.add(entry);
+      this.socket.write(entry.response, () => this.sent(entry));
+      entry.response = null;
+    }
+  }
+
+  /** Runs a request's RequestScope listeners, once. */
+  private sent(entry: InFlight): void {
+    this.writing.delete(entry);
+    const listeners = entry.sentListeners;
+    if (!listeners) return;
+    entry.sentListeners = null;
+    for (const listener of listeners) this.runSentListener(listener);
+  }
+
+  private runSentListener(listener: () => void): void {
+    try {
+      listener();
+    } catch (err) {
+      this.logger.error(`a response-sent listener of connection #${this.id} from ${this.remoteAddress} failed: ${(err as Error)?.stack ?? err}`);
     }
   }
 
@@ -242,6 +289,8 @@ export class ServerConnection implements ClientInfo {
     }
     // Handlers still running release their own bytes when they finish; their answers are dropped.
     this.decoder.clear();
+    for (const entry of [...this.writing]) this.sent(entry);
+    for (const entry of this.inFlight) if (entry.response !== undefined) this.sent(entry);
     this.inFlight.length = 0;
     this.frameStartedAt = null;
     this.quietSince = null;

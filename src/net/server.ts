@@ -4,7 +4,7 @@ import type { Logger } from '../common/logger.js';
 import { ByteBudget } from './byte-budget.js';
 import { ServerConnection, type RequestHandler } from './server-connection.js';
 
-export type { ClientInfo, RequestHandler } from './server-connection.js';
+export type { ClientInfo, RequestHandler, RequestScope } from './server-connection.js';
 
 export interface ServerOptions {
   host: string;

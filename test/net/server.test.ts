@@ -199,6 +199,41 @@ test('an idle connection is closed; one with a request in flight is not', () =>
     busy.socket.destroy();
   }));
 
+test("a request's onSent listeners run once its response has left the write buffer, or once its connection ended without it", async () => {
+  const sent: number[] = [];
+  const big = (correlationId: number) => {
+    const w = startResponseFrame(correlationId);
+    w.raw(Buffer.alloc(32 * 1024 * 1024));
+    return finishFrame(w);
+  };
+  const h: RequestHandler = (header, _body, _client, scope) => {
+    scope.onSent(() => sent.push(header.correlationId));
+    return header.apiKey === 2 ? sleep(300).then(() => big(header.correlationId)) : big(header.correlationId);
+  };
+  await withServer({}, h, async (port) => {
+    const reader = net.connect({ port, host: '127.0.0.1' });
+    await new Promise((r) => reader.once('connect', r));
+    reader.pause(); // 32 MiB cannot leave the write buffer while the client does not read
+    reader.write(request(1, 1));
+    await sleep(300);
+    assert.equal(sent, [], 'not sent while the frame is in the write buffer');
+    let got = 0;
+    reader.on('data', (d: Buffer) => (got += d.length));
+    reader.resume();
+    await waitFor('the response read', () => got >= 32 * 1024 * 1024);
+    await waitFor('onSent after the write', () => sent.length === 1);
+    const leaver = await rawSocket('127.0.0.1', port);
+    leaver.socket.write(Buffer.concat([request(2, 2), request(1, 3)]));
+    await sleep(100);
+    leaver.socket.destroy(); // gone while #2 is still being handled and #3 waits behind it
+    await waitFor('onSent for both answers never written', () => sent.length === 3);
+    assert.equal([...sent].sort(), [1, 2, 3]);
+    await sleep(100);
+    assert.is(sent.length, 3, 'each listener runs once');
+    reader.destroy();
+  });
+});
+
 test('limits that contradict each other are refused when the server is made', () => {
   assert.throws(() => new FrameServer({ host: '127.0.0.1', port: 0, logger, limits: { maxQueuedRequestBytesPerServer: 10 } }, handler()), /one connection|the server must be able/);
 });

@@ -5,6 +5,7 @@ import { ApiKey } from '../../protocol/api.js';
 import { ZERO_UUID } from '../../protocol/schema.js';
 import type { BrokerContext } from '../context.js';
 import type { FetchTarget, TopicPartitionResponse } from '../fetch-sessions.js';
+import type { RequestClient } from '../request-router.js';
 import { oldestServedVersion } from './api-versions.js';
 import { distinctBy } from './distinct.js';
 import { currentLeaderHint, leaderEndpoints } from './leader-hints.js';
@@ -22,19 +23,37 @@ const EMPTY = Buffer.alloc(0);
  * than minBytes available it waits (up to maxWaitMs) for new data, so idle fetchers do not spin. The
  * partitions read are the request's or, for an incremental fetch, its session's (fetch-sessions.ts).
  * A partition this broker does not lead is answered with its current leader (KIP-951).
+ *
+ * Before reading from storage it reserves the bytes it may read in the broker's fetch response
+ * budget (fetch-response-budget.ts) and reads no more than it got; the reservation is held until the
+ * response has been written to the socket. While it waits for data it holds nothing.
  */
-export async function handleFetch(ctx: BrokerContext, request: FetchRequest, version: number): Promise<FetchResponse> {
+export async function handleFetch(ctx: BrokerContext, request: FetchRequest, version: number, client: RequestClient): Promise<FetchResponse> {
   const byId = version >= FIRST_TOPIC_ID_VERSION;
   const req = { ...request, topics: distinctTopics(request.topics.map((t) => named(ctx, t, byId))), forgottenTopicsData: (request.forgottenTopicsData ?? []).map((t) => named(ctx, t, byId)) };
   if (version < oldestServedVersion(ApiKey.Fetch)) return refuseAll(req, ErrorCode.UNSUPPORTED_VERSION);
   const session = ctx.fetchSessions.open(req);
   if (session.errorCode !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: session.errorCode, sessionId: 0, responses: [] };
-  let res = readAll(ctx, req, session.targets);
   const waitMs = Math.min(Math.max(req.maxWaitMs, 0), MAX_WAIT_CAP_MS);
-  if (res.bytes < Math.max(req.minBytes, 1) && waitMs > 0 && !res.hadError) {
+  // At least 1: maxBytes 0 still gets its first batch (KIP-74), as before the budget.
+  const wantedBytes = Math.max(1, Math.min(req.maxBytes ?? fetchMaxBytes, fetchMaxBytes));
+  // Each grant is released once the answer is written, or at once if the connection already ended.
+  const reserve = async (maxWaitMs: number) => {
+    const grant = await ctx.fetchResponses.reserve(client.connectionId, req.replicaId >= 0, wantedBytes, maxWaitMs);
+    client.onResponseSent(() => grant.release());
+    return grant;
+  };
+  let grant = await reserve(waitMs);
+  let res = readAll(ctx, req, session.targets, grant.bytes);
+  grant.charge(res.bytes);
+  // Less than minBytes although the grant allowed more: wait for data (holding no bytes meanwhile).
+  if (res.bytes < Math.max(req.minBytes, 1) && res.bytes < grant.bytes && waitMs > 0 && !res.hadError) {
+    grant.release();
     const partitions = session.targets.map((t) => ({ topic: t.topic, partition: t.partition.partition }));
     await ctx.replicas.waitForData(partitions, req.replicaId >= 0 ? 'append' : 'highWatermark', waitMs);
-    res = readAll(ctx, req, session.targets);
+    grant = await reserve(0);
+    res = readAll(ctx, req, session.targets, grant.bytes);
+    grant.charge(res.bytes);
   }
   const { sessionId, partitions } = session.respond(res.partitions);
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId, responses: byTopic(partitions), nodeEndpoints: leaderEndpoints(ctx, partitions.map((p) => p.partition.currentLeader)) };
@@ -72,13 +91,15 @@ function errorPartition(partitionIndex: number, errorCode: number, range: Offset
 }
 
 /**
- * Reads the targets in order, within the request's maxBytes (capped at fetch.max.bytes) and each
- * partition's partitionMaxBytes, as Kafka does (KIP-74): only the first batch of the first partition
- * with data may exceed them, so a consumer is never stuck behind a batch larger than its limits;
- * after it, a partition gets the whole batches that fit both its own limit and what is left.
+ * Reads the targets in order, within `grantedBytes` (the request's maxBytes, capped at
+ * fetch.max.bytes, trimmed to what the response budget granted) and each partition's
+ * partitionMaxBytes, as Kafka does (KIP-74): only the first batch of the first partition with data
+ * may exceed them, so a consumer is never stuck behind a batch larger than its limits; after it, a
+ * partition gets the whole batches that fit both its own limit and what is left. Granted nothing, it
+ * reads no records (the partitions' offsets and errors are still answered).
  */
-function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[]): { partitions: FetchPartitionResponse[]; bytes: number; hadError: boolean } {
-  let budget = Math.min(req.maxBytes ?? fetchMaxBytes, fetchMaxBytes);
+function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[], grantedBytes: number): { partitions: FetchPartitionResponse[]; bytes: number; hadError: boolean } {
+  let budget = grantedBytes;
   let bytes = 0;
   let hadError = false;
   const partitions = targets.map(({ topic, topicId, partition: p }): FetchPartitionResponse => {
@@ -88,7 +109,7 @@ function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[]):
       const partition = ctx.replicas.leaderPartition(topic, p.partition, exists, p.currentLeaderEpoch ?? -1);
       const limit = Math.min(p.partitionMaxBytes, budget);
       // PartitionLog.read returns at least one batch when asked for any bytes: ask only while the first batch may exceed the limit, or something fits.
-      const oneBatchAllowed = bytes === 0;
+      const oneBatchAllowed = bytes === 0 && grantedBytes > 0;
       const maxBytes = oneBatchAllowed ? Math.max(limit, 1) : limit;
       const read =
         req.replicaId >= 0

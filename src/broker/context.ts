@@ -5,6 +5,7 @@ import type { FetchSessionCache } from './fetch-sessions.js';
 import type { MetadataCache } from './metadata-cache.js';
 import type { ProducerIdBlocks } from './producer-id-block.js';
 import type { ReplicaManager } from './replica-manager.js';
+import type { ReplicaSelector } from './replica-selector.js';
 
 export interface BrokerConfig {
   /** Largest record batch accepted (Kafka's message.max.bytes). */
@@ -20,6 +21,8 @@ export interface BrokerConfig {
   retentionCheckIntervalMs: number;
   /** message.timestamp.type of topics that do not set it (log.message.timestamp.type). */
   logMessageTimestampType: TimestampType;
+  /** Which replica consumers are told to read from (replica.selector.class; replica-selector.ts). */
+  replicaSelector: ReplicaSelector;
 }
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
@@ -31,6 +34,7 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   logRetentionBytes: -1,
   retentionCheckIntervalMs: 10_000,
   logMessageTimestampType: 'CreateTime',
+  replicaSelector: 'leader',
 };
 
 /** What every request handler may use. */

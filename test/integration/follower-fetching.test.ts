@@ -14,8 +14,9 @@ import { CreateTopicsApi } from '../../src/protocol/apis/create-topics.js';
 import { DescribeProducersApi } from '../../src/protocol/apis/describe-producers.js';
 import { FetchApi, type FetchPartitionResponse } from '../../src/protocol/apis/fetch.js';
 import { decodeRecordBatches } from '../../src/protocol/record-batch.js';
-import { startCluster, type TestCluster } from '../helpers/cluster.js';
-import { connectTo, produceRaw, waitFor } from '../helpers/failover.js';
+import { Consumer } from '../../src/client/consumer.js';
+import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { clientFor, connectTo, produceRaw, waitFor } from '../helpers/failover.js';
 import { runProcess } from '../helpers/wire.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -105,6 +106,35 @@ test('librdkafka with client.rack=b reads every record, from broker-2', async ()
   assert.equal(out.values, Array.from({ length: COUNT }, (_, i) => `r${i}`));
   assert.equal(out.recordsByBroker, { '2': COUNT }, 'every record from broker-2, none from the leader');
   assert.ok(out.preferred.some((l) => /preferred replica/.test(l)), out.preferred.join('\n'));
+});
+
+test("YaK's consumer with clientRack c reads every record from broker-3; yak consume --client-rack prints them", async () => {
+  const client = clientFor(cluster.bootstrap, 'rack-c-consumer');
+  const fetchedFrom: number[] = [];
+  const send = client.sendToLeader.bind(client);
+  // Which broker each fetch goes to (the consumer fetches through sendToLeader only).
+  client.sendToLeader = (nodeId, ...rest) => {
+    fetchedFrom.push(nodeId);
+    return send(nodeId, ...rest);
+  };
+  const consumer = new Consumer(client, { topic: TOPIC, start: 'earliest', clientRack: 'c', maxWaitMs: 100 });
+  try {
+    await consumer.start();
+    const got: string[] = [];
+    await waitFor('every record', async () => {
+      for (const r of await consumer.poll(500)) got.push(r.value!.toString());
+      return got.length >= COUNT;
+    }, { timeoutMs: 20_000 });
+    assert.equal(got, Array.from({ length: COUNT }, (_, i) => `r${i}`));
+    assert.is(fetchedFrom[0], 1, 'first to the leader');
+    assert.ok(fetchedFrom.slice(1).length > 0 && fetchedFrom.slice(1).every((id) => id === 3), `then only broker-3: ${fetchedFrom.join(',')}`);
+  } finally {
+    consumer.close();
+    client.close();
+  }
+  const printed = await runYak(['consume', '--bootstrap', cluster.bootstrap, '--topic', TOPIC, '--from-beginning', '--client-rack', 'b', '--max-messages', String(COUNT), '--idle-timeout-ms', '5000']);
+  assert.is(printed.code, 0, printed.stderr);
+  assert.is(printed.stdout.trim().split('\n').length, COUNT);
 });
 
 test.run();

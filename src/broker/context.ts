@@ -6,6 +6,7 @@ import type { FetchSessionCache } from './fetch-sessions.js';
 import type { MetadataCache } from './metadata-cache.js';
 import type { ProducerIdBlocks } from './producer-id-block.js';
 import type { ReplicaManager } from './replica-manager.js';
+import type { ReplicaSelector } from './replica-selector.js';
 
 export interface BrokerConfig {
   /** Largest record batch accepted (Kafka's message.max.bytes). */
@@ -21,6 +22,8 @@ export interface BrokerConfig {
   retentionCheckIntervalMs: number;
   /** message.timestamp.type of topics that do not set it (log.message.timestamp.type). */
   logMessageTimestampType: TimestampType;
+  /** Which replica consumers are told to read from (replica.selector.class; replica-selector.ts). */
+  replicaSelector: ReplicaSelector;
 }
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
@@ -32,6 +35,7 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   logRetentionBytes: -1,
   retentionCheckIntervalMs: 10_000,
   logMessageTimestampType: 'CreateTime',
+  replicaSelector: 'leader',
 };
 
 /** What every request handler may use. */

@@ -150,12 +150,31 @@ export class ReplicaManager {
 
   /** The partition if this broker leads it at `currentLeaderEpoch` (-1: any); otherwise the Kafka error a client should get. */
   leaderPartition(topic: string, partition: number, exists: boolean, currentLeaderEpoch = -1): Partition {
+    return this.asLeader(this.replicaAt(topic, partition, exists, currentLeaderEpoch));
+  }
+
+  /**
+   * The replica a consumer may read here (KIP-392): the leader's, or a follower's, which serves only
+   * what its high watermark says is committed. Followers serve consumers only on Fetch v11+ (the
+   * versions with preferred read replicas), as Kafka's brokers do; older consumers expect the leader.
+   */
+  consumerPartition(topic: string, partition: number, exists: boolean, currentLeaderEpoch: number, followerMayServe: boolean): Partition {
+    const p = this.replicaAt(topic, partition, exists, currentLeaderEpoch);
+    return followerMayServe && !p.isLeader ? p : this.asLeader(p);
+  }
+
+  private asLeader(p: Partition): Partition {
+    if (!p.isLeader) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    if (!this.opts.sessionValid()) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'this broker lost its coordinator session');
+    return p;
+  }
+
+  /** This broker's replica, if it holds one at `currentLeaderEpoch` (-1: any). */
+  private replicaAt(topic: string, partition: number, exists: boolean, currentLeaderEpoch: number): Partition {
     const p = this.partitions.get(key(topic, partition));
     if (!p) throw new KafkaError(exists ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     if (currentLeaderEpoch >= 0 && currentLeaderEpoch < p.state.leaderEpoch) throw new KafkaError(ErrorCode.FENCED_LEADER_EPOCH);
     if (currentLeaderEpoch > p.state.leaderEpoch) throw new KafkaError(ErrorCode.UNKNOWN_LEADER_EPOCH);
-    if (!p.isLeader) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER);
-    if (!this.opts.sessionValid()) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'this broker lost its coordinator session');
     return p;
   }
 
@@ -202,12 +221,21 @@ export class ReplicaManager {
     return { batches: p.log.read(fetchOffset, p.log.logEndOffset, maxBytes), highWatermark: p.log.highWatermark, logStartOffset: p.log.logStartOffset };
   }
 
-  /** Consumer read: whole batches from `fetchOffset`, never past the high watermark. */
+  /**
+   * Consumer read, on the leader or a follower: whole batches from `fetchOffset`, never past this
+   * replica's high watermark (a follower's is the leader's, bounded by what it holds, so it never
+   * serves a record the leader has not committed).
+   */
   read(p: Partition, fetchOffset: number, maxBytes: number): ReadResult {
     const log = p.log;
     // Between the high watermark and the log end is not an error (a new leader's high watermark may
-    // briefly trail the old one's): the consumer just gets nothing yet.
+    // briefly trail the old one's; a follower's trails its leader's): the consumer just gets nothing yet.
     if (fetchOffset < log.logStartOffset || fetchOffset > log.logEndOffset) {
+      // KIP-392: past a follower's log end but below what its leader has committed, the follower is
+      // catching up: retriable, so the consumer neither resets its position nor leaves this replica.
+      if (!p.isLeader && fetchOffset > log.logEndOffset && fetchOffset <= p.leaderHighWatermark) {
+        throw new KafkaError(ErrorCode.OFFSET_NOT_AVAILABLE, `broker ${this.brokerId} holds ${p.topic}-${p.partition} up to ${log.logEndOffset}, catching up to ${p.leaderHighWatermark}`);
+      }
       throw new OffsetOutOfRangeError(`offset ${fetchOffset} is outside ${log.logStartOffset}..${log.logEndOffset}`, log.logStartOffset, log.highWatermark);
     }
     return { batches: log.read(fetchOffset, log.highWatermark, maxBytes), highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };

@@ -22,6 +22,7 @@ import { handleDeleteRecords } from './handlers/delete-records.js';
 import { handleDescribeConfigs } from './handlers/describe-configs.js';
 import { handleDescribeCluster } from './handlers/describe-cluster.js';
 import { handleDescribeLogDirs } from './handlers/describe-log-dirs.js';
+import { handleDescribeProducers } from './handlers/describe-producers.js';
 import { handleAlterPartitionReassignments, handleListPartitionReassignments } from './handlers/partition-reassignments.js';
 import { handleElectLeaders } from './handlers/elect-leaders.js';
 import { GroupHandlers } from './handlers/groups.js';
@@ -58,6 +59,7 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.ElectLeaders, handleElectLeaders as Handler],
   [ApiKey.DescribeCluster, handleDescribeCluster as Handler],
   [ApiKey.DescribeLogDirs, handleDescribeLogDirs as Handler],
+  [ApiKey.DescribeProducers, handleDescribeProducers as Handler],
   [ApiKey.AlterPartitionReassignments, handleAlterPartitionReassignments as Handler],
   [ApiKey.ListPartitionReassignments, handleListPartitionReassignments as Handler],
   [ApiKey.FindCoordinator, handleFindCoordinator as Handler],

@@ -20,6 +20,8 @@ export interface ConsumerOptions {
   maxBufferedRecords?: number;
   /** Told when a position is no longer in the log (retention, DeleteRecords) and reading goes on at the earliest offset. */
   onOffsetReset?: (partition: number, from: number, to: number) => void;
+  /** client.rack: sent with every fetch, so a rack-aware leader may name a replica in this rack to read from (KIP-392). */
+  clientRack?: string;
 }
 
 export interface ConsumedRecord {
@@ -40,11 +42,16 @@ const EARLIEST = -2;
  * loop per partition leader, records handed out in offset order per partition. On a leader change or
  * a dead broker it refreshes metadata and resumes from the next offset, so nothing is skipped or
  * repeated. OFFSET_OUT_OF_RANGE resets to the earliest offset (auto.offset.reset=earliest).
+ * A partition whose leader names a preferred read replica (KIP-392, with `clientRack`) is fetched
+ * from that replica until it answers an error or fails; then from the leader again, which may name it
+ * anew (an out-of-range offset on a follower is not reset: the leader decides).
  */
 export class Consumer {
   private readonly positions = new Map<number, number>();
   private readonly buffer: ConsumedRecord[] = [];
   private readonly opts: Required<Omit<ConsumerOptions, 'partitions' | 'startOffsets' | 'onOffsetReset'>> & Pick<ConsumerOptions, 'partitions' | 'startOffsets' | 'onOffsetReset'>;
+  /** Partitions read from a replica other than the leader, as the leader said (preferred_read_replica). */
+  private readonly readReplicas = new Map<number, number>();
   private wake: (() => void) | null = null;
   private spaceWaiters: (() => void)[] = [];
   private stopped = false;
@@ -55,7 +62,7 @@ export class Consumer {
     private readonly client: KafkaClient,
     opts: ConsumerOptions,
   ) {
-    this.opts = { maxWaitMs: 500, fetchMaxBytes: 50 * 1024 * 1024, partitionMaxBytes: 1024 * 1024, maxBufferedRecords: 10_000, ...opts };
+    this.opts = { maxWaitMs: 500, fetchMaxBytes: 50 * 1024 * 1024, partitionMaxBytes: 1024 * 1024, maxBufferedRecords: 10_000, clientRack: '', ...opts };
   }
 
   /** Resolves the start offset of every partition, then starts fetching. */
@@ -141,17 +148,17 @@ export class Consumer {
     }
   }
 
-  /** Starts one fetch loop per leader that has partitions and no loop yet. */
+  /** Starts one fetch loop per broker we read partitions from (their leaders, or preferred read replicas) that has no loop yet. */
   private schedule(): void {
     if (this.stopped) return;
-    const leaders = new Set([...this.positions.keys()].map((p) => this.leaderOf(p)));
-    for (const leader of leaders) {
-      if (this.loops.has(leader)) continue;
-      const loop = this.fetchLoop(leader).finally(() => {
-        this.loops.delete(leader);
+    const sources = new Set([...this.positions.keys()].map((p) => this.sourceOf(p)));
+    for (const source of sources) {
+      if (this.loops.has(source)) continue;
+      const loop = this.fetchLoop(source).finally(() => {
+        this.loops.delete(source);
         this.schedule();
       });
-      this.loops.set(leader, loop);
+      this.loops.set(source, loop);
     }
   }
 
@@ -159,24 +166,29 @@ export class Consumer {
     return this.client.leaderOf(this.opts.topic, partition);
   }
 
+  /** The broker a partition is fetched from: its preferred read replica, else its leader. */
+  private sourceOf(partition: number): number {
+    return this.readReplicas.get(partition) ?? this.leaderOf(partition);
+  }
+
   /**
-   * Fetches from one leader until it leads none of our partitions or something fails. The partition
-   * set is re-read every round: a partition whose leadership moved to a broker we already fetch from
-   * joins that broker's loop.
+   * Fetches from one broker until we read none of our partitions there or something fails. The
+   * partition set is re-read every round: a partition whose leadership (or read replica) moved to a
+   * broker we already fetch from joins that broker's loop.
    */
-  private async fetchLoop(leader: number): Promise<void> {
+  private async fetchLoop(source: number): Promise<void> {
     const topic = this.opts.topic;
     try {
-      if (leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE);
+      if (source < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE);
       while (!this.stopped) {
         if (this.buffer.length >= this.opts.maxBufferedRecords) {
           await new Promise<void>((r) => this.spaceWaiters.push(r));
           continue;
         }
-        const partitions = [...this.positions.keys()].filter((p) => this.leaderOf(p) === leader);
+        const partitions = [...this.positions.keys()].filter((p) => this.sourceOf(p) === source);
         if (partitions.length === 0) return;
-        const stillLeads = () => partitions.every((p) => this.leaderOf(p) === leader);
-        const res = await this.client.sendToLeader(leader, [topic], stillLeads, FetchApi, ClientVersions.Fetch, {
+        const stillLeads = () => partitions.every((p) => this.sourceOf(p) === source);
+        const res = await this.client.sendToLeader(source, [topic], stillLeads, FetchApi, ClientVersions.Fetch, {
           replicaId: -1,
           maxWaitMs: this.opts.maxWaitMs,
           minBytes: 1,
@@ -186,10 +198,22 @@ export class Consumer {
           sessionEpoch: -1,
           topics: [{ topic, partitions: partitions.map((p) => ({ partition: p, currentLeaderEpoch: -1, fetchOffset: this.positions.get(p)!, logStartOffset: -1, partitionMaxBytes: this.opts.partitionMaxBytes })) }],
           forgottenTopicsData: [],
-          rackId: '',
+          rackId: this.opts.clientRack,
         }, { timeoutMs: this.opts.maxWaitMs + 30_000, firstCheckAfterMs: this.opts.maxWaitMs + 500 });
         let moved = false;
         for (const p of res.responses[0]?.partitions ?? []) {
+          const fromReplica = this.readReplicas.has(p.partitionIndex);
+          if (p.errorCode !== ErrorCode.NONE && fromReplica) {
+            // Back to the leader, which knows whether the offset exists (KIP-392).
+            this.readReplicas.delete(p.partitionIndex);
+            moved = true;
+            continue;
+          }
+          if (p.errorCode === ErrorCode.NONE && (p.preferredReadReplica ?? -1) >= 0 && p.preferredReadReplica !== source) {
+            this.readReplicas.set(p.partitionIndex, p.preferredReadReplica!);
+            this.schedule();
+            continue;
+          }
           if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
             const from = this.positions.get(p.partitionIndex)!;
             const to = await this.listOffset(p.partitionIndex, EARLIEST);
@@ -208,6 +232,7 @@ export class Consumer {
       }
     } catch (err) {
       if (this.stopped) return;
+      for (const [p, replica] of this.readReplicas) if (replica === source) this.readReplicas.delete(p);
       if (!(err instanceof KafkaError && err.retriable)) {
         this.failure = err as Error;
         this.wake?.();

@@ -20,6 +20,8 @@ export interface GroupConsumerOptions {
   onAssigned?: (partitions: number[], generationId: number) => void;
   /** Told when a position is no longer in the log and reading goes on at the earliest offset. */
   onOffsetReset?: (partition: number, from: number, to: number) => void;
+  /** client.rack (see ConsumerOptions). */
+  clientRack?: string;
 }
 
 /**
@@ -143,7 +145,7 @@ export class GroupConsumer {
     this.consumed.clear();
     this.committed.clear();
     for (const [p, offset] of committed) this.committed.set(p, offset);
-    const fetcher = new Consumer(this.client, { topic: this.opts.topic, partitions: assigned, start: this.opts.resetTo, startOffsets: committed, onOffsetReset: this.opts.onOffsetReset });
+    const fetcher = new Consumer(this.client, { topic: this.opts.topic, partitions: assigned, start: this.opts.resetTo, startOffsets: committed, onOffsetReset: this.opts.onOffsetReset, clientRack: this.opts.clientRack });
     await fetcher.start();
     this.fetcher = fetcher;
     this.opts.onAssigned?.(assigned, this.membership.generationId);

@@ -56,4 +56,5 @@ export const ApiKey = {
   ListPartitionReassignments: 46,
   OffsetDelete: 47,
   DescribeCluster: 60,
+  DescribeProducers: 61,
 } as const;

@@ -42,6 +42,11 @@ export class Partition {
   retention: RetentionLimits = NO_RETENTION;
   /** How this replica, as leader, treats produced timestamps (the topic's message.timestamp.* configs). */
   timestamps: TimestampPolicy = DEFAULT_TIMESTAMP_POLICY;
+  /**
+   * Follower side: the high watermark in the leader's latest fetch answer (-1 before any this epoch):
+   * how far the leader says records are committed, including some this replica may not hold yet.
+   */
+  leaderHighWatermark = -1;
 
   constructor(
     readonly brokerId: number,
@@ -75,6 +80,7 @@ export class Partition {
 
   becomeFollower(state: PartitionState): void {
     this.state = state;
+    this.leaderHighWatermark = -1;
     this.followers.clear();
     this.failWaiters(new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `${this.topic}-${this.partition} is now led by broker ${state.leader}`));
   }
@@ -84,6 +90,11 @@ export class Partition {
     this.state = state;
     this.isrChangeInFlight = false;
     if (this.isLeader) this.maybeAdvanceHighWatermark();
+  }
+
+  /** Leader side: what this leader knows of a follower from its fetches (undefined for a non-replica or on a follower). */
+  followerProgress(replicaId: number): Readonly<FollowerProgress> | undefined {
+    return this.followers.get(replicaId);
   }
 
   /** Leader side of a follower fetch. Returns an ISR to propose if the follower should join it. */
@@ -164,6 +175,7 @@ export class Partition {
 
   /** Follower side: the leader's high watermark, bounded by what this replica holds. */
   updateFollowerHighWatermark(leaderHighWatermark: number): boolean {
+    this.leaderHighWatermark = leaderHighWatermark;
     const hw = Math.min(leaderHighWatermark, this.log.logEndOffset);
     if (hw <= this.log.highWatermark) return false;
     this.log.setHighWatermark(hw);

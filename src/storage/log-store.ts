@@ -164,7 +164,7 @@ export class LogStore {
       batchAt: db.prepare('SELECT bytes FROM batches WHERE topic = ? AND partition = ? AND base_offset = ?'),
       // Columns before the blob: SQLite reads them without touching the batch bytes.
       recentProducerBatches: db.prepare(
-        `SELECT base_offset, last_offset, producer_id, producer_epoch, base_sequence, record_count FROM batches
+        `SELECT base_offset, last_offset, producer_id, producer_epoch, base_sequence, record_count, max_timestamp FROM batches
          WHERE topic = ? AND partition = ? AND base_offset >= ? AND producer_id >= 0 ORDER BY base_offset`,
       ),
       deleteFrom: db.prepare('DELETE FROM batches WHERE topic = ? AND partition = ? AND last_offset >= ?'),

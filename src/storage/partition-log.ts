@@ -114,9 +114,10 @@ export class PartitionLog {
       producer_epoch: number;
       base_sequence: number;
       record_count: number;
+      max_timestamp: number;
     }[];
     for (const r of rows) {
-      this.producers.record({ producerId: r.producer_id, producerEpoch: r.producer_epoch, baseSequence: r.base_sequence, recordCount: r.record_count }, r.base_offset, r.last_offset);
+      this.producers.record({ producerId: r.producer_id, producerEpoch: r.producer_epoch, baseSequence: r.base_sequence, recordCount: r.record_count, maxTimestamp: r.max_timestamp }, r.base_offset, r.last_offset);
     }
   }
 

@@ -4,6 +4,8 @@ import { producerStateBatchesRemembered } from '../common/limits.js';
 /** What a replica remembers of one idempotent producer's recent batches on one partition. */
 interface ProducerEntry {
   epoch: number;
+  /** Max timestamp of its latest batch (-1 if unknown). */
+  lastTimestamp: number;
   /** Up to producerStateBatchesRemembered batches, oldest first: enough to recognise any retry of an in-flight batch. */
   batches: { firstSequence: number; lastSequence: number; baseOffset: number; lastOffset: number }[];
 }
@@ -13,6 +15,16 @@ export interface ProducerBatch {
   producerEpoch: number;
   baseSequence: number;
   recordCount: number;
+  /** The batch's max timestamp; -1 if unknown. */
+  maxTimestamp?: number;
+}
+
+/** One active idempotent producer, as DescribeProducers lists it. */
+export interface ActiveProducer {
+  producerId: number;
+  producerEpoch: number;
+  lastSequence: number;
+  lastTimestamp: number;
 }
 
 const INT32_MAX = 0x7fffffff;
@@ -59,11 +71,19 @@ export class ProducerStateTable {
     if (b.producerId < 0) return;
     let entry = this.producers.get(b.producerId);
     if (!entry || b.producerEpoch > entry.epoch) {
-      entry = { epoch: b.producerEpoch, batches: [] };
+      entry = { epoch: b.producerEpoch, lastTimestamp: -1, batches: [] };
       this.producers.set(b.producerId, entry);
     }
+    entry.lastTimestamp = b.maxTimestamp ?? -1;
     entry.batches.push({ firstSequence: b.baseSequence, lastSequence: lastSequenceOf(b), baseOffset, lastOffset });
     if (entry.batches.length > producerStateBatchesRemembered) entry.batches.shift();
+  }
+
+  /** Every producer this replica remembers, by producer id, with its latest batch. */
+  active(): ActiveProducer[] {
+    return [...this.producers]
+      .sort(([a], [b]) => a - b)
+      .map(([producerId, e]) => ({ producerId, producerEpoch: e.epoch, lastSequence: e.batches[e.batches.length - 1]!.lastSequence, lastTimestamp: e.lastTimestamp }));
   }
 
   clear(): void {

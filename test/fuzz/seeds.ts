@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ApiCodec } from '../../src/protocol/api.js';
 import { ApiKey } from '../../src/protocol/api.js';
-import { AlterPartitionReassignmentsApi, apiByKey, DescribeClusterApi, DescribeLogDirsApi, ElectLeadersApi, IncrementalAlterConfigsApi, ListPartitionReassignmentsApi, OffsetForLeaderEpochApi } from '../../src/protocol/apis/index.js';
+import { AlterPartitionReassignmentsApi, apiByKey, DescribeClusterApi, DescribeLogDirsApi, DescribeProducersApi, ElectLeadersApi, IncrementalAlterConfigsApi, ListPartitionReassignmentsApi, OffsetForLeaderEpochApi } from '../../src/protocol/apis/index.js';
 import { finishFrame, startRequestFrame } from '../../src/protocol/framing.js';
 import { InternalApi } from '../../src/protocol/internal-api.js';
 import { Reader } from '../../src/protocol/reader.js';
@@ -35,7 +35,7 @@ const internalFrame = requestFrame;
  * Served Kafka APIs neither kcat nor kafkajs sent while capturing: OffsetForLeaderEpoch as a
  * follower's ReplicaFetcher sends it, IncrementalAlterConfigs as `yak topic alter` does (and on a
  * broker resource), ElectLeaders as `yak topic elect-leaders` does, the reassignment APIs as `yak topic move` does,
- * DescribeCluster and DescribeLogDirs.
+ * DescribeCluster, DescribeLogDirs and DescribeProducers.
  */
 export function unrecordedKafkaSeeds(): SeedFrame[] {
   const s = 'yak-broker';
@@ -47,6 +47,7 @@ export function unrecordedKafkaSeeds(): SeedFrame[] {
     requestFrame(ElectLeadersApi, { electionType: 0, topicPartitions: [{ topic: 'fuzz-absent', partitions: [0] }], timeoutMs: 1000 }, s, 2),
     requestFrame(DescribeClusterApi, { includeClusterAuthorizedOperations: true, endpointType: 1 }, s, 1),
     requestFrame(DescribeLogDirsApi, { topics: null }, s, 4),
+    requestFrame(DescribeProducersApi, { topics: [{ name: 'fuzz-absent', partitionIndexes: [0, 1] }] }, s),
     requestFrame(AlterPartitionReassignmentsApi, { timeoutMs: 1000, topics: [{ name: 'fuzz-absent', partitions: [{ partitionIndex: 0, replicas: [1, 2] }] }] }, s),
     requestFrame(ListPartitionReassignmentsApi, { timeoutMs: 1000, topics: null }, s),
   ];

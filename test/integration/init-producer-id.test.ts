@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { ErrorCode } from '../../src/common/errors.js';
 import type { Connection } from '../../src/net/connection.js';
 import { CreateTopicsApi } from '../../src/protocol/apis/create-topics.js';
+import { DescribeProducersApi } from '../../src/protocol/apis/describe-producers.js';
 import { InitProducerIdApi } from '../../src/protocol/apis/init-producer-id.js';
 import { ProduceApi } from '../../src/protocol/apis/produce.js';
 import { encodeRecordBatch } from '../../src/protocol/record-batch.js';
@@ -65,6 +66,21 @@ test('two new producers naming id 0 epoch 0 (as @platformatic/kafka 1.x does) ge
   assert.is.not(a.producerId, b.producerId);
   assert.is(await produce(a.producerId, a.producerEpoch, 0), ErrorCode.NONE);
   assert.is(await produce(b.producerId, b.producerEpoch, 0), ErrorCode.NONE, 'the second producer\'s first batch is stored, not taken for a duplicate');
+});
+
+test('DescribeProducers v0 lists the partition leader\'s idempotent producers with their epoch and last sequence; an unknown partition gets its error', async () => {
+  const { producerId } = await conn.request(InitProducerIdApi, 5, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1, producerEpoch: -1 });
+  const before = Date.now();
+  for (let seq = 0; seq < 3; seq++) assert.is(await produce(producerId, 0, seq), ErrorCode.NONE);
+  const res = await conn.request(DescribeProducersApi, 0, { topics: [{ name: TOPIC, partitionIndexes: [0, 9] }, { name: 'no-such-topic', partitionIndexes: [0] }] });
+  const [p0, p9] = res.topics[0]!.partitions;
+  assert.is(p0!.errorCode, ErrorCode.NONE);
+  const mine = p0!.activeProducers.find((a) => a.producerId === producerId);
+  assert.ok(mine, 'the producer is listed');
+  assert.equal({ ...mine, lastTimestamp: 0 }, { producerId, producerEpoch: 0, lastSequence: 2, lastTimestamp: 0, coordinatorEpoch: -1, currentTxnStartOffset: -1 });
+  assert.ok(mine!.lastTimestamp >= before - 1000 && mine!.lastTimestamp <= Date.now() + 1000, `last timestamp ${mine!.lastTimestamp}`);
+  assert.equal(p9, { partitionIndex: 9, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null, activeProducers: [] });
+  assert.is(res.topics[1]!.partitions[0]!.errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
 });
 
 test.run();

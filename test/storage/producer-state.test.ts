@@ -210,6 +210,20 @@ log('other producers and non-idempotent batches interleave without disturbing a 
   assert.equal(stored(store).map(([, v]) => v), ['a0', 'a1', 'plain', 'b0', 'a2']);
 });
 
+log('the active producers (DescribeProducers): each with its epoch, last sequence and last batch timestamp, also after a reopen', () => {
+  append(store, [idem(0, ['a0', 'a1', 'a2'], 0, 7)]);
+  append(store, [idem(0, ['b0'], 2, 3)]);
+  append(store, [splitAndValidateBatches(encodeRecordBatch([{ key: null, value: Buffer.from('plain'), timestamp: 0 }]))[0]!]);
+  append(store, [idem(3, ['a3', 'a4'], 0, 7)]);
+  const expected = [
+    { producerId: 3, producerEpoch: 2, lastSequence: 0, lastTimestamp: 1_700_000_000_000 },
+    { producerId: 7, producerEpoch: 0, lastSequence: 4, lastTimestamp: 1_700_000_000_001 },
+  ];
+  assert.equal(store.partition('t', 0).producers.active(), expected);
+  reopen();
+  assert.equal(store.partition('t', 0).producers.active(), expected);
+});
+
 log('producer state survives a LogStore close and reopen', () => {
   for (let i = 0; i < 7; i++) append(store, [idem(i * 2, seqValues(i * 2, 2))]);
   reopen();

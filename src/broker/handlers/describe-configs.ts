@@ -3,6 +3,7 @@ import { NO_TIMESTAMP_LIMIT_MS } from '../../common/topic-configs.js';
 import { ConfigResourceType, ConfigSource, ConfigType, type DescribeConfigsRequest, type DescribeConfigsResponse, type DescribedConfig } from '../../protocol/apis/describe-configs.js';
 import { CLUSTER_DEFAULT_SCOPE, DYNAMIC_BROKER_CONFIGS, type DynamicBrokerConfigName } from '../../common/broker-configs.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerContext } from '../context.js';
+import type { ReplicaSelector } from '../replica-selector.js';
 import { configLevels, type ConfigOrigin } from '../dynamic-configs.js';
 import { distinctBy } from './distinct.js';
 
@@ -78,6 +79,12 @@ export function topicConfigs(ctx: BrokerContext, stored: Record<string, string>)
   return [...set, ...defaults.filter((d) => !(d.name in stored))];
 }
 
+/** Kafka's selector class for each `--replica-selector`, as Kafka tools show replica.selector.class. */
+const REPLICA_SELECTOR_CLASS: Record<ReplicaSelector, string> = {
+  leader: 'org.apache.kafka.common.replica.LeaderSelector',
+  'rack-aware': 'org.apache.kafka.common.replica.RackAwareReplicaSelector',
+};
+
 /** This broker's configs: the dynamic ones with their levels, then the flags it was started with. */
 function brokerConfigs(ctx: BrokerContext): DescribedConfig[] {
   const started = (name: string, value: string | number, isDefault: boolean) => config(name, String(value), isDefault ? ConfigSource.Default : ConfigSource.StaticBrokerConfig);
@@ -92,6 +99,7 @@ function brokerConfigs(ctx: BrokerContext): DescribedConfig[] {
     started('message.max.bytes', s.maxMessageBytes, s.maxMessageBytes === DEFAULT_BROKER_CONFIG.maxMessageBytes),
     started('num.partitions', s.defaultPartitions, s.defaultPartitions === DEFAULT_BROKER_CONFIG.defaultPartitions),
     started('log.retention.check.interval.ms', s.retentionCheckIntervalMs, s.retentionCheckIntervalMs === DEFAULT_BROKER_CONFIG.retentionCheckIntervalMs),
+    started('replica.selector.class', REPLICA_SELECTOR_CLASS[s.replicaSelector], s.replicaSelector === DEFAULT_BROKER_CONFIG.replicaSelector),
   ];
 }
 

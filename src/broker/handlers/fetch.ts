@@ -9,9 +9,12 @@ import type { RequestClient } from '../request-router.js';
 import { oldestServedVersion } from './api-versions.js';
 import { distinctBy } from './distinct.js';
 import { currentLeaderHint, leaderEndpoints } from './leader-hints.js';
+import { preferredReadReplica } from '../replica-selector.js';
 
 /** Fetch v13+ names topics by id (KIP-516); before, by name. */
 const FIRST_TOPIC_ID_VERSION = 13;
+/** Fetch v11+ carries the consumer's rack and the preferred read replica (KIP-392). */
+const FIRST_FOLLOWER_FETCH_VERSION = 11;
 
 /** Upper bound on how long a fetch may wait for data, whatever the client asks. */
 const MAX_WAIT_CAP_MS = 30_000;
@@ -22,7 +25,9 @@ const EMPTY = Buffer.alloc(0);
  * the log end, recording their progress). Whole stored batches from each fetch offset. With less
  * than minBytes available it waits (up to maxWaitMs) for new data, so idle fetchers do not spin. The
  * partitions read are the request's or, for an incremental fetch, its session's (fetch-sessions.ts).
- * A partition this broker does not lead is answered with its current leader (KIP-951).
+ * A partition this broker does not lead is answered with its current leader (KIP-951). From v11 a
+ * follower serves consumers too, up to its high watermark, and a leader with `--replica-selector
+ * rack-aware` may send a consumer to a follower in its rack (KIP-392: preferred_read_replica, no records).
  *
  * Before reading from storage it reserves the bytes it may read in the broker's fetch response
  * budget (fetch-response-budget.ts) and reads no more than it got; the reservation is held until the
@@ -44,15 +49,15 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequest, ver
     return grant;
   };
   let grant = await reserve(waitMs);
-  let res = readAll(ctx, req, session.targets, grant.bytes);
+  let res = readAll(ctx, req, session.targets, version, grant.bytes);
   grant.charge(res.bytes);
   // Less than minBytes although the grant allowed more: wait for data (holding no bytes meanwhile).
-  if (res.bytes < Math.max(req.minBytes, 1) && res.bytes < grant.bytes && waitMs > 0 && !res.hadError) {
+  if (res.bytes < Math.max(req.minBytes, 1) && res.bytes < grant.bytes && waitMs > 0 && !res.answerNow) {
     grant.release();
     const partitions = session.targets.map((t) => ({ topic: t.topic, partition: t.partition.partition }));
     await ctx.replicas.waitForData(partitions, req.replicaId >= 0 ? 'append' : 'highWatermark', waitMs);
     grant = await reserve(0);
-    res = readAll(ctx, req, session.targets, grant.bytes);
+    res = readAll(ctx, req, session.targets, version, grant.bytes);
     grant.charge(res.bytes);
   }
   const { sessionId, partitions } = session.respond(res.partitions);
@@ -96,17 +101,26 @@ function errorPartition(partitionIndex: number, errorCode: number, range: Offset
  * partitionMaxBytes, as Kafka does (KIP-74): only the first batch of the first partition with data
  * may exceed them, so a consumer is never stuck behind a batch larger than its limits; after it, a
  * partition gets the whole batches that fit both its own limit and what is left. Granted nothing, it
- * reads no records (the partitions' offsets and errors are still answered).
+ * reads no records (the partitions' offsets and errors are still answered). An error or a preferred
+ * read replica is answered at once, without waiting for data (as Kafka does).
  */
-function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[], grantedBytes: number): { partitions: FetchPartitionResponse[]; bytes: number; hadError: boolean } {
+function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[], version: number, grantedBytes: number): { partitions: FetchPartitionResponse[]; bytes: number; answerNow: boolean } {
   let budget = grantedBytes;
   let bytes = 0;
-  let hadError = false;
+  let answerNow = false;
+  const followerFetch = version >= FIRST_FOLLOWER_FETCH_VERSION;
   const partitions = targets.map(({ topic, topicId, partition: p }): FetchPartitionResponse => {
     try {
       if (topic === '' && topicId !== ZERO_UUID) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_ID, `no topic has id ${topicId}`);
       const exists = ctx.cache.partition(topic, p.partition) !== undefined;
-      const partition = ctx.replicas.leaderPartition(topic, p.partition, exists, p.currentLeaderEpoch ?? -1);
+      const epoch = p.currentLeaderEpoch ?? -1;
+      const partition = req.replicaId >= 0 ? ctx.replicas.leaderPartition(topic, p.partition, exists, epoch) : ctx.replicas.consumerPartition(topic, p.partition, exists, epoch, followerFetch);
+      const preferred = followerFetch && req.replicaId < 0 && partition.isLeader ? preferredReadReplica(ctx, partition, req.rackId ?? '', p.fetchOffset) : -1;
+      if (preferred >= 0) {
+        answerNow = true;
+        const log = partition.log;
+        return { partitionIndex: p.partition, errorCode: ErrorCode.NONE, highWatermark: log.highWatermark, lastStableOffset: log.highWatermark, logStartOffset: log.logStartOffset, abortedTransactions: [], preferredReadReplica: preferred, records: EMPTY };
+      }
       const limit = Math.min(p.partitionMaxBytes, budget);
       // PartitionLog.read returns at least one batch when asked for any bytes: ask only while the first batch may exceed the limit, or something fits.
       const oneBatchAllowed = bytes === 0 && grantedBytes > 0;
@@ -131,7 +145,7 @@ function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[], 
         records,
       };
     } catch (err) {
-      hadError = true;
+      answerNow = true;
       // Out of range: where the log is, so a follower left behind the leader's log start goes on from there.
       const range = err instanceof OffsetOutOfRangeError ? err : null;
       const code = err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR;
@@ -139,7 +153,7 @@ function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[], 
       return { ...errorPartition(p.partition, code, range), ...(currentLeader ? { currentLeader } : {}) };
     }
   });
-  return { partitions, bytes, hadError };
+  return { partitions, bytes, answerNow };
 }
 
 /** Consecutive partitions of one topic under one topic entry, in order (as Kafka's FetchResponse.of builds it). */

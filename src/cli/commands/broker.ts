@@ -9,6 +9,7 @@ import { DEFAULT_RETENTION_MS, TIMESTAMP_TYPES, type TimestampType } from '../..
 import { assertListenerLimits, listenerLimits, type ListenerLimits } from '../../common/limits.js';
 import { memberSecret, secretFileOption, wholeNumber } from '../cluster-access.js';
 import { serveClusterProcess } from '../process-lifecycle.js';
+import { REPLICA_SELECTORS, type ReplicaSelector } from '../../broker/replica-selector.js';
 
 interface Args {
   id: number;
@@ -20,6 +21,7 @@ interface Args {
   coordinator: string;
   partitions: number;
   rack?: string;
+  'replica-selector': ReplicaSelector;
   'auto-create-topics-enable': boolean;
   'message-max-bytes': number;
   'sync-full': boolean;
@@ -42,6 +44,16 @@ export const logOptions = {
   'log-retention-bytes': { type: 'number', default: -1, coerce: wholeNumber('log-retention-bytes', -1), describe: 'retention.bytes per partition of topics that do not set it (-1: no limit)' },
   'log-retention-check-interval-ms': { type: 'number', default: 10_000, coerce: wholeNumber('log-retention-check-interval-ms', 10), describe: 'How often retention deletes old records' },
   'log-message-timestamp-type': { type: 'string', choices: TIMESTAMP_TYPES, default: 'CreateTime', describe: "message.timestamp.type of topics that do not set it (LogAppendTime: the leader's clock)" },
+} as const;
+
+/** Follower fetching (KIP-392), on `yak broker` and passed on by `yak up`. */
+export const replicaSelectorOption = {
+  'replica-selector': {
+    type: 'string',
+    choices: REPLICA_SELECTORS,
+    default: 'leader',
+    describe: "Where consumers read (replica.selector.class): leader, or rack-aware: a consumer with client.rack is sent to an in-sync replica in its rack",
+  },
 } as const;
 
 /** The Kafka listener's connection limits (defaults in src/common/limits.ts), on `yak broker` and passed on by `yak up`. */
@@ -88,6 +100,7 @@ export const brokerCommand: CommandModule<object, Args> = {
       .option('message-max-bytes', { type: 'number', default: 1024 * 1024 + 12, describe: 'Largest record batch accepted' })
       .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit (SQLite synchronous=FULL)' })
       .option('replica-lag-time-max-ms', { type: 'number', default: 10_000, describe: 'A follower behind for this long leaves the ISR' })
+      .options(replicaSelectorOption)
       .options(logOptions)
       .options(listenerOptions)
       .options(secretFileOption),
@@ -120,6 +133,7 @@ export const brokerCommand: CommandModule<object, Args> = {
           logRetentionBytes: args['log-retention-bytes'],
           retentionCheckIntervalMs: args['log-retention-check-interval-ms'],
           logMessageTimestampType: args['log-message-timestamp-type'],
+          replicaSelector: args['replica-selector'],
         },
         syncFull: args['sync-full'],
         replicaLagTimeMaxMs: args['replica-lag-time-max-ms'],

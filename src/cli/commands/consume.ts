@@ -25,6 +25,7 @@ interface Args extends ClusterArgs {
   'heartbeat-interval-ms': number;
   'group-instance-id'?: string;
   assignor: 'range' | 'roundrobin';
+  'client-rack'?: string;
 }
 
 /** What the print loop reads from: a group member or a plain (group-less) consumer. */
@@ -43,7 +44,7 @@ const offsetResetNotice = (topic: string) => (partition: number, from: number, t
 
 function plainSource(client: KafkaClient, args: Args): RecordSource {
   const start = startPosition(args);
-  const consumer = new Consumer(client, { topic: args.topic, partitions: args.partition === undefined ? undefined : [args.partition], start, onOffsetReset: offsetResetNotice(args.topic) });
+  const consumer = new Consumer(client, { topic: args.topic, partitions: args.partition === undefined ? undefined : [args.partition], start, onOffsetReset: offsetResetNotice(args.topic), clientRack: args['client-rack'] });
   return {
     start: async () => {
       if (typeof start === 'object') await checkOffsetInRange(client, args.topic, args.partition!, start.offset);
@@ -73,6 +74,7 @@ function groupSource(client: KafkaClient, args: Args & { group: string }): Recor
     onAssigned: (partitions, generation) =>
       process.stderr.write(`group ${args.group} generation ${generation}: assigned partition(s) [${partitions.join(',')}] of ${args.topic}\n`),
     onOffsetReset: offsetResetNotice(args.topic),
+    clientRack: args['client-rack'],
   });
   return {
     start: () => consumer.start(),
@@ -128,6 +130,7 @@ export const consumeCommand: CommandModule<object, Args> = {
       .option('json', { type: 'boolean', default: false, describe: 'One JSON object per record: partition, offset, key, value, timestamp' })
       .option('print-key', { type: 'boolean', default: false, describe: 'Print key<separator>value (separator: a tab unless -K)' })
       .option('key-separator', { alias: 'K', type: 'string', describe: 'Print key<separator>value with this separator (kcat: -K)' })
+      .option('client-rack', { type: 'string', describe: "This consumer's rack (client.rack): with brokers on --replica-selector rack-aware, read from a replica in this rack" })
       .option('group', { alias: 'g', type: 'string', describe: 'Consume as a member of this consumer group: share the partitions, resume from committed offsets' })
       .option('commit', { choices: ['auto', 'sync'] as const, default: 'auto' as const, describe: 'With --group: commit every --auto-commit-interval-ms, or after each printed batch' })
       .option('auto-commit-interval-ms', { type: 'number', default: 5000, describe: 'With --group --commit auto: how often to commit' })

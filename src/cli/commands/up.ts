@@ -7,7 +7,7 @@ import { rackNameProblem } from '../../common/rack-name.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import { EventBus } from '../../tui/events.js';
 import { installLastResortHandlers, runUntilSignal } from '../process-lifecycle.js';
-import { listenerLimitsFrom, listenerOptions, logOptions } from './broker.js';
+import { listenerLimitsFrom, listenerOptions, logOptions, replicaSelectorOption } from './broker.js';
 
 interface Args {
   brokers: number;
@@ -23,6 +23,7 @@ interface Args {
   'min-insync-replicas'?: number;
   'group-initial-rebalance-delay-ms': number;
   racks?: string;
+  'replica-selector': string;
   'auto-create-topics-enable': boolean;
   'log-retention-ms': number;
   'log-retention-bytes': number;
@@ -73,6 +74,7 @@ export const upCommand: CommandModule<object, Args> = {
       .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit on the brokers' })
       .option('replication-factor', { type: 'number', describe: 'Replication factor of new topics (default min(3, brokers))' })
       .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' })
+      .options(replicaSelectorOption)
       .options(groupInitialRebalanceDelayOption)
       .options(logOptions)
       .options(listenerOptions),
@@ -102,6 +104,7 @@ export const upCommand: CommandModule<object, Args> = {
       brokerArgs: [
         '--partitions', String(args.partitions),
         `--auto-create-topics-enable=${args['auto-create-topics-enable']}`,
+        '--replica-selector', args['replica-selector'],
         ...(args['sync-full'] ? ['--sync-full'] : []),
         ...([...Object.keys(logOptions), ...Object.keys(listenerOptions)] as (keyof typeof logOptions | keyof typeof listenerOptions)[]).flatMap((o) => [`--${o}`, String(args[o])]),
       ],

@@ -10,6 +10,7 @@ import { DeleteTopicsApi } from './delete-topics.js';
 import { DescribeClusterApi } from './describe-cluster.js';
 import { DescribeConfigsApi } from './describe-configs.js';
 import { DescribeLogDirsApi } from './describe-log-dirs.js';
+import { DescribeProducersApi } from './describe-producers.js';
 import { DescribeGroupsApi } from './describe-groups.js';
 import { ElectLeadersApi } from './elect-leaders.js';
 import { FetchApi } from './fetch.js';
@@ -41,6 +42,7 @@ export * from './delete-topics.js';
 export * from './describe-cluster.js';
 export * from './describe-configs.js';
 export * from './describe-log-dirs.js';
+export * from './describe-producers.js';
 export * from './describe-groups.js';
 export * from './elect-leaders.js';
 export * from './fetch.js';
@@ -93,6 +95,7 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   DescribeLogDirsApi,
   AlterPartitionReassignmentsApi,
   ListPartitionReassignmentsApi,
+  DescribeProducersApi,
 ];
 
 const BY_KEY = new Map(SERVED_APIS.map((api) => [api.apiKey, api]));

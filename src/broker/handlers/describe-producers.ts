@@ -1,0 +1,34 @@
+import { ErrorCode, KafkaError } from '../../common/errors.js';
+import type { DescribeProducersPartition, DescribeProducersRequest, DescribeProducersResponse } from '../../protocol/apis/describe-producers.js';
+import type { BrokerContext } from '../context.js';
+import { distinctBy } from './distinct.js';
+
+/**
+ * DescribeProducers: the idempotent producers a partition's leader remembers (its producer state,
+ * storage/producer-state.ts), answered only by the leader as in Kafka, since a follower's state may
+ * trail it. Without transactions, coordinator epoch and transaction start offset are -1.
+ */
+export function handleDescribeProducers(ctx: BrokerContext, req: DescribeProducersRequest): DescribeProducersResponse {
+  // Each topic once, its partitions merged (see distinct.ts).
+  const merged = new Map<string, number[]>();
+  for (const t of req.topics) {
+    const partitions = merged.get(t.name) ?? [];
+    for (const p of t.partitionIndexes) partitions.push(p);
+    merged.set(t.name, partitions);
+  }
+  return {
+    throttleTimeMs: 0,
+    topics: [...merged].map(([name, partitions]) => ({ name, partitions: distinctBy(partitions, String).map((p) => describePartition(ctx, name, p)) })),
+  };
+}
+
+function describePartition(ctx: BrokerContext, topic: string, partitionIndex: number): DescribeProducersPartition {
+  try {
+    const p = ctx.replicas.leaderPartition(topic, partitionIndex, ctx.cache.partition(topic, partitionIndex) !== undefined);
+    const activeProducers = p.log.producers.active().map((a) => ({ ...a, coordinatorEpoch: -1, currentTxnStartOffset: -1 }));
+    return { partitionIndex, errorCode: ErrorCode.NONE, errorMessage: null, activeProducers };
+  } catch (err) {
+    if (!(err instanceof KafkaError)) throw err;
+    return { partitionIndex, errorCode: err.code, errorMessage: err.detail ?? null, activeProducers: [] };
+  }
+}

@@ -160,6 +160,14 @@ export const offsetMetadataMaxChars = 4096;
  */
 export const groupInitialRebalanceDelayMs = 3000;
 
+/**
+ * Partitions of `__consumer_offsets` (Kafka's `offsets.topic.num.partitions`, 50). Kafka sizes it to
+ * spread many groups' coordinators over a big cluster; YaK has one group coordinator and a laptop
+ * cluster, where 50 partitions times the replication factor would be 150 replicas (and their
+ * fetchers) for a topic that holds a few records per commit. 3 still spreads the writes over 3 leaders.
+ */
+export const offsetsTopicPartitions = 3;
+
 // ---- Client ----
 
 /**

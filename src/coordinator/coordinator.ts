@@ -11,6 +11,7 @@ import { Controller, type ClusterEvent } from './controller.js';
 import { GroupCoordinator } from './group-coordinator.js';
 import { GroupStore } from './group-store.js';
 import { MetadataStore } from './metadata-store.js';
+import { OFFSETS_TOPIC_SPEC, OffsetsTopicMirror, type OffsetsTopicWriter } from './offsets-topic.js';
 import { StallClock } from './stall-clock.js';
 
 export interface CoordinatorOptions {
@@ -26,7 +27,20 @@ export interface CoordinatorOptions {
   groupInitialRebalanceDelayMs?: number;
   /** Every connection must prove it before its first request (net/cluster-auth.ts). */
   clusterSecret: ClusterSecret;
+  /**
+   * Delivers the groups' changes to `__consumer_offsets` (offsets-topic.ts); the coordinator does not
+   * produce itself (it imports no client), `yak zookeeper` wires a producer in. Absent: no mirror.
+   */
+  offsetsTopicWriter?: (cluster: OffsetsTopicCluster) => OffsetsTopicWriter;
   logger: Logger;
+}
+
+/** What an OffsetsTopicWriter needs of the cluster. */
+export interface OffsetsTopicCluster {
+  /** Creates `__consumer_offsets` unless it exists; null when it does, else why it could not (no live broker yet). */
+  ensureTopic(): string | null;
+  /** The live brokers' addresses, to bootstrap a client from. */
+  brokers(): { host: string; port: number }[];
 }
 
 export interface RunningCoordinator {
@@ -44,7 +58,15 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const stallClock = new StallClock();
   const controller = new Controller(store, { ...opts, stallClock });
   controller.onEvent((e) => opts.logger.info(describeEvent(e)));
-  const groups = new GroupCoordinator(new GroupStore(store.database), {
+  const offsetsTopic = opts.offsetsTopicWriter?.({
+    ensureTopic: () => {
+      if (controller.hasPartition(OFFSETS_TOPIC_SPEC.name, 0)) return null;
+      const [result] = controller.createTopics([OFFSETS_TOPIC_SPEC]);
+      return result!.errorCode === ErrorCode.NONE ? null : (result!.errorMessage ?? `error ${result!.errorCode}`);
+    },
+    brokers: () => controller.snapshot().brokers.filter((b) => b.state === 'alive').map((b) => ({ host: b.host, port: b.port })),
+  });
+  const groups = new GroupCoordinator(new GroupStore(store.database, offsetsTopic && new OffsetsTopicMirror(offsetsTopic)), {
     partitionExists: (topic, partition) => controller.hasPartition(topic, partition),
     stallClock,
     initialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs,
@@ -102,6 +124,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     async close() {
       controller.close();
       groups.close();
+      await offsetsTopic?.close();
       stallClock.close();
       await server.close();
       store.close();

@@ -1,0 +1,106 @@
+import type { Logger } from '../common/logger.js';
+import { CONSUMER_OFFSETS_TOPIC, INTERNAL_WRITER_CLIENT_ID } from '../common/topic-name.js';
+import { KafkaClient, sleep } from './kafka-client.js';
+import { Producer } from './producer.js';
+
+/** How long the writer waits before trying again when the topic or its brokers are not there yet. */
+const RETRY_BACKOFF_MS = 500;
+/** On shutdown, how long records still queued may take to get through before they are left. */
+const CLOSE_FLUSH_MS = 3000;
+
+interface OffsetsRecord {
+  partition: number;
+  key: Buffer;
+  value: Buffer | null;
+}
+
+interface OffsetsCluster {
+  ensureTopic(): string | null;
+  brokers(): { host: string; port: number }[];
+}
+
+/**
+ * The coordinator's writer of `__consumer_offsets` (coordinator/offsets-topic.ts makes the records):
+ * an idempotent acks=all producer under Kafka's internal-writer client id, the only one brokers let
+ * produce to the topic. `write` only queues, so a commit never waits for nor fails with the topic;
+ * while the topic cannot be created (no live broker) or reached, records wait and the writer retries,
+ * saying so once. Records keep their order per partition (the producer's idempotence), and each
+ * group's records go to one partition, so a reader sees each group's changes in order.
+ */
+export class OffsetsTopicProducer {
+  private readonly queue: OffsetsRecord[] = [];
+  private producer: Producer | null = null;
+  private client: KafkaClient | null = null;
+  private running: Promise<void> | null = null;
+  private closed = false;
+  private complained = false;
+
+  constructor(
+    private readonly cluster: OffsetsCluster,
+    private readonly logger: Logger,
+  ) {}
+
+  write(records: OffsetsRecord[]): void {
+    if (this.closed || records.length === 0) return;
+    this.queue.push(...records);
+    this.running ??= this.run().finally(() => (this.running = null));
+  }
+
+  private async run(): Promise<void> {
+    while (this.queue.length > 0 && !this.closed) {
+      const producer = this.producer ?? (await this.connect());
+      if (!producer) {
+        await sleep(RETRY_BACKOFF_MS);
+        continue;
+      }
+      for (const r of this.queue.splice(0)) {
+        producer.send(CONSUMER_OFFSETS_TOPIC, { key: r.key, value: r.value, partition: r.partition }, (err) => {
+          if (err) this.complain(`a record for ${CONSUMER_OFFSETS_TOPIC}-${r.partition} was not written: ${err.message}`);
+        });
+      }
+    }
+  }
+
+  /** A producer on the topic, or null (said once) if the topic or a broker is not there yet. */
+  private async connect(): Promise<Producer | null> {
+    const why = this.cluster.ensureTopic();
+    const brokers = this.cluster.brokers();
+    if (why !== null || brokers.length === 0) {
+      this.complain(`${CONSUMER_OFFSETS_TOPIC} cannot be written yet (${why ?? 'no live broker'}); group changes wait and are retried`);
+      return null;
+    }
+    const client = new KafkaClient({ bootstrap: brokers, clientId: INTERNAL_WRITER_CLIENT_ID });
+    // Retried until written: a record given up would leave a reader a stale offset behind a newer one.
+    const producer = new Producer(client, { acks: -1, idempotent: true, deliveryTimeoutMs: Number.MAX_SAFE_INTEGER });
+    try {
+      await producer.partitionsOf(CONSUMER_OFFSETS_TOPIC);
+    } catch (err) {
+      client.close();
+      this.complain(`${CONSUMER_OFFSETS_TOPIC} cannot be written yet (${(err as Error).message}); group changes wait and are retried`);
+      return null;
+    }
+    if (this.complained) this.logger.info(`${CONSUMER_OFFSETS_TOPIC} is written again`);
+    this.complained = false;
+    this.client = client;
+    return (this.producer = producer);
+  }
+
+  private complain(message: string): void {
+    if (this.complained) return;
+    this.complained = true;
+    this.logger.warn(message);
+  }
+
+  /** Gives queued records a moment to get through, then stops. */
+  async close(): Promise<void> {
+    const flushed = (async () => {
+      await this.running;
+      await this.producer?.flush();
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([flushed, new Promise<void>((r) => (timer = setTimeout(r, CLOSE_FLUSH_MS)))]);
+    clearTimeout(timer);
+    this.closed = true;
+    this.client?.close();
+  }
+}

@@ -31,7 +31,7 @@ export class OffsetsTopicProducer {
   private readonly queue: OffsetsRecord[] = [];
   private producer: Producer | null = null;
   private client: KafkaClient | null = null;
-  private running: Promise<void> | null = null;
+  private connecting: Promise<void> | null = null;
   private closed = false;
   private complained = false;
 
@@ -42,32 +42,33 @@ export class OffsetsTopicProducer {
 
   write(records: OffsetsRecord[]): void {
     if (this.closed || records.length === 0) return;
+    // Straight to the producer once there is one; queued (in order) until then.
+    if (this.producer && this.queue.length === 0) return this.send(this.producer, records);
     this.queue.push(...records);
-    this.running ??= this.run().finally(() => (this.running = null));
+    this.connecting ??= this.connectUntilDone().finally(() => (this.connecting = null));
   }
 
-  private async run(): Promise<void> {
-    while (this.queue.length > 0 && !this.closed) {
-      const producer = this.producer ?? (await this.connect());
-      if (!producer) {
-        await sleep(RETRY_BACKOFF_MS);
-        continue;
-      }
-      for (const r of this.queue.splice(0)) {
-        producer.send(CONSUMER_OFFSETS_TOPIC, { key: r.key, value: r.value, partition: r.partition }, (err) => {
-          if (err) this.complain(`a record for ${CONSUMER_OFFSETS_TOPIC}-${r.partition} was not written: ${err.message}`);
-        });
-      }
+  private async connectUntilDone(): Promise<void> {
+    while (!this.producer && !this.closed) if (!(await this.connect())) await sleep(RETRY_BACKOFF_MS);
+    // In the same tick as the producer appears, so nothing written meanwhile overtakes the queue.
+    if (this.producer) this.send(this.producer, this.queue.splice(0));
+  }
+
+  private send(producer: Producer, records: OffsetsRecord[]): void {
+    for (const r of records) {
+      producer.send(CONSUMER_OFFSETS_TOPIC, { key: r.key, value: r.value, partition: r.partition }, (err) => {
+        if (err) this.complain(`a record for ${CONSUMER_OFFSETS_TOPIC}-${r.partition} was not written: ${err.message}`);
+      });
     }
   }
 
-  /** A producer on the topic, or null (said once) if the topic or a broker is not there yet. */
-  private async connect(): Promise<Producer | null> {
+  /** Sets up the producer on the topic; false (said once) if the topic or a broker is not there yet. */
+  private async connect(): Promise<boolean> {
     const why = this.cluster.ensureTopic();
     const brokers = this.cluster.brokers();
     if (why !== null || brokers.length === 0) {
       this.complain(`${CONSUMER_OFFSETS_TOPIC} cannot be written yet (${why ?? 'no live broker'}); group changes wait and are retried`);
-      return null;
+      return false;
     }
     const client = new KafkaClient({ bootstrap: brokers, clientId: INTERNAL_WRITER_CLIENT_ID });
     // Retried until written: a record given up would leave a reader a stale offset behind a newer one.
@@ -77,12 +78,13 @@ export class OffsetsTopicProducer {
     } catch (err) {
       client.close();
       this.complain(`${CONSUMER_OFFSETS_TOPIC} cannot be written yet (${(err as Error).message}); group changes wait and are retried`);
-      return null;
+      return false;
     }
     if (this.complained) this.logger.info(`${CONSUMER_OFFSETS_TOPIC} is written again`);
     this.complained = false;
     this.client = client;
-    return (this.producer = producer);
+    this.producer = producer;
+    return true;
   }
 
   private complain(message: string): void {
@@ -94,7 +96,7 @@ export class OffsetsTopicProducer {
   /** Gives queued records a moment to get through, then stops. */
   async close(): Promise<void> {
     const flushed = (async () => {
-      await this.running;
+      await this.connecting;
       await this.producer?.flush();
     })();
     let timer: NodeJS.Timeout | undefined;

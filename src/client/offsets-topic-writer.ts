@@ -1,12 +1,8 @@
+import { offsetsTopicCloseFlushMs, offsetsTopicQuietWaitMs, offsetsTopicRetryBackoffMs } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { CONSUMER_OFFSETS_TOPIC, INTERNAL_WRITER_CLIENT_ID } from '../common/topic-name.js';
 import { KafkaClient, sleep } from './kafka-client.js';
 import { Producer } from './producer.js';
-
-/** How long the writer waits before trying again when the topic or its brokers are not there yet. */
-const RETRY_BACKOFF_MS = 500;
-/** On shutdown, how long records still queued may take to get through before they are left. */
-const CLOSE_FLUSH_MS = 3000;
 
 interface OffsetsRecord {
   partition: number;
@@ -24,7 +20,8 @@ interface OffsetsCluster {
  * an idempotent acks=all producer under Kafka's internal-writer client id, the only one brokers let
  * produce to the topic. `write` only queues, so a commit never waits for nor fails with the topic;
  * while the topic cannot be created (no live broker) or reached, records wait and the writer retries,
- * saying so once. Records keep their order per partition (the producer's idempotence), and each
+ * saying so once
+ * if that lasts (`offsetsTopicQuietWaitMs`). Records keep their order per partition (the producer's idempotence), and each
  * group's records go to one partition, so a reader sees each group's changes in order.
  */
 export class OffsetsTopicProducer {
@@ -49,7 +46,8 @@ export class OffsetsTopicProducer {
   }
 
   private async connectUntilDone(): Promise<void> {
-    while (!this.producer && !this.closed) if (!(await this.connect())) await sleep(RETRY_BACKOFF_MS);
+    const since = Date.now();
+    while (!this.producer && !this.closed) if (!(await this.connect(since))) await sleep(offsetsTopicRetryBackoffMs);
     // In the same tick as the producer appears, so nothing written meanwhile overtakes the queue.
     if (this.producer) this.send(this.producer, this.queue.splice(0));
   }
@@ -63,13 +61,14 @@ export class OffsetsTopicProducer {
   }
 
   /** Sets up the producer on the topic; false (said once) if the topic or a broker is not there yet. */
-  private async connect(): Promise<boolean> {
+  private async connect(waitingSince: number): Promise<boolean> {
+    const unavailable = (why: string) => {
+      if (Date.now() - waitingSince >= offsetsTopicQuietWaitMs) this.complain(`${CONSUMER_OFFSETS_TOPIC} cannot be written yet (${why}); group changes wait and are retried`);
+      return false;
+    };
     const why = this.cluster.ensureTopic();
     const brokers = this.cluster.brokers();
-    if (why !== null || brokers.length === 0) {
-      this.complain(`${CONSUMER_OFFSETS_TOPIC} cannot be written yet (${why ?? 'no live broker'}); group changes wait and are retried`);
-      return false;
-    }
+    if (why !== null || brokers.length === 0) return unavailable(why ?? 'no live broker');
     const client = new KafkaClient({ bootstrap: brokers, clientId: INTERNAL_WRITER_CLIENT_ID });
     // Retried until written: a record given up would leave a reader a stale offset behind a newer one.
     const producer = new Producer(client, { acks: -1, idempotent: true, deliveryTimeoutMs: Number.MAX_SAFE_INTEGER });
@@ -77,8 +76,7 @@ export class OffsetsTopicProducer {
       await producer.partitionsOf(CONSUMER_OFFSETS_TOPIC);
     } catch (err) {
       client.close();
-      this.complain(`${CONSUMER_OFFSETS_TOPIC} cannot be written yet (${(err as Error).message}); group changes wait and are retried`);
-      return false;
+      return unavailable((err as Error).message);
     }
     if (this.complained) this.logger.info(`${CONSUMER_OFFSETS_TOPIC} is written again`);
     this.complained = false;
@@ -100,7 +98,7 @@ export class OffsetsTopicProducer {
       await this.producer?.flush();
     })();
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([flushed, new Promise<void>((r) => (timer = setTimeout(r, CLOSE_FLUSH_MS)))]);
+    await Promise.race([flushed, new Promise<void>((r) => (timer = setTimeout(r, offsetsTopicCloseFlushMs)))]);
     clearTimeout(timer);
     this.closed = true;
     this.client?.close();

@@ -167,6 +167,15 @@ export const groupInitialRebalanceDelayMs = 3000;
  * fetchers) for a topic that holds a few records per commit. 3 still spreads the writes over 3 leaders.
  */
 export const offsetsTopicPartitions = 3;
+/** How long the `__consumer_offsets` writer waits before trying again to create or reach the topic. */
+export const offsetsTopicRetryBackoffMs = 500;
+/**
+ * How long the writer waits for the topic without a word: a cluster that is starting (brokers still
+ * registering) is no news. Past it, one WARN line, and one INFO when the topic is written again.
+ */
+export const offsetsTopicQuietWaitMs = 10_000;
+/** On shutdown, how long records still queued for `__consumer_offsets` may take before they are left. */
+export const offsetsTopicCloseFlushMs = 3000;
 
 // ---- Client ----
 

@@ -1,5 +1,6 @@
 import type { ClusterSecret } from '../common/cluster-secret.js';
 import { ErrorCode, KafkaError } from '../common/errors.js';
+import { CONSUMER_OFFSETS_TOPIC } from '../common/topic-name.js';
 import type { Logger } from '../common/logger.js';
 import { clusterMembersOnly } from '../net/cluster-auth.js';
 import { FrameServer } from '../net/server.js';
@@ -11,7 +12,7 @@ import { Controller, type ClusterEvent } from './controller.js';
 import { GroupCoordinator } from './group-coordinator.js';
 import { GroupStore } from './group-store.js';
 import { MetadataStore } from './metadata-store.js';
-import { OFFSETS_TOPIC_SPEC, OffsetsTopicMirror, type OffsetsTopicWriter } from './offsets-topic.js';
+import { offsetsTopicSpec, OffsetsTopicMirror, type OffsetsTopicWriter } from './offsets-topic.js';
 import { StallClock } from './stall-clock.js';
 
 export interface CoordinatorOptions {
@@ -60,13 +61,23 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   controller.onEvent((e) => opts.logger.info(describeEvent(e)));
   const offsetsTopic = opts.offsetsTopicWriter?.({
     ensureTopic: () => {
-      if (controller.hasPartition(OFFSETS_TOPIC_SPEC.name, 0)) return null;
-      const [result] = controller.createTopics([OFFSETS_TOPIC_SPEC]);
+      if (controller.hasPartition(CONSUMER_OFFSETS_TOPIC, 0)) return null;
+      // Kafka's offsets.topic.replication.factor (3) is a requirement, not a wish: the topic waits for
+      // that many live brokers (here the cluster's default, else min(3, brokers ever registered)), so a
+      // cluster whose brokers are still registering does not get it with one replica for good.
+      const known = controller.snapshot().brokers;
+      const rf = opts.defaultReplicationFactor ?? Math.min(3, known.length);
+      const alive = known.filter((b) => b.state === 'alive').length;
+      if (rf === 0 || alive < rf) return `waiting for ${rf || 1} live broker(s), ${alive} now`;
+      const [result] = controller.createTopics([offsetsTopicSpec(rf)]);
       return result!.errorCode === ErrorCode.NONE ? null : (result!.errorMessage ?? `error ${result!.errorCode}`);
     },
     brokers: () => controller.snapshot().brokers.filter((b) => b.state === 'alive').map((b) => ({ host: b.host, port: b.port })),
   });
-  const groups = new GroupCoordinator(new GroupStore(store.database, offsetsTopic && new OffsetsTopicMirror(offsetsTopic)), {
+  const mirror = offsetsTopic && new OffsetsTopicMirror(offsetsTopic);
+  const groupStore = new GroupStore(store.database, mirror);
+  mirror?.catchUp(groupStore);
+  const groups = new GroupCoordinator(groupStore, {
     partitionExists: (topic, partition) => controller.hasPartition(topic, partition),
     stallClock,
     initialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs,

@@ -2,7 +2,7 @@ import { offsetsTopicPartitions } from '../common/limits.js';
 import { CONSUMER_OFFSETS_TOPIC } from '../common/topic-name.js';
 import type { CreateTopicSpec } from '../protocol/internal-api.js';
 import { encodeGroupMetadataKey, encodeGroupMetadataValue, encodeOffsetCommitKey, encodeOffsetCommitValue } from '../protocol/offsets-topic-records.js';
-import type { GroupStoreListener, StoredGroup, StoredOffset } from './group-store.js';
+import type { GroupStore, GroupStoreListener, StoredGroup, StoredOffset } from './group-store.js';
 
 /** One record for `__consumer_offsets`: its partition (the group's), key and value (null: a tombstone). */
 export interface OffsetsTopicRecord {
@@ -18,13 +18,10 @@ export interface OffsetsTopicWriter {
   close(): Promise<void>;
 }
 
-/** `__consumer_offsets` as the controller creates it: compacted, as in Kafka, the replication factor the cluster's default. */
-export const OFFSETS_TOPIC_SPEC: CreateTopicSpec = {
-  name: CONSUMER_OFFSETS_TOPIC,
-  partitions: offsetsTopicPartitions,
-  replicationFactor: -1,
-  configs: { 'cleanup.policy': 'compact' },
-};
+/** `__consumer_offsets` as the controller creates it: compacted, as in Kafka. */
+export function offsetsTopicSpec(replicationFactor: number): CreateTopicSpec {
+  return { name: CONSUMER_OFFSETS_TOPIC, partitions: offsetsTopicPartitions, replicationFactor, configs: { 'cleanup.policy': 'compact' } };
+}
 
 /** Java's String.hashCode: 31-polynomial over UTF-16 code units, in int32. */
 function javaStringHash(s: string): number {
@@ -50,6 +47,20 @@ export class OffsetsTopicMirror implements GroupStoreListener {
     private readonly writer: OffsetsTopicWriter,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * Writes every stored group and its offsets again, when the coordinator starts: records still
+   * queued when it last stopped were lost with it, and a coordinator.db from before the mirror has
+   * groups the topic lacks. The topic is compacted and readers keep the last value per key, so a
+   * record written twice costs them nothing. (A tombstone lost that way is not recovered: the topic
+   * is not read back.)
+   */
+  catchUp(store: GroupStore): void {
+    for (const g of store.groups()) {
+      this.groupSaved(g);
+      this.offsetsCommitted(g.groupId, store.offsets(g.groupId));
+    }
+  }
 
   groupSaved(g: StoredGroup): void {
     const members = g.members.map((m) => ({

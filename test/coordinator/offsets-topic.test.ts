@@ -68,4 +68,25 @@ test('every GroupStore change becomes records of the group partition, tombstones
   }
 });
 
+test('at start the mirror writes every stored group and its offsets again (records queued at a crash were lost)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yak-offsets-topic-test-'));
+  const metadata = new MetadataStore(dir);
+  try {
+    const before = new GroupStore(metadata.database); // a coordinator.db written without the mirror
+    before.commitOffsets('a', 'consumer', [{ topic: 't', partition: 2, committedOffset: 7, committedLeaderEpoch: 0, metadata: null, commitTimeMs: 5 }]);
+    before.saveGroup({ groupId: 'b', protocolType: 'consumer', generationId: 4, protocolName: null, leaderId: null, members: [] });
+    const written: OffsetsTopicRecord[] = [];
+    const mirror = new OffsetsTopicMirror({ write: (r) => written.push(...r), close: async () => {} }, () => 1);
+    mirror.catchUp(new GroupStore(metadata.database, mirror));
+    const shown = written.map((r) => {
+      const key = decodeOffsetsTopicKey(r.key);
+      return key.kind === 'offset' ? `${key.group} ${key.topic}-${key.partition} ${decodeOffsetCommitValue(r.value!).offset} @${r.partition}` : `${key.group} gen ${decodeGroupMetadataValue(r.value!).generation} @${r.partition}`;
+    });
+    assert.equal(shown, [`a gen 0 @${offsetsTopicPartitionFor('a')}`, `a t-2 7 @${offsetsTopicPartitionFor('a')}`, `b gen 4 @${offsetsTopicPartitionFor('b')}`]);
+  } finally {
+    metadata.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

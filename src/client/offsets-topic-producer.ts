@@ -17,11 +17,11 @@ interface OffsetsCluster {
 
 /**
  * The coordinator's writer of `__consumer_offsets` (coordinator/offsets-topic.ts makes the records):
- * an idempotent acks=all producer under Kafka's internal-writer client id, the only one brokers let
+ * an acks=all producer under Kafka's internal-writer client id, the only one brokers let
  * produce to the topic. `write` only queues, so a commit never waits for nor fails with the topic;
  * while the topic cannot be created (no live broker) or reached, records wait and the writer retries,
  * saying so once
- * if that lasts (`offsetsTopicQuietWaitMs`). Records keep their order per partition (the producer's idempotence), and each
+ * if that lasts (`offsetsTopicQuietWaitMs`). Records keep their order per partition (one batch in flight per partition), and each
  * group's records go to one partition, so a reader sees each group's changes in order.
  */
 export class OffsetsTopicProducer {
@@ -71,7 +71,17 @@ export class OffsetsTopicProducer {
     if (why !== null || brokers.length === 0) return unavailable(why ?? 'no live broker');
     const client = new KafkaClient({ bootstrap: brokers, clientId: INTERNAL_WRITER_CLIENT_ID });
     // Retried until written: a record given up would leave a reader a stale offset behind a newer one.
-    const producer = new Producer(client, { acks: -1, idempotent: true, deliveryTimeoutMs: Number.MAX_SAFE_INTEGER });
+    // Not idempotent, on purpose: without it the producer keeps one batch per partition in flight, so
+    // order holds, and a retry stored twice repeats a value next to itself, which a reader of this
+    // key/value topic cannot tell from once. An idempotent producer's sequence numbers would instead
+    // be refused for good by a recreated topic (OUT_OF_ORDER_SEQUENCE_NUMBER) and wedge the writer.
+    const producer = new Producer(client, {
+      acks: -1,
+      idempotent: false,
+      deliveryTimeoutMs: Number.MAX_SAFE_INTEGER,
+      // If someone deleted the topic (Kafka lets an admin), it is created again and the records go on.
+      onRetry: () => void this.cluster.ensureTopic(),
+    });
     try {
       await producer.partitionsOf(CONSUMER_OFFSETS_TOPIC);
     } catch (err) {

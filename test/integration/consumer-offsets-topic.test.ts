@@ -10,9 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ErrorCode } from '../../src/common/errors.js';
 import { offsetsTopicPartitionFor } from '../../src/coordinator/offsets-topic.js';
+import { DeleteRecordsApi } from '../../src/protocol/apis/delete-records.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
-import { waitFor } from '../helpers/failover.js';
+import { connectTo, coordinatorMetadata, partitionOf, waitFor } from '../helpers/failover.js';
 
 const test = suite('__consumer_offsets: what a Burrow-style reader sees');
 const PYTHON = '/usr/bin/python3';
@@ -127,6 +129,29 @@ test('a deleted group leaves tombstones for its offsets and itself', async () =>
     tombstones.map((r) => (r.type === 'offset' ? `${r.topic}-${r.partition} ${r.tombstone}` : `group ${r.tombstone}`)),
     [...Array.from({ length: PARTITIONS }, (_, p) => `${TOPIC}-${p} true`), 'group true'],
   );
+});
+
+test('deleted by an admin, the topic comes back with the next commits', async () => {
+  if (!hasKafkaPython) return;
+  await admin.deleteTopics({ topics: ['__consumer_offsets'] });
+  await admin.setOffsets({ groupId: 'after-delete', topic: TOPIC, partitions: [{ partition: 1, offset: '3' }] });
+  const mine = await waitFor('the commit in the recreated topic', async () => {
+    const records = (await readTopic()).filter((r) => r.group === 'after-delete' && r.type === 'offset');
+    return records.length > 0 && records;
+  }, { timeoutMs: 30_000, intervalMs: 1000 });
+  assert.equal(mine.map((r) => [r.type, r.topic, r.partition, r.offset]), [['offset', TOPIC, 1, 3]]);
+});
+
+test('DeleteRecords on __consumer_offsets is refused, as in Kafka', async () => {
+  if (!hasKafkaPython) return;
+  const leader = partitionOf(await coordinatorMetadata(cluster), '__consumer_offsets', 0).leader;
+  const conn = await connectTo(cluster, leader);
+  try {
+    const res = await conn.request(DeleteRecordsApi, 2, { topics: [{ name: '__consumer_offsets', partitions: [{ partitionIndex: 0, offset: -1 }] }], timeoutMs: 5000 });
+    assert.is(res.topics[0]!.partitions[0]!.errorCode, ErrorCode.INVALID_TOPIC_EXCEPTION);
+  } finally {
+    conn.close();
+  }
 });
 
 test('a plain producer cannot write to __consumer_offsets', async () => {

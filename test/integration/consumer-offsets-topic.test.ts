@@ -1,8 +1,8 @@
 /**
  * `__consumer_offsets` as lag monitors read it: a kafkajs group commits, and a Burrow-style reader
  * (kafka-python, decoding Kafka's key/value formats itself) sees the group's offset per partition
- * and its metadata, then tombstones once the group is deleted. Plain producers are refused, and
- * Metadata marks the topic internal.
+ * and its metadata, then tombstones once the group is deleted. Metadata marks the topic internal;
+ * plain producers and DeleteRecords are refused; a topic an admin deleted comes back.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';

@@ -185,6 +185,23 @@ export const offsetMetadataMaxChars = 4096;
  */
 export const groupInitialRebalanceDelayMs = 3000;
 
+/**
+ * Partitions of `__consumer_offsets` (Kafka's `offsets.topic.num.partitions`, 50). Kafka sizes it to
+ * spread many groups' coordinators over a big cluster; YaK has one group coordinator and a laptop
+ * cluster, where 50 partitions times the replication factor would be 150 replicas (and their
+ * fetchers) for a topic that holds a few records per commit. 3 still spreads the writes over 3 leaders.
+ */
+export const offsetsTopicPartitions = 3;
+/** How long the `__consumer_offsets` writer waits before trying again to create or reach the topic. */
+export const offsetsTopicRetryBackoffMs = 500;
+/**
+ * How long the writer waits for the topic without a word: a cluster that is starting (brokers still
+ * registering) is no news. Past it, one WARN line, and one INFO when the topic is written again.
+ */
+export const offsetsTopicQuietWaitMs = 10_000;
+/** On shutdown, how long records still queued for `__consumer_offsets` may take before they are left. */
+export const offsetsTopicCloseFlushMs = 3000;
+
 // ---- Client ----
 
 /**

@@ -25,3 +25,11 @@ const INTERNAL_TOPICS: ReadonlySet<string> = new Set([CONSUMER_OFFSETS_TOPIC, '_
 export function isInternalTopic(name: string): boolean {
   return INTERNAL_TOPICS.has(name);
 }
+
+/**
+ * The client id allowed to Produce to an internal topic (Kafka's `AdminUtils.AdminClientId`): the
+ * coordinator's writer of `__consumer_offsets` uses it; any other producer gets
+ * INVALID_TOPIC_EXCEPTION, as from Kafka. Like Kafka's, a guard against mistakes, not an access
+ * control (YaK has no ACLs): nothing reads the topic back, coordinator.db stays the groups' truth.
+ */
+export const INTERNAL_WRITER_CLIENT_ID = '__admin_client';

@@ -1,5 +1,6 @@
 import type { ClusterSecret } from '../common/cluster-secret.js';
 import { ErrorCode, KafkaError } from '../common/errors.js';
+import { CONSUMER_OFFSETS_TOPIC } from '../common/topic-name.js';
 import type { Logger } from '../common/logger.js';
 import { clusterMembersOnly } from '../net/cluster-auth.js';
 import { FrameServer } from '../net/server.js';
@@ -11,6 +12,7 @@ import { Controller, type ClusterEvent } from './controller.js';
 import { GroupCoordinator } from './group-coordinator.js';
 import { GroupStore } from './group-store.js';
 import { MetadataStore } from './metadata-store.js';
+import { offsetsTopicSpec, OffsetsTopicMirror, type OffsetsTopicWriter } from './offsets-topic.js';
 import { StallClock } from './stall-clock.js';
 
 export interface CoordinatorOptions {
@@ -26,7 +28,20 @@ export interface CoordinatorOptions {
   groupInitialRebalanceDelayMs?: number;
   /** Every connection must prove it before its first request (net/cluster-auth.ts). */
   clusterSecret: ClusterSecret;
+  /**
+   * Delivers the groups' changes to `__consumer_offsets` (offsets-topic.ts); the coordinator does not
+   * produce itself (it imports no client), `yak zookeeper` wires a producer in. Absent: no mirror.
+   */
+  offsetsTopicWriter?: (cluster: OffsetsTopicCluster) => OffsetsTopicWriter;
   logger: Logger;
+}
+
+/** What an OffsetsTopicWriter needs of the cluster. */
+export interface OffsetsTopicCluster {
+  /** Creates `__consumer_offsets` unless it exists; null when it does, else why it could not (no live broker yet). */
+  ensureTopic(): string | null;
+  /** The live brokers' addresses, to bootstrap a client from. */
+  brokers(): { host: string; port: number }[];
 }
 
 export interface RunningCoordinator {
@@ -44,7 +59,25 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const stallClock = new StallClock();
   const controller = new Controller(store, { ...opts, stallClock });
   controller.onEvent((e) => opts.logger.info(describeEvent(e)));
-  const groups = new GroupCoordinator(new GroupStore(store.database), {
+  const offsetsTopic = opts.offsetsTopicWriter?.({
+    ensureTopic: () => {
+      if (controller.hasPartition(CONSUMER_OFFSETS_TOPIC, 0)) return null;
+      // Kafka's offsets.topic.replication.factor (3) is a requirement, not a wish: the topic waits for
+      // that many live brokers (here the cluster's default, else min(3, brokers ever registered)), so a
+      // cluster whose brokers are still registering does not get it with one replica for good.
+      const known = controller.snapshot().brokers;
+      const rf = opts.defaultReplicationFactor ?? Math.min(3, known.length);
+      const alive = known.filter((b) => b.state === 'alive').length;
+      if (rf === 0 || alive < rf) return `waiting for ${rf || 1} live broker(s), ${alive} now`;
+      const [result] = controller.createTopics([offsetsTopicSpec(rf)]);
+      return result!.errorCode === ErrorCode.NONE ? null : (result!.errorMessage ?? `error ${result!.errorCode}`);
+    },
+    brokers: () => controller.snapshot().brokers.filter((b) => b.state === 'alive').map((b) => ({ host: b.host, port: b.port })),
+  });
+  const mirror = offsetsTopic && new OffsetsTopicMirror(offsetsTopic);
+  const groupStore = new GroupStore(store.database, mirror);
+  mirror?.catchUp(groupStore);
+  const groups = new GroupCoordinator(groupStore, {
     partitionExists: (topic, partition) => controller.hasPartition(topic, partition),
     stallClock,
     initialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs,
@@ -102,6 +135,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     async close() {
       controller.close();
       groups.close();
+      await offsetsTopic?.close();
       stallClock.close();
       await server.close();
       store.close();

@@ -59,8 +59,20 @@ function membersFromJson(json: string): StoredMember[] {
  * becomes Stable or Empty) and its committed offsets. A restarted coordinator resumes every group
  * from there, so members carry on heartbeating.
  */
+/** Told of every change once it is stored (the `__consumer_offsets` mirror, offsets-topic.ts). */
+export interface GroupStoreListener {
+  groupSaved(group: StoredGroup): void;
+  offsetsCommitted(groupId: string, offsets: StoredOffset[]): void;
+  offsetsDeleted(groupId: string, partitions: { topic: string; partition: number }[]): void;
+  /** `offsets`: those the group had, now deleted with it. */
+  groupDeleted(groupId: string, offsets: { topic: string; partition: number }[]): void;
+}
+
 export class GroupStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly listener?: GroupStoreListener,
+  ) {}
 
   groups(): StoredGroup[] {
     return (this.db.prepare('SELECT * FROM consumer_groups ORDER BY group_id').all() as GroupRow[]).map((r) => ({
@@ -82,6 +94,7 @@ export class GroupStore {
            protocol_name = excluded.protocol_name, leader_id = excluded.leader_id, members = excluded.members`,
       )
       .run(g.groupId, g.protocolType, g.generationId, g.protocolName, g.leaderId, membersToJson(g.members));
+    this.listener?.groupSaved(g);
   }
 
   /** Stores a commit in one transaction: all of its partitions or none. */
@@ -93,6 +106,7 @@ export class GroupStore {
       this.db.prepare('INSERT OR IGNORE INTO consumer_groups (group_id, protocol_type) VALUES (?, ?)').run(groupId, protocolType);
       for (const o of offsets) upsert.run(groupId, o.topic, o.partition, o.committedOffset, o.committedLeaderEpoch, o.metadata, o.commitTimeMs);
     })();
+    this.listener?.offsetsCommitted(groupId, offsets);
   }
 
   offsets(groupId: string): StoredOffset[] {
@@ -114,10 +128,13 @@ export class GroupStore {
     this.db.transaction(() => {
       for (const p of partitions) del.run(groupId, p.topic, p.partition);
     })();
+    if (partitions.length > 0) this.listener?.offsetsDeleted(groupId, partitions);
   }
 
   /** Removes the group and its offsets (cascade). */
   deleteGroup(groupId: string): void {
+    const offsets = this.listener ? this.offsets(groupId) : [];
     this.db.prepare('DELETE FROM consumer_groups WHERE group_id = ?').run(groupId);
+    this.listener?.groupDeleted(groupId, offsets);
   }
 }

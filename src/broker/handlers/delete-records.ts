@@ -1,5 +1,6 @@
 import { ErrorCode, KafkaError } from '../../common/errors.js';
 import type { DeleteRecordsRequest, DeleteRecordsResponse } from '../../protocol/apis/delete-records.js';
+import { isInternalTopic } from '../../common/topic-name.js';
 import type { BrokerContext } from '../context.js';
 
 /** DeleteRecords' "up to the high watermark". */
@@ -18,6 +19,8 @@ export function handleDeleteRecords(ctx: BrokerContext, req: DeleteRecordsReques
       name: t.name,
       partitions: t.partitions.map(({ partitionIndex, offset }) => {
         try {
+          // As Kafka's ReplicaManager: an internal topic's records are its readers' state (a group's offsets), not data to trim.
+          if (isInternalTopic(t.name)) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot delete records of internal topic ${t.name}`);
           const exists = ctx.cache.partition(t.name, partitionIndex) !== undefined;
           const p = ctx.replicas.leaderPartition(t.name, partitionIndex, exists);
           const to = offset === HIGH_WATERMARK ? p.log.highWatermark : offset;

@@ -3,7 +3,9 @@ import { ApiKey } from '../../protocol/api.js';
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from '../../protocol/apis/produce.js';
 import { applyTimestampPolicy, splitAndValidateBatches, type BatchView } from '../../protocol/record-batch.js';
 import type { Partition } from '../../replication/partition.js';
+import { INTERNAL_WRITER_CLIENT_ID, isInternalTopic } from '../../common/topic-name.js';
 import type { BrokerContext } from '../context.js';
+import type { RequestClient } from '../request-router.js';
 import { oldestServedVersion } from './api-versions.js';
 import { currentLeaderHint, leaderEndpoints } from './leader-hints.js';
 
@@ -22,7 +24,7 @@ interface Write {
  * transaction, then answer: acks=1 at once, acks=all when the high watermark covers each batch
  * (NOT_ENOUGH_REPLICAS up front if the ISR is below min.insync.replicas), acks=0 never (the router drops it).
  */
-export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, version: number): Promise<ProduceResponse> {
+export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, version: number, client: RequestClient): Promise<ProduceResponse> {
   if (version < oldestServedVersion(ApiKey.Produce)) {
     // acks=0 gets no answer, so closing the connection is the only way to say no (Kafka 4.0 closes it for any acks).
     if (req.acks === 0) throw new ProtocolError(`Produce v${version} (message format v0/v1) is not supported since Kafka 4.0; upgrade the client`);
@@ -35,7 +37,7 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, ver
   for (const t of req.topicData) {
     for (const p of t.partitionData) {
       try {
-        writes.push({ topic: t.name, index: p.index, ...validate(ctx, req, t.name, p.index, p.records) });
+        writes.push({ topic: t.name, index: p.index, ...validate(ctx, req, client, t.name, p.index, p.records) });
       } catch (err) {
         results.set(resultKey(t.name, p.index), errorResult(ctx, t.name, p.index, err));
       }
@@ -74,9 +76,11 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, ver
   return { throttleTimeMs: 0, responses, nodeEndpoints: leaderEndpoints(ctx, hints) };
 }
 
-function validate(ctx: BrokerContext, req: ProduceRequest, topic: string, index: number, records: Buffer | null): Omit<Write, 'topic' | 'index'> {
+function validate(ctx: BrokerContext, req: ProduceRequest, client: RequestClient, topic: string, index: number, records: Buffer | null): Omit<Write, 'topic' | 'index'> {
   if (req.acks !== 0 && req.acks !== 1 && req.acks !== -1) throw new KafkaError(ErrorCode.INVALID_REQUIRED_ACKS);
   if (req.transactionalId) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'transactions are not supported');
+  // Kafka's ReplicaManager rule: only the coordinator writes its internal topics (readers rely on their format).
+  if (isInternalTopic(topic) && client.clientId !== INTERNAL_WRITER_CLIENT_ID) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic}`);
   const exists = ctx.cache.partition(topic, index) !== undefined;
   const partition = ctx.replicas.leaderPartition(topic, index, exists);
   if (!records || records.length === 0) throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, 'no records');

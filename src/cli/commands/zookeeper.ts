@@ -4,6 +4,7 @@ import { groupInitialRebalanceDelayMs } from '../../common/limits.js';
 import { UserError } from '../../common/errors.js';
 import { createLogger, type Logger } from '../../common/logger.js';
 import { ensurePrivateDir } from '../../common/private-files.js';
+import { OffsetsTopicProducer } from '../../client/offsets-topic-producer.js';
 import { startCoordinator } from '../../coordinator/coordinator.js';
 import { memberSecret, secretFileOption } from '../cluster-access.js';
 import { serveClusterProcess } from '../process-lifecycle.js';
@@ -78,6 +79,7 @@ export const zookeeperCommand: CommandModule<object, Args> = {
         uncleanLeaderElection: args['unclean-leader-election'],
         groupInitialRebalanceDelayMs: args['group-initial-rebalance-delay-ms'],
         clusterSecret: coordinatorSecret(args['secret-file'], args['data-dir'], logger),
+        offsetsTopicWriter: (cluster) => new OffsetsTopicProducer(cluster, logger),
         logger,
       }),
     );

@@ -1,0 +1,116 @@
+import { offsetsTopicCloseFlushMs, offsetsTopicQuietWaitMs, offsetsTopicRetryBackoffMs } from '../common/limits.js';
+import type { Logger } from '../common/logger.js';
+import { CONSUMER_OFFSETS_TOPIC, INTERNAL_WRITER_CLIENT_ID } from '../common/topic-name.js';
+import { KafkaClient, sleep } from './kafka-client.js';
+import { Producer } from './producer.js';
+
+interface OffsetsRecord {
+  partition: number;
+  key: Buffer;
+  value: Buffer | null;
+}
+
+interface OffsetsCluster {
+  ensureTopic(): string | null;
+  brokers(): { host: string; port: number }[];
+}
+
+/**
+ * The coordinator's writer of `__consumer_offsets` (coordinator/offsets-topic.ts makes the records):
+ * an acks=all producer under Kafka's internal-writer client id, the only one brokers let
+ * produce to the topic. `write` only queues, so a commit never waits for nor fails with the topic;
+ * while the topic cannot be created (no live broker) or reached, records wait and the writer retries,
+ * saying so once
+ * if that lasts (`offsetsTopicQuietWaitMs`). Records keep their order per partition (one batch in flight per partition), and each
+ * group's records go to one partition, so a reader sees each group's changes in order.
+ */
+export class OffsetsTopicProducer {
+  private readonly queue: OffsetsRecord[] = [];
+  private producer: Producer | null = null;
+  private client: KafkaClient | null = null;
+  private connecting: Promise<void> | null = null;
+  private closed = false;
+  private complained = false;
+
+  constructor(
+    private readonly cluster: OffsetsCluster,
+    private readonly logger: Logger,
+  ) {}
+
+  write(records: OffsetsRecord[]): void {
+    if (this.closed || records.length === 0) return;
+    // Straight to the producer once there is one; queued (in order) until then.
+    if (this.producer && this.queue.length === 0) return this.send(this.producer, records);
+    this.queue.push(...records);
+    this.connecting ??= this.connectUntilDone().finally(() => (this.connecting = null));
+  }
+
+  private async connectUntilDone(): Promise<void> {
+    const since = Date.now();
+    while (!this.producer && !this.closed) if (!(await this.connect(since))) await sleep(offsetsTopicRetryBackoffMs);
+    // In the same tick as the producer appears, so nothing written meanwhile overtakes the queue.
+    if (this.producer) this.send(this.producer, this.queue.splice(0));
+  }
+
+  private send(producer: Producer, records: OffsetsRecord[]): void {
+    for (const r of records) {
+      producer.send(CONSUMER_OFFSETS_TOPIC, { key: r.key, value: r.value, partition: r.partition }, (err) => {
+        if (err) this.complain(`a record for ${CONSUMER_OFFSETS_TOPIC}-${r.partition} was not written: ${err.message}`);
+      });
+    }
+  }
+
+  /** Sets up the producer on the topic; false (said once) if the topic or a broker is not there yet. */
+  private async connect(waitingSince: number): Promise<boolean> {
+    const unavailable = (why: string) => {
+      if (Date.now() - waitingSince >= offsetsTopicQuietWaitMs) this.complain(`${CONSUMER_OFFSETS_TOPIC} cannot be written yet (${why}); group changes wait and are retried`);
+      return false;
+    };
+    const why = this.cluster.ensureTopic();
+    const brokers = this.cluster.brokers();
+    if (why !== null || brokers.length === 0) return unavailable(why ?? 'no live broker');
+    const client = new KafkaClient({ bootstrap: brokers, clientId: INTERNAL_WRITER_CLIENT_ID });
+    // Retried until written: a record given up would leave a reader a stale offset behind a newer one.
+    // Not idempotent, on purpose: without it the producer keeps one batch per partition in flight, so
+    // order holds, and a retry stored twice repeats a value next to itself, which a reader of this
+    // key/value topic cannot tell from once. An idempotent producer's sequence numbers would instead
+    // be refused for good by a recreated topic (OUT_OF_ORDER_SEQUENCE_NUMBER) and wedge the writer.
+    const producer = new Producer(client, {
+      acks: -1,
+      idempotent: false,
+      deliveryTimeoutMs: Number.MAX_SAFE_INTEGER,
+      // If someone deleted the topic (Kafka lets an admin), it is created again and the records go on.
+      onRetry: () => void this.cluster.ensureTopic(),
+    });
+    try {
+      await producer.partitionsOf(CONSUMER_OFFSETS_TOPIC);
+    } catch (err) {
+      client.close();
+      return unavailable((err as Error).message);
+    }
+    if (this.complained) this.logger.info(`${CONSUMER_OFFSETS_TOPIC} is written again`);
+    this.complained = false;
+    this.client = client;
+    this.producer = producer;
+    return true;
+  }
+
+  private complain(message: string): void {
+    if (this.complained) return;
+    this.complained = true;
+    this.logger.warn(message);
+  }
+
+  /** Gives queued records a moment to get through, then stops. */
+  async close(): Promise<void> {
+    const flushed = (async () => {
+      await this.connecting;
+      await this.producer?.flush();
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([flushed, new Promise<void>((r) => (timer = setTimeout(r, offsetsTopicCloseFlushMs)))]);
+    clearTimeout(timer);
+    this.closed = true;
+    this.client?.close();
+  }
+}

@@ -53,11 +53,35 @@ export class OffsetsTopicProducer {
   }
 
   private send(producer: Producer, records: OffsetsRecord[]): void {
-    for (const r of records) {
-      producer.send(CONSUMER_OFFSETS_TOPIC, { key: r.key, value: r.value, partition: r.partition }, (err) => {
-        if (err) this.complain(`a record for ${CONSUMER_OFFSETS_TOPIC}-${r.partition} was not written: ${err.message}`);
-      });
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      try {
+        producer.send(CONSUMER_OFFSETS_TOPIC, { key: r.key, value: r.value, partition: r.partition }, (err) => {
+          if (err) this.complain(`a record for ${CONSUMER_OFFSETS_TOPIC}-${r.partition} was not written: ${err.message}`);
+        });
+      } catch {
+        // The producer no longer knows the topic (deleted, being created again): this record and the
+        // rest wait, in order, until it does. A throw here would fail the commit that wrote them.
+        this.queue.unshift(...records.slice(i));
+        this.connecting ??= this.relearnTopicThenSend(producer).finally(() => (this.connecting = null));
+        return;
+      }
     }
+  }
+
+  private async relearnTopicThenSend(producer: Producer): Promise<void> {
+    for (;;) {
+      if (this.closed) return;
+      this.cluster.ensureTopic();
+      try {
+        await producer.partitionsOf(CONSUMER_OFFSETS_TOPIC);
+        break;
+      } catch (err) {
+        this.complain(`${CONSUMER_OFFSETS_TOPIC} cannot be written yet (${(err as Error).message}); group changes wait and are retried`);
+        await sleep(offsetsTopicRetryBackoffMs);
+      }
+    }
+    this.send(producer, this.queue.splice(0));
   }
 
   /** Sets up the producer on the topic; false (said once) if the topic or a broker is not there yet. */

@@ -17,6 +17,7 @@ import { ApiVersionsApi } from '../../src/protocol/apis/api-versions.js';
 import { CreateTopicsApi } from '../../src/protocol/apis/create-topics.js';
 import { apiByKey, SERVED_APIS } from '../../src/protocol/apis/index.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { sleep } from '../helpers/failover.js';
 import { MATRIX_CLIENTS, type Cell, type MatrixClient } from '../helpers/matrix-clients.js';
 import { startRecordingProxies, type RecordingProxies } from '../helpers/recording-proxy.js';
 import { connectBroker, runProcess } from '../helpers/wire.js';
@@ -123,8 +124,6 @@ function drive(client: MatrixClient, scenario: string, args: Record<string, unkn
   }
   return run;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

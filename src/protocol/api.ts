@@ -45,6 +45,7 @@ export const ApiKey = {
   DeleteRecords: 21,
   InitProducerId: 22,
   OffsetForLeaderEpoch: 23,
+  WriteTxnMarkers: 27,
   DescribeConfigs: 32,
   AlterConfigs: 33,
   DescribeLogDirs: 35,

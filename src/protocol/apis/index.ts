@@ -30,6 +30,7 @@ import { OffsetFetchApi } from './offset-fetch.js';
 import { OffsetForLeaderEpochApi } from './offset-for-leader-epoch.js';
 import { ProduceApi } from './produce.js';
 import { SyncGroupApi } from './sync-group.js';
+import { WriteTxnMarkersApi } from './write-txn-markers.js';
 
 export * from './alter-configs.js';
 export * from './alter-partition-reassignments.js';
@@ -62,6 +63,7 @@ export * from './offset-fetch.js';
 export * from './offset-for-leader-epoch.js';
 export * from './produce.js';
 export * from './sync-group.js';
+export * from './write-txn-markers.js';
 
 /** Every API this module has a codec for, in api key order. */
 export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
@@ -84,6 +86,7 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   DeleteRecordsApi,
   InitProducerIdApi,
   OffsetForLeaderEpochApi,
+  WriteTxnMarkersApi,
   DescribeConfigsApi,
   AlterConfigsApi,
   IncrementalAlterConfigsApi,

@@ -23,7 +23,7 @@ import { ProduceApi } from '../../src/protocol/apis/produce.js';
 import { WriteTxnMarkersApi } from '../../src/protocol/apis/write-txn-markers.js';
 import { encodeControlBatch } from '../../src/protocol/control-batch.js';
 import { decodeRecordBatches, encodeRecordBatch } from '../../src/protocol/record-batch.js';
-import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { coordinatorMetadata, createTopic, destroyAndCheck, partitionOf, waitFor } from '../helpers/failover.js';
 import { brokerById, connectBroker, runProcess } from '../helpers/wire.js';
 
@@ -184,6 +184,24 @@ test('kafkajs readUncommitted: false drops the aborted records and reads nothing
     await consumer.disconnect();
   }
   assert.equal(seen, COMMITTED);
+});
+
+/** `yak consume` output (--json) as values per partition. */
+async function yakConsume(extra: string[]): Promise<Record<string, string[]>> {
+  const res = await runYak(['consume', '--topic', TOPIC, '--from-beginning', '--json', '--idle-timeout-ms', '2000', '--bootstrap', cluster!.bootstrap, ...extra], { timeoutMs: 30_000 });
+  assert.is(res.code, 0, res.stderr);
+  const out: Record<string, string[]> = { '0': [], '1': [] };
+  for (const line of res.stdout.trim().split('\n')) {
+    const r = JSON.parse(line) as { partition: number; value: string };
+    out[String(r.partition)]!.push(r.value);
+  }
+  return out;
+}
+
+test('yak consume --isolation read_committed (plain and --group) drops aborted records and stops at the LSO; the default reads uncommitted, never a marker', async () => {
+  assert.equal(await yakConsume(['--isolation', 'read_committed']), COMMITTED);
+  assert.equal(await yakConsume(['--isolation', 'read_committed', '--group', 'yak-read-committed']), COMMITTED);
+  assert.equal(await yakConsume([]), { '0': ['p0-plain', 'a0-1', 'a0-2'], '1': ['b1-1', 'a1-1', 'a1-2', 'p1-after', 'c1-1'] }, 'read_uncommitted by default: every record, no control batch');
 });
 
 test('kill -9 of the leader: the new leader has the same LSO and aborted list; the open transaction commits there', async () => {

@@ -16,6 +16,7 @@ import { clusterSecretPath, ClusterSecret } from '../../src/common/cluster-secre
 import { ErrorCode, errorName } from '../../src/common/errors.js';
 import { connectToCluster } from '../../src/net/cluster-auth.js';
 import type { Connection } from '../../src/net/connection.js';
+import { DescribeProducersApi } from '../../src/protocol/apis/describe-producers.js';
 import { FetchApi } from '../../src/protocol/apis/fetch.js';
 import { InitProducerIdApi } from '../../src/protocol/apis/init-producer-id.js';
 import { ListOffsetsApi } from '../../src/protocol/apis/list-offsets.js';
@@ -150,6 +151,9 @@ test('transactional produce and markers: COMMIT, ABORT with a bumped epoch (fenc
   assert.is((await fetchPartition(p1, 1, 0)).batches.length, 6, 'read_uncommitted reads to the high watermark, markers included');
   assert.is(await latest(p1, 1, 1), 6, 'ListOffsets latest, read_committed: the LSO');
   assert.is(await latest(p1, 1, 0), 7, 'ListOffsets latest, read_uncommitted: the high watermark');
+  const producers = await p1.request(DescribeProducersApi, 0, { topics: [{ name: TOPIC, partitionIndexes: [1] }] });
+  const active = producers.topics[0]!.partitions[0]!.activeProducers.map((x) => [Number(x.producerId), x.producerEpoch, Number(x.currentTxnStartOffset)]);
+  assert.equal(active, [[A.id, 1, -1], [B.id, 0, -1], [C.id, 0, 6]].sort((x, y) => x[0]! - y[0]!), 'DescribeProducers: epochs, and the open transaction of C');
 });
 
 test('librdkafka read_committed drops the aborted records and ends at the LSO; read_uncommitted sees all', async () => {

@@ -25,7 +25,8 @@ import { WriteTxnMarkersApi } from '../../src/protocol/apis/write-txn-markers.js
 import { encodeControlBatch } from '../../src/protocol/control-batch.js';
 import { decodeRecordBatches, encodeRecordBatch } from '../../src/protocol/record-batch.js';
 import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
-import { coordinatorMetadata, createTopic, destroyAndCheck, partitionOf, waitFor } from '../helpers/failover.js';
+import { TopicTail, type TailLine } from '../../src/tui/tail.js';
+import { clientFor, coordinatorMetadata, createTopic, destroyAndCheck, partitionOf, waitFor } from '../helpers/failover.js';
 import { brokerById, connectBroker, runProcess } from '../helpers/wire.js';
 
 const test = suite('transactions in the log: markers, LSO, read_committed, failover');
@@ -206,6 +207,21 @@ test('yak consume --isolation read_committed (plain and --group) drops aborted r
   assert.equal(await yakConsume(['--isolation', 'read_committed']), COMMITTED);
   assert.equal(await yakConsume(['--isolation', 'read_committed', '--group', 'yak-read-committed']), COMMITTED);
   assert.equal(await yakConsume([]), { '0': ['p0-plain', 'a0-1', 'a0-2'], '1': ['b1-1', 'a1-1', 'a1-2', 'p1-after', 'c1-1'] }, 'read_uncommitted by default: every record, no control batch');
+});
+
+test("the TUI's consume pane shows every record and never a marker", async () => {
+  const client = clientFor(cluster!.bootstrap, 'txn-log-tail');
+  const lines: TailLine[] = [];
+  const tail = new TopicTail(client, { topic: TOPIC, start: 'beginning' }, (l) => lines.push(...l), () => undefined);
+  try {
+    tail.start();
+    await waitFor('the tail read every record', () => lines.length >= 8, { timeoutMs: 20_000 });
+    await new Promise((r) => setTimeout(r, 1000)); // a marker line would arrive now
+  } finally {
+    tail.stop();
+    client.close();
+  }
+  assert.equal(lines.map((l) => `${l.partition}@${l.offset}:${l.value}`).sort(), ['0@0:p0-plain', '0@1:a0-1', '0@2:a0-2', '1@0:b1-1', '1@1:a1-1', '1@2:a1-2', '1@5:p1-after', '1@6:c1-1']);
 });
 
 test('kill -9 of the leader: the new leader has the same LSO and aborted list; the open transaction commits there', async () => {

@@ -13,6 +13,7 @@ export interface TxnStatements {
   deleteBoundariesBefore: Statement;
   insertAborted: Statement;
   abortedIn: Statement;
+  longestAbortedSpan: Statement;
   deleteAbortedFrom: Statement;
   deleteAbortedBefore: Statement;
 }
@@ -31,12 +32,20 @@ export interface AbortedTxn {
  * deletes run inside PartitionLog's rewrites, so rows and batches always go together.
  */
 export class TxnIndex {
+  /**
+   * At least the longest (last - first offset) of an aborted transaction stored: bounds the lookup
+   * of those overlapping a fetch. Never lowered by deletes (a bound too high only costs a longer scan).
+   */
+  private maxAbortedSpan: number;
+
   constructor(
     private readonly topic: string,
     private readonly partition: number,
     private readonly stmts: TxnStatements,
     private readonly producers: ProducerStateTable,
-  ) {}
+  ) {
+    this.maxAbortedSpan = (stmts.longestAbortedSpan.get(topic, partition) as { span: number }).span;
+  }
 
   /** A batch was stored at [baseOffset, lastOffset] (leader or follower): the producer state and the rows it needs. */
   recordBatch(batch: BatchView, baseOffset: number, lastOffset: number): void {
@@ -50,7 +59,10 @@ export class TxnIndex {
     const marker = readControlBatch(batch.bytes);
     const closed = this.producers.recordMarker(marker, baseOffset, h.maxTimestamp);
     row(marker.commit ? 1 : 0, marker.coordinatorEpoch, closed?.firstOffset ?? -1);
-    if (closed?.aborted) this.stmts.insertAborted.run(this.topic, this.partition, closed.producerId, closed.firstOffset, closed.lastOffset);
+    if (closed?.aborted) {
+      this.stmts.insertAborted.run(this.topic, this.partition, closed.producerId, closed.firstOffset, closed.lastOffset);
+      this.maxAbortedSpan = Math.max(this.maxAbortedSpan, closed.lastOffset - closed.firstOffset);
+    }
   }
 
   /** Puts back open transactions, markers the high watermark does not cover yet, and coordinator epochs (after the sequences). */
@@ -73,7 +85,7 @@ export class TxnIndex {
 
   /** The aborted transactions a read of [fetchOffset, upToOffset) must tell a read_committed reader of, by first offset. */
   abortedTransactions(fetchOffset: number, upToOffset: number): AbortedTxn[] {
-    const rows = this.stmts.abortedIn.all(this.topic, this.partition, fetchOffset, upToOffset) as { producer_id: number; first_offset: number }[];
+    const rows = this.stmts.abortedIn.all({ topic: this.topic, partition: this.partition, from: fetchOffset, upTo: upToOffset, maxSpan: this.maxAbortedSpan }) as { producer_id: number; first_offset: number }[];
     return rows.map((r) => ({ producerId: r.producer_id, firstOffset: r.first_offset }));
   }
 

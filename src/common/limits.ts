@@ -161,6 +161,21 @@ export const producerStateBatchesRemembered = 5;
 export const highWatermarkCheckpointIntervalMs = 1000;
 /** How long a follower's fetcher waits after its log.db refused a write (full disk, I/O error) before fetching again. */
 export const storageFaultRetryMs = 1000;
+/**
+ * Stored batch bytes the log cleaner reads or rewrites in one synchronous step, one SQLite
+ * transaction for a rewrite, before it lets the broker's event loop run again (no Kafka twin: its
+ * cleaner threads never hold up requests; Kafka's `log.cleaner.io.buffer.size` is the nearest). At
+ * ~50 MB/s of decoding and re-encoding, about 20 ms: produce and fetch wait at most that long.
+ */
+export const logCleanerChunkBytes = 1024 * 1024;
+/**
+ * Dirty batch bytes one cleaning pass reads into its key map (Kafka bounds the map itself,
+ * `log.cleaner.dedupe.buffer.size`, 128 MiB); the rest of the dirty part waits for the next pass. The
+ * map holds each distinct key once, so it is at most about this big.
+ */
+export const logCleanerDirtyBytesPerPass = 64 * 1024 * 1024;
+/** How long the log cleaner sleeps when no log needs cleaning (Kafka's `log.cleaner.backoff.ms`, 15000). */
+export const logCleanerBackoffMs = 15_000;
 
 // ---- Cluster control plane (coordinator, supervisor) ----
 
@@ -224,6 +239,8 @@ export function assertLimits(): void {
   check(maxFetchSessionCachePartitions >= maxIncrementalFetchSessionCacheSlots, 'every fetch session slot must be able to hold a partition');
   assertListenerLimits(listenerLimits);
   assertListenerLimits(controlListenerLimits, 'control endpoint');
+  check(logCleanerChunkBytes <= logCleanerDirtyBytesPerPass, "a cleaning pass must be able to map at least one chunk of dirty batches");
+  check(logCleanerChunkBytes <= maxFrameBytes, 'a cleaner step must hold the event loop no longer than appending one max-size produce does');
   check(maxInFlightBatchesPerPartition <= producerStateBatchesRemembered, "an idempotent producer's in-flight batches must fit the broker's remembered sequence window");
   check(maxUnauthenticatedFrameBytes <= maxFrameBytes, 'a connection that has proven nothing may not send more than one that has');
 }

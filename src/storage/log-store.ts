@@ -149,7 +149,7 @@ export class LogStore {
         'SELECT base_offset, last_offset FROM batches WHERE topic = ? AND partition = ? ORDER BY base_offset DESC LIMIT 1',
       ),
       batchStartAtOrBefore: db.prepare(
-        'SELECT base_offset FROM batches WHERE topic = ? AND partition = ? AND base_offset <= ? ORDER BY base_offset DESC LIMIT 1',
+        'SELECT base_offset, last_offset FROM batches WHERE topic = ? AND partition = ? AND base_offset <= ? ORDER BY base_offset DESC LIMIT 1',
       ),
       batchesFrom: db.prepare(
         'SELECT base_offset, last_offset, bytes FROM batches WHERE topic = ? AND partition = ? AND base_offset >= ? ORDER BY base_offset',
@@ -181,6 +181,13 @@ export class LogStore {
       insertEpoch: db.prepare('INSERT OR REPLACE INTO leader_epochs (topic, partition, epoch, start_offset) VALUES (?, ?, ?, ?)'),
       deleteEpochsFrom: db.prepare('DELETE FROM leader_epochs WHERE topic = ? AND partition = ? AND start_offset >= ?'),
       deleteEpochsBefore: db.prepare('DELETE FROM leader_epochs WHERE topic = ? AND partition = ? AND start_offset < ?'),
+      // substr(bytes, 22, 2): the batch's attributes (byte 21 on), read without the records.
+      batchHeaders: db.prepare(
+        `SELECT base_offset, last_offset, max_timestamp, producer_id, substr(bytes, 22, 2) AS attrs, length(bytes) AS size FROM batches
+         WHERE topic = ? AND partition = ? AND base_offset >= ? ORDER BY base_offset`,
+      ),
+      updateBatch: db.prepare('UPDATE batches SET bytes = ?, record_count = ?, max_timestamp = ? WHERE topic = ? AND partition = ? AND base_offset = ?'),
+      deleteBatch: db.prepare('DELETE FROM batches WHERE topic = ? AND partition = ? AND base_offset = ?'),
     };
     this.hooks = { transaction: (fn) => this.transaction(fn), markDirty: (l) => this.dirty.add(l) };
     this.checkpointTimer = setInterval(() => this.checkpointHighWatermarks(), highWatermarkCheckpointIntervalMs);

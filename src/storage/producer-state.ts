@@ -67,6 +67,11 @@ export class ProducerStateTable {
     return null;
   }
 
+  /**
+   * Remembers a stored batch. Its last sequence is baseSequence + (lastOffset - baseOffset), as
+   * Kafka's DefaultRecordBatch.lastSequence counts it: the same as from the record count for a
+   * producer's batch, and still right for one the cleaner emptied or thinned (it keeps the offsets).
+   */
   record(b: ProducerBatch, baseOffset: number, lastOffset: number): void {
     if (b.producerId < 0) return;
     let entry = this.producers.get(b.producerId);
@@ -75,7 +80,7 @@ export class ProducerStateTable {
       this.producers.set(b.producerId, entry);
     }
     entry.lastTimestamp = b.maxTimestamp ?? -1;
-    entry.batches.push({ firstSequence: b.baseSequence, lastSequence: lastSequenceOf(b), baseOffset, lastOffset });
+    entry.batches.push({ firstSequence: b.baseSequence, lastSequence: lastSequenceOf({ ...b, recordCount: lastOffset - baseOffset + 1 }), baseOffset, lastOffset });
     if (entry.batches.length > producerStateBatchesRemembered) entry.batches.shift();
   }
 
@@ -84,6 +89,11 @@ export class ProducerStateTable {
     return [...this.producers]
       .sort(([a], [b]) => a - b)
       .map(([producerId, e]) => ({ producerId, producerEpoch: e.epoch, lastSequence: e.batches[e.batches.length - 1]!.lastSequence, lastTimestamp: e.lastTimestamp }));
+  }
+
+  /** The last offset of each remembered producer's latest batch: the batch the cleaner keeps (if only empty) so the producer's state survives a rebuild. */
+  lastBatchOffsets(): Map<number, number> {
+    return new Map([...this.producers].map(([id, e]) => [id, e.batches[e.batches.length - 1]!.lastOffset]));
   }
 
   clear(): void {

@@ -90,6 +90,8 @@ function validate(ctx: BrokerContext, req: ProduceRequest, client: RequestClient
   for (const b of batches) {
     if (b.bytes.length > max) throw new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, `batch of ${b.bytes.length} bytes exceeds max.message.bytes ${max}`);
   }
+  // Kafka's LogValidator: the cleaner keeps the latest record per key, so a record without one has no place in a compacted log.
+  if (partition.compaction.compact && batches.some((b) => b.hasKeylessRecord)) throw new KafkaError(ErrorCode.INVALID_RECORD, `Compacted topic cannot accept message without key in topic partition ${topic}-${index}.`);
   const logAppendTimeMs = applyTimestampPolicy(batches, partition.timestamps, Date.now());
   if (req.acks === -1 && partition.state.isr.length < partition.minInsyncReplicas) {
     throw new KafkaError(ErrorCode.NOT_ENOUGH_REPLICAS, `ISR [${partition.state.isr.join(',')}] is smaller than min.insync.replicas=${partition.minInsyncReplicas}`);

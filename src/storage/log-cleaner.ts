@@ -78,6 +78,8 @@ export interface CleaningResult {
 /** The cleaner's memory of one log: where its dirty part starts, and the earliest delete horizon of a tombstone it kept. */
 interface CleanerState {
   firstDirty: number;
+  /** The log's truncation count when firstDirty was set: a truncated log is all dirty again. */
+  truncations: number;
   nextDeleteHorizonMs: number | null;
   /** A pass failed on something that will not go away (a batch that does not decode): not tried again. */
   failed: boolean;
@@ -159,15 +161,18 @@ export class LogCleaner {
 
   private state(log: PartitionLog): CleanerState {
     let s = this.states.get(log);
-    if (!s) this.states.set(log, (s = { firstDirty: log.logStartOffset, nextDeleteHorizonMs: null, failed: false }));
+    if (!s || s.truncations !== log.truncations) {
+      s = { firstDirty: log.logStartOffset, truncations: log.truncations, nextDeleteHorizonMs: null, failed: s?.failed ?? false };
+      this.states.set(log, s);
+    }
     return s;
   }
 
   /** Where the log may be cleaned up to, how dirty it is, and whether it needs cleaning now. */
   plan({ log, config }: CleanerLog, now: number): CleaningPlan {
     const state = this.state(log);
-    const cleanableEnd = cleanableEndOf(log, config, now);
     const firstDirty = Math.max(state.firstDirty, log.logStartOffset);
+    const cleanableEnd = cleanableEndOf(log, config, now, firstDirty);
     let cleanBytes = 0;
     let dirtyBytes = 0;
     let oldestDirty = Infinity;
@@ -268,27 +273,34 @@ export class LogCleaner {
 /**
  * The cleanable end of a log (see the file comment): the first batch that is in the active segment,
  * holds the high watermark or more, belongs to a transaction still open, or is in the first segment
- * holding a timestamp newer than min.compaction.lag.ms.
+ * holding a timestamp newer than min.compaction.lag.ms. Segments are cut from `firstDirty` on, which
+ * was a segment's start (the active one's, when the last pass planned): the dirty part is as it was
+ * written, so its boundaries do not move when the clean part before it shrinks.
  */
-export function cleanableEndOf(log: PartitionLog, config: CompactionConfig, now: number): number {
+export function cleanableEndOf(log: PartitionLog, config: CompactionConfig, now: number, firstDirty: number): number {
   let end = log.logEndOffset;
+  let lastBase = log.logEndOffset;
   let segmentBase = -1;
   let segmentBytes = 0;
   let segmentFirstTimestamp = -1;
   let lagReached = false;
   const openTransactions = new Map<number, number>();
   for (const b of log.batchInfos()) {
-    const rolls = segmentBase < 0 || segmentBytes + b.size > config.segmentBytes || (segmentFirstTimestamp >= 0 && b.maxTimestamp - segmentFirstTimestamp > config.segmentMs);
-    if (rolls) {
-      if (lagReached) break; // the segment just closed holds a record too young to clean: it and all after stay dirty
-      segmentBase = b.baseOffset;
-      segmentBytes = 0;
-      segmentFirstTimestamp = -1;
+    lastBase = b.baseOffset;
+    if (b.lastOffset >= firstDirty) {
+      // The clean part before firstDirty was cleaned before and is cleanable again; segments are cut in the dirty part.
+      const rolls = segmentBase < 0 || segmentBytes + b.size > config.segmentBytes || (segmentFirstTimestamp >= 0 && b.maxTimestamp - segmentFirstTimestamp > config.segmentMs);
+      if (rolls) {
+        if (lagReached) break; // the segment just closed holds a record too young to clean: it and all after stay dirty
+        segmentBase = b.baseOffset;
+        segmentBytes = 0;
+        segmentFirstTimestamp = -1;
+      }
+      segmentBytes += b.size;
+      if (segmentFirstTimestamp < 0) segmentFirstTimestamp = b.maxTimestamp;
+      // Only with a lag set, as in Kafka: a producer clock ahead of the broker's must not stop cleaning.
+      if (config.minCompactionLagMs > 0 && b.maxTimestamp > now - config.minCompactionLagMs) lagReached = true;
     }
-    segmentBytes += b.size;
-    if (segmentFirstTimestamp < 0) segmentFirstTimestamp = b.maxTimestamp;
-    // Only with a lag set, as in Kafka: a producer clock ahead of the broker's must not stop cleaning.
-    if (config.minCompactionLagMs > 0 && b.maxTimestamp > now - config.minCompactionLagMs) lagReached = true;
     if (b.lastOffset >= log.highWatermark) {
       end = Math.min(end, b.baseOffset);
       break;
@@ -296,8 +308,8 @@ export function cleanableEndOf(log: PartitionLog, config: CompactionConfig, now:
     if (b.attributes & ATTR_CONTROL) openTransactions.delete(b.producerId);
     else if (b.attributes & ATTR_TRANSACTIONAL && !openTransactions.has(b.producerId)) openTransactions.set(b.producerId, b.baseOffset);
   }
-  // The segment the walk stopped in is the active one, or the one too young, or holds the high watermark.
-  end = Math.min(end, segmentBase < 0 ? end : segmentBase);
+  // The last batch is in the active segment whatever the walk found: the log end is read from it when the file is opened.
+  end = Math.min(end, lastBase, segmentBase < 0 ? end : segmentBase);
   for (const first of openTransactions.values()) end = Math.min(end, first);
   return Math.max(end, log.logStartOffset);
 }

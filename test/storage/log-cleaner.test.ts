@@ -208,6 +208,20 @@ test('tombstones: the pass that first keeps one stamps a delete horizon; they go
   assert.match(lines[lines.length - 1]!, 'tombstones past delete.retention.ms 60000');
 });
 
+test('segments are cut in the dirty part: a log that compacted to less than a segment still has its tombstones cleaned', async () => {
+  for (let i = 0; i < 7; i++) put([['a', `a${i}`]]); // 0-6: about 70 bytes each, 4 to a 300-byte segment
+  put([['a', null]]); // 7
+  put([['f', 'f1']]); // 8: the active segment from here
+  put([['f', 'f2']]); // 9
+  const config = compacted({ segmentBytes: 300, deleteRetentionMs: 1000 });
+  const c = cleaner(config);
+  assert.ok(await c.cleanFilthiest());
+  assert.equal(contents().map((r) => r[0]), [7, 8, 9], 'the log now fits in one segment');
+  now += 2000;
+  assert.ok(await c.cleanFilthiest(), 'the tombstone is still before the active segment');
+  assert.equal(contents().map((r) => r[0]), [8, 9]);
+});
+
 test("an idempotent producer's emptied last batch stays, empty, so its sequence survives a reopen; its older emptied batches go", async () => {
   put([['a', 'a0']], T0, { producerId: 7, baseSequence: 0 }); // 0
   put([['a', 'a1'], ['b', 'b1']], T0, { producerId: 7, baseSequence: 1 }); // 1-2

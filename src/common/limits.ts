@@ -207,6 +207,8 @@ export const groupInitialRebalanceDelayMs = 3000;
  * fetchers) for a topic that holds a few records per commit. 3 still spreads the writes over 3 leaders.
  */
 export const offsetsTopicPartitions = 3;
+/** Segment size of `__consumer_offsets` (Kafka's `offsets.topic.segment.bytes`, 100 MiB): the log cleaner compacts what lies a segment behind the newest commits. */
+export const offsetsTopicSegmentBytes = 100 * 1024 * 1024;
 /** How long the `__consumer_offsets` writer waits before trying again to create or reach the topic. */
 export const offsetsTopicRetryBackoffMs = 500;
 /**

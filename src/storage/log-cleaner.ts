@@ -15,9 +15,9 @@ import type { PartitionLog } from './partition-log.js';
  * would take the current one past `segment.bytes` of stored bytes, or when its max timestamp is more
  * than `segment.ms` (or `max.compaction.lag.ms`, if smaller) after that of the segment's first batch,
  * as Kafka rolls a segment when an append would overflow it or comes after segment.ms. The last
- * segment is the active one and is never cleaned. Boundaries are derived from the rows each time (not
- * stored), so cleaning, which shrinks rows, may move later ones; what is cleanable is always whole
- * batches before the active segment.
+ * segment is the active one and is never cleaned. Boundaries are not stored: they are cut from the
+ * first dirty batch on (where the last pass stopped, itself a segment start), over batches no pass has
+ * rewritten, so shrinking the clean part does not move them; after a restart, from the log start.
  *
  * **What may be cleaned** (the cleanable end, Kafka's firstUncleanableDirtyOffset): batches before
  * the active segment, below the high watermark, before the first batch of a transaction still open
@@ -173,16 +173,14 @@ export class LogCleaner {
     const state = this.state(log);
     const firstDirty = Math.max(state.firstDirty, log.logStartOffset);
     const cleanableEnd = cleanableEndOf(log, config, now, firstDirty);
-    let cleanBytes = 0;
+    // The clean part is summed by SQLite; only the dirty part's batches are walked here.
+    const cleanBytes = log.bytesBefore(Math.min(firstDirty, cleanableEnd));
     let dirtyBytes = 0;
     let oldestDirty = Infinity;
-    for (const b of log.batchInfos()) {
+    for (const b of log.batchInfos(firstDirty)) {
       if (b.baseOffset >= cleanableEnd) break;
-      if (b.lastOffset < firstDirty) cleanBytes += b.size;
-      else {
-        dirtyBytes += b.size;
-        if (b.maxTimestamp >= 0) oldestDirty = Math.min(oldestDirty, b.maxTimestamp);
-      }
+      dirtyBytes += b.size;
+      if (b.maxTimestamp >= 0) oldestDirty = Math.min(oldestDirty, b.maxTimestamp);
     }
     const dirtyRatio = dirtyBytes === 0 ? 0 : dirtyBytes / (cleanBytes + dirtyBytes);
     let reason: string | null = null;
@@ -285,7 +283,9 @@ export function cleanableEndOf(log: PartitionLog, config: CompactionConfig, now:
   let segmentFirstTimestamp = -1;
   let lagReached = false;
   const openTransactions = new Map<number, number>();
-  for (const b of log.batchInfos()) {
+  // From firstDirty on: the clean part holds no open transaction (a pass never cleans up to one). From
+  // the first row when the whole log is dirty, as the row holding a mid-batch log start begins before it.
+  for (const b of log.batchInfos(firstDirty > log.logStartOffset ? firstDirty : 0)) {
     lastBase = b.baseOffset;
     if (b.lastOffset >= firstDirty) {
       // The clean part before firstDirty was cleaned before and is cleanable again; segments are cut in the dirty part.

@@ -188,6 +188,7 @@ export class LogStore {
       ),
       updateBatch: db.prepare('UPDATE batches SET bytes = ?, record_count = ?, max_timestamp = ? WHERE topic = ? AND partition = ? AND base_offset = ?'),
       deleteBatch: db.prepare('DELETE FROM batches WHERE topic = ? AND partition = ? AND base_offset = ?'),
+      bytesBefore: db.prepare('SELECT COALESCE(SUM(length(bytes)), 0) AS size FROM batches WHERE topic = ? AND partition = ? AND base_offset < ?'),
     };
     this.hooks = { transaction: (fn) => this.transaction(fn), markDirty: (l) => this.dirty.add(l) };
     this.checkpointTimer = setInterval(() => this.checkpointHighWatermarks(), highWatermarkCheckpointIntervalMs);

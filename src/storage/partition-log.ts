@@ -28,6 +28,7 @@ export interface LogStatements {
   batchHeaders: Statement;
   updateBatch: Statement;
   deleteBatch: Statement;
+  bytesBefore: Statement;
 }
 
 /** A stored batch as the log cleaner plans with it: its row's columns and the batch's attributes, not its records. */
@@ -393,6 +394,11 @@ export class PartitionLog {
       size: number;
     }>;
     for (const r of rows) yield { baseOffset: r.base_offset, lastOffset: r.last_offset, maxTimestamp: r.max_timestamp, producerId: r.producer_id, attributes: r.attrs.readInt16BE(0), size: r.size };
+  }
+
+  /** Bytes of the stored batches that begin before `offset` (summed by SQLite, no batch read). */
+  bytesBefore(offset: number): number {
+    return (this.stmts.bytesBefore.get(this.topic, this.partition, offset) as { size: number }).size;
   }
 
   /** Stored batches with their bytes from `fromOffset` on, in offset order (the cleaner reads them a chunk at a time). */

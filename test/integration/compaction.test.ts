@@ -67,6 +67,22 @@ function replicasOf(md: Awaited<ReturnType<typeof coordinatorMetadata>>, partiti
   return { leader: p.leader, replicas: p.replicas };
 }
 
+/** Reads `count` records from the beginning in a kafkajs consumer group. */
+async function consumeWithKafkajs(count: number): Promise<{ partition: number; offset: number; key: string; value: string | null }[]> {
+  const kafka = new Kafka({ clientId: 'yak-compaction-reader', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: 'compaction-reader', maxWaitTimeInMs: 200 });
+  const out: { partition: number; offset: number; key: string; value: string | null }[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ partition, message }) => void out.push({ partition, offset: Number(message.offset), key: message.key!.toString(), value: message.value?.toString() ?? null }) });
+    await waitFor(`kafkajs reading ${count} records`, () => out.length >= count, { timeoutMs: 20_000 });
+  } finally {
+    await consumer.disconnect();
+  }
+  return out;
+}
+
 test('10,000 updates over 100 keys and 10 tombstones: every replica keeps the latest value per key at its offset, then drops the tombstones; the log shrinks', async () => {
   await createTopic(cluster.bootstrap, TOPIC, PARTITIONS, 3, {
     'cleanup.policy': 'compact',
@@ -146,6 +162,7 @@ test('kcat -C -e and yak consume read the compacted range: the latest value per 
   });
   const byOffset = (a: { partition: number; offset: number }, b: { partition: number; offset: number }) => a.partition - b.partition || a.offset - b.offset;
   assert.equal(yakRecords.sort(byOffset), [...kcatRecords].sort(byOffset), 'yak consume reads what kcat reads');
+  assert.equal((await consumeWithKafkajs(kcatRecords.length)).sort(byOffset), [...kcatRecords].sort(byOffset), 'so does a kafkajs consumer group');
   for (let p = 0; p < PARTITIONS; p++) {
     const records = kcatRecords.filter((r) => r.partition === p).map(({ offset, key, value }) => ({ offset, key, value }));
     assert.ok(compactedAsExpected(records, p, false), `partition ${p}: one record per live key, its latest value at its offset`);

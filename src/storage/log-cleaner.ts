@@ -1,5 +1,5 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
-import { logCleanerBackoffMs, logCleanerChunkBytes, logCleanerDirtyBytesPerPass } from '../common/limits.js';
+import { logCleanerBackoffMs, logCleanerChunkBytes, logCleanerDirtyBytesPerPass, logCleanerPlanBatchesPerStep } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import type { CompactionConfig } from '../common/topic-configs.js';
 import { ATTR_CONTROL, ATTR_TRANSACTIONAL, readBatchHeader } from '../protocol/record-batch.js';
@@ -83,6 +83,8 @@ interface CleanerState {
   nextDeleteHorizonMs: number | null;
   /** A pass failed on something that will not go away (a batch that does not decode): not tried again. */
   failed: boolean;
+  /** Bytes of the batches before `end` when the last pass ended there with the log starting at `logStart`. */
+  clean: { logStart: number; end: number; bytes: number } | null;
 }
 
 export interface LogCleanerOptions {
@@ -94,6 +96,7 @@ export interface LogCleanerOptions {
   backoffMs?: number;
   chunkBytes?: number;
   dirtyBytesPerPass?: number;
+  planBatchesPerStep?: number;
   now?: () => number;
 }
 
@@ -150,8 +153,8 @@ export class LogCleaner {
     let best: { entry: CleanerLog; plan: CleaningPlan; urgent: boolean } | null = null;
     for (const entry of this.opts.logs()) {
       if (!entry.config.compact || this.state(entry.log).failed) continue;
-      const plan = this.plan(entry, now);
-      if (!plan.reason) continue;
+      const plan = await this.plan(entry, now);
+      if (!plan?.reason) continue;
       const urgent = !plan.reason.startsWith('dirty ratio');
       if (!best || (urgent && !best.urgent) || (urgent === best.urgent && plan.dirtyRatio > best.plan.dirtyRatio)) best = { entry, plan, urgent };
     }
@@ -162,26 +165,25 @@ export class LogCleaner {
   private state(log: PartitionLog): CleanerState {
     let s = this.states.get(log);
     if (!s || s.truncations !== log.truncations) {
-      s = { firstDirty: log.logStartOffset, truncations: log.truncations, nextDeleteHorizonMs: null, failed: s?.failed ?? false };
+      s = { firstDirty: log.logStartOffset, truncations: log.truncations, nextDeleteHorizonMs: null, failed: s?.failed ?? false, clean: null };
       this.states.set(log, s);
     }
     return s;
   }
 
-  /** Where the log may be cleaned up to, how dirty it is, and whether it needs cleaning now. */
-  plan({ log, config }: CleanerLog, now: number): CleaningPlan {
+  /** Where the log may be cleaned up to, how dirty it is, and whether it needs cleaning now; null if the log was truncated or dropped while planning. */
+  async plan({ log, config }: CleanerLog, now: number): Promise<CleaningPlan | null> {
     const state = this.state(log);
+    const truncations = log.truncations;
     const firstDirty = Math.max(state.firstDirty, log.logStartOffset);
-    const cleanableEnd = cleanableEndOf(log, config, now, firstDirty);
-    // The clean part is summed by SQLite; only the dirty part's batches are walked here.
-    const cleanBytes = log.bytesBefore(Math.min(firstDirty, cleanableEnd));
-    let dirtyBytes = 0;
-    let oldestDirty = Infinity;
-    for (const b of log.batchInfos(firstDirty)) {
-      if (b.baseOffset >= cleanableEnd) break;
-      dirtyBytes += b.size;
-      if (b.maxTimestamp >= 0) oldestDirty = Math.min(oldestDirty, b.maxTimestamp);
-    }
+    const gone = () => this.closed || log.truncations !== truncations || !this.opts.holds(log);
+    const dirty = await walkDirtyPart(log, config, now, firstDirty, { batchesPerStep: this.opts.planBatchesPerStep, gone });
+    if (!dirty) return null;
+    const { cleanableEnd, dirtyBytes, oldestDirty } = dirty;
+    // The clean part's bytes: as the last pass left them, else summed by SQLite (retention moved the log start since).
+    const cleanEnd = Math.min(firstDirty, cleanableEnd);
+    const known = state.clean;
+    const cleanBytes = known && known.logStart === log.logStartOffset && known.end === cleanEnd ? known.bytes : log.bytesBefore(cleanEnd);
     const dirtyRatio = dirtyBytes === 0 ? 0 : dirtyBytes / (cleanBytes + dirtyBytes);
     let reason: string | null = null;
     if (dirtyBytes > 0 && oldestDirty < now - config.maxCompactionLagMs) reason = `a dirty batch is older than max.compaction.lag.ms ${config.maxCompactionLagMs}`;
@@ -240,6 +242,7 @@ export class LogCleaner {
       }
       state.firstDirty = mapEnd;
       state.nextDeleteHorizonMs = nextHorizon;
+      state.clean = end === mapEnd ? { logStart: log.logStartOffset, end, bytes: result.bytesAfter } : null;
       this.opts.logger.info(
         `cleaned ${name} offsets ${result.from}-${result.to - 1}: ${result.bytesBefore} -> ${result.bytesAfter} bytes, ${result.recordsRemoved} record(s) and ${result.batchesRemoved} batch(es) removed (${plan.reason ?? 'asked'})`,
       );
@@ -268,50 +271,88 @@ export class LogCleaner {
   }
 }
 
+/** What a walk over a log's dirty part found: where cleaning must stop, and the dirty bytes before there. */
+interface DirtyPart {
+  cleanableEnd: number;
+  dirtyBytes: number;
+  /** The oldest max timestamp of a dirty batch before the cleanable end (Infinity if none has one). */
+  oldestDirty: number;
+}
+
 /**
- * The cleanable end of a log (see the file comment): the first batch that is in the active segment,
- * holds the high watermark or more, belongs to a transaction still open, or is in the first segment
- * holding a timestamp newer than min.compaction.lag.ms. Segments are cut from `firstDirty` on, which
- * was a segment's start (the active one's, when the last pass planned): the dirty part is as it was
- * written, so its boundaries do not move when the clean part before it shrinks.
+ * Finds the cleanable end of a log (see the file comment): the first batch that is in the active
+ * segment, holds the high watermark or more, belongs to a transaction still open, or is in the first
+ * segment holding a timestamp newer than min.compaction.lag.ms. Segments are cut from `firstDirty` on,
+ * which was a segment's start (the active one's, when the last pass planned): the dirty part is as it
+ * was written, so its boundaries do not move when the clean part before it shrinks. Walks batch
+ * headers logCleanerPlanBatchesPerStep at a time, letting the event loop run in between; null if
+ * `gone()` says the log changed under it.
  */
-export function cleanableEndOf(log: PartitionLog, config: CompactionConfig, now: number, firstDirty: number): number {
-  let end = log.logEndOffset;
-  let lastBase = log.logEndOffset;
-  let segmentBase = -1;
+export async function walkDirtyPart(
+  log: PartitionLog,
+  config: CompactionConfig,
+  now: number,
+  firstDirty: number,
+  opts: { batchesPerStep?: number; gone?: () => boolean } = {},
+): Promise<DirtyPart | null> {
+  const { batchesPerStep = logCleanerPlanBatchesPerStep, gone = () => false } = opts;
+  // Each place the cleanable end may be, with the dirty bytes and oldest timestamp before it.
+  type Bound = { offset: number; bytes: number; oldest: number };
+  let bytes = 0;
+  let oldest = Infinity;
+  const bounds: Bound[] = [];
+  let lastBatch: Bound | null = null;
+  let segment: Bound | null = null;
   let segmentBytes = 0;
   let segmentFirstTimestamp = -1;
   let lagReached = false;
-  const openTransactions = new Map<number, number>();
+  const openTransactions = new Map<number, Bound>();
   // From firstDirty on: the clean part holds no open transaction (a pass never cleans up to one). From
   // the first row when the whole log is dirty, as the row holding a mid-batch log start begins before it.
-  for (const b of log.batchInfos(firstDirty > log.logStartOffset ? firstDirty : 0)) {
-    lastBase = b.baseOffset;
-    if (b.lastOffset >= firstDirty) {
-      // The clean part before firstDirty was cleaned before and is cleanable again; segments are cut in the dirty part.
-      const rolls = segmentBase < 0 || segmentBytes + b.size > config.segmentBytes || (segmentFirstTimestamp >= 0 && b.maxTimestamp - segmentFirstTimestamp > config.segmentMs);
-      if (rolls) {
-        if (lagReached) break; // the segment just closed holds a record too young to clean: it and all after stay dirty
-        segmentBase = b.baseOffset;
-        segmentBytes = 0;
-        segmentFirstTimestamp = -1;
+  let cursor = firstDirty > log.logStartOffset ? firstDirty : 0;
+  walk: for (;;) {
+    const rows = log.batchInfos(cursor, batchesPerStep);
+    for (const b of rows) {
+      const here: Bound = { offset: b.baseOffset, bytes, oldest };
+      lastBatch = here;
+      const dirty = b.lastOffset >= firstDirty;
+      if (dirty) {
+        // The clean part before firstDirty was cleaned before and is cleanable again; segments are cut in the dirty part.
+        if (segment === null || segmentBytes + b.size > config.segmentBytes || (segmentFirstTimestamp >= 0 && b.maxTimestamp - segmentFirstTimestamp > config.segmentMs)) {
+          if (lagReached) break walk; // the segment just closed holds a record too young to clean: it and all after stay dirty
+          segment = here;
+          segmentBytes = 0;
+          segmentFirstTimestamp = -1;
+        }
+        segmentBytes += b.size;
+        if (segmentFirstTimestamp < 0) segmentFirstTimestamp = b.maxTimestamp;
+        // Only with a lag set, as in Kafka: a producer clock ahead of the broker's must not stop cleaning.
+        if (config.minCompactionLagMs > 0 && b.maxTimestamp > now - config.minCompactionLagMs) lagReached = true;
       }
-      segmentBytes += b.size;
-      if (segmentFirstTimestamp < 0) segmentFirstTimestamp = b.maxTimestamp;
-      // Only with a lag set, as in Kafka: a producer clock ahead of the broker's must not stop cleaning.
-      if (config.minCompactionLagMs > 0 && b.maxTimestamp > now - config.minCompactionLagMs) lagReached = true;
+      if (b.lastOffset >= log.highWatermark) {
+        bounds.push(here);
+        break walk;
+      }
+      if (b.attributes & ATTR_CONTROL) openTransactions.delete(b.producerId);
+      else if (b.attributes & ATTR_TRANSACTIONAL && !openTransactions.has(b.producerId)) openTransactions.set(b.producerId, here);
+      if (dirty) {
+        bytes += b.size;
+        if (b.maxTimestamp >= 0) oldest = Math.min(oldest, b.maxTimestamp);
+      }
     }
-    if (b.lastOffset >= log.highWatermark) {
-      end = Math.min(end, b.baseOffset);
-      break;
-    }
-    if (b.attributes & ATTR_CONTROL) openTransactions.delete(b.producerId);
-    else if (b.attributes & ATTR_TRANSACTIONAL && !openTransactions.has(b.producerId)) openTransactions.set(b.producerId, b.baseOffset);
+    if (rows.length < batchesPerStep) break;
+    cursor = rows[rows.length - 1]!.lastOffset + 1;
+    await yieldToEventLoop();
+    if (gone()) return null;
   }
-  // The last batch is in the active segment whatever the walk found: the log end is read from it when the file is opened.
-  end = Math.min(end, lastBase, segmentBase < 0 ? end : segmentBase);
-  for (const first of openTransactions.values()) end = Math.min(end, first);
-  return Math.max(end, log.logStartOffset);
+  // The segment the walk stopped in (the active one, the one too young, or the one holding the high
+  // watermark) and the last batch (the log end is read from it when the file is opened) are never cleaned.
+  if (segment) bounds.push(segment);
+  if (lastBatch) bounds.push(lastBatch);
+  bounds.push(...openTransactions.values());
+  const end = bounds.reduce<Bound>((a, b) => (b.offset < a.offset ? b : a), { offset: log.logEndOffset, bytes, oldest });
+  if (end.offset < log.logStartOffset) return { cleanableEnd: log.logStartOffset, dirtyBytes: 0, oldestDirty: Infinity };
+  return { cleanableEnd: end.offset, dirtyBytes: end.bytes, oldestDirty: end.oldest };
 }
 
 /**

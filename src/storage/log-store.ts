@@ -181,10 +181,11 @@ export class LogStore {
       insertEpoch: db.prepare('INSERT OR REPLACE INTO leader_epochs (topic, partition, epoch, start_offset) VALUES (?, ?, ?, ?)'),
       deleteEpochsFrom: db.prepare('DELETE FROM leader_epochs WHERE topic = ? AND partition = ? AND start_offset >= ?'),
       deleteEpochsBefore: db.prepare('DELETE FROM leader_epochs WHERE topic = ? AND partition = ? AND start_offset < ?'),
-      // substr(bytes, 22, 2): the batch's attributes (byte 21 on), read without the records.
+      // substr(bytes, 22, 2): the batch's attributes (byte 21 on). SQLite loads the whole blob for it,
+      // so only where they can be other than 0 for the cleaner: a batch with a producer id (transactional or a marker).
       batchHeaders: db.prepare(
-        `SELECT base_offset, last_offset, max_timestamp, producer_id, substr(bytes, 22, 2) AS attrs, length(bytes) AS size FROM batches
-         WHERE topic = ? AND partition = ? AND base_offset >= ? ORDER BY base_offset`,
+        `SELECT base_offset, last_offset, max_timestamp, producer_id, CASE WHEN producer_id >= 0 THEN substr(bytes, 22, 2) END AS attrs, length(bytes) AS size FROM batches
+         WHERE topic = ? AND partition = ? AND base_offset >= ? ORDER BY base_offset LIMIT ?`,
       ),
       updateBatch: db.prepare('UPDATE batches SET bytes = ?, record_count = ?, max_timestamp = ? WHERE topic = ? AND partition = ? AND base_offset = ?'),
       deleteBatch: db.prepare('DELETE FROM batches WHERE topic = ? AND partition = ? AND base_offset = ?'),

@@ -31,7 +31,11 @@ export interface LogStatements {
   bytesBefore: Statement;
 }
 
-/** A stored batch as the log cleaner plans with it: its row's columns and the batch's attributes, not its records. */
+/**
+ * A stored batch as the log cleaner plans with it: its row's columns and the batch's attributes, not
+ * its records. `attributes` is read only for batches with a producer id (the transactional and control
+ * bits need one); 0 for the others, whose compression and timestamp type the cleaner does not plan by.
+ */
 export interface StoredBatchInfo {
   baseOffset: number;
   lastOffset: number;
@@ -383,17 +387,17 @@ export class PartitionLog {
     );
   }
 
-  /** Every stored batch from `fromOffset` on, in offset order, as the log cleaner plans with them (no record bytes read). */
-  *batchInfos(fromOffset = 0): Generator<StoredBatchInfo> {
-    const rows = this.stmts.batchHeaders.iterate(this.topic, this.partition, fromOffset) as IterableIterator<{
+  /** Up to `limit` stored batches from `fromOffset` on, in offset order, as the log cleaner plans with them (no record bytes read). */
+  batchInfos(fromOffset: number, limit: number): StoredBatchInfo[] {
+    const rows = this.stmts.batchHeaders.all(this.topic, this.partition, fromOffset, limit) as {
       base_offset: number;
       last_offset: number;
       max_timestamp: number;
       producer_id: number;
-      attrs: Buffer;
+      attrs: Buffer | null;
       size: number;
-    }>;
-    for (const r of rows) yield { baseOffset: r.base_offset, lastOffset: r.last_offset, maxTimestamp: r.max_timestamp, producerId: r.producer_id, attributes: r.attrs.readInt16BE(0), size: r.size };
+    }[];
+    return rows.map((r) => ({ baseOffset: r.base_offset, lastOffset: r.last_offset, maxTimestamp: r.max_timestamp, producerId: r.producer_id, attributes: r.attrs?.readInt16BE(0) ?? 0, size: r.size }));
   }
 
   /** Bytes of the stored batches that begin before `offset` (summed by SQLite, no batch read). */

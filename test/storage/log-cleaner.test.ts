@@ -16,7 +16,7 @@ import type { Logger } from '../../src/common/logger.js';
 import { CompressionCodec } from '../../src/protocol/compression.js';
 import { crc32c } from '../../src/protocol/crc32c.js';
 import { ATTR_CONTROL, ATTR_DELETE_HORIZON, ATTR_TRANSACTIONAL, decodeRecordBatches, encodeRecordBatch, readBatchHeader, splitAndValidateBatches, stampBatch } from '../../src/protocol/record-batch.js';
-import { LogCleaner } from '../../src/storage/log-cleaner.js';
+import { LogCleaner, walkDirtyPart } from '../../src/storage/log-cleaner.js';
 import { LogStore } from '../../src/storage/log-store.js';
 import type { PartitionLog } from '../../src/storage/partition-log.js';
 
@@ -143,7 +143,7 @@ test('min.cleanable.dirty.ratio: a log whose dirty part is small next to its cle
   assert.not.ok(await c.cleanFilthiest(), 'all clean now');
   put([['k0', 'y']]);
   put([['last', '']]);
-  const plan = c.plan({ log, config }, now);
+  const plan = (await c.plan({ log, config }, now))!;
   assert.ok(plan.dirtyRatio > 0 && plan.dirtyRatio < 0.2, `ratio ${plan.dirtyRatio}`);
   assert.not.ok(await c.cleanFilthiest(), 'below the ratio');
   config.minCleanableDirtyRatio = 0.01;
@@ -157,7 +157,7 @@ test('min.compaction.lag.ms keeps young records; max.compaction.lag.ms cleans ol
   put([['a', 'a2']], T0 + 60_000);
   now = T0 + 61_000;
   const lagged = compacted({ minCompactionLagMs: 30_000 });
-  assert.equal(cleaner(lagged).plan({ log, config: lagged }, now).cleanableEnd, 1, 'a1 is younger than the lag: its segment and all after stay');
+  assert.equal((await cleaner(lagged).plan({ log, config: lagged }, now))!.cleanableEnd, 1, 'a1 is younger than the lag: its segment and all after stay');
   await cleaner(lagged).cleanFilthiest();
   assert.equal(contents().map((r) => r[2]), ['a0', 'a1', 'a2'], 'so a0 has no later record to give way to');
   now = T0 + 100_000;
@@ -288,10 +288,27 @@ test('a reader between two chunks sees the latest value of every key at its offs
   assert.equal(contents().map(([o]) => o), [...[...latest.values()].map(([o]) => o).sort((a, b) => a - b), 200]);
 });
 
+test('planning walks the batches a step at a time and finds the same as in one go (segments, an open transaction, the high watermark)', async () => {
+  for (let i = 0; i < 20; i++) put([[`k${i % 3}`, 'x'.repeat(i * 7)]], T0 + i * 100);
+  append(transactional([['k0', 'tx']], 5));
+  for (let i = 0; i < 5; i++) put([['k1', `after-${i}`]]);
+  log.setHighWatermark(log.logEndOffset - 2);
+  for (const config of [compacted({ segmentBytes: 400 }), compacted({ segmentBytes: 1 << 20, segmentMs: 500 }), compacted({ segmentBytes: 300, minCompactionLagMs: 60_000 })]) {
+    now = T0 + 61_000;
+    const whole = await walkDirtyPart(log, config, now, 0);
+    for (const step of [1, 2, 7]) assert.equal(await walkDirtyPart(log, config, now, 0, { batchesPerStep: step }), whole, `${step} batch(es) a step`);
+    assert.equal(await walkDirtyPart(log, config, now, 4, { batchesPerStep: 3 }), await walkDirtyPart(log, config, now, 4));
+  }
+  assert.equal((await walkDirtyPart(log, compacted(), now, 0))!.cleanableEnd, 20, 'up to the open transaction');
+  let changed = false;
+  assert.is(await walkDirtyPart(log, compacted(), now, 0, { batchesPerStep: 2, gone: () => (changed = true) }), null, 'a walk gives up when told the log changed');
+  assert.ok(changed);
+});
+
 test('a pass gives up when the log is truncated under it', async () => {
   for (let i = 0; i < 50; i++) put([['a', `v${i}`]]);
   const c = cleaner(compacted(), { chunkBytes: 200 });
-  const pass = c.clean({ log, config: compacted() }, c.plan({ log, config: compacted() }, now), now);
+  const pass = c.clean({ log, config: compacted() }, (await c.plan({ log, config: compacted() }, now))!, now);
   await new Promise((r) => setImmediate(r));
   log.truncateTo(40);
   assert.is(await pass, null);

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ErrorCode, KafkaError } from '../../src/common/errors.js';
 import { DEFAULT_COMPACTION, type CompactionConfig } from '../../src/common/topic-configs.js';
 import type { Logger } from '../../src/common/logger.js';
 import { CompressionCodec } from '../../src/protocol/compression.js';
@@ -303,6 +304,43 @@ test('planning walks the batches a step at a time and finds the same as in one g
   let changed = false;
   assert.is(await walkDirtyPart(log, compacted(), now, 0, { batchesPerStep: 2, gone: () => (changed = true) }), null, 'a walk gives up when told the log changed');
   assert.ok(changed);
+});
+
+test('after a restart the whole log is dirty once; the pass over an already compacted log rewrites nothing', async () => {
+  for (let i = 0; i < 30; i++) put([[`k${i % 4}`, i % 7 === 0 ? null : `v${i}`]]);
+  put([['end', '']]);
+  assert.ok(await cleaner(compacted()).cleanFilthiest());
+  const before = storedBatches();
+  lines = [];
+  const restarted = cleaner(compacted());
+  assert.ok(await restarted.cleanFilthiest(), 'all dirty to a fresh cleaner');
+  assert.match(lines[0]!, / (\d+) -> \1 bytes, 0 record\(s\) and 0 batch\(es\) removed/);
+  assert.equal(storedBatches(), before, 'byte for byte, tombstone horizons included');
+  assert.not.ok(await restarted.cleanFilthiest());
+});
+
+test('a write that fails (a full disk) stops the pass with what it did so far, every key still readable; the next pass finishes', async () => {
+  const latest = new Map<string, string>();
+  for (let i = 0; i < 100; i++) {
+    put([[`k${i % 5}`, `v${i}`]]);
+    latest.set(`k${i % 5}`, `v${i}`);
+  }
+  put([['end', '']]);
+  const replace = log.replaceBatches.bind(log);
+  let writes = 0;
+  log.replaceBatches = (changes) => {
+    if (++writes === 3) throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, 'SQLITE_FULL: database or disk is full');
+    replace(changes);
+  };
+  const c = cleaner(compacted(), { chunkBytes: 400 });
+  assert.not.ok(await c.cleanFilthiest());
+  assert.match(lines.join('\n'), /WARN cleaning t-0 stopped, will retry: .*SQLITE_FULL/);
+  const seen = new Map(contents().map(([, k, v]) => [k!, v!]));
+  for (const [k, v] of latest) assert.is(seen.get(k), v);
+  assert.ok(contents().length < 101 && contents().length > 6, 'partly cleaned');
+  log.replaceBatches = replace;
+  assert.ok(await c.cleanFilthiest());
+  assert.equal(contents().map(([, k, v]) => `${k}=${v}`), ['k0=v95', 'k1=v96', 'k2=v97', 'k3=v98', 'k4=v99', 'end=']);
 });
 
 test('a pass gives up when the log is truncated under it', async () => {

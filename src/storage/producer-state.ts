@@ -91,9 +91,18 @@ export class ProducerStateTable {
       .map(([producerId, e]) => ({ producerId, producerEpoch: e.epoch, lastSequence: e.batches[e.batches.length - 1]!.lastSequence, lastTimestamp: e.lastTimestamp }));
   }
 
-  /** The last offset of each remembered producer's latest batch: the batch the cleaner keeps (if only empty) so the producer's state survives a rebuild. */
+  /**
+   * The last offset of each remembered producer's latest data batch: the batch the cleaner keeps (if
+   * only empty) so the producer's state survives a rebuild. A producer known only by a transaction
+   * marker has none (the cleaner keeps markers anyway).
+   */
   lastBatchOffsets(): Map<number, number> {
-    return new Map([...this.producers].map(([id, e]) => [id, e.batches[e.batches.length - 1]!.lastOffset]));
+    const out = new Map<number, number>();
+    for (const [id, e] of this.producers) {
+      const last = e.batches[e.batches.length - 1];
+      if (last) out.set(id, last.lastOffset);
+    }
+    return out;
   }
 
   clear(): void {

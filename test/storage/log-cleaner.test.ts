@@ -68,13 +68,24 @@ function append(bytes: Buffer): void {
   log.setHighWatermark(log.logEndOffset);
 }
 
-/** A batch with the transactional (and, for a marker, control) bit set and its CRC fixed. */
-function transactional(entries: Entry[], producerId: number, control = false): Buffer {
+/** A batch with the transactional bit set and its CRC fixed. */
+function transactional(entries: Entry[], producerId: number): Buffer {
   const bytes = encodeRecordBatch(
     entries.map(([k, v]) => ({ key: k === null ? null : Buffer.from(k), value: v === null ? null : Buffer.from(v), timestamp: T0 })),
-    { producerId, producerEpoch: 0, baseSequence: control ? -1 : 0 },
+    { producerId, producerEpoch: 0, baseSequence: 0 },
   );
-  bytes.writeInt16BE(ATTR_TRANSACTIONAL | (control ? ATTR_CONTROL : 0), 21);
+  return withAttributes(bytes, ATTR_TRANSACTIONAL);
+}
+
+/** A COMMIT marker of `producerId` as Kafka writes one: key version 0 and type 1, value version 0 and coordinator epoch 0. */
+function commitMarker(producerId: number): Buffer {
+  const key = Buffer.from([0, 0, 0, 1]);
+  const value = Buffer.from([0, 0, 0, 0, 0, 0]);
+  return withAttributes(encodeRecordBatch([{ key, value, timestamp: T0 }], { producerId, producerEpoch: 0, baseSequence: -1 }), ATTR_TRANSACTIONAL | ATTR_CONTROL);
+}
+
+function withAttributes(bytes: Buffer, attributes: number): Buffer {
+  bytes.writeInt16BE(attributes, 21);
   bytes.writeUInt32BE(crc32c(bytes, 21), 17);
   return bytes;
 }
@@ -247,7 +258,7 @@ test("an idempotent producer's emptied last batch stays, empty, so its sequence 
 test('transactions: markers stay; an open transaction ends the cleanable part; transactional records go when a later record has their key but never stand for a key', async () => {
   put([['a', 'a0'], ['b', 'b0']]); // 0-1
   append(transactional([['a', 'tx-a'], ['b', 'tx-b']], 9)); // 2-3
-  append(transactional([[null, null]], 9, true)); // 4: its marker
+  append(commitMarker(9)); // 4: its marker
   put([['b', 'b1']]); // 5
   append(transactional([['b', 'open']], 11)); // 6: never ended
   put([['b', 'b2']]); // 7

@@ -189,6 +189,45 @@ test("a follower rebuilt from scratch fetches its leader's compacted range, gaps
   assert.ok(stored(follower, 0).records.length < 1000, 'it holds the compacted copy (and cleans it itself)');
 });
 
+test('cleaning while kafkajs writes (acks=all): every replica ends with the last acknowledged value of every key, nothing else of them', async () => {
+  const topic = 'busy-compacted';
+  await createTopic(cluster.bootstrap, topic, 1, 3, { 'cleanup.policy': 'compact', 'segment.bytes': '2048', 'min.cleanable.dirty.ratio': '0.01' });
+  const kafka = new Kafka({ clientId: 'yak-compaction-busy', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const latest = new Map<string, { offset: number; value: string }>();
+  let end = 0;
+  try {
+    for (let i = 0; i < 4000; i += 40) {
+      const messages = Array.from({ length: 40 }, (_, j) => ({ key: `key-${(i + j) % 50}`, value: `value-${i + j}` }));
+      const [ack] = await producer.send({ topic, acks: -1, messages: messages.map((m) => ({ ...m, partition: 0 })) });
+      messages.forEach((m, j) => latest.set(m.key, { offset: Number(ack!.baseOffset) + j, value: m.value }));
+      end = Number(ack!.baseOffset) + messages.length;
+    }
+    for (let i = 0; i < 10; i++) end = Number((await producer.send({ topic, acks: -1, messages: Array.from({ length: 20 }, (_, j) => ({ key: 'filler', value: `f-${i}-${j}`, partition: 0 })) }))[0]!.baseOffset) + 20;
+  } finally {
+    await producer.disconnect();
+  }
+  const want = JSON.stringify([...latest].map(([key, v]) => ({ offset: v.offset, key, value: v.value })).sort((a, b) => a.offset - b.offset));
+  const ids = cluster.file.brokers.map((b) => b.id);
+  const read = (id: number) => {
+    const db = new Database(path.join(cluster.dataDir, `broker-${id}`, 'log.db'), { readonly: true, fileMustExist: true });
+    try {
+      const rows = db.prepare('SELECT bytes FROM batches WHERE topic = ? AND partition = 0 ORDER BY base_offset').all(topic) as { bytes: Buffer }[];
+      return decodeRecordBatches(Buffer.concat(rows.map((r) => r.bytes))).flatMap((b) => b.records.map((r) => ({ offset: r.offset, key: r.key!.toString(), value: r.value!.toString() })));
+    } finally {
+      db.close();
+    }
+  };
+  await waitFor('every replica compacted to the last acknowledged values', () =>
+    ids.every((id) => {
+      const records = read(id);
+      return records[records.length - 1]?.offset === end - 1 && JSON.stringify(records.filter((r) => r.key !== 'filler')) === want;
+    }),
+  );
+  assert.ok(cluster.log.filter((l) => l.includes(`cleaned ${topic}-0`)).length >= 3, 'cleaned more than once along the way, on every broker');
+});
+
 test('a record without a key is refused by a compacted topic (INVALID_RECORD), and the topic describes its compaction configs', async () => {
   const res = await runYak(['produce', '--bootstrap', cluster.bootstrap, '--topic', TOPIC, '-p', '0', '--delivery-timeout-ms', '5000'], { input: 'no key here\n' });
   assert.is.not(res.code, 0);

@@ -60,8 +60,10 @@ export interface CleaningPlan {
   cleanBytes: number;
   dirtyBytes: number;
   dirtyRatio: number;
-  /** Why the log needs cleaning now, or null if it does not. */
+  /** Why the log needs cleaning now (for the log line), or null if it does not. */
   reason: string | null;
+  /** Past max.compaction.lag.ms or a tombstone's delete horizon: cleaned before logs that are only dirty. */
+  overdue: boolean;
 }
 
 /** What one pass did to a log. */
@@ -147,16 +149,15 @@ export class LogCleaner {
     }
   }
 
-  /** Cleans the log that needs it most (past max.compaction.lag.ms first, then by dirty ratio); false if none does. */
+  /** Cleans the log that needs it most (overdue first, then by dirty ratio); false if none does or the pass gave up. */
   async cleanFilthiest(): Promise<boolean> {
     const now = this.now();
-    let best: { entry: CleanerLog; plan: CleaningPlan; urgent: boolean } | null = null;
+    let best: { entry: CleanerLog; plan: CleaningPlan } | null = null;
     for (const entry of this.opts.logs()) {
       if (!entry.config.compact || this.state(entry.log).failed) continue;
       const plan = await this.plan(entry, now);
       if (!plan?.reason) continue;
-      const urgent = !plan.reason.startsWith('dirty ratio');
-      if (!best || (urgent && !best.urgent) || (urgent === best.urgent && plan.dirtyRatio > best.plan.dirtyRatio)) best = { entry, plan, urgent };
+      if (!best || (plan.overdue && !best.plan.overdue) || (plan.overdue === best.plan.overdue && plan.dirtyRatio > best.plan.dirtyRatio)) best = { entry, plan };
     }
     if (!best) return false;
     return (await this.clean(best.entry, best.plan, now)) !== null;
@@ -185,11 +186,11 @@ export class LogCleaner {
     const known = state.clean;
     const cleanBytes = known && known.logStart === log.logStartOffset && known.end === cleanEnd ? known.bytes : log.bytesBefore(cleanEnd);
     const dirtyRatio = dirtyBytes === 0 ? 0 : dirtyBytes / (cleanBytes + dirtyBytes);
-    let reason: string | null = null;
-    if (dirtyBytes > 0 && oldestDirty < now - config.maxCompactionLagMs) reason = `a dirty batch is older than max.compaction.lag.ms ${config.maxCompactionLagMs}`;
-    else if (dirtyBytes > 0 && dirtyRatio > config.minCleanableDirtyRatio) reason = `dirty ratio ${dirtyRatio.toFixed(2)} > min.cleanable.dirty.ratio ${config.minCleanableDirtyRatio}`;
-    else if (state.nextDeleteHorizonMs !== null && state.nextDeleteHorizonMs <= now && cleanableEnd > log.logStartOffset) reason = `tombstones past delete.retention.ms ${config.deleteRetentionMs}`;
-    return { cleanableEnd, firstDirty, cleanBytes, dirtyBytes, dirtyRatio, reason };
+    const plan = { cleanableEnd, firstDirty, cleanBytes, dirtyBytes, dirtyRatio };
+    if (dirtyBytes > 0 && oldestDirty < now - config.maxCompactionLagMs) return { ...plan, overdue: true, reason: `a dirty batch is older than max.compaction.lag.ms ${config.maxCompactionLagMs}` };
+    if (state.nextDeleteHorizonMs !== null && state.nextDeleteHorizonMs <= now && cleanableEnd > log.logStartOffset) return { ...plan, overdue: true, reason: `tombstones past delete.retention.ms ${config.deleteRetentionMs}` };
+    if (dirtyBytes > 0 && dirtyRatio > config.minCleanableDirtyRatio) return { ...plan, overdue: false, reason: `dirty ratio ${dirtyRatio.toFixed(2)} > min.cleanable.dirty.ratio ${config.minCleanableDirtyRatio}` };
+    return { ...plan, overdue: false, reason: null };
   }
 
   /** One pass over a log (see the file comment); the result, or null if it gave up. */

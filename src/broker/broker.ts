@@ -70,6 +70,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     replicaFetchMaxWaitMs: 500,
     retentionDefaults: () => ({ retentionMs: config.logRetentionMs, retentionBytes: config.logRetentionBytes }),
     retentionCheckIntervalMs: config.retentionCheckIntervalMs,
+    logCleanerBackoffMs: config.logCleanerBackoffMs,
     timestampTypeDefault: () => config.logMessageTimestampType,
     brokerAddress: (id) => cache.broker(id),
     brokerAlive: (id) => cache.aliveBrokers().some((b) => b.id === id),

@@ -1,3 +1,4 @@
+import { logCleanerBackoffMs } from '../common/limits.js';
 import { DEFAULT_RETENTION_MS, type TimestampType } from '../common/topic-configs.js';
 import type { Logger } from '../common/logger.js';
 import type { ClusterMembers } from './cluster-members.js';
@@ -21,6 +22,8 @@ export interface BrokerConfig {
   logRetentionBytes: number;
   /** How often retention looks for records to delete (log.retention.check.interval.ms). */
   retentionCheckIntervalMs: number;
+  /** How long the log cleaner sleeps when no compacted log needs cleaning (log.cleaner.backoff.ms). */
+  logCleanerBackoffMs: number;
   /** message.timestamp.type of topics that do not set it (log.message.timestamp.type). */
   logMessageTimestampType: TimestampType;
   /** Which replica consumers are told to read from (replica.selector.class; replica-selector.ts). */
@@ -35,6 +38,7 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   logRetentionMs: DEFAULT_RETENTION_MS,
   logRetentionBytes: -1,
   retentionCheckIntervalMs: 10_000,
+  logCleanerBackoffMs,
   logMessageTimestampType: 'CreateTime',
   replicaSelector: 'leader',
 };

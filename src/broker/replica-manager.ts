@@ -1,10 +1,11 @@
 import type { ClusterMetadata } from '../common/cluster-types.js';
 import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import { retentionLimits, timestampPolicy, type RetentionLimits, type TimestampType } from '../common/topic-configs.js';
+import { compactionConfig, retentionLimits, timestampPolicy, type RetentionLimits, type TimestampType } from '../common/topic-configs.js';
 import { readBatchHeader, type BatchView } from '../protocol/record-batch.js';
 import { Partition } from '../replication/partition.js';
 import { ReplicaFetcher } from '../replication/replica-fetcher.js';
+import { LogCleaner } from '../storage/log-cleaner.js';
 import type { LogStore } from '../storage/log-store.js';
 import type { AppendResult } from '../storage/partition-log.js';
 import type { AbortedTxn } from '../storage/txn-index.js';
@@ -26,6 +27,8 @@ export interface ReplicaManagerOptions {
   /** Retention of topics that do not set retention.ms or retention.bytes (read at every metadata: the broker's may change at runtime). */
   retentionDefaults: () => RetentionLimits;
   retentionCheckIntervalMs: number;
+  /** How long the log cleaner sleeps when no compacted log needs cleaning (log.cleaner.backoff.ms). */
+  logCleanerBackoffMs: number;
   /** message.timestamp.type of topics that do not set it (log.message.timestamp.type). */
   timestampTypeDefault: () => TimestampType;
 }
@@ -53,12 +56,21 @@ export class ReplicaManager {
   private readonly waiters = { append: new Map<string, Set<() => void>>(), highWatermark: new Map<string, Set<() => void>>() };
   private readonly isrTimer: NodeJS.Timeout;
   private readonly retentionTimer: NodeJS.Timeout;
+  private readonly cleaner: LogCleaner;
 
   constructor(private readonly opts: ReplicaManagerOptions) {
     this.isrTimer = setInterval(() => this.shrinkLaggingIsrs(), Math.max(100, Math.min(1000, opts.replicaLagTimeMaxMs / 4)));
     this.isrTimer.unref();
     this.retentionTimer = setInterval(() => this.enforceRetention(), opts.retentionCheckIntervalMs);
     this.retentionTimer.unref();
+    // Every replica here, leader or follower, is cleaned by this broker's own cleaner, as in Kafka.
+    this.cleaner = new LogCleaner({
+      logs: () => [...this.partitions.values()].map((p) => ({ log: p.log, config: p.compaction })),
+      holds: (log) => this.partitions.get(key(log.topic, log.partition))?.log === log,
+      backoffMs: opts.logCleanerBackoffMs,
+      logger: opts.logger,
+    });
+    this.cleaner.start();
   }
 
   get brokerId(): number {
@@ -87,6 +99,7 @@ export class ReplicaManager {
         }
         p.minInsyncReplicas = minIsr;
         p.retention = retentionLimits(t.configs, this.opts.retentionDefaults());
+        p.compaction = compactionConfig(t.configs);
         p.timestamps = timestampPolicy(t.configs, this.opts.timestampTypeDefault());
         const epochChanged = isNew || p.state.leaderEpoch !== state.leaderEpoch || p.state.leader !== state.leader;
         if (state.leader === this.brokerId) {
@@ -332,6 +345,7 @@ export class ReplicaManager {
   async close(): Promise<void> {
     clearInterval(this.isrTimer);
     clearInterval(this.retentionTimer);
+    await this.cleaner.close();
     for (const kind of ['append', 'highWatermark'] as const) for (const k of [...this.waiters[kind].keys()]) this.notify(k, kind);
     for (const p of this.partitions.values()) p.failWaiters(new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'broker shutting down'));
     await Promise.all([...this.fetchers.values()].map((f) => f.stop()));

@@ -5,6 +5,7 @@ import { CreateTopicsApi } from '../protocol/apis/create-topics.js';
 import { ConfigResourceType, ConfigSource, DescribeConfigsApi } from '../protocol/apis/describe-configs.js';
 import { DeleteRecordsApi } from '../protocol/apis/delete-records.js';
 import { DeleteTopicsApi } from '../protocol/apis/delete-topics.js';
+import { DescribeLogDirsApi } from '../protocol/apis/describe-log-dirs.js';
 import { ElectLeadersApi } from '../protocol/apis/elect-leaders.js';
 import { ConfigOperation, IncrementalAlterConfigsApi } from '../protocol/apis/incremental-alter-configs.js';
 import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
@@ -19,7 +20,7 @@ export interface TopicDescription {
 /** ListOffsets timestamps meaning the log's start and its end (high watermark). */
 export const OffsetSpec = { earliest: -2, latest: -1 } as const;
 
-/** Topic administration over the Kafka protocol (CreateTopics, CreatePartitions, DeleteTopics, ElectLeaders, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, Metadata, ListOffsets). */
+/** Topic administration over the Kafka protocol (CreateTopics, CreatePartitions, DeleteTopics, ElectLeaders, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, Metadata, ListOffsets, DescribeLogDirs). */
 export class Admin {
   constructor(private readonly client: KafkaClient) {}
 
@@ -159,6 +160,21 @@ export class Admin {
         .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes }))
         .sort((a, b) => a.partition - b.partition),
     };
+  }
+
+  /**
+   * The stored bytes of each partition's leader copy (DescribeLogDirs to each leader, as
+   * kafka-log-dirs asks): what retention and compaction shrink. A partition without a leader is left out.
+   */
+  async partitionSizes(t: TopicDescription): Promise<Map<number, number>> {
+    const byLeader = new Map<number, number[]>();
+    for (const p of t.partitions) if (p.leader >= 0) byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), p.partition]);
+    const sizes = new Map<number, number>();
+    for (const [leader, partitions] of byLeader) {
+      const res = await this.client.send(leader, DescribeLogDirsApi, ClientVersions.DescribeLogDirs, { topics: [{ topic: t.name, partitions }] });
+      for (const dir of res.results) for (const p of dir.topics.find((x) => x.name === t.name)?.partitions ?? []) if (partitions.includes(p.partitionIndex)) sizes.set(p.partitionIndex, p.partitionSize);
+    }
+    return sizes;
   }
 
   /** The earliest or latest offset of every partition of a topic, asking each partition's leader. */

@@ -167,6 +167,27 @@ export const highWatermarkCheckpointIntervalMs = 1000;
 export const txnMarkerReplicationTimeoutMs = 30_000;
 /** How long a follower's fetcher waits after its log.db refused a write (full disk, I/O error) before fetching again. */
 export const storageFaultRetryMs = 1000;
+/**
+ * Stored batch bytes the log cleaner reads or rewrites in one synchronous step, one SQLite
+ * transaction for a rewrite, before it lets the broker's event loop run again (no Kafka twin: its
+ * cleaner threads never hold up requests; Kafka's `log.cleaner.io.buffer.size` is the nearest).
+ * Measured: a pass over 1,000,000 records (117 MB) never held the event loop more than 17 ms.
+ */
+export const logCleanerChunkBytes = 1024 * 1024;
+/**
+ * Dirty batch bytes one cleaning pass reads into its key map (Kafka bounds the map itself,
+ * `log.cleaner.dedupe.buffer.size`, 128 MiB); the rest of the dirty part waits for the next pass. The
+ * map holds each distinct key once, so it is at most about this big.
+ */
+export const logCleanerDirtyBytesPerPass = 64 * 1024 * 1024;
+/**
+ * Batch rows (their columns, not their bytes) the log cleaner walks in one synchronous step while it
+ * plans, before letting the event loop run: about 15 ms here for rows of 11 KB batches. A log of
+ * small batches (`__consumer_offsets`: one per commit) has millions of rows.
+ */
+export const logCleanerPlanBatchesPerStep = 5000;
+/** How long the log cleaner sleeps when no log needs cleaning (Kafka's `log.cleaner.backoff.ms`, 15000). */
+export const logCleanerBackoffMs = 15_000;
 
 // ---- Cluster control plane (coordinator, supervisor) ----
 
@@ -198,6 +219,8 @@ export const groupInitialRebalanceDelayMs = 3000;
  * fetchers) for a topic that holds a few records per commit. 3 still spreads the writes over 3 leaders.
  */
 export const offsetsTopicPartitions = 3;
+/** Segment size of `__consumer_offsets` (Kafka's `offsets.topic.segment.bytes`, 100 MiB): the log cleaner compacts what lies a segment behind the newest commits. */
+export const offsetsTopicSegmentBytes = 100 * 1024 * 1024;
 /** How long the `__consumer_offsets` writer waits before trying again to create or reach the topic. */
 export const offsetsTopicRetryBackoffMs = 500;
 /**
@@ -230,6 +253,8 @@ export function assertLimits(): void {
   check(maxFetchSessionCachePartitions >= maxIncrementalFetchSessionCacheSlots, 'every fetch session slot must be able to hold a partition');
   assertListenerLimits(listenerLimits);
   assertListenerLimits(controlListenerLimits, 'control endpoint');
+  check(logCleanerChunkBytes <= logCleanerDirtyBytesPerPass, "a cleaning pass must be able to map at least one chunk of dirty batches");
+  check(logCleanerChunkBytes <= maxFrameBytes, 'a cleaner step must hold the event loop no longer than appending one max-size produce does');
   check(maxInFlightBatchesPerPartition <= producerStateBatchesRemembered, "an idempotent producer's in-flight batches must fit the broker's remembered sequence window");
   check(maxUnauthenticatedFrameBytes <= maxFrameBytes, 'a connection that has proven nothing may not send more than one that has');
 }

@@ -1,5 +1,5 @@
 import type { PartitionState } from '../common/cluster-types.js';
-import { DEFAULT_TIMESTAMP_POLICY, NO_RETENTION, type RetentionLimits, type TimestampPolicy } from '../common/topic-configs.js';
+import { DEFAULT_COMPACTION, DEFAULT_TIMESTAMP_POLICY, NO_RETENTION, type CompactionConfig, type RetentionLimits, type TimestampPolicy } from '../common/topic-configs.js';
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import type { PartitionLog } from '../storage/partition-log.js';
 
@@ -40,6 +40,8 @@ export class Partition {
   isrChangeInFlight = false;
   /** What retention keeps of this replica's log (the topic's configs over the broker's defaults). */
   retention: RetentionLimits = NO_RETENTION;
+  /** How the broker's log cleaner compacts this replica's log (the topic's cleanup.policy, segment.* and compaction configs). */
+  compaction: CompactionConfig = DEFAULT_COMPACTION;
   /** How this replica, as leader, treats produced timestamps (the topic's message.timestamp.* configs). */
   timestamps: TimestampPolicy = DEFAULT_TIMESTAMP_POLICY;
   /**

@@ -174,7 +174,7 @@ export class LogStore {
         'SELECT base_offset, last_offset FROM batches WHERE topic = ? AND partition = ? ORDER BY base_offset DESC LIMIT 1',
       ),
       batchStartAtOrBefore: db.prepare(
-        'SELECT base_offset FROM batches WHERE topic = ? AND partition = ? AND base_offset <= ? ORDER BY base_offset DESC LIMIT 1',
+        'SELECT base_offset, last_offset FROM batches WHERE topic = ? AND partition = ? AND base_offset <= ? ORDER BY base_offset DESC LIMIT 1',
       ),
       batchesFrom: db.prepare(
         'SELECT base_offset, last_offset, bytes FROM batches WHERE topic = ? AND partition = ? AND base_offset >= ? ORDER BY base_offset',
@@ -231,6 +231,15 @@ export class LogStore {
       longestAbortedSpan: db.prepare('SELECT COALESCE(MAX(last_offset - first_offset), 0) AS span FROM aborted_txns WHERE topic = ? AND partition = ?'),
       deleteAbortedFrom: db.prepare('DELETE FROM aborted_txns WHERE topic = ? AND partition = ? AND last_offset >= ?'),
       deleteAbortedBefore: db.prepare('DELETE FROM aborted_txns WHERE topic = ? AND partition = ? AND last_offset < ?'),
+      // substr(bytes, 22, 2): the batch's attributes (byte 21 on). SQLite loads the whole blob for it,
+      // so only where they can be other than 0 for the cleaner: a batch with a producer id (transactional or a marker).
+      batchHeaders: db.prepare(
+        `SELECT base_offset, last_offset, max_timestamp, producer_id, CASE WHEN producer_id >= 0 THEN substr(bytes, 22, 2) END AS attrs, length(bytes) AS size FROM batches
+         WHERE topic = ? AND partition = ? AND base_offset >= ? ORDER BY base_offset LIMIT ?`,
+      ),
+      updateBatch: db.prepare('UPDATE batches SET bytes = ?, record_count = ?, max_timestamp = ? WHERE topic = ? AND partition = ? AND base_offset = ?'),
+      deleteBatch: db.prepare('DELETE FROM batches WHERE topic = ? AND partition = ? AND base_offset = ?'),
+      bytesBefore: db.prepare('SELECT COALESCE(SUM(length(bytes)), 0) AS size FROM batches WHERE topic = ? AND partition = ? AND base_offset < ?'),
     };
     this.hooks = { transaction: (fn) => this.transaction(fn), markDirty: (l) => this.dirty.add(l) };
     this.checkpointTimer = setInterval(() => this.checkpointHighWatermarks(), highWatermarkCheckpointIntervalMs);

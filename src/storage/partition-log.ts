@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import type { RetentionLimits } from '../common/topic-configs.js';
 import { isControl, readControlBatch } from '../protocol/control-batch.js';
-import { decodeRecordBatches, stampBatch, type BatchView } from '../protocol/record-batch.js';
+import { decodeRecordBatches, readBatchHeader, stampBatch, type BatchView } from '../protocol/record-batch.js';
 import { ProducerStateTable } from './producer-state.js';
 import { TxnIndex, type AbortedTxn, type TxnStatements } from './txn-index.js';
 
@@ -27,6 +27,24 @@ export interface LogStatements extends TxnStatements {
   insertEpoch: Statement;
   deleteEpochsFrom: Statement;
   deleteEpochsBefore: Statement;
+  batchHeaders: Statement;
+  updateBatch: Statement;
+  deleteBatch: Statement;
+  bytesBefore: Statement;
+}
+
+/**
+ * A stored batch as the log cleaner plans with it: its row's columns and the batch's attributes, not
+ * its records. `attributes` is read only for batches with a producer id (the transactional and control
+ * bits need one); 0 for the others, whose compression and timestamp type the cleaner does not plan by.
+ */
+export interface StoredBatchInfo {
+  baseOffset: number;
+  lastOffset: number;
+  maxTimestamp: number;
+  producerId: number;
+  attributes: number;
+  size: number;
 }
 
 
@@ -60,7 +78,9 @@ const PRODUCER_STATE_LOOKBACK_OFFSETS = 1_000_000;
 
 /**
  * One partition's log: an ordered run of record batches stored as their wire bytes.
- * Invariants: batches are contiguous (each base offset = previous last offset + 1);
+ * Invariants: batches are in offset order and contiguous (each base offset = previous last offset
+ * + 1) except where the log cleaner removed a batch whose records were all compacted away (a gap:
+ * readers and followers go on at the next batch, as Kafka's do);
  * logStartOffset <= highWatermark <= logEndOffset; the epoch cache is ordered by epoch and by offset.
  * The high watermark is owned by the replication layer; this class only stores and checkpoints it.
  */
@@ -72,6 +92,8 @@ export class PartitionLog {
   epochs: EpochEntry[] = [];
   readonly producers = new ProducerStateTable();
   private readonly txns: TxnIndex;
+  /** Bumped whenever the log loses its tail (truncation): a log cleaner pass planned before it gives up. */
+  truncations = 0;
 
   constructor(
     readonly topic: string,
@@ -181,7 +203,8 @@ export class PartitionLog {
   appendAsFollower(batches: readonly BatchView[]): void {
     for (const batch of batches) {
       const { baseOffset, lastOffsetDelta, partitionLeaderEpoch } = batch.header;
-      if (baseOffset !== this.logEndOffset) {
+      // Past the log end is a gap the leader's cleaner left (it removed a compacted-away batch).
+      if (baseOffset < this.logEndOffset) {
         throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `follower append at ${baseOffset}, log end is ${this.logEndOffset}`);
       }
       this.insert(batch, baseOffset, baseOffset + lastOffsetDelta, partitionLeaderEpoch);
@@ -275,8 +298,10 @@ export class PartitionLog {
    */
   truncateTo(offset: number): void {
     if (offset >= this.logEndOffset) return;
-    const start = this.stmts.batchStartAtOrBefore.get(this.topic, this.partition, offset) as { base_offset: number } | undefined;
-    const cut = Math.max(this.logStartOffset, Math.min(offset, start?.base_offset ?? offset));
+    const start = this.stmts.batchStartAtOrBefore.get(this.topic, this.partition, offset) as { base_offset: number; last_offset: number } | undefined;
+    // The batch holding `offset` goes whole; one ending before it (a cleaner's gap follows) stays.
+    const holding = start && start.last_offset >= offset ? start.base_offset : offset;
+    const cut = Math.max(this.logStartOffset, Math.min(offset, holding));
     const highWatermark = Math.min(this.highWatermark, cut);
     this.rewrite(
       () => {
@@ -286,6 +311,7 @@ export class PartitionLog {
         this.stmts.upsertPartition.run(this.topic, this.partition, this.logStartOffset, highWatermark);
       },
       () => {
+        this.truncations++;
         this.epochs = this.epochs.filter((e) => e.startOffset < cut);
         this.logEndOffset = cut;
         this.highWatermark = highWatermark;
@@ -391,6 +417,7 @@ export class PartitionLog {
         this.stmts.upsertPartition.run(this.topic, this.partition, offset, offset);
       },
       () => {
+        this.truncations++;
         this.epochs = [];
         this.logStartOffset = offset;
         this.logEndOffset = offset;
@@ -398,6 +425,46 @@ export class PartitionLog {
         this.rebuildProducerState();
       },
     );
+  }
+
+  /** Up to `limit` stored batches from `fromOffset` on, in offset order, as the log cleaner plans with them (no record bytes read). */
+  batchInfos(fromOffset: number, limit: number): StoredBatchInfo[] {
+    const rows = this.stmts.batchHeaders.all(this.topic, this.partition, fromOffset, limit) as {
+      base_offset: number;
+      last_offset: number;
+      max_timestamp: number;
+      producer_id: number;
+      attrs: Buffer | null;
+      size: number;
+    }[];
+    return rows.map((r) => ({ baseOffset: r.base_offset, lastOffset: r.last_offset, maxTimestamp: r.max_timestamp, producerId: r.producer_id, attributes: r.attrs?.readInt16BE(0) ?? 0, size: r.size }));
+  }
+
+  /** Bytes of the stored batches that begin before `offset` (summed by SQLite, no batch read). */
+  bytesBefore(offset: number): number {
+    return (this.stmts.bytesBefore.get(this.topic, this.partition, offset) as { size: number }).size;
+  }
+
+  /** Stored batches with their bytes from `fromOffset` on, in offset order (the cleaner reads them a chunk at a time). */
+  batchesFrom(fromOffset: number): IterableIterator<{ base_offset: number; last_offset: number; bytes: Buffer }> {
+    return this.stmts.batchesFrom.iterate(this.topic, this.partition, fromOffset) as IterableIterator<{ base_offset: number; last_offset: number; bytes: Buffer }>;
+  }
+
+  /**
+   * The log cleaner's write: each batch is replaced by its rebuilt bytes (same base and last offset)
+   * or, given null, removed, all in one transaction, so a reader sees the batches before or after,
+   * never half. Offsets, the log's start and end, epochs and producer state do not change.
+   */
+  replaceBatches(changes: readonly { baseOffset: number; bytes: Buffer | null }[]): void {
+    this.store.transaction(() => {
+      for (const c of changes) {
+        if (c.bytes === null) this.stmts.deleteBatch.run(this.topic, this.partition, c.baseOffset);
+        else {
+          const h = readBatchHeader(c.bytes);
+          this.stmts.updateBatch.run(c.bytes, h.recordCount, h.maxTimestamp, this.topic, this.partition, c.baseOffset);
+        }
+      }
+    });
   }
 
   /**

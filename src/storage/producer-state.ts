@@ -124,12 +124,17 @@ export class ProducerStateTable {
     }
   }
 
-  /** Records a stored data batch; returns true if it opened its producer's transaction here. */
+  /**
+   * Records a stored data batch; returns true if it opened its producer's transaction here. Its last
+   * sequence is baseSequence + (lastOffset - baseOffset), as Kafka's DefaultRecordBatch.lastSequence
+   * counts it: the same as from the record count for a producer's batch, and still right for one the
+   * cleaner emptied or thinned (it keeps the offsets).
+   */
   record(b: ProducerBatch, baseOffset: number, lastOffset: number): boolean {
     if (b.producerId < 0) return false;
     const entry = this.entryAt(b.producerId, b.producerEpoch);
     entry.lastTimestamp = b.maxTimestamp ?? -1;
-    entry.batches.push({ firstSequence: b.baseSequence, lastSequence: lastSequenceOf(b), baseOffset, lastOffset });
+    entry.batches.push({ firstSequence: b.baseSequence, lastSequence: lastSequenceOf({ ...b, recordCount: lastOffset - baseOffset + 1 }), baseOffset, lastOffset });
     if (entry.batches.length > producerStateBatchesRemembered) entry.batches.shift();
     if (!isTransactional({ attributes: b.attributes ?? 0 }) || entry.txnFirstOffset >= 0) return false;
     entry.txnFirstOffset = baseOffset;
@@ -197,6 +202,20 @@ export class ProducerStateTable {
       coordinatorEpoch: e.coordinatorEpoch,
       currentTxnStartOffset: e.txnFirstOffset,
     }));
+  }
+
+  /**
+   * The last offset of each remembered producer's latest data batch: the batch the cleaner keeps (if
+   * only empty) so the producer's state survives a rebuild. A producer known only by a transaction
+   * marker has none (the cleaner keeps markers anyway).
+   */
+  lastBatchOffsets(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const [id, e] of this.producers) {
+      const last = e.batches[e.batches.length - 1];
+      if (last) out.set(id, last.lastOffset);
+    }
+    return out;
   }
 
   clear(): void {

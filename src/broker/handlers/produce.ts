@@ -94,6 +94,8 @@ function validate(ctx: BrokerContext, req: ProduceRequest, client: RequestClient
     // Kafka's KafkaApis rule: transactional records come with the transactional id they are written for.
     if (isTransactional(b.header) && !req.transactionalId) throw new KafkaError(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'a transactional batch needs the request\'s transactional id');
   }
+  // Kafka's LogValidator: the cleaner keeps the latest record per key, so a record without one has no place in a compacted log.
+  if (partition.compaction.compact && batches.some((b) => b.hasKeylessRecord)) throw new KafkaError(ErrorCode.INVALID_RECORD, `Compacted topic cannot accept message without key in topic partition ${topic}-${index}.`);
   const logAppendTimeMs = applyTimestampPolicy(batches, partition.timestamps, Date.now());
   if (req.acks === -1) partition.checkEnoughReplicas();
   return { partition, batches, logAppendTimeMs };

@@ -80,14 +80,18 @@ export const topicCommand: CommandModule = {
       })
       .command<ClusterArgs & { name?: string; json: boolean }>({
         command: 'describe [name]',
-        describe: 'Show the configs, partitions, leaders, replicas and ISR of a topic (of every topic without a name)',
+        describe: "Show the configs, partitions, leaders, replicas, ISR and stored size (the leader's copy) of a topic (of every topic without a name)",
         builder: (c) => c.positional('name', { type: 'string' }).option('json', { type: 'boolean', default: false }) as never,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
             const admin = new Admin(client);
             const names = args.name !== undefined ? [args.name] : (await admin.listTopics()).map((t) => t.name);
             const described = [];
-            for (const name of names) described.push({ ...(await admin.describeTopic(name)), configs: await admin.describeTopicConfigs(name) });
+            for (const name of names) {
+              const t = await admin.describeTopic(name);
+              const sizes = await admin.partitionSizes(t);
+              described.push({ ...t, partitions: t.partitions.map((p) => ({ ...p, sizeBytes: sizes.get(p.partition) ?? null })), configs: await admin.describeTopicConfigs(name) });
+            }
             if (args.json) {
               const asJson = described.map((t) => ({ ...t, configs: Object.fromEntries([...t.configs].map(([k, c]) => [k, c.value])) }));
               process.stdout.write(JSON.stringify(args.name !== undefined ? asJson[0] : asJson) + '\n');
@@ -98,8 +102,8 @@ export const topicCommand: CommandModule = {
               process.stdout.write(`${t === described[0] ? '' : '\n'}topic ${t.name}: ${t.partitions.length} partition(s)\nconfigs: ${shown.join(', ')}\n`);
               process.stdout.write(
                 formatTable(
-                  ['PARTITION', 'LEADER', 'REPLICAS', 'ISR'],
-                  t.partitions.map((p) => [String(p.partition), p.leader < 0 ? 'none' : String(p.leader), p.replicas.join(','), p.isr.join(',')]),
+                  ['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'SIZE'],
+                  t.partitions.map((p) => [String(p.partition), p.leader < 0 ? 'none' : String(p.leader), p.replicas.join(','), p.isr.join(','), p.sizeBytes === null ? '-' : `${p.sizeBytes} B`]),
                 ),
               );
             }

@@ -28,6 +28,7 @@ interface Args {
   'log-retention-ms': number;
   'log-retention-bytes': number;
   'log-retention-check-interval-ms': number;
+  'log-cleaner-backoff-ms': number;
   'log-message-timestamp-type': string;
   'max-connections': number;
   'max-connections-per-ip': number;

@@ -211,6 +211,12 @@ export const offsetsTopicCloseFlushMs = 3000;
  */
 export const maxInFlightBatchesPerPartition = 5;
 
+/**
+ * After Ctrl-C, how long `yak consume` may take to commit and leave its group before it quits
+ * anyway (with the cluster gone, those requests would otherwise wait out their own timeouts).
+ */
+export const interruptGraceMs = 2000;
+
 /** Throws if two limits contradict each other. Cheap; call it once when a process starts. */
 export function assertLimits(): void {
   const check = (ok: boolean, what: string) => {

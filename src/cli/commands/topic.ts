@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { Admin } from '../../client/admin.js';
+import { Admin, type TopicDescription } from '../../client/admin.js';
 import { ErrorCode, UserError, errorName } from '../../common/errors.js';
 import { ElectionType } from '../../protocol/apis/elect-leaders.js';
 import { clusterOptions, connectClient, type ClusterArgs, wholeNumber } from '../cluster-access.js';
@@ -12,6 +12,8 @@ interface CreateArgs extends ClusterArgs {
   config: string[];
   'replica-assignment'?: string;
 }
+
+const dash = (v: number | null) => (v === null ? '-' : String(v));
 
 /** `--config key=value` flags as a config map; a flag without `=` is a usage error. */
 function parseConfigs(flags: string[]): Record<string, string> {
@@ -34,6 +36,40 @@ export function parseReplicaAssignment(flag: string): number[][] {
     if (ids.some((id) => !/^\d+$/.test(id))) throw new UserError(`--replica-assignment wants broker ids like 1:2,2:3 (partition ${i} is "${partition}")`, 2);
     return ids.map(Number);
   });
+}
+
+/** Per partition, what its log holds: offsets from ListOffsets on its leader, bytes from DescribeLogDirs on each replica. */
+export interface PartitionFigures {
+  /** null while the partition has no leader to ask. */
+  logStartOffset: number | null;
+  highWatermark: number | null;
+  /** Offsets between the two: the records held (fewer once compacted, and counting transaction markers). */
+  records: number | null;
+  /** Broker id -> bytes of its replica; a broker that did not answer is missing. */
+  replicaBytes: Record<string, number>;
+}
+
+async function partitionFigures(admin: Admin, topics: TopicDescription[]): Promise<Map<string, PartitionFigures>> {
+  const sizes = await admin.replicaSizes(topics);
+  const figures = new Map<string, PartitionFigures>();
+  for (const t of topics) {
+    // A partition without a leader has no offsets to give: its topic's figures are shown as unknown.
+    const [start, end] = await Promise.all([admin.listOffsets(t.name, 'earliest'), admin.listOffsets(t.name, 'latest')]).catch(() => [new Map<number, number>(), new Map<number, number>()]);
+    for (const p of t.partitions) {
+      const [s, e] = [start.get(p.partition) ?? null, end.get(p.partition) ?? null];
+      const k = `${t.name}-${p.partition}`;
+      figures.set(k, { logStartOffset: s, highWatermark: e, records: s !== null && e !== null ? e - s : null, replicaBytes: Object.fromEntries(sizes.get(k) ?? []) });
+    }
+  }
+  return figures;
+}
+
+/** 1536 -> "1.5 KiB", as kafka-log-dirs users read sizes. */
+export function humanBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) [n, i] = [n / 1024, i + 1];
+  return i === 0 ? `${n} B` : `${n.toFixed(1)} ${units[i]}`;
 }
 
 export const topicCommand: CommandModule = {
@@ -67,12 +103,20 @@ export const topicCommand: CommandModule = {
       .command<ClusterArgs & { json: boolean }>({
         command: 'list',
         describe: 'List topics',
-        builder: (c) => c.option('json', { type: 'boolean', default: false }) as never,
+        builder: (c) => c.option('json', { type: 'boolean', default: false, describe: 'A JSON array of {name, partitions, replicationFactor, records, bytes} (bytes: on the partitions\' leaders)' }) as never,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
-            const topics = await new Admin(client).listTopics();
+            const admin = new Admin(client);
+            const topics = await admin.listTopics();
             if (args.json) {
-              process.stdout.write(JSON.stringify(topics.map((t) => ({ name: t.name, partitions: t.partitions.length }))) + '\n');
+              const figures = await partitionFigures(admin, topics);
+              const totals = topics.map((t) => {
+                const of = t.partitions.map((p) => ({ f: figures.get(`${t.name}-${p.partition}`)!, leader: p.leader }));
+                const records = of.every(({ f }) => f.records !== null) ? of.reduce((n, { f }) => n + f.records!, 0) : null;
+                const bytes = of.reduce((n, { f, leader }) => n + (f.replicaBytes[leader] ?? 0), 0);
+                return { name: t.name, partitions: t.partitions.length, replicationFactor: t.partitions[0]?.replicas.length ?? 0, records, bytes };
+              });
+              process.stdout.write(JSON.stringify(totals) + '\n');
               return;
             }
             process.stdout.write(formatTable(['TOPIC', 'PARTITIONS', 'REPLICAS'], topics.map((t) => [t.name, String(t.partitions.length), String(t.partitions[0]?.replicas.length ?? 0)])));
@@ -80,16 +124,22 @@ export const topicCommand: CommandModule = {
       })
       .command<ClusterArgs & { name?: string; json: boolean }>({
         command: 'describe [name]',
-        describe: 'Show the configs, partitions, leaders, replicas and ISR of a topic (of every topic without a name)',
-        builder: (c) => c.positional('name', { type: 'string' }).option('json', { type: 'boolean', default: false }) as never,
+        describe: 'Show the configs of a topic (of every topic without a name) and per partition its leader, replicas, ISR, log start, high watermark, records and bytes on each replica',
+        builder: (c) =>
+          c
+            .positional('name', { type: 'string' })
+            .option('json', { type: 'boolean', default: false, describe: 'JSON: name, configs, and partitions with leader, replicas, isr, logStartOffset, highWatermark, records, replicaBytes' })
+            .example('$0 topic describe demo', 'Partitions, leaders, ISR and what each log holds') as never,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
             const admin = new Admin(client);
             const names = args.name !== undefined ? [args.name] : (await admin.listTopics()).map((t) => t.name);
-            const described = [];
+            const described: (TopicDescription & { configs: Awaited<ReturnType<Admin['describeTopicConfigs']>> })[] = [];
             for (const name of names) described.push({ ...(await admin.describeTopic(name)), configs: await admin.describeTopicConfigs(name) });
+            const figures = await partitionFigures(admin, described);
+            const withFigures = (t: TopicDescription) => t.partitions.map((p) => ({ ...p, ...figures.get(`${t.name}-${p.partition}`)! }));
             if (args.json) {
-              const asJson = described.map((t) => ({ ...t, configs: Object.fromEntries([...t.configs].map(([k, c]) => [k, c.value])) }));
+              const asJson = described.map((t) => ({ ...t, partitions: withFigures(t), configs: Object.fromEntries([...t.configs].map(([k, c]) => [k, c.value])) }));
               process.stdout.write(JSON.stringify(args.name !== undefined ? asJson[0] : asJson) + '\n');
               return;
             }
@@ -98,8 +148,17 @@ export const topicCommand: CommandModule = {
               process.stdout.write(`${t === described[0] ? '' : '\n'}topic ${t.name}: ${t.partitions.length} partition(s)\nconfigs: ${shown.join(', ')}\n`);
               process.stdout.write(
                 formatTable(
-                  ['PARTITION', 'LEADER', 'REPLICAS', 'ISR'],
-                  t.partitions.map((p) => [String(p.partition), p.leader < 0 ? 'none' : String(p.leader), p.replicas.join(','), p.isr.join(',')]),
+                  ['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'LOG-START', 'HIGH-WATERMARK', 'RECORDS', 'BYTES (BROKER=SIZE)'],
+                  withFigures(t).map((p) => [
+                    String(p.partition),
+                    p.leader < 0 ? 'none' : String(p.leader),
+                    p.replicas.join(','),
+                    p.isr.join(','),
+                    dash(p.logStartOffset),
+                    dash(p.highWatermark),
+                    dash(p.records),
+                    p.replicas.map((r) => `${r}=${p.replicaBytes[r] === undefined ? '?' : humanBytes(p.replicaBytes[r]!)}`).join(','),
+                  ]),
                 ),
               );
             }

@@ -172,7 +172,11 @@ export const consumeCommand: CommandModule<object, Args> = {
         type: 'string',
         describe: "With --group: a static member (Kafka's group.instance.id): restarted with the same id it gets its partitions back without a rebalance; it does not leave on exit",
       })
-      .option('assignor', { choices: ['range', 'roundrobin'] as const, default: 'range' as const, describe: 'With --group: how the leader splits partitions' }),
+      .option('assignor', { choices: ['range', 'roundrobin'] as const, default: 'range' as const, describe: 'With --group: how the leader splits partitions' })
+      .example('$0 consume -t demo --from-beginning', 'Every record, then new ones as they come (Ctrl-C stops)')
+      .example("$0 consume -t demo -o -10 -f '%p:%o %k=%v %h\\n'", 'The last 10 of each partition, as kcat -f prints them')
+      .example('$0 consume -t demo -o s@2026-12-01T09:00:00Z -o e@2026-12-01T10:00:00Z', 'The records of one hour')
+      .example('$0 consume -t demo -g billing', 'As a member of group billing, from its committed offsets'),
   handler: async (args) => {
     // Checked before connecting: a mistake in a flag is a usage error, not a half-started consumer.
     const printRecord = recordPrinter(args);

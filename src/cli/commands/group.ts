@@ -134,7 +134,7 @@ export const groupCommand: CommandModule = {
         describe: 'Show state, members, and per partition the committed offset, log end offset and lag',
         builder: (c) =>
           c
-            .positional('group', { type: 'string', demandOption: true })
+            .positional('group', { type: 'string', demandOption: true, describe: 'The consumer group (group.id)' })
             .option('json', { type: 'boolean', default: false, describe: 'One JSON object: groupId, state, assignor, members, partitions (committedOffset, logEndOffset, lag, member)' })
             .example('$0 group describe billing', 'Members, and per partition the committed offset and lag') as never,
         handler: (args) =>
@@ -148,7 +148,7 @@ export const groupCommand: CommandModule = {
         describe: 'Move the committed offsets of a group with no active members (shows the plan; --execute applies it)',
         builder: (c) =>
           c
-            .positional('group', { type: 'string', demandOption: true })
+            .positional('group', { type: 'string', demandOption: true, describe: 'The consumer group (group.id)' })
             .option('topic', { alias: 't', type: 'string', coerce: checkedTopicName, describe: 'Topic whose offsets to move' })
             .option('all-topics', { type: 'boolean', default: false, describe: 'Every topic the group has committed offsets on' })
             .option('to-earliest', { type: 'boolean', default: false, describe: 'To the start of each partition' })
@@ -168,7 +168,7 @@ export const groupCommand: CommandModule = {
       .command<GroupArgs>({
         command: 'delete <group>',
         describe: 'Delete a group with no active members, and its committed offsets',
-        builder: (c) => c.positional('group', { type: 'string', demandOption: true }) as never,
+        builder: (c) => c.positional('group', { type: 'string', demandOption: true, describe: 'The consumer group (group.id)' }) as never,
         handler: (args) =>
           withClient(connectClient(args, 'yak-group'), async (client) => {
             try {

@@ -145,7 +145,7 @@ export const produceCommand: CommandModule<object, Args> = {
       .option('delivery-timeout-ms', { type: 'number', default: 120_000, coerce: wholeNumber('delivery-timeout-ms', 1), describe: 'Give a record up after this long, retries included' })
       .example('echo hello | $0 produce -t demo', 'One record, value "hello"')
       .example('$0 produce -t demo -K : -H source=cli', 'Lines key:value, each with the header source=cli')
-      .example(`echo '{"key":"k1","value":"v","headers":{"h":"1"}}' | $0 produce -t demo --json`, 'A record from JSON'),
+      .example(`echo '{"key":"k","value":"v"}' | $0 produce -t demo --json`, 'A record from JSON (also "headers", "partition", "timestamp")'),
   handler: async (args) => {
     const acks = parseAcks(args.acks);
     const compression = parseCompression(args.compression);

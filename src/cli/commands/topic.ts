@@ -83,11 +83,12 @@ export const topicCommand: CommandModule = {
         describe: 'Create a topic',
         builder: (c) =>
           c
-            .positional('name', { type: 'string', demandOption: true })
+            .positional('name', { type: 'string', demandOption: true, describe: 'The topic' })
             .option('partitions', { alias: 'p', type: 'number', default: -1, describe: 'Number of partitions (-1: the cluster default, 3)' })
             .option('replication-factor', { alias: 'r', type: 'number', default: -1, describe: 'Replicas per partition (-1: the cluster default, min(3, brokers))' })
             .option('config', { alias: 'c', type: 'string', array: true, default: [], describe: 'Topic config key=value' })
-            .option('replica-assignment', { type: 'string', describe: "Each partition's brokers, e.g. 1:2,2:3,3:1 (partition 0 on brokers 1 and 2, led by 1; ...); instead of -p and -r" }) as Argv<CreateArgs>,
+            .option('replica-assignment', { type: 'string', describe: "Each partition's brokers, e.g. 1:2,2:3,3:1 (partition 0 on brokers 1 and 2, led by 1; ...); instead of -p and -r" })
+            .example('$0 topic create orders -p 6 -r 3 -c retention.ms=3600000', '6 partitions on 3 brokers each, records kept an hour') as Argv<CreateArgs>,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
             const admin = new Admin(client);
@@ -127,7 +128,7 @@ export const topicCommand: CommandModule = {
         describe: 'Show the configs of a topic (of every topic without a name) and per partition its leader, replicas, ISR, log start, high watermark, records and bytes on each replica',
         builder: (c) =>
           c
-            .positional('name', { type: 'string' })
+            .positional('name', { type: 'string', describe: 'The topic (default: every topic)' })
             .option('json', { type: 'boolean', default: false, describe: 'JSON: name, configs, and partitions with leader, replicas, isr, logStartOffset, highWatermark, records, replicaBytes' })
             .example('$0 topic describe demo', 'Partitions, leaders, ISR and what each log holds') as never,
         handler: (args) =>
@@ -169,7 +170,7 @@ export const topicCommand: CommandModule = {
         describe: 'Add partitions to a topic, or set and delete its configs (like kafka-topics --alter and kafka-configs --alter)',
         builder: (c) =>
           c
-            .positional('name', { type: 'string', demandOption: true })
+            .positional('name', { type: 'string', demandOption: true, describe: 'The topic' })
             .option('partitions', { alias: 'p', type: 'number', describe: 'The new partition count (more than now: a topic never shrinks)' })
             .option('replica-assignment', { type: 'string', describe: "With --partitions: each new partition's brokers, e.g. 2:3,3:1" })
             .option('config', { alias: 'c', type: 'string', array: true, default: [], describe: 'Set a topic config key=value (e.g. retention.ms=3600000)' })
@@ -199,9 +200,10 @@ export const topicCommand: CommandModule = {
         describe: 'Delete the records before an offset, as rpk topic trim-prefix and kafka-delete-records do',
         builder: (c) =>
           c
-            .positional('name', { type: 'string', demandOption: true })
+            .positional('name', { type: 'string', demandOption: true, describe: 'The topic' })
             .option('offset', { alias: 'o', type: 'string', demandOption: true, describe: 'The new first offset, or end: every record so far' })
-            .option('partition', { alias: 'p', type: 'number', coerce: wholeNumber('partition', 0), describe: 'Only this partition (default: all)' }) as never,
+            .option('partition', { alias: 'p', type: 'number', coerce: wholeNumber('partition', 0), describe: 'Only this partition (default: all)' })
+            .example('$0 topic trim orders -o end', 'Delete every record so far (the offsets go on)') as never,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
             const offset = args.offset === 'end' ? -1 : /^\d+$/.test(args.offset) ? Number(args.offset) : NaN;
@@ -219,7 +221,7 @@ export const topicCommand: CommandModule = {
         describe: 'Move partitions to other brokers, as kafka-reassign-partitions does: the new replicas catch up, then the old ones leave',
         builder: (c) =>
           c
-            .positional('name', { type: 'string', demandOption: true })
+            .positional('name', { type: 'string', demandOption: true, describe: 'The topic' })
             .option('to', { type: 'string', demandOption: true, describe: 'The new replicas, e.g. 3,4 (the first is the preferred leader)' })
             .option('partition', { alias: 'p', type: 'number', coerce: wholeNumber('partition', 0), describe: 'Only this partition (default: all)' })
             .option('timeout-ms', { type: 'number', default: 60_000, coerce: wholeNumber('timeout-ms', 0), describe: 'How long to wait for the move to finish (0: do not wait)' }) as never,
@@ -277,7 +279,7 @@ export const topicCommand: CommandModule = {
       .command<ClusterArgs & { name: string }>({
         command: 'delete <name>',
         describe: 'Delete a topic and all its records',
-        builder: (c) => c.positional('name', { type: 'string', demandOption: true }) as never,
+        builder: (c) => c.positional('name', { type: 'string', demandOption: true, describe: 'The topic' }) as never,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
             await new Admin(client).deleteTopic(args.name);

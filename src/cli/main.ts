@@ -7,7 +7,8 @@ import { brokerCommand } from './commands/broker.js';
 import { consumeCommand } from './commands/consume.js';
 import { groupCommand } from './commands/group.js';
 import { produceCommand } from './commands/produce.js';
-import { statusCommand } from './commands/status.js';
+import { healthCommand, statusCommand } from './commands/status.js';
+import { downCommand, purgeCommand } from './commands/down.js';
 import { topicCommand } from './commands/topic.js';
 import { upCommand } from './commands/up.js';
 import { zookeeperCommand } from './commands/zookeeper.js';
@@ -15,6 +16,7 @@ import { benchCommand } from './commands/bench.js';
 import { chaosCommand } from './commands/chaos.js';
 import { operatorCommands } from './commands/operate.js';
 import { ExitCode } from './output.js';
+import { explainUsageError } from './usage-errors.js';
 import { yakVersion } from '../common/version.js';
 
 const version = yakVersion;
@@ -59,7 +61,9 @@ async function main(): Promise<void> {
   // Data dirs, SQLite files, cluster.json, logs: whatever yak creates is its user's only.
   createFilesPrivately();
   quietOnClosedStdout();
-  await yargs(kcatStyleKeySeparator(hideBin(process.argv)))
+  const args = kcatStyleKeySeparator(hideBin(process.argv));
+  const cli = yargs(args);
+  await cli
     .scriptName('yak')
     .usage('YaK (Yet Another Kafka): a small, real Kafka on your laptop.\n\nUsage: $0 <command> [options]')
     .command(upCommand)
@@ -68,6 +72,9 @@ async function main(): Promise<void> {
     .command(topicCommand)
     .command(groupCommand)
     .command(statusCommand)
+    .command(healthCommand)
+    .command(downCommand)
+    .command(purgeCommand)
     .command(operatorCommands)
     .command(benchCommand)
     .command(chaosCommand)
@@ -75,6 +82,7 @@ async function main(): Promise<void> {
     .command(brokerCommand)
     .demandCommand(1, 'Say what to do: yak up --brokers 3, yak produce --topic t, yak consume --topic t ... (yak --help lists all)')
     .strict()
+    .recommendCommands()
     // yargs turns `--idle-timeout-ms abc` into NaN; say so instead of running with it.
     .check((argv) => {
       // (argv holds each option as typed, camelCased and by alias: name the typed long form.)
@@ -84,11 +92,13 @@ async function main(): Promise<void> {
     .version(version)
     .help()
     .alias('h', 'help')
-    .wrap(Math.min(110, process.stdout.columns || 100))
-    .fail((msg, err, y) => {
+    // The terminal's width (COLUMNS when stdout is not one), at most 110: long lines are hard to read.
+    .wrap(Math.min(110, process.stdout.columns || Number(process.env.COLUMNS) || 100))
+    .fail((msg, err) => {
       // yargs' own YError (e.g. from an option's coerce) is a command-line mistake, not a crash.
       if (err instanceof Error && err.name !== 'YError') reportAndExit(err);
-      process.stderr.write(`${y.help() && ''}yak: ${msg ?? (err as Error | string | undefined)?.toString()}\nRun 'yak --help' for usage.\n`);
+      const text = explainUsageError(msg ?? (err as Error | string | undefined)?.toString() ?? 'bad command line', cli, args);
+      process.stderr.write(`yak: ${text}\nRun 'yak --help' for usage.\n`);
       process.exit(ExitCode.usage);
     })
     .parseAsync();

@@ -80,6 +80,8 @@ async function main(): Promise<void> {
     .command(chaosCommand)
     .command(zookeeperCommand)
     .command(brokerCommand)
+    // bash/zsh: `yak completion >> ~/.bashrc` (the script asks `yak --get-yargs-completions` as you type).
+    .completion('completion', 'Print a bash/zsh completion script for yak (add it to ~/.bashrc or ~/.zshrc)')
     .demandCommand(1, 'Say what to do: yak up --brokers 3, yak produce --topic t, yak consume --topic t ... (yak --help lists all)')
     .strict()
     .recommendCommands()

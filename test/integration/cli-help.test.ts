@@ -12,13 +12,13 @@ const COMMANDS = [
   [], ['up'], ['produce'], ['consume'], ['status'], ['health'], ['down'], ['purge'], ['kill'], ['pause'], ['resume'], ['restart'],
   ['topic'], ['topic', 'create'], ['topic', 'list'], ['topic', 'describe'], ['topic', 'alter'], ['topic', 'trim'], ['topic', 'move'], ['topic', 'elect-leaders'], ['topic', 'delete'],
   ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete'],
-  ['bench', 'produce'], ['bench', 'consume'], ['chaos'], ['zookeeper'], ['broker'],
+  ['bench', 'produce'], ['bench', 'consume'], ['chaos'], ['zookeeper'], ['broker'], ['completion'],
 ];
 const WITH_EXAMPLES = ['up', 'produce', 'consume', 'status', 'health', 'down', 'purge', 'kill', 'restart', 'topic create', 'topic describe', 'topic trim', 'group describe', 'group reset-offsets', 'bench produce', 'bench consume', 'chaos'];
 
-function yak(args: string[], columns: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function yak(args: string[], columns: number, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [YAK, ...args], { env: { ...process.env, COLUMNS: String(columns) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [YAK, ...args], { env: { ...process.env, COLUMNS: String(columns), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let [stdout, stderr] = ['', ''];
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
@@ -84,6 +84,27 @@ test('a mistyped command gets "did you mean"', async () => {
   assert.match(top.stderr, /^yak: unknown command "consum": did you mean consume\?/);
   const sub = await yak(['group', 'lsit'], 100);
   assert.match(sub.stderr, /unknown command "lsit": did you mean list\?/);
+});
+
+test('yak completion prints a bash/zsh script; the completions it asks for follow the command line', async () => {
+  const script = await yak(['completion'], 100);
+  assert.is(script.code, 0, script.stderr);
+  assert.match(script.stdout, 'yak --get-yargs-completions');
+  const commands = await yak(['--get-yargs-completions', 'yak', 'con'], 100);
+  assert.ok(commands.stdout.split('\n').includes('consume'), commands.stdout);
+  const flags = await yak(['--get-yargs-completions', 'yak', 'consume', '--fr'], 100);
+  assert.ok(flags.stdout.split('\n').includes('--from-beginning'), flags.stdout);
+});
+
+test('YAK_DATA_DIR and YAK_BOOTSTRAP stand for --data-dir and --bootstrap', async () => {
+  const dir = await yak(['status'], 100, { YAK_DATA_DIR: '/nonexistent/yak-env-dir' });
+  assert.is(dir.code, 1);
+  assert.match(dir.stderr, 'no YaK cluster is running in /nonexistent/yak-env-dir');
+  const flagWins = await yak(['status', '--data-dir', '/nonexistent/flag-dir'], 100, { YAK_DATA_DIR: '/nonexistent/yak-env-dir' });
+  assert.match(flagWins.stderr, 'no YaK cluster is running in /nonexistent/flag-dir');
+  const bootstrap = await yak(['topic', 'list'], 100, { YAK_BOOTSTRAP: '127.0.0.1:1' });
+  assert.is(bootstrap.code, 1);
+  assert.match(bootstrap.stderr, 'cannot connect to 127.0.0.1:1');
 });
 
 test.run();

@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { UserError } from '../../common/errors.js';
 import { clusterFileProblem, isProcessAlive, readClusterFile } from '../../client/cluster-file.js';
 import { clusterEntriesIn, purgeDataDir } from '../../supervisor/data-dir.js';
-import { noClusterError } from '../cluster-access.js';
+import { dataDirOption, noClusterError } from '../cluster-access.js';
 import { operate } from './operate.js';
 
 interface Args {
@@ -23,7 +23,7 @@ export const downCommand: CommandModule<object, Args> = {
   describe: 'Stop the cluster running in a data dir (from any shell), as Ctrl-C in its `yak up` does',
   builder: (y) =>
     y
-      .option('data-dir', { type: 'string', default: '.yak', describe: 'Cluster data directory' })
+      .option('data-dir', dataDirOption('Cluster data directory'))
       .option('timeout-ms', { type: 'number', default: 30_000, describe: 'How long to wait for it to stop' })
       .example('$0 down', 'Stop the cluster in .yak; exits 0 also when none runs there'),
   handler: async (args) => {
@@ -67,7 +67,7 @@ export const purgeCommand: CommandModule<object, { 'data-dir': string; yes: bool
   describe: "Delete a stopped cluster's data dir state: logs, topics, group offsets, its secret (asks first)",
   builder: (y) =>
     y
-      .option('data-dir', { type: 'string', default: '.yak', describe: 'Cluster data directory' })
+      .option('data-dir', dataDirOption('Cluster data directory'))
       .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask (needed without a terminal)' })
       .example('$0 down && $0 purge --yes', 'Stop the cluster in .yak and start over'),
   handler: async (args) => {

@@ -8,6 +8,7 @@ import { Supervisor } from '../../supervisor/supervisor.js';
 import { EventBus } from '../../tui/events.js';
 import { installLastResortHandlers, runUntilSignal } from '../process-lifecycle.js';
 import { brokerIdsIn } from '../../supervisor/data-dir.js';
+import { dataDirOption } from '../cluster-access.js';
 import { purge } from './down.js';
 import { listenerLimitsFrom, listenerOptions, logOptions, replicaSelectorOption } from './broker.js';
 
@@ -83,7 +84,7 @@ export const upCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .option('brokers', { type: 'number', default: 3, describe: 'Number of brokers' })
-      .option('data-dir', { type: 'string', default: '.yak', describe: 'Where the cluster keeps its SQLite files and cluster.json' })
+      .option('data-dir', dataDirOption('Where the cluster keeps its SQLite files and cluster.json'))
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address every process listens on' })
       .option('port', { type: 'number', default: 0, describe: "broker-1's port, the others' follow (9092: 9092, 9093, 9094); 0: any free ports" })
       .option('headless', { type: 'boolean', default: false, describe: 'Log lines instead of the terminal UI' })

@@ -136,6 +136,26 @@ test('on a terminal, a consumer of new records only says it is waiting (once); p
   assert.not.match(piped.stderr, 'waiting for new records');
 });
 
+test('yak produce on a terminal says where each record went as it is acknowledged', async () => {
+  const shown = await new Promise<string>((resolve) => {
+    const child = spawn('script', ['-qec', `${process.execPath} ${YAK} produce -t typed -p 1 ${b.join(' ')}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('offset 1')) child.stdin.write('\x04'); // Ctrl-D: the end of the input
+    });
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+    child.stdin.write('first\n');
+    setTimeout(() => child.stdin.write('second\n'), 500);
+  });
+  assert.match(shown, 'acknowledged: typed-1 offset 0');
+  assert.match(shown, 'acknowledged: typed-1 offset 1');
+});
+
 test('group reset-offsets: a dry run unless --execute; --to-datetime, --shift-by, --all-topics', async () => {
   const read = await consume('times', 15, ['-g', 'rg', '--from-beginning', '--commit', 'sync']);
   assert.is(lines(read.stdout).length, 15, read.stderr);

@@ -122,9 +122,11 @@ function interruptible(args: Args): { stopped: () => boolean; signal: NodeJS.Sig
     const code = signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
     if (state.signal !== null) process.exit(code);
     state.signal = signal;
-    if (args.group !== undefined) process.stderr.write(`yak: leaving group ${args.group}... (Ctrl-C again to quit now)\n`);
+    // (A static member commits and stays in the group: it does not leave.)
+    const leaving = args['group-instance-id'] === undefined ? 'leaving' : 'committing for';
+    if (args.group !== undefined) process.stderr.write(`yak: ${leaving} group ${args.group}... (Ctrl-C again to quit now)\n`);
     setTimeout(() => {
-      process.stderr.write(`yak: gave up ${args.group !== undefined ? `leaving group ${args.group}` : 'closing'} after ${interruptGraceMs} ms (is the cluster running? \`yak status\` tells)\n`);
+      process.stderr.write(`yak: gave up ${args.group !== undefined ? `${leaving} group ${args.group}` : 'closing'} after ${interruptGraceMs} ms (is the cluster running? \`yak status\` tells)\n`);
       process.exit(code);
     }, interruptGraceMs).unref();
   };

@@ -16,7 +16,7 @@ import { benchCommand } from './commands/bench.js';
 import { chaosCommand } from './commands/chaos.js';
 import { operatorCommands } from './commands/operate.js';
 import { ExitCode } from './output.js';
-import { explainUsageError } from './usage-errors.js';
+import { explainUsageError, optionsOf } from './usage-errors.js';
 import { yakVersion } from '../common/version.js';
 
 const version = yakVersion;
@@ -88,8 +88,13 @@ async function main(): Promise<void> {
     // yargs turns `--idle-timeout-ms abc` into NaN; say so instead of running with it.
     .check((argv) => {
       // (argv holds each option as typed, camelCased and by alias: name the typed long form.)
-      const bad = Object.entries(argv).find(([k, v]) => k.length > 1 && !/[A-Z]/.test(k) && typeof v === 'number' && Number.isNaN(v));
-      return bad ? `--${bad[0]} must be a number` : true;
+      const typed = Object.entries(argv).filter(([k]) => k.length > 1 && !/[A-Z]/.test(k) && k !== '_' && k !== '$0');
+      const bad = typed.find(([, v]) => typeof v === 'number' && Number.isNaN(v));
+      if (bad) return `--${bad[0]} must be a number`;
+      // An option given twice becomes a list; one that takes a single value would then run with neither.
+      const lists = new Set(optionsOf(cli).array);
+      const twice = typed.find(([k, v]) => Array.isArray(v) && !lists.has(k));
+      return twice ? `--${twice[0]} takes one value, given ${(twice[1] as unknown[]).length}` : true;
     })
     .version(version)
     .help()

@@ -45,6 +45,7 @@ function parseStart(text: string): StartSpec {
 /** The --offset flags (kcat takes -o twice: a start and an e@ stop) with --from-beginning. */
 export function parseOffsets(flags: string | string[] | undefined, fromBeginning: boolean): OffsetRange {
   const given = flags === undefined ? [] : Array.isArray(flags) ? flags : [flags];
+  if (flags !== undefined && given.length === 0) throw new UserError('--offset needs a value: beginning, end, N, -N, +N, s@TIME or e@TIME', 2);
   const stops = given.filter((f) => f.startsWith('e@'));
   const starts = given.filter((f) => !f.startsWith('e@'));
   if (stops.length > 1 || starts.length > 1) throw new UserError('--offset: give at most one start and one e@TIME stop', 2);

@@ -39,6 +39,11 @@ export function unknownFlags(args: readonly string[], known: ReadonlySet<string>
   return unknown;
 }
 
+/** The options of the command being parsed (yargs' getOptions, not in its types): names, aliases, which take a list. */
+export function optionsOf(y: Argv): { key: Record<string, unknown>; alias: Record<string, string[]>; array: string[] } {
+  return (y as unknown as { getOptions(): ReturnType<typeof optionsOf> }).getOptions();
+}
+
 /**
  * A usage error as the user should read it. yargs checks required options before unknown ones, so
  * `yak consume --topci t` would say "Missing required argument: topic": a mistyped flag is named
@@ -51,8 +56,7 @@ export function explainUsageError(msg: string, y: Argv, args: readonly string[])
     return `unknown command "${typed}": did you mean ${recommended}?`;
   }
   if (!/^(Missing required argument|Unknown argument)/.test(msg)) return msg;
-  // (getOptions is yargs' own, untyped: the options of the command being parsed.)
-  const opts = (y as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } }).getOptions();
+  const opts = optionsOf(y);
   const known = new Set([...Object.keys(opts.key), ...Object.values(opts.alias).flat(), 'help', 'h', 'version']);
   const unknown = unknownFlags(args, known);
   if (unknown.length === 0) return msg;

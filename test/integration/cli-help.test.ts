@@ -78,6 +78,16 @@ test('a mistyped flag is named, with the flag meant, before a missing required o
   assert.match(missing.stderr, /Missing required argument: topic/, 'a truly missing option still says so');
 });
 
+test('an option that takes one value, given twice, is a usage error (it ran with neither: a list); repeatable ones repeat', async () => {
+  const twice = await yak(['consume', '-t', 'demo', '--idle-timeout-ms', '100', '--idle-timeout-ms', '200'], 100);
+  assert.is(twice.code, 2);
+  assert.match(twice.stderr, /^yak: --idle-timeout-ms takes one value, given 2\n/);
+  const repeated = await yak(['produce', '-t', 'demo', '-H', 'a=1', '-H', 'b=2', '--data-dir', '/nonexistent/yak'], 100);
+  assert.match(repeated.stderr, 'no YaK cluster is running', 'got past the command line');
+  const startAndStop = await yak(['consume', '-t', 'demo', '-o', '-10', '-o', 'e@1000', '--data-dir', '/nonexistent/yak'], 100);
+  assert.match(startAndStop.stderr, 'no YaK cluster is running', 'a start and a stop: -o twice');
+});
+
 test('a mistyped command gets "did you mean"', async () => {
   const top = await yak(['consum', '-t', 'demo'], 100);
   assert.is(top.code, 2);

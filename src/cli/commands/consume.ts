@@ -16,7 +16,7 @@ interface Args extends ClusterArgs, PrintOptions {
   'from-beginning': boolean;
   partition?: number;
   /** A start and (kcat's e@TIME) a stop: the flag may be given twice. */
-  offset?: string | string[];
+  offset?: string[];
   'max-messages'?: number;
   'idle-timeout-ms'?: number;
   group?: string;
@@ -147,6 +147,7 @@ export const consumeCommand: CommandModule<object, Args> = {
       .option('offset', {
         alias: 'o',
         type: 'string',
+        array: true,
         describe:
           'Where to start, in every partition read (as kcat -o): beginning, end, N, -N (N before the end), +N (N after the beginning), s@TIME (first record at or after TIME: ms or RFC 3339); ' +
           'also e@TIME: stop before the first record at or after TIME (give -o twice for a start and a stop)',

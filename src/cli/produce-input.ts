@@ -3,6 +3,9 @@ import type { ProducerRecord } from '../client/producer.js';
 import type { RecordHeader } from '../protocol/record-batch.js';
 import type { BytesEncoding, JsonRecord } from './record-format.js';
 
+/** One input line as a record (its partition left out when it names none); a UserError says what is wrong with the line. */
+export type LineReader = (line: string, lineNo: number) => ProducerRecord;
+
 /** `-H name=value` flags (kcat's -H) as headers, in order; a flag without `=` is a usage error. */
 export function parseHeaderFlags(flags: readonly string[]): RecordHeader[] {
   return flags.map((flag) => {
@@ -13,7 +16,7 @@ export function parseHeaderFlags(flags: readonly string[]): RecordHeader[] {
 }
 
 /** A text line as a record: the whole line the value, or key and value split at the key separator (kcat's -K). */
-export function textLineReader(opts: { key?: Buffer; keySeparator?: string; headers: RecordHeader[]; partition?: number }): (line: string, lineNo: number) => ProducerRecord {
+export function textLineReader(opts: { key?: Buffer; keySeparator?: string; headers: RecordHeader[]; partition?: number }): LineReader {
   const { key, keySeparator, headers, partition } = opts;
   return (line, lineNo) => {
     if (keySeparator === undefined) return { key: key ?? null, value: Buffer.from(line), headers, partition };
@@ -32,7 +35,7 @@ const JSON_FIELDS = new Set(['key', 'value', 'headers', 'partition', 'timestamp'
  * the bytes are UTF-8 text or base64 (`encoding`). -k, -H and -p give what a line leaves out
  * (-H headers come first).
  */
-export function jsonLineReader(opts: { encoding: BytesEncoding; key?: Buffer; headers: RecordHeader[]; partition?: number }): (line: string, lineNo: number) => ProducerRecord {
+export function jsonLineReader(opts: { encoding: BytesEncoding; key?: Buffer; headers: RecordHeader[]; partition?: number }): LineReader {
   return (line, lineNo) => {
     const bad = (why: string) => new UserError(`line ${lineNo}: ${why}`);
     let parsed: unknown;

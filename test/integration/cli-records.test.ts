@@ -83,6 +83,11 @@ test('--json round-trips keys, values and headers (base64 for any bytes); consum
   const bad = await yak(['produce', '-t', 'json', '--json'], '{"value":"ok"}\n{"vaule":"typo"}\n');
   assert.is(bad.code, 1);
   assert.match(bad.stderr, /yak: line 2: unknown field\(s\) "vaule".*; 1 record\(s\) before it were sent/);
+  assert.match(bad.stderr, /acknowledged 1 of 1 record\(s\) to json/);
+  const noSuchPartition = await yak(['produce', '-t', 'json-bad', '--json'], '{"value":"ok","partition":1}\n{"value":"x","partition":9}\n');
+  assert.is(noSuchPartition.code, 1);
+  assert.match(noSuchPartition.stderr, /acknowledged 1 of 1 record\(s\) to json-bad \(partition 1: 1\)/, 'the line before it is sent and acknowledged');
+  assert.match(noSuchPartition.stderr, /yak: line 2: UNKNOWN_TOPIC_OR_PARTITION: topic "json-bad" has no partition 9; 1 record\(s\) before it were sent/);
 });
 
 test('yak produce --file reads the lines of a file', async () => {

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import type { CommandModule } from 'yargs';
 import { KafkaError, UserError } from '../../common/errors.js';
-import { Producer, type ProducerRecord, type RecordMetadata } from '../../client/producer.js';
+import { Producer, type RecordMetadata } from '../../client/producer.js';
 import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs, wholeNumber } from '../cluster-access.js';
 import { compressionOption, ExitCode, parseAcks, parseCompression, withClient } from '../output.js';
-import { jsonLineReader, parseHeaderFlags, textLineReader } from '../produce-input.js';
+import { jsonLineReader, parseHeaderFlags, textLineReader, type LineReader } from '../produce-input.js';
 import { BYTES_ENCODINGS, type BytesEncoding } from '../record-format.js';
 
 interface Args extends ClusterArgs {
@@ -31,9 +31,6 @@ export interface ProduceSummary {
   firstError: Error | null;
 }
 
-/** One input line as a record (without its partition when it names none), or a UserError saying what is wrong with it. */
-export type LineReader = (line: string, lineNo: number) => ProducerRecord;
-
 /**
  * Sends input lines as records (each made by `toRecord`) and resolves once every one has its
  * answer. Stops at the first malformed line, after the lines before it are acknowledged.
@@ -53,7 +50,7 @@ export async function produceLines(
   let malformed: UserError | null = null;
   for (let next = await input.next(); !next.done; next = await input.next()) {
     lineNo++;
-    let record: ProducerRecord;
+    let record: ReturnType<LineReader>;
     try {
       record = opts.toRecord(next.value, lineNo);
     } catch (err) {
@@ -109,7 +106,7 @@ class RetryNotices {
 }
 
 /** How each input line becomes a record, from the flags; contradictions are usage errors. */
-function lineReader(args: Args): (line: string, lineNo: number) => ProducerRecord {
+function lineReader(args: Args): LineReader {
   const headers = parseHeaderFlags(args.header);
   const key = args.key !== undefined ? Buffer.from(args.key) : undefined;
   if (key !== undefined && args['key-separator'] !== undefined) throw new UserError('--key gives every record one key, --key-separator reads one from each line: give one', 2);
@@ -182,7 +179,12 @@ export const produceCommand: CommandModule<object, Args> = {
         waiting.acked(args.topic, meta.partition);
         if (interactive) process.stderr.write(acks === 0 ? `sent to ${meta.topic}-${meta.partition}\n` : `acknowledged: ${meta.topic}-${meta.partition} offset ${meta.offset}\n`);
       };
-      await produceLines(producer, args.topic, rl, { toRecord, onAcked }, s);
+      try {
+        await produceLines(producer, args.topic, rl, { toRecord, onAcked }, s);
+      } catch (err) {
+        if (s.sent > 0) report(); // a malformed line stopped it: say what before it was acknowledged
+        throw err;
+      }
       report();
       if (s.firstError) throw new UserError(`${s.failed} record(s) failed: ${s.firstError.message}`);
       // Stopped by Ctrl-C with every record it read acknowledged: nothing went wrong (exit 0).

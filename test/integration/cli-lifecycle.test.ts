@@ -80,21 +80,32 @@ test('yak purge asks (refused without a terminal and --yes), removes only what a
   assert.ok(await exited(fresh, 15_000));
 });
 
-test('Ctrl-C of a group member whose cluster is gone: it says so and exits 130 within about 2 s', async () => {
+test('Ctrl-C with the cluster gone: a group member and a producer with unanswered records say so and exit 130 within about 2 s', async () => {
   const cluster = await up(1);
   assert.is((await runYak(['produce', '-t', 'orphans', ...d], { input: 'x\n' })).code, 0);
   const member = spawnYak(['consume', '-t', 'orphans', '-g', 'g', '--from-beginning', ...d]);
   await member.waitForLine(/^group g generation \d+: assigned/, { timeoutMs: 20_000 });
+  const producer = spawnYak(['produce', '-t', 'orphans', ...d], { keepStdinOpen: true });
+  producer.write('before\n');
+  await new Promise((r) => setTimeout(r, 1000)); // connected, its first record answered
   const file = readClusterFile(dataDir)!;
   for (const pid of [file.coordinator.pid, ...file.brokers.map((b) => b.pid)]) process.kill(pid, 'SIGKILL');
   await cluster.stop('SIGKILL');
-  const started = Date.now();
-  const res = await member.stop('SIGINT');
-  const tookMs = Date.now() - started;
-  assert.is(res.code, 130, res.stderr);
-  assert.ok(tookMs < 5000, `exited ${tookMs} ms after Ctrl-C (its grace is 2 s)`);
-  assert.match(res.stderr, 'yak: leaving group g... (Ctrl-C again to quit now)');
-  assert.match(res.stderr, /yak: (gave up leaving group g after 2000 ms|could not leave group g: )/);
+  producer.write('after\n'); // never answered
+
+  const interrupt = async (proc: YakProcess) => {
+    const started = Date.now();
+    const res = await proc.stop('SIGINT');
+    return { ...res, tookMs: Date.now() - started };
+  };
+  const [left, stopped] = await Promise.all([interrupt(member), interrupt(producer)]);
+  assert.is(left.code, 130, left.stderr);
+  assert.ok(left.tookMs < 5000, `the member exited ${left.tookMs} ms after Ctrl-C (its grace is 2 s)`);
+  assert.match(left.stderr, 'yak: leaving group g... (Ctrl-C again to quit now)');
+  assert.match(left.stderr, /yak: (gave up leaving group g after 2000 ms|could not leave group g: )/);
+  assert.is(stopped.code, 130, stopped.stderr);
+  assert.ok(stopped.tookMs < 5000, `the producer exited ${stopped.tookMs} ms after Ctrl-C (without an answer for 2 s)`);
+  assert.match(stopped.stderr, /yak: no answer for 2000 ms \(is the cluster running\?.*\); quitting\nacknowledged 1 of 2 record\(s\) to orphans/);
 });
 
 test.run();

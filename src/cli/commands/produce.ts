@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import type { CommandModule } from 'yargs';
 import { KafkaError, UserError } from '../../common/errors.js';
+import { interruptGraceMs } from '../../common/limits.js';
 import { Producer, type RecordMetadata } from '../../client/producer.js';
 import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs, wholeNumber } from '../cluster-access.js';
 import { compressionOption, ExitCode, parseAcks, parseCompression, withClient } from '../output.js';
@@ -173,6 +174,17 @@ export const produceCommand: CommandModule<object, Args> = {
         interrupted = true;
         process.stderr.write('yak: interrupted: waiting for the answers to what was sent (Ctrl-C again to quit at once)\n');
         rl.close();
+        // While answers keep coming it waits; none for interruptGraceMs (the cluster gone, say): it quits.
+        let answered = acked() + s.failed;
+        let answeredAt = Date.now();
+        setInterval(() => {
+          const now = acked() + s.failed;
+          if (now !== answered) [answered, answeredAt] = [now, Date.now()];
+          else if (now < s.sent && Date.now() - answeredAt >= interruptGraceMs) {
+            process.stderr.write(`yak: no answer for ${interruptGraceMs} ms (is the cluster running? \`yak status\` tells); quitting\n`);
+            quitNow(ExitCode.interrupted);
+          }
+        }, 100).unref();
       });
       process.on('SIGTERM', () => quitNow(ExitCode.terminated));
       const onAcked = (meta: RecordMetadata) => {

@@ -231,6 +231,9 @@ test('yak status and yak health exit 0 when healthy and 4 with a dead broker, sa
   } finally {
     await cluster.supervisor.handleControl('restart', 'broker-3');
   }
+  const down = await runYak(['down', ...d]);
+  assert.is(down.code, 1, 'a cluster whose supervisor is a program (a test, yak chaos) is not stopped by yak down');
+  assert.match(down.stderr, 'it cannot be stopped from here');
   const none = await runYak(['health', '--data-dir', path.join(tempDir(), 'none')]);
   assert.is(none.code, 1, 'no cluster: the command failed (1), not an unhealthy cluster (4)');
 });

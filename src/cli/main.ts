@@ -85,10 +85,11 @@ async function main(): Promise<void> {
     .demandCommand(1, 'Say what to do: yak up --brokers 3, yak produce --topic t, yak consume --topic t ... (yak --help lists all)')
     .strict()
     .recommendCommands()
-    // yargs turns `--idle-timeout-ms abc` into NaN; say so instead of running with it.
+    // Values yargs lets through that no command can run with: say so instead of running with them.
     .check((argv) => {
       // (argv holds each option as typed, camelCased and by alias: name the typed long form.)
       const typed = Object.entries(argv).filter(([k]) => k.length > 1 && !/[A-Z]/.test(k) && k !== '_' && k !== '$0');
+      // `--idle-timeout-ms abc` is NaN.
       const bad = typed.find(([, v]) => typeof v === 'number' && Number.isNaN(v));
       if (bad) return `--${bad[0]} must be a number`;
       // An option given twice becomes a list; one that takes a single value would then run with neither.

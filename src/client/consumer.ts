@@ -102,6 +102,11 @@ export class Consumer {
     return this.positions.get(partition);
   }
 
+  /** Whether poll() has returned every record of the partition before `offset` (fetched past it, none of it still buffered). */
+  returnedUpTo(partition: number, offset: number): boolean {
+    return (this.positions.get(partition) ?? -1) >= offset && !this.buffer.some((r) => r.partition === partition);
+  }
+
   /** Waits up to `timeoutMs` for records and returns what is buffered (possibly nothing). */
   async poll(timeoutMs: number): Promise<ConsumedRecord[]> {
     if (this.failure) throw this.failure;

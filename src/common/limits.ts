@@ -240,6 +240,13 @@ export const offsetsTopicCloseFlushMs = 3000;
  */
 export const maxInFlightBatchesPerPartition = 5;
 
+/**
+ * After Ctrl-C, how long `yak consume` may take to commit and leave its group, and `yak produce` may
+ * go without an answer to what it sent, before they quit anyway (with the cluster gone, those
+ * requests would otherwise wait out their own timeouts: the delivery timeout is 2 minutes).
+ */
+export const interruptGraceMs = 2000;
+
 /** Throws if two limits contradict each other. Cheap; call it once when a process starts. */
 export function assertLimits(): void {
   const check = (ok: boolean, what: string) => {

@@ -225,10 +225,11 @@ export interface ClusterAuthenticateResponse extends ControlResult {
   proof?: Buffer;
 }
 
-export type ControlAction = 'kill' | 'pause' | 'resume' | 'restart';
+/** `stop`: the whole cluster (`yak down`; target `cluster`). */
+export type ControlAction = 'kill' | 'pause' | 'resume' | 'restart' | 'stop';
 export interface ControlRequest {
   action: ControlAction;
-  /** `broker-N` or `zookeeper`. */
+  /** `broker-N` or `zookeeper` (`cluster` for stop). */
   target: string;
   /** restart only: move the broker's log.db aside first, so it re-replicates every partition from the leaders. */
   rebuild?: boolean;
@@ -392,6 +393,6 @@ export const InternalApi = {
   Control: jsonApi<ControlRequest, ControlResponse>(
     1100,
     'Control',
-    object({ action: oneOf<ControlAction>('kill', 'pause', 'resume', 'restart'), target: string, rebuild: optional(boolean), force: optional(boolean) }),
+    object({ action: oneOf<ControlAction>('kill', 'pause', 'resume', 'restart', 'stop'), target: string, rebuild: optional(boolean), force: optional(boolean) }),
   ),
 } as const;

@@ -232,14 +232,16 @@ test('a record without a key is refused by a compacted topic (INVALID_RECORD), a
   const res = await runYak(['produce', '--bootstrap', cluster.bootstrap, '--topic', TOPIC, '-p', '0', '--delivery-timeout-ms', '5000'], { input: 'no key here\n' });
   assert.is.not(res.code, 0);
   assert.match(res.stderr, /INVALID_RECORD/);
-  const described = JSON.parse((await runYak(['topic', 'describe', TOPIC, '--json', '--bootstrap', cluster.bootstrap])).stdout) as { configs: Record<string, string>; partitions: { partition: number; sizeBytes: number }[] };
+  const described = JSON.parse((await runYak(['topic', 'describe', TOPIC, '--json', '--bootstrap', cluster.bootstrap])).stdout) as { configs: Record<string, string>; partitions: { partition: number; replicaBytes: Record<string, number> }[] };
   assert.is(described.configs['min.cleanable.dirty.ratio'], '0.01');
   assert.is(described.configs['min.compaction.lag.ms'], '0', "Kafka's default shown");
   const leaders = (await coordinatorMetadata(cluster)).topics.find((t) => t.name === TOPIC)!.partitions;
-  for (const p of described.partitions) assert.is(p.sizeBytes, stored(leaders.find((x) => x.partition === p.partition)!.leader, p.partition).bytes, `partition ${p.partition}: the leader's stored bytes`);
+  for (const p of described.partitions) {
+    const leader = leaders.find((x) => x.partition === p.partition)!.leader;
+    assert.is(p.replicaBytes[leader], stored(leader, p.partition).bytes, `partition ${p.partition}: the leader's stored bytes`);
+  }
   const text = await runYak(['topic', 'describe', TOPIC, '--bootstrap', cluster.bootstrap]);
-  assert.match(text.stdout, /PARTITION\s+LEADER\s+REPLICAS\s+ISR\s+SIZE/);
-  assert.match(text.stdout, new RegExp(`\\s${described.partitions[0]!.sizeBytes} B\\n`));
+  assert.match(text.stdout, /PARTITION\s+LEADER\s+REPLICAS\s+ISR\s+LOG-START\s+HIGH-WATERMARK\s+RECORDS\s+BYTES/);
 });
 
 test.run();

@@ -7,6 +7,9 @@ import { rackNameProblem } from '../../common/rack-name.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import { EventBus } from '../../tui/events.js';
 import { installLastResortHandlers, runUntilSignal } from '../process-lifecycle.js';
+import { brokerIdsIn } from '../../supervisor/data-dir.js';
+import { dataDirOption } from '../cluster-access.js';
+import { purge } from './down.js';
 import { listenerLimitsFrom, listenerOptions, logOptions, replicaSelectorOption } from './broker.js';
 
 interface Args {
@@ -35,6 +38,8 @@ interface Args {
   'connections-max-idle-ms': number;
   'frame-read-timeout-ms': number;
   'queued-max-request-bytes': number;
+  fresh: boolean;
+  yes: boolean;
 }
 
 /** Defaults no topic could be created with are refused up front, not by every later auto-creation. */
@@ -57,13 +62,30 @@ function racksFrom(racks: string | undefined): string[] | undefined {
   return list;
 }
 
+/**
+ * A data dir whose cluster had more brokers than this `yak up` starts: the coordinator remembers
+ * them, so they stay dead, their replicas out of every ISR. Said before it surprises (acks=all
+ * failing with NOT_ENOUGH_REPLICAS), with what to do.
+ */
+function fewerBrokersWarning(dataDir: string, brokers: number): string | null {
+  const missing = brokerIdsIn(dataDir).filter((id) => id > brokers);
+  if (missing.length === 0) return null;
+  const names = missing.map((id) => `broker-${id}`).join(', ');
+  return (
+    `${dataDir} holds the logs of ${names} too, and --brokers ${brokers} does not start ${missing.length === 1 ? 'it' : 'them'}: ` +
+    `the cluster remembers ${missing.length === 1 ? 'it' : 'them'} as dead, partitions with replicas there stay under-replicated, and acks=all produce fails ` +
+    `with NOT_ENOUGH_REPLICAS where fewer replicas than the topic's min.insync.replicas (2 with replication factor 3) are in sync. ` +
+    `Start with --brokers ${Math.max(...missing)}, or afresh with yak up --fresh`
+  );
+}
+
 export const upCommand: CommandModule<object, Args> = {
   command: 'up',
   describe: 'Start a local cluster: a coordinator and N brokers as child processes',
   builder: (y) =>
     y
       .option('brokers', { type: 'number', default: 3, describe: 'Number of brokers' })
-      .option('data-dir', { type: 'string', default: '.yak', describe: 'Where the cluster keeps its SQLite files and cluster.json' })
+      .option('data-dir', dataDirOption('Where the cluster keeps its SQLite files and cluster.json'))
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address every process listens on' })
       .option('port', { type: 'number', default: 0, describe: "broker-1's port, the others' follow (9092: 9092, 9093, 9094); 0: any free ports" })
       .option('headless', { type: 'boolean', default: false, describe: 'Log lines instead of the terminal UI' })
@@ -75,6 +97,10 @@ export const upCommand: CommandModule<object, Args> = {
       .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit on the brokers' })
       .option('replication-factor', { type: 'number', describe: 'Replication factor of new topics (default min(3, brokers))' })
       .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' })
+      .option('fresh', { type: 'boolean', default: false, describe: 'Purge the data dir first (every topic, record and group offset in it; asks unless --yes), as yak purge' })
+      .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'With --fresh: do not ask' })
+      .example('$0 up --brokers 3', 'A 3-broker cluster in .yak, with the terminal UI (Ctrl-C or yak down stops it)')
+      .example('$0 up --headless --port 9092 &', 'In the background, log lines only, brokers on 9092-9094')
       .options(replicaSelectorOption)
       .options(groupInitialRebalanceDelayOption)
       .options(logOptions)
@@ -88,6 +114,7 @@ export const upCommand: CommandModule<object, Args> = {
     // The terminal UI needs a terminal both ways; CI, pipes and --headless get the line log. Under CI
     // (CI or CONTINUOUS_INTEGRATION set) Ink would draw nothing until exit, even on a pty, so the line
     // log is the only useful output there.
+    if (args.fresh) await purge(args['data-dir'], args.yes);
     const tui = !args.headless && !isInCi && process.stdout.isTTY === true && process.stdin.isTTY === true;
     const bus = tui ? new EventBus() : null;
     const logger = bus ? bus.logger('yak') : createLogger('yak', process.stdout);
@@ -116,11 +143,15 @@ export const upCommand: CommandModule<object, Args> = {
       ],
       logger,
       onChildLine: bus ? (name, line) => bus.childLine(name, line) : (_name, line) => process.stdout.write(`${line}\n`),
+      // yak down: the same clean stop as Ctrl-C or a kill, through whichever handler (line log or UI) runs.
+      onStopRequested: () => process.kill(process.pid, 'SIGTERM'),
     });
     if (bus) process.stdout.write(`yak: starting ${args.brokers} broker(s) in ${args['data-dir']}…\n`);
+    const warning = fewerBrokersWarning(args['data-dir'], args.brokers);
     const file = await supervisor.start();
     if (bus) {
       bus.note('action', `cluster ready in ${Date.now() - started} ms: ${args.brokers} broker(s), bootstrap ${file.bootstrap}`, 'yak');
+      if (warning) logger.warn(warning);
       const { runTui } = await import('../../tui/run.js');
       return runTui({
         supervisor,
@@ -129,7 +160,8 @@ export const upCommand: CommandModule<object, Args> = {
         defaults: { partitions: args.partitions, replicationFactor: args['replication-factor'] ?? Math.min(3, args.brokers) },
       });
     }
-    logger.info(`cluster ready in ${Date.now() - started} ms: ${args.brokers} broker(s), bootstrap ${file.bootstrap} (data ${args['data-dir']}); Ctrl-C stops it`);
+    logger.info(`cluster ready in ${Date.now() - started} ms: ${args.brokers} broker(s), bootstrap ${file.bootstrap} (data ${args['data-dir']}); Ctrl-C or yak down stops it`);
+    if (warning) logger.warn(warning);
     await runUntilSignal(async () => {
       logger.info('stopping cluster');
       await supervisor.stop();

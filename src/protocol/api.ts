@@ -48,6 +48,7 @@ export const ApiKey = {
   AddPartitionsToTxn: 24,
   AddOffsetsToTxn: 25,
   EndTxn: 26,
+  WriteTxnMarkers: 27,
   TxnOffsetCommit: 28,
   DescribeConfigs: 32,
   AlterConfigs: 33,

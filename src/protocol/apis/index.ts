@@ -36,6 +36,7 @@ import { OffsetFetchApi } from './offset-fetch.js';
 import { OffsetForLeaderEpochApi } from './offset-for-leader-epoch.js';
 import { ProduceApi } from './produce.js';
 import { SyncGroupApi } from './sync-group.js';
+import { WriteTxnMarkersApi } from './write-txn-markers.js';
 
 export * from './add-offsets-to-txn.js';
 export * from './add-partitions-to-txn.js';
@@ -74,6 +75,7 @@ export * from './offset-fetch.js';
 export * from './offset-for-leader-epoch.js';
 export * from './produce.js';
 export * from './sync-group.js';
+export * from './write-txn-markers.js';
 
 /** Every API this module has a codec for, in api key order. */
 export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
@@ -99,6 +101,7 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   AddPartitionsToTxnApi,
   AddOffsetsToTxnApi,
   EndTxnApi,
+  WriteTxnMarkersApi,
   TxnOffsetCommitApi,
   DescribeConfigsApi,
   AlterConfigsApi,

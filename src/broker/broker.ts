@@ -8,6 +8,7 @@ import { FrameServer } from '../net/server.js';
 import { CorruptLogError, LogStore } from '../storage/log-store.js';
 import { FetchSessionCache } from './fetch-sessions.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerConfig, type BrokerContext } from './context.js';
+import { ClusterMembers } from './cluster-members.js';
 import { CoordinatorLink } from './coordinator-link.js';
 import { effectiveConfig } from './dynamic-configs.js';
 import { MetadataCache } from './metadata-cache.js';
@@ -119,7 +120,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     },
   });
   const producerIds = new ProducerIdBlocks(coordinator);
-  ctx = { brokerId: opts.brokerId, config, staticConfig, logDir: path.resolve(opts.dataDir), rack: opts.rack ?? null, cache, replicas, coordinator, producerIds, fetchSessions: new FetchSessionCache(), fetchResponses: new FetchResponseBudget(), logger: opts.logger };
+  ctx = { brokerId: opts.brokerId, config, staticConfig, logDir: path.resolve(opts.dataDir), rack: opts.rack ?? null, cache, replicas, coordinator, producerIds, fetchSessions: new FetchSessionCache(), fetchResponses: new FetchResponseBudget(), members: new ClusterMembers(opts.clusterSecret, opts.logger), logger: opts.logger };
   const abandon = async (err: Error) => {
     coordinator.stop();
     await server.close();

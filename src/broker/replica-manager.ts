@@ -2,11 +2,11 @@ import type { ClusterMetadata } from '../common/cluster-types.js';
 import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { retentionLimits, timestampPolicy, type RetentionLimits, type TimestampType } from '../common/topic-configs.js';
-import type { BatchView } from '../protocol/record-batch.js';
+import { readBatchHeader, type BatchView } from '../protocol/record-batch.js';
 import { Partition } from '../replication/partition.js';
 import { ReplicaFetcher } from '../replication/replica-fetcher.js';
 import type { LogStore } from '../storage/log-store.js';
-import type { AppendResult } from '../storage/partition-log.js';
+import type { AbortedTxn, AppendResult } from '../storage/partition-log.js';
 
 export interface ReplicaManagerOptions {
   brokerId: number;
@@ -32,7 +32,10 @@ export interface ReplicaManagerOptions {
 export interface ReadResult {
   batches: Buffer[];
   highWatermark: number;
+  lastStableOffset: number;
   logStartOffset: number;
+  /** For a read_committed read, the aborted transactions within the batches read; else empty. */
+  abortedTransactions: AbortedTxn[];
 }
 
 type WaitKind = 'append' | 'highWatermark';
@@ -218,15 +221,18 @@ export class ReplicaManager {
     const expand = p.recordFollowerFetch(replicaId, fetchOffset, Date.now());
     this.notify(key(p.topic, p.partition), 'highWatermark');
     if (expand && this.opts.brokerAlive(replicaId)) void this.changeIsr(p, expand, `broker-${replicaId} caught up`);
-    return { batches: p.log.read(fetchOffset, p.log.logEndOffset, maxBytes), highWatermark: p.log.highWatermark, logStartOffset: p.log.logStartOffset };
+    const log = p.log;
+    return { batches: log.read(fetchOffset, log.logEndOffset, maxBytes), highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions: [] };
   }
 
   /**
    * Consumer read, on the leader or a follower: whole batches from `fetchOffset`, never past this
    * replica's high watermark (a follower's is the leader's, bounded by what it holds, so it never
-   * serves a record the leader has not committed).
+   * serves a record the leader has not committed); read_committed, never past its last stable
+   * offset, with the aborted transactions of the range read (Kafka's Fetch v4+ isolation_level 1),
+   * which the reader drops. A follower knows both from the batches it replicated.
    */
-  read(p: Partition, fetchOffset: number, maxBytes: number): ReadResult {
+  read(p: Partition, fetchOffset: number, maxBytes: number, readCommitted = false): ReadResult {
     const log = p.log;
     // Between the high watermark and the log end is not an error (a new leader's high watermark may
     // briefly trail the old one's; a follower's trails its leader's): the consumer just gets nothing yet.
@@ -238,7 +244,14 @@ export class ReplicaManager {
       }
       throw new OffsetOutOfRangeError(`offset ${fetchOffset} is outside ${log.logStartOffset}..${log.logEndOffset}`, log.logStartOffset, log.highWatermark);
     }
-    return { batches: log.read(fetchOffset, log.highWatermark, maxBytes), highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };
+    const lastStableOffset = log.lastStableOffset;
+    const batches = log.read(fetchOffset, readCommitted ? lastStableOffset : log.highWatermark, maxBytes);
+    let abortedTransactions: AbortedTxn[] = [];
+    if (readCommitted && batches.length > 0) {
+      const last = readBatchHeader(batches[batches.length - 1]!);
+      abortedTransactions = log.abortedTransactions(fetchOffset, last.baseOffset + last.lastOffsetDelta + 1);
+    }
+    return { batches, highWatermark: log.highWatermark, lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions };
   }
 
   /** Every replica this broker holds. */

@@ -2,6 +2,7 @@ import { ErrorCode } from '../common/errors.js';
 import type { ApiCodec } from '../protocol/api.js';
 import { ApiKey } from '../protocol/api.js';
 import { ApiVersionsApi, apiByKey } from '../protocol/apis/index.js';
+import { InternalApi } from '../protocol/internal-api.js';
 import { finishFrame, readRequestHeaderTags, responseHeaderVersion, startResponseFrame, type RequestHeader } from '../protocol/framing.js';
 import type { Reader } from '../protocol/reader.js';
 import { ProtocolError } from '../common/errors.js';
@@ -27,6 +28,7 @@ import { handleAlterPartitionReassignments, handleListPartitionReassignments } f
 import { handleElectLeaders } from './handlers/elect-leaders.js';
 import { GroupHandlers } from './handlers/groups.js';
 import { TransactionHandlers } from './handlers/transactions.js';
+import { handleWriteTxnMarkers } from './handlers/write-txn-markers.js';
 import type { ClientInfo, RequestScope } from '../net/server.js';
 
 /** Who sent a request, for the APIs that record it (group membership). */
@@ -38,6 +40,8 @@ export interface RequestClient {
   connectionId: number;
   /** Runs `listener` once this request's response has left the process (RequestScope.onSent, net/server-connection.ts). */
   onResponseSent(listener: () => void): void;
+  /** Whether this connection proved the cluster secret (cluster-members.ts): only then are cluster-internal APIs served. */
+  clusterMember: boolean;
 }
 
 type Handler = (ctx: BrokerContext, req: never, version: number, client: RequestClient) => unknown;
@@ -61,6 +65,7 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.DescribeCluster, handleDescribeCluster as Handler],
   [ApiKey.DescribeLogDirs, handleDescribeLogDirs as Handler],
   [ApiKey.DescribeProducers, handleDescribeProducers as Handler],
+  [ApiKey.WriteTxnMarkers, handleWriteTxnMarkers as Handler],
   [ApiKey.AlterPartitionReassignments, handleAlterPartitionReassignments as Handler],
   [ApiKey.ListPartitionReassignments, handleListPartitionReassignments as Handler],
   [ApiKey.FindCoordinator, handleFindCoordinator as Handler],
@@ -92,6 +97,13 @@ const SERVED: ApiCodec<unknown, unknown>[] = [...HANDLERS.keys()].map((k) => api
  * with a version both know (KIP-511). Its body is not read: a newer version's layout is unknown.
  */
 export async function routeRequest(ctx: BrokerContext, header: RequestHeader, body: Reader, from: ClientInfo, scope: RequestScope): Promise<Buffer | null> {
+  // The cluster membership exchange (cluster-members.ts): YaK's own API keys, not listed in ApiVersions.
+  if (header.apiKey === InternalApi.ClusterHandshake.apiKey) {
+    return encode(InternalApi.ClusterHandshake, header.correlationId, 0, ctx.members.handshake(from, InternalApi.ClusterHandshake.decodeRequest(body, 0)));
+  }
+  if (header.apiKey === InternalApi.ClusterAuthenticate.apiKey) {
+    return encode(InternalApi.ClusterAuthenticate, header.correlationId, 0, ctx.members.authenticate(from, InternalApi.ClusterAuthenticate.decodeRequest(body, 0)));
+  }
   const api = apiByKey(header.apiKey);
   const handler = HANDLERS.get(header.apiKey);
   if (!api || !handler) throw new ProtocolError(`unsupported API key ${header.apiKey}`);
@@ -106,6 +118,7 @@ export async function routeRequest(ctx: BrokerContext, header: RequestHeader, bo
     host: `/${from.remoteAddress.slice(0, from.remoteAddress.lastIndexOf(':'))}`,
     connectionId: from.id,
     onResponseSent: (listener) => scope.onSent(listener),
+    clusterMember: ctx.members.isMember(from.id),
   };
   const res = await handler(ctx, req as never, header.apiVersion, client);
   if (header.apiKey === ApiKey.Produce && (req as { acks: number }).acks === 0) return null;

@@ -159,6 +159,12 @@ export const producerStateBatchesRemembered = 5;
  * cheap): a checkpoint that failed (full disk) is retried on the next one.
  */
 export const highWatermarkCheckpointIntervalMs = 1000;
+/**
+ * How long a leader waits for the ISR to replicate a transaction marker before answering
+ * WriteTxnMarkers REQUEST_TIMED_OUT (Kafka appends markers with acks=all and its `request.timeout.ms`, 30 s);
+ * the coordinator sends it again.
+ */
+export const txnMarkerReplicationTimeoutMs = 30_000;
 /** How long a follower's fetcher waits after its log.db refused a write (full disk, I/O error) before fetching again. */
 export const storageFaultRetryMs = 1000;
 

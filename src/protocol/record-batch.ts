@@ -32,6 +32,9 @@ const OFF_BASE_SEQUENCE = 53;
 const OFF_RECORD_COUNT = 57;
 /** Attributes bit 3: the batch's timestamps are the broker's (LogAppendTime), not the producer's. */
 const ATTR_LOG_APPEND_TIME = 0x08;
+/** Attributes bit 4: a transactional batch; bit 5: a control batch (transaction markers: control-batch.ts). */
+export const ATTR_TRANSACTIONAL = 0x10;
+export const ATTR_CONTROL = 0x20;
 /** A record or batch without a timestamp (Kafka's RecordBatch.NO_TIMESTAMP). */
 export const NO_TIMESTAMP = -1;
 
@@ -260,6 +263,8 @@ export interface EncodeBatchOptions {
   baseSequence?: number;
   /** A CompressionCodec; none by default. */
   compression?: number;
+  /** Sets the transactional attribute bit (KIP-98): the batch belongs to its producer's open transaction. */
+  transactional?: boolean;
 }
 
 /** Encodes records into one v2 batch (the client side of Produce). */
@@ -279,7 +284,7 @@ export function encodeRecordBatch(records: readonly Record[], opts: EncodeBatchO
   w.int32(-1); // partitionLeaderEpoch: set by the leader
   w.int8(2);
   w.reserveInt32(); // crc
-  w.int16(opts.compression ?? CompressionCodec.none);
+  w.int16((opts.compression ?? CompressionCodec.none) | (opts.transactional ? ATTR_TRANSACTIONAL : 0));
   w.int32(records.length - 1);
   w.int64(baseTimestamp);
   w.int64(maxTimestamp);
@@ -374,7 +379,7 @@ export function decodeRecordBatches(buf: Buffer): { header: BatchHeader; records
     const header = readBatchHeader(buf, at);
     const size = BATCH_LOG_OVERHEAD + header.batchLength;
     if (at + size > buf.length) break;
-    const isControl = (header.attributes & 0x20) !== 0;
+    const isControl = (header.attributes & ATTR_CONTROL) !== 0;
     // A LogAppendTime batch's records all carry the time the leader stamped in maxTimestamp.
     const appendTime = header.attributes & ATTR_LOG_APPEND_TIME ? header.maxTimestamp : null;
     const r = recordsReader(buf, at + BATCH_HEADER_BYTES, at + size, header.attributes & 0x07);

@@ -173,6 +173,12 @@ export class Partition {
     );
   }
 
+  /** An acks=all write (a produce, a transaction marker) is refused up front while the ISR is below min.insync.replicas, as in Kafka. */
+  checkEnoughReplicas(): void {
+    if (this.state.isr.length >= this.minInsyncReplicas) return;
+    throw new KafkaError(ErrorCode.NOT_ENOUGH_REPLICAS, `ISR [${this.state.isr.join(',')}] is smaller than min.insync.replicas=${this.minInsyncReplicas}`);
+  }
+
   /** Follower side: the leader's high watermark, bounded by what this replica holds. */
   updateFollowerHighWatermark(leaderHighWatermark: number): boolean {
     this.leaderHighWatermark = leaderHighWatermark;

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import type { RetentionLimits } from '../common/topic-configs.js';
+import { isControl, readControlBatch } from '../protocol/control-batch.js';
 import { decodeRecordBatches, stampBatch, type BatchView } from '../protocol/record-batch.js';
 import { ProducerStateTable } from './producer-state.js';
 
@@ -25,6 +26,20 @@ export interface LogStatements {
   insertEpoch: Statement;
   deleteEpochsFrom: Statement;
   deleteEpochsBefore: Statement;
+  insertBoundary: Statement;
+  loadBoundaries: Statement;
+  deleteBoundariesFrom: Statement;
+  deleteBoundariesBefore: Statement;
+  insertAborted: Statement;
+  abortedIn: Statement;
+  deleteAbortedFrom: Statement;
+  deleteAbortedBefore: Statement;
+}
+
+/** An aborted transaction as Fetch lists it for read_committed readers: drop P's records from firstOffset to its ABORT marker. */
+export interface AbortedTxn {
+  producerId: number;
+  firstOffset: number;
 }
 
 
@@ -104,7 +119,11 @@ export class PartitionLog {
     this.rebuildProducerState();
   }
 
-  /** Reloads idempotent producer state from the stored batch headers (after opening, truncating or a rollback). */
+  /**
+   * Reloads producer state (after opening, truncating or a rollback): idempotent sequences from the
+   * stored batch headers (markers, base sequence -1, skipped), open and unreplicated transactions
+   * and coordinator epochs from txn_boundaries.
+   */
   private rebuildProducerState(): void {
     this.producers.clear();
     const rows = this.stmts.recentProducerBatches.all(this.topic, this.partition, Math.max(0, this.logEndOffset - PRODUCER_STATE_LOOKBACK_OFFSETS)) as {
@@ -117,8 +136,39 @@ export class PartitionLog {
       max_timestamp: number;
     }[];
     for (const r of rows) {
+      if (r.base_sequence < 0) continue;
       this.producers.record({ producerId: r.producer_id, producerEpoch: r.producer_epoch, baseSequence: r.base_sequence, recordCount: r.record_count, maxTimestamp: r.max_timestamp }, r.base_offset, r.last_offset);
     }
+    const boundaries = this.stmts.loadBoundaries.all({ topic: this.topic, partition: this.partition, highWatermark: this.highWatermark }) as {
+      producer_id: number;
+      producer_epoch: number;
+      base_offset: number;
+      marker: number;
+      coordinator_epoch: number;
+      first_offset: number;
+    }[];
+    for (const b of boundaries) {
+      this.producers.restoreBoundary(
+        { producerId: b.producer_id, producerEpoch: b.producer_epoch, offset: b.base_offset, marker: b.marker, coordinatorEpoch: b.coordinator_epoch, firstOffset: b.first_offset },
+        this.highWatermark,
+      );
+    }
+  }
+
+  /**
+   * The last stable offset (KIP-98): read_committed readers see up to here, the high watermark or
+   * the first offset of the earliest transaction still open (or closed by a marker the high
+   * watermark does not cover yet), whichever is lower.
+   */
+  get lastStableOffset(): number {
+    const unstable = this.producers.firstUnstableOffset();
+    return unstable === null ? this.highWatermark : Math.min(unstable, this.highWatermark);
+  }
+
+  /** The aborted transactions a read of [fetchOffset, upToOffset) must tell a read_committed reader of, by first offset. */
+  abortedTransactions(fetchOffset: number, upToOffset: number): AbortedTxn[] {
+    const rows = this.stmts.abortedIn.all(this.topic, this.partition, fetchOffset, upToOffset) as { producer_id: number; first_offset: number }[];
+    return rows.map((r) => ({ producerId: r.producer_id, firstOffset: r.first_offset }));
   }
 
   get latestEpoch(): number {
@@ -130,12 +180,13 @@ export class PartitionLog {
    * LogStore.transaction so a request's batches commit together.
    */
   appendAsLeader(batches: readonly BatchView[], leaderEpoch: number): AppendResult {
+    for (const b of batches) if (isControl(b.header)) this.producers.checkMarker(readControlBatch(b.bytes));
     // A retried idempotent batch that is already stored is answered with its original offsets.
-    if (batches.length === 1) {
+    if (batches.length === 1 && !isControl(batches[0]!.header)) {
       const stored = this.producers.check(batches[0]!.header);
       if (stored) return stored;
     } else {
-      for (const b of batches) if (this.producers.check(b.header)) throw new KafkaError(ErrorCode.DUPLICATE_SEQUENCE_NUMBER);
+      for (const b of batches) if (!isControl(b.header) && this.producers.check(b.header)) throw new KafkaError(ErrorCode.DUPLICATE_SEQUENCE_NUMBER);
     }
     const baseOffset = this.logEndOffset;
     for (const batch of batches) {
@@ -163,8 +214,23 @@ export class PartitionLog {
     }
     const h = batch.header;
     this.stmts.insertBatch.run(this.topic, this.partition, baseOffset, lastOffset, epoch, h.maxTimestamp, h.producerId, h.producerEpoch, h.baseSequence, h.recordCount, batch.bytes);
-    this.producers.record(h, baseOffset, lastOffset);
+    this.recordProducer(batch, baseOffset, lastOffset);
     this.logEndOffset = lastOffset + 1;
+  }
+
+  /** Producer state and its rows in log.db for one stored batch: a transaction's first batch, a marker and what it closed. */
+  private recordProducer(batch: BatchView, baseOffset: number, lastOffset: number): void {
+    const h = batch.header;
+    const row = (marker: number, coordinatorEpoch: number, firstOffset: number) =>
+      this.stmts.insertBoundary.run(this.topic, this.partition, baseOffset, h.producerId, h.producerEpoch, marker, coordinatorEpoch, firstOffset);
+    if (!isControl(h)) {
+      if (this.producers.record(h, baseOffset, lastOffset)) row(-1, -1, baseOffset);
+      return;
+    }
+    const marker = readControlBatch(batch.bytes);
+    const closed = this.producers.recordMarker(marker, baseOffset, h.maxTimestamp);
+    row(marker.commit ? 1 : 0, marker.coordinatorEpoch, closed?.firstOffset ?? -1);
+    if (closed?.aborted) this.stmts.insertAborted.run(this.topic, this.partition, closed.producerId, closed.firstOffset, closed.lastOffset);
   }
 
   /**
@@ -250,6 +316,8 @@ export class PartitionLog {
       () => {
         this.stmts.deleteFrom.run(this.topic, this.partition, cut);
         this.stmts.deleteEpochsFrom.run(this.topic, this.partition, cut);
+        this.stmts.deleteBoundariesFrom.run(this.topic, this.partition, cut);
+        this.stmts.deleteAbortedFrom.run(this.topic, this.partition, cut);
         this.stmts.upsertPartition.run(this.topic, this.partition, this.logStartOffset, highWatermark);
       },
       () => {
@@ -289,9 +357,10 @@ export class PartitionLog {
   retentionCut(now: number, limits: RetentionLimits): number {
     const { retentionMs, retentionBytes } = limits;
     let cut = this.logStartOffset;
+    const stable = this.lastStableOffset;
     if (retentionMs >= 0) {
       for (const b of this.batchSizes()) {
-        if (b.last_offset >= this.highWatermark) break;
+        if (b.last_offset >= stable) break;
         if (b.max_timestamp < 0) continue;
         if (b.max_timestamp >= now - retentionMs) break;
         cut = b.last_offset + 1;
@@ -300,7 +369,7 @@ export class PartitionLog {
     if (retentionBytes >= 0) {
       let total = this.sizeBytes();
       for (const b of this.batchSizes()) {
-        if (b.last_offset >= this.highWatermark || total - b.size < retentionBytes) break;
+        if (b.last_offset >= stable || total - b.size < retentionBytes) break;
         cut = Math.max(cut, b.last_offset + 1);
         total -= b.size;
       }
@@ -314,12 +383,15 @@ export class PartitionLog {
 
   /**
    * Moves the log start forward to `offset` (retention, or a follower following its leader's start),
-   * deleting the batches wholly before it. Never past the high watermark. The epoch cache keeps the
-   * epoch in force at the new start (Kafka's truncateFromStart); idempotent producers' state stays
-   * in memory, as Kafka keeps it past segment deletion. Atomic (see `rewrite`).
+   * deleting the batches wholly before it. Never past the last stable offset: an open transaction's
+   * first batch stays, so its records and its start (which the rebuild reads from txn_boundaries)
+   * are there until its marker; the coordinator aborts a transaction that outlives its timeout. The
+   * epoch cache keeps the epoch in force at the new start (Kafka's truncateFromStart); producers'
+   * state stays in memory, as Kafka keeps it past segment deletion; the aborted index keeps only the
+   * transactions that end at or after the new start. Atomic (see `rewrite`).
    */
   advanceStartOffset(offset: number): boolean {
-    const start = Math.min(offset, this.highWatermark);
+    const start = Math.min(offset, this.lastStableOffset);
     if (start <= this.logStartOffset) return false;
     const inForce = this.epochs.filter((e) => e.startOffset <= start).pop();
     const epochs = [...(inForce ? [{ epoch: inForce.epoch, startOffset: start }] : []), ...this.epochs.filter((e) => e.startOffset > start)];
@@ -327,6 +399,8 @@ export class PartitionLog {
       () => {
         this.stmts.deleteBefore.run(this.topic, this.partition, start);
         this.stmts.deleteEpochsBefore.run(this.topic, this.partition, start + 1);
+        this.stmts.deleteBoundariesBefore.run(this.topic, this.partition, start);
+        this.stmts.deleteAbortedBefore.run(this.topic, this.partition, start);
         if (inForce) this.stmts.insertEpoch.run(this.topic, this.partition, inForce.epoch, start);
         this.stmts.upsertPartition.run(this.topic, this.partition, start, this.highWatermark);
       },
@@ -348,6 +422,8 @@ export class PartitionLog {
       () => {
         this.stmts.deleteFrom.run(this.topic, this.partition, 0);
         this.stmts.deleteEpochsFrom.run(this.topic, this.partition, 0);
+        this.stmts.deleteBoundariesFrom.run(this.topic, this.partition, 0);
+        this.stmts.deleteAbortedFrom.run(this.topic, this.partition, 0);
         this.stmts.upsertPartition.run(this.topic, this.partition, offset, offset);
       },
       () => {
@@ -368,6 +444,7 @@ export class PartitionLog {
     const hw = Math.min(offset, this.logEndOffset);
     if (hw === this.highWatermark) return;
     this.highWatermark = hw;
+    this.producers.onHighWatermark(hw);
     this.store.markDirty(this);
   }
 

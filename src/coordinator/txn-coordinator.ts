@@ -278,7 +278,9 @@ export class TransactionCoordinator {
         this.save({ ...current, state: commit ? 'CompleteCommit' : 'CompleteAbort', partitions: [], groups: [], startTimeMs: -1, updateTimeMs: this.now() });
       })
       .catch((err: unknown) => this.opts.logger.error(`transaction ${id}: writing markers failed: ${(err as Error).message}`))
-      .finally(() => this.markerLoops.delete(id));
+      .finally(() => {
+        if (this.markerLoops.get(id) === loop) this.markerLoops.delete(id);
+      });
     this.markerLoops.set(id, loop);
   }
 

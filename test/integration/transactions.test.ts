@@ -7,7 +7,7 @@
  * a transaction, which then commits, and of a partition leader. Requests go through recording proxies, and the versions of
  * the transaction APIs each client negotiated are printed at the end.
  */
-import path from 'node:path';
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { suite } from 'uvu';
@@ -15,9 +15,11 @@ import * as assert from 'uvu/assert';
 import { ApiKey } from '../../src/protocol/api.js';
 import { apiByKey } from '../../src/protocol/apis/index.js';
 import { DescribeTransactionsApi } from '../../src/protocol/apis/describe-transactions.js';
+import { InitProducerIdApi } from '../../src/protocol/apis/init-producer-id.js';
+import { ErrorCode } from '../../src/common/errors.js';
 import { ListTransactionsApi } from '../../src/protocol/apis/list-transactions.js';
 import type { Connection } from '../../src/net/connection.js';
-import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { runYak, startCluster, tempDir, type TestCluster } from '../helpers/cluster.js';
 import { coordinatorMetadata, createTopic, destroyAndCheck, partitionOf, waitFor } from '../helpers/failover.js';
 import { startRecordingProxies, type RecordingProxies } from '../helpers/recording-proxy.js';
 import { connectBroker, runProcess } from '../helpers/wire.js';
@@ -101,6 +103,18 @@ async function readAll(topic: string, readUncommitted: boolean, expected: number
 }
 
 const describe = async (id: string) => (await conn!.request(DescribeTransactionsApi, 0, { transactionalIds: [id] })).transactionStates[0]!;
+
+test("transaction.timeout.ms beyond the coordinator's transaction.max.timeout.ms (900000) is INVALID_TRANSACTION_TIMEOUT; the limit is a flag", async () => {
+  const ask = (transactionTimeoutMs: number) => conn!.request(InitProducerIdApi, 4, { transactionalId: 'too-long', transactionTimeoutMs, producerId: -1, producerEpoch: -1 });
+  assert.is((await ask(900_001)).errorCode, ErrorCode.INVALID_TRANSACTION_TIMEOUT);
+  assert.is((await ask(900_000)).errorCode, ErrorCode.NONE);
+  const dir = tempDir();
+  const bad = await runYak(['zookeeper', '--data-dir', dir, '--port', '0', '--transaction-max-timeout-ms', '0']);
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, '--transaction-max-timeout-ms must be a positive whole number');
+  assert.not.match(bad.stderr, /\n\s+at /, 'no stack trace');
+});
 
 test('librdkafka: a committed and an aborted transaction over 3 partitions; read_committed sees only the committed', async () => {
   if (!librdkafka) return;

@@ -264,6 +264,22 @@ test('TxnOffsetCommit: KIP-447 group checks; pending offsets are UNSTABLE for re
   assert.equal([fetchOffset(true).errorCode, fetchOffset(true).committedOffset], [ErrorCode.NONE, 42], 'an aborted transaction leaves the offsets as they were');
 });
 
+test('TxnOffsetCommit from a static member whose instance id another member holds now is FENCED_INSTANCE_ID (KIP-447)', async () => {
+  const subscription = encodeSubscription({ topics: ['in'], userData: null });
+  const join = (memberId: string) =>
+    groups.join(call({ groupId: 'g', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, memberId, groupInstanceId: 'i-1', protocolType: 'consumer', protocols: [{ name: 'range', metadata: subscription }] }, 5));
+  const first = await join('');
+  await groups.sync(call({ groupId: 'g', generationId: first.generationId, memberId: first.memberId, groupInstanceId: 'i-1', assignments: [{ memberId: first.memberId, assignment: Buffer.alloc(0) }] }, 3));
+  const restarted = await join('');
+  assert.ok(restarted.memberId !== first.memberId, 'the instance came back under a new member id');
+  const { producerId: pid } = await init('t');
+  await txns.addOffsets(call({ transactionalId: 't', producerId: pid, producerEpoch: 0, groupId: 'g' }, 3));
+  const commitAs = async (memberId: string) =>
+    (await txns.txnOffsetCommit(call({ transactionalId: 't', groupId: 'g', producerId: pid, producerEpoch: 0, generationId: first.generationId, memberId, groupInstanceId: 'i-1', topics: [{ name: 'in', partitions: [{ partitionIndex: 0, committedOffset: 1, committedMetadata: null }] }] }, 3))).topics[0]!.partitions[0]!.errorCode;
+  assert.is(await commitAs(first.memberId), ErrorCode.FENCED_INSTANCE_ID, 'the old incarnation is fenced');
+  assert.is(await commitAs(restarted.memberId), ErrorCode.NONE);
+});
+
 test('a restart loses no transaction: an ongoing one goes on, a prepared one finishes its markers, pending offsets stay pending', async () => {
   const a = await init('ongoing');
   await add('ongoing', a.producerId, 0, [0]);

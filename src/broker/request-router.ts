@@ -27,6 +27,7 @@ import { handleDescribeProducers } from './handlers/describe-producers.js';
 import { handleAlterPartitionReassignments, handleListPartitionReassignments } from './handlers/partition-reassignments.js';
 import { handleElectLeaders } from './handlers/elect-leaders.js';
 import { GroupHandlers } from './handlers/groups.js';
+import { TransactionHandlers } from './handlers/transactions.js';
 import { handleWriteTxnMarkers } from './handlers/write-txn-markers.js';
 import type { ClientInfo, RequestScope } from '../net/server.js';
 
@@ -78,6 +79,12 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.DescribeGroups, GroupHandlers.describeGroups as Handler],
   [ApiKey.DeleteGroups, GroupHandlers.deleteGroups as Handler],
   [ApiKey.OffsetDelete, GroupHandlers.offsetDelete as Handler],
+  [ApiKey.AddPartitionsToTxn, TransactionHandlers.addPartitionsToTxn as Handler],
+  [ApiKey.AddOffsetsToTxn, TransactionHandlers.addOffsetsToTxn as Handler],
+  [ApiKey.EndTxn, TransactionHandlers.endTxn as Handler],
+  [ApiKey.TxnOffsetCommit, TransactionHandlers.txnOffsetCommit as Handler],
+  [ApiKey.DescribeTransactions, TransactionHandlers.describeTransactions as Handler],
+  [ApiKey.ListTransactions, TransactionHandlers.listTransactions as Handler],
 ]);
 
 /** The APIs this broker answers: ApiVersions lists exactly these. */

@@ -231,6 +231,31 @@ export const offsetsTopicQuietWaitMs = 10_000;
 /** On shutdown, how long records still queued for `__consumer_offsets` may take before they are left. */
 export const offsetsTopicCloseFlushMs = 3000;
 
+/**
+ * Longest `transaction.timeout.ms` a transactional producer may ask for (Kafka's
+ * `transaction.max.timeout.ms`, 900000); more is INVALID_TRANSACTION_TIMEOUT at InitProducerId.
+ * `yak zookeeper --transaction-max-timeout-ms` (and `yak up`'s) sets another.
+ */
+export const transactionMaxTimeoutMs = 900_000;
+/**
+ * How often the transaction coordinator looks for transactions past their timeout, to abort them
+ * (Kafka's `transaction.abort.timed.out.transaction.cleanup.interval.ms`, 10000; shorter here, as
+ * the scan is of a few in-memory entries, so a timed-out transaction stops holding back read_committed
+ * consumers (its partitions' last stable offset) within a second of its timeout).
+ */
+export const transactionAbortTimedOutCheckIntervalMs = 1000;
+/** How long the coordinator waits before sending transaction markers again to a partition that did not take them (no leader, leader moved, broker down). */
+export const txnMarkerRetryBackoffMs = 200;
+/**
+ * How long a transactional request that finds its transaction's markers still being written waits
+ * for them before answering CONCURRENT_TRANSACTIONS (no Kafka twin: Kafka answers at once and its
+ * Java client retries in 20 ms; kafkajs does not retry AddOffsetsToTxn). Well under the broker's
+ * 10 s wait for a forwarded call and clients' request timeouts.
+ */
+export const txnConcurrentWaitMs = 3000;
+/** How long one WriteTxnMarkers request may go unanswered before the coordinator gives up on it and retries. */
+export const txnMarkerRequestTimeoutMs = 10_000;
+
 // ---- Client ----
 
 /**
@@ -263,5 +288,7 @@ export function assertLimits(): void {
   check(logCleanerChunkBytes <= logCleanerDirtyBytesPerPass, "a cleaning pass must be able to map at least one chunk of dirty batches");
   check(logCleanerChunkBytes <= maxFrameBytes, 'a cleaner step must hold the event loop no longer than appending one max-size produce does');
   check(maxInFlightBatchesPerPartition <= producerStateBatchesRemembered, "an idempotent producer's in-flight batches must fit the broker's remembered sequence window");
+  check(transactionAbortTimedOutCheckIntervalMs < transactionMaxTimeoutMs, 'timed-out transactions must be looked for more often than the longest timeout');
+  check(txnMarkerRetryBackoffMs < txnMarkerRequestTimeoutMs, 'a marker retry must come sooner than a marker request times out');
   check(maxUnauthenticatedFrameBytes <= maxFrameBytes, 'a connection that has proven nothing may not send more than one that has');
 }

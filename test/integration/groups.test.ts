@@ -188,10 +188,12 @@ test('every group is listed once: by kafkajs admin.listGroups (which asks each b
       homes.add(found.nodeId);
     }
     assert.ok(homes.size > 1, `8 groups all coordinated by broker ${[...homes]}`);
-    // Transactions are not supported: refused for good (INVALID_REQUEST), so clients do not retry.
-    const tx = await conn.request(FindCoordinatorApi, 2, { key: 'tx-1', keyType: 1 });
-    assert.equal([tx.errorCode, tx.nodeId], [42, -1]);
-    assert.match(tx.errorMessage ?? '', 'transactions are not supported');
+    // A transactional id has its home the same way (the transaction coordinator lives with the groups').
+    const tx = await conn.request(FindCoordinatorApi, 2, { key: 'listed-0', keyType: 1 });
+    const group = await conn.request(FindCoordinatorApi, 2, { key: 'listed-0', keyType: 0 });
+    assert.equal([tx.errorCode, tx.nodeId], [0, group.nodeId]);
+    const unknown = await conn.request(FindCoordinatorApi, 2, { key: 'x', keyType: 5 });
+    assert.equal([unknown.errorCode, unknown.nodeId], [42, -1], 'an unknown key type is INVALID_REQUEST');
   } finally {
     await admin.disconnect();
   }

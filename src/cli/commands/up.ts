@@ -1,7 +1,7 @@
 import isInCi from 'is-in-ci';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../common/errors.js';
-import { checkGroupInitialRebalanceDelay, groupInitialRebalanceDelayOption } from './zookeeper.js';
+import { checkGroupInitialRebalanceDelay, checkTransactionMaxTimeout, groupInitialRebalanceDelayOption, transactionMaxTimeoutOption } from './zookeeper.js';
 import { createLogger } from '../../common/logger.js';
 import { rackNameProblem } from '../../common/rack-name.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
@@ -25,6 +25,7 @@ interface Args {
   'replication-factor'?: number;
   'min-insync-replicas'?: number;
   'group-initial-rebalance-delay-ms': number;
+  'transaction-max-timeout-ms': number;
   racks?: string;
   'replica-selector': string;
   'auto-create-topics-enable': boolean;
@@ -103,12 +104,14 @@ export const upCommand: CommandModule<object, Args> = {
       .example('$0 up --headless --port 9092 &', 'In the background, log lines only, brokers on 9092-9094')
       .options(replicaSelectorOption)
       .options(groupInitialRebalanceDelayOption)
+      .options(transactionMaxTimeoutOption)
       .options(logOptions)
       .options(listenerOptions),
   handler: async (args) => {
     if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32', 2);
     checkTopicDefaults(args);
     checkGroupInitialRebalanceDelay(args['group-initial-rebalance-delay-ms']);
+    checkTransactionMaxTimeout(args['transaction-max-timeout-ms']);
     listenerLimitsFrom(args); // refused here, before anything starts
     if (!Number.isInteger(args.port) || args.port < 0 || args.port + args.brokers - 1 > 65535) throw new UserError(`--port must be 0 (any free ports) or a port with room for ${args.brokers} after it, got ${args.port}`, 2);
     // The terminal UI needs a terminal both ways; CI, pipes and --headless get the line log. Under CI
@@ -138,6 +141,7 @@ export const upCommand: CommandModule<object, Args> = {
       ],
       coordinatorArgs: [
         '--group-initial-rebalance-delay-ms', String(args['group-initial-rebalance-delay-ms']),
+        '--transaction-max-timeout-ms', String(args['transaction-max-timeout-ms']),
         ...(args['replication-factor'] !== undefined ? ['--default-replication-factor', String(args['replication-factor'])] : []),
         ...(args['min-insync-replicas'] !== undefined ? ['--min-insync-replicas', String(args['min-insync-replicas'])] : []),
       ],

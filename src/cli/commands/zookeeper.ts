@@ -1,10 +1,11 @@
 import type { CommandModule } from 'yargs';
 import { ClusterSecret, clusterSecretPath, CLUSTER_SECRET_ENV } from '../../common/cluster-secret.js';
-import { groupInitialRebalanceDelayMs } from '../../common/limits.js';
+import { groupInitialRebalanceDelayMs, transactionMaxTimeoutMs } from '../../common/limits.js';
 import { UserError } from '../../common/errors.js';
 import { createLogger, type Logger } from '../../common/logger.js';
 import { ensurePrivateDir } from '../../common/private-files.js';
 import { OffsetsTopicProducer } from '../../client/offsets-topic-producer.js';
+import { TxnMarkerSender } from '../../client/txn-marker-sender.js';
 import { startCoordinator } from '../../coordinator/coordinator.js';
 import { memberSecret, secretFileOption } from '../cluster-access.js';
 import { serveClusterProcess } from '../process-lifecycle.js';
@@ -20,6 +21,7 @@ interface Args {
   'unclean-leader-election': boolean;
   'group-initial-rebalance-delay-ms': number;
   'secret-file'?: string;
+  'transaction-max-timeout-ms': number;
 }
 
 /**
@@ -45,6 +47,19 @@ export const groupInitialRebalanceDelayOption = {
   },
 } as const;
 
+/** Shared with `yak up`, which passes it on to its coordinator. */
+export const transactionMaxTimeoutOption = {
+  'transaction-max-timeout-ms': {
+    type: 'number',
+    default: transactionMaxTimeoutMs,
+    describe: "Longest transaction.timeout.ms a transactional producer may ask for (Kafka's transaction.max.timeout.ms)",
+  },
+} as const;
+
+export function checkTransactionMaxTimeout(ms: number): void {
+  if (!Number.isInteger(ms) || ms < 1) throw new UserError(`--transaction-max-timeout-ms must be a positive whole number of milliseconds, got ${ms}`, 2);
+}
+
 export function checkGroupInitialRebalanceDelay(ms: number): void {
   if (!Number.isInteger(ms) || ms < 0) throw new UserError(`--group-initial-rebalance-delay-ms must be a whole number of milliseconds, got ${ms}`, 2);
 }
@@ -63,12 +78,15 @@ export const zookeeperCommand: CommandModule<object, Args> = {
       .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' })
       .option('unclean-leader-election', { type: 'boolean', default: false, describe: 'Elect an out-of-sync replica when no in-sync one lives (may lose acknowledged records)' })
       .options(groupInitialRebalanceDelayOption)
+      .options(transactionMaxTimeoutOption)
       .options(secretFileOption),
   handler: async (args) => {
     checkGroupInitialRebalanceDelay(args['group-initial-rebalance-delay-ms']);
+    checkTransactionMaxTimeout(args['transaction-max-timeout-ms']);
     const logger = createLogger('zookeeper');
-    await serveClusterProcess(logger, () =>
-      startCoordinator({
+    await serveClusterProcess(logger, () => {
+      const clusterSecret = coordinatorSecret(args['secret-file'], args['data-dir'], logger);
+      return startCoordinator({
         host: args.host,
         port: args.port,
         dataDir: args['data-dir'],
@@ -78,10 +96,12 @@ export const zookeeperCommand: CommandModule<object, Args> = {
         defaultMinInsyncReplicas: args['min-insync-replicas'],
         uncleanLeaderElection: args['unclean-leader-election'],
         groupInitialRebalanceDelayMs: args['group-initial-rebalance-delay-ms'],
-        clusterSecret: coordinatorSecret(args['secret-file'], args['data-dir'], logger),
+        clusterSecret,
         offsetsTopicWriter: (cluster) => new OffsetsTopicProducer(cluster, logger),
+        txnMarkerSender: () => new TxnMarkerSender(clusterSecret),
+        transactionMaxTimeoutMs: args['transaction-max-timeout-ms'],
         logger,
-      }),
-    );
+      });
+    });
   },
 };

@@ -1,4 +1,10 @@
 import type { ApiCodec } from '../api.js';
+import { AddOffsetsToTxnApi } from './add-offsets-to-txn.js';
+import { AddPartitionsToTxnApi } from './add-partitions-to-txn.js';
+import { DescribeTransactionsApi } from './describe-transactions.js';
+import { EndTxnApi } from './end-txn.js';
+import { ListTransactionsApi } from './list-transactions.js';
+import { TxnOffsetCommitApi } from './txn-offset-commit.js';
 import { AlterConfigsApi } from './alter-configs.js';
 import { AlterPartitionReassignmentsApi } from './alter-partition-reassignments.js';
 import { ApiVersionsApi } from './api-versions.js';
@@ -32,6 +38,12 @@ import { ProduceApi } from './produce.js';
 import { SyncGroupApi } from './sync-group.js';
 import { WriteTxnMarkersApi } from './write-txn-markers.js';
 
+export * from './add-offsets-to-txn.js';
+export * from './add-partitions-to-txn.js';
+export * from './describe-transactions.js';
+export * from './end-txn.js';
+export * from './list-transactions.js';
+export * from './txn-offset-commit.js';
 export * from './alter-configs.js';
 export * from './alter-partition-reassignments.js';
 export * from './api-versions.js';
@@ -86,7 +98,11 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   DeleteRecordsApi,
   InitProducerIdApi,
   OffsetForLeaderEpochApi,
+  AddPartitionsToTxnApi,
+  AddOffsetsToTxnApi,
+  EndTxnApi,
   WriteTxnMarkersApi,
+  TxnOffsetCommitApi,
   DescribeConfigsApi,
   AlterConfigsApi,
   IncrementalAlterConfigsApi,
@@ -99,6 +115,8 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   AlterPartitionReassignmentsApi,
   ListPartitionReassignmentsApi,
   DescribeProducersApi,
+  DescribeTransactionsApi,
+  ListTransactionsApi,
 ];
 
 const BY_KEY = new Map(SERVED_APIS.map((api) => [api.apiKey, api]));

@@ -202,6 +202,15 @@ export const offsetsTopicQuietWaitMs = 10_000;
 /** On shutdown, how long records still queued for `__consumer_offsets` may take before they are left. */
 export const offsetsTopicCloseFlushMs = 3000;
 
+/**
+ * Cluster events (elections, ISR changes, deaths, topics) the coordinator keeps for WatchClusterEvents,
+ * newest first: a few bursts of a 1000-partition cluster (a dead broker that led 334 partitions is
+ * about 1000 events), at a few hundred bytes each.
+ */
+export const clusterEventRingEvents = 10_000;
+/** Most events in one WatchClusterEvents answer (its JSON is then about 150 KB); the watcher asks again for the rest. */
+export const clusterEventsPerAnswer = 1000;
+
 // ---- Client ----
 
 /**
@@ -210,6 +219,11 @@ export const offsetsTopicCloseFlushMs = 3000;
  * the broker when its retry arrives, else the retry would be written twice.
  */
 export const maxInFlightBatchesPerPartition = 5;
+
+/** Entries the TUI's event log keeps (a coalesced burst is one entry). */
+export const tuiEventLogEntries = 1000;
+/** Events' own lines a coalesced burst keeps for the detail view (a dead broker leading 1000 partitions: 1000 elections). */
+export const tuiEventDetailLines = 2000;
 
 /** Throws if two limits contradict each other. Cheap; call it once when a process starts. */
 export function assertLimits(): void {
@@ -225,5 +239,6 @@ export function assertLimits(): void {
   assertListenerLimits(listenerLimits);
   assertListenerLimits(controlListenerLimits, 'control endpoint');
   check(maxInFlightBatchesPerPartition <= producerStateBatchesRemembered, "an idempotent producer's in-flight batches must fit the broker's remembered sequence window");
+  check(clusterEventsPerAnswer <= clusterEventRingEvents, 'a WatchClusterEvents answer cannot hold more events than the ring keeps');
   check(maxUnauthenticatedFrameBytes <= maxFrameBytes, 'a connection that has proven nothing may not send more than one that has');
 }

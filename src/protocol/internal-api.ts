@@ -1,3 +1,4 @@
+import type { StampedClusterEvent } from '../common/cluster-events.js';
 import type { ClusterMetadata } from '../common/cluster-types.js';
 import { ProtocolError } from '../common/errors.js';
 import type { ApiCodec } from './api.js';
@@ -89,6 +90,24 @@ export interface WatchMetadataRequest {
   /** Answer as soon as the metadata version is above this, or after maxWaitMs with the current one. */
   sinceVersion: number;
   maxWaitMs: number;
+}
+
+/** The controller's recent events (common/cluster-events.ts), by long poll as WatchMetadata. */
+export interface WatchClusterEventsRequest {
+  /** The ring `sinceSeq` counts in (from an earlier answer); another one (the coordinator restarted) means from the start. */
+  ringId?: string;
+  /** Answer with the events numbered above this (0: every one kept), as soon as there is one, or after maxWaitMs. */
+  sinceSeq: number;
+  maxWaitMs: number;
+}
+export interface WatchClusterEventsResponse {
+  ringId: string;
+  /** Oldest first; at most limits.ts's clusterEventsPerAnswer. */
+  events: StampedClusterEvent[];
+  /** The number the next event will get: ask again with sinceSeq = the last event's seq. */
+  nextSeq: number;
+  /** Events after sinceSeq already dropped from the ring (the watcher fell behind). */
+  missed: number;
 }
 
 export interface CreateTopicSpec {
@@ -379,6 +398,11 @@ export const InternalApi = {
     1032,
     'ReassignPartitions',
     object({ topics: arrayOf(object({ name: string, partitions: arrayOf(object({ partitionIndex: int32, replicas: nullable(arrayOf(int32)) })) })) }),
+  ),
+  WatchClusterEvents: jsonApi<WatchClusterEventsRequest, WatchClusterEventsResponse>(
+    1050,
+    'WatchClusterEvents',
+    object({ ringId: optional(string), sinceSeq: int64, maxWaitMs: int64 }),
   ),
   /** In the group range's spare keys (1040+), clear of the topic APIs' 1019+. */
   OffsetDelete: jsonApi<GroupCall<OffsetDeleteRequest>, OffsetDeleteResponse>(

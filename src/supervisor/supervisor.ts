@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
+import { describeProcessEvent, type ProcessEvent } from '../common/cluster-events.js';
 import type { BrokerState, ClusterMetadata } from '../common/cluster-types.js';
 import { ClusterSecret } from '../common/cluster-secret.js';
 import { DATA_CORRUPTED_EXIT_CODE, UserError } from '../common/errors.js';
@@ -36,6 +37,8 @@ export interface SupervisorOptions {
    */
   links?: { coordinator: string; advertisedPort: (brokerId: number) => number };
   logger: Logger;
+  /** Its children starting and exiting, as data (the TUI's event log); absent: logged as lines instead. */
+  onEvent?: (e: ProcessEvent) => void;
   /** Every line a child prints, prefixed with its name (the headless log). */
   onChildLine: (name: string, line: string) => void;
 }
@@ -171,16 +174,24 @@ export class Supervisor {
     m.state = 'alive';
     m.reason = null;
     const pid = child.process.pid!;
+    this.report({ type: 'process-started', name: m.name, pid, host: m.host, port: m.port });
     child.process.once('exit', (code, signal) => {
       if (m.process !== child.process) return;
+      const how = signal ?? `code ${code}`;
       m.process = null;
       m.state = 'dead';
-      m.reason = `exited (${signal ?? `code ${code}`})`;
+      m.reason = `exited (${how})`;
       if (this.stopping) return;
-      this.opts.logger.warn(`${m.name} exited (${signal ?? `code ${code}`})`);
+      this.report({ type: 'process-exited', name: m.name, pid, how });
       if (m.brokerId !== undefined) void this.reportBrokerExit(m.brokerId, pid);
       this.writeClusterFile();
     });
+  }
+
+  private report(e: ProcessEvent): void {
+    if (this.opts.onEvent) return this.opts.onEvent(e);
+    if (e.type === 'process-exited') this.opts.logger.warn(describeProcessEvent(e));
+    else this.opts.logger.info(describeProcessEvent(e));
   }
 
   /** Tells the coordinator a broker process is gone, so it elects new leaders without waiting for the session to expire. */

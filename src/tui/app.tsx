@@ -7,7 +7,8 @@ import { Admin } from '../client/admin.js';
 import { KafkaClient, parseBootstrap, sleep } from '../client/kafka-client.js';
 import type { ControlAction } from '../protocol/internal-api.js';
 import { Screen } from './components/screen.js';
-import type { EventBus } from './events.js';
+import { unfoldBursts, type EventBus } from './events.js';
+import { useClusterEvents } from './hooks/use-cluster-events.js';
 import { useClusterFile } from './hooks/use-cluster-file.js';
 import { useEventLog } from './hooks/use-event-log.js';
 import { useHighWatermarks } from './hooks/use-high-watermarks.js';
@@ -48,7 +49,7 @@ const PROCESS_EVENTS = new Set(['death', 'register', 'start', 'action']);
 export function App({ dataDir, clusterSecret, bus, control, defaults, signals, onExit }: AppProps) {
   const { columns, rows } = useTerminalSize();
   const now = useNow(1000);
-  const events = useEventLog(bus);
+  const log = useEventLog(bus);
   const [ui, setUi] = useReducer((_: UiState, next: UiState) => next, undefined, initialUiState);
   // Keys arrive faster than renders (a paste, a burst of arrows): each one must see the state the
   // previous one left, so the state is reduced here synchronously and React is told afterwards.
@@ -60,9 +61,11 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
   const [restarting, setRestarting] = useState<ReadonlySet<string>>(new Set());
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
 
-  const nudge = useMemo(() => events.filter((e) => PROCESS_EVENTS.has(e.kind)).at(-1)?.id ?? 0, [events]);
+  const events = useMemo(() => (ui.eventsDetail ? unfoldBursts(log) : log), [log, ui.eventsDetail]);
+  const nudge = useMemo(() => log.filter((e) => PROCESS_EVENTS.has(e.kind)).at(-1)?.id ?? 0, [log]);
   const table = useClusterFile(dataDir, `${nudge}/${restarting.size}`);
   const feed = useMetadata(table.file?.coordinator ?? null, clusterSecret);
+  useClusterEvents(table.file?.coordinator ?? null, clusterSecret, bus);
   const bootstrap = table.file?.bootstrap ?? '';
   const offsets = useHighWatermarks(bootstrap, feed.metadata);
   const view = useMemo(
@@ -230,6 +233,8 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
         return dispatch({ type: 'create-open', partitions: defaults.partitions, replicationFactor: defaults.replicationFactor });
       case 'tail':
         return dispatch({ type: 'tail', start: cmd.start });
+      case 'events-detail':
+        return dispatch({ type: 'events-detail' });
       case 'field':
         return dispatch(ui.create ? { type: 'create-field', delta: cmd.delta } : { type: 'produce-field', delta: cmd.delta });
       case 'edit':

@@ -18,6 +18,8 @@ export type Command =
   | { type: 'control'; action: 'kill' | 'pause-resume' | 'restart' }
   | { type: 'create-open' }
   | { type: 'tail'; start: 'beginning' | 'latest' | 'recent' }
+  /** `d` in EVENTS: a coalesced burst's events one by one, or its summary again. */
+  | { type: 'events-detail' }
   | { type: 'field'; delta: 1 | -1 }
   | { type: 'edit'; text: string }
   | { type: 'backspace' }
@@ -107,6 +109,8 @@ export function commandForKey(ui: UiState, input: string, key: Key): Command | n
       return { type: 'tail', start: 'recent' };
     case 'G':
       return { type: 'end' };
+    case 'd':
+      return ui.focus === 'events' ? { type: 'events-detail' } : null;
     case 'i':
       return { type: 'type-record' };
     default:
@@ -126,6 +130,7 @@ export function footerHints(ui: UiState, selected: { name: string; state: string
   if (ui.focus === 'topics') hints.push(['Enter', 'produce', 'optional']);
   hints.push(['k', `kill ${target}`], ['p', paused ? 'resume' : 'pause'], ['r', 'restart'], ['c', 'create topic', 'optional'], ['i', 'produce', 'optional']);
   if (ui.focus === 'consume') hints.push(['b/l/t', 'from start/new/recent', 'optional']);
+  if (ui.focus === 'events') hints.push(['d', ui.eventsDetail ? 'summaries' : 'each event']);
   hints.push(['?', 'help', 'always'], ['q', 'quit', 'always']);
   return hints;
 }

@@ -36,6 +36,8 @@ export interface UiState {
   /** Lines scrolled up from the newest; 0 follows new lines. */
   consumeScroll: number;
   eventsScroll: number;
+  /** The event pane shows each event of a coalesced burst instead of its summary. */
+  eventsDetail: boolean;
   stopping: boolean;
 }
 
@@ -50,6 +52,7 @@ export const initialUiState = (): UiState => ({
   tailEpoch: 0,
   consumeScroll: 0,
   eventsScroll: 0,
+  eventsDetail: false,
   stopping: false,
 });
 
@@ -78,6 +81,7 @@ export type UiAction =
   | { type: 'create-close' }
   | { type: 'help'; open?: boolean }
   | { type: 'tail'; start: TailStart }
+  | { type: 'events-detail' }
   | { type: 'stopping' };
 
 function step<T>(list: readonly T[], current: T, delta: number): T {
@@ -172,6 +176,8 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       return { ...s, help: a.open ?? !s.help };
     case 'tail':
       return { ...s, tailStart: a.start, tailEpoch: s.tailEpoch + 1, consumeScroll: 0 };
+    case 'events-detail':
+      return { ...s, eventsDetail: !s.eventsDetail, eventsScroll: 0 };
     case 'stopping':
       return { ...s, stopping: true, help: false, create: null };
   }

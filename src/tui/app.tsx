@@ -242,7 +242,7 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
       case 'backspace':
         return dispatch(ui.create ? { type: 'create-backspace' } : { type: 'produce-backspace' });
       case 'clear':
-        return dispatch({ type: 'produce-clear' });
+        return dispatch(ui.create ? { type: 'create-clear' } : { type: 'produce-clear' });
       case 'submit':
         return ui.create ? void submitCreate() : submitProduce();
       case 'cancel':

@@ -48,6 +48,12 @@ export interface EventLine {
  */
 export const BURST_GAP_MS = 5000;
 
+/**
+ * A process starting, dying or acted on ends the bursts before it: the elections of the next kill of
+ * the same broker are news, not more of the last one's.
+ */
+const ENDS_BURSTS: ReadonlySet<EventKind> = new Set(['register', 'start', 'death', 'action']);
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const brokers = (ids: number[]) => ids.map((id) => `broker-${id}`).join(', ');
 
@@ -99,6 +105,7 @@ export class EventBus {
 
   add(source: string, line: EventLine, atMs = Date.now()): void {
     if (line.burst && this.joinBurst(line.burst.key, line.text, atMs)) return this.changed();
+    if (ENDS_BURSTS.has(line.kind)) for (const e of this.events) e.burstKey = undefined;
     const entry = { id: this.nextId++, atMs, lastAtMs: atMs, source, kind: line.kind, text: line.text, count: 1, details: [] as EventDetail[], burstKey: line.burst?.key, summary: line.burst?.summary };
     // Sources have their own clocks and latencies: keep the log in time order.
     let at = this.events.length;

@@ -76,6 +76,7 @@ export type UiAction =
   | { type: 'create-field'; delta: 1 | -1 }
   | { type: 'create-edit'; text: string }
   | { type: 'create-backspace' }
+  | { type: 'create-clear' }
   | { type: 'create-busy' }
   | { type: 'create-error'; error: string }
   | { type: 'create-close' }
@@ -166,6 +167,8 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
     }
     case 'create-backspace':
       return s.create && !s.create.busy ? { ...s, create: { ...s.create, [s.create.field]: s.create[s.create.field].slice(0, -1), error: null } } : s;
+    case 'create-clear':
+      return s.create && !s.create.busy ? { ...s, create: { ...s.create, [s.create.field]: '', error: null } } : s;
     case 'create-busy':
       return s.create ? { ...s, create: { ...s.create, busy: true, error: null } } : s;
     case 'create-error':

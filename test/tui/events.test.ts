@@ -65,6 +65,17 @@ test("a paused broker's churn (elections, ISR expands a second apart, preferred 
   ]);
 });
 
+test("a process event ends a burst: the next kill's elections are a new entry", () => {
+  const bus = new EventBus();
+  bus.cluster(elected(0, 'broker-2 process exited'), 100);
+  bus.cluster(elected(1, 'broker-2 process exited'), 100);
+  bus.cluster({ type: 'broker-dead', brokerId: 2, reason: 'process exited' }, 101);
+  bus.cluster({ type: 'broker-registered', brokerId: 2, host: '127.0.0.1', port: 9093 }, 500);
+  bus.cluster(elected(2, 'broker-2 process exited'), 900);
+  assert.equal(bus.recent().map((e) => e.text).at(-1), 'big-2 leader broker-2 -> broker-3, epoch 1 (broker-2 process exited)');
+  assert.is(bus.recent()[0]!.count, 2);
+});
+
 test('events of one cause far apart in time are separate entries', () => {
   const bus = new EventBus();
   bus.cluster(elected(0, 'preferred replica back in sync'), 0);

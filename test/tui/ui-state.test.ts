@@ -82,4 +82,11 @@ test('scrolling stays within the lines there are; End follows again', () => {
   assert.equal([tail.tailStart, tail.tailEpoch], ['beginning', 1]);
 });
 
+test('Ctrl-U clears the create-topic field being typed', () => {
+  let s = apply(initialUiState(), { type: 'create-open', partitions: 3, replicationFactor: 3 }, { type: 'create-edit', text: 'orders' });
+  s = apply(s, { type: 'create-clear' });
+  assert.is(s.create!.name, '');
+  assert.is(s.create!.partitions, '3');
+});
+
 test.run();

@@ -3,7 +3,7 @@ import type { ClusterMetadata } from '../../common/cluster-types.js';
 import { KafkaClient, parseBootstrap } from '../../client/kafka-client.js';
 import { RateTracker, partitionKey, type OffsetSample } from '../model.js';
 import { leaderHighWatermarks, partitionsByLeader } from '../offsets.js';
-import { useFrameState } from './use-frame-state.js';
+import { IDLE_FRAME_MS, useFrameState } from './use-frame-state.js';
 
 /**
  * High watermark and records/s of every partition: each `intervalMs`, one ListOffsets to each
@@ -56,7 +56,7 @@ export function useHighWatermarks(bootstrap: string, metadata: ClusterMetadata |
           }
         }),
       );
-      if (!stopped) setSamples(tracker.snapshot());
+      if (!stopped) setSamples(tracker.snapshot(), IDLE_FRAME_MS);
     };
 
     void round();

@@ -5,7 +5,7 @@ import { connectToCluster } from '../../net/cluster-auth.js';
 import type { Connection } from '../../net/connection.js';
 import { InternalApi } from '../../protocol/internal-api.js';
 import { sleep } from '../../client/kafka-client.js';
-import { useFrameState } from './use-frame-state.js';
+import { IDLE_FRAME_MS, useFrameState } from './use-frame-state.js';
 
 export interface MetadataFeed {
   metadata: ClusterMetadata | null;
@@ -34,8 +34,11 @@ export function useMetadata(coordinator: { host: string; port: number } | null, 
           if (!conn || conn.closed) conn = await connectToCluster(coordinator.host, coordinator.port, secret, { clientId: 'yak-tui', connectTimeoutMs: 1000 });
           const md = await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: version, maxWaitMs }, { timeoutMs: maxWaitMs + 3000 });
           if (stopped) break;
+          // A change (an election, a death) is shown at the next frame; an answer that only ages
+          // the heartbeats waits for the next whole second, with the clock's tick.
+          const changed = md.version !== version;
           version = md.version;
-          setFeed({ metadata: md, receivedAtMs: Date.now(), reachable: true });
+          setFeed({ metadata: md, receivedAtMs: Date.now(), reachable: true }, changed ? undefined : IDLE_FRAME_MS);
         } catch {
           if (stopped) break;
           conn?.close();

@@ -11,6 +11,7 @@ import { unfoldBursts, type EventBus } from './events.js';
 import { useClusterEvents } from './hooks/use-cluster-events.js';
 import { useClusterFile } from './hooks/use-cluster-file.js';
 import { useEventLog } from './hooks/use-event-log.js';
+import { useGroups } from './hooks/use-groups.js';
 import { useHighWatermarks } from './hooks/use-high-watermarks.js';
 import { useMetadata } from './hooks/use-metadata.js';
 import { useNow } from './hooks/use-now.js';
@@ -96,6 +97,11 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
   const topicId = feed.metadata?.topics.find((t) => t.name === ui.selectedTopic)?.id;
   const tail = useTail(bootstrap, topicNames.includes(ui.selectedTopic ?? '') ? ui.selectedTopic : null, topicId, ui.tailStart, ui.tailEpoch, offsets);
   const producer = useProducer(bootstrap);
+  const groups = useGroups(bootstrap, ui.focus === 'groups');
+  const groupNames = groups.groups.map((g) => g.groupId);
+  useEffect(() => {
+    if (groupNames.length > 0 && (ui.selectedGroup === null || !groupNames.includes(ui.selectedGroup))) dispatch({ type: 'select-group', names: groupNames, delta: 0 });
+  }, [groupNames.join(), ui.selectedGroup]);
 
   useEffect(() => {
     if (!message) return;
@@ -209,6 +215,7 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
       case 'move':
         if (ui.focus === 'brokers') return dispatch({ type: 'select-process', names: processNames, delta: cmd.delta });
         if (ui.focus === 'topics') return dispatch({ type: 'select-topic', names: topicNames, delta: cmd.delta });
+        if (ui.focus === 'groups') return dispatch({ type: 'select-group', names: groupNames, delta: cmd.delta });
         if (ui.focus === 'consume') return dispatch({ type: 'scroll', pane: 'consume', delta: -cmd.delta, max: Math.max(0, tail.lines.length - 1) });
         if (ui.focus === 'events') return dispatch({ type: 'scroll', pane: 'events', delta: -cmd.delta, max: Math.max(0, events.length - 1) });
         return;
@@ -235,6 +242,8 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
         return dispatch({ type: 'tail', start: cmd.start });
       case 'events-detail':
         return dispatch({ type: 'events-detail' });
+      case 'groups-toggle':
+        return dispatch({ type: 'groups-toggle' });
       case 'field':
         return dispatch(ui.create ? { type: 'create-field', delta: cmd.delta } : { type: 'produce-field', delta: cmd.delta });
       case 'edit':
@@ -262,6 +271,7 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
       view={view}
       ui={ui}
       events={events}
+      groups={groups}
       tail={tail}
       produceResults={producer.results}
       footer={{ hints: footerHints(ui, selected), message }}

@@ -20,6 +20,7 @@ export type Command =
   | { type: 'tail'; start: 'beginning' | 'latest' | 'recent' }
   /** `d` in EVENTS: a coalesced burst's events one by one, or its summary again. */
   | { type: 'events-detail' }
+  | { type: 'groups-toggle' }
   | { type: 'field'; delta: 1 | -1 }
   | { type: 'edit'; text: string }
   | { type: 'backspace' }
@@ -109,6 +110,8 @@ export function commandForKey(ui: UiState, input: string, key: Key): Command | n
       return { type: 'tail', start: 'recent' };
     case 'G':
       return { type: 'end' };
+    case 'g':
+      return { type: 'groups-toggle' };
     case 'd':
       return ui.focus === 'events' ? { type: 'events-detail' } : null;
     case 'i':

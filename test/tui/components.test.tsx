@@ -13,6 +13,7 @@ import { Help } from '../../src/tui/components/help.js';
 import { ProducePane } from '../../src/tui/components/produce-pane.js';
 import { Screen, type ScreenProps } from '../../src/tui/components/screen.js';
 import { TopicsPane } from '../../src/tui/components/topics-pane.js';
+import type { GroupDescription } from '../../src/client/group-admin.js';
 import type { ProduceResult } from '../../src/tui/hooks/use-producer.js';
 import { footerHints } from '../../src/tui/keys.js';
 import type { TailLine } from '../../src/tui/tail.js';
@@ -123,10 +124,38 @@ test('help fits 80x24 with every key listed', () => {
   assert.ok(lines.every((l) => l.length <= 80));
 });
 
+const GROUPS: GroupDescription[] = [
+  {
+    groupId: 'billing',
+    state: 'Stable',
+    protocolType: 'consumer',
+    assignor: 'range',
+    members: [{ memberId: 'm-1', groupInstanceId: null, clientId: 'billing-1', host: '/127.0.0.1', partitions: [{ topic: 'orders', partition: 0 }, { topic: 'orders', partition: 1 }] }],
+    partitions: [
+      { topic: 'orders', partition: 0, committedOffset: 40, logEndOffset: 42, lag: 2, memberId: 'm-1', clientId: 'billing-1', host: '/127.0.0.1' },
+      { topic: 'orders', partition: 1, committedOffset: null, logEndOffset: 7, lag: null, memberId: 'm-1', clientId: 'billing-1', host: '/127.0.0.1' },
+    ],
+  },
+  { groupId: 'audit-reader', state: 'Empty', protocolType: 'consumer', assignor: '', members: [], partitions: [{ topic: 'audit', partition: 0, committedOffset: 0, logEndOffset: 5, lag: 5, memberId: null, clientId: null, host: null }] },
+];
+
+test('80x24: GROUPS in the place of TOPICS: state, members, lag; the selected group by partition', () => {
+  const ui: UiState = { ...initialUiState(), focus: 'groups', selectedGroup: 'billing' };
+  const lines = frame(<Screen {...screenProps(ui, 80, 24)} footer={{ hints: footerHints(ui, null), message: null }} />);
+  assert.ok(lines.every((l) => l.length <= 80), lines.find((l) => l.length > 80));
+  assert.not.ok(lines.some((l) => l.startsWith('TOPICS')));
+  assert.match(rowOf(lines, 'GROUPS'), /GROUPS\s+STATE \/ PARTITION\s+MEMBER\s+COMMITTED\s+END\s+LAG/);
+  assert.match(rowOf(lines, '›billing'), /›billing\s+Stable\s+1 member, 2 parts\s+2$/);
+  assert.match(rowOf(lines, 'orders-0'), /orders-0\s+billing-1\s+40\s+42\s+2$/);
+  assert.match(rowOf(lines, 'orders-1'), /orders-1\s+billing-1\s+-\s+7\s+-$/);
+  assert.match(rowOf(lines, 'audit-reader'), /audit-reader\s+Empty\s+0 members, 1 part\s+5$/);
+});
+
 const screenProps = (ui: UiState, columns: number, rows: number): ScreenProps => ({
   view: view(),
   ui,
   events,
+  groups: { groups: GROUPS, status: null },
   tail: { lines: [{ id: 1, partition: 0, offset: 42, key: null, value: 'hello' }], status: null },
   produceResults: [{ id: 1, topic: 'orders', key: null, value: 'hello', pending: false, partition: 0, offset: 42, tookMs: 5 }],
   footer: { hints: footerHints(ui, null), message: null },

@@ -95,7 +95,10 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
 
   route(InternalApi.RegisterBroker, (req) => controller.registerBroker(req));
   route(InternalApi.Heartbeat, (req) => controller.heartbeat(req.brokerId, req.brokerEpoch));
-  route(InternalApi.WatchMetadata, (req) => controller.watch(req.sinceVersion, req.maxWaitMs));
+  route(InternalApi.WatchMetadata, async (req) => {
+    const md = await controller.watch(req.sinceVersion, req.maxWaitMs);
+    return req.brokersOnlyWhenUnchanged && md.version === req.sinceVersion ? { clusterId: md.clusterId, version: md.version, brokers: md.brokers, topics: [], unchanged: true } : md;
+  });
   route(InternalApi.WatchClusterEvents, (req) => events.watch(req.ringId, req.sinceSeq, req.maxWaitMs));
   route(InternalApi.CreateTopics, (req) => ({ topics: controller.createTopics(req.topics ?? [], req.validateOnly), metadataVersion: controller.metadataVersion }));
   route(InternalApi.CreatePartitions, (req) => ({ topics: controller.createPartitions(req.topics ?? [], req.validateOnly), metadataVersion: controller.metadataVersion }));

@@ -90,7 +90,15 @@ export interface WatchMetadataRequest {
   /** Answer as soon as the metadata version is above this, or after maxWaitMs with the current one. */
   sinceVersion: number;
   maxWaitMs: number;
+  /**
+   * An answer at `sinceVersion` itself (nothing changed: only heartbeat ages are new) carries the
+   * brokers alone, `unchanged` set: a watcher of a 1000-partition cluster that refreshes heartbeat
+   * ages each second is not sent (and does not parse) every partition each time.
+   */
+  brokersOnlyWhenUnchanged?: boolean;
 }
+/** `unchanged`: topics and brokerConfigs are left out (empty); the watcher's copy of that version is current. */
+export type WatchMetadataResponse = ClusterMetadata & { unchanged?: boolean };
 
 /** The controller's recent events (common/cluster-events.ts), by long poll as WatchMetadata. */
 export interface WatchClusterEventsRequest {
@@ -271,7 +279,7 @@ const configChange = object({ name: string, set: optional(stringMap), delete: op
 export const InternalApi = {
   RegisterBroker: jsonApi<RegisterBrokerRequest, LeaderInfo>(1000, 'RegisterBroker', object({ brokerId: int32, host: string, port: int32, pid: int32, rack: optional(nullable(string)) })),
   Heartbeat: jsonApi<HeartbeatRequest, HeartbeatResponse>(1001, 'Heartbeat', object({ brokerId: int32, brokerEpoch: int64 })),
-  WatchMetadata: jsonApi<WatchMetadataRequest, ClusterMetadata>(1002, 'WatchMetadata', object({ sinceVersion: int64, maxWaitMs: int64 })),
+  WatchMetadata: jsonApi<WatchMetadataRequest, WatchMetadataResponse>(1002, 'WatchMetadata', object({ sinceVersion: int64, maxWaitMs: int64, brokersOnlyWhenUnchanged: optional(boolean) })),
   CreateTopics: jsonApi<CreateTopicsRequest, TopicsResponse>(
     1003,
     'CreateTopics',

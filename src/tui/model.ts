@@ -212,7 +212,8 @@ export class RateTracker {
 
   constructor(private readonly historyLength = 60) {}
 
-  record(key: string, highWatermark: number, atMs: number): void {
+  /** Returns whether the high watermark moved since the last sample. */
+  record(key: string, highWatermark: number, atMs: number): boolean {
     const prev = this.last.get(key);
     this.last.set(key, { hw: highWatermark, atMs });
     const old = this.samples.get(key);
@@ -220,6 +221,7 @@ export class RateTracker {
     if (prev && highWatermark >= prev.hw && atMs > prev.atMs) rate = ((highWatermark - prev.hw) * 1000) / (atMs - prev.atMs);
     const history = prev && highWatermark >= prev.hw ? [...(old?.history ?? []), rate].slice(-this.historyLength) : [];
     this.samples.set(key, { highWatermark, recordsPerSec: rate, history });
+    return prev?.hw !== highWatermark;
   }
 
   /** A partition whose leader did not answer this round: its rate is unknown, shown as 0. */

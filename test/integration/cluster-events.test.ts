@@ -63,4 +63,17 @@ test('WatchClusterEvents: the ring from its start, then a kill as elections, ISR
   assert.is(stale.events[0]?.seq, 1);
 });
 
+test('WatchMetadata brokersOnlyWhenUnchanged: an answer with nothing new carries the brokers alone', async () => {
+  const full = await conn!.request(InternalApi.WatchMetadata, 0, { sinceVersion: -1, maxWaitMs: 0, brokersOnlyWhenUnchanged: true }, { timeoutMs: 5000 });
+  assert.ok(full.topics.some((t) => t.name === 'events'), 'a newer version: everything');
+  assert.not.ok(full.unchanged);
+  const same = await conn!.request(InternalApi.WatchMetadata, 0, { sinceVersion: full.version, maxWaitMs: 50, brokersOnlyWhenUnchanged: true }, { timeoutMs: 5000 });
+  assert.is(same.unchanged, true);
+  assert.is(same.version, full.version);
+  assert.equal(same.topics, []);
+  assert.equal(same.brokers.map((b) => b.id), [1, 2, 3]);
+  const old = await conn!.request(InternalApi.WatchMetadata, 0, { sinceVersion: full.version, maxWaitMs: 50 }, { timeoutMs: 5000 });
+  assert.ok(old.topics.length > 0, 'without the flag: the whole metadata, as brokers and yak status get it');
+});
+
 test.run();

@@ -29,11 +29,15 @@ export function useMetadata(coordinator: { host: string; port: number } | null, 
     let conn: Connection | null = null;
     void (async () => {
       let version = -1;
+      let last: ClusterMetadata | null = null;
       while (!stopped) {
         try {
           if (!conn || conn.closed) conn = await connectToCluster(coordinator.host, coordinator.port, secret, { clientId: 'yak-tui', connectTimeoutMs: 1000 });
-          const md = await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: version, maxWaitMs }, { timeoutMs: maxWaitMs + 3000 });
+          const res = await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: version, maxWaitMs, brokersOnlyWhenUnchanged: last !== null }, { timeoutMs: maxWaitMs + 3000 });
           if (stopped) break;
+          // Nothing changed: the answer has fresh heartbeat ages only.
+          const md: ClusterMetadata = res.unchanged && last ? { ...last, brokers: res.brokers } : res;
+          last = md;
           // A change (an election, a death) is shown at the next frame; an answer that only ages
           // the heartbeats waits for the next whole second, with the clock's tick.
           const changed = md.version !== version;
@@ -44,6 +48,7 @@ export function useMetadata(coordinator: { host: string; port: number } | null, 
           conn?.close();
           conn = null;
           version = -1;
+          last = null;
           setFeed((f) => (f.reachable ? { ...f, reachable: false } : f));
           await sleep(300);
         }

@@ -55,7 +55,8 @@ export function runTui(opts: RunTuiOptions): Promise<never> {
         }}
         onExit={finish}
       />,
-      { exitOnCtrlC: false, maxFps: 10, patchConsole: true },
+      // Incremental: a frame rewrites only its changed lines (the clock, heartbeat ages), not the whole screen.
+      { exitOnCtrlC: false, maxFps: 10, patchConsole: true, incrementalRendering: true },
     );
     // A resize can leave parts of the old frame behind: start from a clean screen.
     stdout.on('resize', () => {

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import type { GroupDescription } from '../../client/group-admin.js';
 import { theme } from '../theme.js';
 import { Line, TitleRow, type Cell } from './line.js';
@@ -33,7 +34,7 @@ export function groupRowCount(groups: GroupDescription[], selected: string | nul
  * each; the selected group unfolded into its partitions: who reads it, committed offset, log end, lag.
  * Narrow terminals (80 columns) drop the host column.
  */
-export function GroupsPane({ groups, status, selected, focused, width, height }: GroupsPaneProps) {
+export const GroupsPane = memo(function GroupsPane({ groups, status, selected, focused, width, height }: GroupsPaneProps) {
   const wide = width >= 100;
   // 80 columns exactly at the narrowest: 14 + 19 (CompletingRebalance) + 17 + 9 + 9 + 7 and the gaps.
   const nameW = width >= 150 ? 28 : wide ? 20 : 14;
@@ -100,4 +101,4 @@ export function GroupsPane({ groups, status, selected, focused, width, height }:
       )}
     </Box>
   );
-}
+});

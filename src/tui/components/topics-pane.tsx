@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { compact, sparkline } from '../format.js';
 import type { PartitionRow, TopicRow } from '../model.js';
 import { theme } from '../theme.js';
@@ -23,7 +24,7 @@ export function topicRowCount(topics: TopicRow[], selected: string | null, expan
 const list = (ids: number[]) => ids.join(',');
 
 /** Topics and partitions: leader, epoch, replicas, ISR with out-of-sync replicas marked ✗, high watermark, records/s. */
-export function TopicsPane({ topics, selected, focused, expandAll, width, height }: TopicsPaneProps) {
+export const TopicsPane = memo(function TopicsPane({ topics, selected, focused, expandAll, width, height }: TopicsPaneProps) {
   const nameW = width >= 150 ? 24 : width >= 100 ? 16 : 12;
   // A 1000-partition topic's count takes 4 columns.
   const countW = Math.max(3, ...topics.map((t) => String(t.partitions.length).length));
@@ -95,7 +96,7 @@ export function TopicsPane({ topics, selected, focused, expandAll, width, height
       )}
     </Box>
   );
-}
+});
 
 function partitionCells(p: PartitionRow, countW: number, replW: number, oosW: number, spark: number): Cell[] {
   const offline = p.leader < 0;

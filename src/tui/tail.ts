@@ -100,7 +100,9 @@ export class TopicTail {
         partitions,
         start: this.opts.start === 'latest' ? 'latest' : 'earliest',
         startOffsets,
-        maxWaitMs: 500,
+        // A leader answers as soon as a record arrives; the wait only bounds how often an idle topic is
+        // asked again (a fetch of every partition, per leader) and how late a move of leadership is seen.
+        maxWaitMs: 2000,
         fetchMaxBytes: 1024 * 1024,
         partitionMaxBytes: 64 * 1024,
         maxBufferedRecords: 500,

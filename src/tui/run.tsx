@@ -55,8 +55,8 @@ export function runTui(opts: RunTuiOptions): Promise<never> {
         }}
         onExit={finish}
       />,
-      // Incremental: a frame rewrites only its changed lines (the clock, heartbeat ages), not the whole screen.
-      { exitOnCtrlC: false, maxFps: 10, patchConsole: true, incrementalRendering: true },
+      // Not incrementalRendering (rewrite changed lines only): on the alternate screen it leaves lines at the wrong rows.
+      { exitOnCtrlC: false, maxFps: 10, patchConsole: true },
     );
     // A resize can leave parts of the old frame behind: start from a clean screen.
     stdout.on('resize', () => {

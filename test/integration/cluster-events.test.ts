@@ -9,8 +9,10 @@ import type { ClusterEvent, ProcessEvent, StampedClusterEvent } from '../../src/
 import { connectToCluster } from '../../src/net/cluster-auth.js';
 import type { Connection } from '../../src/net/connection.js';
 import { InternalApi } from '../../src/protocol/internal-api.js';
+import { followClusterEvents } from '../../src/tui/cluster-events-feed.js';
+import { EventBus } from '../../src/tui/events.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
-import { createTopic, destroyAndCheck, waitFor } from '../helpers/failover.js';
+import { createTopic, destroyAndCheck, sleep, waitFor } from '../helpers/failover.js';
 
 const test = suite('coordinator: typed cluster events');
 let cluster: TestCluster | undefined;
@@ -74,6 +76,23 @@ test('WatchMetadata brokersOnlyWhenUnchanged: an answer with nothing new carries
   assert.equal(same.brokers.map((b) => b.id), [1, 2, 3]);
   const old = await conn!.request(InternalApi.WatchMetadata, 0, { sinceVersion: full.version, maxWaitMs: 50 }, { timeoutMs: 5000 });
   assert.ok(old.topics.length > 0, 'without the flag: the whole metadata, as brokers and yak status get it');
+});
+
+test("the TUI's feed reads a restarted coordinator's new ring from its start", async () => {
+  const bus = new EventBus();
+  const c = cluster!.file.coordinator;
+  // Short polls: empty answers come and go while the new ring has nothing yet.
+  const stop = followClusterEvents(() => connectToCluster(c.host, c.port, cluster!.supervisor.clusterSecret, { clientId: 'events-feed-test', connectTimeoutMs: 1000 }), bus, 200);
+  try {
+    const texts = () => bus.recent().map((e) => e.text);
+    await waitFor('the old ring read', () => texts().includes('topic events created: 6 partition(s), replication factor 3'), { timeoutMs: 10_000 });
+    await cluster!.supervisor.handleControl('restart', 'zookeeper');
+    await sleep(1500);
+    await createTopic(cluster!.bootstrap, 'after-restart', 1, 1);
+    await waitFor('the new ring\'s first event', () => texts().includes('topic after-restart created: 1 partition(s), replication factor 1'), { timeoutMs: 10_000 });
+  } finally {
+    stop();
+  }
 });
 
 test.run();

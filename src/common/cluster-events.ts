@@ -26,6 +26,9 @@ export interface StampedClusterEvent {
   event: ClusterEvent;
 }
 
+/** Done by a broker to its own log, reported to its supervisor over IPC (`yak broker` run by hand only logs it). */
+export type BrokerEvent = { type: 'log-truncated'; brokerId: number; topic: string; partition: number; from: number; to: number; leaderId: number };
+
 /** Seen by the supervisor (`yak up`): its children starting and exiting. */
 export type ProcessEvent =
   | { type: 'process-started'; name: string; pid: number; host: string; port: number }
@@ -57,6 +60,11 @@ export function describeClusterEvent(e: ClusterEvent): string {
     case 'broker-configs-changed':
       return `dynamic configs of ${e.broker === '' ? 'every broker' : `broker-${e.broker}`}: ${configList(e.configs) || 'none'}`;
   }
+}
+
+/** The log line of a broker event (the broker's log; `yak chaos` reads truncations from it). */
+export function describeBrokerEvent(e: BrokerEvent): string {
+  return `truncating ${e.topic}-${e.partition} from ${e.from} to ${e.to} to match leader broker-${e.leaderId}`;
 }
 
 /** The log line of a process event (the supervisor's log). */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { describeProcessEvent, type ProcessEvent } from '../common/cluster-events.js';
+import { describeProcessEvent, type BrokerEvent, type ProcessEvent } from '../common/cluster-events.js';
 import type { BrokerState, ClusterMetadata } from '../common/cluster-types.js';
 import { ClusterSecret } from '../common/cluster-secret.js';
 import { DATA_CORRUPTED_EXIT_CODE, UserError } from '../common/errors.js';
@@ -37,8 +37,11 @@ export interface SupervisorOptions {
    */
   links?: { coordinator: string; advertisedPort: (brokerId: number) => number };
   logger: Logger;
-  /** Its children starting and exiting, as data (the TUI's event log); absent: logged as lines instead. */
-  onEvent?: (e: ProcessEvent) => void;
+  /**
+   * Its children starting and exiting, and what brokers report as data (truncations), for the TUI's
+   * event log; absent: starts and exits are logged as lines (a broker logs its own events).
+   */
+  onEvent?: (e: ProcessEvent | BrokerEvent) => void;
   /** Every line a child prints, prefixed with its name (the headless log). */
   onChildLine: (name: string, line: string) => void;
 }
@@ -161,7 +164,7 @@ export class Supervisor {
     m.state = 'starting';
     let child;
     try {
-      child = await startChild({ name: m.name, entry: this.opts.entry, execArgv: this.opts.execArgv, args: m.args(m.port), env: this.clusterSecret.childEnv(), onLine: this.opts.onChildLine });
+      child = await startChild({ name: m.name, entry: this.opts.entry, execArgv: this.opts.execArgv, args: m.args(m.port), env: this.clusterSecret.childEnv(), onLine: this.opts.onChildLine, onEvent: (_name, e) => this.opts.onEvent?.(e) });
     } catch (err) {
       m.state = 'dead';
       m.reason = (err as Error).message;

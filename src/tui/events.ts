@@ -1,4 +1,4 @@
-import { describeClusterEvent, describeProcessEvent, type ClusterEvent, type ProcessEvent } from '../common/cluster-events.js';
+import { describeBrokerEvent, describeClusterEvent, describeProcessEvent, type BrokerEvent, type ClusterEvent, type ProcessEvent } from '../common/cluster-events.js';
 import { tuiEventDetailLines, tuiEventLogEntries } from '../common/limits.js';
 import { parseLogLine, type Logger } from '../common/logger.js';
 
@@ -13,7 +13,7 @@ import { parseLogLine, type Logger } from '../common/logger.js';
  * so are a broker's ISR shrinks or expands. A paused broker's churn is then a few lines and does not
  * push its death out of a five-line pane.
  */
-export type EventKind = 'register' | 'start' | 'death' | 'election' | 'isr-shrink' | 'isr-expand' | 'action' | 'topic' | 'warn' | 'error' | 'info';
+export type EventKind = 'register' | 'start' | 'death' | 'election' | 'isr-shrink' | 'isr-expand' | 'truncation' | 'action' | 'topic' | 'warn' | 'error' | 'info';
 
 export interface EventDetail {
   atMs: number;
@@ -140,9 +140,10 @@ export class EventBus {
     this.add('zookeeper', clusterEventLine(e), atMs);
   }
 
-  /** The supervisor's `onEvent`. */
-  process(e: ProcessEvent): void {
-    this.add('yak', processEventLine(e));
+  /** The supervisor's `onEvent`: its own events, and those its brokers report. */
+  supervised(e: ProcessEvent | BrokerEvent): void {
+    if (e.type === 'log-truncated') this.add(`broker-${e.brokerId}`, { kind: 'truncation', text: describeBrokerEvent(e) });
+    else this.add('yak', processEventLine(e));
   }
 
   /** A child's output line (the supervisor's `onChildLine`): its warnings and errors, and text that is not a log line. */

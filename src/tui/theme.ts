@@ -32,6 +32,7 @@ export const eventColor: Record<EventKind, string | undefined> = {
   election: theme.accent,
   'isr-shrink': theme.warn,
   'isr-expand': theme.ok,
+  truncation: theme.warn,
   action: theme.info,
   topic: theme.title,
   warn: theme.warn,

@@ -5,7 +5,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ClusterEvent, ProcessEvent, StampedClusterEvent } from '../../src/common/cluster-events.js';
+import type { BrokerEvent, ClusterEvent, ProcessEvent, StampedClusterEvent } from '../../src/common/cluster-events.js';
 import { connectToCluster } from '../../src/net/cluster-auth.js';
 import type { Connection } from '../../src/net/connection.js';
 import { InternalApi } from '../../src/protocol/internal-api.js';
@@ -17,7 +17,7 @@ import { createTopic, destroyAndCheck, sleep, waitFor } from '../helpers/failove
 const test = suite('coordinator: typed cluster events');
 let cluster: TestCluster | undefined;
 let conn: Connection | undefined;
-const processEvents: ProcessEvent[] = [];
+const processEvents: (ProcessEvent | BrokerEvent)[] = [];
 
 test.after(async () => {
   conn?.close();

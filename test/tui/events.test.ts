@@ -27,7 +27,7 @@ test('typed cluster events get their kind and their log line', () => {
 test("a dead broker's 334 elections and 666 ISR shrinks are three entries, with every event one key away", () => {
   const bus = new EventBus();
   const t0 = 1_000_000;
-  bus.process({ type: 'process-exited', name: 'broker-2', pid: 42, how: 'SIGKILL' });
+  bus.supervised({ type: 'process-exited', name: 'broker-2', pid: 42, how: 'SIGKILL' });
   for (let p = 0; p < 334; p++) bus.cluster(elected(p, 'broker-2 process exited'), t0);
   for (let p = 0; p < 666; p++) bus.cluster(shrunk(p), t0);
   bus.cluster({ type: 'broker-dead', brokerId: 2, reason: 'process exited' }, t0 + 1);
@@ -119,9 +119,15 @@ test('the bus keeps entries in time order, keeps the last `capacity`, and tells 
   assert.equal(bus.recent().map((e) => e.text), ['second', 'third', 'fourth']);
   assert.is(told, 4);
   unsubscribe();
-  bus.process({ type: 'process-exited', name: 'broker-1', pid: 7, how: 'SIGKILL' });
+  bus.supervised({ type: 'process-exited', name: 'broker-1', pid: 7, how: 'SIGKILL' });
   assert.is(told, 4);
   assert.equal([bus.recent().at(-1)!.kind, bus.recent().at(-1)!.text], ['death', 'broker-1 exited (SIGKILL)']);
+});
+
+test("a broker's truncation, relayed by the supervisor, is its own typed entry", () => {
+  const bus = new EventBus();
+  bus.supervised({ type: 'log-truncated', brokerId: 2, topic: 'orders', partition: 1, from: 9, to: 5, leaderId: 3 });
+  assert.equal(bus.recent().map((e) => [e.source, e.kind, e.text]), [['broker-2', 'truncation', 'truncating orders-1 from 9 to 5 to match leader broker-3']]);
 });
 
 test("the supervisor's logger notes its messages by level", () => {

@@ -114,7 +114,7 @@ export const upCommand: CommandModule<object, Args> = {
         ...(args['min-insync-replicas'] !== undefined ? ['--min-insync-replicas', String(args['min-insync-replicas'])] : []),
       ],
       logger,
-      onEvent: bus ? (e) => bus.process(e) : undefined,
+      onEvent: bus ? (e) => bus.supervised(e) : undefined,
       onChildLine: bus ? (name, line) => bus.childLine(name, line) : (_name, line) => process.stdout.write(`${line}\n`),
     });
     if (bus) process.stdout.write(`yak: starting ${args.brokers} broker(s) in ${args['data-dir']}…\n`);

@@ -17,7 +17,7 @@ export interface ChildSpec {
   env?: Record<string, string>;
   onLine: (name: string, line: string) => void;
   /** Events the child reports as data (a broker's truncations), whenever it does. */
-  onEvent?: (name: string, event: BrokerEvent) => void;
+  onEvent?: (event: BrokerEvent) => void;
 }
 
 export interface StartedChild {
@@ -51,7 +51,7 @@ export function startChild(spec: ChildSpec, readyTimeoutMs = 30_000): Promise<St
     };
     child.once('exit', onExit);
     child.on('message', (m: ChildMessage) => {
-      if (m.type === 'event') spec.onEvent?.(spec.name, m.event);
+      if (m.type === 'event') spec.onEvent?.(m.event);
       else if (m.type === 'ready') {
         clearTimeout(timer);
         child.off('exit', onExit);

@@ -164,7 +164,7 @@ export class Supervisor {
     m.state = 'starting';
     let child;
     try {
-      child = await startChild({ name: m.name, entry: this.opts.entry, execArgv: this.opts.execArgv, args: m.args(m.port), env: this.clusterSecret.childEnv(), onLine: this.opts.onChildLine, onEvent: (_name, e) => this.opts.onEvent?.(e) });
+      child = await startChild({ name: m.name, entry: this.opts.entry, execArgv: this.opts.execArgv, args: m.args(m.port), env: this.clusterSecret.childEnv(), onLine: this.opts.onChildLine, onEvent: this.opts.onEvent });
     } catch (err) {
       m.state = 'dead';
       m.reason = (err as Error).message;

@@ -120,7 +120,7 @@ test('footer: an action message, then the keys that fit, help and quit last to g
 test('help fits 80x24 with every key listed', () => {
   const lines = frame(<Help width={80} height={21} />);
   assert.ok(lines.length <= 21, `${lines.length} lines`);
-  for (const key of ['Tab Shift-Tab', 'k ', 'p ', 'r ', 'c ', 'i  Enter', 'in PRODUCE', '?', 'q  Ctrl-C']) rowOf(lines, key);
+  for (const key of ['Tab Shift-Tab', 'k ', 'p ', 'r ', 'c ', 'g ', 'd ', 'i  Enter', 'in PRODUCE', '?', 'q  Ctrl-C']) rowOf(lines, key);
   assert.ok(lines.every((l) => l.length <= 80));
 });
 

@@ -15,8 +15,8 @@ const KEYS: [string, string][] = [
   ['i  Enter', 'type a record for the selected topic (Enter: in TOPICS); the cursor is on the value'],
   [' in PRODUCE', '↑ ↓ topic / key (optional) / value; Enter sends (acks=all); Ctrl-U clears; Esc leaves'],
   ['b / l / t', 'consume pane: from the beginning / new records only / recent and live'],
-  ['g', 'consumer groups in the place of topics: state, members, lag; per partition for the selected one'],
-  ['d', 'event pane: each event of a burst ("broker-2 process exited: 334 leaders moved"), or the summaries'],
+  ['g', 'consumer groups in place of topics: state, members, lag'],
+  ['d', 'event pane: each event of a burst, or the summaries again'],
   ['?', 'this help (Esc closes it)'],
   ['q  Ctrl-C', 'quit: stops every broker and the coordinator'],
 ];

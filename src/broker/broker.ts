@@ -1,3 +1,4 @@
+import type { BrokerEvent } from '../common/cluster-events.js';
 import path from 'node:path';
 import type { ClusterSecret } from '../common/cluster-secret.js';
 import { ErrorCode, UserError, errorName } from '../common/errors.js';
@@ -40,6 +41,8 @@ export interface BrokerOptions {
   syncFull?: boolean;
   /** Overrides of the Kafka listener's connection limits (src/common/limits.ts). */
   listenerLimits?: Partial<ListenerLimits>;
+  /** Events of this broker for the cluster's event log (its supervisor relays them to the TUI). */
+  onEvent?: (e: BrokerEvent) => void;
   logger: Logger;
 }
 
@@ -66,6 +69,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     brokerId: opts.brokerId,
     store,
     logger: opts.logger,
+    onEvent: opts.onEvent,
     replicaLagTimeMaxMs: opts.replicaLagTimeMaxMs ?? 10_000,
     replicaFetchMaxWaitMs: 500,
     retentionDefaults: () => ({ retentionMs: config.logRetentionMs, retentionBytes: config.logRetentionBytes }),

@@ -1,3 +1,4 @@
+import type { BrokerEvent } from '../common/cluster-events.js';
 import type { ClusterMetadata } from '../common/cluster-types.js';
 import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
@@ -31,6 +32,8 @@ export interface ReplicaManagerOptions {
   logCleanerBackoffMs: number;
   /** message.timestamp.type of topics that do not set it (log.message.timestamp.type). */
   timestampTypeDefault: () => TimestampType;
+  /** What the followers' fetchers did to the logs that the cluster's event log shows (truncations). */
+  onEvent?: (e: BrokerEvent) => void;
 }
 
 export interface ReadResult {
@@ -146,6 +149,7 @@ export class ReplicaManager {
         restartAt: (p, offset) => p.log.truncateFullyAndStartAt(offset),
         onLeaderLogStart: (p, offset) => void this.advanceLogStart(p, offset, `leader broker-${leaderId}'s log start`),
         onHighWatermark: (p) => this.notify(key(p.topic, p.partition), 'highWatermark'),
+        onEvent: this.opts.onEvent,
         logger: this.opts.logger,
       });
       this.fetchers.set(leaderId, f);

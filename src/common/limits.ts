@@ -255,6 +255,14 @@ export const txnMarkerRetryBackoffMs = 200;
 export const txnConcurrentWaitMs = 3000;
 /** How long one WriteTxnMarkers request may go unanswered before the coordinator gives up on it and retries. */
 export const txnMarkerRequestTimeoutMs = 10_000;
+/**
+ * Cluster events (elections, ISR changes, deaths, topics) the coordinator keeps for WatchClusterEvents,
+ * newest first: a few bursts of a 1000-partition cluster (a dead broker that led 334 partitions is
+ * about 1000 events), at a few hundred bytes each.
+ */
+export const clusterEventRingEvents = 10_000;
+/** Most events in one WatchClusterEvents answer (its JSON is then about 150 KB); the watcher asks again for the rest. */
+export const clusterEventsPerAnswer = 1000;
 
 // ---- Client ----
 
@@ -271,6 +279,10 @@ export const maxInFlightBatchesPerPartition = 5;
  * requests would otherwise wait out their own timeouts: the delivery timeout is 2 minutes).
  */
 export const interruptGraceMs = 2000;
+/** Entries the TUI's event log keeps (a coalesced burst is one entry). */
+export const tuiEventLogEntries = 1000;
+/** Events' own lines a coalesced burst keeps for the detail view (a dead broker leading 1000 partitions: 1000 elections). */
+export const tuiEventDetailLines = 2000;
 
 /** Throws if two limits contradict each other. Cheap; call it once when a process starts. */
 export function assertLimits(): void {
@@ -290,5 +302,6 @@ export function assertLimits(): void {
   check(maxInFlightBatchesPerPartition <= producerStateBatchesRemembered, "an idempotent producer's in-flight batches must fit the broker's remembered sequence window");
   check(transactionAbortTimedOutCheckIntervalMs < transactionMaxTimeoutMs, 'timed-out transactions must be looked for more often than the longest timeout');
   check(txnMarkerRetryBackoffMs < txnMarkerRequestTimeoutMs, 'a marker retry must come sooner than a marker request times out');
+  check(clusterEventsPerAnswer <= clusterEventRingEvents, 'a WatchClusterEvents answer cannot hold more events than the ring keeps');
   check(maxUnauthenticatedFrameBytes <= maxFrameBytes, 'a connection that has proven nothing may not send more than one that has');
 }

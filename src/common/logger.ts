@@ -16,3 +16,21 @@ export function createLogger(name: string, out: NodeJS.WritableStream = process.
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+export type LogLevel = 'INFO' | 'WARN' | 'ERROR';
+export interface LogLine {
+  atMs: number;
+  level: LogLevel;
+  /** The process name in brackets. */
+  source: string;
+  message: string;
+}
+
+const LINE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) (INFO|WARN|ERROR) \[([^\]]+)\] (.*)$/;
+
+/** A line `createLogger` wrote, split into its parts (only its format, never its wording); null for anything else. */
+export function parseLogLine(line: string): LogLine | null {
+  const m = LINE.exec(line);
+  if (!m) return null;
+  return { atMs: Date.parse(m[1]!), level: m[2] as LogLevel, source: m[3]!, message: m[4]! };
+}

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { brokerConfigProblem, CLUSTER_DEFAULT_SCOPE, isDynamicBrokerConfig, type BrokerConfigOverrides } from '../common/broker-configs.js';
+import type { ClusterEvent } from '../common/cluster-events.js';
 import type { BrokerInfo, ClusterMetadata, PartitionState, TopicState } from '../common/cluster-types.js';
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import { isTopicConfigName, topicConfigProblem } from '../common/topic-configs.js';
@@ -26,18 +27,6 @@ export interface ControllerOptions {
   /** Time the coordinator itself stood still does not count against broker sessions. */
   stallClock?: StallClock;
 }
-
-export type ClusterEvent =
-  | { type: 'broker-registered'; brokerId: number; host: string; port: number }
-  | { type: 'broker-dead'; brokerId: number; reason: string }
-  | { type: 'leader-changed'; topic: string; partition: number; from: number; to: number; epoch: number; reason: string }
-  | { type: 'isr-changed'; topic: string; partition: number; from: number[]; to: number[] }
-  | { type: 'topic-created'; topic: string; partitions: number; replicationFactor: number }
-  | { type: 'topic-deleted'; topic: string }
-  | { type: 'partitions-added'; topic: string; from: number; to: number }
-  | { type: 'topic-configs-changed'; topic: string; configs: Record<string, string> }
-  /** `broker` is a broker id, or "" for the cluster default. */
-  | { type: 'broker-configs-changed'; broker: string; configs: Record<string, string> };
 
 interface Session {
   broker: StoredBroker;

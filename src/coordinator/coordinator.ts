@@ -8,7 +8,9 @@ import type { ApiCodec } from '../protocol/api.js';
 import { finishFrame, startResponseFrame, type RequestHeader } from '../protocol/framing.js';
 import { InternalApi } from '../protocol/internal-api.js';
 import type { Reader } from '../protocol/reader.js';
-import { Controller, type ClusterEvent } from './controller.js';
+import { describeClusterEvent } from '../common/cluster-events.js';
+import { ClusterEventRing } from './cluster-event-ring.js';
+import { Controller } from './controller.js';
 import { GroupCoordinator } from './group-coordinator.js';
 import { GroupStore } from './group-store.js';
 import { MetadataStore } from './metadata-store.js';
@@ -68,7 +70,11 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const store = new MetadataStore(opts.dataDir);
   const stallClock = new StallClock();
   const controller = new Controller(store, { ...opts, stallClock });
-  controller.onEvent((e) => opts.logger.info(describeEvent(e)));
+  const events = new ClusterEventRing();
+  controller.onEvent((e) => {
+    events.push(e);
+    opts.logger.info(describeClusterEvent(e));
+  });
   const offsetsTopic = opts.offsetsTopicWriter?.({
     ensureTopic: () => {
       if (controller.hasPartition(CONSUMER_OFFSETS_TOPIC, 0)) return null;
@@ -111,7 +117,11 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
 
   route(InternalApi.RegisterBroker, (req) => controller.registerBroker(req));
   route(InternalApi.Heartbeat, (req) => controller.heartbeat(req.brokerId, req.brokerEpoch));
-  route(InternalApi.WatchMetadata, (req) => controller.watch(req.sinceVersion, req.maxWaitMs));
+  route(InternalApi.WatchMetadata, async (req) => {
+    const md = await controller.watch(req.sinceVersion, req.maxWaitMs);
+    return req.brokersOnlyWhenUnchanged && md.version === req.sinceVersion ? { clusterId: md.clusterId, version: md.version, brokers: md.brokers, topics: [], unchanged: true } : md;
+  });
+  route(InternalApi.WatchClusterEvents, (req) => events.watch(req.ringId, req.sinceSeq, req.maxWaitMs));
   route(InternalApi.CreateTopics, (req) => ({ topics: controller.createTopics(req.topics ?? [], req.validateOnly), metadataVersion: controller.metadataVersion }));
   route(InternalApi.CreatePartitions, (req) => ({ topics: controller.createPartitions(req.topics ?? [], req.validateOnly), metadataVersion: controller.metadataVersion }));
   route(InternalApi.AlterTopicConfigs, (req) => ({ topics: controller.alterTopicConfigs(req), metadataVersion: controller.metadataVersion }));
@@ -164,6 +174,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     async close() {
       controller.close();
       transactions.close();
+      events.close();
       groups.close();
       await offsetsTopic?.close();
       stallClock.close();
@@ -171,27 +182,4 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       store.close();
     },
   };
-}
-
-export function describeEvent(e: ClusterEvent): string {
-  switch (e.type) {
-    case 'broker-registered':
-      return `broker-${e.brokerId} registered at ${e.host}:${e.port}`;
-    case 'broker-dead':
-      return `broker-${e.brokerId} dead (${e.reason})`;
-    case 'leader-changed':
-      return `${e.topic}-${e.partition} leader ${e.from < 0 ? 'none' : `broker-${e.from}`} -> ${e.to < 0 ? 'none (offline)' : `broker-${e.to}`}, epoch ${e.epoch} (${e.reason})`;
-    case 'isr-changed':
-      return `${e.topic}-${e.partition} ISR [${e.from.join(',')}] -> [${e.to.join(',')}]`;
-    case 'topic-created':
-      return `topic ${e.topic} created: ${e.partitions} partition(s), replication factor ${e.replicationFactor}`;
-    case 'topic-deleted':
-      return `topic ${e.topic} deleted`;
-    case 'partitions-added':
-      return `topic ${e.topic} grown from ${e.from} to ${e.to} partitions`;
-    case 'topic-configs-changed':
-      return `topic ${e.topic} configs: ${Object.entries(e.configs).map(([k, v]) => `${k}=${v}`).join(', ')}`;
-    case 'broker-configs-changed':
-      return `dynamic configs of ${e.broker === '' ? 'every broker' : `broker-${e.broker}`}: ${Object.entries(e.configs).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'}`;
-  }
 }

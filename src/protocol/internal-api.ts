@@ -1,3 +1,4 @@
+import type { StampedClusterEvent } from '../common/cluster-events.js';
 import type { ClusterMetadata } from '../common/cluster-types.js';
 import { ProtocolError } from '../common/errors.js';
 import type { ApiCodec } from './api.js';
@@ -96,6 +97,32 @@ export interface WatchMetadataRequest {
   /** Answer as soon as the metadata version is above this, or after maxWaitMs with the current one. */
   sinceVersion: number;
   maxWaitMs: number;
+  /**
+   * An answer at `sinceVersion` itself (nothing changed: only heartbeat ages are new) carries the
+   * brokers alone, `unchanged` set: a watcher of a 1000-partition cluster that refreshes heartbeat
+   * ages each second is not sent (and does not parse) every partition each time.
+   */
+  brokersOnlyWhenUnchanged?: boolean;
+}
+/** `unchanged`: topics and brokerConfigs are left out (empty); the watcher's copy of that version is current. */
+export type WatchMetadataResponse = ClusterMetadata & { unchanged?: boolean };
+
+/** The controller's recent events (common/cluster-events.ts), by long poll as WatchMetadata. */
+export interface WatchClusterEventsRequest {
+  /** The ring `sinceSeq` counts in (from an earlier answer); another one (the coordinator restarted) means from the start. */
+  ringId?: string;
+  /** Answer with the events numbered above this (0: every one kept), as soon as there is one, or after maxWaitMs. */
+  sinceSeq: number;
+  maxWaitMs: number;
+}
+export interface WatchClusterEventsResponse {
+  ringId: string;
+  /** Oldest first; at most limits.ts's clusterEventsPerAnswer. */
+  events: StampedClusterEvent[];
+  /** The number the next event will get: ask again with sinceSeq = the last event's seq. */
+  nextSeq: number;
+  /** Events after sinceSeq already dropped from the ring (the watcher fell behind). */
+  missed: number;
 }
 
 export interface CreateTopicSpec {
@@ -262,7 +289,7 @@ const configChange = object({ name: string, set: optional(stringMap), delete: op
 export const InternalApi = {
   RegisterBroker: jsonApi<RegisterBrokerRequest, LeaderInfo>(1000, 'RegisterBroker', object({ brokerId: int32, host: string, port: int32, pid: int32, rack: optional(nullable(string)) })),
   Heartbeat: jsonApi<HeartbeatRequest, HeartbeatResponse>(1001, 'Heartbeat', object({ brokerId: int32, brokerEpoch: int64 })),
-  WatchMetadata: jsonApi<WatchMetadataRequest, ClusterMetadata>(1002, 'WatchMetadata', object({ sinceVersion: int64, maxWaitMs: int64 })),
+  WatchMetadata: jsonApi<WatchMetadataRequest, WatchMetadataResponse>(1002, 'WatchMetadata', object({ sinceVersion: int64, maxWaitMs: int64, brokersOnlyWhenUnchanged: optional(boolean) })),
   CreateTopics: jsonApi<CreateTopicsRequest, TopicsResponse>(
     1003,
     'CreateTopics',
@@ -389,6 +416,12 @@ export const InternalApi = {
     1032,
     'ReassignPartitions',
     object({ topics: arrayOf(object({ name: string, partitions: arrayOf(object({ partitionIndex: int32, replicas: nullable(arrayOf(int32)) })) })) }),
+  ),
+  /** Watches (1070+), clear of the transaction calls' 1050+ and the user calls' 1060+. */
+  WatchClusterEvents: jsonApi<WatchClusterEventsRequest, WatchClusterEventsResponse>(
+    1070,
+    'WatchClusterEvents',
+    object({ ringId: optional(string), sinceSeq: int64, maxWaitMs: int64 }),
   ),
   /** In the group range's spare keys (1040+), clear of the topic APIs' 1019+. */
   OffsetDelete: jsonApi<GroupCall<OffsetDeleteRequest>, OffsetDeleteResponse>(

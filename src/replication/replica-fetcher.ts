@@ -1,5 +1,6 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import { storageFaultRetryMs } from '../common/limits.js';
+import { describeBrokerEvent, type BrokerEvent } from '../common/cluster-events.js';
 import type { Logger } from '../common/logger.js';
 import { Connection } from '../net/connection.js';
 import { FetchApi } from '../protocol/apis/fetch.js';
@@ -25,6 +26,8 @@ export interface ReplicaFetcherOptions {
   onLeaderLogStart: (p: Partition, offset: number) => void;
   /** Called after the high watermark of a partition moved (wakes consumer fetches). */
   onHighWatermark: (p: Partition) => void;
+  /** Told of what this fetcher did to the log that the cluster's event log shows (a truncation). */
+  onEvent?: (e: BrokerEvent) => void;
   logger: Logger;
 }
 
@@ -132,8 +135,10 @@ export class ReplicaFetcher {
           }
         }
         if (target < log.logEndOffset) {
-          this.opts.logger.info(`truncating ${t.topic}-${r.partition} from ${log.logEndOffset} to ${target} to match leader broker-${this.opts.leaderId}`);
+          const truncated: BrokerEvent = { type: 'log-truncated', brokerId: this.opts.brokerId, topic: t.topic, partition: r.partition, from: log.logEndOffset, to: target, leaderId: this.opts.leaderId };
+          this.opts.logger.info(describeBrokerEvent(truncated));
           log.truncateTo(target);
+          this.opts.onEvent?.(truncated);
         }
         entry.needsTruncation = false;
       }

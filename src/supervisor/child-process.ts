@@ -1,9 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
+import type { BrokerEvent } from '../common/cluster-events.js';
 import { UserError } from '../common/errors.js';
 
 /** Messages a child sends its supervisor over the IPC channel. */
-export type ChildMessage = { type: 'ready'; host: string; port: number } | { type: 'fatal'; message: string; exitCode?: number };
+export type ChildMessage = { type: 'ready'; host: string; port: number } | { type: 'fatal'; message: string; exitCode?: number } | { type: 'event'; event: BrokerEvent };
 
 export interface ChildSpec {
   /** Display name: `zookeeper`, `broker-1`. */
@@ -15,6 +16,8 @@ export interface ChildSpec {
   /** Added to this process's environment for the child: how it gets the cluster secret (argv is public, `ps` shows it). */
   env?: Record<string, string>;
   onLine: (name: string, line: string) => void;
+  /** Events the child reports as data (a broker's truncations), whenever it does. */
+  onEvent?: (event: BrokerEvent) => void;
 }
 
 export interface StartedChild {
@@ -48,7 +51,8 @@ export function startChild(spec: ChildSpec, readyTimeoutMs = 30_000): Promise<St
     };
     child.once('exit', onExit);
     child.on('message', (m: ChildMessage) => {
-      if (m.type === 'ready') {
+      if (m.type === 'event') spec.onEvent?.(m.event);
+      else if (m.type === 'ready') {
         clearTimeout(timer);
         child.off('exit', onExit);
         resolve({ process: child, host: m.host, port: m.port });
@@ -67,6 +71,11 @@ export function startChild(spec: ChildSpec, readyTimeoutMs = 30_000): Promise<St
 /** In a forked child: tell the supervisor we are ready (no-op when run by hand). */
 export function reportReady(host: string, port: number): void {
   process.send?.({ type: 'ready', host, port } satisfies ChildMessage);
+}
+
+/** In a forked child: report an event to the supervisor (no-op when run by hand: the process's log line says it). */
+export function reportEvent(event: BrokerEvent): void {
+  if (process.connected) process.send?.({ type: 'event', event } satisfies ChildMessage);
 }
 
 /** In a forked child: tell the supervisor why it cannot start; resolves once sent (false when run by hand). */

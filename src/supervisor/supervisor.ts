@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { describeProcessEvent, type BrokerEvent, type ProcessEvent } from '../common/cluster-events.js';
 import type { BrokerState, ClusterMetadata } from '../common/cluster-types.js';
 import { ClusterSecret } from '../common/cluster-secret.js';
 import { DATA_CORRUPTED_EXIT_CODE, UserError } from '../common/errors.js';
@@ -36,6 +37,11 @@ export interface SupervisorOptions {
    */
   links?: { coordinator: string; advertisedPort: (brokerId: number) => number };
   logger: Logger;
+  /**
+   * Its children starting and exiting, and what brokers report as data (truncations), for the TUI's
+   * event log; absent: starts and exits are logged as lines (a broker logs its own events).
+   */
+  onEvent?: (e: ProcessEvent | BrokerEvent) => void;
   /** Every line a child prints, prefixed with its name (the headless log). */
   onChildLine: (name: string, line: string) => void;
   /**
@@ -163,7 +169,7 @@ export class Supervisor {
     m.state = 'starting';
     let child;
     try {
-      child = await startChild({ name: m.name, entry: this.opts.entry, execArgv: this.opts.execArgv, args: m.args(m.port), env: this.clusterSecret.childEnv(), onLine: this.opts.onChildLine });
+      child = await startChild({ name: m.name, entry: this.opts.entry, execArgv: this.opts.execArgv, args: m.args(m.port), env: this.clusterSecret.childEnv(), onLine: this.opts.onChildLine, onEvent: this.opts.onEvent });
     } catch (err) {
       m.state = 'dead';
       m.reason = (err as Error).message;
@@ -176,16 +182,24 @@ export class Supervisor {
     m.state = 'alive';
     m.reason = null;
     const pid = child.process.pid!;
+    this.report({ type: 'process-started', name: m.name, pid, host: m.host, port: m.port });
     child.process.once('exit', (code, signal) => {
       if (m.process !== child.process) return;
+      const how = signal ?? `code ${code}`;
       m.process = null;
       m.state = 'dead';
-      m.reason = `exited (${signal ?? `code ${code}`})`;
+      m.reason = `exited (${how})`;
       if (this.stopping) return;
-      this.opts.logger.warn(`${m.name} exited (${signal ?? `code ${code}`})`);
+      this.report({ type: 'process-exited', name: m.name, pid, how });
       if (m.brokerId !== undefined) void this.reportBrokerExit(m.brokerId, pid);
       this.writeClusterFile();
     });
+  }
+
+  private report(e: ProcessEvent): void {
+    if (this.opts.onEvent) return this.opts.onEvent(e);
+    if (e.type === 'process-exited') this.opts.logger.warn(describeProcessEvent(e));
+    else this.opts.logger.info(describeProcessEvent(e));
   }
 
   /** Tells the coordinator a broker process is gone, so it elects new leaders without waiting for the session to expire. */

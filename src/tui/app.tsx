@@ -7,9 +7,11 @@ import { Admin } from '../client/admin.js';
 import { KafkaClient, parseBootstrap, sleep } from '../client/kafka-client.js';
 import type { ControlAction } from '../protocol/internal-api.js';
 import { Screen } from './components/screen.js';
-import type { EventBus } from './events.js';
+import { unfoldBursts, type EventBus } from './events.js';
+import { useClusterEvents } from './hooks/use-cluster-events.js';
 import { useClusterFile } from './hooks/use-cluster-file.js';
 import { useEventLog } from './hooks/use-event-log.js';
+import { useGroups } from './hooks/use-groups.js';
 import { useHighWatermarks } from './hooks/use-high-watermarks.js';
 import { useMetadata } from './hooks/use-metadata.js';
 import { useNow } from './hooks/use-now.js';
@@ -48,7 +50,7 @@ const PROCESS_EVENTS = new Set(['death', 'register', 'start', 'action']);
 export function App({ dataDir, clusterSecret, bus, control, defaults, signals, onExit }: AppProps) {
   const { columns, rows } = useTerminalSize();
   const now = useNow(1000);
-  const events = useEventLog(bus);
+  const log = useEventLog(bus);
   const [ui, setUi] = useReducer((_: UiState, next: UiState) => next, undefined, initialUiState);
   // Keys arrive faster than renders (a paste, a burst of arrows): each one must see the state the
   // previous one left, so the state is reduced here synchronously and React is told afterwards.
@@ -60,9 +62,11 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
   const [restarting, setRestarting] = useState<ReadonlySet<string>>(new Set());
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
 
-  const nudge = useMemo(() => events.filter((e) => PROCESS_EVENTS.has(e.kind)).at(-1)?.id ?? 0, [events]);
+  const events = useMemo(() => (ui.eventsDetail ? unfoldBursts(log) : log), [log, ui.eventsDetail]);
+  const nudge = useMemo(() => log.filter((e) => PROCESS_EVENTS.has(e.kind)).at(-1)?.id ?? 0, [log]);
   const table = useClusterFile(dataDir, `${nudge}/${restarting.size}`);
   const feed = useMetadata(table.file?.coordinator ?? null, clusterSecret);
+  useClusterEvents(table.file?.coordinator ?? null, clusterSecret, bus);
   const bootstrap = table.file?.bootstrap ?? '';
   const offsets = useHighWatermarks(bootstrap, feed.metadata);
   const view = useMemo(
@@ -93,6 +97,11 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
   const topicId = feed.metadata?.topics.find((t) => t.name === ui.selectedTopic)?.id;
   const tail = useTail(bootstrap, topicNames.includes(ui.selectedTopic ?? '') ? ui.selectedTopic : null, topicId, ui.tailStart, ui.tailEpoch, offsets);
   const producer = useProducer(bootstrap);
+  const groups = useGroups(bootstrap, ui.focus === 'groups');
+  const groupNames = groups.groups.map((g) => g.groupId);
+  useEffect(() => {
+    if (groupNames.length > 0 && (ui.selectedGroup === null || !groupNames.includes(ui.selectedGroup))) dispatch({ type: 'select-group', names: groupNames, delta: 0 });
+  }, [groupNames.join(), ui.selectedGroup]);
 
   useEffect(() => {
     if (!message) return;
@@ -206,6 +215,7 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
       case 'move':
         if (ui.focus === 'brokers') return dispatch({ type: 'select-process', names: processNames, delta: cmd.delta });
         if (ui.focus === 'topics') return dispatch({ type: 'select-topic', names: topicNames, delta: cmd.delta });
+        if (ui.focus === 'groups') return dispatch({ type: 'select-group', names: groupNames, delta: cmd.delta });
         if (ui.focus === 'consume') return dispatch({ type: 'scroll', pane: 'consume', delta: -cmd.delta, max: Math.max(0, tail.lines.length - 1) });
         if (ui.focus === 'events') return dispatch({ type: 'scroll', pane: 'events', delta: -cmd.delta, max: Math.max(0, events.length - 1) });
         return;
@@ -230,6 +240,10 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
         return dispatch({ type: 'create-open', partitions: defaults.partitions, replicationFactor: defaults.replicationFactor });
       case 'tail':
         return dispatch({ type: 'tail', start: cmd.start });
+      case 'events-detail':
+        return dispatch({ type: 'events-detail' });
+      case 'groups-toggle':
+        return dispatch({ type: 'groups-toggle' });
       case 'field':
         return dispatch(ui.create ? { type: 'create-field', delta: cmd.delta } : { type: 'produce-field', delta: cmd.delta });
       case 'edit':
@@ -237,7 +251,7 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
       case 'backspace':
         return dispatch(ui.create ? { type: 'create-backspace' } : { type: 'produce-backspace' });
       case 'clear':
-        return dispatch({ type: 'produce-clear' });
+        return dispatch(ui.create ? { type: 'create-clear' } : { type: 'produce-clear' });
       case 'submit':
         return ui.create ? void submitCreate() : submitProduce();
       case 'cancel':
@@ -257,6 +271,7 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
       view={view}
       ui={ui}
       events={events}
+      groups={groups}
       tail={tail}
       produceResults={producer.results}
       footer={{ hints: footerHints(ui, selected), message }}

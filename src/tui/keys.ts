@@ -18,6 +18,9 @@ export type Command =
   | { type: 'control'; action: 'kill' | 'pause-resume' | 'restart' }
   | { type: 'create-open' }
   | { type: 'tail'; start: 'beginning' | 'latest' | 'recent' }
+  /** `d` in EVENTS: a coalesced burst's events one by one, or its summary again. */
+  | { type: 'events-detail' }
+  | { type: 'groups-toggle' }
   | { type: 'field'; delta: 1 | -1 }
   | { type: 'edit'; text: string }
   | { type: 'backspace' }
@@ -107,6 +110,10 @@ export function commandForKey(ui: UiState, input: string, key: Key): Command | n
       return { type: 'tail', start: 'recent' };
     case 'G':
       return { type: 'end' };
+    case 'g':
+      return { type: 'groups-toggle' };
+    case 'd':
+      return ui.focus === 'events' ? { type: 'events-detail' } : null;
     case 'i':
       return { type: 'type-record' };
     default:
@@ -117,14 +124,19 @@ export function commandForKey(ui: UiState, input: string, key: Key): Command | n
 /** The footer: the keys that do something in the current state (optional ones go first when room is short). */
 export function footerHints(ui: UiState, selected: { name: string; state: string } | null): Hint[] {
   if (ui.stopping) return [];
-  if (ui.create) return [['Enter', 'create', 'always'], ['Tab ↑↓', 'field'], ['Esc', 'cancel', 'always'], ['Ctrl-C', 'quit', 'optional']];
+  if (ui.create) return [['Enter', 'create', 'always'], ['Tab ↑↓', 'field'], ['Ctrl-U', 'clear', 'optional'], ['Esc', 'cancel', 'always'], ['Ctrl-C', 'quit', 'optional']];
   if (ui.help) return [['Esc', 'close help', 'always'], ['q', 'quit', 'always']];
   if (ui.focus === 'produce') return [['Enter', 'send', 'always'], ['↑↓', 'field', 'always'], ['Ctrl-U', 'clear', 'optional'], ['Esc', 'done typing', 'always'], ['Tab', 'next pane'], ['Ctrl-C', 'quit', 'optional']];
   const target = selected?.name ?? 'broker';
   const paused = selected?.state === 'paused';
-  const hints: Hint[] = [['Tab', 'pane'], ['↑↓', ui.focus === 'consume' || ui.focus === 'events' ? 'scroll' : 'select']];
+  // Navigation is the first to go when room is short (it is in the help); the pane's own key and the verbs stay.
+  const hints: Hint[] = [['Tab', 'pane', 'optional'], ['↑↓', ui.focus === 'consume' || ui.focus === 'events' ? 'scroll' : 'select', 'optional']];
   if (ui.focus === 'topics') hints.push(['Enter', 'produce', 'optional']);
-  hints.push(['k', `kill ${target}`], ['p', paused ? 'resume' : 'pause'], ['r', 'restart'], ['c', 'create topic', 'optional'], ['i', 'produce', 'optional']);
+  if (ui.focus === 'events') hints.push(['d', ui.eventsDetail ? 'summaries' : 'each event']);
+  // A process that is not running can only be started: kill and pause would be refused.
+  if (selected?.state === 'dead') hints.push(['r', `restart ${target}`]);
+  else hints.push(['k', `kill ${target}`], ['p', paused ? 'resume' : 'pause'], ['r', 'restart']);
+  hints.push(['c', 'create topic', 'optional'], ['i', 'produce', 'optional']);
   if (ui.focus === 'consume') hints.push(['b/l/t', 'from start/new/recent', 'optional']);
   hints.push(['?', 'help', 'always'], ['q', 'quit', 'always']);
   return hints;

@@ -1,4 +1,6 @@
-import type { BrokerState, ClusterMetadata } from '../common/cluster-types.js';
+import type { BrokerState, ClusterMetadata, TopicState } from '../common/cluster-types.js';
+
+const NO_TOPICS: readonly TopicState[] = [];
 import type { ClusterFile } from '../client/cluster-file.js';
 
 /**
@@ -91,15 +93,27 @@ export interface ViewSources {
   restarting: ReadonlySet<string>;
 }
 
-export function deriveClusterView(s: ViewSources): ClusterView {
-  const md = s.metadata;
-  const registered = new Map((md?.brokers ?? []).map((b) => [b.id, b]));
-  const topics = (md?.topics ?? [])
+/**
+ * The topics' rows from the coordinator's topics and the polled offsets. The last answer is kept:
+ * a clock tick or a heartbeat refresh (same topics, same offsets) reuses it, so a 1000-partition
+ * cluster is not re-derived every second, and panes given the same rows need not draw again.
+ */
+export function deriveTopics(stateOf: readonly TopicState[], offsets: ReadonlyMap<string, OffsetSample>): TopicRow[] {
+  if (lastTopics && lastTopics.stateOf === stateOf && lastTopics.offsets === offsets) return lastTopics.rows;
+  const rows = computeTopics(stateOf, offsets);
+  lastTopics = { stateOf, offsets, rows };
+  return rows;
+}
+
+let lastTopics: { stateOf: readonly TopicState[]; offsets: ReadonlyMap<string, OffsetSample>; rows: TopicRow[] } | null = null;
+
+function computeTopics(stateOf: readonly TopicState[], offsets: ReadonlyMap<string, OffsetSample>): TopicRow[] {
+  return [...stateOf]
     .map((t): TopicRow => {
       const partitions = [...t.partitions]
         .sort((a, b) => a.partition - b.partition)
         .map((p): PartitionRow => {
-          const o = s.offsets.get(partitionKey(t.name, p.partition));
+          const o = offsets.get(partitionKey(t.name, p.partition));
           return {
             topic: t.name,
             partition: p.partition,
@@ -125,6 +139,12 @@ export function deriveClusterView(s: ViewSources): ClusterView {
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function deriveClusterView(s: ViewSources): ClusterView {
+  const md = s.metadata;
+  const registered = new Map((md?.brokers ?? []).map((b) => [b.id, b]));
+  const topics = deriveTopics(md?.topics ?? NO_TOPICS, s.offsets);
   const allPartitions = topics.flatMap((t) => t.partitions);
 
   const fileBrokers = s.file?.brokers ?? [];
@@ -212,7 +232,8 @@ export class RateTracker {
 
   constructor(private readonly historyLength = 60) {}
 
-  record(key: string, highWatermark: number, atMs: number): void {
+  /** Returns whether the high watermark moved since the last sample. */
+  record(key: string, highWatermark: number, atMs: number): boolean {
     const prev = this.last.get(key);
     this.last.set(key, { hw: highWatermark, atMs });
     const old = this.samples.get(key);
@@ -220,6 +241,7 @@ export class RateTracker {
     if (prev && highWatermark >= prev.hw && atMs > prev.atMs) rate = ((highWatermark - prev.hw) * 1000) / (atMs - prev.atMs);
     const history = prev && highWatermark >= prev.hw ? [...(old?.history ?? []), rate].slice(-this.historyLength) : [];
     this.samples.set(key, { highWatermark, recordsPerSec: rate, history });
+    return prev?.hw !== highWatermark;
   }
 
   /** A partition whose leader did not answer this round: its rate is unknown, shown as 0. */

@@ -55,6 +55,7 @@ export function runTui(opts: RunTuiOptions): Promise<never> {
         }}
         onExit={finish}
       />,
+      // Not incrementalRendering (rewrite changed lines only): on the alternate screen it leaves lines at the wrong rows.
       { exitOnCtrlC: false, maxFps: 10, patchConsole: true },
     );
     // A resize can leave parts of the old frame behind: start from a clean screen.

@@ -1,4 +1,4 @@
-import { Consumer, type StartPosition } from '../client/consumer.js';
+import { Consumer } from '../client/consumer.js';
 import { sleep, type KafkaClient } from '../client/kafka-client.js';
 import { printable } from './format.js';
 import { leaderHighWatermarks } from './offsets.js';
@@ -26,14 +26,16 @@ export interface TailOptions {
 }
 
 /**
- * A live tail of one topic for the consume pane: one group-less Consumer per partition (it
- * follows leader changes by itself), each started at its own offset. A person reads a few lines a
- * second, so the tail is cheap on purpose: small fetches, a pause between polls, and a jump to
- * near the end (with a marker line) when a partition runs far ahead, e.g. during `yak bench`.
+ * A live tail of one topic for the consume pane: one group-less Consumer for all its partitions (it
+ * fetches from each leader with one request for the partitions there, and follows leader changes by
+ * itself), each partition started at its own offset. A 1000-partition topic then costs a fetch per
+ * leader, not one per partition. A person reads a few lines a second, so the tail is cheap on
+ * purpose: small fetches, a pause between polls, and a jump to near the end (with a marker line) when
+ * a partition runs far ahead, e.g. during `yak bench`.
  */
 export class TopicTail {
   private stopped = false;
-  private readonly consumers = new Set<Consumer>();
+  private consumer: Consumer | null = null;
   private nextId = 1;
 
   constructor(
@@ -49,7 +51,7 @@ export class TopicTail {
 
   stop(): void {
     this.stopped = true;
-    for (const c of this.consumers) c.close();
+    this.consumer?.close();
   }
 
   private async run(): Promise<void> {
@@ -68,63 +70,78 @@ export class TopicTail {
     }
     if (this.stopped) return;
     this.onStatus(null);
-    await Promise.all(partitions.map(async (p) => this.partitionLoop(p.partition, await this.startPosition(p.partition, p.leader))));
+    await this.follow(partitions.map((p) => p.partition), await this.startOffsets(partitions));
   }
 
-  private async startPosition(partition: number, leader: number): Promise<StartPosition> {
-    if (this.opts.start === 'beginning') return 'earliest';
-    if (this.opts.start === 'latest') return 'latest';
-    try {
-      const [hw] = await leaderHighWatermarks(this.client, leader, [{ topic: this.opts.topic, partition }], 3000);
-      if (hw) return { offset: Math.max(0, hw.highWatermark - (this.opts.recent ?? 20)) };
-    } catch {
-      // the consumer finds its way from the log start
-    }
-    return 'earliest';
+  /** Where `recent` starts each partition: a few records before its high watermark (one ListOffsets per leader). */
+  private async startOffsets(partitions: { partition: number; leader: number }[]): Promise<Map<number, number>> {
+    const starts = new Map<number, number>();
+    if (this.opts.start !== 'recent') return starts;
+    const byLeader = new Map<number, { topic: string; partition: number }[]>();
+    for (const p of partitions) byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), { topic: this.opts.topic, partition: p.partition }]);
+    await Promise.all(
+      [...byLeader].map(async ([leader, list]) => {
+        try {
+          for (const hw of await leaderHighWatermarks(this.client, leader, list, 3000)) starts.set(hw.partition, Math.max(0, hw.highWatermark - (this.opts.recent ?? 20)));
+        } catch {
+          // those partitions start at their log start
+        }
+      }),
+    );
+    return starts;
   }
 
-  private async partitionLoop(partition: number, start: StartPosition): Promise<void> {
+  private async follow(partitions: number[], startOffsets: Map<number, number>): Promise<void> {
     const recent = this.opts.recent ?? 20;
     const skipAhead = this.opts.skipAheadRecords ?? 20_000;
-    let position = start;
     while (!this.stopped) {
       const consumer = new Consumer(this.client, {
         topic: this.opts.topic,
-        partitions: [partition],
-        start: position,
-        maxWaitMs: 500,
+        partitions,
+        start: this.opts.start === 'latest' ? 'latest' : 'earliest',
+        startOffsets,
+        // A leader answers as soon as a record arrives; the wait only bounds how often an idle topic is
+        // asked again (a fetch of every partition, per leader) and how late a move of leadership is seen.
+        maxWaitMs: 2000,
+        fetchMaxBytes: 1024 * 1024,
         partitionMaxBytes: 64 * 1024,
         maxBufferedRecords: 500,
       });
-      this.consumers.add(consumer);
+      this.consumer = consumer;
       try {
         await consumer.start();
-        while (!this.stopped) {
+        let skipped = false;
+        while (!this.stopped && !skipped) {
           const records = await consumer.poll(500);
           if (records.length > 0) {
             this.onLines(
-              records.slice(-200).map((r) => ({ id: this.nextId++, partition, offset: r.offset, key: r.key === null ? null : printable(r.key, 60), value: printable(r.value) })),
+              records.slice(-200).map((r) => ({ id: this.nextId++, partition: r.partition, offset: r.offset, key: r.key === null ? null : printable(r.key, 60), value: printable(r.value) })),
             );
           }
-          const hw = this.opts.highWatermark?.(partition);
-          const at = consumer.position(partition);
-          if (hw !== undefined && at !== undefined && hw - at > skipAhead) {
-            this.onLines([{ id: this.nextId++, partition, offset: at, key: null, value: '', skipped: hw - recent - at }]);
-            position = { offset: hw - recent };
-            break;
+          // Where every partition is now, so a restart (after a skip or an error) resumes each one.
+          for (const p of partitions) {
+            const at = consumer.position(p);
+            if (at !== undefined) startOffsets.set(p, at);
+          }
+          for (const p of partitions) {
+            const hw = this.opts.highWatermark?.(p);
+            const at = consumer.position(p);
+            if (hw !== undefined && at !== undefined && hw - at > skipAhead) {
+              this.onLines([{ id: this.nextId++, partition: p, offset: at, key: null, value: '', skipped: hw - recent - at }]);
+              startOffsets.set(p, hw - recent);
+              skipped = true;
+            }
           }
           if (records.length > 0) await sleep(150);
         }
       } catch (err) {
         if (this.stopped) break;
-        this.onStatus(`p${partition}: ${(err as Error).message}; retrying`);
-        const at = consumer.position(partition);
-        if (at !== undefined) position = { offset: at };
+        this.onStatus(`${(err as Error).message}; retrying`);
         await sleep(1000);
         this.onStatus(null);
       } finally {
         consumer.close();
-        this.consumers.delete(consumer);
+        if (this.consumer === consumer) this.consumer = null;
       }
     }
   }

@@ -2,8 +2,9 @@
  * Focus, selection and the text being typed: the part of the screen's state that only keys change.
  * A pure reducer, so the key bindings are testable without a terminal.
  */
-export type Pane = 'brokers' | 'topics' | 'produce' | 'consume' | 'events';
-export const PANES: readonly Pane[] = ['brokers', 'topics', 'produce', 'consume', 'events'];
+/** `groups` is drawn in the place of `topics` (a tab: g, or the Tab after events). */
+export type Pane = 'brokers' | 'topics' | 'produce' | 'consume' | 'events' | 'groups';
+export const PANES: readonly Pane[] = ['brokers', 'topics', 'produce', 'consume', 'events', 'groups'];
 
 export type ProduceField = 'topic' | 'key' | 'value';
 export const PRODUCE_FIELDS: readonly ProduceField[] = ['topic', 'key', 'value'];
@@ -27,6 +28,7 @@ export interface UiState {
   /** By name (`broker-2`), so a selection survives the list changing. */
   selectedProcess: string | null;
   selectedTopic: string | null;
+  selectedGroup: string | null;
   produce: { field: ProduceField; topic: string; key: string; value: string };
   create: CreateDialog | null;
   help: boolean;
@@ -36,6 +38,8 @@ export interface UiState {
   /** Lines scrolled up from the newest; 0 follows new lines. */
   consumeScroll: number;
   eventsScroll: number;
+  /** The event pane shows each event of a coalesced burst instead of its summary. */
+  eventsDetail: boolean;
   stopping: boolean;
 }
 
@@ -43,6 +47,7 @@ export const initialUiState = (): UiState => ({
   focus: 'brokers',
   selectedProcess: null,
   selectedTopic: null,
+  selectedGroup: null,
   produce: { field: 'value', topic: '', key: '', value: '' },
   create: null,
   help: false,
@@ -50,6 +55,7 @@ export const initialUiState = (): UiState => ({
   tailEpoch: 0,
   consumeScroll: 0,
   eventsScroll: 0,
+  eventsDetail: false,
   stopping: false,
 });
 
@@ -61,6 +67,9 @@ export type UiAction =
   | { type: 'select-process'; names: readonly string[]; delta: number }
   | { type: 'select-topic'; names: readonly string[]; delta: number }
   | { type: 'set-topic'; name: string }
+  | { type: 'select-group'; names: readonly string[]; delta: number }
+  /** `g`: the GROUPS pane, or back to TOPICS from it. */
+  | { type: 'groups-toggle' }
   | { type: 'scroll'; pane: 'consume' | 'events'; delta: number; max: number }
   | { type: 'scroll-end'; pane: 'consume' | 'events' }
   | { type: 'produce-field'; delta: 1 | -1 }
@@ -73,11 +82,13 @@ export type UiAction =
   | { type: 'create-field'; delta: 1 | -1 }
   | { type: 'create-edit'; text: string }
   | { type: 'create-backspace' }
+  | { type: 'create-clear' }
   | { type: 'create-busy' }
   | { type: 'create-error'; error: string }
   | { type: 'create-close' }
   | { type: 'help'; open?: boolean }
   | { type: 'tail'; start: TailStart }
+  | { type: 'events-detail' }
   | { type: 'stopping' };
 
 function step<T>(list: readonly T[], current: T, delta: number): T {
@@ -126,6 +137,10 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       const next = move(a.names, s.selectedTopic, a.delta);
       return next === s.selectedTopic ? s : { ...s, selectedTopic: next, consumeScroll: 0 };
     }
+    case 'select-group':
+      return { ...s, selectedGroup: move(a.names, s.selectedGroup, a.delta) };
+    case 'groups-toggle':
+      return focusOn(s, s.focus === 'groups' ? 'topics' : 'groups');
     case 'set-topic':
       return a.name === s.selectedTopic ? s : { ...s, selectedTopic: a.name, consumeScroll: 0 };
     case 'scroll': {
@@ -162,6 +177,8 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
     }
     case 'create-backspace':
       return s.create && !s.create.busy ? { ...s, create: { ...s.create, [s.create.field]: s.create[s.create.field].slice(0, -1), error: null } } : s;
+    case 'create-clear':
+      return s.create && !s.create.busy ? { ...s, create: { ...s.create, [s.create.field]: '', error: null } } : s;
     case 'create-busy':
       return s.create ? { ...s, create: { ...s.create, busy: true, error: null } } : s;
     case 'create-error':
@@ -172,6 +189,8 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       return { ...s, help: a.open ?? !s.help };
     case 'tail':
       return { ...s, tailStart: a.start, tailEpoch: s.tailEpoch + 1, consumeScroll: 0 };
+    case 'events-detail':
+      return { ...s, eventsDetail: !s.eventsDetail, eventsScroll: 0 };
     case 'stopping':
       return { ...s, stopping: true, help: false, create: null };
   }

@@ -11,7 +11,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PartitionState, TopicState } from '../../src/common/cluster-types.js';
 import { ErrorCode } from '../../src/common/errors.js';
-import { Controller, type ClusterEvent, type ControllerOptions } from '../../src/coordinator/controller.js';
+import type { ClusterEvent } from '../../src/common/cluster-events.js';
+import { Controller, type ControllerOptions } from '../../src/coordinator/controller.js';
 import { MetadataStore } from '../../src/coordinator/metadata-store.js';
 
 const OPTS: ControllerOptions = {

@@ -65,8 +65,8 @@ export function sources(overrides: Partial<ViewSources> = {}): ViewSources {
 export const view = (overrides: Partial<ViewSources> = {}): ClusterView => deriveClusterView(sources(overrides));
 
 export const events: LogEvent[] = [
-  { id: 1, atMs: NOW_MS - 3000, source: 'zookeeper', kind: 'register', text: 'broker-2 registered at 127.0.0.1:9092' },
-  { id: 2, atMs: NOW_MS - 1000, source: 'yak', kind: 'death', text: 'broker-2 exited (SIGKILL)' },
-  { id: 3, atMs: NOW_MS - 998, source: 'zookeeper', kind: 'election', text: 'orders-1 leader broker-2 -> broker-3, epoch 2 (broker-2 process exited)' },
-  { id: 4, atMs: NOW_MS - 997, source: 'zookeeper', kind: 'isr-shrink', text: 'orders-0 ISR [1,2,3] -> [1,3]' },
+  { id: 1, atMs: NOW_MS - 3000, source: 'zookeeper', kind: 'register', text: 'broker-2 registered at 127.0.0.1:9092', count: 1, details: [] },
+  { id: 2, atMs: NOW_MS - 1000, source: 'yak', kind: 'death', text: 'broker-2 exited (SIGKILL)', count: 1, details: [] },
+  { id: 3, atMs: NOW_MS - 998, source: 'zookeeper', kind: 'election', text: 'orders-1 leader broker-2 -> broker-3, epoch 2 (broker-2 process exited)', count: 1, details: [] },
+  { id: 4, atMs: NOW_MS - 997, source: 'zookeeper', kind: 'isr-shrink', text: 'orders-0 ISR [1,2,3] -> [1,3]', count: 1, details: [] },
 ];

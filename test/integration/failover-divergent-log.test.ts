@@ -22,11 +22,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeRecordBatches } from '../../src/protocol/record-batch.js';
 import { LogStore } from '../../src/storage/log-store.js';
-import { type TestCluster } from '../helpers/cluster.js';
+import { describeBrokerEvent, type BrokerEvent } from '../../src/common/cluster-events.js';
+import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import {
   assertProduced,
   bootstrapOf,
-  clusterWithTopic,
+  createTopic,
   connectTo,
   coordinatorMetadata,
   destroyAndCheck,
@@ -40,6 +41,8 @@ import { fetchAll } from '../helpers/wire.js';
 const test = suite('failover: the old leader truncates its divergent tail when it returns');
 const TOPIC = 'failover-divergent';
 let cluster: TestCluster;
+/** The truncations the brokers reported to the supervisor. */
+const truncated: BrokerEvent[] = [];
 let preferred = -1;
 /** The records every replica must hold so far, in order. */
 let agreed: string[] = [];
@@ -48,7 +51,8 @@ const A = Array.from({ length: 30 }, (_, i) => `A${i}`);
 
 test.before(async () => {
   // The followers are paused for about a second: far below the session timeout, so they stay alive and in the ISR.
-  cluster = await clusterWithTopic(8000, TOPIC, 1, 3);
+  cluster = await startCluster({ brokers: 3, sessionTimeoutMs: 8000, onEvent: (e) => void (e.type === 'log-truncated' && truncated.push(e)) });
+  await createTopic(cluster.bootstrap, TOPIC, 1, 3);
 });
 
 test.after(async () => {
@@ -155,6 +159,13 @@ function round(n: number, divergent: number, replacing: number): void {
     );
     assert.ok(partitionOf(md, TOPIC, 0).leaderEpoch >= epoch + 2);
     assert.is(truncations(oldLeader()).length, truncatedBefore + 1, 'the old leader logged one truncation');
+    // The same truncation reached the supervisor as data (the TUI's event log), not only as a line.
+    const line = truncations(oldLeader()).at(-1)!;
+    const reported = truncated.filter((e) => e.brokerId === oldLeader()).at(-1);
+    assert.ok(reported, 'a log-truncated event from the old leader');
+    assert.ok(line.endsWith(describeBrokerEvent(reported)), `${line} is the event's line`);
+    assert.is(reported.topic, TOPIC);
+    assert.ok(reported.to < reported.from);
 
     await produceAcked(cluster.bootstrap, TOPIC, 0, D, 20_000);
     agreed.push(...D);

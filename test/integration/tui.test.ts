@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { YAK, runYak, tempDir } from '../helpers/cluster.js';
+import { YAK, runYak, spawnYak, tempDir } from '../helpers/cluster.js';
 import { processesMentioning, waitFor } from '../helpers/failover.js';
 
 const test = suite('tui: yak up in tmux');
@@ -183,6 +183,25 @@ if (!hasTmux) {
     await shows('the letters in the topic field, not taken as keys', /^›topic\s+qkpr\?/m);
     assert.match(screen(), /3\/3 alive/);
     keys('C-c');
+    await assertStoppedCleanly(dataDir);
+  });
+
+  test('g shows a live consumer group with its member and lag; g again is back to TOPICS', async () => {
+    const dataDir = await startYak('groups');
+    const produced = await runYak(['produce', '--data-dir', dataDir, '--topic', 'ledger', '-p', '0'], { input: 'a\nb\nc\n' });
+    assert.is(produced.code, 0, produced.stderr);
+    const member = spawnYak(['consume', '--data-dir', dataDir, '--topic', 'ledger', '--group', 'billing', '--from-beginning', '--commit', 'auto', '--auto-commit-interval-ms', '200']);
+    try {
+      await member.waitFor(() => member.stdout().split('\n').filter(Boolean).length >= 3, 'the three records');
+      keys('g');
+      await shows('the group, Stable, with one member and no lag', /^›billing\s+Stable\s+1 member, 3 parts\s+0\s*$/m, 15_000);
+      await shows('its partitions, read by the member', /ledger-0\s+yak-consume \S+\s+3\s+3\s+0/, 10_000);
+      keys('g');
+      await shows('TOPICS again', /^TOPICS/m);
+    } finally {
+      await member.stop();
+    }
+    keys('q');
     await assertStoppedCleanly(dataDir);
   });
 

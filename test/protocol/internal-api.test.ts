@@ -29,6 +29,13 @@ function refused(api: ApiCodec<unknown, unknown>, json: string, field: string): 
   );
 }
 
+test('every internal API has a key of its own (a shared key would send one call to the other call\'s handler)', () => {
+  const byKey = new Map<number, string[]>();
+  for (const [name, api] of Object.entries(InternalApi)) byKey.set(api.apiKey, [...(byKey.get(api.apiKey) ?? []), name]);
+  const shared = [...byKey].filter(([, names]) => names.length > 1).map(([key, names]) => `${key}: ${names.join(', ')}`);
+  assert.equal(shared, []);
+});
+
 test('requests with a missing or mistyped field are refused, naming the field', () => {
   refused(InternalApi.AlterTopicConfigs as ApiCodec<unknown, unknown>, '{"topics":5}', 'AlterTopicConfigs.topics');
   refused(InternalApi.RegisterBroker as ApiCodec<unknown, unknown>, '{"brokerId":7,"port":1,"pid":1}', 'RegisterBroker.host');

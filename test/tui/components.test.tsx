@@ -1,3 +1,4 @@
+import chalk from 'chalk';
 import { render } from 'ink-testing-library';
 import type { ReactElement } from 'react';
 import { test } from 'uvu';
@@ -12,6 +13,7 @@ import { Help } from '../../src/tui/components/help.js';
 import { ProducePane } from '../../src/tui/components/produce-pane.js';
 import { Screen, type ScreenProps } from '../../src/tui/components/screen.js';
 import { TopicsPane } from '../../src/tui/components/topics-pane.js';
+import type { GroupDescription } from '../../src/client/group-admin.js';
 import type { ProduceResult } from '../../src/tui/hooks/use-producer.js';
 import { footerHints } from '../../src/tui/keys.js';
 import type { TailLine } from '../../src/tui/tail.js';
@@ -118,14 +120,42 @@ test('footer: an action message, then the keys that fit, help and quit last to g
 test('help fits 80x24 with every key listed', () => {
   const lines = frame(<Help width={80} height={21} />);
   assert.ok(lines.length <= 21, `${lines.length} lines`);
-  for (const key of ['Tab Shift-Tab', 'k ', 'p ', 'r ', 'c ', 'i  Enter', 'in PRODUCE', '?', 'q  Ctrl-C']) rowOf(lines, key);
+  for (const key of ['Tab Shift-Tab', 'k ', 'p ', 'r ', 'c ', 'g ', 'd ', 'i  Enter', 'in PRODUCE', '?', 'q  Ctrl-C']) rowOf(lines, key);
   assert.ok(lines.every((l) => l.length <= 80));
+});
+
+const GROUPS: GroupDescription[] = [
+  {
+    groupId: 'billing',
+    state: 'Stable',
+    protocolType: 'consumer',
+    assignor: 'range',
+    members: [{ memberId: 'm-1', groupInstanceId: null, clientId: 'billing-1', host: '/127.0.0.1', partitions: [{ topic: 'orders', partition: 0 }, { topic: 'orders', partition: 1 }] }],
+    partitions: [
+      { topic: 'orders', partition: 0, committedOffset: 40, logEndOffset: 42, lag: 2, memberId: 'm-1', clientId: 'billing-1', host: '/127.0.0.1' },
+      { topic: 'orders', partition: 1, committedOffset: null, logEndOffset: 7, lag: null, memberId: 'm-1', clientId: 'billing-1', host: '/127.0.0.1' },
+    ],
+  },
+  { groupId: 'audit-reader', state: 'Empty', protocolType: 'consumer', assignor: '', members: [], partitions: [{ topic: 'audit', partition: 0, committedOffset: 0, logEndOffset: 5, lag: 5, memberId: null, clientId: null, host: null }] },
+];
+
+test('80x24: GROUPS in the place of TOPICS: state, members, lag; the selected group by partition', () => {
+  const ui: UiState = { ...initialUiState(), focus: 'groups', selectedGroup: 'billing' };
+  const lines = frame(<Screen {...screenProps(ui, 80, 24)} footer={{ hints: footerHints(ui, null), message: null }} />);
+  assert.ok(lines.every((l) => l.length <= 80), lines.find((l) => l.length > 80));
+  assert.not.ok(lines.some((l) => l.startsWith('TOPICS')));
+  assert.match(rowOf(lines, 'GROUPS'), /GROUPS\s+STATE \/ PARTITION\s+MEMBER\s+COMMITTED\s+END\s+LAG/);
+  assert.match(rowOf(lines, '›billing'), /›billing\s+Stable\s+1 member, 2 parts\s+2$/);
+  assert.match(rowOf(lines, 'orders-0'), /orders-0\s+billing-1\s+40\s+42\s+2$/);
+  assert.match(rowOf(lines, 'orders-1'), /orders-1\s+billing-1\s+-\s+7\s+-$/);
+  assert.match(rowOf(lines, 'audit-reader'), /audit-reader\s+Empty\s+0 members, 1 part\s+5$/);
 });
 
 const screenProps = (ui: UiState, columns: number, rows: number): ScreenProps => ({
   view: view(),
   ui,
   events,
+  groups: { groups: GROUPS, status: null },
   tail: { lines: [{ id: 1, partition: 0, offset: 42, key: null, value: 'hello' }], status: null },
   produceResults: [{ id: 1, topic: 'orders', key: null, value: 'hello', pending: false, partition: 0, offset: 42, tookMs: 5 }],
   footer: { hints: footerHints(ui, null), message: null },
@@ -139,12 +169,58 @@ test('the whole screen at 80x24: every pane, one row short of the terminal, noth
   const lines = frame(<Screen {...screenProps(ui, 80, 24)} />);
   assert.is(lines.length, 23);
   assert.ok(lines.every((l) => l.length <= 80), lines.find((l) => l.length > 80));
-  assert.match(lines[0]!, /^YaK\s+data \/tmp\/yak\s+up 1m05s\s+zookeeper alive/);
+  assert.match(lines[0]!, /^YaK\s+bootstrap 127\.0\.0\.1:9091 \+2\s+up 1m05s\s+zookeeper alive/);
   for (const title of ['BROKERS', 'TOPICS', 'PRODUCE', 'CONSUME orders', 'EVENTS']) rowOf(lines, title);
   assert.match(rowOf(lines, 'broker-2'), /dead/);
   assert.match(rowOf(lines, 'p0 @42'), /hello/);
   assert.match(rowOf(lines, 'epoch 2'), /orders-1 leader broker-2 -> broker-3/);
   assert.match(lines[22]!, /q quit/);
+});
+
+test('80x24 with the default data dir: the bootstrap address stays in the header', () => {
+  const ui: UiState = { ...initialUiState(), selectedTopic: 'orders' };
+  const props = screenProps(ui, 80, 24);
+  const lines = frame(<Screen {...props} view={{ ...props.view, dataDir: '.yak' }} />);
+  assert.match(lines[0]!, /bootstrap 127\.0\.0\.1:9091 \+2/);
+  assert.ok(lines[0]!.length <= 80);
+});
+
+test('80x24: a status message leaves the key hints on the footer row', () => {
+  const ui: UiState = { ...initialUiState(), selectedProcess: 'broker-1' };
+  const message = { text: 'restarted broker-2 (stopped pid 4242, pid 4343, 127.0.0.1:9092) in 812 ms', error: false };
+  const [row] = frame(<Footer hints={footerHints(ui, { name: 'broker-1', state: 'alive' })} message={message} width={80} />);
+  assert.ok(row!.length <= 80, row);
+  assert.match(row!, /^restarted broker-2/);
+  assert.match(row!, /k kill broker-1\s+p pause\s+r restart\s+\? help\s+q quit$/);
+});
+
+test('a dead broker is offered r restart, not k kill or p pause', () => {
+  const ui: UiState = { ...initialUiState(), selectedProcess: 'broker-2' };
+  const [row] = frame(<Footer hints={footerHints(ui, { name: 'broker-2', state: 'dead' })} width={80} />);
+  assert.match(row!, /r restart broker-2/);
+  assert.not.match(row!, /kill|pause/);
+});
+
+test('the selected, focused partition row of a fully in-sync ISR has no coloured blank beside it', () => {
+  // Colours on (the test's stdout is no terminal), for this render only: Ink colours with chalk's default instance.
+  const level = chalk.level;
+  chalk.level = 1;
+  const { lastFrame, unmount } = render(<TopicsPane topics={view().topics} selected="audit" focused expandAll width={100} height={6} />);
+  chalk.level = level;
+  const lines = (lastFrame() ?? '').split('\n');
+  unmount();
+  const row = lines.find((l) => l.includes('audit'))!;
+  assert.match(lines.find((l) => l.includes('orders'))!, /\x1b\[31m ✗2/, 'colours are on');
+  // Red (31) appears only with text: the out-of-sync marker of orders, never on audit's blank cell.
+  assert.not.match(row, /\x1b\[31m\s+\x1b\[39m/, JSON.stringify(row));
+});
+
+test('event log at 80x24: a coalesced burst is one line, its events one key (d) away', () => {
+  const burst = { id: 9, atMs: NOW_MS, source: 'zookeeper', kind: 'election' as const, text: 'broker-2 process exited: 334 leaders moved', count: 334, details: [{ atMs: NOW_MS, text: 'big-0 leader broker-2 -> broker-3, epoch 1 (broker-2 process exited)' }] };
+  const ui: UiState = { ...initialUiState(), focus: 'events' };
+  const lines = frame(<Screen {...screenProps(ui, 80, 24)} events={[...events, burst]} />);
+  rowOf(lines, 'broker-2 process exited: 334 leaders moved');
+  assert.match(lines[22]!, /d each event/);
 });
 
 test('the help and the create dialog take their place in the screen', () => {

@@ -22,6 +22,14 @@ test('outside text fields, letters are shortcuts', () => {
   assert.equal(press(ui, '', { downArrow: true }), { type: 'move', delta: 1 });
 });
 
+test('g opens or closes GROUPS from any pane; d unfolds bursts in EVENTS only', () => {
+  assert.equal(press(withFocus('brokers'), 'g'), { type: 'groups-toggle' });
+  assert.equal(press(withFocus('groups'), 'g'), { type: 'groups-toggle' });
+  assert.equal(press(withFocus('events'), 'd'), { type: 'events-detail' });
+  assert.is(press(withFocus('brokers'), 'd'), null);
+  assert.equal(press(withFocus('produce'), 'g'), { type: 'edit', text: 'g' }, 'typed in a text field');
+});
+
 test('Enter on a topic starts a record; elsewhere it does nothing', () => {
   assert.equal(press(withFocus('topics'), '', { return: true }), { type: 'type-record' });
   assert.is(press(withFocus('brokers'), '', { return: true }), null);

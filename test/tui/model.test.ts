@@ -70,8 +70,8 @@ test('RateTracker: records/s from high-watermark deltas; a watermark that goes d
   r.record('t/0', 100, 1000);
   r.record('t/0', 300, 2000);
   assert.is(r.snapshot().get('t/0')!.recordsPerSec, 200);
-  r.record('t/0', 800, 2500);
-  r.record('t/0', 800, 3500);
+  assert.ok(r.record('t/0', 800, 2500), 'the watermark moved');
+  assert.not.ok(r.record('t/0', 800, 3500), 'a quiet partition (the poll slows down when all are)');
   assert.equal(r.snapshot().get('t/0')!.history, [200, 1000, 0], 'kept to 3 samples');
   r.record('t/0', 5, 4500);
   assert.equal(r.snapshot().get('t/0'), { highWatermark: 5, recordsPerSec: 0, history: [] });

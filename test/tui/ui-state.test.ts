@@ -44,11 +44,13 @@ test('a sent record clears the value and keeps topic and key; backspace and clea
 test('Tab cycles the panes both ways', () => {
   const s = initialUiState();
   assert.is(s.focus, 'brokers');
-  assert.is(apply(s, { type: 'focus-step', delta: -1 }).focus, 'events');
+  assert.is(apply(s, { type: 'focus-step', delta: -1 }).focus, 'groups');
   assert.equal(
-    [1, 2, 3, 4, 5].map((n) => apply(s, ...Array<UiAction>(n).fill({ type: 'focus-step', delta: 1 })).focus),
-    ['topics', 'produce', 'consume', 'events', 'brokers'],
+    [1, 2, 3, 4, 5, 6].map((n) => apply(s, ...Array<UiAction>(n).fill({ type: 'focus-step', delta: 1 })).focus),
+    ['topics', 'produce', 'consume', 'events', 'groups', 'brokers'],
   );
+  assert.is(apply(s, { type: 'groups-toggle' }).focus, 'groups', 'g opens GROUPS');
+  assert.is(apply(s, { type: 'groups-toggle' }, { type: 'groups-toggle' }).focus, 'topics', 'g again: TOPICS');
 });
 
 test('selection moves within the list and stops at its ends', () => {
@@ -80,6 +82,13 @@ test('scrolling stays within the lines there are; End follows again', () => {
   assert.is(apply(s, { type: 'scroll-end', pane: 'events' }).eventsScroll, 0);
   const tail = apply(initialUiState(), { type: 'tail', start: 'beginning' });
   assert.equal([tail.tailStart, tail.tailEpoch], ['beginning', 1]);
+});
+
+test('Ctrl-U clears the create-topic field being typed', () => {
+  let s = apply(initialUiState(), { type: 'create-open', partitions: 3, replicationFactor: 3 }, { type: 'create-edit', text: 'orders' });
+  s = apply(s, { type: 'create-clear' });
+  assert.is(s.create!.name, '');
+  assert.is(s.create!.partitions, '3');
 });
 
 test.run();

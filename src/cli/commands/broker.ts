@@ -9,6 +9,7 @@ import { DEFAULT_RETENTION_MS, TIMESTAMP_TYPES, type TimestampType } from '../..
 import { assertListenerLimits, listenerLimits, logCleanerBackoffMs, type ListenerLimits } from '../../common/limits.js';
 import { memberSecret, secretFileOption, wholeNumber } from '../cluster-access.js';
 import { serveClusterProcess } from '../process-lifecycle.js';
+import { reportEvent } from '../../supervisor/child-process.js';
 import { REPLICA_SELECTORS, type ReplicaSelector } from '../../broker/replica-selector.js';
 
 interface Args {
@@ -141,6 +142,7 @@ export const brokerCommand: CommandModule<object, Args> = {
         syncFull: args['sync-full'],
         replicaLagTimeMaxMs: args['replica-lag-time-max-ms'],
         listenerLimits: limits,
+        onEvent: reportEvent,
         logger,
       });
     });

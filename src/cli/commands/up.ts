@@ -146,6 +146,7 @@ export const upCommand: CommandModule<object, Args> = {
         ...(args['min-insync-replicas'] !== undefined ? ['--min-insync-replicas', String(args['min-insync-replicas'])] : []),
       ],
       logger,
+      onEvent: bus ? (e) => bus.supervised(e) : undefined,
       onChildLine: bus ? (name, line) => bus.childLine(name, line) : (_name, line) => process.stdout.write(`${line}\n`),
       // yak down: the same clean stop as Ctrl-C or a kill, through whichever handler (line log or UI) runs.
       onStopRequested: () => process.kill(process.pid, 'SIGTERM'),

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { clip, compact, fit } from '../format.js';
 import type { TailLine } from '../tail.js';
 import { theme } from '../theme.js';
@@ -20,7 +21,7 @@ export interface ConsumePaneProps {
 const START_LABEL: Record<TailStart, string> = { recent: 'recent + live', beginning: 'from beginning', latest: 'new only' };
 
 /** Live tail of the selected topic: partition, offset, key, value; newest at the bottom. */
-export function ConsumePane({ topic, start, lines, status, scroll, focused, width, height }: ConsumePaneProps) {
+export const ConsumePane = memo(function ConsumePane({ topic, start, lines, status, scroll, focused, width, height }: ConsumePaneProps) {
   // Left border, a space either side.
   const inner = width - 3;
   const body = height - 1 - (status ? 1 : 0);
@@ -64,4 +65,4 @@ export function ConsumePane({ topic, start, lines, status, scroll, focused, widt
       )}
     </Box>
   );
-}
+});

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { clip, clock, fit } from '../format.js';
 import type { LogEvent } from '../events.js';
 import { eventColor, theme } from '../theme.js';
@@ -15,7 +16,7 @@ export interface EventLogProps {
 }
 
 /** Registrations, deaths, elections, ISR changes, truncations, restarts: timestamped, newest last. */
-export function EventLog({ events, scroll, focused, width, height, beside }: EventLogProps) {
+export const EventLog = memo(function EventLog({ events, scroll, focused, width, height, beside }: EventLogProps) {
   const inner = width - (beside ? 2 : 0);
   const body = height - 1;
   const end = Math.max(0, events.length - scroll);
@@ -54,4 +55,4 @@ export function EventLog({ events, scroll, focused, width, height, beside }: Eve
       )}
     </Box>
   );
-}
+});

@@ -10,10 +10,19 @@ export interface FooterProps {
   width: number;
 }
 
-/** The keys that work right now, k9s style. A message (an action's answer) comes first and is cut before help and quit are. */
+/** Columns a message keeps however many hints want the row. */
+const MESSAGE_MIN_COLUMNS = 24;
+
+/**
+ * The keys that work right now, k9s style. A message (an action's answer) comes first; it is cut to
+ * leave the keys that are not optional their room (an answer is also in the event log; the keys are
+ * nowhere else), down to MESSAGE_MIN_COLUMNS.
+ */
 export function Footer({ hints, message, width }: FooterProps) {
-  const shown = fitHints(hints, width - (message ? message.text.length + 3 : 0));
-  const messageText = message ? clip(message.text, Math.max(0, width - hintsWidth(shown) - 3)) : '';
+  const essential = hints.filter((h) => h[2] !== 'optional');
+  const messageRoom = message ? Math.min(message.text.length, Math.max(MESSAGE_MIN_COLUMNS, width - hintsWidth(essential) - 3)) : 0;
+  const shown = fitHints(hints, width - (message ? messageRoom + 3 : 0));
+  const messageText = message ? clip(message.text, Math.max(0, Math.min(messageRoom, width - hintsWidth(shown) - 3))) : '';
   return (
     <Text wrap="truncate">
       {message ? (

@@ -14,12 +14,13 @@ export interface HeaderProps {
 export function Header({ view, nowMs, width, stopping }: HeaderProps) {
   const brokers = view.bootstrap.split(',').filter(Boolean);
   const bootstrap = width >= 150 || brokers.length <= 1 ? view.bootstrap : `${brokers[0]} +${brokers.length - 1}`;
+  // In the order they are kept when the row is short: the bootstrap address is what a client needs.
   const parts: { label: string; value: string; color?: string }[] = [
-    { label: 'in', value: `${compact(view.recordsInPerSec)} rec/s` },
+    { label: 'bootstrap', value: bootstrap },
     { label: 'zookeeper', value: view.coordinator.state, color: stateColor[view.coordinator.state] },
+    { label: 'in', value: `${compact(view.recordsInPerSec)} rec/s` },
     { label: 'up', value: duration(Math.max(0, nowMs - view.startedAtMs)) },
     { label: 'data', value: view.dataDir },
-    { label: 'bootstrap', value: bootstrap },
     { label: 'to followers', value: `${compact(view.recordsReplicatedPerSec)} rec/s` },
     { label: 'metadata', value: `v${view.coordinator.metadataVersion}` },
   ];

@@ -5,7 +5,7 @@ import { theme } from '../theme.js';
 type Row = { heading: string } | { term: string; text: string } | { note: string } | null;
 
 const KEYS: [string, string][] = [
-  ['Tab Shift-Tab', 'move between panes: brokers, topics, produce, consume, events'],
+  ['Tab Shift-Tab', 'move between panes: brokers, topics, produce, consume, events, groups'],
   ['↑ ↓ PgUp PgDn', 'select a broker or a topic; scroll the consume and event panes'],
   ['End', 'follow the newest lines again'],
   ['k', 'kill the selected broker (SIGKILL, a crash): watch the elections'],
@@ -15,6 +15,8 @@ const KEYS: [string, string][] = [
   ['i  Enter', 'type a record for the selected topic (Enter: in TOPICS); the cursor is on the value'],
   [' in PRODUCE', '↑ ↓ topic / key (optional) / value; Enter sends (acks=all); Ctrl-U clears; Esc leaves'],
   ['b / l / t', 'consume pane: from the beginning / new records only / recent and live'],
+  ['g', 'consumer groups in place of topics: state, members, lag'],
+  ['d', 'event pane: each event of a burst, or the summaries again'],
   ['?', 'this help (Esc closes it)'],
   ['q  Ctrl-C', 'quit: stops every broker and the coordinator'],
 ];

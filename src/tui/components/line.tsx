@@ -22,7 +22,8 @@ export function Line({ cells, width, selected = false, focused = false, gap = 1 
     const text = (i > 0 && used < width ? ' '.repeat(Math.min(gap, width - used)) : '') + fit(c.text, w, c.align);
     used += text.length;
     return (
-      <Text key={i} color={c.color} bold={c.bold} dimColor={c.dim}>
+      // A blank cell gets no colour: on a selected (inverse) row a coloured blank would be a solid block.
+      <Text key={i} color={c.text.trim() ? c.color : undefined} bold={c.bold} dimColor={c.dim}>
         {text}
       </Text>
     );

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { clip, fit } from '../format.js';
 import type { ProduceResult } from '../hooks/use-producer.js';
 import { theme } from '../theme.js';
@@ -33,7 +34,7 @@ export function resultText(r: ProduceResult): { text: string; color?: string; de
 }
 
 /** Topic, optional key and value fields; Enter sends (acks=all); the newest answers below. */
-export function ProducePane({ values, field, defaultTopic, results, focused, width, height }: ProducePaneProps) {
+export const ProducePane = memo(function ProducePane({ values, field, defaultTopic, results, focused, width, height }: ProducePaneProps) {
   const inner = width - 1;
   const labelW = 6;
   const fieldW = Math.max(4, inner - labelW - 2);
@@ -75,4 +76,4 @@ export function ProducePane({ values, field, defaultTopic, results, focused, wid
       )}
     </Box>
   );
-}
+});

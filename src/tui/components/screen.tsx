@@ -1,5 +1,6 @@
 import { Box } from 'ink';
 import type { LogEvent } from '../events.js';
+import type { GroupsFeed } from '../hooks/use-groups.js';
 import type { ProduceResult } from '../hooks/use-producer.js';
 import { computeLayout } from '../layout.js';
 import type { ClusterView } from '../model.js';
@@ -10,6 +11,7 @@ import { ConsumePane } from './consume-pane.js';
 import { CreateTopicDialog } from './create-topic-dialog.js';
 import { EventLog } from './event-log.js';
 import { Footer, type FooterProps } from './footer.js';
+import { GroupsPane, groupRowCount } from './groups-pane.js';
 import { Header } from './header.js';
 import { Help } from './help.js';
 import { ProducePane } from './produce-pane.js';
@@ -19,6 +21,7 @@ export interface ScreenProps {
   view: ClusterView;
   ui: UiState;
   events: LogEvent[];
+  groups: GroupsFeed;
   tail: { lines: TailLine[]; status: string | null };
   produceResults: ProduceResult[];
   footer: Omit<FooterProps, 'width'>;
@@ -28,11 +31,12 @@ export interface ScreenProps {
 }
 
 /** The whole screen from plain data: every pane sized by `computeLayout`. */
-export function Screen({ view, ui, events, tail, produceResults, footer, nowMs, columns, rows }: ScreenProps) {
-  const all = topicRowCount(view.topics, ui.selectedTopic, true);
+export function Screen({ view, ui, events, groups, tail, produceResults, footer, nowMs, columns, rows }: ScreenProps) {
+  const showGroups = ui.focus === 'groups';
+  const all = showGroups ? groupRowCount(groups.groups, ui.selectedGroup) : topicRowCount(view.topics, ui.selectedTopic, true);
   let layout = computeLayout(columns, rows, view.processes.length, all);
   const expandAll = layout.topics - 1 >= all;
-  if (!expandAll) layout = computeLayout(columns, rows, view.processes.length, topicRowCount(view.topics, ui.selectedTopic, false));
+  if (!expandAll && !showGroups) layout = computeLayout(columns, rows, view.processes.length, topicRowCount(view.topics, ui.selectedTopic, false));
   const { width } = layout;
   const bottomPanes = ui.create ? (
     <CreateTopicDialog dialog={ui.create} width={width} height={layout.bottom} />
@@ -71,7 +75,11 @@ export function Screen({ view, ui, events, tail, produceResults, footer, nowMs, 
             <BrokersPane processes={view.processes} selected={ui.selectedProcess} focused={ui.focus === 'brokers'} width={width} height={layout.brokers} />
           </Box>
           <Box height={layout.topics} overflow="hidden">
-            <TopicsPane topics={view.topics} selected={ui.selectedTopic} focused={ui.focus === 'topics'} expandAll={expandAll} width={width} height={layout.topics} />
+            {showGroups ? (
+              <GroupsPane groups={groups.groups} status={groups.status} selected={ui.selectedGroup} focused width={width} height={layout.topics} />
+            ) : (
+              <TopicsPane topics={view.topics} selected={ui.selectedTopic} focused={ui.focus === 'topics'} expandAll={expandAll} width={width} height={layout.topics} />
+            )}
           </Box>
           {bottomPanes}
           {layout.events > 0 ? (

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { compact, sparkline } from '../format.js';
 import type { PartitionRow, TopicRow } from '../model.js';
 import { theme } from '../theme.js';
@@ -23,19 +24,21 @@ export function topicRowCount(topics: TopicRow[], selected: string | null, expan
 const list = (ids: number[]) => ids.join(',');
 
 /** Topics and partitions: leader, epoch, replicas, ISR with out-of-sync replicas marked ✗, high watermark, records/s. */
-export function TopicsPane({ topics, selected, focused, expandAll, width, height }: TopicsPaneProps) {
+export const TopicsPane = memo(function TopicsPane({ topics, selected, focused, expandAll, width, height }: TopicsPaneProps) {
   const nameW = width >= 150 ? 24 : width >= 100 ? 16 : 12;
+  // A 1000-partition topic's count takes 4 columns.
+  const countW = Math.max(3, ...topics.map((t) => String(t.partitions.length).length));
   const replW = Math.max(8, ...topics.flatMap((t) => t.partitions.map((p) => list(p.replicas).length)));
   const oosW = Math.max(4, ...topics.flatMap((t) => t.partitions.map((p) => list(p.outOfSync).length + 1)));
   const underReplicated = topics.reduce((a, t) => a + t.underReplicated, 0);
   const offline = topics.reduce((a, t) => a + t.offline, 0);
   const summary = `${topics.length} topic${topics.length === 1 ? '' : 's'}${offline ? `, ${offline} offline` : ''}${underReplicated ? `, ${underReplicated} under-replicated` : ''}`;
   // Nine columns and their gaps; then a gap and the sparkline, a gap and the summary.
-  const fixed = nameW + 3 + 6 + 5 + replW + replW + oosW + 10 + 7 + 8;
+  const fixed = nameW + countW + 6 + 5 + replW + replW + oosW + 10 + 7 + 8;
   const spark = Math.max(0, Math.min(40, width - fixed - 2 - Math.min(summary.length + 8, 30)));
   const columns: Cell[] = [
     { text: '', width: nameW },
-    { text: 'P', width: 3, align: 'right' },
+    { text: 'P', width: countW, align: 'right' },
     { text: 'LEADER', width: 6, align: 'right' },
     { text: 'EPOCH', width: 5, align: 'right' },
     { text: 'REPLICAS', width: replW },
@@ -46,21 +49,23 @@ export function TopicsPane({ topics, selected, focused, expandAll, width, height
     ...(spark > 0 ? [{ text: '', width: spark }] : []),
   ];
 
-  const rows: { key: string; topic: string; cells: Cell[] }[] = [];
+  // Rows are described here and drawn only when visible: a 1000-partition topic is 1000 rows, ~20 on screen.
+  const rows: { key: string; topic: string; first: boolean; cells: () => Cell[] }[] = [];
   for (const t of topics) {
     const isSelected = t.name === selected;
     const name = (first: boolean): Cell => ({ text: first ? `${isSelected ? '›' : ' '}${t.name}` : '', width: nameW, bold: isSelected });
     if (expandAll || isSelected) {
-      t.partitions.forEach((p, i) => rows.push({ key: `${t.name}/${p.partition}`, topic: t.name, cells: [name(i === 0), ...partitionCells(p, replW, oosW, spark)] }));
-      if (t.partitions.length === 0) rows.push({ key: t.name, topic: t.name, cells: [name(true), { text: 'no partitions' }] });
+      t.partitions.forEach((p, i) => rows.push({ key: `${t.name}/${p.partition}`, topic: t.name, first: i === 0, cells: () => [name(i === 0), ...partitionCells(p, countW, replW, oosW, spark)] }));
+      if (t.partitions.length === 0) rows.push({ key: t.name, topic: t.name, first: true, cells: () => [name(true), { text: 'no partitions' }] });
     } else {
       const health = t.offline > 0 ? { text: `${t.offline} offline`, color: theme.bad } : t.underReplicated > 0 ? { text: `${t.underReplicated} under`, color: theme.warn } : { text: 'all in sync', color: theme.ok };
       rows.push({
         key: t.name,
         topic: t.name,
-        cells: [
+        first: true,
+        cells: () => [
           name(true),
-          { text: String(t.partitions.length), width: 3, align: 'right' },
+          { text: String(t.partitions.length), width: countW, align: 'right' },
           { text: list([...new Set(t.partitions.map((p) => p.leader).filter((l) => l >= 0))]), width: 6, align: 'right' },
           { text: String(Math.max(0, ...t.partitions.map((p) => p.leaderEpoch))), width: 5, align: 'right', dim: true },
           { text: `rf ${Math.max(0, ...t.partitions.map((p) => p.replicas.length))}`, width: replW, dim: true },
@@ -87,16 +92,16 @@ export function TopicsPane({ topics, selected, focused, expandAll, width, height
           {' no topics yet: c creates one, or type a record in the produce pane (a new topic is created)'}
         </Text>
       ) : (
-        rows.slice(from, to).map((r) => <Line key={r.key} cells={r.cells} width={width} selected={r.topic === selected && r.cells[0]!.text !== ''} focused={focused} />)
+        rows.slice(from, to).map((r) => <Line key={r.key} cells={r.cells()} width={width} selected={r.topic === selected && r.first} focused={focused} />)
       )}
     </Box>
   );
-}
+});
 
-function partitionCells(p: PartitionRow, replW: number, oosW: number, spark: number): Cell[] {
+function partitionCells(p: PartitionRow, countW: number, replW: number, oosW: number, spark: number): Cell[] {
   const offline = p.leader < 0;
   return [
-    { text: String(p.partition), width: 3, align: 'right' },
+    { text: String(p.partition), width: countW, align: 'right' },
     { text: offline ? 'none' : String(p.leader), width: 6, align: 'right', color: offline ? theme.bad : undefined, bold: offline },
     { text: String(p.leaderEpoch), width: 5, align: 'right', dim: true },
     { text: list(p.replicas), width: replW },

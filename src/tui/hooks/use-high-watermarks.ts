@@ -3,14 +3,17 @@ import type { ClusterMetadata } from '../../common/cluster-types.js';
 import { KafkaClient, parseBootstrap } from '../../client/kafka-client.js';
 import { RateTracker, partitionKey, type OffsetSample } from '../model.js';
 import { leaderHighWatermarks, partitionsByLeader } from '../offsets.js';
-import { useFrameState } from './use-frame-state.js';
+import { IDLE_FRAME_MS, useFrameState } from './use-frame-state.js';
 
 /**
  * High watermark and records/s of every partition: each `intervalMs`, one ListOffsets to each
  * leader (from the coordinator's metadata) for the partitions it leads. A leader that is slow to
  * answer (paused) is skipped until it does, so one hung broker never delays the others.
+ * A quiet cluster (no watermark moved, no metadata change) is asked every `quietEvery` intervals
+ * only: a thousand idle partitions are not decoded every second, and the first record after the
+ * quiet shows within that many seconds, then every second again.
  */
-export function useHighWatermarks(bootstrap: string, metadata: ClusterMetadata | null, intervalMs = 1000): ReadonlyMap<string, OffsetSample> {
+export function useHighWatermarks(bootstrap: string, metadata: ClusterMetadata | null, intervalMs = 1000, quietEvery = 3): ReadonlyMap<string, OffsetSample> {
   const [samples, setSamples] = useFrameState<ReadonlyMap<string, OffsetSample>>(new Map());
   const metadataRef = useRef(metadata);
   metadataRef.current = metadata;
@@ -22,10 +25,16 @@ export function useHighWatermarks(bootstrap: string, metadata: ClusterMetadata |
     const inFlight = new Set<number>();
     let known = false;
     let stopped = false;
+    let quiet = false;
+    let quietVersion = -1;
+    let skipped = 0;
 
     const round = async () => {
       const md = metadataRef.current;
       if (!md || stopped) return;
+      if (quiet && md.version === quietVersion && ++skipped < quietEvery) return;
+      skipped = 0;
+      let moved = false;
       const byLeader = partitionsByLeader(md);
       const live = new Set(md.topics.flatMap((t) => t.partitions.map((p) => partitionKey(t.name, p.partition))));
       tracker.retain(live);
@@ -48,7 +57,7 @@ export function useHighWatermarks(bootstrap: string, metadata: ClusterMetadata |
           try {
             const hws = await leaderHighWatermarks(client, leader, partitions, Math.max(1000, intervalMs * 2));
             const at = Date.now();
-            for (const h of hws) tracker.record(partitionKey(h.topic, h.partition), h.highWatermark, at);
+            for (const h of hws) if (tracker.record(partitionKey(h.topic, h.partition), h.highWatermark, at)) moved = true;
           } catch {
             for (const p of partitions) tracker.idle(partitionKey(p.topic, p.partition));
           } finally {
@@ -56,7 +65,9 @@ export function useHighWatermarks(bootstrap: string, metadata: ClusterMetadata |
           }
         }),
       );
-      if (!stopped) setSamples(tracker.snapshot());
+      quiet = !moved;
+      quietVersion = md.version;
+      if (!stopped) setSamples(tracker.snapshot(), IDLE_FRAME_MS);
     };
 
     void round();

@@ -7,7 +7,8 @@ import { OffsetForLeaderEpochApi } from '../protocol/apis/offset-for-leader-epoc
 import { splitAndValidateBatches } from '../protocol/record-batch.js';
 import type { Partition } from './partition.js';
 
-const FETCH_VERSION = 11;
+/** v12+: the leader checks our last fetched epoch and answers a diverging epoch (KIP-595). */
+const FETCH_VERSION = 12;
 const EPOCH_VERSION = 3;
 const RETRY_MS = 100;
 
@@ -29,9 +30,13 @@ export interface ReplicaFetcherOptions {
 }
 
 /**
- * Pulls the partitions this broker follows from one leader (Kafka's ReplicaFetcherThread): first
- * truncates each newly followed partition to where its log agrees with the leader's (OffsetForLeaderEpoch,
- * KIP-101/279), then fetches from its log end with its leader epoch (KIP-320) in a loop.
+ * Pulls the partitions this broker follows from one leader (Kafka's ReplicaFetcherThread): fetches
+ * from each log end with its leader epoch (KIP-320) and the epoch of its last batch, in a loop. A
+ * log with a tail the leader does not have is answered a diverging epoch instead of records and
+ * truncated to where it agrees with the leader (truncation on fetch, KIP-595), then fetched again, so
+ * a newly followed partition needs no round trip first. A fetch offset the leader calls out of range
+ * (past its log end, or an epoch older than any it has) falls back to OffsetForLeaderEpoch
+ * (KIP-101/279) before fetching again.
  * A partition the leader refuses (fenced epoch, not leader yet) is retried after a short backoff; the
  * ReplicaManager removes it when metadata names another leader.
  */
@@ -51,7 +56,7 @@ export class ReplicaFetcher {
   }
 
   add(p: Partition): void {
-    this.partitions.set(key(p), { partition: p, needsTruncation: true });
+    this.partitions.set(key(p), { partition: p, needsTruncation: false });
     this.wake?.();
   }
 
@@ -121,20 +126,7 @@ export class ReplicaFetcher {
           refused++;
           continue;
         }
-        const log = entry.partition.log;
-        let target = log.logEndOffset;
-        if (log.latestEpoch >= 0) {
-          if (r.endOffset < 0) target = log.logStartOffset;
-          else {
-            target = Math.min(target, r.endOffset);
-            // KIP-279: the leader answered an older epoch: also cut where our own copy of that epoch ends.
-            if ((r.leaderEpoch ?? -1) < log.latestEpoch) target = Math.min(target, entry.partition.endOffsetForEpoch(r.leaderEpoch ?? -1).endOffset);
-          }
-        }
-        if (target < log.logEndOffset) {
-          this.opts.logger.info(`truncating ${t.topic}-${r.partition} from ${log.logEndOffset} to ${target} to match leader broker-${this.opts.leaderId}`);
-          log.truncateTo(target);
-        }
+        this.truncateTo(entry.partition, { leaderEpoch: r.leaderEpoch ?? -1, endOffset: r.endOffset }, 'OffsetForLeaderEpoch');
         entry.needsTruncation = false;
       }
     }
@@ -165,6 +157,7 @@ export class ReplicaFetcher {
             partition: e.partition.partition,
             currentLeaderEpoch: e.partition.state.leaderEpoch,
             fetchOffset: e.partition.log.logEndOffset,
+            lastFetchedEpoch: e.partition.log.latestEpoch,
             logStartOffset: e.partition.log.logStartOffset,
             partitionMaxBytes: this.opts.partitionMaxBytes,
           })),
@@ -196,6 +189,10 @@ export class ReplicaFetcher {
           refused++;
           continue;
         }
+        if (r.divergingEpoch && r.divergingEpoch.epoch >= 0) {
+          this.truncateTo(entry.partition, { leaderEpoch: r.divergingEpoch.epoch, endOffset: r.divergingEpoch.endOffset }, 'diverging epoch');
+          continue;
+        }
         if (r.records && r.records.length > 0) {
           // A fetch may end in a partial batch (maxBytes): keep only whole ones.
           const batches = splitAndValidateBatches(wholeBatches(r.records));
@@ -210,6 +207,14 @@ export class ReplicaFetcher {
       if (logStart > partition.log.logStartOffset && partition.log.highWatermark > partition.log.logStartOffset) this.opts.onLeaderLogStart(partition, logStart);
     }
     return refused;
+  }
+
+  /** Cuts a follower's log where it agrees with the leader's answer (`how` it was learnt: for the log line). */
+  private truncateTo(p: Partition, leader: { leaderEpoch: number; endOffset: number }, how: string): void {
+    const target = p.agreedLogEnd(leader);
+    if (target >= p.log.logEndOffset) return;
+    this.opts.logger.info(`truncating ${p.topic}-${p.partition} from ${p.log.logEndOffset} to ${target} to match leader broker-${this.opts.leaderId} (${how}: epoch ${leader.leaderEpoch} ends at ${leader.endOffset})`);
+    p.log.truncateTo(target);
   }
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from '../common/logger.js';
 import { Connection } from '../net/connection.js';
 import { FetchApi } from '../protocol/apis/fetch.js';
 import { OffsetForLeaderEpochApi } from '../protocol/apis/offset-for-leader-epoch.js';
+import { FetchSessionHandler } from '../protocol/fetch-session-handler.js';
 import { splitAndValidateBatches } from '../protocol/record-batch.js';
 import type { Partition } from './partition.js';
 
@@ -46,6 +47,8 @@ export class ReplicaFetcher {
   private running = true;
   private loop: Promise<void>;
   private wake: (() => void) | null = null;
+  /** Our fetch session at the leader (KIP-227): an idle follower's fetch names no partitions. */
+  private readonly session = new FetchSessionHandler();
 
   constructor(private readonly opts: ReplicaFetcherOptions) {
     this.loop = this.run();
@@ -96,6 +99,7 @@ export class ReplicaFetcher {
         if (refused > 0) await new Promise((r) => setTimeout(r, RETRY_MS));
       } catch (err) {
         if (!this.running) return;
+        this.session.handleError();
         if (!(err instanceof KafkaError)) this.opts.logger.warn(`replica fetcher from broker ${this.opts.leaderId}: ${(err as Error).message}`);
         // Our own log.db refused the write (the store logged it): fetching the same bytes again at once would not help.
         const storageFault = err instanceof KafkaError && err.code === ErrorCode.KAFKA_STORAGE_ERROR;
@@ -140,33 +144,26 @@ export class ReplicaFetcher {
     let refused = 0;
     const byTopic = new Map<string, typeof entries>();
     for (const e of entries) byTopic.set(e.partition.topic, [...(byTopic.get(e.partition.topic) ?? []), e]);
+    const wanted = [...byTopic].map(([topic, list]) => ({
+      topic,
+      partitions: list.map((e) => ({
+        partition: e.partition.partition,
+        currentLeaderEpoch: e.partition.state.leaderEpoch,
+        fetchOffset: e.partition.log.logEndOffset,
+        lastFetchedEpoch: e.partition.log.latestEpoch,
+        logStartOffset: e.partition.log.logStartOffset,
+        partitionMaxBytes: this.opts.partitionMaxBytes,
+      })),
+    }));
     const res = await conn.request(
       FetchApi,
       FETCH_VERSION,
-      {
-        replicaId: this.opts.brokerId,
-        maxWaitMs: this.opts.maxWaitMs,
-        minBytes: 1,
-        maxBytes: 16 * 1024 * 1024,
-        isolationLevel: 0,
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics: [...byTopic].map(([topic, list]) => ({
-          topic,
-          partitions: list.map((e) => ({
-            partition: e.partition.partition,
-            currentLeaderEpoch: e.partition.state.leaderEpoch,
-            fetchOffset: e.partition.log.logEndOffset,
-            lastFetchedEpoch: e.partition.log.latestEpoch,
-            logStartOffset: e.partition.log.logStartOffset,
-            partitionMaxBytes: this.opts.partitionMaxBytes,
-          })),
-        })),
-        forgottenTopicsData: [],
-        rackId: '',
-      },
+      { replicaId: this.opts.brokerId, maxWaitMs: this.opts.maxWaitMs, minBytes: 1, maxBytes: 16 * 1024 * 1024, isolationLevel: 0, ...this.session.build(wanted), rackId: '' },
       { timeoutMs: this.opts.maxWaitMs + 10_000 },
     );
+    this.session.handleResponse(res);
+    // A session error answers no partitions: the next fetch is a full one.
+    if ((res.errorCode ?? 0) !== ErrorCode.NONE) return 1;
     const writes: { partition: Partition; batches: ReturnType<typeof splitAndValidateBatches> }[] = [];
     const hws: { partition: Partition; hw: number; logStart: number }[] = [];
     for (const t of res.responses) {

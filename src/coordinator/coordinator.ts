@@ -81,6 +81,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     partitionExists: (topic, partition) => controller.hasPartition(topic, partition),
     stallClock,
     initialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs,
+    logger: opts.logger,
   });
 
   const routes = new Map<number, { api: ApiCodec<unknown, unknown>; handle: Handler }>();

@@ -3,11 +3,12 @@
  * the partition is answered NOT_LEADER_OR_FOLLOWER with the current leader and its epoch, and (Produce
  * v10+, Fetch v16+) that leader's address, so the client need not refresh metadata first. Fetch v13+
  * names topics by id: an id no topic has is UNKNOWN_TOPIC_ID. Fetch's leader epochs at the leader:
- * a current_leader_epoch it does not know is UNKNOWN_LEADER_EPOCH, and (v12+) a last_fetched_epoch and
+ * a current_leader_epoch it does not know is UNKNOWN_LEADER_EPOCH, an older one FENCED_LEADER_EPOCH, and (v12+) a last_fetched_epoch and
  * fetch offset past its log get a diverging epoch instead of records (KIP-595).
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { Admin } from '../../src/client/admin.js';
 import { ErrorCode } from '../../src/common/errors.js';
 import type { Connection } from '../../src/net/connection.js';
 import { CreateTopicsApi } from '../../src/protocol/apis/create-topics.js';
@@ -16,6 +17,7 @@ import { MetadataApi } from '../../src/protocol/apis/metadata.js';
 import { ProduceApi } from '../../src/protocol/apis/produce.js';
 import { encodeRecordBatch } from '../../src/protocol/record-batch.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { clientFor, waitFor } from '../helpers/failover.js';
 import { connectBroker, leaders } from '../helpers/wire.js';
 
 const test = suite('leader hints');
@@ -88,7 +90,7 @@ test('Fetch v16 naming a topic id no topic has: UNKNOWN_TOPIC_ID, answered under
   assert.is(res.responses[0]!.partitions[0]!.errorCode, ErrorCode.UNKNOWN_TOPIC_ID);
 });
 
-test('Fetch v12 at the leader: a current leader epoch ahead of its own is UNKNOWN_LEADER_EPOCH; a fetcher whose last epoch or offset is not on its log gets a diverging epoch and no records', async () => {
+test('Fetch v12 at the leader: a current leader epoch ahead of its own is UNKNOWN_LEADER_EPOCH, behind it FENCED_LEADER_EPOCH; a fetcher whose last epoch or offset is not on its log gets a diverging epoch and no records', async () => {
   const md = await conns[0]!.request(MetadataApi, 12, { topics: [{ name: TOPIC }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
   const { leaderId: leader } = md.topics[0]!.partitions[0]!;
   const leaderEpoch = md.topics[0]!.partitions[0]!.leaderEpoch ?? -1;
@@ -111,6 +113,16 @@ test('Fetch v12 at the leader: a current leader epoch ahead of its own is UNKNOW
   const newer = await fetchAt({ fetchOffset: end, lastFetchedEpoch: leaderEpoch + 3 });
   assert.equal(newer.divergingEpoch, { epoch: leaderEpoch, endOffset: end }, 'an epoch the leader never had: where its largest older one ends');
   assert.is((await fetchAt({ fetchOffset: end + 5, lastFetchedEpoch: leaderEpoch }, 11)).errorCode, ErrorCode.OFFSET_OUT_OF_RANGE, 'v11 has no last fetched epoch: out of range');
+
+  // A reassignment to the same replica bumps the leader epoch, leadership staying: the old epoch is now fenced.
+  const client = clientFor(cluster.bootstrap, 'leader-hints-test');
+  try {
+    await new Admin(client).movePartitions(TOPIC, [0], [leader]);
+  } finally {
+    client.close();
+  }
+  await waitFor('the leader at the next epoch', async () => (await fetchAt({ currentLeaderEpoch: leaderEpoch + 1, fetchOffset: 0 })).errorCode === 0, { timeoutMs: 10_000 });
+  assert.is((await fetchAt({ currentLeaderEpoch: leaderEpoch, fetchOffset: 0 })).errorCode, ErrorCode.FENCED_LEADER_EPOCH);
 });
 
 test.run();

@@ -212,10 +212,15 @@ export class Partition {
 
   /**
    * OffsetForLeaderEpoch (KIP-101/279), leader side: the largest epoch <= `epoch` this log has, and
-   * the offset where it ends (the next epoch's start, or the log end for the latest epoch).
+   * the offset where it ends (the next epoch's start, or the log end for the latest epoch). A leader
+   * counts its own epoch as begun at its log end even before a batch is written in it, as Kafka's
+   * leader assigns it in its epoch cache on election: a fetcher naming the current epoch (some
+   * clients send it as their last fetched epoch) is then not told it diverges.
    */
   endOffsetForEpoch(epoch: number): { leaderEpoch: number; endOffset: number } {
-    const epochs = this.log.epochs;
+    const written = this.log.epochs;
+    const current = this.state.leaderEpoch;
+    const epochs = this.isLeader && current > this.log.latestEpoch ? [...written, { epoch: current, startOffset: this.log.logEndOffset }] : written;
     let i = epochs.length - 1;
     while (i >= 0 && epochs[i]!.epoch > epoch) i--;
     if (i < 0) return { leaderEpoch: -1, endOffset: -1 };

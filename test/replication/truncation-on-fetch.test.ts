@@ -99,6 +99,20 @@ test('KIP-279: where the leader\'s epoch ends past our own copy of it, we cut at
   agrees(leader, follower, 2);
 });
 
+test('a leader elected at a new epoch, before it writes in it, counts that epoch as begun at its log end (as Kafka\'s epoch cache does)', () => {
+  const leader = replica(1, 0, [[0, 3], [2, 2]]);
+  leader.becomeLeader({ ...state(1), leaderEpoch: 4 }, 0);
+  assert.equal(leader.endOffsetForEpoch(4), { leaderEpoch: 4, endOffset: 5 });
+  assert.equal(leader.endOffsetForEpoch(3), { leaderEpoch: 2, endOffset: 5 });
+  // @platformatic/kafka sends the current leader epoch as its last fetched epoch.
+  assert.is(leader.divergingEpoch(4, 5), null);
+  assert.is(leader.divergingEpoch(4, 2), null);
+  assert.equal(leader.divergingEpoch(4, 7), { epoch: 4, endOffset: 5 });
+  const follower = replica(2, 1, [[0, 3], [2, 2]]);
+  follower.becomeFollower({ ...state(1), leaderEpoch: 4 });
+  assert.equal(follower.endOffsetForEpoch(4), { leaderEpoch: 2, endOffset: 5 }, 'a follower counts only the epochs it holds batches of');
+});
+
 test('a leader with no epoch that old, or a fetch offset before its log start: OFFSET_OUT_OF_RANGE (the follower falls back to OffsetForLeaderEpoch)', () => {
   const leader = replica(1, 0, [[3, 4]]);
   assert.is(kafkaErrorCode(() => leader.divergingEpoch(2, 1)), ErrorCode.OFFSET_OUT_OF_RANGE);

@@ -14,6 +14,7 @@ import type { Logger } from '../common/logger.js';
 import { Group, isMember, sameProtocols, type Member } from './group.js';
 import { GroupOffsets } from './group-offsets.js';
 import type { GroupStore, StoredGroup } from './group-store.js';
+import { clientReason, loggedReason, withInstance } from './rebalance-reasons.js';
 import type { StallClock } from './stall-clock.js';
 
 export interface GroupCoordinatorOptions {
@@ -48,9 +49,6 @@ const joinError = (errorCode: number, memberId = ''): JoinGroupResponse => ({
   memberId,
   members: [],
 });
-/** The KIP-800 reason a JoinGroup v8+ gave, as Kafka's coordinator logs it. */
-const clientReason = (call: GroupCall<JoinGroupRequest>) => `; client reason: ${(call.apiVersion >= 8 ? call.request.reason : null) ?? 'not provided'}`;
-const withInstance = (m: Member) => (m.groupInstanceId !== null ? ` with group instance id ${m.groupInstanceId}` : '');
 const syncError = (errorCode: number): SyncGroupResponse => ({ throttleTimeMs: 0, errorCode, assignment: Buffer.alloc(0) });
 
 /**
@@ -331,7 +329,7 @@ export class GroupCoordinator {
       const memberId = l.memberId === '' && l.groupInstanceId ? (group.staticMembers.get(l.groupInstanceId) ?? '') : l.memberId;
       const member = group.memberFor(memberId, l.groupInstanceId);
       if (!isMember(member)) return result(member.errorCode);
-      this.removeMember(group, member, `removing member ${member.memberId}${withInstance(member)} on LeaveGroup; client reason: ${call.apiVersion >= 5 ? (l.reason ?? 'not provided') : 'not provided'}`);
+      this.removeMember(group, member, `removing member ${member.memberId}${withInstance(member)} on LeaveGroup; client reason: ${loggedReason(call.apiVersion >= 5 ? l.reason : null)}`);
       return result(ErrorCode.NONE);
     });
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, members };

@@ -1,7 +1,8 @@
 /**
  * KIP-800 in the GroupCoordinator: every rebalance it starts is logged once, with its cause and the
  * reason the client gave (JoinGroup v8+, LeaveGroup v5+; "not provided" before), as Kafka's
- * coordinator logs "Preparing to rebalance group ... (reason: ...)".
+ * coordinator logs "Preparing to rebalance group ... (reason: ...)"; a client's reason stays one
+ * bounded line.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ErrorCode } from '../../src/common/errors.js';
+import { maxLoggedClientReasonChars } from '../../src/common/limits.js';
 import type { Logger } from '../../src/common/logger.js';
 import { GroupCoordinator } from '../../src/coordinator/group-coordinator.js';
 import { GroupStore } from '../../src/coordinator/group-store.js';
@@ -73,6 +75,15 @@ test('LeaveGroup v5 and a session timeout: each rebalance logged with its cause'
   const count = rebalances().length;
   for (let waited = 0; rebalances().length === count && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
   assert.equal(rebalances().slice(count), [`preparing to rebalance group g in state Stable with old generation 3 (reason: removing member ${b} on heartbeat expiration (session timeout 60 ms))`]);
+});
+
+test('a client\'s reason stays one bounded line: control characters escaped, cut at maxLoggedClientReasonChars', async () => {
+  await stableMember({ reason: `line one\nline two${'x'.repeat(500)}` });
+  const [line] = rebalances();
+  assert.ok(!line!.includes('\n'), line);
+  assert.match(line!, 'client reason: line one\\u000aline two');
+  assert.match(line!, `... (${'line one\nline two'.length + 500} characters))`);
+  assert.ok(line!.length < maxLoggedClientReasonChars + 300, `${line!.length} characters`);
 });
 
 test.run();

@@ -162,8 +162,11 @@ export class ReplicaFetcher {
       { timeoutMs: this.opts.maxWaitMs + 10_000 },
     );
     this.session.handleResponse(res);
-    // A session error answers no partitions: the next fetch is a full one.
-    if ((res.errorCode ?? 0) !== ErrorCode.NONE) return 1;
+    // A session error (the leader restarted, or evicted our session) answers no partitions: the next
+    // fetch, at once, is a full one, which no session error can refuse. Any other error: after a backoff.
+    const errorCode = res.errorCode ?? ErrorCode.NONE;
+    if (errorCode === ErrorCode.FETCH_SESSION_ID_NOT_FOUND || errorCode === ErrorCode.INVALID_FETCH_SESSION_EPOCH) return 0;
+    if (errorCode !== ErrorCode.NONE) return 1;
     const writes: { partition: Partition; batches: ReturnType<typeof splitAndValidateBatches> }[] = [];
     const hws: { partition: Partition; hw: number; logStart: number }[] = [];
     for (const t of res.responses) {

@@ -9,7 +9,8 @@ import { ZERO_UUID } from '../protocol/schema.js';
  * epoch 0); the broker keeps them in a session and answers with its id. Each later request (an
  * incremental fetch, epoch 1, 2, ...) names only the partitions whose fetch position it moved, the ones
  * it adds and the ones it forgets, and the answer carries only the partitions with something new
- * (records, a moved high watermark or log start, an error). librdkafka and the Java client use them.
+ * (records, a moved high watermark or log start, an error, a diverging epoch). The Java client and
+ * YaK's own consumer and followers use them (`protocol/fetch-session-handler.ts` is the client half).
  *
  * Kafka's rules (FetchManager / FetchSession), which clients rely on:
  * - epoch -1 (FINAL): no session; a session id given is closed. epoch 0 (INITIAL): a full fetch; a
@@ -224,12 +225,15 @@ function changed(c: CachedPartition, r: FetchPartitionResponse): boolean {
     r.highWatermark !== c.highWatermark ||
     (r.lastStableOffset ?? -1) !== c.lastStableOffset ||
     (r.logStartOffset ?? -1) !== c.logStartOffset ||
-    (r.preferredReadReplica ?? -1) !== -1
+    (r.preferredReadReplica ?? -1) !== -1 ||
+    // A diverging epoch (KIP-595) is how a follower learns to truncate: never left out.
+    (r.divergingEpoch?.epoch ?? -1) >= 0
   );
 }
 
 function remember(c: CachedPartition, r: FetchPartitionResponse): void {
-  c.highWatermark = r.highWatermark;
+  // After an error, as in Kafka: the partition is answered again once it is readable, even if its high watermark did not move.
+  c.highWatermark = r.errorCode === ErrorCode.NONE ? r.highWatermark : -1;
   c.lastStableOffset = r.lastStableOffset ?? -1;
   c.logStartOffset = r.logStartOffset ?? -1;
 }

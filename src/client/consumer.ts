@@ -3,6 +3,7 @@ import { FetchApi } from '../protocol/apis/fetch.js';
 import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
 import { isControl, isTransactional } from '../protocol/control-batch.js';
 import { decodeRecordBatches } from '../protocol/record-batch.js';
+import { FetchSessionHandler } from '../protocol/fetch-session-handler.js';
 import { ClientVersions, sleep, type KafkaClient } from './kafka-client.js';
 
 export type StartPosition = 'earliest' | 'latest' | { offset: number };
@@ -54,7 +55,9 @@ const EARLIEST = -2;
  * repeated. OFFSET_OUT_OF_RANGE resets to the earliest offset (auto.offset.reset=earliest).
  * A partition whose leader names a preferred read replica (KIP-392, with `clientRack`) is fetched
  * from that replica until it answers an error or fails; then from the leader again, which may name it
- * anew (an out-of-range offset on a follower is not reset: the leader decides).
+ * anew (an out-of-range offset on a follower is not reset: the leader decides). Each broker is
+ * fetched from in a fetch session (KIP-227): after the first fetch, a request names only the
+ * partitions whose position moved, and the answer only those with something new.
  */
 export class Consumer {
   private readonly positions = new Map<number, number>();
@@ -66,6 +69,8 @@ export class Consumer {
   private spaceWaiters: (() => void)[] = [];
   private stopped = false;
   private loops = new Map<number, Promise<void>>();
+  /** Our fetch session with each broker we fetch from (KIP-227), kept across its fetch loop's restarts. */
+  private readonly sessions = new Map<number, FetchSessionHandler>();
   private failure: Error | null = null;
 
   constructor(
@@ -198,6 +203,8 @@ export class Consumer {
    */
   private async fetchLoop(source: number): Promise<void> {
     const topic = this.opts.topic;
+    let session = this.sessions.get(source);
+    if (!session) this.sessions.set(source, (session = new FetchSessionHandler()));
     try {
       if (source < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE);
       while (!this.stopped) {
@@ -214,12 +221,13 @@ export class Consumer {
           minBytes: 1,
           maxBytes: this.opts.fetchMaxBytes,
           isolationLevel: this.isolationLevel,
-          sessionId: 0,
-          sessionEpoch: -1,
-          topics: [{ topic, partitions: partitions.map((p) => ({ partition: p, currentLeaderEpoch: -1, fetchOffset: this.positions.get(p)!, logStartOffset: -1, partitionMaxBytes: this.opts.partitionMaxBytes })) }],
-          forgottenTopicsData: [],
+          ...session.build([{ topic, partitions: partitions.map((p) => ({ partition: p, currentLeaderEpoch: -1, fetchOffset: this.positions.get(p)!, logStartOffset: -1, partitionMaxBytes: this.opts.partitionMaxBytes })) }]),
           rackId: this.opts.clientRack,
         }, { timeoutMs: this.opts.maxWaitMs + 30_000, firstCheckAfterMs: this.opts.maxWaitMs + 500 });
+        session.handleResponse(res);
+        // A lost session (evicted, or the broker restarted): the next fetch is a full one.
+        if (res.errorCode === ErrorCode.FETCH_SESSION_ID_NOT_FOUND || res.errorCode === ErrorCode.INVALID_FETCH_SESSION_EPOCH) continue;
+        if ((res.errorCode ?? 0) !== ErrorCode.NONE) throw new KafkaError(res.errorCode!, `fetching ${topic}`);
         let moved = false;
         for (const p of res.responses[0]?.partitions ?? []) {
           const fromReplica = this.readReplicas.has(p.partitionIndex);
@@ -251,6 +259,7 @@ export class Consumer {
         if (moved) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER);
       }
     } catch (err) {
+      session.handleError();
       if (this.stopped) return;
       for (const [p, replica] of this.readReplicas) if (replica === source) this.readReplicas.delete(p);
       if (!(err instanceof KafkaError && err.retriable)) {

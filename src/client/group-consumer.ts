@@ -65,7 +65,7 @@ export class GroupConsumer {
   }
 
   async start(): Promise<void> {
-    await this.rebalance();
+    await this.rebalance('joining at start');
     this.scheduleHeartbeat();
   }
 
@@ -113,7 +113,7 @@ export class GroupConsumer {
     try {
       await this.commitConsumed();
     } finally {
-      await this.membership.leave();
+      await this.membership.leave('the consumer is closing');
       this.membership.close();
     }
   }
@@ -122,8 +122,9 @@ export class GroupConsumer {
     if (this.closed) return;
     this.heartbeatTimer = setTimeout(async () => {
       try {
-        if (!(await this.membership.heartbeat()) && !this.closed) {
-          this.rebalancing = this.rebalance().finally(() => (this.rebalancing = null));
+        const rejoin = await this.membership.heartbeat();
+        if (rejoin !== null && !this.closed) {
+          this.rebalancing = this.rebalance(rejoin).finally(() => (this.rebalancing = null));
           await this.rebalancing;
         }
       } catch (err) {
@@ -134,14 +135,14 @@ export class GroupConsumer {
   }
 
   /** Hands the current partitions back (commit first, as Kafka does on revocation), rejoins, and fetches the new share. */
-  private async rebalance(): Promise<void> {
+  private async rebalance(why: string): Promise<void> {
     this.fetcher?.close();
     this.fetcher = null;
     this.unreturned = [];
     // The generation may already be gone (the member timed out): its commit is then refused, and the
     // next owner re-reads from the last accepted commit.
     await this.commitConsumed().catch(() => undefined);
-    const assignment = await this.membership.join();
+    const assignment = await this.membership.join(why);
     const assigned = [...(assignment.get(this.opts.topic) ?? [])].sort((a, b) => a - b);
     const committed = assigned.length > 0 ? await this.membership.committed(this.opts.topic, assigned) : new Map<number, number>();
     this.consumed.clear();

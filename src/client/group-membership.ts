@@ -1,4 +1,4 @@
-import { ErrorCode, KafkaError } from '../common/errors.js';
+import { ErrorCode, errorName, KafkaError } from '../common/errors.js';
 import { Connection } from '../net/connection.js';
 import type { ApiCodec } from '../protocol/api.js';
 import { FindCoordinatorApi } from '../protocol/apis/find-coordinator.js';
@@ -12,8 +12,11 @@ import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscription, encodeAss
 import type { Assignor } from './assignors.js';
 import { sleep, type KafkaClient } from './kafka-client.js';
 
-/** Versions of the group APIs YaK's client speaks (non-flexible ones; OffsetCommit v7 is the first with group.instance.id). */
-export const GroupVersions = { FindCoordinator: 2, JoinGroup: 5, SyncGroup: 3, Heartbeat: 3, LeaveGroup: 2, OffsetCommit: 7, OffsetFetch: 4, DescribeGroups: 4, ListGroups: 2, DeleteGroups: 1 } as const;
+/**
+ * Versions of the group APIs YaK's client speaks (OffsetCommit v7 is the first with group.instance.id;
+ * JoinGroup v8 and LeaveGroup v5 the first with a reason, KIP-800, which the coordinator logs).
+ */
+export const GroupVersions = { FindCoordinator: 2, JoinGroup: 8, SyncGroup: 3, Heartbeat: 3, LeaveGroup: 5, OffsetCommit: 7, OffsetFetch: 4, DescribeGroups: 4, ListGroups: 2, DeleteGroups: 1 } as const;
 
 export interface GroupMembershipOptions {
   groupId: string;
@@ -65,8 +68,12 @@ export class GroupMembership {
     readonly opts: GroupMembershipOptions,
   ) {}
 
-  /** Joins (or rejoins) the group and returns this member's partitions. Retries until it succeeds or a non-retriable error. */
-  async join(): Promise<TopicPartitions> {
+  /**
+   * Joins (or rejoins) the group and returns this member's partitions. Retries until it succeeds or
+   * a non-retriable error. `why` is the reason the coordinator logs (KIP-800); each retry says its own.
+   */
+  async join(why: string): Promise<TopicPartitions> {
+    let reason = why;
     for (;;) {
       const joined = await this.request(JoinGroupApi, GroupVersions.JoinGroup, {
         groupId: this.opts.groupId,
@@ -74,18 +81,24 @@ export class GroupMembership {
         rebalanceTimeoutMs: this.opts.rebalanceTimeoutMs,
         memberId: this.memberId,
         groupInstanceId: this.instanceId,
+        reason,
         protocolType: CONSUMER_PROTOCOL_TYPE,
         protocols: this.opts.assignors.map((a) => ({ name: a.name, metadata: encodeSubscription({ topics: this.opts.topics, userData: null }) })),
       }, this.opts.rebalanceTimeoutMs + 5000);
       if (joined.errorCode === ErrorCode.MEMBER_ID_REQUIRED) {
+        // The same join, with the id the coordinator gave (KIP-394): its cause stays the reason.
         this.memberId = joined.memberId;
         continue;
       }
       if (joined.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) {
         this.memberId = '';
+        reason = 'JoinGroup answered UNKNOWN_MEMBER_ID';
         continue;
       }
-      if (joined.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) continue;
+      if (joined.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) {
+        reason = 'JoinGroup answered REBALANCE_IN_PROGRESS';
+        continue;
+      }
       this.checkNotFenced(joined.errorCode);
       if (joined.errorCode !== ErrorCode.NONE) throw new KafkaError(joined.errorCode, `joining group "${this.opts.groupId}"`);
       this.memberId = joined.memberId;
@@ -100,6 +113,7 @@ export class GroupMembership {
       }, this.opts.rebalanceTimeoutMs + 5000);
       if (REJOIN_ERRORS.has(synced.errorCode)) {
         if (synced.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = '';
+        reason = `SyncGroup answered ${errorName(synced.errorCode)}`;
         continue;
       }
       this.checkNotFenced(synced.errorCode);
@@ -120,14 +134,14 @@ export class GroupMembership {
     return [...plan.entries()].map(([memberId, assigned]) => ({ memberId, assignment: encodeAssignment(assigned) }));
   }
 
-  /** One heartbeat: true while the member is in the current generation, false when it must rejoin. */
-  async heartbeat(): Promise<boolean> {
+  /** One heartbeat: null while the member is in the current generation, else why it must rejoin (the reason its JoinGroup gives). */
+  async heartbeat(): Promise<string | null> {
     const res = await this.request(HeartbeatApi, GroupVersions.Heartbeat, { groupId: this.opts.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: this.instanceId });
     if (res.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = '';
     this.checkNotFenced(res.errorCode);
-    if (REJOIN_ERRORS.has(res.errorCode)) return false;
+    if (REJOIN_ERRORS.has(res.errorCode)) return `Heartbeat answered ${errorName(res.errorCode)}`;
     if (res.errorCode !== ErrorCode.NONE) throw new KafkaError(res.errorCode, `heartbeat to group "${this.opts.groupId}"`);
-    return true;
+    return null;
   }
 
   /** Commits offsets (the next offset to read, as Kafka commits) for the current generation. */
@@ -161,9 +175,10 @@ export class GroupMembership {
    * Leaves the group, so the others rebalance now instead of after this member's session timeout.
    * A static member does not (KIP-345, as Kafka's consumer does not): its restart takes its place back.
    */
-  async leave(): Promise<void> {
+  async leave(reason: string): Promise<void> {
     if (!this.memberId || this.instanceId !== null) return;
-    await this.request(LeaveGroupApi, GroupVersions.LeaveGroup, { groupId: this.opts.groupId, memberId: this.memberId }).catch(() => undefined);
+    const members = [{ memberId: this.memberId, groupInstanceId: null, reason }];
+    await this.request(LeaveGroupApi, GroupVersions.LeaveGroup, { groupId: this.opts.groupId, members }).catch(() => undefined);
     this.memberId = '';
   }
 

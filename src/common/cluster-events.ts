@@ -27,7 +27,17 @@ export interface StampedClusterEvent {
 }
 
 /** Done by a broker to its own log, reported to its supervisor over IPC (`yak broker` run by hand only logs it). */
-export type BrokerEvent = { type: 'log-truncated'; brokerId: number; topic: string; partition: number; from: number; to: number; leaderId: number };
+export type BrokerEvent = {
+  type: 'log-truncated';
+  brokerId: number;
+  topic: string;
+  partition: number;
+  from: number;
+  to: number;
+  leaderId: number;
+  /** How the follower learnt where its log and the leader's part (a diverging epoch, OffsetForLeaderEpoch). */
+  reason: string;
+};
 
 /** Seen by the supervisor (`yak up`): its children starting and exiting. */
 export type ProcessEvent =
@@ -64,7 +74,7 @@ export function describeClusterEvent(e: ClusterEvent): string {
 
 /** The log line of a broker event (the broker's log; `yak chaos` reads truncations from it). */
 export function describeBrokerEvent(e: BrokerEvent): string {
-  return `truncating ${e.topic}-${e.partition} from ${e.from} to ${e.to} to match leader broker-${e.leaderId}`;
+  return `truncating ${e.topic}-${e.partition} from ${e.from} to ${e.to} to match leader broker-${e.leaderId} (${e.reason})`;
 }
 
 /** The log line of a process event (the supervisor's log). */

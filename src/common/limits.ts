@@ -211,6 +211,12 @@ export const offsetMetadataMaxChars = 4096;
  * `yak consume --group` gets its partitions. `yak up --group-initial-rebalance-delay-ms 0` turns it off.
  */
 export const groupInitialRebalanceDelayMs = 3000;
+/**
+ * Characters of a client's KIP-800 reason (JoinGroup v8+, LeaveGroup v5+) the coordinator's rebalance
+ * line keeps (no Kafka twin: Kafka logs it whole). A reason is a client's free text, up to a frame's
+ * size: cut here, and its control characters shown escaped, it stays one readable line per rebalance.
+ */
+export const maxLoggedClientReasonChars = 200;
 
 /**
  * Partitions of `__consumer_offsets` (Kafka's `offsets.topic.num.partitions`, 50). Kafka sizes it to

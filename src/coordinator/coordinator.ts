@@ -97,6 +97,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     partitionExists: (topic, partition) => controller.hasPartition(topic, partition),
     stallClock,
     initialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs,
+    logger: opts.logger,
   });
 
   const transactions = new TransactionCoordinator({

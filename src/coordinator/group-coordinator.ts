@@ -10,9 +10,11 @@ import type { ListGroupsRequest, ListGroupsResponse } from '../protocol/apis/lis
 import type { SyncGroupRequest, SyncGroupResponse } from '../protocol/apis/sync-group.js';
 import type { GroupCall } from '../protocol/internal-api.js';
 import { groupInitialRebalanceDelayMs } from '../common/limits.js';
+import type { Logger } from '../common/logger.js';
 import { Group, isMember, sameProtocols, type Member } from './group.js';
 import { GroupOffsets } from './group-offsets.js';
 import type { GroupStore, StoredGroup } from './group-store.js';
+import { clientReason, loggedReason, withInstance } from './rebalance-reasons.js';
 import type { StallClock } from './stall-clock.js';
 
 export interface GroupCoordinatorOptions {
@@ -25,6 +27,8 @@ export interface GroupCoordinatorOptions {
   stallClock?: StallClock;
   /** Kafka's group.initial.rebalance.delay.ms (limits.ts has YaK's default). */
   initialRebalanceDelayMs?: number;
+  /** Where each rebalance is logged, with its cause (the client's KIP-800 reason included). */
+  logger?: Logger;
 }
 
 /** Every YaK group runs the classic protocol (join/sync), not KIP-848's "consumer" one. */
@@ -189,7 +193,7 @@ export class GroupCoordinator {
     if (group.initialDelay) group.initialDelay.newMemberJoined = true;
     const answer = this.awaitJoin(member);
     this.touch(group, member);
-    this.prepareRebalance(group);
+    this.prepareRebalance(group, `adding new member ${memberId}${withInstance(member)}${clientReason(call)}`);
     this.maybeCompleteJoin(group);
     return answer;
   }
@@ -205,7 +209,8 @@ export class GroupCoordinator {
     const settled = group.state === 'CompletingRebalance' || (group.state === 'Stable' && member.memberId !== group.leaderId);
     if (unchanged && settled) return Promise.resolve(this.joinAnswer(group, member));
     const answer = this.awaitJoin(member);
-    this.prepareRebalance(group);
+    const what = unchanged ? (member.memberId === group.leaderId ? 'leader' : 'member') : 'updating metadata for member';
+    this.prepareRebalance(group, `${what} ${member.memberId} rejoining during ${group.state}${clientReason(call)}`);
     this.maybeCompleteJoin(group);
     return answer;
   }
@@ -247,7 +252,7 @@ export class GroupCoordinator {
       return Promise.resolve({ ...this.joinAnswer(group, member), leader: answeredLeader, members: [] });
     }
     const answer = this.awaitJoin(member);
-    this.prepareRebalance(group);
+    this.prepareRebalance(group, `static member ${previous.memberId} replaced by ${memberId}${withInstance(member)} during ${group.state}${clientReason(call)}`);
     this.maybeCompleteJoin(group);
     return answer;
   }
@@ -324,7 +329,7 @@ export class GroupCoordinator {
       const memberId = l.memberId === '' && l.groupInstanceId ? (group.staticMembers.get(l.groupInstanceId) ?? '') : l.memberId;
       const member = group.memberFor(memberId, l.groupInstanceId);
       if (!isMember(member)) return result(member.errorCode);
-      this.removeMember(group, member);
+      this.removeMember(group, member, `removing member ${member.memberId}${withInstance(member)} on LeaveGroup; client reason: ${loggedReason(call.apiVersion >= 5 ? l.reason : null)}`);
       return result(ErrorCode.NONE);
     });
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, members };
@@ -332,9 +337,10 @@ export class GroupCoordinator {
 
   // --- the rebalance ------------------------------------------------------------------------------
 
-  /** Starts a join phase (if none runs): every member must rejoin within the longest rebalance timeout. */
-  private prepareRebalance(group: Group): void {
+  /** Starts a join phase (if none runs): every member must rejoin within the longest rebalance timeout. Logs why (`reason`), as Kafka does. */
+  private prepareRebalance(group: Group, reason: string): void {
     if (group.state === 'PreparingRebalance') return;
+    this.opts.logger?.info(`preparing to rebalance group ${group.groupId} in state ${group.state} with old generation ${group.generationId} (reason: ${reason})`);
     for (const m of group.members.values()) {
       m.syncWaiter?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
       m.syncWaiter = null;
@@ -418,17 +424,17 @@ export class GroupCoordinator {
       if (owed > 0) this.touch(group, member, owed);
       // A member waiting in JoinGroup or SyncGroup cannot heartbeat: Kafka keeps it alive meanwhile.
       else if (member.joinWaiter || member.syncWaiter) this.touch(group, member);
-      else if (group.members.get(member.memberId) === member) this.removeMember(group, member);
+      else if (group.members.get(member.memberId) === member) this.removeMember(group, member, `removing member ${member.memberId}${withInstance(member)} on heartbeat expiration (session timeout ${member.sessionTimeoutMs} ms)`);
     }, timeoutMs);
   }
 
   /** A member left or timed out: the others rebalance without it. */
-  private removeMember(group: Group, member: Member): void {
+  private removeMember(group: Group, member: Member, reason: string): void {
     this.dropMember(group, member);
     member.joinWaiter?.(joinError(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId));
     member.syncWaiter?.(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
     member.joinWaiter = member.syncWaiter = null;
-    if (group.state === 'Stable' || group.state === 'CompletingRebalance') this.prepareRebalance(group);
+    if (group.state === 'Stable' || group.state === 'CompletingRebalance') this.prepareRebalance(group, reason);
     this.maybeCompleteJoin(group);
   }
 

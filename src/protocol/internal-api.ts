@@ -326,6 +326,7 @@ export const InternalApi = {
         rebalanceTimeoutMs: int32,
         memberId: string,
         groupInstanceId,
+        reason: optional(nullable(string)),
         protocolType: string,
         protocols: arrayOf(object({ name: string, metadata: bytes })),
       }),
@@ -354,7 +355,7 @@ export const InternalApi = {
   LeaveGroup: jsonApi<GroupCall<LeaveGroupRequest>, LeaveGroupResponse>(
     1013,
     'LeaveGroup',
-    groupCall(object({ groupId: string, memberId: optional(string), members: optional(arrayOf(object({ memberId: string, groupInstanceId: nullable(string) }))) })),
+    groupCall(object({ groupId: string, memberId: optional(string), members: optional(arrayOf(object({ memberId: string, groupInstanceId: nullable(string), reason: optional(nullable(string)) }))) })),
   ),
   OffsetCommit: jsonApi<GroupCall<OffsetCommitRequest>, OffsetCommitResponse>(
     1014,

@@ -133,12 +133,15 @@ export class Reader {
     return items;
   }
 
+  /** An unsigned varint of at most 32 bits (Kafka's readUnsignedVarint: lengths, counts, tags). */
   uvarint(): number {
     let value = 0;
     let shift = 0;
     for (;;) {
       this.need(1);
       const b = this.buf[this.pos++]!;
+      // The 5th byte holds bits 28-34: any above bit 31 would be shifted out, so the value read would be a lie.
+      if (shift === 28 && b > 0x0f) throw new ProtocolError('varint above 2^32 - 1');
       value |= (b & 0x7f) << shift;
       if ((b & 0x80) === 0) return value >>> 0;
       shift += 7;

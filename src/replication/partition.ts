@@ -1,6 +1,6 @@
 import type { PartitionState } from '../common/cluster-types.js';
 import { DEFAULT_COMPACTION, DEFAULT_TIMESTAMP_POLICY, NO_RETENTION, type CompactionConfig, type RetentionLimits, type TimestampPolicy } from '../common/topic-configs.js';
-import { ErrorCode, KafkaError } from '../common/errors.js';
+import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../common/errors.js';
 import type { PartitionLog } from '../storage/partition-log.js';
 
 export interface FollowerProgress {
@@ -220,14 +220,52 @@ export class Partition {
 
   /**
    * OffsetForLeaderEpoch (KIP-101/279), leader side: the largest epoch <= `epoch` this log has, and
-   * the offset where it ends (the next epoch's start, or the log end for the latest epoch).
+   * the offset where it ends (the next epoch's start, or the log end for the latest epoch). A leader
+   * counts its own epoch as begun at its log end even before a batch is written in it, as Kafka's
+   * leader assigns it in its epoch cache on election: a fetcher naming the current epoch (some
+   * clients send it as their last fetched epoch) is then not told it diverges.
    */
   endOffsetForEpoch(epoch: number): { leaderEpoch: number; endOffset: number } {
-    const epochs = this.log.epochs;
+    const written = this.log.epochs;
+    const current = this.state.leaderEpoch;
+    const epochs = this.isLeader && current > this.log.latestEpoch ? [...written, { epoch: current, startOffset: this.log.logEndOffset }] : written;
     let i = epochs.length - 1;
     while (i >= 0 && epochs[i]!.epoch > epoch) i--;
     if (i < 0) return { leaderEpoch: -1, endOffset: -1 };
     const next = epochs[i + 1];
     return { leaderEpoch: epochs[i]!.epoch, endOffset: next ? next.startOffset : this.log.logEndOffset };
+  }
+
+  /**
+   * Fetch v12+ (truncation on fetch, KIP-595's diverging epoch), on the replica serving the fetch: a
+   * fetcher whose log ends at `fetchOffset` in epoch `lastFetchedEpoch` holds a tail this log does not
+   * when this log's largest epoch <= that one is older, or ends before `fetchOffset`. Then the fetcher
+   * gets that epoch and its end instead of records, and truncates (Kafka's Partition.readRecords).
+   * Null when the logs agree or the fetcher named no epoch. Out of range, as in Kafka, when the
+   * fetch offset is before the log start or this log has no epoch that old.
+   */
+  divergingEpoch(lastFetchedEpoch: number, fetchOffset: number): { epoch: number; endOffset: number } | null {
+    if (lastFetchedEpoch < 0) return null;
+    const { leaderEpoch, endOffset } = this.endOffsetForEpoch(lastFetchedEpoch);
+    const log = this.log;
+    if (leaderEpoch < 0) throw new OffsetOutOfRangeError(`no epoch <= ${lastFetchedEpoch} in ${this.topic}-${this.partition}`, log.logStartOffset, log.highWatermark);
+    if (fetchOffset < log.logStartOffset) throw new OffsetOutOfRangeError(`offset ${fetchOffset} is before log start ${log.logStartOffset}`, log.logStartOffset, log.highWatermark);
+    return leaderEpoch < lastFetchedEpoch || endOffset < fetchOffset ? { epoch: leaderEpoch, endOffset } : null;
+  }
+
+  /**
+   * Follower side of a truncation (Kafka's getOffsetTruncationState): the offset up to which this log
+   * agrees with a leader whose largest epoch <= ours is `leaderEpoch`, ending at `endOffset` (its
+   * OffsetForLeaderEpoch answer or a fetch's diverging epoch). Without epochs there is nothing to
+   * check; a leader without any epoch that old shares nothing past our log start. When the leader's
+   * epoch is older than ours, our copy of that epoch may end earlier (KIP-279): cut there too. The
+   * next fetch checks the cut log again, so a divergence further back is found in later rounds.
+   */
+  agreedLogEnd(leader: { leaderEpoch: number; endOffset: number }): number {
+    const log = this.log;
+    if (log.latestEpoch < 0) return log.logEndOffset;
+    if (leader.endOffset < 0) return log.logStartOffset;
+    const ours = leader.leaderEpoch < log.latestEpoch ? this.endOffsetForEpoch(leader.leaderEpoch).endOffset : log.logEndOffset;
+    return Math.min(log.logEndOffset, leader.endOffset, ours < 0 ? log.logStartOffset : ours);
   }
 }

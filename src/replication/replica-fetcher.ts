@@ -5,10 +5,12 @@ import type { Logger } from '../common/logger.js';
 import { Connection } from '../net/connection.js';
 import { FetchApi } from '../protocol/apis/fetch.js';
 import { OffsetForLeaderEpochApi } from '../protocol/apis/offset-for-leader-epoch.js';
+import { FetchSessionHandler } from '../protocol/fetch-session-handler.js';
 import { splitAndValidateBatches } from '../protocol/record-batch.js';
 import type { Partition } from './partition.js';
 
-const FETCH_VERSION = 11;
+/** v12+: the leader checks our last fetched epoch and answers a diverging epoch (KIP-595). */
+const FETCH_VERSION = 12;
 const EPOCH_VERSION = 3;
 const RETRY_MS = 100;
 
@@ -32,9 +34,13 @@ export interface ReplicaFetcherOptions {
 }
 
 /**
- * Pulls the partitions this broker follows from one leader (Kafka's ReplicaFetcherThread): first
- * truncates each newly followed partition to where its log agrees with the leader's (OffsetForLeaderEpoch,
- * KIP-101/279), then fetches from its log end with its leader epoch (KIP-320) in a loop.
+ * Pulls the partitions this broker follows from one leader (Kafka's ReplicaFetcherThread): fetches
+ * from each log end with its leader epoch (KIP-320) and the epoch of its last batch, in a loop. A
+ * log with a tail the leader does not have is answered a diverging epoch instead of records and
+ * truncated to where it agrees with the leader (truncation on fetch, KIP-595), then fetched again, so
+ * a newly followed partition needs no round trip first. A fetch offset the leader calls out of range
+ * (past its log end, or an epoch older than any it has) falls back to OffsetForLeaderEpoch
+ * (KIP-101/279) before fetching again.
  * A partition the leader refuses (fenced epoch, not leader yet) is retried after a short backoff; the
  * ReplicaManager removes it when metadata names another leader.
  */
@@ -44,6 +50,8 @@ export class ReplicaFetcher {
   private running = true;
   private loop: Promise<void>;
   private wake: (() => void) | null = null;
+  /** Our fetch session at the leader (KIP-227): an idle follower's fetch names no partitions. */
+  private readonly session = new FetchSessionHandler();
 
   constructor(private readonly opts: ReplicaFetcherOptions) {
     this.loop = this.run();
@@ -54,7 +62,7 @@ export class ReplicaFetcher {
   }
 
   add(p: Partition): void {
-    this.partitions.set(key(p), { partition: p, needsTruncation: true });
+    this.partitions.set(key(p), { partition: p, needsTruncation: false });
     this.wake?.();
   }
 
@@ -94,6 +102,7 @@ export class ReplicaFetcher {
         if (refused > 0) await new Promise((r) => setTimeout(r, RETRY_MS));
       } catch (err) {
         if (!this.running) return;
+        this.session.handleError();
         if (!(err instanceof KafkaError)) this.opts.logger.warn(`replica fetcher from broker ${this.opts.leaderId}: ${(err as Error).message}`);
         // Our own log.db refused the write (the store logged it): fetching the same bytes again at once would not help.
         const storageFault = err instanceof KafkaError && err.code === ErrorCode.KAFKA_STORAGE_ERROR;
@@ -124,22 +133,7 @@ export class ReplicaFetcher {
           refused++;
           continue;
         }
-        const log = entry.partition.log;
-        let target = log.logEndOffset;
-        if (log.latestEpoch >= 0) {
-          if (r.endOffset < 0) target = log.logStartOffset;
-          else {
-            target = Math.min(target, r.endOffset);
-            // KIP-279: the leader answered an older epoch: also cut where our own copy of that epoch ends.
-            if ((r.leaderEpoch ?? -1) < log.latestEpoch) target = Math.min(target, entry.partition.endOffsetForEpoch(r.leaderEpoch ?? -1).endOffset);
-          }
-        }
-        if (target < log.logEndOffset) {
-          const truncated: BrokerEvent = { type: 'log-truncated', brokerId: this.opts.brokerId, topic: t.topic, partition: r.partition, from: log.logEndOffset, to: target, leaderId: this.opts.leaderId };
-          this.opts.logger.info(describeBrokerEvent(truncated));
-          log.truncateTo(target);
-          this.opts.onEvent?.(truncated);
-        }
+        this.truncateTo(entry.partition, { leaderEpoch: r.leaderEpoch ?? -1, endOffset: r.endOffset }, 'OffsetForLeaderEpoch');
         entry.needsTruncation = false;
       }
     }
@@ -153,32 +147,29 @@ export class ReplicaFetcher {
     let refused = 0;
     const byTopic = new Map<string, typeof entries>();
     for (const e of entries) byTopic.set(e.partition.topic, [...(byTopic.get(e.partition.topic) ?? []), e]);
+    const wanted = [...byTopic].map(([topic, list]) => ({
+      topic,
+      partitions: list.map((e) => ({
+        partition: e.partition.partition,
+        currentLeaderEpoch: e.partition.state.leaderEpoch,
+        fetchOffset: e.partition.log.logEndOffset,
+        lastFetchedEpoch: e.partition.log.latestEpoch,
+        logStartOffset: e.partition.log.logStartOffset,
+        partitionMaxBytes: this.opts.partitionMaxBytes,
+      })),
+    }));
     const res = await conn.request(
       FetchApi,
       FETCH_VERSION,
-      {
-        replicaId: this.opts.brokerId,
-        maxWaitMs: this.opts.maxWaitMs,
-        minBytes: 1,
-        maxBytes: 16 * 1024 * 1024,
-        isolationLevel: 0,
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics: [...byTopic].map(([topic, list]) => ({
-          topic,
-          partitions: list.map((e) => ({
-            partition: e.partition.partition,
-            currentLeaderEpoch: e.partition.state.leaderEpoch,
-            fetchOffset: e.partition.log.logEndOffset,
-            logStartOffset: e.partition.log.logStartOffset,
-            partitionMaxBytes: this.opts.partitionMaxBytes,
-          })),
-        })),
-        forgottenTopicsData: [],
-        rackId: '',
-      },
+      { replicaId: this.opts.brokerId, maxWaitMs: this.opts.maxWaitMs, minBytes: 1, maxBytes: 16 * 1024 * 1024, isolationLevel: 0, ...this.session.build(wanted), rackId: '' },
       { timeoutMs: this.opts.maxWaitMs + 10_000 },
     );
+    this.session.handleResponse(res);
+    // A session error (the leader restarted, or evicted our session) answers no partitions: the next
+    // fetch, at once, is a full one, which no session error can refuse. Any other error: after a backoff.
+    const errorCode = res.errorCode ?? ErrorCode.NONE;
+    if (errorCode === ErrorCode.FETCH_SESSION_ID_NOT_FOUND || errorCode === ErrorCode.INVALID_FETCH_SESSION_EPOCH) return 0;
+    if (errorCode !== ErrorCode.NONE) return 1;
     const writes: { partition: Partition; batches: ReturnType<typeof splitAndValidateBatches> }[] = [];
     const hws: { partition: Partition; hw: number; logStart: number }[] = [];
     for (const t of res.responses) {
@@ -201,6 +192,10 @@ export class ReplicaFetcher {
           refused++;
           continue;
         }
+        if (r.divergingEpoch && r.divergingEpoch.epoch >= 0) {
+          this.truncateTo(entry.partition, { leaderEpoch: r.divergingEpoch.epoch, endOffset: r.divergingEpoch.endOffset }, 'diverging epoch');
+          continue;
+        }
         if (r.records && r.records.length > 0) {
           // A fetch may end in a partial batch (maxBytes): keep only whole ones.
           // As the leader's cleaner left them: gaps, thinned and empty batches are fine here.
@@ -216,6 +211,25 @@ export class ReplicaFetcher {
       if (logStart > partition.log.logStartOffset && partition.log.highWatermark > partition.log.logStartOffset) this.opts.onLeaderLogStart(partition, logStart);
     }
     return refused;
+  }
+
+  /** Cuts a follower's log where it agrees with the leader's answer (`how` it was learnt: for the log line). */
+  private truncateTo(p: Partition, leader: { leaderEpoch: number; endOffset: number }, how: string): void {
+    const target = p.agreedLogEnd(leader);
+    if (target >= p.log.logEndOffset) return;
+    const truncated: BrokerEvent = {
+      type: 'log-truncated',
+      brokerId: this.opts.brokerId,
+      topic: p.topic,
+      partition: p.partition,
+      from: p.log.logEndOffset,
+      to: target,
+      leaderId: this.opts.leaderId,
+      reason: `${how}: epoch ${leader.leaderEpoch} ends at ${leader.endOffset}`,
+    };
+    this.opts.logger.info(describeBrokerEvent(truncated));
+    p.log.truncateTo(target);
+    this.opts.onEvent?.(truncated);
   }
 }
 

@@ -59,4 +59,18 @@ test('partitions that got records go to the end of the session, so the next byte
   assert.equal(cache.open({ sessionId: id, sessionEpoch: 2, topics: [] }).targets.map((t) => t.partition.partition), [0, 2, 1]);
 });
 
+test('an incremental answer carries a diverging epoch, and a partition readable again after an error, even when its high watermark did not move', () => {
+  const cache = new FetchSessionCache();
+  const id = openSession(cache, 2);
+  const quiet = cache.open({ sessionId: id, sessionEpoch: 1, topics: [] });
+  assert.equal(quiet.respond([answer(0), answer(1)]).partitions, [], 'nothing new: nothing answered');
+  const diverging = cache.open({ sessionId: id, sessionEpoch: 2, topics: [] });
+  const divergent = { ...answer(1), divergingEpoch: { epoch: 3, endOffset: 4 } };
+  assert.equal(diverging.respond([answer(0), divergent]).partitions.map((p) => p.partition), [divergent]);
+  const failing = cache.open({ sessionId: id, sessionEpoch: 3, topics: [] });
+  assert.is(failing.respond([{ ...answer(0), errorCode: 6 }, answer(1)]).partitions.length, 1, 'the error');
+  const recovered = cache.open({ sessionId: id, sessionEpoch: 4, topics: [] });
+  assert.equal(recovered.respond([answer(0), answer(1)]).partitions.map((p) => p.partition.partitionIndex), [0], 'readable again, at the high watermark it had before the error');
+});
+
 test.run();

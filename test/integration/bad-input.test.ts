@@ -16,6 +16,7 @@ import { Reader } from '../../src/protocol/reader.js';
 import { encodeRecordBatch } from '../../src/protocol/record-batch.js';
 import { Writer } from '../../src/protocol/writer.js';
 import { runYak, startCluster, tempDir, type TestCluster } from '../helpers/cluster.js';
+import { zstdBatch } from '../helpers/batches.js';
 import { processesMentioning, waitFor } from '../helpers/failover.js';
 import { brokerById, fetchAll, listOffset, metadata, rawSocket, type RawSocket } from '../helpers/wire.js';
 
@@ -450,6 +451,20 @@ test('(h) DeleteTopics v1 naming the empty topic answers an error for that name 
   assert.ok(res.responses[0]!.errorCode !== 0, `an error for '': ${res.responses[0]!.errorCode}`);
   const md = await metadata(conn, [TOPIC]);
   assert.is(md.topics[0]!.errorCode, 0, 'the same connection still serves');
+});
+
+test('(h) a zstd batch in Produce below v7 gets UNSUPPORTED_COMPRESSION_TYPE, as in Kafka (zstd came with v7, KIP-110); nothing is stored; v7 stores it', async () => {
+  const p = mine[0]!;
+  const before = await latest(p);
+  const batch = () => ({ name: TOPIC, partitionData: [{ index: p, records: zstdBatch([record('zstd')]) }] });
+  for (const version of [3, 6]) {
+    const refused = await conn.request(ProduceApi, version, { acks: -1, timeoutMs: 5000, topicData: [batch()] });
+    assert.is(refused.responses[0]!.partitionResponses[0]!.errorCode, 76, `Produce v${version}`);
+  }
+  assert.is(await latest(p), before);
+  const [stored] = await produce([{ index: p, records: zstdBatch([record('zstd')]) }]);
+  assert.is(stored!.errorCode, 0);
+  assert.is(await latest(p), before + 1);
 });
 
 test('(h) acks other than -1, 0 and 1 get INVALID_REQUIRED_ACKS; nothing is stored', async () => {

@@ -1,8 +1,8 @@
 /**
  * A divergent log (KIP-101): the leader takes acks=1 writes its followers never get, then dies; a
  * follower is elected at a new epoch and takes acks=all writes at the same offsets. When the old
- * leader returns it must truncate its divergent tail (using OffsetForLeaderEpoch, not its high
- * watermark) and copy the new leader's records, so that in the end every replica holds the same log:
+ * leader returns it must truncate its divergent tail (using the diverging epoch its first Fetch v12
+ * is answered, not its high watermark) and copy the new leader's records, so that in the end every replica holds the same log:
  * every acks=all record, none of the acks=1 records only the old leader had.
  *
  * It is played twice on one partition: first with a divergent tail longer than what the new leader
@@ -166,6 +166,7 @@ function round(n: number, divergent: number, replacing: number): void {
     assert.ok(line.endsWith(describeBrokerEvent(reported)), `${line} is the event's line`);
     assert.is(reported.topic, TOPIC);
     assert.ok(reported.to < reported.from);
+    assert.match(line, '(diverging epoch: ', 'learnt from its first fetch (KIP-595), with no OffsetForLeaderEpoch round trip');
 
     await produceAcked(cluster.bootstrap, TOPIC, 0, D, 20_000);
     agreed.push(...D);

@@ -113,6 +113,12 @@ test('two members split 6 partitions 3/3; one killed, the other takes all six; l
   const stopped = await m2.stop('SIGINT');
   assert.is(stopped.code, 130, stopped.stderr);
 
+  // KIP-800: the coordinator logs each rebalance with the cause and the reason YaK's client sent.
+  const rebalances = cluster.log.filter((l) => l.startsWith('zookeeper:') && l.includes(`preparing to rebalance group ${GROUP} `));
+  assert.ok(rebalances.some((l) => /reason: adding new member \S+; client reason: joining at start\)/.test(l)), rebalances.join('\n'));
+  assert.ok(rebalances.some((l) => /on heartbeat expiration/.test(l)), 'the killed member');
+  assert.ok(rebalances.some((l) => /on LeaveGroup; client reason: the consumer is closing\)/.test(l)), 'the member stopped with Ctrl-C');
+
   const all = [...values(m1), ...values(m2)];
   assert.is(all.length, 150, 'every record printed once');
   assert.is(new Set(all).size, 150);

@@ -2,10 +2,13 @@
  * KIP-951 against a real cluster: a Produce (v10+) or Fetch (v12+) sent to a broker that does not lead
  * the partition is answered NOT_LEADER_OR_FOLLOWER with the current leader and its epoch, and (Produce
  * v10+, Fetch v16+) that leader's address, so the client need not refresh metadata first. Fetch v13+
- * names topics by id: an id no topic has is UNKNOWN_TOPIC_ID.
+ * names topics by id: an id no topic has is UNKNOWN_TOPIC_ID. Fetch's leader epochs at the leader:
+ * a current_leader_epoch it does not know is UNKNOWN_LEADER_EPOCH, an older one FENCED_LEADER_EPOCH, and (v12+) a last_fetched_epoch and
+ * fetch offset past its log get a diverging epoch instead of records (KIP-595).
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { Admin } from '../../src/client/admin.js';
 import { ErrorCode } from '../../src/common/errors.js';
 import type { Connection } from '../../src/net/connection.js';
 import { CreateTopicsApi } from '../../src/protocol/apis/create-topics.js';
@@ -14,6 +17,7 @@ import { MetadataApi } from '../../src/protocol/apis/metadata.js';
 import { ProduceApi } from '../../src/protocol/apis/produce.js';
 import { encodeRecordBatch } from '../../src/protocol/record-batch.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { clientFor, waitFor } from '../helpers/failover.js';
 import { connectBroker, leaders } from '../helpers/wire.js';
 
 const test = suite('leader hints');
@@ -84,6 +88,41 @@ test('Fetch v16 naming a topic id no topic has: UNKNOWN_TOPIC_ID, answered under
   const res = await conns[0]!.request(FetchApi, 16, fetchRequest([{ topic: '', topicId: id, partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20 }] }]));
   assert.is(res.responses[0]!.topicId, id);
   assert.is(res.responses[0]!.partitions[0]!.errorCode, ErrorCode.UNKNOWN_TOPIC_ID);
+});
+
+test('Fetch v12 at the leader: a current leader epoch ahead of its own is UNKNOWN_LEADER_EPOCH, behind it FENCED_LEADER_EPOCH; a fetcher whose last epoch or offset is not on its log gets a diverging epoch and no records', async () => {
+  const md = await conns[0]!.request(MetadataApi, 12, { topics: [{ name: TOPIC }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+  const { leaderId: leader } = md.topics[0]!.partitions[0]!;
+  const leaderEpoch = md.topics[0]!.partitions[0]!.leaderEpoch ?? -1;
+  assert.ok(leaderEpoch >= 0);
+  const conn = conns[leader - 1]!;
+  const fetchAt = async (p: { currentLeaderEpoch?: number; fetchOffset: number; lastFetchedEpoch?: number }, version = 12) =>
+    (await conn.request(FetchApi, version, fetchRequest([{ topic: TOPIC, partitions: [{ partition: 0, partitionMaxBytes: 1 << 20, ...p }] }]))).responses[0]!.partitions[0]!;
+  const end = (await fetchAt({ fetchOffset: 0 })).highWatermark;
+  assert.ok(end > 0, 'the records produced above');
+
+  assert.is((await fetchAt({ currentLeaderEpoch: leaderEpoch + 1, fetchOffset: 0 })).errorCode, ErrorCode.UNKNOWN_LEADER_EPOCH);
+  const agreeing = await fetchAt({ currentLeaderEpoch: leaderEpoch, fetchOffset: end, lastFetchedEpoch: leaderEpoch });
+  assert.is(agreeing.errorCode, 0);
+  assert.equal(agreeing.divergingEpoch, { epoch: -1, endOffset: -1 }, 'at the log end, in its epoch: no divergence');
+
+  const longer = await fetchAt({ currentLeaderEpoch: leaderEpoch, fetchOffset: end + 5, lastFetchedEpoch: leaderEpoch });
+  assert.is(longer.errorCode, 0);
+  assert.equal(longer.divergingEpoch, { epoch: leaderEpoch, endOffset: end }, 'a tail past the log end, in the same epoch');
+  assert.is(longer.records!.length, 0);
+  const newer = await fetchAt({ fetchOffset: end, lastFetchedEpoch: leaderEpoch + 3 });
+  assert.equal(newer.divergingEpoch, { epoch: leaderEpoch, endOffset: end }, 'an epoch the leader never had: where its largest older one ends');
+  assert.is((await fetchAt({ fetchOffset: end + 5, lastFetchedEpoch: leaderEpoch }, 11)).errorCode, ErrorCode.OFFSET_OUT_OF_RANGE, 'v11 has no last fetched epoch: out of range');
+
+  // A reassignment to the same replica bumps the leader epoch, leadership staying: the old epoch is now fenced.
+  const client = clientFor(cluster.bootstrap, 'leader-hints-test');
+  try {
+    await new Admin(client).movePartitions(TOPIC, [0], [leader]);
+  } finally {
+    client.close();
+  }
+  await waitFor('the leader at the next epoch', async () => (await fetchAt({ currentLeaderEpoch: leaderEpoch + 1, fetchOffset: 0 })).errorCode === 0, { timeoutMs: 10_000 });
+  assert.is((await fetchAt({ currentLeaderEpoch: leaderEpoch, fetchOffset: 0 })).errorCode, ErrorCode.FENCED_LEADER_EPOCH);
 });
 
 test.run();

@@ -284,6 +284,13 @@ test('a Reader never reads past its end bound, even inside a larger buffer', () 
 
 test('over-long varints are rejected', () => {
   assert.throws(() => new Reader(Buffer.from('808080808001', 'hex')).uvarint(), isProtocolError);
+  // Five bytes carry 35 bits: past 32 the value is not an (unsigned) int32, and was read truncated
+  // (2^32 as 0, 2^33 - 1 as 2^32 - 1), so a compact length that lied could pass for a small one.
+  for (const over of ['8080808010', 'ffffffff1f', 'ffffffff7f']) {
+    assert.throws(() => new Reader(Buffer.from(over, 'hex')).uvarint(), isProtocolError, `uvarint ${over}`);
+    assert.throws(() => new Reader(Buffer.from(over, 'hex')).varint(), isProtocolError, `varint ${over}`);
+  }
+  assert.is(new Reader(Buffer.from('ffffffff0f', 'hex')).uvarint(), 2 ** 32 - 1, 'the largest that fits');
   assert.throws(() => new Reader(Buffer.from('8080808080808080808001', 'hex')).varlong(), isProtocolError);
 });
 

@@ -13,6 +13,8 @@ import { preferredReadReplica } from '../replica-selector.js';
 
 /** Fetch v13+ names topics by id (KIP-516); before, by name. */
 const FIRST_TOPIC_ID_VERSION = 13;
+/** Fetch v12+ carries the fetcher's last fetched epoch and answers a diverging epoch (KIP-595's truncation on fetch). */
+const FIRST_DIVERGING_EPOCH_VERSION = 12;
 /** Fetch v11+ carries the consumer's rack and the preferred read replica (KIP-392). */
 const FIRST_FOLLOWER_FETCH_VERSION = 11;
 
@@ -32,6 +34,8 @@ const EMPTY = Buffer.alloc(0);
  * A partition this broker does not lead is answered with its current leader (KIP-951). From v11 a
  * follower serves consumers too, up to its high watermark, and a leader with `--replica-selector
  * rack-aware` may send a consumer to a follower in its rack (KIP-392: preferred_read_replica, no records).
+ * From v12 a fetcher (follower or consumer) whose last fetched epoch and offset are not on this log
+ * gets a diverging epoch instead of records, and a follower's progress is not recorded from it.
  *
  * Before reading from storage it reserves the bytes it may read in the broker's fetch response
  * budget (fetch-response-budget.ts) and reads no more than it got; the reservation is held until the
@@ -124,6 +128,13 @@ function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[], 
         answerNow = true;
         const log = partition.log;
         return { partitionIndex: p.partition, errorCode: ErrorCode.NONE, highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions: [], preferredReadReplica: preferred, records: EMPTY };
+      }
+      // KIP-595: a fetcher whose log holds a tail this one does not gets where it diverges, not records (it truncates and fetches again).
+      const diverging = version >= FIRST_DIVERGING_EPOCH_VERSION ? partition.divergingEpoch(p.lastFetchedEpoch ?? -1, p.fetchOffset) : null;
+      if (diverging) {
+        answerNow = true;
+        const log = partition.log;
+        return { partitionIndex: p.partition, errorCode: ErrorCode.NONE, highWatermark: log.highWatermark, lastStableOffset: log.highWatermark, logStartOffset: log.logStartOffset, divergingEpoch: diverging, abortedTransactions: [], preferredReadReplica: -1, records: EMPTY };
       }
       const limit = Math.min(p.partitionMaxBytes, budget);
       // PartitionLog.read returns at least one batch when asked for any bytes: ask only while the first batch may exceed the limit, or something fits.

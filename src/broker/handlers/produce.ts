@@ -1,5 +1,6 @@
 import { ErrorCode, KafkaError, ProtocolError } from '../../common/errors.js';
 import { ApiKey } from '../../protocol/api.js';
+import { CompressionCodec } from '../../protocol/compression.js';
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from '../../protocol/apis/produce.js';
 import { isControl, isTransactional } from '../../protocol/control-batch.js';
 import { applyTimestampPolicy, splitAndValidateBatches, type BatchView } from '../../protocol/record-batch.js';
@@ -38,7 +39,7 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, ver
   for (const t of req.topicData) {
     for (const p of t.partitionData) {
       try {
-        writes.push({ topic: t.name, index: p.index, ...validate(ctx, req, client, t.name, p.index, p.records) });
+        writes.push({ topic: t.name, index: p.index, ...validate(ctx, req, version, client, t.name, p.index, p.records) });
       } catch (err) {
         results.set(resultKey(t.name, p.index), errorResult(ctx, t.name, p.index, err));
       }
@@ -77,7 +78,10 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, ver
   return { throttleTimeMs: 0, responses, nodeEndpoints: leaderEndpoints(ctx, hints) };
 }
 
-function validate(ctx: BrokerContext, req: ProduceRequest, client: RequestClient, topic: string, index: number, records: Buffer | null): Omit<Write, 'topic' | 'index'> {
+/** Produce v7+ may carry zstd batches (KIP-110): an older client cannot have agreed on a codec its version predates. */
+const FIRST_ZSTD_VERSION = 7;
+
+function validate(ctx: BrokerContext, req: ProduceRequest, version: number, client: RequestClient, topic: string, index: number, records: Buffer | null): Omit<Write, 'topic' | 'index'> {
   if (req.acks !== 0 && req.acks !== 1 && req.acks !== -1) throw new KafkaError(ErrorCode.INVALID_REQUIRED_ACKS);
   // Kafka's ReplicaManager rule: only the coordinator writes its internal topics (readers rely on their format).
   if (isInternalTopic(topic) && client.clientId !== INTERNAL_WRITER_CLIENT_ID) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic}`);
@@ -85,6 +89,10 @@ function validate(ctx: BrokerContext, req: ProduceRequest, client: RequestClient
   const partition = ctx.replicas.leaderPartition(topic, index, exists);
   if (!records || records.length === 0) throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, 'no records');
   const batches = splitAndValidateBatches(records);
+  // Kafka's ProduceRequest.validateRecords: the partition is refused, the others of the request are not.
+  if (version < FIRST_ZSTD_VERSION && batches.some((b) => (b.header.attributes & 0x07) === CompressionCodec.zstd)) {
+    throw new KafkaError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `Produce requests with version ${version} are not allowed to use ZStandard compression`);
+  }
   // The topic's max.message.bytes, else the broker's message.max.bytes.
   const max = Number(ctx.cache.topic(topic)?.configs['max.message.bytes'] ?? ctx.config.maxMessageBytes);
   for (const b of batches) {

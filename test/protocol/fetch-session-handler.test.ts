@@ -1,0 +1,88 @@
+/**
+ * The client half of fetch sessions (protocol/fetch-session-handler.ts) against the broker's half
+ * (broker/fetch-sessions.ts): a full fetch opens the session, later requests name only what changed
+ * and forget what is no longer wanted, and any session error or failed request falls back to a
+ * full fetch that opens a new session.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FetchSessionCache } from '../../src/broker/fetch-sessions.js';
+import { ErrorCode } from '../../src/common/errors.js';
+import type { FetchPartition } from '../../src/protocol/apis/fetch.js';
+import { FetchSessionHandler, type SessionFields } from '../../src/protocol/fetch-session-handler.js';
+
+const test = suite('FetchSessionHandler');
+
+const at = (partition: number, fetchOffset: number): FetchPartition => ({ partition, fetchOffset, partitionMaxBytes: 100 });
+const names = (req: SessionFields) => req.topics.flatMap((t) => t.partitions.map((p) => `${t.topic}-${p.partition}@${p.fetchOffset}`));
+
+/** Sends `req` to the broker's cache; returns the answer's session id, error and the partitions it read. */
+function send(cache: FetchSessionCache, req: SessionFields) {
+  const ctx = cache.open(req);
+  const read = ctx.targets.map((t) => ({ partitionIndex: t.partition.partition, errorCode: 0, highWatermark: 10, records: Buffer.alloc(0) }));
+  const { sessionId } = ctx.respond(read);
+  return { errorCode: ctx.errorCode, sessionId, read: ctx.targets.map((t) => `${t.topic}-${t.partition.partition}@${t.partition.fetchOffset}`) };
+}
+
+test('a full fetch opens the session; then only moved, added and forgotten partitions are named, and the broker reads them all at their latest positions', () => {
+  const cache = new FetchSessionCache();
+  const client = new FetchSessionHandler();
+  const first = client.build([{ topic: 't', partitions: [at(0, 0), at(1, 0), at(2, 0)] }]);
+  assert.equal([first.sessionId, first.sessionEpoch], [0, 0]);
+  assert.equal(names(first), ['t-0@0', 't-1@0', 't-2@0']);
+  const opened = send(cache, first);
+  client.handleResponse(opened);
+  assert.ok(opened.sessionId > 0);
+
+  const idle = client.build([{ topic: 't', partitions: [at(0, 0), at(1, 0), at(2, 0)] }]);
+  assert.equal([idle.sessionId, idle.sessionEpoch, names(idle), idle.forgottenTopicsData], [opened.sessionId, 1, [], []], 'nothing moved: no partition named');
+  const idleAnswer = send(cache, idle);
+  assert.equal(idleAnswer.read, ['t-0@0', 't-1@0', 't-2@0'], 'the broker still reads every partition of the session');
+  client.handleResponse(idleAnswer);
+
+  const moved = client.build([{ topic: 't', partitions: [at(0, 5), at(2, 0)] }, { topic: 'u', partitions: [at(0, 0)] }]);
+  assert.equal(names(moved), ['t-0@5', 'u-0@0']);
+  assert.equal(moved.forgottenTopicsData, [{ topic: 't', partitions: [1] }]);
+  const movedAnswer = send(cache, moved);
+  assert.equal(movedAnswer.read, ['t-0@5', 't-2@0', 'u-0@0']);
+  client.handleResponse(movedAnswer);
+  assert.is(client.build([{ topic: 't', partitions: [at(0, 5), at(2, 0)] }, { topic: 'u', partitions: [at(0, 0)] }]).sessionEpoch, 3);
+});
+
+test('a lost session (FETCH_SESSION_ID_NOT_FOUND) or a wrong epoch: the next fetch is a full one, which opens a new session', () => {
+  const cache = new FetchSessionCache();
+  const client = new FetchSessionHandler();
+  const wanted = [{ topic: 't', partitions: [at(0, 0)] }];
+  client.handleResponse(send(cache, client.build(wanted)));
+  const evicted = new FetchSessionCache();
+  const lost = send(evicted, client.build(wanted));
+  assert.is(lost.errorCode, ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
+  client.handleResponse(lost);
+  const full = client.build(wanted);
+  assert.equal([full.sessionId, full.sessionEpoch, names(full)], [0, 0, ['t-0@0']]);
+  client.handleResponse(send(evicted, full));
+
+  client.handleResponse({ errorCode: ErrorCode.INVALID_FETCH_SESSION_EPOCH, sessionId: 0 });
+  const again = client.build(wanted);
+  assert.is(again.sessionEpoch, 0, 'full');
+  assert.ok((again.sessionId ?? 0) > 0, 'naming the old session, which the broker closes');
+  const reopened = send(evicted, again);
+  assert.is(reopened.errorCode, ErrorCode.NONE);
+  assert.is(evicted.size, 1, 'the old session closed, a new one open');
+});
+
+test('a failed request, or a broker that keeps no session: full fetches', () => {
+  const cache = new FetchSessionCache(0);
+  const client = new FetchSessionHandler();
+  const wanted = [{ topic: 't', partitions: [at(0, 0)] }];
+  client.handleResponse(send(cache, client.build(wanted)));
+  assert.is(client.build(wanted).sessionEpoch, 0, 'no slot: no session id, so full again');
+  const open = new FetchSessionCache();
+  client.handleResponse(send(open, client.build(wanted)));
+  assert.is(client.build(wanted).sessionEpoch, 1);
+  client.handleError();
+  const full = client.build(wanted);
+  assert.equal([full.sessionEpoch, names(full)], [0, ['t-0@0']]);
+});
+
+test.run();

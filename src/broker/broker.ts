@@ -14,7 +14,11 @@ import { MetadataCache } from './metadata-cache.js';
 import { ProducerIdBlocks } from './producer-id-block.js';
 import { ReplicaManager } from './replica-manager.js';
 import { FetchResponseBudget } from './fetch-response-budget.js';
-import { routeRequest } from './request-router.js';
+import { routeRequest, SASL_AUTHENTICATION_POLICY } from './request-router.js';
+import { BrokerSecurity, type BrokerSecurityConfig } from './broker-security.js';
+import type { ConnectionSecurity } from '../net/connection.js';
+import { clusterSaslCredentials, clusterScramCredential } from '../security/cluster-principal.js';
+import { usesSasl, usesTls } from '../security/security-protocol.js';
 
 export interface BrokerOptions {
   brokerId: number;
@@ -39,6 +43,10 @@ export interface BrokerOptions {
   syncFull?: boolean;
   /** Overrides of the Kafka listener's connection limits (src/common/limits.ts). */
   listenerLimits?: Partial<ListenerLimits>;
+  /** The listener's security protocol and SASL settings; absent: PLAINTEXT. */
+  security?: BrokerSecurityConfig;
+  /** The listener's certificate and key, and the CA other brokers' certificates are checked against (SSL, SASL_SSL). */
+  tls?: { cert: string; key: string; ca: string };
   logger: Logger;
 }
 
@@ -54,6 +62,16 @@ export interface RunningBroker {
  * and follows its metadata. Lifecycle: open store -> listen -> register -> serve -> close.
  */
 export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
+  const securityConfig = opts.security ?? { protocol: 'PLAINTEXT', saslMechanisms: [], superUsers: [], reauthMs: 0 };
+  if (usesTls(securityConfig.protocol) && !opts.tls) throw new UserError(`a ${securityConfig.protocol} listener needs a certificate and key (--tls-cert, --tls-key, --tls-ca)`, 2);
+  const tlsFiles = usesTls(securityConfig.protocol) ? opts.tls : undefined;
+  const sasl = usesSasl(securityConfig.protocol);
+  // Followers log in to leaders as the cluster's own principal, over the same protection clients get.
+  const fetcherSecurity: ConnectionSecurity = {
+    ...(tlsFiles ? { tls: { ca: tlsFiles.ca } } : {}),
+    ...(sasl ? { sasl: clusterSaslCredentials(opts.clusterSecret) } : {}),
+  };
+  const clusterCredential = sasl ? await clusterScramCredential(opts.clusterSecret) : null;
   const store = openStore(opts);
   const cache = new MetadataCache();
   const staticConfig: BrokerConfig = { ...DEFAULT_BROKER_CONFIG, ...opts.config };
@@ -70,6 +88,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     retentionDefaults: () => ({ retentionMs: config.logRetentionMs, retentionBytes: config.logRetentionBytes }),
     retentionCheckIntervalMs: config.retentionCheckIntervalMs,
     timestampTypeDefault: () => config.logMessageTimestampType,
+    fetcherSecurity,
     brokerAddress: (id) => cache.broker(id),
     brokerAlive: (id) => cache.aliveBrokers().some((b) => b.id === id),
     sessionValid: () => coordinator.sessionValid(),
@@ -91,7 +110,15 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   let ctx: BrokerContext | null = null;
   // Frames up to Kafka's socket.request.max.bytes (100 MiB) are read, so an oversized batch gets
   // MESSAGE_TOO_LARGE (which clients do not retry) rather than a dropped connection (which they do).
-  const server = new FrameServer({ host: opts.host, port: opts.port, limits: opts.listenerLimits, logger: opts.logger }, (header, body, client, scope) => {
+  const listener = {
+    host: opts.host,
+    port: opts.port,
+    limits: opts.listenerLimits,
+    ...(tlsFiles ? { tls: { cert: tlsFiles.cert, key: tlsFiles.key, ca: tlsFiles.ca } } : {}),
+    ...(sasl ? { authentication: SASL_AUTHENTICATION_POLICY } : {}),
+    logger: opts.logger,
+  };
+  const server = new FrameServer(listener, (header, body, client, scope) => {
     if (!ctx) throw new Error('broker not ready');
     return routeRequest(ctx, header, body, client, scope);
   });
@@ -119,7 +146,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     },
   });
   const producerIds = new ProducerIdBlocks(coordinator);
-  ctx = { brokerId: opts.brokerId, config, staticConfig, logDir: path.resolve(opts.dataDir), rack: opts.rack ?? null, cache, replicas, coordinator, producerIds, fetchSessions: new FetchSessionCache(), fetchResponses: new FetchResponseBudget(), logger: opts.logger };
+  ctx = { brokerId: opts.brokerId, config, staticConfig, logDir: path.resolve(opts.dataDir), rack: opts.rack ?? null, cache, replicas, coordinator, producerIds, fetchSessions: new FetchSessionCache(), fetchResponses: new FetchResponseBudget(), security: new BrokerSecurity(securityConfig, cache, clusterCredential), logger: opts.logger };
   const abandon = async (err: Error) => {
     coordinator.stop();
     await server.close();
@@ -131,7 +158,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   if (clusterError) await abandon(clusterError);
   const advertisedAt = { host: opts.advertisedHost ?? addr.host, port: opts.advertisedPort ?? addr.port };
   const advertised = advertisedAt.host !== addr.host || advertisedAt.port !== addr.port ? ` (advertised as ${advertisedAt.host}:${advertisedAt.port})` : '';
-  opts.logger.info(`broker-${opts.brokerId} serving Kafka on ${addr.host}:${addr.port}${advertised}`);
+  opts.logger.info(`broker-${opts.brokerId} serving Kafka on ${addr.host}:${addr.port}${advertised} (${securityConfig.protocol}${sasl ? `: ${securityConfig.saslMechanisms.join(', ')}` : ''})`);
   return {
     brokerId: opts.brokerId,
     ...addr,

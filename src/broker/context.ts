@@ -1,5 +1,6 @@
 import { DEFAULT_RETENTION_MS, type TimestampType } from '../common/topic-configs.js';
 import type { Logger } from '../common/logger.js';
+import type { BrokerSecurity } from './broker-security.js';
 import type { CoordinatorLink } from './coordinator-link.js';
 import type { FetchResponseBudget } from './fetch-response-budget.js';
 import type { FetchSessionCache } from './fetch-sessions.js';
@@ -57,5 +58,7 @@ export interface BrokerContext {
   fetchSessions: FetchSessionCache;
   /** Record bytes of Fetch answers being assembled or sent, per connection and per broker (fetch-response-budget.ts). */
   fetchResponses: FetchResponseBudget;
+  /** Authentication (SASL sessions, credentials) and who may manage credentials. */
+  security: BrokerSecurity;
   logger: Logger;
 }

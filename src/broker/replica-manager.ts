@@ -1,5 +1,6 @@
 import type { ClusterMetadata } from '../common/cluster-types.js';
 import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../common/errors.js';
+import type { ConnectionSecurity } from '../net/connection.js';
 import type { Logger } from '../common/logger.js';
 import { retentionLimits, timestampPolicy, type RetentionLimits, type TimestampType } from '../common/topic-configs.js';
 import type { BatchView } from '../protocol/record-batch.js';
@@ -27,6 +28,8 @@ export interface ReplicaManagerOptions {
   retentionCheckIntervalMs: number;
   /** message.timestamp.type of topics that do not set it (log.message.timestamp.type). */
   timestampTypeDefault: () => TimestampType;
+  /** How followers connect to leaders (TLS, the cluster's SASL principal) when the listeners require it. */
+  fetcherSecurity?: ConnectionSecurity;
 }
 
 export interface ReadResult {
@@ -129,6 +132,7 @@ export class ReplicaManager {
         restartAt: (p, offset) => p.log.truncateFullyAndStartAt(offset),
         onLeaderLogStart: (p, offset) => void this.advanceLogStart(p, offset, `leader broker-${leaderId}'s log start`),
         onHighWatermark: (p) => this.notify(key(p.topic, p.partition), 'highWatermark'),
+        security: this.opts.fetcherSecurity,
         logger: this.opts.logger,
       });
       this.fetchers.set(leaderId, f);

@@ -26,6 +26,10 @@ import { handleDescribeProducers } from './handlers/describe-producers.js';
 import { handleAlterPartitionReassignments, handleListPartitionReassignments } from './handlers/partition-reassignments.js';
 import { handleElectLeaders } from './handlers/elect-leaders.js';
 import { GroupHandlers } from './handlers/groups.js';
+import { handleSaslAuthenticate, handleSaslHandshake } from './handlers/sasl.js';
+import { handleAlterUserScramCredentials, handleDescribeUserScramCredentials } from './handlers/user-scram-credentials.js';
+import { saslServerMaxReceiveBytes } from '../common/limits.js';
+import type { AuthenticationPolicy } from '../net/server.js';
 import type { ClientInfo, RequestScope } from '../net/server.js';
 
 /** Who sent a request, for the APIs that record it (group membership). */
@@ -37,6 +41,13 @@ export interface RequestClient {
   connectionId: number;
   /** Runs `listener` once this request's response has left the process (RequestScope.onSent, net/server-connection.ts). */
   onResponseSent(listener: () => void): void;
+  /**
+   * Who sent it (`User:alice`; `User:ANONYMOUS` on a listener without SASL): the input of every
+   * authorization decision. Only the SASL APIs are ever served to a connection that has none yet.
+   */
+  principal: string;
+  /** The connection itself, for the SASL handlers, which change its authentication. */
+  connection: ClientInfo;
 }
 
 type Handler = (ctx: BrokerContext, req: never, version: number, client: RequestClient) => unknown;
@@ -73,7 +84,17 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.DescribeGroups, GroupHandlers.describeGroups as Handler],
   [ApiKey.DeleteGroups, GroupHandlers.deleteGroups as Handler],
   [ApiKey.OffsetDelete, GroupHandlers.offsetDelete as Handler],
+  [ApiKey.SaslHandshake, handleSaslHandshake as Handler],
+  [ApiKey.SaslAuthenticate, handleSaslAuthenticate as Handler],
+  [ApiKey.DescribeUserScramCredentials, handleDescribeUserScramCredentials as Handler],
+  [ApiKey.AlterUserScramCredentials, handleAlterUserScramCredentials as Handler],
 ]);
+
+/** What a SASL listener serves before authentication (net/server-connection.ts enforces it): Kafka's list. */
+export const SASL_AUTHENTICATION_POLICY: AuthenticationPolicy = {
+  allowedBeforeAuthentication: new Set([ApiKey.ApiVersions, ApiKey.SaslHandshake, ApiKey.SaslAuthenticate]),
+  maxFrameBytesBeforeAuthentication: saslServerMaxReceiveBytes,
+};
 
 /** The APIs this broker answers: ApiVersions lists exactly these. */
 const SERVED: ApiCodec<unknown, unknown>[] = [...HANDLERS.keys()].map((k) => apiByKey(k)!);
@@ -99,6 +120,9 @@ export async function routeRequest(ctx: BrokerContext, header: RequestHeader, bo
     host: `/${from.remoteAddress.slice(0, from.remoteAddress.lastIndexOf(':'))}`,
     connectionId: from.id,
     onResponseSent: (listener) => scope.onSent(listener),
+    // Null only for the APIs allowed before authentication, which do not authorize.
+    principal: from.principal ?? 'User:ANONYMOUS',
+    connection: from,
   };
   const res = await handler(ctx, req as never, header.apiVersion, client);
   if (header.apiKey === ApiKey.Produce && (req as { acks: number }).acks === 0) return null;

@@ -3,9 +3,10 @@ import { UserError } from '../common/errors.js';
 import { topicNameProblem } from '../common/topic-name.js';
 import { clusterFileProblem, isProcessAlive, readClusterFile } from '../client/cluster-file.js';
 import { KafkaClient, parseBootstrap } from '../client/kafka-client.js';
+import { clientSecurity, clientSecurityOptions, type ClientSecurityArgs } from './security-options.js';
 
 /** Options every client command takes to find the cluster. */
-export interface ClusterArgs {
+export interface ClusterArgs extends ClientSecurityArgs {
   'data-dir': string;
   bootstrap?: string;
 }
@@ -13,6 +14,7 @@ export interface ClusterArgs {
 export const clusterOptions = {
   'data-dir': { type: 'string', default: '.yak', describe: 'Cluster data directory (finds the cluster through its cluster.json)' },
   bootstrap: { type: 'string', describe: 'Broker address(es) host:port[,host:port]; overrides --data-dir' },
+  ...clientSecurityOptions,
 } as const;
 
 /** `yak zookeeper` and `yak broker` run by hand: where the cluster secret is (never the secret itself on the command line). */
@@ -74,5 +76,5 @@ export function resolveBootstrap(args: ClusterArgs): { host: string; port: numbe
 }
 
 export function connectClient(args: ClusterArgs, clientId: string): KafkaClient {
-  return new KafkaClient({ bootstrap: resolveBootstrap(args), clientId });
+  return new KafkaClient({ bootstrap: resolveBootstrap(args), clientId, security: clientSecurity(args) });
 }

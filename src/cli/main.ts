@@ -9,6 +9,7 @@ import { groupCommand } from './commands/group.js';
 import { produceCommand } from './commands/produce.js';
 import { statusCommand } from './commands/status.js';
 import { topicCommand } from './commands/topic.js';
+import { userCommand } from './commands/user.js';
 import { upCommand } from './commands/up.js';
 import { zookeeperCommand } from './commands/zookeeper.js';
 import { benchCommand } from './commands/bench.js';
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
     .command(consumeCommand)
     .command(topicCommand)
     .command(groupCommand)
+    .command(userCommand)
     .command(statusCommand)
     .command(operatorCommands)
     .command(benchCommand)

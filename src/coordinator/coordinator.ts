@@ -114,6 +114,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   route(InternalApi.DescribeGroups, (call) => groups.describeGroups(call));
   route(InternalApi.DeleteGroups, (call) => groups.deleteGroups(call));
   route(InternalApi.OffsetDelete, (call) => groups.offsets.delete(call));
+  route(InternalApi.AlterScramCredentials, (req) => controller.alterScramCredentials(req));
   route(InternalApi.BrokerExited, (req) => {
     controller.brokerExited(req.brokerId, req.pid);
     return { errorCode: ErrorCode.NONE };
@@ -161,6 +162,8 @@ export function describeEvent(e: ClusterEvent): string {
       return `topic ${e.topic} grown from ${e.from} to ${e.to} partitions`;
     case 'topic-configs-changed':
       return `topic ${e.topic} configs: ${Object.entries(e.configs).map(([k, v]) => `${k}=${v}`).join(', ')}`;
+    case 'user-credentials-changed':
+      return `user ${e.user} credentials: ${[...e.upserted.map((m) => `${m} set`), ...e.deleted.map((m) => `${m} deleted`)].join(', ')}`;
     case 'broker-configs-changed':
       return `dynamic configs of ${e.broker === '' ? 'every broker' : `broker-${e.broker}`}: ${Object.entries(e.configs).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'}`;
   }

@@ -1,4 +1,4 @@
-import type { ClusterMetadata } from '../common/cluster-types.js';
+import type { ClusterMetadata, UserScramCredential } from '../common/cluster-types.js';
 import { ProtocolError } from '../common/errors.js';
 import type { ApiCodec } from './api.js';
 import { arrayOf, boolean, bytes, int32, int64, nullable, object, oneOf, optional, string, stringMap, type Check } from './json-shape.js';
@@ -225,6 +225,20 @@ export interface ClusterAuthenticateResponse extends ControlResult {
   proof?: Buffer;
 }
 
+/**
+ * AlterUserScramCredentials as a broker forwards it (the broker turned each salted password into
+ * StoredKey and ServerKey: the coordinator never sees a password or a salted one).
+ */
+export interface AlterScramCredentialsRequest {
+  deletions: { user: string; mechanism: string }[];
+  upsertions: UserScramCredential[];
+}
+export interface AlterScramCredentialsResponse {
+  results: (ControlResult & { user: string })[];
+  /** The metadata version that has the changes: brokers wait for it before answering. */
+  metadataVersion: number;
+}
+
 export type ControlAction = 'kill' | 'pause' | 'resume' | 'restart';
 export interface ControlRequest {
   action: ControlAction;
@@ -385,6 +399,14 @@ export const InternalApi = {
     1040,
     'OffsetDelete',
     groupCall(object({ groupId: string, topics: arrayOf(object({ name: string, partitions: arrayOf(object({ partitionIndex: int32 })) })) })),
+  ),
+  AlterScramCredentials: jsonApi<AlterScramCredentialsRequest, AlterScramCredentialsResponse>(
+    1050,
+    'AlterScramCredentials',
+    object({
+      deletions: arrayOf(object({ user: string, mechanism: string })),
+      upsertions: arrayOf(object({ user: string, mechanism: oneOf<UserScramCredential['mechanism']>('SCRAM-SHA-256', 'SCRAM-SHA-512'), iterations: int32, salt: bytes, storedKey: bytes, serverKey: bytes })),
+    }),
   ),
   ClusterHandshake: jsonApi<ClusterHandshakeRequest, ClusterHandshakeResponse>(1090, 'ClusterHandshake', object({ clientNonce: bytes })),
   ClusterAuthenticate: jsonApi<ClusterAuthenticateRequest, ClusterAuthenticateResponse>(1091, 'ClusterAuthenticate', object({ proof: bytes })),

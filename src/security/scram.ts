@@ -1,5 +1,6 @@
 import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import type { UserScramCredential } from '../common/cluster-types.js';
 import { scramMaxIterations, scramMinIterations } from '../common/limits.js';
 
 /*
@@ -29,13 +30,7 @@ export function isScramMechanism(name: string): name is ScramMechanism {
 }
 
 /** A user's credential for one mechanism, as stored (coordinator.db) and carried to brokers. */
-export interface ScramCredential {
-  mechanism: ScramMechanism;
-  iterations: number;
-  salt: Buffer;
-  storedKey: Buffer;
-  serverKey: Buffer;
-}
+export type ScramCredential = Omit<UserScramCredential, 'user'>;
 
 const HASH: Readonly<Record<ScramMechanism, { name: 'sha256' | 'sha512'; bytes: number }>> = {
   'SCRAM-SHA-256': { name: 'sha256', bytes: 32 },
@@ -134,7 +129,10 @@ export class ScramServerExchange {
     const attrs = parseAttributes(text);
     // The channel binding attribute repeats the gs2 header ("n,," is "biws"): a mismatch is a tampered exchange.
     if (attrs.get('c') !== Buffer.from(state.gs2Header, 'utf8').toString('base64')) throw new ScramError('SCRAM channel binding mismatch');
-    if (attrs.get('r') !== state.nonce) throw new ScramError('SCRAM nonce mismatch');
+    // Kafka checks only that the nonce ends with the one it sent (ScramSaslServer), and librdkafka
+    // relies on that: it sends its client nonce, then the whole server nonce (which starts with the
+    // client nonce again). The proof covers the message as sent, so the fresh server part still binds it.
+    if (!attrs.get('r')?.endsWith(state.nonce)) throw new ScramError('SCRAM nonce mismatch');
     const proof = Buffer.from(attrs.get('p') ?? '', 'base64');
     const credential = state.credential;
     const h = HASH[this.mechanism].name;

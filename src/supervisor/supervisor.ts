@@ -11,6 +11,7 @@ import { moveLogAside } from '../storage/log-store.js';
 import { isProcessAlive, readClusterFile, removeClusterFile, writeClusterFile, type ClusterFile } from '../client/cluster-file.js';
 import { startChild, stopChild } from './child-process.js';
 import { ControlServer } from './control-server.js';
+import { prepareClusterSecurity, registerAdminUser, type SecuritySetup } from './cluster-security.js';
 
 export interface SupervisorOptions {
   brokers: number;
@@ -35,6 +36,8 @@ export interface SupervisorOptions {
    * there). Default: the processes' own addresses.
    */
   links?: { coordinator: string; advertisedPort: (brokerId: number) => number };
+  /** TLS and SASL on the brokers' listeners (`yak up --security`); absent: PLAINTEXT. */
+  security?: SecuritySetup;
   logger: Logger;
   /** Every line a child prints, prefixed with its name (the headless log). */
   onChildLine: (name: string, line: string) => void;
@@ -65,6 +68,8 @@ export class Supervisor {
   private readonly brokers = new Map<number, Managed>();
   private control: ControlServer | null = null;
   #secret: ClusterSecret | null = null;
+  /** The prepared security (flags for the children, what cluster.json records); null: PLAINTEXT. */
+  private security: Awaited<ReturnType<typeof prepareClusterSecurity>> | null = null;
   private stopping = false;
   private readonly startedAt = new Date().toISOString();
 
@@ -79,8 +84,12 @@ export class Supervisor {
     // The data dir's secret, kept across restarts: a process started by hand can join with it.
     this.#secret = ClusterSecret.createOrLoad(this.opts.dataDir).secret;
     try {
+      if (this.opts.security) this.security = await prepareClusterSecurity(this.opts.dataDir, this.opts.host, this.opts.security);
       this.coordinator = this.managedCoordinator();
       await this.launch(this.coordinator);
+      // Before any broker serves: the admin can log in from the first connection on.
+      const passwordFile = this.security?.info.passwordFile;
+      if (passwordFile) await registerAdminUser(this.coordinator, this.#secret, passwordFile);
       for (let id = 1; id <= this.opts.brokers; id++) this.brokers.set(id, this.managedBroker(id));
       // Every launch settles before a failure is reported, so stop() below finds (and stops) the brokers that did start.
       const launched = await Promise.allSettled([...this.brokers.values()].map((b) => this.launch(b)));
@@ -124,6 +133,7 @@ export class Supervisor {
         '--heartbeat-interval-ms', String(this.opts.heartbeatIntervalMs),
         '--session-timeout-ms', String(this.opts.sessionTimeoutMs),
         ...(this.opts.coordinatorArgs ?? []),
+        ...(this.security?.coordinatorArgs ?? []),
       ],
     };
   }
@@ -149,6 +159,7 @@ export class Supervisor {
         ...(this.opts.links ? ['--advertised-port', String(this.opts.links.advertisedPort(id))] : []),
         ...(this.opts.racks?.length ? ['--rack', this.opts.racks[(id - 1) % this.opts.racks.length]!] : []),
         ...(this.opts.brokerArgs ?? []),
+        ...(this.security?.brokerArgs ?? []),
       ],
     };
   }
@@ -324,6 +335,7 @@ export class Supervisor {
       brokers: brokers.map((b) => ({ id: b.brokerId!, host: b.host, port: b.port, pid: b.process?.pid ?? -1, state: b.state, dataDir: b.dataDir, ...(b.reason ? { reason: b.reason } : {}) })),
       // A broker that never started (yak up with its log.db corrupted) has no port yet.
       bootstrap: brokers.filter((b) => b.port > 0).map((b) => `${b.host}:${b.port}`).join(','),
+      ...(this.security ? { security: this.security.info } : {}),
     };
     if (!this.stopping) writeClusterFile(this.opts.dataDir, file);
     return file;

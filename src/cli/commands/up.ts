@@ -5,6 +5,9 @@ import { checkGroupInitialRebalanceDelay, groupInitialRebalanceDelayOption } fro
 import { createLogger } from '../../common/logger.js';
 import { rackNameProblem } from '../../common/rack-name.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
+import type { SecuritySetup } from '../../supervisor/cluster-security.js';
+import { usesTls } from '../../security/security-protocol.js';
+import type { ClusterFile } from '../../client/cluster-file.js';
 import { EventBus } from '../../tui/events.js';
 import { installLastResortHandlers, runUntilSignal } from '../process-lifecycle.js';
 import { listenerLimitsFrom, listenerOptions, logOptions, replicaSelectorOption } from './broker.js';
@@ -34,6 +37,24 @@ interface Args {
   'connections-max-idle-ms': number;
   'frame-read-timeout-ms': number;
   'queued-max-request-bytes': number;
+  security: string;
+  'tls-cert'?: string;
+  'tls-key'?: string;
+  'tls-ca'?: string;
+}
+
+/** `--security`: short names for Kafka's listener security protocols. */
+const SECURITY_CHOICES = { plaintext: 'PLAINTEXT', sasl: 'SASL_PLAINTEXT', tls: 'SSL', 'sasl-tls': 'SASL_SSL' } as const;
+
+/** What --security and the --tls-* files ask for; the user's own files must come as a set of three, and with TLS. */
+function securitySetupFrom(args: Args): SecuritySetup | undefined {
+  const protocol = SECURITY_CHOICES[args.security as keyof typeof SECURITY_CHOICES];
+  const own = [args['tls-cert'], args['tls-key'], args['tls-ca']];
+  const given = own.filter((f) => f !== undefined).length;
+  if (given > 0 && !usesTls(protocol)) throw new UserError('--tls-cert, --tls-key and --tls-ca go with --security tls or sasl-tls', 2);
+  if (given > 0 && given < 3) throw new UserError('--tls-cert, --tls-key and --tls-ca go together (a certificate, its key and the CA that signed it)', 2);
+  if (protocol === 'PLAINTEXT') return undefined;
+  return { protocol, ...(given === 3 ? { tls: { certFile: args['tls-cert']!, keyFile: args['tls-key']!, caFile: args['tls-ca']! } } : {}) };
 }
 
 /** Defaults no topic could be created with are refused up front, not by every later auto-creation. */
@@ -54,6 +75,14 @@ function racksFrom(racks: string | undefined): string[] | undefined {
   const problem = list.map(rackNameProblem).find((p) => p !== null);
   if (problem) throw new UserError(`--racks: ${problem}`, 2);
   return list;
+}
+
+/** One line: the protocol, the CA file clients must trust, and where the admin's password is (never the password). */
+function describeSecurity(s: NonNullable<ClusterFile['security']>): string {
+  const parts = [`security ${s.protocol}`];
+  if (s.caFile) parts.push(`CA certificate ${s.caFile}`);
+  if (s.user) parts.push(`SASL user ${s.user}, password in ${s.passwordFile} (yak commands in this data dir use both)`);
+  return parts.join('; ');
 }
 
 export const upCommand: CommandModule<object, Args> = {
@@ -77,8 +106,13 @@ export const upCommand: CommandModule<object, Args> = {
       .options(replicaSelectorOption)
       .options(groupInitialRebalanceDelayOption)
       .options(logOptions)
-      .options(listenerOptions),
+      .options(listenerOptions)
+      .option('security', { type: 'string', choices: Object.keys(SECURITY_CHOICES), default: 'plaintext', describe: 'Listener protection: plaintext, sasl (SASL_PLAINTEXT), tls (SSL) or sasl-tls (SASL_SSL); makes a local CA and an admin user in the data dir' })
+      .option('tls-cert', { type: 'string', describe: "With --security tls|sasl-tls: your own PEM certificate for the brokers (instead of the local CA's)" })
+      .option('tls-key', { type: 'string', describe: 'Its PEM private key' })
+      .option('tls-ca', { type: 'string', describe: 'The PEM CA that signed it (clients and brokers trust it)' }),
   handler: async (args) => {
+    const security = securitySetupFrom(args);
     if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32', 2);
     checkTopicDefaults(args);
     checkGroupInitialRebalanceDelay(args['group-initial-rebalance-delay-ms']);
@@ -113,12 +147,14 @@ export const upCommand: CommandModule<object, Args> = {
         ...(args['replication-factor'] !== undefined ? ['--default-replication-factor', String(args['replication-factor'])] : []),
         ...(args['min-insync-replicas'] !== undefined ? ['--min-insync-replicas', String(args['min-insync-replicas'])] : []),
       ],
+      security,
       logger,
       onChildLine: bus ? (name, line) => bus.childLine(name, line) : (_name, line) => process.stdout.write(`${line}\n`),
     });
     if (bus) process.stdout.write(`yak: starting ${args.brokers} broker(s) in ${args['data-dir']}…\n`);
     const file = await supervisor.start();
     if (bus) {
+      if (file.security) bus.note('action', describeSecurity(file.security), 'yak');
       bus.note('action', `cluster ready in ${Date.now() - started} ms: ${args.brokers} broker(s), bootstrap ${file.bootstrap}`, 'yak');
       const { runTui } = await import('../../tui/run.js');
       return runTui({
@@ -129,6 +165,7 @@ export const upCommand: CommandModule<object, Args> = {
       });
     }
     logger.info(`cluster ready in ${Date.now() - started} ms: ${args.brokers} broker(s), bootstrap ${file.bootstrap} (data ${args['data-dir']}); Ctrl-C stops it`);
+    if (file.security) logger.info(describeSecurity(file.security));
     await runUntilSignal(async () => {
       logger.info('stopping cluster');
       await supervisor.stop();

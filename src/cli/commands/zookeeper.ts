@@ -8,6 +8,7 @@ import { OffsetsTopicProducer } from '../../client/offsets-topic-producer.js';
 import { startCoordinator } from '../../coordinator/coordinator.js';
 import { memberSecret, secretFileOption } from '../cluster-access.js';
 import { serveClusterProcess } from '../process-lifecycle.js';
+import { brokerClientSecurityOptions, memberClientSecurity } from '../security-options.js';
 
 interface Args {
   host: string;
@@ -20,6 +21,8 @@ interface Args {
   'unclean-leader-election': boolean;
   'group-initial-rebalance-delay-ms': number;
   'secret-file'?: string;
+  'security-protocol': string;
+  'tls-ca'?: string;
 }
 
 /**
@@ -63,10 +66,13 @@ export const zookeeperCommand: CommandModule<object, Args> = {
       .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' })
       .option('unclean-leader-election', { type: 'boolean', default: false, describe: 'Elect an out-of-sync replica when no in-sync one lives (may lose acknowledged records)' })
       .options(groupInitialRebalanceDelayOption)
+      .options(brokerClientSecurityOptions)
       .options(secretFileOption),
   handler: async (args) => {
     checkGroupInitialRebalanceDelay(args['group-initial-rebalance-delay-ms']);
     const logger = createLogger('zookeeper');
+    const clusterSecret = coordinatorSecret(args['secret-file'], args['data-dir'], logger);
+    const brokerSecurity = memberClientSecurity(args, clusterSecret);
     await serveClusterProcess(logger, () =>
       startCoordinator({
         host: args.host,
@@ -78,8 +84,8 @@ export const zookeeperCommand: CommandModule<object, Args> = {
         defaultMinInsyncReplicas: args['min-insync-replicas'],
         uncleanLeaderElection: args['unclean-leader-election'],
         groupInitialRebalanceDelayMs: args['group-initial-rebalance-delay-ms'],
-        clusterSecret: coordinatorSecret(args['secret-file'], args['data-dir'], logger),
-        offsetsTopicWriter: (cluster) => new OffsetsTopicProducer(cluster, logger),
+        clusterSecret,
+        offsetsTopicWriter: (cluster) => new OffsetsTopicProducer(cluster, logger, brokerSecurity),
         logger,
       }),
     );

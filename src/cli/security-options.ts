@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import { UserError } from '../common/errors.js';
+import type { ClusterSecret } from '../common/cluster-secret.js';
+import { readClusterFile } from '../client/cluster-file.js';
+import type { BrokerSecurityConfig } from '../broker/broker-security.js';
+import type { ConnectionSecurity } from '../net/connection.js';
+import { clusterSaslCredentials } from '../security/cluster-principal.js';
+import { SASL_MECHANISMS, type SaslMechanismName } from '../security/sasl-server.js';
+import { SECURITY_PROTOCOLS, usesSasl, usesTls, type SecurityProtocol } from '../security/security-protocol.js';
+import { readTlsFiles, type TlsMaterial } from '../security/tls-files.js';
+
+/** `yak broker`'s listener security (Kafka's names), which `yak up --security` sets for every broker. */
+export const listenerSecurityOptions = {
+  'security-protocol': { type: 'string', choices: SECURITY_PROTOCOLS, default: 'PLAINTEXT', describe: 'Listener protection (security.protocol): PLAINTEXT, SASL_PLAINTEXT, SSL or SASL_SSL' },
+  'sasl-mechanisms': { type: 'string', default: SASL_MECHANISMS.join(','), describe: 'SASL mechanisms enabled (sasl.enabled.mechanisms), comma-separated' },
+  'super-users': { type: 'string', default: '', describe: 'Principals allowed everything, User:name;User:other (super.users)' },
+  'connections-max-reauth-ms': { type: 'number', default: 0, describe: 'A SASL session ends after this long unless the client re-authenticates (KIP-368; 0: never)' },
+  'tls-cert': { type: 'string', describe: "PEM file of the listener's certificate (SSL, SASL_SSL)" },
+  'tls-key': { type: 'string', describe: 'PEM file of its private key' },
+  'tls-ca': { type: 'string', describe: "PEM file of the CA that signed the brokers' certificates (followers check leaders with it)" },
+} as const;
+
+export interface ListenerSecurityArgs {
+  'security-protocol': string;
+  'sasl-mechanisms': string;
+  'super-users': string;
+  'connections-max-reauth-ms': number;
+  'tls-cert'?: string;
+  'tls-key'?: string;
+  'tls-ca'?: string;
+}
+
+/** The broker's security config and TLS material from its flags; a usage error (exit 2) when they do not fit together. */
+export function listenerSecurityFrom(args: ListenerSecurityArgs): { security: BrokerSecurityConfig; tls?: TlsMaterial } {
+  const protocol = args['security-protocol'] as SecurityProtocol;
+  const mechanisms = args['sasl-mechanisms'].split(',').map((m) => m.trim()).filter((m) => m !== '');
+  const unknown = mechanisms.find((m) => !(SASL_MECHANISMS as readonly string[]).includes(m));
+  if (unknown) throw new UserError(`--sasl-mechanisms: ${unknown} is not one of ${SASL_MECHANISMS.join(', ')}`, 2);
+  if (usesSasl(protocol) && mechanisms.length === 0) throw new UserError('--sasl-mechanisms: a SASL listener needs at least one mechanism', 2);
+  const reauthMs = args['connections-max-reauth-ms'];
+  if (!Number.isInteger(reauthMs) || reauthMs < 0) throw new UserError(`--connections-max-reauth-ms must be a whole number of milliseconds, got ${reauthMs}`, 2);
+  const superUsers = args['super-users'].split(';').map((u) => u.trim()).filter((u) => u !== '');
+  const badUser = superUsers.find((u) => !/^User:.+/.test(u));
+  if (badUser) throw new UserError(`--super-users: ${JSON.stringify(badUser)} is not a principal (User:name)`, 2);
+  const security: BrokerSecurityConfig = { protocol, saslMechanisms: mechanisms as SaslMechanismName[], superUsers, reauthMs };
+  if (!usesTls(protocol)) return { security };
+  const [certFile, keyFile, caFile] = [args['tls-cert'], args['tls-key'], args['tls-ca']];
+  if (!certFile || !keyFile || !caFile) throw new UserError(`a ${protocol} listener needs --tls-cert, --tls-key and --tls-ca`, 2);
+  return { security, tls: readTlsFiles({ certFile, keyFile, caFile }) };
+}
+
+/** `yak zookeeper`: how to reach the brokers for the `__consumer_offsets` writer (the cluster's own principal). */
+export const brokerClientSecurityOptions = {
+  'security-protocol': { type: 'string', choices: SECURITY_PROTOCOLS, default: 'PLAINTEXT', describe: "The brokers' listener protection, for the coordinator's __consumer_offsets writer" },
+  'tls-ca': { type: 'string', describe: "PEM file of the CA that signed the brokers' certificates" },
+} as const;
+
+export function memberClientSecurity(args: { 'security-protocol': string; 'tls-ca'?: string }, secret: ClusterSecret): ConnectionSecurity {
+  const protocol = args['security-protocol'] as SecurityProtocol;
+  return {
+    ...(usesTls(protocol) ? { tls: { ca: readCa(args['tls-ca'], '--tls-ca') } } : {}),
+    ...(usesSasl(protocol) ? { sasl: clusterSaslCredentials(secret) } : {}),
+  };
+}
+
+/** Every client command's way in to a secured cluster; with --data-dir, cluster.json says it all. */
+export const clientSecurityOptions = {
+  user: { type: 'string', describe: "SASL user (default: the admin yak up created, for a cluster in --data-dir)" },
+  'password-file': { type: 'string', describe: "File holding that user's password (never the password itself on the command line)" },
+  'sasl-mechanism': { type: 'string', choices: SASL_MECHANISMS, default: 'SCRAM-SHA-512', describe: 'SASL mechanism (sasl.mechanism)' },
+  'security-protocol': { type: 'string', choices: SECURITY_PROTOCOLS, describe: "With --bootstrap: the listener's protection (default PLAINTEXT; with --data-dir, cluster.json's)" },
+  'tls-ca': { type: 'string', describe: 'PEM file of the CA to trust (default: the one yak up made, for a cluster in --data-dir)' },
+} as const;
+
+export interface ClientSecurityArgs {
+  'data-dir': string;
+  bootstrap?: string;
+  user?: string;
+  'password-file'?: string;
+  'sasl-mechanism'?: string;
+  'security-protocol'?: string;
+  'tls-ca'?: string;
+}
+
+/**
+ * The security a client command connects with: the flags, else (without --bootstrap) what `yak up`
+ * recorded in cluster.json: its protocol, CA and admin user with its password file. A password is
+ * read from a file only, never taken from argv.
+ */
+export function clientSecurity(args: ClientSecurityArgs): ConnectionSecurity | undefined {
+  const recorded = args.bootstrap ? undefined : readClusterFile(args['data-dir'])?.security;
+  const protocol = (args['security-protocol'] ?? recorded?.protocol ?? 'PLAINTEXT') as SecurityProtocol;
+  if (protocol === 'PLAINTEXT') return undefined;
+  const security: ConnectionSecurity = {};
+  if (usesTls(protocol)) security.tls = { ca: readCa(args['tls-ca'] ?? recorded?.caFile, '--tls-ca') };
+  if (usesSasl(protocol)) {
+    const username = args.user ?? recorded?.user;
+    const passwordFile = args['password-file'] ?? (args.user === undefined || args.user === recorded?.user ? recorded?.passwordFile : undefined);
+    if (!username || !passwordFile) throw new UserError(`a ${protocol} cluster needs --user and --password-file`, 2);
+    security.sasl = { mechanism: (args['sasl-mechanism'] ?? 'SCRAM-SHA-512') as SaslMechanismName, username, password: readSecretFile(passwordFile, '--password-file') };
+  }
+  return security;
+}
+
+function readCa(file: string | undefined, flag: string): string | undefined {
+  return file === undefined ? undefined : readSecretFile(file, flag);
+}
+
+function readSecretFile(file: string, flag: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read ${flag} ${file}: ${code === 'EACCES' ? 'permission denied (run as the user who started the cluster)' : (err as Error).message}`, 2);
+  }
+}

@@ -1,0 +1,132 @@
+import 'reflect-metadata'; // @peculiar/x509's dependency injection (tsyringe) needs it loaded first
+import * as x509 from '@peculiar/x509';
+import { webcrypto } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { UserError } from '../common/errors.js';
+
+type CryptoKey = webcrypto.CryptoKey;
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../common/private-files.js';
+
+/** The PEM files of a TLS listener: its certificate and key, and the CA clients (and other brokers) trust. */
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+  caFile: string;
+}
+
+export interface TlsMaterial {
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+const CA_DAYS = 3650;
+const BROKER_DAYS = 825; // the longest validity Apple's and browsers' TLS clients accept
+
+/**
+ * `<dataDir>/tls/`: a local CA (ca.pem, its key ca-key.pem) and one broker certificate it signed
+ * (broker.pem, broker-key.pem) for `hosts` (IP addresses and names: clients check the address they
+ * connect to) and localhost, made on the first `yak up --security tls|sasl-tls` and kept after, so
+ * clients configured with ca.pem keep working across restarts. A new host gets a new broker
+ * certificate from the same CA. Keys are 0600 in a 0700 directory. ECDSA P-256 keys from Node's own
+ * WebCrypto, certificates by @peculiar/x509: no openssl binary, no pure-JS big-number crypto.
+ */
+export async function ensureLocalCertificates(dataDir: string, hosts: readonly string[]): Promise<TlsFiles> {
+  const dir = path.join(dataDir, 'tls');
+  ensurePrivateDir(dir);
+  x509.cryptoProvider.set(webcrypto as never);
+  const files = { certFile: path.join(dir, 'broker.pem'), keyFile: path.join(dir, 'broker-key.pem'), caFile: path.join(dir, 'ca.pem') };
+  const caKeyFile = path.join(dir, 'ca-key.pem');
+  const names = [...new Set([...hosts, 'localhost', '127.0.0.1'])];
+  if (!fs.existsSync(files.caFile) || !fs.existsSync(caKeyFile)) {
+    const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
+    const ca = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: randomSerial(),
+      name: `CN=YaK local CA ${new Date().toISOString().slice(0, 10)}`,
+      notBefore: new Date(Date.now() - 60_000),
+      notAfter: new Date(Date.now() + CA_DAYS * 86_400_000),
+      keys,
+      signingAlgorithm: ALGORITHM,
+      extensions: [
+        new x509.BasicConstraintsExtension(true, 0, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      ],
+    });
+    writePrivate(caKeyFile, await pemKey(keys.privateKey));
+    writePrivate(files.caFile, ca.toString('pem'));
+    fs.rmSync(files.certFile, { force: true });
+  }
+  if (!fs.existsSync(files.certFile) || !fs.existsSync(files.keyFile) || !coversHosts(fs.readFileSync(files.certFile, 'utf8'), names)) {
+    const ca = new x509.X509Certificate(fs.readFileSync(files.caFile, 'utf8'));
+    const caKey = await importKey(fs.readFileSync(caKeyFile, 'utf8'));
+    const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
+    const cert = await x509.X509CertificateGenerator.create({
+      serialNumber: randomSerial(),
+      subject: 'CN=yak-broker',
+      issuer: ca.subject,
+      notBefore: new Date(Date.now() - 60_000),
+      notAfter: new Date(Date.now() + BROKER_DAYS * 86_400_000),
+      publicKey: keys.publicKey,
+      signingKey: caKey,
+      signingAlgorithm: ALGORITHM,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
+        new x509.SubjectAlternativeNameExtension(names.map((n) => ({ type: net.isIP(n) ? 'ip' : 'dns', value: n }))),
+        await x509.AuthorityKeyIdentifierExtension.create(ca),
+      ],
+    });
+    writePrivate(files.keyFile, await pemKey(keys.privateKey));
+    writePrivate(files.certFile, cert.toString('pem'));
+  }
+  return files;
+}
+
+/** Reads a listener's PEM files; a missing or unreadable one is a clear user error naming the flag. */
+export function readTlsFiles(files: TlsFiles): TlsMaterial {
+  const read = (file: string, flag: string) => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UserError(`cannot read ${flag} ${file}: ${(err as Error).message}`, 2);
+    }
+  };
+  return { cert: read(files.certFile, '--tls-cert'), key: read(files.keyFile, '--tls-key'), ca: read(files.caFile, '--tls-ca') };
+}
+
+function coversHosts(pem: string, names: readonly string[]): boolean {
+  try {
+    const san = new x509.X509Certificate(pem).getExtension(x509.SubjectAlternativeNameExtension);
+    const listed = new Set(san?.names.items.map((n) => n.value) ?? []);
+    return names.every((n) => listed.has(n));
+  } catch {
+    return false;
+  }
+}
+
+async function pemKey(key: CryptoKey): Promise<string> {
+  const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
+  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n?$/, '\n')}-----END PRIVATE KEY-----\n`;
+}
+
+async function importKey(pem: string): Promise<CryptoKey> {
+  const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  return webcrypto.subtle.importKey('pkcs8', der, ALGORITHM, false, ['sign']);
+}
+
+function writePrivate(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text, { mode: PRIVATE_FILE_MODE });
+  fs.renameSync(tmp, file);
+}
+
+function randomSerial(): string {
+  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
+  bytes[0]! &= 0x7f; // positive
+  return Buffer.from(bytes).toString('hex');
+}

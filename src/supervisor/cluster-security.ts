@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ClusterSecret } from '../common/cluster-secret.js';
+import { ErrorCode, KafkaError, UserError } from '../common/errors.js';
+import { PRIVATE_FILE_MODE } from '../common/private-files.js';
+import { connectToCluster } from '../net/cluster-auth.js';
+import { InternalApi } from '../protocol/internal-api.js';
+import { newScramCredential, SCRAM_MECHANISMS } from '../security/scram.js';
+import { usesSasl, usesTls, type SecurityProtocol } from '../security/security-protocol.js';
+import { ensureLocalCertificates, type TlsFiles } from '../security/tls-files.js';
+
+/** What `yak up --security` asks for. */
+export interface SecuritySetup {
+  protocol: SecurityProtocol;
+  /** The user's own PEM files (--tls-cert, --tls-key, --tls-ca); absent: a local CA in the data dir. */
+  tls?: TlsFiles;
+}
+
+/** The cluster's security as cluster.json records it for the yak commands in the data dir: paths, never secrets. */
+export interface ClusterSecurityInfo {
+  protocol: SecurityProtocol;
+  /** The CA clients must trust (SSL, SASL_SSL). */
+  caFile?: string;
+  /** The super user `yak up` created, and the 0600 file with its password (SASL). */
+  user?: string;
+  passwordFile?: string;
+}
+
+export const ADMIN_USER = 'admin';
+
+export function adminPasswordPath(dataDir: string): string {
+  return path.join(dataDir, 'admin.password');
+}
+
+/**
+ * Prepares a secured cluster before its processes start: the TLS files (made once in the data dir
+ * unless the user gave their own) and, with SASL, the admin's password (made once, 0600, kept across
+ * restarts). Returns what cluster.json records and the flags the brokers and coordinator get.
+ */
+export async function prepareClusterSecurity(dataDir: string, host: string, setup: SecuritySetup): Promise<{ info: ClusterSecurityInfo; brokerArgs: string[]; coordinatorArgs: string[] }> {
+  const { protocol } = setup;
+  const tls = usesTls(protocol) ? (setup.tls ?? (await ensureLocalCertificates(dataDir, [host]))) : null;
+  const sasl = usesSasl(protocol);
+  if (sasl) createAdminPassword(adminPasswordPath(dataDir));
+  const tlsArgs = tls ? ['--tls-cert', tls.certFile, '--tls-key', tls.keyFile, '--tls-ca', tls.caFile] : [];
+  return {
+    info: { protocol, ...(tls ? { caFile: path.resolve(tls.caFile) } : {}), ...(sasl ? { user: ADMIN_USER, passwordFile: path.resolve(adminPasswordPath(dataDir)) } : {}) },
+    brokerArgs: ['--security-protocol', protocol, ...tlsArgs, ...(sasl ? ['--super-users', `User:${ADMIN_USER}`] : [])],
+    coordinatorArgs: ['--security-protocol', protocol, ...(tls ? ['--tls-ca', tls.caFile] : [])],
+  };
+}
+
+/** Stores the admin's SCRAM-SHA-256 and -512 credentials (from its password file) in the coordinator. */
+export async function registerAdminUser(coordinator: { host: string; port: number }, secret: ClusterSecret, passwordFile: string): Promise<void> {
+  const password = fs.readFileSync(passwordFile, 'utf8').trim();
+  const upsertions = await Promise.all(SCRAM_MECHANISMS.map(async (m) => ({ user: ADMIN_USER, ...(await newScramCredential(m, password)) })));
+  const conn = await connectToCluster(coordinator.host, coordinator.port, secret, { clientId: 'supervisor' });
+  try {
+    const res = await conn.request(InternalApi.AlterScramCredentials, 0, { deletions: [], upsertions }, { timeoutMs: 5000 });
+    const failed = res.results.find((r) => r.errorCode !== ErrorCode.NONE);
+    if (failed) throw new KafkaError(failed.errorCode, `cannot create the ${ADMIN_USER} user: ${failed.errorMessage ?? ''}`);
+  } finally {
+    conn.close();
+  }
+}
+
+function createAdminPassword(file: string): void {
+  try {
+    // 'wx': never overwrite one that exists (clients configured with it keep working across restarts).
+    fs.writeFileSync(file, randomBytes(24).toString('base64url') + '\n', { flag: 'wx', mode: PRIVATE_FILE_MODE });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new UserError(`cannot create the admin password file ${file}: ${(err as Error).message}`);
+    fs.chmodSync(file, PRIVATE_FILE_MODE);
+  }
+}

@@ -64,12 +64,29 @@ export class Connection {
     const sasl = opts.security?.sasl;
     if (!sasl) return conn;
     try {
-      await saslAuthenticate(conn, sasl, opts.connectTimeoutMs ?? 5000);
+      conn.keepAuthenticated(sasl, await saslAuthenticate(conn, sasl, opts.connectTimeoutMs ?? 5000), opts.connectTimeoutMs ?? 5000);
       return conn;
     } catch (err) {
       conn.close();
       throw err;
     }
+  }
+
+  /**
+   * KIP-368: a broker with connections.max.reauth.ms ends each SASL session after `lifetimeMs`; the
+   * connection authenticates again on the same socket at 85% of it (as Kafka clients do), requests
+   * in flight carrying on. If that fails the connection is closed, and callers reconnect.
+   */
+  private keepAuthenticated(sasl: SaslCredentials, lifetimeMs: number, timeoutMs: number): void {
+    if (lifetimeMs <= 0 || this.closed) return;
+    const timer = setTimeout(() => {
+      saslAuthenticate(this, sasl, timeoutMs).then(
+        (next) => this.keepAuthenticated(sasl, next, timeoutMs),
+        () => this.close(),
+      );
+    }, Math.max(1, Math.floor(lifetimeMs * 0.85)));
+    timer.unref();
+    this.onClose(() => clearTimeout(timer));
   }
 
   private static open(host: string, port: number, opts: ConnectionOptions): Promise<Connection> {

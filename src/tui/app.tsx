@@ -1,3 +1,4 @@
+import type { ConnectionSecurity } from '../net/connection.js';
 import { useInput, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { EventEmitter } from 'node:events';
@@ -32,6 +33,8 @@ export interface AppProps {
   dataDir: string;
   /** Proven to the coordinator for its metadata (the supervisor's own). */
   clusterSecret: ClusterSecret;
+  /** TLS and SASL for the brokers when the cluster is secured (`yak up --security`): the admin and the CA. */
+  security?: ConnectionSecurity;
   bus: EventBus;
   control: ClusterControl;
   defaults: { partitions: number; replicationFactor: number };
@@ -45,7 +48,7 @@ export interface AppProps {
 const PROCESS_EVENTS = new Set(['death', 'register', 'start', 'action']);
 
 /** `yak up` on a terminal: gathers the cluster's state with hooks, draws it with `Screen`, maps keys to actions. */
-export function App({ dataDir, clusterSecret, bus, control, defaults, signals, onExit }: AppProps) {
+export function App({ dataDir, clusterSecret, security, bus, control, defaults, signals, onExit }: AppProps) {
   const { columns, rows } = useTerminalSize();
   const now = useNow(1000);
   const events = useEventLog(bus);
@@ -64,7 +67,7 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
   const table = useClusterFile(dataDir, `${nudge}/${restarting.size}`);
   const feed = useMetadata(table.file?.coordinator ?? null, clusterSecret);
   const bootstrap = table.file?.bootstrap ?? '';
-  const offsets = useHighWatermarks(bootstrap, feed.metadata);
+  const offsets = useHighWatermarks(bootstrap, feed.metadata, security);
   const view = useMemo(
     () =>
       deriveClusterView({
@@ -91,8 +94,8 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
   }, [processNames.join(), topicNames.join(), ui.selectedProcess, ui.selectedTopic]);
 
   const topicId = feed.metadata?.topics.find((t) => t.name === ui.selectedTopic)?.id;
-  const tail = useTail(bootstrap, topicNames.includes(ui.selectedTopic ?? '') ? ui.selectedTopic : null, topicId, ui.tailStart, ui.tailEpoch, offsets);
-  const producer = useProducer(bootstrap);
+  const tail = useTail(bootstrap, topicNames.includes(ui.selectedTopic ?? '') ? ui.selectedTopic : null, topicId, ui.tailStart, ui.tailEpoch, offsets, security);
+  const producer = useProducer(bootstrap, security);
 
   useEffect(() => {
     if (!message) return;
@@ -179,7 +182,7 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
     }
     if (!bootstrap) return;
     dispatch({ type: 'create-busy' });
-    const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-tui-admin', requestTimeoutMs: 10_000 });
+    const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-tui-admin', requestTimeoutMs: 10_000, security });
     try {
       await new Admin(client).createTopic(name, partitions, rf);
       dispatch({ type: 'create-close' });

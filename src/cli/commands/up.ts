@@ -7,6 +7,7 @@ import { rackNameProblem } from '../../common/rack-name.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import type { SecuritySetup } from '../../supervisor/cluster-security.js';
 import { usesTls } from '../../security/security-protocol.js';
+import { clientSecurity } from '../security-options.js';
 import type { ClusterFile } from '../../client/cluster-file.js';
 import { EventBus } from '../../tui/events.js';
 import { installLastResortHandlers, runUntilSignal } from '../process-lifecycle.js';
@@ -162,6 +163,7 @@ export const upCommand: CommandModule<object, Args> = {
         dataDir: args['data-dir'],
         bus,
         defaults: { partitions: args.partitions, replicationFactor: args['replication-factor'] ?? Math.min(3, args.brokers) },
+        security: clientSecurity({ 'data-dir': args['data-dir'] }),
       });
     }
     logger.info(`cluster ready in ${Date.now() - started} ms: ${args.brokers} broker(s), bootstrap ${file.bootstrap} (data ${args['data-dir']}); Ctrl-C stops it`);

@@ -1,3 +1,4 @@
+import type { ConnectionSecurity } from '../../net/connection.js';
 import { useEffect, useRef } from 'react';
 import type { ClusterMetadata } from '../../common/cluster-types.js';
 import { KafkaClient, parseBootstrap } from '../../client/kafka-client.js';
@@ -10,14 +11,14 @@ import { useFrameState } from './use-frame-state.js';
  * leader (from the coordinator's metadata) for the partitions it leads. A leader that is slow to
  * answer (paused) is skipped until it does, so one hung broker never delays the others.
  */
-export function useHighWatermarks(bootstrap: string, metadata: ClusterMetadata | null, intervalMs = 1000): ReadonlyMap<string, OffsetSample> {
+export function useHighWatermarks(bootstrap: string, metadata: ClusterMetadata | null, security?: ConnectionSecurity, intervalMs = 1000): ReadonlyMap<string, OffsetSample> {
   const [samples, setSamples] = useFrameState<ReadonlyMap<string, OffsetSample>>(new Map());
   const metadataRef = useRef(metadata);
   metadataRef.current = metadata;
 
   useEffect(() => {
     if (!bootstrap) return;
-    const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-tui-offsets', requestTimeoutMs: 3000 });
+    const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-tui-offsets', requestTimeoutMs: 3000, security });
     const tracker = new RateTracker();
     const inFlight = new Set<number>();
     let known = false;
@@ -66,7 +67,7 @@ export function useHighWatermarks(bootstrap: string, metadata: ClusterMetadata |
       clearInterval(timer);
       client.close();
     };
-  }, [bootstrap, intervalMs, setSamples]);
+  }, [bootstrap, security, intervalMs, setSamples]);
 
   return samples;
 }

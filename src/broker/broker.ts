@@ -129,6 +129,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     coordinatorHost: opts.coordinatorHost,
     coordinatorPort: opts.coordinatorPort,
     clusterSecret: opts.clusterSecret,
+    ...(tlsFiles ? { security: { tls: { ca: tlsFiles.ca } } } : {}),
     registration: { brokerId: opts.brokerId, host: opts.advertisedHost ?? addr.host, port: opts.advertisedPort ?? addr.port, pid: process.pid, rack: opts.rack ?? null },
     logger: opts.logger,
     onMetadata: (m) => {

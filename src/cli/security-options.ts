@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { UserError } from '../common/errors.js';
 import type { ClusterSecret } from '../common/cluster-secret.js';
-import { readClusterFile } from '../client/cluster-file.js';
+import { readClusterFile, type ClusterFile } from '../client/cluster-file.js';
 import type { BrokerSecurityConfig } from '../broker/broker-security.js';
 import type { ConnectionSecurity } from '../net/connection.js';
 import { clusterSaslCredentials } from '../security/cluster-principal.js';
@@ -49,18 +49,32 @@ export function listenerSecurityFrom(args: ListenerSecurityArgs): { security: Br
   return { security, tls: readTlsFiles({ certFile, keyFile, caFile }) };
 }
 
-/** `yak zookeeper`: how to reach the brokers for the `__consumer_offsets` writer (the cluster's own principal). */
-export const brokerClientSecurityOptions = {
-  'security-protocol': { type: 'string', choices: SECURITY_PROTOCOLS, default: 'PLAINTEXT', describe: "The brokers' listener protection, for the coordinator's __consumer_offsets writer" },
+/**
+ * `yak zookeeper`: the cluster's protection. With TLS (SSL, SASL_SSL) the coordinator's own port is
+ * TLS too (--tls-cert, --tls-key), and its `__consumer_offsets` writer reaches the brokers over TLS
+ * (trusting --tls-ca) and, with SASL, as the cluster's own principal.
+ */
+export const coordinatorSecurityOptions = {
+  'security-protocol': { type: 'string', choices: SECURITY_PROTOCOLS, default: 'PLAINTEXT', describe: "The cluster's listener protection (the brokers'; with TLS, this port's too)" },
+  'tls-cert': { type: 'string', describe: "With TLS: PEM file of this port's certificate" },
+  'tls-key': { type: 'string', describe: 'PEM file of its private key' },
   'tls-ca': { type: 'string', describe: "PEM file of the CA that signed the brokers' certificates" },
 } as const;
 
-export function memberClientSecurity(args: { 'security-protocol': string; 'tls-ca'?: string }, secret: ClusterSecret): ConnectionSecurity {
+export function coordinatorSecurityFrom(args: { 'security-protocol': string; 'tls-cert'?: string; 'tls-key'?: string; 'tls-ca'?: string }, secret: ClusterSecret): { tls?: TlsMaterial; brokerClient: ConnectionSecurity } {
   const protocol = args['security-protocol'] as SecurityProtocol;
-  return {
-    ...(usesTls(protocol) ? { tls: { ca: readCa(args['tls-ca'], '--tls-ca') } } : {}),
-    ...(usesSasl(protocol) ? { sasl: clusterSaslCredentials(secret) } : {}),
-  };
+  const sasl = usesSasl(protocol) ? { sasl: clusterSaslCredentials(secret) } : {};
+  if (!usesTls(protocol)) return { brokerClient: sasl };
+  const [certFile, keyFile, caFile] = [args['tls-cert'], args['tls-key'], args['tls-ca']];
+  if (!certFile || !keyFile || !caFile) throw new UserError(`a ${protocol} cluster's coordinator needs --tls-cert, --tls-key and --tls-ca`, 2);
+  const tls = readTlsFiles({ certFile, keyFile, caFile });
+  return { tls, brokerClient: { tls: { ca: tls.ca }, ...sasl } };
+}
+
+/** How an operator's command reaches the coordinator of the cluster in a data dir: over TLS, trusting its CA, when the cluster has TLS. */
+export function coordinatorSecurityOf(file: ClusterFile): ConnectionSecurity | undefined {
+  const caFile = file.security?.caFile;
+  return caFile ? { tls: { ca: readSecretFile(caFile, 'the CA file in cluster.json') } } : undefined;
 }
 
 /** Every client command's way in to a secured cluster; with --data-dir, cluster.json says it all. */

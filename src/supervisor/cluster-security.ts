@@ -5,6 +5,7 @@ import type { ClusterSecret } from '../common/cluster-secret.js';
 import { ErrorCode, KafkaError, UserError } from '../common/errors.js';
 import { PRIVATE_FILE_MODE } from '../common/private-files.js';
 import { connectToCluster } from '../net/cluster-auth.js';
+import type { ConnectionSecurity } from '../net/connection.js';
 import { InternalApi } from '../protocol/internal-api.js';
 import { newScramCredential, SCRAM_MECHANISMS } from '../security/scram.js';
 import { usesSasl, usesTls, type SecurityProtocol } from '../security/security-protocol.js';
@@ -38,7 +39,7 @@ export function adminPasswordPath(dataDir: string): string {
  * unless the user gave their own) and, with SASL, the admin's password (made once, 0600, kept across
  * restarts). Returns what cluster.json records and the flags the brokers and coordinator get.
  */
-export async function prepareClusterSecurity(dataDir: string, host: string, setup: SecuritySetup): Promise<{ info: ClusterSecurityInfo; brokerArgs: string[]; coordinatorArgs: string[] }> {
+export async function prepareClusterSecurity(dataDir: string, host: string, setup: SecuritySetup): Promise<{ info: ClusterSecurityInfo; brokerArgs: string[]; coordinatorArgs: string[]; coordinatorClient?: ConnectionSecurity }> {
   const { protocol } = setup;
   const tls = usesTls(protocol) ? (setup.tls ?? (await ensureLocalCertificates(dataDir, [host]))) : null;
   const sasl = usesSasl(protocol);
@@ -47,15 +48,17 @@ export async function prepareClusterSecurity(dataDir: string, host: string, setu
   return {
     info: { protocol, ...(tls ? { caFile: path.resolve(tls.caFile) } : {}), ...(sasl ? { user: ADMIN_USER, passwordFile: path.resolve(adminPasswordPath(dataDir)) } : {}) },
     brokerArgs: ['--security-protocol', protocol, ...tlsArgs, ...(sasl ? ['--super-users', `User:${ADMIN_USER}`] : [])],
-    coordinatorArgs: ['--security-protocol', protocol, ...(tls ? ['--tls-ca', tls.caFile] : [])],
+    coordinatorArgs: ['--security-protocol', protocol, ...tlsArgs],
+    // The coordinator's port has TLS when the brokers' listeners do: the supervisor trusts the same CA.
+    ...(tls ? { coordinatorClient: { tls: { ca: fs.readFileSync(tls.caFile, 'utf8') } } } : {}),
   };
 }
 
 /** Stores the admin's SCRAM-SHA-256 and -512 credentials (from its password file) in the coordinator. */
-export async function registerAdminUser(coordinator: { host: string; port: number }, secret: ClusterSecret, passwordFile: string): Promise<void> {
+export async function registerAdminUser(coordinator: { host: string; port: number }, secret: ClusterSecret, security: ConnectionSecurity | undefined, passwordFile: string): Promise<void> {
   const password = fs.readFileSync(passwordFile, 'utf8').trim();
   const upsertions = await Promise.all(SCRAM_MECHANISMS.map(async (m) => ({ user: ADMIN_USER, ...(await newScramCredential(m, password)) })));
-  const conn = await connectToCluster(coordinator.host, coordinator.port, secret, { clientId: 'supervisor' });
+  const conn = await connectToCluster(coordinator.host, coordinator.port, secret, { clientId: 'supervisor', security });
   try {
     const res = await conn.request(InternalApi.AlterScramCredentials, 0, { deletions: [], upsertions }, { timeoutMs: 5000 });
     const failed = res.results.find((r) => r.errorCode !== ErrorCode.NONE);

@@ -6,6 +6,7 @@ import { DATA_CORRUPTED_EXIT_CODE, UserError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { ensurePrivateDir } from '../common/private-files.js';
 import { connectToCluster } from '../net/cluster-auth.js';
+import type { ConnectionSecurity } from '../net/connection.js';
 import { InternalApi, type ControlAction, type ControlRequest, type ControlResponse } from '../protocol/internal-api.js';
 import { moveLogAside } from '../storage/log-store.js';
 import { isProcessAlive, readClusterFile, removeClusterFile, writeClusterFile, type ClusterFile } from '../client/cluster-file.js';
@@ -89,7 +90,7 @@ export class Supervisor {
       await this.launch(this.coordinator);
       // Before any broker serves: the admin can log in from the first connection on.
       const passwordFile = this.security?.info.passwordFile;
-      if (passwordFile) await registerAdminUser(this.coordinator, this.#secret, passwordFile);
+      if (passwordFile) await registerAdminUser(this.coordinator, this.#secret, this.security?.coordinatorClient, passwordFile);
       for (let id = 1; id <= this.opts.brokers; id++) this.brokers.set(id, this.managedBroker(id));
       // Every launch settles before a failure is reported, so stop() below finds (and stops) the brokers that did start.
       const launched = await Promise.allSettled([...this.brokers.values()].map((b) => this.launch(b)));
@@ -107,6 +108,11 @@ export class Supervisor {
       throw err;
     }
     return this.writeClusterFile();
+  }
+
+  /** How a client in this process reaches the coordinator: over TLS, trusting the cluster's CA, when the cluster has TLS. */
+  get coordinatorSecurity(): ConnectionSecurity | undefined {
+    return this.security?.coordinatorClient;
   }
 
   /** The cluster secret (`<data-dir>/cluster.secret`), for a client of the coordinator in this process (TUI, chaos). */
@@ -199,7 +205,7 @@ export class Supervisor {
     const c = this.coordinator;
     if (!c || c.state !== 'alive') return;
     try {
-      const conn = await connectToCluster(c.host, c.port, this.clusterSecret, { clientId: 'supervisor' });
+      const conn = await connectToCluster(c.host, c.port, this.clusterSecret, { clientId: 'supervisor', security: this.coordinatorSecurity });
       await conn.request(InternalApi.BrokerExited, 0, { brokerId, pid }, { timeoutMs: 2000 });
       conn.close();
     } catch {
@@ -316,7 +322,7 @@ export class Supervisor {
 
   private async coordinatorMetadata(): Promise<ClusterMetadata> {
     const c = this.coordinator!;
-    const conn = await connectToCluster(c.host, c.port, this.clusterSecret, { clientId: 'supervisor' });
+    const conn = await connectToCluster(c.host, c.port, this.clusterSecret, { clientId: 'supervisor', security: this.coordinatorSecurity });
     try {
       return await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: -1, maxWaitMs: 0 }, { timeoutMs: 5000 });
     } finally {

@@ -65,7 +65,9 @@ export function App({ dataDir, clusterSecret, security, bus, control, defaults, 
 
   const nudge = useMemo(() => events.filter((e) => PROCESS_EVENTS.has(e.kind)).at(-1)?.id ?? 0, [events]);
   const table = useClusterFile(dataDir, `${nudge}/${restarting.size}`);
-  const feed = useMetadata(table.file?.coordinator ?? null, clusterSecret);
+  // The coordinator's port has TLS when the brokers' listeners do; SASL is for the brokers only.
+  const coordinatorSecurity = useMemo(() => (security?.tls ? { tls: security.tls } : undefined), [security]);
+  const feed = useMetadata(table.file?.coordinator ?? null, clusterSecret, coordinatorSecurity);
   const bootstrap = table.file?.bootstrap ?? '';
   const offsets = useHighWatermarks(bootstrap, feed.metadata, security);
   const view = useMemo(

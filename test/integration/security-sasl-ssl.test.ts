@@ -12,6 +12,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ErrorCode, KafkaError } from '../../src/common/errors.js';
+import { connectToCluster } from '../../src/net/cluster-auth.js';
 import { Connection } from '../../src/net/connection.js';
 import { ApiVersionsApi, MetadataApi } from '../../src/protocol/apis/index.js';
 import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
@@ -50,6 +51,18 @@ test('cluster.json and yak status --json name the protocol, the CA and the admin
   const clusterJson = fs.readFileSync(path.join(cluster.dataDir, 'cluster.json'), 'utf8');
   assert.not.ok(clusterJson.includes(adminPassword), 'cluster.json holds no password');
   assert.not.ok(cluster.log.some((l) => l.includes(adminPassword)), 'no log line holds the password');
+});
+
+test("the coordinator's port has TLS too: a member with the secret but without TLS is refused", async () => {
+  assert.ok(cluster.log.some((l) => /coordinator listening on .* \(TLS\)/.test(l)));
+  const { host, port } = cluster.file.coordinator;
+  const plain = await connectToCluster(host, port, cluster.supervisor.clusterSecret, { connectTimeoutMs: 2000 }).then(
+    (c) => (c.close(), null),
+    (err: unknown) => err,
+  );
+  assert.instance(plain, KafkaError);
+  const secured = await connectToCluster(host, port, cluster.supervisor.clusterSecret, { security: { tls: { ca } } });
+  secured.close();
 });
 
 test('the yak CLI in the data dir needs no flags: topic, produce (acks=all over replication), consume', async () => {

@@ -8,7 +8,7 @@ import { connectToCluster } from '../../net/cluster-auth.js';
 import { InternalApi } from '../../protocol/internal-api.js';
 import { clusterOptions, clusterSecretOf, noClusterError, resolveBootstrap, type ClusterArgs } from '../cluster-access.js';
 import { formatTable } from '../output.js';
-import { clientSecurity } from '../security-options.js';
+import { clientSecurity, coordinatorSecurityOf } from '../security-options.js';
 
 /** `yak status --json`: a stable interface for scripts (documented in the README). */
 export interface ClusterStatus {
@@ -50,7 +50,7 @@ export async function clusterStatus(args: ClusterArgs): Promise<ClusterStatus> {
 
 async function coordinatorMetadata(file: ClusterFile, secret: ClusterSecret): Promise<ClusterMetadata | null> {
   try {
-    const conn = await connectToCluster(file.coordinator.host, file.coordinator.port, secret, { clientId: 'yak-status', connectTimeoutMs: 1000 });
+    const conn = await connectToCluster(file.coordinator.host, file.coordinator.port, secret, { clientId: 'yak-status', connectTimeoutMs: 1000, security: coordinatorSecurityOf(file) });
     try {
       return await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: -1, maxWaitMs: 0 }, { timeoutMs: 3000 });
     } finally {

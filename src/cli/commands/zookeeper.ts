@@ -8,7 +8,7 @@ import { OffsetsTopicProducer } from '../../client/offsets-topic-producer.js';
 import { startCoordinator } from '../../coordinator/coordinator.js';
 import { memberSecret, secretFileOption } from '../cluster-access.js';
 import { serveClusterProcess } from '../process-lifecycle.js';
-import { brokerClientSecurityOptions, memberClientSecurity } from '../security-options.js';
+import { coordinatorSecurityFrom, coordinatorSecurityOptions } from '../security-options.js';
 
 interface Args {
   host: string;
@@ -22,6 +22,8 @@ interface Args {
   'group-initial-rebalance-delay-ms': number;
   'secret-file'?: string;
   'security-protocol': string;
+  'tls-cert'?: string;
+  'tls-key'?: string;
   'tls-ca'?: string;
 }
 
@@ -66,13 +68,13 @@ export const zookeeperCommand: CommandModule<object, Args> = {
       .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' })
       .option('unclean-leader-election', { type: 'boolean', default: false, describe: 'Elect an out-of-sync replica when no in-sync one lives (may lose acknowledged records)' })
       .options(groupInitialRebalanceDelayOption)
-      .options(brokerClientSecurityOptions)
+      .options(coordinatorSecurityOptions)
       .options(secretFileOption),
   handler: async (args) => {
     checkGroupInitialRebalanceDelay(args['group-initial-rebalance-delay-ms']);
     const logger = createLogger('zookeeper');
     const clusterSecret = coordinatorSecret(args['secret-file'], args['data-dir'], logger);
-    const brokerSecurity = memberClientSecurity(args, clusterSecret);
+    const security = coordinatorSecurityFrom(args, clusterSecret);
     await serveClusterProcess(logger, () =>
       startCoordinator({
         host: args.host,
@@ -85,7 +87,8 @@ export const zookeeperCommand: CommandModule<object, Args> = {
         uncleanLeaderElection: args['unclean-leader-election'],
         groupInitialRebalanceDelayMs: args['group-initial-rebalance-delay-ms'],
         clusterSecret,
-        offsetsTopicWriter: (cluster) => new OffsetsTopicProducer(cluster, logger, brokerSecurity),
+        tls: security.tls,
+        offsetsTopicWriter: (cluster) => new OffsetsTopicProducer(cluster, logger, security.brokerClient),
         logger,
       }),
     );

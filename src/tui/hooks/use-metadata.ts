@@ -1,3 +1,4 @@
+import type { ConnectionSecurity } from '../../net/connection.js';
 import { useEffect } from 'react';
 import type { ClusterMetadata } from '../../common/cluster-types.js';
 import type { ClusterSecret } from '../../common/cluster-secret.js';
@@ -19,7 +20,7 @@ export interface MetadataFeed {
  * election, an ISR change, a registration), else after `maxWaitMs` with fresh heartbeat ages.
  * Reconnects on its own; `reachable` says whether the last attempt got an answer.
  */
-export function useMetadata(coordinator: { host: string; port: number } | null, secret: ClusterSecret, maxWaitMs = 1000): MetadataFeed {
+export function useMetadata(coordinator: { host: string; port: number } | null, secret: ClusterSecret, security?: ConnectionSecurity, maxWaitMs = 1000): MetadataFeed {
   const [feed, setFeed] = useFrameState<MetadataFeed>({ metadata: null, receivedAtMs: 0, reachable: false });
   const address = coordinator ? `${coordinator.host}:${coordinator.port}` : null;
 
@@ -31,7 +32,7 @@ export function useMetadata(coordinator: { host: string; port: number } | null, 
       let version = -1;
       while (!stopped) {
         try {
-          if (!conn || conn.closed) conn = await connectToCluster(coordinator.host, coordinator.port, secret, { clientId: 'yak-tui', connectTimeoutMs: 1000 });
+          if (!conn || conn.closed) conn = await connectToCluster(coordinator.host, coordinator.port, secret, { clientId: 'yak-tui', connectTimeoutMs: 1000, security });
           const md = await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: version, maxWaitMs }, { timeoutMs: maxWaitMs + 3000 });
           if (stopped) break;
           version = md.version;

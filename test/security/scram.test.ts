@@ -94,6 +94,21 @@ test('a recorded client-final message does not pass on a new exchange (the serve
   assert.throws(() => second.final(recorded), /nonce mismatch/);
 });
 
+test("librdkafka's client-final nonce (its nonce, then the server's whole nonce) is accepted, as Kafka accepts it", async () => {
+  const credential = await rfcCredential();
+  const server = new ScramServerExchange('SCRAM-SHA-256', () => credential, RFC.serverNonce);
+  server.first(Buffer.from(RFC.clientFirst));
+  // The proof covers the message as sent: computed here over librdkafka's form of client-final-without-proof.
+  const { createHash, createHmac } = await import('node:crypto');
+  const salted = await saltedPassword('SCRAM-SHA-256', RFC.password, RFC.salt, 4096);
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  const withoutProof = `c=biws,r=${RFC.clientNonce}${RFC.clientNonce}${RFC.serverNonce}`;
+  const authMessage = `${RFC.clientFirst.slice(3)},${RFC.serverFirst},${withoutProof}`;
+  const signature = createHmac('sha256', createHash('sha256').update(clientKey).digest()).update(authMessage).digest();
+  const proof = Buffer.from(clientKey.map((b, i) => b ^ signature[i]!));
+  assert.ok(server.final(Buffer.from(`${withoutProof},p=${proof.toString('base64')}`)).toString().startsWith('v='));
+});
+
 test('malformed or unsupported client-first messages are refused', () => {
   const server = () => new ScramServerExchange('SCRAM-SHA-256', () => null);
   for (const bad of ['', 'n=user,r=x', 'p=tls-unique,,n=u,r=x', 'n,,n=us=er,r=x', 'n,a=other,n=u,r=x', 'n,,n=u,r=x,tokenauth=true']) {

@@ -168,6 +168,17 @@ test('librdkafka (python3-confluent-kafka) with SASL_SSL and SCRAM-SHA-512: idem
   assert.is(out.acked, 50);
   assert.is(out.consumed, 50);
   assert.ok(out.committed > 0);
+  // The coordinator mirrors the commit into __consumer_offsets, logging in to the brokers as the cluster's own principal.
+  const admin = kafkajs('admin', adminPassword).admin();
+  await admin.connect();
+  const deadline = Date.now() + 20_000;
+  let written = 0;
+  while (written === 0 && Date.now() < deadline) {
+    written = (await admin.fetchTopicOffsets('__consumer_offsets')).reduce((n, p) => n + Number(p.high), 0);
+    if (written === 0) await new Promise((r) => setTimeout(r, 200));
+  }
+  await admin.disconnect();
+  assert.ok(written > 0, '__consumer_offsets has the group records');
 });
 
 test('yak user delete: new logins fail at once', async () => {

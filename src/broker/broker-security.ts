@@ -14,6 +14,8 @@ export interface BrokerSecurityConfig {
   superUsers: readonly string[];
   /** connections.max.reauth.ms (KIP-368): a SASL session's lifetime; 0: sessions never expire. */
   reauthMs: number;
+  /** ssl.client.auth: `required` asks every client for a certificate the CA signed (its subject is the principal without SASL). */
+  sslClientAuth: 'none' | 'required';
 }
 
 /**

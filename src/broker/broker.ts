@@ -4,7 +4,8 @@ import { ErrorCode, UserError, errorName } from '../common/errors.js';
 import { InternalApi } from '../protocol/internal-api.js';
 import type { ListenerLimits } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
-import { FrameServer } from '../net/server.js';
+import { FrameServer, subjectPrincipal } from '../net/server.js';
+import { X509Certificate } from 'node:crypto';
 import { CorruptLogError, LogStore } from '../storage/log-store.js';
 import { FetchSessionCache } from './fetch-sessions.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerConfig, type BrokerContext } from './context.js';
@@ -62,16 +63,20 @@ export interface RunningBroker {
  * and follows its metadata. Lifecycle: open store -> listen -> register -> serve -> close.
  */
 export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
-  const securityConfig = opts.security ?? { protocol: 'PLAINTEXT', saslMechanisms: [], superUsers: [], reauthMs: 0 };
+  const securityConfig = opts.security ?? { protocol: 'PLAINTEXT', saslMechanisms: [], superUsers: [], reauthMs: 0, sslClientAuth: 'none' };
   if (usesTls(securityConfig.protocol) && !opts.tls) throw new UserError(`a ${securityConfig.protocol} listener needs a certificate and key (--tls-cert, --tls-key, --tls-ca)`, 2);
   const tlsFiles = usesTls(securityConfig.protocol) ? opts.tls : undefined;
   const sasl = usesSasl(securityConfig.protocol);
   // Followers log in to leaders as the cluster's own principal, over the same protection clients get.
+  // The broker's own certificate doubles as its client certificate (for listeners that require one).
+  const clientTls = tlsFiles ? { tls: { ca: tlsFiles.ca, cert: tlsFiles.cert, key: tlsFiles.key } } : {};
   const fetcherSecurity: ConnectionSecurity = {
-    ...(tlsFiles ? { tls: { ca: tlsFiles.ca } } : {}),
+    ...clientTls,
     ...(sasl ? { sasl: clusterSaslCredentials(opts.clusterSecret) } : {}),
   };
   const clusterCredential = sasl ? await clusterScramCredential(opts.clusterSecret) : null;
+  // With mutual TLS and no SASL, followers are their certificate's subject: a super user, as Kafka's docs have brokers in super.users.
+  const mutualTls = tlsFiles !== undefined && !sasl && securityConfig.sslClientAuth === 'required';
   const store = openStore(opts);
   const cache = new MetadataCache();
   const staticConfig: BrokerConfig = { ...DEFAULT_BROKER_CONFIG, ...opts.config };
@@ -114,7 +119,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     host: opts.host,
     port: opts.port,
     limits: opts.listenerLimits,
-    ...(tlsFiles ? { tls: { cert: tlsFiles.cert, key: tlsFiles.key, ca: tlsFiles.ca } } : {}),
+    ...(tlsFiles ? { tls: { cert: tlsFiles.cert, key: tlsFiles.key, ca: tlsFiles.ca, requireClientCert: securityConfig.sslClientAuth === 'required' } } : {}),
     ...(sasl ? { authentication: SASL_AUTHENTICATION_POLICY } : {}),
     logger: opts.logger,
   };
@@ -129,7 +134,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     coordinatorHost: opts.coordinatorHost,
     coordinatorPort: opts.coordinatorPort,
     clusterSecret: opts.clusterSecret,
-    ...(tlsFiles ? { security: { tls: { ca: tlsFiles.ca } } } : {}),
+    ...(tlsFiles ? { security: clientTls } : {}),
     registration: { brokerId: opts.brokerId, host: opts.advertisedHost ?? addr.host, port: opts.advertisedPort ?? addr.port, pid: process.pid, rack: opts.rack ?? null },
     logger: opts.logger,
     onMetadata: (m) => {
@@ -147,7 +152,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     },
   });
   const producerIds = new ProducerIdBlocks(coordinator);
-  ctx = { brokerId: opts.brokerId, config, staticConfig, logDir: path.resolve(opts.dataDir), rack: opts.rack ?? null, cache, replicas, coordinator, producerIds, fetchSessions: new FetchSessionCache(), fetchResponses: new FetchResponseBudget(), security: new BrokerSecurity(securityConfig, cache, clusterCredential), logger: opts.logger };
+  ctx = { brokerId: opts.brokerId, config, staticConfig, logDir: path.resolve(opts.dataDir), rack: opts.rack ?? null, cache, replicas, coordinator, producerIds, fetchSessions: new FetchSessionCache(), fetchResponses: new FetchResponseBudget(), security: new BrokerSecurity(mutualTls ? { ...securityConfig, superUsers: [...securityConfig.superUsers, subjectPrincipal(new X509Certificate(tlsFiles!.cert).subject)] } : securityConfig, cache, clusterCredential), logger: opts.logger };
   const abandon = async (err: Error) => {
     coordinator.stop();
     await server.close();

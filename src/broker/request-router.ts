@@ -29,7 +29,7 @@ import { GroupHandlers } from './handlers/groups.js';
 import { handleSaslAuthenticate, handleSaslHandshake } from './handlers/sasl.js';
 import { handleAlterUserScramCredentials, handleDescribeUserScramCredentials } from './handlers/user-scram-credentials.js';
 import { saslServerMaxReceiveBytes } from '../common/limits.js';
-import type { AuthenticationPolicy } from '../net/server.js';
+import { ANONYMOUS_PRINCIPAL, type AuthenticationPolicy } from '../net/server.js';
 import type { ClientInfo, RequestScope } from '../net/server.js';
 
 /** Who sent a request, for the APIs that record it (group membership). */
@@ -121,7 +121,7 @@ export async function routeRequest(ctx: BrokerContext, header: RequestHeader, bo
     connectionId: from.id,
     onResponseSent: (listener) => scope.onSent(listener),
     // Null only for the APIs allowed before authentication, which do not authorize.
-    principal: from.principal ?? 'User:ANONYMOUS',
+    principal: from.principal ?? ANONYMOUS_PRINCIPAL,
     connection: from,
   };
   const res = await handler(ctx, req as never, header.apiVersion, client);

@@ -15,6 +15,7 @@ export const listenerSecurityOptions = {
   'sasl-mechanisms': { type: 'string', default: SASL_MECHANISMS.join(','), describe: 'SASL mechanisms enabled (sasl.enabled.mechanisms), comma-separated' },
   'super-users': { type: 'string', default: '', describe: 'Principals allowed everything, User:name;User:other (super.users)' },
   'connections-max-reauth-ms': { type: 'number', default: 0, describe: 'A SASL session ends after this long unless the client re-authenticates (KIP-368; 0: never)' },
+  'ssl-client-auth': { type: 'string', choices: ['none', 'required'], default: 'none', describe: "Mutual TLS (ssl.client.auth): required refuses clients without a certificate the CA signed; without SASL its subject is the principal" },
   'tls-cert': { type: 'string', describe: "PEM file of the listener's certificate (SSL, SASL_SSL)" },
   'tls-key': { type: 'string', describe: 'PEM file of its private key' },
   'tls-ca': { type: 'string', describe: "PEM file of the CA that signed the brokers' certificates (followers check leaders with it)" },
@@ -25,6 +26,7 @@ export interface ListenerSecurityArgs {
   'sasl-mechanisms': string;
   'super-users': string;
   'connections-max-reauth-ms': number;
+  'ssl-client-auth': string;
   'tls-cert'?: string;
   'tls-key'?: string;
   'tls-ca'?: string;
@@ -42,7 +44,9 @@ export function listenerSecurityFrom(args: ListenerSecurityArgs): { security: Br
   const superUsers = args['super-users'].split(';').map((u) => u.trim()).filter((u) => u !== '');
   const badUser = superUsers.find((u) => !/^User:.+/.test(u));
   if (badUser) throw new UserError(`--super-users: ${JSON.stringify(badUser)} is not a principal (User:name)`, 2);
-  const security: BrokerSecurityConfig = { protocol, saslMechanisms: mechanisms as SaslMechanismName[], superUsers, reauthMs };
+  const sslClientAuth = args['ssl-client-auth'] === 'required' ? 'required' : 'none';
+  if (sslClientAuth === 'required' && !usesTls(protocol)) throw new UserError('--ssl-client-auth required needs a TLS listener (--security-protocol SSL or SASL_SSL)', 2);
+  const security: BrokerSecurityConfig = { protocol, saslMechanisms: mechanisms as SaslMechanismName[], superUsers, reauthMs, sslClientAuth };
   if (!usesTls(protocol)) return { security };
   const [certFile, keyFile, caFile] = [args['tls-cert'], args['tls-key'], args['tls-ca']];
   if (!certFile || !keyFile || !caFile) throw new UserError(`a ${protocol} listener needs --tls-cert, --tls-key and --tls-ca`, 2);
@@ -68,7 +72,8 @@ export function coordinatorSecurityFrom(args: { 'security-protocol': string; 'tl
   const [certFile, keyFile, caFile] = [args['tls-cert'], args['tls-key'], args['tls-ca']];
   if (!certFile || !keyFile || !caFile) throw new UserError(`a ${protocol} cluster's coordinator needs --tls-cert, --tls-key and --tls-ca`, 2);
   const tls = readTlsFiles({ certFile, keyFile, caFile });
-  return { tls, brokerClient: { tls: { ca: tls.ca }, ...sasl } };
+  // Its certificate doubles as the __consumer_offsets writer's client certificate (brokers may require one).
+  return { tls, brokerClient: { tls: { ca: tls.ca, cert: tls.cert, key: tls.key }, ...sasl } };
 }
 
 /** How an operator's command reaches the coordinator of the cluster in a data dir: over TLS, trusting its CA, when the cluster has TLS. */
@@ -84,6 +89,8 @@ export const clientSecurityOptions = {
   'sasl-mechanism': { type: 'string', choices: SASL_MECHANISMS, default: 'SCRAM-SHA-512', describe: 'SASL mechanism (sasl.mechanism)' },
   'security-protocol': { type: 'string', choices: SECURITY_PROTOCOLS, describe: "With --bootstrap: the listener's protection (default PLAINTEXT; with --data-dir, cluster.json's)" },
   'tls-ca': { type: 'string', describe: 'PEM file of the CA to trust (default: the one yak up made, for a cluster in --data-dir)' },
+  'tls-client-cert': { type: 'string', describe: 'PEM client certificate for mutual TLS (default: the admin certificate yak up made, for a cluster in --data-dir)' },
+  'tls-client-key': { type: 'string', describe: 'Its PEM private key' },
 } as const;
 
 export interface ClientSecurityArgs {
@@ -94,6 +101,8 @@ export interface ClientSecurityArgs {
   'sasl-mechanism'?: string;
   'security-protocol'?: string;
   'tls-ca'?: string;
+  'tls-client-cert'?: string;
+  'tls-client-key'?: string;
 }
 
 /**
@@ -106,7 +115,15 @@ export function clientSecurity(args: ClientSecurityArgs): ConnectionSecurity | u
   const protocol = (args['security-protocol'] ?? recorded?.protocol ?? 'PLAINTEXT') as SecurityProtocol;
   if (protocol === 'PLAINTEXT') return undefined;
   const security: ConnectionSecurity = {};
-  if (usesTls(protocol)) security.tls = { ca: readCa(args['tls-ca'] ?? recorded?.caFile, '--tls-ca') };
+  if (usesTls(protocol)) {
+    const certFile = args['tls-client-cert'] ?? recorded?.certFile;
+    const keyFile = args['tls-client-key'] ?? recorded?.keyFile;
+    if ((certFile === undefined) !== (keyFile === undefined)) throw new UserError('--tls-client-cert and --tls-client-key go together', 2);
+    security.tls = {
+      ca: readCa(args['tls-ca'] ?? recorded?.caFile, '--tls-ca'),
+      ...(certFile && keyFile ? { cert: readSecretFile(certFile, '--tls-client-cert'), key: readSecretFile(keyFile, '--tls-client-key') } : {}),
+    };
+  }
   if (usesSasl(protocol)) {
     const username = args.user ?? recorded?.user;
     const passwordFile = args['password-file'] ?? (args.user === undefined || args.user === recorded?.user ? recorded?.passwordFile : undefined);

@@ -18,7 +18,7 @@ export interface ClusterFile {
   brokers: { id: number; host: string; port: number; pid: number; state: BrokerState; dataDir: string; reason?: string }[];
   bootstrap: string;
   /** How the brokers' listeners are protected, and the CA and admin password files (paths only); absent: PLAINTEXT. */
-  security?: { protocol: 'PLAINTEXT' | 'SASL_PLAINTEXT' | 'SSL' | 'SASL_SSL'; caFile?: string; user?: string; passwordFile?: string };
+  security?: { protocol: 'PLAINTEXT' | 'SASL_PLAINTEXT' | 'SSL' | 'SASL_SSL'; caFile?: string; user?: string; passwordFile?: string; certFile?: string; keyFile?: string };
 }
 
 export function clusterFilePath(dataDir: string): string {

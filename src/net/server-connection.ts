@@ -102,10 +102,12 @@ export class ServerConnection implements ClientInfo {
     private readonly handler: RequestHandler,
     private readonly logger: Logger,
     private readonly authentication: AuthenticationPolicy | null,
+    /** Who the transport says the peer is (a verified client certificate's subject), else anonymous; a SASL login replaces it. */
+    transportPrincipal: string,
     private readonly onEnded: (c: ServerConnection) => void,
   ) {
     this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
-    this.principal = authentication ? null : ANONYMOUS_PRINCIPAL;
+    this.principal = authentication ? null : transportPrincipal;
     this.decoder = new FrameDecoder(limits.maxFrameBytes);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {

@@ -3,8 +3,9 @@ import tls from 'node:tls';
 import { assertListenerLimits, listenerLimits, type ListenerLimits } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { ByteBudget } from './byte-budget.js';
-import { ServerConnection, type AuthenticationPolicy, type RequestHandler } from './server-connection.js';
+import { ANONYMOUS_PRINCIPAL, ServerConnection, type AuthenticationPolicy, type RequestHandler } from './server-connection.js';
 
+export { ANONYMOUS_PRINCIPAL } from './server-connection.js';
 export type { AuthenticationPolicy, ClientInfo, RequestHandler, RequestScope } from './server-connection.js';
 
 export interface ServerOptions {
@@ -27,8 +28,26 @@ export interface ServerTls {
   key: string;
   /** PEM: CAs whose client certificates are accepted (mutual TLS: `requireClientCert`). */
   ca?: string;
-  /** Kafka's ssl.client.auth=required: a client without a certificate signed by `ca` is refused. */
+  /**
+   * Kafka's ssl.client.auth=required (mutual TLS): a client without a certificate signed by `ca` is
+   * refused at the handshake, and one with it is `User:<its subject>` (Kafka's default principal:
+   * the RFC 2253 distinguished name, `User:CN=alice,O=acme`) unless it logs in with SASL.
+   */
   requireClientCert?: boolean;
+}
+
+/** The principal of a connection's verified client certificate, or ANONYMOUS_PRINCIPAL without one. */
+function certificatePrincipal(socket: tls.TLSSocket): string {
+  const subject = socket.getPeerX509Certificate()?.subject;
+  return subject ? subjectPrincipal(subject) : ANONYMOUS_PRINCIPAL;
+}
+
+/**
+ * Kafka's principal for a certificate subject (Node's `X509Certificate.subject`, one attribute a line
+ * in certificate order): `User:` and the RFC 2253 name, most specific first, comma-separated.
+ */
+export function subjectPrincipal(subject: string): string {
+  return `User:${subject.split('\n').reverse().join(',')}`;
 }
 
 /**
@@ -121,7 +140,8 @@ export class FrameServer {
     const serve = (served: net.Socket) => {
       this.gated.delete(socket);
       if (served.destroyed) return release();
-      const conn = new ServerConnection(this.nextClientId++, served, this.limits, this.budget, this.handler, this.opts.logger, this.opts.authentication ?? null, (c) => {
+      const principal = this.opts.tls?.requireClientCert ? certificatePrincipal(served as tls.TLSSocket) : ANONYMOUS_PRINCIPAL;
+      const conn = new ServerConnection(this.nextClientId++, served, this.limits, this.budget, this.handler, this.opts.logger, this.opts.authentication ?? null, principal, (c) => {
         this.connections.delete(c);
         release();
       });
@@ -154,7 +174,8 @@ export class FrameServer {
       socket.destroy();
     };
     const timer = setTimeout(() => fail(`TLS handshake not done within ${timeoutMs} ms`), timeoutMs);
-    secure.once('error', (err) => fail(`TLS handshake failed (${err.message}): is the client using TLS, with a certificate the server trusts?`));
+    // OpenSSL's messages span lines (with source paths): the first line says it, in one log line.
+    secure.once('error', (err) => fail(`TLS handshake failed (${err.message.split('\n')[0]!.trim()}): is the client using TLS, with a certificate the server trusts?`));
     secure.once('secure', () => {
       clearTimeout(timer);
       secure.removeAllListeners('error');

@@ -24,7 +24,7 @@ export interface TlsMaterial {
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const CA_DAYS = 3650;
-const BROKER_DAYS = 825; // the longest validity Apple's and browsers' TLS clients accept
+const LEAF_DAYS = 825; // the longest validity Apple's and browsers' TLS clients accept
 
 /**
  * `<dataDir>/tls/`: a local CA (ca.pem, its key ca-key.pem) and one broker certificate it signed
@@ -61,30 +61,49 @@ export async function ensureLocalCertificates(dataDir: string, hosts: readonly s
     fs.rmSync(files.certFile, { force: true });
   }
   if (!fs.existsSync(files.certFile) || !fs.existsSync(files.keyFile) || !coversHosts(fs.readFileSync(files.certFile, 'utf8'), names)) {
-    const ca = new x509.X509Certificate(fs.readFileSync(files.caFile, 'utf8'));
-    const caKey = await importKey(fs.readFileSync(caKeyFile, 'utf8'));
-    const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: randomSerial(),
-      subject: 'CN=yak-broker',
-      issuer: ca.subject,
-      notBefore: new Date(Date.now() - 60_000),
-      notAfter: new Date(Date.now() + BROKER_DAYS * 86_400_000),
-      publicKey: keys.publicKey,
-      signingKey: caKey,
-      signingAlgorithm: ALGORITHM,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
-        new x509.SubjectAlternativeNameExtension(names.map((n) => ({ type: net.isIP(n) ? 'ip' : 'dns', value: n }))),
-        await x509.AuthorityKeyIdentifierExtension.create(ca),
-      ],
-    });
-    writePrivate(files.keyFile, await pemKey(keys.privateKey));
-    writePrivate(files.certFile, cert.toString('pem'));
+    // serverAuth for the listener, clientAuth for the fetches it makes as a follower (mutual TLS).
+    await issue(dir, { certFile: files.certFile, keyFile: files.keyFile }, 'CN=yak-broker', [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth], names);
   }
   return files;
+}
+
+/**
+ * `<dataDir>/tls/<name>.pem` and `<name>-key.pem`: a client certificate for mutual TLS
+ * (`--ssl-client-auth required`), subject `CN=<name>`, so its principal is `User:CN=<name>`; made once
+ * by the local CA of `ensureLocalCertificates`.
+ */
+export async function ensureClientCertificate(dataDir: string, name: string): Promise<{ certFile: string; keyFile: string }> {
+  const dir = path.join(dataDir, 'tls');
+  const files = { certFile: path.join(dir, `${name}.pem`), keyFile: path.join(dir, `${name}-key.pem`) };
+  if (!fs.existsSync(files.certFile) || !fs.existsSync(files.keyFile)) await issue(dir, files, `CN=${name}`, [x509.ExtendedKeyUsage.clientAuth], []);
+  return files;
+}
+
+/** A certificate signed by the CA in `dir`, with a new key, written to `files`. */
+async function issue(dir: string, files: { certFile: string; keyFile: string }, subject: string, usages: string[], names: readonly string[]): Promise<void> {
+  x509.cryptoProvider.set(webcrypto as never);
+  const ca = new x509.X509Certificate(fs.readFileSync(path.join(dir, 'ca.pem'), 'utf8'));
+  const caKey = await importKey(fs.readFileSync(path.join(dir, 'ca-key.pem'), 'utf8'));
+  const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerial(),
+    subject,
+    issuer: ca.subject,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + LEAF_DAYS * 86_400_000),
+    publicKey: keys.publicKey,
+    signingKey: caKey,
+    signingAlgorithm: ALGORITHM,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension(usages),
+      ...(names.length > 0 ? [new x509.SubjectAlternativeNameExtension(names.map((n) => ({ type: net.isIP(n) ? 'ip' : 'dns', value: n })))] : []),
+      await x509.AuthorityKeyIdentifierExtension.create(ca),
+    ],
+  });
+  writePrivate(files.keyFile, await pemKey(keys.privateKey));
+  writePrivate(files.certFile, cert.toString('pem'));
 }
 
 /** Reads a listener's PEM files; a missing or unreadable one is a clear user error naming the flag. */

@@ -9,13 +9,15 @@ import type { ConnectionSecurity } from '../net/connection.js';
 import { InternalApi } from '../protocol/internal-api.js';
 import { newScramCredential, SCRAM_MECHANISMS } from '../security/scram.js';
 import { usesSasl, usesTls, type SecurityProtocol } from '../security/security-protocol.js';
-import { ensureLocalCertificates, type TlsFiles } from '../security/tls-files.js';
+import { ensureClientCertificate, ensureLocalCertificates, type TlsFiles } from '../security/tls-files.js';
 
 /** What `yak up --security` asks for. */
 export interface SecuritySetup {
   protocol: SecurityProtocol;
   /** The user's own PEM files (--tls-cert, --tls-key, --tls-ca); absent: a local CA in the data dir. */
   tls?: TlsFiles;
+  /** Mutual TLS (ssl.client.auth=required): clients need a certificate the CA signed. */
+  requireClientCert?: boolean;
 }
 
 /** The cluster's security as cluster.json records it for the yak commands in the data dir: paths, never secrets. */
@@ -26,6 +28,9 @@ export interface ClusterSecurityInfo {
   /** The super user `yak up` created, and the 0600 file with its password (SASL). */
   user?: string;
   passwordFile?: string;
+  /** With mutual TLS: the client certificate and key the yak commands present (`tls/admin.pem`, principal `User:CN=admin`). */
+  certFile?: string;
+  keyFile?: string;
 }
 
 export const ADMIN_USER = 'admin';
@@ -45,9 +50,22 @@ export async function prepareClusterSecurity(dataDir: string, host: string, setu
   const sasl = usesSasl(protocol);
   if (sasl) createAdminPassword(adminPasswordPath(dataDir));
   const tlsArgs = tls ? ['--tls-cert', tls.certFile, '--tls-key', tls.keyFile, '--tls-ca', tls.caFile] : [];
+  // With your own certificates the yak commands present the brokers' (it must allow client auth); else an admin certificate.
+  const clientCert = tls && setup.requireClientCert ? (setup.tls ? { certFile: tls.certFile, keyFile: tls.keyFile } : await ensureClientCertificate(dataDir, ADMIN_USER)) : null;
+  const superUsers = [...(sasl ? [`User:${ADMIN_USER}`] : []), ...(clientCert && !setup.tls ? [`User:CN=${ADMIN_USER}`] : [])];
   return {
-    info: { protocol, ...(tls ? { caFile: path.resolve(tls.caFile) } : {}), ...(sasl ? { user: ADMIN_USER, passwordFile: path.resolve(adminPasswordPath(dataDir)) } : {}) },
-    brokerArgs: ['--security-protocol', protocol, ...tlsArgs, ...(sasl ? ['--super-users', `User:${ADMIN_USER}`] : [])],
+    info: {
+      protocol,
+      ...(tls ? { caFile: path.resolve(tls.caFile) } : {}),
+      ...(sasl ? { user: ADMIN_USER, passwordFile: path.resolve(adminPasswordPath(dataDir)) } : {}),
+      ...(clientCert ? { certFile: path.resolve(clientCert.certFile), keyFile: path.resolve(clientCert.keyFile) } : {}),
+    },
+    brokerArgs: [
+      '--security-protocol', protocol,
+      ...tlsArgs,
+      ...(superUsers.length > 0 ? ['--super-users', superUsers.join(';')] : []),
+      ...(clientCert ? ['--ssl-client-auth', 'required'] : []),
+    ],
     coordinatorArgs: ['--security-protocol', protocol, ...tlsArgs],
     // The coordinator's port has TLS when the brokers' listeners do: the supervisor trusts the same CA.
     ...(tls ? { coordinatorClient: { tls: { ca: fs.readFileSync(tls.caFile, 'utf8') } } } : {}),

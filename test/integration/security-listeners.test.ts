@@ -1,7 +1,9 @@
 /**
  * The other listener protocols, one broker each: SASL_PLAINTEXT (kafkajs PLAIN and SCRAM-SHA-256,
  * kcat; a user who is not a super user may not manage credentials; the credential APIs' errors),
- * SSL (kafkajs and kcat with the CA; `yak up --security tls`), and KIP-368 re-authentication
+ * SSL with mutual TLS (`yak up --security tls --ssl-client-auth required`: kafkajs and kcat with the
+ * CA and the admin's client certificate; without one, refused; replication between brokers presents
+ * the brokers' certificates), and KIP-368 re-authentication
  * (connections.max.reauth.ms): a session that expired serves nothing until the client logs in again.
  */
 import fs from 'node:fs';
@@ -25,7 +27,7 @@ let reauth: TestCluster;
 test.before(async () => {
   [sasl, ssl, reauth] = await Promise.all([
     startCluster({ brokers: 1, security: { protocol: 'SASL_PLAINTEXT' } }),
-    startCluster({ brokers: 1, security: { protocol: 'SSL' } }),
+    startCluster({ brokers: 2, security: { protocol: 'SSL', requireClientCert: true } }),
     startCluster({ brokers: 1, security: { protocol: 'SASL_PLAINTEXT' }, brokerArgs: ['--connections-max-reauth-ms', '1500'] }),
   ]);
 });
@@ -102,19 +104,27 @@ test("SASL_PLAINTEXT: AlterUserScramCredentials answers Kafka's errors, per user
   }
 });
 
-test('SSL (yak up --security tls): kafkajs and kcat with the CA; the yak CLI without flags', async () => {
-  const caFile = ssl.file.security!.caFile!;
-  const kafka = new Kafka({ brokers: [ssl.bootstrap], ssl: { ca: [fs.readFileSync(caFile, 'utf8')] }, logLevel: logLevel.NOTHING });
+test('SSL with mutual TLS: kafkajs and kcat with the CA and a client certificate, acks=all across brokers; the yak CLI without flags', async () => {
+  const { caFile, certFile, keyFile } = ssl.file.security!;
+  const read = (f: string) => fs.readFileSync(f, 'utf8');
+  const kafka = new Kafka({ brokers: ssl.bootstrap.split(','), ssl: { ca: [read(caFile!)], cert: read(certFile!), key: read(keyFile!) }, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: 'tls-topic', numPartitions: 1, replicationFactor: 2 }] });
+  await admin.disconnect();
   const producer = kafka.producer();
   await producer.connect();
-  await producer.send({ topic: 'tls-topic', messages: [{ value: 'over tls' }] });
+  await producer.send({ topic: 'tls-topic', acks: -1, messages: [{ value: 'over tls' }] });
   await producer.disconnect();
-  const kcat = await runProcess('/usr/bin/kcat', ['-b', ssl.bootstrap, '-X', 'security.protocol=SSL', '-X', `ssl.ca.location=${caFile}`, '-C', '-t', 'tls-topic', '-o', 'beginning', '-e', '-q'], { timeoutMs: 20_000 });
+  const tlsArgs = ['-X', 'security.protocol=SSL', '-X', `ssl.ca.location=${caFile}`];
+  const kcat = await runProcess('/usr/bin/kcat', ['-b', ssl.bootstrap, ...tlsArgs, '-X', `ssl.certificate.location=${certFile}`, '-X', `ssl.key.location=${keyFile}`, '-C', '-t', 'tls-topic', '-o', 'beginning', '-e', '-q'], { timeoutMs: 20_000 });
   assert.is(kcat.code, 0, kcat.stderr);
   assert.is(kcat.stdout.trim(), 'over tls');
   const listed = await runYak(['topic', 'list', '--data-dir', ssl.dataDir]);
   assert.is(listed.code, 0, listed.stderr);
   assert.match(listed.stdout, /tls-topic/);
+  const noCert = await runProcess('/usr/bin/kcat', ['-b', ssl.bootstrap, ...tlsArgs, '-L', '-m', '3'], { timeoutMs: 20_000 });
+  assert.is.not(noCert.code, 0, 'a client without a certificate does not connect');
   const untrusted = await runProcess('/usr/bin/kcat', ['-b', ssl.bootstrap, '-X', 'security.protocol=SSL', '-L', '-m', '3'], { timeoutMs: 20_000 });
   assert.is.not(untrusted.code, 0, 'a client that does not trust the CA does not connect');
 });

@@ -1,12 +1,18 @@
 /**
  * The authentication gate of a FrameServer (AuthenticationPolicy, net/server-connection.ts), against a
  * real server on 127.0.0.1: before `authenticated()` only the allowed APIs are served, one at a time,
- * in small frames; an expired session (KIP-368) is gated again until the client authenticates anew.
+ * in small frames; an expired session (KIP-368) is gated again until the client authenticates anew;
+ * with mutual TLS the client certificate's subject is the principal.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Logger } from '../../src/common/logger.js';
 import { FrameServer, type ClientInfo, type RequestHandler } from '../../src/net/server.js';
+import { ensureClientCertificate, ensureLocalCertificates, readTlsFiles } from '../../src/security/tls-files.js';
 import { finishFrame, startRequestFrame, startResponseFrame } from '../../src/protocol/framing.js';
 import { sleep } from '../helpers/failover.js';
 import { rawSocket } from '../helpers/wire.js';
@@ -110,6 +116,37 @@ test('a listener without a policy serves everyone as User:ANONYMOUS', async () =
     s.socket.destroy();
   } finally {
     await server.close();
+  }
+});
+
+test('mutual TLS: a client certificate the CA signed is its principal (Kafka\'s RFC 2253 name); none is refused at the handshake', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yak-mtls-'));
+  try {
+    const serverFiles = await ensureLocalCertificates(dir, ['127.0.0.1']);
+    const alice = await ensureClientCertificate(dir, 'alice');
+    const material = readTlsFiles(serverFiles);
+    const server = new FrameServer({ host: '127.0.0.1', port: 0, tls: { ...material, requireClientCert: true }, logger }, handler);
+    const { port } = await server.listen();
+    try {
+      const read = (f: string) => fs.readFileSync(f, 'utf8');
+      // One DATA request over TLS: resolves 'served' on an answer, 'refused' if the connection ends first.
+      const ask = (certs: { cert?: string; key?: string }) =>
+        new Promise<string>((resolve) => {
+          const socket = tls.connect({ host: '127.0.0.1', port, ca: material.ca, ...certs }, () => socket.write(request(DATA, 1)));
+          socket.once('data', () => (socket.destroy(), resolve('served')));
+          socket.once('error', () => resolve('refused'));
+          socket.once('close', () => resolve('refused'));
+        });
+      assert.is(await ask({ cert: read(alice.certFile), key: read(alice.keyFile) }), 'served');
+      assert.equal(handled.map((h) => h.principal), ['User:CN=alice']);
+      assert.is(await ask({}), 'refused');
+      assert.is(handled.length, 1);
+      assert.ok(lines.some((l) => l.includes('TLS handshake failed') && !l.includes('\n')), lines.join('\n'));
+    } finally {
+      await server.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

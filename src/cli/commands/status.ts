@@ -18,7 +18,7 @@ export interface ClusterStatus {
   brokers: { id: number; state: BrokerState; pid: number; host: string; port: number; rack?: string; reason?: string }[];
   topics: { name: string; partitions: { partition: number; leader: number; replicas: number[]; isr: number[] }[] }[];
   /** The listeners' protection; `caFile`: the CA clients must trust (TLS); `user`: the admin yak up made (SASL). Absent: PLAINTEXT. */
-  security?: { protocol: string; caFile?: string; user?: string; passwordFile?: string };
+  security?: { protocol: string; caFile?: string; user?: string; passwordFile?: string; certFile?: string; keyFile?: string };
 }
 
 /**

@@ -42,6 +42,7 @@ interface Args {
   'tls-cert'?: string;
   'tls-key'?: string;
   'tls-ca'?: string;
+  'ssl-client-auth': string;
 }
 
 /** `--security`: short names for Kafka's listener security protocols. */
@@ -54,8 +55,10 @@ function securitySetupFrom(args: Args): SecuritySetup | undefined {
   const given = own.filter((f) => f !== undefined).length;
   if (given > 0 && !usesTls(protocol)) throw new UserError('--tls-cert, --tls-key and --tls-ca go with --security tls or sasl-tls', 2);
   if (given > 0 && given < 3) throw new UserError('--tls-cert, --tls-key and --tls-ca go together (a certificate, its key and the CA that signed it)', 2);
+  const requireClientCert = args['ssl-client-auth'] === 'required';
+  if (requireClientCert && !usesTls(protocol)) throw new UserError('--ssl-client-auth required goes with --security tls or sasl-tls', 2);
   if (protocol === 'PLAINTEXT') return undefined;
-  return { protocol, ...(given === 3 ? { tls: { certFile: args['tls-cert']!, keyFile: args['tls-key']!, caFile: args['tls-ca']! } } : {}) };
+  return { protocol, requireClientCert, ...(given === 3 ? { tls: { certFile: args['tls-cert']!, keyFile: args['tls-key']!, caFile: args['tls-ca']! } } : {}) };
 }
 
 /** Defaults no topic could be created with are refused up front, not by every later auto-creation. */
@@ -82,6 +85,7 @@ function racksFrom(racks: string | undefined): string[] | undefined {
 function describeSecurity(s: NonNullable<ClusterFile['security']>): string {
   const parts = [`security ${s.protocol}`];
   if (s.caFile) parts.push(`CA certificate ${s.caFile}`);
+  if (s.certFile) parts.push(`mutual TLS: client certificate ${s.certFile} (key ${s.keyFile})`);
   if (s.user) parts.push(`SASL user ${s.user}, password in ${s.passwordFile} (yak commands in this data dir use both)`);
   return parts.join('; ');
 }
@@ -111,7 +115,8 @@ export const upCommand: CommandModule<object, Args> = {
       .option('security', { type: 'string', choices: Object.keys(SECURITY_CHOICES), default: 'plaintext', describe: 'Listener protection: plaintext, sasl (SASL_PLAINTEXT), tls (SSL) or sasl-tls (SASL_SSL); makes a local CA and an admin user in the data dir' })
       .option('tls-cert', { type: 'string', describe: "With --security tls|sasl-tls: your own PEM certificate for the brokers (instead of the local CA's)" })
       .option('tls-key', { type: 'string', describe: 'Its PEM private key' })
-      .option('tls-ca', { type: 'string', describe: 'The PEM CA that signed it (clients and brokers trust it)' }),
+      .option('tls-ca', { type: 'string', describe: 'The PEM CA that signed it (clients and brokers trust it)' })
+      .option('ssl-client-auth', { type: 'string', choices: ['none', 'required'], default: 'none', describe: 'Mutual TLS: clients need a certificate the CA signed (yak up makes tls/admin.pem for the yak commands); without SASL its subject is the principal' }),
   handler: async (args) => {
     const security = securitySetupFrom(args);
     if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32', 2);

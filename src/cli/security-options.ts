@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { UserError } from '../common/errors.js';
 import type { ClusterSecret } from '../common/cluster-secret.js';
 import { readClusterFile, type ClusterFile } from '../client/cluster-file.js';
@@ -8,6 +7,14 @@ import { clusterSaslCredentials } from '../security/cluster-principal.js';
 import { SASL_MECHANISMS, type SaslMechanismName } from '../security/sasl-server.js';
 import { SECURITY_PROTOCOLS, usesSasl, usesTls, type SecurityProtocol } from '../security/security-protocol.js';
 import { readTlsFiles, type TlsMaterial } from '../security/tls-files.js';
+import { connectionSecurityFrom } from '../supervisor/cluster-security.js';
+
+/** `yak up --security` and `yak chaos --security`: short names for Kafka's listener security protocols. */
+export const SECURITY_CHOICES = { plaintext: 'PLAINTEXT', sasl: 'SASL_PLAINTEXT', tls: 'SSL', 'sasl-tls': 'SASL_SSL' } as const;
+
+export const clusterSecurityOption = {
+  security: { type: 'string', choices: Object.keys(SECURITY_CHOICES), default: 'plaintext', describe: 'Listener protection: plaintext, sasl (SASL_PLAINTEXT), tls (SSL) or sasl-tls (SASL_SSL); makes a local CA and an admin user in the data dir' },
+} as const;
 
 /** `yak broker`'s listener security (Kafka's names), which `yak up --security` sets for every broker. */
 export const listenerSecurityOptions = {
@@ -79,7 +86,7 @@ export function coordinatorSecurityFrom(args: { 'security-protocol': string; 'tl
 /** How an operator's command reaches the coordinator of the cluster in a data dir: over TLS, trusting its CA, when the cluster has TLS. */
 export function coordinatorSecurityOf(file: ClusterFile): ConnectionSecurity | undefined {
   const caFile = file.security?.caFile;
-  return caFile ? { tls: { ca: readSecretFile(caFile, 'the CA file in cluster.json') } } : undefined;
+  return caFile ? connectionSecurityFrom({ protocol: 'SSL', caFile }) : undefined;
 }
 
 /** Every client command's way in to a secured cluster; with --data-dir, cluster.json says it all. */
@@ -112,36 +119,15 @@ export interface ClientSecurityArgs {
  */
 export function clientSecurity(args: ClientSecurityArgs): ConnectionSecurity | undefined {
   const recorded = args.bootstrap ? undefined : readClusterFile(args['data-dir'])?.security;
-  const protocol = (args['security-protocol'] ?? recorded?.protocol ?? 'PLAINTEXT') as SecurityProtocol;
-  if (protocol === 'PLAINTEXT') return undefined;
-  const security: ConnectionSecurity = {};
-  if (usesTls(protocol)) {
-    const certFile = args['tls-client-cert'] ?? recorded?.certFile;
-    const keyFile = args['tls-client-key'] ?? recorded?.keyFile;
-    if ((certFile === undefined) !== (keyFile === undefined)) throw new UserError('--tls-client-cert and --tls-client-key go together', 2);
-    security.tls = {
-      ca: readCa(args['tls-ca'] ?? recorded?.caFile, '--tls-ca'),
-      ...(certFile && keyFile ? { cert: readSecretFile(certFile, '--tls-client-cert'), key: readSecretFile(keyFile, '--tls-client-key') } : {}),
-    };
-  }
-  if (usesSasl(protocol)) {
-    const username = args.user ?? recorded?.user;
-    const passwordFile = args['password-file'] ?? (args.user === undefined || args.user === recorded?.user ? recorded?.passwordFile : undefined);
-    if (!username || !passwordFile) throw new UserError(`a ${protocol} cluster needs --user and --password-file`, 2);
-    security.sasl = { mechanism: (args['sasl-mechanism'] ?? 'SCRAM-SHA-512') as SaslMechanismName, username, password: readSecretFile(passwordFile, '--password-file') };
-  }
-  return security;
-}
-
-function readCa(file: string | undefined, flag: string): string | undefined {
-  return file === undefined ? undefined : readSecretFile(file, flag);
-}
-
-function readSecretFile(file: string, flag: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ${flag} ${file}: ${code === 'EACCES' ? 'permission denied (run as the user who started the cluster)' : (err as Error).message}`, 2);
-  }
+  // Another user than the recorded admin brings their own password file.
+  const passwordFile = args['password-file'] ?? (args.user === undefined || args.user === recorded?.user ? recorded?.passwordFile : undefined);
+  return connectionSecurityFrom({
+    protocol: (args['security-protocol'] ?? recorded?.protocol ?? 'PLAINTEXT') as SecurityProtocol,
+    caFile: args['tls-ca'] ?? recorded?.caFile,
+    certFile: args['tls-client-cert'] ?? recorded?.certFile,
+    keyFile: args['tls-client-key'] ?? recorded?.keyFile,
+    user: args.user ?? recorded?.user,
+    passwordFile,
+    mechanism: args['sasl-mechanism'] as SaslMechanismName | undefined,
+  });
 }

@@ -7,6 +7,7 @@ import { PRIVATE_FILE_MODE } from '../common/private-files.js';
 import { connectToCluster } from '../net/cluster-auth.js';
 import type { ConnectionSecurity } from '../net/connection.js';
 import { InternalApi } from '../protocol/internal-api.js';
+import type { SaslMechanismName } from '../security/sasl-server.js';
 import { newScramCredential, SCRAM_MECHANISMS } from '../security/scram.js';
 import { usesSasl, usesTls, type SecurityProtocol } from '../security/security-protocol.js';
 import { ensureClientCertificate, ensureLocalCertificates, type TlsFiles } from '../security/tls-files.js';
@@ -34,6 +35,44 @@ export interface ClusterSecurityInfo {
 }
 
 export const ADMIN_USER = 'admin';
+
+/** The files (paths, never contents) a client logs in with: cluster.json's `security`, or the flags that stand in for it. */
+export interface ClientSecurityFiles extends ClusterSecurityInfo {
+  mechanism?: SaslMechanismName;
+}
+
+/**
+ * What a client connects with (TLS trusting the CA, a client certificate, a SASL login), read from
+ * its files; a file that is missing or unreadable, or a SASL cluster without a user, is a user error.
+ * The one place every yak client (CLI commands, the TUI, chaos's workload) turns them into one.
+ */
+export function connectionSecurityFrom(files: ClientSecurityFiles): ConnectionSecurity | undefined {
+  const { protocol } = files;
+  if (protocol === 'PLAINTEXT') return undefined;
+  const security: ConnectionSecurity = {};
+  if (usesTls(protocol)) {
+    if ((files.certFile === undefined) !== (files.keyFile === undefined)) throw new UserError('--tls-client-cert and --tls-client-key go together', 2);
+    security.tls = {
+      ...(files.caFile ? { ca: readSecretFile(files.caFile, '--tls-ca') } : {}),
+      ...(files.certFile && files.keyFile ? { cert: readSecretFile(files.certFile, '--tls-client-cert'), key: readSecretFile(files.keyFile, '--tls-client-key') } : {}),
+    };
+  }
+  if (usesSasl(protocol)) {
+    if (!files.user || !files.passwordFile) throw new UserError(`a ${protocol} cluster needs --user and --password-file`, 2);
+    security.sasl = { mechanism: files.mechanism ?? 'SCRAM-SHA-512', username: files.user, password: readSecretFile(files.passwordFile, '--password-file') };
+  }
+  return security;
+}
+
+/** A file's text without its last line break; an unreadable one is a user error naming the flag it came from. */
+function readSecretFile(file: string, flag: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read ${flag} ${file}: ${code === 'EACCES' ? 'permission denied (run as the user who started the cluster)' : (err as Error).message}`, 2);
+  }
+}
 
 export function adminPasswordPath(dataDir: string): string {
   return path.join(dataDir, 'admin.password');
@@ -74,7 +113,7 @@ export async function prepareClusterSecurity(dataDir: string, host: string, setu
 
 /** Stores the admin's SCRAM-SHA-256 and -512 credentials (from its password file) in the coordinator. */
 export async function registerAdminUser(coordinator: { host: string; port: number }, secret: ClusterSecret, security: ConnectionSecurity | undefined, passwordFile: string): Promise<void> {
-  const password = fs.readFileSync(passwordFile, 'utf8').trim();
+  const password = readSecretFile(passwordFile, 'the admin password file');
   const upsertions = await Promise.all(SCRAM_MECHANISMS.map(async (m) => ({ user: ADMIN_USER, ...(await newScramCredential(m, password)) })));
   const conn = await connectToCluster(coordinator.host, coordinator.port, secret, { clientId: 'supervisor', security });
   try {

@@ -12,7 +12,7 @@ import { moveLogAside } from '../storage/log-store.js';
 import { isProcessAlive, readClusterFile, removeClusterFile, writeClusterFile, type ClusterFile } from '../client/cluster-file.js';
 import { startChild, stopChild } from './child-process.js';
 import { ControlServer } from './control-server.js';
-import { prepareClusterSecurity, registerAdminUser, type SecuritySetup } from './cluster-security.js';
+import { connectionSecurityFrom, prepareClusterSecurity, registerAdminUser, type SecuritySetup } from './cluster-security.js';
 
 export interface SupervisorOptions {
   brokers: number;
@@ -108,6 +108,11 @@ export class Supervisor {
       throw err;
     }
     return this.writeClusterFile();
+  }
+
+  /** How a Kafka client in this process reaches the brokers (chaos's workload): the admin's login and the CA; PLAINTEXT: undefined. */
+  get clientSecurity(): ConnectionSecurity | undefined {
+    return this.security ? connectionSecurityFrom(this.security.info) : undefined;
   }
 
   /** How a client in this process reaches the coordinator: over TLS, trusting the cluster's CA, when the cluster has TLS. */

@@ -7,7 +7,7 @@ import { rackNameProblem } from '../../common/rack-name.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import type { SecuritySetup } from '../../supervisor/cluster-security.js';
 import { usesTls } from '../../security/security-protocol.js';
-import { clientSecurity } from '../security-options.js';
+import { clientSecurity, clusterSecurityOption, SECURITY_CHOICES } from '../security-options.js';
 import type { ClusterFile } from '../../client/cluster-file.js';
 import { EventBus } from '../../tui/events.js';
 import { installLastResortHandlers, runUntilSignal } from '../process-lifecycle.js';
@@ -44,9 +44,6 @@ interface Args {
   'tls-ca'?: string;
   'ssl-client-auth': string;
 }
-
-/** `--security`: short names for Kafka's listener security protocols. */
-const SECURITY_CHOICES = { plaintext: 'PLAINTEXT', sasl: 'SASL_PLAINTEXT', tls: 'SSL', 'sasl-tls': 'SASL_SSL' } as const;
 
 /** What --security and the --tls-* files ask for; the user's own files must come as a set of three, and with TLS. */
 function securitySetupFrom(args: Args): SecuritySetup | undefined {
@@ -112,7 +109,7 @@ export const upCommand: CommandModule<object, Args> = {
       .options(groupInitialRebalanceDelayOption)
       .options(logOptions)
       .options(listenerOptions)
-      .option('security', { type: 'string', choices: Object.keys(SECURITY_CHOICES), default: 'plaintext', describe: 'Listener protection: plaintext, sasl (SASL_PLAINTEXT), tls (SSL) or sasl-tls (SASL_SSL); makes a local CA and an admin user in the data dir' })
+      .options(clusterSecurityOption)
       .option('tls-cert', { type: 'string', describe: "With --security tls|sasl-tls: your own PEM certificate for the brokers (instead of the local CA's)" })
       .option('tls-key', { type: 'string', describe: 'Its PEM private key' })
       .option('tls-ca', { type: 'string', describe: 'The PEM CA that signed it (clients and brokers trust it)' })

@@ -44,6 +44,8 @@ export class Connection {
   private readonly decoder = new FrameDecoder();
   private closedError: Error | null = null;
   private readonly closeListeners: ((err: Error) => void)[] = [];
+  /** The next KIP-368 re-authentication, while the broker limits sessions. */
+  private reauthTimer: NodeJS.Timeout | null = null;
   /** The broker's version range per API key, once `negotiateVersions` has asked. */
   private brokerVersions: ReadonlyMap<number, ApiVersionRange> | null = null;
 
@@ -79,14 +81,14 @@ export class Connection {
    */
   private keepAuthenticated(sasl: SaslCredentials, lifetimeMs: number, timeoutMs: number): void {
     if (lifetimeMs <= 0 || this.closed) return;
-    const timer = setTimeout(() => {
+    if (!this.reauthTimer) this.onClose(() => clearTimeout(this.reauthTimer ?? undefined));
+    this.reauthTimer = setTimeout(() => {
       saslAuthenticate(this, sasl, timeoutMs).then(
         (next) => this.keepAuthenticated(sasl, next, timeoutMs),
         () => this.close(),
       );
     }, Math.max(1, Math.floor(lifetimeMs * 0.85)));
-    timer.unref();
-    this.onClose(() => clearTimeout(timer));
+    this.reauthTimer.unref();
   }
 
   private static open(host: string, port: number, opts: ConnectionOptions): Promise<Connection> {

@@ -1,5 +1,4 @@
-import 'reflect-metadata'; // @peculiar/x509's dependency injection (tsyringe) needs it loaded first
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -7,6 +6,18 @@ import path from 'node:path';
 import { UserError } from '../common/errors.js';
 
 type CryptoKey = webcrypto.CryptoKey;
+
+/**
+ * @peculiar/x509, loaded on first use: only `yak up --security tls|sasl-tls` makes certificates, and
+ * every other command starts without parsing it. Its dependency injection (tsyringe) needs the
+ * reflect-metadata polyfill loaded first.
+ */
+async function loadX509(): Promise<typeof X509> {
+  await import('reflect-metadata');
+  const x509 = await import('@peculiar/x509');
+  x509.cryptoProvider.set(webcrypto as never);
+  return x509;
+}
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../common/private-files.js';
 
 /** The PEM files of a TLS listener: its certificate and key, and the CA clients (and other brokers) trust. */
@@ -37,7 +48,7 @@ const LEAF_DAYS = 825; // the longest validity Apple's and browsers' TLS clients
 export async function ensureLocalCertificates(dataDir: string, hosts: readonly string[]): Promise<TlsFiles> {
   const dir = path.join(dataDir, 'tls');
   ensurePrivateDir(dir);
-  x509.cryptoProvider.set(webcrypto as never);
+  const x509 = await loadX509();
   const files = { certFile: path.join(dir, 'broker.pem'), keyFile: path.join(dir, 'broker-key.pem'), caFile: path.join(dir, 'ca.pem') };
   const caKeyFile = path.join(dir, 'ca-key.pem');
   const names = [...new Set([...hosts, 'localhost', '127.0.0.1'])];
@@ -60,9 +71,9 @@ export async function ensureLocalCertificates(dataDir: string, hosts: readonly s
     writePrivate(files.caFile, ca.toString('pem'));
     fs.rmSync(files.certFile, { force: true });
   }
-  if (!fs.existsSync(files.certFile) || !fs.existsSync(files.keyFile) || !coversHosts(fs.readFileSync(files.certFile, 'utf8'), names)) {
+  if (!fs.existsSync(files.certFile) || !fs.existsSync(files.keyFile) || !coversHosts(x509, fs.readFileSync(files.certFile, 'utf8'), names)) {
     // serverAuth for the listener, clientAuth for the fetches it makes as a follower (mutual TLS).
-    await issue(dir, { certFile: files.certFile, keyFile: files.keyFile }, 'CN=yak-broker', [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth], names);
+    await issue(x509, dir, { certFile: files.certFile, keyFile: files.keyFile }, 'CN=yak-broker', [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth], names);
   }
   return files;
 }
@@ -75,13 +86,15 @@ export async function ensureLocalCertificates(dataDir: string, hosts: readonly s
 export async function ensureClientCertificate(dataDir: string, name: string): Promise<{ certFile: string; keyFile: string }> {
   const dir = path.join(dataDir, 'tls');
   const files = { certFile: path.join(dir, `${name}.pem`), keyFile: path.join(dir, `${name}-key.pem`) };
-  if (!fs.existsSync(files.certFile) || !fs.existsSync(files.keyFile)) await issue(dir, files, `CN=${name}`, [x509.ExtendedKeyUsage.clientAuth], []);
+  if (!fs.existsSync(files.certFile) || !fs.existsSync(files.keyFile)) {
+    const x509 = await loadX509();
+    await issue(x509, dir, files, `CN=${name}`, [x509.ExtendedKeyUsage.clientAuth], []);
+  }
   return files;
 }
 
 /** A certificate signed by the CA in `dir`, with a new key, written to `files`. */
-async function issue(dir: string, files: { certFile: string; keyFile: string }, subject: string, usages: string[], names: readonly string[]): Promise<void> {
-  x509.cryptoProvider.set(webcrypto as never);
+async function issue(x509: typeof X509, dir: string, files: { certFile: string; keyFile: string }, subject: string, usages: string[], names: readonly string[]): Promise<void> {
   const ca = new x509.X509Certificate(fs.readFileSync(path.join(dir, 'ca.pem'), 'utf8'));
   const caKey = await importKey(fs.readFileSync(path.join(dir, 'ca-key.pem'), 'utf8'));
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
@@ -118,7 +131,7 @@ export function readTlsFiles(files: TlsFiles): TlsMaterial {
   return { cert: read(files.certFile, '--tls-cert'), key: read(files.keyFile, '--tls-key'), ca: read(files.caFile, '--tls-ca') };
 }
 
-function coversHosts(pem: string, names: readonly string[]): boolean {
+function coversHosts(x509: typeof X509, pem: string, names: readonly string[]): boolean {
   try {
     const san = new x509.X509Certificate(pem).getExtension(x509.SubjectAlternativeNameExtension);
     const listed = new Set(san?.names.items.map((n) => n.value) ?? []);

@@ -4,7 +4,7 @@ import { readClusterFile, type ClusterFile } from '../client/cluster-file.js';
 import type { BrokerSecurityConfig } from '../broker/broker-security.js';
 import type { ConnectionSecurity } from '../net/connection.js';
 import { clusterSaslCredentials } from '../security/cluster-principal.js';
-import { SASL_MECHANISMS, type SaslMechanismName } from '../security/sasl-server.js';
+import { SASL_MECHANISMS, type SaslCredentials, type SaslMechanismName } from '../security/sasl-server.js';
 import { SECURITY_PROTOCOLS, usesSasl, usesTls, type SecurityProtocol } from '../security/security-protocol.js';
 import { readTlsFiles, type TlsMaterial } from '../security/tls-files.js';
 import { connectionSecurityFrom } from '../supervisor/cluster-security.js';
@@ -117,7 +117,7 @@ export interface ClientSecurityArgs {
  * recorded in cluster.json: its protocol, CA and admin user with its password file. A password is
  * read from a file only, never taken from argv.
  */
-export function clientSecurity(args: ClientSecurityArgs): ConnectionSecurity | undefined {
+export function clientSecurity(args: ClientSecurityArgs, login?: SaslCredentials): ConnectionSecurity | undefined {
   const recorded = args.bootstrap ? undefined : readClusterFile(args['data-dir'])?.security;
   // Another user than the recorded admin brings their own password file.
   const passwordFile = args['password-file'] ?? (args.user === undefined || args.user === recorded?.user ? recorded?.passwordFile : undefined);
@@ -129,5 +129,6 @@ export function clientSecurity(args: ClientSecurityArgs): ConnectionSecurity | u
     user: args.user ?? recorded?.user,
     passwordFile,
     mechanism: args['sasl-mechanism'] as SaslMechanismName | undefined,
+    login,
   });
 }

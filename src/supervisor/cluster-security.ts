@@ -7,7 +7,7 @@ import { PRIVATE_FILE_MODE } from '../common/private-files.js';
 import { connectToCluster } from '../net/cluster-auth.js';
 import type { ConnectionSecurity } from '../net/connection.js';
 import { InternalApi } from '../protocol/internal-api.js';
-import type { SaslMechanismName } from '../security/sasl-server.js';
+import type { SaslCredentials, SaslMechanismName } from '../security/sasl-server.js';
 import { newScramCredential, SCRAM_MECHANISMS } from '../security/scram.js';
 import { usesSasl, usesTls, type SecurityProtocol } from '../security/security-protocol.js';
 import { ensureClientCertificate, ensureLocalCertificates, type TlsFiles } from '../security/tls-files.js';
@@ -39,6 +39,8 @@ export const ADMIN_USER = 'admin';
 /** The files (paths, never contents) a client logs in with: cluster.json's `security`, or the flags that stand in for it. */
 export interface ClientSecurityFiles extends ClusterSecurityInfo {
   mechanism?: SaslMechanismName;
+  /** A login to use instead of `user` and `passwordFile` (the cluster's own principal). */
+  login?: SaslCredentials;
 }
 
 /**
@@ -57,7 +59,8 @@ export function connectionSecurityFrom(files: ClientSecurityFiles): ConnectionSe
       ...(files.certFile && files.keyFile ? { cert: readSecretFile(files.certFile, '--tls-client-cert'), key: readSecretFile(files.keyFile, '--tls-client-key') } : {}),
     };
   }
-  if (usesSasl(protocol)) {
+  if (usesSasl(protocol) && files.login) security.sasl = files.login;
+  else if (usesSasl(protocol)) {
     if (!files.user || !files.passwordFile) throw new UserError(`a ${protocol} cluster needs --user and --password-file`, 2);
     security.sasl = { mechanism: files.mechanism ?? 'SCRAM-SHA-512', username: files.user, password: readSecretFile(files.passwordFile, '--password-file') };
   }

@@ -73,6 +73,10 @@ test('SASL_PLAINTEXT: only super users may list or change credentials (CLUSTER_A
   }
   const listed = await runYak(['user', 'list', '--data-dir', sasl.dataDir, '--user', 'bob', '--password-file', '/dev/null']);
   assert.is(listed.code, 1, 'an empty password file logs in as nobody');
+  // Whoever holds the cluster secret logs in as the cluster's own principal, a super user (the first user of a cluster run by hand).
+  const bootstrapFlags = ['--bootstrap', sasl.bootstrap, '--security-protocol', 'SASL_PLAINTEXT', '--secret-file', `${sasl.dataDir}/cluster.secret`];
+  const carol = await runYak(['user', 'create', 'carol', ...bootstrapFlags], { input: 'carol-password\n' });
+  assert.is(carol.code, 0, carol.stderr);
 });
 
 test("SASL_PLAINTEXT: AlterUserScramCredentials answers Kafka's errors, per user", async () => {
@@ -98,7 +102,7 @@ test("SASL_PLAINTEXT: AlterUserScramCredentials answers Kafka's errors, per user
       odd: ErrorCode.UNSUPPORTED_SASL_MECHANISM,
       __yak_cluster: ErrorCode.UNACCEPTABLE_CREDENTIAL,
     });
-    assert.equal((await new UserAdmin(admin).describe()).map((u) => u.user), ['admin', 'bob'], 'nothing was stored');
+    assert.equal((await new UserAdmin(admin).describe()).map((u) => u.user), ['admin', 'bob', 'carol'], 'nothing was stored');
   } finally {
     admin.close();
   }

@@ -4,18 +4,36 @@ import { scramMinIterations } from '../../common/limits.js';
 import { UserAdmin } from '../../client/user-admin.js';
 import { CLUSTER_USER } from '../../security/cluster-principal.js';
 import { iterationsProblem, SCRAM_MECHANISMS, type ScramMechanism } from '../../security/scram.js';
-import { clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
+import { KafkaClient } from '../../client/kafka-client.js';
+import { clusterSaslCredentials } from '../../security/cluster-principal.js';
+import { clusterOptions, connectClient, memberSecret, resolveBootstrap, type ClusterArgs } from '../cluster-access.js';
+import { clientSecurity } from '../security-options.js';
 import { formatTable, withClient } from '../output.js';
 
-interface PasswordArgs extends ClusterArgs {
+interface PasswordArgs extends UserClusterArgs {
   name: string;
   'password-stdin': boolean;
   mechanism?: ScramMechanism;
   iterations: number;
 }
 
-interface NameArgs extends ClusterArgs {
+interface NameArgs extends UserClusterArgs {
   name: string;
+}
+
+interface UserClusterArgs extends ClusterArgs {
+  'secret-file'?: string;
+}
+
+/**
+ * The client `yak user` manages users through: the admin of the data dir (or --user), or, with
+ * --secret-file, the cluster's own principal (a super user). A cluster run by hand has no user yet:
+ * whoever holds its secret creates the first one.
+ */
+function userAdminClient(args: UserClusterArgs): KafkaClient {
+  if (args['secret-file'] === undefined) return connectClient(args, 'yak-user');
+  const login = clusterSaslCredentials(memberSecret(args['secret-file'])!);
+  return new KafkaClient({ bootstrap: resolveBootstrap(args), clientId: 'yak-user', security: clientSecurity(args, login) });
 }
 
 /** Shortest password `yak user` accepts: a local cluster is still reachable by every local process. */
@@ -103,12 +121,13 @@ export const userCommand: CommandModule = {
   builder: (y: Argv) =>
     y
       .options(clusterOptions)
+      .option('secret-file', { type: 'string', describe: "Log in as the cluster's own principal, with the cluster.secret (the first user of a cluster run by hand)" })
       .command<PasswordArgs>({
         command: 'create <name>',
         describe: 'Create a user (SCRAM-SHA-256 and -512; PLAIN logins check against them)',
         builder: (c) => passwordOptions(nameArg(c)),
         handler: (args) =>
-          withClient(connectClient(args, 'yak-user'), async (client) => {
+          withClient(userAdminClient(args), async (client) => {
             const admin = new UserAdmin(client);
             if ((await admin.describe()).some((u) => u.user === args.name)) throw new UserError(`user ${args.name} exists: change its password with yak user passwd ${args.name}`);
             await admin.setPassword(args.name, await readNewPassword(args), args.mechanism ? [args.mechanism] : SCRAM_MECHANISMS, args.iterations);
@@ -120,7 +139,7 @@ export const userCommand: CommandModule = {
         describe: "Change a user's password (connections already logged in stay until they re-authenticate)",
         builder: (c) => passwordOptions(nameArg(c)),
         handler: (args) =>
-          withClient(connectClient(args, 'yak-user'), async (client) => {
+          withClient(userAdminClient(args), async (client) => {
             const admin = new UserAdmin(client);
             const [info] = await admin.describe([args.name]);
             const mechanisms = args.mechanism ? [args.mechanism] : (info?.credentials.map((c) => c.mechanism).filter((m): m is ScramMechanism => (SCRAM_MECHANISMS as readonly string[]).includes(m)) ?? []);
@@ -128,12 +147,12 @@ export const userCommand: CommandModule = {
             process.stdout.write(`changed the password of ${args.name} (${mechanisms.join(', ')})\n`);
           }),
       })
-      .command<ClusterArgs & { json: boolean }>({
+      .command<UserClusterArgs & { json: boolean }>({
         command: 'list',
         describe: 'List users and their SCRAM mechanisms',
-        builder: (c) => c.option('json', { type: 'boolean', default: false, describe: 'Machine-readable output' }) as Argv<ClusterArgs & { json: boolean }>,
+        builder: (c) => c.option('json', { type: 'boolean', default: false, describe: 'Machine-readable output' }) as Argv<UserClusterArgs & { json: boolean }>,
         handler: (args) =>
-          withClient(connectClient(args, 'yak-user'), async (client) => {
+          withClient(userAdminClient(args), async (client) => {
             const users = await new UserAdmin(client).describe();
             if (args.json) return void process.stdout.write(JSON.stringify(users, null, 2) + '\n');
             if (users.length === 0) return void process.stdout.write('no users\n');
@@ -145,7 +164,7 @@ export const userCommand: CommandModule = {
         describe: 'Delete a user (new logins fail at once; open connections stay until they re-authenticate)',
         builder: (c) => nameArg(c),
         handler: (args) =>
-          withClient(connectClient(args, 'yak-user'), async (client) => {
+          withClient(userAdminClient(args), async (client) => {
             await new UserAdmin(client).delete(args.name);
             process.stdout.write(`deleted user ${args.name}\n`);
           }),

@@ -1,8 +1,14 @@
-import type { ClientInfo } from '../net/server.js';
-import { CLUSTER_PRINCIPAL, CLUSTER_USER } from '../security/cluster-principal.js';
+import { X509Certificate } from 'node:crypto';
+import type { ClusterSecret } from '../common/cluster-secret.js';
+import { UserError } from '../common/errors.js';
+import { saslServerMaxReceiveBytes } from '../common/limits.js';
+import type { ConnectionSecurity } from '../net/connection.js';
+import { subjectPrincipal, type AuthenticationPolicy, type ClientInfo, type ServerTls } from '../net/server.js';
+import { ApiKey } from '../protocol/api.js';
+import { CLUSTER_PRINCIPAL, CLUSTER_USER, clusterSaslCredentials, clusterScramCredential } from '../security/cluster-principal.js';
 import { SaslServerSession, type SaslMechanismName } from '../security/sasl-server.js';
 import type { ScramCredential, ScramMechanism } from '../security/scram.js';
-import { usesSasl, type SecurityProtocol } from '../security/security-protocol.js';
+import { usesSasl, usesTls, type SecurityProtocol } from '../security/security-protocol.js';
 import type { MetadataCache } from './metadata-cache.js';
 
 /** How a broker's Kafka listener is protected (`yak broker --security-protocol ...`). */
@@ -16,6 +22,57 @@ export interface BrokerSecurityConfig {
   reauthMs: number;
   /** ssl.client.auth: `required` asks every client for a certificate the CA signed (its subject is the principal without SASL). */
   sslClientAuth: 'none' | 'required';
+}
+
+const PLAINTEXT: BrokerSecurityConfig = { protocol: 'PLAINTEXT', saslMechanisms: [], superUsers: [], reauthMs: 0, sslClientAuth: 'none' };
+
+/** What a SASL listener serves before authentication (net/server-connection.ts enforces it): Kafka's list. */
+const SASL_AUTHENTICATION_POLICY: AuthenticationPolicy = {
+  allowedBeforeAuthentication: new Set([ApiKey.ApiVersions, ApiKey.SaslHandshake, ApiKey.SaslAuthenticate]),
+  maxFrameBytesBeforeAuthentication: saslServerMaxReceiveBytes,
+};
+
+/** A broker's security, ready for its listener, its outgoing connections and its request handlers. */
+export interface PreparedBrokerSecurity {
+  config: BrokerSecurityConfig;
+  /** What the Kafka listener's FrameServer takes. */
+  listener: { tls?: ServerTls; authentication?: AuthenticationPolicy };
+  /** Followers' fetches from leaders: TLS (the broker's own certificate as client certificate) and the cluster principal's login. */
+  fetcherSecurity: ConnectionSecurity;
+  /** The coordinator link: TLS when the cluster has it (the coordinator's port does too). */
+  coordinatorSecurity: ConnectionSecurity | undefined;
+  /** The handlers' view, once the metadata cache exists. */
+  forHandlers(cache: MetadataCache): BrokerSecurity;
+}
+
+/**
+ * Turns `yak broker`'s security flags into what each part of the broker needs. With mutual TLS and
+ * no SASL, followers are their certificate's subject, made a super user, as Kafka's docs have the
+ * brokers in super.users.
+ */
+export async function prepareBrokerSecurity(
+  given: BrokerSecurityConfig | undefined,
+  tls: { cert: string; key: string; ca: string } | undefined,
+  secret: ClusterSecret,
+): Promise<PreparedBrokerSecurity> {
+  const config = given ?? PLAINTEXT;
+  if (usesTls(config.protocol) && !tls) throw new UserError(`a ${config.protocol} listener needs a certificate and key (--tls-cert, --tls-key, --tls-ca)`, 2);
+  const own = usesTls(config.protocol) ? tls : undefined;
+  const sasl = usesSasl(config.protocol);
+  const mutualTls = own !== undefined && config.sslClientAuth === 'required';
+  const clientTls = own ? { tls: { ca: own.ca, cert: own.cert, key: own.key } } : {};
+  const clusterCredential = sasl ? await clusterScramCredential(secret) : null;
+  const superUsers = mutualTls && !sasl ? [...config.superUsers, subjectPrincipal(new X509Certificate(own.cert).subject)] : config.superUsers;
+  return {
+    config,
+    listener: {
+      ...(own ? { tls: { cert: own.cert, key: own.key, ca: own.ca, requireClientCert: mutualTls } } : {}),
+      ...(sasl ? { authentication: SASL_AUTHENTICATION_POLICY } : {}),
+    },
+    fetcherSecurity: { ...clientTls, ...(sasl ? { sasl: clusterSaslCredentials(secret) } : {}) },
+    coordinatorSecurity: own ? clientTls : undefined,
+    forHandlers: (cache) => new BrokerSecurity({ ...config, superUsers }, cache, clusterCredential),
+  };
 }
 
 /**

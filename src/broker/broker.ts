@@ -4,8 +4,7 @@ import { ErrorCode, UserError, errorName } from '../common/errors.js';
 import { InternalApi } from '../protocol/internal-api.js';
 import type { ListenerLimits } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
-import { FrameServer, subjectPrincipal } from '../net/server.js';
-import { X509Certificate } from 'node:crypto';
+import { FrameServer } from '../net/server.js';
 import { CorruptLogError, LogStore } from '../storage/log-store.js';
 import { FetchSessionCache } from './fetch-sessions.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerConfig, type BrokerContext } from './context.js';
@@ -15,11 +14,8 @@ import { MetadataCache } from './metadata-cache.js';
 import { ProducerIdBlocks } from './producer-id-block.js';
 import { ReplicaManager } from './replica-manager.js';
 import { FetchResponseBudget } from './fetch-response-budget.js';
-import { routeRequest, SASL_AUTHENTICATION_POLICY } from './request-router.js';
-import { BrokerSecurity, type BrokerSecurityConfig } from './broker-security.js';
-import type { ConnectionSecurity } from '../net/connection.js';
-import { clusterSaslCredentials, clusterScramCredential } from '../security/cluster-principal.js';
-import { usesSasl, usesTls } from '../security/security-protocol.js';
+import { routeRequest } from './request-router.js';
+import { prepareBrokerSecurity, type BrokerSecurityConfig } from './broker-security.js';
 
 export interface BrokerOptions {
   brokerId: number;
@@ -63,20 +59,7 @@ export interface RunningBroker {
  * and follows its metadata. Lifecycle: open store -> listen -> register -> serve -> close.
  */
 export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
-  const securityConfig = opts.security ?? { protocol: 'PLAINTEXT', saslMechanisms: [], superUsers: [], reauthMs: 0, sslClientAuth: 'none' };
-  if (usesTls(securityConfig.protocol) && !opts.tls) throw new UserError(`a ${securityConfig.protocol} listener needs a certificate and key (--tls-cert, --tls-key, --tls-ca)`, 2);
-  const tlsFiles = usesTls(securityConfig.protocol) ? opts.tls : undefined;
-  const sasl = usesSasl(securityConfig.protocol);
-  // Followers log in to leaders as the cluster's own principal, over the same protection clients get.
-  // The broker's own certificate doubles as its client certificate (for listeners that require one).
-  const clientTls = tlsFiles ? { tls: { ca: tlsFiles.ca, cert: tlsFiles.cert, key: tlsFiles.key } } : {};
-  const fetcherSecurity: ConnectionSecurity = {
-    ...clientTls,
-    ...(sasl ? { sasl: clusterSaslCredentials(opts.clusterSecret) } : {}),
-  };
-  const clusterCredential = sasl ? await clusterScramCredential(opts.clusterSecret) : null;
-  // With mutual TLS and no SASL, followers are their certificate's subject: a super user, as Kafka's docs have brokers in super.users.
-  const mutualTls = tlsFiles !== undefined && !sasl && securityConfig.sslClientAuth === 'required';
+  const security = await prepareBrokerSecurity(opts.security, opts.tls, opts.clusterSecret);
   const store = openStore(opts);
   const cache = new MetadataCache();
   const staticConfig: BrokerConfig = { ...DEFAULT_BROKER_CONFIG, ...opts.config };
@@ -93,7 +76,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     retentionDefaults: () => ({ retentionMs: config.logRetentionMs, retentionBytes: config.logRetentionBytes }),
     retentionCheckIntervalMs: config.retentionCheckIntervalMs,
     timestampTypeDefault: () => config.logMessageTimestampType,
-    fetcherSecurity,
+    fetcherSecurity: security.fetcherSecurity,
     brokerAddress: (id) => cache.broker(id),
     brokerAlive: (id) => cache.aliveBrokers().some((b) => b.id === id),
     sessionValid: () => coordinator.sessionValid(),
@@ -115,15 +98,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   let ctx: BrokerContext | null = null;
   // Frames up to Kafka's socket.request.max.bytes (100 MiB) are read, so an oversized batch gets
   // MESSAGE_TOO_LARGE (which clients do not retry) rather than a dropped connection (which they do).
-  const listener = {
-    host: opts.host,
-    port: opts.port,
-    limits: opts.listenerLimits,
-    ...(tlsFiles ? { tls: { cert: tlsFiles.cert, key: tlsFiles.key, ca: tlsFiles.ca, requireClientCert: securityConfig.sslClientAuth === 'required' } } : {}),
-    ...(sasl ? { authentication: SASL_AUTHENTICATION_POLICY } : {}),
-    logger: opts.logger,
-  };
-  const server = new FrameServer(listener, (header, body, client, scope) => {
+  const server = new FrameServer({ host: opts.host, port: opts.port, limits: opts.listenerLimits, ...security.listener, logger: opts.logger }, (header, body, client, scope) => {
     if (!ctx) throw new Error('broker not ready');
     return routeRequest(ctx, header, body, client, scope);
   });
@@ -134,7 +109,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     coordinatorHost: opts.coordinatorHost,
     coordinatorPort: opts.coordinatorPort,
     clusterSecret: opts.clusterSecret,
-    ...(tlsFiles ? { security: clientTls } : {}),
+    security: security.coordinatorSecurity,
     registration: { brokerId: opts.brokerId, host: opts.advertisedHost ?? addr.host, port: opts.advertisedPort ?? addr.port, pid: process.pid, rack: opts.rack ?? null },
     logger: opts.logger,
     onMetadata: (m) => {
@@ -152,7 +127,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     },
   });
   const producerIds = new ProducerIdBlocks(coordinator);
-  ctx = { brokerId: opts.brokerId, config, staticConfig, logDir: path.resolve(opts.dataDir), rack: opts.rack ?? null, cache, replicas, coordinator, producerIds, fetchSessions: new FetchSessionCache(), fetchResponses: new FetchResponseBudget(), security: new BrokerSecurity(mutualTls ? { ...securityConfig, superUsers: [...securityConfig.superUsers, subjectPrincipal(new X509Certificate(tlsFiles!.cert).subject)] } : securityConfig, cache, clusterCredential), logger: opts.logger };
+  ctx = { brokerId: opts.brokerId, config, staticConfig, logDir: path.resolve(opts.dataDir), rack: opts.rack ?? null, cache, replicas, coordinator, producerIds, fetchSessions: new FetchSessionCache(), fetchResponses: new FetchResponseBudget(), security: security.forHandlers(cache), logger: opts.logger };
   const abandon = async (err: Error) => {
     coordinator.stop();
     await server.close();
@@ -164,7 +139,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   if (clusterError) await abandon(clusterError);
   const advertisedAt = { host: opts.advertisedHost ?? addr.host, port: opts.advertisedPort ?? addr.port };
   const advertised = advertisedAt.host !== addr.host || advertisedAt.port !== addr.port ? ` (advertised as ${advertisedAt.host}:${advertisedAt.port})` : '';
-  opts.logger.info(`broker-${opts.brokerId} serving Kafka on ${addr.host}:${addr.port}${advertised} (${securityConfig.protocol}${sasl ? `: ${securityConfig.saslMechanisms.join(', ')}` : ''})`);
+  const { protocol, saslMechanisms } = security.config;
+  opts.logger.info(`broker-${opts.brokerId} serving Kafka on ${addr.host}:${addr.port}${advertised} (${protocol}${security.listener.authentication ? `: ${saslMechanisms.join(', ')}` : ''})`);
   return {
     brokerId: opts.brokerId,
     ...addr,

@@ -28,8 +28,7 @@ import { handleElectLeaders } from './handlers/elect-leaders.js';
 import { GroupHandlers } from './handlers/groups.js';
 import { handleSaslAuthenticate, handleSaslHandshake } from './handlers/sasl.js';
 import { handleAlterUserScramCredentials, handleDescribeUserScramCredentials } from './handlers/user-scram-credentials.js';
-import { saslServerMaxReceiveBytes } from '../common/limits.js';
-import { ANONYMOUS_PRINCIPAL, type AuthenticationPolicy } from '../net/server.js';
+import { ANONYMOUS_PRINCIPAL } from '../net/server.js';
 import type { ClientInfo, RequestScope } from '../net/server.js';
 
 /** Who sent a request, for the APIs that record it (group membership). */
@@ -89,12 +88,6 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.DescribeUserScramCredentials, handleDescribeUserScramCredentials as Handler],
   [ApiKey.AlterUserScramCredentials, handleAlterUserScramCredentials as Handler],
 ]);
-
-/** What a SASL listener serves before authentication (net/server-connection.ts enforces it): Kafka's list. */
-export const SASL_AUTHENTICATION_POLICY: AuthenticationPolicy = {
-  allowedBeforeAuthentication: new Set([ApiKey.ApiVersions, ApiKey.SaslHandshake, ApiKey.SaslAuthenticate]),
-  maxFrameBytesBeforeAuthentication: saslServerMaxReceiveBytes,
-};
 
 /** The APIs this broker answers: ApiVersions lists exactly these. */
 const SERVED: ApiCodec<unknown, unknown>[] = [...HANDLERS.keys()].map((k) => apiByKey(k)!);

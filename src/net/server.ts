@@ -17,7 +17,10 @@ export interface ServerOptions {
   gate?: ConnectionGate;
   /** TLS on every connection (Kafka's SSL and SASL_SSL listeners); absent: plaintext. */
   tls?: ServerTls;
-  /** Connections must authenticate (SASL) before anything else is served; absent: every connection is `anonymousPrincipal`. */
+  /**
+   * Connections must authenticate (SASL) before anything else is served; absent: each is served as
+   * its client certificate's subject (mutual TLS) or ANONYMOUS_PRINCIPAL.
+   */
   authentication?: AuthenticationPolicy;
   logger: Logger;
 }
@@ -174,6 +177,7 @@ export class FrameServer {
       socket.destroy();
     };
     const timer = setTimeout(() => fail(`TLS handshake not done within ${timeoutMs} ms`), timeoutMs);
+    socket.once('close', () => clearTimeout(timer)); // gone mid-handshake: nothing left to time out
     // OpenSSL's messages span lines (with source paths): the first line says it, in one log line.
     secure.once('error', (err) => fail(`TLS handshake failed (${err.message.split('\n')[0]!.trim()}): is the client using TLS, with a certificate the server trusts?`));
     secure.once('secure', () => {

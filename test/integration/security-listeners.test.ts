@@ -15,7 +15,8 @@ import { KafkaClient } from '../../src/client/kafka-client.js';
 import { UserAdmin } from '../../src/client/user-admin.js';
 import { Connection } from '../../src/net/connection.js';
 import { saslAuthenticate } from '../../src/net/sasl-client.js';
-import { AlterUserScramCredentialsApi, MetadataApi } from '../../src/protocol/apis/index.js';
+import { AlterUserScramCredentialsApi, MetadataApi, SaslAuthenticateApi, SaslHandshakeApi } from '../../src/protocol/apis/index.js';
+import { ScramClientExchange } from '../../src/security/scram.js';
 import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { runProcess } from '../helpers/wire.js';
 
@@ -77,6 +78,25 @@ test('SASL_PLAINTEXT: only super users may list or change credentials (CLUSTER_A
   const bootstrapFlags = ['--bootstrap', sasl.bootstrap, '--security-protocol', 'SASL_PLAINTEXT', '--secret-file', `${sasl.dataDir}/cluster.secret`];
   const carol = await runYak(['user', 'create', 'carol', ...bootstrapFlags], { input: 'carol-password\n' });
   assert.is(carol.code, 0, carol.stderr);
+});
+
+test('SASL_PLAINTEXT: a recorded SCRAM exchange played back on a new connection is refused, and that connection closed', async () => {
+  const { host, port } = address(sasl);
+  const exchange = async (conn: Connection, client: ScramClientExchange, recordedFinal?: Buffer) => {
+    await conn.request(SaslHandshakeApi, 1, { mechanism: 'SCRAM-SHA-512' });
+    const first = await conn.request(SaslAuthenticateApi, 1, { authBytes: client.first() });
+    const final = recordedFinal ?? (await client.final(first.authBytes));
+    return { final, answer: await conn.request(SaslAuthenticateApi, 1, { authBytes: final }) };
+  };
+  // The same client nonce both times: only the server's fresh nonce tells the exchanges apart.
+  const client = () => new ScramClientExchange('SCRAM-SHA-512', 'admin', password(sasl), 'fixed-client-nonce');
+  const recorded = await exchange(await Connection.connect(host, port), client());
+  assert.is(recorded.answer.errorCode, ErrorCode.NONE);
+  const victim = await Connection.connect(host, port);
+  const replay = await exchange(victim, client(), recorded.final);
+  assert.is(replay.answer.errorCode, ErrorCode.SASL_AUTHENTICATION_FAILED);
+  const after = await victim.request(MetadataApi, 4, { topics: [], allowAutoTopicCreation: false }, { timeoutMs: 5000 }).then(() => null, (e: unknown) => e as KafkaError);
+  assert.is(after?.code, ErrorCode.NETWORK_EXCEPTION, 'closed after the refusal');
 });
 
 test("SASL_PLAINTEXT: AlterUserScramCredentials answers Kafka's errors, per user", async () => {

@@ -28,7 +28,9 @@ function reportAndExit(err: unknown): never {
   }
   if (err instanceof KafkaError) {
     const hints: Partial<Record<number, string>> = {
-      [ErrorCode.NETWORK_EXCEPTION]: ' (is the cluster running? `npx yak status` tells)',
+      // A SASL or TLS listener closes a connection that does not speak its protocol: say so too.
+      [ErrorCode.NETWORK_EXCEPTION]: ' (is the cluster running, and is it a SASL or TLS one? `npx yak status` tells; --security-protocol)',
+      [ErrorCode.SASL_AUTHENTICATION_FAILED]: ' (check --user, --password-file and --sasl-mechanism)',
       [ErrorCode.COORDINATOR_NOT_AVAILABLE]: ' (consumer groups live in the coordinator: is zookeeper running? `npx yak status` tells)',
     };
     const hint = hints[err.code] ?? '';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { ClusterSecret } from '../common/cluster-secret.js';
 import { ErrorCode, KafkaError, UserError } from '../common/errors.js';
@@ -88,7 +89,9 @@ export function adminPasswordPath(dataDir: string): string {
  */
 export async function prepareClusterSecurity(dataDir: string, host: string, setup: SecuritySetup): Promise<{ info: ClusterSecurityInfo; brokerArgs: string[]; coordinatorArgs: string[]; coordinatorClient?: ConnectionSecurity }> {
   const { protocol } = setup;
-  const tls = usesTls(protocol) ? (setup.tls ?? (await ensureLocalCertificates(dataDir, [host]))) : null;
+  // Brokers listening on every interface advertise this machine's name (yak broker): the certificate must name it too.
+  const names = host === '0.0.0.0' || host === '::' ? [host, os.hostname()] : [host];
+  const tls = usesTls(protocol) ? (setup.tls ?? (await ensureLocalCertificates(dataDir, names))) : null;
   const sasl = usesSasl(protocol);
   if (sasl) createAdminPassword(adminPasswordPath(dataDir));
   const tlsArgs = tls ? ['--tls-cert', tls.certFile, '--tls-key', tls.keyFile, '--tls-ca', tls.caFile] : [];

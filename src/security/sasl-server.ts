@@ -31,6 +31,8 @@ export interface SaslStep {
 export class SaslServerSession {
   private mechanism: SaslMechanismName | null = null;
   private scram: ScramServerExchange | null = null;
+  /** Who the last exchange said it was (for the log line of a refusal; never a password). */
+  claimedUser: string | null = null;
 
   constructor(
     readonly enabled: readonly SaslMechanismName[],
@@ -54,7 +56,9 @@ export class SaslServerSession {
       }
       if (!this.scram) {
         this.scram = new ScramServerExchange(mechanism, (user) => this.lookup(user, mechanism));
-        return { response: this.scram.first(token), username: null };
+        const response = this.scram.first(token);
+        this.claimedUser = this.scram.username;
+        return { response, username: null };
       }
       const response = this.scram.final(token);
       const username = this.scram.username;
@@ -72,6 +76,7 @@ export class SaslServerSession {
   private async plain(token: Buffer): Promise<string> {
     const parsed = parsePlainMessage(token);
     if (typeof parsed === 'string') throw new KafkaError(ErrorCode.SASL_AUTHENTICATION_FAILED, parsed);
+    this.claimedUser = parsed.username;
     const credential = this.lookup(parsed.username, 'SCRAM-SHA-512') ?? this.lookup(parsed.username, 'SCRAM-SHA-256');
     // An unknown user costs the same PBKDF2 as a known one: the answer's timing tells nothing either.
     const ok = await passwordMatches(credential ?? (await decoyCredential()), parsed.password);

@@ -35,12 +35,14 @@ export async function handleSaslAuthenticate(ctx: BrokerContext, req: SaslAuthen
     return { errorCode, errorMessage: message, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 };
   };
   if (!security.saslEnabled) throw new KafkaError(ErrorCode.ILLEGAL_SASL_STATE, 'SaslAuthenticate on a listener without SASL');
+  const session = security.session(connection);
   let step;
   try {
-    step = await security.session(connection).authenticate(req.authBytes);
+    step = await session.authenticate(req.authBytes);
   } catch (err) {
     if (!(err instanceof KafkaError)) throw err;
-    return refuse(err.code, err.detail ?? errorName(err.code), `SASL authentication failed: ${err.detail ?? errorName(err.code)}`);
+    const who = session.claimedUser === null ? '' : ` as ${JSON.stringify(session.claimedUser)}`;
+    return refuse(err.code, err.detail ?? errorName(err.code), `SASL authentication${who} failed: ${err.detail ?? errorName(err.code)}`);
   }
   if (step.username === null) return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: step.response, sessionLifetimeMs: 0 };
   const principal = `User:${step.username}`;

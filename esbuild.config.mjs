@@ -1,6 +1,7 @@
 // Bundles the CLI into one ESM file, dist/yak.js (STACK.md: why ESM, the banner and the stub).
 import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -13,6 +14,15 @@ const stubDevtools = {
   },
 };
 
+// yargs' help layout (cliui): its ESM entry wraps at the column, mid-word ("zook eeper"); its
+// CommonJS build wraps at word boundaries (wrap-ansi). Bundle that one.
+const cliuiWordWrap = {
+  name: 'cliui-word-wrap',
+  setup(b) {
+    b.onResolve({ filter: /^cliui$/ }, () => ({ path: fileURLToPath(new URL('./node_modules/cliui/build/index.cjs', import.meta.url)) }));
+  },
+};
+
 await build({
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/yak.js',
@@ -21,7 +31,7 @@ await build({
   platform: 'node',
   target: 'node20',
   external: ['better-sqlite3'],
-  plugins: [stubDevtools],
+  plugins: [stubDevtools, cliuiWordWrap],
   define: { 'process.env.NODE_ENV': '"production"', YAK_VERSION: JSON.stringify(pkg.version) },
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __yakCreateRequire } from 'node:module';\nconst require = __yakCreateRequire(import.meta.url);" },
   logLevel: 'warning',

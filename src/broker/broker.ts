@@ -8,6 +8,7 @@ import { FrameServer } from '../net/server.js';
 import { CorruptLogError, LogStore } from '../storage/log-store.js';
 import { FetchSessionCache } from './fetch-sessions.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerConfig, type BrokerContext } from './context.js';
+import { ClusterMembers } from './cluster-members.js';
 import { CoordinatorLink } from './coordinator-link.js';
 import { effectiveConfig } from './dynamic-configs.js';
 import { MetadataCache } from './metadata-cache.js';
@@ -75,6 +76,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     replicaFetchMaxWaitMs: 500,
     retentionDefaults: () => ({ retentionMs: config.logRetentionMs, retentionBytes: config.logRetentionBytes }),
     retentionCheckIntervalMs: config.retentionCheckIntervalMs,
+    logCleanerBackoffMs: config.logCleanerBackoffMs,
     timestampTypeDefault: () => config.logMessageTimestampType,
     fetcherSecurity: security.fetcherSecurity,
     brokerAddress: (id) => cache.broker(id),
@@ -127,7 +129,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     },
   });
   const producerIds = new ProducerIdBlocks(coordinator);
-  ctx = { brokerId: opts.brokerId, config, staticConfig, logDir: path.resolve(opts.dataDir), rack: opts.rack ?? null, cache, replicas, coordinator, producerIds, fetchSessions: new FetchSessionCache(), fetchResponses: new FetchResponseBudget(), security: security.forHandlers(cache), logger: opts.logger };
+  ctx = { brokerId: opts.brokerId, config, staticConfig, logDir: path.resolve(opts.dataDir), rack: opts.rack ?? null, cache, replicas, coordinator, producerIds, fetchSessions: new FetchSessionCache(), fetchResponses: new FetchResponseBudget(), security: security.forHandlers(cache), members: new ClusterMembers(opts.clusterSecret, opts.logger), logger: opts.logger };
   const abandon = async (err: Error) => {
     coordinator.stop();
     await server.close();

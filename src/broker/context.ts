@@ -1,6 +1,8 @@
+import { logCleanerBackoffMs } from '../common/limits.js';
 import { DEFAULT_RETENTION_MS, type TimestampType } from '../common/topic-configs.js';
 import type { Logger } from '../common/logger.js';
 import type { BrokerSecurity } from './broker-security.js';
+import type { ClusterMembers } from './cluster-members.js';
 import type { CoordinatorLink } from './coordinator-link.js';
 import type { FetchResponseBudget } from './fetch-response-budget.js';
 import type { FetchSessionCache } from './fetch-sessions.js';
@@ -21,6 +23,8 @@ export interface BrokerConfig {
   logRetentionBytes: number;
   /** How often retention looks for records to delete (log.retention.check.interval.ms). */
   retentionCheckIntervalMs: number;
+  /** How long the log cleaner sleeps when no compacted log needs cleaning (log.cleaner.backoff.ms). */
+  logCleanerBackoffMs: number;
   /** message.timestamp.type of topics that do not set it (log.message.timestamp.type). */
   logMessageTimestampType: TimestampType;
   /** Which replica consumers are told to read from (replica.selector.class; replica-selector.ts). */
@@ -35,6 +39,7 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   logRetentionMs: DEFAULT_RETENTION_MS,
   logRetentionBytes: -1,
   retentionCheckIntervalMs: 10_000,
+  logCleanerBackoffMs,
   logMessageTimestampType: 'CreateTime',
   replicaSelector: 'leader',
 };
@@ -60,5 +65,7 @@ export interface BrokerContext {
   fetchResponses: FetchResponseBudget;
   /** Authentication (SASL sessions, credentials) and who may manage credentials. */
   security: BrokerSecurity;
+  /** Which connections proved the cluster secret (cluster-members.ts). */
+  members: ClusterMembers;
   logger: Logger;
 }

@@ -2,12 +2,14 @@ import type { ClusterMetadata } from '../common/cluster-types.js';
 import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../common/errors.js';
 import type { ConnectionSecurity } from '../net/connection.js';
 import type { Logger } from '../common/logger.js';
-import { retentionLimits, timestampPolicy, type RetentionLimits, type TimestampType } from '../common/topic-configs.js';
-import type { BatchView } from '../protocol/record-batch.js';
+import { compactionConfig, retentionLimits, timestampPolicy, type RetentionLimits, type TimestampType } from '../common/topic-configs.js';
+import { readBatchHeader, type BatchView } from '../protocol/record-batch.js';
 import { Partition } from '../replication/partition.js';
 import { ReplicaFetcher } from '../replication/replica-fetcher.js';
+import { LogCleaner } from '../storage/log-cleaner.js';
 import type { LogStore } from '../storage/log-store.js';
 import type { AppendResult } from '../storage/partition-log.js';
+import type { AbortedTxn } from '../storage/txn-index.js';
 
 export interface ReplicaManagerOptions {
   brokerId: number;
@@ -26,6 +28,8 @@ export interface ReplicaManagerOptions {
   /** Retention of topics that do not set retention.ms or retention.bytes (read at every metadata: the broker's may change at runtime). */
   retentionDefaults: () => RetentionLimits;
   retentionCheckIntervalMs: number;
+  /** How long the log cleaner sleeps when no compacted log needs cleaning (log.cleaner.backoff.ms). */
+  logCleanerBackoffMs: number;
   /** message.timestamp.type of topics that do not set it (log.message.timestamp.type). */
   timestampTypeDefault: () => TimestampType;
   /** How followers connect to leaders (TLS, the cluster's SASL principal) when the listeners require it. */
@@ -35,7 +39,10 @@ export interface ReplicaManagerOptions {
 export interface ReadResult {
   batches: Buffer[];
   highWatermark: number;
+  lastStableOffset: number;
   logStartOffset: number;
+  /** For a read_committed read, the aborted transactions within the batches read; else empty. */
+  abortedTransactions: AbortedTxn[];
 }
 
 type WaitKind = 'append' | 'highWatermark';
@@ -52,12 +59,21 @@ export class ReplicaManager {
   private readonly waiters = { append: new Map<string, Set<() => void>>(), highWatermark: new Map<string, Set<() => void>>() };
   private readonly isrTimer: NodeJS.Timeout;
   private readonly retentionTimer: NodeJS.Timeout;
+  private readonly cleaner: LogCleaner;
 
   constructor(private readonly opts: ReplicaManagerOptions) {
     this.isrTimer = setInterval(() => this.shrinkLaggingIsrs(), Math.max(100, Math.min(1000, opts.replicaLagTimeMaxMs / 4)));
     this.isrTimer.unref();
     this.retentionTimer = setInterval(() => this.enforceRetention(), opts.retentionCheckIntervalMs);
     this.retentionTimer.unref();
+    // Every replica here, leader or follower, is cleaned by this broker's own cleaner, as in Kafka.
+    this.cleaner = new LogCleaner({
+      logs: () => [...this.partitions.values()].map((p) => ({ log: p.log, config: p.compaction })),
+      holds: (log) => this.partitions.get(key(log.topic, log.partition))?.log === log,
+      backoffMs: opts.logCleanerBackoffMs,
+      logger: opts.logger,
+    });
+    this.cleaner.start();
   }
 
   get brokerId(): number {
@@ -86,6 +102,7 @@ export class ReplicaManager {
         }
         p.minInsyncReplicas = minIsr;
         p.retention = retentionLimits(t.configs, this.opts.retentionDefaults());
+        p.compaction = compactionConfig(t.configs);
         p.timestamps = timestampPolicy(t.configs, this.opts.timestampTypeDefault());
         const epochChanged = isNew || p.state.leaderEpoch !== state.leaderEpoch || p.state.leader !== state.leader;
         if (state.leader === this.brokerId) {
@@ -222,15 +239,18 @@ export class ReplicaManager {
     const expand = p.recordFollowerFetch(replicaId, fetchOffset, Date.now());
     this.notify(key(p.topic, p.partition), 'highWatermark');
     if (expand && this.opts.brokerAlive(replicaId)) void this.changeIsr(p, expand, `broker-${replicaId} caught up`);
-    return { batches: p.log.read(fetchOffset, p.log.logEndOffset, maxBytes), highWatermark: p.log.highWatermark, logStartOffset: p.log.logStartOffset };
+    const log = p.log;
+    return { batches: log.read(fetchOffset, log.logEndOffset, maxBytes), highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions: [] };
   }
 
   /**
    * Consumer read, on the leader or a follower: whole batches from `fetchOffset`, never past this
    * replica's high watermark (a follower's is the leader's, bounded by what it holds, so it never
-   * serves a record the leader has not committed).
+   * serves a record the leader has not committed); read_committed, never past its last stable
+   * offset, with the aborted transactions of the range read (Kafka's Fetch v4+ isolation_level 1),
+   * which the reader drops. A follower knows both from the batches it replicated.
    */
-  read(p: Partition, fetchOffset: number, maxBytes: number): ReadResult {
+  read(p: Partition, fetchOffset: number, maxBytes: number, readCommitted = false): ReadResult {
     const log = p.log;
     // Between the high watermark and the log end is not an error (a new leader's high watermark may
     // briefly trail the old one's; a follower's trails its leader's): the consumer just gets nothing yet.
@@ -242,7 +262,14 @@ export class ReplicaManager {
       }
       throw new OffsetOutOfRangeError(`offset ${fetchOffset} is outside ${log.logStartOffset}..${log.logEndOffset}`, log.logStartOffset, log.highWatermark);
     }
-    return { batches: log.read(fetchOffset, log.highWatermark, maxBytes), highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };
+    const lastStableOffset = log.lastStableOffset;
+    const batches = log.read(fetchOffset, readCommitted ? lastStableOffset : log.highWatermark, maxBytes);
+    let abortedTransactions: AbortedTxn[] = [];
+    if (readCommitted && batches.length > 0) {
+      const last = readBatchHeader(batches[batches.length - 1]!);
+      abortedTransactions = log.abortedTransactions(fetchOffset, last.baseOffset + last.lastOffsetDelta + 1);
+    }
+    return { batches, highWatermark: log.highWatermark, lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions };
   }
 
   /** Every replica this broker holds. */
@@ -322,6 +349,7 @@ export class ReplicaManager {
   async close(): Promise<void> {
     clearInterval(this.isrTimer);
     clearInterval(this.retentionTimer);
+    await this.cleaner.close();
     for (const kind of ['append', 'highWatermark'] as const) for (const k of [...this.waiters[kind].keys()]) this.notify(k, kind);
     for (const p of this.partitions.values()) p.failWaiters(new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'broker shutting down'));
     await Promise.all([...this.fetchers.values()].map((f) => f.stop()));

@@ -2,6 +2,7 @@ import { ErrorCode } from '../common/errors.js';
 import type { ApiCodec } from '../protocol/api.js';
 import { ApiKey } from '../protocol/api.js';
 import { ApiVersionsApi, apiByKey } from '../protocol/apis/index.js';
+import { InternalApi } from '../protocol/internal-api.js';
 import { finishFrame, readRequestHeaderTags, responseHeaderVersion, startResponseFrame, type RequestHeader } from '../protocol/framing.js';
 import type { Reader } from '../protocol/reader.js';
 import { ProtocolError } from '../common/errors.js';
@@ -29,6 +30,8 @@ import { GroupHandlers } from './handlers/groups.js';
 import { handleSaslAuthenticate, handleSaslHandshake } from './handlers/sasl.js';
 import { handleAlterUserScramCredentials, handleDescribeUserScramCredentials } from './handlers/user-scram-credentials.js';
 import { ANONYMOUS_PRINCIPAL } from '../net/server.js';
+import { TransactionHandlers } from './handlers/transactions.js';
+import { handleWriteTxnMarkers } from './handlers/write-txn-markers.js';
 import type { ClientInfo, RequestScope } from '../net/server.js';
 
 /** Who sent a request, for the APIs that record it (group membership). */
@@ -47,6 +50,8 @@ export interface RequestClient {
   principal: string;
   /** The connection itself, for the SASL handlers, which change its authentication. */
   connection: ClientInfo;
+  /** Whether this connection proved the cluster secret (cluster-members.ts): only then are cluster-internal APIs served. */
+  clusterMember: boolean;
 }
 
 type Handler = (ctx: BrokerContext, req: never, version: number, client: RequestClient) => unknown;
@@ -70,6 +75,7 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.DescribeCluster, handleDescribeCluster as Handler],
   [ApiKey.DescribeLogDirs, handleDescribeLogDirs as Handler],
   [ApiKey.DescribeProducers, handleDescribeProducers as Handler],
+  [ApiKey.WriteTxnMarkers, handleWriteTxnMarkers as Handler],
   [ApiKey.AlterPartitionReassignments, handleAlterPartitionReassignments as Handler],
   [ApiKey.ListPartitionReassignments, handleListPartitionReassignments as Handler],
   [ApiKey.FindCoordinator, handleFindCoordinator as Handler],
@@ -87,6 +93,12 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.SaslAuthenticate, handleSaslAuthenticate as Handler],
   [ApiKey.DescribeUserScramCredentials, handleDescribeUserScramCredentials as Handler],
   [ApiKey.AlterUserScramCredentials, handleAlterUserScramCredentials as Handler],
+  [ApiKey.AddPartitionsToTxn, TransactionHandlers.addPartitionsToTxn as Handler],
+  [ApiKey.AddOffsetsToTxn, TransactionHandlers.addOffsetsToTxn as Handler],
+  [ApiKey.EndTxn, TransactionHandlers.endTxn as Handler],
+  [ApiKey.TxnOffsetCommit, TransactionHandlers.txnOffsetCommit as Handler],
+  [ApiKey.DescribeTransactions, TransactionHandlers.describeTransactions as Handler],
+  [ApiKey.ListTransactions, TransactionHandlers.listTransactions as Handler],
 ]);
 
 /** The APIs this broker answers: ApiVersions lists exactly these. */
@@ -99,6 +111,13 @@ const SERVED: ApiCodec<unknown, unknown>[] = [...HANDLERS.keys()].map((k) => api
  * with a version both know (KIP-511). Its body is not read: a newer version's layout is unknown.
  */
 export async function routeRequest(ctx: BrokerContext, header: RequestHeader, body: Reader, from: ClientInfo, scope: RequestScope): Promise<Buffer | null> {
+  // The cluster membership exchange (cluster-members.ts): YaK's own API keys, not listed in ApiVersions.
+  if (header.apiKey === InternalApi.ClusterHandshake.apiKey) {
+    return encode(InternalApi.ClusterHandshake, header.correlationId, 0, ctx.members.handshake(from, InternalApi.ClusterHandshake.decodeRequest(body, 0)));
+  }
+  if (header.apiKey === InternalApi.ClusterAuthenticate.apiKey) {
+    return encode(InternalApi.ClusterAuthenticate, header.correlationId, 0, ctx.members.authenticate(from, InternalApi.ClusterAuthenticate.decodeRequest(body, 0)));
+  }
   const api = apiByKey(header.apiKey);
   const handler = HANDLERS.get(header.apiKey);
   if (!api || !handler) throw new ProtocolError(`unsupported API key ${header.apiKey}`);
@@ -116,6 +135,7 @@ export async function routeRequest(ctx: BrokerContext, header: RequestHeader, bo
     // Null only for the APIs allowed before authentication, which do not authorize.
     principal: from.principal ?? ANONYMOUS_PRINCIPAL,
     connection: from,
+    clusterMember: ctx.members.isMember(from.id),
   };
   const res = await handler(ctx, req as never, header.apiVersion, client);
   if (header.apiKey === ApiKey.Produce && (req as { acks: number }).acks === 0) return null;

@@ -11,9 +11,16 @@ export interface ClusterArgs extends ClientSecurityArgs {
   bootstrap?: string;
 }
 
+/**
+ * --data-dir of a `yak up` cluster, for every command that finds one there: `.yak` unless
+ * YAK_DATA_DIR says otherwise (so a shell can work with another cluster without repeating it).
+ */
+export const dataDirOption = (describe: string) => ({ type: 'string', default: process.env.YAK_DATA_DIR || '.yak', describe: `${describe} (env YAK_DATA_DIR)` }) as const;
+
 export const clusterOptions = {
-  'data-dir': { type: 'string', default: '.yak', describe: 'Cluster data directory (finds the cluster through its cluster.json)' },
-  bootstrap: { type: 'string', describe: 'Broker address(es) host:port[,host:port]; overrides --data-dir' },
+  'data-dir': dataDirOption('Cluster data directory (finds the cluster through its cluster.json)'),
+  // YAK_BOOTSTRAP: as if given (a value set in the environment wins over --data-dir as the flag does).
+  bootstrap: { type: 'string', default: process.env.YAK_BOOTSTRAP || undefined, describe: 'Broker address(es) host:port[,host:port]; overrides --data-dir (env YAK_BOOTSTRAP)' },
   ...clientSecurityOptions,
 } as const;
 

@@ -7,7 +7,8 @@ import { brokerCommand } from './commands/broker.js';
 import { consumeCommand } from './commands/consume.js';
 import { groupCommand } from './commands/group.js';
 import { produceCommand } from './commands/produce.js';
-import { statusCommand } from './commands/status.js';
+import { healthCommand, statusCommand } from './commands/status.js';
+import { downCommand, purgeCommand } from './commands/down.js';
 import { topicCommand } from './commands/topic.js';
 import { userCommand } from './commands/user.js';
 import { upCommand } from './commands/up.js';
@@ -16,6 +17,7 @@ import { benchCommand } from './commands/bench.js';
 import { chaosCommand } from './commands/chaos.js';
 import { operatorCommands } from './commands/operate.js';
 import { ExitCode } from './output.js';
+import { explainUsageError, optionsOf } from './usage-errors.js';
 import { yakVersion } from '../common/version.js';
 
 const version = yakVersion;
@@ -62,7 +64,9 @@ async function main(): Promise<void> {
   // Data dirs, SQLite files, cluster.json, logs: whatever yak creates is its user's only.
   createFilesPrivately();
   quietOnClosedStdout();
-  await yargs(kcatStyleKeySeparator(hideBin(process.argv)))
+  const args = kcatStyleKeySeparator(hideBin(process.argv));
+  const cli = yargs(args);
+  await cli
     .scriptName('yak')
     .usage('YaK (Yet Another Kafka): a small, real Kafka on your laptop.\n\nUsage: $0 <command> [options]')
     .command(upCommand)
@@ -72,27 +76,41 @@ async function main(): Promise<void> {
     .command(groupCommand)
     .command(userCommand)
     .command(statusCommand)
+    .command(healthCommand)
+    .command(downCommand)
+    .command(purgeCommand)
     .command(operatorCommands)
     .command(benchCommand)
     .command(chaosCommand)
     .command(zookeeperCommand)
     .command(brokerCommand)
+    // bash/zsh: `yak completion >> ~/.bashrc` (the script asks `yak --get-yargs-completions` as you type).
+    .completion('completion', 'Print a bash/zsh completion script for yak (add it to ~/.bashrc or ~/.zshrc)')
     .demandCommand(1, 'Say what to do: yak up --brokers 3, yak produce --topic t, yak consume --topic t ... (yak --help lists all)')
     .strict()
-    // yargs turns `--idle-timeout-ms abc` into NaN; say so instead of running with it.
+    .recommendCommands()
+    // Values yargs lets through that no command can run with: say so instead of running with them.
     .check((argv) => {
       // (argv holds each option as typed, camelCased and by alias: name the typed long form.)
-      const bad = Object.entries(argv).find(([k, v]) => k.length > 1 && !/[A-Z]/.test(k) && typeof v === 'number' && Number.isNaN(v));
-      return bad ? `--${bad[0]} must be a number` : true;
+      const typed = Object.entries(argv).filter(([k]) => k.length > 1 && !/[A-Z]/.test(k) && k !== '_' && k !== '$0');
+      // `--idle-timeout-ms abc` is NaN.
+      const bad = typed.find(([, v]) => typeof v === 'number' && Number.isNaN(v));
+      if (bad) return `--${bad[0]} must be a number`;
+      // An option given twice becomes a list; one that takes a single value would then run with neither.
+      const lists = new Set(optionsOf(cli).array);
+      const twice = typed.find(([k, v]) => Array.isArray(v) && !lists.has(k));
+      return twice ? `--${twice[0]} takes one value, given ${(twice[1] as unknown[]).length}` : true;
     })
     .version(version)
     .help()
     .alias('h', 'help')
-    .wrap(Math.min(110, process.stdout.columns || 100))
-    .fail((msg, err, y) => {
+    // The terminal's width (COLUMNS when stdout is not one), at most 110: long lines are hard to read.
+    .wrap(Math.min(110, process.stdout.columns || Number(process.env.COLUMNS) || 100))
+    .fail((msg, err) => {
       // yargs' own YError (e.g. from an option's coerce) is a command-line mistake, not a crash.
       if (err instanceof Error && err.name !== 'YError') reportAndExit(err);
-      process.stderr.write(`${y.help() && ''}yak: ${msg ?? (err as Error | string | undefined)?.toString()}\nRun 'yak --help' for usage.\n`);
+      const text = explainUsageError(msg ?? (err as Error | string | undefined)?.toString() ?? 'bad command line', cli, args);
+      process.stderr.write(`yak: ${text}\nRun 'yak --help' for usage.\n`);
       process.exit(ExitCode.usage);
     })
     .parseAsync();

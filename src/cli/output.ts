@@ -4,9 +4,11 @@ import { canCompress, COMPRESSION_NAMES, CompressionCodec, type CompressionName 
 
 /**
  * Exit codes: 0 ok, 1 the command failed, 2 the command line was wrong, 3 a data file is corrupted
- * (a broker's log.db), 130 stopped by Ctrl-C (128 + SIGINT), 143 by SIGTERM.
+ * (a broker's log.db), 4 the cluster answered but is not healthy (`yak status`, `yak health`: a
+ * broker or the coordinator down, a partition offline or under-replicated), 130 stopped by Ctrl-C
+ * (128 + SIGINT; every command), 143 by SIGTERM. (README: "Exit codes".)
  */
-export const ExitCode = { ok: 0, failed: 1, usage: 2, corrupted: DATA_CORRUPTED_EXIT_CODE, interrupted: 130, terminated: 143 } as const;
+export const ExitCode = { ok: 0, failed: 1, usage: 2, corrupted: DATA_CORRUPTED_EXIT_CODE, unhealthy: 4, interrupted: 130, terminated: 143 } as const;
 
 /** Runs a command body with a client and always closes it. */
 export async function withClient<T>(client: KafkaClient, body: (client: KafkaClient) => Promise<T>): Promise<T> {

@@ -5,6 +5,7 @@ import { CreateTopicsApi } from '../protocol/apis/create-topics.js';
 import { ConfigResourceType, ConfigSource, DescribeConfigsApi } from '../protocol/apis/describe-configs.js';
 import { DeleteRecordsApi } from '../protocol/apis/delete-records.js';
 import { DeleteTopicsApi } from '../protocol/apis/delete-topics.js';
+import { DescribeLogDirsApi } from '../protocol/apis/describe-log-dirs.js';
 import { ElectLeadersApi } from '../protocol/apis/elect-leaders.js';
 import { ConfigOperation, IncrementalAlterConfigsApi } from '../protocol/apis/incremental-alter-configs.js';
 import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
@@ -19,7 +20,7 @@ export interface TopicDescription {
 /** ListOffsets timestamps meaning the log's start and its end (high watermark). */
 export const OffsetSpec = { earliest: -2, latest: -1 } as const;
 
-/** Topic administration over the Kafka protocol (CreateTopics, CreatePartitions, DeleteTopics, ElectLeaders, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, Metadata, ListOffsets). */
+/** Topic administration over the Kafka protocol (CreateTopics, CreatePartitions, DeleteTopics, ElectLeaders, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, Metadata, ListOffsets, DescribeLogDirs). */
 export class Admin {
   constructor(private readonly client: KafkaClient) {}
 
@@ -161,8 +162,39 @@ export class Admin {
     };
   }
 
-  /** The earliest or latest offset of every partition of a topic, asking each partition's leader. */
-  async listOffsets(topic: string, spec: keyof typeof OffsetSpec, opts: { timeoutMs?: number } = {}): Promise<Map<number, number>> {
+  /**
+   * The bytes each replica of the topics' partitions takes on its broker (DescribeLogDirs, as
+   * kafka-log-dirs asks every broker): `${topic}-${partition}` -> broker id -> bytes. A broker that
+   * does not answer (dead, paused) is left out.
+   */
+  async replicaSizes(topics: TopicDescription[], opts: { timeoutMs?: number } = {}): Promise<Map<string, Map<number, number>>> {
+    const brokers = [...new Set(topics.flatMap((t) => t.partitions.flatMap((p) => p.replicas)))].sort((a, b) => a - b);
+    const request = { topics: topics.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.partition) })) };
+    const answers = await Promise.all(brokers.map((id) => this.client.send(id, DescribeLogDirsApi, ClientVersions.DescribeLogDirs, request, { timeoutMs: opts.timeoutMs ?? 3000 }).catch(() => null)));
+    const sizes = new Map<string, Map<number, number>>();
+    answers.forEach((res, i) => {
+      for (const dir of res?.results ?? []) {
+        if (dir.errorCode !== ErrorCode.NONE) continue;
+        for (const t of dir.topics) {
+          for (const p of t.partitions) {
+            const k = `${t.name}-${p.partitionIndex}`;
+            sizes.set(k, (sizes.get(k) ?? new Map<number, number>()).set(brokers[i]!, p.partitionSize));
+          }
+        }
+      }
+    });
+    return sizes;
+  }
+
+  /**
+   * The earliest or latest offset of every partition of a topic, asking each partition's leader; or,
+   * for `{ timestamp }` (ms), the first offset whose record has that timestamp or a later one (the
+   * latest offset where there is none, as a consumer seeking by time goes on at the end).
+   */
+  async listOffsets(topic: string, spec: keyof typeof OffsetSpec | { timestamp: number }, opts: { timeoutMs?: number } = {}): Promise<Map<number, number>> {
+    if (typeof spec === 'object' && spec.timestamp < 0) throw new KafkaError(ErrorCode.INVALID_REQUEST, `a timestamp to look up must be 0 or later, got ${spec.timestamp}`);
+    const timestamp = typeof spec === 'object' ? spec.timestamp : OffsetSpec[spec];
+    const what = typeof spec === 'object' ? `offset at ${new Date(spec.timestamp).toISOString()}` : `${spec} offset`;
     const t = await this.describeTopic(topic);
     const byLeader = new Map<number, number[]>();
     for (const p of t.partitions) byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), p.partition]);
@@ -172,13 +204,15 @@ export class Admin {
       const res = await this.client.send(leader, ListOffsetsApi, ClientVersions.ListOffsets, {
         replicaId: -1,
         isolationLevel: 0,
-        topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp: OffsetSpec[spec] })) }],
+        topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) }],
       }, opts);
       for (const p of res.topics[0]?.partitions ?? []) {
-        if (p.errorCode !== ErrorCode.NONE) throw new KafkaError(p.errorCode, `listing the ${spec} offset of ${topic}-${p.partitionIndex}`);
+        if (p.errorCode !== ErrorCode.NONE) throw new KafkaError(p.errorCode, `listing the ${what} of ${topic}-${p.partitionIndex}`);
         offsets.set(p.partitionIndex, p.offset ?? -1);
       }
     }
-    return offsets;
+    if (typeof spec !== 'object' || ![...offsets.values()].includes(-1)) return offsets;
+    const latest = await this.listOffsets(topic, 'latest', opts);
+    return new Map([...offsets].map(([p, o]) => [p, o === -1 ? latest.get(p)! : o]));
   }
 }

@@ -7,7 +7,7 @@ import { MetadataApi, type MetadataResponse, type MetadataTopic } from '../proto
  * The highest version of each API YaK's own client speaks. Metadata is negotiated per connection
  * (`Connection.versionFor`: the highest both sides know); the others are sent as written here.
  */
-export const ClientVersions = { Metadata: 12, Produce: 7, Fetch: 11, ListOffsets: 2, CreateTopics: 3, DeleteTopics: 3, CreatePartitions: 1, DescribeConfigs: 1, IncrementalAlterConfigs: 0, DeleteRecords: 1, ElectLeaders: 2, AlterPartitionReassignments: 0, ListPartitionReassignments: 0 } as const;
+export const ClientVersions = { Metadata: 12, Produce: 7, Fetch: 11, ListOffsets: 2, CreateTopics: 3, DeleteTopics: 3, CreatePartitions: 1, DescribeConfigs: 1, IncrementalAlterConfigs: 0, DeleteRecords: 1, ElectLeaders: 2, AlterPartitionReassignments: 0, ListPartitionReassignments: 0, DescribeLogDirs: 1 } as const;
 
 const METADATA_TIMEOUT_MS = 2000;
 /** Ask the next broker for metadata too when one has not answered in this long. */

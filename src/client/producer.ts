@@ -3,7 +3,7 @@ import { maxInFlightBatchesPerPartition } from '../common/limits.js';
 import { InitProducerIdApi } from '../protocol/apis/init-producer-id.js';
 import { ProduceApi, type ProduceRequest } from '../protocol/apis/produce.js';
 import { CompressionCodec } from '../protocol/compression.js';
-import { encodeRecordBatch, type Record } from '../protocol/record-batch.js';
+import { encodeRecordBatch, type Record, type RecordHeader } from '../protocol/record-batch.js';
 import { ClientVersions, sleep, type KafkaClient } from './kafka-client.js';
 import { StickyPartitioner, partitionForKey } from './partitioner.js';
 
@@ -36,6 +36,7 @@ export interface ProducerRecord {
   value: Buffer | null;
   partition?: number;
   timestamp?: number;
+  headers?: RecordHeader[];
 }
 
 export interface RecordMetadata {
@@ -154,7 +155,8 @@ export class Producer {
     if (partition === undefined) partition = record.key ? partitionForKey(record.key, count) : this.sticky.next(topic, count);
     if (!Number.isInteger(partition) || partition < 0 || partition >= count) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${topic}" has no partition ${partition}`);
     const k = partitionKey({ topic, partition });
-    const size = 24 + (record.key?.length ?? 0) + (record.value?.length ?? 0);
+    const headerBytes = record.headers?.reduce((n, h) => n + 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0), 0) ?? 0;
+    const size = 24 + (record.key?.length ?? 0) + (record.value?.length ?? 0) + headerBytes;
     let batch = this.open.get(k);
     // A record that does not fit closes the open batch and starts its own (Kafka's accumulator), so
     // one oversized record fails alone instead of taking its neighbours with it.
@@ -166,7 +168,7 @@ export class Producer {
       batch = { id: this.nextBatchId++, topic, partition, records: [], callbacks: [], bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null, sequenced: false };
       this.open.set(k, batch);
     }
-    batch.records.push({ key: record.key ?? null, value: record.value, timestamp: record.timestamp ?? Date.now() });
+    batch.records.push({ key: record.key ?? null, value: record.value, timestamp: record.timestamp ?? Date.now(), ...(record.headers?.length ? { headers: record.headers } : {}) });
     batch.callbacks.push(callback);
     batch.bytes += size;
     this.bufferedBytes += size;

@@ -1,7 +1,9 @@
 /**
  * Topic configs, by Kafka's names. YaK applies `cleanup.policy` (retention deletes only with
- * `delete` in it; compaction is not implemented, so a compact-only topic keeps every record),
- * `retention.ms`, `retention.bytes`, `min.insync.replicas`, `max.message.bytes`, and the timestamp
+ * `delete` in it, the log cleaner compacts only with `compact`), the cleaner's `segment.bytes`,
+ * `segment.ms`, `min.cleanable.dirty.ratio`, `min.compaction.lag.ms`, `max.compaction.lag.ms` and
+ * `delete.retention.ms` (storage/log-cleaner.ts), `retention.ms`, `retention.bytes`,
+ * `min.insync.replicas`, `max.message.bytes`, and the timestamp
  * rules a leader enforces: `message.timestamp.type` and `message.timestamp.difference.max.ms` with
  * its KIP-937 successors `message.timestamp.before.max.ms` / `after.max.ms`. The other names Kafka
  * defines are accepted and stored (so applications and tools that set them work), shown by
@@ -10,14 +12,15 @@
 export const APPLIED_TOPIC_CONFIGS = [
   'cleanup.policy', 'retention.ms', 'retention.bytes', 'min.insync.replicas', 'max.message.bytes',
   'message.timestamp.type', 'message.timestamp.difference.max.ms', 'message.timestamp.before.max.ms', 'message.timestamp.after.max.ms',
+  'segment.bytes', 'segment.ms', 'min.cleanable.dirty.ratio', 'min.compaction.lag.ms', 'max.compaction.lag.ms', 'delete.retention.ms',
 ] as const;
 
 const STORED_ONLY = [
-  'compression.type', 'delete.retention.ms', 'file.delete.delay.ms', 'flush.messages', 'flush.ms',
+  'compression.type', 'file.delete.delay.ms', 'flush.messages', 'flush.ms',
   'follower.replication.throttled.replicas', 'index.interval.bytes', 'leader.replication.throttled.replicas',
-  'local.retention.bytes', 'local.retention.ms', 'max.compaction.lag.ms',
-  'message.downconversion.enable', 'message.format.version', 'min.cleanable.dirty.ratio', 'min.compaction.lag.ms',
-  'preallocate', 'remote.storage.enable', 'segment.bytes', 'segment.index.bytes', 'segment.jitter.ms', 'segment.ms', 'unclean.leader.election.enable',
+  'local.retention.bytes', 'local.retention.ms',
+  'message.downconversion.enable', 'message.format.version',
+  'preallocate', 'remote.storage.enable', 'segment.index.bytes', 'segment.jitter.ms', 'unclean.leader.election.enable',
 ];
 
 const KNOWN = new Set<string>([...APPLIED_TOPIC_CONFIGS, ...STORED_ONLY]);
@@ -58,6 +61,17 @@ export function topicConfigProblem(name: string, value: string, rf: number): str
     case 'message.timestamp.before.max.ms':
     case 'message.timestamp.after.max.ms':
       return /^\d+$/.test(value) && BigInt(value) <= BigInt(NO_TIMESTAMP_LIMIT_MS) ? null : `${name} must be a whole number of milliseconds (${NO_TIMESTAMP_LIMIT_MS}: no limit); got "${value}"`;
+    case 'min.cleanable.dirty.ratio':
+      return /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(value) ? null : `min.cleanable.dirty.ratio must be a number from 0 to 1; got "${value}"`;
+    case 'segment.bytes':
+      // Kafka's lower bound (LegacyRecord.RECORD_OVERHEAD_V0): small segments are how tests get compaction soon.
+      return /^\d+$/.test(value) && Number(value) >= 14 && Number(value) <= 0x7fffffff ? null : `segment.bytes must be a whole number of bytes from 14 to 2147483647; got "${value}"`;
+    case 'segment.ms':
+    case 'max.compaction.lag.ms':
+      return /^\d+$/.test(value) && Number(value) >= 1 && BigInt(value) <= BigInt(NO_TIMESTAMP_LIMIT_MS) ? null : `${name} must be a whole number of milliseconds, at least 1; got "${value}"`;
+    case 'min.compaction.lag.ms':
+    case 'delete.retention.ms':
+      return /^\d+$/.test(value) && BigInt(value) <= BigInt(NO_TIMESTAMP_LIMIT_MS) ? null : `${name} must be a whole number of milliseconds; got "${value}"`;
     case 'min.insync.replicas': {
       const n = Number(value);
       return /^\d+$/.test(value) && n >= 1 && n <= rf ? null : `min.insync.replicas must be between 1 and the replication factor ${rf}, got "${value}"`;
@@ -75,6 +89,53 @@ export interface RetentionLimits {
 }
 
 export const NO_RETENTION: RetentionLimits = { retentionMs: -1, retentionBytes: -1 };
+
+/** What the log cleaner applies to a topic (storage/log-cleaner.ts says how); Kafka's defaults where the topic sets none. */
+export interface CompactionConfig {
+  /** cleanup.policy has `compact`. */
+  compact: boolean;
+  /** A segment is at most this many bytes of stored batches (segment.bytes). */
+  segmentBytes: number;
+  /** A segment spans at most this long of batch timestamps: segment.ms, or max.compaction.lag.ms if smaller, as Kafka rolls a compacted log's segments. */
+  segmentMs: number;
+  /** Clean when dirty bytes / (clean + dirty bytes) is above this (min.cleanable.dirty.ratio). */
+  minCleanableDirtyRatio: number;
+  /** Records younger than this are never cleaned (min.compaction.lag.ms). */
+  minCompactionLagMs: number;
+  /** Dirty records older than this are cleaned whatever the dirty ratio (max.compaction.lag.ms). */
+  maxCompactionLagMs: number;
+  /** A tombstone stays this long after the cleaner first kept it (delete.retention.ms). */
+  deleteRetentionMs: number;
+}
+
+/** Kafka's defaults: 1 GiB and 7-day segments, ratio 0.5, no lags, tombstones kept 1 day. */
+export const DEFAULT_COMPACTION: CompactionConfig = {
+  compact: false,
+  segmentBytes: 1024 * 1024 * 1024,
+  segmentMs: 7 * 24 * 60 * 60 * 1000,
+  minCleanableDirtyRatio: 0.5,
+  minCompactionLagMs: 0,
+  maxCompactionLagMs: Infinity,
+  deleteRetentionMs: 24 * 60 * 60 * 1000,
+};
+
+/** The cleaner's settings for a topic, from its configs (Long.MAX_VALUE: no limit). */
+export function compactionConfig(configs: Record<string, string>): CompactionConfig {
+  const ms = (name: string, fallback: number) => {
+    const v = configs[name];
+    return v === undefined ? fallback : v === NO_TIMESTAMP_LIMIT_MS ? Infinity : Number(v);
+  };
+  const maxCompactionLagMs = ms('max.compaction.lag.ms', DEFAULT_COMPACTION.maxCompactionLagMs);
+  return {
+    compact: (configs['cleanup.policy'] ?? 'delete').split(',').some((p) => p.trim() === 'compact'),
+    segmentBytes: configs['segment.bytes'] !== undefined ? Number(configs['segment.bytes']) : DEFAULT_COMPACTION.segmentBytes,
+    segmentMs: Math.min(ms('segment.ms', DEFAULT_COMPACTION.segmentMs), maxCompactionLagMs),
+    minCleanableDirtyRatio: configs['min.cleanable.dirty.ratio'] !== undefined ? Number(configs['min.cleanable.dirty.ratio']) : DEFAULT_COMPACTION.minCleanableDirtyRatio,
+    minCompactionLagMs: ms('min.compaction.lag.ms', DEFAULT_COMPACTION.minCompactionLagMs),
+    maxCompactionLagMs,
+    deleteRetentionMs: ms('delete.retention.ms', DEFAULT_COMPACTION.deleteRetentionMs),
+  };
+}
 
 /** The limits retention applies to a topic: its own configs over the broker's defaults. */
 export function retentionLimits(configs: Record<string, string>, defaults: RetentionLimits): RetentionLimits {

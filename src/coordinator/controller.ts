@@ -590,6 +590,13 @@ export class Controller {
     return results;
   }
 
+  /** The partition's leader and its address, or null when it has none alive (or does not exist). */
+  leaderOf(topic: string, partition: number): { id: number; host: string; port: number } | null {
+    const leader = this.topics.get(topic)?.partitions[partition]?.leader ?? -1;
+    const s = this.sessions.get(leader);
+    return s?.alive ? { id: leader, host: s.broker.host, port: s.broker.port } : null;
+  }
+
   hasPartition(topic: string, partition: number): boolean {
     return this.topics.get(topic)?.partitions[partition] !== undefined;
   }

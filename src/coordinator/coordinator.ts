@@ -14,6 +14,9 @@ import { GroupStore } from './group-store.js';
 import { MetadataStore } from './metadata-store.js';
 import { offsetsTopicSpec, OffsetsTopicMirror, type OffsetsTopicWriter } from './offsets-topic.js';
 import { StallClock } from './stall-clock.js';
+import { TransactionCoordinator } from './txn-coordinator.js';
+import type { TxnMarkerSender } from './txn-markers.js';
+import { TXN_COORDINATOR_EPOCH_KEY, TxnStore } from './txn-store.js';
 
 export interface CoordinatorOptions {
   host: string;
@@ -35,6 +38,13 @@ export interface CoordinatorOptions {
    * produce itself (it imports no client), `yak zookeeper` wires a producer in. Absent: no mirror.
    */
   offsetsTopicWriter?: (cluster: OffsetsTopicCluster) => OffsetsTopicWriter;
+  /**
+   * Delivers transaction markers to partition leaders (WriteTxnMarkers); wired in by `yak zookeeper`
+   * (client/txn-marker-sender.ts) for the same reason.
+   */
+  txnMarkerSender: () => TxnMarkerSender;
+  /** transaction.max.timeout.ms; limits.ts has Kafka's default. */
+  transactionMaxTimeoutMs?: number;
   logger: Logger;
 }
 
@@ -85,6 +95,18 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     initialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs,
   });
 
+  const transactions = new TransactionCoordinator({
+    store: new TxnStore(store.database),
+    offsets: groups.offsets,
+    atomically: (work) => groupStore.atomically(work),
+    allocateProducerId: () => store.allocateProducerIds(1),
+    coordinatorEpoch: store.nextCounter(TXN_COORDINATOR_EPOCH_KEY),
+    cluster: { leaderOf: (topic, partition) => controller.leaderOf(topic, partition), partitionExists: (topic, partition) => controller.hasPartition(topic, partition) },
+    markers: opts.txnMarkerSender(),
+    maxTimeoutMs: opts.transactionMaxTimeoutMs,
+    logger: opts.logger,
+  });
+
   const routes = new Map<number, { api: ApiCodec<unknown, unknown>; handle: Handler }>();
   const route = <Req, Res>(api: ApiCodec<Req, Res>, handle: (req: Req) => Res | Promise<Res>) =>
     routes.set(api.apiKey, { api: api as ApiCodec<unknown, unknown>, handle: handle as Handler });
@@ -116,6 +138,13 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   route(InternalApi.DescribeGroups, (call) => groups.describeGroups(call));
   route(InternalApi.DeleteGroups, (call) => groups.deleteGroups(call));
   route(InternalApi.OffsetDelete, (call) => groups.offsets.delete(call));
+  route(InternalApi.InitTransactionalProducerId, (call) => transactions.initProducerId(call));
+  route(InternalApi.AddPartitionsToTxn, (call) => transactions.addPartitions(call));
+  route(InternalApi.AddOffsetsToTxn, (call) => transactions.addOffsets(call));
+  route(InternalApi.TxnOffsetCommit, (call) => transactions.txnOffsetCommit(call));
+  route(InternalApi.EndTxn, (call) => transactions.endTxn(call));
+  route(InternalApi.DescribeTransactions, (call) => transactions.describe(call));
+  route(InternalApi.ListTransactions, (call) => transactions.list(call));
   route(InternalApi.AlterScramCredentials, (req) => controller.alterScramCredentials(req));
   route(InternalApi.BrokerExited, (req) => {
     controller.brokerExited(req.brokerId, req.pid);
@@ -137,6 +166,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     controller,
     async close() {
       controller.close();
+      transactions.close();
       groups.close();
       await offsetsTopic?.close();
       stallClock.close();

@@ -131,6 +131,50 @@ export class GroupStore {
     if (partitions.length > 0) this.listener?.offsetsDeleted(groupId, partitions);
   }
 
+  /**
+   * Offsets a transaction commits for a group (TxnOffsetCommit, KIP-447): kept aside, invisible to
+   * OffsetFetch, until the transaction ends (`pendingOffsets`, `dropPendingOffsets`). A partition
+   * committed twice in one transaction keeps the later offset.
+   */
+  addPendingOffsets(transactionalId: string, groupId: string, offsets: StoredOffset[]): void {
+    const upsert = this.db.prepare(
+      `INSERT OR REPLACE INTO pending_txn_offsets (transactional_id, group_id, topic, partition, committed_offset, committed_leader_epoch, metadata, commit_time_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      for (const o of offsets) upsert.run(transactionalId, groupId, o.topic, o.partition, o.committedOffset, o.committedLeaderEpoch, o.metadata, o.commitTimeMs);
+    })();
+  }
+
+  /** A transaction's pending offsets, by group. */
+  pendingOffsets(transactionalId: string): Map<string, StoredOffset[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM pending_txn_offsets WHERE transactional_id = ? ORDER BY group_id, topic, partition')
+      .all(transactionalId) as { group_id: string; topic: string; partition: number; committed_offset: number; committed_leader_epoch: number; metadata: string | null; commit_time_ms: number }[];
+    const byGroup = new Map<string, StoredOffset[]>();
+    for (const r of rows) {
+      const list = byGroup.get(r.group_id) ?? [];
+      byGroup.set(r.group_id, list);
+      list.push({ topic: r.topic, partition: r.partition, committedOffset: r.committed_offset, committedLeaderEpoch: r.committed_leader_epoch, metadata: r.metadata, commitTimeMs: r.commit_time_ms });
+    }
+    return byGroup;
+  }
+
+  dropPendingOffsets(transactionalId: string): void {
+    this.db.prepare('DELETE FROM pending_txn_offsets WHERE transactional_id = ?').run(transactionalId);
+  }
+
+  /** The partitions of a group that some ongoing transaction has offsets pending for, as `topic\0partition`. */
+  pendingPartitions(groupId: string): Set<string> {
+    const rows = this.db.prepare('SELECT DISTINCT topic, partition FROM pending_txn_offsets WHERE group_id = ?').all(groupId) as { topic: string; partition: number }[];
+    return new Set(rows.map((r) => `${r.topic}\u0000${r.partition}`));
+  }
+
+  /** Runs `work` in one coordinator.db transaction (a transaction's state and its offsets change together). */
+  atomically<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
   /** Removes the group and its offsets (cascade). */
   deleteGroup(groupId: string): void {
     const offsets = this.listener ? this.offsets(groupId) : [];

@@ -47,6 +47,31 @@ const MIGRATIONS = [
   // Ongoing reassignments (KIP-455): the replicas being added and removed.
   `ALTER TABLE partitions ADD COLUMN adding_replicas TEXT NOT NULL DEFAULT '[]';
    ALTER TABLE partitions ADD COLUMN removing_replicas TEXT NOT NULL DEFAULT '[]';`,
+  // Transactions (KIP-98): each transactional id's producer, epoch and transaction (txn-store.ts),
+  // and the offsets its ongoing transactions commit for groups, pending until they end (KIP-447).
+  `CREATE TABLE transactions (
+     transactional_id TEXT PRIMARY KEY,
+     producer_id INTEGER NOT NULL,
+     producer_epoch INTEGER NOT NULL,
+     last_producer_epoch INTEGER NOT NULL,
+     timeout_ms INTEGER NOT NULL,
+     state TEXT NOT NULL,
+     start_time_ms INTEGER NOT NULL,
+     update_time_ms INTEGER NOT NULL,
+     partitions TEXT NOT NULL,
+     groups TEXT NOT NULL
+   );
+   CREATE TABLE pending_txn_offsets (
+     transactional_id TEXT NOT NULL,
+     group_id TEXT NOT NULL,
+     topic TEXT NOT NULL,
+     partition INTEGER NOT NULL,
+     committed_offset INTEGER NOT NULL,
+     committed_leader_epoch INTEGER NOT NULL,
+     metadata TEXT,
+     commit_time_ms INTEGER NOT NULL,
+     PRIMARY KEY (transactional_id, group_id, topic, partition)
+   );`,
   // SASL/SCRAM users (KIP-554), stored as Kafka stores them: salt, iterations, StoredKey, ServerKey.
   `CREATE TABLE scram_credentials (
      user TEXT NOT NULL,
@@ -108,6 +133,16 @@ export class MetadataStore {
     const id = crypto.randomBytes(16).toString('base64url').slice(0, 22);
     this.db.prepare("INSERT INTO meta (key, value) VALUES ('cluster_id', ?)").run(id);
     return id;
+  }
+
+  /** Moves the stored counter `key` on by one and returns its new value (1 on the first call). */
+  nextCounter(key: string): number {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+      const next = (row ? Number(row.value) : 0) + 1;
+      this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, String(next));
+      return next;
+    })();
   }
 
   /** Hands out a block of `count` producer ids; persisted first, so a restart never reuses one (KIP-730). */

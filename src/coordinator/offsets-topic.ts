@@ -1,4 +1,4 @@
-import { offsetsTopicPartitions } from '../common/limits.js';
+import { offsetsTopicPartitions, offsetsTopicSegmentBytes } from '../common/limits.js';
 import { CONSUMER_OFFSETS_TOPIC } from '../common/topic-name.js';
 import type { CreateTopicSpec } from '../protocol/internal-api.js';
 import { encodeGroupMetadataKey, encodeGroupMetadataValue, encodeOffsetCommitKey, encodeOffsetCommitValue } from '../protocol/offsets-topic-records.js';
@@ -18,9 +18,13 @@ export interface OffsetsTopicWriter {
   close(): Promise<void>;
 }
 
-/** `__consumer_offsets` as the controller creates it: compacted, as in Kafka. */
+/**
+ * `__consumer_offsets` as the controller creates it: compacted, with Kafka's 100 MiB segments
+ * (`offsets.topic.segment.bytes`), so the log cleaner keeps each group's latest commit and metadata
+ * once a segment's worth was written after them.
+ */
 export function offsetsTopicSpec(replicationFactor: number): CreateTopicSpec {
-  return { name: CONSUMER_OFFSETS_TOPIC, partitions: offsetsTopicPartitions, replicationFactor, configs: { 'cleanup.policy': 'compact' } };
+  return { name: CONSUMER_OFFSETS_TOPIC, partitions: offsetsTopicPartitions, replicationFactor, configs: { 'cleanup.policy': 'compact', 'segment.bytes': String(offsetsTopicSegmentBytes) } };
 }
 
 /** Java's String.hashCode: 31-polynomial over UTF-16 code units, in int32. */

@@ -12,6 +12,13 @@ import type { OffsetCommitRequest, OffsetCommitResponse } from './apis/offset-co
 import type { OffsetDeleteRequest, OffsetDeleteResponse } from './apis/offset-delete.js';
 import type { OffsetFetchRequest, OffsetFetchResponse } from './apis/offset-fetch.js';
 import type { SyncGroupRequest, SyncGroupResponse } from './apis/sync-group.js';
+import type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from './apis/add-offsets-to-txn.js';
+import type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponse } from './apis/add-partitions-to-txn.js';
+import type { DescribeTransactionsRequest, DescribeTransactionsResponse } from './apis/describe-transactions.js';
+import type { EndTxnRequest, EndTxnResponse } from './apis/end-txn.js';
+import type { InitProducerIdRequest, InitProducerIdResponse } from './apis/init-producer-id.js';
+import type { ListTransactionsRequest, ListTransactionsResponse } from './apis/list-transactions.js';
+import type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from './apis/txn-offset-commit.js';
 
 /** Buffers (group members' metadata and assignments) travel as `{ "$base64": "..." }`. */
 function bufferToBase64(this: Record<string, unknown>, key: string, value: unknown): unknown {
@@ -193,8 +200,9 @@ export interface BrokerExitedRequest {
 }
 
 /**
- * A Kafka group request as a broker decoded it, forwarded to the coordinator, which owns every group
- * (brokers answer FindCoordinator with themselves). The answer is the Kafka response body.
+ * A Kafka group or transaction request as a broker decoded it, forwarded to the coordinator, which
+ * owns every group and every transactional id (brokers answer FindCoordinator with themselves). The
+ * answer is the Kafka response body.
  */
 export interface GroupCall<Req> {
   apiVersion: number;
@@ -239,10 +247,11 @@ export interface AlterScramCredentialsResponse {
   metadataVersion: number;
 }
 
-export type ControlAction = 'kill' | 'pause' | 'resume' | 'restart';
+/** `stop`: the whole cluster (`yak down`; target `cluster`). */
+export type ControlAction = 'kill' | 'pause' | 'resume' | 'restart' | 'stop';
 export interface ControlRequest {
   action: ControlAction;
-  /** `broker-N` or `zookeeper`. */
+  /** `broker-N` or `zookeeper` (`cluster` for stop). */
   target: string;
   /** restart only: move the broker's log.db aside first, so it re-replicates every partition from the leaders. */
   rebuild?: boolean;
@@ -261,6 +270,7 @@ function groupCall<Req>(request: Check<Req>): Check<GroupCall<Req>> {
 const groupInstanceId = optional(nullable(string));
 const offsetFetchTopics = nullable(arrayOf(object({ name: string, partitionIndexes: arrayOf(int32) })));
 const noFields = object({});
+const txnTopics = arrayOf(object({ name: string, partitions: arrayOf(int32) }));
 const configChange = object({ name: string, set: optional(stringMap), delete: optional(arrayOf(string)), replace: optional(boolean) });
 
 export const InternalApi = {
@@ -400,8 +410,65 @@ export const InternalApi = {
     'OffsetDelete',
     groupCall(object({ groupId: string, topics: arrayOf(object({ name: string, partitions: arrayOf(object({ partitionIndex: int32 })) })) })),
   ),
-  AlterScramCredentials: jsonApi<AlterScramCredentialsRequest, AlterScramCredentialsResponse>(
+  /** Transaction calls (KIP-98), in keys of their own (1050+): InitProducerId only when it names a transactional id. */
+  InitTransactionalProducerId: jsonApi<GroupCall<InitProducerIdRequest>, InitProducerIdResponse>(
     1050,
+    'InitTransactionalProducerId',
+    groupCall(object({ transactionalId: string, transactionTimeoutMs: int32, producerId: optional(int64), producerEpoch: optional(int32) })),
+  ),
+  AddPartitionsToTxn: jsonApi<GroupCall<AddPartitionsToTxnRequest>, AddPartitionsToTxnResponse>(
+    1051,
+    'AddPartitionsToTxn',
+    groupCall(
+      object({
+        transactions: optional(arrayOf(object({ transactionalId: string, producerId: int64, producerEpoch: int32, verifyOnly: boolean, topics: txnTopics }))),
+        v3AndBelowTransactionalId: optional(string),
+        v3AndBelowProducerId: optional(int64),
+        v3AndBelowProducerEpoch: optional(int32),
+        v3AndBelowTopics: optional(txnTopics),
+      }),
+    ),
+  ),
+  AddOffsetsToTxn: jsonApi<GroupCall<AddOffsetsToTxnRequest>, AddOffsetsToTxnResponse>(
+    1052,
+    'AddOffsetsToTxn',
+    groupCall(object({ transactionalId: string, producerId: int64, producerEpoch: int32, groupId: string })),
+  ),
+  EndTxn: jsonApi<GroupCall<EndTxnRequest>, EndTxnResponse>(1053, 'EndTxn', groupCall(object({ transactionalId: string, producerId: int64, producerEpoch: int32, committed: boolean }))),
+  TxnOffsetCommit: jsonApi<GroupCall<TxnOffsetCommitRequest>, TxnOffsetCommitResponse>(
+    1054,
+    'TxnOffsetCommit',
+    groupCall(
+      object({
+        transactionalId: string,
+        groupId: string,
+        producerId: int64,
+        producerEpoch: int32,
+        generationId: optional(int32),
+        memberId: optional(string),
+        groupInstanceId,
+        topics: arrayOf(
+          object({
+            name: string,
+            partitions: arrayOf(object({ partitionIndex: int32, committedOffset: int64, committedLeaderEpoch: optional(int32), committedMetadata: nullable(string) })),
+          }),
+        ),
+      }),
+    ),
+  ),
+  DescribeTransactions: jsonApi<GroupCall<DescribeTransactionsRequest>, DescribeTransactionsResponse>(
+    1055,
+    'DescribeTransactions',
+    groupCall(object({ transactionalIds: arrayOf(string) })),
+  ),
+  ListTransactions: jsonApi<GroupCall<ListTransactionsRequest>, ListTransactionsResponse>(
+    1056,
+    'ListTransactions',
+    groupCall(object({ stateFilters: arrayOf(string), producerIdFilters: arrayOf(int64), durationFilter: optional(int64) })),
+  ),
+  /** SASL/SCRAM users (1060+). */
+  AlterScramCredentials: jsonApi<AlterScramCredentialsRequest, AlterScramCredentialsResponse>(
+    1060,
     'AlterScramCredentials',
     object({
       deletions: arrayOf(object({ user: string, mechanism: string })),
@@ -414,6 +481,6 @@ export const InternalApi = {
   Control: jsonApi<ControlRequest, ControlResponse>(
     1100,
     'Control',
-    object({ action: oneOf<ControlAction>('kill', 'pause', 'resume', 'restart'), target: string, rebuild: optional(boolean), force: optional(boolean) }),
+    object({ action: oneOf<ControlAction>('kill', 'pause', 'resume', 'restart', 'stop'), target: string, rebuild: optional(boolean), force: optional(boolean) }),
   ),
 } as const;

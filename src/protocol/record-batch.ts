@@ -21,8 +21,9 @@ export const BATCH_HEADER_BYTES = 61;
 export const BATCH_LOG_OVERHEAD = 12;
 const OFF_LEADER_EPOCH = 12;
 const OFF_MAGIC = 16;
-const OFF_CRC = 17;
-const OFF_ATTRIBUTES = 21;
+export const OFF_CRC = 17;
+/** Where the CRC'd range starts: the attributes, through the end of the batch. */
+export const OFF_ATTRIBUTES = 21;
 const OFF_LAST_OFFSET_DELTA = 23;
 const OFF_BASE_TIMESTAMP = 27;
 const OFF_MAX_TIMESTAMP = 35;
@@ -30,8 +31,16 @@ const OFF_PRODUCER_ID = 43;
 const OFF_PRODUCER_EPOCH = 51;
 const OFF_BASE_SEQUENCE = 53;
 const OFF_RECORD_COUNT = 57;
+/** Attributes bits 0-2: the compression codec of the records section. */
+export const ATTR_COMPRESSION_MASK = 0x07;
 /** Attributes bit 3: the batch's timestamps are the broker's (LogAppendTime), not the producer's. */
-const ATTR_LOG_APPEND_TIME = 0x08;
+export const ATTR_LOG_APPEND_TIME = 0x08;
+/** Attributes bit 4: the batch belongs to a transaction (KIP-98). */
+export const ATTR_TRANSACTIONAL = 0x10;
+/** Attributes bit 5: a control batch (transaction markers), never handed to applications as records. */
+export const ATTR_CONTROL = 0x20;
+/** Attributes bit 6: baseTimestamp holds the delete horizon the cleaner set (KIP-534). */
+export const ATTR_DELETE_HORIZON = 0x40;
 /** A record or batch without a timestamp (Kafka's RecordBatch.NO_TIMESTAMP). */
 export const NO_TIMESTAMP = -1;
 
@@ -78,6 +87,8 @@ export interface BatchView {
   bytes: Buffer;
   /** Its records' create times (for a LogAppendTime batch, readers see header.maxTimestamp instead). */
   recordTimestamps: RecordTimestamps;
+  /** Some record has a null key (a compacted topic refuses the batch, as Kafka's LogValidator does). */
+  hasKeylessRecord: boolean;
 }
 
 export function readBatchHeader(buf: Buffer, at = 0): BatchHeader {
@@ -105,8 +116,13 @@ export function readBatchHeader(buf: Buffer, at = 0): BatchHeader {
  * records well framed, once decompressed for a compressed batch (else CORRUPT_MESSAGE). The batch is
  * stored as it came, compressed or not (Kafka's compression.type=producer), except for the timestamp
  * fields a leader sets (`applyTimestampPolicy`).
+ *
+ * `from: 'leader'` (a follower's fetch) accepts what a leader's cleaner makes of a batch, as Kafka's
+ * followers do: fewer records than the batch's offsets (the compacted ones left gaps, the batch keeps
+ * its last offset), none at all (an emptied batch kept for its producer state), offset deltas
+ * increasing but not contiguous. A producer's batch must still be whole.
  */
-export function splitAndValidateBatches(records: Buffer): BatchView[] {
+export function splitAndValidateBatches(records: Buffer, from: 'producer' | 'leader' = 'producer'): BatchView[] {
   const batches: BatchView[] = [];
   let at = 0;
   while (at < records.length) {
@@ -124,11 +140,13 @@ export function splitAndValidateBatches(records: Buffer): BatchView[] {
     if (crc32c(bytes, OFF_ATTRIBUTES) !== header.crc) {
       throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, 'record batch CRC32C mismatch');
     }
-    if (header.recordCount <= 0 || header.lastOffsetDelta !== header.recordCount - 1) {
+    const compacted = from === 'leader';
+    if (compacted ? header.recordCount < 0 || header.recordCount > header.lastOffsetDelta + 1 : header.recordCount <= 0 || header.lastOffsetDelta !== header.recordCount - 1) {
       throw new KafkaError(ErrorCode.INVALID_RECORD, 'record count and last offset delta disagree');
     }
-    const recordTimestamps = checkRecordFraming(recordsReader(bytes, BATCH_HEADER_BYTES, bytes.length, header.attributes & 0x07), header.recordCount, header.baseTimestamp);
-    batches.push({ header, bytes, recordTimestamps });
+    const reader = recordsReader(bytes, BATCH_HEADER_BYTES, bytes.length, header.attributes & ATTR_COMPRESSION_MASK);
+    const { keyless, ...recordTimestamps } = checkRecordFraming(reader, header.recordCount, header.baseTimestamp, compacted ? header.lastOffsetDelta : null);
+    batches.push({ header, bytes, recordTimestamps, hasKeylessRecord: keyless });
     at += size;
   }
   return batches;
@@ -155,17 +173,20 @@ function checkMagic(buf: Buffer, at: number): void {
  * no consumer could parse out of the log, at a few varints per record. The same walk yields the
  * records' timestamps, so deriving the batch's max timestamp costs no second pass.
  */
-function checkRecordFraming(r: Reader, recordCount: number, baseTimestamp: number): RecordTimestamps {
+function checkRecordFraming(r: Reader, recordCount: number, baseTimestamp: number, compactedUpTo: number | null): RecordTimestamps & { keyless: boolean } {
   const fail = (why: string): never => {
     throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `malformed record in batch: ${why}`);
   };
-  const skipBytes = (i: number, what: string, end: number, nullable: boolean) => {
+  const skipBytes = (i: number, what: string, end: number, nullable: boolean): number => {
     const n = r.varint();
     if (n < (nullable ? -1 : 0) || r.offset + Math.max(n, 0) > end) fail(`record ${i} ${what} length ${n}`);
     if (n > 0) r.skip(n);
+    return n;
   };
+  let keyless = false;
   let max = NO_TIMESTAMP;
   let min = Infinity;
+  let previousDelta = -1;
   try {
     for (let i = 0; i < recordCount; i++) {
       const len = r.varint();
@@ -177,8 +198,11 @@ function checkRecordFraming(r: Reader, recordCount: number, baseTimestamp: numbe
         if (timestamp > max) max = timestamp;
         if (timestamp < min) min = timestamp;
       }
-      if (r.varint() !== i) fail(`record ${i} offset delta`);
-      skipBytes(i, 'key', end, true);
+      // Offset deltas are 0, 1, 2, ... in a producer's batch; only increasing, up to the last offset delta, in a compacted one.
+      const delta = r.varint();
+      if (compactedUpTo === null ? delta !== i : delta <= previousDelta || delta > compactedUpTo) fail(`record ${i} offset delta`);
+      previousDelta = delta;
+      if (skipBytes(i, 'key', end, true) < 0) keyless = true;
       skipBytes(i, 'value', end, true);
       const headers = r.varint();
       if (headers < 0 || headers > end - r.offset) fail(`record ${i} header count ${headers}`);
@@ -193,7 +217,7 @@ function checkRecordFraming(r: Reader, recordCount: number, baseTimestamp: numbe
     fail((err as Error).message);
   }
   if (r.remaining !== 0) fail(`${r.remaining} bytes after the batch's ${recordCount} records`);
-  return { max, min };
+  return { max, min, keyless };
 }
 
 /**
@@ -260,6 +284,10 @@ export interface EncodeBatchOptions {
   baseSequence?: number;
   /** A CompressionCodec; none by default. */
   compression?: number;
+  /** Sets the transactional attribute bit (KIP-98): the batch belongs to its producer's open transaction. */
+  transactional?: boolean;
+  /** Sets the control attribute bit: a transaction marker (control-batch.ts builds those). */
+  control?: boolean;
 }
 
 /** Encodes records into one v2 batch (the client side of Produce). */
@@ -279,7 +307,7 @@ export function encodeRecordBatch(records: readonly Record[], opts: EncodeBatchO
   w.int32(-1); // partitionLeaderEpoch: set by the leader
   w.int8(2);
   w.reserveInt32(); // crc
-  w.int16(opts.compression ?? CompressionCodec.none);
+  w.int16((opts.compression ?? CompressionCodec.none) | (opts.transactional ? ATTR_TRANSACTIONAL : 0) | (opts.control ? ATTR_CONTROL : 0));
   w.int32(records.length - 1);
   w.int64(baseTimestamp);
   w.int64(maxTimestamp);
@@ -300,7 +328,7 @@ export function encodeRecordBatch(records: readonly Record[], opts: EncodeBatchO
   return out;
 }
 
-function varintSize(v: number): number {
+export function varintSize(v: number): number {
   let z = ((v << 1) ^ (v >> 31)) >>> 0;
   let n = 1;
   while (z >= 0x80) {
@@ -310,7 +338,7 @@ function varintSize(v: number): number {
   return n;
 }
 
-function varlongSize(v: number): number {
+export function varlongSize(v: number): number {
   if (v >= -0x80000000 && v < 0x80000000) return varintSize(v);
   let z = BigInt.asUintN(64, (BigInt(v) << 1n) ^ (BigInt(v) >> 63n));
   let n = 1;
@@ -356,7 +384,7 @@ export interface DecodedRecord extends Record {
 }
 
 /** A reader over a batch's records section, decompressed first when the batch is compressed. */
-function recordsReader(buf: Buffer, start: number, end: number, codec: number): Reader {
+export function recordsReader(buf: Buffer, start: number, end: number, codec: number): Reader {
   if (codec === CompressionCodec.none) return new Reader(buf, start, end);
   const records = decompressRecords(codec, buf.subarray(start, end));
   return new Reader(records, 0, records.length);
@@ -374,10 +402,10 @@ export function decodeRecordBatches(buf: Buffer): { header: BatchHeader; records
     const header = readBatchHeader(buf, at);
     const size = BATCH_LOG_OVERHEAD + header.batchLength;
     if (at + size > buf.length) break;
-    const isControl = (header.attributes & 0x20) !== 0;
+    const isControl = (header.attributes & ATTR_CONTROL) !== 0;
     // A LogAppendTime batch's records all carry the time the leader stamped in maxTimestamp.
     const appendTime = header.attributes & ATTR_LOG_APPEND_TIME ? header.maxTimestamp : null;
-    const r = recordsReader(buf, at + BATCH_HEADER_BYTES, at + size, header.attributes & 0x07);
+    const r = recordsReader(buf, at + BATCH_HEADER_BYTES, at + size, header.attributes & ATTR_COMPRESSION_MASK);
     const records: DecodedRecord[] = [];
     for (let i = 0; i < header.recordCount; i++) {
       const len = r.varint();

@@ -1,5 +1,5 @@
 import type { PartitionState } from '../common/cluster-types.js';
-import { DEFAULT_TIMESTAMP_POLICY, NO_RETENTION, type RetentionLimits, type TimestampPolicy } from '../common/topic-configs.js';
+import { DEFAULT_COMPACTION, DEFAULT_TIMESTAMP_POLICY, NO_RETENTION, type CompactionConfig, type RetentionLimits, type TimestampPolicy } from '../common/topic-configs.js';
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import type { PartitionLog } from '../storage/partition-log.js';
 
@@ -40,6 +40,8 @@ export class Partition {
   isrChangeInFlight = false;
   /** What retention keeps of this replica's log (the topic's configs over the broker's defaults). */
   retention: RetentionLimits = NO_RETENTION;
+  /** How the broker's log cleaner compacts this replica's log (the topic's cleanup.policy, segment.* and compaction configs). */
+  compaction: CompactionConfig = DEFAULT_COMPACTION;
   /** How this replica, as leader, treats produced timestamps (the topic's message.timestamp.* configs). */
   timestamps: TimestampPolicy = DEFAULT_TIMESTAMP_POLICY;
   /**
@@ -171,6 +173,12 @@ export class Partition {
       ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
       `${this.topic}-${this.partition}: ISR [${this.state.isr.join(',')}] fell below min.insync.replicas=${this.minInsyncReplicas} after the append`,
     );
+  }
+
+  /** An acks=all write (a produce, a transaction marker) is refused up front while the ISR is below min.insync.replicas, as in Kafka. */
+  checkEnoughReplicas(): void {
+    if (this.state.isr.length >= this.minInsyncReplicas) return;
+    throw new KafkaError(ErrorCode.NOT_ENOUGH_REPLICAS, `ISR [${this.state.isr.join(',')}] is smaller than min.insync.replicas=${this.minInsyncReplicas}`);
   }
 
   /** Follower side: the leader's high watermark, bounded by what this replica holds. */

@@ -200,7 +200,8 @@ export class ReplicaFetcher {
         }
         if (r.records && r.records.length > 0) {
           // A fetch may end in a partial batch (maxBytes): keep only whole ones.
-          const batches = splitAndValidateBatches(wholeBatches(r.records));
+          // As the leader's cleaner left them: gaps, thinned and empty batches are fine here.
+          const batches = splitAndValidateBatches(wholeBatches(r.records), 'leader');
           if (batches.length > 0) writes.push({ partition: entry.partition, batches });
         }
         hws.push({ partition: entry.partition, hw: r.highWatermark, logStart: r.logStartOffset ?? -1 });

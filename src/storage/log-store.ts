@@ -37,6 +37,31 @@ const MIGRATIONS = [
      PRIMARY KEY (topic, partition, epoch)
    );
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // Transactions (KIP-98). txn_boundaries: per producer, the first batch of each transaction and
+  // each marker (marker -1 for a first batch, else 0 ABORT / 1 COMMIT; first_offset the
+  // transaction's first offset, -1 for a marker that closed none here): enough to rebuild which
+  // transactions are open without reading batches. aborted_txns: Kafka's aborted transaction index,
+  // what read_committed fetches are told to drop.
+  `CREATE TABLE txn_boundaries (
+     topic TEXT NOT NULL,
+     partition INTEGER NOT NULL,
+     base_offset INTEGER NOT NULL,
+     producer_id INTEGER NOT NULL,
+     producer_epoch INTEGER NOT NULL,
+     marker INTEGER NOT NULL,
+     coordinator_epoch INTEGER NOT NULL,
+     first_offset INTEGER NOT NULL,
+     PRIMARY KEY (topic, partition, base_offset)
+   );
+   CREATE INDEX txn_boundaries_by_producer ON txn_boundaries (topic, partition, producer_id, base_offset);
+   CREATE TABLE aborted_txns (
+     topic TEXT NOT NULL,
+     partition INTEGER NOT NULL,
+     producer_id INTEGER NOT NULL,
+     first_offset INTEGER NOT NULL,
+     last_offset INTEGER NOT NULL,
+     PRIMARY KEY (topic, partition, last_offset)
+   );`,
 ];
 
 /** SQLite result codes (primary, before any `_` extension) that mean the file or the disk failed, not the request. */
@@ -149,7 +174,7 @@ export class LogStore {
         'SELECT base_offset, last_offset FROM batches WHERE topic = ? AND partition = ? ORDER BY base_offset DESC LIMIT 1',
       ),
       batchStartAtOrBefore: db.prepare(
-        'SELECT base_offset FROM batches WHERE topic = ? AND partition = ? AND base_offset <= ? ORDER BY base_offset DESC LIMIT 1',
+        'SELECT base_offset, last_offset FROM batches WHERE topic = ? AND partition = ? AND base_offset <= ? ORDER BY base_offset DESC LIMIT 1',
       ),
       batchesFrom: db.prepare(
         'SELECT base_offset, last_offset, bytes FROM batches WHERE topic = ? AND partition = ? AND base_offset >= ? ORDER BY base_offset',
@@ -181,6 +206,40 @@ export class LogStore {
       insertEpoch: db.prepare('INSERT OR REPLACE INTO leader_epochs (topic, partition, epoch, start_offset) VALUES (?, ?, ?, ?)'),
       deleteEpochsFrom: db.prepare('DELETE FROM leader_epochs WHERE topic = ? AND partition = ? AND start_offset >= ?'),
       deleteEpochsBefore: db.prepare('DELETE FROM leader_epochs WHERE topic = ? AND partition = ? AND start_offset < ?'),
+      insertBoundary: db.prepare(
+        `INSERT INTO txn_boundaries (topic, partition, base_offset, producer_id, producer_epoch, marker, coordinator_epoch, first_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      // What the producer state needs back: each producer's latest boundary, and the markers the high watermark does not cover yet.
+      loadBoundaries: db.prepare(
+        `SELECT producer_id, producer_epoch, base_offset, marker, coordinator_epoch, first_offset FROM txn_boundaries b
+         WHERE topic = @topic AND partition = @partition
+           AND ((marker >= 0 AND base_offset >= @highWatermark)
+                OR base_offset = (SELECT MAX(base_offset) FROM txn_boundaries WHERE topic = @topic AND partition = @partition AND producer_id = b.producer_id))
+         ORDER BY base_offset`,
+      ),
+      deleteBoundariesFrom: db.prepare('DELETE FROM txn_boundaries WHERE topic = ? AND partition = ? AND base_offset >= ?'),
+      deleteBoundariesBefore: db.prepare('DELETE FROM txn_boundaries WHERE topic = ? AND partition = ? AND base_offset < ?'),
+      insertAborted: db.prepare('INSERT INTO aborted_txns (topic, partition, producer_id, first_offset, last_offset) VALUES (?, ?, ?, ?, ?)'),
+      // Kafka's collectAbortedTransactions: those ending at or after the fetch offset that began before
+      // the fetched range ends. The last bound (the range end plus the longest aborted span) only keeps
+      // the scan of the primary key short: no row past it can have begun inside the range.
+      abortedIn: db.prepare(
+        `SELECT producer_id, first_offset FROM aborted_txns
+         WHERE topic = @topic AND partition = @partition AND last_offset >= @from AND last_offset <= @upTo + @maxSpan AND first_offset < @upTo
+         ORDER BY first_offset`,
+      ),
+      longestAbortedSpan: db.prepare('SELECT COALESCE(MAX(last_offset - first_offset), 0) AS span FROM aborted_txns WHERE topic = ? AND partition = ?'),
+      deleteAbortedFrom: db.prepare('DELETE FROM aborted_txns WHERE topic = ? AND partition = ? AND last_offset >= ?'),
+      deleteAbortedBefore: db.prepare('DELETE FROM aborted_txns WHERE topic = ? AND partition = ? AND last_offset < ?'),
+      // substr(bytes, 22, 2): the batch's attributes (byte 21 on). SQLite loads the whole blob for it,
+      // so only where they can be other than 0 for the cleaner: a batch with a producer id (transactional or a marker).
+      batchHeaders: db.prepare(
+        `SELECT base_offset, last_offset, max_timestamp, producer_id, CASE WHEN producer_id >= 0 THEN substr(bytes, 22, 2) END AS attrs, length(bytes) AS size FROM batches
+         WHERE topic = ? AND partition = ? AND base_offset >= ? ORDER BY base_offset LIMIT ?`,
+      ),
+      updateBatch: db.prepare('UPDATE batches SET bytes = ?, record_count = ?, max_timestamp = ? WHERE topic = ? AND partition = ? AND base_offset = ?'),
+      deleteBatch: db.prepare('DELETE FROM batches WHERE topic = ? AND partition = ? AND base_offset = ?'),
+      bytesBefore: db.prepare('SELECT COALESCE(SUM(length(bytes)), 0) AS size FROM batches WHERE topic = ? AND partition = ? AND base_offset < ?'),
     };
     this.hooks = { transaction: (fn) => this.transaction(fn), markDirty: (l) => this.dirty.add(l) };
     this.checkpointTimer = setInterval(() => this.checkpointHighWatermarks(), highWatermarkCheckpointIntervalMs);
@@ -257,6 +316,8 @@ export class LogStore {
       this.db.prepare('DELETE FROM batches WHERE topic = ? AND partition = ?').run(topic, partition);
       this.db.prepare('DELETE FROM partitions WHERE topic = ? AND partition = ?').run(topic, partition);
       this.db.prepare('DELETE FROM leader_epochs WHERE topic = ? AND partition = ?').run(topic, partition);
+      this.db.prepare('DELETE FROM txn_boundaries WHERE topic = ? AND partition = ?').run(topic, partition);
+      this.db.prepare('DELETE FROM aborted_txns WHERE topic = ? AND partition = ?').run(topic, partition);
     });
     this.logs.delete(`${topic}\u0000${partition}`);
   }

@@ -1,12 +1,14 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import type { RetentionLimits } from '../common/topic-configs.js';
-import { decodeRecordBatches, stampBatch, type BatchView } from '../protocol/record-batch.js';
+import { isControl, readControlBatch } from '../protocol/control-batch.js';
+import { decodeRecordBatches, readBatchHeader, stampBatch, type BatchView } from '../protocol/record-batch.js';
 import { ProducerStateTable } from './producer-state.js';
+import { TxnIndex, type AbortedTxn, type TxnStatements } from './txn-index.js';
 
 type Statement = BetterSqlite3.Statement;
 
-export interface LogStatements {
+export interface LogStatements extends TxnStatements {
   insertBatch: Statement;
   lastBatch: Statement;
   batchStartAtOrBefore: Statement;
@@ -25,6 +27,24 @@ export interface LogStatements {
   insertEpoch: Statement;
   deleteEpochsFrom: Statement;
   deleteEpochsBefore: Statement;
+  batchHeaders: Statement;
+  updateBatch: Statement;
+  deleteBatch: Statement;
+  bytesBefore: Statement;
+}
+
+/**
+ * A stored batch as the log cleaner plans with it: its row's columns and the batch's attributes, not
+ * its records. `attributes` is read only for batches with a producer id (the transactional and control
+ * bits need one); 0 for the others, whose compression and timestamp type the cleaner does not plan by.
+ */
+export interface StoredBatchInfo {
+  baseOffset: number;
+  lastOffset: number;
+  maxTimestamp: number;
+  producerId: number;
+  attributes: number;
+  size: number;
 }
 
 
@@ -58,7 +78,9 @@ const PRODUCER_STATE_LOOKBACK_OFFSETS = 1_000_000;
 
 /**
  * One partition's log: an ordered run of record batches stored as their wire bytes.
- * Invariants: batches are contiguous (each base offset = previous last offset + 1);
+ * Invariants: batches are in offset order and contiguous (each base offset = previous last offset
+ * + 1) except where the log cleaner removed a batch whose records were all compacted away (a gap:
+ * readers and followers go on at the next batch, as Kafka's do);
  * logStartOffset <= highWatermark <= logEndOffset; the epoch cache is ordered by epoch and by offset.
  * The high watermark is owned by the replication layer; this class only stores and checkpoints it.
  */
@@ -69,6 +91,9 @@ export class PartitionLog {
   /** Leader-epoch cache (KIP-101): the first offset written in each epoch. */
   epochs: EpochEntry[] = [];
   readonly producers = new ProducerStateTable();
+  private readonly txns: TxnIndex;
+  /** Bumped whenever the log loses its tail (truncation): a log cleaner pass planned before it gives up. */
+  truncations = 0;
 
   constructor(
     readonly topic: string,
@@ -76,6 +101,7 @@ export class PartitionLog {
     private readonly stmts: LogStatements,
     private readonly store: LogStoreHooks,
   ) {
+    this.txns = new TxnIndex(topic, partition, stmts, this.producers);
     const last = stmts.lastBatch.get(topic, partition) as { base_offset: number; last_offset: number } | undefined;
     const state = stmts.loadPartition.get(topic, partition) as { log_start_offset: number; high_watermark: number } | undefined;
     this.logStartOffset = state?.log_start_offset ?? 0;
@@ -104,7 +130,11 @@ export class PartitionLog {
     this.rebuildProducerState();
   }
 
-  /** Reloads idempotent producer state from the stored batch headers (after opening, truncating or a rollback). */
+  /**
+   * Reloads producer state (after opening, truncating or a rollback): idempotent sequences from the
+   * stored batch headers (markers, base sequence -1, skipped), open and unreplicated transactions
+   * and coordinator epochs from txn_boundaries.
+   */
   private rebuildProducerState(): void {
     this.producers.clear();
     const rows = this.stmts.recentProducerBatches.all(this.topic, this.partition, Math.max(0, this.logEndOffset - PRODUCER_STATE_LOOKBACK_OFFSETS)) as {
@@ -117,8 +147,25 @@ export class PartitionLog {
       max_timestamp: number;
     }[];
     for (const r of rows) {
+      if (r.base_sequence < 0) continue;
       this.producers.record({ producerId: r.producer_id, producerEpoch: r.producer_epoch, baseSequence: r.base_sequence, recordCount: r.record_count, maxTimestamp: r.max_timestamp }, r.base_offset, r.last_offset);
     }
+    this.txns.restore(this.highWatermark);
+  }
+
+  /**
+   * The last stable offset (KIP-98): read_committed readers see up to here, the high watermark or
+   * the first offset of the earliest transaction still open (or closed by a marker the high
+   * watermark does not cover yet), whichever is lower.
+   */
+  get lastStableOffset(): number {
+    const unstable = this.producers.firstUnstableOffset();
+    return unstable === null ? this.highWatermark : Math.min(unstable, this.highWatermark);
+  }
+
+  /** The aborted transactions a read of [fetchOffset, upToOffset) must tell a read_committed reader of, by first offset. */
+  abortedTransactions(fetchOffset: number, upToOffset: number): AbortedTxn[] {
+    return this.txns.abortedTransactions(fetchOffset, upToOffset);
   }
 
   get latestEpoch(): number {
@@ -132,10 +179,10 @@ export class PartitionLog {
   appendAsLeader(batches: readonly BatchView[], leaderEpoch: number): AppendResult {
     // A retried idempotent batch that is already stored is answered with its original offsets.
     if (batches.length === 1) {
-      const stored = this.producers.check(batches[0]!.header);
+      const stored = this.checkProducer(batches[0]!);
       if (stored) return stored;
     } else {
-      for (const b of batches) if (this.producers.check(b.header)) throw new KafkaError(ErrorCode.DUPLICATE_SEQUENCE_NUMBER);
+      for (const b of batches) if (this.checkProducer(b)) throw new KafkaError(ErrorCode.DUPLICATE_SEQUENCE_NUMBER);
     }
     const baseOffset = this.logEndOffset;
     for (const batch of batches) {
@@ -145,11 +192,19 @@ export class PartitionLog {
     return { baseOffset, lastOffset: this.logEndOffset - 1 };
   }
 
+  /** The producer state's verdict on a batch to append: a stored duplicate's offsets, or null; throws if it is refused (a marker: if fenced). */
+  private checkProducer(b: BatchView): AppendResult | null {
+    if (!isControl(b.header)) return this.producers.check(b.header);
+    this.producers.checkMarker(readControlBatch(b.bytes));
+    return null;
+  }
+
   /** Follower append: batches keep the offsets and epochs the leader gave them. */
   appendAsFollower(batches: readonly BatchView[]): void {
     for (const batch of batches) {
       const { baseOffset, lastOffsetDelta, partitionLeaderEpoch } = batch.header;
-      if (baseOffset !== this.logEndOffset) {
+      // Past the log end is a gap the leader's cleaner left (it removed a compacted-away batch).
+      if (baseOffset < this.logEndOffset) {
         throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `follower append at ${baseOffset}, log end is ${this.logEndOffset}`);
       }
       this.insert(batch, baseOffset, baseOffset + lastOffsetDelta, partitionLeaderEpoch);
@@ -163,7 +218,7 @@ export class PartitionLog {
     }
     const h = batch.header;
     this.stmts.insertBatch.run(this.topic, this.partition, baseOffset, lastOffset, epoch, h.maxTimestamp, h.producerId, h.producerEpoch, h.baseSequence, h.recordCount, batch.bytes);
-    this.producers.record(h, baseOffset, lastOffset);
+    this.txns.recordBatch(batch, baseOffset, lastOffset);
     this.logEndOffset = lastOffset + 1;
   }
 
@@ -243,16 +298,20 @@ export class PartitionLog {
    */
   truncateTo(offset: number): void {
     if (offset >= this.logEndOffset) return;
-    const start = this.stmts.batchStartAtOrBefore.get(this.topic, this.partition, offset) as { base_offset: number } | undefined;
-    const cut = Math.max(this.logStartOffset, Math.min(offset, start?.base_offset ?? offset));
+    const start = this.stmts.batchStartAtOrBefore.get(this.topic, this.partition, offset) as { base_offset: number; last_offset: number } | undefined;
+    // The batch holding `offset` goes whole; one ending before it (a cleaner's gap follows) stays.
+    const holding = start && start.last_offset >= offset ? start.base_offset : offset;
+    const cut = Math.max(this.logStartOffset, Math.min(offset, holding));
     const highWatermark = Math.min(this.highWatermark, cut);
     this.rewrite(
       () => {
         this.stmts.deleteFrom.run(this.topic, this.partition, cut);
         this.stmts.deleteEpochsFrom.run(this.topic, this.partition, cut);
+        this.txns.deleteFrom(cut);
         this.stmts.upsertPartition.run(this.topic, this.partition, this.logStartOffset, highWatermark);
       },
       () => {
+        this.truncations++;
         this.epochs = this.epochs.filter((e) => e.startOffset < cut);
         this.logEndOffset = cut;
         this.highWatermark = highWatermark;
@@ -276,8 +335,9 @@ export class PartitionLog {
    * Where retention would start the log now: past the leading batches that are older than
    * retention.ms (by their max timestamp), or past those the log can lose and still keep
    * retention.bytes, whichever goes further, as Kafka's two retention passes over segments do. Only
-   * whole batches below the high watermark go, so no replica can need what retention deleted, and a
-   * consumer never loses a record it could not yet read.
+   * whole batches below the last stable offset go (the high watermark, or an open transaction's
+   * start), so no replica can need what retention deleted, a consumer never loses a record it could
+   * not yet read, and an open transaction keeps its first batch.
    *
    * A batch without a timestamp (max timestamp -1: its records have none, or it was stored before
    * leaders derived the max from the records) never expires by itself: it goes with the next batch
@@ -289,9 +349,10 @@ export class PartitionLog {
   retentionCut(now: number, limits: RetentionLimits): number {
     const { retentionMs, retentionBytes } = limits;
     let cut = this.logStartOffset;
+    const stable = this.lastStableOffset;
     if (retentionMs >= 0) {
       for (const b of this.batchSizes()) {
-        if (b.last_offset >= this.highWatermark) break;
+        if (b.last_offset >= stable) break;
         if (b.max_timestamp < 0) continue;
         if (b.max_timestamp >= now - retentionMs) break;
         cut = b.last_offset + 1;
@@ -300,7 +361,7 @@ export class PartitionLog {
     if (retentionBytes >= 0) {
       let total = this.sizeBytes();
       for (const b of this.batchSizes()) {
-        if (b.last_offset >= this.highWatermark || total - b.size < retentionBytes) break;
+        if (b.last_offset >= stable || total - b.size < retentionBytes) break;
         cut = Math.max(cut, b.last_offset + 1);
         total -= b.size;
       }
@@ -314,12 +375,15 @@ export class PartitionLog {
 
   /**
    * Moves the log start forward to `offset` (retention, or a follower following its leader's start),
-   * deleting the batches wholly before it. Never past the high watermark. The epoch cache keeps the
-   * epoch in force at the new start (Kafka's truncateFromStart); idempotent producers' state stays
-   * in memory, as Kafka keeps it past segment deletion. Atomic (see `rewrite`).
+   * deleting the batches wholly before it. Never past the last stable offset: an open transaction's
+   * first batch stays, so its records and its start (which the rebuild reads from txn_boundaries)
+   * are there until its marker; the coordinator aborts a transaction that outlives its timeout. The
+   * epoch cache keeps the epoch in force at the new start (Kafka's truncateFromStart); producers'
+   * state stays in memory, as Kafka keeps it past segment deletion; the aborted index keeps only the
+   * transactions that end at or after the new start. Atomic (see `rewrite`).
    */
   advanceStartOffset(offset: number): boolean {
-    const start = Math.min(offset, this.highWatermark);
+    const start = Math.min(offset, this.lastStableOffset);
     if (start <= this.logStartOffset) return false;
     const inForce = this.epochs.filter((e) => e.startOffset <= start).pop();
     const epochs = [...(inForce ? [{ epoch: inForce.epoch, startOffset: start }] : []), ...this.epochs.filter((e) => e.startOffset > start)];
@@ -327,6 +391,7 @@ export class PartitionLog {
       () => {
         this.stmts.deleteBefore.run(this.topic, this.partition, start);
         this.stmts.deleteEpochsBefore.run(this.topic, this.partition, start + 1);
+        this.txns.deleteBefore(start);
         if (inForce) this.stmts.insertEpoch.run(this.topic, this.partition, inForce.epoch, start);
         this.stmts.upsertPartition.run(this.topic, this.partition, start, this.highWatermark);
       },
@@ -348,9 +413,11 @@ export class PartitionLog {
       () => {
         this.stmts.deleteFrom.run(this.topic, this.partition, 0);
         this.stmts.deleteEpochsFrom.run(this.topic, this.partition, 0);
+        this.txns.deleteFrom(0);
         this.stmts.upsertPartition.run(this.topic, this.partition, offset, offset);
       },
       () => {
+        this.truncations++;
         this.epochs = [];
         this.logStartOffset = offset;
         this.logEndOffset = offset;
@@ -358,6 +425,46 @@ export class PartitionLog {
         this.rebuildProducerState();
       },
     );
+  }
+
+  /** Up to `limit` stored batches from `fromOffset` on, in offset order, as the log cleaner plans with them (no record bytes read). */
+  batchInfos(fromOffset: number, limit: number): StoredBatchInfo[] {
+    const rows = this.stmts.batchHeaders.all(this.topic, this.partition, fromOffset, limit) as {
+      base_offset: number;
+      last_offset: number;
+      max_timestamp: number;
+      producer_id: number;
+      attrs: Buffer | null;
+      size: number;
+    }[];
+    return rows.map((r) => ({ baseOffset: r.base_offset, lastOffset: r.last_offset, maxTimestamp: r.max_timestamp, producerId: r.producer_id, attributes: r.attrs?.readInt16BE(0) ?? 0, size: r.size }));
+  }
+
+  /** Bytes of the stored batches that begin before `offset` (summed by SQLite, no batch read). */
+  bytesBefore(offset: number): number {
+    return (this.stmts.bytesBefore.get(this.topic, this.partition, offset) as { size: number }).size;
+  }
+
+  /** Stored batches with their bytes from `fromOffset` on, in offset order (the cleaner reads them a chunk at a time). */
+  batchesFrom(fromOffset: number): IterableIterator<{ base_offset: number; last_offset: number; bytes: Buffer }> {
+    return this.stmts.batchesFrom.iterate(this.topic, this.partition, fromOffset) as IterableIterator<{ base_offset: number; last_offset: number; bytes: Buffer }>;
+  }
+
+  /**
+   * The log cleaner's write: each batch is replaced by its rebuilt bytes (same base and last offset)
+   * or, given null, removed, all in one transaction, so a reader sees the batches before or after,
+   * never half. Offsets, the log's start and end, epochs and producer state do not change.
+   */
+  replaceBatches(changes: readonly { baseOffset: number; bytes: Buffer | null }[]): void {
+    this.store.transaction(() => {
+      for (const c of changes) {
+        if (c.bytes === null) this.stmts.deleteBatch.run(this.topic, this.partition, c.baseOffset);
+        else {
+          const h = readBatchHeader(c.bytes);
+          this.stmts.updateBatch.run(c.bytes, h.recordCount, h.maxTimestamp, this.topic, this.partition, c.baseOffset);
+        }
+      }
+    });
   }
 
   /**
@@ -368,6 +475,7 @@ export class PartitionLog {
     const hw = Math.min(offset, this.logEndOffset);
     if (hw === this.highWatermark) return;
     this.highWatermark = hw;
+    this.producers.onHighWatermark(hw);
     this.store.markDirty(this);
   }
 

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { BrokerState, ClusterMetadata } from '../common/cluster-types.js';
 import { ClusterSecret } from '../common/cluster-secret.js';
@@ -13,6 +12,7 @@ import { isProcessAlive, readClusterFile, removeClusterFile, writeClusterFile, t
 import { startChild, stopChild } from './child-process.js';
 import { ControlServer } from './control-server.js';
 import { connectionSecurityFrom, prepareClusterSecurity, registerAdminUser, type SecuritySetup } from './cluster-security.js';
+import { brokerDir, coordinatorDir } from './data-dir.js';
 
 export interface SupervisorOptions {
   brokers: number;
@@ -42,6 +42,11 @@ export interface SupervisorOptions {
   logger: Logger;
   /** Every line a child prints, prefixed with its name (the headless log). */
   onChildLine: (name: string, line: string) => void;
+  /**
+   * `yak down` from another shell: how the owner of this supervisor stops it (as its Ctrl-C does).
+   * Without it (yak chaos, tests) the control endpoint refuses to stop the cluster.
+   */
+  onStopRequested?: () => void;
 }
 
 /** One supervised process: the coordinator or a broker. Its port stays the same across restarts. */
@@ -127,7 +132,7 @@ export class Supervisor {
   }
 
   private managedCoordinator(): Managed {
-    const dataDir = path.join(this.opts.dataDir, 'coordinator');
+    const dataDir = coordinatorDir(this.opts.dataDir);
     return {
       name: 'zookeeper',
       dataDir,
@@ -150,7 +155,7 @@ export class Supervisor {
   }
 
   private managedBroker(id: number): Managed {
-    const dataDir = path.join(this.opts.dataDir, `broker-${id}`);
+    const dataDir = brokerDir(this.opts.dataDir, id);
     return {
       name: `broker-${id}`,
       brokerId: id,
@@ -237,9 +242,17 @@ export class Supervisor {
 
   /**
    * The operator verbs: kill (SIGKILL, a crash), pause/resume (SIGSTOP/SIGCONT, a hang), restart (a
-   * clean stop first if it runs; with `rebuild`, a broker's log.db is moved aside before it starts).
+   * clean stop first if it runs; with `rebuild`, a broker's log.db is moved aside before it starts);
+   * and stop (`yak down`: the whole cluster, through its owner).
    */
   async handleControl(action: ControlAction, target: string, flags: Pick<ControlRequest, 'rebuild' | 'force'> = {}): Promise<ControlResponse> {
+    if (action === 'stop') {
+      const stop = this.opts.onStopRequested;
+      if (!stop) throw new UserError('this cluster is run by a program that stops it itself (yak chaos, a test): it cannot be stopped from here');
+      // Answered first: the stop closes this endpoint.
+      setImmediate(stop);
+      return { message: `stopping the cluster (supervisor pid ${process.pid})` };
+    }
     const m = this.find(target);
     const pid = m.process?.pid ?? -1;
     switch (action) {

@@ -98,6 +98,7 @@ test('a follower serves consumers up to its high watermark; OFFSET_NOT_AVAILABLE
     sessionValid: () => true,
     retentionDefaults: () => ({ retentionMs: -1, retentionBytes: -1 }),
     retentionCheckIntervalMs: 60_000,
+    logCleanerBackoffMs: 60_000,
     timestampTypeDefault: () => 'CreateTime',
   });
   try {

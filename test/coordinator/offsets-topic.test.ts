@@ -9,7 +9,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GroupStore } from '../../src/coordinator/group-store.js';
 import { MetadataStore } from '../../src/coordinator/metadata-store.js';
-import { OffsetsTopicMirror, offsetsTopicPartitionFor, type OffsetsTopicRecord } from '../../src/coordinator/offsets-topic.js';
+import { OffsetsTopicMirror, offsetsTopicPartitionFor, offsetsTopicSpec, type OffsetsTopicRecord } from '../../src/coordinator/offsets-topic.js';
+import { compactionConfig } from '../../src/common/topic-configs.js';
 import { decodeGroupMetadataValue, decodeOffsetCommitValue, decodeOffsetsTopicKey } from '../../src/protocol/offsets-topic-records.js';
 
 test('partitionFor is abs(Java hashCode) % partitions, MIN_VALUE mapping to 0 as Utils.abs does', () => {
@@ -21,6 +22,13 @@ test('partitionFor is abs(Java hashCode) % partitions, MIN_VALUE mapping to 0 as
   // Negative hashes (int32 wrap-around): "billing" is -109829509, "zzzzzzzzzz" -1580979136.
   assert.is(offsetsTopicPartitionFor('billing', 50), 109829509 % 50);
   assert.is(offsetsTopicPartitionFor('zzzzzzzzzz', 3), 1580979136 % 3);
+});
+
+test("the topic is created compacted, with Kafka's 100 MiB offsets.topic.segment.bytes, so the log cleaner keeps each key's latest record", () => {
+  const spec = offsetsTopicSpec(3);
+  assert.equal(spec.configs, { 'cleanup.policy': 'compact', 'segment.bytes': '104857600' });
+  const c = compactionConfig(spec.configs!);
+  assert.equal([c.compact, c.segmentBytes], [true, 104857600]);
 });
 
 test('every GroupStore change becomes records of the group partition, tombstones for deletions', () => {

@@ -591,7 +591,8 @@ test('CLI: yak status --bootstrap asks that address, not the data dir\'s cluster
 
 test('CLI: yak consume --offset abc says what --offset accepts', async () => {
   const res = await runYak(['consume', '--topic', 't', '--offset', 'abc', '--bootstrap', cluster.bootstrap]);
-  assertCleanFailure(res, /--offset must be a non-negative integer, earliest or latest, got "abc"/);
+  assertCleanFailure(res, /--offset must be beginning, end, N, -N \(from the end\), \+N \(from the beginning\), s@TIME or e@TIME \(TIME: ms or RFC 3339\), got "abc"/);
+  assert.is(res.code, 2, 'a usage error');
 });
 
 test('CLI: yak with an unknown command names it and points to --help', async () => {

@@ -111,7 +111,7 @@ test('two members split 6 partitions 3/3; one killed, the other takes all six; l
   await produce(Array.from({ length: 30 }, (_, i) => `c${i}`));
   await m2.waitFor(() => values(m2).filter((v) => v.startsWith('c')).length === 30, 'the third batch');
   const stopped = await m2.stop('SIGINT');
-  assert.is(stopped.code, 0, stopped.stderr);
+  assert.is(stopped.code, 130, stopped.stderr);
 
   const all = [...values(m1), ...values(m2)];
   assert.is(all.length, 150, 'every record printed once');
@@ -130,10 +130,10 @@ test('two members split 6 partitions 3/3; one killed, the other takes all six; l
 });
 
 test('reset-offsets on an empty group moves its offsets; delete removes it; unknown groups get one clear line', async () => {
-  const reset = await yak(['group', 'reset-offsets', GROUP, '--topic', TOPIC, '--to-offset', '2']);
+  const reset = await yak(['group', 'reset-offsets', GROUP, '--topic', TOPIC, '--to-offset', '2', '--execute']);
   assert.is(reset.code, 0, reset.stderr);
   assert.ok((await describe()).partitions.every((p) => p.committedOffset === Math.min(2, p.logEndOffset!)));
-  const toLatest = await yak(['group', 'reset-offsets', GROUP, '--topic', TOPIC, '--to-latest']);
+  const toLatest = await yak(['group', 'reset-offsets', GROUP, '--topic', TOPIC, '--to-latest', '--execute']);
   assert.is(toLatest.code, 0, toLatest.stderr);
   assert.ok((await describe()).partitions.every((p) => p.lag === 0));
 
@@ -147,8 +147,8 @@ test('reset-offsets on an empty group moves its offsets; delete removes it; unkn
     assert.is(res.stderr, 'yak: consumer group "nope" does not exist' + (args[1] === 'describe' ? ' (yak group list shows the groups)' : '') + '\n');
   }
   const both = await yak(['group', 'reset-offsets', 'g', '--topic', TOPIC, '--to-earliest', '--to-latest']);
-  assert.is(both.code, 1);
-  assert.match(both.stderr, /exactly one of --to-earliest, --to-latest, --to-offset/);
+  assert.is(both.code, 2, 'a usage error');
+  assert.match(both.stderr, /exactly one of --to-earliest, --to-latest, --to-offset N, --to-datetime TIME, --shift-by N/);
 });
 
 // --- the group APIs on the wire -------------------------------------------------------------------
@@ -188,10 +188,12 @@ test('every group is listed once: by kafkajs admin.listGroups (which asks each b
       homes.add(found.nodeId);
     }
     assert.ok(homes.size > 1, `8 groups all coordinated by broker ${[...homes]}`);
-    // Transactions are not supported: refused for good (INVALID_REQUEST), so clients do not retry.
-    const tx = await conn.request(FindCoordinatorApi, 2, { key: 'tx-1', keyType: 1 });
-    assert.equal([tx.errorCode, tx.nodeId], [42, -1]);
-    assert.match(tx.errorMessage ?? '', 'transactions are not supported');
+    // A transactional id has its home the same way (the transaction coordinator lives with the groups').
+    const tx = await conn.request(FindCoordinatorApi, 2, { key: 'listed-0', keyType: 1 });
+    const group = await conn.request(FindCoordinatorApi, 2, { key: 'listed-0', keyType: 0 });
+    assert.equal([tx.errorCode, tx.nodeId], [0, group.nodeId]);
+    const unknown = await conn.request(FindCoordinatorApi, 2, { key: 'x', keyType: 5 });
+    assert.equal([unknown.errorCode, unknown.nodeId], [42, -1], 'an unknown key type is INVALID_REQUEST');
   } finally {
     await admin.disconnect();
   }
@@ -260,7 +262,7 @@ test('a member while the coordinator is down: its retries do not pile up connect
     assert.ok(during <= before + 2, `sockets ${before} before the outage, ${during} during it`);
     const stopped = await Promise.race([member.stop('SIGINT'), new Promise<null>((r) => setTimeout(() => r(null), 15_000))]);
     assert.ok(stopped, 'Ctrl-C ended it within 15 s');
-    assert.is(stopped!.code, 0, stopped!.stderr);
+    assert.is(stopped!.code, 130, stopped!.stderr);
   } finally {
     await cluster.supervisor.handleControl('restart', 'zookeeper');
   }
@@ -293,7 +295,7 @@ test('a coordinator restart loses nothing: committed offsets stay, a live member
   await produce(['after-restart']);
   await survivor.waitFor(() => survivor.stdoutLines().includes('after-restart'), 'the record produced after the restart');
   const stopped = await survivor.stop('SIGINT');
-  assert.is(stopped.code, 0, stopped.stderr);
+  assert.is(stopped.code, 130, stopped.stderr);
   assert.is(stopped.stderr.split('\n').filter((l) => ASSIGNED.test(l)).length, 1, 'no rebalance: the restarted coordinator still knew the member');
 });
 

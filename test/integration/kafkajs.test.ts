@@ -363,18 +363,4 @@ test('admin.createPartitions grows a topic that then takes records on its new pa
   assert.instance(missing, Error, 'an unknown topic is an error');
 });
 
-test('a transactional kafkajs producer is refused (YaK has no transactions)', async () => {
-  const tx = kafka.producer({ transactionalId: 'tx-1', idempotent: true, maxInFlightRequests: 1 });
-  try {
-    const err = await (async () => {
-      await tx.connect();
-      await tx.transaction();
-    })().catch((e: Error) => e);
-    assert.instance(err, Error, 'refused');
-    assert.match((err as Error).name, 'CoordinatorNotFound', 'kafkajs reports the transaction coordinator it could not find');
-  } finally {
-    await tx.disconnect();
-  }
-});
-
 test.run();

@@ -195,7 +195,7 @@ test('yak consume --group-instance-id: restarted, it gets its partitions back in
   assert.is(described.code, 0, described.stderr);
   assert.equal((JSON.parse(described.stdout) as { members: { groupInstanceId: string }[] }).members.map((m) => m.groupInstanceId).sort(), ['ya', 'yb'], 'yak group describe shows instance ids');
   const stopped = await a.stop('SIGINT');
-  assert.is(stopped.code, 0, stopped.stderr);
+  assert.is(stopped.code, 130, stopped.stderr);
   const a2 = member('ya');
   await until('the restarted member assigned', () => lastAssignment(a2) !== null);
   assert.equal(lastAssignment(a2), { ...before.a, lines: 1 }, 'same generation, same partitions');

@@ -140,7 +140,7 @@ test('partitions are independent', () => {
 
 // --- follower append ---------------------------------------------------------------------------------
 
-test('follower append keeps the offsets and epochs the leader gave, and rejects a gap', () => {
+test('follower append keeps the offsets and epochs the leader gave, rejects an overlap and takes a gap', () => {
   const leader = store.partition('t', 0);
   store.transaction(() => leader.appendAsLeader([batch(['a', 'b'])], 4));
   store.transaction(() => leader.appendAsLeader([batch(['c'])], 6));
@@ -155,16 +155,21 @@ test('follower append keeps the offsets and epochs the leader gave, and rejects 
   ]);
   assert.ok(Buffer.concat(follower.read(0, 3, 1 << 20)).equals(Buffer.concat(leader.read(0, 3, 1 << 20))), 'byte-identical replica');
 
-  // A batch whose base offset is not the follower's log end is refused.
-  const ahead = splitAndValidateBatches(encodeRecordBatch([{ key: null, value: Buffer.from('x'), timestamp: T0 }], { baseOffset: 10 }));
+  // A batch starting before the follower's log end (an overlap) is refused.
+  const behind = splitAndValidateBatches(encodeRecordBatch([{ key: null, value: Buffer.from('x'), timestamp: T0 }], { baseOffset: 2 }));
   try {
-    store.transaction(() => follower.appendAsFollower(ahead));
-    assert.unreachable('gap accepted');
+    store.transaction(() => follower.appendAsFollower(behind));
+    assert.unreachable('overlap accepted');
   } catch (e) {
     assert.instance(e, KafkaError);
     assert.is((e as KafkaError).code, ErrorCode.OFFSET_OUT_OF_RANGE);
   }
   assert.is(follower.logEndOffset, 3);
+  // One starting past it is a gap the leader's cleaner left (it removed a compacted-away batch): taken, as Kafka's followers take it.
+  const ahead = splitAndValidateBatches(encodeRecordBatch([{ key: null, value: Buffer.from('x'), timestamp: T0 }], { baseOffset: 10 }));
+  store.transaction(() => follower.appendAsFollower(ahead));
+  assert.is(follower.logEndOffset, 11);
+  assert.equal(values(follower.read(3, 11, 1 << 20)), [[10, 'x']], 'a read from inside the gap gets the next batch');
 });
 
 // --- read --------------------------------------------------------------------------------------------
@@ -253,6 +258,16 @@ test('truncateTo removes whole batches from the one holding the offset, and thei
   assert.is(again.logEndOffset, 4);
   assert.equal(again.epochs, log.epochs);
   assert.equal(values(again.read(0, 100, 1 << 20)).map(([, v]) => v), ['0', '1', '2', 'x']);
+});
+
+test("truncateTo an offset in a cleaner's gap keeps the batch before the gap (it holds no offset being cut)", () => {
+  const log = store.partition('t', 0);
+  const at = (baseOffset: number, v: string) => splitAndValidateBatches(encodeRecordBatch([{ key: null, value: Buffer.from(v), timestamp: T0 }], { baseOffset }));
+  store.transaction(() => log.appendAsFollower(at(0, 'a')));
+  store.transaction(() => log.appendAsFollower(at(5, 'b'))); // offsets 1-4 were compacted away on the leader
+  log.truncateTo(3);
+  assert.is(log.logEndOffset, 3);
+  assert.equal(values(log.read(0, 3, 1 << 20)), [[0, 'a']]);
 });
 
 test('truncateTo at or past the log end changes nothing; truncateTo(0) empties the log', () => {

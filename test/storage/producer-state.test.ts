@@ -216,8 +216,8 @@ log('the active producers (DescribeProducers): each with its epoch, last sequenc
   append(store, [splitAndValidateBatches(encodeRecordBatch([{ key: null, value: Buffer.from('plain'), timestamp: 0 }]))[0]!]);
   append(store, [idem(3, ['a3', 'a4'], 0, 7)]);
   const expected = [
-    { producerId: 3, producerEpoch: 2, lastSequence: 0, lastTimestamp: 1_700_000_000_000 },
-    { producerId: 7, producerEpoch: 0, lastSequence: 4, lastTimestamp: 1_700_000_000_001 },
+    { producerId: 3, producerEpoch: 2, lastSequence: 0, lastTimestamp: 1_700_000_000_000, coordinatorEpoch: -1, currentTxnStartOffset: -1 },
+    { producerId: 7, producerEpoch: 0, lastSequence: 4, lastTimestamp: 1_700_000_000_001, coordinatorEpoch: -1, currentTxnStartOffset: -1 },
   ];
   assert.equal(store.partition('t', 0).producers.active(), expected);
   reopen();

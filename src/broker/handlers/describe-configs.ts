@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../common/errors.js';
-import { NO_TIMESTAMP_LIMIT_MS } from '../../common/topic-configs.js';
+import { DEFAULT_COMPACTION, NO_TIMESTAMP_LIMIT_MS } from '../../common/topic-configs.js';
 import { ConfigResourceType, ConfigSource, ConfigType, type DescribeConfigsRequest, type DescribeConfigsResponse, type DescribedConfig } from '../../protocol/apis/describe-configs.js';
 import { CLUSTER_DEFAULT_SCOPE, DYNAMIC_BROKER_CONFIGS, type DynamicBrokerConfigName } from '../../common/broker-configs.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerContext } from '../context.js';
@@ -11,7 +11,13 @@ type Synonym = NonNullable<DescribedConfig['synonyms']>[number];
 
 /** Type (v3+) and documentation (v3+, when asked) of every config YaK describes, after Kafka's. */
 const CONFIG_INFO: Record<string, { type: number; doc: string }> = {
-  'cleanup.policy': { type: ConfigType.List, doc: 'delete: old segments are discarded by retention; compact: only the latest value per key is kept (YaK: stored, not applied).' },
+  'cleanup.policy': { type: ConfigType.List, doc: 'delete: old segments are discarded by retention; compact: the log cleaner keeps only the latest value per key; both: both.' },
+  'segment.bytes': { type: ConfigType.Int, doc: 'The most stored batch bytes in one segment (YaK: a run of batch rows); the last segment is never compacted.' },
+  'segment.ms': { type: ConfigType.Long, doc: "The longest span of batch timestamps in one segment; the last segment is never compacted." },
+  'min.cleanable.dirty.ratio': { type: ConfigType.Double, doc: 'The share of a log not yet compacted above which the cleaner compacts it.' },
+  'min.compaction.lag.ms': { type: ConfigType.Long, doc: 'The shortest time a record stays uncompacted.' },
+  'max.compaction.lag.ms': { type: ConfigType.Long, doc: 'The longest time a record may stay uncompacted, whatever the dirty ratio.' },
+  'delete.retention.ms': { type: ConfigType.Long, doc: 'How long a tombstone stays after the cleaner first kept it.' },
   'retention.ms': { type: ConfigType.Long, doc: 'The longest a record is kept before retention deletes it; -1: no time limit.' },
   'retention.bytes': { type: ConfigType.Long, doc: 'The largest a partition grows before retention deletes its oldest records; -1: no size limit.' },
   'max.message.bytes': { type: ConfigType.Int, doc: 'The largest record batch the topic accepts.' },
@@ -55,7 +61,8 @@ const TOPIC_DEFAULT_FROM: Partial<Record<string, DynamicBrokerConfigName>> = {
 /**
  * A topic's configs: every override it stores (src/common/topic-configs.ts says which YaK applies),
  * then the defaults behind the ones YaK applies: the broker's retention and timestamp type (as
- * changed at runtime, with the broker levels as synonyms), deletion as cleanup policy, no timestamp limits.
+ * changed at runtime, with the broker levels as synonyms), deletion as cleanup policy, no timestamp
+ * limits, Kafka's segment and compaction defaults.
  */
 export function topicConfigs(ctx: BrokerContext, stored: Record<string, string>): DescribedConfig[] {
   const fromBroker = (name: string): DescribedConfig => {
@@ -71,6 +78,12 @@ export function topicConfigs(ctx: BrokerContext, stored: Record<string, string>)
     config('message.timestamp.difference.max.ms', NO_TIMESTAMP_LIMIT_MS, ConfigSource.Default, false),
     config('message.timestamp.before.max.ms', NO_TIMESTAMP_LIMIT_MS, ConfigSource.Default, false),
     config('message.timestamp.after.max.ms', NO_TIMESTAMP_LIMIT_MS, ConfigSource.Default, false),
+    config('segment.bytes', String(DEFAULT_COMPACTION.segmentBytes), ConfigSource.Default, false),
+    config('segment.ms', String(DEFAULT_COMPACTION.segmentMs), ConfigSource.Default, false),
+    config('min.cleanable.dirty.ratio', String(DEFAULT_COMPACTION.minCleanableDirtyRatio), ConfigSource.Default, false),
+    config('min.compaction.lag.ms', String(DEFAULT_COMPACTION.minCompactionLagMs), ConfigSource.Default, false),
+    config('max.compaction.lag.ms', NO_TIMESTAMP_LIMIT_MS, ConfigSource.Default, false),
+    config('delete.retention.ms', String(DEFAULT_COMPACTION.deleteRetentionMs), ConfigSource.Default, false),
   ];
   const set = Object.entries(stored).map(([name, value]) => {
     const fallback = TOPIC_DEFAULT_FROM[name];

@@ -6,7 +6,8 @@ import { distinctBy } from './distinct.js';
 /**
  * DescribeProducers: the idempotent producers a partition's leader remembers (its producer state,
  * storage/producer-state.ts), answered only by the leader as in Kafka, since a follower's state may
- * trail it. Without transactions, coordinator epoch and transaction start offset are -1.
+ * trail it. Each with the coordinator epoch of its latest marker and the first offset of its open
+ * transaction on the partition (-1 for none).
  */
 export function handleDescribeProducers(ctx: BrokerContext, req: DescribeProducersRequest): DescribeProducersResponse {
   // Each topic once, its partitions merged (see distinct.ts).
@@ -25,7 +26,7 @@ export function handleDescribeProducers(ctx: BrokerContext, req: DescribeProduce
 function describePartition(ctx: BrokerContext, topic: string, partitionIndex: number): DescribeProducersPartition {
   try {
     const p = ctx.replicas.leaderPartition(topic, partitionIndex, ctx.cache.partition(topic, partitionIndex) !== undefined);
-    const activeProducers = p.log.producers.active().map((a) => ({ ...a, coordinatorEpoch: -1, currentTxnStartOffset: -1 }));
+    const activeProducers = p.log.producers.active();
     return { partitionIndex, errorCode: ErrorCode.NONE, errorMessage: null, activeProducers };
   } catch (err) {
     if (!(err instanceof KafkaError)) throw err;

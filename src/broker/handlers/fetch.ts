@@ -16,12 +16,16 @@ const FIRST_TOPIC_ID_VERSION = 13;
 /** Fetch v11+ carries the consumer's rack and the preferred read replica (KIP-392). */
 const FIRST_FOLLOWER_FETCH_VERSION = 11;
 
+/** Fetch's isolation_level (v4+) asking for committed transactions only: read up to the last stable offset. */
+const READ_COMMITTED = 1;
+
 /** Upper bound on how long a fetch may wait for data, whatever the client asks. */
 const MAX_WAIT_CAP_MS = 30_000;
 const EMPTY = Buffer.alloc(0);
 
 /**
- * Fetch, for consumers (replicaId -1: up to the high watermark) and followers (replicaId >= 0: up to
+ * Fetch, for consumers (replicaId -1: up to the high watermark; read_committed, up to the last
+ * stable offset, with the aborted transactions to drop) and followers (replicaId >= 0: up to
  * the log end, recording their progress). Whole stored batches from each fetch offset. With less
  * than minBytes available it waits (up to maxWaitMs) for new data, so idle fetchers do not spin. The
  * partitions read are the request's or, for an incremental fetch, its session's (fetch-sessions.ts).
@@ -119,7 +123,7 @@ function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[], 
       if (preferred >= 0) {
         answerNow = true;
         const log = partition.log;
-        return { partitionIndex: p.partition, errorCode: ErrorCode.NONE, highWatermark: log.highWatermark, lastStableOffset: log.highWatermark, logStartOffset: log.logStartOffset, abortedTransactions: [], preferredReadReplica: preferred, records: EMPTY };
+        return { partitionIndex: p.partition, errorCode: ErrorCode.NONE, highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions: [], preferredReadReplica: preferred, records: EMPTY };
       }
       const limit = Math.min(p.partitionMaxBytes, budget);
       // PartitionLog.read returns at least one batch when asked for any bytes: ask only while the first batch may exceed the limit, or something fits.
@@ -128,7 +132,7 @@ function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[], 
       const read =
         req.replicaId >= 0
           ? ctx.replicas.readForFollower(partition, req.replicaId, p.fetchOffset, maxBytes)
-          : ctx.replicas.read(partition, p.fetchOffset, maxBytes);
+          : ctx.replicas.read(partition, p.fetchOffset, maxBytes, req.isolationLevel === READ_COMMITTED);
       const batches = oneBatchAllowed ? read.batches : withinBudget(read.batches, limit);
       // Empty, never null: librdkafka rejects a MessageSetSize of -1. One batch goes out as SQLite returned it, several joined once.
       const records = batches.length === 0 ? EMPTY : batches.length === 1 ? batches[0]! : Buffer.concat(batches);
@@ -138,9 +142,9 @@ function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[], 
         partitionIndex: p.partition,
         errorCode: ErrorCode.NONE,
         highWatermark: read.highWatermark,
-        lastStableOffset: read.highWatermark,
+        lastStableOffset: read.lastStableOffset,
         logStartOffset: read.logStartOffset,
-        abortedTransactions: [],
+        abortedTransactions: read.abortedTransactions,
         preferredReadReplica: -1,
         records,
       };

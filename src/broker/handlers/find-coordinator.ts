@@ -21,8 +21,9 @@ export function groupHomes(ctx: BrokerContext): (groupId: string) => number {
 
 /**
  * FindCoordinator: each group's home broker (this one when the home is not known here); v4 asks for
- * several keys and gets one answer per key, v0-3 one key and the answer at the top level.
- * Transactions are not supported (INVALID_REQUEST).
+ * several keys and gets one answer per key, v0-3 one key and the answer at the top level. A
+ * transactional id (key type TRANSACTION) gets its home the same way: the transaction coordinator
+ * lives in the coordinator process too, and every broker forwards to it.
  */
 export function handleFindCoordinator(ctx: BrokerContext, req: FindCoordinatorRequest, version: number): FindCoordinatorResponse {
   const keys = version >= 4 ? (req.coordinatorKeys ?? []) : [req.key ?? ''];
@@ -34,9 +35,8 @@ export function handleFindCoordinator(ctx: BrokerContext, req: FindCoordinatorRe
 
 function findOne(ctx: BrokerContext, key: string, keyType: number, homeOf: (groupId: string) => number): Coordinator {
   const self = ctx.cache.broker(ctx.brokerId);
-  if (keyType !== CoordinatorKeyType.Group) {
-    // Not retriable: a transactional client should fail at once, not retry for a coordinator that will never come.
-    return { key, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'YaK coordinates consumer groups only: transactions are not supported', nodeId: -1, host: '', port: -1 };
+  if (keyType !== CoordinatorKeyType.Group && keyType !== CoordinatorKeyType.Transaction) {
+    return { key, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `unknown coordinator key type ${keyType} (0: group, 1: transaction)`, nodeId: -1, host: '', port: -1 };
   }
   if (!self) return { key, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'broker not registered yet', nodeId: -1, host: '', port: -1 };
   const home = homeOf(key);

@@ -26,11 +26,12 @@ const MAX_REBALANCE_WAIT_MS = 5 * 60_000;
 const NOT_AVAILABLE = ErrorCode.COORDINATOR_NOT_AVAILABLE;
 
 /**
- * The group APIs (the classic consumer group protocol): decoded here, answered by the coordinator
- * process's GroupCoordinator, which owns every group. If the coordinator cannot be reached the answer
- * is COORDINATOR_NOT_AVAILABLE, which Kafka clients retry (after looking for the coordinator again).
+ * The group APIs (the classic consumer group protocol) and the transaction APIs
+ * (handlers/transactions.ts): decoded here, answered by the coordinator process, which owns every
+ * group and transactional id. If the coordinator cannot be reached the answer is `unavailable()`,
+ * COORDINATOR_NOT_AVAILABLE, which Kafka clients retry (after looking for the coordinator again).
  */
-async function forward<Req, Res>(
+export async function forwardToCoordinator<Req, Res>(
   ctx: BrokerContext,
   api: ApiCodec<GroupCall<Req>, Res>,
   req: Req,
@@ -52,19 +53,19 @@ const REBALANCE_CALL_TIMEOUT_MS = MAX_REBALANCE_WAIT_MS + 5000;
 
 export const GroupHandlers = {
   joinGroup: (ctx: BrokerContext, req: JoinGroupRequest, version: number, client: RequestClient): Promise<JoinGroupResponse> =>
-    forward(ctx, InternalApi.JoinGroup, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] }), REBALANCE_CALL_TIMEOUT_MS),
+    forwardToCoordinator(ctx, InternalApi.JoinGroup, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] }), REBALANCE_CALL_TIMEOUT_MS),
 
   syncGroup: (ctx: BrokerContext, req: SyncGroupRequest, version: number, client: RequestClient): Promise<SyncGroupResponse> =>
-    forward(ctx, InternalApi.SyncGroup, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, assignment: Buffer.alloc(0) }), REBALANCE_CALL_TIMEOUT_MS),
+    forwardToCoordinator(ctx, InternalApi.SyncGroup, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, assignment: Buffer.alloc(0) }), REBALANCE_CALL_TIMEOUT_MS),
 
   heartbeat: (ctx: BrokerContext, req: HeartbeatRequest, version: number, client: RequestClient): Promise<HeartbeatResponse> =>
-    forward(ctx, InternalApi.GroupHeartbeat, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE })),
+    forwardToCoordinator(ctx, InternalApi.GroupHeartbeat, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE })),
 
   leaveGroup: (ctx: BrokerContext, req: LeaveGroupRequest, version: number, client: RequestClient): Promise<LeaveGroupResponse> =>
-    forward(ctx, InternalApi.LeaveGroup, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, members: [] })),
+    forwardToCoordinator(ctx, InternalApi.LeaveGroup, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, members: [] })),
 
   offsetCommit: (ctx: BrokerContext, req: OffsetCommitRequest, version: number, client: RequestClient): Promise<OffsetCommitResponse> =>
-    forward(ctx, InternalApi.OffsetCommit, req, version, client, () => ({
+    forwardToCoordinator(ctx, InternalApi.OffsetCommit, req, version, client, () => ({
       throttleTimeMs: 0,
       topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: NOT_AVAILABLE })) })),
     })),
@@ -73,7 +74,7 @@ export const GroupHandlers = {
     // v0/v1 have no top-level error code: each partition carries it.
     const unavailable = (topics: OffsetFetchRequest['topics']) =>
       (topics ?? []).map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => ({ partitionIndex: p, committedOffset: -1, metadata: '', errorCode: NOT_AVAILABLE })) }));
-    return forward(ctx, InternalApi.OffsetFetch, req, version, client, () => ({
+    return forwardToCoordinator(ctx, InternalApi.OffsetFetch, req, version, client, () => ({
       throttleTimeMs: 0,
       errorCode: NOT_AVAILABLE,
       topics: unavailable(req.topics),
@@ -82,23 +83,23 @@ export const GroupHandlers = {
   },
 
   offsetDelete: (ctx: BrokerContext, req: OffsetDeleteRequest, version: number, client: RequestClient): Promise<OffsetDeleteResponse> =>
-    forward(ctx, InternalApi.OffsetDelete, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, topics: [] })),
+    forwardToCoordinator(ctx, InternalApi.OffsetDelete, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, topics: [] })),
 
   /** The groups whose home is this broker: Kafka tools ask every broker and concatenate the answers. */
   listGroups: async (ctx: BrokerContext, req: ListGroupsRequest, version: number, client: RequestClient): Promise<ListGroupsResponse> => {
-    const res = await forward(ctx, InternalApi.ListGroups, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, groups: [] }));
+    const res = await forwardToCoordinator(ctx, InternalApi.ListGroups, req, version, client, () => ({ throttleTimeMs: 0, errorCode: NOT_AVAILABLE, groups: [] }));
     const homeOf = groupHomes(ctx);
     return { ...res, groups: res.groups.filter((g) => homeOf(g.groupId) === ctx.brokerId) };
   },
 
   describeGroups: (ctx: BrokerContext, request: DescribeGroupsRequest, version: number, client: RequestClient): Promise<DescribeGroupsResponse> => {
     const req = { ...request, groups: distinctBy(request.groups, (g) => g) };
-    return forward(ctx, InternalApi.DescribeGroups, req, version, client, () => ({
+    return forwardToCoordinator(ctx, InternalApi.DescribeGroups, req, version, client, () => ({
       throttleTimeMs: 0,
       groups: req.groups.map((groupId) => ({ errorCode: NOT_AVAILABLE, groupId, groupState: '', protocolType: '', protocolData: '', members: [] })),
     }));
   },
 
   deleteGroups: (ctx: BrokerContext, req: DeleteGroupsRequest, version: number, client: RequestClient): Promise<DeleteGroupsResponse> =>
-    forward(ctx, InternalApi.DeleteGroups, req, version, client, () => ({ throttleTimeMs: 0, results: req.groupsNames.map((groupId) => ({ groupId, errorCode: NOT_AVAILABLE })) })),
+    forwardToCoordinator(ctx, InternalApi.DeleteGroups, req, version, client, () => ({ throttleTimeMs: 0, results: req.groupsNames.map((groupId) => ({ groupId, errorCode: NOT_AVAILABLE })) })),
 };

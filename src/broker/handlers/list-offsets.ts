@@ -18,13 +18,18 @@ type Found = { offset: number; timestamp: number; leaderEpoch: number };
 /** ListOffsets v5+ clients know OFFSET_NOT_AVAILABLE; older ones get LEADER_NOT_AVAILABLE, as from Kafka. */
 const FIRST_OFFSET_NOT_AVAILABLE_VERSION = 5;
 
+/** ListOffsets' isolation_level (v2+) asking for committed transactions only. */
+const READ_COMMITTED = 1;
+
 /**
- * ListOffsets: -1 latest (high watermark), -2 earliest (log start), -3 the record with the largest
+ * ListOffsets: -1 latest (high watermark; read_committed, the last stable offset), -2 earliest (log start), -3 the record with the largest
  * timestamp, else the first record at or after a timestamp, with its timestamp (-1 and the high
  * watermark when none is readable yet). Each answer carries the leader epoch of the offset (v4+):
  * for latest, the current leader epoch; for a record found, the epoch of its batch. Just after an
  * election, while the high watermark trails the new epoch's start, latest (and a record found past
- * the high watermark) is OFFSET_NOT_AVAILABLE, retriable, as in Kafka.
+ * the high watermark) is OFFSET_NOT_AVAILABLE, retriable, as in Kafka. Lookups by time find only
+ * records below the last fetchable offset: the high watermark, or for read_committed the last
+ * stable offset (Kafka's Partition.fetchOffsetForTimestamp).
  */
 export function handleListOffsets(ctx: BrokerContext, req: ListOffsetsRequest, version: number): ListOffsetsResponse {
   const notYet = new KafkaError(version >= FIRST_OFFSET_NOT_AVAILABLE_VERSION ? ErrorCode.OFFSET_NOT_AVAILABLE : ErrorCode.LEADER_NOT_AVAILABLE, 'the high watermark trails the leader epoch start');
@@ -36,7 +41,8 @@ export function handleListOffsets(ctx: BrokerContext, req: ListOffsetsRequest, v
         try {
           const exists = ctx.cache.partition(t.name, p.partitionIndex) !== undefined;
           const partition = ctx.replicas.leaderPartition(t.name, p.partitionIndex, exists, p.currentLeaderEpoch ?? -1);
-          return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, ...lookUp(partition, p.timestamp, notYet) };
+          const lastFetchable = req.isolationLevel === READ_COMMITTED ? partition.log.lastStableOffset : partition.log.highWatermark;
+          return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, ...lookUp(partition, p.timestamp, lastFetchable, notYet) };
         } catch (err) {
           return { partitionIndex: p.partitionIndex, errorCode: err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR, timestamp: -1, offset: -1, leaderEpoch: -1 };
         }
@@ -45,12 +51,12 @@ export function handleListOffsets(ctx: BrokerContext, req: ListOffsetsRequest, v
   };
 }
 
-function lookUp(partition: Partition, timestamp: number, notYet: KafkaError): Found {
+function lookUp(partition: Partition, timestamp: number, lastFetchable: number, notYet: KafkaError): Found {
   const { log, state } = partition;
   switch (timestamp) {
     case LATEST:
       if (partition.highWatermarkBehindEpochStart) throw notYet;
-      return { offset: log.highWatermark, timestamp: -1, leaderEpoch: state.leaderEpoch };
+      return { offset: lastFetchable, timestamp: -1, leaderEpoch: state.leaderEpoch };
     case EARLIEST:
     case EARLIEST_LOCAL:
       return { offset: log.logStartOffset, timestamp: -1, leaderEpoch: log.epochAt(log.logStartOffset) };
@@ -58,10 +64,10 @@ function lookUp(partition: Partition, timestamp: number, notYet: KafkaError): Fo
       return { offset: -1, timestamp: -1, leaderEpoch: -1 };
     default: {
       const found = timestamp === MAX_TIMESTAMP ? log.maxTimestampRecord() : log.offsetForTimestamp(timestamp);
-      // Only committed records are found; past the high watermark, the high watermark (nothing to read yet).
-      if (found && found.offset < log.highWatermark) return found;
+      // Only fetchable records are found; past them, the last fetchable offset (nothing to read yet).
+      if (found && found.offset < lastFetchable) return found;
       if (found && partition.highWatermarkBehindEpochStart) throw notYet;
-      return { offset: found ? log.highWatermark : -1, timestamp: -1, leaderEpoch: -1 };
+      return { offset: found ? lastFetchable : -1, timestamp: -1, leaderEpoch: -1 };
     }
   }
 }

@@ -1,6 +1,7 @@
 import { ErrorCode, KafkaError, ProtocolError } from '../../common/errors.js';
 import { ApiKey } from '../../protocol/api.js';
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from '../../protocol/apis/produce.js';
+import { isControl, isTransactional } from '../../protocol/control-batch.js';
 import { applyTimestampPolicy, splitAndValidateBatches, type BatchView } from '../../protocol/record-batch.js';
 import type { Partition } from '../../replication/partition.js';
 import { INTERNAL_WRITER_CLIENT_ID, isInternalTopic } from '../../common/topic-name.js';
@@ -78,7 +79,6 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, ver
 
 function validate(ctx: BrokerContext, req: ProduceRequest, client: RequestClient, topic: string, index: number, records: Buffer | null): Omit<Write, 'topic' | 'index'> {
   if (req.acks !== 0 && req.acks !== 1 && req.acks !== -1) throw new KafkaError(ErrorCode.INVALID_REQUIRED_ACKS);
-  if (req.transactionalId) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'transactions are not supported');
   // Kafka's ReplicaManager rule: only the coordinator writes its internal topics (readers rely on their format).
   if (isInternalTopic(topic) && client.clientId !== INTERNAL_WRITER_CLIENT_ID) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic}`);
   const exists = ctx.cache.partition(topic, index) !== undefined;
@@ -89,11 +89,15 @@ function validate(ctx: BrokerContext, req: ProduceRequest, client: RequestClient
   const max = Number(ctx.cache.topic(topic)?.configs['max.message.bytes'] ?? ctx.config.maxMessageBytes);
   for (const b of batches) {
     if (b.bytes.length > max) throw new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, `batch of ${b.bytes.length} bytes exceeds max.message.bytes ${max}`);
+    // Markers are the leader's to write, when the coordinator says (WriteTxnMarkers); Kafka's rule too.
+    if (isControl(b.header)) throw new KafkaError(ErrorCode.INVALID_RECORD, 'a produce request may not carry control batches');
+    // Kafka's KafkaApis rule: transactional records come with the transactional id they are written for.
+    if (isTransactional(b.header) && !req.transactionalId) throw new KafkaError(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'a transactional batch needs the request\'s transactional id');
   }
+  // Kafka's LogValidator: the cleaner keeps the latest record per key, so a record without one has no place in a compacted log.
+  if (partition.compaction.compact && batches.some((b) => b.hasKeylessRecord)) throw new KafkaError(ErrorCode.INVALID_RECORD, `Compacted topic cannot accept message without key in topic partition ${topic}-${index}.`);
   const logAppendTimeMs = applyTimestampPolicy(batches, partition.timestamps, Date.now());
-  if (req.acks === -1 && partition.state.isr.length < partition.minInsyncReplicas) {
-    throw new KafkaError(ErrorCode.NOT_ENOUGH_REPLICAS, `ISR [${partition.state.isr.join(',')}] is smaller than min.insync.replicas=${partition.minInsyncReplicas}`);
-  }
+  if (req.acks === -1) partition.checkEnoughReplicas();
   return { partition, batches, logAppendTimeMs };
 }
 

@@ -7,9 +7,12 @@ import { Producer } from '../../client/producer.js';
 import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
 import { compressionOption, parseAcks, parseCompression, withClient } from '../output.js';
 
-interface BenchArgs extends ClusterArgs {
+interface ConsumeBenchArgs extends ClusterArgs {
   topic: string;
   records: number;
+}
+
+interface BenchArgs extends ConsumeBenchArgs {
   'record-size': number;
   partitions: number;
   acks: string;
@@ -32,12 +35,12 @@ async function ensureTopic(client: KafkaClient, topic: string, partitions: numbe
   if (!existing.some((t) => t.name === topic)) await admin.createTopic(topic, partitions, -1);
 }
 
-/** Like kafka-producer-perf-test: fixed-size records as fast as the producer takes them, per-record latency. */
+const positive = (name: string, v: number, max: number) => {
+  if (!Number.isInteger(v) || v < 1 || v > max) throw new UserError(`--${name} must be a whole number from 1 to ${max}, got ${v}`, 2);
+};
+
 /** Sizes and counts a bench can run with; a usage error (exit 2) otherwise. */
 function checkBenchArgs(args: BenchArgs): void {
-  const positive = (name: string, v: number, max: number) => {
-    if (!Number.isInteger(v) || v < 1 || v > max) throw new UserError(`--${name} must be a whole number from 1 to ${max}, got ${v}`, 2);
-  };
   positive('records', args.records, 100_000_000);
   positive('batch-bytes', args['batch-bytes'], 64 * 1024 * 1024);
   positive('partitions', args.partitions, 1000);
@@ -46,6 +49,7 @@ function checkBenchArgs(args: BenchArgs): void {
   parseCompression(args.compression);
 }
 
+/** Like kafka-producer-perf-test: fixed-size records as fast as the producer takes them, per-record latency. */
 export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (line: string) => void): Promise<{ recordsPerSec: number; mbPerSec: number; p99Ms: number }> {
   await ensureTopic(client, args.topic, args.partitions);
   const producer = new Producer(client, { acks: parseAcks(args.acks), batchBytes: args['batch-bytes'], lingerMs: args['linger-ms'], compression: parseCompression(args.compression) });
@@ -101,7 +105,7 @@ export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (l
 }
 
 /** Like kafka-consumer-perf-test: reads the topic from the beginning until `records` have arrived. */
-export async function benchConsume(client: KafkaClient, args: BenchArgs, out: (line: string) => void): Promise<void> {
+export async function benchConsume(client: KafkaClient, args: ConsumeBenchArgs, out: (line: string) => void): Promise<void> {
   const consumer = new Consumer(client, { topic: args.topic, start: 'earliest' });
   await consumer.start();
   const start = performance.now();
@@ -127,7 +131,7 @@ export async function benchConsume(client: KafkaClient, args: BenchArgs, out: (l
   if (count < args.records) throw new UserError(`only ${count} of ${args.records} records found in ${args.topic}`);
 }
 
-const shared = (y: Argv) =>
+const producerOptions = (y: Argv) =>
   y
     .options(clusterOptions)
     .option('topic', { alias: 't', type: 'string', coerce: checkedTopicName, default: 'yak-bench', describe: 'Topic to use (created if missing)' })
@@ -147,18 +151,23 @@ export const benchCommand: CommandModule = {
       .command<BenchArgs>({
         command: 'produce',
         describe: 'Produce --records records of --record-size bytes and report records/s, MB/s and latency',
-        builder: (c) => shared(c) as Argv<BenchArgs>,
+        builder: (c) => producerOptions(c).example('$0 bench produce -n 100000 -s 1024 --acks all', '100,000 records of 1 KiB, each acknowledged by every in-sync replica') as Argv<BenchArgs>,
         handler: (args) => {
           checkBenchArgs(args);
           return withClient(connectClient(args, 'yak-bench'), async (client) => void (await benchProduce(client, args, (l) => process.stdout.write(l + '\n'))));
         },
       })
-      .command<BenchArgs>({
+      .command<ConsumeBenchArgs>({
         command: 'consume',
         describe: 'Read --records records from the beginning and report records/s and MB/s',
-        builder: (c) => shared(c) as Argv<BenchArgs>,
+        builder: (c) =>
+          c
+            .options(clusterOptions)
+            .option('topic', { alias: 't', type: 'string', coerce: checkedTopicName, default: 'yak-bench', describe: 'Topic to read (as written by yak bench produce)' })
+            .option('records', { alias: 'n', type: 'number', default: 1_000_000, describe: 'Stop after this many records (fails when the topic holds fewer)' })
+            .example('$0 bench consume -n 100000', 'Read back what `yak bench produce -n 100000` wrote') as Argv<ConsumeBenchArgs>,
         handler: (args) => {
-          checkBenchArgs(args);
+          positive('records', args.records, 100_000_000);
           return withClient(connectClient(args, 'yak-bench'), (client) => benchConsume(client, args, (l) => process.stdout.write(l + '\n')));
         },
       })

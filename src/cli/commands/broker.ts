@@ -6,7 +6,7 @@ import { createLogger } from '../../common/logger.js';
 import { startBroker } from '../../broker/broker.js';
 import { parseBootstrap } from '../../client/kafka-client.js';
 import { DEFAULT_RETENTION_MS, TIMESTAMP_TYPES, type TimestampType } from '../../common/topic-configs.js';
-import { assertListenerLimits, listenerLimits, type ListenerLimits } from '../../common/limits.js';
+import { assertListenerLimits, listenerLimits, logCleanerBackoffMs, type ListenerLimits } from '../../common/limits.js';
 import { memberSecret, secretFileOption, wholeNumber } from '../cluster-access.js';
 import { serveClusterProcess } from '../process-lifecycle.js';
 import { listenerSecurityFrom, listenerSecurityOptions, type ListenerSecurityArgs } from '../security-options.js';
@@ -30,6 +30,7 @@ interface Args {
   'log-retention-ms': number;
   'log-retention-bytes': number;
   'log-retention-check-interval-ms': number;
+  'log-cleaner-backoff-ms': number;
   'log-message-timestamp-type': TimestampType;
   'max-connections': number;
   'max-connections-per-ip': number;
@@ -45,6 +46,7 @@ export const logOptions = {
   'log-retention-ms': { type: 'number', default: DEFAULT_RETENTION_MS, coerce: wholeNumber('log-retention-ms', -1), describe: 'retention.ms of topics that do not set it (-1: keep forever)' },
   'log-retention-bytes': { type: 'number', default: -1, coerce: wholeNumber('log-retention-bytes', -1), describe: 'retention.bytes per partition of topics that do not set it (-1: no limit)' },
   'log-retention-check-interval-ms': { type: 'number', default: 10_000, coerce: wholeNumber('log-retention-check-interval-ms', 10), describe: 'How often retention deletes old records' },
+  'log-cleaner-backoff-ms': { type: 'number', default: logCleanerBackoffMs, coerce: wholeNumber('log-cleaner-backoff-ms', 10), describe: 'How long the log cleaner sleeps when no compacted topic needs cleaning' },
   'log-message-timestamp-type': { type: 'string', choices: TIMESTAMP_TYPES, default: 'CreateTime', describe: "message.timestamp.type of topics that do not set it (LogAppendTime: the leader's clock)" },
 } as const;
 
@@ -136,6 +138,7 @@ export const brokerCommand: CommandModule<object, BrokerArgs> = {
           logRetentionMs: args['log-retention-ms'],
           logRetentionBytes: args['log-retention-bytes'],
           retentionCheckIntervalMs: args['log-retention-check-interval-ms'],
+          logCleanerBackoffMs: args['log-cleaner-backoff-ms'],
           logMessageTimestampType: args['log-message-timestamp-type'],
           replicaSelector: args['replica-selector'],
         },

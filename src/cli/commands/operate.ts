@@ -3,7 +3,7 @@ import { UserError } from '../../common/errors.js';
 import { isProcessAlive, readClusterFile } from '../../client/cluster-file.js';
 import { connectToCluster } from '../../net/cluster-auth.js';
 import { InternalApi, type ControlAction, type ControlRequest } from '../../protocol/internal-api.js';
-import { clusterSecretOf, NO_SUPERVISOR_HINT, noClusterError } from '../cluster-access.js';
+import { clusterSecretOf, dataDirOption, NO_SUPERVISOR_HINT, noClusterError } from '../cluster-access.js';
 
 interface Args {
   name: string;
@@ -39,7 +39,8 @@ export const operatorCommands: CommandModule<object, Args>[] = VERBS.map(({ acti
   builder: (y) => {
     const common = y
       .positional('name', { type: 'string', demandOption: true, describe: 'broker-N or zookeeper' })
-      .option('data-dir', { type: 'string', default: '.yak', describe: 'Cluster data directory' });
+      .option('data-dir', dataDirOption('Cluster data directory'))
+      .example(`$0 ${action} broker-2`, describe.split(' (')[0]!.split(':')[0]!);
     if (action !== 'restart') return common;
     return common
       .option('rebuild', { type: 'boolean', default: false, describe: "Move the broker's log.db aside (kept as log.db.damaged-<time>) and re-replicate every partition from the leaders" })

@@ -1,13 +1,22 @@
+import fs from 'node:fs';
 import readline from 'node:readline';
 import type { CommandModule } from 'yargs';
-import { UserError } from '../../common/errors.js';
-import { Producer } from '../../client/producer.js';
+import { KafkaError, UserError } from '../../common/errors.js';
+import { interruptGraceMs } from '../../common/limits.js';
+import { Producer, type RecordMetadata } from '../../client/producer.js';
 import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs, wholeNumber } from '../cluster-access.js';
 import { compressionOption, ExitCode, parseAcks, parseCompression, withClient } from '../output.js';
+import { jsonLineReader, parseHeaderFlags, textLineReader, type LineReader } from '../produce-input.js';
+import { BYTES_ENCODINGS, type BytesEncoding } from '../record-format.js';
 
 interface Args extends ClusterArgs {
   topic: string;
+  key?: string;
   'key-separator'?: string;
+  header: string[];
+  file?: string;
+  json: boolean;
+  'json-encoding': BytesEncoding;
   partition?: number;
   acks: string;
   'linger-ms': number;
@@ -24,14 +33,14 @@ export interface ProduceSummary {
 }
 
 /**
- * Sends stdin lines as records (key and value split at --key-separator) and resolves once every one
- * has its answer. Stops at the first malformed line, after the lines before it are acknowledged.
+ * Sends input lines as records (each made by `toRecord`) and resolves once every one has its
+ * answer. Stops at the first malformed line, after the lines before it are acknowledged.
  */
 export async function produceLines(
   producer: Producer,
   topic: string,
   lines: AsyncIterable<string>,
-  opts: { keySeparator?: string; partition?: number; onAcked?: (partition: number) => void },
+  opts: { toRecord: LineReader; onAcked?: (meta: RecordMetadata) => void },
   /** Filled in as answers come, so a caller can report it before the end. */
   summary: ProduceSummary = { sent: 0, failed: 0, perPartition: new Map(), firstError: null },
 ): Promise<ProduceSummary> {
@@ -41,29 +50,32 @@ export async function produceLines(
   let lineNo = 0;
   let malformed: UserError | null = null;
   for (let next = await input.next(); !next.done; next = await input.next()) {
-    const line = next.value;
     lineNo++;
-    let key: Buffer | null = null;
-    let value = line;
-    if (opts.keySeparator !== undefined) {
-      const at = line.indexOf(opts.keySeparator);
-      if (at < 0) {
-        malformed = new UserError(`line ${lineNo} has no key separator "${opts.keySeparator}"; ${summary.sent} record(s) before it were sent`);
-        break;
-      }
-      key = Buffer.from(line.slice(0, at));
-      value = line.slice(at + opts.keySeparator.length);
+    let record: ReturnType<LineReader>;
+    try {
+      record = opts.toRecord(next.value, lineNo);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      malformed = new UserError(`${err.message}; ${summary.sent} record(s) before it were sent`);
+      break;
+    }
+    try {
+      producer.send(topic, record, (err, meta) => {
+        if (err) {
+          summary.failed++;
+          summary.firstError ??= err;
+        } else {
+          summary.perPartition.set(meta!.partition, (summary.perPartition.get(meta!.partition) ?? 0) + 1);
+          opts.onAcked?.(meta!);
+        }
+      });
+    } catch (err) {
+      // A partition the topic does not have: refused before it is queued, like a malformed line.
+      if (!(err instanceof KafkaError)) throw err;
+      malformed = new UserError(`line ${lineNo}: ${err.message}; ${summary.sent} record(s) before it were sent`);
+      break;
     }
     summary.sent++;
-    producer.send(topic, { key, value: Buffer.from(value), partition: opts.partition }, (err, meta) => {
-      if (err) {
-        summary.failed++;
-        summary.firstError ??= err;
-      } else {
-        summary.perPartition.set(meta!.partition, (summary.perPartition.get(meta!.partition) ?? 0) + 1);
-        opts.onAcked?.(meta!.partition);
-      }
-    });
     await producer.capacity();
   }
   await producer.flush();
@@ -94,33 +106,61 @@ class RetryNotices {
   }
 }
 
+/** How each input line becomes a record, from the flags; contradictions are usage errors. */
+function lineReader(args: Args): LineReader {
+  const headers = parseHeaderFlags(args.header);
+  const key = args.key !== undefined ? Buffer.from(args.key) : undefined;
+  if (key !== undefined && args['key-separator'] !== undefined) throw new UserError('--key gives every record one key, --key-separator reads one from each line: give one', 2);
+  if (args.json) {
+    if (args['key-separator'] !== undefined) throw new UserError('--json lines carry their key: drop --key-separator', 2);
+    return jsonLineReader({ encoding: args['json-encoding'], key, headers, partition: args.partition });
+  }
+  return textLineReader({ key, keySeparator: args['key-separator'], headers, partition: args.partition });
+}
+
 export const produceCommand: CommandModule<object, Args> = {
   command: 'produce',
-  describe: 'Send stdin lines as records to a topic (created if missing)',
+  describe: 'Send input lines (stdin, or --file) as records to a topic (created if missing)',
   builder: (y) =>
     y
       .options(clusterOptions)
       .option('topic', { alias: 't', type: 'string', coerce: checkedTopicName, demandOption: true, describe: 'Topic to write to' })
-      .option('key-separator', { alias: 'K', type: 'string', describe: 'Split each line into key and value at this string' })
+      .option('key', { alias: 'k', type: 'string', describe: 'Give every record this key' })
+      .option('key-separator', { alias: 'K', type: 'string', describe: 'Split each line into key and value at this string (kcat: -K)' })
+      .option('header', { alias: 'H', type: 'string', array: true, default: [] as string[], describe: 'Add this header name=value to every record (repeatable; kcat: -H)' })
+      .option('file', { alias: 'l', type: 'string', describe: "Read the lines of this file instead of stdin (kcat: -l)" })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'Each line is a JSON record: {"key", "value", "headers", "partition", "timestamp"} as yak consume --json prints (headers also {"name": "value"})',
+      })
+      .option('json-encoding', { choices: BYTES_ENCODINGS, default: 'utf8' as const, describe: 'With --json: keys, values and header values are UTF-8 text, or base64' })
       .option('partition', { alias: 'p', type: 'number', coerce: wholeNumber('partition', 0), describe: 'Write every record to this partition' })
       .option('acks', { type: 'string', default: 'all', choices: ['0', '1', 'all', '-1'], describe: 'Acknowledgement level' })
       .option('linger-ms', { type: 'number', default: 5, describe: 'Wait this long to fill a batch' })
       .option('batch-bytes', { type: 'number', default: 16384, describe: 'Target batch size per partition' })
       .option('compression', compressionOption)
-      .option('delivery-timeout-ms', { type: 'number', default: 120_000, coerce: wholeNumber('delivery-timeout-ms', 1), describe: 'Give a record up after this long, retries included' }),
+      .option('delivery-timeout-ms', { type: 'number', default: 120_000, coerce: wholeNumber('delivery-timeout-ms', 1), describe: 'Give a record up after this long, retries included' })
+      .example('echo hello | $0 produce -t demo', 'One record, value "hello"')
+      .example('$0 produce -t demo -K : -H source=cli', 'Lines key:value, each with the header source=cli')
+      .example(`echo '{"key":"k","value":"v"}' | $0 produce -t demo --json`, 'A record from JSON (also "headers", "partition", "timestamp")'),
   handler: async (args) => {
     const acks = parseAcks(args.acks);
     const compression = parseCompression(args.compression);
+    const toRecord = lineReader(args);
+    const input = args.file !== undefined ? openInput(args.file) : process.stdin;
+    // Typing records on a terminal: say where each one went as it is acknowledged.
+    const interactive = args.file === undefined && process.stdin.isTTY === true;
     await withClient(connectClient(args, 'yak-produce'), async (client) => {
       const waiting = new RetryNotices();
       const producer = new Producer(client, { acks, lingerMs: args['linger-ms'], batchBytes: args['batch-bytes'], compression, deliveryTimeoutMs: args['delivery-timeout-ms'], onRetry: (t, p, err) => waiting.retried(t, p, err) });
-      const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+      const rl = readline.createInterface({ input, crlfDelay: Infinity });
       const s: ProduceSummary = { sent: 0, failed: 0, perPartition: new Map(), firstError: null };
+      const acked = () => [...s.perPartition.values()].reduce((a, b) => a + b, 0);
       const report = () => {
         const where = [...s.perPartition].sort((a, b) => a[0] - b[0]).map(([p, n]) => `partition ${p}: ${n}`).join(', ');
-        const acked = [...s.perPartition.values()].reduce((a, b) => a + b, 0);
-        const unanswered = s.sent - s.failed - acked;
-        process.stderr.write(`${acks === 0 ? 'sent' : 'acknowledged'} ${acked} of ${s.sent} record(s) to ${args.topic}${where ? ` (${where})` : ''}, acks=${args.acks}${unanswered > 0 ? `; ${unanswered} not answered` : ''}\n`);
+        const unanswered = s.sent - s.failed - acked();
+        process.stderr.write(`${acks === 0 ? 'sent' : 'acknowledged'} ${acked()} of ${s.sent} record(s) to ${args.topic}${where ? ` (${where})` : ''}, acks=${args.acks}${unanswered > 0 ? `; ${unanswered} not answered` : ''}\n`);
       };
       // Ctrl-C stops reading; what was already sent is still waited for and counted. Ctrl-C again, or
       // SIGTERM (a timeout, a service manager): say what is known and quit now.
@@ -134,12 +174,44 @@ export const produceCommand: CommandModule<object, Args> = {
         interrupted = true;
         process.stderr.write('yak: interrupted: waiting for the answers to what was sent (Ctrl-C again to quit at once)\n');
         rl.close();
+        // While answers keep coming it waits; none for interruptGraceMs (the cluster gone, say): it quits.
+        let answered = acked() + s.failed;
+        let answeredAt = Date.now();
+        setInterval(() => {
+          const now = acked() + s.failed;
+          if (now !== answered) [answered, answeredAt] = [now, Date.now()];
+          else if (now < s.sent && Date.now() - answeredAt >= interruptGraceMs) {
+            process.stderr.write(`yak: no answer for ${interruptGraceMs} ms (is the cluster running? \`yak status\` tells); quitting\n`);
+            quitNow(ExitCode.interrupted);
+          }
+        }, 100).unref();
       });
       process.on('SIGTERM', () => quitNow(ExitCode.terminated));
-      await produceLines(producer, args.topic, rl, { keySeparator: args['key-separator'], partition: args.partition, onAcked: (p) => waiting.acked(args.topic, p) }, s);
+      const onAcked = (meta: RecordMetadata) => {
+        waiting.acked(args.topic, meta.partition);
+        if (interactive) process.stderr.write(acks === 0 ? `sent to ${meta.topic}-${meta.partition}\n` : `acknowledged: ${meta.topic}-${meta.partition} offset ${meta.offset}\n`);
+      };
+      try {
+        await produceLines(producer, args.topic, rl, { toRecord, onAcked }, s);
+      } catch (err) {
+        if (s.sent > 0) report(); // a malformed line stopped it: say what before it was acknowledged
+        throw err;
+      }
       report();
       if (s.firstError) throw new UserError(`${s.failed} record(s) failed: ${s.firstError.message}`);
-      if (interrupted) throw new UserError('interrupted before the end of the input', ExitCode.interrupted);
+      // Stopped by Ctrl-C with every record it read acknowledged: nothing went wrong (exit 0).
+      if (interrupted) process.stderr.write(`yak: stopped by Ctrl-C: all ${s.sent} record(s) read were ${acks === 0 ? 'sent' : 'acknowledged'}\n`);
     });
   },
 };
+
+/** --file: its lines; a file that cannot be read is the user's error, said before anything connects. */
+function openInput(file: string): fs.ReadStream {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    if (fs.statSync(file).isDirectory()) throw new Error('it is a directory');
+  } catch (err) {
+    throw new UserError(`--file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 2);
+  }
+  return fs.createReadStream(file);
+}

@@ -7,7 +7,7 @@ import type { ClusterSecret } from '../../common/cluster-secret.js';
 import { connectToCluster } from '../../net/cluster-auth.js';
 import { InternalApi } from '../../protocol/internal-api.js';
 import { clusterOptions, clusterSecretOf, noClusterError, resolveBootstrap, type ClusterArgs } from '../cluster-access.js';
-import { formatTable } from '../output.js';
+import { ExitCode, formatTable } from '../output.js';
 import { clientSecurity, coordinatorSecurityOf } from '../security-options.js';
 
 /** `yak status --json`: a stable interface for scripts (documented in the README). */
@@ -19,6 +19,29 @@ export interface ClusterStatus {
   topics: { name: string; partitions: { partition: number; leader: number; replicas: number[]; isr: number[] }[] }[];
   /** The listeners' protection; `caFile`: the CA clients must trust (TLS); `user`: the admin yak up made (SASL). Absent: PLAINTEXT. */
   security?: { protocol: string; caFile?: string; user?: string; passwordFile?: string; certFile?: string; keyFile?: string };
+}
+
+/**
+ * What keeps the cluster from being healthy, one line each (none: healthy): a process not alive
+ * (dead, paused, starting), a partition without a leader (offline) or with replicas out of its ISR.
+ */
+export function healthProblems(s: ClusterStatus): string[] {
+  const problems: string[] = [];
+  if (s.coordinator && s.coordinator.state !== 'alive') problems.push(`zookeeper is ${s.coordinator.state}`);
+  for (const b of s.brokers) if (b.state !== 'alive') problems.push(`broker-${b.id} is ${b.state}${b.reason ? ` (${b.reason})` : ''}`);
+  const partitions = s.topics.flatMap((t) => t.partitions.map((p) => ({ name: `${t.name}-${p.partition}`, ...p })));
+  const offline = partitions.filter((p) => p.leader < 0);
+  const under = partitions.filter((p) => p.leader >= 0 && p.isr.length < p.replicas.length);
+  const list = (ps: typeof partitions) => (ps.length > 5 ? `${ps.slice(0, 5).map((p) => p.name).join(', ')} and ${ps.length - 5} more` : ps.map((p) => p.name).join(', '));
+  if (offline.length > 0) problems.push(`${offline.length} partition(s) offline (no leader): ${list(offline)}`);
+  if (under.length > 0) problems.push(`${under.length} partition(s) under-replicated (a replica out of the ISR): ${list(under)}`);
+  return problems;
+}
+
+/** The problems on stderr and the exit code 4, for scripts (`yak status && ...`). */
+function reportHealth(problems: string[]): void {
+  for (const p of problems) process.stderr.write(`yak: unhealthy: ${p}\n`);
+  if (problems.length > 0) process.exitCode = ExitCode.unhealthy;
 }
 
 /**
@@ -86,12 +109,19 @@ function fromCoordinator(file: ClusterFile, m: ClusterMetadata): ClusterStatus {
 
 export const statusCommand: CommandModule<object, ClusterArgs & { json: boolean }> = {
   command: 'status',
-  describe: 'Show brokers (pid, port, state) and topics (leaders, replicas, ISR)',
-  builder: (y) => y.options(clusterOptions).option('json', { type: 'boolean', default: false, describe: 'Machine-readable output' }),
+  describe: 'Show brokers (pid, port, state) and topics (leaders, replicas, ISR); exits 4 when the cluster is not healthy',
+  builder: (y) =>
+    y
+      .options(clusterOptions)
+      .option('json', { type: 'boolean', default: false, describe: 'One JSON object: bootstrap, coordinator, brokers, topics, problems (see the README)' })
+      .example('$0 status', 'Brokers and partitions of the cluster in .yak')
+      .example('$0 status --json | jq .problems', 'What keeps it from being healthy (also on stderr; exit code 4)'),
   handler: async (args) => {
     const s = await clusterStatus(args);
+    const problems = healthProblems(s);
     if (args.json) {
-      process.stdout.write(JSON.stringify(s, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ ...s, problems }, null, 2) + '\n');
+      reportHealth(problems);
       return;
     }
     const out: string[] = [`bootstrap: ${s.bootstrap}`];
@@ -105,5 +135,19 @@ export const statusCommand: CommandModule<object, ClusterArgs & { json: boolean 
     const rows = s.topics.flatMap((t) => t.partitions.map((p) => [t.name, String(p.partition), p.leader < 0 ? 'none' : String(p.leader), p.replicas.join(','), p.isr.join(',')]));
     out.push(rows.length > 0 ? formatTable(['TOPIC', 'PARTITION', 'LEADER', 'REPLICAS', 'ISR'], rows) : 'no topics\n');
     process.stdout.write(out.join('\n'));
+    reportHealth(problems);
+  },
+};
+
+export const healthCommand: CommandModule<object, ClusterArgs> = {
+  command: 'health',
+  describe: 'Exit 0 when every broker and the coordinator are alive and every partition has a leader and its full ISR; else say why on stderr and exit 4',
+  builder: (y) => y.options(clusterOptions).example('$0 health && echo ok', 'A check for scripts (exit 1: no cluster answered)'),
+  handler: async (args) => {
+    const s = await clusterStatus(args);
+    const problems = healthProblems(s);
+    const partitions = s.topics.reduce((n, t) => n + t.partitions.length, 0);
+    if (problems.length === 0) process.stdout.write(`healthy: ${s.brokers.length} broker(s) alive, ${partitions} partition(s) fully in sync\n`);
+    reportHealth(problems);
   },
 };

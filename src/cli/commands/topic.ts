@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { Admin } from '../../client/admin.js';
+import { Admin, type TopicDescription } from '../../client/admin.js';
 import { ErrorCode, UserError, errorName } from '../../common/errors.js';
 import { ElectionType } from '../../protocol/apis/elect-leaders.js';
 import { clusterOptions, connectClient, type ClusterArgs, wholeNumber } from '../cluster-access.js';
@@ -12,6 +12,8 @@ interface CreateArgs extends ClusterArgs {
   config: string[];
   'replica-assignment'?: string;
 }
+
+const dash = (v: number | null) => (v === null ? '-' : String(v));
 
 /** `--config key=value` flags as a config map; a flag without `=` is a usage error. */
 function parseConfigs(flags: string[]): Record<string, string> {
@@ -36,6 +38,40 @@ export function parseReplicaAssignment(flag: string): number[][] {
   });
 }
 
+/** Per partition, what its log holds: offsets from ListOffsets on its leader, bytes from DescribeLogDirs on each replica. */
+export interface PartitionFigures {
+  /** null while the partition has no leader to ask. */
+  logStartOffset: number | null;
+  highWatermark: number | null;
+  /** Offsets between the two: the records held (fewer once compacted, and counting transaction markers). */
+  records: number | null;
+  /** Broker id -> bytes of its replica; a broker that did not answer is missing. */
+  replicaBytes: Record<string, number>;
+}
+
+async function partitionFigures(admin: Admin, topics: TopicDescription[]): Promise<Map<string, PartitionFigures>> {
+  const sizes = await admin.replicaSizes(topics);
+  const figures = new Map<string, PartitionFigures>();
+  for (const t of topics) {
+    // A partition without a leader has no offsets to give: its topic's figures are shown as unknown.
+    const [start, end] = await Promise.all([admin.listOffsets(t.name, 'earliest'), admin.listOffsets(t.name, 'latest')]).catch(() => [new Map<number, number>(), new Map<number, number>()]);
+    for (const p of t.partitions) {
+      const [s, e] = [start.get(p.partition) ?? null, end.get(p.partition) ?? null];
+      const k = `${t.name}-${p.partition}`;
+      figures.set(k, { logStartOffset: s, highWatermark: e, records: s !== null && e !== null ? e - s : null, replicaBytes: Object.fromEntries(sizes.get(k) ?? []) });
+    }
+  }
+  return figures;
+}
+
+/** 1536 -> "1.5 KiB", as kafka-log-dirs users read sizes. */
+export function humanBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) [n, i] = [n / 1024, i + 1];
+  return i === 0 ? `${n} B` : `${n.toFixed(1)} ${units[i]}`;
+}
+
 export const topicCommand: CommandModule = {
   command: 'topic <action>',
   describe: 'Create, list, describe, alter, trim and delete topics, and elect their leaders',
@@ -47,11 +83,12 @@ export const topicCommand: CommandModule = {
         describe: 'Create a topic',
         builder: (c) =>
           c
-            .positional('name', { type: 'string', demandOption: true })
+            .positional('name', { type: 'string', demandOption: true, describe: 'The topic' })
             .option('partitions', { alias: 'p', type: 'number', default: -1, describe: 'Number of partitions (-1: the cluster default, 3)' })
             .option('replication-factor', { alias: 'r', type: 'number', default: -1, describe: 'Replicas per partition (-1: the cluster default, min(3, brokers))' })
             .option('config', { alias: 'c', type: 'string', array: true, default: [], describe: 'Topic config key=value' })
-            .option('replica-assignment', { type: 'string', describe: "Each partition's brokers, e.g. 1:2,2:3,3:1 (partition 0 on brokers 1 and 2, led by 1; ...); instead of -p and -r" }) as Argv<CreateArgs>,
+            .option('replica-assignment', { type: 'string', describe: "Each partition's brokers, e.g. 1:2,2:3,3:1 (partition 0 on brokers 1 and 2, led by 1; ...); instead of -p and -r" })
+            .example('$0 topic create orders -p 6 -r 3 -c retention.ms=3600000', '6 partitions on 3 brokers each, records kept an hour') as Argv<CreateArgs>,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
             const admin = new Admin(client);
@@ -67,12 +104,20 @@ export const topicCommand: CommandModule = {
       .command<ClusterArgs & { json: boolean }>({
         command: 'list',
         describe: 'List topics',
-        builder: (c) => c.option('json', { type: 'boolean', default: false }) as never,
+        builder: (c) => c.option('json', { type: 'boolean', default: false, describe: 'A JSON array of {name, partitions, replicationFactor, records, bytes} (bytes: on the partitions\' leaders)' }) as never,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
-            const topics = await new Admin(client).listTopics();
+            const admin = new Admin(client);
+            const topics = await admin.listTopics();
             if (args.json) {
-              process.stdout.write(JSON.stringify(topics.map((t) => ({ name: t.name, partitions: t.partitions.length }))) + '\n');
+              const figures = await partitionFigures(admin, topics);
+              const totals = topics.map((t) => {
+                const of = t.partitions.map((p) => ({ f: figures.get(`${t.name}-${p.partition}`)!, leader: p.leader }));
+                const records = of.every(({ f }) => f.records !== null) ? of.reduce((n, { f }) => n + f.records!, 0) : null;
+                const bytes = of.reduce((n, { f, leader }) => n + (f.replicaBytes[leader] ?? 0), 0);
+                return { name: t.name, partitions: t.partitions.length, replicationFactor: t.partitions[0]?.replicas.length ?? 0, records, bytes };
+              });
+              process.stdout.write(JSON.stringify(totals) + '\n');
               return;
             }
             process.stdout.write(formatTable(['TOPIC', 'PARTITIONS', 'REPLICAS'], topics.map((t) => [t.name, String(t.partitions.length), String(t.partitions[0]?.replicas.length ?? 0)])));
@@ -80,16 +125,22 @@ export const topicCommand: CommandModule = {
       })
       .command<ClusterArgs & { name?: string; json: boolean }>({
         command: 'describe [name]',
-        describe: 'Show the configs, partitions, leaders, replicas and ISR of a topic (of every topic without a name)',
-        builder: (c) => c.positional('name', { type: 'string' }).option('json', { type: 'boolean', default: false }) as never,
+        describe: 'Show the configs of a topic (of every topic without a name) and per partition its leader, replicas, ISR, log start, high watermark, records and bytes on each replica',
+        builder: (c) =>
+          c
+            .positional('name', { type: 'string', describe: 'The topic (default: every topic)' })
+            .option('json', { type: 'boolean', default: false, describe: 'JSON: name, configs, and partitions with leader, replicas, isr, logStartOffset, highWatermark, records, replicaBytes' })
+            .example('$0 topic describe demo', 'Partitions, leaders, ISR and what each log holds') as never,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
             const admin = new Admin(client);
             const names = args.name !== undefined ? [args.name] : (await admin.listTopics()).map((t) => t.name);
-            const described = [];
+            const described: (TopicDescription & { configs: Awaited<ReturnType<Admin['describeTopicConfigs']>> })[] = [];
             for (const name of names) described.push({ ...(await admin.describeTopic(name)), configs: await admin.describeTopicConfigs(name) });
+            const figures = await partitionFigures(admin, described);
+            const withFigures = (t: TopicDescription) => t.partitions.map((p) => ({ ...p, ...figures.get(`${t.name}-${p.partition}`)! }));
             if (args.json) {
-              const asJson = described.map((t) => ({ ...t, configs: Object.fromEntries([...t.configs].map(([k, c]) => [k, c.value])) }));
+              const asJson = described.map((t) => ({ ...t, partitions: withFigures(t), configs: Object.fromEntries([...t.configs].map(([k, c]) => [k, c.value])) }));
               process.stdout.write(JSON.stringify(args.name !== undefined ? asJson[0] : asJson) + '\n');
               return;
             }
@@ -98,8 +149,17 @@ export const topicCommand: CommandModule = {
               process.stdout.write(`${t === described[0] ? '' : '\n'}topic ${t.name}: ${t.partitions.length} partition(s)\nconfigs: ${shown.join(', ')}\n`);
               process.stdout.write(
                 formatTable(
-                  ['PARTITION', 'LEADER', 'REPLICAS', 'ISR'],
-                  t.partitions.map((p) => [String(p.partition), p.leader < 0 ? 'none' : String(p.leader), p.replicas.join(','), p.isr.join(',')]),
+                  ['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'LOG-START', 'HIGH-WATERMARK', 'RECORDS', 'BYTES (BROKER=SIZE)'],
+                  withFigures(t).map((p) => [
+                    String(p.partition),
+                    p.leader < 0 ? 'none' : String(p.leader),
+                    p.replicas.join(','),
+                    p.isr.join(','),
+                    dash(p.logStartOffset),
+                    dash(p.highWatermark),
+                    dash(p.records),
+                    p.replicas.map((r) => `${r}=${p.replicaBytes[r] === undefined ? '?' : humanBytes(p.replicaBytes[r]!)}`).join(','),
+                  ]),
                 ),
               );
             }
@@ -110,7 +170,7 @@ export const topicCommand: CommandModule = {
         describe: 'Add partitions to a topic, or set and delete its configs (like kafka-topics --alter and kafka-configs --alter)',
         builder: (c) =>
           c
-            .positional('name', { type: 'string', demandOption: true })
+            .positional('name', { type: 'string', demandOption: true, describe: 'The topic' })
             .option('partitions', { alias: 'p', type: 'number', describe: 'The new partition count (more than now: a topic never shrinks)' })
             .option('replica-assignment', { type: 'string', describe: "With --partitions: each new partition's brokers, e.g. 2:3,3:1" })
             .option('config', { alias: 'c', type: 'string', array: true, default: [], describe: 'Set a topic config key=value (e.g. retention.ms=3600000)' })
@@ -140,9 +200,10 @@ export const topicCommand: CommandModule = {
         describe: 'Delete the records before an offset, as rpk topic trim-prefix and kafka-delete-records do',
         builder: (c) =>
           c
-            .positional('name', { type: 'string', demandOption: true })
+            .positional('name', { type: 'string', demandOption: true, describe: 'The topic' })
             .option('offset', { alias: 'o', type: 'string', demandOption: true, describe: 'The new first offset, or end: every record so far' })
-            .option('partition', { alias: 'p', type: 'number', coerce: wholeNumber('partition', 0), describe: 'Only this partition (default: all)' }) as never,
+            .option('partition', { alias: 'p', type: 'number', coerce: wholeNumber('partition', 0), describe: 'Only this partition (default: all)' })
+            .example('$0 topic trim orders -o end', 'Delete every record so far (the offsets go on)') as never,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
             const offset = args.offset === 'end' ? -1 : /^\d+$/.test(args.offset) ? Number(args.offset) : NaN;
@@ -160,7 +221,7 @@ export const topicCommand: CommandModule = {
         describe: 'Move partitions to other brokers, as kafka-reassign-partitions does: the new replicas catch up, then the old ones leave',
         builder: (c) =>
           c
-            .positional('name', { type: 'string', demandOption: true })
+            .positional('name', { type: 'string', demandOption: true, describe: 'The topic' })
             .option('to', { type: 'string', demandOption: true, describe: 'The new replicas, e.g. 3,4 (the first is the preferred leader)' })
             .option('partition', { alias: 'p', type: 'number', coerce: wholeNumber('partition', 0), describe: 'Only this partition (default: all)' })
             .option('timeout-ms', { type: 'number', default: 60_000, coerce: wholeNumber('timeout-ms', 0), describe: 'How long to wait for the move to finish (0: do not wait)' }) as never,
@@ -218,7 +279,7 @@ export const topicCommand: CommandModule = {
       .command<ClusterArgs & { name: string }>({
         command: 'delete <name>',
         describe: 'Delete a topic and all its records',
-        builder: (c) => c.positional('name', { type: 'string', demandOption: true }) as never,
+        builder: (c) => c.positional('name', { type: 'string', demandOption: true, describe: 'The topic' }) as never,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
             await new Admin(client).deleteTopic(args.name);

@@ -1,7 +1,7 @@
 import isInCi from 'is-in-ci';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../common/errors.js';
-import { checkGroupInitialRebalanceDelay, groupInitialRebalanceDelayOption } from './zookeeper.js';
+import { checkGroupInitialRebalanceDelay, checkTransactionMaxTimeout, groupInitialRebalanceDelayOption, transactionMaxTimeoutOption } from './zookeeper.js';
 import { createLogger } from '../../common/logger.js';
 import { rackNameProblem } from '../../common/rack-name.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
@@ -11,6 +11,9 @@ import { clientSecurity, clusterSecurityOption, SECURITY_CHOICES } from '../secu
 import type { ClusterFile } from '../../client/cluster-file.js';
 import { EventBus } from '../../tui/events.js';
 import { installLastResortHandlers, runUntilSignal } from '../process-lifecycle.js';
+import { brokerIdsIn } from '../../supervisor/data-dir.js';
+import { dataDirOption } from '../cluster-access.js';
+import { purge } from './down.js';
 import { listenerLimitsFrom, listenerOptions, logOptions, replicaSelectorOption } from './broker.js';
 
 interface Args {
@@ -26,12 +29,14 @@ interface Args {
   'replication-factor'?: number;
   'min-insync-replicas'?: number;
   'group-initial-rebalance-delay-ms': number;
+  'transaction-max-timeout-ms': number;
   racks?: string;
   'replica-selector': string;
   'auto-create-topics-enable': boolean;
   'log-retention-ms': number;
   'log-retention-bytes': number;
   'log-retention-check-interval-ms': number;
+  'log-cleaner-backoff-ms': number;
   'log-message-timestamp-type': string;
   'max-connections': number;
   'max-connections-per-ip': number;
@@ -43,6 +48,8 @@ interface Args {
   'tls-key'?: string;
   'tls-ca'?: string;
   'ssl-client-auth': string;
+  fresh: boolean;
+  yes: boolean;
 }
 
 /** What --security and the --tls-* files ask for; the user's own files must come as a set of three, and with TLS. */
@@ -87,13 +94,30 @@ function describeSecurity(s: NonNullable<ClusterFile['security']>): string {
   return parts.join('; ');
 }
 
+/**
+ * A data dir whose cluster had more brokers than this `yak up` starts: the coordinator remembers
+ * them, so they stay dead, their replicas out of every ISR. Said before it surprises (acks=all
+ * failing with NOT_ENOUGH_REPLICAS), with what to do.
+ */
+function fewerBrokersWarning(dataDir: string, brokers: number): string | null {
+  const missing = brokerIdsIn(dataDir).filter((id) => id > brokers);
+  if (missing.length === 0) return null;
+  const names = missing.map((id) => `broker-${id}`).join(', ');
+  return (
+    `${dataDir} holds the logs of ${names} too, and --brokers ${brokers} does not start ${missing.length === 1 ? 'it' : 'them'}: ` +
+    `the cluster remembers ${missing.length === 1 ? 'it' : 'them'} as dead, partitions with replicas there stay under-replicated, and acks=all produce fails ` +
+    `with NOT_ENOUGH_REPLICAS where fewer replicas than the topic's min.insync.replicas (2 with replication factor 3) are in sync. ` +
+    `Start with --brokers ${Math.max(...missing)}, or afresh with yak up --fresh`
+  );
+}
+
 export const upCommand: CommandModule<object, Args> = {
   command: 'up',
   describe: 'Start a local cluster: a coordinator and N brokers as child processes',
   builder: (y) =>
     y
       .option('brokers', { type: 'number', default: 3, describe: 'Number of brokers' })
-      .option('data-dir', { type: 'string', default: '.yak', describe: 'Where the cluster keeps its SQLite files and cluster.json' })
+      .option('data-dir', dataDirOption('Where the cluster keeps its SQLite files and cluster.json'))
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address every process listens on' })
       .option('port', { type: 'number', default: 0, describe: "broker-1's port, the others' follow (9092: 9092, 9093, 9094); 0: any free ports" })
       .option('headless', { type: 'boolean', default: false, describe: 'Log lines instead of the terminal UI' })
@@ -105,8 +129,13 @@ export const upCommand: CommandModule<object, Args> = {
       .option('sync-full', { type: 'boolean', default: false, describe: 'fsync every commit on the brokers' })
       .option('replication-factor', { type: 'number', describe: 'Replication factor of new topics (default min(3, brokers))' })
       .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' })
+      .option('fresh', { type: 'boolean', default: false, describe: 'Purge the data dir first (every topic, record and group offset in it; asks unless --yes), as yak purge' })
+      .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'With --fresh: do not ask' })
+      .example('$0 up --brokers 3', 'A 3-broker cluster in .yak, with the terminal UI (Ctrl-C or yak down stops it)')
+      .example('$0 up --headless --port 9092 &', 'In the background, log lines only, brokers on 9092-9094')
       .options(replicaSelectorOption)
       .options(groupInitialRebalanceDelayOption)
+      .options(transactionMaxTimeoutOption)
       .options(logOptions)
       .options(listenerOptions)
       .options(clusterSecurityOption)
@@ -119,11 +148,13 @@ export const upCommand: CommandModule<object, Args> = {
     if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32', 2);
     checkTopicDefaults(args);
     checkGroupInitialRebalanceDelay(args['group-initial-rebalance-delay-ms']);
+    checkTransactionMaxTimeout(args['transaction-max-timeout-ms']);
     listenerLimitsFrom(args); // refused here, before anything starts
     if (!Number.isInteger(args.port) || args.port < 0 || args.port + args.brokers - 1 > 65535) throw new UserError(`--port must be 0 (any free ports) or a port with room for ${args.brokers} after it, got ${args.port}`, 2);
     // The terminal UI needs a terminal both ways; CI, pipes and --headless get the line log. Under CI
     // (CI or CONTINUOUS_INTEGRATION set) Ink would draw nothing until exit, even on a pty, so the line
     // log is the only useful output there.
+    if (args.fresh) await purge(args['data-dir'], args.yes);
     const tui = !args.headless && !isInCi && process.stdout.isTTY === true && process.stdin.isTTY === true;
     const bus = tui ? new EventBus() : null;
     const logger = bus ? bus.logger('yak') : createLogger('yak', process.stdout);
@@ -147,18 +178,23 @@ export const upCommand: CommandModule<object, Args> = {
       ],
       coordinatorArgs: [
         '--group-initial-rebalance-delay-ms', String(args['group-initial-rebalance-delay-ms']),
+        '--transaction-max-timeout-ms', String(args['transaction-max-timeout-ms']),
         ...(args['replication-factor'] !== undefined ? ['--default-replication-factor', String(args['replication-factor'])] : []),
         ...(args['min-insync-replicas'] !== undefined ? ['--min-insync-replicas', String(args['min-insync-replicas'])] : []),
       ],
       security,
       logger,
       onChildLine: bus ? (name, line) => bus.childLine(name, line) : (_name, line) => process.stdout.write(`${line}\n`),
+      // yak down: the same clean stop as Ctrl-C or a kill, through whichever handler (line log or UI) runs.
+      onStopRequested: () => process.kill(process.pid, 'SIGTERM'),
     });
     if (bus) process.stdout.write(`yak: starting ${args.brokers} broker(s) in ${args['data-dir']}…\n`);
+    const warning = fewerBrokersWarning(args['data-dir'], args.brokers);
     const file = await supervisor.start();
     if (bus) {
       if (file.security) bus.note('action', describeSecurity(file.security), 'yak');
       bus.note('action', `cluster ready in ${Date.now() - started} ms: ${args.brokers} broker(s), bootstrap ${file.bootstrap}`, 'yak');
+      if (warning) logger.warn(warning);
       const { runTui } = await import('../../tui/run.js');
       return runTui({
         supervisor,
@@ -168,7 +204,8 @@ export const upCommand: CommandModule<object, Args> = {
         security: clientSecurity({ 'data-dir': args['data-dir'] }),
       });
     }
-    logger.info(`cluster ready in ${Date.now() - started} ms: ${args.brokers} broker(s), bootstrap ${file.bootstrap} (data ${args['data-dir']}); Ctrl-C stops it`);
+    logger.info(`cluster ready in ${Date.now() - started} ms: ${args.brokers} broker(s), bootstrap ${file.bootstrap} (data ${args['data-dir']}); Ctrl-C or yak down stops it`);
+    if (warning) logger.warn(warning);
     if (file.security) logger.info(describeSecurity(file.security));
     await runUntilSignal(async () => {
       logger.info('stopping cluster');

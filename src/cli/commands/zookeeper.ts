@@ -1,10 +1,11 @@
 import type { CommandModule } from 'yargs';
 import { ClusterSecret, clusterSecretPath, CLUSTER_SECRET_ENV } from '../../common/cluster-secret.js';
-import { groupInitialRebalanceDelayMs } from '../../common/limits.js';
+import { groupInitialRebalanceDelayMs, transactionMaxTimeoutMs } from '../../common/limits.js';
 import { UserError } from '../../common/errors.js';
 import { createLogger, type Logger } from '../../common/logger.js';
 import { ensurePrivateDir } from '../../common/private-files.js';
 import { OffsetsTopicProducer } from '../../client/offsets-topic-producer.js';
+import { TxnMarkerSender } from '../../client/txn-marker-sender.js';
 import { startCoordinator } from '../../coordinator/coordinator.js';
 import { memberSecret, secretFileOption } from '../cluster-access.js';
 import { serveClusterProcess } from '../process-lifecycle.js';
@@ -25,6 +26,7 @@ interface Args {
   'tls-cert'?: string;
   'tls-key'?: string;
   'tls-ca'?: string;
+  'transaction-max-timeout-ms': number;
 }
 
 /**
@@ -50,6 +52,19 @@ export const groupInitialRebalanceDelayOption = {
   },
 } as const;
 
+/** Shared with `yak up`, which passes it on to its coordinator. */
+export const transactionMaxTimeoutOption = {
+  'transaction-max-timeout-ms': {
+    type: 'number',
+    default: transactionMaxTimeoutMs,
+    describe: "Longest transaction.timeout.ms a transactional producer may ask for (Kafka's transaction.max.timeout.ms)",
+  },
+} as const;
+
+export function checkTransactionMaxTimeout(ms: number): void {
+  if (!Number.isInteger(ms) || ms < 1) throw new UserError(`--transaction-max-timeout-ms must be a positive whole number of milliseconds, got ${ms}`, 2);
+}
+
 export function checkGroupInitialRebalanceDelay(ms: number): void {
   if (!Number.isInteger(ms) || ms < 0) throw new UserError(`--group-initial-rebalance-delay-ms must be a whole number of milliseconds, got ${ms}`, 2);
 }
@@ -69,14 +84,16 @@ export const zookeeperCommand: CommandModule<object, Args> = {
       .option('unclean-leader-election', { type: 'boolean', default: false, describe: 'Elect an out-of-sync replica when no in-sync one lives (may lose acknowledged records)' })
       .options(groupInitialRebalanceDelayOption)
       .options(coordinatorSecurityOptions)
+      .options(transactionMaxTimeoutOption)
       .options(secretFileOption),
   handler: async (args) => {
     checkGroupInitialRebalanceDelay(args['group-initial-rebalance-delay-ms']);
+    checkTransactionMaxTimeout(args['transaction-max-timeout-ms']);
     const logger = createLogger('zookeeper');
-    const clusterSecret = coordinatorSecret(args['secret-file'], args['data-dir'], logger);
-    const security = coordinatorSecurityFrom(args, clusterSecret);
-    await serveClusterProcess(logger, () =>
-      startCoordinator({
+    await serveClusterProcess(logger, () => {
+      const clusterSecret = coordinatorSecret(args['secret-file'], args['data-dir'], logger);
+      const security = coordinatorSecurityFrom(args, clusterSecret);
+      return startCoordinator({
         host: args.host,
         port: args.port,
         dataDir: args['data-dir'],
@@ -89,8 +106,10 @@ export const zookeeperCommand: CommandModule<object, Args> = {
         clusterSecret,
         tls: security.tls,
         offsetsTopicWriter: (cluster) => new OffsetsTopicProducer(cluster, logger, security.brokerClient),
+        txnMarkerSender: () => new TxnMarkerSender(clusterSecret),
+        transactionMaxTimeoutMs: args['transaction-max-timeout-ms'],
         logger,
-      }),
-    );
+      });
+    });
   },
 };

@@ -1,4 +1,10 @@
 import type { ApiCodec } from '../api.js';
+import { AddOffsetsToTxnApi } from './add-offsets-to-txn.js';
+import { AddPartitionsToTxnApi } from './add-partitions-to-txn.js';
+import { DescribeTransactionsApi } from './describe-transactions.js';
+import { EndTxnApi } from './end-txn.js';
+import { ListTransactionsApi } from './list-transactions.js';
+import { TxnOffsetCommitApi } from './txn-offset-commit.js';
 import { AlterConfigsApi } from './alter-configs.js';
 import { AlterPartitionReassignmentsApi } from './alter-partition-reassignments.js';
 import { AlterUserScramCredentialsApi } from './alter-user-scram-credentials.js';
@@ -34,7 +40,14 @@ import { ProduceApi } from './produce.js';
 import { SaslAuthenticateApi } from './sasl-authenticate.js';
 import { SaslHandshakeApi } from './sasl-handshake.js';
 import { SyncGroupApi } from './sync-group.js';
+import { WriteTxnMarkersApi } from './write-txn-markers.js';
 
+export * from './add-offsets-to-txn.js';
+export * from './add-partitions-to-txn.js';
+export * from './describe-transactions.js';
+export * from './end-txn.js';
+export * from './list-transactions.js';
+export * from './txn-offset-commit.js';
 export * from './alter-configs.js';
 export * from './alter-partition-reassignments.js';
 export * from './alter-user-scram-credentials.js';
@@ -70,6 +83,7 @@ export * from './produce.js';
 export * from './sasl-authenticate.js';
 export * from './sasl-handshake.js';
 export * from './sync-group.js';
+export * from './write-txn-markers.js';
 
 /** Every API this module has a codec for, in api key order. */
 export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
@@ -93,6 +107,11 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   DeleteRecordsApi,
   InitProducerIdApi,
   OffsetForLeaderEpochApi,
+  AddPartitionsToTxnApi,
+  AddOffsetsToTxnApi,
+  EndTxnApi,
+  WriteTxnMarkersApi,
+  TxnOffsetCommitApi,
   DescribeConfigsApi,
   AlterConfigsApi,
   IncrementalAlterConfigsApi,
@@ -108,6 +127,8 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   AlterPartitionReassignmentsApi,
   ListPartitionReassignmentsApi,
   DescribeProducersApi,
+  DescribeTransactionsApi,
+  ListTransactionsApi,
 ];
 
 const BY_KEY = new Map(SERVED_APIS.map((api) => [api.apiKey, api]));

@@ -5,6 +5,7 @@ import { saslServerMaxReceiveBytes } from '../common/limits.js';
 import type { ConnectionSecurity } from '../net/connection.js';
 import { subjectPrincipal, type AuthenticationPolicy, type ClientInfo, type ServerTls } from '../net/server.js';
 import { ApiKey } from '../protocol/api.js';
+import { InternalApi } from '../protocol/internal-api.js';
 import { CLUSTER_PRINCIPAL, CLUSTER_USER, clusterSaslCredentials, clusterScramCredential } from '../security/cluster-principal.js';
 import { SaslServerSession, type SaslMechanismName } from '../security/sasl-server.js';
 import type { ScramCredential, ScramMechanism } from '../security/scram.js';
@@ -26,9 +27,14 @@ export interface BrokerSecurityConfig {
 
 const PLAINTEXT: BrokerSecurityConfig = { protocol: 'PLAINTEXT', saslMechanisms: [], superUsers: [], reauthMs: 0, sslClientAuth: 'none' };
 
-/** What a SASL listener serves before authentication (net/server-connection.ts enforces it): Kafka's list. */
+/**
+ * What a SASL listener serves before authentication (net/server-connection.ts enforces it): Kafka's
+ * list, and YaK's in-band cluster-secret exchange (cluster-members.ts), which is the login of the
+ * transaction coordinator's marker connections: a proof of the secret authenticates a connection as
+ * the cluster principal, as a SASL login with the secret-derived password would.
+ */
 const SASL_AUTHENTICATION_POLICY: AuthenticationPolicy = {
-  allowedBeforeAuthentication: new Set([ApiKey.ApiVersions, ApiKey.SaslHandshake, ApiKey.SaslAuthenticate]),
+  allowedBeforeAuthentication: new Set([ApiKey.ApiVersions, ApiKey.SaslHandshake, ApiKey.SaslAuthenticate, InternalApi.ClusterHandshake.apiKey, InternalApi.ClusterAuthenticate.apiKey]),
   maxFrameBytesBeforeAuthentication: saslServerMaxReceiveBytes,
 };
 

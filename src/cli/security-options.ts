@@ -63,7 +63,9 @@ export function listenerSecurityFrom(args: ListenerSecurityArgs): { security: Br
 /**
  * `yak zookeeper`: the cluster's protection. With TLS (SSL, SASL_SSL) the coordinator's own port is
  * TLS too (--tls-cert, --tls-key), and its `__consumer_offsets` writer reaches the brokers over TLS
- * (trusting --tls-ca) and, with SASL, as the cluster's own principal.
+ * (trusting --tls-ca) and, with SASL, as the cluster's own principal (`brokerClient`). Its
+ * transaction markers go over TLS as well, but log in by proving the cluster secret in-band
+ * (broker/cluster-members.ts), so they get the TLS part only (`memberClient`).
  */
 export const coordinatorSecurityOptions = {
   'security-protocol': { type: 'string', choices: SECURITY_PROTOCOLS, default: 'PLAINTEXT', describe: "The cluster's listener protection (the brokers'; with TLS, this port's too)" },
@@ -72,15 +74,19 @@ export const coordinatorSecurityOptions = {
   'tls-ca': { type: 'string', describe: "PEM file of the CA that signed the brokers' certificates" },
 } as const;
 
-export function coordinatorSecurityFrom(args: { 'security-protocol': string; 'tls-cert'?: string; 'tls-key'?: string; 'tls-ca'?: string }, secret: ClusterSecret): { tls?: TlsMaterial; brokerClient: ConnectionSecurity } {
+export function coordinatorSecurityFrom(
+  args: { 'security-protocol': string; 'tls-cert'?: string; 'tls-key'?: string; 'tls-ca'?: string },
+  secret: ClusterSecret,
+): { tls?: TlsMaterial; brokerClient: ConnectionSecurity; memberClient: ConnectionSecurity } {
   const protocol = args['security-protocol'] as SecurityProtocol;
   const sasl = usesSasl(protocol) ? { sasl: clusterSaslCredentials(secret) } : {};
-  if (!usesTls(protocol)) return { brokerClient: sasl };
+  if (!usesTls(protocol)) return { brokerClient: sasl, memberClient: {} };
   const [certFile, keyFile, caFile] = [args['tls-cert'], args['tls-key'], args['tls-ca']];
   if (!certFile || !keyFile || !caFile) throw new UserError(`a ${protocol} cluster's coordinator needs --tls-cert, --tls-key and --tls-ca`, 2);
   const tls = readTlsFiles({ certFile, keyFile, caFile });
   // Its certificate doubles as the __consumer_offsets writer's client certificate (brokers may require one).
-  return { tls, brokerClient: { tls: { ca: tls.ca, cert: tls.cert, key: tls.key }, ...sasl } };
+  const clientTls = { tls: { ca: tls.ca, cert: tls.cert, key: tls.key } };
+  return { tls, brokerClient: { ...clientTls, ...sasl }, memberClient: clientTls };
 }
 
 /** How an operator's command reaches the coordinator of the cluster in a data dir: over TLS, trusting its CA, when the cluster has TLS. */

@@ -106,7 +106,7 @@ export const zookeeperCommand: CommandModule<object, Args> = {
         clusterSecret,
         tls: security.tls,
         offsetsTopicWriter: (cluster) => new OffsetsTopicProducer(cluster, logger, security.brokerClient),
-        txnMarkerSender: () => new TxnMarkerSender(clusterSecret),
+        txnMarkerSender: () => new TxnMarkerSender(clusterSecret, security.memberClient),
         transactionMaxTimeoutMs: args['transaction-max-timeout-ms'],
         logger,
       });

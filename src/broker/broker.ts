@@ -17,6 +17,7 @@ import { ProducerIdBlocks } from './producer-id-block.js';
 import { ReplicaManager } from './replica-manager.js';
 import { FetchResponseBudget } from './fetch-response-budget.js';
 import { routeRequest } from './request-router.js';
+import { prepareBrokerSecurity, type BrokerSecurityConfig } from './broker-security.js';
 
 export interface BrokerOptions {
   brokerId: number;
@@ -43,6 +44,10 @@ export interface BrokerOptions {
   listenerLimits?: Partial<ListenerLimits>;
   /** Events of this broker for the cluster's event log (its supervisor relays them to the TUI). */
   onEvent?: (e: BrokerEvent) => void;
+  /** The listener's security protocol and SASL settings; absent: PLAINTEXT. */
+  security?: BrokerSecurityConfig;
+  /** The listener's certificate and key, and the CA other brokers' certificates are checked against (SSL, SASL_SSL). */
+  tls?: { cert: string; key: string; ca: string };
   logger: Logger;
 }
 
@@ -58,6 +63,7 @@ export interface RunningBroker {
  * and follows its metadata. Lifecycle: open store -> listen -> register -> serve -> close.
  */
 export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
+  const security = await prepareBrokerSecurity(opts.security, opts.tls, opts.clusterSecret);
   const store = openStore(opts);
   const cache = new MetadataCache();
   const staticConfig: BrokerConfig = { ...DEFAULT_BROKER_CONFIG, ...opts.config };
@@ -76,6 +82,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     retentionCheckIntervalMs: config.retentionCheckIntervalMs,
     logCleanerBackoffMs: config.logCleanerBackoffMs,
     timestampTypeDefault: () => config.logMessageTimestampType,
+    fetcherSecurity: security.fetcherSecurity,
     brokerAddress: (id) => cache.broker(id),
     brokerAlive: (id) => cache.aliveBrokers().some((b) => b.id === id),
     sessionValid: () => coordinator.sessionValid(),
@@ -97,7 +104,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   let ctx: BrokerContext | null = null;
   // Frames up to Kafka's socket.request.max.bytes (100 MiB) are read, so an oversized batch gets
   // MESSAGE_TOO_LARGE (which clients do not retry) rather than a dropped connection (which they do).
-  const server = new FrameServer({ host: opts.host, port: opts.port, limits: opts.listenerLimits, logger: opts.logger }, (header, body, client, scope) => {
+  const server = new FrameServer({ host: opts.host, port: opts.port, limits: opts.listenerLimits, ...security.listener, logger: opts.logger }, (header, body, client, scope) => {
     if (!ctx) throw new Error('broker not ready');
     return routeRequest(ctx, header, body, client, scope);
   });
@@ -108,6 +115,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     coordinatorHost: opts.coordinatorHost,
     coordinatorPort: opts.coordinatorPort,
     clusterSecret: opts.clusterSecret,
+    security: security.coordinatorSecurity,
     registration: { brokerId: opts.brokerId, host: opts.advertisedHost ?? addr.host, port: opts.advertisedPort ?? addr.port, pid: process.pid, rack: opts.rack ?? null },
     logger: opts.logger,
     onMetadata: (m) => {
@@ -125,7 +133,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     },
   });
   const producerIds = new ProducerIdBlocks(coordinator);
-  ctx = { brokerId: opts.brokerId, config, staticConfig, logDir: path.resolve(opts.dataDir), rack: opts.rack ?? null, cache, replicas, coordinator, producerIds, fetchSessions: new FetchSessionCache(), fetchResponses: new FetchResponseBudget(), members: new ClusterMembers(opts.clusterSecret, opts.logger), logger: opts.logger };
+  ctx = { brokerId: opts.brokerId, config, staticConfig, logDir: path.resolve(opts.dataDir), rack: opts.rack ?? null, cache, replicas, coordinator, producerIds, fetchSessions: new FetchSessionCache(), fetchResponses: new FetchResponseBudget(), security: security.forHandlers(cache), members: new ClusterMembers(opts.clusterSecret, opts.logger), logger: opts.logger };
   const abandon = async (err: Error) => {
     coordinator.stop();
     await server.close();
@@ -137,7 +145,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   if (clusterError) await abandon(clusterError);
   const advertisedAt = { host: opts.advertisedHost ?? addr.host, port: opts.advertisedPort ?? addr.port };
   const advertised = advertisedAt.host !== addr.host || advertisedAt.port !== addr.port ? ` (advertised as ${advertisedAt.host}:${advertisedAt.port})` : '';
-  opts.logger.info(`broker-${opts.brokerId} serving Kafka on ${addr.host}:${addr.port}${advertised}`);
+  const { protocol, saslMechanisms } = security.config;
+  opts.logger.info(`broker-${opts.brokerId} serving Kafka on ${addr.host}:${addr.port}${advertised} (${protocol}${security.listener.authentication ? `: ${saslMechanisms.join(', ')}` : ''})`);
   return {
     brokerId: opts.brokerId,
     ...addr,

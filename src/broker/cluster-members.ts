@@ -4,6 +4,7 @@ import { ErrorCode } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { isNonce, NONCE_BYTES } from '../net/cluster-auth.js';
 import type { ClientInfo } from '../net/server.js';
+import { CLUSTER_PRINCIPAL } from '../security/cluster-principal.js';
 import type { ClusterAuthenticateRequest, ClusterAuthenticateResponse, ClusterHandshakeRequest, ClusterHandshakeResponse } from '../protocol/internal-api.js';
 
 interface Proof {
@@ -20,8 +21,10 @@ interface Proof {
  * what `connectToCluster` sends, so the coordinator reaches a broker with the very call it uses for
  * the coordinator's own port. Cluster-internal APIs (WriteTxnMarkers) are answered
  * CLUSTER_AUTHORIZATION_FAILED on any other connection: otherwise any client could commit or abort
- * another producer's transaction. A failed proof only leaves the connection unproven (it may still
- * serve as a plain Kafka connection; the client side closes it).
+ * another producer's transaction. A proven connection is authenticated as the cluster principal
+ * (on a SASL listener the exchange is allowed before authentication for that). A failed proof only
+ * leaves the connection unproven (it may still serve as a plain Kafka connection; the client side
+ * closes it).
  */
 export class ClusterMembers {
   private readonly proofs = new Map<number, Proof>();
@@ -52,6 +55,9 @@ export class ClusterMembers {
       return refused('the proof does not match the cluster secret');
     }
     p.proven = true;
+    // The proof is this connection's login (a SASL listener serves nothing else until one): it is the
+    // cluster's own principal, with no session lifetime, since the secret outlives any session.
+    from.authenticated(CLUSTER_PRINCIPAL, 0);
     return { errorCode: ErrorCode.NONE, proof: this.secret.proof('server', p.clientNonce, p.serverNonce) };
   }
 }

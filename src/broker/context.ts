@@ -1,6 +1,7 @@
 import { logCleanerBackoffMs } from '../common/limits.js';
 import { DEFAULT_RETENTION_MS, type TimestampType } from '../common/topic-configs.js';
 import type { Logger } from '../common/logger.js';
+import type { BrokerSecurity } from './broker-security.js';
 import type { ClusterMembers } from './cluster-members.js';
 import type { CoordinatorLink } from './coordinator-link.js';
 import type { FetchResponseBudget } from './fetch-response-budget.js';
@@ -62,6 +63,8 @@ export interface BrokerContext {
   fetchSessions: FetchSessionCache;
   /** Record bytes of Fetch answers being assembled or sent, per connection and per broker (fetch-response-budget.ts). */
   fetchResponses: FetchResponseBudget;
+  /** Authentication (SASL sessions, credentials) and who may manage credentials. */
+  security: BrokerSecurity;
   /** Which connections proved the cluster secret (cluster-members.ts). */
   members: ClusterMembers;
   logger: Logger;

@@ -3,7 +3,7 @@ import type { ClusterSecret } from '../common/cluster-secret.js';
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { connectToCluster } from '../net/cluster-auth.js';
-import type { Connection } from '../net/connection.js';
+import type { Connection, ConnectionSecurity } from '../net/connection.js';
 import type { ApiCodec } from '../protocol/api.js';
 import { InternalApi, type RegisterBrokerRequest } from '../protocol/internal-api.js';
 
@@ -11,6 +11,8 @@ export interface CoordinatorLinkOptions {
   coordinatorHost: string;
   coordinatorPort: number;
   clusterSecret: ClusterSecret;
+  /** TLS to the coordinator (a cluster with TLS has it on the coordinator's port too). */
+  security?: ConnectionSecurity;
   registration: RegisterBrokerRequest;
   logger: Logger;
   onMetadata: (m: ClusterMetadata) => void;
@@ -118,7 +120,7 @@ export class CoordinatorLink {
   /** A connection to the coordinator that has proven the cluster secret; `purpose` goes into its client id. */
   private connect(purpose: string | null): Promise<Connection> {
     const clientId = `broker-${this.opts.registration.brokerId}${purpose ? `-${purpose}` : ''}`;
-    return connectToCluster(this.opts.coordinatorHost, this.opts.coordinatorPort, this.opts.clusterSecret, { clientId });
+    return connectToCluster(this.opts.coordinatorHost, this.opts.coordinatorPort, this.opts.clusterSecret, { clientId, security: this.opts.security });
   }
 
   private async register(): Promise<void> {

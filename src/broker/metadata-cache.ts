@@ -1,5 +1,5 @@
 import type { BrokerConfigOverrides } from '../common/broker-configs.js';
-import type { BrokerInfo, ClusterMetadata, PartitionState, TopicState } from '../common/cluster-types.js';
+import type { BrokerInfo, ClusterMetadata, PartitionState, TopicState, UserScramCredential } from '../common/cluster-types.js';
 
 /** The broker's copy of the coordinator's metadata, indexed for the request handlers. */
 export class MetadataCache {
@@ -32,6 +32,15 @@ export class MetadataCache {
   /** Dynamic broker configs by scope (common/broker-configs.ts). */
   get brokerConfigs(): BrokerConfigOverrides {
     return this.metadata.brokerConfigs ?? {};
+  }
+
+  /** SCRAM credentials from the metadata (ClusterMetadata.scramCredentials). */
+  get scramCredentials(): UserScramCredential[] {
+    return this.metadata.scramCredentials ?? [];
+  }
+
+  scramCredential(user: string, mechanism: UserScramCredential['mechanism']): UserScramCredential | null {
+    return this.scramCredentials.find((c) => c.user === user && c.mechanism === mechanism) ?? null;
   }
 
   topic(name: string): TopicState | undefined {

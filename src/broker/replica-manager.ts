@@ -1,6 +1,7 @@
 import type { BrokerEvent } from '../common/cluster-events.js';
 import type { ClusterMetadata } from '../common/cluster-types.js';
 import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../common/errors.js';
+import type { ConnectionSecurity } from '../net/connection.js';
 import type { Logger } from '../common/logger.js';
 import { compactionConfig, retentionLimits, timestampPolicy, type RetentionLimits, type TimestampType } from '../common/topic-configs.js';
 import { readBatchHeader, type BatchView } from '../protocol/record-batch.js';
@@ -34,6 +35,8 @@ export interface ReplicaManagerOptions {
   timestampTypeDefault: () => TimestampType;
   /** What the followers' fetchers did to the logs that the cluster's event log shows (truncations). */
   onEvent?: (e: BrokerEvent) => void;
+  /** How followers connect to leaders (TLS, the cluster's SASL principal) when the listeners require it. */
+  fetcherSecurity?: ConnectionSecurity;
 }
 
 export interface ReadResult {
@@ -150,6 +153,7 @@ export class ReplicaManager {
         onLeaderLogStart: (p, offset) => void this.advanceLogStart(p, offset, `leader broker-${leaderId}'s log start`),
         onHighWatermark: (p) => this.notify(key(p.topic, p.partition), 'highWatermark'),
         onEvent: this.opts.onEvent,
+        security: this.opts.fetcherSecurity,
         logger: this.opts.logger,
       });
       this.fetchers.set(leaderId, f);

@@ -27,6 +27,9 @@ import { handleDescribeProducers } from './handlers/describe-producers.js';
 import { handleAlterPartitionReassignments, handleListPartitionReassignments } from './handlers/partition-reassignments.js';
 import { handleElectLeaders } from './handlers/elect-leaders.js';
 import { GroupHandlers } from './handlers/groups.js';
+import { handleSaslAuthenticate, handleSaslHandshake } from './handlers/sasl.js';
+import { handleAlterUserScramCredentials, handleDescribeUserScramCredentials } from './handlers/user-scram-credentials.js';
+import { ANONYMOUS_PRINCIPAL } from '../net/server.js';
 import { TransactionHandlers } from './handlers/transactions.js';
 import { handleWriteTxnMarkers } from './handlers/write-txn-markers.js';
 import type { ClientInfo, RequestScope } from '../net/server.js';
@@ -40,6 +43,13 @@ export interface RequestClient {
   connectionId: number;
   /** Runs `listener` once this request's response has left the process (RequestScope.onSent, net/server-connection.ts). */
   onResponseSent(listener: () => void): void;
+  /**
+   * Who sent it (`User:alice`; `User:ANONYMOUS` on a listener without SASL): the input of every
+   * authorization decision. Only the SASL APIs are ever served to a connection that has none yet.
+   */
+  principal: string;
+  /** The connection itself, for the SASL handlers, which change its authentication. */
+  connection: ClientInfo;
   /** Whether this connection proved the cluster secret (cluster-members.ts): only then are cluster-internal APIs served. */
   clusterMember: boolean;
 }
@@ -79,6 +89,10 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.DescribeGroups, GroupHandlers.describeGroups as Handler],
   [ApiKey.DeleteGroups, GroupHandlers.deleteGroups as Handler],
   [ApiKey.OffsetDelete, GroupHandlers.offsetDelete as Handler],
+  [ApiKey.SaslHandshake, handleSaslHandshake as Handler],
+  [ApiKey.SaslAuthenticate, handleSaslAuthenticate as Handler],
+  [ApiKey.DescribeUserScramCredentials, handleDescribeUserScramCredentials as Handler],
+  [ApiKey.AlterUserScramCredentials, handleAlterUserScramCredentials as Handler],
   [ApiKey.AddPartitionsToTxn, TransactionHandlers.addPartitionsToTxn as Handler],
   [ApiKey.AddOffsetsToTxn, TransactionHandlers.addOffsetsToTxn as Handler],
   [ApiKey.EndTxn, TransactionHandlers.endTxn as Handler],
@@ -118,6 +132,9 @@ export async function routeRequest(ctx: BrokerContext, header: RequestHeader, bo
     host: `/${from.remoteAddress.slice(0, from.remoteAddress.lastIndexOf(':'))}`,
     connectionId: from.id,
     onResponseSent: (listener) => scope.onSent(listener),
+    // Null only for the APIs allowed before authentication, which do not authorize.
+    principal: from.principal ?? ANONYMOUS_PRINCIPAL,
+    connection: from,
     clusterMember: ctx.members.isMember(from.id),
   };
   const res = await handler(ctx, req as never, header.apiVersion, client);

@@ -1,6 +1,7 @@
 import type { ClusterMetadata, PartitionState } from '../common/cluster-types.js';
 import type { ClusterSecret } from '../common/cluster-secret.js';
 import { connectToCluster } from '../net/cluster-auth.js';
+import type { ConnectionSecurity } from '../net/connection.js';
 import type { Connection } from '../net/connection.js';
 import { InternalApi } from '../protocol/internal-api.js';
 
@@ -28,6 +29,8 @@ export class CoordinatorView {
     private readonly secret: ClusterSecret,
     private readonly topic: string,
     private readonly clock: () => number,
+    /** TLS to the coordinator of a cluster with TLS. */
+    private readonly security?: ConnectionSecurity,
   ) {}
 
   start(): void {
@@ -44,7 +47,7 @@ export class CoordinatorView {
   async query(timeoutMs = 2000): Promise<TopicSnapshot | null> {
     let conn: Connection | null = null;
     try {
-      conn = await connectToCluster(this.address.host, this.address.port, this.secret, { clientId: 'yak-chaos', connectTimeoutMs: timeoutMs });
+      conn = await connectToCluster(this.address.host, this.address.port, this.secret, { clientId: 'yak-chaos', connectTimeoutMs: timeoutMs, security: this.security });
       const m = await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: -1, maxWaitMs: 0 }, { timeoutMs });
       return this.snapshot(m);
     } catch {
@@ -81,7 +84,7 @@ export class CoordinatorView {
     while (!this.stopped) {
       try {
         if (!this.watcher || this.watcher.closed) {
-          this.watcher = await connectToCluster(this.address.host, this.address.port, this.secret, { clientId: 'yak-chaos-watch', connectTimeoutMs: 1000 });
+          this.watcher = await connectToCluster(this.address.host, this.address.port, this.secret, { clientId: 'yak-chaos-watch', connectTimeoutMs: 1000, security: this.security });
         }
         const m = await this.watcher.request(InternalApi.WatchMetadata, 0, { sinceVersion: version, maxWaitMs: 5000 }, { timeoutMs: 10_000 });
         version = m.version;

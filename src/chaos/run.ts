@@ -7,6 +7,7 @@ import { KafkaClient, parseBootstrap } from '../client/kafka-client.js';
 import { Producer } from '../client/producer.js';
 import { ErrorCode, KafkaError, UserError } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
+import type { SecuritySetup } from '../supervisor/cluster-security.js';
 import { Supervisor, type SupervisorOptions } from '../supervisor/supervisor.js';
 import { check, violations, type CheckResult, type ReadRecord } from './checker.js';
 import { CoordinatorView, fullyInSync } from './coordinator-view.js';
@@ -33,6 +34,8 @@ export interface ChaosOptions {
   keepData?: boolean;
   /** Echo the cluster's log lines to stderr. */
   verbose?: boolean;
+  /** TLS and SASL on the cluster (`yak chaos --security sasl-tls`); absent: PLAINTEXT. */
+  security?: SecuritySetup;
   /** The bundle to fork for the cluster (dist/yak.js). */
   entry: string;
   execArgv?: string[];
@@ -101,6 +104,7 @@ export async function runChaos(opts: ChaosOptions, print: (line: string) => void
     heartbeatIntervalMs: Math.max(50, Math.min(500, Math.floor(opts.sessionTimeoutMs / 6))),
     sessionTimeoutMs: opts.sessionTimeoutMs,
     links,
+    security: opts.security,
     logger,
     onChildLine: (name, line) => {
       nemesis?.observe(name, line);
@@ -119,14 +123,14 @@ export async function runChaos(opts: ChaosOptions, print: (line: string) => void
     out(`cluster up in ${Math.round(performance.now() - started)} ms (data in ${dataDir})`);
     const bootstrap = parseBootstrap(file.bootstrap);
     const newClient = (clientId: string) => {
-      const c = new KafkaClient({ bootstrap, clientId });
+      const c = new KafkaClient({ bootstrap, clientId, security: supervisor.clientSecurity });
       clients.push(c);
       return c;
     };
 
     let t0 = performance.now();
     const clock = () => performance.now() - t0;
-    const view = new CoordinatorView({ host: file.coordinator.host, port: file.coordinator.port }, supervisor.clusterSecret, TOPIC, clock);
+    const view = new CoordinatorView({ host: file.coordinator.host, port: file.coordinator.port }, supervisor.clusterSecret, TOPIC, clock, supervisor.coordinatorSecurity);
     closers.push(() => view.stop());
 
     // The topic, fully in sync before the first record.

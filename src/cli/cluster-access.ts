@@ -3,9 +3,10 @@ import { UserError } from '../common/errors.js';
 import { topicNameProblem } from '../common/topic-name.js';
 import { clusterFileProblem, isProcessAlive, readClusterFile } from '../client/cluster-file.js';
 import { KafkaClient, parseBootstrap } from '../client/kafka-client.js';
+import { clientSecurity, clientSecurityOptions, type ClientSecurityArgs } from './security-options.js';
 
 /** Options every client command takes to find the cluster. */
-export interface ClusterArgs {
+export interface ClusterArgs extends ClientSecurityArgs {
   'data-dir': string;
   bootstrap?: string;
 }
@@ -20,6 +21,7 @@ export const clusterOptions = {
   'data-dir': dataDirOption('Cluster data directory (finds the cluster through its cluster.json)'),
   // YAK_BOOTSTRAP: as if given (a value set in the environment wins over --data-dir as the flag does).
   bootstrap: { type: 'string', default: process.env.YAK_BOOTSTRAP || undefined, describe: 'Broker address(es) host:port[,host:port]; overrides --data-dir (env YAK_BOOTSTRAP)' },
+  ...clientSecurityOptions,
 } as const;
 
 /** `yak zookeeper` and `yak broker` run by hand: where the cluster secret is (never the secret itself on the command line). */
@@ -81,5 +83,5 @@ export function resolveBootstrap(args: ClusterArgs): { host: string; port: numbe
 }
 
 export function connectClient(args: ClusterArgs, clientId: string): KafkaClient {
-  return new KafkaClient({ bootstrap: resolveBootstrap(args), clientId });
+  return new KafkaClient({ bootstrap: resolveBootstrap(args), clientId, security: clientSecurity(args) });
 }

@@ -10,6 +10,7 @@ import { produceCommand } from './commands/produce.js';
 import { healthCommand, statusCommand } from './commands/status.js';
 import { downCommand, purgeCommand } from './commands/down.js';
 import { topicCommand } from './commands/topic.js';
+import { userCommand } from './commands/user.js';
 import { upCommand } from './commands/up.js';
 import { zookeeperCommand } from './commands/zookeeper.js';
 import { benchCommand } from './commands/bench.js';
@@ -29,7 +30,9 @@ function reportAndExit(err: unknown): never {
   }
   if (err instanceof KafkaError) {
     const hints: Partial<Record<number, string>> = {
-      [ErrorCode.NETWORK_EXCEPTION]: ' (is the cluster running? `npx yak status` tells)',
+      // A SASL or TLS listener closes a connection that does not speak its protocol: say so too.
+      [ErrorCode.NETWORK_EXCEPTION]: ' (is the cluster running, and is it a SASL or TLS one? `npx yak status` tells; --security-protocol)',
+      [ErrorCode.SASL_AUTHENTICATION_FAILED]: ' (check --user, --password-file and --sasl-mechanism)',
       [ErrorCode.COORDINATOR_NOT_AVAILABLE]: ' (consumer groups live in the coordinator: is zookeeper running? `npx yak status` tells)',
     };
     const hint = hints[err.code] ?? '';
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
     .command(consumeCommand)
     .command(topicCommand)
     .command(groupCommand)
+    .command(userCommand)
     .command(statusCommand)
     .command(healthCommand)
     .command(downCommand)

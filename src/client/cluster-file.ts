@@ -17,6 +17,8 @@ export interface ClusterFile {
   /** `reason`: why a dead broker is down (its exit, or why it could not start, e.g. a corrupted log.db). */
   brokers: { id: number; host: string; port: number; pid: number; state: BrokerState; dataDir: string; reason?: string }[];
   bootstrap: string;
+  /** How the brokers' listeners are protected, and the CA and admin password files (paths only); absent: PLAINTEXT. */
+  security?: { protocol: 'PLAINTEXT' | 'SASL_PLAINTEXT' | 'SSL' | 'SASL_SSL'; caFile?: string; user?: string; passwordFile?: string; certFile?: string; keyFile?: string };
 }
 
 export function clusterFilePath(dataDir: string): string {

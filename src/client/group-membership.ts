@@ -243,7 +243,7 @@ export class GroupMembership {
   private async connectToCoordinator(): Promise<Connection> {
     const found = await this.client.send(undefined, FindCoordinatorApi, GroupVersions.FindCoordinator, { key: this.opts.groupId, keyType: 0 });
     if (found.errorCode !== ErrorCode.NONE) throw new KafkaError(found.errorCode, found.errorMessage ?? `finding the coordinator of group "${this.opts.groupId}"`);
-    const conn = await Connection.connect(found.host, found.port, { clientId: this.client.opts.clientId ?? 'yak' });
+    const conn = await Connection.connect(found.host, found.port, { clientId: this.client.opts.clientId ?? 'yak', security: this.client.opts.security });
     // Closed meanwhile: a connection kept now would keep the process alive.
     if (this.closed) {
       conn.close();

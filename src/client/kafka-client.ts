@@ -1,5 +1,5 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
-import { Connection } from '../net/connection.js';
+import { Connection, type ConnectionSecurity } from '../net/connection.js';
 import type { ApiCodec } from '../protocol/api.js';
 import { MetadataApi, type MetadataResponse, type MetadataTopic } from '../protocol/apis/metadata.js';
 
@@ -20,6 +20,8 @@ export interface KafkaClientOptions {
   bootstrap: { host: string; port: number }[];
   clientId?: string;
   requestTimeoutMs?: number;
+  /** TLS and SASL for every connection (Kafka's security.protocol); absent: PLAINTEXT. */
+  security?: ConnectionSecurity;
 }
 
 /** Metadata as this client sees it: it asks by name only, so every topic in the answer has one. */
@@ -57,7 +59,7 @@ export class KafkaClient {
   }
 
   private connOpts() {
-    return { clientId: this.opts.clientId ?? 'yak', requestTimeoutMs: this.opts.requestTimeoutMs ?? 30_000, connectTimeoutMs: 3000 };
+    return { clientId: this.opts.clientId ?? 'yak', requestTimeoutMs: this.opts.requestTimeoutMs ?? 30_000, connectTimeoutMs: 3000, security: this.opts.security };
   }
 
   /** Any live broker: a known one first, else the bootstrap list in order. */

@@ -1,4 +1,5 @@
 import { offsetsTopicCloseFlushMs, offsetsTopicQuietWaitMs, offsetsTopicRetryBackoffMs } from '../common/limits.js';
+import type { ConnectionSecurity } from '../net/connection.js';
 import type { Logger } from '../common/logger.js';
 import { CONSUMER_OFFSETS_TOPIC, INTERNAL_WRITER_CLIENT_ID } from '../common/topic-name.js';
 import { KafkaClient, sleep } from './kafka-client.js';
@@ -35,6 +36,8 @@ export class OffsetsTopicProducer {
   constructor(
     private readonly cluster: OffsetsCluster,
     private readonly logger: Logger,
+    /** How to reach the brokers when their listeners need TLS or SASL (the cluster's own principal). */
+    private readonly security?: ConnectionSecurity,
   ) {}
 
   write(records: OffsetsRecord[]): void {
@@ -93,7 +96,7 @@ export class OffsetsTopicProducer {
     const why = this.cluster.ensureTopic();
     const brokers = this.cluster.brokers();
     if (why !== null || brokers.length === 0) return unavailable(why ?? 'no live broker');
-    const client = new KafkaClient({ bootstrap: brokers, clientId: INTERNAL_WRITER_CLIENT_ID });
+    const client = new KafkaClient({ bootstrap: brokers, clientId: INTERNAL_WRITER_CLIENT_ID, security: this.security });
     // Retried until written: a record given up would leave a reader a stale offset behind a newer one.
     // Not idempotent, on purpose: without it the producer keeps one batch per partition in flight, so
     // order holds, and a retry stored twice repeats a value next to itself, which a reader of this

@@ -2,7 +2,7 @@ import type { ClusterSecret } from '../common/cluster-secret.js';
 import { ErrorCode } from '../common/errors.js';
 import { txnMarkerRequestTimeoutMs } from '../common/limits.js';
 import { connectToCluster } from '../net/cluster-auth.js';
-import type { Connection } from '../net/connection.js';
+import type { Connection, ConnectionSecurity } from '../net/connection.js';
 import { WriteTxnMarkersApi } from '../protocol/apis/write-txn-markers.js';
 
 interface MarkerBroker {
@@ -30,14 +30,18 @@ const WRITE_TXN_MARKERS_VERSION = 1;
 /**
  * The transaction coordinator's link to partition leaders (coordinator/txn-markers.ts says what it
  * asks): WriteTxnMarkers on a connection per broker to its Kafka listener, which serves that API only
- * to cluster members, so the connection first proves the cluster secret. A connection that fails is
- * dropped and the next write opens another; retrying is the coordinator's business.
+ * to cluster members, so the connection first proves the cluster secret (on a SASL listener that
+ * proof is its login). `security`: the listeners' TLS, when the cluster has it. A connection that
+ * fails is dropped and the next write opens another; retrying is the coordinator's business.
  */
 export class TxnMarkerSender {
   private readonly connections = new Map<string, Promise<Connection>>();
   private closed = false;
 
-  constructor(private readonly secret: ClusterSecret) {}
+  constructor(
+    private readonly secret: ClusterSecret,
+    private readonly security: ConnectionSecurity = {},
+  ) {}
 
   async write(broker: MarkerBroker, marker: Marker): Promise<(TopicPartition & { errorCode: number })[]> {
     const topics = new Map<string, number[]>();
@@ -72,7 +76,7 @@ export class TxnMarkerSender {
     const existing = this.connections.get(key);
     if (existing) return existing;
     const forget = () => this.connections.delete(key);
-    const pending = connectToCluster(broker.host, broker.port, this.secret, { clientId: 'yak-txn-coordinator', connectTimeoutMs: 3000 }).then((conn) => {
+    const pending = connectToCluster(broker.host, broker.port, this.secret, { clientId: 'yak-txn-coordinator', connectTimeoutMs: 3000, security: this.security }).then((conn) => {
       conn.onClose(() => this.connections.get(key) === pending && forget());
       if (this.closed) conn.close();
       return conn;

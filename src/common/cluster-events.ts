@@ -17,7 +17,9 @@ export type ClusterEvent =
   | { type: 'partitions-added'; topic: string; from: number; to: number }
   | { type: 'topic-configs-changed'; topic: string; configs: Record<string, string> }
   /** `broker` is a broker id, or "" for the cluster default. */
-  | { type: 'broker-configs-changed'; broker: string; configs: Record<string, string> };
+  | { type: 'broker-configs-changed'; broker: string; configs: Record<string, string> }
+  /** Names and mechanisms only: a credential's salt and keys are never logged. */
+  | { type: 'user-credentials-changed'; user: string; upserted: string[]; deleted: string[] };
 
 /** A cluster event as the coordinator's ring keeps it: numbered, stamped with the coordinator's clock. */
 export interface StampedClusterEvent {
@@ -67,6 +69,8 @@ export function describeClusterEvent(e: ClusterEvent): string {
       return `topic ${e.topic} grown from ${e.from} to ${e.to} partitions`;
     case 'topic-configs-changed':
       return `topic ${e.topic} configs: ${configList(e.configs)}`;
+    case 'user-credentials-changed':
+      return `user ${e.user} credentials: ${[...e.upserted.map((m) => `${m} set`), ...e.deleted.map((m) => `${m} deleted`)].join(', ')}`;
     case 'broker-configs-changed':
       return `dynamic configs of ${e.broker === '' ? 'every broker' : `broker-${e.broker}`}: ${configList(e.configs) || 'none'}`;
   }

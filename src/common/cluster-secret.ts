@@ -33,6 +33,14 @@ export class ClusterSecret {
     this.#key = Buffer.from(key, 'utf8');
   }
 
+  /**
+   * A key for one purpose derived from the secret (HMAC-SHA256 over a label), so a member can prove
+   * membership in another protocol (SASL: security/cluster-principal.ts) without the secret leaving it.
+   */
+  derive(purpose: string): Buffer {
+    return createHmac('sha256', this.#key).update(`yak derived key v1: ${purpose}`).digest();
+  }
+
   /** Reads a secret from its text (a file's content or the environment variable), trimmed. */
   static parse(text: string, source: string): ClusterSecret {
     const key = text.trim();

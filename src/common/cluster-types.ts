@@ -45,4 +45,19 @@ export interface ClusterMetadata {
   topics: TopicState[];
   /** Dynamic broker configs (common/broker-configs.ts); absent: none set. */
   brokerConfigs?: BrokerConfigOverrides;
+  /**
+   * Every user's SCRAM credentials (salt, iterations, StoredKey, ServerKey: never a password), as
+   * KRaft's metadata log carries UserScramCredentialRecords to every broker, which authenticate
+   * clients from them (security/scram.ts). Only cluster members see metadata; absent: no users.
+   */
+  scramCredentials?: UserScramCredential[];
+}
+
+export interface UserScramCredential {
+  user: string;
+  mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+  iterations: number;
+  salt: Buffer;
+  storedKey: Buffer;
+  serverKey: Buffer;
 }

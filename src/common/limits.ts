@@ -48,6 +48,14 @@ export const maxConnectionsPerServer = 4096;
 export const maxConnectionsPerIp = maxConnectionsPerServer;
 /** Largest frame the supervisor's control endpoint reads: its commands are a verb and a process name. */
 export const maxControlFrameBytes = 64 * 1024;
+/**
+ * Largest frame a connection may send before it has authenticated on a SASL listener (Kafka's
+ * sasl.server.max.receive.size): a stranger cannot make the broker buffer a 100 MiB request.
+ */
+export const saslServerMaxReceiveBytes = 512 * 1024;
+/** Fewest and most PBKDF2 iterations a SCRAM credential may have (Kafka's ScramMechanism bounds). */
+export const scramMinIterations = 4096;
+export const scramMaxIterations = 16384;
 
 /** What a FrameServer enforces; each server takes `listenerLimits` and may override some. */
 export interface ListenerLimits {
@@ -310,4 +318,6 @@ export function assertLimits(): void {
   check(txnMarkerRetryBackoffMs < txnMarkerRequestTimeoutMs, 'a marker retry must come sooner than a marker request times out');
   check(clusterEventsPerAnswer <= clusterEventRingEvents, 'a WatchClusterEvents answer cannot hold more events than the ring keeps');
   check(maxUnauthenticatedFrameBytes <= maxFrameBytes, 'a connection that has proven nothing may not send more than one that has');
+  check(saslServerMaxReceiveBytes <= maxFrameBytes, 'a connection that has not authenticated may not send more than one that has');
+  check(scramMinIterations <= scramMaxIterations, 'some SCRAM iteration count must be allowed');
 }

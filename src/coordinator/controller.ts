@@ -1,9 +1,11 @@
 import type { BrokerConfigOverrides } from '../common/broker-configs.js';
 import type { ClusterEvent } from '../common/cluster-events.js';
-import type { BrokerInfo, ClusterMetadata, TopicState } from '../common/cluster-types.js';
+import type { BrokerInfo, ClusterMetadata, TopicState, UserScramCredential } from '../common/cluster-types.js';
 import { ErrorCode } from '../common/errors.js';
 import { rackNameProblem } from '../common/rack-name.js';
 import type {
+  AlterScramCredentialsRequest,
+  AlterScramCredentialsResponse,
   AlterBrokerConfigsRequest,
   AlterIsrRequest,
   AlterIsrResponse,
@@ -20,6 +22,7 @@ import type {
 } from '../protocol/internal-api.js';
 import type { ControllerCore, ControllerOptions } from './controller-core.js';
 import { Leadership } from './leadership.js';
+import { applyScramChanges, planScramChanges } from './scram-credentials.js';
 import type { MetadataChange, MetadataStore, StoredBroker } from './metadata-store.js';
 import { Reassignments } from './reassignments.js';
 import { TopicAdmin } from './topic-admin.js';
@@ -49,6 +52,7 @@ export class Controller {
   private readonly sessions = new Map<number, Session>();
   private readonly topics = new Map<string, TopicState>();
   private readonly brokerConfigs: BrokerConfigOverrides;
+  private scramCredentials: UserScramCredential[];
   private watchers: { since: number; resolve: (m: ClusterMetadata) => void; timer: NodeJS.Timeout }[] = [];
   private readonly listeners: ((e: ClusterEvent) => void)[] = [];
   private readonly expiryTimer: NodeJS.Timeout;
@@ -66,6 +70,7 @@ export class Controller {
     this.version = store.version();
     for (const t of store.topics()) this.topics.set(t.name, t);
     this.brokerConfigs = store.brokerConfigs();
+    this.scramCredentials = store.scramCredentials();
     // Known brokers get a fresh session: a coordinator restart must not look like every broker dying.
     // Those it had declared dead stay dead (fenced, as KRaft keeps them) until they register again.
     for (const b of store.brokers()) this.sessions.set(b.id, { broker: b, alive: !b.fenced, lastHeartbeatMs: now, confirmed: false });
@@ -195,6 +200,21 @@ export class Controller {
     return this.topicAdmin.alterBrokerConfigs(req);
   }
 
+  /** AlterUserScramCredentials, forwarded by a broker: persisted, then in the metadata every broker authenticates from. */
+  alterScramCredentials(req: AlterScramCredentialsRequest): AlterScramCredentialsResponse {
+    const plan = planScramChanges(this.scramCredentials, req);
+    if (plan.upserted.length > 0 || plan.deleted.length > 0) {
+      this.scramCredentials = applyScramChanges(this.scramCredentials, plan);
+      this.commit({ scramUpserted: plan.upserted, scramDeleted: plan.deleted });
+      for (const r of plan.results.filter((r) => r.errorCode === ErrorCode.NONE)) {
+        const upserted = plan.upserted.filter((u) => u.user === r.user).map((u) => u.mechanism);
+        const deleted = plan.deleted.filter((d) => d.user === r.user).map((d) => d.mechanism);
+        this.emit({ type: 'user-credentials-changed', user: r.user, upserted, deleted });
+      }
+    }
+    return { results: plan.results, metadataVersion: this.version };
+  }
+
   deleteTopics(names: string[]): TopicResult[] {
     return this.topicAdmin.deleteTopics(names);
   }
@@ -226,7 +246,7 @@ export class Controller {
     // snapshot handed to a watcher stays the version it names.
     const topics = [...this.topics.values()].sort((a, b) => a.name.localeCompare(b.name)).map((t) => ({ ...t, partitions: [...t.partitions] }));
     const brokerConfigs = Object.fromEntries(Object.entries(this.brokerConfigs).map(([scope, configs]) => [scope, { ...configs }]));
-    return { clusterId: this.clusterId, version: this.version, brokers, topics, brokerConfigs };
+    return { clusterId: this.clusterId, version: this.version, brokers, topics, brokerConfigs, scramCredentials: this.scramCredentials };
   }
 
   /** Long poll: resolves with the metadata once its version passes `since`, or after `maxWaitMs`. */
@@ -246,7 +266,7 @@ export class Controller {
   }
 
   private commit(change: MetadataChange): void {
-    const empty = !change.brokers?.length && !change.topics?.length && !change.partitions?.length && !change.deletedTopics?.length && Object.keys(change.brokerConfigs ?? {}).length === 0;
+    const empty = !change.brokers?.length && !change.topics?.length && !change.partitions?.length && !change.deletedTopics?.length && Object.keys(change.brokerConfigs ?? {}).length === 0 && !change.scramUpserted?.length && !change.scramDeleted?.length;
     if (empty) return;
     this.version += 1;
     this.store.commit(this.version, change);

@@ -3,7 +3,7 @@ import { ErrorCode, KafkaError } from '../common/errors.js';
 import { CONSUMER_OFFSETS_TOPIC } from '../common/topic-name.js';
 import type { Logger } from '../common/logger.js';
 import { clusterMembersOnly } from '../net/cluster-auth.js';
-import { FrameServer } from '../net/server.js';
+import { FrameServer, type ServerTls } from '../net/server.js';
 import type { ApiCodec } from '../protocol/api.js';
 import { finishFrame, startResponseFrame, type RequestHeader } from '../protocol/framing.js';
 import { InternalApi } from '../protocol/internal-api.js';
@@ -33,6 +33,8 @@ export interface CoordinatorOptions {
   groupInitialRebalanceDelayMs?: number;
   /** Every connection must prove it before its first request (net/cluster-auth.ts). */
   clusterSecret: ClusterSecret;
+  /** TLS on the coordinator's port, as on the brokers' listeners of a cluster with TLS; absent: plaintext. */
+  tls?: ServerTls;
   /**
    * Delivers the groups' changes to `__consumer_offsets` (offsets-topic.ts); the coordinator does not
    * produce itself (it imports no client), `yak zookeeper` wires a producer in. Absent: no mirror.
@@ -154,12 +156,13 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   route(InternalApi.EndTxn, (call) => transactions.endTxn(call));
   route(InternalApi.DescribeTransactions, (call) => transactions.describe(call));
   route(InternalApi.ListTransactions, (call) => transactions.list(call));
+  route(InternalApi.AlterScramCredentials, (req) => controller.alterScramCredentials(req));
   route(InternalApi.BrokerExited, (req) => {
     controller.brokerExited(req.brokerId, req.pid);
     return { errorCode: ErrorCode.NONE };
   });
 
-  const server = new FrameServer({ host: opts.host, port: opts.port, gate: clusterMembersOnly(opts.clusterSecret, opts.logger), logger: opts.logger }, async (header: RequestHeader, body: Reader) => {
+  const server = new FrameServer({ host: opts.host, port: opts.port, gate: clusterMembersOnly(opts.clusterSecret, opts.logger), tls: opts.tls, logger: opts.logger }, async (header: RequestHeader, body: Reader) => {
     const r = routes.get(header.apiKey);
     if (!r) throw new KafkaError(ErrorCode.INVALID_REQUEST, `unknown control API key ${header.apiKey}`);
     const res = await r.handle(r.api.decodeRequest(body, header.apiVersion) as never);
@@ -168,7 +171,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     return finishFrame(w);
   });
   const addr = await server.listen();
-  opts.logger.info(`coordinator listening on ${addr.host}:${addr.port} (data ${opts.dataDir})`);
+  opts.logger.info(`coordinator listening on ${addr.host}:${addr.port}${opts.tls ? ' (TLS)' : ''} (data ${opts.dataDir})`);
   return {
     ...addr,
     controller,

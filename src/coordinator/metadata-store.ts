@@ -1,7 +1,7 @@
 import path from 'node:path';
 import crypto from 'node:crypto';
 import type { BrokerConfigOverrides } from '../common/broker-configs.js';
-import type { PartitionState, TopicState } from '../common/cluster-types.js';
+import type { PartitionState, TopicState, UserScramCredential } from '../common/cluster-types.js';
 import { ensurePrivateDir } from '../common/private-files.js';
 import { openDatabase, type Database } from '../storage/database.js';
 
@@ -72,6 +72,16 @@ const MIGRATIONS = [
      commit_time_ms INTEGER NOT NULL,
      PRIMARY KEY (transactional_id, group_id, topic, partition)
    );`,
+  // SASL/SCRAM users (KIP-554), stored as Kafka stores them: salt, iterations, StoredKey, ServerKey.
+  `CREATE TABLE scram_credentials (
+     user TEXT NOT NULL,
+     mechanism TEXT NOT NULL,
+     iterations INTEGER NOT NULL,
+     salt BLOB NOT NULL,
+     stored_key BLOB NOT NULL,
+     server_key BLOB NOT NULL,
+     PRIMARY KEY (user, mechanism)
+   );`,
 ];
 
 export interface StoredBroker {
@@ -94,6 +104,9 @@ export interface MetadataChange {
   deletedTopics?: string[];
   /** Scopes whose dynamic broker configs are now these (all of them; {} for none). */
   brokerConfigs?: BrokerConfigOverrides;
+  /** SCRAM credentials added or replaced, and removed (by user and mechanism). */
+  scramUpserted?: UserScramCredential[];
+  scramDeleted?: { user: string; mechanism: string }[];
 }
 
 /**
@@ -186,6 +199,18 @@ export class MetadataStore {
     return Object.fromEntries(rows.map((r) => [r.scope, JSON.parse(r.configs) as Record<string, string>]));
   }
 
+  scramCredentials(): UserScramCredential[] {
+    const rows = this.db.prepare('SELECT user, mechanism, iterations, salt, stored_key, server_key FROM scram_credentials ORDER BY user, mechanism').all() as {
+      user: string;
+      mechanism: UserScramCredential['mechanism'];
+      iterations: number;
+      salt: Buffer;
+      stored_key: Buffer;
+      server_key: Buffer;
+    }[];
+    return rows.map((r) => ({ user: r.user, mechanism: r.mechanism, iterations: r.iterations, salt: r.salt, storedKey: r.stored_key, serverKey: r.server_key }));
+  }
+
   /** Applies a set of changes and the new version in one transaction. A scope's empty broker configs remove its row. */
   commit(version: number, change: MetadataChange): void {
     this.db.transaction(() => {
@@ -204,6 +229,12 @@ export class MetadataStore {
       }
       for (const p of change.partitions ?? []) this.savePartition(p.topic, p.state);
       for (const name of change.deletedTopics ?? []) this.db.prepare('DELETE FROM topics WHERE name = ?').run(name);
+      for (const d of change.scramDeleted ?? []) this.db.prepare('DELETE FROM scram_credentials WHERE user = ? AND mechanism = ?').run(d.user, d.mechanism);
+      for (const c of change.scramUpserted ?? []) {
+        this.db
+          .prepare('INSERT OR REPLACE INTO scram_credentials (user, mechanism, iterations, salt, stored_key, server_key) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(c.user, c.mechanism, c.iterations, c.salt, c.storedKey, c.serverKey);
+      }
       this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)").run(String(version));
     })();
   }

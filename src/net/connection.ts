@@ -1,16 +1,31 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import { ErrorCode, KafkaError, ProtocolError } from '../common/errors.js';
 import { yakVersion } from '../common/version.js';
 import type { ApiCodec } from '../protocol/api.js';
 import { ApiVersionsApi, type ApiVersionRange } from '../protocol/apis/api-versions.js';
 import { FrameDecoder, finishFrame, requestHeaderVersion, responseHeaderVersion, startRequestFrame } from '../protocol/framing.js';
 import { Reader } from '../protocol/reader.js';
+import type { SaslCredentials } from '../security/sasl-server.js';
+import { saslAuthenticate } from './sasl-client.js';
 
 export interface ConnectionOptions {
   clientId?: string;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** TLS and SASL for this connection (Kafka's security.protocol); absent: PLAINTEXT. */
+  security?: ConnectionSecurity;
 }
+
+/** How a client protects and authenticates its connections (one value per cluster, shared by every connection). */
+export interface ConnectionSecurity {
+  /** TLS (SSL, SASL_SSL): the CA to trust (PEM; absent: the system's), and a client certificate for mutual TLS. */
+  tls?: { ca?: string; cert?: string; key?: string };
+  /** SASL (SASL_PLAINTEXT, SASL_SSL): done right after connecting, before the connection is handed out. */
+  sasl?: SaslCredentials;
+}
+
+
 
 interface Pending {
   resolve: (r: Reader) => void;
@@ -29,6 +44,8 @@ export class Connection {
   private readonly decoder = new FrameDecoder();
   private closedError: Error | null = null;
   private readonly closeListeners: ((err: Error) => void)[] = [];
+  /** The next KIP-368 re-authentication, while the broker limits sessions. */
+  private reauthTimer: NodeJS.Timeout | null = null;
   /** The broker's version range per API key, once `negotiateVersions` has asked. */
   private brokerVersions: ReadonlyMap<number, ApiVersionRange> | null = null;
 
@@ -43,22 +60,56 @@ export class Connection {
     socket.on('close', () => this.fail(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `connection to ${address} closed`)));
   }
 
-  static connect(host: string, port: number, opts: ConnectionOptions = {}): Promise<Connection> {
+  /** Connects (over TLS when `opts.security.tls`), then authenticates (SASL, when `opts.security.sasl`) before resolving. */
+  static async connect(host: string, port: number, opts: ConnectionOptions = {}): Promise<Connection> {
+    const conn = await Connection.open(host, port, opts);
+    const sasl = opts.security?.sasl;
+    if (!sasl) return conn;
+    try {
+      conn.keepAuthenticated(sasl, await saslAuthenticate(conn, sasl, opts.connectTimeoutMs ?? 5000), opts.connectTimeoutMs ?? 5000);
+      return conn;
+    } catch (err) {
+      conn.close();
+      throw err;
+    }
+  }
+
+  /**
+   * KIP-368: a broker with connections.max.reauth.ms ends each SASL session after `lifetimeMs`; the
+   * connection authenticates again on the same socket at 85% of it (as Kafka clients do), requests
+   * in flight carrying on. If that fails the connection is closed, and callers reconnect.
+   */
+  private keepAuthenticated(sasl: SaslCredentials, lifetimeMs: number, timeoutMs: number): void {
+    if (lifetimeMs <= 0 || this.closed) return;
+    if (!this.reauthTimer) this.onClose(() => clearTimeout(this.reauthTimer ?? undefined));
+    this.reauthTimer = setTimeout(() => {
+      saslAuthenticate(this, sasl, timeoutMs).then(
+        (next) => this.keepAuthenticated(sasl, next, timeoutMs),
+        () => this.close(),
+      );
+    }, Math.max(1, Math.floor(lifetimeMs * 0.85)));
+    this.reauthTimer.unref();
+  }
+
+  private static open(host: string, port: number, opts: ConnectionOptions): Promise<Connection> {
     const address = `${host}:${port}`;
+    const tlsOptions = opts.security?.tls;
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port });
+      // An IP address is no TLS server name (RFC 6066); the certificate is still checked against it.
+      const socket = tlsOptions ? tls.connect({ host, port, ...tlsOptions, ...(net.isIP(host) ? {} : { servername: host }) }) : net.connect({ host, port });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `connect to ${address} timed out`));
       }, opts.connectTimeoutMs ?? 5000);
-      socket.once('connect', () => {
+      socket.once(tlsOptions ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         resolve(new Connection(socket, address, opts));
       });
       socket.once('error', (err) => {
         clearTimeout(timer);
-        reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `cannot connect to ${address}: ${err.message}`));
+        const hint = tlsOptions ? ' (TLS: is the port a TLS listener, and its certificate signed by the CA given?)' : '';
+        reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `cannot connect to ${address}: ${err.message}${hint}`));
       });
     });
   }

@@ -1,5 +1,5 @@
 import type net from 'node:net';
-import { KafkaError, ProtocolError, UserError } from '../common/errors.js';
+import { ErrorCode, KafkaError, ProtocolError, UserError } from '../common/errors.js';
 import type { ListenerLimits } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { decodeRequestHeader, FrameDecoder, type RequestHeader } from '../protocol/framing.js';
@@ -22,9 +22,38 @@ export interface RequestScope {
 export interface ClientInfo {
   readonly id: number;
   readonly remoteAddress: string;
+  /**
+   * Who is on the other end, in Kafka's notation (`User:alice`); null until the connection has
+   * authenticated on a listener that requires it. Every request handler sees it (an authorizer's input).
+   */
+  readonly principal: string | null;
+  /**
+   * Records a successful authentication (SaslAuthenticate): from now on requests are served as
+   * `principal`. With `sessionLifetimeMs` > 0 (KIP-368) the client must authenticate again within it,
+   * else its next other request closes the connection.
+   */
+  authenticated(principal: string, sessionLifetimeMs: number): void;
   /** Called once when the connection ends, whatever ended it. */
   onClose(listener: () => void): void;
+  /** Closes the connection, with one log line saying why. */
+  close(level: keyof Logger, reason: string): void;
 }
+
+/**
+ * A listener that requires authentication (Kafka's SASL_PLAINTEXT and SASL_SSL). Enforced here, in
+ * one place for every API: until `authenticated()` only `allowedBeforeAuthentication` may be sent,
+ * one request at a time, each frame at most `maxFrameBytesBeforeAuthentication`; anything else closes
+ * the connection (as Kafka's SaslServerAuthenticator does). The same holds once a KIP-368 session has
+ * expired, until the client authenticates again.
+ */
+export interface AuthenticationPolicy {
+  /** API keys served before authentication (ApiVersions and the SASL handshake APIs). */
+  allowedBeforeAuthentication: ReadonlySet<number>;
+  maxFrameBytesBeforeAuthentication: number;
+}
+
+/** The principal of a connection on a listener that does not authenticate (Kafka's KafkaPrincipal.ANONYMOUS). */
+export const ANONYMOUS_PRINCIPAL = 'User:ANONYMOUS';
 
 /** A request being handled; `response` is undefined until its handler is done. */
 interface InFlight {
@@ -61,6 +90,9 @@ export class ServerConnection implements ClientInfo {
   private frameStartedAt: number | null = null;
   /** Since when nothing is in flight, buffered or unsent; null while busy. */
   private quietSince: number | null = Date.now();
+  principal: string | null;
+  /** When the authenticated session ends (KIP-368), or Infinity. */
+  private sessionExpiresAt = Infinity;
 
   constructor(
     readonly id: number,
@@ -69,9 +101,13 @@ export class ServerConnection implements ClientInfo {
     private readonly budget: ByteBudget,
     private readonly handler: RequestHandler,
     private readonly logger: Logger,
+    private readonly authentication: AuthenticationPolicy | null,
+    /** Who the transport says the peer is (a verified client certificate's subject), else anonymous; a SASL login replaces it. */
+    transportPrincipal: string,
     private readonly onEnded: (c: ServerConnection) => void,
   ) {
     this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.principal = authentication ? null : transportPrincipal;
     this.decoder = new FrameDecoder(limits.maxFrameBytes);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
@@ -82,6 +118,16 @@ export class ServerConnection implements ClientInfo {
     socket.on('drain', this.pump);
     socket.on('error', () => socket.destroy()); // a reset: 'close' follows
     socket.on('close', () => this.end());
+  }
+
+  authenticated(principal: string, sessionLifetimeMs: number): void {
+    this.principal = principal;
+    this.sessionExpiresAt = sessionLifetimeMs > 0 ? Date.now() + sessionLifetimeMs : Infinity;
+  }
+
+  /** Whether requests other than the authentication APIs may be served now. */
+  private get authenticatedNow(): boolean {
+    return this.principal !== null && Date.now() < this.sessionExpiresAt;
   }
 
   onClose(listener: () => void): void {
@@ -124,6 +170,8 @@ export class ServerConnection implements ClientInfo {
     for (;;) {
       if (this.closed) return;
       if (this.inFlight.length >= this.limits.maxInFlightRequestsPerConnection || this.socket.writableNeedDrain) return this.holdBack();
+      // Before authentication one request at a time: its answer decides whether the next one is served.
+      if (this.authentication && !this.authenticatedNow && this.inFlight.length > 0) return this.holdBack();
       let size: number | null;
       try {
         size = this.decoder.nextFrameSize();
@@ -131,6 +179,9 @@ export class ServerConnection implements ClientInfo {
         return this.close('warn', `malformed frame: ${(err as Error).message}`);
       }
       if (size === null) break;
+      if (this.authentication && !this.authenticatedNow && size > this.authentication.maxFrameBytesBeforeAuthentication) {
+        return this.close('warn', `sent a ${size}-byte frame before authenticating (at most ${this.authentication.maxFrameBytesBeforeAuthentication} allowed)`);
+      }
       if (this.readingFrameBytes === null) {
         // The declared size is reserved before the frame's bytes are buffered, so what a peer merely
         // claims can never make this process hold more than the limits.
@@ -205,6 +256,10 @@ export class ServerConnection implements ClientInfo {
     try {
       const body = new Reader(frame);
       header = decodeRequestHeader(body);
+      if (this.authentication && !this.authenticatedNow && !this.authentication.allowedBeforeAuthentication.has(header.apiKey)) {
+        const why = this.principal === null ? 'sent before authenticating' : `sent after the session of ${this.principal} expired (connections.max.reauth.ms) without authenticating again`;
+        throw new KafkaError(ErrorCode.ILLEGAL_SASL_STATE, why);
+      }
       result = this.handler(header, body, this, scope);
     } catch (err) {
       return failed(err);

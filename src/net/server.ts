@@ -1,10 +1,12 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import { assertListenerLimits, listenerLimits, type ListenerLimits } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { ByteBudget } from './byte-budget.js';
-import { ServerConnection, type RequestHandler } from './server-connection.js';
+import { ANONYMOUS_PRINCIPAL, ServerConnection, type AuthenticationPolicy, type RequestHandler } from './server-connection.js';
 
-export type { ClientInfo, RequestHandler, RequestScope } from './server-connection.js';
+export { ANONYMOUS_PRINCIPAL } from './server-connection.js';
+export type { AuthenticationPolicy, ClientInfo, RequestHandler, RequestScope } from './server-connection.js';
 
 export interface ServerOptions {
   host: string;
@@ -13,7 +15,42 @@ export interface ServerOptions {
   limits?: Partial<ListenerLimits>;
   /** Decides whether each new connection is served at all (the cluster handshake: net/cluster-auth.ts). */
   gate?: ConnectionGate;
+  /** TLS on every connection (Kafka's SSL and SASL_SSL listeners); absent: plaintext. */
+  tls?: ServerTls;
+  /**
+   * Connections must authenticate (SASL) before anything else is served; absent: each is served as
+   * its client certificate's subject (mutual TLS) or ANONYMOUS_PRINCIPAL.
+   */
+  authentication?: AuthenticationPolicy;
   logger: Logger;
+}
+
+export interface ServerTls {
+  /** PEM: the server's certificate (chain) and key. */
+  cert: string;
+  key: string;
+  /** PEM: CAs whose client certificates are accepted (mutual TLS: `requireClientCert`). */
+  ca?: string;
+  /**
+   * Kafka's ssl.client.auth=required (mutual TLS): a client without a certificate signed by `ca` is
+   * refused at the handshake, and one with it is `User:<its subject>` (Kafka's default principal:
+   * the RFC 2253 distinguished name, `User:CN=alice,O=acme`) unless it logs in with SASL.
+   */
+  requireClientCert?: boolean;
+}
+
+/** The principal of a connection's verified client certificate, or ANONYMOUS_PRINCIPAL without one. */
+function certificatePrincipal(socket: tls.TLSSocket): string {
+  const subject = socket.getPeerX509Certificate()?.subject;
+  return subject ? subjectPrincipal(subject) : ANONYMOUS_PRINCIPAL;
+}
+
+/**
+ * Kafka's principal for a certificate subject (Node's `X509Certificate.subject`, one attribute a line
+ * in certificate order): `User:` and the RFC 2253 name, most specific first, comma-separated.
+ */
+export function subjectPrincipal(subject: string): string {
+  return `User:${subject.split('\n').reverse().join(',')}`;
 }
 
 /**
@@ -39,6 +76,7 @@ export class FrameServer {
   private readonly connectionsPerIp = new Map<string, number>();
   private sweepTimer: NodeJS.Timeout | null = null;
   private nextClientId = 1;
+  private readonly secureContext: tls.SecureContext | null;
 
   constructor(
     private readonly opts: ServerOptions,
@@ -47,6 +85,7 @@ export class FrameServer {
     this.limits = { ...listenerLimits, ...opts.limits };
     assertListenerLimits(this.limits);
     this.budget = new ByteBudget(this.limits.maxQueuedRequestBytesPerServer);
+    this.secureContext = opts.tls ? tls.createSecureContext({ cert: opts.tls.cert, key: opts.tls.key, ca: opts.tls.ca }) : null;
     this.server = net.createServer((socket) => this.accept(socket));
   }
 
@@ -101,21 +140,51 @@ export class FrameServer {
       if (left > 0) this.connectionsPerIp.set(ip, left);
       else this.connectionsPerIp.delete(ip);
     };
-    const serve = () => {
+    const serve = (served: net.Socket) => {
       this.gated.delete(socket);
-      if (socket.destroyed) return release();
-      const conn = new ServerConnection(this.nextClientId++, socket, this.limits, this.budget, this.handler, this.opts.logger, (c) => {
+      if (served.destroyed) return release();
+      const principal = this.opts.tls?.requireClientCert ? certificatePrincipal(served as tls.TLSSocket) : ANONYMOUS_PRINCIPAL;
+      const conn = new ServerConnection(this.nextClientId++, served, this.limits, this.budget, this.handler, this.opts.logger, this.opts.authentication ?? null, principal, (c) => {
         this.connections.delete(c);
         release();
       });
       this.connections.add(conn);
     };
-    if (!this.opts.gate) return serve();
+    if (!this.opts.gate && !this.secureContext) return serve(socket);
     this.gated.add(socket);
     socket.once('close', () => {
       if (this.gated.delete(socket)) release();
     });
-    this.opts.gate(socket, serve);
+    const gate = (s: net.Socket) => (this.opts.gate ? this.opts.gate(s, () => serve(s)) : serve(s));
+    if (this.secureContext) this.handshakeTls(socket, gate);
+    else gate(socket);
+  }
+
+  /**
+   * TLS on an accepted socket, counted against the connection limits from its first byte. A handshake
+   * that fails (a plaintext client on a TLS port, an untrusted client certificate) or does not finish
+   * within the frame read timeout closes it with one WARN line; nothing is served before it succeeds.
+   */
+  private handshakeTls(socket: net.Socket, then: (secure: tls.TLSSocket) => void): void {
+    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    const requireCert = this.opts.tls?.requireClientCert ?? false;
+    const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: this.secureContext!, requestCert: requireCert, rejectUnauthorized: requireCert });
+    const timeoutMs = this.limits.frameReadTimeoutMs;
+    const fail = (reason: string) => {
+      clearTimeout(timer);
+      this.opts.logger.warn(`refused connection from ${remote}: ${reason}`);
+      secure.destroy();
+      socket.destroy();
+    };
+    const timer = setTimeout(() => fail(`TLS handshake not done within ${timeoutMs} ms`), timeoutMs);
+    socket.once('close', () => clearTimeout(timer)); // gone mid-handshake: nothing left to time out
+    // OpenSSL's messages span lines (with source paths): the first line says it, in one log line.
+    secure.once('error', (err) => fail(`TLS handshake failed (${err.message.split('\n')[0]!.trim()}): is the client using TLS, with a certificate the server trusts?`));
+    secure.once('secure', () => {
+      clearTimeout(timer);
+      secure.removeAllListeners('error');
+      then(secure);
+    });
   }
 
   /** One timer per server checks every connection's read and idle deadlines, about 10 times per the shorter one. */

@@ -1,5 +1,5 @@
 import type { StampedClusterEvent } from '../common/cluster-events.js';
-import type { ClusterMetadata } from '../common/cluster-types.js';
+import type { ClusterMetadata, UserScramCredential } from '../common/cluster-types.js';
 import { ProtocolError } from '../common/errors.js';
 import type { ApiCodec } from './api.js';
 import { arrayOf, boolean, bytes, int32, int64, nullable, object, oneOf, optional, string, stringMap, type Check } from './json-shape.js';
@@ -260,6 +260,20 @@ export interface ClusterAuthenticateResponse extends ControlResult {
   proof?: Buffer;
 }
 
+/**
+ * AlterUserScramCredentials as a broker forwards it (the broker turned each salted password into
+ * StoredKey and ServerKey: the coordinator never sees a password or a salted one).
+ */
+export interface AlterScramCredentialsRequest {
+  deletions: { user: string; mechanism: string }[];
+  upsertions: UserScramCredential[];
+}
+export interface AlterScramCredentialsResponse {
+  results: (ControlResult & { user: string })[];
+  /** The metadata version that has the changes: brokers wait for it before answering. */
+  metadataVersion: number;
+}
+
 /** `stop`: the whole cluster (`yak down`; target `cluster`). */
 export type ControlAction = 'kill' | 'pause' | 'resume' | 'restart' | 'stop';
 export interface ControlRequest {
@@ -485,6 +499,15 @@ export const InternalApi = {
     1056,
     'ListTransactions',
     groupCall(object({ stateFilters: arrayOf(string), producerIdFilters: arrayOf(int64), durationFilter: optional(int64) })),
+  ),
+  /** SASL/SCRAM users (1060+). */
+  AlterScramCredentials: jsonApi<AlterScramCredentialsRequest, AlterScramCredentialsResponse>(
+    1060,
+    'AlterScramCredentials',
+    object({
+      deletions: arrayOf(object({ user: string, mechanism: string })),
+      upsertions: arrayOf(object({ user: string, mechanism: oneOf<UserScramCredential['mechanism']>('SCRAM-SHA-256', 'SCRAM-SHA-512'), iterations: int32, salt: bytes, storedKey: bytes, serverKey: bytes })),
+    }),
   ),
   ClusterHandshake: jsonApi<ClusterHandshakeRequest, ClusterHandshakeResponse>(1090, 'ClusterHandshake', object({ clientNonce: bytes })),
   ClusterAuthenticate: jsonApi<ClusterAuthenticateRequest, ClusterAuthenticateResponse>(1091, 'ClusterAuthenticate', object({ proof: bytes })),

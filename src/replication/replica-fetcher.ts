@@ -2,7 +2,7 @@ import { ErrorCode, KafkaError } from '../common/errors.js';
 import { storageFaultRetryMs } from '../common/limits.js';
 import { describeBrokerEvent, type BrokerEvent } from '../common/cluster-events.js';
 import type { Logger } from '../common/logger.js';
-import { Connection } from '../net/connection.js';
+import { Connection, type ConnectionSecurity } from '../net/connection.js';
 import { FetchApi } from '../protocol/apis/fetch.js';
 import { OffsetForLeaderEpochApi } from '../protocol/apis/offset-for-leader-epoch.js';
 import { FetchSessionHandler } from '../protocol/fetch-session-handler.js';
@@ -30,6 +30,8 @@ export interface ReplicaFetcherOptions {
   onHighWatermark: (p: Partition) => void;
   /** Told of what this fetcher did to the log that the cluster's event log shows (a truncation). */
   onEvent?: (e: BrokerEvent) => void;
+  /** TLS and SASL towards the leader (the cluster's own principal), when the listeners require them. */
+  security?: ConnectionSecurity;
   logger: Logger;
 }
 
@@ -85,7 +87,7 @@ export class ReplicaFetcher {
     if (this.conn && !this.conn.closed) return this.conn;
     const addr = this.opts.leaderAddress();
     if (!addr) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `no address for broker ${this.opts.leaderId}`);
-    this.conn = await Connection.connect(addr.host, addr.port, { clientId: `replica-fetcher-${this.opts.brokerId}`, connectTimeoutMs: 2000 });
+    this.conn = await Connection.connect(addr.host, addr.port, { clientId: `replica-fetcher-${this.opts.brokerId}`, connectTimeoutMs: 2000, security: this.opts.security });
     return this.conn;
   }
 

@@ -87,7 +87,10 @@ export function reportFatal(message: string, exitCode: number): Promise<boolean>
 
 /** In a forked child: run `shutdown` when the supervisor goes away, so no orphan is left. */
 export function exitWhenOrphaned(shutdown: () => void): void {
-  if (process.send) process.on('disconnect', shutdown);
+  if (!process.send) return;
+  // A supervisor that went away while this process was still loading left no event to wait for.
+  if (!process.connected) return shutdown();
+  process.on('disconnect', shutdown);
 }
 
 /** Sends SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */

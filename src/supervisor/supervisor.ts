@@ -6,11 +6,13 @@ import { DATA_CORRUPTED_EXIT_CODE, UserError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { ensurePrivateDir } from '../common/private-files.js';
 import { connectToCluster } from '../net/cluster-auth.js';
+import type { ConnectionSecurity } from '../net/connection.js';
 import { InternalApi, type ControlAction, type ControlRequest, type ControlResponse } from '../protocol/internal-api.js';
 import { moveLogAside } from '../storage/log-store.js';
 import { isProcessAlive, readClusterFile, removeClusterFile, writeClusterFile, type ClusterFile } from '../client/cluster-file.js';
 import { startChild, stopChild } from './child-process.js';
 import { ControlServer } from './control-server.js';
+import { connectionSecurityFrom, prepareClusterSecurity, registerAdminUser, type SecuritySetup } from './cluster-security.js';
 import { brokerDir, coordinatorDir } from './data-dir.js';
 
 export interface SupervisorOptions {
@@ -36,6 +38,8 @@ export interface SupervisorOptions {
    * there). Default: the processes' own addresses.
    */
   links?: { coordinator: string; advertisedPort: (brokerId: number) => number };
+  /** TLS and SASL on the brokers' listeners (`yak up --security`); absent: PLAINTEXT. */
+  security?: SecuritySetup;
   logger: Logger;
   /**
    * Its children starting and exiting, and what brokers report as data (truncations), for the TUI's
@@ -76,6 +80,8 @@ export class Supervisor {
   private readonly brokers = new Map<number, Managed>();
   private control: ControlServer | null = null;
   #secret: ClusterSecret | null = null;
+  /** The prepared security (flags for the children, what cluster.json records); null: PLAINTEXT. */
+  private security: Awaited<ReturnType<typeof prepareClusterSecurity>> | null = null;
   private stopping = false;
   private readonly startedAt = new Date().toISOString();
 
@@ -90,8 +96,12 @@ export class Supervisor {
     // The data dir's secret, kept across restarts: a process started by hand can join with it.
     this.#secret = ClusterSecret.createOrLoad(this.opts.dataDir).secret;
     try {
+      if (this.opts.security) this.security = await prepareClusterSecurity(this.opts.dataDir, this.opts.host, this.opts.security);
       this.coordinator = this.managedCoordinator();
       await this.launch(this.coordinator);
+      // Before any broker serves: the admin can log in from the first connection on.
+      const passwordFile = this.security?.info.passwordFile;
+      if (passwordFile) await registerAdminUser(this.coordinator, this.#secret, this.security?.coordinatorClient, passwordFile);
       for (let id = 1; id <= this.opts.brokers; id++) this.brokers.set(id, this.managedBroker(id));
       // Every launch settles before a failure is reported, so stop() below finds (and stops) the brokers that did start.
       const launched = await Promise.allSettled([...this.brokers.values()].map((b) => this.launch(b)));
@@ -109,6 +119,16 @@ export class Supervisor {
       throw err;
     }
     return this.writeClusterFile();
+  }
+
+  /** How a Kafka client in this process reaches the brokers (chaos's workload): the admin's login and the CA; PLAINTEXT: undefined. */
+  get clientSecurity(): ConnectionSecurity | undefined {
+    return this.security ? connectionSecurityFrom(this.security.info) : undefined;
+  }
+
+  /** How a client in this process reaches the coordinator: over TLS, trusting the cluster's CA, when the cluster has TLS. */
+  get coordinatorSecurity(): ConnectionSecurity | undefined {
+    return this.security?.coordinatorClient;
   }
 
   /** The cluster secret (`<data-dir>/cluster.secret`), for a client of the coordinator in this process (TUI, chaos). */
@@ -135,6 +155,7 @@ export class Supervisor {
         '--heartbeat-interval-ms', String(this.opts.heartbeatIntervalMs),
         '--session-timeout-ms', String(this.opts.sessionTimeoutMs),
         ...(this.opts.coordinatorArgs ?? []),
+        ...(this.security?.coordinatorArgs ?? []),
       ],
     };
   }
@@ -160,6 +181,7 @@ export class Supervisor {
         ...(this.opts.links ? ['--advertised-port', String(this.opts.links.advertisedPort(id))] : []),
         ...(this.opts.racks?.length ? ['--rack', this.opts.racks[(id - 1) % this.opts.racks.length]!] : []),
         ...(this.opts.brokerArgs ?? []),
+        ...(this.security?.brokerArgs ?? []),
       ],
     };
   }
@@ -207,7 +229,7 @@ export class Supervisor {
     const c = this.coordinator;
     if (!c || c.state !== 'alive') return;
     try {
-      const conn = await connectToCluster(c.host, c.port, this.clusterSecret, { clientId: 'supervisor' });
+      const conn = await connectToCluster(c.host, c.port, this.clusterSecret, { clientId: 'supervisor', security: this.coordinatorSecurity });
       await conn.request(InternalApi.BrokerExited, 0, { brokerId, pid }, { timeoutMs: 2000 });
       conn.close();
     } catch {
@@ -332,7 +354,7 @@ export class Supervisor {
 
   private async coordinatorMetadata(): Promise<ClusterMetadata> {
     const c = this.coordinator!;
-    const conn = await connectToCluster(c.host, c.port, this.clusterSecret, { clientId: 'supervisor' });
+    const conn = await connectToCluster(c.host, c.port, this.clusterSecret, { clientId: 'supervisor', security: this.coordinatorSecurity });
     try {
       return await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: -1, maxWaitMs: 0 }, { timeoutMs: 5000 });
     } finally {
@@ -351,6 +373,7 @@ export class Supervisor {
       brokers: brokers.map((b) => ({ id: b.brokerId!, host: b.host, port: b.port, pid: b.process?.pid ?? -1, state: b.state, dataDir: b.dataDir, ...(b.reason ? { reason: b.reason } : {}) })),
       // A broker that never started (yak up with its log.db corrupted) has no port yet.
       bootstrap: brokers.filter((b) => b.port > 0).map((b) => `${b.host}:${b.port}`).join(','),
+      ...(this.security ? { security: this.security.info } : {}),
     };
     if (!this.stopping) writeClusterFile(this.opts.dataDir, file);
     return file;

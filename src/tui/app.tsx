@@ -1,3 +1,4 @@
+import type { ConnectionSecurity } from '../net/connection.js';
 import { useInput, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { EventEmitter } from 'node:events';
@@ -34,6 +35,8 @@ export interface AppProps {
   dataDir: string;
   /** Proven to the coordinator for its metadata (the supervisor's own). */
   clusterSecret: ClusterSecret;
+  /** TLS and SASL for the brokers when the cluster is secured (`yak up --security`): the admin and the CA. */
+  security?: ConnectionSecurity;
   bus: EventBus;
   control: ClusterControl;
   defaults: { partitions: number; replicationFactor: number };
@@ -47,7 +50,7 @@ export interface AppProps {
 const PROCESS_EVENTS = new Set(['death', 'register', 'start', 'action']);
 
 /** `yak up` on a terminal: gathers the cluster's state with hooks, draws it with `Screen`, maps keys to actions. */
-export function App({ dataDir, clusterSecret, bus, control, defaults, signals, onExit }: AppProps) {
+export function App({ dataDir, clusterSecret, security, bus, control, defaults, signals, onExit }: AppProps) {
   const { columns, rows } = useTerminalSize();
   const now = useNow(1000);
   const log = useEventLog(bus);
@@ -65,10 +68,12 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
   const events = useMemo(() => (ui.eventsDetail ? unfoldBursts(log) : log), [log, ui.eventsDetail]);
   const nudge = useMemo(() => log.filter((e) => PROCESS_EVENTS.has(e.kind)).at(-1)?.id ?? 0, [log]);
   const table = useClusterFile(dataDir, `${nudge}/${restarting.size}`);
-  const feed = useMetadata(table.file?.coordinator ?? null, clusterSecret);
-  useClusterEvents(table.file?.coordinator ?? null, clusterSecret, bus);
+  // The coordinator's port has TLS when the brokers' listeners do; SASL is for the brokers only.
+  const coordinatorSecurity = useMemo(() => (security?.tls ? { tls: security.tls } : undefined), [security]);
+  const feed = useMetadata(table.file?.coordinator ?? null, clusterSecret, coordinatorSecurity);
+  useClusterEvents(table.file?.coordinator ?? null, clusterSecret, bus, coordinatorSecurity);
   const bootstrap = table.file?.bootstrap ?? '';
-  const offsets = useHighWatermarks(bootstrap, feed.metadata);
+  const offsets = useHighWatermarks(bootstrap, feed.metadata, security);
   const view = useMemo(
     () =>
       deriveClusterView({
@@ -95,9 +100,9 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
   }, [processNames.join(), topicNames.join(), ui.selectedProcess, ui.selectedTopic]);
 
   const topicId = feed.metadata?.topics.find((t) => t.name === ui.selectedTopic)?.id;
-  const tail = useTail(bootstrap, topicNames.includes(ui.selectedTopic ?? '') ? ui.selectedTopic : null, topicId, ui.tailStart, ui.tailEpoch, offsets);
-  const producer = useProducer(bootstrap);
-  const groups = useGroups(bootstrap, ui.focus === 'groups');
+  const tail = useTail(bootstrap, topicNames.includes(ui.selectedTopic ?? '') ? ui.selectedTopic : null, topicId, ui.tailStart, ui.tailEpoch, offsets, security);
+  const producer = useProducer(bootstrap, security);
+  const groups = useGroups(bootstrap, ui.focus === 'groups', security);
   const groupNames = groups.groups.map((g) => g.groupId);
   useEffect(() => {
     if (groupNames.length > 0 && (ui.selectedGroup === null || !groupNames.includes(ui.selectedGroup))) dispatch({ type: 'select-group', names: groupNames, delta: 0 });
@@ -188,7 +193,7 @@ export function App({ dataDir, clusterSecret, bus, control, defaults, signals, o
     }
     if (!bootstrap) return;
     dispatch({ type: 'create-busy' });
-    const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-tui-admin', requestTimeoutMs: 10_000 });
+    const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-tui-admin', requestTimeoutMs: 10_000, security });
     try {
       await new Admin(client).createTopic(name, partitions, rf);
       dispatch({ type: 'create-close' });

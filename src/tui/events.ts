@@ -78,6 +78,7 @@ export function clusterEventLine(e: ClusterEvent): EventLine {
     case 'topic-configs-changed':
       return { kind: 'topic', text };
     case 'broker-configs-changed':
+    case 'user-credentials-changed':
       return { kind: 'info', text };
   }
 }

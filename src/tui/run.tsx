@@ -1,3 +1,4 @@
+import type { ConnectionSecurity } from '../net/connection.js';
 import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import type { Supervisor } from '../supervisor/supervisor.js';
@@ -9,6 +10,8 @@ export interface RunTuiOptions {
   dataDir: string;
   bus: EventBus;
   defaults: { partitions: number; replicationFactor: number };
+  /** The brokers' TLS and SASL (the admin and CA of `yak up --security`); absent: PLAINTEXT. */
+  security?: ConnectionSecurity;
 }
 
 const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
@@ -46,6 +49,7 @@ export function runTui(opts: RunTuiOptions): Promise<never> {
       <App
         dataDir={opts.dataDir}
         clusterSecret={opts.supervisor.clusterSecret}
+        security={opts.security}
         bus={opts.bus}
         defaults={opts.defaults}
         signals={signals}

@@ -1,6 +1,6 @@
 /**
  * ClusterMembers: the in-band cluster-secret exchange on a broker's Kafka listener, which makes a
- * connection eligible for cluster-internal APIs (WriteTxnMarkers).
+ * connection eligible for cluster-internal APIs (WriteTxnMarkers) and logs it in as the cluster principal.
  */
 import { randomBytes } from 'node:crypto';
 import { test } from 'uvu';
@@ -10,12 +10,22 @@ import { ClusterSecret } from '../../src/common/cluster-secret.js';
 import { ErrorCode } from '../../src/common/errors.js';
 import { silentLogger } from '../../src/common/logger.js';
 import type { ClientInfo } from '../../src/net/server.js';
+import { CLUSTER_PRINCIPAL } from '../../src/security/cluster-principal.js';
 
 const secret = ClusterSecret.parse(randomBytes(32).toString('hex'), 'the test secret');
 
-function connection(id: number): ClientInfo & { close(): void } {
+/** A connection that records its login (`principal`, as ServerConnection.authenticated sets it). */
+function connection(id: number): ClientInfo & { close(): void; sessionLifetimeMs?: number } {
   const listeners: (() => void)[] = [];
-  return { id, remoteAddress: '127.0.0.1:5000', onClose: (l) => void listeners.push(l), close: () => listeners.forEach((l) => l()) };
+  const conn: ClientInfo & { principal: string | null; close(): void; sessionLifetimeMs?: number } = {
+    id,
+    remoteAddress: '127.0.0.1:5000',
+    principal: null,
+    authenticated: (principal, sessionLifetimeMs) => Object.assign(conn, { principal, sessionLifetimeMs }),
+    onClose: (l) => void listeners.push(l),
+    close: () => listeners.forEach((l) => l()),
+  };
+  return conn;
 }
 
 /** Runs the client side of the exchange with `proving` as its secret; returns the authenticate answer. */
@@ -34,6 +44,8 @@ test('a connection that proves the secret is a member (and the broker proves it 
   assert.is(answer.errorCode, ErrorCode.NONE);
   assert.ok(secret.verify('server', clientNonce, serverNonce, answer.proof), "the broker's proof");
   assert.ok(members.isMember(1));
+  assert.is(conn.principal, CLUSTER_PRINCIPAL, 'the proof is its login (a SASL listener serves it the rest only then)');
+  assert.is(conn.sessionLifetimeMs, 0, 'a login that does not expire');
   assert.not.ok(members.isMember(2), 'another connection is not');
   conn.close();
   assert.not.ok(members.isMember(1), 'forgotten once the connection closed');
@@ -42,8 +54,10 @@ test('a connection that proves the secret is a member (and the broker proves it 
 test('a wrong proof, a proof before the handshake, a second handshake or a short nonce are refused', () => {
   const members = new ClusterMembers(secret, silentLogger);
   const wrong = ClusterSecret.parse('0'.repeat(64), 'a guessed secret');
-  assert.is(prove(members, connection(1), wrong).answer.errorCode, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+  const guesser = connection(1);
+  assert.is(prove(members, guesser, wrong).answer.errorCode, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
   assert.not.ok(members.isMember(1));
+  assert.is(guesser.principal, null, 'a wrong proof logs nobody in');
   assert.is(members.authenticate(connection(2), { proof: randomBytes(32) }).errorCode, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
   assert.is(members.handshake(connection(1), { clientNonce: randomBytes(32) }).errorCode, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, 'one exchange per connection');
   assert.is(members.handshake(connection(3), { clientNonce: randomBytes(8) }).errorCode, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../src/common/logger.js';
 import { Supervisor, type SupervisorOptions } from '../../src/supervisor/supervisor.js';
 import type { ClusterFile } from '../../src/client/cluster-file.js';
+import type { SecuritySetup } from '../../src/supervisor/cluster-security.js';
 
 /** The bundle users run; `npm test` builds it first. Tests exercise it, not the sources. */
 export const YAK = fileURLToPath(new URL('../../dist/yak.js', import.meta.url));
@@ -31,7 +32,7 @@ export function tempDir(prefix = 'yak-test-'): string {
  * Groups form at once (group.initial.rebalance.delay.ms 0, as Kafka's own test clusters set it) unless a test asks for a delay.
  */
 export async function startCluster(
-  opts: { brokers?: number; dataDir?: string; sessionTimeoutMs?: number; brokerArgs?: string[]; groupInitialRebalanceDelayMs?: number; racks?: string[]; onEvent?: SupervisorOptions['onEvent'] } = {},
+  opts: { brokers?: number; dataDir?: string; sessionTimeoutMs?: number; brokerArgs?: string[]; groupInitialRebalanceDelayMs?: number; racks?: string[]; onEvent?: SupervisorOptions['onEvent']; security?: SecuritySetup } = {},
 ): Promise<TestCluster> {
   const dataDir = opts.dataDir ?? path.join(tempDir(), 'data');
   const log: string[] = [];
@@ -48,6 +49,7 @@ export async function startCluster(
     coordinatorArgs: ['--group-initial-rebalance-delay-ms', String(opts.groupInitialRebalanceDelayMs ?? 0)],
     racks: opts.racks,
     onEvent: opts.onEvent,
+    security: opts.security,
     logger,
     onChildLine: (name, line) => log.push(`${name}: ${line}`),
   });

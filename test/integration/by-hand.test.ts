@@ -116,4 +116,19 @@ test('a broker still waiting for its coordinator exits when its supervisor goes 
   }
 });
 
+test('a broker whose supervisor went away before it had even loaded exits too (the disconnect came before it listened)', async () => {
+  const child = fork(YAK, ['broker', '--id', '8', '--port', '0', '--coordinator', '127.0.0.1:1', '--data-dir', path.join(dir, 'orphan-early')], {
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    env: { ...process.env, YAK_CLUSTER_SECRET: 'x'.repeat(64) },
+  });
+  try {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.disconnect(); // at once: the child is still parsing the bundle
+    const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running'), 10_000))]);
+    assert.is(code, 1, 'exited on its own');
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
 test.run();

@@ -12,6 +12,7 @@ const COMMANDS = [
   [], ['up'], ['produce'], ['consume'], ['status'], ['health'], ['down'], ['purge'], ['kill'], ['pause'], ['resume'], ['restart'],
   ['topic'], ['topic', 'create'], ['topic', 'list'], ['topic', 'describe'], ['topic', 'alter'], ['topic', 'trim'], ['topic', 'move'], ['topic', 'elect-leaders'], ['topic', 'delete'],
   ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete'],
+  ['user'], ['user', 'create'], ['user', 'passwd'], ['user', 'list'], ['user', 'delete'],
   ['bench', 'produce'], ['bench', 'consume'], ['chaos'], ['zookeeper'], ['broker'], ['completion'],
 ];
 const WITH_EXAMPLES = ['up', 'produce', 'consume', 'status', 'health', 'down', 'purge', 'kill', 'restart', 'topic create', 'topic describe', 'topic trim', 'group describe', 'group reset-offsets', 'bench produce', 'bench consume', 'chaos'];
@@ -22,7 +23,8 @@ function yak(args: string[], columns: number, env: Record<string, string> = {}):
     let [stdout, stderr] = ['', ''];
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    // 'close', not 'exit': under load the last of stdout can come after the process exited.
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 

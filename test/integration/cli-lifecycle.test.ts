@@ -1,7 +1,8 @@
 /**
  * A cluster's life from the CLI, with `yak up` as a real process: yak down from another shell, the
  * warning when yak up starts fewer brokers than its data dir knew, yak purge / yak up --fresh, and
- * Ctrl-C of a group member whose cluster is gone (bounded, with a message, exit 130).
+ * Ctrl-C of a group member whose cluster is gone (bounded, with a message, exit 130); yak health,
+ * status and down on a SASL_SSL cluster.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -106,6 +107,26 @@ test('Ctrl-C with the cluster gone: a group member and a producer with unanswere
   assert.is(stopped.code, 130, stopped.stderr);
   assert.ok(stopped.tookMs < 5000, `the producer exited ${stopped.tookMs} ms after Ctrl-C (without an answer for 2 s)`);
   assert.match(stopped.stderr, /yak: no answer for 2000 ms \(is the cluster running\?.*\); quitting\nacknowledged 1 of 2 record\(s\) to orphans/);
+});
+
+test('with --security sasl-tls: yak health, yak status and yak down work from another shell with no flags (the admin and CA from the data dir)', async () => {
+  const secured = ['--data-dir', path.join(root, 'secured')];
+  const cluster = spawnYak(['up', '--headless', '--brokers', '1', '--security', 'sasl-tls', ...secured]);
+  await cluster.waitFor(() => cluster.stdout().includes('cluster ready'), 'the cluster to be ready', 30_000);
+  const health = await runYak(['health', ...secured]);
+  assert.is(health.code, 0, health.stderr);
+  assert.match(health.stdout, 'healthy: 1 broker(s) alive');
+  const status = await runYak(['status', '--json', ...secured]);
+  assert.is(status.code, 0, status.stderr);
+  const s = JSON.parse(status.stdout) as { security: { protocol: string }; problems: string[] };
+  assert.is(s.security.protocol, 'SASL_SSL');
+  assert.equal(s.problems, []);
+  const down = await runYak(['down', ...secured]);
+  assert.is(down.code, 0, down.stderr);
+  const res = await exited(cluster, 15_000);
+  assert.ok(res, 'yak up exited');
+  assert.is(res!.code, 0, res!.stderr);
+  assert.match(res!.stdout, 'cluster stopped');
 });
 
 test.run();

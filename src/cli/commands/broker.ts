@@ -10,6 +10,7 @@ import { assertListenerLimits, listenerLimits, logCleanerBackoffMs, type Listene
 import { memberSecret, secretFileOption, wholeNumber } from '../cluster-access.js';
 import { serveClusterProcess } from '../process-lifecycle.js';
 import { reportEvent } from '../../supervisor/child-process.js';
+import { listenerSecurityFrom, listenerSecurityOptions, type ListenerSecurityArgs } from '../security-options.js';
 import { REPLICA_SELECTORS, type ReplicaSelector } from '../../broker/replica-selector.js';
 
 interface Args {
@@ -39,6 +40,7 @@ interface Args {
   'queued-max-request-bytes': number;
   'secret-file'?: string;
 }
+type BrokerArgs = Args & ListenerSecurityArgs;
 
 /** Broker defaults of topics' log configs (Kafka's log.retention.*, log.message.timestamp.type), on `yak broker` and passed on by `yak up`. */
 export const logOptions = {
@@ -85,7 +87,7 @@ export function listenerLimitsFrom(args: { [K in keyof typeof listenerOptions]: 
   return limits;
 }
 
-export const brokerCommand: CommandModule<object, Args> = {
+export const brokerCommand: CommandModule<object, BrokerArgs> = {
   command: 'broker',
   describe: 'Run one broker (Kafka protocol listener, partition logs in SQLite)',
   builder: (y) =>
@@ -106,8 +108,10 @@ export const brokerCommand: CommandModule<object, Args> = {
       .options(replicaSelectorOption)
       .options(logOptions)
       .options(listenerOptions)
+      .options(listenerSecurityOptions)
       .options(secretFileOption),
   handler: async (args) => {
+    const { security, tls } = listenerSecurityFrom(args);
     const clusterSecret = memberSecret(args['secret-file']);
     if (!clusterSecret) {
       throw new UserError(`yak broker needs the cluster secret: pass --secret-file with the coordinator's cluster.secret (yak zookeeper writes it in its data dir and logs the path; yak up writes <data-dir>/cluster.secret), or set ${CLUSTER_SECRET_ENV} to its content`, 2);
@@ -143,6 +147,8 @@ export const brokerCommand: CommandModule<object, Args> = {
         replicaLagTimeMaxMs: args['replica-lag-time-max-ms'],
         listenerLimits: limits,
         onEvent: reportEvent,
+        security,
+        tls,
         logger,
       });
     });

@@ -4,6 +4,7 @@ import { parseDurationMs } from '../../chaos/duration.js';
 import { FAULT_KINDS, type FaultKind } from '../../chaos/nemesis.js';
 import { randomSeed } from '../../chaos/prng.js';
 import { runChaos } from '../../chaos/run.js';
+import { clusterSecurityOption, SECURITY_CHOICES } from '../security-options.js';
 import { readClusterFile } from '../../client/cluster-file.js';
 
 interface Args {
@@ -18,6 +19,7 @@ interface Args {
   'data-dir'?: string;
   'keep-data': boolean;
   verbose: boolean;
+  security: string;
 }
 
 export const chaosCommand: CommandModule<object, Args> = {
@@ -40,6 +42,7 @@ export const chaosCommand: CommandModule<object, Args> = {
       .option('data-dir', { type: 'string', describe: 'Run the cluster here (must be empty; kept afterwards). Default: a temp dir, removed unless the run fails' })
       .option('keep-data', { type: 'boolean', default: false, describe: 'Keep the temp dir (SQLite files and chaos.log) even when the run passes' })
       .option('verbose', { type: 'boolean', default: false, describe: "Echo the cluster's log lines to stderr" })
+      .options(clusterSecurityOption)
       .example('$0 chaos --duration 30s --seed 1', 'A 30-second run with a fault plan that can be repeated')
       .example('$0 chaos --faults partition', 'Network partitions only'),
   handler: async (args) => {
@@ -91,6 +94,7 @@ export const chaosCommand: CommandModule<object, Args> = {
           dataDir,
           keepData: args['keep-data'],
           verbose: args.verbose,
+          ...(args.security === 'plaintext' ? {} : { security: { protocol: SECURITY_CHOICES[args.security as keyof typeof SECURITY_CHOICES] } }),
           entry: process.argv[1]!,
           onDataDir: (dir) => (dataDir = dir),
         },

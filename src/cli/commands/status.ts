@@ -8,6 +8,7 @@ import { connectToCluster } from '../../net/cluster-auth.js';
 import { InternalApi } from '../../protocol/internal-api.js';
 import { clusterOptions, clusterSecretOf, noClusterError, resolveBootstrap, type ClusterArgs } from '../cluster-access.js';
 import { ExitCode, formatTable } from '../output.js';
+import { clientSecurity, coordinatorSecurityOf } from '../security-options.js';
 
 /** `yak status --json`: a stable interface for scripts (documented in the README). */
 export interface ClusterStatus {
@@ -16,6 +17,8 @@ export interface ClusterStatus {
   /** `reason`: why a dead broker is down, as its supervisor saw it (e.g. its log.db is corrupted). */
   brokers: { id: number; state: BrokerState; pid: number; host: string; port: number; rack?: string; reason?: string }[];
   topics: { name: string; partitions: { partition: number; leader: number; replicas: number[]; isr: number[] }[] }[];
+  /** The listeners' protection; `caFile`: the CA clients must trust (TLS); `user`: the admin yak up made (SASL). Absent: PLAINTEXT. */
+  security?: { protocol: string; caFile?: string; user?: string; passwordFile?: string; certFile?: string; keyFile?: string };
 }
 
 /**
@@ -54,7 +57,7 @@ export async function clusterStatus(args: ClusterArgs): Promise<ClusterStatus> {
   const metadata = running ? await coordinatorMetadata(running, clusterSecretOf(args['data-dir'])) : null;
   if (metadata) return fromCoordinator(running!, metadata);
   const bootstrap = args.bootstrap ?? running!.bootstrap;
-  const client = new KafkaClient({ bootstrap: given ?? parseBootstrap(bootstrap), clientId: 'yak-status' });
+  const client = new KafkaClient({ bootstrap: given ?? parseBootstrap(bootstrap), clientId: 'yak-status', security: clientSecurity(args) });
   try {
     const md = await client.refreshMetadata(null);
     const topics = await new Admin(client).listTopics();
@@ -62,7 +65,7 @@ export async function clusterStatus(args: ClusterArgs): Promise<ClusterStatus> {
       ? running.brokers.map((b) => ({ id: b.id, state: (isProcessAlive(b.pid) ? 'alive' : 'dead') as BrokerState, pid: b.pid, host: b.host, port: b.port }))
       : md.brokers.map((b) => ({ id: b.nodeId, state: 'alive' as BrokerState, pid: -1, host: b.host, port: b.port, ...(b.rack ? { rack: b.rack } : {}) }));
     const coordinator = running ? { ...running.coordinator, state: 'dead' as const } : null;
-    return { bootstrap, coordinator, brokers, topics };
+    return { bootstrap, coordinator, brokers, topics, ...(running?.security ? { security: running.security } : {}) };
   } finally {
     client.close();
   }
@@ -70,7 +73,7 @@ export async function clusterStatus(args: ClusterArgs): Promise<ClusterStatus> {
 
 async function coordinatorMetadata(file: ClusterFile, secret: ClusterSecret): Promise<ClusterMetadata | null> {
   try {
-    const conn = await connectToCluster(file.coordinator.host, file.coordinator.port, secret, { clientId: 'yak-status', connectTimeoutMs: 1000 });
+    const conn = await connectToCluster(file.coordinator.host, file.coordinator.port, secret, { clientId: 'yak-status', connectTimeoutMs: 1000, security: coordinatorSecurityOf(file) });
     try {
       return await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: -1, maxWaitMs: 0 }, { timeoutMs: 3000 });
     } finally {
@@ -100,6 +103,7 @@ function fromCoordinator(file: ClusterFile, m: ClusterMetadata): ClusterStatus {
     coordinator: file.coordinator,
     brokers: brokers.sort((a, b) => a.id - b.id),
     topics: m.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr })) })),
+    ...(file.security ? { security: file.security } : {}),
   };
 }
 
@@ -122,6 +126,7 @@ export const statusCommand: CommandModule<object, ClusterArgs & { json: boolean 
     }
     const out: string[] = [`bootstrap: ${s.bootstrap}`];
     if (s.coordinator) out.push(`zookeeper: ${s.coordinator.state} (pid ${s.coordinator.pid}, ${s.coordinator.host}:${s.coordinator.port})`);
+    if (s.security) out.push(`security: ${s.security.protocol}${s.security.caFile ? `, CA ${s.security.caFile}` : ''}${s.security.user ? `, admin user ${s.security.user} (password in ${s.security.passwordFile})` : ''}`);
     // The RACK column only for a cluster with racks (yak up --racks), so the usual table stays as it was.
     const racks = s.brokers.some((b) => b.rack);
     const brokerRows = s.brokers.map((b) => [`broker-${b.id}`, b.state, b.pid > 0 && b.state !== 'dead' ? String(b.pid) : '-', `${b.host}:${b.port}`, ...(racks ? [b.rack ?? '-'] : [])]);

@@ -5,6 +5,10 @@ import { checkGroupInitialRebalanceDelay, checkTransactionMaxTimeout, groupIniti
 import { createLogger } from '../../common/logger.js';
 import { rackNameProblem } from '../../common/rack-name.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
+import type { SecuritySetup } from '../../supervisor/cluster-security.js';
+import { usesTls } from '../../security/security-protocol.js';
+import { clientSecurity, clusterSecurityOption, SECURITY_CHOICES } from '../security-options.js';
+import type { ClusterFile } from '../../client/cluster-file.js';
 import { EventBus } from '../../tui/events.js';
 import { installLastResortHandlers, runUntilSignal } from '../process-lifecycle.js';
 import { brokerIdsIn } from '../../supervisor/data-dir.js';
@@ -39,8 +43,26 @@ interface Args {
   'connections-max-idle-ms': number;
   'frame-read-timeout-ms': number;
   'queued-max-request-bytes': number;
+  security: string;
+  'tls-cert'?: string;
+  'tls-key'?: string;
+  'tls-ca'?: string;
+  'ssl-client-auth': string;
   fresh: boolean;
   yes: boolean;
+}
+
+/** What --security and the --tls-* files ask for; the user's own files must come as a set of three, and with TLS. */
+function securitySetupFrom(args: Args): SecuritySetup | undefined {
+  const protocol = SECURITY_CHOICES[args.security as keyof typeof SECURITY_CHOICES];
+  const own = [args['tls-cert'], args['tls-key'], args['tls-ca']];
+  const given = own.filter((f) => f !== undefined).length;
+  if (given > 0 && !usesTls(protocol)) throw new UserError('--tls-cert, --tls-key and --tls-ca go with --security tls or sasl-tls', 2);
+  if (given > 0 && given < 3) throw new UserError('--tls-cert, --tls-key and --tls-ca go together (a certificate, its key and the CA that signed it)', 2);
+  const requireClientCert = args['ssl-client-auth'] === 'required';
+  if (requireClientCert && !usesTls(protocol)) throw new UserError('--ssl-client-auth required goes with --security tls or sasl-tls', 2);
+  if (protocol === 'PLAINTEXT') return undefined;
+  return { protocol, requireClientCert, ...(given === 3 ? { tls: { certFile: args['tls-cert']!, keyFile: args['tls-key']!, caFile: args['tls-ca']! } } : {}) };
 }
 
 /** Defaults no topic could be created with are refused up front, not by every later auto-creation. */
@@ -61,6 +83,15 @@ function racksFrom(racks: string | undefined): string[] | undefined {
   const problem = list.map(rackNameProblem).find((p) => p !== null);
   if (problem) throw new UserError(`--racks: ${problem}`, 2);
   return list;
+}
+
+/** One line: the protocol, the CA file clients must trust, and where the admin's password is (never the password). */
+function describeSecurity(s: NonNullable<ClusterFile['security']>): string {
+  const parts = [`security ${s.protocol}`];
+  if (s.caFile) parts.push(`CA certificate ${s.caFile}`);
+  if (s.certFile) parts.push(`mutual TLS: client certificate ${s.certFile} (key ${s.keyFile})`);
+  if (s.user) parts.push(`SASL user ${s.user}, password in ${s.passwordFile} (yak commands in this data dir use both)`);
+  return parts.join('; ');
 }
 
 /**
@@ -106,8 +137,14 @@ export const upCommand: CommandModule<object, Args> = {
       .options(groupInitialRebalanceDelayOption)
       .options(transactionMaxTimeoutOption)
       .options(logOptions)
-      .options(listenerOptions),
+      .options(listenerOptions)
+      .options(clusterSecurityOption)
+      .option('tls-cert', { type: 'string', describe: "With --security tls|sasl-tls: your own PEM certificate for the brokers (instead of the local CA's)" })
+      .option('tls-key', { type: 'string', describe: 'Its PEM private key' })
+      .option('tls-ca', { type: 'string', describe: 'The PEM CA that signed it (clients and brokers trust it)' })
+      .option('ssl-client-auth', { type: 'string', choices: ['none', 'required'], default: 'none', describe: 'Mutual TLS: clients need a certificate the CA signed (yak up makes tls/admin.pem for the yak commands); without SASL its subject is the principal' }),
   handler: async (args) => {
+    const security = securitySetupFrom(args);
     if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32', 2);
     checkTopicDefaults(args);
     checkGroupInitialRebalanceDelay(args['group-initial-rebalance-delay-ms']);
@@ -145,6 +182,7 @@ export const upCommand: CommandModule<object, Args> = {
         ...(args['replication-factor'] !== undefined ? ['--default-replication-factor', String(args['replication-factor'])] : []),
         ...(args['min-insync-replicas'] !== undefined ? ['--min-insync-replicas', String(args['min-insync-replicas'])] : []),
       ],
+      security,
       logger,
       onEvent: bus ? (e) => bus.supervised(e) : undefined,
       onChildLine: bus ? (name, line) => bus.childLine(name, line) : (_name, line) => process.stdout.write(`${line}\n`),
@@ -155,6 +193,7 @@ export const upCommand: CommandModule<object, Args> = {
     const warning = fewerBrokersWarning(args['data-dir'], args.brokers);
     const file = await supervisor.start();
     if (bus) {
+      if (file.security) bus.note('action', describeSecurity(file.security), 'yak');
       bus.note('action', `cluster ready in ${Date.now() - started} ms: ${args.brokers} broker(s), bootstrap ${file.bootstrap}`, 'yak');
       if (warning) logger.warn(warning);
       const { runTui } = await import('../../tui/run.js');
@@ -163,10 +202,12 @@ export const upCommand: CommandModule<object, Args> = {
         dataDir: args['data-dir'],
         bus,
         defaults: { partitions: args.partitions, replicationFactor: args['replication-factor'] ?? Math.min(3, args.brokers) },
+        security: clientSecurity({ 'data-dir': args['data-dir'] }),
       });
     }
     logger.info(`cluster ready in ${Date.now() - started} ms: ${args.brokers} broker(s), bootstrap ${file.bootstrap} (data ${args['data-dir']}); Ctrl-C or yak down stops it`);
     if (warning) logger.warn(warning);
+    if (file.security) logger.info(describeSecurity(file.security));
     await runUntilSignal(async () => {
       logger.info('stopping cluster');
       await supervisor.stop();

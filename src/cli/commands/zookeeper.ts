@@ -9,6 +9,7 @@ import { TxnMarkerSender } from '../../client/txn-marker-sender.js';
 import { startCoordinator } from '../../coordinator/coordinator.js';
 import { memberSecret, secretFileOption } from '../cluster-access.js';
 import { serveClusterProcess } from '../process-lifecycle.js';
+import { coordinatorSecurityFrom, coordinatorSecurityOptions } from '../security-options.js';
 
 interface Args {
   host: string;
@@ -21,6 +22,10 @@ interface Args {
   'unclean-leader-election': boolean;
   'group-initial-rebalance-delay-ms': number;
   'secret-file'?: string;
+  'security-protocol': string;
+  'tls-cert'?: string;
+  'tls-key'?: string;
+  'tls-ca'?: string;
   'transaction-max-timeout-ms': number;
 }
 
@@ -78,6 +83,7 @@ export const zookeeperCommand: CommandModule<object, Args> = {
       .option('min-insync-replicas', { type: 'number', describe: 'min.insync.replicas of new topics (default 2 when RF >= 3, else 1)' })
       .option('unclean-leader-election', { type: 'boolean', default: false, describe: 'Elect an out-of-sync replica when no in-sync one lives (may lose acknowledged records)' })
       .options(groupInitialRebalanceDelayOption)
+      .options(coordinatorSecurityOptions)
       .options(transactionMaxTimeoutOption)
       .options(secretFileOption),
   handler: async (args) => {
@@ -86,6 +92,7 @@ export const zookeeperCommand: CommandModule<object, Args> = {
     const logger = createLogger('zookeeper');
     await serveClusterProcess(logger, () => {
       const clusterSecret = coordinatorSecret(args['secret-file'], args['data-dir'], logger);
+      const security = coordinatorSecurityFrom(args, clusterSecret);
       return startCoordinator({
         host: args.host,
         port: args.port,
@@ -97,8 +104,9 @@ export const zookeeperCommand: CommandModule<object, Args> = {
         uncleanLeaderElection: args['unclean-leader-election'],
         groupInitialRebalanceDelayMs: args['group-initial-rebalance-delay-ms'],
         clusterSecret,
-        offsetsTopicWriter: (cluster) => new OffsetsTopicProducer(cluster, logger),
-        txnMarkerSender: () => new TxnMarkerSender(clusterSecret),
+        tls: security.tls,
+        offsetsTopicWriter: (cluster) => new OffsetsTopicProducer(cluster, logger, security.brokerClient),
+        txnMarkerSender: () => new TxnMarkerSender(clusterSecret, security.memberClient),
         transactionMaxTimeoutMs: args['transaction-max-timeout-ms'],
         logger,
       });

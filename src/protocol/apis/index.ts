@@ -7,6 +7,7 @@ import { ListTransactionsApi } from './list-transactions.js';
 import { TxnOffsetCommitApi } from './txn-offset-commit.js';
 import { AlterConfigsApi } from './alter-configs.js';
 import { AlterPartitionReassignmentsApi } from './alter-partition-reassignments.js';
+import { AlterUserScramCredentialsApi } from './alter-user-scram-credentials.js';
 import { ApiVersionsApi } from './api-versions.js';
 import { CreatePartitionsApi } from './create-partitions.js';
 import { CreateTopicsApi } from './create-topics.js';
@@ -17,6 +18,7 @@ import { DescribeClusterApi } from './describe-cluster.js';
 import { DescribeConfigsApi } from './describe-configs.js';
 import { DescribeLogDirsApi } from './describe-log-dirs.js';
 import { DescribeProducersApi } from './describe-producers.js';
+import { DescribeUserScramCredentialsApi } from './describe-user-scram-credentials.js';
 import { DescribeGroupsApi } from './describe-groups.js';
 import { ElectLeadersApi } from './elect-leaders.js';
 import { FetchApi } from './fetch.js';
@@ -35,6 +37,8 @@ import { OffsetDeleteApi } from './offset-delete.js';
 import { OffsetFetchApi } from './offset-fetch.js';
 import { OffsetForLeaderEpochApi } from './offset-for-leader-epoch.js';
 import { ProduceApi } from './produce.js';
+import { SaslAuthenticateApi } from './sasl-authenticate.js';
+import { SaslHandshakeApi } from './sasl-handshake.js';
 import { SyncGroupApi } from './sync-group.js';
 import { WriteTxnMarkersApi } from './write-txn-markers.js';
 
@@ -46,6 +50,7 @@ export * from './list-transactions.js';
 export * from './txn-offset-commit.js';
 export * from './alter-configs.js';
 export * from './alter-partition-reassignments.js';
+export * from './alter-user-scram-credentials.js';
 export * from './api-versions.js';
 export * from './create-partitions.js';
 export * from './create-topics.js';
@@ -56,6 +61,7 @@ export * from './describe-cluster.js';
 export * from './describe-configs.js';
 export * from './describe-log-dirs.js';
 export * from './describe-producers.js';
+export * from './describe-user-scram-credentials.js';
 export * from './describe-groups.js';
 export * from './elect-leaders.js';
 export * from './fetch.js';
@@ -74,6 +80,8 @@ export * from './offset-delete.js';
 export * from './offset-fetch.js';
 export * from './offset-for-leader-epoch.js';
 export * from './produce.js';
+export * from './sasl-authenticate.js';
+export * from './sasl-handshake.js';
 export * from './sync-group.js';
 export * from './write-txn-markers.js';
 
@@ -92,6 +100,7 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   SyncGroupApi,
   DescribeGroupsApi,
   ListGroupsApi,
+  SaslHandshakeApi,
   ApiVersionsApi,
   CreateTopicsApi,
   DeleteTopicsApi,
@@ -109,9 +118,12 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   CreatePartitionsApi,
   DeleteGroupsApi,
   OffsetDeleteApi,
+  DescribeUserScramCredentialsApi,
+  AlterUserScramCredentialsApi,
   ElectLeadersApi,
   DescribeClusterApi,
   DescribeLogDirsApi,
+  SaslAuthenticateApi,
   AlterPartitionReassignmentsApi,
   ListPartitionReassignmentsApi,
   DescribeProducersApi,

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { GroupAdmin, type GroupDescription } from '../../client/group-admin.js';
 import { KafkaClient, parseBootstrap } from '../../client/kafka-client.js';
+import type { ConnectionSecurity } from '../../net/connection.js';
 import { IDLE_FRAME_MS, useFrameState } from './use-frame-state.js';
 
 export interface GroupsFeed {
@@ -13,11 +14,11 @@ export interface GroupsFeed {
  * OffsetFetch, ListOffsets for the log ends), every `intervalMs` while `active`: only while the
  * GROUPS pane is on screen, so a TUI that does not show them costs the cluster nothing.
  */
-export function useGroups(bootstrap: string, active: boolean, intervalMs = 2000): GroupsFeed {
+export function useGroups(bootstrap: string, active: boolean, security?: ConnectionSecurity, intervalMs = 2000): GroupsFeed {
   const [feed, setFeed] = useFrameState<GroupsFeed>({ groups: [], status: null });
   useEffect(() => {
     if (!bootstrap || !active) return;
-    const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-tui-groups', requestTimeoutMs: 3000 });
+    const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-tui-groups', requestTimeoutMs: 3000, security });
     const admin = new GroupAdmin(client);
     let stopped = false;
     let timer: NodeJS.Timeout | null = null;
@@ -45,6 +46,6 @@ export function useGroups(bootstrap: string, active: boolean, intervalMs = 2000)
       if (timer) clearTimeout(timer);
       client.close();
     };
-  }, [bootstrap, active, intervalMs, setFeed]);
+  }, [bootstrap, active, security, intervalMs, setFeed]);
   return feed;
 }

@@ -1,3 +1,4 @@
+import type { ConnectionSecurity } from '../../net/connection.js';
 import { useEffect, useRef } from 'react';
 import type { ClusterMetadata } from '../../common/cluster-types.js';
 import { KafkaClient, parseBootstrap } from '../../client/kafka-client.js';
@@ -13,14 +14,14 @@ import { IDLE_FRAME_MS, useFrameState } from './use-frame-state.js';
  * only: a thousand idle partitions are not decoded every second, and the first record after the
  * quiet shows within that many seconds, then every second again.
  */
-export function useHighWatermarks(bootstrap: string, metadata: ClusterMetadata | null, intervalMs = 1000, quietEvery = 3): ReadonlyMap<string, OffsetSample> {
+export function useHighWatermarks(bootstrap: string, metadata: ClusterMetadata | null, security?: ConnectionSecurity, intervalMs = 1000, quietEvery = 3): ReadonlyMap<string, OffsetSample> {
   const [samples, setSamples] = useFrameState<ReadonlyMap<string, OffsetSample>>(new Map());
   const metadataRef = useRef(metadata);
   metadataRef.current = metadata;
 
   useEffect(() => {
     if (!bootstrap) return;
-    const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-tui-offsets', requestTimeoutMs: 3000 });
+    const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-tui-offsets', requestTimeoutMs: 3000, security });
     const tracker = new RateTracker();
     const inFlight = new Set<number>();
     let known = false;
@@ -77,7 +78,7 @@ export function useHighWatermarks(bootstrap: string, metadata: ClusterMetadata |
       clearInterval(timer);
       client.close();
     };
-  }, [bootstrap, intervalMs, setSamples]);
+  }, [bootstrap, security, intervalMs, setSamples]);
 
   return samples;
 }

@@ -1,3 +1,4 @@
+import type { ConnectionSecurity } from '../../net/connection.js';
 import { useEffect } from 'react';
 import type { ClusterMetadata } from '../../common/cluster-types.js';
 import type { ClusterSecret } from '../../common/cluster-secret.js';
@@ -23,7 +24,7 @@ const BEFORE_TICK_MS = 100;
  * heartbeat ages, which are drawn at that tick (an answer that came earlier would show ages up to a
  * second too old). Reconnects on its own; `reachable` says whether the last attempt got an answer.
  */
-export function useMetadata(coordinator: { host: string; port: number } | null, secret: ClusterSecret): MetadataFeed {
+export function useMetadata(coordinator: { host: string; port: number } | null, secret: ClusterSecret, security?: ConnectionSecurity): MetadataFeed {
   const [feed, setFeed] = useFrameState<MetadataFeed>({ metadata: null, receivedAtMs: 0, reachable: false });
   const address = coordinator ? `${coordinator.host}:${coordinator.port}` : null;
 
@@ -36,7 +37,7 @@ export function useMetadata(coordinator: { host: string; port: number } | null, 
       let last: ClusterMetadata | null = null;
       while (!stopped) {
         try {
-          if (!conn || conn.closed) conn = await connectToCluster(coordinator.host, coordinator.port, secret, { clientId: 'yak-tui', connectTimeoutMs: 1000 });
+          if (!conn || conn.closed) conn = await connectToCluster(coordinator.host, coordinator.port, secret, { clientId: 'yak-tui', connectTimeoutMs: 1000, security });
           const untilTick = nextFrameAt(Date.now(), IDLE_FRAME_MS) - Date.now();
           const maxWaitMs = untilTick > 2 * BEFORE_TICK_MS ? untilTick - BEFORE_TICK_MS : untilTick + IDLE_FRAME_MS - BEFORE_TICK_MS;
           const res = await conn.request(InternalApi.WatchMetadata, 0, { sinceVersion: version, maxWaitMs, brokersOnlyWhenUnchanged: last !== null }, { timeoutMs: maxWaitMs + 3000 });

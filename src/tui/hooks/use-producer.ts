@@ -1,3 +1,4 @@
+import type { ConnectionSecurity } from '../../net/connection.js';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { topicNameProblem } from '../../common/topic-name.js';
 import { KafkaClient, parseBootstrap } from '../../client/kafka-client.js';
@@ -21,7 +22,7 @@ export interface ProduceResult {
  * a record sent into a failing cluster shows its error within seconds rather than minutes.
  * Returns the last few sends, newest last.
  */
-export function useProducer(bootstrap: string): { results: ProduceResult[]; send: (topic: string, key: string | null, value: string) => void } {
+export function useProducer(bootstrap: string, security?: ConnectionSecurity): { results: ProduceResult[]; send: (topic: string, key: string | null, value: string) => void } {
   const [results, setResults] = useState<ProduceResult[]>([]);
   const producerRef = useRef<{ client: KafkaClient; producer: Producer } | null>(null);
   const nextId = useRef(1);
@@ -31,7 +32,7 @@ export function useProducer(bootstrap: string): { results: ProduceResult[]; send
       producerRef.current?.client.close();
       producerRef.current = null;
     };
-  }, [bootstrap]);
+  }, [bootstrap, security]);
 
   const send = useCallback(
     (topic: string, key: string | null, value: string) => {
@@ -44,7 +45,7 @@ export function useProducer(bootstrap: string): { results: ProduceResult[]; send
         return;
       }
       if (!producerRef.current) {
-        const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-tui-producer', requestTimeoutMs: 5000 });
+        const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-tui-producer', requestTimeoutMs: 5000, security });
         producerRef.current = { client, producer: new Producer(client, { acks: -1, lingerMs: 0, deliveryTimeoutMs: 15_000, requestTimeoutMs: 5000 }) };
       }
       const { producer } = producerRef.current;
@@ -59,7 +60,7 @@ export function useProducer(bootstrap: string): { results: ProduceResult[]; send
         }
       })();
     },
-    [bootstrap],
+    [bootstrap, security],
   );
 
   return { results, send };

@@ -1,3 +1,4 @@
+import type { ConnectionSecurity } from '../../net/connection.js';
 import { useEffect, useRef } from 'react';
 import { KafkaClient, parseBootstrap } from '../../client/kafka-client.js';
 import { partitionKey, type OffsetSample } from '../model.js';
@@ -23,6 +24,8 @@ export function useTail(
   start: TailStart,
   epoch: number,
   offsets: ReadonlyMap<string, OffsetSample>,
+  /** TLS and SASL of a secured cluster (cluster.json's, as every yak command uses). */
+  security?: ConnectionSecurity,
 ): TailFeed {
   const [feed, setFeed] = useFrameState<TailFeed>({ lines: [], status: null });
   const offsetsRef = useRef(offsets);
@@ -31,7 +34,7 @@ export function useTail(
   useEffect(() => {
     setFeed({ lines: [], status: null });
     if (!bootstrap || !topic) return;
-    const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-tui-tail', requestTimeoutMs: 5000 });
+    const client = new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId: 'yak-tui-tail', requestTimeoutMs: 5000, security });
     const tail = new TopicTail(
       client,
       { topic, start, highWatermark: (p) => offsetsRef.current.get(partitionKey(topic, p))?.highWatermark },
@@ -43,7 +46,7 @@ export function useTail(
       tail.stop();
       client.close();
     };
-  }, [bootstrap, topic, topicId, start, epoch, setFeed]);
+  }, [bootstrap, security, topic, topicId, start, epoch, setFeed]);
 
   return feed;
 }

@@ -125,10 +125,17 @@ test('on a terminal, a consumer of new records only says it is waiting (once); p
     // script(1) gives the command a terminal; it is stopped once the hint shows (or after 15 s).
     const child = spawn('script', ['-qec', `${process.execPath} ${YAK} consume -t times ${b.join(' ')}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
+    let interrupted = false;
+    // Output can still come after the Ctrl-C (and after script has exited): send it once, and a write
+    // to a closed pipe is no error of the test's.
+    child.stdin.on('error', () => undefined);
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     child.stdout.on('data', (d) => {
       out += d;
-      if (out.includes('--from-beginning reads what is there')) child.stdin.write('\x03'); // Ctrl-C
+      if (!interrupted && out.includes('--from-beginning reads what is there')) {
+        interrupted = true;
+        child.stdin.write('\x03'); // Ctrl-C
+      }
     });
     child.on('exit', () => {
       clearTimeout(timer);
@@ -145,10 +152,15 @@ test('yak produce on a terminal says where each record went as it is acknowledge
   const shown = await new Promise<string>((resolve) => {
     const child = spawn('script', ['-qec', `${process.execPath} ${YAK} produce -t typed -p 1 ${b.join(' ')}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
+    let ended = false;
+    child.stdin.on('error', () => undefined);
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     child.stdout.on('data', (d) => {
       out += d;
-      if (out.includes('offset 1')) child.stdin.write('\x04'); // Ctrl-D: the end of the input
+      if (!ended && out.includes('offset 1')) {
+        ended = true;
+        child.stdin.write('\x04'); // Ctrl-D: the end of the input
+      }
     });
     child.on('exit', () => {
       clearTimeout(timer);

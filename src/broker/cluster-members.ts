@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { ClusterSecret } from '../common/cluster-secret.js';
 import { ErrorCode } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
+import { isNonce, NONCE_BYTES } from '../net/cluster-auth.js';
 import type { ClientInfo } from '../net/server.js';
 import type { ClusterAuthenticateRequest, ClusterAuthenticateResponse, ClusterHandshakeRequest, ClusterHandshakeResponse } from '../protocol/internal-api.js';
-
-const NONCE_BYTES = 32;
 
 interface Proof {
   serverNonce: Buffer;
@@ -38,7 +37,7 @@ export class ClusterMembers {
 
   handshake(from: ClientInfo, req: ClusterHandshakeRequest): ClusterHandshakeResponse {
     if (this.proofs.has(from.id)) return refused('ClusterHandshake sent twice on one connection');
-    if (!Buffer.isBuffer(req.clientNonce) || req.clientNonce.length !== NONCE_BYTES) return refused(`ClusterHandshake without a ${NONCE_BYTES}-byte nonce`);
+    if (!isNonce(req.clientNonce)) return refused(`ClusterHandshake without a ${NONCE_BYTES}-byte nonce`);
     const proof: Proof = { serverNonce: randomBytes(NONCE_BYTES), clientNonce: req.clientNonce, proven: false };
     this.proofs.set(from.id, proof);
     from.onClose(() => this.proofs.delete(from.id));

@@ -6,7 +6,8 @@ import { readBatchHeader, type BatchView } from '../protocol/record-batch.js';
 import { Partition } from '../replication/partition.js';
 import { ReplicaFetcher } from '../replication/replica-fetcher.js';
 import type { LogStore } from '../storage/log-store.js';
-import type { AbortedTxn, AppendResult } from '../storage/partition-log.js';
+import type { AppendResult } from '../storage/partition-log.js';
+import type { AbortedTxn } from '../storage/txn-index.js';
 
 export interface ReplicaManagerOptions {
   brokerId: number;

@@ -1,10 +1,18 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import { FetchApi } from '../protocol/apis/fetch.js';
 import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
+import { isControl, isTransactional } from '../protocol/control-batch.js';
 import { decodeRecordBatches } from '../protocol/record-batch.js';
 import { ClientVersions, sleep, type KafkaClient } from './kafka-client.js';
 
 export type StartPosition = 'earliest' | 'latest' | { offset: number };
+
+/**
+ * Kafka's isolation.level: read_uncommitted reads up to the high watermark, records of open and
+ * aborted transactions included; read_committed reads up to the last stable offset and drops
+ * aborted transactions' records. Control batches (transaction markers) are never records, in either.
+ */
+export type IsolationLevel = 'read_uncommitted' | 'read_committed';
 
 export interface ConsumerOptions {
   topic: string;
@@ -22,6 +30,8 @@ export interface ConsumerOptions {
   onOffsetReset?: (partition: number, from: number, to: number) => void;
   /** client.rack: sent with every fetch, so a rack-aware leader may name a replica in this rack to read from (KIP-392). */
   clientRack?: string;
+  /** read_uncommitted by default, as Kafka's consumer. */
+  isolation?: IsolationLevel;
 }
 
 export interface ConsumedRecord {
@@ -62,7 +72,12 @@ export class Consumer {
     private readonly client: KafkaClient,
     opts: ConsumerOptions,
   ) {
-    this.opts = { maxWaitMs: 500, fetchMaxBytes: 50 * 1024 * 1024, partitionMaxBytes: 1024 * 1024, maxBufferedRecords: 10_000, clientRack: '', ...opts };
+    this.opts = { maxWaitMs: 500, fetchMaxBytes: 50 * 1024 * 1024, partitionMaxBytes: 1024 * 1024, maxBufferedRecords: 10_000, clientRack: '', isolation: 'read_uncommitted', ...opts };
+  }
+
+  /** Fetch's and ListOffsets' isolation_level: 1 = read_committed (latest is then the last stable offset). */
+  private get isolationLevel(): number {
+    return this.opts.isolation === 'read_committed' ? 1 : 0;
   }
 
   /** Resolves the start offset of every partition, then starts fetching. */
@@ -134,7 +149,7 @@ export class Consumer {
         if (leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE);
         const res = await this.client.send(leader, ListOffsetsApi, ClientVersions.ListOffsets, {
           replicaId: -1,
-          isolationLevel: 0,
+          isolationLevel: this.isolationLevel,
           topics: [{ name: this.opts.topic, partitions: [{ partitionIndex: partition, timestamp }] }],
         });
         const p = res.topics[0]?.partitions[0];
@@ -193,7 +208,7 @@ export class Consumer {
           maxWaitMs: this.opts.maxWaitMs,
           minBytes: 1,
           maxBytes: this.opts.fetchMaxBytes,
-          isolationLevel: 0,
+          isolationLevel: this.isolationLevel,
           sessionId: 0,
           sessionEpoch: -1,
           topics: [{ topic, partitions: partitions.map((p) => ({ partition: p, currentLeaderEpoch: -1, fetchOffset: this.positions.get(p)!, logStartOffset: -1, partitionMaxBytes: this.opts.partitionMaxBytes })) }],
@@ -226,7 +241,7 @@ export class Consumer {
             moved = true;
             continue;
           }
-          if (p.records) this.accept(p.partitionIndex, p.records);
+          if (p.records) this.accept(p.partitionIndex, p.records, p.abortedTransactions ?? []);
         }
         if (moved) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER);
       }
@@ -244,7 +259,13 @@ export class Consumer {
     }
   }
 
-  private accept(partition: number, records: Buffer): void {
+  /**
+   * Buffers a fetched partition's records past its position. read_committed, as Kafka's consumer
+   * does: the answer lists the aborted transactions (producer, first offset) overlapping what it
+   * holds; from a batch at or past one's first offset, that producer's transactional batches are
+   * dropped until its next control batch (its ABORT marker: a transaction has one marker).
+   */
+  private accept(partition: number, records: Buffer, aborted: readonly { producerId: number; firstOffset: number }[]): void {
     const position = this.positions.get(partition)!;
     let next = position;
     let batches: ReturnType<typeof decodeRecordBatches>;
@@ -253,13 +274,20 @@ export class Consumer {
     } catch (err) {
       throw new KafkaError(ErrorCode.INVALID_RECORD, `cannot decode records of ${this.opts.topic}-${partition} at offset ${position}: ${(err as Error).message}`);
     }
+    const pending = [...aborted].sort((a, b) => a.firstOffset - b.firstOffset);
+    const abortedProducers = new Set<number>();
     for (const batch of batches) {
-      for (const r of batch.records) {
+      const h = batch.header;
+      const batchEnd = h.baseOffset + h.lastOffsetDelta;
+      while (pending.length > 0 && pending[0]!.firstOffset <= batchEnd) abortedProducers.add(pending.shift()!.producerId);
+      const dropped = this.opts.isolation === 'read_committed' && isTransactional(h) && abortedProducers.has(h.producerId);
+      if (isControl(h)) abortedProducers.delete(h.producerId);
+      for (const r of dropped ? [] : batch.records) {
         if (r.offset < next) continue; // fetch returns whole batches: skip what we already have
         this.buffer.push({ topic: this.opts.topic, partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });
         next = r.offset + 1;
       }
-      // Offsets of control or compacted records still advance the position.
+      // Offsets of control, aborted or compacted records still advance the position.
       next = Math.max(next, batch.header.baseOffset + batch.header.lastOffsetDelta + 1);
     }
     this.positions.set(partition, next);

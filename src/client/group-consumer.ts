@@ -1,6 +1,6 @@
 import { KafkaError } from '../common/errors.js';
 import type { Assignor } from './assignors.js';
-import { Consumer, type ConsumedRecord } from './consumer.js';
+import { Consumer, type ConsumedRecord, type IsolationLevel } from './consumer.js';
 import { GroupMembership } from './group-membership.js';
 import { sleep, type KafkaClient } from './kafka-client.js';
 
@@ -22,6 +22,8 @@ export interface GroupConsumerOptions {
   onOffsetReset?: (partition: number, from: number, to: number) => void;
   /** client.rack (see ConsumerOptions). */
   clientRack?: string;
+  /** isolation.level (see ConsumerOptions); read_uncommitted by default. */
+  isolation?: IsolationLevel;
 }
 
 /**
@@ -145,7 +147,7 @@ export class GroupConsumer {
     this.consumed.clear();
     this.committed.clear();
     for (const [p, offset] of committed) this.committed.set(p, offset);
-    const fetcher = new Consumer(this.client, { topic: this.opts.topic, partitions: assigned, start: this.opts.resetTo, startOffsets: committed, onOffsetReset: this.opts.onOffsetReset, clientRack: this.opts.clientRack });
+    const fetcher = new Consumer(this.client, { topic: this.opts.topic, partitions: assigned, start: this.opts.resetTo, startOffsets: committed, onOffsetReset: this.opts.onOffsetReset, clientRack: this.opts.clientRack, isolation: this.opts.isolation });
     await fetcher.start();
     this.fetcher = fetcher;
     this.opts.onAssigned?.(assigned, this.membership.generationId);

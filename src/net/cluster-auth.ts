@@ -34,7 +34,8 @@ import type { ConnectionGate } from './server.js';
  * (Nothing is encrypted: a process that can read or inject packets on the link is out of scope.)
  */
 
-const NONCE_BYTES = 32;
+/** Bytes of each side's nonce (exported for the in-band exchange on brokers' Kafka listener, broker/cluster-members.ts). */
+export const NONCE_BYTES = 32;
 
 /** The server side: a FrameServer gate that admits a connection once it has proven `secret`. */
 export function clusterMembersOnly(secret: ClusterSecret, logger: Logger): ConnectionGate {
@@ -154,7 +155,7 @@ function decodeField<T>(read: () => T): T | undefined {
   }
 }
 
-function isNonce(v: unknown): v is Buffer {
+export function isNonce(v: unknown): v is Buffer {
   return Buffer.isBuffer(v) && v.length === NONCE_BYTES;
 }
 

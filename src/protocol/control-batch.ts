@@ -1,6 +1,5 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
-import { crc32c } from './crc32c.js';
-import { ATTR_CONTROL, ATTR_TRANSACTIONAL, BATCH_HEADER_BYTES, BATCH_LOG_OVERHEAD, type BatchHeader } from './record-batch.js';
+import { ATTR_CONTROL, ATTR_TRANSACTIONAL, BATCH_HEADER_BYTES, encodeRecordBatch, readBatchHeader, type BatchHeader } from './record-batch.js';
 import { Reader } from './reader.js';
 import { Writer } from './writer.js';
 
@@ -34,30 +33,9 @@ export function isControl(h: Pick<BatchHeader, 'attributes'>): boolean {
 
 /** A transaction marker as one control batch at offset 0, timestamp `timestamp` (the leader stamps offset and epoch). */
 export function encodeControlBatch(m: TxnMarker, timestamp: number): Buffer {
-  const w = new Writer(BATCH_HEADER_BYTES + 32);
-  w.int64(0);
-  w.reserveInt32(); // batchLength
-  w.int32(-1); // partitionLeaderEpoch
-  w.int8(2);
-  w.reserveInt32(); // crc
-  w.int16(ATTR_TRANSACTIONAL | ATTR_CONTROL);
-  w.int32(0); // lastOffsetDelta
-  w.int64(timestamp);
-  w.int64(timestamp);
-  w.int64(m.producerId);
-  w.int16(m.producerEpoch);
-  w.int32(-1); // baseSequence
-  w.int32(1); // recordCount
-  // The record: length | attributes | timestampDelta | offsetDelta | key (4) | value (6) | no headers.
-  w.varint(1 + 1 + 1 + 1 + 4 + 1 + 6 + 1);
-  w.int8(0).varlong(0).varint(0);
-  w.varint(4).int16(0).int16(m.commit ? ControlType.COMMIT : ControlType.ABORT);
-  w.varint(6).int16(0).int32(m.coordinatorEpoch);
-  w.varint(0);
-  const out = w.toBuffer();
-  out.writeInt32BE(out.length - BATCH_LOG_OVERHEAD, 8);
-  out.writeUInt32BE(crc32c(out, 21), 17);
-  return out;
+  const key = new Writer(4).int16(0).int16(m.commit ? ControlType.COMMIT : ControlType.ABORT).toBuffer();
+  const value = new Writer(6).int16(0).int32(m.coordinatorEpoch).toBuffer();
+  return encodeRecordBatch([{ key, value, timestamp }], { producerId: m.producerId, producerEpoch: m.producerEpoch, baseSequence: -1, transactional: true, control: true });
 }
 
 /**
@@ -82,7 +60,8 @@ export function readControlBatch(batch: Buffer): TxnMarker {
     if (r.varint() < 6) fail('transaction marker value shorter than 6 bytes');
     r.int16();
     const coordinatorEpoch = r.int32();
-    return { producerId: Number(batch.readBigInt64BE(43)), producerEpoch: batch.readInt16BE(51), commit: type === ControlType.COMMIT, coordinatorEpoch };
+    const h = readBatchHeader(batch);
+    return { producerId: h.producerId, producerEpoch: h.producerEpoch, commit: type === ControlType.COMMIT, coordinatorEpoch };
   } catch (err) {
     if (err instanceof KafkaError) throw err;
     return fail((err as Error).message);

@@ -265,6 +265,8 @@ export interface EncodeBatchOptions {
   compression?: number;
   /** Sets the transactional attribute bit (KIP-98): the batch belongs to its producer's open transaction. */
   transactional?: boolean;
+  /** Sets the control attribute bit: a transaction marker (control-batch.ts builds those). */
+  control?: boolean;
 }
 
 /** Encodes records into one v2 batch (the client side of Produce). */
@@ -284,7 +286,7 @@ export function encodeRecordBatch(records: readonly Record[], opts: EncodeBatchO
   w.int32(-1); // partitionLeaderEpoch: set by the leader
   w.int8(2);
   w.reserveInt32(); // crc
-  w.int16((opts.compression ?? CompressionCodec.none) | (opts.transactional ? ATTR_TRANSACTIONAL : 0));
+  w.int16((opts.compression ?? CompressionCodec.none) | (opts.transactional ? ATTR_TRANSACTIONAL : 0) | (opts.control ? ATTR_CONTROL : 0));
   w.int32(records.length - 1);
   w.int64(baseTimestamp);
   w.int64(maxTimestamp);

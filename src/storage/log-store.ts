@@ -220,10 +220,15 @@ export class LogStore {
       deleteBoundariesFrom: db.prepare('DELETE FROM txn_boundaries WHERE topic = ? AND partition = ? AND base_offset >= ?'),
       deleteBoundariesBefore: db.prepare('DELETE FROM txn_boundaries WHERE topic = ? AND partition = ? AND base_offset < ?'),
       insertAborted: db.prepare('INSERT INTO aborted_txns (topic, partition, producer_id, first_offset, last_offset) VALUES (?, ?, ?, ?, ?)'),
-      // Kafka's collectAbortedTransactions: those ending at or after the fetch offset that began before the fetched range ends.
+      // Kafka's collectAbortedTransactions: those ending at or after the fetch offset that began before
+      // the fetched range ends. The last bound (the range end plus the longest aborted span) only keeps
+      // the scan of the primary key short: no row past it can have begun inside the range.
       abortedIn: db.prepare(
-        'SELECT producer_id, first_offset FROM aborted_txns WHERE topic = ? AND partition = ? AND last_offset >= ? AND first_offset < ? ORDER BY first_offset',
+        `SELECT producer_id, first_offset FROM aborted_txns
+         WHERE topic = @topic AND partition = @partition AND last_offset >= @from AND last_offset <= @upTo + @maxSpan AND first_offset < @upTo
+         ORDER BY first_offset`,
       ),
+      longestAbortedSpan: db.prepare('SELECT COALESCE(MAX(last_offset - first_offset), 0) AS span FROM aborted_txns WHERE topic = ? AND partition = ?'),
       deleteAbortedFrom: db.prepare('DELETE FROM aborted_txns WHERE topic = ? AND partition = ? AND last_offset >= ?'),
       deleteAbortedBefore: db.prepare('DELETE FROM aborted_txns WHERE topic = ? AND partition = ? AND last_offset < ?'),
     };

@@ -4,10 +4,11 @@ import type { RetentionLimits } from '../common/topic-configs.js';
 import { isControl, readControlBatch } from '../protocol/control-batch.js';
 import { decodeRecordBatches, stampBatch, type BatchView } from '../protocol/record-batch.js';
 import { ProducerStateTable } from './producer-state.js';
+import { TxnIndex, type AbortedTxn, type TxnStatements } from './txn-index.js';
 
 type Statement = BetterSqlite3.Statement;
 
-export interface LogStatements {
+export interface LogStatements extends TxnStatements {
   insertBatch: Statement;
   lastBatch: Statement;
   batchStartAtOrBefore: Statement;
@@ -26,20 +27,6 @@ export interface LogStatements {
   insertEpoch: Statement;
   deleteEpochsFrom: Statement;
   deleteEpochsBefore: Statement;
-  insertBoundary: Statement;
-  loadBoundaries: Statement;
-  deleteBoundariesFrom: Statement;
-  deleteBoundariesBefore: Statement;
-  insertAborted: Statement;
-  abortedIn: Statement;
-  deleteAbortedFrom: Statement;
-  deleteAbortedBefore: Statement;
-}
-
-/** An aborted transaction as Fetch lists it for read_committed readers: drop P's records from firstOffset to its ABORT marker. */
-export interface AbortedTxn {
-  producerId: number;
-  firstOffset: number;
 }
 
 
@@ -84,6 +71,7 @@ export class PartitionLog {
   /** Leader-epoch cache (KIP-101): the first offset written in each epoch. */
   epochs: EpochEntry[] = [];
   readonly producers = new ProducerStateTable();
+  private readonly txns: TxnIndex;
 
   constructor(
     readonly topic: string,
@@ -91,6 +79,7 @@ export class PartitionLog {
     private readonly stmts: LogStatements,
     private readonly store: LogStoreHooks,
   ) {
+    this.txns = new TxnIndex(topic, partition, stmts, this.producers);
     const last = stmts.lastBatch.get(topic, partition) as { base_offset: number; last_offset: number } | undefined;
     const state = stmts.loadPartition.get(topic, partition) as { log_start_offset: number; high_watermark: number } | undefined;
     this.logStartOffset = state?.log_start_offset ?? 0;
@@ -139,20 +128,7 @@ export class PartitionLog {
       if (r.base_sequence < 0) continue;
       this.producers.record({ producerId: r.producer_id, producerEpoch: r.producer_epoch, baseSequence: r.base_sequence, recordCount: r.record_count, maxTimestamp: r.max_timestamp }, r.base_offset, r.last_offset);
     }
-    const boundaries = this.stmts.loadBoundaries.all({ topic: this.topic, partition: this.partition, highWatermark: this.highWatermark }) as {
-      producer_id: number;
-      producer_epoch: number;
-      base_offset: number;
-      marker: number;
-      coordinator_epoch: number;
-      first_offset: number;
-    }[];
-    for (const b of boundaries) {
-      this.producers.restoreBoundary(
-        { producerId: b.producer_id, producerEpoch: b.producer_epoch, offset: b.base_offset, marker: b.marker, coordinatorEpoch: b.coordinator_epoch, firstOffset: b.first_offset },
-        this.highWatermark,
-      );
-    }
+    this.txns.restore(this.highWatermark);
   }
 
   /**
@@ -167,8 +143,7 @@ export class PartitionLog {
 
   /** The aborted transactions a read of [fetchOffset, upToOffset) must tell a read_committed reader of, by first offset. */
   abortedTransactions(fetchOffset: number, upToOffset: number): AbortedTxn[] {
-    const rows = this.stmts.abortedIn.all(this.topic, this.partition, fetchOffset, upToOffset) as { producer_id: number; first_offset: number }[];
-    return rows.map((r) => ({ producerId: r.producer_id, firstOffset: r.first_offset }));
+    return this.txns.abortedTransactions(fetchOffset, upToOffset);
   }
 
   get latestEpoch(): number {
@@ -180,13 +155,12 @@ export class PartitionLog {
    * LogStore.transaction so a request's batches commit together.
    */
   appendAsLeader(batches: readonly BatchView[], leaderEpoch: number): AppendResult {
-    for (const b of batches) if (isControl(b.header)) this.producers.checkMarker(readControlBatch(b.bytes));
     // A retried idempotent batch that is already stored is answered with its original offsets.
-    if (batches.length === 1 && !isControl(batches[0]!.header)) {
-      const stored = this.producers.check(batches[0]!.header);
+    if (batches.length === 1) {
+      const stored = this.checkProducer(batches[0]!);
       if (stored) return stored;
     } else {
-      for (const b of batches) if (!isControl(b.header) && this.producers.check(b.header)) throw new KafkaError(ErrorCode.DUPLICATE_SEQUENCE_NUMBER);
+      for (const b of batches) if (this.checkProducer(b)) throw new KafkaError(ErrorCode.DUPLICATE_SEQUENCE_NUMBER);
     }
     const baseOffset = this.logEndOffset;
     for (const batch of batches) {
@@ -194,6 +168,13 @@ export class PartitionLog {
       this.insert(batch, this.logEndOffset, this.logEndOffset + batch.header.lastOffsetDelta, leaderEpoch);
     }
     return { baseOffset, lastOffset: this.logEndOffset - 1 };
+  }
+
+  /** The producer state's verdict on a batch to append: a stored duplicate's offsets, or null; throws if it is refused (a marker: if fenced). */
+  private checkProducer(b: BatchView): AppendResult | null {
+    if (!isControl(b.header)) return this.producers.check(b.header);
+    this.producers.checkMarker(readControlBatch(b.bytes));
+    return null;
   }
 
   /** Follower append: batches keep the offsets and epochs the leader gave them. */
@@ -214,23 +195,8 @@ export class PartitionLog {
     }
     const h = batch.header;
     this.stmts.insertBatch.run(this.topic, this.partition, baseOffset, lastOffset, epoch, h.maxTimestamp, h.producerId, h.producerEpoch, h.baseSequence, h.recordCount, batch.bytes);
-    this.recordProducer(batch, baseOffset, lastOffset);
+    this.txns.recordBatch(batch, baseOffset, lastOffset);
     this.logEndOffset = lastOffset + 1;
-  }
-
-  /** Producer state and its rows in log.db for one stored batch: a transaction's first batch, a marker and what it closed. */
-  private recordProducer(batch: BatchView, baseOffset: number, lastOffset: number): void {
-    const h = batch.header;
-    const row = (marker: number, coordinatorEpoch: number, firstOffset: number) =>
-      this.stmts.insertBoundary.run(this.topic, this.partition, baseOffset, h.producerId, h.producerEpoch, marker, coordinatorEpoch, firstOffset);
-    if (!isControl(h)) {
-      if (this.producers.record(h, baseOffset, lastOffset)) row(-1, -1, baseOffset);
-      return;
-    }
-    const marker = readControlBatch(batch.bytes);
-    const closed = this.producers.recordMarker(marker, baseOffset, h.maxTimestamp);
-    row(marker.commit ? 1 : 0, marker.coordinatorEpoch, closed?.firstOffset ?? -1);
-    if (closed?.aborted) this.stmts.insertAborted.run(this.topic, this.partition, closed.producerId, closed.firstOffset, closed.lastOffset);
   }
 
   /**
@@ -316,8 +282,7 @@ export class PartitionLog {
       () => {
         this.stmts.deleteFrom.run(this.topic, this.partition, cut);
         this.stmts.deleteEpochsFrom.run(this.topic, this.partition, cut);
-        this.stmts.deleteBoundariesFrom.run(this.topic, this.partition, cut);
-        this.stmts.deleteAbortedFrom.run(this.topic, this.partition, cut);
+        this.txns.deleteFrom(cut);
         this.stmts.upsertPartition.run(this.topic, this.partition, this.logStartOffset, highWatermark);
       },
       () => {
@@ -344,8 +309,9 @@ export class PartitionLog {
    * Where retention would start the log now: past the leading batches that are older than
    * retention.ms (by their max timestamp), or past those the log can lose and still keep
    * retention.bytes, whichever goes further, as Kafka's two retention passes over segments do. Only
-   * whole batches below the high watermark go, so no replica can need what retention deleted, and a
-   * consumer never loses a record it could not yet read.
+   * whole batches below the last stable offset go (the high watermark, or an open transaction's
+   * start), so no replica can need what retention deleted, a consumer never loses a record it could
+   * not yet read, and an open transaction keeps its first batch.
    *
    * A batch without a timestamp (max timestamp -1: its records have none, or it was stored before
    * leaders derived the max from the records) never expires by itself: it goes with the next batch
@@ -399,8 +365,7 @@ export class PartitionLog {
       () => {
         this.stmts.deleteBefore.run(this.topic, this.partition, start);
         this.stmts.deleteEpochsBefore.run(this.topic, this.partition, start + 1);
-        this.stmts.deleteBoundariesBefore.run(this.topic, this.partition, start);
-        this.stmts.deleteAbortedBefore.run(this.topic, this.partition, start);
+        this.txns.deleteBefore(start);
         if (inForce) this.stmts.insertEpoch.run(this.topic, this.partition, inForce.epoch, start);
         this.stmts.upsertPartition.run(this.topic, this.partition, start, this.highWatermark);
       },
@@ -422,8 +387,7 @@ export class PartitionLog {
       () => {
         this.stmts.deleteFrom.run(this.topic, this.partition, 0);
         this.stmts.deleteEpochsFrom.run(this.topic, this.partition, 0);
-        this.stmts.deleteBoundariesFrom.run(this.topic, this.partition, 0);
-        this.stmts.deleteAbortedFrom.run(this.topic, this.partition, 0);
+        this.txns.deleteFrom(0);
         this.stmts.upsertPartition.run(this.topic, this.partition, offset, offset);
       },
       () => {

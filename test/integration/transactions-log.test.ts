@@ -16,6 +16,7 @@ import { clusterSecretPath, ClusterSecret } from '../../src/common/cluster-secre
 import { ErrorCode, errorName } from '../../src/common/errors.js';
 import { connectToCluster } from '../../src/net/cluster-auth.js';
 import type { Connection } from '../../src/net/connection.js';
+import { DescribeProducersApi } from '../../src/protocol/apis/describe-producers.js';
 import { FetchApi } from '../../src/protocol/apis/fetch.js';
 import { InitProducerIdApi } from '../../src/protocol/apis/init-producer-id.js';
 import { ListOffsetsApi } from '../../src/protocol/apis/list-offsets.js';
@@ -23,8 +24,9 @@ import { ProduceApi } from '../../src/protocol/apis/produce.js';
 import { WriteTxnMarkersApi } from '../../src/protocol/apis/write-txn-markers.js';
 import { encodeControlBatch } from '../../src/protocol/control-batch.js';
 import { decodeRecordBatches, encodeRecordBatch } from '../../src/protocol/record-batch.js';
-import { startCluster, type TestCluster } from '../helpers/cluster.js';
-import { coordinatorMetadata, createTopic, destroyAndCheck, partitionOf, waitFor } from '../helpers/failover.js';
+import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { TopicTail, type TailLine } from '../../src/tui/tail.js';
+import { clientFor, coordinatorMetadata, createTopic, destroyAndCheck, partitionOf, waitFor } from '../helpers/failover.js';
 import { brokerById, connectBroker, runProcess } from '../helpers/wire.js';
 
 const test = suite('transactions in the log: markers, LSO, read_committed, failover');
@@ -150,6 +152,9 @@ test('transactional produce and markers: COMMIT, ABORT with a bumped epoch (fenc
   assert.is((await fetchPartition(p1, 1, 0)).batches.length, 6, 'read_uncommitted reads to the high watermark, markers included');
   assert.is(await latest(p1, 1, 1), 6, 'ListOffsets latest, read_committed: the LSO');
   assert.is(await latest(p1, 1, 0), 7, 'ListOffsets latest, read_uncommitted: the high watermark');
+  const producers = await p1.request(DescribeProducersApi, 0, { topics: [{ name: TOPIC, partitionIndexes: [1] }] });
+  const active = producers.topics[0]!.partitions[0]!.activeProducers.map((x) => [Number(x.producerId), x.producerEpoch, Number(x.currentTxnStartOffset)]);
+  assert.equal(active, [[A.id, 1, -1], [B.id, 0, -1], [C.id, 0, 6]].sort((x, y) => x[0]! - y[0]!), 'DescribeProducers: epochs, and the open transaction of C');
 });
 
 test('librdkafka read_committed drops the aborted records and ends at the LSO; read_uncommitted sees all', async () => {
@@ -184,6 +189,39 @@ test('kafkajs readUncommitted: false drops the aborted records and reads nothing
     await consumer.disconnect();
   }
   assert.equal(seen, COMMITTED);
+});
+
+/** `yak consume` output (--json) as values per partition. */
+async function yakConsume(extra: string[]): Promise<Record<string, string[]>> {
+  const res = await runYak(['consume', '--topic', TOPIC, '--from-beginning', '--json', '--idle-timeout-ms', '2000', '--bootstrap', cluster!.bootstrap, ...extra], { timeoutMs: 30_000 });
+  assert.is(res.code, 0, res.stderr);
+  const out: Record<string, string[]> = { '0': [], '1': [] };
+  for (const line of res.stdout.trim().split('\n')) {
+    const r = JSON.parse(line) as { partition: number; value: string };
+    out[String(r.partition)]!.push(r.value);
+  }
+  return out;
+}
+
+test('yak consume --isolation read_committed (plain and --group) drops aborted records and stops at the LSO; the default reads uncommitted, never a marker', async () => {
+  assert.equal(await yakConsume(['--isolation', 'read_committed']), COMMITTED);
+  assert.equal(await yakConsume(['--isolation', 'read_committed', '--group', 'yak-read-committed']), COMMITTED);
+  assert.equal(await yakConsume([]), { '0': ['p0-plain', 'a0-1', 'a0-2'], '1': ['b1-1', 'a1-1', 'a1-2', 'p1-after', 'c1-1'] }, 'read_uncommitted by default: every record, no control batch');
+});
+
+test("the TUI's consume pane shows every record and never a marker", async () => {
+  const client = clientFor(cluster!.bootstrap, 'txn-log-tail');
+  const lines: TailLine[] = [];
+  const tail = new TopicTail(client, { topic: TOPIC, start: 'beginning' }, (l) => lines.push(...l), () => undefined);
+  try {
+    tail.start();
+    await waitFor('the tail read every record', () => lines.length >= 8, { timeoutMs: 20_000 });
+    await new Promise((r) => setTimeout(r, 1000)); // a marker line would arrive now
+  } finally {
+    tail.stop();
+    client.close();
+  }
+  assert.equal(lines.map((l) => `${l.partition}@${l.offset}:${l.value}`).sort(), ['0@0:p0-plain', '0@1:a0-1', '0@2:a0-2', '1@0:b1-1', '1@1:a1-1', '1@2:a1-2', '1@5:p1-after', '1@6:c1-1']);
 });
 
 test('kill -9 of the leader: the new leader has the same LSO and aborted list; the open transaction commits there', async () => {

@@ -116,6 +116,20 @@ txn('an aborted transaction is listed (producer, first offset) for the range tha
   assert.equal(committedValues(), ['c1', 'n1']);
 });
 
+txn('a long aborted transaction is listed for a fetch that ends long before its marker, also after reopen', () => {
+  append([data(7, 0, ['a'])]); // 0
+  for (let i = 0; i < 40; i++) append([data(1, i, [`p${i}`], { transactional: false })]); // 1-40
+  append([data(8, 0, ['short'])]); // 41
+  append([marker(8, false)]); // 42
+  append([marker(7, false)]); // 43
+  log().setHighWatermark(44);
+  assert.equal(log().abortedTransactions(0, 5), [{ producerId: 7, firstOffset: 0 }]);
+  assert.equal(log().abortedTransactions(41, 42), [{ producerId: 7, firstOffset: 0 }, { producerId: 8, firstOffset: 41 }]);
+  store.close();
+  store = new LogStore(dir);
+  assert.equal(log().abortedTransactions(3, 4), [{ producerId: 7, firstOffset: 0 }]);
+});
+
 txn('markers fence: an older producer epoch is INVALID_PRODUCER_EPOCH, an older coordinator epoch TRANSACTION_COORDINATOR_FENCED', () => {
   append([data(7, 0, ['a'], { epoch: 2 })]);
   append([marker(7, false, 3, 5)]); // the coordinator fenced epoch 2 and aborted

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { ErrorCode, KafkaError, UserError } from '../../common/errors.js';
 import { Admin } from '../../client/admin.js';
 import { ASSIGNORS, RangeAssignor, RoundRobinAssignor } from '../../client/assignors.js';
-import { Consumer, type ConsumedRecord, type StartPosition } from '../../client/consumer.js';
+import { Consumer, type ConsumedRecord, type IsolationLevel, type StartPosition } from '../../client/consumer.js';
 import { GroupConsumer } from '../../client/group-consumer.js';
 import type { KafkaClient } from '../../client/kafka-client.js';
 import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs, wholeNumber } from '../cluster-access.js';
@@ -26,6 +26,7 @@ interface Args extends ClusterArgs {
   'group-instance-id'?: string;
   assignor: 'range' | 'roundrobin';
   'client-rack'?: string;
+  isolation: IsolationLevel;
 }
 
 /** What the print loop reads from: a group member or a plain (group-less) consumer. */
@@ -44,7 +45,7 @@ const offsetResetNotice = (topic: string) => (partition: number, from: number, t
 
 function plainSource(client: KafkaClient, args: Args): RecordSource {
   const start = startPosition(args);
-  const consumer = new Consumer(client, { topic: args.topic, partitions: args.partition === undefined ? undefined : [args.partition], start, onOffsetReset: offsetResetNotice(args.topic), clientRack: args['client-rack'] });
+  const consumer = new Consumer(client, { topic: args.topic, partitions: args.partition === undefined ? undefined : [args.partition], start, onOffsetReset: offsetResetNotice(args.topic), clientRack: args['client-rack'], isolation: args.isolation });
   return {
     start: async () => {
       if (typeof start === 'object') await checkOffsetInRange(client, args.topic, args.partition!, start.offset);
@@ -75,6 +76,7 @@ function groupSource(client: KafkaClient, args: Args & { group: string }): Recor
       process.stderr.write(`group ${args.group} generation ${generation}: assigned partition(s) [${partitions.join(',')}] of ${args.topic}\n`),
     onOffsetReset: offsetResetNotice(args.topic),
     clientRack: args['client-rack'],
+    isolation: args.isolation,
   });
   return {
     start: () => consumer.start(),
@@ -131,6 +133,12 @@ export const consumeCommand: CommandModule<object, Args> = {
       .option('print-key', { type: 'boolean', default: false, describe: 'Print key<separator>value (separator: a tab unless -K)' })
       .option('key-separator', { alias: 'K', type: 'string', describe: 'Print key<separator>value with this separator (kcat: -K)' })
       .option('client-rack', { type: 'string', describe: "This consumer's rack (client.rack): with brokers on --replica-selector rack-aware, read from a replica in this rack" })
+      // read_uncommitted by default, with or without --group, as Kafka's console consumer and kcat default.
+      .option('isolation', {
+        choices: ['read_uncommitted', 'read_committed'] as const,
+        default: 'read_uncommitted' as const,
+        describe: 'read_committed: only committed transactions, up to the last stable offset (isolation.level)',
+      })
       .option('group', { alias: 'g', type: 'string', describe: 'Consume as a member of this consumer group: share the partitions, resume from committed offsets' })
       .option('commit', { choices: ['auto', 'sync'] as const, default: 'auto' as const, describe: 'With --group: commit every --auto-commit-interval-ms, or after each printed batch' })
       .option('auto-commit-interval-ms', { type: 'number', default: 5000, describe: 'With --group --commit auto: how often to commit' })

@@ -2,7 +2,7 @@
  * DescribeProducers (key 61), version 0; flexible in every version (Kafka's
  * DescribeProducersRequest/Response.json, KIP-664): per partition, the idempotent producers its
  * leader remembers, for `kafka-transactions describe-producers` and admin clients hunting a hung
- * producer. YaK has no transactions: coordinator epoch and transaction start offset are always -1.
+ * producer: with the coordinator epoch of its last marker and the start of its open transaction (-1: none).
  */
 import { ApiKey } from '../api.js';
 import { schemaApi } from '../schema.js';

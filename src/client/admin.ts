@@ -9,6 +9,7 @@ import { ElectLeadersApi } from '../protocol/apis/elect-leaders.js';
 import { ConfigOperation, IncrementalAlterConfigsApi } from '../protocol/apis/incremental-alter-configs.js';
 import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
 import { ListPartitionReassignmentsApi } from '../protocol/apis/list-partition-reassignments.js';
+import type { IsolationLevel } from './consumer.js';
 import { ClientVersions, type KafkaClient } from './kafka-client.js';
 
 export interface TopicDescription {
@@ -161,8 +162,8 @@ export class Admin {
     };
   }
 
-  /** The earliest or latest offset of every partition of a topic, asking each partition's leader. */
-  async listOffsets(topic: string, spec: keyof typeof OffsetSpec, opts: { timeoutMs?: number } = {}): Promise<Map<number, number>> {
+  /** The earliest or latest offset of every partition of a topic, asking each partition's leader (latest read_committed: the last stable offset). */
+  async listOffsets(topic: string, spec: keyof typeof OffsetSpec, opts: { timeoutMs?: number; isolation?: IsolationLevel } = {}): Promise<Map<number, number>> {
     const t = await this.describeTopic(topic);
     const byLeader = new Map<number, number[]>();
     for (const p of t.partitions) byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), p.partition]);
@@ -171,9 +172,9 @@ export class Admin {
       if (leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `${topic}-${partitions[0]} has no leader`);
       const res = await this.client.send(leader, ListOffsetsApi, ClientVersions.ListOffsets, {
         replicaId: -1,
-        isolationLevel: 0,
+        isolationLevel: opts.isolation === 'read_committed' ? 1 : 0,
         topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp: OffsetSpec[spec] })) }],
-      }, opts);
+      }, { timeoutMs: opts.timeoutMs });
       for (const p of res.topics[0]?.partitions ?? []) {
         if (p.errorCode !== ErrorCode.NONE) throw new KafkaError(p.errorCode, `listing the ${spec} offset of ${topic}-${p.partitionIndex}`);
         offsets.set(p.partitionIndex, p.offset ?? -1);

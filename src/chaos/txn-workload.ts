@@ -4,6 +4,7 @@ import { GroupAdmin } from '../client/group-admin.js';
 import { GroupConsumer } from '../client/group-consumer.js';
 import type { KafkaClient } from '../client/kafka-client.js';
 import { Producer } from '../client/producer.js';
+import { ErrorCode, KafkaError } from '../common/errors.js';
 import { parseSeq } from './checker.js';
 import { History } from './history.js';
 import { sleep, stamp } from './nemesis.js';
@@ -21,12 +22,21 @@ const TRANSFORMERS = 2;
 const MAX_RECORDS_PER_TXN = 100;
 /** The share of transactions aborted on purpose (after writing their output and offsets). */
 const DELIBERATE_ABORT_RATIO = 0.2;
+/**
+ * The share of transactions whose instance turns zombie before committing: another instance with its
+ * transactional id starts (fencing it, and aborting its transaction), then it tries to commit anyway.
+ * Each transformer's ZOMBIE_AT-th transaction is one, so every run has some.
+ */
+const ZOMBIE_RATIO = 0.02;
+const ZOMBIE_AT = 10;
 /** Short, so a transformer stuck behind a fault now and then has its transaction aborted by the coordinator. */
 const TRANSACTION_TIMEOUT_MS = 20_000;
 /** How long the pipeline may take, after the faults, to carry over the last input records. */
 const CATCH_UP_BOUND_MS = 60_000;
 /** A transformer that failed waits this long before its next instance starts. */
 const RESTART_BACKOFF_MS = 500;
+
+const FENCED = new Set<number>([ErrorCode.PRODUCER_FENCED, ErrorCode.INVALID_PRODUCER_EPOCH]);
 
 /** Input seq -> output partition: spread so that one input partition's records go to every output partition (a transaction spans partitions). */
 const outputPartition = (seq: number, partitions: number) => Math.floor(seq / partitions) % partitions;
@@ -37,8 +47,8 @@ const outputPartition = (seq: number, partitions: number) => Math.floor(seq / pa
  * TRANSFORMERS members of group TXN_GROUP read it read_committed and, per poll, in one transaction,
  * write `seq@txn` to the output topic and commit their input offsets (sendOffsetsToTransaction with
  * the poll's group metadata, KIP-447). A fifth of the transactions abort on purpose; a failure
- * aborts one; a fencing or an unanswered commit ends the instance and a new one takes its
- * transactional id. After the faults: the seeder flushes, the group catches up, the transformers
+ * aborts one; now and then an instance is fenced by a newer one just before it commits (a zombie);
+ * a fencing or an unanswered commit ends the instance and a new one takes its transactional id. After the faults: the seeder flushes, the group catches up, the transformers
  * stop, every transaction ends; the input is read back, and the output read_committed, for the
  * checker (txn-checker.ts).
  */
@@ -73,6 +83,8 @@ export async function runTxnWorkload(ctx: WorkloadContext): Promise<WorkloadResu
   if (!caughtUp) problems.push(`the group had not committed its way to the end of ${TOPIC} within ${CATCH_UP_BOUND_MS / 1000} s`);
   await Promise.all(transformers.map((t) => t.stop()));
   const seenDuringRun = live.close();
+  const zombies = transformers.flatMap((t) => t.zombieCommits);
+  if (zombies.length > 0) problems.push(`${zombies.length} transaction(s) committed by a fenced instance (zombie): ${zombies.slice(0, 10).join(', ')}`);
 
   // Every transaction has ended (the last ones by their producer, or by the next instance's fencing): the last stable offset reaches the high watermark.
   const checkClient = ctx.newClient('yak-chaos-check');
@@ -140,6 +152,8 @@ async function stableEnds(client: KafkaClient, partitions: number, signal: Abort
 class Transformer {
   /** Why each instance ended, counted. */
   readonly errors = new Map<string, number>();
+  /** Transactions committed by an instance after a newer one had fenced it: each is a violation. */
+  readonly zombieCommits: string[] = [];
   private stopped = false;
   private running: Promise<void> = Promise.resolve();
   private nextTxn = 0;
@@ -178,12 +192,16 @@ class Transformer {
         offsetsInTransactions: true,
       });
       let started = false;
+      const fence = async () => {
+        const newer = new Producer(this.ctx.newClient(`${transactionalId}-newer`), { transactionalId, transactionTimeoutMs: TRANSACTION_TIMEOUT_MS });
+        await newer.initTransactions().finally(() => newer.close(0));
+      };
       try {
         await producer.initTransactions();
         await producer.partitionsOf(OUTPUT_TOPIC);
         await consumer.start();
         started = true;
-        while (!this.stopped && !this.ctx.signal.aborted) await this.transact(producer, consumer);
+        while (!this.stopped && !this.ctx.signal.aborted) await this.transact(producer, consumer, fence);
       } catch (err) {
         const why = `${started ? '' : 'starting: '}${(err as Error).message}`;
         this.errors.set(why, (this.errors.get(why) ?? 0) + 1);
@@ -200,8 +218,9 @@ class Transformer {
    * One poll's records carried over in one transaction: output records and input offsets, then
    * commit (or abort, on purpose or after a failure, and read the input again from the committed
    * offsets). Throws when the instance is done: fenced, or the commit's outcome is unknown.
+   * `fence` starts a newer instance (its InitProducerId) to make this one a zombie.
    */
-  private async transact(producer: Producer, consumer: GroupConsumer): Promise<void> {
+  private async transact(producer: Producer, consumer: GroupConsumer, fence: () => Promise<void>): Promise<void> {
     const records = await consumer.poll(200, MAX_RECORDS_PER_TXN);
     if (records.length === 0) return;
     const group = consumer.groupMetadata();
@@ -232,8 +251,20 @@ class Transformer {
       await consumer.rewindToCommitted();
       return;
     }
+    const zombie = this.nextTxn === ZOMBIE_AT || this.rng.next() < ZOMBIE_RATIO;
+    if (zombie) await fence();
     attempt.outcome = 'unknown';
-    await producer.commitTransaction();
+    try {
+      await producer.commitTransaction();
+    } catch (err) {
+      // Fenced before it asked, a zombie's commit is refused: its transaction can only be aborted.
+      if (zombie && err instanceof KafkaError && FENCED.has(err.code)) attempt.outcome = 'aborted';
+      throw err;
+    }
     attempt.outcome = 'committed';
+    if (zombie) {
+      this.zombieCommits.push(attempt.id);
+      throw new Error(`zombie ${attempt.id} committed after a newer instance of its transactional id started`);
+    }
   }
 }

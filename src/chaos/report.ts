@@ -183,7 +183,7 @@ export function formatTxnSummary(s: TxnSummaryInput): string[] {
   count('aborted', c.aborted, `(${c.deliberatelyAborted} on purpose, ${c.aborted - c.deliberatelyAborted} after a failure)`);
   count('unknown outcome', c.unknown, c.unknown > 0 ? '(commit sent, no answer: all or nothing either way)' : '');
   s.restarts.forEach((why, i) => {
-    for (const [message, n] of why) lines.push(`  transformer ${i} instance ended ${n} time(s): ${message}`);
+    for (const [reason, n] of why) lines.push(`  transformer ${i}: ${n} instance(s) ended by ${reason}`);
   });
   lines.push('records');
   count('input sent', s.inputSent, `(${s.inputAcknowledged} acknowledged)`);

@@ -4,7 +4,7 @@ import { GroupAdmin } from '../client/group-admin.js';
 import { GroupConsumer } from '../client/group-consumer.js';
 import type { KafkaClient } from '../client/kafka-client.js';
 import { Producer } from '../client/producer.js';
-import { ErrorCode, KafkaError } from '../common/errors.js';
+import { ErrorCode, errorName, KafkaError } from '../common/errors.js';
 import { parseSeq } from './checker.js';
 import { History } from './history.js';
 import { sleep, stamp } from './nemesis.js';
@@ -203,7 +203,8 @@ class Transformer {
         started = true;
         while (!this.stopped && !this.ctx.signal.aborted) await this.transact(producer, consumer, fence);
       } catch (err) {
-        const why = `${started ? '' : 'starting: '}${(err as Error).message}`;
+        // Counted by error code: the messages name epochs, which differ every time.
+        const why = `${started ? '' : 'while starting, '}${err instanceof KafkaError ? errorName(err.code) : (err as Error).message}`;
         this.errors.set(why, (this.errors.get(why) ?? 0) + 1);
         if (!this.stopped) await sleep(RESTART_BACKOFF_MS, this.ctx.signal);
       } finally {

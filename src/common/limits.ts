@@ -223,6 +223,13 @@ export const transactionMaxTimeoutMs = 900_000;
 export const transactionAbortTimedOutCheckIntervalMs = 1000;
 /** How long the coordinator waits before sending transaction markers again to a partition that did not take them (no leader, leader moved, broker down). */
 export const txnMarkerRetryBackoffMs = 200;
+/**
+ * How long a transactional request that finds its transaction's markers still being written waits
+ * for them before answering CONCURRENT_TRANSACTIONS (no Kafka twin: Kafka answers at once and its
+ * Java client retries in 20 ms; kafkajs does not retry AddOffsetsToTxn). Well under the broker's
+ * 10 s wait for a forwarded call and clients' request timeouts.
+ */
+export const txnConcurrentWaitMs = 3000;
 /** How long one WriteTxnMarkers request may go unanswered before the coordinator gives up on it and retries. */
 export const txnMarkerRequestTimeoutMs = 10_000;
 

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../common/errors.js';
-import { transactionAbortTimedOutCheckIntervalMs, transactionMaxTimeoutMs } from '../common/limits.js';
+import { transactionAbortTimedOutCheckIntervalMs, transactionMaxTimeoutMs, txnConcurrentWaitMs } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from '../protocol/apis/add-offsets-to-txn.js';
 import type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponse, AddPartitionsToTxnTopicResult, TxnTopicPartitions } from '../protocol/apis/add-partitions-to-txn.js';
@@ -27,6 +27,8 @@ export interface TransactionCoordinatorOptions {
   markers: TxnMarkerSender;
   /** transaction.max.timeout.ms; limits.ts has Kafka's default. */
   maxTimeoutMs?: number;
+  /** How long a request waits for its transaction's markers before answering CONCURRENT_TRANSACTIONS (limits.ts). */
+  concurrentWaitMs?: number;
   logger: Logger;
   now?: () => number;
 }
@@ -44,19 +46,22 @@ const PRODUCER_FENCED_SINCE = { InitProducerId: 4, AddPartitionsToTxn: 2, AddOff
  * CompleteAbort once every partition's leader has written the COMMIT or ABORT marker
  * (txn-markers.ts). Every change is in coordinator.db (TxnStore) before it is answered, so a restart
  * resumes ongoing transactions and finishes the markers of prepared ones. Brokers forward the
- * Kafka requests here; every handler answers at once (EndTxn when the decision is stored, not the
- * markers: the next request of that producer meanwhile gets CONCURRENT_TRANSACTIONS, and retries).
+ * Kafka requests here. EndTxn answers once the decision is stored, not the markers; a request of
+ * that producer meanwhile waits for them (`settled`), up to `txnConcurrentWaitMs`, then gets
+ * CONCURRENT_TRANSACTIONS, which clients retry.
  */
 export class TransactionCoordinator {
   private readonly txns = new Map<string, StoredTxn>();
   private readonly markerLoops = new Map<string, Promise<void>>();
   private readonly maxTimeoutMs: number;
+  private readonly concurrentWaitMs: number;
   private readonly now: () => number;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
   constructor(private readonly opts: TransactionCoordinatorOptions) {
     this.maxTimeoutMs = opts.maxTimeoutMs ?? transactionMaxTimeoutMs;
+    this.concurrentWaitMs = opts.concurrentWaitMs ?? txnConcurrentWaitMs;
     this.now = opts.now ?? Date.now;
     for (const t of opts.store.all()) {
       this.txns.set(t.transactionalId, t);
@@ -71,12 +76,21 @@ export class TransactionCoordinator {
   /**
    * InitProducerId with a transactional id: the id's producer gets its epoch bumped (a new producer id
    * once the epoch is exhausted), which fences every older instance. An ongoing transaction of the
-   * previous epoch is aborted first (with a bumped epoch, so its producer is fenced at the partitions
-   * too); until its markers are written the answer is CONCURRENT_TRANSACTIONS, which clients retry.
+   * previous epoch is aborted first, as Kafka does (at that epoch: the bump follows); until its
+   * markers are written the answer is CONCURRENT_TRANSACTIONS, which clients retry.
    * A producer naming its current id and epoch (KIP-360, v3+) asks for the bump to recover; naming
    * any other is PRODUCER_FENCED, except the epoch just bumped from, whose answer may have been lost.
    */
-  initProducerId(call: GroupCall<InitProducerIdRequest>): InitProducerIdResponse {
+  async initProducerId(call: GroupCall<InitProducerIdRequest>): Promise<InitProducerIdResponse> {
+    const id = call.request.transactionalId ?? '';
+    await this.settled(id);
+    const first = this.initNow(call);
+    if (first.errorCode !== ErrorCode.CONCURRENT_TRANSACTIONS) return first;
+    await this.settled(id);
+    return this.initNow(call);
+  }
+
+  private initNow(call: GroupCall<InitProducerIdRequest>): InitProducerIdResponse {
     const req = call.request;
     const answer = (errorCode: number, producerId = -1, producerEpoch = -1): InitProducerIdResponse => ({ throttleTimeMs: 0, errorCode, producerId, producerEpoch });
     const id = req.transactionalId ?? '';
@@ -100,7 +114,7 @@ export class TransactionCoordinator {
     }
     if (t.state === 'PrepareCommit' || t.state === 'PrepareAbort') return answer(ErrorCode.CONCURRENT_TRANSACTIONS);
     if (t.state === 'Ongoing') {
-      this.prepare(t, false, true, `fenced by a new instance of ${id}`);
+      this.prepare(t, false, false, `aborted for a new instance of ${id}`);
       return answer(ErrorCode.CONCURRENT_TRANSACTIONS);
     }
     const exhausted = t.producerEpoch >= MAX_EPOCH - 1;
@@ -143,8 +157,9 @@ export class TransactionCoordinator {
    * A partition that does not exist fails the request: UNKNOWN_TOPIC_OR_PARTITION for it,
    * OPERATION_NOT_ATTEMPTED for the others, nothing added.
    */
-  addPartitions(call: GroupCall<AddPartitionsToTxnRequest>): AddPartitionsToTxnResponse {
+  async addPartitions(call: GroupCall<AddPartitionsToTxnRequest>): Promise<AddPartitionsToTxnResponse> {
     const req = call.request;
+    await Promise.all([req.v3AndBelowTransactionalId ?? '', ...(req.transactions ?? []).map((t) => t.transactionalId)].map((id) => this.settled(id)));
     if (call.apiVersion < 4) {
       const results = this.addToTxn(req.v3AndBelowTransactionalId ?? '', req.v3AndBelowProducerId ?? -1, req.v3AndBelowProducerEpoch ?? -1, false, req.v3AndBelowTopics ?? [], call.apiVersion);
       return { throttleTimeMs: 0, resultsByTopicV3AndBelow: results };
@@ -182,8 +197,9 @@ export class TransactionCoordinator {
   }
 
   /** AddOffsetsToTxn: the transaction will commit offsets of `groupId` (TxnOffsetCommit), made visible when it commits. */
-  addOffsets(call: GroupCall<AddOffsetsToTxnRequest>): AddOffsetsToTxnResponse {
+  async addOffsets(call: GroupCall<AddOffsetsToTxnRequest>): Promise<AddOffsetsToTxnResponse> {
     const req = call.request;
+    await this.settled(req.transactionalId);
     if (!req.groupId) return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_GROUP_ID };
     const { errorCode, txn } = this.producerError(req.transactionalId, req.producerId, req.producerEpoch, fencedError(call.apiVersion, PRODUCER_FENCED_SINCE.AddOffsetsToTxn));
     if (!txn) return { throttleTimeMs: 0, errorCode };
@@ -197,8 +213,9 @@ export class TransactionCoordinator {
    * every Kafka client sends it; else INVALID_TXN_STATE), pending until the transaction ends. An older
    * epoch is INVALID_PRODUCER_EPOCH, which clients of every version treat as their fencing.
    */
-  txnOffsetCommit(call: GroupCall<TxnOffsetCommitRequest>): TxnOffsetCommitResponse {
+  async txnOffsetCommit(call: GroupCall<TxnOffsetCommitRequest>): Promise<TxnOffsetCommitResponse> {
     const req = call.request;
+    await this.settled(req.transactionalId);
     const { errorCode, txn } = this.producerError(req.transactionalId, req.producerId, req.producerEpoch, ErrorCode.INVALID_PRODUCER_EPOCH);
     const txnError = !txn ? errorCode : txn.state === 'Ongoing' && txn.groups.includes(req.groupId) ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE;
     return this.opts.offsets.txnCommit(call, txnError, this.now());
@@ -210,8 +227,9 @@ export class TransactionCoordinator {
    * the markers are written and NONE once they are (a retry whose answer was lost); the other end,
    * or ending when no transaction is ongoing, is INVALID_TXN_STATE.
    */
-  endTxn(call: GroupCall<EndTxnRequest>): EndTxnResponse {
+  async endTxn(call: GroupCall<EndTxnRequest>): Promise<EndTxnResponse> {
     const req = call.request;
+    await this.settled(req.transactionalId);
     const answer = (errorCode: number): EndTxnResponse => ({ throttleTimeMs: 0, errorCode });
     const fenced = fencedError(call.apiVersion, PRODUCER_FENCED_SINCE.EndTxn);
     const t = this.txns.get(req.transactionalId);
@@ -260,7 +278,9 @@ export class TransactionCoordinator {
         this.save({ ...current, state: commit ? 'CompleteCommit' : 'CompleteAbort', partitions: [], groups: [], startTimeMs: -1, updateTimeMs: this.now() });
       })
       .catch((err: unknown) => this.opts.logger.error(`transaction ${id}: writing markers failed: ${(err as Error).message}`))
-      .finally(() => this.markerLoops.delete(id));
+      .finally(() => {
+        if (this.markerLoops.get(id) === loop) this.markerLoops.delete(id);
+      });
     this.markerLoops.set(id, loop);
   }
 
@@ -269,6 +289,20 @@ export class TransactionCoordinator {
     for (const t of this.txns.values()) {
       if (t.state === 'Ongoing' && now - t.startTimeMs > t.timeoutMs) this.prepare(t, false, true, `timed out (transaction.timeout.ms ${t.timeoutMs})`);
     }
+  }
+
+  /**
+   * Waits, up to `concurrentWaitMs`, for the markers of the transaction `transactionalId` is ending.
+   * Kafka answers CONCURRENT_TRANSACTIONS at once and clients retry; some do not on every request
+   * (kafkajs fails sendOffsets right after a commit), and markers behind acks=all replication take
+   * longer than Kafka's retry backoff anyway, so the request waits here for what it would retry for.
+   */
+  private async settled(transactionalId: string): Promise<void> {
+    const loop = this.markerLoops.get(transactionalId);
+    if (!loop) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([loop, new Promise<void>((r) => (timer = setTimeout(r, this.concurrentWaitMs)))]);
+    clearTimeout(timer);
   }
 
   /** Resolves once the transaction's markers (if being written) are all written. */

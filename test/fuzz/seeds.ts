@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ApiCodec } from '../../src/protocol/api.js';
 import { ApiKey } from '../../src/protocol/api.js';
-import { AlterPartitionReassignmentsApi, apiByKey, DescribeClusterApi, DescribeLogDirsApi, DescribeProducersApi, ElectLeadersApi, IncrementalAlterConfigsApi, ListPartitionReassignmentsApi, OffsetForLeaderEpochApi } from '../../src/protocol/apis/index.js';
+import { AddOffsetsToTxnApi, AddPartitionsToTxnApi, AlterPartitionReassignmentsApi, apiByKey, DescribeClusterApi, DescribeTransactionsApi, EndTxnApi, InitProducerIdApi, ListTransactionsApi, TxnOffsetCommitApi, DescribeLogDirsApi, DescribeProducersApi, ElectLeadersApi, IncrementalAlterConfigsApi, ListPartitionReassignmentsApi, OffsetForLeaderEpochApi } from '../../src/protocol/apis/index.js';
 import { finishFrame, startRequestFrame } from '../../src/protocol/framing.js';
 import { InternalApi } from '../../src/protocol/internal-api.js';
 import { Reader } from '../../src/protocol/reader.js';
@@ -35,7 +35,8 @@ const internalFrame = requestFrame;
  * Served Kafka APIs neither kcat nor kafkajs sent while capturing: OffsetForLeaderEpoch as a
  * follower's ReplicaFetcher sends it, IncrementalAlterConfigs as `yak topic alter` does (and on a
  * broker resource), ElectLeaders as `yak topic elect-leaders` does, the reassignment APIs as `yak topic move` does,
- * DescribeCluster, DescribeLogDirs and DescribeProducers.
+ * DescribeCluster, DescribeLogDirs and DescribeProducers, and the transaction APIs as Kafka's Java
+ * clients and brokers send them (their newer versions, and AddPartitionsToTxn's batched v4+ form).
  */
 export function unrecordedKafkaSeeds(): SeedFrame[] {
   const s = 'yak-broker';
@@ -50,10 +51,18 @@ export function unrecordedKafkaSeeds(): SeedFrame[] {
     requestFrame(DescribeProducersApi, { topics: [{ name: 'fuzz-absent', partitionIndexes: [0, 1] }] }, s),
     requestFrame(AlterPartitionReassignmentsApi, { timeoutMs: 1000, topics: [{ name: 'fuzz-absent', partitions: [{ partitionIndex: 0, replicas: [1, 2] }] }] }, s),
     requestFrame(ListPartitionReassignmentsApi, { timeoutMs: 1000, topics: null }, s),
+    requestFrame(InitProducerIdApi, { transactionalId: 'fuzz-txn', transactionTimeoutMs: 60000, producerId: -1, producerEpoch: -1 }, s, 5),
+    requestFrame(AddPartitionsToTxnApi, { v3AndBelowTransactionalId: 'fuzz-txn', v3AndBelowProducerId: 7700, v3AndBelowProducerEpoch: 0, v3AndBelowTopics: [{ name: 'fuzz-absent', partitions: [0, 1] }] }, s, 3),
+    requestFrame(AddPartitionsToTxnApi, { transactions: [{ transactionalId: 'fuzz-txn', producerId: 7700, producerEpoch: 0, verifyOnly: true, topics: [{ name: 'fuzz-absent', partitions: [0] }] }] }, s, 5),
+    requestFrame(AddOffsetsToTxnApi, { transactionalId: 'fuzz-txn', producerId: 7700, producerEpoch: 0, groupId: 'fuzz-group' }, s, 3),
+    requestFrame(TxnOffsetCommitApi, { transactionalId: 'fuzz-txn', groupId: 'fuzz-group', producerId: 7700, producerEpoch: 0, generationId: 1, memberId: 'm', groupInstanceId: null, topics: [{ name: 'fuzz-absent', partitions: [{ partitionIndex: 0, committedOffset: 5, committedLeaderEpoch: 0, committedMetadata: '' }] }] }, s, 3),
+    requestFrame(EndTxnApi, { transactionalId: 'fuzz-txn', producerId: 7700, producerEpoch: 0, committed: true }, s, 4),
+    requestFrame(DescribeTransactionsApi, { transactionalIds: ['fuzz-txn'] }, s),
+    requestFrame(ListTransactionsApi, { stateFilters: ['Ongoing'], producerIdFilters: [7700], durationFilter: 1000 }, s, 1),
   ];
 }
 
-/** The group APIs a broker forwards to the coordinator, by Kafka API key. */
+/** The group and transaction APIs a broker forwards to the coordinator, by Kafka API key. */
 const FORWARDED = new Map<number, ApiCodec<unknown, unknown>>(([
   [ApiKey.JoinGroup, InternalApi.JoinGroup],
   [ApiKey.SyncGroup, InternalApi.SyncGroup],
@@ -64,6 +73,12 @@ const FORWARDED = new Map<number, ApiCodec<unknown, unknown>>(([
   [ApiKey.ListGroups, InternalApi.ListGroups],
   [ApiKey.DescribeGroups, InternalApi.DescribeGroups],
   [ApiKey.DeleteGroups, InternalApi.DeleteGroups],
+  [ApiKey.AddPartitionsToTxn, InternalApi.AddPartitionsToTxn],
+  [ApiKey.AddOffsetsToTxn, InternalApi.AddOffsetsToTxn],
+  [ApiKey.TxnOffsetCommit, InternalApi.TxnOffsetCommit],
+  [ApiKey.EndTxn, InternalApi.EndTxn],
+  [ApiKey.DescribeTransactions, InternalApi.DescribeTransactions],
+  [ApiKey.ListTransactions, InternalApi.ListTransactions],
 ] as [number, unknown][]) as [number, ApiCodec<unknown, unknown>][]);
 
 /**
@@ -91,6 +106,7 @@ export function controlPlaneSeeds(kafkaFrames: SeedFrame[]): SeedFrame[] {
     internalFrame(InternalApi.BrokerExited, { brokerId: 7700, pid: 1 }, c),
     internalFrame(InternalApi.AlterIsr, { brokerId: 7700, brokerEpoch: 1, topic: 'fuzz-absent', partition: 0, leaderEpoch: 0, currentIsr: [7700], isr: [7700] }, c),
     internalFrame(InternalApi.AllocateProducerIds, { count: 5 }, c),
+    internalFrame(InternalApi.InitTransactionalProducerId, { apiVersion: 4, clientId: 'fuzz', clientHost: '/127.0.0.1', request: { transactionalId: 'fuzz-txn', transactionTimeoutMs: 60000, producerId: -1, producerEpoch: -1 } }, c),
   ];
   for (const f of kafkaFrames) {
     const forward = FORWARDED.get(f.apiKey);

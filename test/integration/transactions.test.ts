@@ -4,10 +4,10 @@
  * read_uncommitted; a second instance with the same transactional id fences the first; a
  * consume-transform-produce step whose group offsets commit in the transaction; a transaction left
  * open past its timeout, aborted by the coordinator; a kill -9 of the coordinator in the middle of
- * a transaction, which then commits. Requests go through recording proxies, and the versions of
+ * a transaction, which then commits, and of a partition leader. Requests go through recording proxies, and the versions of
  * the transaction APIs each client negotiated are printed at the end.
  */
-import path from 'node:path';
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { suite } from 'uvu';
@@ -15,10 +15,12 @@ import * as assert from 'uvu/assert';
 import { ApiKey } from '../../src/protocol/api.js';
 import { apiByKey } from '../../src/protocol/apis/index.js';
 import { DescribeTransactionsApi } from '../../src/protocol/apis/describe-transactions.js';
+import { InitProducerIdApi } from '../../src/protocol/apis/init-producer-id.js';
+import { ErrorCode } from '../../src/common/errors.js';
 import { ListTransactionsApi } from '../../src/protocol/apis/list-transactions.js';
 import type { Connection } from '../../src/net/connection.js';
-import { startCluster, type TestCluster } from '../helpers/cluster.js';
-import { createTopic, destroyAndCheck, waitFor } from '../helpers/failover.js';
+import { runYak, startCluster, tempDir, type TestCluster } from '../helpers/cluster.js';
+import { coordinatorMetadata, createTopic, destroyAndCheck, partitionOf, waitFor } from '../helpers/failover.js';
 import { startRecordingProxies, type RecordingProxies } from '../helpers/recording-proxy.js';
 import { connectBroker, runProcess } from '../helpers/wire.js';
 
@@ -83,8 +85,9 @@ function txnProducer(id: string, transactionTimeout = 30_000): Producer {
 }
 
 /** Every value in `topic` (partitions 0-2) read from the start, read_committed or not, once the reader has seen `expected` of them. */
+let readers = 0;
 async function readAll(topic: string, readUncommitted: boolean, expected: number): Promise<string[]> {
-  const consumer = kafka('js-reader').consumer({ groupId: `reader-${topic}-${readUncommitted}`, readUncommitted, maxWaitTimeInMs: 100 });
+  const consumer = kafka('js-reader').consumer({ groupId: `reader-${topic}-${++readers}`, readUncommitted, maxWaitTimeInMs: 100 });
   const seen: string[] = [];
   await consumer.connect();
   try {
@@ -100,6 +103,18 @@ async function readAll(topic: string, readUncommitted: boolean, expected: number
 }
 
 const describe = async (id: string) => (await conn!.request(DescribeTransactionsApi, 0, { transactionalIds: [id] })).transactionStates[0]!;
+
+test("transaction.timeout.ms beyond the coordinator's transaction.max.timeout.ms (900000) is INVALID_TRANSACTION_TIMEOUT; the limit is a flag", async () => {
+  const ask = (transactionTimeoutMs: number) => conn!.request(InitProducerIdApi, 4, { transactionalId: 'too-long', transactionTimeoutMs, producerId: -1, producerEpoch: -1 });
+  assert.is((await ask(900_001)).errorCode, ErrorCode.INVALID_TRANSACTION_TIMEOUT);
+  assert.is((await ask(900_000)).errorCode, ErrorCode.NONE);
+  const dir = tempDir();
+  const bad = await runYak(['zookeeper', '--data-dir', dir, '--port', '0', '--transaction-max-timeout-ms', '0']);
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, '--transaction-max-timeout-ms must be a positive whole number');
+  assert.not.match(bad.stderr, /\n\s+at /, 'no stack trace');
+});
 
 test('librdkafka: a committed and an aborted transaction over 3 partitions; read_committed sees only the committed', async () => {
   if (!librdkafka) return;
@@ -248,6 +263,29 @@ test('kill -9 of the coordinator mid-transaction: the transaction goes on and co
     current = '';
   }
   assert.equal(await readAll('js-kill', false, 4), ['after', 'before0', 'before1', 'before2']);
+});
+
+test('kill -9 of a partition leader mid-transaction: the producer goes on at the new leader, the markers follow it, nothing is lost', async () => {
+  current = 'kafkajs';
+  const p = txnProducer('js-leader-kill');
+  await p.connect();
+  try {
+    const t = await p.transaction();
+    await t.send({ topic: 'js-kill', messages: [0, 1, 2].map((partition) => ({ value: `lk-before${partition}`, partition })) });
+    const leader = partitionOf(await coordinatorMetadata(cluster!), 'js-kill', 0).leader;
+    assert.match((await cluster!.supervisor.handleControl('kill', `broker-${leader}`)).message, `killed broker-${leader}`);
+    await waitFor('a new leader for js-kill-0', async () => partitionOf(await coordinatorMetadata(cluster!), 'js-kill', 0).leader !== leader, { timeoutMs: 15_000 });
+    // One send per partition: kafkajs 2.2 drops the messages of a partition whose leader moved to a
+    // broker that already answered for another partition of the same send (its retry skips that broker).
+    for (const partition of [0, 1, 2]) await t.send({ topic: 'js-kill', messages: [{ value: `lk-after${partition}`, partition }] });
+    await t.commit();
+  } finally {
+    await p.disconnect();
+    current = '';
+  }
+  const values = await readAll('js-kill', false, 10);
+  assert.equal(values.filter((v) => v.startsWith('lk-')), ['lk-after0', 'lk-after1', 'lk-after2', 'lk-before0', 'lk-before1', 'lk-before2']);
+  assert.is((await describe('js-leader-kill')).transactionState, 'CompleteCommit');
 });
 
 test.run();

@@ -8,6 +8,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ApiCodec } from '../../../src/protocol/api.js';
 import {
+  AddOffsetsToTxnApi,
+  AddPartitionsToTxnApi,
+  EndTxnApi,
+  TxnOffsetCommitApi,
   AlterConfigsApi,
   ApiVersionsApi,
   CreatePartitionsApi,
@@ -213,6 +217,39 @@ eachVersion('initProducerId', InitProducerIdApi, async (v, kjs) => {
   );
   const res = await kjs({}).response.decode(buf);
   assert.equal([res.producerId, res.producerEpoch], ['1234', 2]);
+});
+
+const txnProducer = { transactionalId: 'tx', producerId: '4000', producerEpoch: 2 };
+
+eachVersion('addPartitionsToTxn', AddPartitionsToTxnApi, async (v, kjs) => {
+  const req = decodeRequest(AddPartitionsToTxnApi, await kafkajsRequest(kjs, { ...txnProducer, topics: [{ topic: 't', partitions: [0, 2] }] }), v);
+  assert.equal([req.v3AndBelowTransactionalId, req.v3AndBelowProducerId, req.v3AndBelowProducerEpoch, req.v3AndBelowTopics], ['tx', 4000, 2, [{ name: 't', partitions: [0, 2] }]]);
+  const buf = encodeResponse(AddPartitionsToTxnApi, { throttleTimeMs: 0, resultsByTopicV3AndBelow: [{ name: 't', resultsByPartition: [{ partitionIndex: 2, partitionErrorCode: 0 }] }] }, v);
+  const res = await kjs({}).response.decode(buf);
+  assert.equal(res.errors, [{ topic: 't', partitionErrors: [{ partition: 2, errorCode: 0 }] }]);
+});
+
+eachVersion('addOffsetsToTxn', AddOffsetsToTxnApi, async (v, kjs) => {
+  const req = decodeRequest(AddOffsetsToTxnApi, await kafkajsRequest(kjs, { ...txnProducer, groupId: 'g' }), v);
+  assert.equal(req, { transactionalId: 'tx', producerId: 4000, producerEpoch: 2, groupId: 'g' });
+  const res = await kjs({}).response.decode(encodeResponse(AddOffsetsToTxnApi, { throttleTimeMs: 0, errorCode: 0 }, v));
+  assert.is(res.errorCode, 0);
+});
+
+eachVersion('endTxn', EndTxnApi, async (v, kjs) => {
+  const req = decodeRequest(EndTxnApi, await kafkajsRequest(kjs, { ...txnProducer, transactionResult: true }), v);
+  assert.equal(req, { transactionalId: 'tx', producerId: 4000, producerEpoch: 2, committed: true });
+  const res = await kjs({}).response.decode(encodeResponse(EndTxnApi, { throttleTimeMs: 0, errorCode: 0 }, v));
+  assert.is(res.errorCode, 0);
+});
+
+eachVersion('txnOffsetCommit', TxnOffsetCommitApi, async (v, kjs) => {
+  const args = { ...txnProducer, groupId: 'g', topics: [{ topic: 't', partitions: [{ partition: 1, offset: '42', metadata: null }] }] };
+  const req = decodeRequest(TxnOffsetCommitApi, await kafkajsRequest(kjs, args), v);
+  assert.equal([req.groupId, req.topics], ['g', [{ name: 't', partitions: [{ partitionIndex: 1, committedOffset: 42, committedLeaderEpoch: -1, committedMetadata: null }] }]]);
+  const buf = encodeResponse(TxnOffsetCommitApi, { throttleTimeMs: 0, topics: [{ name: 't', partitions: [{ partitionIndex: 1, errorCode: 0 }] }] }, v);
+  const res = await kjs({}).response.decode(buf);
+  assert.equal(res.topics, [{ topic: 't', partitions: [{ partition: 1, errorCode: 0 }] }]);
 });
 
 eachVersion('findCoordinator', FindCoordinatorApi, async (v, kjs) => {

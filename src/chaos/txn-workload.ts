@@ -31,6 +31,12 @@ const ZOMBIE_RATIO = 0.02;
 const ZOMBIE_AT = 10;
 /** Short, so a transformer stuck behind a fault now and then has its transaction aborted by the coordinator. */
 const TRANSACTION_TIMEOUT_MS = 20_000;
+/**
+ * Up to this long between sending a transaction's offsets and ending it (its "processing time"): the
+ * offsets stay pending that long, so a rebalance now and then hands a partition over meanwhile, and
+ * its new owner must wait for them (OffsetFetch require_stable) or read its input twice.
+ */
+const MAX_PROCESSING_MS = 50;
 /** How long the pipeline may take, after the faults, to carry over the last input records. */
 const CATCH_UP_BOUND_MS = 60_000;
 /** A transformer that failed waits this long before its next instance starts. */
@@ -242,6 +248,7 @@ class Transformer {
       }
       await producer.sendOffsetsToTransaction(TOPIC, offsets, group);
       await producer.flush();
+      await sleep(this.rng.next() * MAX_PROCESSING_MS);
     } catch {
       failed = true;
     }

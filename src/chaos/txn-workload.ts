@@ -17,7 +17,7 @@ import { checkTxn, txnViolations, type TxnAttempt } from './txn-checker.js';
 export const OUTPUT_TOPIC = 'chaos-out';
 export const TXN_GROUP = 'yak-chaos-txn';
 /** Transformers in the group, each with a transactional id of its own. */
-const TRANSFORMERS = 2;
+const TRANSFORMERS = 3;
 /** Input records one transaction carries over at most (one poll's worth). */
 const MAX_RECORDS_PER_TXN = 100;
 /** The share of transactions aborted on purpose (after writing their output and offsets). */
@@ -32,11 +32,15 @@ const ZOMBIE_AT = 10;
 /** Short, so a transformer stuck behind a fault now and then has its transaction aborted by the coordinator. */
 const TRANSACTION_TIMEOUT_MS = 20_000;
 /**
- * Up to this long between sending a transaction's offsets and ending it (its "processing time"): the
- * offsets stay pending that long, so a rebalance now and then hands a partition over meanwhile, and
- * its new owner must wait for them (OffsetFetch require_stable) or read its input twice.
+ * Up to this long after a poll, and again between sending a transaction's offsets and ending it (its
+ * "processing time"), so a rebalance now and then hands a partition over meanwhile: the old owner's
+ * offsets must then be refused (its generation is gone, KIP-447), and the new owner must wait for
+ * offsets still pending (OffsetFetch require_stable), or the input is carried over twice.
  */
 const MAX_PROCESSING_MS = 50;
+/** One transaction in ten is slow: up to this long after its poll, longer than a rebalance takes. */
+const SLOW_PROCESSING_RATIO = 0.1;
+const MAX_SLOW_PROCESSING_MS = 1500;
 /** How long the pipeline may take, after the faults, to carry over the last input records. */
 const CATCH_UP_BOUND_MS = 60_000;
 /** A transformer that failed waits this long before its next instance starts. */
@@ -231,6 +235,7 @@ class Transformer {
     const records = await consumer.poll(200, MAX_RECORDS_PER_TXN);
     if (records.length === 0) return;
     const group = consumer.groupMetadata();
+    await sleep(this.rng.next() * (this.rng.next() < SLOW_PROCESSING_RATIO ? MAX_SLOW_PROCESSING_MS : MAX_PROCESSING_MS));
     const offsets = new Map<number, number>();
     for (const r of records) offsets.set(r.partition, Math.max(offsets.get(r.partition) ?? 0, r.offset + 1));
     const attempt: TxnAttempt = { id: `t${this.index}.${this.nextTxn++}`, outcome: 'aborted', deliberate: false, records: [] };

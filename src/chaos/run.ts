@@ -3,20 +3,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { Admin } from '../client/admin.js';
 import { KafkaClient, parseBootstrap } from '../client/kafka-client.js';
-import { Producer } from '../client/producer.js';
 import { UserError } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
 import { Supervisor, type SupervisorOptions } from '../supervisor/supervisor.js';
-import { check, violations, type CheckResult } from './checker.js';
+import type { CheckResult } from './checker.js';
 import { CoordinatorView, fullyInSync } from './coordinator-view.js';
-import { History } from './history.js';
 import { Nemesis, sleep, stamp, type FaultKind } from './nemesis.js';
 import { ProxyNetwork, type Address } from './proxy-network.js';
 import { Prng } from './prng.js';
-import { LiveReader, readAll, settle, SETTLE_BOUND_MS } from './reading.js';
-import { describeMeasure, formatSummary, measureFault, type FaultMeasure } from './report.js';
+import { SETTLE_BOUND_MS } from './reading.js';
+import { describeMeasure, measureFault, type FaultMeasure } from './report.js';
 import type { TxnCheckResult } from './txn-checker.js';
+import { runRecordsWorkload } from './records-workload.js';
 import { runTxnWorkload } from './txn-workload.js';
+import { interrupted, TOPIC, type WorkloadContext } from './workload.js';
 
 /** records: an idempotent producer and a reader (the default); txn: a transactional consume-transform-produce pipeline (txn-workload.ts). */
 export type Workload = 'records' | 'txn';
@@ -56,11 +56,6 @@ export interface ChaosOutcome {
   dataDir: string;
   dataKept: boolean;
 }
-
-/** The topic of the default workload; the txn workload's input topic. */
-export const TOPIC = 'chaos';
-export const DELIVERY_TIMEOUT_MS = 30_000;
-export const FLUSH_BOUND_MS = 90_000;
 
 /**
  * `yak chaos`: YaK's Jepsen. Starts its own cluster, runs a workload (the default one: an idempotent
@@ -209,121 +204,5 @@ async function proxyLinks(network: ProxyNetwork, brokers: number, addressOf: (na
   } catch (err) {
     await network.close();
     throw err;
-  }
-}
-
-export function interrupted(): UserError {
-  return new UserError('interrupted: the cluster was stopped, nothing was checked', 130);
-}
-
-/** What a workload gets from runChaos: the cluster's clients, the clock, and the faults to run. */
-export interface WorkloadContext {
-  opts: ChaosOptions;
-  newClient: (clientId: string) => KafkaClient;
-  view: CoordinatorView;
-  clock: () => number;
-  signal: AbortSignal;
-  out: (line: string) => void;
-  /** Run (in reverse order) when the run ends, before the clients close. */
-  closers: (() => void | Promise<void>)[];
-  /** Starts the run's clock (time 0) and the view's watch: call it just before the workload starts. */
-  begin: () => void;
-  /** Runs the nemesis for the run's duration, measuring each fault against `history`'s acknowledgements; resolves once the last fault healed. */
-  runFaults: (history: History) => Promise<FaultMeasure[]>;
-}
-
-export interface WorkloadResult {
-  failures: string[];
-  summary: string[];
-  check: CheckResult | TxnCheckResult;
-  measures: FaultMeasure[];
-}
-
-/**
- * The default workload: an idempotent producer of sequence-numbered records and a consumer reading
- * along; at the end every acknowledged record must be read back once, in order, at the offset its ack named.
- */
-async function runRecordsWorkload(ctx: WorkloadContext): Promise<WorkloadResult> {
-  const { opts, clock, signal, out, view } = ctx;
-  const acks = opts.acks === 'all' ? -1 : 1;
-  const producer = new Producer(ctx.newClient('yak-chaos-producer'), { acks, idempotent: acks === -1, deliveryTimeoutMs: DELIVERY_TIMEOUT_MS, lingerMs: 10 });
-  await producer.partitionsOf(TOPIC);
-
-  // The consumer reading along.
-  const live = new LiveReader(ctx.newClient('yak-chaos-live'), TOPIC);
-  ctx.closers.push(() => void live.close());
-  await live.start();
-
-  ctx.begin();
-  const history = new History(opts.partitions);
-  const [, measures] = await Promise.all([produceSequence(producer, history, opts, clock, signal, out), ctx.runFaults(history)]);
-  if (signal.aborted) throw interrupted();
-
-  // Heal (the nemesis healed its last fault), flush, settle.
-  out(`${stamp(clock())} faults over: ${history.sent} records handed to the producer; flushing`);
-  const failures: string[] = [];
-  if (!(await flushBounded(producer, signal))) failures.push(`the producer still had unanswered records after ${FLUSH_BOUND_MS / 1000} s (they count as unacknowledged)`);
-  const acked = history.acked();
-  const needEnd = new Array<number>(opts.partitions).fill(0);
-  for (const a of acked) needEnd[a.partition] = Math.max(needEnd[a.partition]!, a.offset + 1);
-  const ends = await settle(view, ctx.newClient('yak-chaos-settle'), TOPIC, opts.partitions, needEnd, signal);
-  if (signal.aborted) throw interrupted();
-  if (!ends.inSync) out(`${stamp(clock())} note: the ISR was not full again within ${SETTLE_BOUND_MS / 1000} s; reading anyway`);
-  out(`${stamp(clock())} reading ${TOPIC} to its end (${ends.offsets.map((o, p) => `${TOPIC}-${p}: ${o}`).join(', ')})`);
-  const seenDuringRun = live.close();
-
-  const read = await readAll(ctx.newClient('yak-chaos-check'), TOPIC, ends.offsets, signal);
-  if (signal.aborted) throw interrupted();
-  if (read.incomplete) failures.push(read.incomplete);
-
-  const result = check({ sent: history.sent, partitions: opts.partitions, acked, read: read.records, seenDuringRun });
-  const problems = [...failures];
-  failures.unshift(...violations(result));
-  const summary = formatSummary({
-    check: result,
-    readDuringRun: seenDuringRun.length,
-    liveConsumerError: live.error,
-    producerErrors: history.errors,
-    measures,
-    sessionTimeoutMs: opts.sessionTimeoutMs,
-    problems,
-  });
-  return { failures, summary, check: result, measures };
-}
-
-/** Flushes, waiting at most FLUSH_BOUND_MS (or until interrupted); false if records were still unanswered. */
-export async function flushBounded(producer: Producer, signal: AbortSignal): Promise<boolean> {
-  const flushBound = new AbortController();
-  const stopBound = () => flushBound.abort();
-  signal.addEventListener('abort', stopBound, { once: true });
-  const flushed = await Promise.race([producer.flush().then(() => true), sleep(FLUSH_BOUND_MS, flushBound.signal).then(() => false)]);
-  flushBound.abort();
-  signal.removeEventListener('abort', stopBound);
-  if (signal.aborted) throw interrupted();
-  return flushed;
-}
-
-/**
- * The workload: record seq = 0, 1, 2, ... at `rate` per second, value String(seq), to partition
- * seq % partitions, until the run's duration is over.
- */
-export async function produceSequence(producer: Producer, history: History, opts: ChaosOptions, clock: () => number, signal: AbortSignal, out: (line: string) => void): Promise<void> {
-  let sendError: string | null = null;
-  while (!signal.aborted && clock() < opts.durationMs) {
-    const due = Math.min(Math.floor((clock() * opts.rate) / 1000), Math.floor((opts.durationMs * opts.rate) / 1000));
-    while (history.sent < due) {
-      const seq = history.recordSent(clock());
-      try {
-        producer.send(TOPIC, { key: null, value: Buffer.from(String(seq)), partition: seq % opts.partitions }, (err, meta) => {
-          if (err || !meta) history.recordFailure(err ?? new Error('no metadata'));
-          else history.recordAck(seq, meta.offset, clock());
-        });
-      } catch (err) {
-        // Not queued: it stays unacknowledged. Say so once.
-        history.recordFailure(err as Error);
-        if (sendError === null) out(`${stamp(clock())} note: the producer refused a record: ${(sendError = (err as Error).message)}`);
-      }
-    }
-    await sleep(10, signal);
   }
 }

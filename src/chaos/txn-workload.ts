@@ -11,7 +11,7 @@ import { sleep, stamp } from './nemesis.js';
 import { Prng } from './prng.js';
 import { endOffsets, FINAL_READ_BOUND_MS, LiveReader, readAll, settle, SETTLE_BOUND_MS } from './reading.js';
 import { formatTxnSummary } from './report.js';
-import { DELIVERY_TIMEOUT_MS, FLUSH_BOUND_MS, flushBounded, interrupted, produceSequence, TOPIC, type WorkloadContext, type WorkloadResult } from './run.js';
+import { DELIVERY_TIMEOUT_MS, FLUSH_BOUND_MS, flushBounded, interrupted, produceSequence, TOPIC, type WorkloadContext, type WorkloadResult } from './workload.js';
 import { checkTxn, txnViolations, type TxnAttempt } from './txn-checker.js';
 
 export const OUTPUT_TOPIC = 'chaos-out';

@@ -2,7 +2,8 @@
  * YaK's own transactional producer (src/client/producer.ts with transaction-manager.ts) against
  * `yak up --brokers 3`: commit and abort across 3 partitions read back read_committed and
  * read_uncommitted by YaK's consumer; a second instance with the same transactional id fences the
- * first (fatal for it, its open transaction aborted); offsets sent in the transaction with the
+ * first (fatal for it, its open transaction aborted); a batch refused for good leaves the
+ * transaction only to abort, after which the epoch is bumped and the next one commits; offsets sent in the transaction with the
  * group consumer's metadata, visible only once committed; a stale generation refused, leaving the
  * transaction to abort.
  */
@@ -31,6 +32,7 @@ const client = (id: string) => {
 test.before(async () => {
   cluster = await startCluster({ brokers: 3 });
   for (const t of ['ca', 'fence', 'in', 'out']) await createTopic(cluster.bootstrap, t, 3, 3);
+  await createTopic(cluster.bootstrap, 'small', 1, 3, { 'max.message.bytes': '1000' });
 });
 
 test.after(async () => {
@@ -101,6 +103,25 @@ test('a second instance with the same transactional id fences the first: its ope
   await first.close(0);
   await second.close();
   assert.equal(await values('fence', 'read_committed'), ['successor']);
+});
+
+test('a batch refused for good (MESSAGE_TOO_LARGE) leaves the transaction only to abort; after the abort the producer goes on, under a bumped epoch', async () => {
+  const p = txnProducer('yak-small');
+  await p.initTransactions();
+  await p.partitionsOf('small');
+  p.beginTransaction();
+  const fits = p.sendAsync('small', { value: Buffer.from('fits'), partition: 0 });
+  await fits;
+  const tooLarge = await p.sendAsync('small', { value: Buffer.alloc(2000, 1), partition: 0 }).then(() => null, (err: unknown) => err);
+  assert.ok(tooLarge instanceof KafkaError && tooLarge.code === ErrorCode.MESSAGE_TOO_LARGE, String(tooLarge));
+  assert.throws(() => p.send('small', { value: Buffer.from('after') }), /MESSAGE_TOO_LARGE|too large|max.message.bytes/i);
+  await p.commitTransaction().then(() => assert.unreachable('a transaction with a failed batch must not commit'), (err: unknown) => assert.instance(err, KafkaError));
+  await p.abortTransaction();
+  p.beginTransaction();
+  p.send('small', { value: Buffer.from('next'), partition: 0 });
+  await p.commitTransaction();
+  await p.close();
+  assert.equal(await values('small', 'read_committed'), ['next']);
 });
 
 test('consume-transform-produce: offsets sent in the transaction commit with it; an aborted one leaves them, and a stale generation is refused', async () => {

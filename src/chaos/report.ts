@@ -166,8 +166,8 @@ export interface TxnSummaryInput {
   inputAcknowledged: number;
   readDuringRun: number;
   liveConsumerError: string | null;
-  /** Per transformer: why its instances ended, counted. */
-  restarts: Map<string, number>[];
+  /** Per transformer: why its instances ended, and what made transactions abort that were not aborted on purpose, counted. */
+  transformers: { instanceEnds: Map<string, number>; abortCauses: Map<string, number> }[];
   measures: FaultMeasure[];
   sessionTimeoutMs: number;
   problems: string[];
@@ -182,8 +182,9 @@ export function formatTxnSummary(s: TxnSummaryInput): string[] {
   count('committed', c.committed);
   count('aborted', c.aborted, `(${c.deliberatelyAborted} on purpose, ${c.aborted - c.deliberatelyAborted} after a failure)`);
   count('unknown outcome', c.unknown, c.unknown > 0 ? '(commit sent, no answer: all or nothing either way)' : '');
-  s.restarts.forEach((why, i) => {
-    for (const [reason, n] of why) lines.push(`  transformer ${i}: ${n} instance(s) ended by ${reason}`);
+  s.transformers.forEach((t, i) => {
+    for (const [cause, n] of t.abortCauses) lines.push(`  transformer ${i}: ${n} aborted after ${cause}`);
+    for (const [reason, n] of t.instanceEnds) lines.push(`  transformer ${i}: ${n} instance(s) ended by ${reason}`);
   });
   lines.push('records');
   count('input sent', s.inputSent, `(${s.inputAcknowledged} acknowledged)`);

@@ -46,6 +46,10 @@ const CATCH_UP_BOUND_MS = 60_000;
 /** A transformer that failed waits this long before its next instance starts. */
 const RESTART_BACKOFF_MS = 500;
 
+/** An error as counted in the table: by its code, as the messages name epochs and offsets, which differ every time. */
+const reason = (err: unknown) => (err instanceof KafkaError ? errorName(err.code) : (err as Error).message);
+const count = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + 1);
+
 const FENCED = new Set<number>([ErrorCode.PRODUCER_FENCED, ErrorCode.INVALID_PRODUCER_EPOCH]);
 
 /** Input seq -> output partition: spread so that one input partition's records go to every output partition (a transaction spans partitions). */
@@ -119,7 +123,7 @@ export async function runTxnWorkload(ctx: WorkloadContext): Promise<WorkloadResu
     inputAcknowledged: history.ackedCount(),
     readDuringRun: seenDuringRun.length,
     liveConsumerError: live.error,
-    restarts: transformers.map((t) => t.errors),
+    transformers: transformers.map((t) => ({ instanceEnds: t.instanceEnds, abortCauses: t.abortCauses })),
     measures,
     sessionTimeoutMs: opts.sessionTimeoutMs,
     problems,
@@ -161,7 +165,9 @@ async function stableEnds(client: KafkaClient, partitions: number, signal: Abort
  */
 class Transformer {
   /** Why each instance ended, counted. */
-  readonly errors = new Map<string, number>();
+  readonly instanceEnds = new Map<string, number>();
+  /** What made transactions abort that were not aborted on purpose, counted. */
+  readonly abortCauses = new Map<string, number>();
   /** Transactions committed by an instance after a newer one had fenced it: each is a violation. */
   readonly zombieCommits: string[] = [];
   private stopped = false;
@@ -213,9 +219,7 @@ class Transformer {
         started = true;
         while (!this.stopped && !this.ctx.signal.aborted) await this.transact(producer, consumer, fence);
       } catch (err) {
-        // Counted by error code: the messages name epochs, which differ every time.
-        const why = `${started ? '' : 'while starting, '}${err instanceof KafkaError ? errorName(err.code) : (err as Error).message}`;
-        this.errors.set(why, (this.errors.get(why) ?? 0) + 1);
+        count(this.instanceEnds, `${started ? '' : 'while starting, '}${reason(err)}`);
         if (!this.stopped) await sleep(RESTART_BACKOFF_MS, this.ctx.signal);
       } finally {
         await consumer.close().catch(() => undefined);
@@ -241,24 +245,25 @@ class Transformer {
     const attempt: TxnAttempt = { id: `t${this.index}.${this.nextTxn++}`, outcome: 'aborted', deliberate: false, records: [] };
     this.txns.push(attempt);
     const partitions = this.ctx.opts.partitions;
-    let failed = false;
+    let failure: unknown = null;
     producer.beginTransaction();
     try {
       for (const r of records) {
         const seq = parseSeq(r.value?.toString('utf8') ?? null);
         if (seq === null) continue;
         const partition = outputPartition(seq, partitions);
-        producer.send(OUTPUT_TOPIC, { value: Buffer.from(`${seq}@${attempt.id}`), partition }, (err) => (failed ||= err !== null));
+        producer.send(OUTPUT_TOPIC, { value: Buffer.from(`${seq}@${attempt.id}`), partition }, (err) => (failure ??= err));
         attempt.records.push({ seq, partition });
       }
       await producer.sendOffsetsToTransaction(TOPIC, offsets, group);
       await producer.flush();
       await sleep(this.rng.next() * MAX_PROCESSING_MS);
-    } catch {
-      failed = true;
+    } catch (err) {
+      failure ??= err;
     }
-    attempt.deliberate = !failed && this.rng.next() < DELIBERATE_ABORT_RATIO;
-    if (failed || attempt.deliberate) {
+    if (failure !== null) count(this.abortCauses, reason(failure));
+    attempt.deliberate = failure === null && this.rng.next() < DELIBERATE_ABORT_RATIO;
+    if (failure !== null || attempt.deliberate) {
       // Never asked to commit: it can only end aborted (here, or by the next instance's fencing).
       await producer.abortTransaction();
       await consumer.rewindToCommitted();

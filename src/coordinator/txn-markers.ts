@@ -48,10 +48,12 @@ const key = (p: TopicPartition) => `${p.topic}\u0000${p.partition}`;
 
 /**
  * Writes `marker` on every one of its partitions: to each partition's current leader, the partitions
- * of one leader in one request, again after `txnMarkerRetryBackoffMs` for those that did not take it
- * (the leader changes, comes back, or is elected meanwhile), until none is left. A partition of a
- * deleted topic is dropped: there is nothing left to mark. `progress` hears the partitions still
- * without their marker after each round; `stopped` ends the loop early (coordinator shutdown).
+ * of one leader in one request. Every `txnMarkerRetryBackoffMs` it looks again: a partition that did
+ * not take its marker (no leader, leader moved, broker down) is sent it again, and a partition whose
+ * leader changed while a request to the old one is out (a hung broker answers only at its timeout)
+ * goes to the new one at once, so one stuck broker holds up only its own partitions. A partition of
+ * a deleted topic is dropped: there is nothing left to mark. `progress` hears the partitions still
+ * without their marker whenever that changes; `stopped` ends the loop early (coordinator shutdown).
  */
 export async function writeMarkers(
   marker: TxnMarker,
@@ -61,32 +63,46 @@ export async function writeMarkers(
   stopped: () => boolean,
   warn: (message: string) => void,
 ): Promise<void> {
-  let remaining = marker.partitions;
-  while (remaining.length > 0 && !stopped()) {
-    remaining = remaining.filter((p) => cluster.partitionExists(p.topic, p.partition));
+  const remaining = new Map(marker.partitions.map((p) => [key(p), p]));
+  /** The broker each partition's outstanding request went to. */
+  const inFlight = new Map<string, number>();
+  let wake: () => void = () => {};
+  const settle = (k: string) => {
+    if (!remaining.delete(k)) return;
+    progress([...remaining.values()]);
+    if (remaining.size === 0) wake();
+  };
+  const send = (broker: TxnMarkerBroker, partitions: TopicPartition[]) => {
+    for (const p of partitions) inFlight.set(key(p), broker.id);
+    void sender
+      .write(broker, { ...marker, partitions })
+      .catch(() => [])
+      .then((results) => {
+        for (const p of partitions) if (inFlight.get(key(p)) === broker.id) inFlight.delete(key(p));
+        for (const r of results) {
+          if (GIVE_UP.has(r.errorCode)) warn(`transaction marker for producer ${marker.producerId} on ${r.topic}-${r.partition} refused for good (${errorName(r.errorCode)}): left unwritten`);
+          if (r.errorCode === ErrorCode.NONE || GIVE_UP.has(r.errorCode)) settle(key(r));
+        }
+      });
+  };
+  while (remaining.size > 0 && !stopped()) {
+    for (const [k, p] of remaining) if (!cluster.partitionExists(p.topic, p.partition)) settle(k);
     const byLeader = new Map<number, { broker: TxnMarkerBroker; partitions: TopicPartition[] }>();
-    for (const p of remaining) {
+    for (const [k, p] of remaining) {
       const leader = cluster.leaderOf(p.topic, p.partition);
-      if (!leader) continue;
+      if (!leader || inFlight.get(k) === leader.id) continue;
       const entry = byLeader.get(leader.id) ?? { broker: leader, partitions: [] };
       byLeader.set(leader.id, entry);
       entry.partitions.push(p);
     }
-    const done = new Set<string>();
-    await Promise.all(
-      [...byLeader.values()].map(async ({ broker, partitions }) => {
-        const results = await sender.write(broker, { ...marker, partitions }).catch(() => []);
-        for (const r of results) {
-          if (r.errorCode === ErrorCode.NONE) done.add(key(r));
-          else if (GIVE_UP.has(r.errorCode)) {
-            warn(`transaction marker for producer ${marker.producerId} on ${r.topic}-${r.partition} refused for good (${errorName(r.errorCode)}): left unwritten`);
-            done.add(key(r));
-          }
-        }
-      }),
-    );
-    remaining = remaining.filter((p) => !done.has(key(p)));
-    progress(remaining);
-    if (remaining.length > 0 && !stopped()) await new Promise((r) => setTimeout(r, txnMarkerRetryBackoffMs));
+    for (const { broker, partitions } of byLeader.values()) send(broker, partitions);
+    if (remaining.size === 0) break;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, txnMarkerRetryBackoffMs);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 }

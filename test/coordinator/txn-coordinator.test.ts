@@ -35,9 +35,12 @@ const answers = new Map<string, number>();
 const down = new Set<number>();
 /** How long the fake leaders take to answer. */
 let markerDelayMs = 0;
+/** Brokers that hang (answer only once released). */
+const hung = new Map<number, Promise<void>>();
 const sender: TxnMarkerSender = {
   async write(broker: TxnMarkerBroker, marker: TxnMarker) {
     if (markerDelayMs > 0) await new Promise((r) => setTimeout(r, markerDelayMs));
+    await hung.get(broker.id);
     if (down.has(broker.id)) throw new Error(`broker ${broker.id} is down`);
     const results = marker.partitions.map((p) => ({ ...p, errorCode: answers.get(`${p.topic}-${p.partition}`) ?? ErrorCode.NONE }));
     const taken = results.filter((r) => r.errorCode === ErrorCode.NONE);
@@ -88,6 +91,7 @@ test.before.each(() => {
   down.clear();
   leaders.clear();
   markerDelayMs = 0;
+  hung.clear();
   open();
 });
 
@@ -183,6 +187,21 @@ test('markers are retried until every partition has one: leader down, NOT_LEADER
   assert.equal(written.flatMap((w) => w.marker.partitions.map((p) => p.partition)).sort(), [0, 1, 2]);
   assert.ok(written.every((w) => !w.marker.commit));
   assert.is((await init('t')).producerEpoch, 1);
+});
+
+test('a hung leader holds up only its own partitions, and only until another broker leads them', async () => {
+  let release = () => {};
+  hung.set(1, new Promise<void>((r) => (release = r)));
+  const { producerId: pid } = await init('t');
+  await add('t', pid, 0, [0, 1, 2]);
+  assert.is(await end('t', pid, 0, true), ErrorCode.NONE);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(state('t').topics, [{ topic: 'out', partitions: [0] }], 'the other leaders took their markers');
+  leaders.set('out-0', 3);
+  await txns.markersWritten('t');
+  assert.is(state('t').transactionState, 'CompleteCommit', 'the new leader took it while the old one still hangs');
+  assert.equal(written.filter((w) => w.marker.partitions.some((p) => p.partition === 0)).map((w) => w.broker), [3]);
+  release();
 });
 
 test('InitProducerId during an ongoing transaction aborts it first (at its epoch, as Kafka does), then bumps the epoch', async () => {

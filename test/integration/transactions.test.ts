@@ -3,10 +3,12 @@
  * (confluent-kafka) and kafkajs commit and abort across 3 partitions, checked read_committed and
  * read_uncommitted; a second instance with the same transactional id fences the first; a
  * consume-transform-produce step whose group offsets commit in the transaction; a transaction left
- * open past its timeout, aborted by the coordinator; a kill -9 of the coordinator in the middle of
- * a transaction, which then commits, and of a partition leader. Requests go through recording proxies, and the versions of
- * the transaction APIs each client negotiated are printed at the end.
+ * open past its timeout, aborted by the coordinator; a kill -9 of the coordinator in the middle of a
+ * transaction (librdkafka and kafkajs), which then commits, and of a partition leader (kafkajs).
+ * Requests go through recording proxies, and the versions of the transaction APIs each client
+ * negotiated are printed at the end.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
@@ -46,7 +48,7 @@ test.before(async () => {
     negotiated.set(current, byApi);
     byApi.set(apiKey, (byApi.get(apiKey) ?? new Set()).add(frame.readInt16BE(6)));
   });
-  for (const t of ['rd-ca', 'rd-fence', 'rd-off', 'rd-off-out', 'rd-late', 'js-ca', 'js-fence', 'js-off', 'js-off-out', 'js-late', 'js-kill']) await createTopic(cluster.bootstrap, t, 3, 3);
+  for (const t of ['rd-ca', 'rd-fence', 'rd-off', 'rd-off-out', 'rd-late', 'rd-pause', 'js-ca', 'js-fence', 'js-off', 'js-off-out', 'js-late', 'js-kill']) await createTopic(cluster.bootstrap, t, 3, 3);
   conn = await connectBroker(cluster, 1);
   librdkafka = (await runProcess(PYTHON, ['-c', 'import confluent_kafka'], { timeoutMs: 20_000 }).catch(() => null))?.code === 0;
   if (!librdkafka) console.log('  (librdkafka cells skipped: the Debian package python3-confluent-kafka is missing)');
@@ -244,6 +246,29 @@ test('kafkajs: a transaction past its timeout is aborted by the coordinator; Lis
   }
   assert.ok(listed.includes('js-late'), `ListTransactions names it once across the brokers: ${listed}`);
   assert.is(listed.filter((x) => x === 'js-late').length, 1);
+});
+
+test('librdkafka: kill -9 of the coordinator mid-transaction; the transaction goes on and commits once it is back', async () => {
+  if (!librdkafka) return;
+  current = 'librdkafka';
+  const child = spawn(PYTHON, [SCRIPT, proxies!.bootstrap.join(','), 'pause', 'rd-pause'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    await waitFor('librdkafka sent the first half', () => stdout.includes('sent'), { timeoutMs: 30_000 });
+    assert.match((await cluster!.supervisor.handleControl('kill', 'zookeeper')).message, 'killed zookeeper');
+    assert.match((await cluster!.supervisor.handleControl('restart', 'zookeeper')).message, 'restarted zookeeper');
+    child.stdin.end('go\n');
+    assert.is(await exited, 0, `librdkafka failed: ${stderr.slice(-2000)}`);
+  } finally {
+    child.kill('SIGKILL');
+    current = '';
+  }
+  const r = JSON.parse(stdout.trim().split('\n').pop()!) as RdResult;
+  assert.equal(r.readCommitted, ['after0', 'after1', 'after2', 'before0', 'before1', 'before2']);
 });
 
 test('kill -9 of the coordinator mid-transaction: the transaction goes on and commits once it is back', async () => {

@@ -1,4 +1,5 @@
 import type { CheckResult } from './checker.js';
+import type { TxnCheckResult } from './txn-checker.js';
 import type { CoordinatorView } from './coordinator-view.js';
 import { unavailableMs, type History } from './history.js';
 import type { FaultKind, FaultRecord } from './nemesis.js';
@@ -109,14 +110,22 @@ export function formatSummary(s: SummaryInput): string[] {
   count('phantom', c.phantom.length, c.phantom.length > 0 ? '(seen during the run, gone at the end)' : '');
   count('read during run', s.readDuringRun, s.liveConsumerError ? `(live consumer failed: ${s.liveConsumerError})` : '(by a consumer reading along)');
   for (const [message, n] of s.producerErrors) lines.push(`  producer gave up on ${n} record(s): ${message}`);
+  lines.push(...formatFaults(s.measures, s.sessionTimeoutMs));
+  lines.push(...violationDetails(c));
+  for (const p of s.problems) lines.push(`problem: ${p}`);
+  return lines;
+}
 
+/** The faults' counts and the unavailability table (of the records producer's, or the txn workload's seeder's, partitions). */
+function formatFaults(measures: FaultMeasure[], sessionTimeoutMs: number): string[] {
+  const lines: string[] = [];
   const kinds: Record<FaultKind, number> = { kill: 0, pause: 0, partition: 0, coordinator: 0 };
-  for (const m of s.measures) kinds[m.fault.kind]++;
+  for (const m of measures) kinds[m.fault.kind]++;
   lines.push(`faults: ${kinds.kill} kill, ${kinds.pause} pause, ${kinds.partition} partition, ${kinds.coordinator} coordinator`);
 
   lines.push('unavailability after a fault (until the first ack of a record sent after it); records its target truncated afterwards');
   lines.push(`  ${'fault'.padEnd(30)}${'count'.padStart(5)}${'p50'.padStart(9)}${'max'.padStart(9)}${'truncated'.padStart(11)}  target`);
-  for (const row of unavailabilityRows(s.measures, s.sessionTimeoutMs)) {
+  for (const row of unavailabilityRows(measures, sessionTimeoutMs)) {
     const known = row.values.filter((v): v is number => v !== null);
     const unknown = row.values.length - known.length;
     const p50 = known.length ? secs(percentile(known, 50)) : '-';
@@ -129,19 +138,13 @@ export function formatSummary(s: SummaryInput): string[] {
     if (unknown > 0) target += ` (${unknown} never acknowledged after the fault)`;
     lines.push(`  ${row.label.padEnd(30)}${String(row.values.length).padStart(5)}${p50.padStart(9)}${max.padStart(9)}${String(row.truncated ?? '-').padStart(11)}  ${target}`.trimEnd());
   }
-  lines.push(...violationDetails(c));
-  for (const p of s.problems) lines.push(`problem: ${p}`);
   return lines;
 }
 
 /** The first few examples of each violation, for diagnosis. */
 function violationDetails(c: CheckResult): string[] {
   const out: string[] = [];
-  const show = <T>(label: string, list: T[], fmt: (x: T) => string) => {
-    if (list.length === 0) return;
-    out.push(`${label} (first ${Math.min(10, list.length)} of ${list.length}):`);
-    for (const x of list.slice(0, 10)) out.push(`  ${fmt(x)}`);
-  };
+  const show = <T>(label: string, list: T[], fmt: (x: T) => string) => out.push(...examples(label, list, fmt));
   show('lost', c.lost, (x) => `seq ${x.seq}: acknowledged at partition ${x.partition} offset ${x.offset}, not in the log`);
   show('duplicated', c.duplicated, (x) => `seq ${x.seq}: partition ${x.partition} offsets ${x.firstOffset} and ${x.offset}`);
   show('reordered', c.reordered, (x) => `partition ${x.partition} offset ${x.offset}: seq ${x.seq} after seq ${x.previousSeq}`);
@@ -149,4 +152,58 @@ function violationDetails(c: CheckResult): string[] {
   show('unexpected', c.unexpected, (x) => `partition ${x.partition} offset ${x.offset}: value ${JSON.stringify(x.value)}`);
   show('phantom', c.phantom, (x) => `partition ${x.partition} offset ${x.offset}: seen ${JSON.stringify(x.value)} during the run, ${x.finalValue === null ? 'absent' : JSON.stringify(x.finalValue)} at the end`);
   return out;
+}
+
+/** Up to 10 examples of one violation, under a heading that says how many there are. */
+function examples<T>(label: string, list: readonly T[], fmt: (x: T) => string): string[] {
+  if (list.length === 0) return [];
+  return [`${label} (first ${Math.min(10, list.length)} of ${list.length}):`, ...list.slice(0, 10).map((x) => `  ${fmt(x)}`)];
+}
+
+export interface TxnSummaryInput {
+  check: TxnCheckResult;
+  inputSent: number;
+  inputAcknowledged: number;
+  readDuringRun: number;
+  liveConsumerError: string | null;
+  /** Per transformer: why its instances ended, and what made transactions abort that were not aborted on purpose, counted. */
+  transformers: { instanceEnds: Map<string, number>; abortCauses: Map<string, number> }[];
+  measures: FaultMeasure[];
+  sessionTimeoutMs: number;
+  problems: string[];
+}
+
+/** `yak chaos --workload txn`'s table: the transactions, the records carried over, the violations, then the faults as the default workload shows them. */
+export function formatTxnSummary(s: TxnSummaryInput): string[] {
+  const c = s.check;
+  const lines: string[] = [];
+  const count = (label: string, n: number, note = '') => lines.push(`  ${label.padEnd(16)}${String(n).padStart(9)}${note ? `  ${note}` : ''}`);
+  lines.push('transactions');
+  count('committed', c.committed);
+  count('aborted', c.aborted, `(${c.deliberatelyAborted} on purpose, ${c.aborted - c.deliberatelyAborted} after a failure)`);
+  count('unknown outcome', c.unknown, c.unknown > 0 ? '(commit sent, no answer: all or nothing either way)' : '');
+  s.transformers.forEach((t, i) => {
+    for (const [cause, n] of t.abortCauses) lines.push(`  transformer ${i}: ${n} aborted after ${cause}`);
+    for (const [reason, n] of t.instanceEnds) lines.push(`  transformer ${i}: ${n} instance(s) ended by ${reason}`);
+  });
+  lines.push('records');
+  count('input sent', s.inputSent, `(${s.inputAcknowledged} acknowledged)`);
+  count('input at the end', c.inputs, '(each must be in the output exactly once)');
+  count('output read', c.outputRead, '(read_committed, at the end)');
+  count('lost', c.lost.length, '(input never in the output)');
+  count('duplicated', c.duplicated.length, '(input in the output twice)');
+  count('aborted reads', c.abortedReads.length, "(G1a: a read_committed reader saw an aborted transaction's record)");
+  count('torn', c.torn.length, '(transactions partly visible)');
+  count('unexpected', c.unexpected.length);
+  count('phantom', c.phantom.length, c.phantom.length > 0 ? '(seen during the run, gone at the end)' : '');
+  count('read during run', s.readDuringRun, s.liveConsumerError ? `(live consumer failed: ${s.liveConsumerError})` : '(by a read_committed consumer reading along)');
+  lines.push(...formatFaults(s.measures, s.sessionTimeoutMs));
+  lines.push(...examples('lost', c.lost, (seq) => `input seq ${seq}: in no committed transaction's output`));
+  lines.push(...examples('duplicated', c.duplicated, (x) => `input seq ${x.seq} again at partition ${x.partition} offset ${x.offset}, by ${x.txn}`));
+  lines.push(...examples('aborted reads', c.abortedReads, (x) => `partition ${x.partition} offset ${x.offset}: ${x.value} of aborted ${x.txn}, read ${x.during === 'run' ? 'during the run' : 'at the end'}`));
+  lines.push(...examples('torn', c.torn, (x) => `${x.txn} (${x.outcome}): ${x.visible} of its ${x.written} records visible`));
+  lines.push(...examples('unexpected', c.unexpected, (x) => `partition ${x.partition} offset ${x.offset}: value ${JSON.stringify(x.value)}`));
+  lines.push(...examples('phantom', c.phantom, (x) => `partition ${x.partition} offset ${x.offset}: seen ${JSON.stringify(x.value)} during the run, not at the end`));
+  for (const p of s.problems) lines.push(`problem: ${p}`);
+  return lines;
 }

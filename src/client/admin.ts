@@ -10,6 +10,7 @@ import { ElectLeadersApi } from '../protocol/apis/elect-leaders.js';
 import { ConfigOperation, IncrementalAlterConfigsApi } from '../protocol/apis/incremental-alter-configs.js';
 import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
 import { ListPartitionReassignmentsApi } from '../protocol/apis/list-partition-reassignments.js';
+import type { IsolationLevel } from './consumer.js';
 import { ClientVersions, type KafkaClient } from './kafka-client.js';
 
 export interface TopicDescription {
@@ -189,9 +190,9 @@ export class Admin {
   /**
    * The earliest or latest offset of every partition of a topic, asking each partition's leader; or,
    * for `{ timestamp }` (ms), the first offset whose record has that timestamp or a later one (the
-   * latest offset where there is none, as a consumer seeking by time goes on at the end).
+   * latest offset where there is none, as a consumer seeking by time goes on at the end). Latest read_committed is the last stable offset.
    */
-  async listOffsets(topic: string, spec: keyof typeof OffsetSpec | { timestamp: number }, opts: { timeoutMs?: number } = {}): Promise<Map<number, number>> {
+  async listOffsets(topic: string, spec: keyof typeof OffsetSpec | { timestamp: number }, opts: { timeoutMs?: number; isolation?: IsolationLevel } = {}): Promise<Map<number, number>> {
     if (typeof spec === 'object' && spec.timestamp < 0) throw new KafkaError(ErrorCode.INVALID_REQUEST, `a timestamp to look up must be 0 or later, got ${spec.timestamp}`);
     const timestamp = typeof spec === 'object' ? spec.timestamp : OffsetSpec[spec];
     const what = typeof spec === 'object' ? `offset at ${new Date(spec.timestamp).toISOString()}` : `${spec} offset`;
@@ -203,9 +204,9 @@ export class Admin {
       if (leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `${topic}-${partitions[0]} has no leader`);
       const res = await this.client.send(leader, ListOffsetsApi, ClientVersions.ListOffsets, {
         replicaId: -1,
-        isolationLevel: 0,
+        isolationLevel: opts.isolation === 'read_committed' ? 1 : 0,
         topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) }],
-      }, opts);
+      }, { timeoutMs: opts.timeoutMs });
       for (const p of res.topics[0]?.partitions ?? []) {
         if (p.errorCode !== ErrorCode.NONE) throw new KafkaError(p.errorCode, `listing the ${what} of ${topic}-${p.partitionIndex}`);
         offsets.set(p.partitionIndex, p.offset ?? -1);

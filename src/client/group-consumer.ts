@@ -24,6 +24,21 @@ export interface GroupConsumerOptions {
   clientRack?: string;
   /** isolation.level (see ConsumerOptions); read_uncommitted by default. */
   isolation?: IsolationLevel;
+  /**
+   * The offsets are committed in transactions (a transactional producer's sendOffsetsToTransaction,
+   * KIP-447), never by this consumer: no commit on rebalance or close (commit() is refused), and
+   * committed offsets are read with require_stable, so a partition taken over waits for the
+   * transaction that holds its offsets to end.
+   */
+  offsetsInTransactions?: boolean;
+}
+
+/** What a transactional producer sends with the offsets (KIP-447), so the coordinator refuses a member that is no longer in the group's generation. */
+export interface ConsumerGroupMetadata {
+  groupId: string;
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
 }
 
 /**
@@ -36,6 +51,8 @@ export interface GroupConsumerOptions {
 export class GroupConsumer {
   private readonly membership: GroupMembership;
   private fetcher: Consumer | null = null;
+  /** The partitions the group gave this member at the last rebalance. */
+  private assigned: number[] = [];
   /** Next offset per partition after the records poll() returned: what a commit sends. */
   private readonly consumed = new Map<number, number>();
   private readonly committed = new Map<number, number>();
@@ -91,16 +108,42 @@ export class GroupConsumer {
    * During a rebalance there is nothing left to do: the rebalance commits before it rejoins.
    */
   async commit(): Promise<void> {
+    if (this.opts.offsetsInTransactions) throw new Error('this consumer\'s offsets are committed in transactions (sendOffsetsToTransaction)');
     await this.rebalancing?.catch(() => undefined);
     await this.commitConsumed();
   }
 
   private async commitConsumed(): Promise<void> {
     this.lastCommitMs = Date.now();
+    if (this.opts.offsetsInTransactions) return;
     const changed = [...this.consumed.entries()].filter(([p, offset]) => this.committed.get(p) !== offset);
     if (changed.length === 0) return;
     await this.membership.commit(changed.map(([partition, offset]) => ({ topic: this.opts.topic, partition, offset })));
     for (const [p, offset] of changed) this.committed.set(p, offset);
+  }
+
+  /** The next offset per partition after the records poll() returned (what sendOffsetsToTransaction commits). */
+  consumedOffsets(): Map<number, number> {
+    return new Map(this.consumed);
+  }
+
+  /** The member's group metadata as of now: a transaction sends the one of the poll its records came from. */
+  groupMetadata(): ConsumerGroupMetadata {
+    return { groupId: this.opts.groupId, generationId: this.membership.generationId, memberId: this.membership.memberId, groupInstanceId: this.opts.groupInstanceId ?? null };
+  }
+
+  /**
+   * Goes back to the committed offsets of the assigned partitions, dropping what was fetched or
+   * returned since: after a transaction aborted, its input is read again.
+   */
+  async rewindToCommitted(): Promise<void> {
+    await this.rebalancing?.catch(() => undefined);
+    this.fetcher?.close();
+    this.fetcher = null;
+    // Held like a rebalance: poll() waits, and a rebalance due meanwhile starts after it.
+    const rewind = this.fetchFromCommitted(this.assigned).finally(() => (this.rebalancing = null));
+    this.rebalancing = rewind;
+    await rewind;
   }
 
   /** Commits, then leaves the group so the others take over the partitions at once. */
@@ -124,6 +167,7 @@ export class GroupConsumer {
       try {
         const rejoin = await this.membership.heartbeat();
         if (rejoin !== null && !this.closed) {
+          await this.rebalancing?.catch(() => undefined);
           this.rebalancing = this.rebalance(rejoin).finally(() => (this.rebalancing = null));
           await this.rebalancing;
         }
@@ -138,19 +182,25 @@ export class GroupConsumer {
   private async rebalance(why: string): Promise<void> {
     this.fetcher?.close();
     this.fetcher = null;
-    this.unreturned = [];
     // The generation may already be gone (the member timed out): its commit is then refused, and the
     // next owner re-reads from the last accepted commit.
     await this.commitConsumed().catch(() => undefined);
     const assignment = await this.membership.join(why);
     const assigned = [...(assignment.get(this.opts.topic) ?? [])].sort((a, b) => a - b);
-    const committed = assigned.length > 0 ? await this.membership.committed(this.opts.topic, assigned) : new Map<number, number>();
+    await this.fetchFromCommitted(assigned);
+    this.opts.onAssigned?.(assigned, this.membership.generationId);
+  }
+
+  /** Starts fetching `assigned` from the group's committed offsets (`resetTo` where there are none). */
+  private async fetchFromCommitted(assigned: number[]): Promise<void> {
+    this.assigned = assigned;
+    this.unreturned = [];
+    const committed = assigned.length > 0 ? await this.membership.committed(this.opts.topic, assigned, this.opts.offsetsInTransactions === true) : new Map<number, number>();
     this.consumed.clear();
     this.committed.clear();
     for (const [p, offset] of committed) this.committed.set(p, offset);
     const fetcher = new Consumer(this.client, { topic: this.opts.topic, partitions: assigned, start: this.opts.resetTo, startOffsets: committed, onOffsetReset: this.opts.onOffsetReset, clientRack: this.opts.clientRack, isolation: this.opts.isolation });
     await fetcher.start();
     this.fetcher = fetcher;
-    this.opts.onAssigned?.(assigned, this.membership.generationId);
   }
 }

@@ -1,7 +1,5 @@
 import { ErrorCode, errorName, KafkaError } from '../common/errors.js';
-import { Connection } from '../net/connection.js';
 import type { ApiCodec } from '../protocol/api.js';
-import { FindCoordinatorApi } from '../protocol/apis/find-coordinator.js';
 import { HeartbeatApi } from '../protocol/apis/heartbeat.js';
 import { JoinGroupApi, type JoinGroupResponse } from '../protocol/apis/join-group.js';
 import { LeaveGroupApi } from '../protocol/apis/leave-group.js';
@@ -10,13 +8,15 @@ import { OffsetFetchApi } from '../protocol/apis/offset-fetch.js';
 import { SyncGroupApi } from '../protocol/apis/sync-group.js';
 import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, type TopicPartitions } from '../protocol/consumer-protocol.js';
 import type { Assignor } from './assignors.js';
+import { CoordinatorConnection, FIND_COORDINATOR_VERSION } from './coordinator-connection.js';
 import { sleep, type KafkaClient } from './kafka-client.js';
 
 /**
  * Versions of the group APIs YaK's client speaks (OffsetCommit v7 is the first with group.instance.id;
- * JoinGroup v8 and LeaveGroup v5 the first with a reason, KIP-800, which the coordinator logs).
+ * JoinGroup v8 and LeaveGroup v5 the first with a reason, KIP-800, which the coordinator logs;
+ * OffsetFetch v7 the first with require_stable, for offsets committed in transactions).
  */
-export const GroupVersions = { FindCoordinator: 2, JoinGroup: 8, SyncGroup: 3, Heartbeat: 3, LeaveGroup: 5, OffsetCommit: 7, OffsetFetch: 4, DescribeGroups: 4, ListGroups: 2, DeleteGroups: 1 } as const;
+export const GroupVersions = { FindCoordinator: FIND_COORDINATOR_VERSION, JoinGroup: 8, SyncGroup: 3, Heartbeat: 3, LeaveGroup: 5, OffsetCommit: 7, OffsetFetch: 4, OffsetFetchStable: 7, DescribeGroups: 4, ListGroups: 2, DeleteGroups: 1 } as const;
 
 export interface GroupMembershipOptions {
   groupId: string;
@@ -41,32 +41,26 @@ export interface CommittedOffset {
 
 /** Errors after which the member must rejoin (it is no longer part of the current generation). */
 const REJOIN_ERRORS = new Set<number>([ErrorCode.REBALANCE_IN_PROGRESS, ErrorCode.ILLEGAL_GENERATION, ErrorCode.UNKNOWN_MEMBER_ID]);
-/** Errors after which the coordinator must be looked up again. */
-const COORDINATOR_ERRORS = new Set<number>([ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.NOT_COORDINATOR, ErrorCode.NETWORK_EXCEPTION, ErrorCode.REQUEST_TIMED_OUT]);
-const RETRY_MS = 200;
+/** While a transaction's offsets for a partition are pending, OffsetFetch with require_stable answers UNSTABLE_OFFSET_COMMIT: ask again this often. */
+const UNSTABLE_RETRY_MS = 200;
 
 /**
  * One member of a consumer group, the client side of Kafka's classic group protocol: finds the
  * coordinator, joins (MEMBER_ID_REQUIRED handled), assigns as leader, syncs, heartbeats, commits and
- * fetches offsets, leaves. Talks to the coordinator on a connection of its own, so a JoinGroup that
- * waits for the rebalance never holds back the consumer's fetches on the pooled connections.
+ * fetches offsets, leaves. Talks to the coordinator on a connection of its own (CoordinatorConnection).
  */
 export class GroupMembership {
   memberId = '';
   generationId = -1;
-  /**
-   * The coordinator connection, shared by the heartbeat, commits and joins that run at once: one
-   * lookup and one connection at a time, however many of them retry together.
-   */
-  private coordinator: Promise<Connection> | null = null;
-  private current: Connection | null = null;
-  private readonly opened = new Set<Connection>();
-  private closed = false;
+  /** Shared by the heartbeat, commits and joins that run at once: one lookup and one connection at a time. */
+  private readonly coordinator: CoordinatorConnection;
 
   constructor(
     private readonly client: KafkaClient,
     readonly opts: GroupMembershipOptions,
-  ) {}
+  ) {
+    this.coordinator = new CoordinatorConnection(client, opts.groupId, 0, `group "${opts.groupId}"`);
+  }
 
   /**
    * Joins (or rejoins) the group and returns this member's partitions. Retries until it succeeds or
@@ -159,16 +153,28 @@ export class GroupMembership {
     }
   }
 
-  /** The group's committed offset of each partition (absent where none). */
-  async committed(topic: string, partitions: number[]): Promise<Map<number, number>> {
-    const res = await this.request(OffsetFetchApi, GroupVersions.OffsetFetch, { groupId: this.opts.groupId, topics: [{ name: topic, partitionIndexes: partitions }] });
-    if (res.errorCode) throw new KafkaError(res.errorCode, `fetching offsets of group "${this.opts.groupId}"`);
-    const out = new Map<number, number>();
-    for (const p of res.topics.find((t) => t.name === topic)?.partitions ?? []) {
-      if (p.errorCode !== ErrorCode.NONE) throw new KafkaError(p.errorCode, `fetching the offset of ${topic}-${p.partitionIndex}`);
-      if (p.committedOffset >= 0) out.set(p.partitionIndex, p.committedOffset);
+  /**
+   * The group's committed offset of each partition (absent where none). `requireStable` (OffsetFetch
+   * v7+, KIP-447) waits while a transaction has offsets of a partition pending, so a member taking it
+   * over never starts before offsets a transaction is about to commit.
+   */
+  async committed(topic: string, partitions: number[], requireStable = false): Promise<Map<number, number>> {
+    for (;;) {
+      const version = requireStable ? GroupVersions.OffsetFetchStable : GroupVersions.OffsetFetch;
+      const res = await this.request(OffsetFetchApi, version, { groupId: this.opts.groupId, topics: [{ name: topic, partitionIndexes: partitions }], requireStable });
+      if (res.errorCode) throw new KafkaError(res.errorCode, `fetching offsets of group "${this.opts.groupId}"`);
+      const found = res.topics.find((t) => t.name === topic)?.partitions ?? [];
+      if (found.some((p) => p.errorCode === ErrorCode.UNSTABLE_OFFSET_COMMIT)) {
+        await sleep(UNSTABLE_RETRY_MS);
+        continue;
+      }
+      const out = new Map<number, number>();
+      for (const p of found) {
+        if (p.errorCode !== ErrorCode.NONE) throw new KafkaError(p.errorCode, `fetching the offset of ${topic}-${p.partitionIndex}`);
+        if (p.committedOffset >= 0) out.set(p.partitionIndex, p.committedOffset);
+      }
+      return out;
     }
-    return out;
   }
 
   /**
@@ -194,63 +200,10 @@ export class GroupMembership {
   }
 
   close(): void {
-    this.closed = true;
-    for (const conn of this.opened) conn.close();
+    this.coordinator.close();
   }
 
-  /**
-   * Sends a request to the group coordinator, finding it first; on a connection failure or a
-   * coordinator error it looks the coordinator up again and retries.
-   */
-  private async request<Req, Res extends object>(api: ApiCodec<Req, Res>, version: number, req: Req, timeoutMs = 10_000): Promise<Res> {
-    for (let attempt = 0; ; attempt++) {
-      if (this.closed) throw new KafkaError(ErrorCode.NETWORK_EXCEPTION, 'group membership closed');
-      let failure: KafkaError;
-      const pending = this.coordinatorConnection();
-      try {
-        const res = await (await pending).request(api, version, req, { timeoutMs });
-        const code = 'errorCode' in res ? (res.errorCode as number) : ErrorCode.NONE;
-        if (!COORDINATOR_ERRORS.has(code)) return res;
-        failure = new KafkaError(code);
-      } catch (err) {
-        if (!(err instanceof KafkaError) || !COORDINATOR_ERRORS.has(err.code)) throw err;
-        failure = err;
-      }
-      // Look the coordinator up again, unless another request already did.
-      if (this.coordinator === pending) this.coordinator = null;
-      (await pending.catch(() => null))?.close();
-      if (attempt >= 50) throw failure;
-      await sleep(RETRY_MS);
-    }
-  }
-
-  private coordinatorConnection(): Promise<Connection> {
-    if (this.coordinator && !this.current?.closed) return this.coordinator;
-    const pending = this.connectToCoordinator();
-    this.coordinator = pending;
-    this.current = null;
-    pending.then(
-      (conn) => {
-        if (this.coordinator === pending) this.current = conn;
-      },
-      () => {
-        if (this.coordinator === pending) this.coordinator = null;
-      },
-    );
-    return pending;
-  }
-
-  private async connectToCoordinator(): Promise<Connection> {
-    const found = await this.client.send(undefined, FindCoordinatorApi, GroupVersions.FindCoordinator, { key: this.opts.groupId, keyType: 0 });
-    if (found.errorCode !== ErrorCode.NONE) throw new KafkaError(found.errorCode, found.errorMessage ?? `finding the coordinator of group "${this.opts.groupId}"`);
-    const conn = await Connection.connect(found.host, found.port, { clientId: this.client.opts.clientId ?? 'yak', security: this.client.opts.security });
-    // Closed meanwhile: a connection kept now would keep the process alive.
-    if (this.closed) {
-      conn.close();
-      throw new KafkaError(ErrorCode.NETWORK_EXCEPTION, 'group membership closed');
-    }
-    this.opened.add(conn);
-    conn.onClose(() => this.opened.delete(conn));
-    return conn;
+  private request<Req, Res extends object>(api: ApiCodec<Req, Res>, version: number, req: Req, timeoutMs?: number): Promise<Res> {
+    return this.coordinator.request(api, version, req, { timeoutMs });
   }
 }

@@ -1,11 +1,13 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
-import { maxInFlightBatchesPerPartition } from '../common/limits.js';
+import { maxInFlightBatchesPerPartition, producerTransactionTimeoutMs } from '../common/limits.js';
 import { InitProducerIdApi } from '../protocol/apis/init-producer-id.js';
 import { ProduceApi, type ProduceRequest } from '../protocol/apis/produce.js';
 import { CompressionCodec } from '../protocol/compression.js';
 import { encodeRecordBatch, type Record, type RecordHeader } from '../protocol/record-batch.js';
+import type { ConsumerGroupMetadata } from './group-consumer.js';
 import { ClientVersions, sleep, type KafkaClient } from './kafka-client.js';
 import { StickyPartitioner, partitionForKey } from './partitioner.js';
+import { TransactionManager } from './transaction-manager.js';
 
 export interface ProducerOptions {
   /** 0: no answer; 1: leader wrote it; -1 (all): the ISR has it. */
@@ -29,6 +31,14 @@ export interface ProducerOptions {
   compression?: number;
   /** Told of every retriable failure before the batch is sent again (to say why a send is waiting). */
   onRetry?: (topic: string, partition: number, error: Error) => void;
+  /**
+   * transactional.id (KIP-98): a transactional producer (idempotent, acks=all). Its records are sent
+   * in transactions (initTransactions, then beginTransaction ... commitTransaction or
+   * abortTransaction) and seen by read_committed consumers only once committed.
+   */
+  transactionalId?: string;
+  /** transaction.timeout.ms: the coordinator aborts a transaction open longer. */
+  transactionTimeoutMs?: number;
 }
 
 export interface ProducerRecord {
@@ -68,7 +78,7 @@ interface PendingBatch {
   lastError?: Error;
 }
 
-const DEFAULTS = { acks: -1 as 0 | 1 | -1, idempotent: undefined as boolean | undefined, compression: CompressionCodec.none as number, onRetry: undefined as ProducerOptions['onRetry'], lingerMs: 5, batchBytes: 16384, maxBufferedBytes: 32 * 1024 * 1024, deliveryTimeoutMs: 120_000, requestTimeoutMs: 30_000, retryBackoffMs: 100 };
+const DEFAULTS = { transactionalId: undefined as string | undefined, transactionTimeoutMs: producerTransactionTimeoutMs, acks: -1 as 0 | 1 | -1, idempotent: undefined as boolean | undefined, compression: CompressionCodec.none as number, onRetry: undefined as ProducerOptions['onRetry'], lingerMs: 5, batchBytes: 16384, maxBufferedBytes: 32 * 1024 * 1024, deliveryTimeoutMs: 120_000, requestTimeoutMs: 30_000, retryBackoffMs: 100 };
 
 /**
  * Batching producer. Records accumulate per partition; a batch is sent when full or after lingerMs.
@@ -78,6 +88,12 @@ const DEFAULTS = { acks: -1 as 0 | 1 | -1, idempotent: undefined as boolean | un
  * are sent again in order, one at a time until they are through. Without idempotence one batch per
  * partition is in flight, so retries cannot reorder a partition. Callbacks fire once per record,
  * with its offset or the error that ended its retries.
+ *
+ * With a transactional id (TransactionManager keeps the transaction's state and talks to its
+ * coordinator): a partition's first batch of a transaction waits until AddPartitionsToTxn took the
+ * partition in; a batch failing for good makes the transaction abortable (the records still queued fail
+ * with it, and commitTransaction refuses); a fencing is fatal. After an abort that left a gap in a
+ * partition's sequence numbers, the epoch is bumped (KIP-360) so they start over.
  */
 export class Producer {
   private readonly opts: typeof DEFAULTS;
@@ -107,17 +123,75 @@ export class Producer {
   /** A sequenced batch failed for good: its partition's next sequence is one the broker will never see. */
   private sequenceGap = false;
   private renewingProducerId = false;
+  private readonly txn: TransactionManager | null = null;
 
   constructor(
     private readonly client: KafkaClient,
     opts: ProducerOptions = {},
   ) {
     this.opts = { ...DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as typeof DEFAULTS;
+    if (this.opts.transactionalId !== undefined) {
+      // Kafka's rule: a transaction is only as good as its records' durability and dedup.
+      if (this.opts.acks !== -1 || this.opts.idempotent === false) throw new Error('a transactional producer is idempotent with acks=all');
+      this.txn = new TransactionManager(client, { transactionalId: this.opts.transactionalId, transactionTimeoutMs: this.opts.transactionTimeoutMs, retryBackoffMs: this.opts.retryBackoffMs });
+    }
+  }
+
+  // --- transactions (KIP-98, KIP-447) -----------------------------------------------------------------
+
+  /** Gets this transactional id's producer id and epoch, fencing older instances (and aborting their open transaction). */
+  async initTransactions(): Promise<void> {
+    await this.transactional().init();
+    this.adoptTransactionalProducer();
+  }
+
+  beginTransaction(): void {
+    this.transactional().begin();
+  }
+
+  /** Commits the group's offsets (next offset per partition of `topic`) with this transaction (see TransactionManager.sendOffsets). */
+  async sendOffsetsToTransaction(topic: string, offsets: ReadonlyMap<number, number>, group: ConsumerGroupMetadata): Promise<void> {
+    await this.transactional().sendOffsets(topic, offsets, group);
+  }
+
+  /** Sends what is queued, and commits once every record of the transaction is written; throws (the transaction must then abort) if one failed. */
+  async commitTransaction(): Promise<void> {
+    const txn = this.transactional();
+    txn.checkCanSend();
+    await this.flush();
+    txn.checkCanSend();
+    await txn.end(true);
+  }
+
+  /** Fails what is still queued, waits for what is in flight, aborts; bumps the epoch if sequence numbers have a gap. */
+  async abortTransaction(): Promise<void> {
+    const txn = this.transactional();
+    if (txn.state === 'in-transaction') txn.failed(new KafkaError(ErrorCode.OPERATION_NOT_ATTEMPTED, 'the transaction was aborted'));
+    this.lingerExpired();
+    await this.flush();
+    await txn.end(false);
+    if (this.sequenceGap) {
+      await txn.init();
+      this.adoptTransactionalProducer();
+    }
+  }
+
+  private transactional(): TransactionManager {
+    if (!this.txn) throw new Error('not a transactional producer (no transactional id)');
+    return this.txn;
+  }
+
+  /** The producer id and epoch the coordinator gave: sequence numbers start over. */
+  private adoptTransactionalProducer(): void {
+    this.producerId = this.txn!.producerId;
+    this.producerEpoch = this.txn!.producerEpoch;
+    this.sequences.clear();
+    this.sequenceGap = false;
   }
 
   /** Resolves once the topic's partitions are known (creating the topic if the broker auto-creates). */
   async partitionsOf(topic: string): Promise<number> {
-    if ((this.opts.idempotent ?? this.opts.acks === -1) && this.producerId < 0) await this.initProducerId();
+    if (!this.txn && (this.opts.idempotent ?? this.opts.acks === -1) && this.producerId < 0) await this.initProducerId();
     for (let attempt = 0; ; attempt++) {
       const known = this.client.partitions(topic);
       if (known && known.length > 0 && known.every((p) => p.leader >= 0)) return known.length;
@@ -149,6 +223,7 @@ export class Producer {
   /** Queues a record. Call `await partitionsOf(topic)` once first so the partition count is known. */
   send(topic: string, record: ProducerRecord, callback?: SendCallback): void {
     if (this.closed) throw new Error('producer is closed');
+    this.txn?.checkCanSend();
     const count = this.client.partitions(topic)?.length;
     if (!count) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${topic}" metadata not loaded`);
     let partition = record.partition;
@@ -204,9 +279,13 @@ export class Producer {
     await new Promise<void>((r) => this.idleWaiters.push(r));
   }
 
-  async close(): Promise<void> {
-    await this.flush();
+  /** Flushes (waiting at most `timeoutMs`, if given: what is still unanswered then fails as the client closes), then closes. */
+  async close(timeoutMs?: number): Promise<void> {
+    const flushed = this.flush();
+    if (timeoutMs === undefined) await flushed;
+    else await Promise.race([flushed, sleep(timeoutMs)]);
     this.closed = true;
+    this.txn?.close();
   }
 
   private lingerExpired(): void {
@@ -232,6 +311,7 @@ export class Producer {
 
   /** Sends ready batches: per leader, requests of at most one batch per partition, up to the in-flight limit. */
   private drain(): void {
+    if (this.txn && !this.transactionMaySend()) return;
     if (this.sequenceGap) {
       // Renew once nothing is in flight: a batch under the old id that must go again stays ahead of
       // the new id's batches (each answer drains again, so this comes back).
@@ -240,9 +320,14 @@ export class Producer {
     }
     const rounds = new Map<number, PendingBatch[][]>();
     let leaderless: string | null = null;
+    const toAdd: { topic: string; partition: number }[] = [];
     for (const [k, q] of this.ready) {
       const first = q[0];
       if (!first) continue;
+      if (this.txn && !this.txn.isAdded(first.topic, first.partition)) {
+        toAdd.push({ topic: first.topic, partition: first.partition });
+        continue;
+      }
       const leader = this.client.leaderOf(first.topic, first.partition);
       if (leader < 0) {
         leaderless = first.topic;
@@ -259,6 +344,7 @@ export class Producer {
       }
       this.inFlight.set(k, flying);
     }
+    if (toAdd.length > 0) this.txn!.addPartitions(toAdd).then(() => this.drain(), () => this.drain());
     if (leaderless !== null) void this.refreshThenDrain(leaderless);
     for (const [leader, list] of rounds) for (const batches of list) void this.sendToLeader(leader, batches);
   }
@@ -272,7 +358,7 @@ export class Producer {
       list.push({ index: b.partition, records: this.encode(b) });
     }
     const req: ProduceRequest = {
-      transactionalId: null,
+      transactionalId: this.opts.transactionalId ?? null,
       acks: this.opts.acks,
       timeoutMs: this.opts.requestTimeoutMs,
       topicData: [...topics].map(([name, partitionData]) => ({ name, partitionData })),
@@ -405,6 +491,18 @@ export class Producer {
     this.drain();
   }
 
+  /**
+   * A transaction that can only abort sends nothing more: what waits fails with its error (so
+   * commitTransaction's flush ends). While in a transaction, true.
+   */
+  private transactionMaySend(): boolean {
+    const txn = this.txn!;
+    if (txn.state === 'in-transaction') return true;
+    const why = txn.error ?? new KafkaError(ErrorCode.INVALID_TXN_STATE, `the transaction is ${txn.state}`);
+    for (const q of this.ready.values()) for (const b of q.splice(0)) this.complete(b, why, -1);
+    return false;
+  }
+
   private encode(b: PendingBatch): Buffer {
     if (b.encoded) return b.encoded;
     const compression = this.opts.compression;
@@ -413,7 +511,7 @@ export class Producer {
     const k = partitionKey(b);
     const baseSequence = this.sequences.get(k) ?? 0;
     this.sequences.set(k, (baseSequence + b.records.length) % 0x80000000);
-    return (b.encoded = encodeRecordBatch(b.records, { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence, compression }));
+    return (b.encoded = encodeRecordBatch(b.records, { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence, compression, transactional: this.txn !== null }));
   }
 
   private refreshing = false;
@@ -435,6 +533,7 @@ export class Producer {
 
   private complete(b: PendingBatch, err: Error | null, baseOffset: number): void {
     if (err && b.sequenced) this.sequenceGap = true;
+    if (err) this.txn?.failed(err);
     for (let i = 0; i < b.callbacks.length; i++) {
       b.callbacks[i]?.(err, err ? null : { topic: b.topic, partition: b.partition, offset: baseOffset < 0 ? -1 : baseOffset + i });
     }

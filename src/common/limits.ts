@@ -286,6 +286,18 @@ export const clusterEventsPerAnswer = 1000;
  * the broker when its retry arrives, else the retry would be written twice.
  */
 export const maxInFlightBatchesPerPartition = 5;
+/**
+ * How long a transaction of YaK's transactional producer may stay open before the coordinator aborts
+ * it (Kafka's producer `transaction.timeout.ms`, 60000).
+ */
+export const producerTransactionTimeoutMs = 60_000;
+/**
+ * How long a transactional producer's call (initTransactions, a partition's or the offsets' addition,
+ * commit, abort) keeps retrying what the coordinator says will pass (CONCURRENT_TRANSACTIONS while
+ * the previous transaction's markers are written, COORDINATOR_LOAD_IN_PROGRESS, a coordinator
+ * moving) before it fails (Kafka's `max.block.ms`, 60000).
+ */
+export const transactionalCallTimeoutMs = 60_000;
 
 /**
  * After Ctrl-C, how long `yak consume` may take to commit and leave its group, and `yak produce` may
@@ -317,6 +329,7 @@ export function assertLimits(): void {
   check(transactionAbortTimedOutCheckIntervalMs < transactionMaxTimeoutMs, 'timed-out transactions must be looked for more often than the longest timeout');
   check(txnMarkerRetryBackoffMs < txnMarkerRequestTimeoutMs, 'a marker retry must come sooner than a marker request times out');
   check(clusterEventsPerAnswer <= clusterEventRingEvents, 'a WatchClusterEvents answer cannot hold more events than the ring keeps');
+  check(producerTransactionTimeoutMs <= transactionMaxTimeoutMs, "the producer's default transaction timeout must be one the coordinator accepts");
   check(maxUnauthenticatedFrameBytes <= maxFrameBytes, 'a connection that has proven nothing may not send more than one that has');
   check(saslServerMaxReceiveBytes <= maxFrameBytes, 'a connection that has not authenticated may not send more than one that has');
   check(scramMinIterations <= scramMaxIterations, 'some SCRAM iteration count must be allowed');

@@ -1,14 +1,13 @@
 import type { ClusterMetadata } from '../common/cluster-types.js';
-import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../common/errors.js';
+import { ErrorCode, KafkaError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { compactionConfig, retentionLimits, timestampPolicy, type RetentionLimits, type TimestampType } from '../common/topic-configs.js';
-import { readBatchHeader, type BatchView } from '../protocol/record-batch.js';
-import { Partition } from '../replication/partition.js';
+import type { BatchView } from '../protocol/record-batch.js';
+import { Partition, type ReadResult } from '../replication/partition.js';
 import { ReplicaFetcher } from '../replication/replica-fetcher.js';
 import { LogCleaner } from '../storage/log-cleaner.js';
 import type { LogStore } from '../storage/log-store.js';
 import type { AppendResult } from '../storage/partition-log.js';
-import type { AbortedTxn } from '../storage/txn-index.js';
 
 export interface ReplicaManagerOptions {
   brokerId: number;
@@ -33,14 +32,14 @@ export interface ReplicaManagerOptions {
   timestampTypeDefault: () => TimestampType;
 }
 
-export interface ReadResult {
-  batches: Buffer[];
-  highWatermark: number;
-  lastStableOffset: number;
-  logStartOffset: number;
-  /** For a read_committed read, the aborted transactions within the batches read; else empty. */
-  abortedTransactions: AbortedTxn[];
+/** One partition's batches of a leader write (a produce request's partition, a transaction marker). */
+export interface LeaderWrite {
+  partition: Partition;
+  batches: BatchView[];
 }
+
+/** How a leader write ended: its offsets and the log start (the produce response's), or the error its partition is answered with. */
+export type LeaderWriteResult = (AppendResult & { logStartOffset: number }) | { error: unknown };
 
 type WaitKind = 'append' | 'highWatermark';
 
@@ -196,25 +195,50 @@ export class ReplicaManager {
   }
 
   /**
-   * Appends validated batches to several partitions in one SQLite transaction. If the write fails
-   * (disk full, I/O error), nothing of the request is stored and in-memory log ends are restored.
+   * Leader writes of one request (Kafka's ReplicaManager.appendRecords): each partition's append
+   * (Partition.appendRecordsToLeader) in one SQLite transaction for the request, then, for acks=all,
+   * each waits until the high watermark covers it or `timeoutMs` passes. A partition that refuses
+   * its write (not the leader, ISR below min.insync.replicas, a producer's sequence or epoch) is
+   * rolled back to its savepoint and answered with its error while the others commit, as Kafka
+   * answers each partition on its own; a storage fault (disk full, I/O error) stores nothing of the
+   * request and restores every in-memory log end.
    */
-  appendAsLeader(writes: { partition: Partition; batches: BatchView[] }[]): AppendResult[] {
-    const results = this.inTransaction(writes, (w) => w.partition.log.appendAsLeader(w.batches, w.partition.state.leaderEpoch));
-    for (const w of writes) this.afterAppend(w.partition);
-    return results;
+  async appendRecords(writes: LeaderWrite[], requiredAcks: number, timeoutMs: number): Promise<LeaderWriteResult[]> {
+    const store = this.opts.store;
+    const appended = this.inTransaction(writes, (w, saved) => {
+      try {
+        return store.transaction(() => w.partition.appendRecordsToLeader(w.batches, requiredAcks));
+      } catch (err) {
+        if (!(err instanceof KafkaError) || err.code === ErrorCode.KAFKA_STORAGE_ERROR) throw err;
+        w.partition.log.restore(saved);
+        return err;
+      }
+    });
+    for (const [i, w] of writes.entries()) if (!(appended[i] instanceof KafkaError)) this.afterAppend(w.partition);
+    return Promise.all(
+      writes.map(async (w, i): Promise<LeaderWriteResult> => {
+        const a = appended[i]!;
+        if (a instanceof KafkaError) return { error: a };
+        try {
+          if (requiredAcks === -1) await w.partition.waitForHighWatermark(a.lastOffset + 1, timeoutMs);
+          return { ...a, logStartOffset: w.partition.logStartOffset };
+        } catch (err) {
+          return { error: err };
+        }
+      }),
+    );
   }
 
-  private appendAsFollower(writes: { partition: Partition; batches: BatchView[] }[]): void {
+  private appendAsFollower(writes: LeaderWrite[]): void {
     this.inTransaction(writes, (w) => w.partition.log.appendAsFollower(w.batches));
   }
 
-  private inTransaction<T>(writes: { partition: Partition }[], apply: (w: (typeof writes)[number] & { batches: BatchView[] }) => T): T[] {
-    const saved = writes.map((w) => ({ log: w.partition.log, state: w.partition.log.snapshot() }));
+  private inTransaction<T>(writes: LeaderWrite[], apply: (w: LeaderWrite, saved: ReturnType<Partition['log']['snapshot']>) => T): T[] {
+    const saved = writes.map((w) => w.partition.log.snapshot());
     try {
-      return this.opts.store.transaction(() => writes.map((w) => apply(w as (typeof writes)[number] & { batches: BatchView[] })));
+      return this.opts.store.transaction(() => writes.map((w, i) => apply(w, saved[i]!)));
     } catch (err) {
-      for (const s of saved) s.log.restore(s.state);
+      for (const [i, w] of writes.entries()) w.partition.log.restore(saved[i]!);
       if (err instanceof KafkaError) throw err;
       this.opts.logger.error(`append failed: ${(err as Error).message}`);
       throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, (err as Error).message);
@@ -224,48 +248,20 @@ export class ReplicaManager {
   private afterAppend(p: Partition): void {
     const k = key(p.topic, p.partition);
     this.notify(k, 'append');
-    if (p.maybeAdvanceHighWatermark()) this.notify(k, 'highWatermark');
+    if (p.leaderAppendCommitted()) this.notify(k, 'highWatermark');
   }
 
   /** Leader side of a follower's fetch: records its progress, maybe expands the ISR, reads up to the log end. */
   readForFollower(p: Partition, replicaId: number, fetchOffset: number, maxBytes: number): ReadResult {
-    if (fetchOffset > p.log.logEndOffset || fetchOffset < p.log.logStartOffset) {
-      throw new OffsetOutOfRangeError(`follower offset ${fetchOffset} outside ${p.log.logStartOffset}..${p.log.logEndOffset}`, p.log.logStartOffset, p.log.highWatermark);
-    }
-    const expand = p.recordFollowerFetch(replicaId, fetchOffset, Date.now());
+    const { read, expandIsr } = p.readForFollower(replicaId, fetchOffset, maxBytes, Date.now());
     this.notify(key(p.topic, p.partition), 'highWatermark');
-    if (expand && this.opts.brokerAlive(replicaId)) void this.changeIsr(p, expand, `broker-${replicaId} caught up`);
-    const log = p.log;
-    return { batches: log.read(fetchOffset, log.logEndOffset, maxBytes), highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions: [] };
+    if (expandIsr && this.opts.brokerAlive(replicaId)) void this.changeIsr(p, expandIsr, `broker-${replicaId} caught up`);
+    return read;
   }
 
-  /**
-   * Consumer read, on the leader or a follower: whole batches from `fetchOffset`, never past this
-   * replica's high watermark (a follower's is the leader's, bounded by what it holds, so it never
-   * serves a record the leader has not committed); read_committed, never past its last stable
-   * offset, with the aborted transactions of the range read (Kafka's Fetch v4+ isolation_level 1),
-   * which the reader drops. A follower knows both from the batches it replicated.
-   */
+  /** Consumer read, on the leader or a follower: see Partition.readCommitted. */
   read(p: Partition, fetchOffset: number, maxBytes: number, readCommitted = false): ReadResult {
-    const log = p.log;
-    // Between the high watermark and the log end is not an error (a new leader's high watermark may
-    // briefly trail the old one's; a follower's trails its leader's): the consumer just gets nothing yet.
-    if (fetchOffset < log.logStartOffset || fetchOffset > log.logEndOffset) {
-      // KIP-392: past a follower's log end but below what its leader has committed, the follower is
-      // catching up: retriable, so the consumer neither resets its position nor leaves this replica.
-      if (!p.isLeader && fetchOffset > log.logEndOffset && fetchOffset <= p.leaderHighWatermark) {
-        throw new KafkaError(ErrorCode.OFFSET_NOT_AVAILABLE, `broker ${this.brokerId} holds ${p.topic}-${p.partition} up to ${log.logEndOffset}, catching up to ${p.leaderHighWatermark}`);
-      }
-      throw new OffsetOutOfRangeError(`offset ${fetchOffset} is outside ${log.logStartOffset}..${log.logEndOffset}`, log.logStartOffset, log.highWatermark);
-    }
-    const lastStableOffset = log.lastStableOffset;
-    const batches = log.read(fetchOffset, readCommitted ? lastStableOffset : log.highWatermark, maxBytes);
-    let abortedTransactions: AbortedTxn[] = [];
-    if (readCommitted && batches.length > 0) {
-      const last = readBatchHeader(batches[batches.length - 1]!);
-      abortedTransactions = log.abortedTransactions(fetchOffset, last.baseOffset + last.lastOffsetDelta + 1);
-    }
-    return { batches, highWatermark: log.highWatermark, lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions };
+    return p.readCommitted(fetchOffset, maxBytes, readCommitted);
   }
 
   /** Every replica this broker holds. */

@@ -153,6 +153,21 @@ test('a waiter that is not covered in time fails with REQUEST_TIMED_OUT', async 
   assert.is((r as KafkaError).code, ErrorCode.REQUEST_TIMED_OUT);
 });
 
+test('waiters share one expiry timer: a shorter deadline after a longer one still expires on time, the longer one waits on', async () => {
+  const p = leader();
+  write(p, 2);
+  const long = track(p.waitForHighWatermark(1, 60_000));
+  const short = track(p.waitForHighWatermark(2, 20));
+  await new Promise((r) => setTimeout(r, 80));
+  assert.instance(short(), KafkaError);
+  assert.is((short() as KafkaError).code, ErrorCode.REQUEST_TIMED_OUT);
+  assert.is(long(), 'pending');
+  p.recordFollowerFetch(2, 1, T + 1);
+  p.recordFollowerFetch(3, 1, T + 1);
+  await new Promise((r) => setImmediate(r));
+  assert.is(long(), 'resolved');
+});
+
 test('an ISR shrink below min.insync.replicas does not acknowledge waiting acks=all writes (Kafka: NOT_ENOUGH_REPLICAS_AFTER_APPEND)', async () => {
   const p = leader({ minIsr: 2 });
   write(p, 2);

@@ -7,13 +7,20 @@
  * Each partition's entries are a contiguous run ending at its log end: appended in offset order,
  * evicted from the front, dropped whole (`PartitionTail.clear`) whenever the log changes other than
  * by an append (truncation, a rolled-back append, the cleaner rewriting batches), after which reads
- * fall back to SQLite until new appends fill the tail again. Entries are copies, so a cached batch
- * never keeps a whole request or fetch response alive.
+ * fall back to SQLite until new appends fill the tail again.
+ *
+ * A batch is kept as it came when it is most of its buffer (a produce request's frame, a fetch
+ * answer of one batch: the common case, no copy), and counted at that buffer's size; one inside a
+ * much larger buffer (a socket read of several frames, a follower's fetch of many batches) is
+ * copied, so a cached batch never keeps much more than itself alive. Nothing writes into those
+ * buffers after the append (the leader stamps offsets before it).
  */
 interface Entry {
   baseOffset: number;
   lastOffset: number;
   bytes: Buffer;
+  /** What it holds in memory: its buffer's size. */
+  size: number;
   /** False once its partition's tail was cleared (its bytes are no longer counted). */
   live: boolean;
 }
@@ -37,7 +44,7 @@ export class RecentBatches {
 
   /** @internal PartitionTail's bookkeeping. */
   added(tail: PartitionTail, entry: Entry): void {
-    this.bytes += entry.bytes.length;
+    this.bytes += entry.size;
     this.order.push({ entry, tail });
     while (this.bytes > this.maxBytes && this.order.length > 0) {
       const oldest = this.order.shift()!;
@@ -48,7 +55,7 @@ export class RecentBatches {
   /** @internal */
   removed(entry: Entry): void {
     entry.live = false;
-    this.bytes -= entry.bytes.length;
+    this.bytes -= entry.size;
   }
 }
 
@@ -60,8 +67,10 @@ export class PartitionTail {
 
   /** Caches an appended batch; `baseOffset` must follow the previous one (the caller appends at the log end). */
   append(baseOffset: number, lastOffset: number, bytes: Buffer): void {
-    if (bytes.length > this.cache.maxBytes) return this.clear();
-    const entry = { baseOffset, lastOffset, bytes: Buffer.from(bytes), live: true };
+    const kept = bytes.buffer.byteLength <= 2 * bytes.length ? bytes : copy(bytes);
+    const size = kept.buffer.byteLength;
+    if (size > this.cache.maxBytes) return this.clear();
+    const entry = { baseOffset, lastOffset, bytes: kept, size, live: true };
     this.entries.push(entry);
     this.cache.added(this, entry);
   }
@@ -105,4 +114,11 @@ export class PartitionTail {
     }
     return out;
   }
+}
+
+/** A copy in a buffer of its own (Buffer.from would take small ones from the shared pool, keeping its 8 KiB alive). */
+function copy(bytes: Buffer): Buffer {
+  const out = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(out);
+  return out;
 }

@@ -1,6 +1,6 @@
 /**
  * ReplicaManager.appendRecords, the leader write of a produce request or a transaction marker:
- * the request's partitions in one transaction, each partition answered on its own (a refusal in one
+ * the requests of one event-loop turn in one transaction, each partition answered on its own (a refusal in one
  * does not fail the others, as in Kafka), min.insync.replicas refused up front for acks=all, and
  * acks=all answered once the high watermark covers the write.
  */
@@ -106,6 +106,33 @@ test('acks=all is answered once the followers\' fetches cover the write, with it
   replicas.readForFollower(p, 3, 1, 1 << 20);
   await pending;
   assert.equal(answered, { baseOffset: 0, lastOffset: 0, logStartOffset: 0 });
+});
+
+test('the writes of requests arriving in one event-loop turn commit in one transaction, in arrival order, each request answered on its own', async () => {
+  const a = leader('a', [1]);
+  const b = leader('b', [1]);
+  let outermost = 0;
+  let depth = 0;
+  const transaction = store.transaction.bind(store);
+  store.transaction = <T>(fn: () => T): T => {
+    if (depth++ === 0) outermost++;
+    try {
+      return transaction(fn);
+    } finally {
+      depth--;
+    }
+  };
+  const [first, second, third] = await Promise.all([
+    replicas.appendRecords([{ partition: a, batches: batch('a0') }], 1, 5000),
+    replicas.appendRecords([{ partition: b, batches: batch('b0', 3, 7) }, { partition: a, batches: batch('a1') }], 1, 5000),
+    replicas.appendRecords([{ partition: a, batches: batch('a2') }], 1, 5000),
+  ]);
+  assert.is(outermost, 1, 'one commit for the three requests');
+  assert.equal(first, [{ baseOffset: 0, lastOffset: 0, logStartOffset: 0 }]);
+  assert.is(errorCode(second![0]!), ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, "b's refusal is b's alone");
+  assert.equal(second![1], { baseOffset: 1, lastOffset: 1, logStartOffset: 0 });
+  assert.equal(third, [{ baseOffset: 2, lastOffset: 2, logStartOffset: 0 }]);
+  assert.is(a.log.logEndOffset, 3);
 });
 
 test.run();

@@ -284,8 +284,9 @@ export class ReplicaManager {
 
   /** Leader side of a follower's fetch: records its progress, maybe expands the ISR, reads up to the log end. */
   readForFollower(p: Partition, replicaId: number, fetchOffset: number, maxBytes: number): ReadResult {
-    const { read, expandIsr } = p.readForFollower(replicaId, fetchOffset, maxBytes, Date.now());
-    this.notify(key(p.topic, p.partition), 'highWatermark');
+    const { read, expandIsr, highWatermarkMoved } = p.readForFollower(replicaId, fetchOffset, maxBytes, Date.now());
+    // Consumers waiting on this partition wake only when there is more for them, not at every follower fetch.
+    if (highWatermarkMoved) this.notify(key(p.topic, p.partition), 'highWatermark');
     if (expandIsr && this.opts.brokerAlive(replicaId)) void this.changeIsr(p, expandIsr, `broker-${replicaId} caught up`);
     return read;
   }

@@ -146,17 +146,19 @@ export class Partition {
   }
 
   /**
-   * Leader side of a follower's fetch: records its progress (which may move the high watermark),
-   * reads up to the log end. `expandIsr` is the ISR to propose if the follower should join it.
+   * Leader side of a follower's fetch: records its progress (which may move the high watermark:
+   * `highWatermarkMoved`), reads up to the log end. `expandIsr` is the ISR to propose if the
+   * follower should join it.
    */
-  readForFollower(replicaId: number, fetchOffset: number, maxBytes: number, now: number): { read: ReadResult; expandIsr: number[] | null } {
+  readForFollower(replicaId: number, fetchOffset: number, maxBytes: number, now: number): { read: ReadResult; expandIsr: number[] | null; highWatermarkMoved: boolean } {
     const log = this.log;
     if (fetchOffset > log.logEndOffset || fetchOffset < log.logStartOffset) {
       throw new OffsetOutOfRangeError(`follower offset ${fetchOffset} outside ${log.logStartOffset}..${log.logEndOffset}`, log.logStartOffset, log.highWatermark);
     }
+    const highWatermark = log.highWatermark;
     const expandIsr = this.recordFollowerFetch(replicaId, fetchOffset, now);
     const read = { batches: log.read(fetchOffset, log.logEndOffset, maxBytes), highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions: [] };
-    return { read, expandIsr };
+    return { read, expandIsr, highWatermarkMoved: log.highWatermark > highWatermark };
   }
 
   /** Starts leading at the state's epoch: followers get a full lag window to show up. */

@@ -2,7 +2,8 @@
  * ReplicaManager.appendRecords, the leader write of a produce request or a transaction marker:
  * the requests of one event-loop turn in one transaction, each partition answered on its own (a refusal in one
  * does not fail the others, as in Kafka), min.insync.replicas refused up front for acks=all, and
- * acks=all answered once the high watermark covers the write.
+ * acks=all answered once the high watermark covers the write; consumers waiting for data woken when
+ * the high watermark moves, not by every follower fetch.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,7 +18,7 @@ import { encodeRecordBatch, splitAndValidateBatches } from '../../src/protocol/r
 import { Partition } from '../../src/replication/partition.js';
 import { LogStore } from '../../src/storage/log-store.js';
 
-const test = suite('ReplicaManager.appendRecords');
+const test = suite('ReplicaManager: leader writes and wake-ups');
 let dir = '';
 let store: LogStore;
 let replicas: ReplicaManager;
@@ -133,6 +134,21 @@ test('the writes of requests arriving in one event-loop turn commit in one trans
   assert.equal(second![1], { baseOffset: 1, lastOffset: 1, logStartOffset: 0 });
   assert.equal(third, [{ baseOffset: 2, lastOffset: 2, logStartOffset: 0 }]);
   assert.is(a.log.logEndOffset, 3);
+});
+
+test('a consumer waiting for the high watermark is woken when it moves, not by every follower fetch', async () => {
+  const p = leader('t', [1, 2, 3], 2);
+  await replicas.appendRecords([{ partition: p, batches: batch('x') }], 1, 5000);
+  let woken = false;
+  const waiting = replicas.waitForData([{ topic: 't', partition: 0 }], 'highWatermark', 30_000).then(() => (woken = true));
+  replicas.readForFollower(p, 2, 0, 1 << 20);
+  replicas.readForFollower(p, 3, 0, 1 << 20);
+  await new Promise((r) => setImmediate(r));
+  assert.is(woken, false, 'the followers fetched, the high watermark stayed at 0: nothing new for a consumer');
+  replicas.readForFollower(p, 2, 1, 1 << 20);
+  replicas.readForFollower(p, 3, 1, 1 << 20);
+  await waiting;
+  assert.is(p.log.highWatermark, 1);
 });
 
 test.run();

@@ -3,7 +3,7 @@ import { ErrorCode, KafkaError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { compactionConfig, retentionLimits, timestampPolicy, type RetentionLimits, type TimestampType } from '../common/topic-configs.js';
 import type { BatchView } from '../protocol/record-batch.js';
-import { Partition, type ReadResult } from '../replication/partition.js';
+import { Partition, type DataKind, type ReadResult } from '../replication/partition.js';
 import { ReplicaFetcher } from '../replication/replica-fetcher.js';
 import { LogCleaner } from '../storage/log-cleaner.js';
 import type { LogStore } from '../storage/log-store.js';
@@ -41,18 +41,15 @@ export interface LeaderWrite {
 /** How a leader write ended: its offsets and the log start (the produce response's), or the error its partition is answered with. */
 export type LeaderWriteResult = (AppendResult & { logStartOffset: number }) | { error: unknown };
 
-type WaitKind = 'append' | 'highWatermark';
-
 /**
  * Owns this broker's replicas: applies the coordinator's leadership decisions (become leader or
  * follower, start or stop replica fetchers), appends as leader, serves reads, proposes ISR changes,
- * and wakes fetches waiting for data: follower fetches on any append, consumer fetches only when the
- * high watermark moves.
+ * and lets fetches wait for data on the partitions they read (each Partition wakes its own: follower
+ * fetches on an append, consumer fetches when the high watermark moves).
  */
 export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>();
   private readonly fetchers = new Map<number, ReplicaFetcher>();
-  private readonly waiters = { append: new Map<string, Set<() => void>>(), highWatermark: new Map<string, Set<() => void>>() };
   private readonly isrTimer: NodeJS.Timeout;
   private readonly retentionTimer: NodeJS.Timeout;
   private readonly cleaner: LogCleaner;
@@ -108,11 +105,8 @@ export class ReplicaManager {
             this.unfollow(p);
             p.becomeLeader(state, now);
             this.opts.logger.info(`leading ${p.topic}-${p.partition} at epoch ${state.leaderEpoch} (log end ${p.log.logEndOffset}, high watermark ${p.log.highWatermark})`);
-            this.notify(k, 'append');
-            this.notify(k, 'highWatermark');
           } else {
             p.updateState(state);
-            this.notify(k, 'highWatermark');
           }
         } else if (epochChanged) {
           p.becomeFollower(state);
@@ -146,7 +140,6 @@ export class ReplicaManager {
         append: (writes) => this.appendAsFollower(writes),
         restartAt: (p, offset) => p.log.truncateFullyAndStartAt(offset),
         onLeaderLogStart: (p, offset) => void this.advanceLogStart(p, offset, `leader broker-${leaderId}'s log start`),
-        onHighWatermark: (p) => this.notify(key(p.topic, p.partition), 'highWatermark'),
         logger: this.opts.logger,
       });
       this.fetchers.set(leaderId, f);
@@ -161,6 +154,7 @@ export class ReplicaManager {
   private drop(p: Partition, reason: string): void {
     this.unfollow(p);
     p.failWaiters(new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${p.topic}-${p.partition} was deleted`));
+    p.wakeAllFetches();
     this.opts.store.deletePartition(p.topic, p.partition);
     this.partitions.delete(key(p.topic, p.partition));
     this.opts.logger.info(`deleted local log of ${p.topic}-${p.partition} (${reason})`);
@@ -253,7 +247,7 @@ export class ReplicaManager {
     }
     const appendedTo = new Set<Partition>();
     for (const [i, w] of writes.entries()) if (!(appended[i] instanceof KafkaError)) appendedTo.add(w.partition);
-    for (const p of appendedTo) this.afterAppend(p);
+    for (const p of appendedTo) p.leaderAppendCommitted();
     let at = 0;
     for (const g of group) g.resolve(appended.slice(at, (at += g.writes.length)));
   }
@@ -276,17 +270,9 @@ export class ReplicaManager {
     }
   }
 
-  private afterAppend(p: Partition): void {
-    const k = key(p.topic, p.partition);
-    this.notify(k, 'append');
-    if (p.leaderAppendCommitted()) this.notify(k, 'highWatermark');
-  }
-
   /** Leader side of a follower's fetch: records its progress, maybe expands the ISR, reads up to the log end. */
   readForFollower(p: Partition, replicaId: number, fetchOffset: number, maxBytes: number): ReadResult {
-    const { read, expandIsr, highWatermarkMoved } = p.readForFollower(replicaId, fetchOffset, maxBytes, Date.now());
-    // Consumers waiting on this partition wake only when there is more for them, not at every follower fetch.
-    if (highWatermarkMoved) this.notify(key(p.topic, p.partition), 'highWatermark');
+    const { read, expandIsr } = p.readForFollower(replicaId, fetchOffset, maxBytes, Date.now());
     if (expandIsr && this.opts.brokerAlive(replicaId)) void this.changeIsr(p, expandIsr, `broker-${replicaId} caught up`);
     return read;
   }
@@ -343,39 +329,37 @@ export class ReplicaManager {
     else setTimeout(() => (p.isrChangeInFlight = false), 5000).unref();
   }
 
-  /** Resolves when any of the partitions gets new data of the given kind, or after `timeoutMs`. */
-  waitForData(partitions: { topic: string; partition: number }[], kind: WaitKind, timeoutMs: number): Promise<void> {
+  /**
+   * Resolves when any of the partitions here gets new data of the given kind (Partition.onData), or
+   * after `timeoutMs`. A partition this broker does not hold has nothing to wait for.
+   */
+  waitForData(partitions: { topic: string; partition: number }[], kind: DataKind, timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const keys = partitions.map((p) => key(p.topic, p.partition));
-      const table = this.waiters[kind];
-      const done = () => {
+      const stops: (() => void)[] = [];
+      let done = false;
+      const wake = () => {
+        if (done) return;
+        done = true;
         clearTimeout(timer);
-        for (const k of keys) table.get(k)?.delete(done);
+        for (const stop of stops) stop();
         resolve();
       };
-      const timer = setTimeout(done, timeoutMs);
-      for (const k of keys) {
-        let set = table.get(k);
-        if (!set) table.set(k, (set = new Set()));
-        set.add(done);
+      const timer = setTimeout(wake, timeoutMs);
+      for (const t of partitions) {
+        const p = this.partitions.get(key(t.topic, t.partition));
+        if (p) stops.push(p.onData(kind, wake));
       }
     });
-  }
-
-  private notify(k: string, kind: WaitKind): void {
-    const table = this.waiters[kind];
-    const set = table.get(k);
-    if (!set) return;
-    table.delete(k);
-    for (const w of set) w();
   }
 
   async close(): Promise<void> {
     clearInterval(this.isrTimer);
     clearInterval(this.retentionTimer);
     await this.cleaner.close();
-    for (const kind of ['append', 'highWatermark'] as const) for (const k of [...this.waiters[kind].keys()]) this.notify(k, kind);
-    for (const p of this.partitions.values()) p.failWaiters(new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'broker shutting down'));
+    for (const p of this.partitions.values()) {
+      p.wakeAllFetches();
+      p.failWaiters(new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'broker shutting down'));
+    }
     await Promise.all([...this.fetchers.values()].map((f) => f.stop()));
   }
 }

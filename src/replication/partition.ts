@@ -24,6 +24,9 @@ interface HighWatermarkWaiter {
   reject: (err: Error) => void;
 }
 
+/** What a waiting Fetch waits for (Kafka's DelayedFetch): a follower's for an append, a consumer's for the high watermark to move. */
+export type DataKind = 'append' | 'highWatermark';
+
 /** What a read returns: whole stored batches and where the log stands. */
 export interface ReadResult {
   batches: Buffer[];
@@ -49,11 +52,14 @@ export interface ReadResult {
  *   time the high watermark covers it (NOT_ENOUGH_REPLICAS_AFTER_APPEND);
  * - acks=all waiters complete when the high watermark covers their last offset and fail with
  *   NOT_LEADER_OR_FOLLOWER if leadership is lost first, REQUEST_TIMED_OUT past their deadline (one
- *   timer per partition for all of them, armed at the earliest deadline, not one per request).
+ *   timer per partition for all of them, armed at the earliest deadline, not one per request);
+ * - waiting fetches (`onData`) wake when what they wait for happens here: a leader append committed
+ *   (followers), the high watermark moved (consumers), or the replica's role changed (all).
  */
 export class Partition {
   private readonly followers = new Map<number, FollowerProgress>();
   private hwWaiters: HighWatermarkWaiter[] = [];
+  private readonly fetchWaiters: Record<DataKind, Set<() => void>> = { append: new Set(), highWatermark: new Set() };
   /** The timer that expires hwWaiters, armed for `expiryAt` (Infinity: none armed). */
   private expiryTimer: NodeJS.Timeout | null = null;
   private expiryAt = Infinity;
@@ -112,7 +118,29 @@ export class Partition {
 
   /** After a leader append committed (Kafka's maybeIncrementLeaderHW): the high watermark may move (an ISR of the leader alone); true if it did. */
   leaderAppendCommitted(): boolean {
+    this.wakeFetches('append');
     return this.maybeAdvanceHighWatermark();
+  }
+
+  /** Calls `wake` once, at the next data of `kind` here; returns how to stop waiting. */
+  onData(kind: DataKind, wake: () => void): () => void {
+    const waiting = this.fetchWaiters[kind];
+    waiting.add(wake);
+    return () => waiting.delete(wake);
+  }
+
+  private wakeFetches(kind: DataKind): void {
+    const waiting = this.fetchWaiters[kind];
+    if (waiting.size === 0) return;
+    const woken = [...waiting];
+    waiting.clear();
+    for (const wake of woken) wake();
+  }
+
+  /** Answers every waiting fetch now (the role changed, the replica is deleted, the broker stops): each reads again and sees why. */
+  wakeAllFetches(): void {
+    this.wakeFetches('append');
+    this.wakeFetches('highWatermark');
   }
 
   /**
@@ -146,19 +174,17 @@ export class Partition {
   }
 
   /**
-   * Leader side of a follower's fetch: records its progress (which may move the high watermark:
-   * `highWatermarkMoved`), reads up to the log end. `expandIsr` is the ISR to propose if the
-   * follower should join it.
+   * Leader side of a follower's fetch: records its progress (which may move the high watermark),
+   * reads up to the log end. `expandIsr` is the ISR to propose if the follower should join it.
    */
-  readForFollower(replicaId: number, fetchOffset: number, maxBytes: number, now: number): { read: ReadResult; expandIsr: number[] | null; highWatermarkMoved: boolean } {
+  readForFollower(replicaId: number, fetchOffset: number, maxBytes: number, now: number): { read: ReadResult; expandIsr: number[] | null } {
     const log = this.log;
     if (fetchOffset > log.logEndOffset || fetchOffset < log.logStartOffset) {
       throw new OffsetOutOfRangeError(`follower offset ${fetchOffset} outside ${log.logStartOffset}..${log.logEndOffset}`, log.logStartOffset, log.highWatermark);
     }
-    const highWatermark = log.highWatermark;
     const expandIsr = this.recordFollowerFetch(replicaId, fetchOffset, now);
     const read = { batches: log.read(fetchOffset, log.logEndOffset, maxBytes), highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions: [] };
-    return { read, expandIsr, highWatermarkMoved: log.highWatermark > highWatermark };
+    return { read, expandIsr };
   }
 
   /** Starts leading at the state's epoch: followers get a full lag window to show up. */
@@ -169,6 +195,7 @@ export class Partition {
       if (r !== this.brokerId) this.followers.set(r, { logEndOffset: -1, lastCaughtUpMs: now, leaderEndAtLastFetch: -1, lastFetchMs: now });
     }
     this.maybeAdvanceHighWatermark();
+    this.wakeAllFetches();
   }
 
   becomeFollower(state: PartitionState): void {
@@ -176,13 +203,17 @@ export class Partition {
     this.leaderHighWatermark = -1;
     this.followers.clear();
     this.failWaiters(new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `${this.topic}-${this.partition} is now led by broker ${state.leader}`));
+    this.wakeAllFetches();
   }
 
   /** New ISR or replicas from the coordinator at the same epoch. */
   updateState(state: PartitionState): void {
     this.state = state;
     this.isrChangeInFlight = false;
-    if (this.isLeader) this.maybeAdvanceHighWatermark();
+    if (!this.isLeader) return;
+    this.maybeAdvanceHighWatermark();
+    // A new ISR may change which replica a rack-aware consumer should read from (KIP-392): answer it now.
+    this.wakeFetches('highWatermark');
   }
 
   /** Leader side: what this leader knows of a follower from its fetches (undefined for a non-replica or on a follower). */
@@ -242,6 +273,7 @@ export class Partition {
     }
     if (hw <= this.log.highWatermark) return false;
     this.log.setHighWatermark(hw);
+    this.wakeFetches('highWatermark');
     if (this.hwWaiters.length === 0 || this.hwWaiters[0]!.offset > hw) return true;
     const ready = this.hwWaiters.filter((w) => w.offset <= hw);
     this.hwWaiters = this.hwWaiters.filter((w) => w.offset > hw);
@@ -273,6 +305,7 @@ export class Partition {
     const hw = Math.min(leaderHighWatermark, this.log.logEndOffset);
     if (hw <= this.log.highWatermark) return false;
     this.log.setHighWatermark(hw);
+    this.wakeFetches('highWatermark');
     return true;
   }
 

@@ -168,6 +168,26 @@ test('waiters share one expiry timer: a shorter deadline after a longer one stil
   assert.is(long(), 'resolved');
 });
 
+test('waiting fetches wake at what they wait for: followers at an append, consumers when the high watermark moves, all at a role change', () => {
+  const p = leader();
+  const woken: string[] = [];
+  p.onData('append', () => woken.push('append'));
+  p.onData('highWatermark', () => woken.push('hw'));
+  write(p, 1); // appended; the followers have not fetched, so the high watermark stays
+  p.leaderAppendCommitted();
+  assert.equal(woken, ['append']);
+  p.recordFollowerFetch(2, 0, T + 1);
+  assert.equal(woken, ['append'], 'a follower fetch that moves nothing wakes no consumer');
+  p.recordFollowerFetch(2, 1, T + 2);
+  p.recordFollowerFetch(3, 1, T + 2);
+  assert.equal(woken, ['append', 'hw']);
+  const stop = p.onData('highWatermark', () => woken.push('stopped one'));
+  stop();
+  p.onData('append', () => woken.push('append at role change'));
+  p.becomeFollower(state({ leader: 2, leaderEpoch: 1 }));
+  assert.equal(woken, ['append', 'hw', 'append at role change']);
+});
+
 test('an ISR shrink below min.insync.replicas does not acknowledge waiting acks=all writes (Kafka: NOT_ENOUGH_REPLICAS_AFTER_APPEND)', async () => {
   const p = leader({ minIsr: 2 });
   write(p, 2);

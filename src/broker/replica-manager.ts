@@ -4,13 +4,12 @@ import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../common/errors.j
 import type { ConnectionSecurity } from '../net/connection.js';
 import type { Logger } from '../common/logger.js';
 import { compactionConfig, retentionLimits, timestampPolicy, type RetentionLimits, type TimestampType } from '../common/topic-configs.js';
-import { readBatchHeader, type BatchView } from '../protocol/record-batch.js';
-import { Partition } from '../replication/partition.js';
+import type { BatchView } from '../protocol/record-batch.js';
+import { Partition, type DataKind, type ReadResult } from '../replication/partition.js';
 import { ReplicaFetcher } from '../replication/replica-fetcher.js';
 import { LogCleaner } from '../storage/log-cleaner.js';
 import type { LogStore } from '../storage/log-store.js';
 import type { AppendResult } from '../storage/partition-log.js';
-import type { AbortedTxn } from '../storage/txn-index.js';
 
 export interface ReplicaManagerOptions {
   brokerId: number;
@@ -39,30 +38,29 @@ export interface ReplicaManagerOptions {
   fetcherSecurity?: ConnectionSecurity;
 }
 
-export interface ReadResult {
-  batches: Buffer[];
-  highWatermark: number;
-  lastStableOffset: number;
-  logStartOffset: number;
-  /** For a read_committed read, the aborted transactions within the batches read; else empty. */
-  abortedTransactions: AbortedTxn[];
+/** One partition's batches of a leader write (a produce request's partition, a transaction marker). */
+export interface LeaderWrite {
+  partition: Partition;
+  batches: BatchView[];
 }
 
-type WaitKind = 'append' | 'highWatermark';
+/** How a leader write ended: its offsets and the log start (the produce response's), or the error its partition is answered with. */
+export type LeaderWriteResult = (AppendResult & { logStartOffset: number }) | { error: unknown };
 
 /**
  * Owns this broker's replicas: applies the coordinator's leadership decisions (become leader or
  * follower, start or stop replica fetchers), appends as leader, serves reads, proposes ISR changes,
- * and wakes fetches waiting for data: follower fetches on any append, consumer fetches only when the
- * high watermark moves.
+ * and lets fetches wait for data on the partitions they read (each Partition wakes its own: follower
+ * fetches on an append, consumer fetches when the high watermark moves).
  */
 export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>();
   private readonly fetchers = new Map<number, ReplicaFetcher>();
-  private readonly waiters = { append: new Map<string, Set<() => void>>(), highWatermark: new Map<string, Set<() => void>>() };
   private readonly isrTimer: NodeJS.Timeout;
   private readonly retentionTimer: NodeJS.Timeout;
   private readonly cleaner: LogCleaner;
+  /** Leader writes waiting for this event-loop turn's group commit (appendRecords). */
+  private queuedWrites: { writes: LeaderWrite[]; requiredAcks: number; resolve: (appended: (AppendResult | KafkaError)[]) => void; reject: (err: unknown) => void }[] = [];
 
   constructor(private readonly opts: ReplicaManagerOptions) {
     this.isrTimer = setInterval(() => this.shrinkLaggingIsrs(), Math.max(100, Math.min(1000, opts.replicaLagTimeMaxMs / 4)));
@@ -113,11 +111,8 @@ export class ReplicaManager {
             this.unfollow(p);
             p.becomeLeader(state, now);
             this.opts.logger.info(`leading ${p.topic}-${p.partition} at epoch ${state.leaderEpoch} (log end ${p.log.logEndOffset}, high watermark ${p.log.highWatermark})`);
-            this.notify(k, 'append');
-            this.notify(k, 'highWatermark');
           } else {
             p.updateState(state);
-            this.notify(k, 'highWatermark');
           }
         } else if (epochChanged) {
           p.becomeFollower(state);
@@ -151,7 +146,6 @@ export class ReplicaManager {
         append: (writes) => this.appendAsFollower(writes),
         restartAt: (p, offset) => p.log.truncateFullyAndStartAt(offset),
         onLeaderLogStart: (p, offset) => void this.advanceLogStart(p, offset, `leader broker-${leaderId}'s log start`),
-        onHighWatermark: (p) => this.notify(key(p.topic, p.partition), 'highWatermark'),
         onEvent: this.opts.onEvent,
         security: this.opts.fetcherSecurity,
         logger: this.opts.logger,
@@ -168,6 +162,7 @@ export class ReplicaManager {
   private drop(p: Partition, reason: string): void {
     this.unfollow(p);
     p.failWaiters(new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${p.topic}-${p.partition} was deleted`));
+    p.wakeAllFetches();
     this.opts.store.deletePartition(p.topic, p.partition);
     this.partitions.delete(key(p.topic, p.partition));
     this.opts.logger.info(`deleted local log of ${p.topic}-${p.partition} (${reason})`);
@@ -204,76 +199,95 @@ export class ReplicaManager {
   }
 
   /**
-   * Appends validated batches to several partitions in one SQLite transaction. If the write fails
-   * (disk full, I/O error), nothing of the request is stored and in-memory log ends are restored.
+   * Leader writes of one request (Kafka's ReplicaManager.appendRecords): each partition's append
+   * (Partition.appendRecordsToLeader), then, for acks=all, each waits until the high watermark
+   * covers it or `timeoutMs` passes. A partition that refuses its write (not the leader, ISR below
+   * min.insync.replicas, a producer's sequence or epoch) is rolled back to its savepoint and
+   * answered with its error while the others commit, as Kafka answers each partition on its own.
+   *
+   * Group commit: the writes of every request that arrives in one event-loop turn (a producer's
+   * pipelined requests, several producers) go into one SQLite transaction at the end of the turn
+   * (setImmediate), in arrival order: measured under a 3-broker acks=all bench, a turn carried 2.3
+   * produce requests on average, each commit costing about as much as the inserts it holds. A
+   * storage fault (disk full, I/O error) stores nothing of the group and restores every in-memory
+   * log end; each of its requests is answered KAFKA_STORAGE_ERROR.
    */
-  appendAsLeader(writes: { partition: Partition; batches: BatchView[] }[]): AppendResult[] {
-    const results = this.inTransaction(writes, (w) => w.partition.log.appendAsLeader(w.batches, w.partition.state.leaderEpoch));
-    for (const w of writes) this.afterAppend(w.partition);
-    return results;
+  async appendRecords(writes: LeaderWrite[], requiredAcks: number, timeoutMs: number): Promise<LeaderWriteResult[]> {
+    const appended = await new Promise<(AppendResult | KafkaError)[]>((resolve, reject) => {
+      if (this.queuedWrites.length === 0) setImmediate(() => this.commitQueuedWrites());
+      this.queuedWrites.push({ writes, requiredAcks, resolve, reject });
+    });
+    return Promise.all(
+      writes.map(async (w, i): Promise<LeaderWriteResult> => {
+        const a = appended[i]!;
+        if (a instanceof KafkaError) return { error: a };
+        try {
+          if (requiredAcks === -1) await w.partition.waitForHighWatermark(a.lastOffset + 1, timeoutMs);
+          return { ...a, logStartOffset: w.partition.logStartOffset };
+        } catch (err) {
+          return { error: err };
+        }
+      }),
+    );
   }
 
-  private appendAsFollower(writes: { partition: Partition; batches: BatchView[] }[]): void {
+  /** This turn's leader writes in one transaction (see appendRecords); answers each request with its partitions' outcomes. */
+  private commitQueuedWrites(): void {
+    const group = this.queuedWrites;
+    this.queuedWrites = [];
+    const store = this.opts.store;
+    const writes = group.flatMap((g) => g.writes.map((w) => ({ ...w, requiredAcks: g.requiredAcks })));
+    let appended: (AppendResult | KafkaError)[];
+    try {
+      appended = this.inTransaction(writes, (w) => {
+        const saved = w.partition.log.snapshot();
+        try {
+          return store.transaction(() => w.partition.appendRecordsToLeader(w.batches, w.requiredAcks));
+        } catch (err) {
+          if (!(err instanceof KafkaError) || err.code === ErrorCode.KAFKA_STORAGE_ERROR) throw err;
+          w.partition.log.restore(saved);
+          return err;
+        }
+      });
+    } catch (err) {
+      for (const g of group) g.reject(err);
+      return;
+    }
+    const appendedTo = new Set<Partition>();
+    for (const [i, w] of writes.entries()) if (!(appended[i] instanceof KafkaError)) appendedTo.add(w.partition);
+    for (const p of appendedTo) p.leaderAppendCommitted();
+    let at = 0;
+    for (const g of group) g.resolve(appended.slice(at, (at += g.writes.length)));
+  }
+
+  private appendAsFollower(writes: LeaderWrite[]): void {
     this.inTransaction(writes, (w) => w.partition.log.appendAsFollower(w.batches));
   }
 
-  private inTransaction<T>(writes: { partition: Partition }[], apply: (w: (typeof writes)[number] & { batches: BatchView[] }) => T): T[] {
-    const saved = writes.map((w) => ({ log: w.partition.log, state: w.partition.log.snapshot() }));
+  /** Runs `apply` over the writes in one SQLite transaction; if it fails, every log written to is put back as it was before. */
+  private inTransaction<W extends LeaderWrite, T>(writes: W[], apply: (w: W) => T): T[] {
+    const before = new Map<Partition, ReturnType<Partition['log']['snapshot']>>();
+    for (const w of writes) if (!before.has(w.partition)) before.set(w.partition, w.partition.log.snapshot());
     try {
-      return this.opts.store.transaction(() => writes.map((w) => apply(w as (typeof writes)[number] & { batches: BatchView[] })));
+      return this.opts.store.transaction(() => writes.map(apply));
     } catch (err) {
-      for (const s of saved) s.log.restore(s.state);
+      for (const [p, saved] of before) p.log.restore(saved);
       if (err instanceof KafkaError) throw err;
       this.opts.logger.error(`append failed: ${(err as Error).message}`);
       throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, (err as Error).message);
     }
   }
 
-  private afterAppend(p: Partition): void {
-    const k = key(p.topic, p.partition);
-    this.notify(k, 'append');
-    if (p.maybeAdvanceHighWatermark()) this.notify(k, 'highWatermark');
-  }
-
   /** Leader side of a follower's fetch: records its progress, maybe expands the ISR, reads up to the log end. */
   readForFollower(p: Partition, replicaId: number, fetchOffset: number, maxBytes: number): ReadResult {
-    if (fetchOffset > p.log.logEndOffset || fetchOffset < p.log.logStartOffset) {
-      throw new OffsetOutOfRangeError(`follower offset ${fetchOffset} outside ${p.log.logStartOffset}..${p.log.logEndOffset}`, p.log.logStartOffset, p.log.highWatermark);
-    }
-    const expand = p.recordFollowerFetch(replicaId, fetchOffset, Date.now());
-    this.notify(key(p.topic, p.partition), 'highWatermark');
-    if (expand && this.opts.brokerAlive(replicaId)) void this.changeIsr(p, expand, `broker-${replicaId} caught up`);
-    const log = p.log;
-    return { batches: log.read(fetchOffset, log.logEndOffset, maxBytes), highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions: [] };
+    const { read, expandIsr } = p.readForFollower(replicaId, fetchOffset, maxBytes, Date.now());
+    if (expandIsr && this.opts.brokerAlive(replicaId)) void this.changeIsr(p, expandIsr, `broker-${replicaId} caught up`);
+    return read;
   }
 
-  /**
-   * Consumer read, on the leader or a follower: whole batches from `fetchOffset`, never past this
-   * replica's high watermark (a follower's is the leader's, bounded by what it holds, so it never
-   * serves a record the leader has not committed); read_committed, never past its last stable
-   * offset, with the aborted transactions of the range read (Kafka's Fetch v4+ isolation_level 1),
-   * which the reader drops. A follower knows both from the batches it replicated.
-   */
+  /** Consumer read, on the leader or a follower: see Partition.readCommitted. */
   read(p: Partition, fetchOffset: number, maxBytes: number, readCommitted = false): ReadResult {
-    const log = p.log;
-    // Between the high watermark and the log end is not an error (a new leader's high watermark may
-    // briefly trail the old one's; a follower's trails its leader's): the consumer just gets nothing yet.
-    if (fetchOffset < log.logStartOffset || fetchOffset > log.logEndOffset) {
-      // KIP-392: past a follower's log end but below what its leader has committed, the follower is
-      // catching up: retriable, so the consumer neither resets its position nor leaves this replica.
-      if (!p.isLeader && fetchOffset > log.logEndOffset && fetchOffset <= p.leaderHighWatermark) {
-        throw new KafkaError(ErrorCode.OFFSET_NOT_AVAILABLE, `broker ${this.brokerId} holds ${p.topic}-${p.partition} up to ${log.logEndOffset}, catching up to ${p.leaderHighWatermark}`);
-      }
-      throw new OffsetOutOfRangeError(`offset ${fetchOffset} is outside ${log.logStartOffset}..${log.logEndOffset}`, log.logStartOffset, log.highWatermark);
-    }
-    const lastStableOffset = log.lastStableOffset;
-    const batches = log.read(fetchOffset, readCommitted ? lastStableOffset : log.highWatermark, maxBytes);
-    let abortedTransactions: AbortedTxn[] = [];
-    if (readCommitted && batches.length > 0) {
-      const last = readBatchHeader(batches[batches.length - 1]!);
-      abortedTransactions = log.abortedTransactions(fetchOffset, last.baseOffset + last.lastOffsetDelta + 1);
-    }
-    return { batches, highWatermark: log.highWatermark, lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions };
+    return p.readCommitted(fetchOffset, maxBytes, readCommitted);
   }
 
   /** Every replica this broker holds. */
@@ -323,39 +337,37 @@ export class ReplicaManager {
     else setTimeout(() => (p.isrChangeInFlight = false), 5000).unref();
   }
 
-  /** Resolves when any of the partitions gets new data of the given kind, or after `timeoutMs`. */
-  waitForData(partitions: { topic: string; partition: number }[], kind: WaitKind, timeoutMs: number): Promise<void> {
+  /**
+   * Resolves when any of the partitions here gets new data of the given kind (Partition.onData), or
+   * after `timeoutMs`. A partition this broker does not hold has nothing to wait for.
+   */
+  waitForData(partitions: { topic: string; partition: number }[], kind: DataKind, timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const keys = partitions.map((p) => key(p.topic, p.partition));
-      const table = this.waiters[kind];
-      const done = () => {
+      const stops: (() => void)[] = [];
+      let done = false;
+      const wake = () => {
+        if (done) return;
+        done = true;
         clearTimeout(timer);
-        for (const k of keys) table.get(k)?.delete(done);
+        for (const stop of stops) stop();
         resolve();
       };
-      const timer = setTimeout(done, timeoutMs);
-      for (const k of keys) {
-        let set = table.get(k);
-        if (!set) table.set(k, (set = new Set()));
-        set.add(done);
+      const timer = setTimeout(wake, timeoutMs);
+      for (const t of partitions) {
+        const p = this.partitions.get(key(t.topic, t.partition));
+        if (p) stops.push(p.onData(kind, wake));
       }
     });
-  }
-
-  private notify(k: string, kind: WaitKind): void {
-    const table = this.waiters[kind];
-    const set = table.get(k);
-    if (!set) return;
-    table.delete(k);
-    for (const w of set) w();
   }
 
   async close(): Promise<void> {
     clearInterval(this.isrTimer);
     clearInterval(this.retentionTimer);
     await this.cleaner.close();
-    for (const kind of ['append', 'highWatermark'] as const) for (const k of [...this.waiters[kind].keys()]) this.notify(k, kind);
-    for (const p of this.partitions.values()) p.failWaiters(new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'broker shutting down'));
+    for (const p of this.partitions.values()) {
+      p.wakeAllFetches();
+      p.failWaiters(new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'broker shutting down'));
+    }
     await Promise.all([...this.fetchers.values()].map((f) => f.stop()));
   }
 }

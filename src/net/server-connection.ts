@@ -85,6 +85,8 @@ export class ServerConnection implements ClientInfo {
   private readingFrameBytes: number | null = null;
   private waitingForBudget = false;
   private closed = false;
+  /** Whether flush() corked the socket until the next tick. */
+  private corked = false;
   private readonly closeListeners: (() => void)[] = [];
   /** When the frame being read started arriving; null while none is, or while the server holds reading back. */
   private frameStartedAt: number | null = null;
@@ -274,8 +276,23 @@ export class ServerConnection implements ClientInfo {
       });
   }
 
-  /** Writes the responses that are ready, in request order. */
+  /**
+   * Writes the responses that are ready, in request order. The socket stays corked until the
+   * current burst of callbacks is over (process.nextTick), so responses completed together (the
+   * produce requests of one group commit, the acks=all waiters one high watermark move wakes) leave
+   * in one write instead of one system call each.
+   */
   private flush(): void {
+    if (!this.corked && this.inFlight[0]?.response !== undefined) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+        // What was held while corked has gone to the kernel: the connection may be quiet now.
+        this.updateQuiet();
+      });
+    }
     while (this.inFlight.length > 0 && this.inFlight[0]!.response !== undefined) {
       const entry = this.inFlight.shift()!;
       if (!entry.response) {

@@ -1,7 +1,10 @@
 import type { PartitionState } from '../common/cluster-types.js';
 import { DEFAULT_COMPACTION, DEFAULT_TIMESTAMP_POLICY, NO_RETENTION, type CompactionConfig, type RetentionLimits, type TimestampPolicy } from '../common/topic-configs.js';
 import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../common/errors.js';
-import type { PartitionLog } from '../storage/partition-log.js';
+import type { BatchView } from '../protocol/record-batch.js';
+import { readBatchHeader } from '../protocol/record-batch.js';
+import type { AppendResult, PartitionLog } from '../storage/partition-log.js';
+import type { AbortedTxn } from '../storage/txn-index.js';
 
 export interface FollowerProgress {
   /** The follower's log end offset, as its last fetch offset says. */
@@ -15,9 +18,23 @@ export interface FollowerProgress {
 
 interface HighWatermarkWaiter {
   offset: number;
+  /** Date.now() past which it fails with REQUEST_TIMED_OUT. */
+  deadline: number;
   resolve: () => void;
   reject: (err: Error) => void;
-  timer: NodeJS.Timeout;
+}
+
+/** What a waiting Fetch waits for (Kafka's DelayedFetch): a follower's for an append, a consumer's for the high watermark to move. */
+export type DataKind = 'append' | 'highWatermark';
+
+/** What a read returns: whole stored batches and where the log stands. */
+export interface ReadResult {
+  batches: Buffer[];
+  highWatermark: number;
+  lastStableOffset: number;
+  logStartOffset: number;
+  /** For a read_committed read, the aborted transactions within the batches read; else empty. */
+  abortedTransactions: AbortedTxn[];
 }
 
 /**
@@ -30,12 +47,22 @@ interface HighWatermarkWaiter {
  * - a follower whose fetch offset reaches the high watermark is proposed back into the ISR;
  * - ISR changes take effect only when the coordinator confirms them (the ISR used for the high
  *   watermark is the confirmed one, so a shrink never commits records early);
- * - acks=all waiters complete when the high watermark covers their last offset (with an ISR of at
- *   least min.insync.replicas) and fail with NOT_LEADER_OR_FOLLOWER if leadership is lost first.
+ * - min.insync.replicas (`belowMinIsr`): an acks=all append is refused while the ISR is smaller
+ *   (NOT_ENOUGH_REPLICAS), and its waiter is not acknowledged if the ISR shrank below it by the
+ *   time the high watermark covers it (NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+ * - acks=all waiters complete when the high watermark covers their last offset and fail with
+ *   NOT_LEADER_OR_FOLLOWER if leadership is lost first, REQUEST_TIMED_OUT past their deadline (one
+ *   timer per partition for all of them, armed at the earliest deadline, not one per request);
+ * - waiting fetches (`onData`) wake when what they wait for happens here: a leader append committed
+ *   (followers), the high watermark moved (consumers), or the replica's role changed (all).
  */
 export class Partition {
   private readonly followers = new Map<number, FollowerProgress>();
   private hwWaiters: HighWatermarkWaiter[] = [];
+  private readonly fetchWaiters: Record<DataKind, Set<() => void>> = { append: new Set(), highWatermark: new Set() };
+  /** The timer that expires hwWaiters, armed for `expiryAt` (Infinity: none armed). */
+  private expiryTimer: NodeJS.Timeout | null = null;
+  private expiryAt = Infinity;
   /** An ISR change sent to the coordinator and not yet confirmed (one at a time). */
   isrChangeInFlight = false;
   /** What retention keeps of this replica's log (the topic's configs over the broker's defaults). */
@@ -70,6 +97,96 @@ export class Partition {
     return this.log.partition;
   }
 
+  get logStartOffset(): number {
+    return this.log.logStartOffset;
+  }
+
+  /**
+   * Leader append (Kafka's Partition.appendRecordsToLeader): refused unless this replica leads, and
+   * for acks=all while the ISR is below min.insync.replicas; otherwise the batches get offsets from
+   * the log end at this leader's epoch. Call inside LogStore.transaction (a request's partitions
+   * commit together), then `leaderAppendCommitted` once it committed.
+   */
+  appendRecordsToLeader(batches: readonly BatchView[], requiredAcks: number): AppendResult {
+    if (!this.isLeader) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `${this.topic}-${this.partition} is led by broker ${this.state.leader}`);
+    if (requiredAcks === -1) {
+      const short = this.belowMinIsr(ErrorCode.NOT_ENOUGH_REPLICAS);
+      if (short) throw short;
+    }
+    return this.log.appendAsLeader(batches, this.state.leaderEpoch);
+  }
+
+  /** After a leader append committed (Kafka's maybeIncrementLeaderHW): the high watermark may move (an ISR of the leader alone); true if it did. */
+  leaderAppendCommitted(): boolean {
+    this.wakeFetches('append');
+    return this.maybeAdvanceHighWatermark();
+  }
+
+  /** Calls `wake` once, at the next data of `kind` here; returns how to stop waiting. */
+  onData(kind: DataKind, wake: () => void): () => void {
+    const waiting = this.fetchWaiters[kind];
+    waiting.add(wake);
+    return () => waiting.delete(wake);
+  }
+
+  private wakeFetches(kind: DataKind): void {
+    const waiting = this.fetchWaiters[kind];
+    if (waiting.size === 0) return;
+    const woken = [...waiting];
+    waiting.clear();
+    for (const wake of woken) wake();
+  }
+
+  /** Answers every waiting fetch now (the role changed, the replica is deleted, the broker stops): each reads again and sees why. */
+  wakeAllFetches(): void {
+    this.wakeFetches('append');
+    this.wakeFetches('highWatermark');
+  }
+
+  /**
+   * Consumer read, on the leader or a follower (Kafka's Partition.fetchRecords): whole batches from
+   * `fetchOffset`, never past this replica's high watermark (a follower's is the leader's, bounded
+   * by what it holds, so it never serves a record the leader has not committed); read_committed,
+   * never past its last stable offset, with the aborted transactions of the range read (Kafka's
+   * Fetch v4+ isolation_level 1), which the reader drops. A follower knows both from the batches it
+   * replicated.
+   */
+  readCommitted(fetchOffset: number, maxBytes: number, readCommitted: boolean): ReadResult {
+    const log = this.log;
+    // Between the high watermark and the log end is not an error (a new leader's high watermark may
+    // briefly trail the old one's; a follower's trails its leader's): the consumer just gets nothing yet.
+    if (fetchOffset < log.logStartOffset || fetchOffset > log.logEndOffset) {
+      // KIP-392: past a follower's log end but below what its leader has committed, the follower is
+      // catching up: retriable, so the consumer neither resets its position nor leaves this replica.
+      if (!this.isLeader && fetchOffset > log.logEndOffset && fetchOffset <= this.leaderHighWatermark) {
+        throw new KafkaError(ErrorCode.OFFSET_NOT_AVAILABLE, `broker ${this.brokerId} holds ${this.topic}-${this.partition} up to ${log.logEndOffset}, catching up to ${this.leaderHighWatermark}`);
+      }
+      throw new OffsetOutOfRangeError(`offset ${fetchOffset} is outside ${log.logStartOffset}..${log.logEndOffset}`, log.logStartOffset, log.highWatermark);
+    }
+    const lastStableOffset = log.lastStableOffset;
+    const batches = log.read(fetchOffset, readCommitted ? lastStableOffset : log.highWatermark, maxBytes);
+    let abortedTransactions: AbortedTxn[] = [];
+    if (readCommitted && batches.length > 0) {
+      const last = readBatchHeader(batches[batches.length - 1]!);
+      abortedTransactions = log.abortedTransactions(fetchOffset, last.baseOffset + last.lastOffsetDelta + 1);
+    }
+    return { batches, highWatermark: log.highWatermark, lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions };
+  }
+
+  /**
+   * Leader side of a follower's fetch: records its progress (which may move the high watermark),
+   * reads up to the log end. `expandIsr` is the ISR to propose if the follower should join it.
+   */
+  readForFollower(replicaId: number, fetchOffset: number, maxBytes: number, now: number): { read: ReadResult; expandIsr: number[] | null } {
+    const log = this.log;
+    if (fetchOffset > log.logEndOffset || fetchOffset < log.logStartOffset) {
+      throw new OffsetOutOfRangeError(`follower offset ${fetchOffset} outside ${log.logStartOffset}..${log.logEndOffset}`, log.logStartOffset, log.highWatermark);
+    }
+    const expandIsr = this.recordFollowerFetch(replicaId, fetchOffset, now);
+    const read = { batches: log.read(fetchOffset, log.logEndOffset, maxBytes), highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions: [] };
+    return { read, expandIsr };
+  }
+
   /** Starts leading at the state's epoch: followers get a full lag window to show up. */
   becomeLeader(state: PartitionState, now: number): void {
     this.state = state;
@@ -78,6 +195,7 @@ export class Partition {
       if (r !== this.brokerId) this.followers.set(r, { logEndOffset: -1, lastCaughtUpMs: now, leaderEndAtLastFetch: -1, lastFetchMs: now });
     }
     this.maybeAdvanceHighWatermark();
+    this.wakeAllFetches();
   }
 
   becomeFollower(state: PartitionState): void {
@@ -85,13 +203,17 @@ export class Partition {
     this.leaderHighWatermark = -1;
     this.followers.clear();
     this.failWaiters(new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `${this.topic}-${this.partition} is now led by broker ${state.leader}`));
+    this.wakeAllFetches();
   }
 
   /** New ISR or replicas from the coordinator at the same epoch. */
   updateState(state: PartitionState): void {
     this.state = state;
     this.isrChangeInFlight = false;
-    if (this.isLeader) this.maybeAdvanceHighWatermark();
+    if (!this.isLeader) return;
+    this.maybeAdvanceHighWatermark();
+    // A new ISR may change which replica a rack-aware consumer should read from (KIP-392): answer it now.
+    this.wakeFetches('highWatermark');
   }
 
   /** Leader side: what this leader knows of a follower from its fetches (undefined for a non-replica or on a follower). */
@@ -151,11 +273,13 @@ export class Partition {
     }
     if (hw <= this.log.highWatermark) return false;
     this.log.setHighWatermark(hw);
+    this.wakeFetches('highWatermark');
+    if (this.hwWaiters.length === 0 || this.hwWaiters[0]!.offset > hw) return true;
     const ready = this.hwWaiters.filter((w) => w.offset <= hw);
     this.hwWaiters = this.hwWaiters.filter((w) => w.offset > hw);
-    const shortOfMinIsr = this.shortOfMinIsr();
+    if (this.hwWaiters.length === 0) this.disarmExpiry();
+    const shortOfMinIsr = this.belowMinIsr(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
     for (const w of ready) {
-      clearTimeout(w.timer);
       if (shortOfMinIsr) w.reject(shortOfMinIsr);
       else w.resolve();
     }
@@ -163,22 +287,16 @@ export class Partition {
   }
 
   /**
-   * Kafka's DelayedProduce rule: a write the high watermark covers only because the ISR shrank below
-   * min.insync.replicas is not acknowledged (NOT_ENOUGH_REPLICAS_AFTER_APPEND): it sits on fewer
-   * replicas than the producer asked for. The record stays in the log; an idempotent retry is safe.
+   * min.insync.replicas, the one place it is checked: the error if the ISR is smaller, else null.
+   * Before an acks=all append (NOT_ENOUGH_REPLICAS: refused, nothing written) and when the high
+   * watermark covers an acks=all write (Kafka's DelayedProduce rule, NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+   * covered only because the ISR shrank, it sits on fewer replicas than the producer asked for; the
+   * record stays in the log, an idempotent retry is safe).
    */
-  private shortOfMinIsr(): KafkaError | null {
+  private belowMinIsr(code: typeof ErrorCode.NOT_ENOUGH_REPLICAS | typeof ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND): KafkaError | null {
     if (this.state.isr.length >= this.minInsyncReplicas) return null;
-    return new KafkaError(
-      ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
-      `${this.topic}-${this.partition}: ISR [${this.state.isr.join(',')}] fell below min.insync.replicas=${this.minInsyncReplicas} after the append`,
-    );
-  }
-
-  /** An acks=all write (a produce, a transaction marker) is refused up front while the ISR is below min.insync.replicas, as in Kafka. */
-  checkEnoughReplicas(): void {
-    if (this.state.isr.length >= this.minInsyncReplicas) return;
-    throw new KafkaError(ErrorCode.NOT_ENOUGH_REPLICAS, `ISR [${this.state.isr.join(',')}] is smaller than min.insync.replicas=${this.minInsyncReplicas}`);
+    const when = code === ErrorCode.NOT_ENOUGH_REPLICAS ? 'is smaller than' : 'fell below, after the append,';
+    return new KafkaError(code, `${this.topic}-${this.partition}: ISR [${this.state.isr.join(',')}] ${when} min.insync.replicas=${this.minInsyncReplicas}`);
   }
 
   /** Follower side: the leader's high watermark, bounded by what this replica holds. */
@@ -187,35 +305,59 @@ export class Partition {
     const hw = Math.min(leaderHighWatermark, this.log.logEndOffset);
     if (hw <= this.log.highWatermark) return false;
     this.log.setHighWatermark(hw);
+    this.wakeFetches('highWatermark');
     return true;
   }
 
   /** acks=all purgatory (Kafka's DelayedProduce): resolves once the high watermark reaches `offset`. */
   waitForHighWatermark(offset: number, timeoutMs: number): Promise<void> {
     if (this.log.highWatermark >= offset) {
-      const shortOfMinIsr = this.shortOfMinIsr();
+      const shortOfMinIsr = this.belowMinIsr(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
       return shortOfMinIsr ? Promise.reject(shortOfMinIsr) : Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      const waiter: HighWatermarkWaiter = {
-        offset,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.hwWaiters = this.hwWaiters.filter((w) => w !== waiter);
-          reject(new KafkaError(ErrorCode.REQUEST_TIMED_OUT, `ISR of ${this.topic}-${this.partition} did not replicate offset ${offset - 1} in ${timeoutMs} ms`));
-        }, timeoutMs),
-      };
-      this.hwWaiters.push(waiter);
+      const deadline = Date.now() + timeoutMs;
+      // Appends come in offset order, so the list stays sorted by offset and is completed from the front.
+      const at = this.hwWaiters.length > 0 && this.hwWaiters[this.hwWaiters.length - 1]!.offset > offset ? this.hwWaiters.findIndex((w) => w.offset > offset) : this.hwWaiters.length;
+      this.hwWaiters.splice(at, 0, { offset, deadline, resolve, reject });
+      if (deadline < this.expiryAt) this.armExpiry(deadline);
     });
   }
 
+  private armExpiry(at: number): void {
+    this.disarmExpiry();
+    this.expiryAt = at;
+    this.expiryTimer = setTimeout(() => this.expireWaiters(), Math.max(0, at - Date.now()));
+  }
+
+  private disarmExpiry(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    this.expiryAt = Infinity;
+  }
+
+  /** Fails the waiters past their deadline; re-arms for the earliest left. */
+  private expireWaiters(): void {
+    this.expiryTimer = null;
+    this.expiryAt = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    this.hwWaiters = this.hwWaiters.filter((w) => {
+      if (w.deadline > now) {
+        next = Math.min(next, w.deadline);
+        return true;
+      }
+      w.reject(new KafkaError(ErrorCode.REQUEST_TIMED_OUT, `ISR of ${this.topic}-${this.partition} did not replicate offset ${w.offset - 1} in time`));
+      return false;
+    });
+    if (next < Infinity) this.armExpiry(next);
+  }
+
   failWaiters(err: Error): void {
-    for (const w of this.hwWaiters) {
-      clearTimeout(w.timer);
-      w.reject(err);
-    }
+    this.disarmExpiry();
+    const waiters = this.hwWaiters;
     this.hwWaiters = [];
+    for (const w of waiters) w.reject(err);
   }
 
   /**

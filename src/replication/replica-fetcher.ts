@@ -26,8 +26,6 @@ export interface ReplicaFetcherOptions {
   restartAt: (p: Partition, offset: number) => void;
   /** The leader's log start moved past ours (DeleteRecords, or its retention ran first): follow it. */
   onLeaderLogStart: (p: Partition, offset: number) => void;
-  /** Called after the high watermark of a partition moved (wakes consumer fetches). */
-  onHighWatermark: (p: Partition) => void;
   /** Told of what this fetcher did to the log that the cluster's event log shows (a truncation). */
   onEvent?: (e: BrokerEvent) => void;
   /** TLS and SASL towards the leader (the cluster's own principal), when the listeners require them. */
@@ -209,7 +207,7 @@ export class ReplicaFetcher {
     }
     if (writes.length > 0) this.opts.append(writes);
     for (const { partition, hw, logStart } of hws) {
-      if (partition.updateFollowerHighWatermark(hw)) this.opts.onHighWatermark(partition);
+      partition.updateFollowerHighWatermark(hw);
       if (logStart > partition.log.logStartOffset && partition.log.highWatermark > partition.log.logStartOffset) this.opts.onLeaderLogStart(partition, logStart);
     }
     return refused;

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DATA_CORRUPTED_EXIT_CODE, ErrorCode, KafkaError, UserError } from '../common/errors.js';
-import { highWatermarkCheckpointIntervalMs } from '../common/limits.js';
+import { highWatermarkCheckpointIntervalMs, recentBatchesCacheBytes } from '../common/limits.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import { ensurePrivateDir } from '../common/private-files.js';
 import { openDatabase, type Database, type OpenOptions } from './database.js';
 import { PartitionLog, type LogStatements, type LogStoreHooks } from './partition-log.js';
+import { RecentBatches } from './recent-batches.js';
 
 const MIGRATIONS = [
   `CREATE TABLE batches (
@@ -241,7 +242,7 @@ export class LogStore {
       deleteBatch: db.prepare('DELETE FROM batches WHERE topic = ? AND partition = ? AND base_offset = ?'),
       bytesBefore: db.prepare('SELECT COALESCE(SUM(length(bytes)), 0) AS size FROM batches WHERE topic = ? AND partition = ? AND base_offset < ?'),
     };
-    this.hooks = { transaction: (fn) => this.transaction(fn), markDirty: (l) => this.dirty.add(l) };
+    this.hooks = { transaction: (fn) => this.transaction(fn), markDirty: (l) => this.dirty.add(l), recent: new RecentBatches(recentBatchesCacheBytes) };
     this.checkpointTimer = setInterval(() => this.checkpointHighWatermarks(), highWatermarkCheckpointIntervalMs);
     this.checkpointTimer.unref();
   }
@@ -312,6 +313,7 @@ export class LogStore {
   deletePartition(topic: string, partition: number): void {
     const log = this.logs.get(`${topic}\u0000${partition}`);
     if (log) this.dirty.delete(log);
+    log?.forgetRecentBatches();
     this.transaction(() => {
       this.db.prepare('DELETE FROM batches WHERE topic = ? AND partition = ?').run(topic, partition);
       this.db.prepare('DELETE FROM partitions WHERE topic = ? AND partition = ?').run(topic, partition);

@@ -4,6 +4,7 @@ import type { RetentionLimits } from '../common/topic-configs.js';
 import { isControl, readControlBatch } from '../protocol/control-batch.js';
 import { decodeRecordBatches, readBatchHeader, stampBatch, type BatchView } from '../protocol/record-batch.js';
 import { ProducerStateTable } from './producer-state.js';
+import type { PartitionTail, RecentBatches } from './recent-batches.js';
 import { TxnIndex, type AbortedTxn, type TxnStatements } from './txn-index.js';
 
 type Statement = BetterSqlite3.Statement;
@@ -61,6 +62,8 @@ export interface LogStoreHooks {
   transaction<T>(fn: () => T): T;
   /** Called when the high watermark moved: the store checkpoints it soon, in a batch. */
   markDirty(log: PartitionLog): void;
+  /** The store's cache of recently appended batches (each log's tail of it serves reads of the log end). */
+  recent: RecentBatches;
 }
 
 export interface EpochEntry {
@@ -94,6 +97,8 @@ export class PartitionLog {
   private readonly txns: TxnIndex;
   /** Bumped whenever the log loses its tail (truncation): a log cleaner pass planned before it gives up. */
   truncations = 0;
+  /** The last appended batches, in memory (cleared whenever the log changes other than by an append). */
+  private readonly tail: PartitionTail;
 
   constructor(
     readonly topic: string,
@@ -102,6 +107,7 @@ export class PartitionLog {
     private readonly store: LogStoreHooks,
   ) {
     this.txns = new TxnIndex(topic, partition, stmts, this.producers);
+    this.tail = store.recent.tail();
     const last = stmts.lastBatch.get(topic, partition) as { base_offset: number; last_offset: number } | undefined;
     const state = stmts.loadPartition.get(topic, partition) as { log_start_offset: number; high_watermark: number } | undefined;
     this.logStartOffset = state?.log_start_offset ?? 0;
@@ -120,11 +126,17 @@ export class PartitionLog {
     return (this.stmts.logBytes.get(this.topic, this.partition) as { size: number }).size;
   }
 
+  /** Drops this log's batches from the store's recent-batch cache (the partition is being deleted). */
+  forgetRecentBatches(): void {
+    this.tail.clear();
+  }
+
   snapshot(): { logEndOffset: number; epochs: EpochEntry[] } {
     return { logEndOffset: this.logEndOffset, epochs: [...this.epochs] };
   }
 
   restore(s: { logEndOffset: number; epochs: EpochEntry[] }): void {
+    this.tail.clear();
     this.logEndOffset = s.logEndOffset;
     this.epochs = s.epochs;
     this.rebuildProducerState();
@@ -219,6 +231,7 @@ export class PartitionLog {
     const h = batch.header;
     this.stmts.insertBatch.run(this.topic, this.partition, baseOffset, lastOffset, epoch, h.maxTimestamp, h.producerId, h.producerEpoch, h.baseSequence, h.recordCount, batch.bytes);
     this.txns.recordBatch(batch, baseOffset, lastOffset);
+    this.tail.append(baseOffset, lastOffset, batch.bytes);
     this.logEndOffset = lastOffset + 1;
   }
 
@@ -229,6 +242,8 @@ export class PartitionLog {
    */
   read(fetchOffset: number, upToOffset: number, maxBytes: number): Buffer[] {
     if (fetchOffset >= upToOffset || maxBytes <= 0) return [];
+    const recent = this.tail.read(fetchOffset, upToOffset, maxBytes);
+    if (recent) return recent;
     const start = this.stmts.batchStartAtOrBefore.get(this.topic, this.partition, fetchOffset) as { base_offset: number } | undefined;
     const out: Buffer[] = [];
     let size = 0;
@@ -312,6 +327,7 @@ export class PartitionLog {
       },
       () => {
         this.truncations++;
+        this.tail.clear();
         this.epochs = this.epochs.filter((e) => e.startOffset < cut);
         this.logEndOffset = cut;
         this.highWatermark = highWatermark;
@@ -418,6 +434,7 @@ export class PartitionLog {
       },
       () => {
         this.truncations++;
+        this.tail.clear();
         this.epochs = [];
         this.logStartOffset = offset;
         this.logEndOffset = offset;
@@ -456,6 +473,7 @@ export class PartitionLog {
    * never half. Offsets, the log's start and end, epochs and producer state do not change.
    */
   replaceBatches(changes: readonly { baseOffset: number; bytes: Buffer | null }[]): void {
+    this.tail.clear();
     this.store.transaction(() => {
       for (const c of changes) {
         if (c.bytes === null) this.stmts.deleteBatch.run(this.topic, this.partition, c.baseOffset);

@@ -153,6 +153,41 @@ test('a waiter that is not covered in time fails with REQUEST_TIMED_OUT', async 
   assert.is((r as KafkaError).code, ErrorCode.REQUEST_TIMED_OUT);
 });
 
+test('waiters share one expiry timer: a shorter deadline after a longer one still expires on time, the longer one waits on', async () => {
+  const p = leader();
+  write(p, 2);
+  const long = track(p.waitForHighWatermark(1, 60_000));
+  const short = track(p.waitForHighWatermark(2, 20));
+  await new Promise((r) => setTimeout(r, 80));
+  assert.instance(short(), KafkaError);
+  assert.is((short() as KafkaError).code, ErrorCode.REQUEST_TIMED_OUT);
+  assert.is(long(), 'pending');
+  p.recordFollowerFetch(2, 1, T + 1);
+  p.recordFollowerFetch(3, 1, T + 1);
+  await new Promise((r) => setImmediate(r));
+  assert.is(long(), 'resolved');
+});
+
+test('waiting fetches wake at what they wait for: followers at an append, consumers when the high watermark moves, all at a role change', () => {
+  const p = leader();
+  const woken: string[] = [];
+  p.onData('append', () => woken.push('append'));
+  p.onData('highWatermark', () => woken.push('hw'));
+  write(p, 1); // appended; the followers have not fetched, so the high watermark stays
+  p.leaderAppendCommitted();
+  assert.equal(woken, ['append']);
+  p.recordFollowerFetch(2, 0, T + 1);
+  assert.equal(woken, ['append'], 'a follower fetch that moves nothing wakes no consumer');
+  p.recordFollowerFetch(2, 1, T + 2);
+  p.recordFollowerFetch(3, 1, T + 2);
+  assert.equal(woken, ['append', 'hw']);
+  const stop = p.onData('highWatermark', () => woken.push('stopped one'));
+  stop();
+  p.onData('append', () => woken.push('append at role change'));
+  p.becomeFollower(state({ leader: 2, leaderEpoch: 1 }));
+  assert.equal(woken, ['append', 'hw', 'append at role change']);
+});
+
 test('an ISR shrink below min.insync.replicas does not acknowledge waiting acks=all writes (Kafka: NOT_ENOUGH_REPLICAS_AFTER_APPEND)', async () => {
   const p = leader({ minIsr: 2 });
   write(p, 2);

@@ -3,28 +3,27 @@ import { ApiKey } from '../../protocol/api.js';
 import { CompressionCodec } from '../../protocol/compression.js';
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from '../../protocol/apis/produce.js';
 import { isControl, isTransactional } from '../../protocol/control-batch.js';
-import { applyTimestampPolicy, splitAndValidateBatches, type BatchView } from '../../protocol/record-batch.js';
-import type { Partition } from '../../replication/partition.js';
+import { applyTimestampPolicy, splitAndValidateBatches } from '../../protocol/record-batch.js';
 import { INTERNAL_WRITER_CLIENT_ID, isInternalTopic } from '../../common/topic-name.js';
 import type { BrokerContext } from '../context.js';
+import type { LeaderWrite } from '../replica-manager.js';
 import type { RequestClient } from '../request-router.js';
 import { oldestServedVersion } from './api-versions.js';
 import { currentLeaderHint, leaderEndpoints } from './leader-hints.js';
 
-interface Write {
+interface Write extends LeaderWrite {
   topic: string;
   index: number;
-  partition: Partition;
-  batches: BatchView[];
   /** The time the leader stamped on a LogAppendTime topic's batches, else -1 (the response's log_append_time_ms). */
   logAppendTimeMs: number;
 }
 
 /**
  * Produce: validate every partition's batches as a Kafka leader would (framing, size, then the
- * topic's timestamp rules, which may rewrite a batch's maxTimestamp), append all valid ones in one
- * transaction, then answer: acks=1 at once, acks=all when the high watermark covers each batch
- * (NOT_ENOUGH_REPLICAS up front if the ISR is below min.insync.replicas), acks=0 never (the router drops it).
+ * topic's timestamp rules, which may rewrite a batch's maxTimestamp), then hand the valid ones to
+ * ReplicaManager.appendRecords (one transaction; the leader's rules, min.insync.replicas among them,
+ * are Partition's) and answer: acks=1 at once, acks=all when the high watermark covers each batch,
+ * acks=0 never (the router drops it).
  */
 export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, version: number, client: RequestClient): Promise<ProduceResponse> {
   if (version < oldestServedVersion(ApiKey.Produce)) {
@@ -48,23 +47,11 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, ver
 
   if (writes.length > 0) {
     try {
-      const appended = ctx.replicas.appendAsLeader(writes);
-      await Promise.all(
-        writes.map(async (w, i) => {
-          try {
-            if (req.acks === -1) await w.partition.waitForHighWatermark(appended[i]!.lastOffset + 1, req.timeoutMs);
-            results.set(resultKey(w.topic, w.index), {
-              index: w.index,
-              errorCode: ErrorCode.NONE,
-              baseOffset: appended[i]!.baseOffset,
-              logAppendTimeMs: w.logAppendTimeMs,
-              logStartOffset: w.partition.log.logStartOffset,
-            });
-          } catch (err) {
-            results.set(resultKey(w.topic, w.index), errorResult(ctx, w.topic, w.index, err));
-          }
-        }),
-      );
+      const written = await ctx.replicas.appendRecords(writes, req.acks, req.timeoutMs);
+      for (const [i, w] of writes.entries()) {
+        const r = written[i]!;
+        results.set(resultKey(w.topic, w.index), 'error' in r ? errorResult(ctx, w.topic, w.index, r.error) : { index: w.index, errorCode: ErrorCode.NONE, baseOffset: r.baseOffset, logAppendTimeMs: w.logAppendTimeMs, logStartOffset: r.logStartOffset });
+      }
     } catch (err) {
       for (const w of writes) results.set(resultKey(w.topic, w.index), errorResult(ctx, w.topic, w.index, err));
     }
@@ -105,7 +92,6 @@ function validate(ctx: BrokerContext, req: ProduceRequest, version: number, clie
   // Kafka's LogValidator: the cleaner keeps the latest record per key, so a record without one has no place in a compacted log.
   if (partition.compaction.compact && batches.some((b) => b.hasKeylessRecord)) throw new KafkaError(ErrorCode.INVALID_RECORD, `Compacted topic cannot accept message without key in topic partition ${topic}-${index}.`);
   const logAppendTimeMs = applyTimestampPolicy(batches, partition.timestamps, Date.now());
-  if (req.acks === -1) partition.checkEnoughReplicas();
   return { partition, batches, logAppendTimeMs };
 }
 

@@ -42,11 +42,10 @@ export async function handleWriteTxnMarkers(ctx: BrokerContext, req: WriteTxnMar
 async function writeMarker(ctx: BrokerContext, m: WritableTxnMarker, topic: string, index: number): Promise<number> {
   try {
     const partition = ctx.replicas.leaderPartition(topic, index, ctx.cache.partition(topic, index) !== undefined);
-    partition.checkEnoughReplicas();
     const marker = { producerId: m.producerId, producerEpoch: m.producerEpoch, commit: m.transactionResult, coordinatorEpoch: m.coordinatorEpoch };
     const batches = splitAndValidateBatches(encodeControlBatch(marker, Date.now()));
-    const [appended] = ctx.replicas.appendAsLeader([{ partition, batches }]);
-    await partition.waitForHighWatermark(appended!.lastOffset + 1, txnMarkerReplicationTimeoutMs);
+    const [written] = await ctx.replicas.appendRecords([{ partition, batches }], -1, txnMarkerReplicationTimeoutMs);
+    if ('error' in written!) throw written.error;
     return ErrorCode.NONE;
   } catch (err) {
     if (err instanceof KafkaError) return err.code;

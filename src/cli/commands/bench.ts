@@ -4,12 +4,14 @@ import { Admin } from '../../client/admin.js';
 import { Consumer } from '../../client/consumer.js';
 import type { KafkaClient } from '../../client/kafka-client.js';
 import { Producer } from '../../client/producer.js';
+import { ClusterUsage, LatencyHistogram, Throttler, usageLine, type ProcessUsage } from '../bench-stats.js';
 import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
 import { compressionOption, parseAcks, parseCompression, withClient } from '../output.js';
 
 interface ConsumeBenchArgs extends ClusterArgs {
   topic: string;
   records: number;
+  json: boolean;
 }
 
 interface BenchArgs extends ConsumeBenchArgs {
@@ -19,15 +21,24 @@ interface BenchArgs extends ConsumeBenchArgs {
   'batch-bytes': number;
   'linger-ms': number;
   compression: string;
+  throughput: number;
+}
+
+/** What a bench run reports (stdout: one line, or this object with --json). */
+export interface BenchResult {
+  mode: 'produce' | 'consume' | 'e2e';
+  records: number;
+  seconds: number;
+  recordsPerSec: number;
+  mbPerSec: number;
+  /** Produce: send to acknowledgement; e2e: send to consume. */
+  latency?: ReturnType<LatencyHistogram['summary']>;
+  failed?: number;
+  /** CPU and RSS of the local cluster's processes over the run (none without a cluster.json). */
+  cluster: ProcessUsage[];
 }
 
 const MB = 1024 * 1024;
-
-/** Percentile of sorted values (nearest rank). */
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 async function ensureTopic(client: KafkaClient, topic: string, partitions: number): Promise<void> {
   const admin = new Admin(client);
@@ -47,32 +58,50 @@ function checkBenchArgs(args: BenchArgs): void {
   if (!Number.isInteger(args['record-size']) || args['record-size'] < 0 || args['record-size'] > 100 * 1024 * 1024) throw new UserError(`--record-size must be from 0 to ${100 * 1024 * 1024} bytes, got ${args['record-size']}`, 2);
   if (!(args['linger-ms'] >= 0)) throw new UserError(`--linger-ms must be 0 or more, got ${args['linger-ms']}`, 2);
   parseCompression(args.compression);
+  if (!(args.throughput === -1 || (Number.isFinite(args.throughput) && args.throughput > 0))) throw new UserError(`--throughput must be records per second above 0, or -1 (unthrottled), got ${args.throughput}`, 2);
 }
 
-/** Like kafka-producer-perf-test: fixed-size records as fast as the producer takes them, per-record latency. */
-export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (line: string) => void): Promise<{ recordsPerSec: number; mbPerSec: number; p99Ms: number }> {
+/** Progress lines go to stderr, so stdout holds only the result (a line, or JSON). */
+const progress = (line: string) => process.stderr.write(line + '\n');
+
+/** The result as the text line Kafka's perf tools print, or as JSON; then the cluster's usage on a line of its own. */
+function report(args: { json: boolean }, result: BenchResult, line: string, out: (line: string) => void): void {
+  if (args.json) return out(JSON.stringify(result));
+  out(line);
+  const usage = usageLine(result.cluster);
+  if (usage) out(`cluster: ${usage}`);
+}
+
+function latencyText(h: LatencyHistogram): string {
+  return `${h.meanMs.toFixed(2)} ms avg latency, ${h.percentileMs(50).toFixed(2)} ms p50, ${h.percentileMs(95).toFixed(2)} ms p95, ${h.percentileMs(99).toFixed(2)} ms p99, ${h.percentileMs(99.9).toFixed(2)} ms p99.9, ${h.maxMs.toFixed(2)} ms max latency`;
+}
+
+/** Like kafka-producer-perf-test: fixed-size records as fast as the producer takes them (or at --throughput), per-record latency. */
+export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (line: string) => void): Promise<BenchResult> {
   await ensureTopic(client, args.topic, args.partitions);
   const producer = new Producer(client, { acks: parseAcks(args.acks), batchBytes: args['batch-bytes'], lingerMs: args['linger-ms'], compression: parseCompression(args.compression) });
   await producer.partitionsOf(args.topic);
   const value = Buffer.alloc(args['record-size'], 'x');
-  const latencies = new Float64Array(args.records);
-  let acked = 0;
+  const latency = new LatencyHistogram();
+  const usage = new ClusterUsage(args.bootstrap ? undefined : args['data-dir']);
+  const throttle = new Throttler(args.throughput);
   let failed = 0;
   let windowCount = 0;
   let windowLatency = 0;
   let windowMax = 0;
   const start = performance.now();
   let windowStart = start;
-  const progress = setInterval(() => {
+  const ticker = setInterval(() => {
     const now = performance.now();
     const secs = (now - windowStart) / 1000;
-    out(`${windowCount} records acked, ${(windowCount / secs).toFixed(1)} records/sec (${((windowCount * args['record-size']) / secs / MB).toFixed(2)} MB/sec), ${(windowLatency / Math.max(windowCount, 1)).toFixed(1)} ms avg latency, ${windowMax.toFixed(1)} ms max latency`);
+    progress(`${windowCount} records acked, ${(windowCount / secs).toFixed(1)} records/sec (${((windowCount * args['record-size']) / secs / MB).toFixed(2)} MB/sec), ${(windowLatency / Math.max(windowCount, 1)).toFixed(1)} ms avg latency, ${windowMax.toFixed(1)} ms max latency`);
     windowStart = now;
     windowCount = 0;
     windowLatency = 0;
     windowMax = 0;
   }, 1000);
   for (let i = 0; i < args.records; i++) {
+    await throttle.wait(i);
     const sentAt = performance.now();
     producer.send(args.topic, { value }, (err) => {
       if (err) {
@@ -80,7 +109,7 @@ export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (l
         return;
       }
       const lat = performance.now() - sentAt;
-      latencies[acked++] = lat;
+      latency.recordMs(lat);
       windowCount++;
       windowLatency += lat;
       if (lat > windowMax) windowMax = lat;
@@ -88,26 +117,21 @@ export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (l
     if ((i & 1023) === 0) await producer.capacity();
   }
   await producer.flush();
-  clearInterval(progress);
-  const secs = (performance.now() - start) / 1000;
-  const sorted = latencies.subarray(0, acked).sort();
-  let sum = 0;
-  for (const l of sorted) sum += l;
-  const recordsPerSec = args.records / secs;
-  const mbPerSec = (args.records * args['record-size']) / secs / MB;
-  out(
-    `${args.records} records sent, ${recordsPerSec.toFixed(1)} records/sec (${mbPerSec.toFixed(2)} MB/sec), ` +
-      `${(sum / Math.max(acked, 1)).toFixed(2)} ms avg latency, ${percentile(sorted, 50).toFixed(2)} ms p50, ` +
-      `${percentile(sorted, 99).toFixed(2)} ms p99, ${percentile(sorted, 100).toFixed(2)} ms max latency` + (failed > 0 ? `, ${failed} FAILED` : ''),
-  );
+  clearInterval(ticker);
+  const seconds = (performance.now() - start) / 1000;
+  const recordsPerSec = args.records / seconds;
+  const mbPerSec = (args.records * args['record-size']) / seconds / MB;
+  const result: BenchResult = { mode: 'produce', records: args.records, seconds, recordsPerSec, mbPerSec, latency: latency.summary(), failed, cluster: usage.since() };
+  report(args, result, `${args.records} records sent, ${recordsPerSec.toFixed(1)} records/sec (${mbPerSec.toFixed(2)} MB/sec), ${latencyText(latency)}` + (failed > 0 ? `, ${failed} FAILED` : ''), out);
   if (failed > 0) throw new UserError(`${failed} record(s) failed`);
-  return { recordsPerSec, mbPerSec, p99Ms: percentile(sorted, 99) };
+  return result;
 }
 
 /** Like kafka-consumer-perf-test: reads the topic from the beginning until `records` have arrived. */
-export async function benchConsume(client: KafkaClient, args: ConsumeBenchArgs, out: (line: string) => void): Promise<void> {
+export async function benchConsume(client: KafkaClient, args: ConsumeBenchArgs, out: (line: string) => void): Promise<BenchResult> {
   const consumer = new Consumer(client, { topic: args.topic, start: 'earliest' });
   await consumer.start();
+  const usage = new ClusterUsage(args.bootstrap ? undefined : args['data-dir']);
   const start = performance.now();
   let count = 0;
   let bytes = 0;
@@ -120,15 +144,84 @@ export async function benchConsume(client: KafkaClient, args: ConsumeBenchArgs, 
     count += records.length;
     const now = performance.now();
     if (now - lastReport >= 1000) {
-      out(`${count} records consumed, ${((count - lastCount) / ((now - lastReport) / 1000)).toFixed(1)} records/sec`);
+      progress(`${count} records consumed, ${((count - lastCount) / ((now - lastReport) / 1000)).toFixed(1)} records/sec`);
       lastReport = now;
       lastCount = count;
     }
   }
   consumer.close();
-  const secs = (performance.now() - start) / 1000;
-  out(`${count} records consumed in ${secs.toFixed(2)} s, ${(count / secs).toFixed(1)} records/sec (${(bytes / secs / MB).toFixed(2)} MB/sec)`);
+  const seconds = (performance.now() - start) / 1000;
+  const result: BenchResult = { mode: 'consume', records: count, seconds, recordsPerSec: count / seconds, mbPerSec: bytes / seconds / MB, cluster: usage.since() };
+  report(args, result, `${count} records consumed in ${seconds.toFixed(2)} s, ${result.recordsPerSec.toFixed(1)} records/sec (${result.mbPerSec.toFixed(2)} MB/sec)`, out);
   if (count < args.records) throw new UserError(`only ${count} of ${args.records} records found in ${args.topic}`);
+  return result;
+}
+
+/**
+ * Like Kafka's EndToEndLatency: produces at --throughput (acks as --acks) while a consumer on its
+ * own connection (so no fetch long-poll holds a produce answer back) reads from the log end; the
+ * latency of a record is from its send to its arrival at the consumer. Each record's key is its
+ * sequence number, which finds its send time.
+ */
+export async function benchE2e(producerClient: KafkaClient, consumerClient: KafkaClient, args: BenchArgs, out: (line: string) => void): Promise<BenchResult> {
+  await ensureTopic(producerClient, args.topic, args.partitions);
+  const producer = new Producer(producerClient, { acks: parseAcks(args.acks), batchBytes: args['batch-bytes'], lingerMs: args['linger-ms'], compression: parseCompression(args.compression) });
+  await producer.partitionsOf(args.topic);
+  const consumer = new Consumer(consumerClient, { topic: args.topic, start: 'latest', maxWaitMs: 100 });
+  await consumer.start();
+  const value = Buffer.alloc(args['record-size'], 'x');
+  const sentAt = new Float64Array(args.records);
+  const latency = new LatencyHistogram();
+  const usage = new ClusterUsage(args.bootstrap ? undefined : args['data-dir']);
+  const throttle = new Throttler(args.throughput);
+  let failed = 0;
+  let received = 0;
+  let producing = true;
+  const consuming = (async () => {
+    let idleSince = performance.now();
+    while (received < args.records - failed) {
+      const records = await consumer.poll(1000);
+      const now = performance.now();
+      for (const r of records) {
+        const seq = r.key && r.key.length === 4 ? r.key.readUInt32BE(0) : -1;
+        if (seq < 0 || seq >= args.records || sentAt[seq] === 0) continue;
+        latency.recordMs(now - sentAt[seq]!);
+        sentAt[seq] = 0;
+        received++;
+      }
+      if (records.length > 0 || producing) idleSince = now;
+      else if (now - idleSince > 10_000) break;
+    }
+  })();
+  const start = performance.now();
+  let last = start;
+  let lastReceived = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    progress(`${received - lastReceived} records end to end, ${((received - lastReceived) / ((now - last) / 1000)).toFixed(1)} records/sec, ${latency.percentileMs(99).toFixed(2)} ms p99 so far`);
+    last = now;
+    lastReceived = received;
+  }, 1000);
+  for (let i = 0; i < args.records; i++) {
+    await throttle.wait(i);
+    const key = Buffer.alloc(4);
+    key.writeUInt32BE(i);
+    sentAt[i] = performance.now();
+    producer.send(args.topic, { key, value }, (err) => {
+      if (err) failed++;
+    });
+    if ((i & 1023) === 0) await producer.capacity();
+  }
+  await producer.flush();
+  producing = false;
+  await consuming;
+  clearInterval(ticker);
+  consumer.close();
+  const seconds = (performance.now() - start) / 1000;
+  const result: BenchResult = { mode: 'e2e', records: received, seconds, recordsPerSec: received / seconds, mbPerSec: (received * args['record-size']) / seconds / MB, latency: latency.summary(), failed, cluster: usage.since() };
+  report(args, result, `${received} records end to end, ${result.recordsPerSec.toFixed(1)} records/sec, ${latencyText(latency)}` + (failed > 0 ? `, ${failed} FAILED` : ''), out);
+  if (failed > 0 || received < args.records) throw new UserError(`${args.records - received} record(s) not consumed${failed > 0 ? ` (${failed} failed to send)` : ''}`);
+  return result;
 }
 
 const producerOptions = (y: Argv) =>
@@ -141,11 +234,13 @@ const producerOptions = (y: Argv) =>
     .option('acks', { type: 'string', default: '1', choices: ['0', '1', 'all', '-1'], describe: 'Acknowledgement level' })
     .option('batch-bytes', { type: 'number', default: 16384, describe: 'Producer batch size per partition' })
     .option('linger-ms', { type: 'number', default: 5, describe: 'Producer linger' })
-    .option('compression', compressionOption);
+    .option('compression', compressionOption)
+    .option('throughput', { type: 'number', default: -1, describe: 'Records per second to send at (-1: as fast as possible), as Kafka\'s perf tools' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object (with the cluster\'s CPU and RSS); progress stays on stderr' });
 
 export const benchCommand: CommandModule = {
   command: 'bench <mode>',
-  describe: 'Measure throughput and latency (produce or consume), like Kafka perf-test tools',
+  describe: 'Measure throughput and latency (produce, consume or e2e), like Kafka perf-test tools',
   builder: (y: Argv) =>
     y
       .command<BenchArgs>({
@@ -165,12 +260,24 @@ export const benchCommand: CommandModule = {
             .options(clusterOptions)
             .option('topic', { alias: 't', type: 'string', coerce: checkedTopicName, default: 'yak-bench', describe: 'Topic to read (as written by yak bench produce)' })
             .option('records', { alias: 'n', type: 'number', default: 1_000_000, describe: 'Stop after this many records (fails when the topic holds fewer)' })
+            .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object (with the cluster\'s CPU and RSS); progress stays on stderr' })
             .example('$0 bench consume -n 100000', 'Read back what `yak bench produce -n 100000` wrote') as Argv<ConsumeBenchArgs>,
         handler: (args) => {
           positive('records', args.records, 100_000_000);
-          return withClient(connectClient(args, 'yak-bench'), (client) => benchConsume(client, args, (l) => process.stdout.write(l + '\n')));
+          return withClient(connectClient(args, 'yak-bench'), async (client) => void (await benchConsume(client, args, (l) => process.stdout.write(l + '\n'))));
         },
       })
-      .demandCommand(1, 'say which: produce or consume'),
+      .command<BenchArgs>({
+        command: 'e2e',
+        describe: 'Produce at --throughput while consuming, and report produce-to-consume latency percentiles (Kafka\'s EndToEndLatency)',
+        builder: (c) => producerOptions(c) as Argv<BenchArgs>,
+        handler: (args) => {
+          checkBenchArgs(args);
+          return withClient(connectClient(args, 'yak-bench'), (producerClient) =>
+            withClient(connectClient(args, 'yak-bench-consumer'), async (consumerClient) => void (await benchE2e(producerClient, consumerClient, args, (l) => process.stdout.write(l + '\n')))),
+          );
+        },
+      })
+      .demandCommand(1, 'say which: produce, consume or e2e'),
   handler: () => undefined,
 };

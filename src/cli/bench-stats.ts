@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import * as hdr from 'hdr-histogram-js';
+import { readClusterFile } from '../client/cluster-file.js';
+
+/**
+ * What `yak bench` measures besides counts: latencies in an HdrHistogram (hdr-histogram-js, as
+ * Kafka's and most load tools' percentiles are: 3 significant digits, in microseconds, memory fixed
+ * whatever the record count), a throttle to a target rate (Kafka's ThroughputThrottler), and the
+ * CPU and RSS of the local cluster's processes over the run (Linux /proc; empty elsewhere or
+ * without a cluster.json).
+ */
+export class LatencyHistogram {
+  private readonly h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+
+  recordMs(ms: number): void {
+    this.h.recordValue(Math.max(1, Math.round(ms * 1000)));
+  }
+
+  get count(): number {
+    return this.h.totalCount;
+  }
+
+  /** Milliseconds at percentile `p` (0-100); 0 when empty. */
+  percentileMs(p: number): number {
+    return this.count === 0 ? 0 : this.h.getValueAtPercentile(p) / 1000;
+  }
+
+  get meanMs(): number {
+    return this.count === 0 ? 0 : this.h.mean / 1000;
+  }
+
+  get maxMs(): number {
+    return this.count === 0 ? 0 : this.h.maxValue / 1000;
+  }
+
+  summary(): { count: number; avgMs: number; p50Ms: number; p95Ms: number; p99Ms: number; p999Ms: number; maxMs: number } {
+    const r = (v: number) => Math.round(v * 1000) / 1000;
+    return { count: this.count, avgMs: r(this.meanMs), p50Ms: r(this.percentileMs(50)), p95Ms: r(this.percentileMs(95)), p99Ms: r(this.percentileMs(99)), p999Ms: r(this.percentileMs(99.9)), maxMs: r(this.maxMs) };
+  }
+}
+
+/** Holds a sender to `recordsPerSec` (-1: unthrottled), as kafka-producer-perf-test's --throughput. */
+export class Throttler {
+  private readonly start = performance.now();
+
+  constructor(private readonly recordsPerSec: number) {}
+
+  /** Resolves once sending record number `sent` (counted from 0) keeps the rate at or under the target. */
+  async wait(sent: number): Promise<void> {
+    if (this.recordsPerSec <= 0) return;
+    const dueMs = (sent / this.recordsPerSec) * 1000 - (performance.now() - this.start);
+    if (dueMs >= 1) await new Promise((r) => setTimeout(r, dueMs));
+  }
+}
+
+export interface ProcessUsage {
+  name: string;
+  pid: number;
+  /** CPU seconds (user + system) the process used during the run. */
+  cpuSeconds: number;
+  rssMb: number;
+}
+
+/** CPU seconds and RSS of one process from /proc, or null (not Linux, gone). */
+function sample(pid: number): { cpuSeconds: number; rssMb: number } | null {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    // USER_HZ is 100 on every Linux a user runs this on.
+    return { cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100, rssMb: rss ? Number(rss[1]) / 1024 : 0 };
+  } catch {
+    return null;
+  }
+}
+
+/** The local cluster's processes (from the data dir's cluster.json), sampled at start and asked for their usage since. */
+export class ClusterUsage {
+  private readonly before = new Map<number, { name: string; cpuSeconds: number }>();
+
+  constructor(dataDir: string | undefined) {
+    const file = dataDir ? readClusterFile(dataDir) : null;
+    if (!file) return;
+    const procs = [
+      { name: 'supervisor', pid: file.supervisorPid },
+      { name: 'zookeeper', pid: file.coordinator.pid },
+      ...file.brokers.map((b) => ({ name: `broker-${b.id}`, pid: b.pid })),
+    ];
+    for (const p of procs) {
+      const s = p.pid > 0 ? sample(p.pid) : null;
+      if (s) this.before.set(p.pid, { name: p.name, cpuSeconds: s.cpuSeconds });
+    }
+  }
+
+  /** Each process's CPU seconds since the start and its RSS now. */
+  since(): ProcessUsage[] {
+    const out: ProcessUsage[] = [];
+    for (const [pid, b] of this.before) {
+      const s = sample(pid);
+      if (s) out.push({ name: b.name, pid, cpuSeconds: Math.round((s.cpuSeconds - b.cpuSeconds) * 100) / 100, rssMb: Math.round(s.rssMb) });
+    }
+    return out;
+  }
+}
+
+/** One line per process: `broker-1 1.23 s CPU, 140 MB RSS; ...`, or '' when nothing was sampled. */
+export function usageLine(usage: ProcessUsage[]): string {
+  return usage.map((u) => `${u.name} ${u.cpuSeconds.toFixed(2)} s CPU, ${u.rssMb} MB RSS`).join('; ');
+}

@@ -1,0 +1,124 @@
+/**
+ * The batches most recently appended to a broker's logs, kept in memory so the fetches that read
+ * the tail of a log (followers, and consumers keeping up) are answered without SQLite, as Kafka's
+ * are from the page cache. One budget for the whole store (`maxBytes`): the oldest entries, of
+ * whichever partition, go first, so a broker with many partitions holds no more than one with few.
+ *
+ * Each partition's entries are a contiguous run ending at its log end: appended in offset order,
+ * evicted from the front, dropped whole (`PartitionTail.clear`) whenever the log changes other than
+ * by an append (truncation, a rolled-back append, the cleaner rewriting batches), after which reads
+ * fall back to SQLite until new appends fill the tail again.
+ *
+ * A batch is kept as it came when it is most of its buffer (a produce request's frame, a fetch
+ * answer of one batch: the common case, no copy), and counted at that buffer's size; one inside a
+ * much larger buffer (a socket read of several frames, a follower's fetch of many batches) is
+ * copied, so a cached batch never keeps much more than itself alive. Nothing writes into those
+ * buffers after the append (the leader stamps offsets before it).
+ */
+interface Entry {
+  baseOffset: number;
+  lastOffset: number;
+  bytes: Buffer;
+  /** What it holds in memory: its buffer's size. */
+  size: number;
+  /** False once its partition's tail was cleared (its bytes are no longer counted). */
+  live: boolean;
+}
+
+export class RecentBatches {
+  private bytes = 0;
+  /** Every live or cleared entry not yet evicted, oldest first, with its tail. */
+  private readonly order: { entry: Entry; tail: PartitionTail }[] = [];
+
+  constructor(readonly maxBytes: number) {}
+
+  /** A new partition's (empty) tail. */
+  tail(): PartitionTail {
+    return new PartitionTail(this);
+  }
+
+  /** Bytes the cached batches hold. */
+  get sizeBytes(): number {
+    return this.bytes;
+  }
+
+  /** @internal PartitionTail's bookkeeping. */
+  added(tail: PartitionTail, entry: Entry): void {
+    this.bytes += entry.size;
+    this.order.push({ entry, tail });
+    while (this.bytes > this.maxBytes && this.order.length > 0) {
+      const oldest = this.order.shift()!;
+      if (oldest.entry.live) oldest.tail.evictOldest();
+    }
+  }
+
+  /** @internal */
+  removed(entry: Entry): void {
+    entry.live = false;
+    this.bytes -= entry.size;
+  }
+}
+
+/** One partition's cached tail. */
+export class PartitionTail {
+  private entries: Entry[] = [];
+
+  constructor(private readonly cache: RecentBatches) {}
+
+  /** Caches an appended batch; `baseOffset` must follow the previous one (the caller appends at the log end). */
+  append(baseOffset: number, lastOffset: number, bytes: Buffer): void {
+    const kept = bytes.buffer.byteLength <= 2 * bytes.length ? bytes : copy(bytes);
+    const size = kept.buffer.byteLength;
+    if (size > this.cache.maxBytes) return this.clear();
+    const entry = { baseOffset, lastOffset, bytes: kept, size, live: true };
+    this.entries.push(entry);
+    this.cache.added(this, entry);
+  }
+
+  /** Forgets every cached batch of this partition (the log changed other than by an append). */
+  clear(): void {
+    for (const e of this.entries) this.cache.removed(e);
+    this.entries = [];
+  }
+
+  /** @internal RecentBatches evicting this tail's oldest entry. */
+  evictOldest(): void {
+    const e = this.entries.shift();
+    if (e) this.cache.removed(e);
+  }
+
+  /**
+   * PartitionLog.read from memory: null unless the tail covers `fetchOffset` (it holds the batch
+   * with that offset or the first one after it, up to the log end), else the same batches SQLite
+   * would return.
+   */
+  read(fetchOffset: number, upToOffset: number, maxBytes: number): Buffer[] | null {
+    const entries = this.entries;
+    if (entries.length === 0 || fetchOffset < entries[0]!.baseOffset) return null;
+    // The first entry ending at or after fetchOffset (binary search: the tail is in offset order).
+    let lo = 0;
+    let hi = entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (entries[mid]!.lastOffset < fetchOffset) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: Buffer[] = [];
+    let size = 0;
+    for (let i = lo; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (e.lastOffset >= upToOffset || (out.length > 0 && size + e.bytes.length > maxBytes)) break;
+      out.push(e.bytes);
+      size += e.bytes.length;
+      if (size >= maxBytes) break;
+    }
+    return out;
+  }
+}
+
+/** A copy in a buffer of its own (Buffer.from would take small ones from the shared pool, keeping its 8 KiB alive). */
+function copy(bytes: Buffer): Buffer {
+  const out = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(out);
+  return out;
+}

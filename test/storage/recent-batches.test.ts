@@ -1,0 +1,119 @@
+/**
+ * The recent-batch cache (storage/recent-batches.ts) under PartitionLog.read: whatever it serves is
+ * what SQLite would (every fetch offset, maxBytes and upper bound of a log with a compaction gap),
+ * it forgets what a truncation, a rolled-back append or the cleaner's rewrite changed, and one
+ * budget bounds all partitions together, oldest entries first, counting what each entry keeps alive.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { encodeRecordBatch, splitAndValidateBatches, type BatchView } from '../../src/protocol/record-batch.js';
+import { LogStore } from '../../src/storage/log-store.js';
+import type { PartitionLog } from '../../src/storage/partition-log.js';
+import { RecentBatches } from '../../src/storage/recent-batches.js';
+
+let dir = '';
+let store: LogStore;
+
+test.before.each(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yak-recent-batches-test-'));
+  store = new LogStore(dir);
+});
+
+test.after.each(() => {
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function batch(values: string[], baseOffset = 0): BatchView {
+  return splitAndValidateBatches(encodeRecordBatch(values.map((v) => ({ key: Buffer.from(v), value: Buffer.from(v), timestamp: 0 })), { baseOffset }))[0]!;
+}
+
+/** What SQLite answers: the same read on a second LogStore over the same file, whose cache holds nothing. */
+function fromSqlite(log: PartitionLog, fetchOffset: number, upTo: number, maxBytes: number): Buffer[] {
+  const other = new LogStore(dir);
+  try {
+    return other.partition(log.topic, log.partition).read(fetchOffset, upTo, maxBytes);
+  } finally {
+    other.close();
+  }
+}
+
+test('every read the cache serves equals SQLite\'s, across a gap the cleaner left', () => {
+  const log = store.partition('t', 0);
+  // Offsets 0-1, 2, (3-4 compacted away: a gap), 5-7, 8.
+  store.transaction(() => log.appendAsFollower([batch(['a', 'b'], 0), batch(['c'], 2), batch(['f', 'g', 'h'], 5), batch(['i'], 8)]));
+  for (let fetch = 0; fetch <= 9; fetch++) {
+    for (const upTo of [fetch, 3, 6, 9]) {
+      for (const maxBytes of [1, 80, 200, 1 << 20]) {
+        assert.equal(log.read(fetch, upTo, maxBytes), fromSqlite(log, fetch, upTo, maxBytes), `read(${fetch}, ${upTo}, ${maxBytes})`);
+      }
+    }
+  }
+});
+
+test('a truncation, a rolled-back append and a cleaner rewrite are never served from memory', () => {
+  const log = store.partition('t', 0);
+  for (const v of ['a', 'b', 'c']) store.transaction(() => log.appendAsLeader([batch([v])], 0));
+  log.truncateTo(1);
+  assert.equal(log.read(0, 10, 1 << 20), fromSqlite(log, 0, 10, 1 << 20));
+  assert.is(log.read(0, 10, 1 << 20).length, 1);
+
+  const saved = log.snapshot();
+  assert.throws(() =>
+    store.transaction(() => {
+      log.appendAsLeader([batch(['x'])], 0);
+      throw new Error('rolled back');
+    }),
+  );
+  log.restore(saved);
+  store.transaction(() => log.appendAsLeader([batch(['y'])], 0));
+  assert.equal(log.read(1, 10, 1 << 20), fromSqlite(log, 1, 10, 1 << 20), 'offset 1 is y, not the rolled-back x');
+
+  const rebuilt = encodeRecordBatch([{ key: Buffer.from('y'), value: Buffer.from('Y'), timestamp: 0 }], { baseOffset: 1 });
+  log.replaceBatches([{ baseOffset: 1, bytes: rebuilt }]);
+  assert.equal(log.read(1, 10, 1 << 20), [rebuilt]);
+});
+
+test('one budget for all partitions: the oldest entries go first, whichever partition holds them', () => {
+  const cache = new RecentBatches(300);
+  const a = cache.tail();
+  const b = cache.tail();
+  const bytes = (n: number) => Buffer.alloc(n, 1);
+  a.append(0, 0, bytes(100));
+  b.append(0, 0, bytes(100));
+  a.append(1, 1, bytes(100));
+  assert.is(cache.sizeBytes, 300);
+  b.append(1, 1, bytes(100)); // evicts a's offset 0
+  assert.is(cache.sizeBytes, 300);
+  assert.is(a.read(0, 10, 1 << 20), null, 'a no longer covers offset 0: SQLite answers');
+  assert.is(a.read(1, 10, 1 << 20)!.length, 1);
+  assert.is(b.read(0, 10, 1 << 20)!.length, 2);
+  a.clear();
+  assert.is(cache.sizeBytes, 200);
+  b.append(2, 2, bytes(100));
+  b.append(3, 3, bytes(100)); // evicts b's offset 0 (a's cleared entries only skipped)
+  assert.is(cache.sizeBytes, 300);
+  assert.is(b.read(0, 10, 1 << 20), null);
+  assert.is(b.read(1, 10, 1 << 20)!.length, 3);
+  b.append(4, 4, bytes(400)); // larger than the budget: the tail is dropped, not the budget broken
+  assert.is(b.read(1, 10, 1 << 20), null);
+  assert.ok(cache.sizeBytes <= 300);
+});
+
+test('a batch inside a much larger buffer is cached as a copy; one that is most of its buffer as it is, counted at the buffer\'s size', () => {
+  const cache = new RecentBatches(1 << 20);
+  const tail = cache.tail();
+  const socketRead = Buffer.alloc(64 * 1024, 7);
+  tail.append(0, 0, socketRead.subarray(100, 1100));
+  assert.is(cache.sizeBytes, 1000, 'a copy of its own: its size');
+  socketRead.fill(0);
+  assert.equal(tail.read(0, 1, 1 << 20)![0], Buffer.alloc(1000, 7), 'the copy does not see the socket buffer change');
+  const frame = Buffer.alloc(1100, 1);
+  tail.append(1, 1, frame.subarray(100));
+  assert.is(cache.sizeBytes, 1000 + 1100, 'kept as it is: counted at its whole buffer');
+});
+
+test.run();

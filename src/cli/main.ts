@@ -15,6 +15,7 @@ import { upCommand } from './commands/up.js';
 import { zookeeperCommand } from './commands/zookeeper.js';
 import { benchCommand } from './commands/bench.js';
 import { chaosCommand } from './commands/chaos.js';
+import { mirrorCommand } from './commands/mirror.js';
 import { operatorCommands } from './commands/operate.js';
 import { ExitCode } from './output.js';
 import { explainUsageError, optionsOf } from './usage-errors.js';
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     .command(downCommand)
     .command(purgeCommand)
     .command(operatorCommands)
+    .command(mirrorCommand)
     .command(benchCommand)
     .command(chaosCommand)
     .command(zookeeperCommand)

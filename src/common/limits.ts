@@ -312,6 +312,14 @@ export const transactionalCallTimeoutMs = 60_000;
  * requests would otherwise wait out their own timeouts: the delivery timeout is 2 minutes).
  */
 export const interruptGraceMs = 2000;
+/** How many records `yak mirror` copies between two checkpoints (a crash re-copies at most these per partition). */
+export const mirrorCheckpointEveryRecords = 10_000;
+/** How long `yak mirror` may take to read its checkpoints back from the destination before it gives up. */
+export const mirrorCheckpointLoadTimeoutMs = 30_000;
+/** `yak mirror --follow`: the pause between two passes over the source. */
+export const mirrorFollowIntervalMs = 1000;
+/** How often `yak mirror` says how far a topic's copy has got. */
+export const mirrorProgressIntervalMs = 2000;
 /** Entries the TUI's event log keeps (a coalesced burst is one entry). */
 export const tuiEventLogEntries = 1000;
 /** Events' own lines a coalesced burst keeps for the detail view (a dead broker leading 1000 partitions: 1000 elections). */

@@ -1,0 +1,157 @@
+import { Kafka, logLevel, type Consumer as KafkaJsConsumer } from 'kafkajs';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KafkaClient, parseBootstrap } from '../../src/client/kafka-client.js';
+import { Producer } from '../../src/client/producer.js';
+import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { runProcess } from '../helpers/wire.js';
+
+/**
+ * yak mirror from one YaK cluster to another (the stand-in for a real Kafka: the mirror speaks only
+ * the Kafka protocol to it): topics with their configs and partition counts, records with keys,
+ * headers and timestamps (checked with kcat on both sides), an aborted transaction's gap in the
+ * source's offsets, and groups whose translated offsets a kafkajs consumer resumes from exactly.
+ */
+const test = suite('yak mirror: YaK -> another cluster over the Kafka protocol');
+let source: TestCluster;
+let destination: TestCluster;
+const consumers: KafkaJsConsumer[] = [];
+const TIMEOUT_MS = 20_000;
+
+const kafka = (bootstrap: string) => new Kafka({ clientId: 'mirror-test', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1000 } });
+const mirror = (...extra: string[]) => runYak(['mirror', '--bootstrap', source.bootstrap, '--to', destination.bootstrap, '--topics', 'orders|events|audit', '--groups', 'g1|g2', ...extra], { timeoutMs: 30_000 });
+
+/** A topic as kcat reads it (read_committed): per record `partition key headers timestamp value`, in offset order per partition. */
+async function kcatRecords(cluster: TestCluster, topic: string): Promise<string[]> {
+  const res = await runProcess('/usr/bin/kcat', ['-b', cluster.bootstrap, '-X', 'isolation.level=read_committed', '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p|%k|%h|%T|%s\n'], { timeoutMs: TIMEOUT_MS });
+  assert.is(res.code, 0, `kcat failed: ${res.stderr}`);
+  const lines = res.stdout.split('\n').filter((l) => l !== '');
+  // Partitions interleave in kcat's output; their own order is what must match.
+  return lines.sort((a, b) => Number(a.split('|')[0]) - Number(b.split('|')[0]));
+}
+
+/** Reads as a kafkajs member of `groupId` (from its committed offsets) until `count` records came and no more for a while. */
+async function consumeAsGroup(bootstrap: string, groupId: string, topic: string, count: number): Promise<string[]> {
+  const consumer = kafka(bootstrap).consumer({ groupId, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 200 });
+  consumers.push(consumer);
+  const seen: string[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ partition, message }) => void seen.push(`${partition}|${message.key}|${message.value}`) });
+  const deadline = Date.now() + TIMEOUT_MS;
+  while (seen.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 1000)); // anything past what was left would show up now
+  return seen;
+}
+
+test.before(async () => {
+  [source, destination] = await Promise.all([startCluster({ brokers: 2 }), startCluster({ brokers: 1 })]);
+  const admin = kafka(source.bootstrap).admin();
+  await admin.connect();
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      { topic: 'orders', numPartitions: 3, replicationFactor: 2, configEntries: [{ name: 'retention.ms', value: '3600000' }, { name: 'max.message.bytes', value: '200000' }] },
+      { topic: 'events', numPartitions: 2, replicationFactor: 1 },
+      { topic: 'audit', numPartitions: 1, replicationFactor: 2, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+      { topic: 'other', numPartitions: 1, replicationFactor: 1 },
+    ],
+  });
+  await admin.disconnect();
+  const producer = kafka(source.bootstrap).producer();
+  await producer.connect();
+  const at = Date.now() - 60_000; // within orders' retention.ms
+  await producer.send({ topic: 'orders', messages: Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: `order-${i}`, timestamp: String(at + i), headers: { seq: String(i), origin: 'shop' } })) });
+  await producer.send({ topic: 'audit', messages: Array.from({ length: 4 }, (_, i) => ({ key: `a${i % 2}`, value: `audit-${i}`, timestamp: String(at + i) })) });
+  await producer.send({ topic: 'other', messages: [{ value: 'left behind' }] });
+  await producer.disconnect();
+  // events: 3 records per partition, an aborted transaction (a gap in partition 0's offsets), 3 more.
+  const client = new KafkaClient({ bootstrap: parseBootstrap(source.bootstrap), clientId: 'mirror-test-txn' });
+  const txn = new Producer(client, { transactionalId: 'mirror-test', lingerMs: 1 });
+  await txn.initTransactions();
+  await txn.partitionsOf('events');
+  const send = (prefix: string) => {
+    for (let i = 0; i < 6; i++) txn.send('events', { key: Buffer.from(`${prefix}${i}`), value: Buffer.from(`${prefix}-${i}`), partition: i % 2 });
+  };
+  txn.beginTransaction();
+  send('e');
+  await txn.commitTransaction();
+  txn.beginTransaction();
+  send('aborted');
+  await txn.flush();
+  await txn.abortTransaction();
+  txn.beginTransaction();
+  send('f');
+  await txn.commitTransaction();
+  await txn.close();
+  client.close();
+});
+
+test.after(async () => {
+  await Promise.all(consumers.map((c) => c.disconnect().catch(() => undefined)));
+  await Promise.all([source?.destroy(), destination?.destroy()]);
+});
+
+test('topics, configs, records and translated group offsets reach the destination; a re-run copies only what is new', async () => {
+  // g1 read 10 orders on the source (yak consume commits what it printed); g2 stopped at the aborted transaction's first record.
+  const read = await runYak(['consume', '--bootstrap', source.bootstrap, '-t', 'orders', '--group', 'g1', '--from-beginning', '-n', '10', '-f', '%p|%k|%s\n'], { timeoutMs: TIMEOUT_MS });
+  assert.is(read.code, 0, read.stderr);
+  const readOnSource = read.stdout.split('\n').filter((l) => l !== '');
+  assert.is(readOnSource.length, 10);
+  const admin = kafka(source.bootstrap).admin();
+  await admin.connect();
+  // events-0 holds e0 e2 e4 (0-2), the commit marker (3), aborted records (4-6) and their marker (7), f0 f2 f4 (8-10).
+  await admin.setOffsets({ groupId: 'g2', topic: 'events', partitions: [{ partition: 0, offset: '4' }, { partition: 1, offset: '1' }] });
+  await admin.setOffsets({ groupId: 'g3', topic: 'orders', partitions: [{ partition: 0, offset: '1' }] });
+  await admin.disconnect();
+
+  const first = await mirror();
+  assert.is(first.code, 0, first.stderr);
+  assert.match(first.stdout, /^46 record\(s\) copied from 3 topic\(s\) \(3 created\); 2 group\(s\) committed/);
+  assert.match(first.stderr, /topic orders: created on the destination: 3 partition\(s\), replication factor 1 \(the source's is 2; the destination has 1 broker\(s\)\), configs [^\n]*max\.message\.bytes=200000/);
+  assert.match(first.stderr, /topic audit: created on the destination: 1 partition\(s\), replication factor 1 [^\n]*cleanup\.policy=compact/);
+
+  const destAdmin = kafka(destination.bootstrap).admin();
+  await destAdmin.connect();
+  const topics = (await destAdmin.listTopics()).filter((t) => !t.startsWith('__')).sort();
+  assert.equal(topics, ['audit', 'events', 'orders'], 'the topic outside --topics stays behind');
+  const meta = await destAdmin.fetchTopicMetadata({ topics: ['orders', 'events'] });
+  assert.equal(meta.topics.map((t) => t.partitions.length), [3, 2]);
+  const configs = await destAdmin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'orders' }] });
+  const retention = configs.resources[0]!.configEntries.find((c) => c.configName === 'retention.ms');
+  assert.is(retention?.configValue, '3600000');
+  const groups = (await destAdmin.listGroups()).groups.map((g) => g.groupId).sort();
+  assert.equal(groups, ['g1', 'g2'], 'g3 is outside --groups');
+  await destAdmin.disconnect();
+
+  for (const topic of ['orders', 'events', 'audit']) {
+    assert.equal(await kcatRecords(destination, topic), await kcatRecords(source, topic), `${topic}: the same records, keys, headers and timestamps per partition`);
+  }
+  assert.ok((await kcatRecords(destination, 'orders')).some((l) => l.includes('seq=0,origin=shop')), 'headers are copied');
+
+  // New records, then a second run: only they are copied.
+  const producer = kafka(source.bootstrap).producer();
+  await producer.connect();
+  await producer.send({ topic: 'orders', messages: Array.from({ length: 5 }, (_, i) => ({ key: `k${30 + i}`, value: `order-${30 + i}`, headers: { seq: String(30 + i) } })) });
+  await producer.disconnect();
+  const second = await mirror();
+  assert.is(second.code, 0, second.stderr);
+  assert.match(second.stdout, /^5 record\(s\) copied from 3 topic\(s\) \(0 created\)/);
+  assert.equal(await kcatRecords(destination, 'orders'), await kcatRecords(source, 'orders'));
+
+  // g1 on the destination reads exactly the 25 orders it had not read on the source.
+  const rest = await consumeAsGroup(destination.bootstrap, 'g1', 'orders', 25);
+  assert.is(rest.length, 25, `g1 read ${rest.length} records on the destination`);
+  const all = new Set([...readOnSource, ...rest].map((l) => l.split('|')[1]));
+  assert.is(all.size, 35, 'no record read twice, none skipped');
+  // g2 resumes at events-0's first record after the aborted transaction, and at events-1's offset 1.
+  const events = await consumeAsGroup(destination.bootstrap, 'g2', 'events', 8);
+  assert.equal(events.map((l) => l.split('|')[1]).sort(), ['e3', 'e5', 'f0', 'f1', 'f2', 'f3', 'f4', 'f5']);
+
+  // With g1 active on the destination, a run leaves its offsets alone.
+  const third = await mirror();
+  assert.is(third.code, 0, third.stderr);
+  assert.match(third.stderr, /group g1: 1 active member\(s\) on the destination/);
+});
+
+test.run();

@@ -8,6 +8,7 @@ import { PartitionOffsetMap } from './offset-map.js';
 
 export interface CopyTopicOptions {
   source: KafkaClient;
+  destination: KafkaClient;
   /** The destination's producer (idempotent, acks=all): records and checkpoints. */
   producer: Producer;
   topic: string;
@@ -42,6 +43,7 @@ export async function copyTopic(opts: CopyTopicOptions): Promise<Map<number, num
     if (from < end) pending.set(partition, from);
     copied.set(partition, 0);
   }
+  await checkDestinationEnds(opts);
   if (pending.size === 0) return copied;
   const total = [...pending].reduce((n, [p, from]) => n + ends.get(p)! - from, 0);
 
@@ -91,4 +93,21 @@ export async function copyTopic(opts: CopyTopicOptions): Promise<Map<number, num
     consumer.close();
   }
   return copied;
+}
+
+/**
+ * Says where a destination partition does not end where the checkpoints say the mirror's last record
+ * went: records after it were written by someone else or by a run stopped between acknowledgement
+ * and checkpoint (the mirror then copies those again: at-least-once); a partition ending before it
+ * was emptied or re-created. Copying goes on either way: each record's offset map entry is the
+ * offset the destination gave it.
+ */
+async function checkDestinationEnds(opts: CopyTopicOptions): Promise<void> {
+  const ends = await new Admin(opts.destination).listOffsets(opts.topic, 'latest');
+  for (const [partition, end] of ends) {
+    const expected = opts.maps.get(partitionKey(opts.topic, partition))?.nextDestination ?? null;
+    if (expected === null || end === expected) continue;
+    const where = `${opts.topic}-${partition} on the destination ends at offset ${end}, the mirror's last checkpointed record there at ${expected - 1}`;
+    opts.say(end > expected ? `${where}: ${end - expected} record(s) after it came from elsewhere, or from a run stopped before its checkpoint (copied again now)` : `${where}: was the topic emptied or re-created there? Records are copied on from where the source was left`);
+  }
 }

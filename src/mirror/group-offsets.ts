@@ -24,6 +24,8 @@ export async function mirrorGroupOffsets(
   mirroredTopics: ReadonlySet<string>,
   maps: ReadonlyMap<string, PartitionOffsetMap>,
   say: (line: string) => void,
+  /** For what may be so at every pass (a group active on the destination). */
+  sayOnce: (line: string) => void,
 ): Promise<GroupOffsetsResult> {
   const sourceGroups = new GroupAdmin(source);
   const destinationGroups = new GroupAdmin(destination);
@@ -41,7 +43,7 @@ export async function mirrorGroupOffsets(
     if (byTopic.size === 0) continue;
     const there = await destinationGroups.describeGroup(groupId);
     if (there && there.members.length > 0) {
-      say(`group ${groupId}: ${there.members.length} active member(s) on the destination: its offsets there are left as they are`);
+      sayOnce(`group ${groupId}: ${there.members.length} active member(s) on the destination: its offsets there are left as they are`);
       result.skipped++;
       continue;
     }

@@ -92,6 +92,7 @@ export class Mirror {
   private maps = new Map<string, PartitionOffsetMap>();
   private cluster = '';
   private destinationBrokers = 0;
+  /** Lines `sayOnce` said. */
   private readonly told = new Set<string>();
   private readonly producer: Producer;
 
@@ -130,16 +131,23 @@ export class Mirror {
     for (const topic of topics) {
       if (this.opts.stopping()) return result;
       if (await this.alignTopic(topic, existing.get(topic.name))) result.created++;
-      const copied = await copyTopic({ source, producer: this.producer, topic: topic.name, cluster: this.cluster, maps: this.maps, stopping: this.opts.stopping, say });
+      const copied = await copyTopic({ source, destination, producer: this.producer, topic: topic.name, cluster: this.cluster, maps: this.maps, stopping: this.opts.stopping, say });
       const n = [...copied.values()].reduce((a, b) => a + b, 0);
       result.records += n;
       if (n > 0) say(`topic ${topic.name}: copied ${n} record(s) (${[...copied].filter(([, c]) => c > 0).map(([p, c]) => `partition ${p}: ${c}`).join(', ')})`);
     }
     if (this.opts.stopping()) return result;
-    const groups = await mirrorGroupOffsets(source, destination, this.opts.groups, new Set(topics.map((t) => t.name)), this.maps, say);
+    const groups = await mirrorGroupOffsets(source, destination, this.opts.groups, new Set(topics.map((t) => t.name)), this.maps, say, (line) => this.sayOnce(line));
     result.groupsCommitted = groups.committed;
     result.groupsSkipped = groups.skipped;
     return result;
+  }
+
+  /** A line about a state that may last (a topic already there, a group active on the destination): said once per run, not every pass of --follow. */
+  private sayOnce(line: string): void {
+    if (this.told.has(line)) return;
+    this.told.add(line);
+    this.opts.say(line);
   }
 
   async close(): Promise<void> {
@@ -171,10 +179,9 @@ export class Mirror {
     if (destinationPartitions < partitions) {
       await new Admin(this.opts.destination).createPartitions(topic.name, partitions);
       say(`topic ${topic.name}: grown on the destination from ${destinationPartitions} to ${partitions} partitions`);
-    } else if (!this.told.has(topic.name)) {
-      say(`topic ${topic.name}: already on the destination (${destinationPartitions} partitions): its configs there are left as they are`);
+    } else {
+      this.sayOnce(`topic ${topic.name}: already on the destination (${destinationPartitions} partitions): its configs there are left as they are`);
     }
-    this.told.add(topic.name);
     return false;
   }
 }

@@ -13,9 +13,9 @@ const COMMANDS = [
   ['topic'], ['topic', 'create'], ['topic', 'list'], ['topic', 'describe'], ['topic', 'alter'], ['topic', 'trim'], ['topic', 'move'], ['topic', 'elect-leaders'], ['topic', 'delete'],
   ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete'],
   ['user'], ['user', 'create'], ['user', 'passwd'], ['user', 'list'], ['user', 'delete'],
-  ['bench', 'produce'], ['bench', 'consume'], ['chaos'], ['zookeeper'], ['broker'], ['completion'],
+  ['mirror'], ['bench', 'produce'], ['bench', 'consume'], ['chaos'], ['zookeeper'], ['broker'], ['completion'],
 ];
-const WITH_EXAMPLES = ['up', 'produce', 'consume', 'status', 'health', 'down', 'purge', 'kill', 'restart', 'topic create', 'topic describe', 'topic trim', 'group describe', 'group reset-offsets', 'bench produce', 'bench consume', 'chaos'];
+const WITH_EXAMPLES = ['up', 'produce', 'consume', 'status', 'health', 'down', 'purge', 'kill', 'restart', 'topic create', 'topic describe', 'topic trim', 'group describe', 'group reset-offsets', 'mirror', 'bench produce', 'bench consume', 'chaos'];
 
 function yak(args: string[], columns: number, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KafkaClient, parseBootstrap } from '../../src/client/kafka-client.js';
 import { Producer } from '../../src/client/producer.js';
-import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { killYakProcesses, runYak, spawnYak, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { runProcess } from '../helpers/wire.js';
 
 /**
@@ -88,6 +88,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
+  killYakProcesses();
   await Promise.all(consumers.map((c) => c.disconnect().catch(() => undefined)));
   await Promise.all([source?.destroy(), destination?.destroy()]);
 });
@@ -116,7 +117,7 @@ test('topics, configs, records and translated group offsets reach the destinatio
   const topics = (await destAdmin.listTopics()).filter((t) => !t.startsWith('__')).sort();
   assert.equal(topics, ['audit', 'events', 'orders'], 'the topic outside --topics stays behind');
   const meta = await destAdmin.fetchTopicMetadata({ topics: ['orders', 'events'] });
-  assert.equal(meta.topics.map((t) => t.partitions.length), [3, 2]);
+  assert.equal(Object.fromEntries(meta.topics.map((t) => [t.name, t.partitions.length])), { orders: 3, events: 2 });
   const configs = await destAdmin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'orders' }] });
   const retention = configs.resources[0]!.configEntries.find((c) => c.configName === 'retention.ms');
   assert.is(retention?.configValue, '3600000');
@@ -137,21 +138,29 @@ test('topics, configs, records and translated group offsets reach the destinatio
   const second = await mirror();
   assert.is(second.code, 0, second.stderr);
   assert.match(second.stdout, /^5 record\(s\) copied from 3 topic\(s\) \(0 created\)/);
+  assert.not.match(second.stderr, /on the destination ends at/, 'the destination ends where the checkpoints say');
   assert.equal(await kcatRecords(destination, 'orders'), await kcatRecords(source, 'orders'));
 
-  // g1 on the destination reads exactly the 25 orders it had not read on the source.
-  const rest = await consumeAsGroup(destination.bootstrap, 'g1', 'orders', 25);
+  // g1 on the destination reads exactly the 25 orders it had not read on the source; g2 resumes at
+  // events-0's first record after the aborted transaction, and at events-1's offset 1.
+  const [rest, events] = await Promise.all([consumeAsGroup(destination.bootstrap, 'g1', 'orders', 25), consumeAsGroup(destination.bootstrap, 'g2', 'events', 8)]);
   assert.is(rest.length, 25, `g1 read ${rest.length} records on the destination`);
   const all = new Set([...readOnSource, ...rest].map((l) => l.split('|')[1]));
   assert.is(all.size, 35, 'no record read twice, none skipped');
-  // g2 resumes at events-0's first record after the aborted transaction, and at events-1's offset 1.
-  const events = await consumeAsGroup(destination.bootstrap, 'g2', 'events', 8);
   assert.equal(events.map((l) => l.split('|')[1]).sort(), ['e3', 'e5', 'f0', 'f1', 'f2', 'f3', 'f4', 'f5']);
 
-  // With g1 active on the destination, a run leaves its offsets alone.
-  const third = await mirror();
-  assert.is(third.code, 0, third.stderr);
-  assert.match(third.stderr, /group g1: 1 active member\(s\) on the destination/);
+  // --follow copies records as they come, until Ctrl-C (exit 130); g1, active on the destination now, is left alone.
+  const follow = spawnYak(['mirror', '--bootstrap', source.bootstrap, '--to', destination.bootstrap, '--topics', 'orders', '--groups', 'g1', '--follow']);
+  await follow.waitForLine(/group g1: 1 active member\(s\) on the destination/, { timeoutMs: TIMEOUT_MS });
+  const late = kafka(source.bootstrap).producer();
+  await late.connect();
+  await late.send({ topic: 'orders', messages: [{ key: 'late-0', value: 'late', partition: 0 }, { key: 'late-1', value: 'late', partition: 0 }] });
+  await late.disconnect();
+  await follow.waitForLine(/topic orders: copied 2 record\(s\) \(partition 0: 2\)/, { timeoutMs: TIMEOUT_MS });
+  const stopped = await follow.stop('SIGINT');
+  assert.is(stopped.code, 130, stopped.stderr);
+  assert.is(stopped.stderr.match(/group g1: 1 active member/g)?.length, 1, 'a pass repeats nothing the previous said');
+  assert.equal(await kcatRecords(destination, 'orders'), await kcatRecords(source, 'orders'));
 });
 
 test.run();

@@ -104,7 +104,9 @@ export class Mirror {
   async open(): Promise<void> {
     const { source, destination } = this.opts;
     await source.refreshMetadata([]);
-    const md = await destination.refreshMetadata([]);
+    const md = await destination.refreshMetadata([]).catch((err: unknown) => {
+      throw new UserError(`cannot reach the destination ${destination.opts.bootstrap.map((b) => `${b.host}:${b.port}`).join(',')}: ${(err as Error).message} (check --to and its --to-security-protocol)`);
+    });
     this.cluster = source.clusterId ?? 'unknown';
     if (source.clusterId !== null && md.clusterId === source.clusterId) throw new UserError(`the destination is the source cluster (${md.clusterId}): --to names another cluster`, 2);
     this.destinationBrokers = md.brokers.length;

@@ -45,6 +45,7 @@ export async function copyTopic(opts: CopyTopicOptions): Promise<Map<number, num
   }
   await checkDestinationEnds(opts);
   if (pending.size === 0) return copied;
+  // Offsets, not records: transaction markers and compacted records count too.
   const total = [...pending].reduce((n, [p, from]) => n + ends.get(p)! - from, 0);
 
   await producer.partitionsOf(topic);
@@ -85,7 +86,7 @@ export async function copyTopic(opts: CopyTopicOptions): Promise<Map<number, num
       else await producer.capacity();
       if (Date.now() - saidAt >= mirrorProgressIntervalMs) {
         saidAt = Date.now();
-        opts.say(`topic ${topic}: ${copiedTotal} of ${total} records copied`);
+        opts.say(`topic ${topic}: ${copiedTotal} of about ${total} records copied`);
       }
     }
     await checkpoint();

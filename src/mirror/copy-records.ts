@@ -18,6 +18,8 @@ export interface CopyTopicOptions {
   maps: Map<string, PartitionOffsetMap>;
   stopping: () => boolean;
   say: (line: string) => void;
+  /** For what stays so from pass to pass (a destination partition longer than its checkpoints). */
+  sayOnce: (line: string) => void;
 }
 
 /**
@@ -109,6 +111,6 @@ async function checkDestinationEnds(opts: CopyTopicOptions): Promise<void> {
     const expected = opts.maps.get(partitionKey(opts.topic, partition))?.nextDestination ?? null;
     if (expected === null || end === expected) continue;
     const where = `${opts.topic}-${partition} on the destination ends at offset ${end}, the mirror's last checkpointed record there at ${expected - 1}`;
-    opts.say(end > expected ? `${where}: ${end - expected} record(s) after it came from elsewhere, or from a run stopped before its checkpoint (copied again now)` : `${where}: was the topic emptied or re-created there? Records are copied on from where the source was left`);
+    opts.sayOnce(end > expected ? `${where}: ${end - expected} record(s) after it came from elsewhere, or from a run stopped before its checkpoint (copied again now)` : `${where}: was the topic emptied or re-created there? Records are copied on from where the source was left`);
   }
 }

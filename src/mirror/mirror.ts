@@ -134,7 +134,7 @@ export class Mirror {
     for (const topic of topics) {
       if (this.opts.stopping()) return result;
       if (await this.alignTopic(topic, existing.get(topic.name))) result.created++;
-      const copied = await copyTopic({ source, destination, producer: this.producer, topic: topic.name, cluster: this.cluster, maps: this.maps, stopping: this.opts.stopping, say });
+      const copied = await copyTopic({ source, destination, producer: this.producer, topic: topic.name, cluster: this.cluster, maps: this.maps, stopping: this.opts.stopping, say, sayOnce: (line) => this.sayOnce(line) });
       const n = [...copied.values()].reduce((a, b) => a + b, 0);
       result.records += n;
       if (n > 0) say(`topic ${topic.name}: copied ${n} record(s) (${[...copied].filter(([, c]) => c > 0).map(([p, c]) => `partition ${p}: ${c}`).join(', ')})`);

@@ -41,7 +41,11 @@ export async function copyTopic(opts: CopyTopicOptions): Promise<Map<number, num
   for (const [partition, end] of ends) {
     const k = partitionKey(topic, partition);
     if (!maps.has(k)) maps.set(k, new PartitionOffsetMap());
-    const from = maps.get(k)!.nextSource ?? starts.get(partition) ?? 0;
+    const next = maps.get(k)!.nextSource;
+    const start = starts.get(partition) ?? 0;
+    if (next !== null && next > end) opts.sayOnce(`${topic}-${partition} on the source ends at offset ${end}, before the ${next} the mirror copied up to: was the topic re-created? Its new records are not copied until they pass that offset`);
+    if (next !== null && next < start) opts.say(`${topic}-${partition}: offsets ${next} to ${start - 1} were deleted on the source (retention, trim) before they were copied`);
+    const from = Math.max(next ?? start, start);
     if (from < end) pending.set(partition, from);
     copied.set(partition, 0);
   }

@@ -11,13 +11,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BrokerInfo, PartitionState } from '../../src/common/cluster-types.js';
 import { ErrorCode } from '../../src/common/errors.js';
-import { silentLogger } from '../../src/common/logger.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerContext } from '../../src/broker/context.js';
-import { ReplicaManager } from '../../src/broker/replica-manager.js';
 import { preferredReadReplica, type ReplicaSelector } from '../../src/broker/replica-selector.js';
 import { encodeRecordBatch, splitAndValidateBatches } from '../../src/protocol/record-batch.js';
 import { Partition } from '../../src/replication/partition.js';
 import { LogStore } from '../../src/storage/log-store.js';
+import { testReplicaManager } from '../helpers/replica-manager.js';
 import { kafkaErrorCode } from '../helpers/kafka-error.js';
 
 const test = suite('follower reads');
@@ -86,21 +85,7 @@ test('rack-aware: never a follower out of the ISR, a dead one, or one that has n
 });
 
 test('a follower serves consumers up to its high watermark; OFFSET_NOT_AVAILABLE past its log end below the leader\'s high watermark; OFFSET_OUT_OF_RANGE beyond', async () => {
-  const replicas = new ReplicaManager({
-    brokerId: 2,
-    store,
-    logger: silentLogger,
-    replicaLagTimeMaxMs: 10_000,
-    replicaFetchMaxWaitMs: 500,
-    brokerAddress: () => undefined,
-    brokerAlive: () => true,
-    proposeIsr: async () => false,
-    sessionValid: () => true,
-    retentionDefaults: () => ({ retentionMs: -1, retentionBytes: -1 }),
-    retentionCheckIntervalMs: 60_000,
-    logCleanerBackoffMs: 60_000,
-    timestampTypeDefault: () => 'CreateTime',
-  });
+  const replicas = testReplicaManager(store, { brokerId: 2, replicaLagTimeMaxMs: 10_000 });
   try {
     const s = state();
     const p = new Partition(2, store.partition('t', 0), s, 'topic-id', 1);

@@ -12,11 +12,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PartitionState } from '../../src/common/cluster-types.js';
 import { ErrorCode, KafkaError } from '../../src/common/errors.js';
-import { silentLogger } from '../../src/common/logger.js';
 import { ReplicaManager, type LeaderWriteResult } from '../../src/broker/replica-manager.js';
 import { encodeRecordBatch, splitAndValidateBatches } from '../../src/protocol/record-batch.js';
 import { Partition } from '../../src/replication/partition.js';
 import { LogStore } from '../../src/storage/log-store.js';
+import { testReplicaManager } from '../helpers/replica-manager.js';
 
 const test = suite('ReplicaManager: leader writes and wake-ups');
 let dir = '';
@@ -26,21 +26,7 @@ let replicas: ReplicaManager;
 test.before.each(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yak-replica-manager-test-'));
   store = new LogStore(dir);
-  replicas = new ReplicaManager({
-    brokerId: 1,
-    store,
-    logger: silentLogger,
-    replicaLagTimeMaxMs: 30_000,
-    replicaFetchMaxWaitMs: 500,
-    brokerAddress: () => undefined,
-    brokerAlive: () => true,
-    proposeIsr: async () => false,
-    sessionValid: () => true,
-    retentionDefaults: () => ({ retentionMs: -1, retentionBytes: -1 }),
-    retentionCheckIntervalMs: 60_000,
-    logCleanerBackoffMs: 60_000,
-    timestampTypeDefault: () => 'CreateTime',
-  });
+  replicas = testReplicaManager(store);
 });
 
 test.after.each(async () => {

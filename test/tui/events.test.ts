@@ -127,7 +127,7 @@ test('the bus keeps entries in time order, keeps the last `capacity`, and tells 
 test("a broker's truncation, relayed by the supervisor, is its own typed entry", () => {
   const bus = new EventBus();
   bus.supervised({ type: 'log-truncated', brokerId: 2, topic: 'orders', partition: 1, from: 9, to: 5, leaderId: 3, reason: 'diverging epoch: epoch 4 ends at 5' });
-  assert.equal(bus.recent().map((e) => [e.source, e.kind, e.text]), [['broker-2', 'truncation', 'truncating orders-1 from 9 to 5 to match leader broker-3']]);
+  assert.equal(bus.recent().map((e) => [e.source, e.kind, e.text]), [['broker-2', 'truncation', 'truncating orders-1 from 9 to 5 to match leader broker-3 (diverging epoch: epoch 4 ends at 5)']]);
 });
 
 test("the supervisor's logger notes its messages by level", () => {

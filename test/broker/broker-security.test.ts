@@ -10,7 +10,7 @@ import { InternalApi } from '../../src/protocol/internal-api.js';
 const secret = ClusterSecret.parse(randomBytes(32).toString('hex'), 'the test secret');
 
 test("a SASL listener serves Kafka's pre-login APIs and the cluster-secret exchange (the transaction markers' login) before authentication, nothing else", async () => {
-  const prepared = await prepareBrokerSecurity({ protocol: 'SASL_PLAINTEXT', saslMechanisms: ['SCRAM-SHA-512'], superUsers: [], reauthMs: 0, sslClientAuth: 'none' }, undefined, secret);
+  const prepared = await prepareBrokerSecurity({ protocol: 'SASL_PLAINTEXT', saslMechanisms: ['SCRAM-SHA-512'], superUsers: [], reauthMs: 0, sslClientAuth: 'none', allowEveryoneIfNoAclFound: false }, undefined, secret);
   const allowed = prepared.listener.authentication?.allowedBeforeAuthentication;
   assert.ok(allowed);
   assert.equal(

@@ -12,7 +12,7 @@ const COMMANDS = [
   [], ['up'], ['produce'], ['consume'], ['status'], ['health'], ['down'], ['purge'], ['kill'], ['pause'], ['resume'], ['restart'],
   ['topic'], ['topic', 'create'], ['topic', 'list'], ['topic', 'describe'], ['topic', 'alter'], ['topic', 'trim'], ['topic', 'move'], ['topic', 'elect-leaders'], ['topic', 'delete'],
   ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete'],
-  ['user'], ['user', 'create'], ['user', 'passwd'], ['user', 'list'], ['user', 'delete'],
+  ['user'], ['user', 'create'], ['user', 'passwd'], ['user', 'list'], ['user', 'delete'], ['acl'], ['acl', 'add'], ['acl', 'list'], ['acl', 'remove'],
   ['bench', 'produce'], ['bench', 'consume'], ['chaos'], ['zookeeper'], ['broker'], ['completion'],
 ];
 const WITH_EXAMPLES = ['up', 'produce', 'consume', 'status', 'health', 'down', 'purge', 'kill', 'restart', 'topic create', 'topic describe', 'topic trim', 'group describe', 'group reset-offsets', 'bench produce', 'bench consume', 'chaos'];

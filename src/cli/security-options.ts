@@ -41,6 +41,14 @@ export interface ListenerSecurityArgs {
   'tls-ca'?: string;
 }
 
+/** `--super-users 'User:a;User:b'` (Kafka's super.users), each a principal; a usage error (exit 2) otherwise. */
+export function parseSuperUsers(text: string): string[] {
+  const superUsers = text.split(';').map((u) => u.trim()).filter((u) => u !== '');
+  const badUser = superUsers.find((u) => !/^User:.+/.test(u));
+  if (badUser) throw new UserError(`--super-users: ${JSON.stringify(badUser)} is not a principal (User:name)`, 2);
+  return superUsers;
+}
+
 /** The broker's security config and TLS material from its flags; a usage error (exit 2) when they do not fit together. */
 export function listenerSecurityFrom(args: ListenerSecurityArgs): { security: BrokerSecurityConfig; tls?: TlsMaterial } {
   const protocol = args['security-protocol'] as SecurityProtocol;
@@ -50,9 +58,7 @@ export function listenerSecurityFrom(args: ListenerSecurityArgs): { security: Br
   if (usesSasl(protocol) && mechanisms.length === 0) throw new UserError('--sasl-mechanisms: a SASL listener needs at least one mechanism', 2);
   const reauthMs = args['connections-max-reauth-ms'];
   if (!Number.isInteger(reauthMs) || reauthMs < 0) throw new UserError(`--connections-max-reauth-ms must be a whole number of milliseconds, got ${reauthMs}`, 2);
-  const superUsers = args['super-users'].split(';').map((u) => u.trim()).filter((u) => u !== '');
-  const badUser = superUsers.find((u) => !/^User:.+/.test(u));
-  if (badUser) throw new UserError(`--super-users: ${JSON.stringify(badUser)} is not a principal (User:name)`, 2);
+  const superUsers = parseSuperUsers(args['super-users']);
   const sslClientAuth = args['ssl-client-auth'] === 'required' ? 'required' : 'none';
   if (sslClientAuth === 'required' && !usesTls(protocol)) throw new UserError('--ssl-client-auth required needs a TLS listener (--security-protocol SSL or SASL_SSL)', 2);
   const security: BrokerSecurityConfig = { protocol, saslMechanisms: mechanisms as SaslMechanismName[], superUsers, reauthMs, sslClientAuth, allowEveryoneIfNoAclFound: args['allow-everyone-if-no-acl-found'] };

@@ -20,10 +20,10 @@ const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 let cluster: TestCluster;
 let adminPassword: string;
 
-const USERS = { alice: 'alice-password', bob: 'bob-password' } as const;
+const USERS = { alice: 'alice-password', bob: 'bob-password', ops: 'ops-password' } as const;
 
 test.before(async () => {
-  cluster = await startCluster({ brokers: 1, security: { protocol: 'SASL_PLAINTEXT' } });
+  cluster = await startCluster({ brokers: 1, security: { protocol: 'SASL_PLAINTEXT', superUsers: ['User:ops'] } });
   adminPassword = fs.readFileSync(cluster.file.security!.passwordFile!, 'utf8').trim();
   for (const [user, password] of Object.entries(USERS)) {
     const created = await runYak(['user', 'create', user, ...dataDir()], { input: `${password}\n` });
@@ -106,8 +106,8 @@ test('yak acl add, list (table and --json, by resource and --resource-pattern-ty
   assert.match(bad.stderr, /not a principal/);
 });
 
-test('kafkajs admin: createAcls, describeAcls, deleteAcls; a non-super user may not', async () => {
-  const admin = kafkajs('admin', adminPassword).admin();
+test('kafkajs admin: createAcls, describeAcls, deleteAcls (as a super user of yak up --super-users); a user without ALTER on the cluster may not', async () => {
+  const admin = kafkajs('ops', USERS.ops).admin();
   await admin.connect();
   try {
     const acl = { resourceType: AclResourceTypes.TOPIC, resourceName: 'audit', resourcePatternType: ResourcePatternTypes.LITERAL, principal: 'User:dave', host: '*', operation: AclOperationTypes.WRITE, permissionType: AclPermissionTypes.ALLOW };

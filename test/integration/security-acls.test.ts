@@ -1,7 +1,7 @@
 /**
  * ACLs on a SASL_PLAINTEXT cluster (one broker): `yak acl add|list|remove`; kafkajs's admin
  * createAcls/describeAcls/deleteAcls; alice may produce to `orders` and not read `payroll` (which
- * her Metadata does not show); a consumer group needs READ on the group to commit; a prefixed ACL; a
+ * her Metadata does not show); a consumer group needs READ on the group to join and commit; a prefixed ACL; a
  * DENY overriding an ALLOW; a librdkafka consumer refused with TOPIC_AUTHORIZATION_FAILED.
  */
 import fs from 'node:fs';
@@ -10,6 +10,9 @@ import path from 'node:path';
 import KafkaJS from 'kafkajs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { KafkaClient } from '../../src/client/kafka-client.js';
+import { ErrorCode } from '../../src/common/errors.js';
+import { OffsetCommitApi } from '../../src/protocol/apis/index.js';
 import { runYak, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { runProcess } from '../helpers/wire.js';
 
@@ -154,6 +157,21 @@ test('alice may produce to orders and not read payroll, which her Metadata does 
   await yakAcl(['add', '--allow-principal', 'User:alice', '--operation', 'read', '--group', 'alice-', '--resource-pattern-type', 'prefixed']);
   assert.is(await consumeOnce('alice', 'orders', 'alice-orders'), 'orders-1');
   assert.is(await consumeOnce('alice', 'payroll', 'alice-payroll'), 'TOPIC_AUTHORIZATION_FAILED');
+});
+
+test('OffsetCommit needs READ on the group (GROUP_AUTHORIZATION_FAILED) and on each topic (TOPIC_AUTHORIZATION_FAILED for its partitions only)', async () => {
+  await yakAcl(['add', '--allow-principal', 'User:alice', '--operation', 'read', '--group', 'commits']);
+  const alice = new KafkaClient({ bootstrap: [{ host: cluster.bootstrap.split(':')[0]!, port: Number(cluster.bootstrap.split(':')[1]) }], clientId: 'acl-commit', security: { sasl: { mechanism: 'SCRAM-SHA-512', username: 'alice', password: USERS.alice } } });
+  try {
+    const commit = (groupId: string, topics: string[]) =>
+      alice.send(undefined, OffsetCommitApi, 8, { groupId, generationId: -1, memberId: '', topics: topics.map((name) => ({ name, partitions: [{ partitionIndex: 0, committedOffset: 1, committedMetadata: null }] })) });
+    const noGroup = await commit('not-hers', ['orders']);
+    assert.equal(noGroup.topics.map((t) => [t.name, t.partitions[0]!.errorCode]), [['orders', ErrorCode.GROUP_AUTHORIZATION_FAILED]]);
+    const mixed = await commit('commits', ['orders', 'payroll']);
+    assert.equal(mixed.topics.map((t) => [t.name, t.partitions[0]!.errorCode]).sort(), [['orders', ErrorCode.NONE], ['payroll', ErrorCode.TOPIC_AUTHORIZATION_FAILED]]);
+  } finally {
+    alice.close();
+  }
 });
 
 test('a prefixed ALLOW for everyone, and a DENY for bob that overrides it', async () => {

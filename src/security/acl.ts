@@ -78,6 +78,15 @@ export function invalidBinding(b: AclBinding): string | null {
   return null;
 }
 
+/** Why a filter cannot select anything (DescribeAcls, DeleteAcls: INVALID_REQUEST), or null: an UNKNOWN or out-of-range code, as Kafka's AclBindingFilter.isUnknown. */
+export function invalidFilter(f: AclBindingFilter): string | null {
+  if (f.resourceType <= ResourceType.UNKNOWN || f.resourceType > ResourceType.USER) return `invalid resource type ${f.resourceType}`;
+  if (f.patternType <= PatternType.UNKNOWN || f.patternType > PatternType.PREFIXED) return `invalid pattern type ${f.patternType}`;
+  if (f.operation <= AclOperation.UNKNOWN || f.operation > AclOperation.DESCRIBE_TOKENS) return `invalid operation ${f.operation}`;
+  if (f.permissionType <= AclPermissionType.UNKNOWN || f.permissionType > AclPermissionType.ALLOW) return `invalid permission type ${f.permissionType}`;
+  return null;
+}
+
 export function sameBinding(a: AclBinding, b: AclBinding): boolean {
   return (
     a.resourceType === b.resourceType &&

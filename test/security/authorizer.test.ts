@@ -1,7 +1,7 @@
 /** The authorizer's decisions, as Kafka's AclAuthorizer makes them. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AclOperation, AclPermissionType, filterMatches, invalidBinding, PatternType, ResourceType, type AclBinding } from '../../src/security/acl.js';
+import { AclOperation, AclPermissionType, filterMatches, invalidBinding, invalidFilter, PatternType, ResourceType, type AclBinding } from '../../src/security/acl.js';
 import { Authorizer } from '../../src/security/authorizer.js';
 
 const alice = { principal: 'User:alice', host: '/127.0.0.1' };
@@ -98,6 +98,15 @@ test("filters match as Kafka's AclBindingFilter: ANY, MATCH and exact patterns",
   assert.equal([literal, wildcard, prefixed].map((b) => filterMatches(exact, b)), [true, false, false]);
   assert.is(filterMatches({ ...any, principal: 'User:bob' }, literal), false);
   assert.is(filterMatches({ ...any, operation: AclOperation.WRITE }, literal), false);
+});
+
+test('filters with an UNKNOWN code are named (DescribeAcls/DeleteAcls answer INVALID_REQUEST)', () => {
+  const any = { resourceType: ResourceType.ANY, resourceName: null, patternType: PatternType.ANY, principal: null, host: null, operation: AclOperation.ANY, permissionType: AclPermissionType.ANY };
+  assert.is(invalidFilter(any), null);
+  assert.match(invalidFilter({ ...any, resourceType: ResourceType.UNKNOWN })!, /resource type/);
+  assert.match(invalidFilter({ ...any, patternType: 9 })!, /pattern type/);
+  assert.match(invalidFilter({ ...any, operation: AclOperation.UNKNOWN })!, /operation/);
+  assert.match(invalidFilter({ ...any, permissionType: 0 })!, /permission type/);
 });
 
 test('invalid bindings are named', () => {

@@ -3,7 +3,7 @@ import type { CreateAclsRequest, CreateAclsResponse } from '../../protocol/apis/
 import type { DeleteAclsRequest, DeleteAclsResponse } from '../../protocol/apis/delete-acls.js';
 import type { DescribeAclsRequest, DescribeAclsResponse, DescribeAclsResource } from '../../protocol/apis/describe-acls.js';
 import { InternalApi } from '../../protocol/internal-api.js';
-import { AclOperation, filterMatches, type AclBinding, type AclBindingFilter } from '../../security/acl.js';
+import { AclOperation, filterMatches, invalidFilter, type AclBinding, type AclBindingFilter } from '../../security/acl.js';
 import type { BrokerContext } from '../context.js';
 import type { RequestClient } from '../request-router.js';
 
@@ -30,6 +30,8 @@ export function handleDescribeAcls(ctx: BrokerContext, req: DescribeAclsRequest,
     operation: req.operation,
     permissionType: req.permissionType,
   };
+  const invalid = invalidFilter(filter);
+  if (invalid) return refuse(ErrorCode.INVALID_REQUEST, invalid);
   const resources = new Map<string, DescribeAclsResource>();
   for (const a of ctx.cache.acls.filter((b) => filterMatches(filter, b))) {
     const key = `${a.resourceType}\u0000${a.patternType}\u0000${a.resourceName}`;
@@ -75,12 +77,19 @@ export async function handleDeleteAcls(ctx: BrokerContext, req: DeleteAclsReques
     operation: f.operation,
     permissionType: f.permissionType,
   }));
+  // An invalid filter is answered INVALID_REQUEST; the others are applied.
+  const problems = filters.map(invalidFilter);
   try {
-    const res = await ctx.coordinator.call(InternalApi.DeleteAcls, { filters });
+    const res = await ctx.coordinator.call(InternalApi.DeleteAcls, { filters: filters.filter((_, i) => problems[i] === null) });
     await ctx.cache.waitForVersion(res.metadataVersion, METADATA_WAIT_MS);
+    const applied = res.results.values();
     return {
       throttleTimeMs: 0,
-      filterResults: res.results.map((r) => ({ errorCode: ErrorCode.NONE, errorMessage: null, matchingAcls: r.matching.map((a) => ({ errorCode: ErrorCode.NONE, errorMessage: null, ...a })) })),
+      filterResults: problems.map((problem) => {
+        if (problem !== null) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: problem, matchingAcls: [] };
+        const r = applied.next().value!;
+        return { errorCode: ErrorCode.NONE, errorMessage: null, matchingAcls: r.matching.map((a) => ({ errorCode: ErrorCode.NONE, errorMessage: null, ...a })) };
+      }),
     };
   } catch (err) {
     return refuseAll(coordinatorError(err), `coordinator unavailable: ${(err as Error).message}`);

@@ -10,6 +10,8 @@ import { CLUSTER_PRINCIPAL, CLUSTER_USER, clusterSaslCredentials, clusterScramCr
 import { SaslServerSession, type SaslMechanismName } from '../security/sasl-server.js';
 import type { ScramCredential, ScramMechanism } from '../security/scram.js';
 import { usesSasl, usesTls, type SecurityProtocol } from '../security/security-protocol.js';
+import { CLUSTER_RESOURCE_NAME, ResourceType, type AclOperationCode, type ResourceTypeCode } from '../security/acl.js';
+import { Authorizer, type AuthorizationSubject } from '../security/authorizer.js';
 import type { MetadataCache } from './metadata-cache.js';
 
 /** How a broker's Kafka listener is protected (`yak broker --security-protocol ...`). */
@@ -23,9 +25,11 @@ export interface BrokerSecurityConfig {
   reauthMs: number;
   /** ssl.client.auth: `required` asks every client for a certificate the CA signed (its subject is the principal without SASL). */
   sslClientAuth: 'none' | 'required';
+  /** allow.everyone.if.no.acl.found: a resource no ACL names is open to all (default false). */
+  allowEveryoneIfNoAclFound: boolean;
 }
 
-const PLAINTEXT: BrokerSecurityConfig = { protocol: 'PLAINTEXT', saslMechanisms: [], superUsers: [], reauthMs: 0, sslClientAuth: 'none' };
+const PLAINTEXT: BrokerSecurityConfig = { protocol: 'PLAINTEXT', saslMechanisms: [], superUsers: [], reauthMs: 0, sslClientAuth: 'none', allowEveryoneIfNoAclFound: false };
 
 /**
  * What a SASL listener serves before authentication (net/server-connection.ts enforces it): Kafka's
@@ -82,16 +86,18 @@ export async function prepareBrokerSecurity(
 }
 
 /**
- * The broker's side of authentication and, until ACLs exist, authorization: a SASL session per
- * connection, credentials from the metadata (and the cluster principal's, derived from the cluster
- * secret), and who may manage credentials. Kafka with no authorizer allows everything; so does YaK
- * on a listener that authenticates nobody. Once clients authenticate, changing or listing SCRAM
- * credentials (Kafka: ALTER / DESCRIBE on the cluster) is for super users only: otherwise any user
- * could reset the admin's password.
+ * The broker's side of authentication and authorization: a SASL session per connection, credentials
+ * from the metadata (and the cluster principal's, derived from the cluster secret), and the
+ * authorizer over the metadata's ACLs (security/authorizer.ts). Kafka with no authorizer allows
+ * everything; so does YaK on a listener that authenticates nobody (PLAINTEXT, or TLS without client
+ * certificates: every client would be User:ANONYMOUS). Once clients authenticate (SASL or mutual
+ * TLS), every handler asks `authorize` for the operation Kafka checks.
  */
 export class BrokerSecurity {
   private readonly sessions = new WeakMap<ClientInfo, SaslServerSession>();
   private readonly superUsers: ReadonlySet<string>;
+  /** Null when the listener authenticates nobody: everything is allowed, the ACL APIs answer SECURITY_DISABLED. */
+  readonly authorizer: Authorizer | null;
 
   constructor(
     readonly config: BrokerSecurityConfig,
@@ -99,6 +105,23 @@ export class BrokerSecurity {
     private readonly clusterCredential: ScramCredential | null,
   ) {
     this.superUsers = new Set([...config.superUsers, CLUSTER_PRINCIPAL]);
+    const authenticates = usesSasl(config.protocol) || (usesTls(config.protocol) && config.sslClientAuth === 'required');
+    this.authorizer = authenticates ? new Authorizer(() => cache.acls, this.superUsers, config.allowEveryoneIfNoAclFound) : null;
+  }
+
+  /** Whether the client may do `operation` on the resource (always, without an authorizer). */
+  authorize(client: AuthorizationSubject, operation: AclOperationCode, resourceType: ResourceTypeCode, resourceName: string): boolean {
+    return this.authorizer?.authorize(client, operation, resourceType, resourceName) ?? true;
+  }
+
+  /** On the cluster resource (kafka-cluster). */
+  authorizeCluster(client: AuthorizationSubject, operation: AclOperationCode): boolean {
+    return this.authorize(client, operation, ResourceType.CLUSTER, CLUSTER_RESOURCE_NAME);
+  }
+
+  /** On some resource of the type (Authorizer.authorizeAny). */
+  authorizeAny(client: AuthorizationSubject, operation: AclOperationCode, resourceType: ResourceTypeCode): boolean {
+    return this.authorizer?.authorizeAny(client, operation, resourceType) ?? true;
   }
 
   get saslEnabled(): boolean {
@@ -113,15 +136,6 @@ export class BrokerSecurity {
       this.sessions.set(connection, s);
     }
     return s;
-  }
-
-  isSuperUser(principal: string): boolean {
-    return this.superUsers.has(principal);
-  }
-
-  /** Whether `principal` may list or change SCRAM credentials (see the class comment). */
-  mayManageCredentials(principal: string): boolean {
-    return !this.saslEnabled || this.isSuperUser(principal);
   }
 
   private credential(user: string, mechanism: ScramMechanism): ScramCredential | null {

@@ -1,5 +1,7 @@
 import type { BrokerConfigOverrides } from '../common/broker-configs.js';
-import type { BrokerInfo, ClusterMetadata, PartitionState, TopicState, UserScramCredential } from '../common/cluster-types.js';
+import type { AclBinding, BrokerInfo, ClusterMetadata, PartitionState, TopicState, UserScramCredential } from '../common/cluster-types.js';
+
+const NO_ACLS: readonly AclBinding[] = [];
 
 /** The broker's copy of the coordinator's metadata, indexed for the request handlers. */
 export class MetadataCache {
@@ -37,6 +39,11 @@ export class MetadataCache {
   /** SCRAM credentials from the metadata (ClusterMetadata.scramCredentials). */
   get scramCredentials(): UserScramCredential[] {
     return this.metadata.scramCredentials ?? [];
+  }
+
+  /** ACLs from the metadata (ClusterMetadata.acls); the same array until the next update, which the authorizer's index relies on. */
+  get acls(): readonly AclBinding[] {
+    return this.metadata.acls ?? NO_ACLS;
   }
 
   scramCredential(user: string, mechanism: UserScramCredential['mechanism']): UserScramCredential | null {

@@ -7,6 +7,7 @@ import { finishFrame, readRequestHeaderTags, responseHeaderVersion, startRespons
 import type { Reader } from '../protocol/reader.js';
 import { ProtocolError } from '../common/errors.js';
 import type { BrokerContext } from './context.js';
+import { handleCreateAcls, handleDeleteAcls, handleDescribeAcls } from './handlers/acls.js';
 import { handleApiVersions } from './handlers/api-versions.js';
 import { handleCreateTopics } from './handlers/create-topics.js';
 import { handleDeleteTopics } from './handlers/delete-topics.js';
@@ -93,6 +94,9 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.SaslAuthenticate, handleSaslAuthenticate as Handler],
   [ApiKey.DescribeUserScramCredentials, handleDescribeUserScramCredentials as Handler],
   [ApiKey.AlterUserScramCredentials, handleAlterUserScramCredentials as Handler],
+  [ApiKey.DescribeAcls, handleDescribeAcls as Handler],
+  [ApiKey.CreateAcls, handleCreateAcls as Handler],
+  [ApiKey.DeleteAcls, handleDeleteAcls as Handler],
   [ApiKey.AddPartitionsToTxn, TransactionHandlers.addPartitionsToTxn as Handler],
   [ApiKey.AddOffsetsToTxn, TransactionHandlers.addOffsetsToTxn as Handler],
   [ApiKey.EndTxn, TransactionHandlers.endTxn as Handler],

@@ -11,6 +11,7 @@ import { healthCommand, statusCommand } from './commands/status.js';
 import { downCommand, purgeCommand } from './commands/down.js';
 import { topicCommand } from './commands/topic.js';
 import { userCommand } from './commands/user.js';
+import { aclCommand } from './commands/acl.js';
 import { upCommand } from './commands/up.js';
 import { zookeeperCommand } from './commands/zookeeper.js';
 import { benchCommand } from './commands/bench.js';
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
     .command(topicCommand)
     .command(groupCommand)
     .command(userCommand)
+    .command(aclCommand)
     .command(statusCommand)
     .command(healthCommand)
     .command(downCommand)

@@ -21,6 +21,7 @@ export const listenerSecurityOptions = {
   'security-protocol': { type: 'string', choices: SECURITY_PROTOCOLS, default: 'PLAINTEXT', describe: 'Listener protection (security.protocol): PLAINTEXT, SASL_PLAINTEXT, SSL or SASL_SSL' },
   'sasl-mechanisms': { type: 'string', default: SASL_MECHANISMS.join(','), describe: 'SASL mechanisms enabled (sasl.enabled.mechanisms), comma-separated' },
   'super-users': { type: 'string', default: '', describe: 'Principals allowed everything, User:name;User:other (super.users)' },
+  'allow-everyone-if-no-acl-found': { type: 'boolean', default: false, describe: 'A resource no ACL names is open to every principal (allow.everyone.if.no.acl.found)' },
   'connections-max-reauth-ms': { type: 'number', default: 0, describe: 'A SASL session ends after this long unless the client re-authenticates (KIP-368; 0: never)' },
   'ssl-client-auth': { type: 'string', choices: ['none', 'required'], default: 'none', describe: "Mutual TLS (ssl.client.auth): required refuses clients without a certificate the CA signed; without SASL its subject is the principal" },
   'tls-cert': { type: 'string', describe: "PEM file of the listener's certificate (SSL, SASL_SSL)" },
@@ -32,11 +33,20 @@ export interface ListenerSecurityArgs {
   'security-protocol': string;
   'sasl-mechanisms': string;
   'super-users': string;
+  'allow-everyone-if-no-acl-found': boolean;
   'connections-max-reauth-ms': number;
   'ssl-client-auth': string;
   'tls-cert'?: string;
   'tls-key'?: string;
   'tls-ca'?: string;
+}
+
+/** `--super-users 'User:a;User:b'` (Kafka's super.users), each a principal; a usage error (exit 2) otherwise. */
+export function parseSuperUsers(text: string): string[] {
+  const superUsers = text.split(';').map((u) => u.trim()).filter((u) => u !== '');
+  const badUser = superUsers.find((u) => !/^User:.+/.test(u));
+  if (badUser) throw new UserError(`--super-users: ${JSON.stringify(badUser)} is not a principal (User:name)`, 2);
+  return superUsers;
 }
 
 /** The broker's security config and TLS material from its flags; a usage error (exit 2) when they do not fit together. */
@@ -48,12 +58,10 @@ export function listenerSecurityFrom(args: ListenerSecurityArgs): { security: Br
   if (usesSasl(protocol) && mechanisms.length === 0) throw new UserError('--sasl-mechanisms: a SASL listener needs at least one mechanism', 2);
   const reauthMs = args['connections-max-reauth-ms'];
   if (!Number.isInteger(reauthMs) || reauthMs < 0) throw new UserError(`--connections-max-reauth-ms must be a whole number of milliseconds, got ${reauthMs}`, 2);
-  const superUsers = args['super-users'].split(';').map((u) => u.trim()).filter((u) => u !== '');
-  const badUser = superUsers.find((u) => !/^User:.+/.test(u));
-  if (badUser) throw new UserError(`--super-users: ${JSON.stringify(badUser)} is not a principal (User:name)`, 2);
+  const superUsers = parseSuperUsers(args['super-users']);
   const sslClientAuth = args['ssl-client-auth'] === 'required' ? 'required' : 'none';
   if (sslClientAuth === 'required' && !usesTls(protocol)) throw new UserError('--ssl-client-auth required needs a TLS listener (--security-protocol SSL or SASL_SSL)', 2);
-  const security: BrokerSecurityConfig = { protocol, saslMechanisms: mechanisms as SaslMechanismName[], superUsers, reauthMs, sslClientAuth };
+  const security: BrokerSecurityConfig = { protocol, saslMechanisms: mechanisms as SaslMechanismName[], superUsers, reauthMs, sslClientAuth, allowEveryoneIfNoAclFound: args['allow-everyone-if-no-acl-found'] };
   if (!usesTls(protocol)) return { security };
   const [certFile, keyFile, caFile] = [args['tls-cert'], args['tls-key'], args['tls-ca']];
   if (!certFile || !keyFile || !caFile) throw new UserError(`a ${protocol} listener needs --tls-cert, --tls-key and --tls-ca`, 2);

@@ -51,6 +51,8 @@ export interface ClusterMetadata {
    * clients from them (security/scram.ts). Only cluster members see metadata; absent: no users.
    */
   scramCredentials?: UserScramCredential[];
+  /** Every ACL, as KRaft's AccessControlEntryRecords reach every broker's authorizer; absent: none. */
+  acls?: AclBinding[];
 }
 
 export interface UserScramCredential {
@@ -60,4 +62,32 @@ export interface UserScramCredential {
   salt: Buffer;
   storedKey: Buffer;
   serverKey: Buffer;
+}
+
+/** One ACL (security/acl.ts has the codes and rules), as the coordinator stores it and brokers authorize by it. */
+export interface AclBinding {
+  /** Kafka's ResourceType code: TOPIC 2, GROUP 3, CLUSTER 4, TRANSACTIONAL_ID 5, ... */
+  resourceType: number;
+  resourceName: string;
+  /** Kafka's PatternType code: LITERAL 3 or PREFIXED 4. */
+  patternType: number;
+  /** `User:alice`, or `User:*`. */
+  principal: string;
+  /** A client IP, or `*`. */
+  host: string;
+  /** Kafka's AclOperation code. */
+  operation: number;
+  /** Kafka's AclPermissionType code: DENY 2 or ALLOW 3. */
+  permissionType: number;
+}
+
+/** What DescribeAcls and DeleteAcls select ACLs by: null strings and the ANY codes match everything, pattern MATCH what applies to a name. */
+export interface AclBindingFilter {
+  resourceType: number;
+  resourceName: string | null;
+  patternType: number;
+  principal: string | null;
+  host: string | null;
+  operation: number;
+  permissionType: number;
 }

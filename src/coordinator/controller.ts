@@ -1,11 +1,15 @@
 import type { BrokerConfigOverrides } from '../common/broker-configs.js';
 import type { ClusterEvent } from '../common/cluster-events.js';
-import type { BrokerInfo, ClusterMetadata, TopicState, UserScramCredential } from '../common/cluster-types.js';
+import type { AclBinding, BrokerInfo, ClusterMetadata, TopicState, UserScramCredential } from '../common/cluster-types.js';
 import { ErrorCode } from '../common/errors.js';
 import { rackNameProblem } from '../common/rack-name.js';
 import type {
   AlterScramCredentialsRequest,
   AlterScramCredentialsResponse,
+  CreateAclsRequest,
+  CreateAclsResponse,
+  DeleteAclsRequest,
+  DeleteAclsResponse,
   AlterBrokerConfigsRequest,
   AlterIsrRequest,
   AlterIsrResponse,
@@ -23,6 +27,7 @@ import type {
 import type { ControllerCore, ControllerOptions } from './controller-core.js';
 import { Leadership } from './leadership.js';
 import { applyScramChanges, planScramChanges } from './scram-credentials.js';
+import { filterMatches, invalidBinding, sameBinding } from '../security/acl.js';
 import type { MetadataChange, MetadataStore, StoredBroker } from './metadata-store.js';
 import { Reassignments } from './reassignments.js';
 import { TopicAdmin } from './topic-admin.js';
@@ -53,6 +58,7 @@ export class Controller {
   private readonly topics = new Map<string, TopicState>();
   private readonly brokerConfigs: BrokerConfigOverrides;
   private scramCredentials: UserScramCredential[];
+  private acls: AclBinding[];
   private watchers: { since: number; resolve: (m: ClusterMetadata) => void; timer: NodeJS.Timeout }[] = [];
   private readonly listeners: ((e: ClusterEvent) => void)[] = [];
   private readonly expiryTimer: NodeJS.Timeout;
@@ -71,6 +77,7 @@ export class Controller {
     for (const t of store.topics()) this.topics.set(t.name, t);
     this.brokerConfigs = store.brokerConfigs();
     this.scramCredentials = store.scramCredentials();
+    this.acls = store.acls();
     // Known brokers get a fresh session: a coordinator restart must not look like every broker dying.
     // Those it had declared dead stay dead (fenced, as KRaft keeps them) until they register again.
     for (const b of store.brokers()) this.sessions.set(b.id, { broker: b, alive: !b.fenced, lastHeartbeatMs: now, confirmed: false });
@@ -215,6 +222,33 @@ export class Controller {
     return { results: plan.results, metadataVersion: this.version };
   }
 
+  /** CreateAcls, forwarded by a broker: each valid binding persisted (an existing one is no change), then in every broker's metadata. */
+  createAcls(req: CreateAclsRequest): CreateAclsResponse {
+    const added: AclBinding[] = [];
+    const results = req.creations.map((b) => {
+      const problem = invalidBinding(b);
+      if (problem) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: problem };
+      if (!this.acls.some((a) => sameBinding(a, b)) && !added.some((a) => sameBinding(a, b))) added.push(b);
+      return { errorCode: ErrorCode.NONE };
+    });
+    if (added.length > 0) {
+      this.acls = [...this.acls, ...added];
+      this.commit({ aclsAdded: added });
+    }
+    return { results, metadataVersion: this.version };
+  }
+
+  /** DeleteAcls, forwarded by a broker: every ACL a filter matches is deleted (one matched by two filters is in both answers). */
+  deleteAcls(req: DeleteAclsRequest): DeleteAclsResponse {
+    const results = req.filters.map((f) => ({ matching: this.acls.filter((a) => filterMatches(f, a)) }));
+    const deleted = this.acls.filter((a) => results.some((r) => r.matching.includes(a)));
+    if (deleted.length > 0) {
+      this.acls = this.acls.filter((a) => !deleted.includes(a));
+      this.commit({ aclsDeleted: deleted });
+    }
+    return { results, metadataVersion: this.version };
+  }
+
   deleteTopics(names: string[]): TopicResult[] {
     return this.topicAdmin.deleteTopics(names);
   }
@@ -246,7 +280,7 @@ export class Controller {
     // snapshot handed to a watcher stays the version it names.
     const topics = [...this.topics.values()].sort((a, b) => a.name.localeCompare(b.name)).map((t) => ({ ...t, partitions: [...t.partitions] }));
     const brokerConfigs = Object.fromEntries(Object.entries(this.brokerConfigs).map(([scope, configs]) => [scope, { ...configs }]));
-    return { clusterId: this.clusterId, version: this.version, brokers, topics, brokerConfigs, scramCredentials: this.scramCredentials };
+    return { clusterId: this.clusterId, version: this.version, brokers, topics, brokerConfigs, scramCredentials: this.scramCredentials, acls: this.acls };
   }
 
   /** Long poll: resolves with the metadata once its version passes `since`, or after `maxWaitMs`. */
@@ -266,7 +300,7 @@ export class Controller {
   }
 
   private commit(change: MetadataChange): void {
-    const empty = !change.brokers?.length && !change.topics?.length && !change.partitions?.length && !change.deletedTopics?.length && Object.keys(change.brokerConfigs ?? {}).length === 0 && !change.scramUpserted?.length && !change.scramDeleted?.length;
+    const empty = !change.brokers?.length && !change.topics?.length && !change.partitions?.length && !change.deletedTopics?.length && Object.keys(change.brokerConfigs ?? {}).length === 0 && !change.scramUpserted?.length && !change.scramDeleted?.length && !change.aclsAdded?.length && !change.aclsDeleted?.length;
     if (empty) return;
     this.version += 1;
     this.store.commit(this.version, change);

@@ -157,6 +157,8 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   route(InternalApi.DescribeTransactions, (call) => transactions.describe(call));
   route(InternalApi.ListTransactions, (call) => transactions.list(call));
   route(InternalApi.AlterScramCredentials, (req) => controller.alterScramCredentials(req));
+  route(InternalApi.CreateAcls, (req) => controller.createAcls(req));
+  route(InternalApi.DeleteAcls, (req) => controller.deleteAcls(req));
   route(InternalApi.BrokerExited, (req) => {
     controller.brokerExited(req.brokerId, req.pid);
     return { errorCode: ErrorCode.NONE };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import crypto from 'node:crypto';
 import type { BrokerConfigOverrides } from '../common/broker-configs.js';
-import type { PartitionState, TopicState, UserScramCredential } from '../common/cluster-types.js';
+import type { AclBinding, PartitionState, TopicState, UserScramCredential } from '../common/cluster-types.js';
 import { ensurePrivateDir } from '../common/private-files.js';
 import { openDatabase, type Database } from '../storage/database.js';
 
@@ -82,6 +82,17 @@ const MIGRATIONS = [
      server_key BLOB NOT NULL,
      PRIMARY KEY (user, mechanism)
    );`,
+  // ACLs (security/acl.ts): one row per binding, codes as Kafka's wire carries them.
+  `CREATE TABLE acls (
+     resource_type INTEGER NOT NULL,
+     resource_name TEXT NOT NULL,
+     pattern_type INTEGER NOT NULL,
+     principal TEXT NOT NULL,
+     host TEXT NOT NULL,
+     operation INTEGER NOT NULL,
+     permission_type INTEGER NOT NULL,
+     PRIMARY KEY (resource_type, resource_name, pattern_type, principal, host, operation, permission_type)
+   );`,
 ];
 
 export interface StoredBroker {
@@ -107,6 +118,8 @@ export interface MetadataChange {
   /** SCRAM credentials added or replaced, and removed (by user and mechanism). */
   scramUpserted?: UserScramCredential[];
   scramDeleted?: { user: string; mechanism: string }[];
+  aclsAdded?: AclBinding[];
+  aclsDeleted?: AclBinding[];
 }
 
 /**
@@ -211,6 +224,19 @@ export class MetadataStore {
     return rows.map((r) => ({ user: r.user, mechanism: r.mechanism, iterations: r.iterations, salt: r.salt, storedKey: r.stored_key, serverKey: r.server_key }));
   }
 
+  acls(): AclBinding[] {
+    const rows = this.db.prepare('SELECT * FROM acls ORDER BY resource_type, resource_name, pattern_type, principal, host, operation, permission_type').all() as {
+      resource_type: number;
+      resource_name: string;
+      pattern_type: number;
+      principal: string;
+      host: string;
+      operation: number;
+      permission_type: number;
+    }[];
+    return rows.map((r) => ({ resourceType: r.resource_type, resourceName: r.resource_name, patternType: r.pattern_type, principal: r.principal, host: r.host, operation: r.operation, permissionType: r.permission_type }));
+  }
+
   /** Applies a set of changes and the new version in one transaction. A scope's empty broker configs remove its row. */
   commit(version: number, change: MetadataChange): void {
     this.db.transaction(() => {
@@ -234,6 +260,13 @@ export class MetadataStore {
         this.db
           .prepare('INSERT OR REPLACE INTO scram_credentials (user, mechanism, iterations, salt, stored_key, server_key) VALUES (?, ?, ?, ?, ?, ?)')
           .run(c.user, c.mechanism, c.iterations, c.salt, c.storedKey, c.serverKey);
+      }
+      const aclKey = (a: AclBinding) => [a.resourceType, a.resourceName, a.patternType, a.principal, a.host, a.operation, a.permissionType];
+      for (const a of change.aclsDeleted ?? []) {
+        this.db.prepare('DELETE FROM acls WHERE resource_type = ? AND resource_name = ? AND pattern_type = ? AND principal = ? AND host = ? AND operation = ? AND permission_type = ?').run(...aclKey(a));
+      }
+      for (const a of change.aclsAdded ?? []) {
+        this.db.prepare('INSERT OR IGNORE INTO acls (resource_type, resource_name, pattern_type, principal, host, operation, permission_type) VALUES (?, ?, ?, ?, ?, ?, ?)').run(...aclKey(a));
       }
       this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)").run(String(version));
     })();

@@ -1,5 +1,5 @@
 import type { StampedClusterEvent } from '../common/cluster-events.js';
-import type { ClusterMetadata, UserScramCredential } from '../common/cluster-types.js';
+import type { AclBinding, AclBindingFilter, ClusterMetadata, UserScramCredential } from '../common/cluster-types.js';
 import { ProtocolError } from '../common/errors.js';
 import type { ApiCodec } from './api.js';
 import { arrayOf, boolean, bytes, int32, int64, nullable, object, oneOf, optional, string, stringMap, type Check } from './json-shape.js';
@@ -274,6 +274,25 @@ export interface AlterScramCredentialsResponse {
   metadataVersion: number;
 }
 
+/** CreateAcls as a broker forwards it: the coordinator checks each binding (security/acl.ts invalidBinding). */
+export interface CreateAclsRequest {
+  creations: AclBinding[];
+}
+export interface CreateAclsResponse {
+  /** One per creation, in order. */
+  results: ControlResult[];
+  /** The metadata version that has the new ACLs: brokers wait for it before answering. */
+  metadataVersion: number;
+}
+export interface DeleteAclsRequest {
+  filters: AclBindingFilter[];
+}
+export interface DeleteAclsResponse {
+  /** One per filter, in order: the ACLs it matched, now deleted. */
+  results: { matching: AclBinding[] }[];
+  metadataVersion: number;
+}
+
 /** `stop`: the whole cluster (`yak down`; target `cluster`). */
 export type ControlAction = 'kill' | 'pause' | 'resume' | 'restart' | 'stop';
 export interface ControlRequest {
@@ -299,6 +318,8 @@ const offsetFetchTopics = nullable(arrayOf(object({ name: string, partitionIndex
 const noFields = object({});
 const txnTopics = arrayOf(object({ name: string, partitions: arrayOf(int32) }));
 const configChange = object({ name: string, set: optional(stringMap), delete: optional(arrayOf(string)), replace: optional(boolean) });
+
+const aclBinding = object({ resourceType: int32, resourceName: string, patternType: int32, principal: string, host: string, operation: int32, permissionType: int32 });
 
 export const InternalApi = {
   RegisterBroker: jsonApi<RegisterBrokerRequest, LeaderInfo>(1000, 'RegisterBroker', object({ brokerId: int32, host: string, port: int32, pid: int32, rack: optional(nullable(string)) })),
@@ -507,6 +528,17 @@ export const InternalApi = {
     object({
       deletions: arrayOf(object({ user: string, mechanism: string })),
       upsertions: arrayOf(object({ user: string, mechanism: oneOf<UserScramCredential['mechanism']>('SCRAM-SHA-256', 'SCRAM-SHA-512'), iterations: int32, salt: bytes, storedKey: bytes, serverKey: bytes })),
+    }),
+  ),
+  /** ACLs (1065+). */
+  CreateAcls: jsonApi<CreateAclsRequest, CreateAclsResponse>(1065, 'CreateAcls', object({ creations: arrayOf(aclBinding) })),
+  DeleteAcls: jsonApi<DeleteAclsRequest, DeleteAclsResponse>(
+    1066,
+    'DeleteAcls',
+    object({
+      filters: arrayOf(
+        object({ resourceType: int32, resourceName: nullable(string), patternType: int32, principal: nullable(string), host: nullable(string), operation: int32, permissionType: int32 }),
+      ),
     }),
   ),
   ClusterHandshake: jsonApi<ClusterHandshakeRequest, ClusterHandshakeResponse>(1090, 'ClusterHandshake', object({ clientNonce: bytes })),

@@ -20,6 +20,10 @@ export interface SecuritySetup {
   tls?: TlsFiles;
   /** Mutual TLS (ssl.client.auth=required): clients need a certificate the CA signed. */
   requireClientCert?: boolean;
+  /** More super users than the admin (super.users), `User:name`. */
+  superUsers?: string[];
+  /** allow.everyone.if.no.acl.found on every broker. */
+  allowEveryoneIfNoAclFound?: boolean;
 }
 
 /** The cluster's security as cluster.json records it for the yak commands in the data dir: paths, never secrets. */
@@ -97,7 +101,7 @@ export async function prepareClusterSecurity(dataDir: string, host: string, setu
   const tlsArgs = tls ? ['--tls-cert', tls.certFile, '--tls-key', tls.keyFile, '--tls-ca', tls.caFile] : [];
   // With your own certificates the yak commands present the brokers' (it must allow client auth); else an admin certificate.
   const clientCert = tls && setup.requireClientCert ? (setup.tls ? { certFile: tls.certFile, keyFile: tls.keyFile } : await ensureClientCertificate(dataDir, ADMIN_USER)) : null;
-  const superUsers = [...(sasl ? [`User:${ADMIN_USER}`] : []), ...(clientCert && !setup.tls ? [`User:CN=${ADMIN_USER}`] : [])];
+  const superUsers = [...(sasl ? [`User:${ADMIN_USER}`] : []), ...(clientCert && !setup.tls ? [`User:CN=${ADMIN_USER}`] : []), ...(setup.superUsers ?? [])];
   return {
     info: {
       protocol,
@@ -110,6 +114,7 @@ export async function prepareClusterSecurity(dataDir: string, host: string, setu
       ...tlsArgs,
       ...(superUsers.length > 0 ? ['--super-users', superUsers.join(';')] : []),
       ...(clientCert ? ['--ssl-client-auth', 'required'] : []),
+      ...(setup.allowEveryoneIfNoAclFound ? ['--allow-everyone-if-no-acl-found'] : []),
     ],
     coordinatorArgs: ['--security-protocol', protocol, ...tlsArgs],
     // The coordinator's port has TLS when the brokers' listeners do: the supervisor trusts the same CA.

@@ -12,6 +12,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ErrorCode } from '../../src/common/errors.js';
 import { Admin } from '../../src/client/admin.js';
+import { AclAdmin } from '../../src/client/acl-admin.js';
 import { AlterConfigsApi } from '../../src/protocol/apis/alter-configs.js';
 import { CreateTopicsApi } from '../../src/protocol/apis/create-topics.js';
 import { DeleteTopicsApi } from '../../src/protocol/apis/delete-topics.js';
@@ -298,6 +299,20 @@ test('yak topic move: the new replicas catch up from the leader, the old ones le
   const bad = await runYak(['topic', 'move', 'moving', '--to', '3,9', '--bootstrap', cluster.bootstrap]);
   assert.is(bad.code, 1);
   assert.match(bad.stderr, /INVALID_REPLICA_ASSIGNMENT: .*broker 9/);
+});
+
+test('a PLAINTEXT cluster has no authorizer: the ACL APIs answer SECURITY_DISABLED, and yak acl says why', async () => {
+  const client = clientFor(cluster.bootstrap, 'acl-plaintext');
+  try {
+    const any = { resourceType: 1, resourceName: null, patternType: 1, principal: null, host: null, operation: 1, permissionType: 1 };
+    const err = await new AclAdmin(client).describe(any).then(() => null, (e: unknown) => e as { code?: number });
+    assert.is(err?.code, ErrorCode.SECURITY_DISABLED);
+  } finally {
+    client.close();
+  }
+  const listed = await runYak(['acl', 'list', '--data-dir', cluster.dataDir]);
+  assert.is.not(listed.code, 0);
+  assert.match(listed.stderr, /SECURITY_DISABLED.*authenticates/);
 });
 
 test.run();

@@ -12,8 +12,8 @@ const COMMANDS = [
   [], ['up'], ['produce'], ['consume'], ['status'], ['health'], ['down'], ['purge'], ['kill'], ['pause'], ['resume'], ['restart'],
   ['topic'], ['topic', 'create'], ['topic', 'list'], ['topic', 'describe'], ['topic', 'alter'], ['topic', 'trim'], ['topic', 'move'], ['topic', 'elect-leaders'], ['topic', 'delete'],
   ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete'],
-  ['user'], ['user', 'create'], ['user', 'passwd'], ['user', 'list'], ['user', 'delete'],
-  ['mirror'], ['bench', 'produce'], ['bench', 'consume'], ['chaos'], ['zookeeper'], ['broker'], ['completion'],
+  ['user'], ['user', 'create'], ['user', 'passwd'], ['user', 'list'], ['user', 'delete'], ['acl'], ['acl', 'add'], ['acl', 'list'], ['acl', 'remove'],
+  ['mirror'], ['bench', 'produce'], ['bench', 'consume'], ['bench', 'e2e'], ['chaos'], ['zookeeper'], ['broker'], ['completion'],
 ];
 const WITH_EXAMPLES = ['up', 'produce', 'consume', 'status', 'health', 'down', 'purge', 'kill', 'restart', 'topic create', 'topic describe', 'topic trim', 'group describe', 'group reset-offsets', 'mirror', 'bench produce', 'bench consume', 'chaos'];
 

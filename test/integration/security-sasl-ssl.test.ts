@@ -77,11 +77,14 @@ test('the yak CLI in the data dir needs no flags: topic, produce (acks=all over 
   assert.equal(consumed.stdout.trim().split('\n').sort(), ['one', 'three', 'two']);
 });
 
-test('yak user create, then kafkajs logs in with SCRAM-SHA-512 and PLAIN, produces and consumes in a group', async () => {
+test('yak user create and yak acl add, then kafkajs logs in with SCRAM-SHA-512 and PLAIN, produces and consumes in a group', async () => {
   const created = await runYak(['user', 'create', 'alice', '--password-stdin', ...dataDir()], { input: 'alice-secret-1\n' });
   assert.is(created.code, 0, created.stderr);
   const listed = await runYak(['user', 'list', '--json', ...dataDir()]);
   assert.equal((JSON.parse(listed.stdout) as { user: string }[]).map((u) => u.user), ['admin', 'alice']);
+  // With security on, a user without ACLs may do nothing (allow.everyone.if.no.acl.found is false).
+  const granted = await runYak(['acl', 'add', '--allow-principal', 'User:alice', '--operation', 'all', '--topic', 'alice-topic', '--group', 'alice-group', ...dataDir()]);
+  assert.is(granted.code, 0, granted.stderr);
 
   const kafka = kafkajs('alice', 'alice-secret-1');
   const producer = kafka.producer();

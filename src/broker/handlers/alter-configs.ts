@@ -3,7 +3,9 @@ import type { AlterConfigsRequest, AlterConfigsResourceResult, AlterConfigsRespo
 import { ConfigResourceType } from '../../protocol/apis/describe-configs.js';
 import { ConfigOperation, type IncrementalAlterConfigsRequest } from '../../protocol/apis/incremental-alter-configs.js';
 import { InternalApi, type ConfigChange } from '../../protocol/internal-api.js';
+import { AclOperation, ResourceType } from '../../security/acl.js';
 import type { BrokerContext } from '../context.js';
+import type { RequestClient } from '../request-router.js';
 
 const METADATA_WAIT_MS = 2000;
 
@@ -13,14 +15,23 @@ type Resource = { resourceType: number; resourceName: string };
  * AlterConfigs and IncrementalAlterConfigs. Topic configs and dynamic broker configs
  * (common/broker-configs.ts; the resource name is a broker id, or "" for every broker) are the
  * coordinator's: the change goes there and the answer waits until this broker's metadata shows it.
+ * Needs ALTER_CONFIGS on the topic (TOPIC_AUTHORIZATION_FAILED) or the cluster (CLUSTER_AUTHORIZATION_FAILED).
  */
-async function alterConfigs<R extends Resource>(ctx: BrokerContext, resources: R[], changeOf: (r: R, current: Record<string, string>) => ConfigChange, validateOnly: boolean): Promise<AlterConfigsResponse> {
+async function alterConfigs<R extends Resource>(ctx: BrokerContext, client: RequestClient, resources: R[], changeOf: (r: R, current: Record<string, string>) => ConfigChange, validateOnly: boolean): Promise<AlterConfigsResponse> {
   const results: AlterConfigsResourceResult[] = [];
   const changes = { [ConfigResourceType.Topic]: [] as { resource: Resource; change: ConfigChange }[], [ConfigResourceType.Broker]: [] as { resource: Resource; change: ConfigChange }[] };
   const answer = (r: Resource, errorCode: number, errorMessage: string) => results.push({ errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName });
   for (const r of resources) {
     if (r.resourceType !== ConfigResourceType.Topic && r.resourceType !== ConfigResourceType.Broker) {
       answer(r, ErrorCode.INVALID_REQUEST, `resource type ${r.resourceType} is not supported (2 topic, 4 broker)`);
+      continue;
+    }
+    if (r.resourceType === ConfigResourceType.Topic && !ctx.security.authorize(client, AclOperation.ALTER_CONFIGS, ResourceType.TOPIC, r.resourceName)) {
+      answer(r, ErrorCode.TOPIC_AUTHORIZATION_FAILED, `${client.principal} may not alter the configs of ${r.resourceName}`);
+      continue;
+    }
+    if (r.resourceType === ConfigResourceType.Broker && !ctx.security.authorizeCluster(client, AclOperation.ALTER_CONFIGS)) {
+      answer(r, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, `${client.principal} may not alter broker configs`);
       continue;
     }
     const current = r.resourceType === ConfigResourceType.Topic ? (ctx.cache.topic(r.resourceName)?.configs ?? {}) : (ctx.cache.brokerConfigs[r.resourceName] ?? {});
@@ -50,16 +61,16 @@ async function alterConfigs<R extends Resource>(ctx: BrokerContext, resources: R
 }
 
 /** AlterConfigs: the given configs replace every override the topic (or the broker scope) had, as in Kafka. */
-export function handleAlterConfigs(ctx: BrokerContext, req: AlterConfigsRequest): Promise<AlterConfigsResponse> {
-  return alterConfigs(ctx, req.resources, (r) => {
+export function handleAlterConfigs(ctx: BrokerContext, req: AlterConfigsRequest, _v: number, client: RequestClient): Promise<AlterConfigsResponse> {
+  return alterConfigs(ctx, client, req.resources, (r) => {
     const set = Object.fromEntries(r.configs.filter((c) => c.value !== null).map((c) => [c.name, c.value!]));
     return { name: r.resourceName, set, replace: true };
   }, req.validateOnly);
 }
 
 /** IncrementalAlterConfigs: set, delete, and append to or subtract from a list config (cleanup.policy). */
-export function handleIncrementalAlterConfigs(ctx: BrokerContext, req: IncrementalAlterConfigsRequest): Promise<AlterConfigsResponse> {
-  return alterConfigs(ctx, req.resources, (r, current) => {
+export function handleIncrementalAlterConfigs(ctx: BrokerContext, req: IncrementalAlterConfigsRequest, _v: number, client: RequestClient): Promise<AlterConfigsResponse> {
+  return alterConfigs(ctx, client, req.resources, (r, current) => {
     const set: Record<string, string> = {};
     const remove: string[] = [];
     for (const c of r.configs) {

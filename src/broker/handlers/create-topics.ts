@@ -1,7 +1,9 @@
 import { ErrorCode, KafkaError } from '../../common/errors.js';
 import type { CreatableTopicResult, CreateTopicsRequest, CreateTopicsResponse } from '../../protocol/apis/create-topics.js';
 import { InternalApi, type CreateTopicSpec, type TopicResult } from '../../protocol/internal-api.js';
+import { AclOperation, ResourceType } from '../../security/acl.js';
 import type { BrokerContext } from '../context.js';
+import type { RequestClient } from '../request-router.js';
 import { topicConfigs } from './describe-configs.js';
 
 const METADATA_WAIT_MS = 2000;
@@ -21,10 +23,14 @@ export async function createTopics(ctx: BrokerContext, specs: CreateTopicSpec[],
 
 /**
  * CreateTopics: -1 partitions or replication factor is the broker's default (KIP-464), unless the
- * topic's replicas are assigned by hand: then both come from the assignment, which the coordinator checks.
+ * topic's replicas are assigned by hand: then both come from the assignment, which the coordinator
+ * checks. Needs CREATE on the cluster or on the topic (TOPIC_AUTHORIZATION_FAILED), as in Kafka.
  */
-export async function handleCreateTopics(ctx: BrokerContext, req: CreateTopicsRequest): Promise<CreateTopicsResponse> {
-  const specs: CreateTopicSpec[] = req.topics.map((t) => {
+export async function handleCreateTopics(ctx: BrokerContext, req: CreateTopicsRequest, _v: number, client: RequestClient): Promise<CreateTopicsResponse> {
+  const onCluster = ctx.security.authorizeCluster(client, AclOperation.CREATE);
+  const mayCreate = (name: string) => onCluster || ctx.security.authorize(client, AclOperation.CREATE, ResourceType.TOPIC, name);
+  const refused: CreatableTopicResult[] = req.topics.filter((t) => !mayCreate(t.name)).map((t) => ({ name: t.name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: `${client.principal} may not create topic ${t.name}` }));
+  const specs: CreateTopicSpec[] = req.topics.filter((t) => mayCreate(t.name)).map((t) => {
     const configs = Object.fromEntries(t.configs.filter((c) => c.value !== null).map((c) => [c.name, c.value as string]));
     if (t.assignments.length > 0) return { name: t.name, partitions: t.numPartitions, replicationFactor: t.replicationFactor, configs, assignments: t.assignments };
     return {
@@ -35,7 +41,7 @@ export async function handleCreateTopics(ctx: BrokerContext, req: CreateTopicsRe
     };
   });
   const results = specs.length > 0 ? await createTopics(ctx, specs, req.validateOnly) : [];
-  return { throttleTimeMs: 0, topics: results.map((r, i) => describeResult(ctx, r, specs[i]!, req.validateOnly ?? false)) };
+  return { throttleTimeMs: 0, topics: [...results.map((r, i) => describeResult(ctx, r, specs[i]!, req.validateOnly ?? false)), ...refused] };
 }
 
 /**

@@ -4,6 +4,8 @@ import { ConfigResourceType, ConfigSource, ConfigType, type DescribeConfigsReque
 import { CLUSTER_DEFAULT_SCOPE, DYNAMIC_BROKER_CONFIGS, type DynamicBrokerConfigName } from '../../common/broker-configs.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerContext } from '../context.js';
 import type { ReplicaSelector } from '../replica-selector.js';
+import type { RequestClient } from '../request-router.js';
+import { AclOperation, ResourceType } from '../../security/acl.js';
 import { configLevels, type ConfigOrigin } from '../dynamic-configs.js';
 import { distinctBy } from './distinct.js';
 
@@ -124,12 +126,19 @@ function clusterDefaultConfigs(ctx: BrokerContext): DescribedConfig[] {
 }
 
 /** DescribeConfigs for topics and for this broker, answered from the broker's metadata and config. */
-export function handleDescribeConfigs(ctx: BrokerContext, req: DescribeConfigsRequest): DescribeConfigsResponse {
+/** DescribeConfigs. Needs DESCRIBE_CONFIGS on each topic (TOPIC_AUTHORIZATION_FAILED), or on the cluster for a broker's (CLUSTER_AUTHORIZATION_FAILED). */
+export function handleDescribeConfigs(ctx: BrokerContext, req: DescribeConfigsRequest, _v: number, client: RequestClient): DescribeConfigsResponse {
   return {
     throttleTimeMs: 0,
     results: distinctBy(req.resources, (r) => `${r.resourceType}/${r.resourceName}`).map((r) => {
       const fail = (errorCode: number, errorMessage: string) => ({ errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] });
       let configs: DescribedConfig[];
+      if (r.resourceType === ConfigResourceType.Topic && !ctx.security.authorize(client, AclOperation.DESCRIBE_CONFIGS, ResourceType.TOPIC, r.resourceName)) {
+        return fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED, `${client.principal} may not describe the configs of ${r.resourceName}`);
+      }
+      if (r.resourceType === ConfigResourceType.Broker && !ctx.security.authorizeCluster(client, AclOperation.DESCRIBE_CONFIGS)) {
+        return fail(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, `${client.principal} may not describe broker configs`);
+      }
       if (r.resourceType === ConfigResourceType.Topic) {
         const topic = ctx.cache.topic(r.resourceName);
         if (!topic) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${r.resourceName}" does not exist`);

@@ -1,14 +1,18 @@
 import fs from 'node:fs';
 import { ErrorCode } from '../../common/errors.js';
 import type { DescribeLogDirsPartition, DescribeLogDirsRequest, DescribeLogDirsResponse } from '../../protocol/apis/describe-log-dirs.js';
+import { AclOperation } from '../../security/acl.js';
 import type { BrokerContext } from '../context.js';
+import type { RequestClient } from '../request-router.js';
 
 /**
  * DescribeLogDirs: YaK keeps one log directory per broker (its data dir, holding log.db); every
  * replica here is in it, sized by its stored batches. The disk's total and free bytes come from the
- * file system; when it cannot say (statfs fails), -1 as Kafka answers an unknown size.
+ * file system; when it cannot say (statfs fails), -1 as Kafka answers an unknown size. Needs
+ * DESCRIBE on the cluster.
  */
-export function handleDescribeLogDirs(ctx: BrokerContext, req: DescribeLogDirsRequest): DescribeLogDirsResponse {
+export function handleDescribeLogDirs(ctx: BrokerContext, req: DescribeLogDirsRequest, _v: number, client: RequestClient): DescribeLogDirsResponse {
+  if (!ctx.security.authorizeCluster(client, AclOperation.DESCRIBE)) return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, results: [] };
   const wanted = req.topics ? new Map(req.topics.map((t) => [t.topic, new Set(t.partitions)])) : null;
   const byTopic = new Map<string, DescribeLogDirsPartition[]>();
   for (const p of ctx.replicas.replicas()) {

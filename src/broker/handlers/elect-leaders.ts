@@ -1,12 +1,15 @@
 import { ErrorCode } from '../../common/errors.js';
 import { ElectionType, type ElectLeadersRequest, type ElectLeadersResponse } from '../../protocol/apis/elect-leaders.js';
 import { InternalApi } from '../../protocol/internal-api.js';
+import { AclOperation } from '../../security/acl.js';
 import type { BrokerContext } from '../context.js';
+import type { RequestClient } from '../request-router.js';
 
 const METADATA_WAIT_MS = 2000;
 
-/** ElectLeaders: the coordinator elects; the answer waits until this broker's metadata shows the new leaders. */
-export async function handleElectLeaders(ctx: BrokerContext, req: ElectLeadersRequest): Promise<ElectLeadersResponse> {
+/** ElectLeaders: the coordinator elects; the answer waits until this broker's metadata shows the new leaders. Needs ALTER on the cluster. */
+export async function handleElectLeaders(ctx: BrokerContext, req: ElectLeadersRequest, _v: number, client: RequestClient): Promise<ElectLeadersResponse> {
+  if (!ctx.security.authorizeCluster(client, AclOperation.ALTER)) return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, replicaElectionResults: [] };
   const electionType = req.electionType ?? ElectionType.Preferred;
   if (electionType !== ElectionType.Preferred && electionType !== ElectionType.Unclean) {
     return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, replicaElectionResults: [] };

@@ -3,6 +3,7 @@ import { fetchMaxBytes } from '../../common/limits.js';
 import type { FetchPartitionResponse, FetchRequest, FetchResponse, FetchTopic, ForgottenTopic } from '../../protocol/apis/fetch.js';
 import { ApiKey } from '../../protocol/api.js';
 import { ZERO_UUID } from '../../protocol/schema.js';
+import { AclOperation, ResourceType } from '../../security/acl.js';
 import type { BrokerContext } from '../context.js';
 import type { FetchTarget, TopicPartitionResponse } from '../fetch-sessions.js';
 import type { RequestClient } from '../request-router.js';
@@ -40,11 +41,20 @@ const EMPTY = Buffer.alloc(0);
  * Before reading from storage it reserves the bytes it may read in the broker's fetch response
  * budget (fetch-response-budget.ts) and reads no more than it got; the reservation is held until the
  * response has been written to the socket. While it waits for data it holds nothing.
+ * A consumer needs READ on each topic (TOPIC_AUTHORIZATION_FAILED for the partitions of the others).
  */
 export async function handleFetch(ctx: BrokerContext, request: FetchRequest, version: number, client: RequestClient): Promise<FetchResponse> {
   const byId = version >= FIRST_TOPIC_ID_VERSION;
   const req = { ...request, topics: distinctTopics(request.topics.map((t) => named(ctx, t, byId))), forgottenTopicsData: (request.forgottenTopicsData ?? []).map((t) => named(ctx, t, byId)) };
   if (version < oldestServedVersion(ApiKey.Fetch)) return refuseAll(req, ErrorCode.UNSUPPORTED_VERSION);
+  // Kafka's KafkaApis: followers need CLUSTER_ACTION on the cluster, consumers READ on each topic.
+  if (req.replicaId >= 0 && !ctx.security.authorizeCluster(client, AclOperation.CLUSTER_ACTION)) return refuseAll(req, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+  const readable = new Map<string, boolean>();
+  const mayRead = (topic: string) => {
+    let ok = readable.get(topic);
+    if (ok === undefined) readable.set(topic, (ok = req.replicaId >= 0 || ctx.security.authorize(client, AclOperation.READ, ResourceType.TOPIC, topic)));
+    return ok;
+  };
   const session = ctx.fetchSessions.open(req);
   if (session.errorCode !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: session.errorCode, sessionId: 0, responses: [] };
   const waitMs = Math.min(Math.max(req.maxWaitMs, 0), MAX_WAIT_CAP_MS);
@@ -57,7 +67,7 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequest, ver
     return grant;
   };
   let grant = await reserve(waitMs);
-  let res = readAll(ctx, req, session.targets, version, grant.bytes);
+  let res = readAll(ctx, req, session.targets, version, grant.bytes, mayRead);
   grant.charge(res.bytes);
   // Less than minBytes although the grant allowed more: wait for data (holding no bytes meanwhile).
   if (res.bytes < Math.max(req.minBytes, 1) && res.bytes < grant.bytes && waitMs > 0 && !res.answerNow) {
@@ -65,7 +75,7 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequest, ver
     const partitions = session.targets.map((t) => ({ topic: t.topic, partition: t.partition.partition }));
     await ctx.replicas.waitForData(partitions, req.replicaId >= 0 ? 'append' : 'highWatermark', waitMs);
     grant = await reserve(0);
-    res = readAll(ctx, req, session.targets, version, grant.bytes);
+    res = readAll(ctx, req, session.targets, version, grant.bytes, mayRead);
     grant.charge(res.bytes);
   }
   const { sessionId, partitions } = session.respond(res.partitions);
@@ -112,7 +122,7 @@ function errorPartition(partitionIndex: number, errorCode: number, range: Offset
  * reads no records (the partitions' offsets and errors are still answered). An error or a preferred
  * read replica is answered at once, without waiting for data (as Kafka does).
  */
-function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[], version: number, grantedBytes: number): { partitions: FetchPartitionResponse[]; bytes: number; answerNow: boolean } {
+function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[], version: number, grantedBytes: number, mayRead: (topic: string) => boolean): { partitions: FetchPartitionResponse[]; bytes: number; answerNow: boolean } {
   let budget = grantedBytes;
   let bytes = 0;
   let answerNow = false;
@@ -120,6 +130,7 @@ function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[], 
   const partitions = targets.map(({ topic, topicId, partition: p }): FetchPartitionResponse => {
     try {
       if (topic === '' && topicId !== ZERO_UUID) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_ID, `no topic has id ${topicId}`);
+      if (!mayRead(topic)) throw new KafkaError(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
       const exists = ctx.cache.partition(topic, p.partition) !== undefined;
       const epoch = p.currentLeaderEpoch ?? -1;
       const partition = req.replicaId >= 0 ? ctx.replicas.leaderPartition(topic, p.partition, exists, epoch) : ctx.replicas.consumerPartition(topic, p.partition, exists, epoch, followerFetch);

@@ -1,6 +1,8 @@
 import { ErrorCode } from '../../common/errors.js';
 import { CoordinatorKeyType, type Coordinator, type FindCoordinatorRequest, type FindCoordinatorResponse } from '../../protocol/apis/find-coordinator.js';
+import { AclOperation, ResourceType } from '../../security/acl.js';
 import type { BrokerContext } from '../context.js';
+import type { RequestClient } from '../request-router.js';
 
 /**
  * The broker each group calls home (one live-broker list, for a whole request): picked among the live brokers from the group id's Java hashCode, as
@@ -23,12 +25,22 @@ export function groupHomes(ctx: BrokerContext): (groupId: string) => number {
  * FindCoordinator: each group's home broker (this one when the home is not known here); v4 asks for
  * several keys and gets one answer per key, v0-3 one key and the answer at the top level. A
  * transactional id (key type TRANSACTION) gets its home the same way: the transaction coordinator
- * lives in the coordinator process too, and every broker forwards to it.
+ * lives in the coordinator process too, and every broker forwards to it. Needs DESCRIBE on the group
+ * (GROUP_AUTHORIZATION_FAILED) or the transactional id (TRANSACTIONAL_ID_AUTHORIZATION_FAILED), as in Kafka.
  */
-export function handleFindCoordinator(ctx: BrokerContext, req: FindCoordinatorRequest, version: number): FindCoordinatorResponse {
+export function handleFindCoordinator(ctx: BrokerContext, req: FindCoordinatorRequest, version: number, client: RequestClient): FindCoordinatorResponse {
   const keys = version >= 4 ? (req.coordinatorKeys ?? []) : [req.key ?? ''];
   const homeOf = groupHomes(ctx);
-  const coordinators = keys.map((key) => findOne(ctx, key, req.keyType ?? CoordinatorKeyType.Group, homeOf));
+  const keyType = req.keyType ?? CoordinatorKeyType.Group;
+  const coordinators = keys.map((key) => {
+    if (keyType === CoordinatorKeyType.Group && !ctx.security.authorize(client, AclOperation.DESCRIBE, ResourceType.GROUP, key)) {
+      return { key, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: `${client.principal} may not describe group ${key}`, nodeId: -1, host: '', port: -1 };
+    }
+    if (keyType === CoordinatorKeyType.Transaction && !ctx.security.authorize(client, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, key)) {
+      return { key, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, errorMessage: `${client.principal} may not describe transactional id ${key}`, nodeId: -1, host: '', port: -1 };
+    }
+    return findOne(ctx, key, keyType, homeOf);
+  });
   const first = coordinators[0] ?? { errorCode: ErrorCode.NONE, errorMessage: null, nodeId: -1, host: '', port: -1 };
   return { throttleTimeMs: 0, errorCode: first.errorCode, errorMessage: first.errorMessage, nodeId: first.nodeId, host: first.host, port: first.port, coordinators };
 }

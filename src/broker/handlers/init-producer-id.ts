@@ -1,6 +1,7 @@
 import { ErrorCode, KafkaError } from '../../common/errors.js';
 import type { InitProducerIdRequest, InitProducerIdResponse } from '../../protocol/apis/init-producer-id.js';
 import { InternalApi } from '../../protocol/internal-api.js';
+import { AclOperation, ResourceType } from '../../security/acl.js';
 import type { BrokerContext } from '../context.js';
 import type { RequestClient } from '../request-router.js';
 import { forwardToCoordinator } from './groups.js';
@@ -18,12 +19,17 @@ const NO_PRODUCER = -1;
  * would give unrelated producers one identity, whose batches then collide (OUT_OF_ORDER_SEQUENCE_NUMBER)
  * or are dropped as duplicates. A producer bumping its own epoch (KIP-360) does so without asking;
  * storage/producer-state.ts takes the next epoch from sequence 0. Naming only one of id and epoch is
- * INVALID_REQUEST, as in Kafka.
+ * INVALID_REQUEST, as in Kafka. Authorization as Kafka's: WRITE on the transactional id, or for an
+ * idempotent producer IDEMPOTENT_WRITE on the cluster or WRITE on some topic.
  */
 export async function handleInitProducerId(ctx: BrokerContext, req: InitProducerIdRequest, version: number, client: RequestClient): Promise<InitProducerIdResponse> {
   const fail = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, producerId: -1, producerEpoch: -1 });
   if (req.transactionalId !== null) {
+    if (!ctx.security.authorize(client, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId)) return fail(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
     return forwardToCoordinator(ctx, InternalApi.InitTransactionalProducerId, { ...req, transactionalId: req.transactionalId }, version, client, () => fail(ErrorCode.COORDINATOR_NOT_AVAILABLE));
+  }
+  if (!ctx.security.authorizeCluster(client, AclOperation.IDEMPOTENT_WRITE) && !ctx.security.authorizeAny(client, AclOperation.WRITE, ResourceType.TOPIC)) {
+    return fail(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
   }
   const producerId = req.producerId ?? NO_PRODUCER;
   const producerEpoch = req.producerEpoch ?? NO_PRODUCER;

@@ -1,7 +1,9 @@
 import { ErrorCode, KafkaError } from '../../common/errors.js';
 import type { ListOffsetsPartitionResponse, ListOffsetsRequest, ListOffsetsResponse } from '../../protocol/apis/list-offsets.js';
 import type { Partition } from '../../replication/partition.js';
+import { AclOperation, ResourceType } from '../../security/acl.js';
 import type { BrokerContext } from '../context.js';
+import type { RequestClient } from '../request-router.js';
 
 /** ListOffsets' special timestamps (Kafka's ListOffsetsRequest constants). */
 const LATEST = -1;
@@ -29,9 +31,9 @@ const READ_COMMITTED = 1;
  * election, while the high watermark trails the new epoch's start, latest (and a record found past
  * the high watermark) is OFFSET_NOT_AVAILABLE, retriable, as in Kafka. Lookups by time find only
  * records below the last fetchable offset: the high watermark, or for read_committed the last
- * stable offset (Kafka's Partition.fetchOffsetForTimestamp).
+ * stable offset (Kafka's Partition.fetchOffsetForTimestamp). Needs DESCRIBE on each topic.
  */
-export function handleListOffsets(ctx: BrokerContext, req: ListOffsetsRequest, version: number): ListOffsetsResponse {
+export function handleListOffsets(ctx: BrokerContext, req: ListOffsetsRequest, version: number, client: RequestClient): ListOffsetsResponse {
   const notYet = new KafkaError(version >= FIRST_OFFSET_NOT_AVAILABLE_VERSION ? ErrorCode.OFFSET_NOT_AVAILABLE : ErrorCode.LEADER_NOT_AVAILABLE, 'the high watermark trails the leader epoch start');
   return {
     throttleTimeMs: 0,
@@ -39,6 +41,7 @@ export function handleListOffsets(ctx: BrokerContext, req: ListOffsetsRequest, v
       name: t.name,
       partitions: t.partitions.map((p): ListOffsetsPartitionResponse => {
         try {
+          if (!ctx.security.authorize(client, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name)) throw new KafkaError(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
           const exists = ctx.cache.partition(t.name, p.partitionIndex) !== undefined;
           const partition = ctx.replicas.leaderPartition(t.name, p.partitionIndex, exists, p.currentLeaderEpoch ?? -1);
           const lastFetchable = req.isolationLevel === READ_COMMITTED ? partition.log.lastStableOffset : partition.log.highWatermark;

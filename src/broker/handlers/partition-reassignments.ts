@@ -2,12 +2,16 @@ import { ErrorCode } from '../../common/errors.js';
 import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse } from '../../protocol/apis/alter-partition-reassignments.js';
 import type { ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse, OngoingPartitionReassignment } from '../../protocol/apis/list-partition-reassignments.js';
 import { InternalApi } from '../../protocol/internal-api.js';
+import { AclOperation } from '../../security/acl.js';
 import type { BrokerContext } from '../context.js';
+import type { RequestClient } from '../request-router.js';
 
 const METADATA_WAIT_MS = 2000;
 
 /** AlterPartitionReassignments: the coordinator starts (or cancels) each move; the answer waits until this broker's metadata shows it. */
-export async function handleAlterPartitionReassignments(ctx: BrokerContext, req: AlterPartitionReassignmentsRequest): Promise<AlterPartitionReassignmentsResponse> {
+export async function handleAlterPartitionReassignments(ctx: BrokerContext, req: AlterPartitionReassignmentsRequest, _v: number, client: RequestClient): Promise<AlterPartitionReassignmentsResponse> {
+  // Kafka's check: ALTER on the cluster.
+  if (!ctx.security.authorizeCluster(client, AclOperation.ALTER)) return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: `${client.principal} may not reassign partitions`, responses: [] };
   let results;
   try {
     const res = await ctx.coordinator.call(InternalApi.ReassignPartitions, { topics: req.topics });
@@ -26,7 +30,9 @@ export async function handleAlterPartitionReassignments(ctx: BrokerContext, req:
 }
 
 /** ListPartitionReassignments: the moves under way, from this broker's metadata; a partition not being moved is not listed, as in Kafka. */
-export function handleListPartitionReassignments(ctx: BrokerContext, req: ListPartitionReassignmentsRequest): ListPartitionReassignmentsResponse {
+export function handleListPartitionReassignments(ctx: BrokerContext, req: ListPartitionReassignmentsRequest, _v: number, client: RequestClient): ListPartitionReassignmentsResponse {
+  // Kafka's check: DESCRIBE on the cluster.
+  if (!ctx.security.authorizeCluster(client, AclOperation.DESCRIBE)) return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: `${client.principal} may not list reassignments`, topics: [] };
   const wanted = req.topics ? new Map(req.topics.map((t) => [t.name, new Set(t.partitionIndexes)])) : null;
   const topics: ListPartitionReassignmentsResponse['topics'] = [];
   for (const t of ctx.cache.topics) {

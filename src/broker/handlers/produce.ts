@@ -5,6 +5,7 @@ import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from '
 import { isControl, isTransactional } from '../../protocol/control-batch.js';
 import { applyTimestampPolicy, splitAndValidateBatches } from '../../protocol/record-batch.js';
 import { INTERNAL_WRITER_CLIENT_ID, isInternalTopic } from '../../common/topic-name.js';
+import { AclOperation, ResourceType } from '../../security/acl.js';
 import type { BrokerContext } from '../context.js';
 import type { LeaderWrite } from '../replica-manager.js';
 import type { RequestClient } from '../request-router.js';
@@ -30,6 +31,10 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, ver
     // acks=0 gets no answer, so closing the connection is the only way to say no (Kafka 4.0 closes it for any acks).
     if (req.acks === 0) throw new ProtocolError(`Produce v${version} (message format v0/v1) is not supported since Kafka 4.0; upgrade the client`);
     return refuseAll(req, ErrorCode.UNSUPPORTED_VERSION);
+  }
+  // Kafka's KafkaApis: a transactional producer needs WRITE on its transactional id, every partition WRITE on its topic.
+  if (req.transactionalId && !ctx.security.authorize(client, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId)) {
+    return refuseAll(req, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
   }
   const results = new Map<string, ProducePartitionResponse>();
   const resultKey = (topic: string, index: number) => `${topic}\u0000${index}`;
@@ -70,6 +75,7 @@ const FIRST_ZSTD_VERSION = 7;
 
 function validate(ctx: BrokerContext, req: ProduceRequest, version: number, client: RequestClient, topic: string, index: number, records: Buffer | null): Omit<Write, 'topic' | 'index'> {
   if (req.acks !== 0 && req.acks !== 1 && req.acks !== -1) throw new KafkaError(ErrorCode.INVALID_REQUIRED_ACKS);
+  if (!ctx.security.authorize(client, AclOperation.WRITE, ResourceType.TOPIC, topic)) throw new KafkaError(ErrorCode.TOPIC_AUTHORIZATION_FAILED, `${client.principal} may not write to ${topic}`);
   // Kafka's ReplicaManager rule: only the coordinator writes its internal topics (readers rely on their format).
   if (isInternalTopic(topic) && client.clientId !== INTERNAL_WRITER_CLIENT_ID) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic}`);
   const exists = ctx.cache.partition(topic, index) !== undefined;

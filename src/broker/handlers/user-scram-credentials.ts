@@ -4,6 +4,7 @@ import type { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsR
 import { InternalApi, type AlterScramCredentialsRequest } from '../../protocol/internal-api.js';
 import { CLUSTER_USER } from '../../security/cluster-principal.js';
 import { credentialFromSaltedPassword, SCRAM_MECHANISM_IDS, scramMechanismById } from '../../security/scram.js';
+import { AclOperation } from '../../security/acl.js';
 import type { BrokerContext } from '../context.js';
 import type { RequestClient } from '../request-router.js';
 
@@ -12,11 +13,11 @@ const METADATA_WAIT_MS = 2000;
 /**
  * DescribeUserScramCredentials (KIP-554): mechanisms and iterations per user, from this broker's
  * metadata; never salts or keys. Unknown users are RESOURCE_NOT_FOUND, a user asked twice
- * DUPLICATE_RESOURCE, as Kafka answers. Who may ask: BrokerSecurity.mayManageCredentials.
+ * DUPLICATE_RESOURCE, as Kafka answers. Needs DESCRIBE on the cluster, as in Kafka.
  */
 export function handleDescribeUserScramCredentials(ctx: BrokerContext, req: DescribeUserScramCredentialsRequest, _v: number, client: RequestClient): DescribeUserScramCredentialsResponse {
-  if (!ctx.security.mayManageCredentials(client.principal)) {
-    return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: `${client.principal} may not describe user credentials (super users only)`, results: [] };
+  if (!ctx.security.authorizeCluster(client, AclOperation.DESCRIBE)) {
+    return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: `${client.principal} may not describe user credentials (DESCRIBE on the cluster)`, results: [] };
   }
   const all = ctx.cache.scramCredentials;
   const names = req.users === null || req.users.length === 0 ? [...new Set(all.map((c) => c.user))] : req.users.map((u) => u.name);
@@ -32,12 +33,13 @@ export function handleDescribeUserScramCredentials(ctx: BrokerContext, req: Desc
 /**
  * AlterUserScramCredentials (KIP-554): each upsertion's salted password becomes StoredKey and
  * ServerKey here, so the coordinator stores only those; it checks the rest (scram-credentials.ts),
- * and this broker answers once its metadata has the change (its next authentication uses it).
+ * and this broker answers once its metadata has the change (its next authentication uses it). Needs
+ * ALTER on the cluster.
  */
 export async function handleAlterUserScramCredentials(ctx: BrokerContext, req: AlterUserScramCredentialsRequest, _v: number, client: RequestClient): Promise<AlterUserScramCredentialsResponse> {
   const users = [...new Set([...req.deletions.map((d) => d.name), ...req.upsertions.map((u) => u.name)])];
   const refuseAll = (errorCode: number, errorMessage: string) => ({ throttleTimeMs: 0, results: users.map((user) => ({ user, errorCode, errorMessage })) });
-  if (!ctx.security.mayManageCredentials(client.principal)) return refuseAll(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, `${client.principal} may not alter user credentials (super users only)`);
+  if (!ctx.security.authorizeCluster(client, AclOperation.ALTER)) return refuseAll(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, `${client.principal} may not alter user credentials (ALTER on the cluster)`);
   const mechanism = (id: number) => scramMechanismById(id) ?? `unknown mechanism ${id}`;
   const internal: AlterScramCredentialsRequest = {
     deletions: req.deletions.map((d) => ({ user: d.name, mechanism: mechanism(d.mechanism) })),

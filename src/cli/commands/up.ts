@@ -7,7 +7,7 @@ import { rackNameProblem } from '../../common/rack-name.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import type { SecuritySetup } from '../../supervisor/cluster-security.js';
 import { usesTls } from '../../security/security-protocol.js';
-import { clientSecurity, clusterSecurityOption, SECURITY_CHOICES } from '../security-options.js';
+import { clientSecurity, clusterSecurityOption, parseSuperUsers, SECURITY_CHOICES } from '../security-options.js';
 import type { ClusterFile } from '../../client/cluster-file.js';
 import { EventBus } from '../../tui/events.js';
 import { installLastResortHandlers, runUntilSignal } from '../process-lifecycle.js';
@@ -48,6 +48,8 @@ interface Args {
   'tls-key'?: string;
   'tls-ca'?: string;
   'ssl-client-auth': string;
+  'super-users': string;
+  'allow-everyone-if-no-acl-found': boolean;
   fresh: boolean;
   yes: boolean;
 }
@@ -61,8 +63,10 @@ function securitySetupFrom(args: Args): SecuritySetup | undefined {
   if (given > 0 && given < 3) throw new UserError('--tls-cert, --tls-key and --tls-ca go together (a certificate, its key and the CA that signed it)', 2);
   const requireClientCert = args['ssl-client-auth'] === 'required';
   if (requireClientCert && !usesTls(protocol)) throw new UserError('--ssl-client-auth required goes with --security tls or sasl-tls', 2);
+  const superUsers = parseSuperUsers(args['super-users']);
+  if ((superUsers.length > 0 || args['allow-everyone-if-no-acl-found']) && protocol === 'PLAINTEXT') throw new UserError('--super-users and --allow-everyone-if-no-acl-found go with --security (a PLAINTEXT cluster authorizes nothing)', 2);
   if (protocol === 'PLAINTEXT') return undefined;
-  return { protocol, requireClientCert, ...(given === 3 ? { tls: { certFile: args['tls-cert']!, keyFile: args['tls-key']!, caFile: args['tls-ca']! } } : {}) };
+  return { protocol, requireClientCert, superUsers, allowEveryoneIfNoAclFound: args['allow-everyone-if-no-acl-found'], ...(given === 3 ? { tls: { certFile: args['tls-cert']!, keyFile: args['tls-key']!, caFile: args['tls-ca']! } } : {}) };
 }
 
 /** Defaults no topic could be created with are refused up front, not by every later auto-creation. */
@@ -142,7 +146,9 @@ export const upCommand: CommandModule<object, Args> = {
       .option('tls-cert', { type: 'string', describe: "With --security tls|sasl-tls: your own PEM certificate for the brokers (instead of the local CA's)" })
       .option('tls-key', { type: 'string', describe: 'Its PEM private key' })
       .option('tls-ca', { type: 'string', describe: 'The PEM CA that signed it (clients and brokers trust it)' })
-      .option('ssl-client-auth', { type: 'string', choices: ['none', 'required'], default: 'none', describe: 'Mutual TLS: clients need a certificate the CA signed (yak up makes tls/admin.pem for the yak commands); without SASL its subject is the principal' }),
+      .option('ssl-client-auth', { type: 'string', choices: ['none', 'required'], default: 'none', describe: 'Mutual TLS: clients need a certificate the CA signed (yak up makes tls/admin.pem for the yak commands); without SASL its subject is the principal' })
+      .option('super-users', { type: 'string', default: '', describe: 'With --security: principals allowed everything besides the admin, User:name;User:other (super.users)' })
+      .option('allow-everyone-if-no-acl-found', { type: 'boolean', default: false, describe: 'With --security: a resource no ACL names is open to every principal (allow.everyone.if.no.acl.found)' }),
   handler: async (args) => {
     const security = securitySetupFrom(args);
     if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 32) throw new UserError('--brokers must be between 1 and 32', 2);

@@ -9,6 +9,9 @@ import { AlterConfigsApi } from './alter-configs.js';
 import { AlterPartitionReassignmentsApi } from './alter-partition-reassignments.js';
 import { AlterUserScramCredentialsApi } from './alter-user-scram-credentials.js';
 import { ApiVersionsApi } from './api-versions.js';
+import { CreateAclsApi } from './create-acls.js';
+import { DeleteAclsApi } from './delete-acls.js';
+import { DescribeAclsApi } from './describe-acls.js';
 import { CreatePartitionsApi } from './create-partitions.js';
 import { CreateTopicsApi } from './create-topics.js';
 import { DeleteGroupsApi } from './delete-groups.js';
@@ -112,6 +115,9 @@ export const SERVED_APIS: readonly ApiCodec<any, any>[] = [
   EndTxnApi,
   WriteTxnMarkersApi,
   TxnOffsetCommitApi,
+  DescribeAclsApi,
+  CreateAclsApi,
+  DeleteAclsApi,
   DescribeConfigsApi,
   AlterConfigsApi,
   IncrementalAlterConfigsApi,

@@ -1,3 +1,6 @@
+import { readBatchHeader } from '../protocol/record-batch.js';
+import { deleteHorizonOf, rebuildBatch, storedRecords } from '../protocol/retained-batch.js';
+import type { CleanedBatch } from './log-cleaner.js';
 import type { AbortedTxn } from './txn-index.js';
 
 /** What a cleaner pass does with a transaction marker it walks. */
@@ -63,4 +66,19 @@ export class CleanedTransactions {
     if (left) return { discardable: false, forget: null };
     return { discardable: true, forget: aborted };
   }
+}
+
+/**
+ * A transaction marker as a pass leaves it: kept while its transaction has batches left; once
+ * `discardable`, stamped with a delete horizon (now + delete.retention.ms, KIP-534, as for tombstones)
+ * and removed by the first pass after it (see CleanedTransactions).
+ */
+export function cleanMarker(bytes: Buffer, discardable: boolean, now: number, deleteRetentionMs: number): CleanedBatch {
+  const h = readBatchHeader(bytes);
+  const horizon = deleteHorizonOf(h);
+  if (!discardable) return { bytes: 'unchanged', recordsRemoved: 0, deleteHorizonMs: null };
+  if (horizon !== null && horizon <= now) return { bytes: null, recordsRemoved: h.recordCount, deleteHorizonMs: null };
+  if (horizon !== null) return { bytes: 'unchanged', recordsRemoved: 0, deleteHorizonMs: horizon };
+  const stamped = now + deleteRetentionMs;
+  return { bytes: rebuildBatch(bytes, storedRecords(bytes), stamped), recordsRemoved: 0, deleteHorizonMs: stamped };
 }

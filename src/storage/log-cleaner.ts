@@ -4,7 +4,7 @@ import type { Logger } from '../common/logger.js';
 import type { CompactionConfig } from '../common/topic-configs.js';
 import { readBatchHeader } from '../protocol/record-batch.js';
 import { deleteHorizonOf, isControlBatch, isTransactionalBatch, rebuildBatch, storedRecords } from '../protocol/retained-batch.js';
-import { CleanedTransactions } from './cleaned-txns.js';
+import { CleanedTransactions, cleanMarker } from './cleaned-txns.js';
 import type { PartitionLog } from './partition-log.js';
 import type { AbortedTxn } from './txn-index.js';
 
@@ -409,19 +409,4 @@ export function cleanBatch(
   }
   if (recordsRemoved === 0 && newHorizon === null) return { bytes: 'unchanged', recordsRemoved: 0, deleteHorizonMs };
   return { bytes: rebuildBatch(bytes, keep, newHorizon), recordsRemoved, deleteHorizonMs };
-}
-
-/**
- * A transaction marker as a pass leaves it: kept while its transaction has batches left; once
- * `discardable`, stamped with a delete horizon (now + delete.retention.ms, KIP-534, as for tombstones)
- * and removed by the first pass after it (see cleaned-txns.ts).
- */
-export function cleanMarker(bytes: Buffer, discardable: boolean, now: number, deleteRetentionMs: number): CleanedBatch {
-  const h = readBatchHeader(bytes);
-  const horizon = deleteHorizonOf(h);
-  if (!discardable) return { bytes: 'unchanged', recordsRemoved: 0, deleteHorizonMs: null };
-  if (horizon !== null && horizon <= now) return { bytes: null, recordsRemoved: h.recordCount, deleteHorizonMs: null };
-  if (horizon !== null) return { bytes: 'unchanged', recordsRemoved: 0, deleteHorizonMs: horizon };
-  const stamped = now + deleteRetentionMs;
-  return { bytes: rebuildBatch(bytes, storedRecords(bytes), stamped), recordsRemoved: 0, deleteHorizonMs: stamped };
 }

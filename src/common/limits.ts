@@ -265,6 +265,14 @@ export const transactionMaxTimeoutMs = 900_000;
  * consumers (its partitions' last stable offset) within a second of its timeout).
  */
 export const transactionAbortTimedOutCheckIntervalMs = 1000;
+/**
+ * How long a transactional id may go unused (no transaction, nothing changed) before the coordinator
+ * forgets it (Kafka's `transactional.id.expiration.ms`, 7 days): its producer id and epoch go, and a
+ * producer naming it later starts afresh, as in Kafka.
+ */
+export const transactionalIdExpirationMs = 7 * 24 * 3600 * 1000;
+/** How often the coordinator looks for expired transactional ids (Kafka's `transaction.remove.expired.transaction.cleanup.interval.ms`, 3600000). */
+export const transactionalIdExpirationCheckIntervalMs = 3_600_000;
 /** How long the coordinator waits before sending transaction markers again to a partition that did not take them (no leader, leader moved, broker down). */
 export const txnMarkerRetryBackoffMs = 200;
 /**
@@ -342,6 +350,8 @@ export function assertLimits(): void {
   check(logCleanerChunkBytes <= maxFrameBytes, 'a cleaner step must hold the event loop no longer than appending one max-size produce does');
   check(maxInFlightBatchesPerPartition <= producerStateBatchesRemembered, "an idempotent producer's in-flight batches must fit the broker's remembered sequence window");
   check(transactionAbortTimedOutCheckIntervalMs < transactionMaxTimeoutMs, 'timed-out transactions must be looked for more often than the longest timeout');
+  check(transactionMaxTimeoutMs < transactionalIdExpirationMs, "an id must not expire while its longest transaction could still be open");
+  check(transactionalIdExpirationCheckIntervalMs <= transactionalIdExpirationMs, 'expired transactional ids must be looked for at least once per expiration time');
   check(txnMarkerRetryBackoffMs < txnMarkerRequestTimeoutMs, 'a marker retry must come sooner than a marker request times out');
   check(clusterEventsPerAnswer <= clusterEventRingEvents, 'a WatchClusterEvents answer cannot hold more events than the ring keeps');
   check(producerTransactionTimeoutMs <= transactionMaxTimeoutMs, "the producer's default transaction timeout must be one the coordinator accepts");

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../common/errors.js';
-import { transactionAbortTimedOutCheckIntervalMs, transactionMaxTimeoutMs, txnConcurrentWaitMs } from '../common/limits.js';
+import { transactionAbortTimedOutCheckIntervalMs, transactionalIdExpirationCheckIntervalMs, transactionalIdExpirationMs, transactionMaxTimeoutMs, txnConcurrentWaitMs } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from '../protocol/apis/add-offsets-to-txn.js';
 import type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponse, AddPartitionsToTxnTopicResult, TxnTopicPartitions } from '../protocol/apis/add-partitions-to-txn.js';
@@ -29,6 +29,8 @@ export interface TransactionCoordinatorOptions {
   maxTimeoutMs?: number;
   /** How long a request waits for its transaction's markers before answering CONCURRENT_TRANSACTIONS (limits.ts). */
   concurrentWaitMs?: number;
+  /** transactional.id.expiration.ms; limits.ts has Kafka's default. */
+  idExpirationMs?: number;
   logger: Logger;
   now?: () => number;
 }
@@ -56,7 +58,9 @@ export class TransactionCoordinator {
   private readonly maxTimeoutMs: number;
   private readonly concurrentWaitMs: number;
   private readonly now: () => number;
+  private readonly idExpirationMs: number;
   private readonly timer: NodeJS.Timeout;
+  private readonly expiryTimer: NodeJS.Timeout;
   private closed = false;
 
   constructor(private readonly opts: TransactionCoordinatorOptions) {
@@ -67,8 +71,11 @@ export class TransactionCoordinator {
       this.txns.set(t.transactionalId, t);
       if (t.state === 'PrepareCommit' || t.state === 'PrepareAbort') this.completeMarkers(t);
     }
+    this.idExpirationMs = opts.idExpirationMs ?? transactionalIdExpirationMs;
     this.timer = setInterval(() => this.abortTimedOut(), transactionAbortTimedOutCheckIntervalMs);
     this.timer.unref();
+    this.expiryTimer = setInterval(() => this.expireTransactionalIds(), transactionalIdExpirationCheckIntervalMs);
+    this.expiryTimer.unref();
   }
 
   // --- the producer ---------------------------------------------------------------------------------
@@ -292,6 +299,24 @@ export class TransactionCoordinator {
   }
 
   /**
+   * Forgets the transactional ids unused for transactional.id.expiration.ms, as Kafka's coordinator
+   * does: with no transaction (Empty, CompleteCommit, CompleteAbort, no markers being written) and
+   * last changed that long ago. An instance still holding the old producer id is then refused
+   * (INVALID_PRODUCER_ID_MAPPING), and InitProducerId with the id starts afresh. Returns the ids.
+   */
+  expireTransactionalIds(now = this.now()): string[] {
+    const idle = (t: StoredTxn) => (t.state === 'Empty' || t.state === 'CompleteCommit' || t.state === 'CompleteAbort') && !this.markerLoops.has(t.transactionalId);
+    const expired = [...this.txns.values()].filter((t) => idle(t) && t.updateTimeMs <= now - this.idExpirationMs).map((t) => t.transactionalId);
+    if (expired.length === 0) return [];
+    this.opts.atomically(() => {
+      for (const id of expired) this.opts.store.delete(id);
+    });
+    for (const id of expired) this.txns.delete(id);
+    this.opts.logger.info(`expired ${expired.length} transactional id(s) unused for transactional.id.expiration.ms ${this.idExpirationMs}: ${expired.join(', ')}`);
+    return expired;
+  }
+
+  /**
    * Waits, up to `concurrentWaitMs`, for the markers of the transaction `transactionalId` is ending.
    * Kafka answers CONCURRENT_TRANSACTIONS at once and clients retry; some do not on every request
    * (kafkajs fails sendOffsets right after a commit), and markers behind acks=all replication take
@@ -360,10 +385,11 @@ export class TransactionCoordinator {
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, unknownStateFilters: req.stateFilters.filter((s) => !KAFKA_TXN_STATE_NAMES.has(s)), transactionStates };
   }
 
-  /** Stops the timeout scan and the marker loops (a prepared transaction's markers resume at the next start). */
+  /** Stops the timeout and expiry scans and the marker loops (a prepared transaction's markers resume at the next start). */
   close(): void {
     this.closed = true;
     clearInterval(this.timer);
+    clearInterval(this.expiryTimer);
     this.opts.markers.close();
   }
 }

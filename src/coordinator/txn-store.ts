@@ -77,6 +77,10 @@ export class TxnStore {
     }));
   }
 
+  delete(transactionalId: string): void {
+    this.db.prepare('DELETE FROM transactions WHERE transactional_id = ?').run(transactionalId);
+  }
+
   save(t: StoredTxn): void {
     this.db
       .prepare(

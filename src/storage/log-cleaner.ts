@@ -2,9 +2,11 @@ import { ErrorCode, KafkaError } from '../common/errors.js';
 import { logCleanerBackoffMs, logCleanerChunkBytes, logCleanerDirtyBytesPerPass, logCleanerPlanBatchesPerStep } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import type { CompactionConfig } from '../common/topic-configs.js';
-import { ATTR_CONTROL, ATTR_TRANSACTIONAL, readBatchHeader } from '../protocol/record-batch.js';
+import { readBatchHeader } from '../protocol/record-batch.js';
 import { deleteHorizonOf, isControlBatch, isTransactionalBatch, rebuildBatch, storedRecords } from '../protocol/retained-batch.js';
+import { CleanedTransactions, cleanMarker } from './cleaned-txns.js';
 import type { PartitionLog } from './partition-log.js';
+import type { AbortedTxn } from './txn-index.js';
 
 /**
  * Log compaction (Kafka's LogCleaner), one cleaner per broker over the logs it holds, leader or
@@ -20,13 +22,13 @@ import type { PartitionLog } from './partition-log.js';
  * rewritten, so shrinking the clean part does not move them; after a restart, from the log start.
  *
  * **What may be cleaned** (the cleanable end, Kafka's firstUncleanableDirtyOffset): batches before
- * the active segment, below the high watermark, before the first batch of a transaction still open
- * (a transactional batch whose producer wrote no control batch after it), and before the first
- * segment holding a timestamp newer than `min.compaction.lag.ms`. The **dirty** part runs from where
+ * the active segment, below the last stable offset (the high watermark, or the first batch of a
+ * transaction not yet decided there), and before the first segment holding a timestamp newer than
+ * `min.compaction.lag.ms`. The **dirty** part runs from where
  * the last pass stopped (in memory: after a restart the whole log is dirty once) to the cleanable
  * end; a log is cleaned when dirty bytes / (clean + dirty bytes) exceeds `min.cleanable.dirty.ratio`,
- * when a dirty batch is older than `max.compaction.lag.ms`, or when a kept tombstone's delete horizon
- * passed.
+ * when a dirty batch is older than `max.compaction.lag.ms`, or when the delete horizon of a kept
+ * tombstone or marker passed.
  *
  * **A pass** maps each key of the dirty part (up to logCleanerDirtyBytesPerPass) to its last offset,
  * then rewrites every batch from the log start to where the map ends, keeping a record only if no
@@ -40,10 +42,11 @@ import type { PartitionLog } from './partition-log.js';
  * sees each chunk before or after, never half (every intermediate state keeps the latest record of
  * every key). A pass gives up if the log was truncated or dropped meanwhile.
  *
- * **Transactions**, from batch attributes alone: control batches (markers) are kept as they are;
- * records of transactional batches are removed when a later non-transactional record has their key,
- * but never stand in for a key themselves (whether their transaction committed needs the aborted
- * transaction index, see the README's follow-ups).
+ * **Transactions**: below the last stable offset every transaction is decided, committed unless the
+ * aborted index has it. A committed transaction's records are compacted like any; an aborted one's
+ * batches are removed, and markers go once no batch of their transaction is left and then
+ * `delete.retention.ms` passed, the aborted index row going with the last batch (the rules and why,
+ * in cleaned-txns.ts).
  */
 
 /** One log the cleaner may clean, with its topic's settings. */
@@ -188,7 +191,7 @@ export class LogCleaner {
     const dirtyRatio = dirtyBytes === 0 ? 0 : dirtyBytes / (cleanBytes + dirtyBytes);
     const plan = { cleanableEnd, firstDirty, cleanBytes, dirtyBytes, dirtyRatio };
     if (dirtyBytes > 0 && oldestDirty < now - config.maxCompactionLagMs) return { ...plan, overdue: true, reason: `a dirty batch is older than max.compaction.lag.ms ${config.maxCompactionLagMs}` };
-    if (state.nextDeleteHorizonMs !== null && state.nextDeleteHorizonMs <= now && cleanableEnd > log.logStartOffset) return { ...plan, overdue: true, reason: `tombstones past delete.retention.ms ${config.deleteRetentionMs}` };
+    if (state.nextDeleteHorizonMs !== null && state.nextDeleteHorizonMs <= now && cleanableEnd > log.logStartOffset) return { ...plan, overdue: true, reason: `tombstones or markers past delete.retention.ms ${config.deleteRetentionMs}` };
     if (dirtyBytes > 0 && dirtyRatio > config.minCleanableDirtyRatio) return { ...plan, overdue: false, reason: `dirty ratio ${dirtyRatio.toFixed(2)} > min.cleanable.dirty.ratio ${config.minCleanableDirtyRatio}` };
     return { ...plan, overdue: false, reason: null };
   }
@@ -200,16 +203,19 @@ export class LogCleaner {
     const gone = () => this.closed || log.truncations !== truncations || !this.opts.holds(log);
     const name = `${log.topic}-${log.partition}`;
     try {
-      // 1. The key map: each key's last offset in the dirty part (non-transactional data records only).
+      // 1. The key map: each key's last offset in the dirty part (data records, not those of aborted transactions).
       const latest = new Map<string, number>();
+      const mapTxns = new CleanedTransactions();
       let mapEnd = plan.firstDirty;
       let mapped = 0;
       while (mapEnd < plan.cleanableEnd && mapped < this.dirtyBytesPerPass) {
         const rows = this.chunk(log, mapEnd, plan.cleanableEnd);
         if (rows.length === 0) break;
+        mapTxns.addAborted(log.abortedTransactions(rows[0]!.base_offset, rows[rows.length - 1]!.last_offset + 1));
         for (const row of rows) {
           const h = readBatchHeader(row.bytes);
-          if (!isControlBatch(h) && !isTransactionalBatch(h)) for (const r of storedRecords(row.bytes)) if (r.key) latest.set(r.key.toString('latin1'), r.offset);
+          const holdsKeys = !isControlBatch(h) && !(isTransactionalBatch(h) && mapTxns.isAborted(h.producerId, h.baseOffset));
+          if (holdsKeys) for (const r of storedRecords(row.bytes)) if (r.key) latest.set(r.key.toString('latin1'), r.offset);
           mapped += row.bytes.length;
           mapEnd = row.last_offset + 1;
         }
@@ -220,15 +226,28 @@ export class LogCleaner {
       // dirty part, as for expired tombstones only, the map ends where the last pass did), a transaction per chunk.
       const end = Math.min(mapEnd, plan.cleanableEnd);
       const lastOfProducer = log.producers.lastBatchOffsets();
+      const txns = new CleanedTransactions();
       const result: CleaningResult = { from: log.logStartOffset, to: end, bytesBefore: 0, bytesAfter: 0, batchesRemoved: 0, recordsRemoved: 0 };
       let nextHorizon: number | null = null;
       let cursor = 0;
       while (cursor < end) {
         const rows = this.chunk(log, cursor, end);
         if (rows.length === 0) break;
+        txns.addAborted(log.abortedTransactions(rows[0]!.base_offset, rows[rows.length - 1]!.last_offset + 1));
         const changes: { baseOffset: number; bytes: Buffer | null }[] = [];
+        const forgotten: AbortedTxn[] = [];
         for (const row of rows) {
-          const cleaned = cleanBatch(row.bytes, latest, now, config.deleteRetentionMs, lastOfProducer);
+          const h = readBatchHeader(row.bytes);
+          let cleaned: CleanedBatch;
+          if (isControlBatch(h)) {
+            const verdict = txns.onMarker(h.producerId, h.baseOffset);
+            if (verdict.forget) forgotten.push(verdict.forget);
+            cleaned = cleanMarker(row.bytes, verdict.discardable, now, config.deleteRetentionMs);
+          } else {
+            const transactional = isTransactionalBatch(h);
+            cleaned = cleanBatch(row.bytes, latest, now, config.deleteRetentionMs, lastOfProducer, transactional && txns.isAborted(h.producerId, h.baseOffset));
+            if (transactional) txns.onDataBatch(h.producerId, cleaned.bytes !== null);
+          }
           result.bytesBefore += row.bytes.length;
           result.bytesAfter += cleaned.bytes === 'unchanged' ? row.bytes.length : (cleaned.bytes?.length ?? 0);
           result.recordsRemoved += cleaned.recordsRemoved;
@@ -237,7 +256,7 @@ export class LogCleaner {
           if (cleaned.deleteHorizonMs !== null) nextHorizon = Math.min(nextHorizon ?? Infinity, cleaned.deleteHorizonMs);
         }
         if (gone()) return null;
-        if (changes.length > 0) log.replaceBatches(changes);
+        if (changes.length > 0 || forgotten.length > 0) log.replaceBatches(changes, forgotten);
         cursor = rows[rows.length - 1]!.last_offset + 1;
         await yieldToEventLoop();
       }
@@ -282,7 +301,7 @@ interface DirtyPart {
 
 /**
  * Finds the cleanable end of a log (see the file comment): the first batch that is in the active
- * segment, holds the high watermark or more, belongs to a transaction still open, or is in the first
+ * segment, holds the last stable offset or more, or is in the first
  * segment holding a timestamp newer than min.compaction.lag.ms. Segments are cut from `firstDirty` on,
  * which was a segment's start (the active one's, when the last pass planned): the dirty part is as it
  * was written, so its boundaries do not move when the clean part before it shrinks. Walks batch
@@ -307,9 +326,9 @@ export async function walkDirtyPart(
   let segmentBytes = 0;
   let segmentFirstTimestamp = -1;
   let lagReached = false;
-  const openTransactions = new Map<number, Bound>();
-  // From firstDirty on: the clean part holds no open transaction (a pass never cleans up to one). From
-  // the first row when the whole log is dirty, as the row holding a mid-batch log start begins before it.
+  // Read once: it only grows while the walk goes on, and the bound must not move past what was decided when it began.
+  const stable = log.lastStableOffset;
+  // From the first row when the whole log is dirty, as the row holding a mid-batch log start begins before it.
   let cursor = firstDirty > log.logStartOffset ? firstDirty : 0;
   walk: for (;;) {
     const rows = log.batchInfos(cursor, batchesPerStep);
@@ -330,12 +349,10 @@ export async function walkDirtyPart(
         // Only with a lag set, as in Kafka: a producer clock ahead of the broker's must not stop cleaning.
         if (config.minCompactionLagMs > 0 && b.maxTimestamp > now - config.minCompactionLagMs) lagReached = true;
       }
-      if (b.lastOffset >= log.highWatermark) {
+      if (b.lastOffset >= stable) {
         bounds.push(here);
         break walk;
       }
-      if (b.attributes & ATTR_CONTROL) openTransactions.delete(b.producerId);
-      else if (b.attributes & ATTR_TRANSACTIONAL && !openTransactions.has(b.producerId)) openTransactions.set(b.producerId, here);
       if (dirty) {
         bytes += b.size;
         if (b.maxTimestamp >= 0) oldest = Math.min(oldest, b.maxTimestamp);
@@ -346,20 +363,27 @@ export async function walkDirtyPart(
     await yieldToEventLoop();
     if (gone()) return null;
   }
-  // The segment the walk stopped in (the active one, the one too young, or the one holding the high
-  // watermark) and the last batch (the log end is read from it when the file is opened) are never cleaned.
+  // The segment the walk stopped in (the active one, the one too young, or the one holding the last
+  // stable offset) and the last batch (the log end is read from it when the file is opened) are never cleaned.
   if (segment) bounds.push(segment);
   if (lastBatch) bounds.push(lastBatch);
-  bounds.push(...openTransactions.values());
   const end = bounds.reduce<Bound>((a, b) => (b.offset < a.offset ? b : a), { offset: log.logEndOffset, bytes, oldest });
   if (end.offset < log.logStartOffset) return { cleanableEnd: log.logStartOffset, dirtyBytes: 0, oldestDirty: Infinity };
   return { cleanableEnd: end.offset, dirtyBytes: end.bytes, oldestDirty: end.oldest };
 }
 
+/** A batch as a pass leaves it: 'unchanged', its rebuilt bytes, or null (removed); the delete horizon of what it keeps that has one. */
+export interface CleanedBatch {
+  bytes: Buffer | null | 'unchanged';
+  recordsRemoved: number;
+  deleteHorizonMs: number | null;
+}
+
 /**
- * One batch as a pass leaves it: 'unchanged', its rebuilt bytes, or null (removed). `latest` maps
- * each dirty key (latin1 of its bytes) to its last offset; `lastOfProducer` each remembered producer
- * to the last offset of its latest batch. Returns the delete horizon of the tombstones it keeps.
+ * One data batch as a pass leaves it. `latest` maps each dirty key (latin1 of its bytes) to its last
+ * offset; `lastOfProducer` each remembered producer to the last offset of its latest batch; an
+ * `aborted` batch (of an aborted transaction) keeps none of its records. Returns the delete horizon
+ * of the tombstones it keeps.
  */
 export function cleanBatch(
   bytes: Buffer,
@@ -367,14 +391,13 @@ export function cleanBatch(
   now: number,
   deleteRetentionMs: number,
   lastOfProducer: ReadonlyMap<number, number>,
-): { bytes: Buffer | null | 'unchanged'; recordsRemoved: number; deleteHorizonMs: number | null } {
+  aborted = false,
+): CleanedBatch {
   const h = readBatchHeader(bytes);
-  // Transaction markers stay: removing one needs to know its transaction's records are all gone.
-  if (isControlBatch(h)) return { bytes: 'unchanged', recordsRemoved: 0, deleteHorizonMs: null };
   const records = storedRecords(bytes);
   const horizon = deleteHorizonOf(h);
   const tombstonesExpired = horizon !== null && horizon <= now;
-  const keep = records.filter((r) => r.key !== null && r.offset >= (latest.get(r.key.toString('latin1')) ?? -1) && !(r.tombstone && tombstonesExpired));
+  const keep = aborted ? [] : records.filter((r) => r.key !== null && r.offset >= (latest.get(r.key.toString('latin1')) ?? -1) && !(r.tombstone && tombstonesExpired));
   const recordsRemoved = records.length - keep.length;
   const keepsTombstone = keep.some((r) => r.tombstone);
   const newHorizon = keepsTombstone && horizon === null ? now + deleteRetentionMs : null;

@@ -225,17 +225,18 @@ export class LogStore {
       // the fetched range ends. The last bound (the range end plus the longest aborted span) only keeps
       // the scan of the primary key short: no row past it can have begun inside the range.
       abortedIn: db.prepare(
-        `SELECT producer_id, first_offset FROM aborted_txns
+        `SELECT producer_id, first_offset, last_offset FROM aborted_txns
          WHERE topic = @topic AND partition = @partition AND last_offset >= @from AND last_offset <= @upTo + @maxSpan AND first_offset < @upTo
          ORDER BY first_offset`,
       ),
       longestAbortedSpan: db.prepare('SELECT COALESCE(MAX(last_offset - first_offset), 0) AS span FROM aborted_txns WHERE topic = ? AND partition = ?'),
+      deleteAborted: db.prepare('DELETE FROM aborted_txns WHERE topic = ? AND partition = ? AND last_offset = ?'),
       deleteAbortedFrom: db.prepare('DELETE FROM aborted_txns WHERE topic = ? AND partition = ? AND last_offset >= ?'),
       deleteAbortedBefore: db.prepare('DELETE FROM aborted_txns WHERE topic = ? AND partition = ? AND last_offset < ?'),
       // substr(bytes, 22, 2): the batch's attributes (byte 21 on). SQLite loads the whole blob for it,
       // so only where they can be other than 0 for the cleaner: a batch with a producer id (transactional or a marker).
       batchHeaders: db.prepare(
-        `SELECT base_offset, last_offset, max_timestamp, producer_id, CASE WHEN producer_id >= 0 THEN substr(bytes, 22, 2) END AS attrs, length(bytes) AS size FROM batches
+        `SELECT base_offset, last_offset, max_timestamp, length(bytes) AS size FROM batches
          WHERE topic = ? AND partition = ? AND base_offset >= ? ORDER BY base_offset LIMIT ?`,
       ),
       updateBatch: db.prepare('UPDATE batches SET bytes = ?, record_count = ?, max_timestamp = ? WHERE topic = ? AND partition = ? AND base_offset = ?'),

@@ -34,17 +34,11 @@ export interface LogStatements extends TxnStatements {
   bytesBefore: Statement;
 }
 
-/**
- * A stored batch as the log cleaner plans with it: its row's columns and the batch's attributes, not
- * its records. `attributes` is read only for batches with a producer id (the transactional and control
- * bits need one); 0 for the others, whose compression and timestamp type the cleaner does not plan by.
- */
+/** A stored batch as the log cleaner plans with it: its row's columns, not its bytes. */
 export interface StoredBatchInfo {
   baseOffset: number;
   lastOffset: number;
   maxTimestamp: number;
-  producerId: number;
-  attributes: number;
   size: number;
 }
 
@@ -446,15 +440,8 @@ export class PartitionLog {
 
   /** Up to `limit` stored batches from `fromOffset` on, in offset order, as the log cleaner plans with them (no record bytes read). */
   batchInfos(fromOffset: number, limit: number): StoredBatchInfo[] {
-    const rows = this.stmts.batchHeaders.all(this.topic, this.partition, fromOffset, limit) as {
-      base_offset: number;
-      last_offset: number;
-      max_timestamp: number;
-      producer_id: number;
-      attrs: Buffer | null;
-      size: number;
-    }[];
-    return rows.map((r) => ({ baseOffset: r.base_offset, lastOffset: r.last_offset, maxTimestamp: r.max_timestamp, producerId: r.producer_id, attributes: r.attrs?.readInt16BE(0) ?? 0, size: r.size }));
+    const rows = this.stmts.batchHeaders.all(this.topic, this.partition, fromOffset, limit) as { base_offset: number; last_offset: number; max_timestamp: number; size: number }[];
+    return rows.map((r) => ({ baseOffset: r.base_offset, lastOffset: r.last_offset, maxTimestamp: r.max_timestamp, size: r.size }));
   }
 
   /** Bytes of the stored batches that begin before `offset` (summed by SQLite, no batch read). */
@@ -469,12 +456,14 @@ export class PartitionLog {
 
   /**
    * The log cleaner's write: each batch is replaced by its rebuilt bytes (same base and last offset)
-   * or, given null, removed, all in one transaction, so a reader sees the batches before or after,
-   * never half. Offsets, the log's start and end, epochs and producer state do not change.
+   * or, given null, removed, and the aborted index forgets the `forgotten` transactions (their batches
+   * are gone), all in one transaction, so a reader sees the batches before or after, never half.
+   * Offsets, the log's start and end, epochs and producer state do not change.
    */
-  replaceBatches(changes: readonly { baseOffset: number; bytes: Buffer | null }[]): void {
+  replaceBatches(changes: readonly { baseOffset: number; bytes: Buffer | null }[], forgotten: readonly AbortedTxn[] = []): void {
     this.tail.clear();
     this.store.transaction(() => {
+      for (const txn of forgotten) this.txns.forgetAborted(txn);
       for (const c of changes) {
         if (c.bytes === null) this.stmts.deleteBatch.run(this.topic, this.partition, c.baseOffset);
         else {

@@ -14,14 +14,16 @@ export interface TxnStatements {
   insertAborted: Statement;
   abortedIn: Statement;
   longestAbortedSpan: Statement;
+  deleteAborted: Statement;
   deleteAbortedFrom: Statement;
   deleteAbortedBefore: Statement;
 }
 
-/** An aborted transaction as Fetch lists it for read_committed readers: drop P's records from firstOffset to its ABORT marker. */
+/** An aborted transaction as Fetch lists it for read_committed readers: drop P's records from firstOffset to its ABORT marker (at lastOffset). */
 export interface AbortedTxn {
   producerId: number;
   firstOffset: number;
+  lastOffset: number;
 }
 
 /**
@@ -85,8 +87,21 @@ export class TxnIndex {
 
   /** The aborted transactions a read of [fetchOffset, upToOffset) must tell a read_committed reader of, by first offset. */
   abortedTransactions(fetchOffset: number, upToOffset: number): AbortedTxn[] {
-    const rows = this.stmts.abortedIn.all({ topic: this.topic, partition: this.partition, from: fetchOffset, upTo: upToOffset, maxSpan: this.maxAbortedSpan }) as { producer_id: number; first_offset: number }[];
-    return rows.map((r) => ({ producerId: r.producer_id, firstOffset: r.first_offset }));
+    const rows = this.stmts.abortedIn.all({ topic: this.topic, partition: this.partition, from: fetchOffset, upTo: upToOffset, maxSpan: this.maxAbortedSpan }) as {
+      producer_id: number;
+      first_offset: number;
+      last_offset: number;
+    }[];
+    return rows.map((r) => ({ producerId: r.producer_id, firstOffset: r.first_offset, lastOffset: r.last_offset }));
+  }
+
+  /**
+   * The log cleaner removed every batch of an aborted transaction and may now remove its marker: the
+   * row goes with it (in the same SQLite transaction as the cleaner's rewrite). A row left without
+   * its marker would make read_committed readers drop the producer's next, committed, transaction.
+   */
+  forgetAborted(txn: AbortedTxn): void {
+    this.stmts.deleteAborted.run(this.topic, this.partition, txn.lastOffset);
   }
 
   /** Truncation: the rows of batches at or above `offset` go (a transaction whose marker went is open again). */

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ErrorCode } from '../../src/common/errors.js';
+import { transactionalIdExpirationMs } from '../../src/common/limits.js';
 import { silentLogger } from '../../src/common/logger.js';
 import { GroupCoordinator } from '../../src/coordinator/group-coordinator.js';
 import { GroupStore } from '../../src/coordinator/group-store.js';
@@ -245,6 +246,29 @@ test('a transaction past its timeout is aborted by the coordinator, its producer
   assert.is(state('u').transactionState, 'Ongoing', 'the other one has time left');
   assert.is(await end('t', pid, 0, true), ErrorCode.PRODUCER_FENCED, 'its producer learns at commit');
   assert.equal(written.map((w) => [w.marker.commit, w.marker.producerEpoch]), [[false, 1]]);
+});
+
+test('transactional.id.expiration.ms: an id unused for 7 days is forgotten, also after a restart; one with a transaction open is not; a producer coming back starts afresh', async () => {
+  const WEEK = transactionalIdExpirationMs;
+  const { producerId: pid } = await init('idle');
+  await add('idle', pid, 0, [0]);
+  assert.is(await end('idle', pid, 0, true), ErrorCode.NONE);
+  await txns.markersWritten('idle');
+  const busy = await init('busy', { transactionTimeoutMs: 50_000 });
+  await add('busy', busy.producerId, 0, [1]);
+  const neverUsed = await init('never-used');
+  assert.equal(txns.expireTransactionalIds(clock + WEEK - 1), [], 'not a millisecond early');
+  assert.equal(txns.expireTransactionalIds(clock + WEEK), ['idle', 'never-used']);
+  assert.is(state('idle').errorCode, ErrorCode.TRANSACTIONAL_ID_NOT_FOUND);
+  assert.is(state('busy').transactionState, 'Ongoing', 'an open transaction keeps its id (its timeout ends it first)');
+  assert.equal(await add('idle', pid, 0, [0]), [ErrorCode.INVALID_PRODUCER_ID_MAPPING], 'the old instance is refused');
+  restart();
+  assert.is(state('never-used').errorCode, ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, 'gone from coordinator.db too');
+  const again = await init('idle');
+  assert.is(again.errorCode, ErrorCode.NONE);
+  assert.is(again.producerEpoch, 0);
+  assert.not.equal(again.producerId, pid, 'a new producer id');
+  assert.not.equal(again.producerId, neverUsed.producerId);
 });
 
 async function stableMember(): Promise<{ memberId: string; generationId: number }> {

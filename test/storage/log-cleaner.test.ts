@@ -3,8 +3,10 @@
  * (latest record per key kept, offsets unchanged, batches re-encoded with valid CRCs), tombstones
  * until delete.retention.ms after the pass that first kept them (KIP-534 horizon in the batch),
  * min.cleanable.dirty.ratio, min/max.compaction.lag.ms, the segment boundary (the active segment and
- * what is above the high watermark or in an open transaction stay), emptied batches removed unless
- * they carry a producer's state, control batches kept, and readers between two chunks.
+ * what is at or above the last stable offset stay), emptied batches removed unless they carry a
+ * producer's state, transactions (committed records compacted, aborted ones removed, markers removed
+ * after delete.retention.ms once no batch of theirs is left, the aborted index row with them), and
+ * readers between two chunks.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +17,7 @@ import { ErrorCode, KafkaError } from '../../src/common/errors.js';
 import { DEFAULT_COMPACTION, type CompactionConfig } from '../../src/common/topic-configs.js';
 import type { Logger } from '../../src/common/logger.js';
 import { CompressionCodec } from '../../src/protocol/compression.js';
+import { readControlBatch } from '../../src/protocol/control-batch.js';
 import { crc32c } from '../../src/protocol/crc32c.js';
 import { ATTR_CONTROL, ATTR_DELETE_HORIZON, ATTR_TRANSACTIONAL, decodeRecordBatches, encodeRecordBatch, readBatchHeader, splitAndValidateBatches, stampBatch } from '../../src/protocol/record-batch.js';
 import { LogCleaner, walkDirtyPart } from '../../src/storage/log-cleaner.js';
@@ -77,9 +80,9 @@ function transactional(entries: Entry[], producerId: number): Buffer {
   return withAttributes(bytes, ATTR_TRANSACTIONAL);
 }
 
-/** A COMMIT marker of `producerId` as Kafka writes one: key version 0 and type 1, value version 0 and coordinator epoch 0. */
-function commitMarker(producerId: number): Buffer {
-  const key = Buffer.from([0, 0, 0, 1]);
+/** A COMMIT or ABORT marker of `producerId` as Kafka writes one: key version 0 and type 1 or 0, value version 0 and coordinator epoch 0. */
+function marker(producerId: number, commit: boolean): Buffer {
+  const key = Buffer.from([0, 0, 0, commit ? 1 : 0]);
   const value = Buffer.from([0, 0, 0, 0, 0, 0]);
   return withAttributes(encodeRecordBatch([{ key, value, timestamp: T0 }], { producerId, producerEpoch: 0, baseSequence: -1 }), ATTR_TRANSACTIONAL | ATTR_CONTROL);
 }
@@ -98,6 +101,37 @@ function contents(): [number, string | null, string | null][] {
 }
 
 const storedBatches = () => log.read(0, log.logEndOffset, 1 << 30);
+
+/** [base offset, values] of every stored batch (a marker's control record is not a value). */
+const batchValues = () => decodeRecordBatches(Buffer.concat(storedBatches())).map((b) => [b.header.baseOffset, b.records.map((r) => r.value?.toString() ?? null)]);
+
+/**
+ * What a read_committed consumer gets from the whole log, as Kafka's clients drop aborted records:
+ * the fetch lists aborted transactions (producer, first offset); from a listed one's first offset the
+ * producer's transactional records are dropped until its ABORT marker.
+ */
+function readCommitted(): [number, string | null, string | null][] {
+  const pending = log.abortedTransactions(0, log.logEndOffset);
+  const dropping = new Set<number>();
+  const out: [number, string | null, string | null][] = [];
+  for (const bytes of storedBatches()) {
+    const { producerId, baseOffset, attributes } = readBatchHeader(bytes);
+    for (const t of pending.filter((t) => t.firstOffset <= baseOffset)) {
+      dropping.add(t.producerId);
+      pending.splice(pending.indexOf(t), 1);
+    }
+    if (attributes & ATTR_CONTROL) {
+      if (!readControlBatch(bytes).commit) dropping.delete(producerId);
+      continue;
+    }
+    if (attributes & ATTR_TRANSACTIONAL && dropping.has(producerId)) continue;
+    for (const r of decodeRecordBatches(bytes)[0]!.records) out.push([r.offset, r.key?.toString() ?? null, r.value?.toString() ?? null]);
+  }
+  return out;
+}
+
+/** The last record of each key, in offset order. */
+const latestPerKey = (records: [number, string | null, string | null][]) => [...new Map(records.map((r) => [r[1], r])).values()].sort((a, b) => a[0] - b[0]);
 
 test('keeps the latest record per key, at its offset, in batches with fresh valid CRCs (compressed ones too); the active segment stays', async () => {
   put([['a', 'a0'], ['b', 'b0'], ['c', 'c0']]); // 0-2
@@ -217,7 +251,7 @@ test('tombstones: the pass that first keeps one stamps a delete horizon; they go
     [1, 'b', 'b0'],
     [3, 'c', 'c0'],
   ]);
-  assert.match(lines[lines.length - 1]!, 'tombstones past delete.retention.ms 60000');
+  assert.match(lines[lines.length - 1]!, 'tombstones or markers past delete.retention.ms 60000');
 });
 
 test('segments are cut in the dirty part: a log that compacted to less than a segment still has its tombstones cleaned', async () => {
@@ -255,26 +289,85 @@ test("an idempotent producer's emptied last batch stays, empty, so its sequence 
   assert.equal(log.producers.active().map((p) => [p.producerId, p.lastSequence]), [[7, 3]]);
 });
 
-test('transactions: markers stay; an open transaction ends the cleanable part; transactional records go when a later record has their key but never stand for a key', async () => {
+test('transactions: the cleanable part ends at the last stable offset; committed transactional records stand for their keys; a marker stays while its transaction has a batch left', async () => {
   put([['a', 'a0'], ['b', 'b0']]); // 0-1
   append(transactional([['a', 'tx-a'], ['b', 'tx-b']], 9)); // 2-3
-  append(commitMarker(9)); // 4: its marker
+  append(marker(9, true)); // 4: its marker
   put([['b', 'b1']]); // 5
   append(transactional([['b', 'open']], 11)); // 6: never ended
   put([['b', 'b2']]); // 7
   put([['z', 'z']]); // 8, active
+  assert.is(log.lastStableOffset, 6);
   assert.ok(await cleaner(compacted()).cleanFilthiest());
-  const seen = decodeRecordBatches(Buffer.concat(storedBatches())).map((b) => [b.header.baseOffset, b.records.map((r) => r.value?.toString() ?? null)]);
-  assert.equal(seen, [
-    [0, ['a0']],
+  assert.equal(batchValues(), [
     [2, ['tx-a']],
     [4, []],
     [5, ['b1']],
     [6, ['open']],
     [7, ['b2']],
     [8, ['z']],
-  ], "a0 stays (tx-a may have been aborted), b0 and tx-b are shadowed by b1; the marker stays; nothing from the open transaction on is touched");
-  assert.is(readBatchHeader(storedBatches()[2]!).attributes & ATTR_CONTROL, ATTR_CONTROL);
+  ], 'a0 is shadowed by the committed tx-a, b0 and tx-b by b1; the marker stays with tx-a; nothing from the open transaction on is touched');
+  assert.is(readBatchHeader(storedBatches()[1]!).attributes & (ATTR_CONTROL | ATTR_DELETE_HORIZON), ATTR_CONTROL, 'no delete horizon: tx-a is left');
+});
+
+test("an aborted transaction's batches go, never standing for a key; its index row goes with the last of them, its marker after delete.retention.ms; read_committed reads the same all along", async () => {
+  put([['a', 'a0']]); // 0
+  append(transactional([['a', 'aborted-a']], 7)); // 1
+  put([['b', 'b0']]); // 2
+  append(transactional([['b', 'aborted-b']], 7)); // 3
+  append(marker(7, false)); // 4: ABORT
+  append(transactional([['a', 'a1']], 7)); // 5: the producer's next transaction
+  append(marker(7, true)); // 6: COMMIT
+  put([['z', 'z']]); // 7, active
+  const committed = [[2, 'b', 'b0'], [5, 'a', 'a1'], [7, 'z', 'z']];
+  assert.equal(latestPerKey(readCommitted()), committed);
+  assert.equal(log.abortedTransactions(0, 8), [{ producerId: 7, firstOffset: 1, lastOffset: 4 }]);
+  const c = cleaner(compacted({ deleteRetentionMs: 60_000 }));
+  assert.ok(await c.cleanFilthiest());
+  assert.equal(batchValues(), [
+    [2, ['b0']],
+    [4, []],
+    [5, ['a1']],
+    [6, []],
+    [7, ['z']],
+  ], 'a0 is shadowed by the committed a1, not b0 by the aborted b; the aborted batches are gone, both markers still there');
+  assert.equal(log.abortedTransactions(0, 8), [], 'the row went with the batches it covered');
+  assert.ok(readBatchHeader(storedBatches()[1]!).attributes & ATTR_DELETE_HORIZON, 'the ABORT marker has a delete horizon');
+  assert.not.ok(readBatchHeader(storedBatches()[3]!).attributes & ATTR_DELETE_HORIZON, 'the COMMIT marker has none: a1 is left');
+  assert.equal(readCommitted(), committed);
+  now += 30_000;
+  assert.not.ok(await c.cleanFilthiest(), 'nothing to do before the horizon');
+  now += 31_000;
+  assert.ok(await c.cleanFilthiest());
+  assert.match(lines[lines.length - 1]!, 'tombstones or markers past delete.retention.ms 60000');
+  assert.equal(batchValues().map(([o]) => o), [2, 5, 6, 7], 'the ABORT marker is gone');
+  assert.equal(readCommitted(), committed, "the producer's committed transaction after it is still read");
+  store.close();
+  store = new LogStore(dir);
+  log = store.partition('t', 0);
+  assert.is(log.lastStableOffset, log.highWatermark, 'no transaction open after a reopen');
+});
+
+test("a committed transaction's marker goes once its records are compacted away, unless a batch of it is kept (empty) for its producer's state; a replica fetching the result has no transaction open", async () => {
+  append(transactional([['k', 't9']], 9)); // 0
+  append(marker(9, true)); // 1
+  append(transactional([['k', 't10']], 10)); // 2: producer 10's last batch
+  append(marker(10, true)); // 3
+  append(transactional([['x', 'x9']], 9)); // 4: producer 9's last batch
+  append(marker(9, true)); // 5
+  put([['k', 'final']]); // 6
+  put([['z', 'z']]); // 7, active
+  const c = cleaner(compacted({ deleteRetentionMs: 1000 }));
+  assert.ok(await c.cleanFilthiest());
+  assert.equal(batchValues(), [[1, []], [2, []], [3, []], [4, ['x9']], [5, []], [6, ['final']], [7, ['z']]]);
+  now += 2000;
+  assert.ok(await c.cleanFilthiest());
+  assert.equal(batchValues(), [[2, []], [3, []], [4, ['x9']], [5, []], [6, ['final']], [7, ['z']]], "only the marker of 9's first transaction went: 10's empty batch keeps its marker");
+  const replica = store.partition('t', 1);
+  store.transaction(() => replica.appendAsFollower(splitAndValidateBatches(Buffer.concat(storedBatches()), 'leader')));
+  replica.setHighWatermark(replica.logEndOffset);
+  assert.is(replica.lastStableOffset, 8, 'a replica of the compacted log has every transaction closed');
+  assert.equal(replica.producers.active().map((p) => [p.producerId, p.currentTxnStartOffset]), [[9, -1], [10, -1]]);
 });
 
 test('a reader between two chunks sees the latest value of every key at its offset, whatever the cleaner has done so far', async () => {

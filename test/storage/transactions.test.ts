@@ -102,7 +102,7 @@ txn('the LSO stays at an open transaction\'s first offset until its marker is un
   assert.equal(log().producers.active().find((p) => p.producerId === 7)?.currentTxnStartOffset, -1);
 });
 
-txn('an aborted transaction is listed (producer, first offset) for the range that holds it; committed ones are not', () => {
+txn('an aborted transaction is listed (producer, first offset, marker offset) for the range that holds it; committed ones are not', () => {
   append([data(7, 0, ['a1', 'a2'])]); // 0-1, aborted
   append([data(8, 0, ['c1'])]); // 2, committed
   append([data(7, 2, ['a3'])]); // 3
@@ -111,7 +111,7 @@ txn('an aborted transaction is listed (producer, first offset) for the range tha
   append([data(7, 3, ['n1'])]); // 6: a new transaction of 7, committed
   append([marker(7, true)]); // 7
   log().setHighWatermark(8);
-  assert.equal(log().abortedTransactions(0, 8), [{ producerId: 7, firstOffset: 0 }]);
+  assert.equal(log().abortedTransactions(0, 8), [{ producerId: 7, firstOffset: 0, lastOffset: 4 }]);
   assert.equal(log().abortedTransactions(5, 8), [], 'ended before the fetch offset');
   assert.equal(committedValues(), ['c1', 'n1']);
 });
@@ -123,11 +123,11 @@ txn('a long aborted transaction is listed for a fetch that ends long before its 
   append([marker(8, false)]); // 42
   append([marker(7, false)]); // 43
   log().setHighWatermark(44);
-  assert.equal(log().abortedTransactions(0, 5), [{ producerId: 7, firstOffset: 0 }]);
-  assert.equal(log().abortedTransactions(41, 42), [{ producerId: 7, firstOffset: 0 }, { producerId: 8, firstOffset: 41 }]);
+  assert.equal(log().abortedTransactions(0, 5), [{ producerId: 7, firstOffset: 0, lastOffset: 43 }]);
+  assert.equal(log().abortedTransactions(41, 42), [{ producerId: 7, firstOffset: 0, lastOffset: 43 }, { producerId: 8, firstOffset: 41, lastOffset: 42 }]);
   store.close();
   store = new LogStore(dir);
-  assert.equal(log().abortedTransactions(3, 4), [{ producerId: 7, firstOffset: 0 }]);
+  assert.equal(log().abortedTransactions(3, 4), [{ producerId: 7, firstOffset: 0, lastOffset: 43 }]);
 });
 
 txn('markers fence: an older producer epoch is INVALID_PRODUCER_EPOCH, an older coordinator epoch TRANSACTION_COORDINATOR_FENCED', () => {

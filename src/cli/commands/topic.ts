@@ -43,6 +43,8 @@ export interface PartitionFigures {
   /** null while the partition has no leader to ask. */
   logStartOffset: number | null;
   highWatermark: number | null;
+  /** Where read_committed readers stop (ListOffsets latest, read_committed): below the high watermark while a transaction is open there. */
+  lastStableOffset: number | null;
   /** Offsets between the two: the records held (fewer once compacted, and counting transaction markers). */
   records: number | null;
   /** Broker id -> bytes of its replica; a broker that did not answer is missing. */
@@ -54,11 +56,15 @@ async function partitionFigures(admin: Admin, topics: TopicDescription[]): Promi
   const figures = new Map<string, PartitionFigures>();
   for (const t of topics) {
     // A partition without a leader has no offsets to give: its topic's figures are shown as unknown.
-    const [start, end] = await Promise.all([admin.listOffsets(t.name, 'earliest'), admin.listOffsets(t.name, 'latest')]).catch(() => [new Map<number, number>(), new Map<number, number>()]);
+    const [start, end, stable] = await Promise.all([
+      admin.listOffsets(t.name, 'earliest'),
+      admin.listOffsets(t.name, 'latest'),
+      admin.listOffsets(t.name, 'latest', { isolation: 'read_committed' }),
+    ]).catch(() => [new Map<number, number>(), new Map<number, number>(), new Map<number, number>()]);
     for (const p of t.partitions) {
       const [s, e] = [start.get(p.partition) ?? null, end.get(p.partition) ?? null];
       const k = `${t.name}-${p.partition}`;
-      figures.set(k, { logStartOffset: s, highWatermark: e, records: s !== null && e !== null ? e - s : null, replicaBytes: Object.fromEntries(sizes.get(k) ?? []) });
+      figures.set(k, { logStartOffset: s, highWatermark: e, lastStableOffset: stable.get(p.partition) ?? null, records: s !== null && e !== null ? e - s : null, replicaBytes: Object.fromEntries(sizes.get(k) ?? []) });
     }
   }
   return figures;
@@ -125,11 +131,11 @@ export const topicCommand: CommandModule = {
       })
       .command<ClusterArgs & { name?: string; json: boolean }>({
         command: 'describe [name]',
-        describe: 'Show the configs of a topic (of every topic without a name) and per partition its leader, replicas, ISR, log start, high watermark, records and bytes on each replica',
+        describe: 'Show the configs of a topic (of every topic without a name) and per partition its leader, replicas, ISR, log start, high watermark (and last stable offset where a transaction holds it back), records and bytes on each replica',
         builder: (c) =>
           c
             .positional('name', { type: 'string', describe: 'The topic (default: every topic)' })
-            .option('json', { type: 'boolean', default: false, describe: 'JSON: name, configs, and partitions with leader, replicas, isr, logStartOffset, highWatermark, records, replicaBytes' })
+            .option('json', { type: 'boolean', default: false, describe: 'JSON: name, configs, and partitions with leader, replicas, isr, logStartOffset, highWatermark, lastStableOffset, records, replicaBytes' })
             .example('$0 topic describe demo', 'Partitions, leaders, ISR and what each log holds') as never,
         handler: (args) =>
           withClient(connectClient(args, 'yak-topic'), async (client) => {
@@ -147,16 +153,21 @@ export const topicCommand: CommandModule = {
             for (const t of described) {
               const shown = [...t.configs].map(([k, c]) => `${k}=${c.value ?? ''}${c.isDefault ? ' (default)' : ''}`);
               process.stdout.write(`${t === described[0] ? '' : '\n'}topic ${t.name}: ${t.partitions.length} partition(s)\nconfigs: ${shown.join(', ')}\n`);
+              const partitions = withFigures(t);
+              // Only where a transaction holds read_committed readers back (as kafka-get-offsets users compare the two).
+              const heldBack = (p: PartitionFigures) => p.lastStableOffset !== null && p.lastStableOffset !== p.highWatermark;
+              const showStable = partitions.some(heldBack);
               process.stdout.write(
                 formatTable(
-                  ['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'LOG-START', 'HIGH-WATERMARK', 'RECORDS', 'BYTES (BROKER=SIZE)'],
-                  withFigures(t).map((p) => [
+                  ['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'LOG-START', 'HIGH-WATERMARK', ...(showStable ? ['LAST-STABLE'] : []), 'RECORDS', 'BYTES (BROKER=SIZE)'],
+                  partitions.map((p) => [
                     String(p.partition),
                     p.leader < 0 ? 'none' : String(p.leader),
                     p.replicas.join(','),
                     p.isr.join(','),
                     dash(p.logStartOffset),
                     dash(p.highWatermark),
+                    ...(showStable ? [heldBack(p) ? String(p.lastStableOffset) : '-'] : []),
                     dash(p.records),
                     p.replicas.map((r) => `${r}=${p.replicaBytes[r] === undefined ? '?' : humanBytes(p.replicaBytes[r]!)}`).join(','),
                   ]),

@@ -1,9 +1,10 @@
 /**
  * OffsetFetch (key 9), versions 0-9, flexible from v6 (Kafka's OffsetFetchRequest/Response.json).
  * v2 lets topics be null (every partition the group committed) and adds a top-level error; v5 the
- * committed leader epoch; v7 require_stable (YaK has no pending transactional offsets, so every
- * offset is stable); v8 several groups per request, each answered with its own error; v9 a member
- * id and epoch per group (KIP-848 groups; unchecked for classic groups).
+ * committed leader epoch; v7 require_stable (KIP-447: a partition whose offset an ongoing
+ * transaction has pending is answered UNSTABLE_OFFSET_COMMIT, see coordinator/group-offsets.ts);
+ * v8 several groups per request, each answered with its own error; v9 a member id and epoch per
+ * group (KIP-848 groups; unchecked for classic groups).
  */
 import { ApiKey } from '../api.js';
 import { schemaApi } from '../schema.js';

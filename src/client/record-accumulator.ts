@@ -1,6 +1,5 @@
-import { BATCH_HEADER_BYTES } from '../protocol/record-batch-layout.js';
 import { RecordBatchBuilder } from '../protocol/record-batch-builder.js';
-import type { RecordHeader } from '../protocol/record-batch.js';
+import { BATCH_HEADER_BYTES, type RecordHeader } from '../protocol/record-batch-layout.js';
 import { StickyPartitioner, partitionForKey } from './partitioner.js';
 
 export interface RecordMetadata {

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import * as hdr from 'hdr-histogram-js';
+import type * as Hdr from 'hdr-histogram-js';
 import { readClusterFile } from '../client/cluster-file.js';
 
 /**
@@ -10,7 +10,13 @@ import { readClusterFile } from '../client/cluster-file.js';
  * without a cluster.json).
  */
 export class LatencyHistogram {
-  private readonly h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  private constructor(private readonly h: Hdr.Histogram) {}
+
+  /** hdr-histogram-js is loaded here, not at start-up: only a bench needs it, and every broker and coordinator process loads this bundle. */
+  static async create(): Promise<LatencyHistogram> {
+    const hdr = await import('hdr-histogram-js');
+    return new LatencyHistogram(hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 }));
+  }
 
   recordMs(ms: number): void {
     this.h.recordValue(Math.max(1, Math.round(ms * 1000)));

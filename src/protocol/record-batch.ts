@@ -1,60 +1,20 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import type { TimestampPolicy } from '../common/topic-configs.js';
-import { CompressionCodec, compressRecords, decompressRecords } from './compression.js';
+import { CompressionCodec, decompressRecords } from './compression.js';
 import { crc32c } from './crc32c.js';
 import { Reader } from './reader.js';
-import { Writer } from './writer.js';
+import { ATTR_COMPRESSION_MASK, ATTR_CONTROL, ATTR_LOG_APPEND_TIME, BATCH_HEADER_BYTES, BATCH_LOG_OVERHEAD, NO_TIMESTAMP, OFF_ATTRIBUTES, OFF_BASE_SEQUENCE, OFF_BASE_TIMESTAMP, OFF_CRC, OFF_LAST_OFFSET_DELTA, OFF_LEADER_EPOCH, OFF_MAGIC, OFF_MAX_TIMESTAMP, OFF_PRODUCER_EPOCH, OFF_PRODUCER_ID, OFF_RECORD_COUNT, type Record, type RecordHeader } from './record-batch-layout.js';
 
 /**
- * Kafka RecordBatch v2 (magic 2). The broker never decodes records into objects: it reads the 61-byte
- * header, checks the CRC, walks the records' framing (deriving their timestamps on the way), sets
- * baseOffset and partitionLeaderEpoch in place (both sit before the CRC'd range, so the CRC stays
- * valid) and, as leader, rewrites maxTimestamp and the timestamp type (inside the CRC'd range, so it
- * recomputes the CRC). Clients encode and decode records here.
- *
- *   baseOffset i64 | batchLength i32 | partitionLeaderEpoch i32 | magic i8 | crc u32 |
- *   attributes i16 | lastOffsetDelta i32 | baseTimestamp i64 | maxTimestamp i64 |
- *   producerId i64 | producerEpoch i16 | baseSequence i32 | recordCount i32 | records...
+ * Kafka RecordBatch v2 (magic 2; layout in record-batch-layout.ts). The broker never decodes records
+ * into objects: it reads the 61-byte header, checks the CRC, walks the records' framing (deriving
+ * their timestamps on the way), sets baseOffset and partitionLeaderEpoch in place (both sit before the
+ * CRC'd range, so the CRC stays valid) and, as leader, rewrites maxTimestamp and the timestamp type
+ * (inside the CRC'd range, so it recomputes the CRC). Clients decode records here and encode them
+ * with record-batch-builder.ts.
  */
-export const BATCH_HEADER_BYTES = 61;
-/** Bytes before batchLength's coverage starts: baseOffset + batchLength. */
-export const BATCH_LOG_OVERHEAD = 12;
-const OFF_LEADER_EPOCH = 12;
-const OFF_MAGIC = 16;
-export const OFF_CRC = 17;
-/** Where the CRC'd range starts: the attributes, through the end of the batch. */
-export const OFF_ATTRIBUTES = 21;
-const OFF_LAST_OFFSET_DELTA = 23;
-const OFF_BASE_TIMESTAMP = 27;
-const OFF_MAX_TIMESTAMP = 35;
-const OFF_PRODUCER_ID = 43;
-const OFF_PRODUCER_EPOCH = 51;
-const OFF_BASE_SEQUENCE = 53;
-const OFF_RECORD_COUNT = 57;
-/** Attributes bits 0-2: the compression codec of the records section. */
-export const ATTR_COMPRESSION_MASK = 0x07;
-/** Attributes bit 3: the batch's timestamps are the broker's (LogAppendTime), not the producer's. */
-export const ATTR_LOG_APPEND_TIME = 0x08;
-/** Attributes bit 4: the batch belongs to a transaction (KIP-98). */
-export const ATTR_TRANSACTIONAL = 0x10;
-/** Attributes bit 5: a control batch (transaction markers), never handed to applications as records. */
-export const ATTR_CONTROL = 0x20;
-/** Attributes bit 6: baseTimestamp holds the delete horizon the cleaner set (KIP-534). */
-export const ATTR_DELETE_HORIZON = 0x40;
-/** A record or batch without a timestamp (Kafka's RecordBatch.NO_TIMESTAMP). */
-export const NO_TIMESTAMP = -1;
-
-export interface RecordHeader {
-  key: string;
-  value: Buffer | null;
-}
-
-export interface Record {
-  key: Buffer | null;
-  value: Buffer | null;
-  timestamp: number;
-  headers?: RecordHeader[];
-}
+export * from './record-batch-layout.js';
+export { encodeRecordBatch, type EncodeBatchOptions } from './record-batch-builder.js';
 
 export interface BatchHeader {
   baseOffset: number;
@@ -275,107 +235,6 @@ function setMaxTimestamp(batch: BatchView, logAppendTime: boolean, maxTimestamp:
 export function stampBatch(bytes: Buffer, baseOffset: number, leaderEpoch: number): void {
   bytes.writeBigInt64BE(BigInt(baseOffset), 0);
   bytes.writeInt32BE(leaderEpoch, OFF_LEADER_EPOCH);
-}
-
-export interface EncodeBatchOptions {
-  baseOffset?: number;
-  producerId?: number;
-  producerEpoch?: number;
-  baseSequence?: number;
-  /** A CompressionCodec; none by default. */
-  compression?: number;
-  /** Sets the transactional attribute bit (KIP-98): the batch belongs to its producer's open transaction. */
-  transactional?: boolean;
-  /** Sets the control attribute bit: a transaction marker (control-batch.ts builds those). */
-  control?: boolean;
-}
-
-/** Encodes records into one v2 batch (the client side of Produce). */
-export function encodeRecordBatch(records: readonly Record[], opts: EncodeBatchOptions = {}): Buffer {
-  if (records.length === 0) throw new Error('a record batch needs at least one record');
-  let baseTimestamp = records[0]!.timestamp;
-  let maxTimestamp = baseTimestamp;
-  for (const r of records) {
-    if (r.timestamp < baseTimestamp) baseTimestamp = r.timestamp;
-    if (r.timestamp > maxTimestamp) maxTimestamp = r.timestamp;
-  }
-  let estimate = BATCH_HEADER_BYTES;
-  for (const r of records) estimate += 24 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-  const w = new Writer(estimate);
-  w.int64(opts.baseOffset ?? 0);
-  w.reserveInt32(); // batchLength
-  w.int32(-1); // partitionLeaderEpoch: set by the leader
-  w.int8(2);
-  w.reserveInt32(); // crc
-  w.int16((opts.compression ?? CompressionCodec.none) | (opts.transactional ? ATTR_TRANSACTIONAL : 0) | (opts.control ? ATTR_CONTROL : 0));
-  w.int32(records.length - 1);
-  w.int64(baseTimestamp);
-  w.int64(maxTimestamp);
-  w.int64(opts.producerId ?? -1);
-  w.int16(opts.producerEpoch ?? -1);
-  w.int32(opts.baseSequence ?? -1);
-  w.int32(records.length);
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    encodeRecord(w, r, i, r.timestamp - baseTimestamp);
-  }
-  let out = w.toBuffer();
-  if (opts.compression !== undefined && opts.compression !== CompressionCodec.none) {
-    out = Buffer.concat([out.subarray(0, BATCH_HEADER_BYTES), compressRecords(opts.compression, out.subarray(BATCH_HEADER_BYTES))]);
-  }
-  out.writeInt32BE(out.length - BATCH_LOG_OVERHEAD, 8);
-  out.writeUInt32BE(crc32c(out, OFF_ATTRIBUTES), OFF_CRC);
-  return out;
-}
-
-export function varintSize(v: number): number {
-  let z = ((v << 1) ^ (v >> 31)) >>> 0;
-  let n = 1;
-  while (z >= 0x80) {
-    z >>>= 7;
-    n++;
-  }
-  return n;
-}
-
-export function varlongSize(v: number): number {
-  if (v >= -0x80000000 && v < 0x80000000) return varintSize(v);
-  let z = BigInt.asUintN(64, (BigInt(v) << 1n) ^ (BigInt(v) >> 63n));
-  let n = 1;
-  while (z >= 0x80n) {
-    z >>= 7n;
-    n++;
-  }
-  return n;
-}
-
-const NO_HEADERS: { key: Buffer; value: Buffer | null }[] = [];
-
-function encodeRecord(w: Writer, r: Record, offsetDelta: number, timestampDelta: number): void {
-  const keyLen = r.key ? r.key.length : -1;
-  const valueLen = r.value ? r.value.length : -1;
-  const headers = r.headers;
-  let size = 1 + varlongSize(timestampDelta) + varintSize(offsetDelta) + varintSize(keyLen) + Math.max(keyLen, 0);
-  size += varintSize(valueLen) + Math.max(valueLen, 0) + varintSize(headers?.length ?? 0);
-  const headerBytes = headers && headers.length > 0 ? headers.map((h) => ({ key: Buffer.from(h.key), value: h.value })) : NO_HEADERS;
-  for (const h of headerBytes) {
-    const hv = h.value ? h.value.length : -1;
-    size += varintSize(h.key.length) + h.key.length + varintSize(hv) + Math.max(hv, 0);
-  }
-  w.varint(size);
-  w.int8(0);
-  w.varlong(timestampDelta);
-  w.varint(offsetDelta);
-  w.varint(keyLen);
-  if (r.key) w.raw(r.key);
-  w.varint(valueLen);
-  if (r.value) w.raw(r.value);
-  w.varint(headerBytes.length);
-  for (const h of headerBytes) {
-    w.varint(h.key.length).raw(h.key);
-    w.varint(h.value ? h.value.length : -1);
-    if (h.value) w.raw(h.value);
-  }
 }
 
 export interface DecodedRecord extends Record {

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
 import type { BrokerEvent } from '../common/cluster-events.js';
 import { UserError } from '../common/errors.js';
+import { clusterProcessSemiSpaceMiB } from '../common/limits.js';
 
 /** Messages a child sends its supervisor over the IPC channel. */
 export type ChildMessage = { type: 'ready'; host: string; port: number } | { type: 'fatal'; message: string; exitCode?: number } | { type: 'event'; event: BrokerEvent };
@@ -34,7 +35,7 @@ export interface StartedChild {
 export function startChild(spec: ChildSpec, readyTimeoutMs = 30_000): Promise<StartedChild> {
   const child = fork(spec.entry, spec.args, {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    execArgv: spec.execArgv ?? process.execArgv,
+    execArgv: [...(spec.execArgv ?? process.execArgv), `--max-semi-space-size=${clusterProcessSemiSpaceMiB}`],
     env: { ...process.env, ...spec.env },
   });
   for (const stream of [child.stdout, child.stderr]) {

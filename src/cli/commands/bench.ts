@@ -82,7 +82,7 @@ export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (l
   const producer = new Producer(client, { acks: parseAcks(args.acks), batchBytes: args['batch-bytes'], lingerMs: args['linger-ms'], compression: parseCompression(args.compression) });
   await producer.partitionsOf(args.topic);
   const value = Buffer.alloc(args['record-size'], 'x');
-  const latency = new LatencyHistogram();
+  const latency = await LatencyHistogram.create();
   const usage = new ClusterUsage(args.bootstrap ? undefined : args['data-dir']);
   const throttle = new Throttler(args.throughput);
   let failed = 0;
@@ -171,7 +171,7 @@ export async function benchE2e(producerClient: KafkaClient, consumerClient: Kafk
   await consumer.start();
   const value = Buffer.alloc(args['record-size'], 'x');
   const sentAt = new Float64Array(args.records);
-  const latency = new LatencyHistogram();
+  const latency = await LatencyHistogram.create();
   const usage = new ClusterUsage(args.bootstrap ? undefined : args['data-dir']);
   const throttle = new Throttler(args.throughput);
   let failed = 0;

@@ -1,0 +1,162 @@
+import { RecordBatchBuilder } from '../protocol/record-batch-builder.js';
+import { BATCH_HEADER_BYTES, type RecordHeader } from '../protocol/record-batch-layout.js';
+import { StickyPartitioner, partitionForKey } from './partitioner.js';
+
+export interface RecordMetadata {
+  topic: string;
+  partition: number;
+  /** -1 with acks=0: nobody told us. */
+  offset: number;
+}
+
+export type SendCallback = (err: Error | null, meta: RecordMetadata | null) => void;
+
+export const partitionKey = (b: { topic: string; partition: number }) => `${b.topic}\u0000${b.partition}`;
+
+/** One partition's batch, from its first record to its final answer (Kafka's ProducerBatch). */
+export interface ProducerBatch {
+  /** Creation order: within a partition, the order batches must be stored in. */
+  id: number;
+  topic: string;
+  partition: number;
+  /** Its records, written as they are sent; null once the batch is built. */
+  builder: RecordBatchBuilder | null;
+  recordCount: number;
+  callbacks: (SendCallback | undefined)[];
+  /** What the records count against the producer's buffer (their estimated sizes). */
+  bytes: number;
+  createdMs: number;
+  attempts: number;
+  /** Built once, at first send: retries resend the same bytes and sequence numbers. */
+  encoded: Buffer | null;
+  /** Built with a producer id and sequence numbers (idempotent). */
+  sequenced: boolean;
+  /** Refused behind a batch refused for good: goes again with the current producer id and a new base sequence. */
+  sequenceRefused: boolean;
+  /** Why the last attempt failed, for the message if the batch is given up. */
+  lastError?: Error;
+}
+
+export interface AccumulatorOptions {
+  lingerMs: number;
+  batchBytes: number;
+  maxBufferedBytes: number;
+}
+
+/**
+ * Where records wait to be sent, as Kafka's RecordAccumulator: one open batch per partition, closed
+ * when full (batch.size) or when linger.ms expires, then queued per partition in creation order for
+ * the Sender. Each record is written into its batch's buffer as it is appended, so nothing per record
+ * is kept but its callback. Also counts the bytes and records not yet answered, for `capacity()`
+ * (buffer.memory) and `whenIdle()` (flush).
+ */
+export class RecordAccumulator {
+  private readonly open = new Map<string, ProducerBatch>();
+  /** Closed batches waiting to be sent, per partition in order (retries go back to the front). */
+  readonly ready = new Map<string, ProducerBatch[]>();
+  private readonly sticky = new StickyPartitioner();
+  private nextBatchId = 0;
+  private lingerTimer: NodeJS.Timeout | null = null;
+  private bufferedBytes = 0;
+  private outstanding = 0;
+  private idleWaiters: (() => void)[] = [];
+  private capacityWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly opts: AccumulatorOptions,
+    /** A topic's partition count, as metadata says now (the sticky partitioner's next choice). */
+    private readonly partitionCount: (topic: string) => number,
+    /** Told when batches were closed and queued: the Sender sends them. */
+    private readonly onReady: () => void,
+  ) {}
+
+  /** The partition a record without one goes to: its key's (murmur2), else the topic's sticky partition. */
+  partitionFor(topic: string, key: Buffer | null | undefined, partitionCount: number): number {
+    return key ? partitionForKey(key, partitionCount) : this.sticky.next(topic, partitionCount);
+  }
+
+  append(topic: string, partition: number, partitionCount: number, key: Buffer | null, value: Buffer | null, timestamp: number, headers: readonly RecordHeader[] | undefined, callback?: SendCallback): void {
+    const k = partitionKey({ topic, partition });
+    const headerBytes = headers?.reduce((n, h) => n + 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0), 0) ?? 0;
+    const size = 24 + (key?.length ?? 0) + (value?.length ?? 0) + headerBytes;
+    let batch = this.open.get(k);
+    // A record that does not fit closes the open batch and starts its own (Kafka's accumulator), so
+    // one oversized record fails alone instead of taking its neighbours with it.
+    if (batch && batch.bytes + size > this.opts.batchBytes) {
+      this.close(k, batch, partitionCount);
+      batch = undefined;
+    }
+    if (!batch) {
+      const builder = new RecordBatchBuilder(BATCH_HEADER_BYTES + Math.max(this.opts.batchBytes, size));
+      batch = { id: this.nextBatchId++, topic, partition, builder, recordCount: 0, callbacks: [], bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null, sequenced: false, sequenceRefused: false };
+      this.open.set(k, batch);
+    }
+    batch.builder!.append(key, value, timestamp, headers);
+    batch.recordCount++;
+    batch.callbacks.push(callback);
+    batch.bytes += size;
+    this.bufferedBytes += size;
+    this.outstanding++;
+    if (batch.bytes >= this.opts.batchBytes) {
+      this.close(k, batch, partitionCount);
+    } else if (!this.lingerTimer) {
+      this.lingerTimer = setTimeout(() => this.closeAll(), this.opts.lingerMs);
+    }
+  }
+
+  /** Closes every open batch (linger expired, or a flush) and tells the Sender. */
+  closeAll(): void {
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = null;
+    for (const b of this.open.values()) {
+      this.sticky.batchClosed(b.topic, b.partition, this.partitionCount(b.topic));
+      this.enqueue(b);
+    }
+    this.open.clear();
+    this.onReady();
+  }
+
+  /** Queues a batch for sending; one sent again goes back in creation order, ahead of the ones that came after it. */
+  enqueue(b: ProducerBatch): void {
+    const k = partitionKey(b);
+    let q = this.ready.get(k);
+    if (!q) this.ready.set(k, (q = []));
+    let i = q.length;
+    while (i > 0 && q[i - 1]!.id > b.id) i--;
+    q.splice(i, 0, b);
+  }
+
+  /** Takes every queued batch out (to fail them). */
+  takeAllReady(): ProducerBatch[] {
+    const all: ProducerBatch[] = [];
+    for (const q of this.ready.values()) all.push(...q.splice(0));
+    return all;
+  }
+
+  /** A batch has its final answer: its bytes and records no longer count. */
+  release(b: ProducerBatch): void {
+    this.outstanding -= b.recordCount;
+    this.bufferedBytes -= b.bytes;
+    if (this.bufferedBytes < this.opts.maxBufferedBytes) for (const w of this.capacityWaiters.splice(0)) w();
+    if (this.outstanding === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Resolves when buffered bytes are below the limit. */
+  capacity(): Promise<void> {
+    if (this.bufferedBytes < this.opts.maxBufferedBytes) return Promise.resolve();
+    return new Promise((r) => this.capacityWaiters.push(r));
+  }
+
+  /** Resolves when every record appended has its answer. */
+  whenIdle(): Promise<void> {
+    if (this.outstanding === 0) return Promise.resolve();
+    return new Promise<void>((r) => this.idleWaiters.push(r));
+  }
+
+  private close(k: string, batch: ProducerBatch, partitionCount: number): void {
+    this.open.delete(k);
+    this.sticky.batchClosed(batch.topic, batch.partition, partitionCount);
+    this.enqueue(batch);
+    this.onReady();
+  }
+}

@@ -1,0 +1,280 @@
+import { ErrorCode, KafkaError } from '../common/errors.js';
+import { maxInFlightBatchesPerPartition } from '../common/limits.js';
+import { ProduceApi, type ProduceRequest } from '../protocol/apis/produce.js';
+import { setProducerState } from '../protocol/record-batch-builder.js';
+import { ClientVersions, sleep, type KafkaClient } from './kafka-client.js';
+import type { ProducerIdState } from './producer-id-state.js';
+import { partitionKey, type ProducerBatch, type RecordAccumulator } from './record-accumulator.js';
+import type { TransactionManager } from './transaction-manager.js';
+
+export interface SenderOptions {
+  acks: 0 | 1 | -1;
+  compression: number;
+  transactionalId: string | undefined;
+  deliveryTimeoutMs: number;
+  requestTimeoutMs: number;
+  retryBackoffMs: number;
+  onRetry: ((topic: string, partition: number, error: Error) => void) | undefined;
+}
+
+/**
+ * Sends the accumulator's batches to partition leaders and settles them, as Kafka's Sender. An
+ * idempotent producer keeps up to maxInFlightBatchesPerPartition batches per partition in flight
+ * (Kafka's max.in.flight.requests.per.connection = 5): the broker stores them in sequence order and
+ * refuses a gap, so when one fails (NOT_LEADER_OR_FOLLOWER, a dead broker, a timeout) it and everything
+ * after it are sent again in order, one at a time until they are through. Without idempotence one
+ * batch per partition is in flight, so retries cannot reorder a partition. Callbacks fire once per
+ * record, with its offset or the error that ended its retries.
+ *
+ * With a transaction: a partition's first batch waits until AddPartitionsToTxn took the partition in;
+ * a batch failing for good makes the transaction abortable (the batches still queued fail with it).
+ */
+export class Sender {
+  /** Batches sent and not answered yet, per partition, oldest first. */
+  private readonly inFlight = new Map<string, ProducerBatch[]>();
+  /**
+   * Partitions where a batch failed and waits to be sent again: they send one batch at a time until
+   * those are through, so a retry is stored before anything that came after it.
+   */
+  private readonly recovering = new Set<string>();
+  /** In-flight batches sent behind a batch the broker refused for good (see `resequence`). */
+  private readonly refusedBehind = new Set<ProducerBatch>();
+  private refreshing = false;
+
+  constructor(
+    private readonly client: KafkaClient,
+    private readonly opts: SenderOptions,
+    private readonly accumulator: RecordAccumulator,
+    private readonly ids: ProducerIdState,
+    private readonly txn: TransactionManager | null,
+  ) {}
+
+  /** Sends ready batches: per leader, requests of at most one batch per partition, up to the in-flight limit. */
+  drain(): void {
+    if (this.txn && !this.transactionMaySend()) return;
+    if (this.ids.gap) {
+      // Renew once nothing is in flight: a batch under the old id that must go again stays ahead of
+      // the new id's batches (each answer drains again, so this comes back).
+      if ([...this.inFlight.values()].every((f) => f.length === 0)) void this.renewProducerId();
+      return;
+    }
+    const rounds = new Map<number, ProducerBatch[][]>();
+    let leaderless: string | null = null;
+    const toAdd: { topic: string; partition: number }[] = [];
+    for (const [k, q] of this.accumulator.ready) {
+      const first = q[0];
+      if (!first) continue;
+      if (this.txn && !this.txn.isAdded(first.topic, first.partition)) {
+        toAdd.push({ topic: first.topic, partition: first.partition });
+        continue;
+      }
+      const leader = this.client.leaderOf(first.topic, first.partition);
+      if (leader < 0) {
+        leaderless = first.topic;
+        continue;
+      }
+      const flying = this.inFlight.get(k) ?? [];
+      const limit = this.recovering.has(k) || !this.ids.hasId ? 1 : maxInFlightBatchesPerPartition;
+      let leaderRounds = rounds.get(leader);
+      if (!leaderRounds) rounds.set(leader, (leaderRounds = []));
+      for (let r = 0; q.length > 0 && flying.length < limit; r++) {
+        const b = q.shift()!;
+        flying.push(b);
+        (leaderRounds[r] ??= []).push(b);
+      }
+      this.inFlight.set(k, flying);
+    }
+    if (toAdd.length > 0) this.txn!.addPartitions(toAdd).then(() => this.drain(), () => this.drain());
+    if (leaderless !== null) void this.refreshThenDrain(leaderless);
+    for (const [leader, list] of rounds) for (const batches of list) void this.sendToLeader(leader, batches);
+  }
+
+  private async sendToLeader(leader: number, batches: ProducerBatch[]): Promise<void> {
+    const topics = new Map<string, { index: number; records: Buffer }[]>();
+    for (const b of batches) {
+      b.attempts++;
+      const list = topics.get(b.topic) ?? [];
+      if (!topics.has(b.topic)) topics.set(b.topic, list);
+      list.push({ index: b.partition, records: this.encode(b) });
+    }
+    const req: ProduceRequest = {
+      transactionalId: this.opts.transactionalId ?? null,
+      acks: this.opts.acks,
+      timeoutMs: this.opts.requestTimeoutMs,
+      topicData: [...topics].map(([name, partitionData]) => ({ name, partitionData })),
+    };
+    const retry: ProducerBatch[] = [];
+    try {
+      if (this.opts.acks === 0) {
+        await this.client.send(leader, ProduceApi, ClientVersions.Produce, req, { expectResponse: false });
+        for (const b of batches) this.landed(b, null, -1);
+      } else {
+        const topicNames = [...topics.keys()];
+        const stillLeads = () => batches.every((b) => this.client.leaderOf(b.topic, b.partition) === leader);
+        const res = await this.client.sendToLeader(leader, topicNames, stillLeads, ProduceApi, ClientVersions.Produce, req, { timeoutMs: this.opts.requestTimeoutMs + 5000 });
+        for (const b of batches) {
+          const p = res.responses.find((t) => t.name === b.topic)?.partitionResponses.find((x) => x.index === b.partition);
+          const code = p?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+          if (code === ErrorCode.NONE) this.landed(b, null, p!.baseOffset);
+          else if (this.resequence(b) || new KafkaError(code).retriable || (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && this.afterAFailure(b))) {
+            b.lastError = new KafkaError(code);
+            retry.push(b);
+          }
+          else {
+            // Refused for good: the broker never stored it, so the batches sent behind it will be refused too.
+            if (b.sequenced) for (const x of this.inFlight.get(partitionKey(b)) ?? []) if (x.id > b.id) this.refusedBehind.add(x);
+            this.landed(b, new KafkaError(code, `producing to ${b.topic}-${b.partition}`), -1);
+          }
+        }
+      }
+    } catch (err) {
+      for (const b of batches) this.resequence(b);
+      if (err instanceof KafkaError && err.retriable) {
+        for (const b of batches) b.lastError = err;
+        retry.push(...batches);
+      }
+      else for (const b of batches) this.landed(b, err as Error, -1);
+    }
+    if (retry.length > 0) {
+      const now = Date.now();
+      for (const b of retry) {
+        this.leaveFlight(b);
+        const last = b.lastError ? `; the last attempt got ${b.lastError.message}` : '';
+        if (now - b.createdMs > this.opts.deliveryTimeoutMs) this.giveUp(b, ErrorCode.REQUEST_TIMED_OUT, `gave up on ${b.topic}-${b.partition} after ${b.attempts} attempts in ${this.opts.deliveryTimeoutMs} ms${last}`);
+        else {
+          if (b.lastError) this.opts.onRetry?.(b.topic, b.partition, b.lastError);
+          this.recovering.add(partitionKey(b));
+          this.accumulator.enqueue(b);
+        }
+      }
+      await sleep(this.opts.retryBackoffMs);
+      await this.client.refreshMetadata([...new Set(retry.map((b) => b.topic))]).catch(() => undefined);
+    }
+    this.drain();
+  }
+
+  /**
+   * A batch sent behind one the broker refused for good was refused too (a gap in the sequence), so it
+   * was not stored: it goes again under the producer id renewed for that gap, with new sequence numbers.
+   */
+  private resequence(b: ProducerBatch): boolean {
+    if (!this.refusedBehind.delete(b)) return false;
+    b.sequenced = false;
+    b.sequenceRefused = true;
+    return true;
+  }
+
+  /**
+   * OUT_OF_ORDER_SEQUENCE_NUMBER is expected, and retried, for a batch sent behind one that failed:
+   * the broker refused it because the earlier one is missing, not because of a real gap.
+   */
+  private afterAFailure(b: ProducerBatch): boolean {
+    const k = partitionKey(b);
+    return this.recovering.has(k) || (this.inFlight.get(k) ?? []).some((x) => x.id < b.id);
+  }
+
+  private leaveFlight(b: ProducerBatch): void {
+    const flying = this.inFlight.get(partitionKey(b));
+    const i = flying?.indexOf(b) ?? -1;
+    if (i >= 0) flying!.splice(i, 1);
+  }
+
+  /** A batch's final answer. */
+  private landed(b: ProducerBatch, err: Error | null, baseOffset: number): void {
+    this.leaveFlight(b);
+    this.endRecoveryIfClear(partitionKey(b));
+    this.complete(b, err, baseOffset);
+  }
+
+  /** A partition recovers once nothing is in flight and nothing sent before is waiting to go again. */
+  private endRecoveryIfClear(k: string): void {
+    const waiting = this.accumulator.ready.get(k)?.[0];
+    if ((this.inFlight.get(k) ?? []).length === 0 && !(waiting && waiting.attempts > 0)) this.recovering.delete(k);
+  }
+
+  /**
+   * Delivery timeout: the batch fails, and so do the batches of its partition already sent once and
+   * waiting to go again (their sequence numbers follow one the broker may never get).
+   */
+  private giveUp(b: ProducerBatch, code: number, reason: string): void {
+    const k = partitionKey(b);
+    const q = this.accumulator.ready.get(k) ?? [];
+    const stranded: ProducerBatch[] = [];
+    for (let i = q.length - 1; b.sequenced && i >= 0; i--) if (q[i]!.attempts > 0) stranded.unshift(...q.splice(i, 1));
+    for (const x of [b, ...stranded]) {
+      this.complete(x, new KafkaError(code, reason), -1);
+    }
+    this.endRecoveryIfClear(k);
+  }
+
+  /**
+   * After a sequenced batch failed for good, every later batch of its partition would be refused with
+   * OUT_OF_ORDER_SEQUENCE_NUMBER: start over under a new producer id. Batches already sent keep their
+   * bytes, so a retry of one is still recognised by the broker as the duplicate it may be.
+   */
+  private async renewProducerId(): Promise<void> {
+    try {
+      if (!(await this.ids.renew())) return;
+    } catch (err) {
+      // No new id: what waits cannot be sent in order; the next send tries again.
+      for (const b of this.accumulator.takeAllReady()) this.complete(b, err as Error, -1);
+      return;
+    }
+    this.drain();
+  }
+
+  /**
+   * A transaction that can only abort sends nothing more: what waits fails with its error (so
+   * commitTransaction's flush ends). While in a transaction, true.
+   */
+  private transactionMaySend(): boolean {
+    const txn = this.txn!;
+    if (txn.state === 'in-transaction') return true;
+    const why = txn.error ?? new KafkaError(ErrorCode.INVALID_TXN_STATE, `the transaction is ${txn.state}`);
+    for (const b of this.accumulator.takeAllReady()) this.complete(b, why, -1);
+    return false;
+  }
+
+  /**
+   * The batch's bytes, built at its first send; a batch resequenced (see `resequence`) keeps its
+   * records' bytes and takes the current producer id and a new base sequence.
+   */
+  private encode(b: ProducerBatch): Buffer {
+    if (b.encoded && !b.sequenceRefused) return b.encoded;
+    b.sequenceRefused = false;
+    const sequence = this.ids.hasId ? { producerId: this.ids.producerId, producerEpoch: this.ids.producerEpoch, baseSequence: this.ids.nextSequence(partitionKey(b), b.recordCount) } : null;
+    b.sequenced = sequence !== null;
+    if (b.encoded) {
+      setProducerState(b.encoded, sequence?.producerId ?? -1, sequence?.producerEpoch ?? -1, sequence?.baseSequence ?? -1);
+      return b.encoded;
+    }
+    b.encoded = b.builder!.build({ compression: this.opts.compression, transactional: this.txn !== null, ...sequence });
+    b.builder = null;
+    return b.encoded;
+  }
+
+  private async refreshThenDrain(topic: string): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    await sleep(this.opts.retryBackoffMs);
+    await this.client.refreshMetadata([topic]).catch(() => undefined);
+    this.refreshing = false;
+    const now = Date.now();
+    for (const q of this.accumulator.ready.values()) {
+      while (q[0] && now - q[0].createdMs > this.opts.deliveryTimeoutMs) {
+        const b = q.shift()!;
+        this.giveUp(b, ErrorCode.LEADER_NOT_AVAILABLE, `no leader for ${b.topic}-${b.partition}`);
+      }
+    }
+    this.drain();
+  }
+
+  private complete(b: ProducerBatch, err: Error | null, baseOffset: number): void {
+    if (err && b.sequenced) this.ids.gap = true;
+    if (err) this.txn?.failed(err);
+    for (let i = 0; i < b.callbacks.length; i++) {
+      b.callbacks[i]?.(err, err ? null : { topic: b.topic, partition: b.partition, offset: baseOffset < 0 ? -1 : baseOffset + i });
+    }
+    this.accumulator.release(b);
+  }
+}

@@ -37,6 +37,9 @@ const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as con
 const CA_DAYS = 3650;
 const LEAF_DAYS = 825; // the longest validity Apple's and browsers' TLS clients accept
 
+/** Where a data dir's local CA and the certificates it signed live (`yak purge` removes it with the rest). */
+export const localTlsDir = (dataDir: string) => path.join(dataDir, 'tls');
+
 /**
  * `<dataDir>/tls/`: a local CA (ca.pem, its key ca-key.pem) and one broker certificate it signed
  * (broker.pem, broker-key.pem) for `hosts` (IP addresses and names: clients check the address they
@@ -46,7 +49,7 @@ const LEAF_DAYS = 825; // the longest validity Apple's and browsers' TLS clients
  * WebCrypto, certificates by @peculiar/x509: no openssl binary, no pure-JS big-number crypto.
  */
 export async function ensureLocalCertificates(dataDir: string, hosts: readonly string[]): Promise<TlsFiles> {
-  const dir = path.join(dataDir, 'tls');
+  const dir = localTlsDir(dataDir);
   ensurePrivateDir(dir);
   const x509 = await loadX509();
   const files = { certFile: path.join(dir, 'broker.pem'), keyFile: path.join(dir, 'broker-key.pem'), caFile: path.join(dir, 'ca.pem') };
@@ -84,7 +87,7 @@ export async function ensureLocalCertificates(dataDir: string, hosts: readonly s
  * by the local CA of `ensureLocalCertificates`.
  */
 export async function ensureClientCertificate(dataDir: string, name: string): Promise<{ certFile: string; keyFile: string }> {
-  const dir = path.join(dataDir, 'tls');
+  const dir = localTlsDir(dataDir);
   const files = { certFile: path.join(dir, `${name}.pem`), keyFile: path.join(dir, `${name}-key.pem`) };
   if (!fs.existsSync(files.certFile) || !fs.existsSync(files.keyFile)) {
     const x509 = await loadX509();

@@ -2,10 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { clusterSecretPath } from '../common/cluster-secret.js';
 import { clusterFilePath } from '../client/cluster-file.js';
+import { localTlsDir } from '../security/tls-files.js';
+import { adminPasswordPath } from './cluster-security.js';
 
 /**
  * The layout of a `yak up` data dir: `coordinator/` (coordinator.db), `broker-N/` (log.db) per
- * broker, `cluster.json` while it runs and `cluster.secret`. The supervisor names these; `yak up`
+ * broker, `cluster.json` while it runs, `cluster.secret`, and with security on `tls/` (the local CA
+ * and its certificates) and `admin.password`. The supervisor names these; `yak up`
  * (how many brokers the dir knew) and `yak purge` read them from here.
  */
 export const coordinatorDir = (dataDir: string) => path.join(dataDir, 'coordinator');
@@ -26,14 +29,24 @@ export function brokerIdsIn(dataDir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-/** What `yak purge` would remove: only the entries a cluster writes, so a mistyped --data-dir loses nothing else. */
+/**
+ * What `yak purge` would remove: only the entries a cluster writes, so a mistyped --data-dir loses
+ * nothing else. The secrets go too (the CA's key, the admin password): a purged dir holds none.
+ */
 export function clusterEntriesIn(dataDir: string): string[] {
-  const candidates = [coordinatorDir(dataDir), ...brokerIdsIn(dataDir).map((id) => brokerDir(dataDir, id)), clusterFilePath(dataDir), clusterSecretPath(dataDir)];
+  const candidates = [
+    coordinatorDir(dataDir),
+    ...brokerIdsIn(dataDir).map((id) => brokerDir(dataDir, id)),
+    clusterFilePath(dataDir),
+    clusterSecretPath(dataDir),
+    localTlsDir(dataDir),
+    adminPasswordPath(dataDir),
+  ];
   return candidates.filter((p) => fs.existsSync(p));
 }
 
 /**
- * Removes a stopped cluster's state (its logs, the coordinator's metadata, the secret), then the
+ * Removes a stopped cluster's state (its logs, the coordinator's metadata, the secrets), then the
  * dir itself if nothing else is in it. The caller checks no cluster runs there.
  */
 export function purgeDataDir(dataDir: string): string[] {

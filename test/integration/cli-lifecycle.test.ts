@@ -63,9 +63,13 @@ test('yak purge asks (refused without a terminal and --yes), removes only what a
   assert.is(asked.code, 2);
   assert.match(asked.stderr, 'add --yes to confirm');
   fs.writeFileSync(path.join(dataDir, 'notes.txt'), 'mine');
+  // What a secured cluster leaves (yak up --security ...): the local CA with its key, the admin password.
+  fs.mkdirSync(path.join(dataDir, 'tls'));
+  fs.writeFileSync(path.join(dataDir, 'tls', 'ca-key.pem'), 'key');
+  fs.writeFileSync(path.join(dataDir, 'admin.password'), 'password');
   const purged = await runYak(['purge', '--yes', ...d]);
   assert.is(purged.code, 0, purged.stderr);
-  assert.equal(fs.readdirSync(dataDir), ['notes.txt'], "the user's own file stays");
+  assert.equal(fs.readdirSync(dataDir), ['notes.txt'], "the user's own file stays; no secret does");
   assert.match((await runYak(['purge', '--yes', ...d])).stdout, 'nothing to purge');
 
   const cluster = await up(3);

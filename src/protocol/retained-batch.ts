@@ -43,9 +43,6 @@ export interface StoredRecord {
   body: Buffer;
 }
 
-export const isControlBatch = (h: BatchHeader): boolean => (h.attributes & ATTR_CONTROL) !== 0;
-export const isTransactionalBatch = (h: BatchHeader): boolean => (h.attributes & ATTR_TRANSACTIONAL) !== 0;
-
 /** The delete horizon a cleaner stamped on the batch (KIP-534), or null if none. */
 export function deleteHorizonOf(h: BatchHeader): number | null {
   return h.attributes & ATTR_DELETE_HORIZON ? h.baseTimestamp : null;

@@ -3,7 +3,8 @@ import { logCleanerBackoffMs, logCleanerChunkBytes, logCleanerDirtyBytesPerPass,
 import type { Logger } from '../common/logger.js';
 import type { CompactionConfig } from '../common/topic-configs.js';
 import { readBatchHeader } from '../protocol/record-batch.js';
-import { deleteHorizonOf, isControlBatch, isTransactionalBatch, rebuildBatch, storedRecords } from '../protocol/retained-batch.js';
+import { isControl, isTransactional } from '../protocol/control-batch.js';
+import { deleteHorizonOf, rebuildBatch, storedRecords } from '../protocol/retained-batch.js';
 import { CleanedTransactions, cleanMarker } from './cleaned-txns.js';
 import type { PartitionLog } from './partition-log.js';
 import type { AbortedTxn } from './txn-index.js';
@@ -214,7 +215,7 @@ export class LogCleaner {
         mapTxns.addAborted(log.abortedTransactions(rows[0]!.base_offset, rows[rows.length - 1]!.last_offset + 1));
         for (const row of rows) {
           const h = readBatchHeader(row.bytes);
-          const holdsKeys = !isControlBatch(h) && !(isTransactionalBatch(h) && mapTxns.isAborted(h.producerId, h.baseOffset));
+          const holdsKeys = !isControl(h) && !(isTransactional(h) && mapTxns.isAborted(h.producerId, h.baseOffset));
           if (holdsKeys) for (const r of storedRecords(row.bytes)) if (r.key) latest.set(r.key.toString('latin1'), r.offset);
           mapped += row.bytes.length;
           mapEnd = row.last_offset + 1;
@@ -239,12 +240,12 @@ export class LogCleaner {
         for (const row of rows) {
           const h = readBatchHeader(row.bytes);
           let cleaned: CleanedBatch;
-          if (isControlBatch(h)) {
+          if (isControl(h)) {
             const verdict = txns.onMarker(h.producerId, h.baseOffset);
             if (verdict.forget) forgotten.push(verdict.forget);
             cleaned = cleanMarker(row.bytes, verdict.discardable, now, config.deleteRetentionMs);
           } else {
-            const transactional = isTransactionalBatch(h);
+            const transactional = isTransactional(h);
             cleaned = cleanBatch(row.bytes, latest, now, config.deleteRetentionMs, lastOfProducer, transactional && txns.isAborted(h.producerId, h.baseOffset));
             if (transactional) txns.onDataBatch(h.producerId, cleaned.bytes !== null);
           }

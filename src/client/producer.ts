@@ -81,7 +81,7 @@ export class Producer {
       this.txn = new TransactionManager(client, { transactionalId: this.opts.transactionalId, transactionTimeoutMs: this.opts.transactionTimeoutMs, retryBackoffMs: this.opts.retryBackoffMs });
     }
     this.ids = new ProducerIdState(client, this.opts.retryBackoffMs);
-    this.accumulator = new RecordAccumulator(this.opts, (topic) => client.partitions(topic)?.length ?? 1, () => this.sender.drain());
+    this.accumulator = new RecordAccumulator(this.opts, (topic) => client.partitions(topic)?.length ?? 1, (k) => this.sender.drain(k));
     this.sender = new Sender(client, this.opts, this.accumulator, this.ids, this.txn);
   }
 

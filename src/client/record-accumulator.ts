@@ -66,8 +66,8 @@ export class RecordAccumulator {
     private readonly opts: AccumulatorOptions,
     /** A topic's partition count, as metadata says now (the sticky partitioner's next choice). */
     private readonly partitionCount: (topic: string) => number,
-    /** Told when batches were closed and queued: the Sender sends them. */
-    private readonly onReady: () => void,
+    /** Told when batches were closed and queued, with their partitions' keys: the Sender sends them. */
+    private readonly onReady: (partitionKeys: readonly string[]) => void,
   ) {}
 
   /** The partition a record without one goes to: its key's (murmur2), else the topic's sticky partition. */
@@ -108,12 +108,13 @@ export class RecordAccumulator {
   closeAll(): void {
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
     this.lingerTimer = null;
+    const closed = [...this.open.keys()];
     for (const b of this.open.values()) {
       this.sticky.batchClosed(b.topic, b.partition, this.partitionCount(b.topic));
       this.enqueue(b);
     }
     this.open.clear();
-    this.onReady();
+    this.onReady(closed);
   }
 
   /** Queues a batch for sending; one sent again goes back in creation order, ahead of the ones that came after it. */
@@ -157,6 +158,6 @@ export class RecordAccumulator {
     this.open.delete(k);
     this.sticky.batchClosed(batch.topic, batch.partition, partitionCount);
     this.enqueue(batch);
-    this.onReady();
+    this.onReady([k]);
   }
 }

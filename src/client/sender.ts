@@ -1,6 +1,6 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
-import { maxInFlightBatchesPerPartition } from '../common/limits.js';
-import { ProduceApi, type ProduceRequest } from '../protocol/apis/produce.js';
+import { maxInFlightBatchesPerPartition, maxInFlightProduceRequestsPerBroker, maxProduceRequestBytes } from '../common/limits.js';
+import { ProduceApi, type ProducePartitionResponse, type ProduceRequest } from '../protocol/apis/produce.js';
 import { setProducerState } from '../protocol/record-batch-builder.js';
 import { ClientVersions, sleep, type KafkaClient } from './kafka-client.js';
 import type { ProducerIdState } from './producer-id-state.js';
@@ -26,6 +26,11 @@ export interface SenderOptions {
  * batch per partition is in flight, so retries cannot reorder a partition. Callbacks fire once per
  * record, with its offset or the error that ended its retries.
  *
+ * As Kafka's Sender, a request carries every sendable partition's next batch for its leader, and
+ * each leader has at most maxInFlightProduceRequestsPerBroker requests in flight: batches closed
+ * meanwhile wait and go together in the next request, so a topic of many partitions takes as few
+ * requests as one of a few.
+ *
  * With a transaction: a partition's first batch waits until AddPartitionsToTxn took the partition in;
  * a batch failing for good makes the transaction abortable (the batches still queued fail with it).
  */
@@ -39,6 +44,8 @@ export class Sender {
   private readonly recovering = new Set<string>();
   /** In-flight batches sent behind a batch the broker refused for good (see `resequence`). */
   private readonly refusedBehind = new Set<ProducerBatch>();
+  /** Produce requests sent to each leader and not answered yet. */
+  private readonly requestsInFlight = new Map<number, number>();
   private refreshing = false;
 
   constructor(
@@ -49,8 +56,14 @@ export class Sender {
     private readonly txn: TransactionManager | null,
   ) {}
 
-  /** Sends ready batches: per leader, requests of at most one batch per partition, up to the in-flight limit. */
-  drain(): void {
+  /**
+   * Sends ready batches: per leader, as many requests as it has free slots, each of at most one batch
+   * per partition and maxProduceRequestBytes (a larger batch goes alone). `only`: the partitions
+   * whose queues changed since the last drain (batches closed); every other queue is as that drain
+   * left it, waiting for what an answer or a refresh drains again (a free slot, a leader), so only
+   * they are looked at: a drain per closed batch must not walk every partition of a 1000-partition topic.
+   */
+  drain(only?: readonly string[]): void {
     if (this.txn && !this.transactionMaySend()) return;
     if (this.ids.gap) {
       // Renew once nothing is in flight: a batch under the old id that must go again stays ahead of
@@ -58,12 +71,19 @@ export class Sender {
       if ([...this.inFlight.values()].every((f) => f.length === 0)) void this.renewProducerId();
       return;
     }
-    const rounds = new Map<number, ProducerBatch[][]>();
+    const rounds = new Map<number, { batches: ProducerBatch[]; bytes: number }[]>();
     let leaderless: string | null = null;
     const toAdd: { topic: string; partition: number }[] = [];
-    for (const [k, q] of this.accumulator.ready) {
+    const ready = this.accumulator.ready;
+    const queues: Iterable<[string, ProducerBatch[] | undefined]> = only === undefined ? ready : only.map((k) => [k, ready.get(k)]);
+    for (const [k, q] of queues) {
+      if (!q) continue;
       const first = q[0];
-      if (!first) continue;
+      if (!first) {
+        // Emptied queues go, so a drain walks only the partitions with something to send.
+        ready.delete(k);
+        continue;
+      }
       if (this.txn && !this.txn.isAdded(first.topic, first.partition)) {
         toAdd.push({ topic: first.topic, partition: first.partition });
         continue;
@@ -73,20 +93,33 @@ export class Sender {
         leaderless = first.topic;
         continue;
       }
+      const slots = maxInFlightProduceRequestsPerBroker - (this.requestsInFlight.get(leader) ?? 0);
+      if (slots <= 0) continue;
       const flying = this.inFlight.get(k) ?? [];
       const limit = this.recovering.has(k) || !this.ids.hasId ? 1 : maxInFlightBatchesPerPartition;
       let leaderRounds = rounds.get(leader);
       if (!leaderRounds) rounds.set(leader, (leaderRounds = []));
-      for (let r = 0; q.length > 0 && flying.length < limit; r++) {
+      // Round r is the leader's r-th request: a partition's batches go in increasing rounds, so in order.
+      for (let r = 0; r < slots && q.length > 0 && flying.length < limit; r++) {
+        const round = (leaderRounds[r] ??= { batches: [], bytes: 0 });
+        if (round.batches.length > 0 && round.bytes + q[0]!.bytes > maxProduceRequestBytes) continue;
         const b = q.shift()!;
         flying.push(b);
-        (leaderRounds[r] ??= []).push(b);
+        round.batches.push(b);
+        round.bytes += b.bytes;
       }
       this.inFlight.set(k, flying);
+      if (q.length === 0) ready.delete(k);
     }
     if (toAdd.length > 0) this.txn!.addPartitions(toAdd).then(() => this.drain(), () => this.drain());
     if (leaderless !== null) void this.refreshThenDrain(leaderless);
-    for (const [leader, list] of rounds) for (const batches of list) void this.sendToLeader(leader, batches);
+    for (const [leader, list] of rounds) {
+      for (const { batches } of list) {
+        if (batches.length === 0) continue;
+        this.requestsInFlight.set(leader, (this.requestsInFlight.get(leader) ?? 0) + 1);
+        void this.sendToLeader(leader, batches);
+      }
+    }
   }
 
   private async sendToLeader(leader: number, batches: ProducerBatch[]): Promise<void> {
@@ -112,8 +145,10 @@ export class Sender {
         const topicNames = [...topics.keys()];
         const stillLeads = () => batches.every((b) => this.client.leaderOf(b.topic, b.partition) === leader);
         const res = await this.client.sendToLeader(leader, topicNames, stillLeads, ProduceApi, ClientVersions.Produce, req, { timeoutMs: this.opts.requestTimeoutMs + 5000 });
+        const answers = new Map<string, ProducePartitionResponse>();
+        for (const t of res.responses) for (const x of t.partitionResponses) answers.set(partitionKey({ topic: t.name, partition: x.index }), x);
         for (const b of batches) {
-          const p = res.responses.find((t) => t.name === b.topic)?.partitionResponses.find((x) => x.index === b.partition);
+          const p = answers.get(partitionKey(b));
           const code = p?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;
           if (code === ErrorCode.NONE) this.landed(b, null, p!.baseOffset);
           else if (this.resequence(b) || new KafkaError(code).retriable || (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && this.afterAFailure(b))) {
@@ -135,6 +170,7 @@ export class Sender {
       }
       else for (const b of batches) this.landed(b, err as Error, -1);
     }
+    this.requestsInFlight.set(leader, this.requestsInFlight.get(leader)! - 1);
     if (retry.length > 0) {
       const now = Date.now();
       for (const b of retry) {

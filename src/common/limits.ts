@@ -311,6 +311,15 @@ export const clusterEventsPerAnswer = 1000;
  */
 export const maxInFlightBatchesPerPartition = 5;
 /**
+ * Produce requests a producer keeps in flight to one broker (Kafka's
+ * `max.in.flight.requests.per.connection`, 5). Batches closed while a broker has this many wait, and
+ * its next request carries every partition's waiting batch at once: with 1000 partitions, requests
+ * carrying one batch each would multiply the requests, acks=all waits and follower fetches per record.
+ */
+export const maxInFlightProduceRequestsPerBroker = 5;
+/** Bytes of batches one produce request carries at most (Kafka's `max.request.size`, 1 MiB); a larger batch goes alone. */
+export const maxProduceRequestBytes = 1024 * 1024;
+/**
  * How long a transaction of YaK's transactional producer may stay open before the coordinator aborts
  * it (Kafka's producer `transaction.timeout.ms`, 60000).
  */
@@ -358,6 +367,7 @@ export function assertLimits(): void {
   check(logCleanerChunkBytes <= logCleanerDirtyBytesPerPass, "a cleaning pass must be able to map at least one chunk of dirty batches");
   check(logCleanerChunkBytes <= maxFrameBytes, 'a cleaner step must hold the event loop no longer than appending one max-size produce does');
   check(maxInFlightBatchesPerPartition <= producerStateBatchesRemembered, "an idempotent producer's in-flight batches must fit the broker's remembered sequence window");
+  check(maxProduceRequestBytes <= maxFrameBytes, 'a full produce request must fit in a frame brokers accept');
   check(transactionAbortTimedOutCheckIntervalMs < transactionMaxTimeoutMs, 'timed-out transactions must be looked for more often than the longest timeout');
   check(transactionMaxTimeoutMs < transactionalIdExpirationMs, "an id must not expire while its longest transaction could still be open");
   check(transactionalIdExpirationCheckIntervalMs <= transactionalIdExpirationMs, 'expired transactional ids must be looked for at least once per expiration time');

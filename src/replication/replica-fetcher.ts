@@ -117,7 +117,11 @@ export class ReplicaFetcher {
     if (pending.length === 0) return 0;
     let refused = 0;
     const byTopic = new Map<string, typeof pending>();
-    for (const e of pending) byTopic.set(e.partition.topic, [...(byTopic.get(e.partition.topic) ?? []), e]);
+    for (const e of pending) {
+      const list = byTopic.get(e.partition.topic);
+      if (list) list.push(e);
+      else byTopic.set(e.partition.topic, [e]);
+    }
     const res = await conn.request(OffsetForLeaderEpochApi, EPOCH_VERSION, {
       replicaId: this.opts.brokerId,
       topics: [...byTopic].map(([topic, list]) => ({
@@ -146,7 +150,11 @@ export class ReplicaFetcher {
     if (entries.length === 0) return 0;
     let refused = 0;
     const byTopic = new Map<string, typeof entries>();
-    for (const e of entries) byTopic.set(e.partition.topic, [...(byTopic.get(e.partition.topic) ?? []), e]);
+    for (const e of entries) {
+      const list = byTopic.get(e.partition.topic);
+      if (list) list.push(e);
+      else byTopic.set(e.partition.topic, [e]);
+    }
     const wanted = [...byTopic].map(([topic, list]) => ({
       topic,
       partitions: list.map((e) => ({

@@ -85,4 +85,34 @@ test('a failed request, or a broker that keeps no session: full fetches', () => 
   assert.equal([full.sessionEpoch, names(full)], [0, ['t-0@0']]);
 });
 
+test('1000 partitions: after an append to one, the answer carries that one, and the next request names only it', () => {
+  const cache = new FetchSessionCache();
+  const client = new FetchSessionHandler();
+  // The leader's logs: end offset and high watermark per partition.
+  const logEnd = new Array<number>(1000).fill(0);
+  const hw = new Array<number>(1000).fill(0);
+  const followerEnd = new Array<number>(1000).fill(0);
+  const round = () => {
+    const req = client.build([{ topic: 't', partitions: followerEnd.map((o, p) => at(p, o)) }]);
+    const ctx = cache.open(req);
+    // The follower's fetch offsets move the high watermark (an ISR of the leader and this follower).
+    for (const t of ctx.targets) hw[t.partition.partition] = Math.min(logEnd[t.partition.partition]!, t.partition.fetchOffset);
+    const read = ctx.targets.map((t) => {
+      const p = t.partition.partition;
+      return { partitionIndex: p, errorCode: 0, highWatermark: hw[p]!, records: Buffer.alloc(logEnd[p]! - t.partition.fetchOffset) };
+    });
+    const res = ctx.respond(read);
+    client.handleResponse({ errorCode: ctx.errorCode, sessionId: res.sessionId });
+    for (const { partition: r } of res.partitions) followerEnd[r.partitionIndex]! += r.records?.length ?? 0;
+    return { named: req.topics.reduce((n, t) => n + t.partitions.length, 0), answered: res.partitions.map((x) => x.partition.partitionIndex) };
+  };
+  assert.is(round().named, 1000, 'the first fetch is a full one');
+  assert.equal(round(), { named: 0, answered: [] }, 'idle: nothing named, nothing answered');
+  logEnd[7] = 3;
+  assert.equal(round(), { named: 0, answered: [7] }, 'the append: only its partition answered, with its records');
+  assert.equal(round(), { named: 1, answered: [7] }, 'the follower names only the partition it moved; the answer carries its new high watermark');
+  assert.is(hw[7], 3);
+  assert.equal(round(), { named: 0, answered: [] });
+});
+
 test.run();

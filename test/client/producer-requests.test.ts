@@ -123,4 +123,18 @@ test('waiting batches beyond maxProduceRequestBytes go in further requests, each
   assert.equal(await done, Array.from({ length: 40 }, () => 0));
 });
 
+test('records to 100 partitions of one broker, flushed together, go in one request', async () => {
+  const { client, sent } = scriptedCluster(100);
+  const producer = new Producer(client, { acks: -1, lingerMs: 60_000, retryBackoffMs: 1 });
+  await producer.partitionsOf('t');
+  const done = Promise.all(Array.from({ length: 100 }, (_, p) => producer.sendAsync('t', { value: Buffer.from('v'), partition: p })));
+  const flushed = producer.flush();
+  await waitForSent(sent, 1);
+  await tick();
+  assert.is(sent.length, 1);
+  assert.is(sent[0]!.partitions.length, 100);
+  sent[0]!.answer();
+  await Promise.all([done, flushed]);
+});
+
 test.run();

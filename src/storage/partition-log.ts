@@ -4,7 +4,7 @@ import type { RetentionLimits } from '../common/topic-configs.js';
 import { isControl, readControlBatch } from '../protocol/control-batch.js';
 import { decodeRecordBatches, readBatchHeader, stampBatch, type BatchView } from '../protocol/record-batch.js';
 import { ProducerStateTable } from './producer-state.js';
-import type { PartitionTail, RecentBatches } from './recent-batches.js';
+import { bytesPerBuffer, type PartitionTail, type RecentBatches } from './recent-batches.js';
 import { TxnIndex, type AbortedTxn, type TxnStatements } from './txn-index.js';
 
 type Statement = BetterSqlite3.Statement;
@@ -191,9 +191,10 @@ export class PartitionLog {
       for (const b of batches) if (this.checkProducer(b)) throw new KafkaError(ErrorCode.DUPLICATE_SEQUENCE_NUMBER);
     }
     const baseOffset = this.logEndOffset;
+    const shared = bytesPerBuffer(batches);
     for (const batch of batches) {
       stampBatch(batch.bytes, this.logEndOffset, leaderEpoch);
-      this.insert(batch, this.logEndOffset, this.logEndOffset + batch.header.lastOffsetDelta, leaderEpoch);
+      this.insert(batch, this.logEndOffset, this.logEndOffset + batch.header.lastOffsetDelta, leaderEpoch, shared.get(batch.bytes.buffer)!);
     }
     return { baseOffset, lastOffset: this.logEndOffset - 1 };
   }
@@ -207,17 +208,19 @@ export class PartitionLog {
 
   /** Follower append: batches keep the offsets and epochs the leader gave them. */
   appendAsFollower(batches: readonly BatchView[]): void {
+    const shared = bytesPerBuffer(batches);
     for (const batch of batches) {
       const { baseOffset, lastOffsetDelta, partitionLeaderEpoch } = batch.header;
       // Past the log end is a gap the leader's cleaner left (it removed a compacted-away batch).
       if (baseOffset < this.logEndOffset) {
         throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `follower append at ${baseOffset}, log end is ${this.logEndOffset}`);
       }
-      this.insert(batch, baseOffset, baseOffset + lastOffsetDelta, partitionLeaderEpoch);
+      this.insert(batch, baseOffset, baseOffset + lastOffsetDelta, partitionLeaderEpoch, shared.get(batch.bytes.buffer)!);
     }
   }
 
-  private insert(batch: BatchView, baseOffset: number, lastOffset: number, epoch: number): void {
+  /** Stores one batch; `appendedFromItsBuffer`: see PartitionTail.append. */
+  private insert(batch: BatchView, baseOffset: number, lastOffset: number, epoch: number, appendedFromItsBuffer: number): void {
     if (epoch > this.latestEpoch) {
       this.epochs.push({ epoch, startOffset: baseOffset });
       this.stmts.insertEpoch.run(this.topic, this.partition, epoch, baseOffset);
@@ -225,7 +228,7 @@ export class PartitionLog {
     const h = batch.header;
     this.stmts.insertBatch.run(this.topic, this.partition, baseOffset, lastOffset, epoch, h.maxTimestamp, h.producerId, h.producerEpoch, h.baseSequence, h.recordCount, batch.bytes);
     this.txns.recordBatch(batch, baseOffset, lastOffset);
-    this.tail.append(baseOffset, lastOffset, batch.bytes);
+    this.tail.append(baseOffset, lastOffset, batch.bytes, appendedFromItsBuffer);
     this.logEndOffset = lastOffset + 1;
   }
 

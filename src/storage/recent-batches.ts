@@ -123,8 +123,10 @@ export class PartitionTail {
   }
 }
 
-/** For each buffer the batches lie in, the bytes of those batches (what `PartitionTail.append` weighs each against). */
-export function bytesPerBuffer(batches: readonly { bytes: Buffer }[]): Map<ArrayBufferLike, number> {
+/** For each buffer some appended batches lie in, the bytes of those batches (what `PartitionTail.append` weighs each against). */
+export type AppendedPerBuffer = ReadonlyMap<ArrayBufferLike, number>;
+
+export function bytesPerBuffer(batches: Iterable<{ bytes: Buffer }>): AppendedPerBuffer {
   const sums = new Map<ArrayBufferLike, number>();
   for (const { bytes } of batches) sums.set(bytes.buffer, (sums.get(bytes.buffer) ?? 0) + bytes.length);
   return sums;

@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { encodeRecordBatch, splitAndValidateBatches, splitReplicatedBatches, type BatchView } from '../../src/protocol/record-batch.js';
 import { LogStore } from '../../src/storage/log-store.js';
 import type { PartitionLog } from '../../src/storage/partition-log.js';
-import { RecentBatches } from '../../src/storage/recent-batches.js';
+import { bytesPerBuffer, RecentBatches } from '../../src/storage/recent-batches.js';
 
 let dir = '';
 let store: LogStore;
@@ -130,6 +130,17 @@ test("batches appended together from one buffer (a follower's fetch answer) are 
   served.forEach((b, i) => assert.ok(b.buffer === answer.buffer && b.byteOffset === fetched[i]!.bytes.byteOffset, `batch ${i} not copied`));
   assert.ok(Math.abs(cache.sizeBytes - answer.buffer.byteLength) <= 3, 'together they count as the whole buffer');
   assert.equal(served, fromSqlite(log, 0, 6, 1 << 20));
+
+  // Batches of three partitions filling one buffer (a fetch answer for all three, a socket read of three
+  // produce frames), appended in one transaction weighed together: none is copied, though each is a third of it.
+  const three = Buffer.concat(['p', 'q', 'r'].map((v) => batch([v], 0).bytes));
+  const all = Buffer.allocUnsafeSlow(three.length);
+  three.copy(all);
+  const fetchedAll = splitReplicatedBatches(all);
+  const logs = [2, 3, 4].map((p) => store.partition('t', p));
+  const perBuffer = bytesPerBuffer(fetchedAll);
+  store.transaction(() => logs.forEach((l, i) => l.appendAsFollower([fetchedAll[i]!], perBuffer)));
+  for (const l of logs) assert.ok(l.read(0, 1, 1 << 20)[0]!.buffer === all.buffer, `partition ${l.partition} not copied`);
 
   // One batch of a buffer that is mostly something else (another partition's records) is still copied.
   const other = store.partition('t', 1);

@@ -9,6 +9,7 @@ import { Partition, type DataKind, type ReadResult } from '../replication/partit
 import { ReplicaFetcher } from '../replication/replica-fetcher.js';
 import { LogCleaner } from '../storage/log-cleaner.js';
 import type { LogStore } from '../storage/log-store.js';
+import { bytesPerBuffer } from '../storage/recent-batches.js';
 import type { AppendResult } from '../storage/partition-log.js';
 
 export interface ReplicaManagerOptions {
@@ -237,12 +238,13 @@ export class ReplicaManager {
     this.queuedWrites = [];
     const store = this.opts.store;
     const writes = group.flatMap((g) => g.writes.map((w) => ({ ...w, requiredAcks: g.requiredAcks })));
+    const appendedPerBuffer = bytesPerBuffer(writes.flatMap((w) => w.batches));
     let appended: (AppendResult | KafkaError)[];
     try {
       appended = this.inTransaction(writes, (w) => {
         const saved = w.partition.log.snapshot();
         try {
-          return store.transaction(() => w.partition.appendRecordsToLeader(w.batches, w.requiredAcks));
+          return store.transaction(() => w.partition.appendRecordsToLeader(w.batches, w.requiredAcks, appendedPerBuffer));
         } catch (err) {
           if (!(err instanceof KafkaError) || err.code === ErrorCode.KAFKA_STORAGE_ERROR) throw err;
           w.partition.log.restore(saved);
@@ -261,7 +263,8 @@ export class ReplicaManager {
   }
 
   private appendAsFollower(writes: LeaderWrite[]): void {
-    this.inTransaction(writes, (w) => w.partition.log.appendAsFollower(w.batches));
+    const appendedPerBuffer = bytesPerBuffer(writes.flatMap((w) => w.batches));
+    this.inTransaction(writes, (w) => w.partition.log.appendAsFollower(w.batches, appendedPerBuffer));
   }
 
   /** Runs `apply` over the writes in one SQLite transaction; if it fails, every log written to is put back as it was before. */

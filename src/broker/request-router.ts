@@ -3,7 +3,7 @@ import type { ApiCodec } from '../protocol/api.js';
 import { ApiKey } from '../protocol/api.js';
 import { ApiVersionsApi, apiByKey } from '../protocol/apis/index.js';
 import { InternalApi } from '../protocol/internal-api.js';
-import { finishFrame, readRequestHeaderTags, responseHeaderVersion, startResponseFrame, type RequestHeader } from '../protocol/framing.js';
+import { finishFrameChunks, readRequestHeaderTags, responseHeaderVersion, startResponseFrame, type RequestHeader } from '../protocol/framing.js';
 import type { Reader } from '../protocol/reader.js';
 import { ProtocolError } from '../common/errors.js';
 import type { BrokerContext } from './context.js';
@@ -33,7 +33,7 @@ import { handleAlterUserScramCredentials, handleDescribeUserScramCredentials } f
 import { ANONYMOUS_PRINCIPAL } from '../net/server.js';
 import { TransactionHandlers } from './handlers/transactions.js';
 import { handleWriteTxnMarkers } from './handlers/write-txn-markers.js';
-import type { ClientInfo, RequestScope } from '../net/server.js';
+import type { ClientInfo, RequestScope, ResponseFrame } from '../net/server.js';
 
 /** Who sent a request, for the APIs that record it (group membership). */
 export interface RequestClient {
@@ -114,7 +114,7 @@ const SERVED: ApiCodec<unknown, unknown>[] = [...HANDLERS.keys()].map((k) => api
  * UNSUPPORTED_VERSION in a v0 body, with the supported ranges, so a client newer than YaK can retry
  * with a version both know (KIP-511). Its body is not read: a newer version's layout is unknown.
  */
-export async function routeRequest(ctx: BrokerContext, header: RequestHeader, body: Reader, from: ClientInfo, scope: RequestScope): Promise<Buffer | null> {
+export async function routeRequest(ctx: BrokerContext, header: RequestHeader, body: Reader, from: ClientInfo, scope: RequestScope): Promise<ResponseFrame | null> {
   // The cluster membership exchange (cluster-members.ts): YaK's own API keys, not listed in ApiVersions.
   if (header.apiKey === InternalApi.ClusterHandshake.apiKey) {
     return encode(InternalApi.ClusterHandshake, header.correlationId, 0, ctx.members.handshake(from, InternalApi.ClusterHandshake.decodeRequest(body, 0)));
@@ -146,8 +146,9 @@ export async function routeRequest(ctx: BrokerContext, header: RequestHeader, bo
   return encode(api, header.correlationId, header.apiVersion, res);
 }
 
-function encode<Res>(api: ApiCodec<unknown, Res>, correlationId: number, version: number, res: Res): Buffer {
+/** The response frame as chunks: record batches a Fetch answer names go to the socket as they are stored, uncopied. */
+function encode<Res>(api: ApiCodec<unknown, Res>, correlationId: number, version: number, res: Res): Buffer[] {
   const w = startResponseFrame(correlationId, 256, responseHeaderVersion(api, version));
   api.encodeResponse(w, res, version);
-  return finishFrame(w);
+  return finishFrameChunks(w);
 }

@@ -34,6 +34,12 @@ export const maxQueuedRequestBytesPerServer = maxFrameBytes + 28 * 1024 * 1024;
  * bytes for 10 minutes. 100 MiB at 10 MB/s takes 10 s.
  */
 export const frameReadTimeoutMs = 30_000;
+/**
+ * Buffers of at least this many bytes (a fetch answer's record batches) go into a frame by reference
+ * instead of being copied into it (`Writer.raw`): the frame leaves as a list of chunks, one writev.
+ * Smaller ones are copied: a chunk costs a write-queue entry and an iovec, more than copying a few KiB.
+ */
+export const frameViewMinBytes = 4096;
 /** A connection with nothing in flight and no bytes for this long is closed (Kafka's `connections.max.idle.ms`). */
 export const connectionsMaxIdleMs = 10 * 60 * 1000;
 /**

@@ -6,8 +6,11 @@ import { decodeRequestHeader, FrameDecoder, type RequestHeader } from '../protoc
 import { Reader } from '../protocol/reader.js';
 import type { ByteBudget } from './byte-budget.js';
 
+/** A whole response frame: one buffer, or its chunks in order (written in one writev, uncopied: `finishFrameChunks`). */
+export type ResponseFrame = Buffer | readonly Buffer[];
+
 /** What a handler returns: a whole response frame, or null when the request gets no answer (acks=0). */
-export type RequestHandler = (header: RequestHeader, body: Reader, client: ClientInfo, request: RequestScope) => Promise<Buffer | null> | Buffer | null;
+export type RequestHandler = (header: RequestHeader, body: Reader, client: ClientInfo, request: RequestScope) => Promise<ResponseFrame | null> | ResponseFrame | null;
 
 /** One request as its handler sees it. */
 export interface RequestScope {
@@ -57,7 +60,7 @@ export const ANONYMOUS_PRINCIPAL = 'User:ANONYMOUS';
 
 /** A request being handled; `response` is undefined until its handler is done. */
 interface InFlight {
-  response: Buffer | null | undefined;
+  response: ResponseFrame | null | undefined;
   /** Its RequestScope's listeners; null once they have run. */
   sentListeners: (() => void)[] | null;
 }
@@ -242,7 +245,7 @@ export class ServerConnection implements ClientInfo {
       this.reservedBytes -= frame.length;
       this.budget.release(frame.length);
     };
-    const done = (response: Buffer | null) => {
+    const done = (response: ResponseFrame | null) => {
       release();
       if (this.closed) return this.sent(entry);
       entry.response = response;
@@ -302,8 +305,15 @@ export class ServerConnection implements ClientInfo {
       // The callback runs once the frame left the write buffer (or with an error if the socket is
       // destroyed first); end() also runs what is still writing, so listeners run exactly once either way.
       this.writing.add(entry);
-      this.socket.write(entry.response, () => this.sent(entry));
+      const response = entry.response;
       entry.response = null;
+      if (Buffer.isBuffer(response)) {
+        this.socket.write(response, () => this.sent(entry));
+        continue;
+      }
+      // Chunks: the corked socket hands them to the kernel together; the last one's callback means all went.
+      const last = response.length - 1;
+      response.forEach((chunk, i) => (i === last ? this.socket.write(chunk, () => this.sent(entry)) : this.socket.write(chunk)));
     }
   }
 

@@ -6,7 +6,7 @@ import { ByteBudget } from './byte-budget.js';
 import { ANONYMOUS_PRINCIPAL, ServerConnection, type AuthenticationPolicy, type RequestHandler } from './server-connection.js';
 
 export { ANONYMOUS_PRINCIPAL } from './server-connection.js';
-export type { AuthenticationPolicy, ClientInfo, RequestHandler, RequestScope } from './server-connection.js';
+export type { AuthenticationPolicy, ClientInfo, RequestHandler, RequestScope, ResponseFrame } from './server-connection.js';
 
 export interface ServerOptions {
   host: string;

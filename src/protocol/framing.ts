@@ -180,3 +180,9 @@ export function finishFrame(w: Writer): Buffer {
   w.patchInt32(0, w.length - 4);
   return w.toBuffer();
 }
+
+/** `finishFrame` without joining: the frame as the writer's chunks (buffers it took by reference stay uncopied), for a socket's writev. */
+export function finishFrameChunks(w: Writer): Buffer[] {
+  w.patchInt32(0, w.length - 4);
+  return w.toChunks();
+}

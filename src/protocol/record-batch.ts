@@ -7,8 +7,8 @@ import { ATTR_COMPRESSION_MASK, ATTR_CONTROL, ATTR_LOG_APPEND_TIME, BATCH_HEADER
 
 /**
  * Kafka RecordBatch v2 (magic 2; layout in record-batch-layout.ts). The broker never decodes records
- * into objects: it reads the 61-byte header, checks the CRC, walks the records' framing (deriving
- * their timestamps on the way), sets baseOffset and partitionLeaderEpoch in place (both sit before the
+ * into objects: it reads the 61-byte header, checks the CRC, as leader walks the records' framing
+ * (deriving their timestamps on the way; a follower does not), sets baseOffset and partitionLeaderEpoch in place (both sit before the
  * CRC'd range, so the CRC stays valid) and, as leader, rewrites maxTimestamp and the timestamp type
  * (inside the CRC'd range, so it recomputes the CRC). Clients decode records here and encode them
  * with record-batch-builder.ts.
@@ -45,6 +45,10 @@ export interface BatchView {
   header: BatchHeader;
   /** The whole batch, baseOffset through the last record. */
   bytes: Buffer;
+}
+
+/** A produced batch as its leader validated it, record by record (`splitAndValidateBatches`). */
+export interface ProducedBatch extends BatchView {
   /** Its records' create times (for a LogAppendTime batch, readers see header.maxTimestamp instead). */
   recordTimestamps: RecordTimestamps;
   /** Some record has a null key (a compacted topic refuses the batch, as Kafka's LogValidator does). */
@@ -77,13 +81,46 @@ export function readBatchHeader(buf: Buffer, at = 0): BatchHeader {
  * stored as it came, compressed or not (Kafka's compression.type=producer), except for the timestamp
  * fields a leader sets (`applyTimestampPolicy`).
  *
- * `from: 'leader'` (a follower's fetch) accepts what a leader's cleaner makes of a batch, as Kafka's
- * followers do: fewer records than the batch's offsets (the compacted ones left gaps, the batch keeps
- * its last offset), none at all (an emptied batch kept for its producer state), offset deltas
- * increasing but not contiguous. A producer's batch must still be whole.
+ * Why the leader walks every record even of an uncompressed batch (as Kafka's LogValidator does in
+ * assignOffsetsNonCompressed): the CRC only proves the bytes arrived as the producer sent them, not
+ * that it framed them right, and a batch stored here is served to every consumer as it is; the same
+ * walk yields the record timestamps the topic's timestamp rules check (and the max timestamp a
+ * producer may have left -1) and whether a compacted topic gets a record without a key. It costs a
+ * few varints per record. Followers do not repeat it (`splitReplicatedBatches`).
  */
-export function splitAndValidateBatches(records: Buffer, from: 'producer' | 'leader' = 'producer'): BatchView[] {
-  const batches: BatchView[] = [];
+export function splitAndValidateBatches(records: Buffer): ProducedBatch[] {
+  return splitBatches(records, (bytes, header) => {
+    if (header.recordCount <= 0 || header.lastOffsetDelta !== header.recordCount - 1) {
+      throw new KafkaError(ErrorCode.INVALID_RECORD, 'record count and last offset delta disagree');
+    }
+    const reader = recordsReader(bytes, BATCH_HEADER_BYTES, bytes.length, header.attributes & ATTR_COMPRESSION_MASK);
+    const { keyless, ...recordTimestamps } = checkRecordFraming(reader, header.recordCount, header.baseTimestamp);
+    return { header, bytes, recordTimestamps, hasKeylessRecord: keyless };
+  });
+}
+
+/**
+ * Splits a follower's fetched records into batches and checks what a Kafka follower checks
+ * (UnifiedLog.analyzeAndValidateRecords: each batch's size and CRC, no LogValidator): magic 2, sizes
+ * consistent, CRC32C matches (else CORRUPT_MESSAGE), and a record count within the batch's offsets
+ * (else INVALID_RECORD). Its records are not walked: its leader validated them record by record
+ * before storing them (or its log cleaner rebuilt them), and the CRC proves these are those bytes, so
+ * a second walk on every follower would only cost CPU on every replicated record. What a leader's
+ * cleaner makes of a batch is accepted: fewer records than its offsets (the compacted ones left gaps,
+ * the batch keeps its last offset) or none at all (an emptied batch kept for its producer state).
+ */
+export function splitReplicatedBatches(records: Buffer): BatchView[] {
+  return splitBatches(records, (bytes, header) => {
+    if (header.recordCount < 0 || header.recordCount > header.lastOffsetDelta + 1) {
+      throw new KafkaError(ErrorCode.INVALID_RECORD, 'record count and last offset delta disagree');
+    }
+    return { header, bytes };
+  });
+}
+
+/** The batches of `records`, each checked for magic, size and CRC32C, then by `check`. */
+function splitBatches<T>(records: Buffer, check: (bytes: Buffer, header: BatchHeader) => T): T[] {
+  const batches: T[] = [];
   let at = 0;
   while (at < records.length) {
     checkMagic(records, at);
@@ -100,13 +137,7 @@ export function splitAndValidateBatches(records: Buffer, from: 'producer' | 'lea
     if (crc32c(bytes, OFF_ATTRIBUTES) !== header.crc) {
       throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, 'record batch CRC32C mismatch');
     }
-    const compacted = from === 'leader';
-    if (compacted ? header.recordCount < 0 || header.recordCount > header.lastOffsetDelta + 1 : header.recordCount <= 0 || header.lastOffsetDelta !== header.recordCount - 1) {
-      throw new KafkaError(ErrorCode.INVALID_RECORD, 'record count and last offset delta disagree');
-    }
-    const reader = recordsReader(bytes, BATCH_HEADER_BYTES, bytes.length, header.attributes & ATTR_COMPRESSION_MASK);
-    const { keyless, ...recordTimestamps } = checkRecordFraming(reader, header.recordCount, header.baseTimestamp, compacted ? header.lastOffsetDelta : null);
-    batches.push({ header, bytes, recordTimestamps, hasKeylessRecord: keyless });
+    batches.push(check(bytes, header));
     at += size;
   }
   return batches;
@@ -133,7 +164,7 @@ function checkMagic(buf: Buffer, at: number): void {
  * no consumer could parse out of the log, at a few varints per record. The same walk yields the
  * records' timestamps, so deriving the batch's max timestamp costs no second pass.
  */
-function checkRecordFraming(r: Reader, recordCount: number, baseTimestamp: number, compactedUpTo: number | null): RecordTimestamps & { keyless: boolean } {
+function checkRecordFraming(r: Reader, recordCount: number, baseTimestamp: number): RecordTimestamps & { keyless: boolean } {
   const fail = (why: string): never => {
     throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `malformed record in batch: ${why}`);
   };
@@ -146,7 +177,6 @@ function checkRecordFraming(r: Reader, recordCount: number, baseTimestamp: numbe
   let keyless = false;
   let max = NO_TIMESTAMP;
   let min = Infinity;
-  let previousDelta = -1;
   try {
     for (let i = 0; i < recordCount; i++) {
       const len = r.varint();
@@ -158,10 +188,8 @@ function checkRecordFraming(r: Reader, recordCount: number, baseTimestamp: numbe
         if (timestamp > max) max = timestamp;
         if (timestamp < min) min = timestamp;
       }
-      // Offset deltas are 0, 1, 2, ... in a producer's batch; only increasing, up to the last offset delta, in a compacted one.
-      const delta = r.varint();
-      if (compactedUpTo === null ? delta !== i : delta <= previousDelta || delta > compactedUpTo) fail(`record ${i} offset delta`);
-      previousDelta = delta;
+      // Offset deltas are 0, 1, 2, ... in a producer's batch.
+      if (r.varint() !== i) fail(`record ${i} offset delta`);
       if (skipBytes(i, 'key', end, true) < 0) keyless = true;
       skipBytes(i, 'value', end, true);
       const headers = r.varint();
@@ -193,7 +221,7 @@ function checkRecordFraming(r: Reader, recordCount: number, baseTimestamp: numbe
  *   as every record's timestamp; the records' own timestamps are neither checked nor changed.
  * Returns the log append time for the Produce response (-1 for CreateTime), as Kafka does.
  */
-export function applyTimestampPolicy(batches: readonly BatchView[], policy: TimestampPolicy, now: number): number {
+export function applyTimestampPolicy(batches: readonly ProducedBatch[], policy: TimestampPolicy, now: number): number {
   for (const b of batches) {
     if (b.header.attributes & ATTR_LOG_APPEND_TIME) {
       throw new KafkaError(ErrorCode.INVALID_TIMESTAMP, 'the producer set timestamp type LogAppendTime; only the broker may');

@@ -1,22 +1,33 @@
+import { frameViewMinBytes } from '../common/limits.js';
+
 /**
  * Growable big-endian writer for the Kafka wire types. One Writer builds one frame or one record
  * batch; `toBuffer()` returns a view of the bytes written, so nothing is copied twice.
+ *
+ * A buffer of `frameViewMinBytes` or more given to `raw` (bytes, records) is not copied: the bytes
+ * written so far become a chunk, the buffer the next one, and writing goes on in what is left of
+ * the current buffer. `toChunks()` hands the chunks out as they are (a server writes them in one
+ * writev: a fetched batch goes from storage to the socket without a copy); `toBuffer()` joins them
+ * once. The caller must not change such a buffer until the chunks have been written or joined.
  */
 export class Writer {
   private buf: Buffer;
   private pos = 0;
+  /** The bytes before `buf`, in order: this writer's own earlier segments and buffers taken by reference. */
+  private readonly chunks: Buffer[] = [];
+  private chunkBytes = 0;
 
   constructor(initialSize = 256) {
     this.buf = Buffer.allocUnsafe(initialSize);
   }
 
   get length(): number {
-    return this.pos;
+    return this.chunkBytes + this.pos;
   }
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, 256);
     while (size < this.pos + n) size *= 2;
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
@@ -86,6 +97,14 @@ export class Writer {
   }
 
   raw(v: Buffer): this {
+    if (v.length >= frameViewMinBytes) {
+      if (this.pos > 0) this.chunks.push(this.buf.subarray(0, this.pos));
+      this.chunks.push(v);
+      this.chunkBytes += this.pos + v.length;
+      this.buf = this.buf.subarray(this.pos);
+      this.pos = 0;
+      return this;
+    }
     this.ensure(v.length);
     v.copy(this.buf, this.pos);
     this.pos += v.length;
@@ -188,22 +207,42 @@ export class Writer {
   /** Reserves 4 bytes for an int32 written later with `patchInt32` (sizes known only at the end). */
   reserveInt32(): number {
     this.ensure(4);
-    const at = this.pos;
+    const at = this.length;
     this.pos += 4;
     return at;
   }
 
   patchInt32(at: number, v: number): this {
-    this.buf.writeInt32BE(v, at);
+    const [segment, offset] = this.locate(at);
+    segment.writeInt32BE(v, offset);
     return this;
   }
 
   patchUInt32(at: number, v: number): this {
-    this.buf.writeUInt32BE(v >>> 0, at);
+    const [segment, offset] = this.locate(at);
+    segment.writeUInt32BE(v >>> 0, offset);
     return this;
   }
 
+  /** The segment holding byte `at` (reserved bytes are never split: `ensure` keeps them in one) and where in it. */
+  private locate(at: number): [Buffer, number] {
+    if (at >= this.chunkBytes) return [this.buf, at - this.chunkBytes];
+    let start = 0;
+    for (const c of this.chunks) {
+      if (at < start + c.length) return [c, at - start];
+      start += c.length;
+    }
+    throw new RangeError(`offset ${at} is outside the ${this.length} bytes written`);
+  }
+
+  /** The bytes written, in one buffer (joined once if some were taken by reference). */
   toBuffer(): Buffer {
-    return this.buf.subarray(0, this.pos);
+    const tail = this.buf.subarray(0, this.pos);
+    return this.chunks.length === 0 ? tail : Buffer.concat([...this.chunks, tail], this.length);
+  }
+
+  /** The bytes written as chunks, in order, without copying (one chunk unless `raw` took a buffer by reference). */
+  toChunks(): Buffer[] {
+    return this.pos > 0 || this.chunks.length === 0 ? [...this.chunks, this.buf.subarray(0, this.pos)] : [...this.chunks];
   }
 }

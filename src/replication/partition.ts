@@ -4,6 +4,7 @@ import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../common/errors.j
 import type { BatchView } from '../protocol/record-batch.js';
 import { readBatchHeader } from '../protocol/record-batch.js';
 import type { AppendResult, PartitionLog } from '../storage/partition-log.js';
+import type { AppendedPerBuffer } from '../storage/recent-batches.js';
 import type { AbortedTxn } from '../storage/txn-index.js';
 
 export interface FollowerProgress {
@@ -107,13 +108,13 @@ export class Partition {
    * the log end at this leader's epoch. Call inside LogStore.transaction (a request's partitions
    * commit together), then `leaderAppendCommitted` once it committed.
    */
-  appendRecordsToLeader(batches: readonly BatchView[], requiredAcks: number): AppendResult {
+  appendRecordsToLeader(batches: readonly BatchView[], requiredAcks: number, appendedPerBuffer?: AppendedPerBuffer): AppendResult {
     if (!this.isLeader) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `${this.topic}-${this.partition} is led by broker ${this.state.leader}`);
     if (requiredAcks === -1) {
       const short = this.belowMinIsr(ErrorCode.NOT_ENOUGH_REPLICAS);
       if (short) throw short;
     }
-    return this.log.appendAsLeader(batches, this.state.leaderEpoch);
+    return this.log.appendAsLeader(batches, this.state.leaderEpoch, appendedPerBuffer);
   }
 
   /** After a leader append committed (Kafka's maybeIncrementLeaderHW): the high watermark may move (an ISR of the leader alone); true if it did. */

@@ -6,7 +6,7 @@ import { Connection, type ConnectionSecurity } from '../net/connection.js';
 import { FetchApi } from '../protocol/apis/fetch.js';
 import { OffsetForLeaderEpochApi } from '../protocol/apis/offset-for-leader-epoch.js';
 import { FetchSessionHandler } from '../protocol/fetch-session-handler.js';
-import { splitAndValidateBatches } from '../protocol/record-batch.js';
+import { splitReplicatedBatches, type BatchView } from '../protocol/record-batch.js';
 import type { Partition } from './partition.js';
 
 /** v12+: the leader checks our last fetched epoch and answers a diverging epoch (KIP-595). */
@@ -21,7 +21,7 @@ export interface ReplicaFetcherOptions {
   maxWaitMs: number;
   partitionMaxBytes: number;
   /** Appends a follower's fetched batches in one transaction (ReplicaManager owns the store). */
-  append: (writes: { partition: Partition; batches: ReturnType<typeof splitAndValidateBatches> }[]) => void;
+  append: (writes: { partition: Partition; batches: BatchView[] }[]) => void;
   /** Empties a replica's log and continues it at `offset` (its whole log lies before the leader's log start). */
   restartAt: (p: Partition, offset: number) => void;
   /** The leader's log start moved past ours (DeleteRecords, or its retention ran first): follow it. */
@@ -178,7 +178,7 @@ export class ReplicaFetcher {
     const errorCode = res.errorCode ?? ErrorCode.NONE;
     if (errorCode === ErrorCode.FETCH_SESSION_ID_NOT_FOUND || errorCode === ErrorCode.INVALID_FETCH_SESSION_EPOCH) return 0;
     if (errorCode !== ErrorCode.NONE) return 1;
-    const writes: { partition: Partition; batches: ReturnType<typeof splitAndValidateBatches> }[] = [];
+    const writes: { partition: Partition; batches: BatchView[] }[] = [];
     const hws: { partition: Partition; hw: number; logStart: number }[] = [];
     for (const t of res.responses) {
       for (const r of t.partitions) {
@@ -205,9 +205,8 @@ export class ReplicaFetcher {
           continue;
         }
         if (r.records && r.records.length > 0) {
-          // A fetch may end in a partial batch (maxBytes): keep only whole ones.
-          // As the leader's cleaner left them: gaps, thinned and empty batches are fine here.
-          const batches = splitAndValidateBatches(wholeBatches(r.records), 'leader');
+          // A fetch may end in a partial batch (maxBytes): keep only whole ones, their CRCs checked (as Kafka's followers do).
+          const batches = splitReplicatedBatches(wholeBatches(r.records));
           if (batches.length > 0) writes.push({ partition: entry.partition, batches });
         }
         hws.push({ partition: entry.partition, hw: r.highWatermark, logStart: r.logStartOffset ?? -1 });

@@ -150,6 +150,8 @@ export interface LogStoreOptions extends OpenOptions {
  */
 export class LogStore {
   private readonly db: Database;
+  /** better-sqlite3's transaction wrapper, made once: `db.transaction(fn)` builds four wrapper functions per call. */
+  private readonly runInTransaction: (fn: () => unknown) => unknown;
   private readonly stmts: LogStatements;
   private readonly logs = new Map<string, PartitionLog>();
   private readonly dirty = new Set<PartitionLog>();
@@ -166,6 +168,7 @@ export class LogStore {
     this.logger = opts.logger ?? silentLogger;
     this.db = openLogFile(this.file, opts);
     const db = this.db;
+    this.runInTransaction = db.transaction((fn: () => unknown) => fn());
     this.stmts = {
       insertBatch: db.prepare(
         `INSERT INTO batches (topic, partition, base_offset, last_offset, leader_epoch, max_timestamp, producer_id, producer_epoch, base_sequence, record_count, bytes)
@@ -288,7 +291,7 @@ export class LogStore {
    */
   transaction<T>(fn: () => T): T {
     try {
-      const result = this.db.transaction(fn)();
+      const result = this.runInTransaction(fn) as T;
       if (this.fault !== null && !this.db.inTransaction) {
         this.logger.info(`${this.file}: writes succeed again (they failed with ${this.fault})`);
         this.fault = null;

@@ -4,7 +4,7 @@ import type { RetentionLimits } from '../common/topic-configs.js';
 import { isControl, readControlBatch } from '../protocol/control-batch.js';
 import { decodeRecordBatches, readBatchHeader, stampBatch, type BatchView } from '../protocol/record-batch.js';
 import { ProducerStateTable } from './producer-state.js';
-import type { PartitionTail, RecentBatches } from './recent-batches.js';
+import { bytesPerBuffer, type AppendedPerBuffer, type PartitionTail, type RecentBatches } from './recent-batches.js';
 import { TxnIndex, type AbortedTxn, type TxnStatements } from './txn-index.js';
 
 type Statement = BetterSqlite3.Statement;
@@ -180,9 +180,12 @@ export class PartitionLog {
 
   /**
    * Leader append: assigns offsets from the log end and stamps each batch in place. Call inside
-   * LogStore.transaction so a request's batches commit together.
+   * LogStore.transaction so a request's batches commit together. `appendedPerBuffer` (here and in
+   * appendAsFollower): the bytes of every batch the transaction appends, per buffer they lie in
+   * (`bytesPerBuffer` of all its writes), so batches that together fill a buffer (a socket read of
+   * several produce frames, a fetch answer for several partitions) are cached without a copy.
    */
-  appendAsLeader(batches: readonly BatchView[], leaderEpoch: number): AppendResult {
+  appendAsLeader(batches: readonly BatchView[], leaderEpoch: number, appendedPerBuffer: AppendedPerBuffer = bytesPerBuffer(batches)): AppendResult {
     // A retried idempotent batch that is already stored is answered with its original offsets.
     if (batches.length === 1) {
       const stored = this.checkProducer(batches[0]!);
@@ -193,7 +196,7 @@ export class PartitionLog {
     const baseOffset = this.logEndOffset;
     for (const batch of batches) {
       stampBatch(batch.bytes, this.logEndOffset, leaderEpoch);
-      this.insert(batch, this.logEndOffset, this.logEndOffset + batch.header.lastOffsetDelta, leaderEpoch);
+      this.insert(batch, this.logEndOffset, this.logEndOffset + batch.header.lastOffsetDelta, leaderEpoch, appendedPerBuffer);
     }
     return { baseOffset, lastOffset: this.logEndOffset - 1 };
   }
@@ -206,18 +209,19 @@ export class PartitionLog {
   }
 
   /** Follower append: batches keep the offsets and epochs the leader gave them. */
-  appendAsFollower(batches: readonly BatchView[]): void {
+  appendAsFollower(batches: readonly BatchView[], appendedPerBuffer: AppendedPerBuffer = bytesPerBuffer(batches)): void {
     for (const batch of batches) {
       const { baseOffset, lastOffsetDelta, partitionLeaderEpoch } = batch.header;
       // Past the log end is a gap the leader's cleaner left (it removed a compacted-away batch).
       if (baseOffset < this.logEndOffset) {
         throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `follower append at ${baseOffset}, log end is ${this.logEndOffset}`);
       }
-      this.insert(batch, baseOffset, baseOffset + lastOffsetDelta, partitionLeaderEpoch);
+      this.insert(batch, baseOffset, baseOffset + lastOffsetDelta, partitionLeaderEpoch, appendedPerBuffer);
     }
   }
 
-  private insert(batch: BatchView, baseOffset: number, lastOffset: number, epoch: number): void {
+  /** Stores one batch; `appendedPerBuffer`: what the recent-batch tail weighs it against (PartitionTail.append). */
+  private insert(batch: BatchView, baseOffset: number, lastOffset: number, epoch: number, appendedPerBuffer: AppendedPerBuffer): void {
     if (epoch > this.latestEpoch) {
       this.epochs.push({ epoch, startOffset: baseOffset });
       this.stmts.insertEpoch.run(this.topic, this.partition, epoch, baseOffset);
@@ -225,7 +229,7 @@ export class PartitionLog {
     const h = batch.header;
     this.stmts.insertBatch.run(this.topic, this.partition, baseOffset, lastOffset, epoch, h.maxTimestamp, h.producerId, h.producerEpoch, h.baseSequence, h.recordCount, batch.bytes);
     this.txns.recordBatch(batch, baseOffset, lastOffset);
-    this.tail.append(baseOffset, lastOffset, batch.bytes);
+    this.tail.append(baseOffset, lastOffset, batch.bytes, appendedPerBuffer.get(batch.bytes.buffer) ?? batch.bytes.length);
     this.logEndOffset = lastOffset + 1;
   }
 

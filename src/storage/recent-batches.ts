@@ -9,11 +9,12 @@
  * by an append (truncation, a rolled-back append, the cleaner rewriting batches), after which reads
  * fall back to SQLite until new appends fill the tail again.
  *
- * A batch is kept as it came when it is most of its buffer (a produce request's frame, a fetch
- * answer of one batch: the common case, no copy), and counted at that buffer's size; one inside a
- * much larger buffer (a socket read of several frames, a follower's fetch of many batches) is
- * copied, so a cached batch never keeps much more than itself alive. Nothing writes into those
- * buffers after the append (the leader stamps offsets before it).
+ * A batch is kept as it came when it, together with the batches appended with it from the same
+ * buffer, is most of that buffer (a produce request's frame, a follower's fetch answer for this
+ * partition: the common case, no copy), and counted at its share of that buffer's size; one inside
+ * a much larger buffer (a socket read of several frames, a fetch answer mostly for other
+ * partitions) is copied, so cached batches never keep much more than themselves alive. Nothing
+ * writes into those buffers after the append (the leader stamps offsets before it).
  */
 interface Entry {
   baseOffset: number;
@@ -65,10 +66,16 @@ export class PartitionTail {
 
   constructor(private readonly cache: RecentBatches) {}
 
-  /** Caches an appended batch; `baseOffset` must follow the previous one (the caller appends at the log end). */
-  append(baseOffset: number, lastOffset: number, bytes: Buffer): void {
-    const kept = bytes.buffer.byteLength <= 2 * bytes.length ? bytes : copy(bytes);
-    const size = kept.buffer.byteLength;
+  /**
+   * Caches an appended batch; `baseOffset` must follow the previous one (the caller appends at the log
+   * end). `appendedFromItsBuffer`: the bytes of the batches appended with it (itself included) that
+   * lie in the same buffer (`bytesPerBuffer`).
+   */
+  append(baseOffset: number, lastOffset: number, bytes: Buffer, appendedFromItsBuffer = bytes.length): void {
+    const whole = bytes.buffer.byteLength;
+    const asItCame = whole <= 2 * appendedFromItsBuffer;
+    const kept = asItCame ? bytes : copy(bytes);
+    const size = asItCame ? Math.ceil((whole * bytes.length) / appendedFromItsBuffer) : kept.buffer.byteLength;
     if (size > this.cache.maxBytes) return this.clear();
     const entry = { baseOffset, lastOffset, bytes: kept, size, live: true };
     this.entries.push(entry);
@@ -114,6 +121,15 @@ export class PartitionTail {
     }
     return out;
   }
+}
+
+/** For each buffer some appended batches lie in, the bytes of those batches (what `PartitionTail.append` weighs each against). */
+export type AppendedPerBuffer = ReadonlyMap<ArrayBufferLike, number>;
+
+export function bytesPerBuffer(batches: Iterable<{ bytes: Buffer }>): AppendedPerBuffer {
+  const sums = new Map<ArrayBufferLike, number>();
+  for (const { bytes } of batches) sums.set(bytes.buffer, (sums.get(bytes.buffer) ?? 0) + bytes.length);
+  return sums;
 }
 
 /** A copy in a buffer of its own (Buffer.from would take small ones from the shared pool, keeping its 8 KiB alive). */

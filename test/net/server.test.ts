@@ -7,7 +7,7 @@ import type { Logger } from '../../src/common/logger.js';
 import { Connection } from '../../src/net/connection.js';
 import { FrameServer, type RequestHandler } from '../../src/net/server.js';
 import { ApiVersionsApi } from '../../src/protocol/apis/api-versions.js';
-import { finishFrame, startRequestFrame, startResponseFrame } from '../../src/protocol/framing.js';
+import { finishFrame, finishFrameChunks, startRequestFrame, startResponseFrame } from '../../src/protocol/framing.js';
 import { sleep, waitFor } from '../helpers/failover.js';
 import { rawSocket, type RawSocket } from '../helpers/wire.js';
 
@@ -231,6 +231,32 @@ test("a request's onSent listeners run once its response has left the write buff
     await sleep(100);
     assert.is(sent.length, 3, 'each listener runs once');
     reader.destroy();
+  });
+});
+
+test('a response given as chunks (finishFrameChunks) leaves as one frame, in request order, onSent after its last chunk', async () => {
+  const sent: number[] = [];
+  const stored = Buffer.alloc(64 * 1024, 5); // a stored batch: goes out by reference
+  const h: RequestHandler = (header, _body, _client, scope) => {
+    scope.onSent(() => sent.push(header.correlationId));
+    const w = startResponseFrame(header.correlationId);
+    w.int32(stored.length).raw(stored).int16(header.apiKey);
+    return header.apiKey === 2 ? sleep(100).then(() => finishFrameChunks(w)) : finishFrame(w);
+  };
+  await withServer({}, h, async (port) => {
+    const s = await rawSocket('127.0.0.1', port);
+    s.socket.write(Buffer.concat([request(2, 1), request(1, 2)]));
+    for (const [correlationId, apiKey] of [[1, 2], [2, 1]]) {
+      const frame = await s.nextFrame();
+      assert.is(correlationOf(frame), correlationId);
+      assert.is(frame.readInt32BE(4), stored.length);
+      assert.equal(frame.subarray(8, 8 + stored.length), stored);
+      assert.is(frame.readInt16BE(8 + stored.length), apiKey);
+      assert.is(frame.length, 10 + stored.length);
+    }
+    await waitFor('onSent for both', () => sent.length === 2);
+    assert.equal(sent, [1, 2]);
+    s.socket.destroy();
   });
 });
 

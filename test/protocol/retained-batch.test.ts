@@ -1,16 +1,16 @@
 /**
  * What the log cleaner writes (rebuildBatch) and what a follower accepts of it
- * (splitAndValidateBatches(..., 'leader')): kept records byte for byte at their offsets, a fresh CRC,
- * the codec, producer fields and last offset delta kept, the KIP-534 delete horizon, empty batches;
- * a producer's batch must still be whole, and a thinned batch's offset deltas must still increase.
- * kafkajs 2.2 decodes the result too.
+ * (splitReplicatedBatches: the CRC and the header, as Kafka's followers check): kept records byte for
+ * byte at their offsets, a fresh CRC, the codec, producer fields and last offset delta kept, the
+ * KIP-534 delete horizon, empty batches; a producer's batch must still be whole. kafkajs 2.2 decodes
+ * the result too.
  */
 import { createRequire } from 'node:module';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CompressionCodec } from '../../src/protocol/compression.js';
 import { crc32c } from '../../src/protocol/crc32c.js';
-import { ATTR_DELETE_HORIZON, decodeRecordBatches, encodeRecordBatch, readBatchHeader, splitAndValidateBatches } from '../../src/protocol/record-batch.js';
+import { ATTR_DELETE_HORIZON, decodeRecordBatches, encodeRecordBatch, readBatchHeader, splitAndValidateBatches, splitReplicatedBatches } from '../../src/protocol/record-batch.js';
 import { deleteHorizonOf, rebuildBatch, storedRecords } from '../../src/protocol/retained-batch.js';
 
 const require = createRequire(import.meta.url);
@@ -51,7 +51,7 @@ for (const [name, codec] of [['uncompressed', CompressionCodec.none], ['lz4', Co
       [103, 'c', 'c0', T0 + 2, []],
     ]);
     assert.throws(() => splitAndValidateBatches(after), /record count and last offset delta disagree/, 'not from a producer');
-    assert.is(splitAndValidateBatches(after, 'leader')[0]!.header.recordCount, 2, 'a follower takes it from its leader');
+    assert.is(splitReplicatedBatches(after)[0]!.header.recordCount, 2, 'a follower takes it from its leader');
   });
 }
 
@@ -66,7 +66,7 @@ test('a delete horizon is stamped as KIP-534 says (flag and base timestamp) and 
   assert.equal(decodeRecordBatches(after)[0]!.records.map((r) => r.timestamp), [T0 + 5, T0 + 9]);
   const again = rebuildBatch(after, storedRecords(after).slice(1), null);
   assert.is(deleteHorizonOf(readBatchHeader(again)), T0 + 86_400_000, 'a later rewrite keeps the horizon');
-  assert.is(splitAndValidateBatches(again, 'leader').length, 1);
+  assert.is(splitReplicatedBatches(again).length, 1);
 });
 
 test('an emptied batch is a header: no records, uncompressed, its old max timestamp, its offsets and producer fields', () => {
@@ -76,17 +76,24 @@ test('an emptied batch is a header: no records, uncompressed, its old max timest
   assert.is(empty.length, 61);
   assert.equal([h.baseOffset, h.lastOffsetDelta, h.recordCount, h.attributes & 0x07, h.producerId, h.baseSequence, h.maxTimestamp, h.baseTimestamp], [100, 3, 0, 0, 42, 7, T0 + 9, T0 + 9]);
   assert.equal(decodeRecordBatches(empty)[0]!.records, []);
-  assert.is(splitAndValidateBatches(empty, 'leader').length, 1);
+  assert.is(splitReplicatedBatches(empty).length, 1);
   assert.throws(() => splitAndValidateBatches(empty), /record count and last offset delta disagree/);
 });
 
-test("a follower still refuses a batch whose offset deltas go backwards or past its last offset delta", () => {
+test("a follower checks a batch's CRC and header, not its records: a changed byte or more records than offsets is refused", () => {
   const before = original();
   const [a, b] = storedRecords(before);
+  // Its leader walked the records before storing them; the CRC says these are the leader's bytes.
   const swapped = rebuildBatch(before, [b!, a!], null);
-  assert.throws(() => splitAndValidateBatches(swapped, 'leader'), /offset delta/);
-  const past = rebuildBatch(before, [a!, { ...b!, offsetDelta: 9 }], null);
-  assert.throws(() => splitAndValidateBatches(past, 'leader'), /offset delta/);
+  assert.is(splitReplicatedBatches(swapped).length, 1);
+  assert.throws(() => splitAndValidateBatches(swapped), /record count and last offset delta disagree/, 'a leader refuses it from a producer');
+  const flipped = Buffer.from(before);
+  flipped[flipped.length - 1]! ^= 1;
+  assert.throws(() => splitReplicatedBatches(flipped), /CRC32C mismatch/);
+  const tooMany = Buffer.from(before);
+  tooMany.writeInt32BE(5, 57); // record count 5 in a batch of offsets 100-103
+  tooMany.writeUInt32BE(crc32c(tooMany, 21), 17);
+  assert.throws(() => splitReplicatedBatches(tooMany), /record count and last offset delta disagree/);
 });
 
 test('splitAndValidateBatches tells whether a batch has a record without a key (a compacted topic refuses it)', () => {

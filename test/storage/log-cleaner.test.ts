@@ -19,7 +19,7 @@ import type { Logger } from '../../src/common/logger.js';
 import { CompressionCodec } from '../../src/protocol/compression.js';
 import { readControlBatch } from '../../src/protocol/control-batch.js';
 import { crc32c } from '../../src/protocol/crc32c.js';
-import { ATTR_CONTROL, ATTR_DELETE_HORIZON, ATTR_TRANSACTIONAL, decodeRecordBatches, encodeRecordBatch, readBatchHeader, splitAndValidateBatches, stampBatch } from '../../src/protocol/record-batch.js';
+import { ATTR_CONTROL, ATTR_DELETE_HORIZON, ATTR_TRANSACTIONAL, decodeRecordBatches, encodeRecordBatch, readBatchHeader, splitAndValidateBatches, splitReplicatedBatches, stampBatch } from '../../src/protocol/record-batch.js';
 import { LogCleaner, walkDirtyPart } from '../../src/storage/log-cleaner.js';
 import { LogStore } from '../../src/storage/log-store.js';
 import type { PartitionLog } from '../../src/storage/partition-log.js';
@@ -154,7 +154,8 @@ test('keeps the latest record per key, at its offset, in batches with fresh vali
     [8, 1, 2],
   ], 'batch 0-2 emptied and removed; the others keep their base and last offsets');
   assert.is(readBatchHeader(batches[0]!).attributes & 0x07, CompressionCodec.gzip, 'the codec is kept');
-  assert.is(splitAndValidateBatches(Buffer.concat(batches), 'leader').length, 3, 'CRCs and framing valid (as a follower checks them)');
+  assert.is(splitReplicatedBatches(Buffer.concat(batches)).length, 3, 'CRCs valid (as a follower checks them)');
+  assert.equal(decodeRecordBatches(Buffer.concat(batches)).map((b) => b.records.length), [2, 1, 2], 'and the records framed right');
   assert.throws(() => splitAndValidateBatches(batches[0]!), /record count and last offset delta disagree/, 'a producer may not send such a batch');
   assert.is(log.logEndOffset, 10);
   assert.ok(log.sizeBytes() < before);
@@ -364,7 +365,7 @@ test("a committed transaction's marker goes once its records are compacted away,
   assert.ok(await c.cleanFilthiest());
   assert.equal(batchValues(), [[2, []], [3, []], [4, ['x9']], [5, []], [6, ['final']], [7, ['z']]], "only the marker of 9's first transaction went: 10's empty batch keeps its marker");
   const replica = store.partition('t', 1);
-  store.transaction(() => replica.appendAsFollower(splitAndValidateBatches(Buffer.concat(storedBatches()), 'leader')));
+  store.transaction(() => replica.appendAsFollower(splitReplicatedBatches(Buffer.concat(storedBatches()))));
   replica.setHighWatermark(replica.logEndOffset);
   assert.is(replica.lastStableOffset, 8, 'a replica of the compacted log has every transaction closed');
   assert.equal(replica.producers.active().map((p) => [p.producerId, p.currentTxnStartOffset]), [[9, -1], [10, -1]]);

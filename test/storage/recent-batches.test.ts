@@ -9,10 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { encodeRecordBatch, splitAndValidateBatches, type BatchView } from '../../src/protocol/record-batch.js';
+import { encodeRecordBatch, splitAndValidateBatches, splitReplicatedBatches, type BatchView } from '../../src/protocol/record-batch.js';
 import { LogStore } from '../../src/storage/log-store.js';
 import type { PartitionLog } from '../../src/storage/partition-log.js';
-import { RecentBatches } from '../../src/storage/recent-batches.js';
+import { bytesPerBuffer, RecentBatches } from '../../src/storage/recent-batches.js';
 
 let dir = '';
 let store: LogStore;
@@ -114,6 +114,40 @@ test('a batch inside a much larger buffer is cached as a copy; one that is most 
   const frame = Buffer.alloc(1100, 1);
   tail.append(1, 1, frame.subarray(100));
   assert.is(cache.sizeBytes, 1000 + 1100, 'kept as it is: counted at its whole buffer');
+});
+
+test("batches appended together from one buffer (a follower's fetch answer) are kept as they came when they are most of it, counted at their shares of it", () => {
+  const log = store.partition('t', 0);
+  const batches = [batch(['a', 'b'], 0), batch(['c'], 2), batch(['d', 'e', 'f'], 3)];
+  const parts = [Buffer.alloc(40, 9), ...batches.map((b) => b.bytes)]; // a response header, then the records
+  const answer = Buffer.allocUnsafeSlow(parts.reduce((n, p) => n + p.length, 0)); // a frame of its own, as FrameDecoder makes one
+  Buffer.concat(parts).copy(answer);
+  const fetched = splitReplicatedBatches(answer.subarray(40));
+  const cache = (store as unknown as { hooks: { recent: RecentBatches } }).hooks.recent;
+  store.transaction(() => log.appendAsFollower(fetched));
+  const served = log.read(0, 6, 1 << 20);
+  assert.is(served.length, 3);
+  served.forEach((b, i) => assert.ok(b.buffer === answer.buffer && b.byteOffset === fetched[i]!.bytes.byteOffset, `batch ${i} not copied`));
+  assert.ok(Math.abs(cache.sizeBytes - answer.buffer.byteLength) <= 3, 'together they count as the whole buffer');
+  assert.equal(served, fromSqlite(log, 0, 6, 1 << 20));
+
+  // Batches of three partitions filling one buffer (a fetch answer for all three, a socket read of three
+  // produce frames), appended in one transaction weighed together: none is copied, though each is a third of it.
+  const three = Buffer.concat(['p', 'q', 'r'].map((v) => batch([v], 0).bytes));
+  const all = Buffer.allocUnsafeSlow(three.length);
+  three.copy(all);
+  const fetchedAll = splitReplicatedBatches(all);
+  const logs = [2, 3, 4].map((p) => store.partition('t', p));
+  const perBuffer = bytesPerBuffer(fetchedAll);
+  store.transaction(() => logs.forEach((l, i) => l.appendAsFollower([fetchedAll[i]!], perBuffer)));
+  for (const l of logs) assert.ok(l.read(0, 1, 1 << 20)[0]!.buffer === all.buffer, `partition ${l.partition} not copied`);
+
+  // One batch of a buffer that is mostly something else (another partition's records) is still copied.
+  const other = store.partition('t', 1);
+  const mostlyOther = Buffer.allocUnsafeSlow(batch(['x'], 0).bytes.length + 4096);
+  Buffer.concat([batch(['x'], 0).bytes, Buffer.alloc(4096, 1)]).copy(mostlyOther);
+  store.transaction(() => other.appendAsFollower(splitReplicatedBatches(mostlyOther.subarray(0, mostlyOther.length - 4096))));
+  assert.ok(other.read(0, 1, 1 << 20)[0]!.buffer !== mostlyOther.buffer, 'copied');
 });
 
 test.run();

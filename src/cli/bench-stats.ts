@@ -110,6 +110,23 @@ export class ClusterUsage {
   }
 }
 
+/** The bench process's own CPU over the run (what the client costs per record, beside the cluster's). */
+export interface ClientUsage {
+  cpuSeconds: number;
+  cpuUsPerRecord: number;
+}
+
+/** Measures this process's CPU (user + system, process.cpuUsage) from its creation. */
+export class ClientCpu {
+  private readonly start = process.cpuUsage();
+
+  since(records: number): ClientUsage {
+    const used = process.cpuUsage(this.start);
+    const micros = used.user + used.system;
+    return { cpuSeconds: Math.round(micros / 1e4) / 100, cpuUsPerRecord: records > 0 ? Math.round((micros / records) * 100) / 100 : 0 };
+  }
+}
+
 /** One line per process: `broker-1 1.23 s CPU, 140 MB RSS; ...`, or '' when nothing was sampled. */
 export function usageLine(usage: ProcessUsage[]): string {
   return usage.map((u) => `${u.name} ${u.cpuSeconds.toFixed(2)} s CPU, ${u.rssMb} MB RSS`).join('; ');

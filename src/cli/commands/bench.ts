@@ -4,7 +4,7 @@ import { Admin } from '../../client/admin.js';
 import { Consumer } from '../../client/consumer.js';
 import type { KafkaClient } from '../../client/kafka-client.js';
 import { Producer } from '../../client/producer.js';
-import { ClusterUsage, LatencyHistogram, Throttler, usageLine, type ProcessUsage } from '../bench-stats.js';
+import { ClientCpu, ClusterUsage, LatencyHistogram, Throttler, usageLine, type ClientUsage, type ProcessUsage } from '../bench-stats.js';
 import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
 import { compressionOption, parseAcks, parseCompression, withClient } from '../output.js';
 
@@ -36,6 +36,8 @@ export interface BenchResult {
   failed?: number;
   /** CPU and RSS of the local cluster's processes over the run (none without a cluster.json). */
   cluster: ProcessUsage[];
+  /** This bench process's CPU over the run: the client's cost per record. */
+  client: ClientUsage;
 }
 
 const MB = 1024 * 1024;
@@ -70,6 +72,7 @@ function report(args: { json: boolean }, result: BenchResult, line: string, out:
   out(line);
   const usage = usageLine(result.cluster);
   if (usage) out(`cluster: ${usage}`);
+  out(`client: ${result.client.cpuSeconds.toFixed(2)} s CPU, ${result.client.cpuUsPerRecord.toFixed(2)} µs per record`);
 }
 
 function latencyText(h: LatencyHistogram): string {
@@ -89,6 +92,7 @@ export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (l
   let windowCount = 0;
   let windowLatency = 0;
   let windowMax = 0;
+  const cpu = new ClientCpu();
   const start = performance.now();
   let windowStart = start;
   const ticker = setInterval(() => {
@@ -121,7 +125,7 @@ export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (l
   const seconds = (performance.now() - start) / 1000;
   const recordsPerSec = args.records / seconds;
   const mbPerSec = (args.records * args['record-size']) / seconds / MB;
-  const result: BenchResult = { mode: 'produce', records: args.records, seconds, recordsPerSec, mbPerSec, latency: latency.summary(), failed, cluster: usage.since() };
+  const result: BenchResult = { mode: 'produce', records: args.records, seconds, recordsPerSec, mbPerSec, latency: latency.summary(), failed, cluster: usage.since(), client: cpu.since(args.records) };
   report(args, result, `${args.records} records sent, ${recordsPerSec.toFixed(1)} records/sec (${mbPerSec.toFixed(2)} MB/sec), ${latencyText(latency)}` + (failed > 0 ? `, ${failed} FAILED` : ''), out);
   if (failed > 0) throw new UserError(`${failed} record(s) failed`);
   return result;
@@ -132,6 +136,7 @@ export async function benchConsume(client: KafkaClient, args: ConsumeBenchArgs, 
   const consumer = new Consumer(client, { topic: args.topic, start: 'earliest' });
   await consumer.start();
   const usage = new ClusterUsage(args.bootstrap ? undefined : args['data-dir']);
+  const cpu = new ClientCpu();
   const start = performance.now();
   let count = 0;
   let bytes = 0;
@@ -151,7 +156,7 @@ export async function benchConsume(client: KafkaClient, args: ConsumeBenchArgs, 
   }
   consumer.close();
   const seconds = (performance.now() - start) / 1000;
-  const result: BenchResult = { mode: 'consume', records: count, seconds, recordsPerSec: count / seconds, mbPerSec: bytes / seconds / MB, cluster: usage.since() };
+  const result: BenchResult = { mode: 'consume', records: count, seconds, recordsPerSec: count / seconds, mbPerSec: bytes / seconds / MB, cluster: usage.since(), client: cpu.since(count) };
   report(args, result, `${count} records consumed in ${seconds.toFixed(2)} s, ${result.recordsPerSec.toFixed(1)} records/sec (${result.mbPerSec.toFixed(2)} MB/sec)`, out);
   if (count < args.records) throw new UserError(`only ${count} of ${args.records} records found in ${args.topic}`);
   return result;
@@ -193,6 +198,7 @@ export async function benchE2e(producerClient: KafkaClient, consumerClient: Kafk
       else if (now - idleSince > 10_000) break;
     }
   })();
+  const cpu = new ClientCpu();
   const start = performance.now();
   let last = start;
   let lastReceived = 0;
@@ -218,7 +224,7 @@ export async function benchE2e(producerClient: KafkaClient, consumerClient: Kafk
   clearInterval(ticker);
   consumer.close();
   const seconds = (performance.now() - start) / 1000;
-  const result: BenchResult = { mode: 'e2e', records: received, seconds, recordsPerSec: received / seconds, mbPerSec: (received * args['record-size']) / seconds / MB, latency: latency.summary(), failed, cluster: usage.since() };
+  const result: BenchResult = { mode: 'e2e', records: received, seconds, recordsPerSec: received / seconds, mbPerSec: (received * args['record-size']) / seconds / MB, latency: latency.summary(), failed, cluster: usage.since(), client: cpu.since(received) };
   report(args, result, `${received} records end to end, ${result.recordsPerSec.toFixed(1)} records/sec, ${latencyText(latency)}` + (failed > 0 ? `, ${failed} FAILED` : ''), out);
   if (failed > 0 || received < args.records) throw new UserError(`${args.records - received} record(s) not consumed${failed > 0 ? ` (${failed} failed to send)` : ''}`);
   return result;

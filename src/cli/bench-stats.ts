@@ -12,10 +12,16 @@ import { readClusterFile } from '../client/cluster-file.js';
 export class LatencyHistogram {
   private constructor(private readonly h: Hdr.Histogram) {}
 
-  /** hdr-histogram-js is loaded here, not at start-up: only a bench needs it, and every broker and coordinator process loads this bundle. */
+  /**
+   * hdr-histogram-js is loaded here, not at start-up: only a bench needs it, and every broker and
+   * coordinator process loads this bundle. Its WebAssembly build (shipped inside the package) records
+   * a value in ~20 ns where the JavaScript one takes ~120 ns: at a million records a second that is a
+   * tenth of the bench client's CPU.
+   */
   static async create(): Promise<LatencyHistogram> {
     const hdr = await import('hdr-histogram-js');
-    return new LatencyHistogram(hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 }));
+    await hdr.initWebAssembly();
+    return new LatencyHistogram(hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: true }));
   }
 
   recordMs(ms: number): void {
@@ -51,11 +57,15 @@ export class Throttler {
 
   constructor(private readonly recordsPerSec: number) {}
 
-  /** Resolves once sending record number `sent` (counted from 0) keeps the rate at or under the target. */
-  async wait(sent: number): Promise<void> {
-    if (this.recordsPerSec <= 0) return;
+  /**
+   * Milliseconds to wait before sending record number `sent` (counted from 0) so the rate stays at or
+   * under the target; 0 when it may go now. A number, not a promise: the unthrottled send loop
+   * awaits nothing per record.
+   */
+  delayMs(sent: number): number {
+    if (this.recordsPerSec <= 0) return 0;
     const dueMs = (sent / this.recordsPerSec) * 1000 - (performance.now() - this.start);
-    if (dueMs >= 1) await new Promise((r) => setTimeout(r, dueMs));
+    return dueMs >= 1 ? dueMs : 0;
   }
 }
 

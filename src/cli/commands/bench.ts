@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../common/errors.js';
 import { Admin } from '../../client/admin.js';
 import { Consumer } from '../../client/consumer.js';
-import type { KafkaClient } from '../../client/kafka-client.js';
+import { sleep, type KafkaClient } from '../../client/kafka-client.js';
 import { Producer } from '../../client/producer.js';
 import { ClientCpu, ClusterUsage, LatencyHistogram, Throttler, usageLine, type ClientUsage, type ProcessUsage } from '../bench-stats.js';
 import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
@@ -105,7 +105,8 @@ export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (l
     windowMax = 0;
   }, 1000);
   for (let i = 0; i < args.records; i++) {
-    await throttle.wait(i);
+    const delayMs = throttle.delayMs(i);
+    if (delayMs > 0) await sleep(delayMs);
     const sentAt = performance.now();
     producer.send(args.topic, { value }, (err) => {
       if (err) {
@@ -209,7 +210,8 @@ export async function benchE2e(producerClient: KafkaClient, consumerClient: Kafk
     lastReceived = received;
   }, 1000);
   for (let i = 0; i < args.records; i++) {
-    await throttle.wait(i);
+    const delayMs = throttle.delayMs(i);
+    if (delayMs > 0) await sleep(delayMs);
     const key = Buffer.alloc(4);
     key.writeUInt32BE(i);
     sentAt[i] = performance.now();

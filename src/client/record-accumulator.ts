@@ -5,11 +5,15 @@ import { StickyPartitioner, partitionForKey } from './partitioner.js';
 export interface RecordMetadata {
   topic: string;
   partition: number;
-  /** -1 with acks=0: nobody told us. */
+  /** -1 with acks=0 (nobody told us) or when the record failed. */
   offset: number;
 }
 
-export type SendCallback = (err: Error | null, meta: RecordMetadata | null) => void;
+/**
+ * Told once per record: its error (null when stored) and where it went, a failed record's too (offset
+ * -1), as Kafka's Callback. A partition's records are answered in the order they were sent.
+ */
+export type SendCallback = (err: Error | null, meta: RecordMetadata) => void;
 
 export const partitionKey = (b: { topic: string; partition: number }) => `${b.topic}\u0000${b.partition}`;
 

@@ -3,8 +3,8 @@ import { UserError } from '../../common/errors.js';
 import { Admin } from '../../client/admin.js';
 import { Consumer } from '../../client/consumer.js';
 import { sleep, type KafkaClient } from '../../client/kafka-client.js';
-import { Producer } from '../../client/producer.js';
-import { ClientCpu, ClusterUsage, LatencyHistogram, Throttler, usageLine, type ClientUsage, type ProcessUsage } from '../bench-stats.js';
+import { Producer, type SendCallback } from '../../client/producer.js';
+import { ClientCpu, ClusterUsage, LatencyHistogram, SendTimes, Throttler, TurnClock, usageLine, type ClientUsage, type ProcessUsage } from '../bench-stats.js';
 import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
 import { compressionOption, parseAcks, parseCompression, withClient } from '../output.js';
 
@@ -104,21 +104,27 @@ export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (l
     windowLatency = 0;
     windowMax = 0;
   }, 1000);
+  // One record object and one callback for every record: the producer copies the record into its
+  // batch at once, and each answer finds its record's send time in `sendTimes`.
+  const record = { value };
+  const sendTimes = new SendTimes();
+  const clock = new TurnClock();
+  const onAnswer: SendCallback = (err, meta) => {
+    const lat = clock.now() - sendTimes.shift(meta.partition);
+    if (err) {
+      failed++;
+      return;
+    }
+    latency.recordMs(lat);
+    windowCount++;
+    windowLatency += lat;
+    if (lat > windowMax) windowMax = lat;
+  };
   for (let i = 0; i < args.records; i++) {
     const delayMs = throttle.delayMs(i);
     if (delayMs > 0) await sleep(delayMs);
     const sentAt = performance.now();
-    producer.send(args.topic, { value }, (err) => {
-      if (err) {
-        failed++;
-        return;
-      }
-      const lat = performance.now() - sentAt;
-      latency.recordMs(lat);
-      windowCount++;
-      windowLatency += lat;
-      if (lat > windowMax) windowMax = lat;
-    });
+    sendTimes.push(producer.send(args.topic, record, onAnswer), sentAt);
     if ((i & 1023) === 0) await producer.capacity();
   }
   await producer.flush();

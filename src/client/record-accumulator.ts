@@ -56,6 +56,8 @@ export interface AccumulatorOptions {
  */
 export class RecordAccumulator {
   private readonly open = new Map<string, ProducerBatch>();
+  /** The open batch appended to last: consecutive records of one partition (sticky, or a keyed run) skip the map. */
+  private lastOpen: ProducerBatch | null = null;
   /** Closed batches waiting to be sent, per partition in order (retries go back to the front). */
   readonly ready = new Map<string, ProducerBatch[]>();
   private readonly sticky = new StickyPartitioner();
@@ -80,21 +82,22 @@ export class RecordAccumulator {
   }
 
   append(topic: string, partition: number, partitionCount: number, key: Buffer | null, value: Buffer | null, timestamp: number, headers: readonly RecordHeader[] | undefined, callback?: SendCallback): void {
-    const k = partitionKey({ topic, partition });
-    const headerBytes = headers?.reduce((n, h) => n + 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0), 0) ?? 0;
+    const headerBytes = headers ? headers.reduce((n, h) => n + 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0), 0) : 0;
     const size = 24 + (key?.length ?? 0) + (value?.length ?? 0) + headerBytes;
-    let batch = this.open.get(k);
+    const last = this.lastOpen;
+    let batch = last && last.partition === partition && last.topic === topic ? last : this.open.get(partitionKey({ topic, partition }));
     // A record that does not fit closes the open batch and starts its own (Kafka's accumulator), so
     // one oversized record fails alone instead of taking its neighbours with it.
     if (batch && batch.bytes + size > this.opts.batchBytes) {
-      this.close(k, batch, partitionCount);
+      this.close(batch, partitionCount);
       batch = undefined;
     }
     if (!batch) {
       const builder = new RecordBatchBuilder(BATCH_HEADER_BYTES + Math.max(this.opts.batchBytes, size));
       batch = { id: this.nextBatchId++, topic, partition, builder, recordCount: 0, callbacks: [], bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null, sequenced: false, sequenceRefused: false };
-      this.open.set(k, batch);
+      this.open.set(partitionKey(batch), batch);
     }
+    this.lastOpen = batch;
     batch.builder!.append(key, value, timestamp, headers);
     batch.recordCount++;
     batch.callbacks.push(callback);
@@ -102,7 +105,7 @@ export class RecordAccumulator {
     this.bufferedBytes += size;
     this.outstanding++;
     if (batch.bytes >= this.opts.batchBytes) {
-      this.close(k, batch, partitionCount);
+      this.close(batch, partitionCount);
     } else if (!this.lingerTimer) {
       this.lingerTimer = setTimeout(() => this.closeAll(), this.opts.lingerMs);
     }
@@ -117,6 +120,7 @@ export class RecordAccumulator {
       this.enqueue(b);
     }
     this.open.clear();
+    this.lastOpen = null;
     this.onReady();
   }
 
@@ -157,8 +161,9 @@ export class RecordAccumulator {
     return new Promise<void>((r) => this.idleWaiters.push(r));
   }
 
-  private close(k: string, batch: ProducerBatch, partitionCount: number): void {
-    this.open.delete(k);
+  private close(batch: ProducerBatch, partitionCount: number): void {
+    this.open.delete(partitionKey(batch));
+    if (this.lastOpen === batch) this.lastOpen = null;
     this.sticky.batchClosed(batch.topic, batch.partition, partitionCount);
     this.enqueue(batch);
     this.onReady();

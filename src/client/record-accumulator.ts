@@ -1,3 +1,4 @@
+import { producerSpareBatchBuffers } from '../common/limits.js';
 import { RecordBatchBuilder } from '../protocol/record-batch-builder.js';
 import { BATCH_HEADER_BYTES, type RecordHeader } from '../protocol/record-batch-layout.js';
 import { StickyPartitioner, partitionForKey } from './partitioner.js';
@@ -25,6 +26,8 @@ export interface ProducerBatch {
   partition: number;
   /** Its records, written as they are sent; null once the batch is built. */
   builder: RecordBatchBuilder | null;
+  /** The buffer of batch.size its records were written into, until given back for a later batch (`spare`). */
+  buffer: Buffer | null;
   recordCount: number;
   callbacks: (SendCallback | undefined)[];
   /** What the records count against the producer's buffer (their estimated sizes). */
@@ -58,6 +61,8 @@ export class RecordAccumulator {
   private readonly open = new Map<string, ProducerBatch>();
   /** The open batch appended to last: consecutive records of one partition (sticky, or a keyed run) skip the map. */
   private lastOpen: ProducerBatch | null = null;
+  /** Buffers of batch.size (header included) that finished batches gave back, for the next ones. */
+  private readonly spareBuffers: Buffer[] = [];
   /** Closed batches waiting to be sent, per partition in order (retries go back to the front). */
   readonly ready = new Map<string, ProducerBatch[]>();
   private readonly sticky = new StickyPartitioner();
@@ -93,8 +98,10 @@ export class RecordAccumulator {
       batch = undefined;
     }
     if (!batch) {
-      const builder = new RecordBatchBuilder(BATCH_HEADER_BYTES + Math.max(this.opts.batchBytes, size));
-      batch = { id: this.nextBatchId++, topic, partition, builder, recordCount: 0, callbacks: [], bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null, sequenced: false, sequenceRefused: false };
+      // A buffer of its own (allocUnsafeSlow: not a slice of Node's shared pool), so `built` can tell whether the batch's bytes are still in it.
+      const buffer = size <= this.opts.batchBytes ? (this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(BATCH_HEADER_BYTES + this.opts.batchBytes)) : null;
+      const builder = new RecordBatchBuilder(buffer ?? BATCH_HEADER_BYTES + size);
+      batch = { id: this.nextBatchId++, topic, partition, builder, buffer, recordCount: 0, callbacks: [], bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null, sequenced: false, sequenceRefused: false };
       this.open.set(partitionKey(batch), batch);
     }
     this.lastOpen = batch;
@@ -141,8 +148,14 @@ export class RecordAccumulator {
     return all;
   }
 
+  /** A batch was built into bytes of its own (copied to its size, or compressed): its buffer is free for a later batch. */
+  built(b: ProducerBatch): void {
+    if (b.buffer && b.encoded && b.encoded.buffer !== b.buffer.buffer) this.spare(b);
+  }
+
   /** A batch has its final answer: its bytes and records no longer count. */
   release(b: ProducerBatch): void {
+    this.spare(b);
     this.outstanding -= b.recordCount;
     this.bufferedBytes -= b.bytes;
     if (this.bufferedBytes < this.opts.maxBufferedBytes) for (const w of this.capacityWaiters.splice(0)) w();
@@ -159,6 +172,14 @@ export class RecordAccumulator {
   whenIdle(): Promise<void> {
     if (this.outstanding === 0) return Promise.resolve();
     return new Promise<void>((r) => this.idleWaiters.push(r));
+  }
+
+  /** Keeps a batch's buffer (nothing reads it any more) for a later batch, up to producerSpareBatchBuffers. */
+  private spare(b: ProducerBatch): void {
+    const buffer = b.buffer;
+    if (!buffer) return;
+    b.buffer = null;
+    if (this.spareBuffers.length < producerSpareBatchBuffers) this.spareBuffers.push(buffer);
   }
 
   private close(batch: ProducerBatch, partitionCount: number): void {

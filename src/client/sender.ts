@@ -250,6 +250,7 @@ export class Sender {
     }
     b.encoded = b.builder!.build({ compression: this.opts.compression, transactional: this.txn !== null, ...sequence });
     b.builder = null;
+    this.accumulator.built(b);
     return b.encoded;
   }
 

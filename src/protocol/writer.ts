@@ -16,8 +16,10 @@ export class Writer {
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
+    // Doubling, except for a write larger than the buffer (a record batch into a produce frame): then
+    // what it needs plus the room the buffer had again, not the next power of two, which could be
+    // nearly twice the frame.
+    const size = this.pos + n > this.buf.length * 2 ? this.pos + n + this.buf.length : this.buf.length * 2;
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;

@@ -1,4 +1,4 @@
-import { producerSpareBatchBuffers } from '../common/limits.js';
+import { producerSpareBatchBufferBytes } from '../common/limits.js';
 import { RecordBatchBuilder } from '../protocol/record-batch-builder.js';
 import { BATCH_HEADER_BYTES, type RecordHeader } from '../protocol/record-batch-layout.js';
 import { StickyPartitioner, partitionForKey } from './partitioner.js';
@@ -174,12 +174,12 @@ export class RecordAccumulator {
     return new Promise<void>((r) => this.idleWaiters.push(r));
   }
 
-  /** Keeps a batch's buffer (nothing reads it any more) for a later batch, up to producerSpareBatchBuffers. */
+  /** Keeps a batch's buffer (nothing reads it any more) for a later batch, up to producerSpareBatchBufferBytes. */
   private spare(b: ProducerBatch): void {
     const buffer = b.buffer;
     if (!buffer) return;
     b.buffer = null;
-    if (this.spareBuffers.length < producerSpareBatchBuffers) this.spareBuffers.push(buffer);
+    if ((this.spareBuffers.length + 1) * buffer.length <= producerSpareBatchBufferBytes) this.spareBuffers.push(buffer);
   }
 
   private close(batch: ProducerBatch, partitionCount: number): void {

@@ -311,11 +311,12 @@ export const clusterEventsPerAnswer = 1000;
  */
 export const maxInFlightBatchesPerPartition = 5;
 /**
- * Batch buffers (batch.size each) a producer keeps for its next batches once their batches are done
- * with them, as Kafka's BufferPool keeps freed batch.size buffers: a fast producer then allocates no
- * buffer per batch (allocating one made the garbage collector run every ~100 ms in a bench).
+ * Bytes of batch buffers (batch.size each) a producer keeps for its next batches once their batches
+ * are done with them, as Kafka's BufferPool keeps freed batch.size buffers: a fast producer then
+ * allocates no buffer per batch (allocating one made the garbage collector run every ~100 ms in a
+ * bench). 64 buffers of the default 16 KiB; none of a batch.size above it.
  */
-export const producerSpareBatchBuffers = 64;
+export const producerSpareBatchBufferBytes = 1024 * 1024;
 /**
  * How long a transaction of YaK's transactional producer may stay open before the coordinator aborts
  * it (Kafka's producer `transaction.timeout.ms`, 60000).

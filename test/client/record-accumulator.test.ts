@@ -6,13 +6,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RecordAccumulator, type ProducerBatch } from '../../src/client/record-accumulator.js';
+import { producerSpareBatchBufferBytes } from '../../src/common/limits.js';
 import { decodeRecordBatches, encodeRecordBatch } from '../../src/protocol/record-batch.js';
 
 const T = 1_700_000_000_000;
 const value = (i: number) => Buffer.from(`value-${String(i).padStart(4, '0')}-${'x'.repeat(25)}`);
 
-function accumulator() {
-  const acc = new RecordAccumulator({ lingerMs: 60_000, batchBytes: 300, maxBufferedBytes: 1 << 20 }, () => 1, () => undefined);
+function accumulator(batchBytes = 300) {
+  const acc = new RecordAccumulator({ lingerMs: 60_000, batchBytes, maxBufferedBytes: 1 << 30 }, () => 1, () => undefined);
   /** The next batch the accumulator queued, built as the Sender builds it. */
   const take = (): ProducerBatch => {
     const q = acc.ready.get('t\u00000')!;
@@ -25,7 +26,8 @@ function accumulator() {
   const append = (from: number, n: number) => {
     for (let i = from; i < from + n; i++) acc.append('t', 0, 1, null, value(i), T + i, undefined);
   };
-  return { acc, take, append };
+  const nextBuffer = () => acc.ready.get('t\u00000')![0]!.buffer;
+  return { acc, take, append, nextBuffer };
 }
 
 const values = (b: ProducerBatch) => decodeRecordBatches(b.encoded!)[0]!.records.map((r) => r.value!.toString());
@@ -69,6 +71,25 @@ test('a batch closed short is copied to its size at build: its buffer goes to th
   const b = take();
   assert.equal(values(a), [value(0).toString()], 'the short batch\'s copy is untouched by the next batch');
   assert.equal(values(b), [1, 2, 3, 4, 5].map((i) => value(i).toString()));
+});
+
+test('no buffer is kept past producerSpareBatchBufferBytes: a batch.size above it allocates per batch', () => {
+  const { acc, take, append, nextBuffer } = accumulator(producerSpareBatchBufferBytes);
+  append(0, 1);
+  acc.closeAll();
+  const first = nextBuffer();
+  take();
+  append(1, 1);
+  acc.closeAll();
+  assert.ok(first && nextBuffer() && nextBuffer() !== first, 'not kept');
+  const small = accumulator(); // the default-sized case keeps it (see above)
+  small.append(0, 1);
+  small.acc.closeAll();
+  const kept = small.nextBuffer();
+  small.take();
+  small.append(1, 1);
+  small.acc.closeAll();
+  assert.is(small.nextBuffer(), kept);
 });
 
 test.run();

@@ -2,7 +2,7 @@ import { ErrorCode, KafkaError } from '../common/errors.js';
 import { FetchApi } from '../protocol/apis/fetch.js';
 import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
 import { isControl, isTransactional } from '../protocol/control-batch.js';
-import { decodeRecordBatches } from '../protocol/record-batch.js';
+import { visitRecordBatches } from '../protocol/record-batch.js';
 import { FetchSessionHandler } from '../protocol/fetch-session-handler.js';
 import { ClientVersions, sleep, type KafkaClient } from './kafka-client.js';
 
@@ -40,6 +40,7 @@ export interface ConsumedRecord {
   partition: number;
   offset: number;
   timestamp: number;
+  /** Key, value and header values are views of the fetched bytes (no copy): `Buffer.from` one to keep it without them. */
   key: Buffer | null;
   value: Buffer | null;
   headers: { key: string; value: Buffer | null }[];
@@ -280,30 +281,38 @@ export class Consumer {
    * dropped until its next control batch (its ABORT marker: a transaction has one marker).
    */
   private accept(partition: number, records: Buffer, aborted: readonly { producerId: number; firstOffset: number }[]): void {
+    const topic = this.opts.topic;
     const position = this.positions.get(partition)!;
+    const readCommitted = this.opts.isolation === 'read_committed';
     let next = position;
-    let batches: ReturnType<typeof decodeRecordBatches>;
-    try {
-      batches = decodeRecordBatches(records);
-    } catch (err) {
-      throw new KafkaError(ErrorCode.INVALID_RECORD, `cannot decode records of ${this.opts.topic}-${partition} at offset ${position}: ${(err as Error).message}`);
-    }
+    /** One past the last offset of the batch before: control, aborted or compacted records still advance the position. */
+    let batchesEnd = position;
     const pending = [...aborted].sort((a, b) => a.firstOffset - b.firstOffset);
     const abortedProducers = new Set<number>();
-    for (const batch of batches) {
-      const h = batch.header;
-      const batchEnd = h.baseOffset + h.lastOffsetDelta;
-      while (pending.length > 0 && pending[0]!.firstOffset <= batchEnd) abortedProducers.add(pending.shift()!.producerId);
-      const dropped = this.opts.isolation === 'read_committed' && isTransactional(h) && abortedProducers.has(h.producerId);
-      if (isControl(h)) abortedProducers.delete(h.producerId);
-      for (const r of dropped ? [] : batch.records) {
-        if (r.offset < next) continue; // fetch returns whole batches: skip what we already have
-        this.buffer.push({ topic: this.opts.topic, partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });
-        next = r.offset + 1;
-      }
-      // Offsets of control, aborted or compacted records still advance the position.
-      next = Math.max(next, batch.header.baseOffset + batch.header.lastOffsetDelta + 1);
+    const buffered = this.buffer.length;
+    try {
+      visitRecordBatches(
+        records,
+        (h) => {
+          next = Math.max(next, batchesEnd);
+          batchesEnd = h.baseOffset + h.lastOffsetDelta + 1;
+          while (pending.length > 0 && pending[0]!.firstOffset < batchesEnd) abortedProducers.add(pending.shift()!.producerId);
+          const dropped = readCommitted && isTransactional(h) && abortedProducers.has(h.producerId);
+          if (isControl(h)) abortedProducers.delete(h.producerId);
+          // Fetch returns whole batches: one wholly before the position was handed out already.
+          return !dropped && batchesEnd > next;
+        },
+        (offset, timestamp, key, value, headers) => {
+          if (offset < next) return; // the part of the batch before the position was handed out already
+          this.buffer.push({ topic, partition, offset, timestamp, key, value, headers });
+          next = offset + 1;
+        },
+      );
+    } catch (err) {
+      this.buffer.length = buffered; // none of an undecodable answer is handed out
+      throw new KafkaError(ErrorCode.INVALID_RECORD, `cannot decode records of ${topic}-${partition} at offset ${position}: ${(err as Error).message}`);
     }
+    next = Math.max(next, batchesEnd);
     this.positions.set(partition, next);
     if (this.buffer.length > 0) this.wake?.();
   }

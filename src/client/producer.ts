@@ -147,8 +147,12 @@ export class Producer {
     }
   }
 
-  /** Queues a record. Call `await partitionsOf(topic)` once first so the partition count is known. */
-  send(topic: string, record: ProducerRecord, callback?: SendCallback): void {
+  /**
+   * Queues a record and returns the partition it goes to. Call `await partitionsOf(topic)` once first
+   * so the partition count is known. The callback is told the record's outcome; a partition's records
+   * are answered in the order they were sent.
+   */
+  send(topic: string, record: ProducerRecord, callback?: SendCallback): number {
     if (this.closed) throw new Error('producer is closed');
     this.txn?.checkCanSend();
     const count = this.client.partitions(topic)?.length;
@@ -156,10 +160,11 @@ export class Producer {
     const partition = record.partition ?? this.accumulator.partitionFor(topic, record.key, count);
     if (!Number.isInteger(partition) || partition < 0 || partition >= count) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${topic}" has no partition ${partition}`);
     this.accumulator.append(topic, partition, count, record.key ?? null, record.value, record.timestamp ?? Date.now(), record.headers, callback);
+    return partition;
   }
 
   sendAsync(topic: string, record: ProducerRecord): Promise<RecordMetadata> {
-    return new Promise((resolve, reject) => this.send(topic, record, (err, meta) => (err ? reject(err) : resolve(meta!))));
+    return new Promise((resolve, reject) => this.send(topic, record, (err, meta) => (err ? reject(err) : resolve(meta))));
   }
 
   /** Resolves when buffered bytes are below the limit (backpressure for fast senders). */

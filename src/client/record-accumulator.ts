@@ -1,3 +1,4 @@
+import { producerSpareBatchBufferBytes } from '../common/limits.js';
 import { RecordBatchBuilder } from '../protocol/record-batch-builder.js';
 import { BATCH_HEADER_BYTES, type RecordHeader } from '../protocol/record-batch-layout.js';
 import { StickyPartitioner, partitionForKey } from './partitioner.js';
@@ -5,11 +6,15 @@ import { StickyPartitioner, partitionForKey } from './partitioner.js';
 export interface RecordMetadata {
   topic: string;
   partition: number;
-  /** -1 with acks=0: nobody told us. */
+  /** -1 with acks=0 (nobody told us) or when the record failed. */
   offset: number;
 }
 
-export type SendCallback = (err: Error | null, meta: RecordMetadata | null) => void;
+/**
+ * Told once per record: its error (null when stored) and where it went, a failed record's too (offset
+ * -1), as Kafka's Callback. A partition's records are answered in the order they were sent.
+ */
+export type SendCallback = (err: Error | null, meta: RecordMetadata) => void;
 
 export const partitionKey = (b: { topic: string; partition: number }) => `${b.topic}\u0000${b.partition}`;
 
@@ -21,6 +26,8 @@ export interface ProducerBatch {
   partition: number;
   /** Its records, written as they are sent; null once the batch is built. */
   builder: RecordBatchBuilder | null;
+  /** The buffer of batch.size its records were written into, until given back for a later batch (`spare`). */
+  buffer: Buffer | null;
   recordCount: number;
   callbacks: (SendCallback | undefined)[];
   /** What the records count against the producer's buffer (their estimated sizes). */
@@ -52,6 +59,10 @@ export interface AccumulatorOptions {
  */
 export class RecordAccumulator {
   private readonly open = new Map<string, ProducerBatch>();
+  /** The open batch appended to last: consecutive records of one partition (sticky, or a keyed run) skip the map. */
+  private lastOpen: ProducerBatch | null = null;
+  /** Buffers of batch.size (header included) that finished batches gave back, for the next ones. */
+  private readonly spareBuffers: Buffer[] = [];
   /** Closed batches waiting to be sent, per partition in order (retries go back to the front). */
   readonly ready = new Map<string, ProducerBatch[]>();
   private readonly sticky = new StickyPartitioner();
@@ -76,21 +87,24 @@ export class RecordAccumulator {
   }
 
   append(topic: string, partition: number, partitionCount: number, key: Buffer | null, value: Buffer | null, timestamp: number, headers: readonly RecordHeader[] | undefined, callback?: SendCallback): void {
-    const k = partitionKey({ topic, partition });
-    const headerBytes = headers?.reduce((n, h) => n + 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0), 0) ?? 0;
+    const headerBytes = headers ? headers.reduce((n, h) => n + 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0), 0) : 0;
     const size = 24 + (key?.length ?? 0) + (value?.length ?? 0) + headerBytes;
-    let batch = this.open.get(k);
+    const last = this.lastOpen;
+    let batch = last && last.partition === partition && last.topic === topic ? last : this.open.get(partitionKey({ topic, partition }));
     // A record that does not fit closes the open batch and starts its own (Kafka's accumulator), so
     // one oversized record fails alone instead of taking its neighbours with it.
     if (batch && batch.bytes + size > this.opts.batchBytes) {
-      this.close(k, batch, partitionCount);
+      this.close(batch, partitionCount);
       batch = undefined;
     }
     if (!batch) {
-      const builder = new RecordBatchBuilder(BATCH_HEADER_BYTES + Math.max(this.opts.batchBytes, size));
-      batch = { id: this.nextBatchId++, topic, partition, builder, recordCount: 0, callbacks: [], bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null, sequenced: false, sequenceRefused: false };
-      this.open.set(k, batch);
+      // A buffer of its own (allocUnsafeSlow: not a slice of Node's shared pool), so `built` can tell whether the batch's bytes are still in it.
+      const buffer = size <= this.opts.batchBytes ? (this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(BATCH_HEADER_BYTES + this.opts.batchBytes)) : null;
+      const builder = new RecordBatchBuilder(buffer ?? BATCH_HEADER_BYTES + size);
+      batch = { id: this.nextBatchId++, topic, partition, builder, buffer, recordCount: 0, callbacks: [], bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null, sequenced: false, sequenceRefused: false };
+      this.open.set(partitionKey(batch), batch);
     }
+    this.lastOpen = batch;
     batch.builder!.append(key, value, timestamp, headers);
     batch.recordCount++;
     batch.callbacks.push(callback);
@@ -98,7 +112,7 @@ export class RecordAccumulator {
     this.bufferedBytes += size;
     this.outstanding++;
     if (batch.bytes >= this.opts.batchBytes) {
-      this.close(k, batch, partitionCount);
+      this.close(batch, partitionCount);
     } else if (!this.lingerTimer) {
       this.lingerTimer = setTimeout(() => this.closeAll(), this.opts.lingerMs);
     }
@@ -114,6 +128,7 @@ export class RecordAccumulator {
       this.enqueue(b);
     }
     this.open.clear();
+    this.lastOpen = null;
     this.onReady(closed);
   }
 
@@ -134,8 +149,14 @@ export class RecordAccumulator {
     return all;
   }
 
+  /** A batch was built into bytes of its own (copied to its size, or compressed): its buffer is free for a later batch. */
+  built(b: ProducerBatch): void {
+    if (b.buffer && b.encoded && b.encoded.buffer !== b.buffer.buffer) this.spare(b);
+  }
+
   /** A batch has its final answer: its bytes and records no longer count. */
   release(b: ProducerBatch): void {
+    this.spare(b);
     this.outstanding -= b.recordCount;
     this.bufferedBytes -= b.bytes;
     if (this.bufferedBytes < this.opts.maxBufferedBytes) for (const w of this.capacityWaiters.splice(0)) w();
@@ -154,10 +175,19 @@ export class RecordAccumulator {
     return new Promise<void>((r) => this.idleWaiters.push(r));
   }
 
-  private close(k: string, batch: ProducerBatch, partitionCount: number): void {
-    this.open.delete(k);
+  /** Keeps a batch's buffer (nothing reads it any more) for a later batch, up to producerSpareBatchBufferBytes. */
+  private spare(b: ProducerBatch): void {
+    const buffer = b.buffer;
+    if (!buffer) return;
+    b.buffer = null;
+    if ((this.spareBuffers.length + 1) * buffer.length <= producerSpareBatchBufferBytes) this.spareBuffers.push(buffer);
+  }
+
+  private close(batch: ProducerBatch, partitionCount: number): void {
+    this.open.delete(partitionKey(batch));
+    if (this.lastOpen === batch) this.lastOpen = null;
     this.sticky.batchClosed(batch.topic, batch.partition, partitionCount);
     this.enqueue(batch);
-    this.onReady([k]);
+    this.onReady([partitionKey(batch)]);
   }
 }

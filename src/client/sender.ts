@@ -286,6 +286,7 @@ export class Sender {
     }
     b.encoded = b.builder!.build({ compression: this.opts.compression, transactional: this.txn !== null, ...sequence });
     b.builder = null;
+    this.accumulator.built(b);
     return b.encoded;
   }
 
@@ -309,7 +310,7 @@ export class Sender {
     if (err && b.sequenced) this.ids.gap = true;
     if (err) this.txn?.failed(err);
     for (let i = 0; i < b.callbacks.length; i++) {
-      b.callbacks[i]?.(err, err ? null : { topic: b.topic, partition: b.partition, offset: baseOffset < 0 ? -1 : baseOffset + i });
+      b.callbacks[i]?.(err, { topic: b.topic, partition: b.partition, offset: err || baseOffset < 0 ? -1 : baseOffset + i });
     }
     this.accumulator.release(b);
   }

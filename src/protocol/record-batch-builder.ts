@@ -66,8 +66,9 @@ export class RecordBatchBuilder {
   private base: number;
   private maxTimestamp = -Infinity;
 
-  constructor(capacityBytes: number, baseTimestamp?: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(capacityBytes, BATCH_HEADER_BYTES + 64));
+  /** `capacity`: the bytes to allocate, or the buffer to write into (a producer's, reused from an earlier batch). */
+  constructor(capacity: number | Buffer, baseTimestamp?: number) {
+    this.buf = typeof capacity === 'number' ? Buffer.allocUnsafe(Math.max(capacity, BATCH_HEADER_BYTES + 64)) : capacity;
     this.base = baseTimestamp ?? NaN;
   }
 

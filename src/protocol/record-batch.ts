@@ -277,47 +277,67 @@ export function recordsReader(buf: Buffer, start: number, end: number, codec: nu
   return new Reader(records, 0, records.length);
 }
 
+/** A record as `visitRecordBatches` hands it out: key, value and header values are views, not copies. */
+export type RecordVisitor = (offset: number, timestamp: number, key: Buffer | null, value: Buffer | null, headers: RecordHeader[]) => void;
+
 /**
- * Decodes the records of every batch in a fetched buffer, decompressing compressed ones. A trailing
- * partial batch (Fetch may cut one at maxBytes) is ignored, as Kafka clients do.
+ * Walks the batches of a fetched buffer, decompressing compressed ones. `onBatch` sees each batch's
+ * header first and says whether its records are wanted (a control batch's never are: they are
+ * transaction markers, not records); `onRecord` gets each record of a wanted batch. Its key, value and
+ * header values are views of `buf` (or of the decompressed records): a consumer hands out records
+ * without copying them, as kafkajs does. A trailing partial batch (Fetch may cut one at maxBytes) is
+ * ignored, as Kafka clients do.
  */
-export function decodeRecordBatches(buf: Buffer): { header: BatchHeader; records: DecodedRecord[] }[] {
-  const out: { header: BatchHeader; records: DecodedRecord[] }[] = [];
+export function visitRecordBatches(buf: Buffer, onBatch: (header: BatchHeader) => boolean, onRecord: RecordVisitor): void {
   let at = 0;
   while (buf.length - at >= BATCH_HEADER_BYTES) {
     checkMagic(buf, at);
     const header = readBatchHeader(buf, at);
     const size = BATCH_LOG_OVERHEAD + header.batchLength;
     if (at + size > buf.length) break;
-    const isControl = (header.attributes & ATTR_CONTROL) !== 0;
-    // A LogAppendTime batch's records all carry the time the leader stamped in maxTimestamp.
-    const appendTime = header.attributes & ATTR_LOG_APPEND_TIME ? header.maxTimestamp : null;
-    const r = recordsReader(buf, at + BATCH_HEADER_BYTES, at + size, header.attributes & ATTR_COMPRESSION_MASK);
-    const records: DecodedRecord[] = [];
-    for (let i = 0; i < header.recordCount; i++) {
-      const len = r.varint();
-      const end = r.offset + len;
-      r.int8();
-      const timestampDelta = r.varlong();
-      const offsetDelta = r.varint();
-      const keyLen = r.varint();
-      const key = keyLen < 0 ? null : Buffer.from(r.raw(keyLen));
-      const valueLen = r.varint();
-      const value = valueLen < 0 ? null : Buffer.from(r.raw(valueLen));
-      const headerCount = r.varint();
-      const headers: RecordHeader[] = [];
-      for (let h = 0; h < headerCount; h++) {
-        const hk = r.raw(r.varint()).toString('utf8');
-        const hvLen = r.varint();
-        headers.push({ key: hk, value: hvLen < 0 ? null : Buffer.from(r.raw(hvLen)) });
-      }
-      if (r.offset !== end) r.skip(end - r.offset);
-      if (!isControl) {
-        records.push({ offset: header.baseOffset + offsetDelta, timestamp: appendTime ?? header.baseTimestamp + timestampDelta, key, value, headers });
+    if (onBatch(header) && (header.attributes & ATTR_CONTROL) === 0) {
+      // A LogAppendTime batch's records all carry the time the leader stamped in maxTimestamp.
+      const appendTime = header.attributes & ATTR_LOG_APPEND_TIME ? header.maxTimestamp : null;
+      const r = recordsReader(buf, at + BATCH_HEADER_BYTES, at + size, header.attributes & ATTR_COMPRESSION_MASK);
+      for (let i = 0; i < header.recordCount; i++) {
+        const len = r.varint();
+        const end = r.offset + len;
+        r.int8();
+        const timestampDelta = r.varlong();
+        const offsetDelta = r.varint();
+        const keyLen = r.varint();
+        const key = keyLen < 0 ? null : r.raw(keyLen);
+        const valueLen = r.varint();
+        const value = valueLen < 0 ? null : r.raw(valueLen);
+        const headerCount = r.varint();
+        const headers: RecordHeader[] = [];
+        for (let h = 0; h < headerCount; h++) {
+          const hk = r.raw(r.varint()).toString('utf8');
+          const hvLen = r.varint();
+          headers.push({ key: hk, value: hvLen < 0 ? null : r.raw(hvLen) });
+        }
+        if (r.offset !== end) r.skip(end - r.offset);
+        onRecord(header.baseOffset + offsetDelta, appendTime ?? header.baseTimestamp + timestampDelta, key, value, headers);
       }
     }
-    out.push({ header, records });
     at += size;
   }
+}
+
+/**
+ * Decodes the records of every batch in a fetched buffer (`visitRecordBatches`), each key and value
+ * copied out of it, so a record kept does not hold the buffer.
+ */
+export function decodeRecordBatches(buf: Buffer): { header: BatchHeader; records: DecodedRecord[] }[] {
+  const out: { header: BatchHeader; records: DecodedRecord[] }[] = [];
+  const copy = (b: Buffer | null) => (b === null ? null : Buffer.from(b));
+  visitRecordBatches(
+    buf,
+    (header) => out.push({ header, records: [] }) > 0,
+    (offset, timestamp, key, value, headers) => {
+      for (const h of headers) h.value = copy(h.value);
+      out[out.length - 1]!.records.push({ offset, timestamp, key: copy(key), value: copy(value), headers });
+    },
+  );
   return out;
 }

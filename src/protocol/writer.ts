@@ -27,8 +27,11 @@ export class Writer {
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let size = Math.max(this.buf.length * 2, 256);
-    while (size < this.pos + n) size *= 2;
+    // Doubling, except for a write larger than that (a record batch into a produce frame): then what
+    // it needs plus the room the buffer had again, not the next power of two, which could be nearly
+    // twice the frame.
+    const doubled = Math.max(this.buf.length * 2, 256);
+    const size = this.pos + n > doubled ? this.pos + n + this.buf.length : doubled;
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;

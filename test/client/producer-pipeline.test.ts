@@ -123,6 +123,25 @@ test('a batch refused for good fails alone: the one refused behind it goes again
   assert.is(outcomes[2], 1);
 });
 
+test('every record is answered, in send order, with its partition: a failed one too (offset -1), as Kafka\'s Callback', async () => {
+  const { client, sent } = scriptedLeader();
+  const producer = new Producer(client, { acks: -1, batchBytes: 1, retryBackoffMs: 1 });
+  await producer.partitionsOf('t');
+  const answers: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const partition = producer.send('t', { value: Buffer.from(`v${i}`) }, (err, meta) => answers.push(`${i} ${err ? 'failed' : 'ok'} ${meta.topic}-${meta.partition}@${meta.offset}`));
+    assert.is(partition, 0, 'send says where the record goes');
+  }
+  await waitForSent(sent, 3);
+  sent[0]!.answer(ErrorCode.NONE, 40);
+  sent[1]!.answer(ErrorCode.MESSAGE_TOO_LARGE);
+  sent[2]!.answer(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+  await waitForSent(sent, 4);
+  sent[3]!.answer(ErrorCode.NONE, 41);
+  await producer.flush();
+  assert.equal(answers, ['0 ok t-0@40', '1 failed t-0@-1', '2 ok t-0@41']);
+});
+
 test('without idempotence (acks=1) one batch per partition is in flight', async () => {
   const { client, sent } = scriptedLeader();
   const producer = new Producer(client, { acks: 1, batchBytes: 1, retryBackoffMs: 1 });

@@ -48,6 +48,7 @@ test('bench produce --json --throughput: one JSON result, the rate held to the t
   const names = r.cluster.map((p: { name: string }) => p.name);
   assert.ok(names.includes('broker-1') && names.includes('zookeeper'), names.join(','));
   for (const p of r.cluster) assert.ok(p.rssMb > 0 && p.cpuSeconds >= 0, JSON.stringify(p));
+  assert.ok(r.client.cpuSeconds > 0 && r.client.cpuUsPerRecord > 0, `the bench's own CPU: ${JSON.stringify(r.client)}`);
 });
 
 test('bench e2e: every record produced is consumed and timed; text result with percentiles', async () => {
@@ -55,6 +56,7 @@ test('bench e2e: every record produced is consumed and timed; text result with p
   assert.is(res.code, 0, res.stderr);
   assert.match(res.stdout, /^2000 records end to end, [\d.]+ records\/sec, [\d.]+ ms avg latency, [\d.]+ ms p50, [\d.]+ ms p95, [\d.]+ ms p99, [\d.]+ ms p99\.9, [\d.]+ ms max latency\n/);
   assert.match(res.stdout, /\ncluster: .*broker-1 [\d.]+ s CPU, \d+ MB RSS/);
+  assert.match(res.stdout, /\nclient: [\d.]+ s CPU, [\d.]+ µs per record\n/);
   const json = await runYak(['bench', 'e2e', '--topic', 'b3', '--records', '500', '--throughput', '1000', '--json', '--bootstrap', cluster.bootstrap], { timeoutMs: 60_000 });
   assert.is(json.code, 0, json.stderr);
   const r = JSON.parse(json.stdout);

@@ -18,6 +18,7 @@ import {
   readBatchHeader,
   splitAndValidateBatches,
   stampBatch,
+  visitRecordBatches,
   type Record,
 } from '../../src/protocol/record-batch.js';
 import { kafkaErrorCode } from '../helpers/kafka-error.js';
@@ -153,6 +154,33 @@ test('decode skips the records of a control batch but still returns its header',
   assert.is(out.length, 1);
   assert.is(out[0]!.header.attributes, 0x30);
   assert.equal(out[0]!.records, []);
+});
+
+test('visitRecordBatches hands out records as views of the fetched bytes, skips the batches it is told to and control batches, and agrees with decodeRecordBatches', () => {
+  const a = encodeRecordBatch(sample(), { baseOffset: 10 });
+  const control = encodeRecordBatch([{ key: Buffer.from([0, 0, 0, 0]), value: Buffer.from([0, 0, 0, 0, 0, 0]), timestamp: T0 }], { baseOffset: 14 });
+  control.writeInt16BE(0x20 | 0x10, AT.attributes);
+  fixCrc(control);
+  const skipped = encodeRecordBatch(sample(), { baseOffset: 15 });
+  const b = encodeRecordBatch(sample(), { baseOffset: 19 });
+  const buf = Buffer.concat([a, control, skipped, b]);
+  const inside = (v: Buffer) => v.buffer === buf.buffer && v.byteOffset >= buf.byteOffset && v.byteOffset + v.length <= buf.byteOffset + buf.length;
+  const seen: number[] = [];
+  const got: { offset: number; timestamp: number; key: string | null; value: string | null; headers: string[] }[] = [];
+  visitRecordBatches(
+    buf,
+    (h) => seen.push(h.baseOffset) > 0 && h.baseOffset !== 15,
+    (offset, timestamp, key, value, headers) => {
+      if (value) assert.ok(inside(value), 'a view, not a copy');
+      got.push({ offset, timestamp, key: key?.toString() ?? null, value: value?.toString() ?? null, headers: headers.map((h) => `${h.key}=${h.value?.toString() ?? null}`) });
+    },
+  );
+  assert.equal(seen, [10, 14, 15, 19], 'every header seen');
+  const decoded = decodeRecordBatches(buf);
+  const expected = decoded.filter((d) => d.header.baseOffset !== 15).flatMap((d) => d.records.map((r) => ({ offset: r.offset, timestamp: r.timestamp, key: r.key?.toString() ?? null, value: r.value?.toString() ?? null, headers: r.headers.map((h) => `${h.key}=${h.value?.toString() ?? null}`) })));
+  assert.equal(got, expected);
+  assert.equal(got.map((r) => r.offset), [10, 11, 12, 13, 19, 20, 21, 22]);
+  assert.not.ok(inside(decoded[0]!.records[0]!.value!), 'decodeRecordBatches copies');
 });
 
 test('decode inflates a gzip batch compressed outside YaK, and refuses an unknown codec rather than return nothing', () => {

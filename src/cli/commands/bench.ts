@@ -2,9 +2,9 @@ import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../common/errors.js';
 import { Admin } from '../../client/admin.js';
 import { Consumer } from '../../client/consumer.js';
-import type { KafkaClient } from '../../client/kafka-client.js';
-import { Producer } from '../../client/producer.js';
-import { ClusterUsage, LatencyHistogram, Throttler, usageLine, type ProcessUsage } from '../bench-stats.js';
+import { sleep, type KafkaClient } from '../../client/kafka-client.js';
+import { Producer, type SendCallback } from '../../client/producer.js';
+import { ClientCpu, ClusterUsage, LatencyHistogram, SendTimes, Throttler, TurnClock, usageLine, type ClientUsage, type ProcessUsage } from '../bench-stats.js';
 import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
 import { compressionOption, parseAcks, parseCompression, withClient } from '../output.js';
 
@@ -36,6 +36,8 @@ export interface BenchResult {
   failed?: number;
   /** CPU and RSS of the local cluster's processes over the run (none without a cluster.json). */
   cluster: ProcessUsage[];
+  /** This bench process's CPU over the run: the client's cost per record. */
+  client: ClientUsage;
 }
 
 const MB = 1024 * 1024;
@@ -70,6 +72,7 @@ function report(args: { json: boolean }, result: BenchResult, line: string, out:
   out(line);
   const usage = usageLine(result.cluster);
   if (usage) out(`cluster: ${usage}`);
+  out(`client: ${result.client.cpuSeconds.toFixed(2)} s CPU, ${result.client.cpuUsPerRecord.toFixed(2)} µs per record`);
 }
 
 function latencyText(h: LatencyHistogram): string {
@@ -89,6 +92,7 @@ export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (l
   let windowCount = 0;
   let windowLatency = 0;
   let windowMax = 0;
+  const cpu = new ClientCpu();
   const start = performance.now();
   let windowStart = start;
   const ticker = setInterval(() => {
@@ -100,20 +104,27 @@ export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (l
     windowLatency = 0;
     windowMax = 0;
   }, 1000);
+  // One record object and one callback for every record: the producer copies the record into its
+  // batch at once, and each answer finds its record's send time in `sendTimes`.
+  const record = { value };
+  const sendTimes = new SendTimes();
+  const clock = new TurnClock();
+  const onAnswer: SendCallback = (err, meta) => {
+    const lat = clock.now() - sendTimes.shift(meta.partition);
+    if (err) {
+      failed++;
+      return;
+    }
+    latency.recordMs(lat);
+    windowCount++;
+    windowLatency += lat;
+    if (lat > windowMax) windowMax = lat;
+  };
   for (let i = 0; i < args.records; i++) {
-    await throttle.wait(i);
+    const delayMs = throttle.delayMs(i);
+    if (delayMs > 0) await sleep(delayMs);
     const sentAt = performance.now();
-    producer.send(args.topic, { value }, (err) => {
-      if (err) {
-        failed++;
-        return;
-      }
-      const lat = performance.now() - sentAt;
-      latency.recordMs(lat);
-      windowCount++;
-      windowLatency += lat;
-      if (lat > windowMax) windowMax = lat;
-    });
+    sendTimes.push(producer.send(args.topic, record, onAnswer), sentAt);
     if ((i & 1023) === 0) await producer.capacity();
   }
   await producer.flush();
@@ -121,7 +132,7 @@ export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (l
   const seconds = (performance.now() - start) / 1000;
   const recordsPerSec = args.records / seconds;
   const mbPerSec = (args.records * args['record-size']) / seconds / MB;
-  const result: BenchResult = { mode: 'produce', records: args.records, seconds, recordsPerSec, mbPerSec, latency: latency.summary(), failed, cluster: usage.since() };
+  const result: BenchResult = { mode: 'produce', records: args.records, seconds, recordsPerSec, mbPerSec, latency: latency.summary(), failed, cluster: usage.since(), client: cpu.since(args.records) };
   report(args, result, `${args.records} records sent, ${recordsPerSec.toFixed(1)} records/sec (${mbPerSec.toFixed(2)} MB/sec), ${latencyText(latency)}` + (failed > 0 ? `, ${failed} FAILED` : ''), out);
   if (failed > 0) throw new UserError(`${failed} record(s) failed`);
   return result;
@@ -132,6 +143,7 @@ export async function benchConsume(client: KafkaClient, args: ConsumeBenchArgs, 
   const consumer = new Consumer(client, { topic: args.topic, start: 'earliest' });
   await consumer.start();
   const usage = new ClusterUsage(args.bootstrap ? undefined : args['data-dir']);
+  const cpu = new ClientCpu();
   const start = performance.now();
   let count = 0;
   let bytes = 0;
@@ -151,7 +163,7 @@ export async function benchConsume(client: KafkaClient, args: ConsumeBenchArgs, 
   }
   consumer.close();
   const seconds = (performance.now() - start) / 1000;
-  const result: BenchResult = { mode: 'consume', records: count, seconds, recordsPerSec: count / seconds, mbPerSec: bytes / seconds / MB, cluster: usage.since() };
+  const result: BenchResult = { mode: 'consume', records: count, seconds, recordsPerSec: count / seconds, mbPerSec: bytes / seconds / MB, cluster: usage.since(), client: cpu.since(count) };
   report(args, result, `${count} records consumed in ${seconds.toFixed(2)} s, ${result.recordsPerSec.toFixed(1)} records/sec (${result.mbPerSec.toFixed(2)} MB/sec)`, out);
   if (count < args.records) throw new UserError(`only ${count} of ${args.records} records found in ${args.topic}`);
   return result;
@@ -193,6 +205,7 @@ export async function benchE2e(producerClient: KafkaClient, consumerClient: Kafk
       else if (now - idleSince > 10_000) break;
     }
   })();
+  const cpu = new ClientCpu();
   const start = performance.now();
   let last = start;
   let lastReceived = 0;
@@ -203,7 +216,8 @@ export async function benchE2e(producerClient: KafkaClient, consumerClient: Kafk
     lastReceived = received;
   }, 1000);
   for (let i = 0; i < args.records; i++) {
-    await throttle.wait(i);
+    const delayMs = throttle.delayMs(i);
+    if (delayMs > 0) await sleep(delayMs);
     const key = Buffer.alloc(4);
     key.writeUInt32BE(i);
     sentAt[i] = performance.now();
@@ -218,7 +232,7 @@ export async function benchE2e(producerClient: KafkaClient, consumerClient: Kafk
   clearInterval(ticker);
   consumer.close();
   const seconds = (performance.now() - start) / 1000;
-  const result: BenchResult = { mode: 'e2e', records: received, seconds, recordsPerSec: received / seconds, mbPerSec: (received * args['record-size']) / seconds / MB, latency: latency.summary(), failed, cluster: usage.since() };
+  const result: BenchResult = { mode: 'e2e', records: received, seconds, recordsPerSec: received / seconds, mbPerSec: (received * args['record-size']) / seconds / MB, latency: latency.summary(), failed, cluster: usage.since(), client: cpu.since(received) };
   report(args, result, `${received} records end to end, ${result.recordsPerSec.toFixed(1)} records/sec, ${latencyText(latency)}` + (failed > 0 ? `, ${failed} FAILED` : ''), out);
   if (failed > 0 || received < args.records) throw new UserError(`${args.records - received} record(s) not consumed${failed > 0 ? ` (${failed} failed to send)` : ''}`);
   return result;

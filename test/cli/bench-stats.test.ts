@@ -1,0 +1,54 @@
+/**
+ * The bench's bookkeeping per record: send times queued per partition in send order (a ring that
+ * grows), the Throttler's delays, and the client's own CPU.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ClientCpu, SendTimes, Throttler, TurnClock } from '../../src/cli/bench-stats.js';
+
+test('SendTimes hands back each partition\'s times oldest first, across growth and wrap-around', () => {
+  const t = new SendTimes();
+  const expected = new Map<number, number[]>();
+  let next = 0;
+  // Interleave pushes and shifts so the ring wraps before it grows, on two partitions.
+  for (let round = 0; round < 5; round++) {
+    for (let i = 0; i < 1500 * (round + 1); i++) {
+      const p = i % 3 === 0 ? 2 : 0;
+      t.push(p, next);
+      (expected.get(p) ?? expected.set(p, []).get(p)!).push(next++);
+    }
+    for (const [p, q] of expected) {
+      for (let i = 0; i < Math.floor(q.length / 2); i++) assert.is(t.shift(p), q.shift());
+    }
+  }
+  for (const [p, q] of expected) while (q.length > 0) assert.is(t.shift(p), q.shift());
+  assert.ok(Number.isNaN(t.shift(0)) && Number.isNaN(t.shift(1)), 'nothing waiting');
+});
+
+test('TurnClock reads the clock once per turn', async () => {
+  const c = new TurnClock();
+  const a = c.now();
+  for (let i = 0; i < 1e5; i++) assert.is(c.now(), a);
+  await new Promise((r) => setTimeout(r, 2));
+  assert.ok(c.now() > a, 'a new turn reads it again');
+});
+
+test('Throttler: no delay unthrottled; a delay once ahead of the target rate', () => {
+  assert.is(new Throttler(-1).delayMs(1e9), 0);
+  const t = new Throttler(1000);
+  assert.is(t.delayMs(0), 0);
+  const d = t.delayMs(5000);
+  assert.ok(d > 4000 && d <= 5000, `record 5000 at 1000/s is due ~5 s from the start: ${d}`);
+});
+
+test('ClientCpu counts this process\'s CPU per record', () => {
+  const cpu = new ClientCpu();
+  let x = 0;
+  const until = performance.now() + 30;
+  while (performance.now() < until) x++;
+  const u = cpu.since(1000);
+  assert.ok(x > 0 && u.cpuSeconds > 0 && u.cpuUsPerRecord > 0, JSON.stringify(u));
+  assert.is(cpu.since(0).cpuUsPerRecord, 0);
+});
+
+test.run();

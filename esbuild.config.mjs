@@ -2,6 +2,7 @@
 import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { inkBoundedMeasureCache } from './esbuild.plugins.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -31,7 +32,7 @@ await build({
   platform: 'node',
   target: 'node20',
   external: ['better-sqlite3', '@node-rs/crc32'],
-  plugins: [stubDevtools, cliuiWordWrap],
+  plugins: [stubDevtools, cliuiWordWrap, inkBoundedMeasureCache],
   define: { 'process.env.NODE_ENV': '"production"', YAK_VERSION: JSON.stringify(pkg.version) },
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __yakCreateRequire } from 'node:module';\nconst require = __yakCreateRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -1,4 +1,5 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
+import { fetchSessionCloseTimeoutMs } from '../common/limits.js';
 import { FetchApi } from '../protocol/apis/fetch.js';
 import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
 import { isControl, isTransactional } from '../protocol/control-batch.js';
@@ -135,10 +136,28 @@ export class Consumer {
     return out;
   }
 
-  close(): void {
+  /**
+   * Stops fetching and closes its fetch session with each broker (a Fetch at the final epoch, as
+   * Kafka's consumer does on close), so the broker frees the session's slot now instead of when it
+   * evicts it. Resolves once those are answered (after a fetch in flight there), at most
+   * `maxWaitMs` + `fetchSessionCloseTimeoutMs` later; never
+   * rejects (a broker that is gone drops the session with its process). Await it before closing the
+   * client, or the requests may not go out.
+   */
+  close(): Promise<void> {
     this.stopped = true;
     this.wake?.();
     for (const w of this.spaceWaiters.splice(0)) w();
+    const closing = [...this.sessions].map(([node, session]) => {
+      const fields = session.buildClose();
+      if (!fields) return undefined;
+      const req = { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 0, isolationLevel: this.isolationLevel, ...fields, rackId: this.opts.clientRack };
+      return this.client.send(node, FetchApi, ClientVersions.Fetch, req, { timeoutMs: this.opts.maxWaitMs + fetchSessionCloseTimeoutMs }).then(
+        () => undefined,
+        () => undefined,
+      );
+    });
+    return Promise.all(closing).then(() => undefined);
   }
 
   private async topicPartitions() {

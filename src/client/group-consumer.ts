@@ -152,12 +152,13 @@ export class GroupConsumer {
     this.closed = true;
     if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     await this.rebalancing?.catch(() => undefined);
-    this.fetcher?.close();
+    const fetcherClosed = this.fetcher?.close();
     try {
       await this.commitConsumed();
     } finally {
       await this.membership.leave('the consumer is closing');
       this.membership.close();
+      await fetcherClosed;
     }
   }
 

@@ -346,6 +346,14 @@ export const producerTransactionTimeoutMs = 60_000;
 export const transactionalCallTimeoutMs = 60_000;
 
 /**
+ * How long a closing consumer waits for the brokers to answer the requests that close its fetch
+ * sessions (KIP-227's final epoch; Kafka's consumer waits up to its close timeout, 30 s by default),
+ * beyond the max wait of a fetch still in flight on the connection (a broker answers in order).
+ * Short: the broker would drop an unused session by itself after `fetchSessionEvictionMs`, so the
+ * close only frees its slot sooner, and an interrupted command must still quit within `interruptGraceMs`.
+ */
+export const fetchSessionCloseTimeoutMs = 1000;
+/**
  * After Ctrl-C, how long `yak consume` may take to commit and leave its group, and `yak produce` may
  * go without an answer to what it sent, before they quit anyway (with the cluster gone, those
  * requests would otherwise wait out their own timeouts: the delivery timeout is 2 minutes).

@@ -58,7 +58,7 @@ export async function loadCheckpoints(destination: KafkaClient, cluster: string)
       }
     }
   } finally {
-    consumer.close();
+    await consumer.close();
   }
   return new Map([...segments].map(([k, bySource]) => [k, new PartitionOffsetMap([...bySource.values()])]));
 }

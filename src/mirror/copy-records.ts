@@ -97,7 +97,7 @@ export async function copyTopic(opts: CopyTopicOptions): Promise<Map<number, num
     }
     await checkpoint();
   } finally {
-    consumer.close();
+    await consumer.close();
   }
   return copied;
 }

@@ -1,9 +1,10 @@
 import { ErrorCode } from '../common/errors.js';
 import type { FetchPartition, FetchRequest, FetchResponse } from './apis/fetch.js';
 
-/** Session id 0: no session. Epoch 0: a full fetch (opens a session); -1 would close one. */
+/** Session id 0: no session. Epoch 0: a full fetch (opens a session); -1 closes one. */
 const NO_SESSION = 0;
 const INITIAL_EPOCH = 0;
+const FINAL_EPOCH = -1;
 
 /** The partitions one fetch wants, by topic (names: the fetches using this are v7-v12). */
 export type WantedPartitions = { topic: string; partitions: FetchPartition[] }[];
@@ -65,6 +66,20 @@ export class FetchSessionHandler {
     // No session id: the broker keeps none for us (its cache is full, or we forgot every partition); fetch in full again.
     if (this.sessionId === NO_SESSION) this.startOver();
     else this.epoch = this.epoch >= 0x7fffffff ? 1 : this.epoch + 1;
+  }
+
+  /**
+   * The session fields of the request that closes the broker's session (epoch -1, no partitions: a
+   * sessionless fetch of nothing), as Kafka's consumer sends on close; null when there is no session.
+   * The handler then holds none: a later fetch would open a new one.
+   */
+  buildClose(): SessionFields | null {
+    if (this.sessionId === NO_SESSION) return null;
+    const fields = { sessionId: this.sessionId, sessionEpoch: FINAL_EPOCH, topics: [], forgottenTopicsData: [] };
+    this.sessionId = NO_SESSION;
+    this.pending = null;
+    this.startOver();
+    return fields;
   }
 
   /** The request failed (connection lost, timeout): whether the broker applied it is unknown, so fetch in full next. */

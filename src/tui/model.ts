@@ -55,6 +55,8 @@ export interface TopicRow {
   underReplicated: number;
   /** Partitions without a leader. */
   offline: number;
+  /** The longest replica list and out-of-sync list of its partitions, in characters ("1,2,3": 5): column widths. */
+  widest: { replicas: number; outOfSync: number };
 }
 
 export interface ClusterView {
@@ -93,19 +95,29 @@ export interface ViewSources {
   restarting: ReadonlySet<string>;
 }
 
-/**
- * The topics' rows from the coordinator's topics and the polled offsets. The last answer is kept:
- * a clock tick or a heartbeat refresh (same topics, same offsets) reuses it, so a 1000-partition
- * cluster is not re-derived every second, and panes given the same rows need not draw again.
- */
-export function deriveTopics(stateOf: readonly TopicState[], offsets: ReadonlyMap<string, OffsetSample>): TopicRow[] {
-  if (lastTopics && lastTopics.stateOf === stateOf && lastTopics.offsets === offsets) return lastTopics.rows;
-  const rows = computeTopics(stateOf, offsets);
-  lastTopics = { stateOf, offsets, rows };
-  return rows;
+/** What the partitions add up to, per broker and in all: derived with the topic rows, not per frame. */
+export interface PartitionLoad {
+  topics: TopicRow[];
+  /** By broker id: partitions led and followed, records/s of those it leads and their history. */
+  brokers: ReadonlyMap<number, { leads: number; follows: number; recordsPerSec: number; history: number[] }>;
+  recordsInPerSec: number;
+  recordsReplicatedPerSec: number;
 }
 
-let lastTopics: { stateOf: readonly TopicState[]; offsets: ReadonlyMap<string, OffsetSample>; rows: TopicRow[] } | null = null;
+/**
+ * The topics' rows from the coordinator's topics and the polled offsets, with their sums per broker.
+ * The last answer is kept: a clock tick or a heartbeat refresh (same topics, same offsets) reuses it,
+ * so a 1000-partition cluster is not gone over every second, and panes given the same rows need not
+ * draw again.
+ */
+export function derivePartitionLoad(stateOf: readonly TopicState[], offsets: ReadonlyMap<string, OffsetSample>): PartitionLoad {
+  if (lastLoad && lastLoad.stateOf === stateOf && lastLoad.offsets === offsets) return lastLoad.load;
+  const load = computeLoad(computeTopics(stateOf, offsets));
+  lastLoad = { stateOf, offsets, load };
+  return load;
+}
+
+let lastLoad: { stateOf: readonly TopicState[]; offsets: ReadonlyMap<string, OffsetSample>; load: PartitionLoad } | null = null;
 
 function computeTopics(stateOf: readonly TopicState[], offsets: ReadonlyMap<string, OffsetSample>): TopicRow[] {
   return [...stateOf]
@@ -136,16 +148,49 @@ function computeTopics(stateOf: readonly TopicState[], offsets: ReadonlyMap<stri
         history: sumHistories(partitions.map((p) => p.history)),
         underReplicated: partitions.filter((p) => p.outOfSync.length > 0).length,
         offline: partitions.filter((p) => p.leader < 0).length,
+        widest: {
+          replicas: Math.max(0, ...partitions.map((p) => p.replicas.join(',').length)),
+          outOfSync: Math.max(0, ...partitions.map((p) => p.outOfSync.join(',').length)),
+        },
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+function computeLoad(topics: TopicRow[]): PartitionLoad {
+  const brokers = new Map<number, { leads: number; follows: number; recordsPerSec: number; histories: number[][] }>();
+  const of = (id: number) => {
+    let b = brokers.get(id);
+    if (!b) brokers.set(id, (b = { leads: 0, follows: 0, recordsPerSec: 0, histories: [] }));
+    return b;
+  };
+  let recordsInPerSec = 0;
+  let recordsReplicatedPerSec = 0;
+  for (const t of topics) {
+    for (const p of t.partitions) {
+      recordsInPerSec += p.recordsPerSec;
+      recordsReplicatedPerSec += p.recordsPerSec * p.isr.filter((r) => r !== p.leader).length;
+      if (p.leader >= 0) {
+        const leader = of(p.leader);
+        leader.leads++;
+        leader.recordsPerSec += p.recordsPerSec;
+        leader.histories.push(p.history);
+      }
+      for (const r of p.replicas) if (r !== p.leader) of(r).follows++;
+    }
+  }
+  return {
+    topics,
+    brokers: new Map([...brokers].map(([id, b]) => [id, { leads: b.leads, follows: b.follows, recordsPerSec: b.recordsPerSec, history: sumHistories(b.histories) }])),
+    recordsInPerSec,
+    recordsReplicatedPerSec,
+  };
+}
+
 export function deriveClusterView(s: ViewSources): ClusterView {
   const md = s.metadata;
   const registered = new Map((md?.brokers ?? []).map((b) => [b.id, b]));
-  const topics = deriveTopics(md?.topics ?? NO_TOPICS, s.offsets);
-  const allPartitions = topics.flatMap((t) => t.partitions);
+  const load = derivePartitionLoad(md?.topics ?? NO_TOPICS, s.offsets);
 
   const fileBrokers = s.file?.brokers ?? [];
   const ids = [...new Set([...fileBrokers.map((b) => b.id), ...registered.keys()])].sort((a, b) => a - b);
@@ -161,7 +206,7 @@ export function deriveClusterView(s: ViewSources): ClusterView {
     else if (!running) state = s.restarting.has(`broker-${id}`) ? 'starting' : 'dead';
     else if (!md || !s.coordinatorReachable) state = 'alive'; // nobody to ask: the process is up
     else state = isRegistered ? 'alive' : 'starting';
-    const led = allPartitions.filter((p) => p.leader === id);
+    const sums = load.brokers.get(id);
     const age = r && r.lastHeartbeatAgeMs >= 0 ? r.lastHeartbeatAgeMs + (s.coordinatorReachable ? s.metadataAgeMs : 0) : -1;
     return {
       name: `broker-${id}`,
@@ -171,11 +216,11 @@ export function deriveClusterView(s: ViewSources): ClusterView {
       port: f?.port ?? r?.port ?? 0,
       state,
       registered: isRegistered,
-      leads: led.length,
-      follows: allPartitions.filter((p) => p.leader !== id && p.replicas.includes(id)).length,
+      leads: sums?.leads ?? 0,
+      follows: sums?.follows ?? 0,
       heartbeatAgeMs: age,
-      recordsPerSec: led.reduce((a, p) => a + p.recordsPerSec, 0),
-      history: sumHistories(led.map((p) => p.history)),
+      recordsPerSec: sums?.recordsPerSec ?? 0,
+      history: sums?.history ?? [],
     };
   });
 
@@ -208,9 +253,9 @@ export function deriveClusterView(s: ViewSources): ClusterView {
     startedAtMs: s.file ? Date.parse(s.file.startedAt) : Date.now(),
     coordinator: { state: coordinatorState, reachable: s.coordinatorReachable, metadataVersion: md?.version ?? -1 },
     processes,
-    topics,
-    recordsInPerSec: allPartitions.reduce((a, p) => a + p.recordsPerSec, 0),
-    recordsReplicatedPerSec: allPartitions.reduce((a, p) => a + p.recordsPerSec * p.isr.filter((r) => r !== p.leader).length, 0),
+    topics: load.topics,
+    recordsInPerSec: load.recordsInPerSec,
+    recordsReplicatedPerSec: load.recordsReplicatedPerSec,
   };
 }
 
@@ -224,11 +269,15 @@ export function sumHistories(hs: number[][]): number[] {
 
 /**
  * Records/s per partition from successive high watermarks. A watermark that goes down (a topic
- * deleted and created again) restarts the series instead of showing a negative rate.
+ * deleted and created again) restarts the series instead of showing a negative rate. A quiet
+ * partition whose history is already all zeros keeps its sample as it is (one more 0 would not
+ * change what is drawn), and `snapshot()` gives the same map while no sample changed: an idle
+ * cluster's polls then change nothing downstream (no topic rows derived, no pane drawn).
  */
 export class RateTracker {
   private readonly last = new Map<string, { hw: number; atMs: number }>();
   private readonly samples = new Map<string, OffsetSample>();
+  private lastSnapshot: Map<string, OffsetSample> | null = null;
 
   constructor(private readonly historyLength = 60) {}
 
@@ -239,23 +288,36 @@ export class RateTracker {
     const old = this.samples.get(key);
     let rate = 0;
     if (prev && highWatermark >= prev.hw && atMs > prev.atMs) rate = ((highWatermark - prev.hw) * 1000) / (atMs - prev.atMs);
+    if (old && prev && highWatermark === prev.hw && this.settled(old)) return false;
     const history = prev && highWatermark >= prev.hw ? [...(old?.history ?? []), rate].slice(-this.historyLength) : [];
-    this.samples.set(key, { highWatermark, recordsPerSec: rate, history });
+    this.set(key, { highWatermark, recordsPerSec: rate, history });
     return prev?.hw !== highWatermark;
   }
 
   /** A partition whose leader did not answer this round: its rate is unknown, shown as 0. */
   idle(key: string): void {
     const old = this.samples.get(key);
-    if (old) this.samples.set(key, { ...old, recordsPerSec: 0, history: [...old.history, 0].slice(-this.historyLength) });
+    if (old && !this.settled(old)) this.set(key, { ...old, recordsPerSec: 0, history: [...old.history, 0].slice(-this.historyLength) });
   }
 
   /** Forgets partitions that no longer exist. */
   retain(keys: Set<string>): void {
-    for (const k of [...this.samples.keys()]) if (!keys.has(k)) (this.samples.delete(k), this.last.delete(k));
+    for (const k of [...this.samples.keys()]) if (!keys.has(k)) (this.samples.delete(k), this.last.delete(k), (this.lastSnapshot = null));
   }
 
+  /** The samples by partition: the same map as last time when none changed. */
   snapshot(): Map<string, OffsetSample> {
-    return new Map(this.samples);
+    this.lastSnapshot ??= new Map(this.samples);
+    return this.lastSnapshot;
+  }
+
+  /** Quiet for its whole history: another 0 changes nothing. */
+  private settled(s: OffsetSample): boolean {
+    return s.recordsPerSec === 0 && s.history.length === this.historyLength && s.history.every((v) => v === 0);
+  }
+
+  private set(key: string, sample: OffsetSample): void {
+    this.samples.set(key, sample);
+    this.lastSnapshot = null;
   }
 }

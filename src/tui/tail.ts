@@ -49,9 +49,10 @@ export class TopicTail {
     void this.run();
   }
 
-  stop(): void {
+  /** Stops the tail; resolves once its consumer closed its fetch sessions (then the client may close). */
+  stop(): Promise<void> {
     this.stopped = true;
-    this.consumer?.close();
+    return this.consumer?.close() ?? Promise.resolve();
   }
 
   private async run(): Promise<void> {
@@ -140,7 +141,7 @@ export class TopicTail {
         await sleep(1000);
         this.onStatus(null);
       } finally {
-        consumer.close();
+        void consumer.close();
         if (this.consumer === consumer) this.consumer = null;
       }
     }

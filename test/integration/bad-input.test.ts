@@ -467,6 +467,26 @@ test('(h) a zstd batch in Produce below v7 gets UNSUPPORTED_COMPRESSION_TYPE, as
   assert.is(await latest(p), before + 1);
 });
 
+test('(h) Fetch below v10 of a zstd batch gets UNSUPPORTED_COMPRESSION_TYPE and no bytes (zstd came with Fetch v10, KIP-110); v10 reads it', async () => {
+  const p = mine[0]!;
+  const at = await latest(p);
+  const [stored] = await produce([{ index: p, records: zstdBatch([record('zstd for v10+')]) }]);
+  assert.is(stored!.errorCode, 0);
+  const fetchAt = (version: number) =>
+    conn.request(FetchApi, version, {
+      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      topics: [{ topic: TOPIC, partitions: [{ partition: p, currentLeaderEpoch: -1, fetchOffset: at, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }],
+      forgottenTopicsData: [], rackId: '',
+    });
+  for (const version of [4, 9]) {
+    const old = (await fetchAt(version)).responses[0]!.partitions[0]!;
+    assert.equal([old.errorCode, old.records?.length ?? 0], [76, 0], `Fetch v${version}`);
+  }
+  const v10 = (await fetchAt(10)).responses[0]!.partitions[0]!;
+  assert.is(v10.errorCode, 0);
+  assert.ok((v10.records?.length ?? 0) > 0, 'Fetch v10 carries the batch');
+});
+
 test('(h) acks other than -1, 0 and 1 get INVALID_REQUIRED_ACKS; nothing is stored', async () => {
   const p = mine[0]!;
   const before = await latest(p);

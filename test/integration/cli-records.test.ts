@@ -106,6 +106,25 @@ test('yak produce --file reads the lines of a file', async () => {
   }
 });
 
+test('yak produce --summary json: one object on stdout (with --json input lines too), offsets per partition, also when a line is malformed', async () => {
+  assert.is((await yak(['topic', 'create', 'summary', '-p', '2'])).code, 0);
+  const input = ['{"value":"a","partition":0}', '{"value":"b","partition":1}', '{"value":"c","partition":1}'].join('\n') + '\n';
+  const res = await yak(['produce', '-t', 'summary', '--json', '--summary', 'json'], input);
+  assert.is(res.code, 0, res.stderr);
+  assert.equal(JSON.parse(res.stdout), {
+    topic: 'summary', acks: 'all', sent: 3, acknowledged: 3, failed: 0, unanswered: 0,
+    partitions: [{ partition: 0, records: 1, firstOffset: 0, lastOffset: 0 }, { partition: 1, records: 2, firstOffset: 0, lastOffset: 1 }],
+    interrupted: false, error: null,
+  });
+  assert.not.match(res.stderr, 'acknowledged', 'the summary is not said twice');
+  const bad = await yak(['produce', '-t', 'summary', '-p', '1', '--summary', 'json', '--acks', '1', '--json'], '{"value":"d"}\nnot json\n');
+  assert.is(bad.code, 1);
+  const summary = JSON.parse(bad.stdout);
+  assert.equal([summary.acks, summary.sent, summary.acknowledged, summary.partitions], ['1', 1, 1, [{ partition: 1, records: 1, firstOffset: 2, lastOffset: 2 }]]);
+  assert.match(summary.error, /^line 2: not JSON/);
+  assert.match(bad.stderr, /yak: line 2: not JSON/, 'the error is still said on stderr');
+});
+
 test('--offset on every partition: -N from the end, +N from the beginning, N, s@ms, @RFC 3339, and an e@ stop that ends the command', async () => {
   const expect = async (args: string[], values: string[], why?: string) => assert.equal(lines((await consume('times', values.length, args)).stdout).sort(), values, why ?? args.join(' '));
   await expect(['-o', '-3'], ['p0-7', 'p0-8', 'p0-9', 'p1-2', 'p1-3', 'p1-4']);
@@ -194,6 +213,15 @@ test('group reset-offsets: a dry run unless --execute; --to-datetime, --shift-by
   assert.equal(await committed(), [0, 0], 'kept within the log');
   assert.is((await yak(['group', 'reset-offsets', 'rg', '--all-topics', '--shift-by', '7', '--execute'])).code, 0);
   assert.equal(await committed(), [7, 5]);
+
+  // A group that committed on one partition of two (the other had no record yet): --all-topics moves that one only, as kafka-consumer-groups.
+  assert.is((await yak(['topic', 'create', 'half', '-p', '2'])).code, 0);
+  assert.is((await yak(['produce', '-t', 'half', '-p', '0'], 'a\nb\nc\n')).code, 0);
+  assert.is((await consume('half', 3, ['-g', 'half-read', '--from-beginning', '--commit', 'sync'])).code, 0);
+  const half = await yak(['group', 'reset-offsets', 'half-read', '--all-topics', '--shift-by', '-2', '--execute']);
+  assert.is(half.code, 0, half.stderr);
+  assert.match(half.stdout, /half-read\s+half\s+0\s+3\s+1\n/);
+  assert.not.match(half.stdout, /half\s+1\s/, 'the partition without a commit is left alone');
 
   const noTopic = await yak(['group', 'reset-offsets', 'rg', '--to-earliest']);
   assert.is(noTopic.code, 2);

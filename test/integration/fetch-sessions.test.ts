@@ -11,6 +11,8 @@ import { CreateTopicsApi } from '../../src/protocol/apis/create-topics.js';
 import { FetchApi, type FetchPartition, type FetchResponse, type ForgottenTopic } from '../../src/protocol/apis/fetch.js';
 import { ProduceApi } from '../../src/protocol/apis/produce.js';
 import { encodeRecordBatch } from '../../src/protocol/record-batch.js';
+import { Consumer } from '../../src/client/consumer.js';
+import { KafkaClient, parseBootstrap } from '../../src/client/kafka-client.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { connectBroker } from '../helpers/wire.js';
 
@@ -100,6 +102,31 @@ test('a full fetch opens a session; incremental fetches carry only what changed;
   assert.is(closing.sessionId, 0);
   assert.equal(Object.keys(answered(closing)), ['0'], 'a sessionless fetch answers what it names');
   assert.is((await fetch(id, 6, [])).errorCode, ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
+});
+
+test('YaK\'s consumer closes its fetch session on close (the final epoch, as Kafka\'s consumer): the broker forgets it', async () => {
+  await produce(1);
+  // The session id the broker gave the consumer, read from the answers its fetch loop gets.
+  const sessionIds: number[] = [];
+  const client = new (class extends KafkaClient {
+    override async sendToLeader<Req, Res>(...args: Parameters<KafkaClient['sendToLeader']>): Promise<Res> {
+      const res = (await super.sendToLeader(...(args as [number, string[], () => boolean, never, number, Req]))) as Res;
+      if (args[3] === FetchApi) sessionIds.push((res as FetchResponse).sessionId ?? 0);
+      return res;
+    }
+  })({ bootstrap: parseBootstrap(cluster.bootstrap), clientId: 'closing-consumer' });
+  try {
+    const consumer = new Consumer(client, { topic: TOPIC, start: 'earliest', maxWaitMs: 100 });
+    await consumer.start();
+    for (let i = 0; i < 50 && sessionIds.filter((id) => id > 0).length < 2; i++) await consumer.poll(200);
+    const sessionId = sessionIds.find((id) => id > 0);
+    assert.ok(sessionId, `the broker opened a session: ${sessionIds}`);
+    await consumer.close();
+    // Epoch 1 of a session still open (at a later epoch) is INVALID_FETCH_SESSION_EPOCH; of a closed one, not found.
+    assert.is((await fetch(sessionId!, 1, [])).errorCode, ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
+  } finally {
+    client.close();
+  }
 });
 
 test.run();

@@ -71,6 +71,23 @@ test('a lost session (FETCH_SESSION_ID_NOT_FOUND) or a wrong epoch: the next fet
   assert.is(evicted.size, 1, 'the old session closed, a new one open');
 });
 
+test('closing: a request at the final epoch naming nothing closes the broker\'s session; with no session, nothing to send', () => {
+  const cache = new FetchSessionCache();
+  const client = new FetchSessionHandler();
+  assert.is(client.buildClose(), null, 'no session yet');
+  const wanted = [{ topic: 't', partitions: [at(0, 0), at(1, 0)] }];
+  const opened = send(cache, client.build(wanted));
+  client.handleResponse(opened);
+  assert.is(cache.size, 1);
+  const close = client.buildClose()!;
+  assert.equal(close, { sessionId: opened.sessionId, sessionEpoch: -1, topics: [], forgottenTopicsData: [] });
+  const closed = send(cache, close);
+  assert.equal([closed.errorCode, closed.sessionId, closed.read], [ErrorCode.NONE, 0, []], 'a sessionless fetch of nothing');
+  assert.is(cache.size, 0, 'the broker holds no session for us any more');
+  assert.is(client.buildClose(), null, 'closed once');
+  assert.equal(client.build(wanted).sessionEpoch, 0, 'a later fetch opens a new session');
+});
+
 test('a failed request, or a broker that keeps no session: full fetches', () => {
   const cache = new FetchSessionCache(0);
   const client = new FetchSessionHandler();

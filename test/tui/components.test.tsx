@@ -18,7 +18,8 @@ import type { ProduceResult } from '../../src/tui/hooks/use-producer.js';
 import { footerHints } from '../../src/tui/keys.js';
 import type { TailLine } from '../../src/tui/tail.js';
 import { initialUiState, uiReducer, type UiState } from '../../src/tui/ui-state.js';
-import { NOW_MS, events, view } from '../helpers/cluster-view-fixtures.js';
+import { NOW_MS, events, metadata, sources, view } from '../helpers/cluster-view-fixtures.js';
+import { deriveClusterView, partitionKey } from '../../src/tui/model.js';
 
 /** The frame as plain lines (ink-testing-library's stdout is 100 columns wide). */
 function frame(tree: ReactElement): string[] {
@@ -53,6 +54,25 @@ test('topics pane: leader, epoch, replicas, ISR with the out-of-sync replica, hi
 test('topics pane: short of rows, other topics fold into one summary row each', () => {
   const lines = frame(<TopicsPane topics={view().topics} selected="audit" focused expandAll={false} width={100} height={5} />);
   assert.match(rowOf(lines, 'orders'), /orders\s+3\s+1,3\s+2 rf 3\s+3 under\s+52/);
+});
+
+test('topics pane: a selected 1000-partition topic shows the rows that fit, in line, and counts the rest', () => {
+  const replicas = (p: number) => [0, 1, 2].map((i) => ((p + i) % 3) + 1);
+  const big = deriveClusterView(sources({
+    metadata: { ...metadata, topics: [{ name: 'big', id: 'big-id', configs: {}, partitions: Array.from({ length: 1000 }, (_, p) => ({ partition: p, leader: replicas(p)[0]!, leaderEpoch: 0, replicas: replicas(p), isr: replicas(p) })) }] },
+    offsets: new Map(Array.from({ length: 1000 }, (_, p) => [partitionKey('big', p), { highWatermark: p, recordsPerSec: 0, history: [0, 0, 0] }])),
+  })).topics;
+  const lines = frame(<TopicsPane topics={big} selected="big" focused={false} expandAll={false} width={150} height={8} />);
+  assert.is(lines.length, 8);
+  assert.match(lines[0]!, /1 topic \(993↓\)$/, 'the partitions below are counted');
+  assert.match(lines[1]!, /›big\s+0\s+1\s+0 1,2,3\s+1,2,3\s+0\s+0\s+▁▁▁/);
+  assert.match(lines[7]!, /^\s+6\s+1\s+0 1,2,3\s+1,2,3\s+6\s+0\s+▁▁▁/);
+  const scrolled = frame(<TopicsPane topics={big} selected="big" focused={false} expandAll={false} width={150} height={4} />);
+  assert.match(scrolled[0]!, /1 topic \(997↓\)$/);
+  // The ASCII cells and the sparkline are drawn as separate Texts: the columns still line up.
+  const sparkAt = lines.slice(1).map((l) => l.indexOf('▁'));
+  assert.ok(sparkAt.every((i) => i > 0 && i === sparkAt[0]), JSON.stringify(lines));
+  assert.ok(lines.every((l) => l.length <= 150));
 });
 
 test('produce pane: fields, the cursor on the value, and the offset a record got', () => {

@@ -81,6 +81,19 @@ test('RateTracker: records/s from high-watermark deltas; a watermark that goes d
   assert.is(r.snapshot().size, 0);
 });
 
+test('RateTracker: a partition quiet for its whole history keeps its sample, and the snapshot stays the same map', () => {
+  const r = new RateTracker(3);
+  for (let i = 0; i < 4; i++) r.record('t/0', 7, 1000 * i);
+  const settled = r.snapshot();
+  assert.equal(settled.get('t/0'), { highWatermark: 7, recordsPerSec: 0, history: [0, 0, 0] });
+  assert.not.ok(r.record('t/0', 7, 5000));
+  r.idle('t/0');
+  assert.is(r.snapshot(), settled, 'nothing to draw again');
+  assert.ok(r.record('t/0', 9, 6000), 'a record: it moves again');
+  assert.is.not(r.snapshot(), settled);
+  assert.equal(r.snapshot().get('t/0')!.history, [0, 0, 2]);
+});
+
 test('sumHistories aligns histories at their newest value', () => {
   assert.equal(sumHistories([[1, 2, 3], [10]]), [1, 2, 13]);
   assert.equal(sumHistories([]), []);

@@ -2,6 +2,8 @@ import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../../common/error
 import { fetchMaxBytes } from '../../common/limits.js';
 import type { FetchPartitionResponse, FetchRequest, FetchResponse, FetchTopic, ForgottenTopic } from '../../protocol/apis/fetch.js';
 import { ApiKey } from '../../protocol/api.js';
+import { CompressionCodec } from '../../protocol/compression.js';
+import { ATTR_COMPRESSION_MASK, BATCH_HEADER_BYTES, BATCH_LOG_OVERHEAD, OFF_ATTRIBUTES } from '../../protocol/record-batch-layout.js';
 import { ZERO_UUID } from '../../protocol/schema.js';
 import { AclOperation, ResourceType } from '../../security/acl.js';
 import type { BrokerContext } from '../context.js';
@@ -18,6 +20,8 @@ const FIRST_TOPIC_ID_VERSION = 13;
 const FIRST_DIVERGING_EPOCH_VERSION = 12;
 /** Fetch v11+ carries the consumer's rack and the preferred read replica (KIP-392). */
 const FIRST_FOLLOWER_FETCH_VERSION = 11;
+/** Fetch v10+ may carry zstd batches (KIP-110), as Produce v7+ may write them. */
+const FIRST_ZSTD_VERSION = 10;
 
 /** Fetch's isolation_level (v4+) asking for committed transactions only: read up to the last stable offset. */
 const READ_COMMITTED = 1;
@@ -156,6 +160,9 @@ function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[], 
           ? ctx.replicas.readForFollower(partition, req.replicaId, p.fetchOffset, maxBytes)
           : ctx.replicas.read(partition, p.fetchOffset, maxBytes, req.isolationLevel === READ_COMMITTED);
       const batches = oneBatchAllowed ? read.batches : withinBudget(read.batches, limit);
+      // A fetcher older than zstd could not decompress it: the partition is refused, not sent bytes it cannot read.
+      // (Kafka refuses a topic whose compression.type is zstd; this also covers zstd batches kept as the producer wrote them.)
+      if (version < FIRST_ZSTD_VERSION && batches.some(isZstd)) throw new KafkaError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `Fetch v${version} cannot carry the zstd batches at ${topic}-${p.partition} offset ${p.fetchOffset}: zstd needs Fetch v10`);
       // Empty, never null: librdkafka rejects a MessageSetSize of -1. One batch goes out as SQLite returned it, several joined once.
       const records = batches.length === 0 ? EMPTY : batches.length === 1 ? batches[0]! : Buffer.concat(batches);
       bytes += records.length;
@@ -191,6 +198,14 @@ function byTopic(partitions: TopicPartitionResponse[]): FetchResponse['responses
     else responses.push({ topic, topicId, partitions: [partition] });
   }
   return responses;
+}
+
+/** Whether a stored batch (or a run of them) holds zstd-compressed records. */
+function isZstd(bytes: Buffer): boolean {
+  for (let at = 0; at + BATCH_HEADER_BYTES <= bytes.length; at += BATCH_LOG_OVERHEAD + bytes.readInt32BE(at + 8)) {
+    if ((bytes.readInt16BE(at + OFF_ATTRIBUTES) & ATTR_COMPRESSION_MASK) === CompressionCodec.zstd) return true;
+  }
+  return false;
 }
 
 /** The leading batches whose bytes add up to at most `budget`. */

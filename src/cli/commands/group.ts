@@ -46,7 +46,8 @@ export function formatGroup(d: GroupDescription): string {
 /**
  * The new committed offset of every partition of a topic, as kafka-consumer-groups --reset-offsets
  * computes it: the log start or end, N, the first offset at a time, or the committed offset moved
- * by ±N; always kept within the log. `committed`: the group's offsets on the topic now.
+ * by ±N; always kept within the log. `committed`: the group's offsets on the topic now (with
+ * --all-topics only those partitions are moved, so --shift-by skips the others).
  */
 async function resetTargets(client: KafkaClient, args: ResetArgs, topic: string, committed: Map<number, number>): Promise<Map<number, number>> {
   const admin = new Admin(client);
@@ -58,9 +59,9 @@ async function resetTargets(client: KafkaClient, args: ResetArgs, topic: string,
   if (args['to-datetime'] !== undefined) return admin.listOffsets(topic, { timestamp: parseTime(args['to-datetime'], '--to-datetime') });
   if (args['shift-by'] !== undefined) {
     const shift = args['shift-by'];
-    const missing = [...earliest.keys()].filter((p) => !committed.has(p));
+    const missing = args['all-topics'] ? [] : [...earliest.keys()].filter((p) => !committed.has(p));
     if (missing.length > 0) throw new UserError(`--shift-by moves committed offsets, and group "${args.group}" has none on ${topic} partition(s) ${missing.join(',')}: use --to-earliest, --to-latest or --to-datetime`);
-    return new Map([...earliest.keys()].map((p) => [p, within(p, committed.get(p)! + shift)]));
+    return new Map([...earliest.keys()].filter((p) => committed.has(p)).map((p) => [p, within(p, committed.get(p)! + shift)]));
   }
   return new Map([...earliest.keys()].map((p) => [p, within(p, args['to-offset']!)]));
 }
@@ -89,7 +90,11 @@ async function resetOffsets(client: KafkaClient, args: ResetArgs): Promise<void>
   const plan: { topic: string; committed: Map<number, number>; targets: Map<number, number> }[] = [];
   for (const topic of topics) {
     const committed = committedOn(topic);
-    plan.push({ topic, committed, targets: await resetTargets(client, args, topic, committed) });
+    const targets = await resetTargets(client, args, topic, committed);
+    // --all-topics means the group's committed offsets, partition by partition, as kafka-consumer-groups:
+    // a partition it never committed on (no record there yet) is not reset, nor a reason to refuse --shift-by.
+    if (args['all-topics']) for (const p of targets.keys()) if (!committed.has(p)) targets.delete(p);
+    plan.push({ topic, committed, targets });
   }
   const rows = plan.flatMap(({ topic, committed, targets }) =>
     [...targets].sort((a, b) => a[0] - b[0]).map(([p, o]) => [args.group, topic, String(p), dash(committed.get(p) ?? null), String(o)]),

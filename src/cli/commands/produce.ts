@@ -8,6 +8,9 @@ import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs, whol
 import { compressionOption, ExitCode, parseAcks, parseCompression, withClient } from '../output.js';
 import { jsonLineReader, parseHeaderFlags, textLineReader, type LineReader } from '../produce-input.js';
 import { BYTES_ENCODINGS, type BytesEncoding } from '../record-format.js';
+import { ProduceTally } from '../produce-summary.js';
+
+const SUMMARY_FORMATS = ['text', 'json'] as const;
 
 interface Args extends ClusterArgs {
   topic: string;
@@ -23,13 +26,7 @@ interface Args extends ClusterArgs {
   'batch-bytes': number;
   compression: string;
   'delivery-timeout-ms': number;
-}
-
-export interface ProduceSummary {
-  sent: number;
-  failed: number;
-  perPartition: Map<number, number>;
-  firstError: Error | null;
+  summary: (typeof SUMMARY_FORMATS)[number];
 }
 
 /**
@@ -42,8 +39,8 @@ export async function produceLines(
   lines: AsyncIterable<string>,
   opts: { toRecord: LineReader; onAcked?: (meta: RecordMetadata) => void },
   /** Filled in as answers come, so a caller can report it before the end. */
-  summary: ProduceSummary = { sent: 0, failed: 0, perPartition: new Map(), firstError: null },
-): Promise<ProduceSummary> {
+  summary: ProduceTally = new ProduceTally(),
+): Promise<ProduceTally> {
   // Start iterating before the first await: readline drops lines emitted before its iterator exists.
   const input = lines[Symbol.asyncIterator]();
   await producer.partitionsOf(topic);
@@ -61,11 +58,9 @@ export async function produceLines(
     }
     try {
       producer.send(topic, record, (err, meta) => {
-        if (err) {
-          summary.failed++;
-          summary.firstError ??= err;
-        } else {
-          summary.perPartition.set(meta!.partition, (summary.perPartition.get(meta!.partition) ?? 0) + 1);
+        if (err) summary.failedWith(err);
+        else {
+          summary.acked(meta!);
           opts.onAcked?.(meta!);
         }
       });
@@ -141,9 +136,15 @@ export const produceCommand: CommandModule<object, Args> = {
       .option('batch-bytes', { type: 'number', default: 16384, describe: 'Target batch size per partition' })
       .option('compression', compressionOption)
       .option('delivery-timeout-ms', { type: 'number', default: 120_000, coerce: wholeNumber('delivery-timeout-ms', 1), describe: 'Give a record up after this long, retries included' })
+      .option('summary', {
+        choices: SUMMARY_FORMATS,
+        default: 'text' as const,
+        describe: 'The summary at the end: a line on stderr, or json: one JSON object on stdout instead, also when it fails (sent, acknowledged, failed, partitions with their first and last offsets, error: see the README)',
+      })
       .example('echo hello | $0 produce -t demo', 'One record, value "hello"')
       .example('$0 produce -t demo -K : -H source=cli', 'Lines key:value, each with the header source=cli')
-      .example(`echo '{"key":"k","value":"v"}' | $0 produce -t demo --json`, 'A record from JSON (also "headers", "partition", "timestamp")'),
+      .example(`echo '{"key":"k","value":"v"}' | $0 produce -t demo --json`, 'A record from JSON (also "headers", "partition", "timestamp")')
+      .example('seq 3 | $0 produce -t demo --summary json', 'The summary as one JSON object on stdout, for scripts'),
   handler: async (args) => {
     const acks = parseAcks(args.acks);
     const compression = parseCompression(args.compression);
@@ -155,38 +156,38 @@ export const produceCommand: CommandModule<object, Args> = {
       const waiting = new RetryNotices();
       const producer = new Producer(client, { acks, lingerMs: args['linger-ms'], batchBytes: args['batch-bytes'], compression, deliveryTimeoutMs: args['delivery-timeout-ms'], onRetry: (t, p, err) => waiting.retried(t, p, err) });
       const rl = readline.createInterface({ input, crlfDelay: Infinity });
-      const s: ProduceSummary = { sent: 0, failed: 0, perPartition: new Map(), firstError: null };
-      const acked = () => [...s.perPartition.values()].reduce((a, b) => a + b, 0);
-      const report = () => {
-        const where = [...s.perPartition].sort((a, b) => a[0] - b[0]).map(([p, n]) => `partition ${p}: ${n}`).join(', ');
-        const unanswered = s.sent - s.failed - acked();
-        process.stderr.write(`${acks === 0 ? 'sent' : 'acknowledged'} ${acked()} of ${s.sent} record(s) to ${args.topic}${where ? ` (${where})` : ''}, acks=${args.acks}${unanswered > 0 ? `; ${unanswered} not answered` : ''}\n`);
+      const s = new ProduceTally();
+      const acksName = acks === -1 ? 'all' : String(acks);
+      let interrupted = false;
+      // The summary: a line on stderr, or with --summary json one object on stdout (and no line), for scripts.
+      const report = (error: Error | null = null) => {
+        if (args.summary === 'json') process.stdout.write(JSON.stringify(s.toJson(args.topic, acksName, { interrupted, error })) + '\n');
+        else if (s.sent > 0 || error === null) process.stderr.write(s.line(args.topic, acksName) + '\n');
       };
       // Ctrl-C stops reading; what was already sent is still waited for and counted. Ctrl-C again, or
       // SIGTERM (a timeout, a service manager): say what is known and quit now.
-      let interrupted = false;
-      const quitNow = (code: number) => {
-        report();
+      const quitNow = (code: number, why: string) => {
+        report(s.answered() < s.sent ? new Error(why) : null);
         process.exit(code);
       };
       process.on('SIGINT', () => {
-        if (interrupted) quitNow(ExitCode.interrupted);
+        if (interrupted) quitNow(ExitCode.interrupted, 'quit by a second Ctrl-C before every record was answered');
         interrupted = true;
         process.stderr.write('yak: interrupted: waiting for the answers to what was sent (Ctrl-C again to quit at once)\n');
         rl.close();
         // While answers keep coming it waits; none for interruptGraceMs (the cluster gone, say): it quits.
-        let answered = acked() + s.failed;
+        let answered = s.answered();
         let answeredAt = Date.now();
         setInterval(() => {
-          const now = acked() + s.failed;
+          const now = s.answered();
           if (now !== answered) [answered, answeredAt] = [now, Date.now()];
           else if (now < s.sent && Date.now() - answeredAt >= interruptGraceMs) {
             process.stderr.write(`yak: no answer for ${interruptGraceMs} ms (is the cluster running? \`yak status\` tells); quitting\n`);
-            quitNow(ExitCode.interrupted);
+            quitNow(ExitCode.interrupted, `no answer for ${interruptGraceMs} ms`);
           }
         }, 100).unref();
       });
-      process.on('SIGTERM', () => quitNow(ExitCode.terminated));
+      process.on('SIGTERM', () => quitNow(ExitCode.terminated, 'stopped by SIGTERM before every record was answered'));
       const onAcked = (meta: RecordMetadata) => {
         waiting.acked(args.topic, meta.partition);
         if (interactive) process.stderr.write(acks === 0 ? `sent to ${meta.topic}-${meta.partition}\n` : `acknowledged: ${meta.topic}-${meta.partition} offset ${meta.offset}\n`);
@@ -194,11 +195,12 @@ export const produceCommand: CommandModule<object, Args> = {
       try {
         await produceLines(producer, args.topic, rl, { toRecord, onAcked }, s);
       } catch (err) {
-        if (s.sent > 0) report(); // a malformed line stopped it: say what before it was acknowledged
+        report(err as Error); // a malformed line stopped it (say what before it was acknowledged), or the cluster refused
         throw err;
       }
-      report();
-      if (s.firstError) throw new UserError(`${s.failed} record(s) failed: ${s.firstError.message}`);
+      const failed = s.firstError ? new UserError(`${s.failed} record(s) failed: ${s.firstError.message}`) : null;
+      report(failed);
+      if (failed) throw failed;
       // Stopped by Ctrl-C with every record it read acknowledged: nothing went wrong (exit 0).
       if (interrupted) process.stderr.write(`yak: stopped by Ctrl-C: all ${s.sent} record(s) read were ${acks === 0 ? 'sent' : 'acknowledged'}\n`);
     });

@@ -41,7 +41,7 @@ export function Screen({ view, ui, events, groups, tail, produceResults, footer,
   const bottomPanes = ui.create ? (
     <CreateTopicDialog dialog={ui.create} width={width} height={layout.bottom} />
   ) : (
-    <Box flexDirection="row" height={layout.bottom} overflow="hidden">
+    <Box flexDirection="row" height={layout.bottom} overflowY="hidden">
       <ProducePane
         values={ui.produce}
         field={ui.produce.field}
@@ -65,16 +65,16 @@ export function Screen({ view, ui, events, groups, tail, produceResults, footer,
     </Box>
   );
   return (
-    <Box flexDirection="column" width={width} height={rows - 1} overflow="hidden">
+    <Box flexDirection="column" width={width} height={rows - 1} overflowY="hidden">
       <Header view={view} nowMs={nowMs} width={width} stopping={ui.stopping} />
       {ui.help ? (
         <Help width={width} height={rows - 3} />
       ) : (
         <>
-          <Box height={layout.brokers} overflow="hidden">
+          <Box height={layout.brokers} overflowY="hidden">
             <BrokersPane processes={view.processes} selected={ui.selectedProcess} focused={ui.focus === 'brokers'} width={width} height={layout.brokers} />
           </Box>
-          <Box height={layout.topics} overflow="hidden">
+          <Box height={layout.topics} overflowY="hidden">
             {showGroups ? (
               <GroupsPane groups={groups.groups} status={groups.status} selected={ui.selectedGroup} focused width={width} height={layout.topics} />
             ) : (
@@ -83,7 +83,7 @@ export function Screen({ view, ui, events, groups, tail, produceResults, footer,
           </Box>
           {bottomPanes}
           {layout.events > 0 ? (
-            <Box height={layout.events} overflow="hidden">
+            <Box height={layout.events} overflowY="hidden">
               <EventLog events={events} scroll={ui.eventsScroll} focused={ui.focus === 'events'} width={width} height={layout.events} beside={false} />
             </Box>
           ) : null}

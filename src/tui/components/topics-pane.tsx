@@ -28,8 +28,8 @@ export const TopicsPane = memo(function TopicsPane({ topics, selected, focused, 
   const nameW = width >= 150 ? 24 : width >= 100 ? 16 : 12;
   // A 1000-partition topic's count takes 4 columns.
   const countW = Math.max(3, ...topics.map((t) => String(t.partitions.length).length));
-  const replW = Math.max(8, ...topics.flatMap((t) => t.partitions.map((p) => list(p.replicas).length)));
-  const oosW = Math.max(4, ...topics.flatMap((t) => t.partitions.map((p) => list(p.outOfSync).length + 1)));
+  const replW = Math.max(8, ...topics.map((t) => t.widest.replicas));
+  const oosW = Math.max(4, ...topics.map((t) => t.widest.outOfSync + 1));
   const underReplicated = topics.reduce((a, t) => a + t.underReplicated, 0);
   const offline = topics.reduce((a, t) => a + t.offline, 0);
   const summary = `${topics.length} topic${topics.length === 1 ? '' : 's'}${offline ? `, ${offline} offline` : ''}${underReplicated ? `, ${underReplicated} under-replicated` : ''}`;
@@ -49,21 +49,42 @@ export const TopicsPane = memo(function TopicsPane({ topics, selected, focused, 
     ...(spark > 0 ? [{ text: '', width: spark }] : []),
   ];
 
-  // Rows are described here and drawn only when visible: a 1000-partition topic is 1000 rows, ~20 on screen.
-  const rows: { key: string; topic: string; first: boolean; cells: () => Cell[] }[] = [];
+  // Only the rows on screen are built: a 1000-partition topic is 1000 rows, ~20 of them visible.
+  const expanded = (t: TopicRow) => expandAll || t.name === selected;
+  const rowsOf = (t: TopicRow) => (expanded(t) ? Math.max(1, t.partitions.length) : 1);
+  let total = 0;
+  let first = -1;
+  let count = 0;
   for (const t of topics) {
+    if (t.name === selected) [first, count] = [total, rowsOf(t)];
+    total += rowsOf(t);
+  }
+  const body = height - 1;
+  const [from, to] = visibleRange(total, body, first < 0 ? 0 : first + Math.min(count - 1, Math.floor(body / 2)));
+  const rows: { key: string; topic: string; first: boolean; cells: Cell[] }[] = [];
+  let at = 0;
+  for (const t of topics) {
+    const n = rowsOf(t);
+    if (at + n > from && at < to) rows.push(...topicRows(t, Math.max(0, from - at), Math.min(n, to - at)));
+    at += n;
+    if (at >= to) break;
+  }
+
+  /** Rows `start` to `end` of topic t: its partitions when expanded, else its summary row. */
+  function topicRows(t: TopicRow, start: number, end: number): { key: string; topic: string; first: boolean; cells: Cell[] }[] {
     const isSelected = t.name === selected;
     const name = (first: boolean): Cell => ({ text: first ? `${isSelected ? '›' : ' '}${t.name}` : '', width: nameW, bold: isSelected });
-    if (expandAll || isSelected) {
-      t.partitions.forEach((p, i) => rows.push({ key: `${t.name}/${p.partition}`, topic: t.name, first: i === 0, cells: () => [name(i === 0), ...partitionCells(p, countW, replW, oosW, spark)] }));
-      if (t.partitions.length === 0) rows.push({ key: t.name, topic: t.name, first: true, cells: () => [name(true), { text: 'no partitions' }] });
-    } else {
-      const health = t.offline > 0 ? { text: `${t.offline} offline`, color: theme.bad } : t.underReplicated > 0 ? { text: `${t.underReplicated} under`, color: theme.warn } : { text: 'all in sync', color: theme.ok };
-      rows.push({
+    if (expanded(t)) {
+      if (t.partitions.length === 0) return [{ key: t.name, topic: t.name, first: true, cells: [name(true), { text: 'no partitions' }] }];
+      return t.partitions.slice(start, end).map((p, i) => ({ key: `${t.name}/${p.partition}`, topic: t.name, first: start + i === 0, cells: [name(start + i === 0), ...partitionCells(p, countW, replW, oosW, spark)] }));
+    }
+    const health = t.offline > 0 ? { text: `${t.offline} offline`, color: theme.bad } : t.underReplicated > 0 ? { text: `${t.underReplicated} under`, color: theme.warn } : { text: 'all in sync', color: theme.ok };
+    return [
+      {
         key: t.name,
         topic: t.name,
         first: true,
-        cells: () => [
+        cells: [
           name(true),
           { text: String(t.partitions.length), width: countW, align: 'right' },
           { text: list([...new Set(t.partitions.map((p) => p.leader).filter((l) => l >= 0))]), width: 6, align: 'right' },
@@ -74,25 +95,21 @@ export const TopicsPane = memo(function TopicsPane({ topics, selected, focused, 
           { text: compact(t.recordsPerSec), width: 7, align: 'right', dim: t.recordsPerSec === 0 },
           ...(spark > 0 ? [{ text: sparkline(t.history, spark), width: spark, color: t.history.some((v) => v > 0) ? theme.ok : theme.dim }] : []),
         ],
-      });
-    }
+      },
+    ];
   }
 
-  const body = height - 1;
-  const first = rows.findIndex((r) => r.topic === selected);
-  const count = rows.filter((r) => r.topic === selected).length;
-  const [from, to] = visibleRange(rows.length, body, first < 0 ? 0 : first + Math.min(count - 1, Math.floor(body / 2)));
-  const hidden = from > 0 || to < rows.length ? ` (${from > 0 ? `${from}↑ ` : ''}${to < rows.length ? `${rows.length - to}↓` : ''})`.replace(' )', ')') : '';
+  const hidden = from > 0 || to < total ? ` (${from > 0 ? `${from}↑ ` : ''}${to < total ? `${total - to}↓` : ''})`.replace(' )', ')') : '';
   const right = summary + hidden;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <TitleRow label="TOPICS" columns={columns} width={width} focused={focused} right={right} />
-      {rows.length === 0 ? (
+      {total === 0 ? (
         <Text dimColor wrap="truncate">
           {' no topics yet: c creates one, or type a record in the produce pane (a new topic is created)'}
         </Text>
       ) : (
-        rows.slice(from, to).map((r) => <Line key={r.key} cells={r.cells()} width={width} selected={r.topic === selected && r.first} focused={focused} />)
+        rows.map((r) => <Line key={r.key} cells={r.cells} width={width} selected={r.topic === selected && r.first} focused={focused} />)
       )}
     </Box>
   );

@@ -29,6 +29,7 @@ export function useHighWatermarks(bootstrap: string, metadata: ClusterMetadata |
     let quiet = false;
     let quietVersion = -1;
     let skipped = 0;
+    let sent: ReadonlyMap<string, OffsetSample> | null = null;
 
     const round = async () => {
       const md = metadataRef.current;
@@ -68,7 +69,9 @@ export function useHighWatermarks(bootstrap: string, metadata: ClusterMetadata |
       );
       quiet = !moved;
       quietVersion = md.version;
-      if (!stopped) setSamples(tracker.snapshot(), IDLE_FRAME_MS);
+      // The same map when nothing changed (an idle cluster, once its histories are all zeros): no render.
+      const snapshot = tracker.snapshot();
+      if (!stopped && snapshot !== sent) setSamples((sent = snapshot), IDLE_FRAME_MS);
     };
 
     void round();

@@ -43,8 +43,7 @@ export function useTail(
     );
     tail.start();
     return () => {
-      tail.stop();
-      client.close();
+      void tail.stop().then(() => client.close());
     };
   }, [bootstrap, security, topic, topicId, start, epoch, setFeed]);
 

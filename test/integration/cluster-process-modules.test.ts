@@ -1,0 +1,88 @@
+/**
+ * Each process of `yak up --headless` evaluates the code of its own role only: the bundle is one
+ * file every process loads, and what a process does not evaluate costs it no memory beyond the
+ * source text. Which bundled modules a process evaluated is read from V8's coverage of the bundle
+ * (NODE_V8_COVERAGE, which the children inherit): esbuild wraps every module it can leave
+ * unevaluated in a function named by the module's path, called once the module is imported; a
+ * module without such a wrapper is evaluated at start by every process.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { killYakProcesses, runYak, spawnYak, tempDir, YAK } from '../helpers/cluster.js';
+
+const root = tempDir('yak-process-modules-');
+const coverageDir = path.join(root, 'coverage');
+const dataDir = path.join(root, 'data');
+
+test.after(() => {
+  killYakProcesses();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+interface ScriptCoverage {
+  url: string;
+  functions: { functionName: string; ranges: { startOffset: number; count: number }[] }[];
+}
+
+/** The bundle's modules (esbuild's `// path` comment before each), each with whether it is wrapped for lazy evaluation. */
+function bundleModules(source: string): { path: string; wrapped: boolean }[] {
+  const starts = [...source.matchAll(/^\/\/ ((?:node_modules|src)\/\S+)$/gm)];
+  return starts.map((m, i) => {
+    const body = source.slice(m.index, starts[i + 1]?.index ?? source.length);
+    return { path: m[1]!, wrapped: /= __(esm|commonJS)\(\{\n\s*(async )?"/.test(body) };
+  });
+}
+
+/** Per process (its argv's command word), the bundle modules it evaluated. */
+function evaluatedModules(): Map<string, Set<string>> {
+  const modules = bundleModules(fs.readFileSync(YAK, 'utf8'));
+  const byRole = new Map<string, Set<string>>();
+  for (const file of fs.readdirSync(coverageDir)) {
+    const { result } = JSON.parse(fs.readFileSync(path.join(coverageDir, file), 'utf8')) as { result: ScriptCoverage[] };
+    const bundle = result.find((s) => s.url.endsWith('/dist/yak.js'));
+    if (!bundle) continue;
+    const called = new Set(bundle.functions.filter((f) => f.ranges[0]!.count > 0).map((f) => f.functionName));
+    const evaluated = new Set(modules.filter((m) => !m.wrapped || called.has(m.path)).map((m) => m.path));
+    const pid = Number(/^coverage-(\d+)-/.exec(file)?.[1]);
+    byRole.set(roles.get(pid) ?? `pid ${pid}`, evaluated);
+  }
+  return byRole;
+}
+
+/** pid -> role, from cluster.json while the cluster runs. */
+const roles = new Map<number, string>();
+
+const tui = /^(src\/tui\/(?!events\.ts)|node_modules\/(ink|react|react-reconciler|scheduler|yoga-layout)\/)/;
+const notFor: Record<string, RegExp[]> = {
+  // (the supervisor passes the brokers their options, replica-selector.ts's choices among them)
+  supervisor: [tui, /^src\/(broker\/(?!replica-selector)|coordinator|storage|replication|chaos|mirror)\//, /^node_modules\/(@peculiar|hdr-histogram-js|better-sqlite3)\//],
+  zookeeper: [tui, /^src\/(broker|storage\/log-store|replication|chaos|mirror|supervisor\/supervisor)/, /^node_modules\/(@peculiar|hdr-histogram-js)\//],
+  broker: [tui, /^src\/(coordinator|chaos|mirror|supervisor\/supervisor)/, /^node_modules\/(@peculiar|hdr-histogram-js)\//],
+};
+const mustHave: Record<string, string> = {
+  supervisor: 'src/supervisor/supervisor.ts',
+  zookeeper: 'src/coordinator/coordinator.ts',
+  broker: 'src/broker/broker.ts',
+};
+
+test('the supervisor, the coordinator and a broker each evaluate their own code, and none of them the TUI', async () => {
+  const cluster = spawnYak(['up', '--headless', '--brokers', '1', '--data-dir', dataDir], { env: { NODE_V8_COVERAGE: coverageDir } });
+  await cluster.waitFor(() => cluster.stdout().includes('cluster ready'), 'the cluster to be ready', 30_000);
+  const file = JSON.parse(fs.readFileSync(path.join(dataDir, 'cluster.json'), 'utf8')) as { supervisorPid: number; coordinator: { pid: number }; brokers: { pid: number }[] };
+  roles.set(file.supervisorPid, 'supervisor').set(file.coordinator.pid, 'zookeeper').set(file.brokers[0]!.pid, 'broker');
+  assert.is((await runYak(['down', '--data-dir', dataDir])).code, 0);
+  await cluster.stop('SIGCONT');
+
+  const byRole = evaluatedModules();
+  for (const role of ['supervisor', 'zookeeper', 'broker']) {
+    const evaluated = byRole.get(role);
+    assert.ok(evaluated, `${role} wrote its coverage (have ${[...byRole.keys()].join(', ')})`);
+    assert.ok(evaluated.has(mustHave[role]!), `${role} evaluated ${mustHave[role]}`);
+    const wrong = [...evaluated].filter((m) => notFor[role]!.some((re) => re.test(m)));
+    assert.equal(wrong, [], `${role} evaluated modules it does not use`);
+  }
+});
+
+test.run();

@@ -203,6 +203,20 @@ export const logCleanerBackoffMs = 15_000;
  * a 3-broker acks=all bench's appends on one broker, much more than a caught-up follower is behind.
  */
 export const recentBatchesCacheBytes = 8 * 1024 * 1024;
+/**
+ * How long a batch stays in the recent-batches cache at least (at most twice this): the reads it is
+ * for come within milliseconds of the append, and an idle broker should not keep a bench's last
+ * 8 MiB (no Kafka twin: the OS evicts Kafka's page cache under memory pressure).
+ */
+export const recentBatchesMaxAgeMs = 10_000;
+/**
+ * SQLite's page cache per database connection (each broker's log.db, the coordinator's
+ * coordinator.db), `PRAGMA cache_size` (no Kafka twin: Kafka leaves caching to the OS's page cache,
+ * as this does for what falls out). better-sqlite3 builds SQLite with 16 MiB, which a broker filled
+ * during one bench and kept; appends touch only the right edge of the batches b-tree and recent
+ * reads come from the recent-batches cache, so SQLite's own default of 2 MiB costs no CPU.
+ */
+export const sqlitePageCacheKiB = 2048;
 
 // ---- Cluster control plane (coordinator, supervisor) ----
 

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import BetterSqlite3 from 'better-sqlite3';
+import { sqlitePageCacheKiB } from '../common/limits.js';
 
 export type Database = BetterSqlite3.Database;
 
@@ -21,6 +22,7 @@ export function openDatabase(file: string, migrations: readonly string[], opts: 
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
   db.pragma('foreign_keys = ON');
+  db.pragma(`cache_size = -${sqlitePageCacheKiB}`);
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v < migrations.length; v++) {
     db.transaction(() => {

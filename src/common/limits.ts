@@ -217,6 +217,15 @@ export const recentBatchesMaxAgeMs = 10_000;
  * reads come from the recent-batches cache, so SQLite's own default of 2 MiB costs no CPU.
  */
 export const sqlitePageCacheKiB = 2048;
+/**
+ * What each broker's resident memory (RSS) stays below while `yak bench produce --acks all` runs
+ * against a 3-broker cluster and a consumer reads 55 MiB fetches from the start of the log meanwhile
+ * (test/integration/broker-memory-bound.test.ts; no Kafka twin: the JVM's -Xmx bounds its heap
+ * alone). It is about 60 MiB idle (node, the broker's code, SQLite), V8's heap and compiled code grow
+ * under load, plus the recent-batches cache, SQLite's page cache and the fetch answers in flight.
+ * Measured: 100-130 MiB peak. Not enforced by the broker (the budgets above are); past it is a leak.
+ */
+export const brokerRssBoundMiB = 256;
 
 // ---- Cluster control plane (coordinator, supervisor) ----
 
@@ -365,6 +374,7 @@ export function assertLimits(): void {
   check(fetchMaxBytes <= maxFrameBytes - 1024 * 1024, 'a full fetch response, headers included, must fit in a frame clients accept');
   check(fetchResponseBytesPerConnection >= fetchMaxBytes, 'one connection must be able to get one full fetch answer');
   check(consumerFetchResponseBytesPerBroker >= fetchResponseBytesPerConnection && replicaFetchResponseBytesPerBroker >= fetchResponseBytesPerConnection, "a broker's fetch response shares must hold what one connection may");
+  check(brokerRssBoundMiB * 1024 * 1024 > recentBatchesCacheBytes + sqlitePageCacheKiB * 1024 + fetchResponseBytesPerConnection + 64 * 1024 * 1024, "a broker's RSS bound must hold its caches, one full fetch answer and an idle broker's 64 MiB");
   check(minFetchResponseGrantBytes <= fetchMaxBytes, 'the smallest grant a waiting fetch takes must be one it can get');
   check(maxFetchSessionCachePartitions >= maxIncrementalFetchSessionCacheSlots, 'every fetch session slot must be able to hold a partition');
   assertListenerLimits(listenerLimits);

@@ -237,6 +237,15 @@ export const brokerRssBoundMiB = 256;
  * against 8.2-8.5 s, clusters run side by side).
  */
 export const clusterProcessSemiSpaceMiB = 2;
+/**
+ * glibc malloc arenas of each coordinator and broker process the supervisor forks (glibc's
+ * `MALLOC_ARENA_MAX`, set in their environment unless the user's sets it; ignored by other C
+ * libraries; no Kafka twin). glibc's default, 8 per core, gives each of node's threads that allocates
+ * (GC, compiler, libuv pool) an arena of its own, and what is freed stays in the arena it came from:
+ * after a 1M-record acks=all bench the brokers kept 100-126 MB RSS each, with one arena 89-95 MB
+ * (2: 92-115), and no more CPU (the brokers' 7.9-8.9 s against 8.2-9.2 s, runs alternated).
+ */
+export const clusterProcessMallocArenas = 1;
 
 /**
  * Largest frame the coordinator and the supervisor's control endpoint read from a connection that has

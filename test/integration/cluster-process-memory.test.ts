@@ -1,5 +1,7 @@
 /**
- * Each process of `yak up --headless` evaluates the code of its own role only: the bundle is one
+ * What keeps the processes of `yak up --headless` small. The supervisor forks the coordinator and the
+ * brokers with glibc's malloc arenas bounded (clusterProcessMallocArenas), unless the user's
+ * environment says otherwise. Each process evaluates the code of its own role only: the bundle is one
  * file every process loads, and what a process does not evaluate costs it no memory beyond the
  * source text. Which bundled modules a process evaluated is read from V8's coverage of the bundle
  * (NODE_V8_COVERAGE, which the children inherit): esbuild wraps every module it can leave
@@ -10,7 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { killYakProcesses, runYak, spawnYak, tempDir, YAK } from '../helpers/cluster.js';
+import { clusterProcessMallocArenas } from '../../src/common/limits.js';
+import { killYakProcesses, runYak, spawnYak, tempDir, YAK, type YakProcess } from '../helpers/cluster.js';
 
 const root = tempDir('yak-process-modules-');
 const coverageDir = path.join(root, 'coverage');
@@ -67,11 +70,31 @@ const mustHave: Record<string, string> = {
   broker: 'src/broker/broker.ts',
 };
 
-test('the supervisor, the coordinator and a broker each evaluate their own code, and none of them the TUI', async () => {
-  const cluster = spawnYak(['up', '--headless', '--brokers', '1', '--data-dir', dataDir], { env: { NODE_V8_COVERAGE: coverageDir } });
+let cluster: YakProcess;
+
+function environment(pid: number): Map<string, string> {
+  const pairs = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+  return new Map(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+}
+
+test(`the coordinator and the brokers run with ${clusterProcessMallocArenas} malloc arenas; a MALLOC_ARENA_MAX of the user's own is kept`, async () => {
+  cluster = spawnYak(['up', '--headless', '--brokers', '1', '--data-dir', dataDir], { env: { NODE_V8_COVERAGE: coverageDir } });
   await cluster.waitFor(() => cluster.stdout().includes('cluster ready'), 'the cluster to be ready', 30_000);
   const file = JSON.parse(fs.readFileSync(path.join(dataDir, 'cluster.json'), 'utf8')) as { supervisorPid: number; coordinator: { pid: number }; brokers: { pid: number }[] };
   roles.set(file.supervisorPid, 'supervisor').set(file.coordinator.pid, 'zookeeper').set(file.brokers[0]!.pid, 'broker');
+  const expected = process.env.MALLOC_ARENA_MAX ?? String(clusterProcessMallocArenas);
+  for (const pid of [file.coordinator.pid, file.brokers[0]!.pid]) assert.is(environment(pid).get('MALLOC_ARENA_MAX'), expected);
+
+  const ownDir = path.join(root, 'own');
+  const own = spawnYak(['up', '--headless', '--brokers', '1', '--data-dir', ownDir], { env: { MALLOC_ARENA_MAX: '7' } });
+  await own.waitFor(() => own.stdout().includes('cluster ready'), 'the second cluster to be ready', 30_000);
+  const ownFile = JSON.parse(fs.readFileSync(path.join(ownDir, 'cluster.json'), 'utf8')) as { brokers: { pid: number }[] };
+  assert.is(environment(ownFile.brokers[0]!.pid).get('MALLOC_ARENA_MAX'), '7');
+  assert.is((await runYak(['down', '--data-dir', ownDir])).code, 0);
+  await own.stop('SIGCONT');
+});
+
+test('the supervisor, the coordinator and a broker each evaluate their own code, and none of them the TUI', async () => {
   assert.is((await runYak(['down', '--data-dir', dataDir])).code, 0);
   await cluster.stop('SIGCONT');
 

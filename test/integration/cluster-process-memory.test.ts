@@ -6,7 +6,8 @@
  * source text. Which bundled modules a process evaluated is read from V8's coverage of the bundle
  * (NODE_V8_COVERAGE, which the children inherit): esbuild wraps every module it can leave
  * unevaluated in a function named by the module's path, called once the module is imported; a
- * module without such a wrapper is evaluated at start by every process.
+ * module without such a wrapper is evaluated at start by every process. Nor does any of them lay out
+ * a help text it never shows.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,26 +31,39 @@ interface ScriptCoverage {
 }
 
 /** The bundle's modules (esbuild's `// path` comment before each), each with whether it is wrapped for lazy evaluation. */
-function bundleModules(source: string): { path: string; wrapped: boolean }[] {
+function bundleModules(source: string): { path: string; start: number; wrapped: boolean }[] {
   const starts = [...source.matchAll(/^\/\/ ((?:node_modules|src)\/\S+)$/gm)];
   return starts.map((m, i) => {
     const body = source.slice(m.index, starts[i + 1]?.index ?? source.length);
-    return { path: m[1]!, wrapped: /= __(esm|commonJS)\(\{\n\s*(async )?"/.test(body) };
+    return { path: m[1]!, start: m.index, wrapped: /= __(esm|commonJS)\(\{\n\s*(async )?"/.test(body) };
   });
 }
 
-/** Per process (its argv's command word), the bundle modules it evaluated. */
-function evaluatedModules(): Map<string, Set<string>> {
+interface ProcessCoverage {
+  /** The bundle modules it evaluated. */
+  evaluated: Set<string>;
+  /** The bundle modules any of whose functions it called, their wrapper apart. */
+  ran: Set<string>;
+}
+
+/** Per process (its role, from cluster.json), what it evaluated and ran of the bundle. */
+function processCoverage(): Map<string, ProcessCoverage> {
   const modules = bundleModules(fs.readFileSync(YAK, 'utf8'));
-  const byRole = new Map<string, Set<string>>();
+  const byRole = new Map<string, ProcessCoverage>();
   for (const file of fs.readdirSync(coverageDir)) {
     const { result } = JSON.parse(fs.readFileSync(path.join(coverageDir, file), 'utf8')) as { result: ScriptCoverage[] };
     const bundle = result.find((s) => s.url.endsWith('/dist/yak.js'));
     if (!bundle) continue;
-    const called = new Set(bundle.functions.filter((f) => f.ranges[0]!.count > 0).map((f) => f.functionName));
+    const calledFunctions = bundle.functions.filter((f) => f.ranges[0]!.count > 0 && f.functionName !== '');
+    const called = new Set(calledFunctions.map((f) => f.functionName));
     const evaluated = new Set(modules.filter((m) => !m.wrapped || called.has(m.path)).map((m) => m.path));
+    const ran = new Set<string>();
+    for (const f of calledFunctions) {
+      const m = [...modules].reverse().find((mod) => mod.start <= f.ranges[0]!.startOffset);
+      if (m && f.functionName !== m.path) ran.add(m.path);
+    }
     const pid = Number(/^coverage-(\d+)-/.exec(file)?.[1]);
-    byRole.set(roles.get(pid) ?? `pid ${pid}`, evaluated);
+    byRole.set(roles.get(pid) ?? `pid ${pid}`, { evaluated, ran });
   }
   return byRole;
 }
@@ -98,13 +112,16 @@ test('the supervisor, the coordinator and a broker each evaluate their own code,
   assert.is((await runYak(['down', '--data-dir', dataDir])).code, 0);
   await cluster.stop('SIGCONT');
 
-  const byRole = evaluatedModules();
+  const byRole = processCoverage();
   for (const role of ['supervisor', 'zookeeper', 'broker']) {
-    const evaluated = byRole.get(role);
-    assert.ok(evaluated, `${role} wrote its coverage (have ${[...byRole.keys()].join(', ')})`);
-    assert.ok(evaluated.has(mustHave[role]!), `${role} evaluated ${mustHave[role]}`);
-    const wrong = [...evaluated].filter((m) => notFor[role]!.some((re) => re.test(m)));
+    const coverage = byRole.get(role);
+    assert.ok(coverage, `${role} wrote its coverage (have ${[...byRole.keys()].join(', ')})`);
+    assert.ok(coverage.evaluated.has(mustHave[role]!), `${role} evaluated ${mustHave[role]}`);
+    const wrong = [...coverage.evaluated].filter((m) => notFor[role]!.some((re) => re.test(m)));
     assert.equal(wrong, [], `${role} evaluated modules it does not use`);
+    // yargs renders a command's help before running it unless told not to (main.ts): none is shown.
+    const helpLayout = [...coverage.ran].filter((m) => /^node_modules\/cliui\/(build|node_modules\/(wrap-ansi|string-width))\//.test(m));
+    assert.equal(helpLayout, [], `${role} laid out a help text`);
   }
 });
 

@@ -31,7 +31,8 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['better-sqlite3', '@node-rs/crc32'],
+  // Native modules stay outside; better-sqlite3's JavaScript is bundled (src/storage/database.ts).
+  external: ['better-sqlite3/build/Release/better_sqlite3.node', '@node-rs/crc32'],
   plugins: [stubDevtools, cliuiWordWrap, inkBoundedMeasureCache],
   define: { 'process.env.NODE_ENV': '"production"', YAK_VERSION: JSON.stringify(pkg.version) },
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __yakCreateRequire } from 'node:module';\nconst require = __yakCreateRequire(import.meta.url);" },

@@ -1,23 +1,9 @@
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ErrorCode, KafkaError, UserError } from '../common/errors.js';
 import { assertLimits } from '../common/limits.js';
 import { createFilesPrivately } from '../common/private-files.js';
-import { brokerCommand } from './commands/broker.js';
-import { consumeCommand } from './commands/consume.js';
-import { groupCommand } from './commands/group.js';
-import { produceCommand } from './commands/produce.js';
-import { healthCommand, statusCommand } from './commands/status.js';
-import { downCommand, purgeCommand } from './commands/down.js';
-import { topicCommand } from './commands/topic.js';
-import { userCommand } from './commands/user.js';
-import { aclCommand } from './commands/acl.js';
-import { upCommand } from './commands/up.js';
-import { zookeeperCommand } from './commands/zookeeper.js';
-import { benchCommand } from './commands/bench.js';
-import { chaosCommand } from './commands/chaos.js';
-import { mirrorCommand } from './commands/mirror.js';
-import { operatorCommands } from './commands/operate.js';
+import { commandsFor } from './command-table.js';
 import { ExitCode } from './output.js';
 import { explainUsageError, optionsOf } from './usage-errors.js';
 import { yakVersion } from '../common/version.js';
@@ -61,6 +47,18 @@ function quietOnClosedStdout(): void {
   });
 }
 
+/**
+ * yargs renders the running command's whole help text before its handler's promise settles, to show
+ * it should the handler fail; ours never do (`.fail` below words each error in one line). Rendering
+ * it cost every process 100-150 ms of CPU at start and made V8 optimize cliui's text wrapping, which
+ * a broker then kept resident (the optimizing compiler's pages and memory) for its whole life.
+ * (getUsageInstance is yargs' own, not in its types.)
+ */
+function skipHelpRendering(cli: Argv): void {
+  const internals = (cli as unknown as { getInternalMethods(): { getUsageInstance(): { cacheHelpMessage(): void } } }).getInternalMethods();
+  internals.getUsageInstance().cacheHelpMessage = () => {};
+}
+
 async function main(): Promise<void> {
   assertLimits();
   // Data dirs, SQLite files, cluster.json, logs: whatever yak creates is its user's only.
@@ -68,26 +66,11 @@ async function main(): Promise<void> {
   quietOnClosedStdout();
   const args = kcatStyleKeySeparator(hideBin(process.argv));
   const cli = yargs(args);
+  skipHelpRendering(cli);
   await cli
     .scriptName('yak')
     .usage('YaK (Yet Another Kafka): a small, real Kafka on your laptop.\n\nUsage: $0 <command> [options]')
-    .command(upCommand)
-    .command(produceCommand)
-    .command(consumeCommand)
-    .command(topicCommand)
-    .command(groupCommand)
-    .command(userCommand)
-    .command(aclCommand)
-    .command(statusCommand)
-    .command(healthCommand)
-    .command(downCommand)
-    .command(purgeCommand)
-    .command(operatorCommands)
-    .command(mirrorCommand)
-    .command(benchCommand)
-    .command(chaosCommand)
-    .command(zookeeperCommand)
-    .command(brokerCommand)
+    .command(await commandsFor(args))
     // bash/zsh: `yak completion >> ~/.bashrc` (the script asks `yak --get-yargs-completions` as you type).
     .completion('completion', 'Print a bash/zsh completion script for yak (add it to ~/.bashrc or ~/.zshrc)')
     .demandCommand(1, 'Say what to do: yak up --brokers 3, yak produce --topic t, yak consume --topic t ... (yak --help lists all)')

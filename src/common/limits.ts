@@ -209,6 +209,29 @@ export const logCleanerBackoffMs = 15_000;
  * a 3-broker acks=all bench's appends on one broker, much more than a caught-up follower is behind.
  */
 export const recentBatchesCacheBytes = 8 * 1024 * 1024;
+/**
+ * How long a batch stays in the recent-batches cache at least (at most twice this): the reads it is
+ * for come within milliseconds of the append, and an idle broker should not keep a bench's last
+ * 8 MiB (no Kafka twin: the OS evicts Kafka's page cache under memory pressure).
+ */
+export const recentBatchesMaxAgeMs = 10_000;
+/**
+ * SQLite's page cache per database connection (each broker's log.db, the coordinator's
+ * coordinator.db), `PRAGMA cache_size` (no Kafka twin: Kafka leaves caching to the OS's page cache,
+ * as this does for what falls out). better-sqlite3 builds SQLite with 16 MiB, which a broker filled
+ * during one bench and kept; appends touch only the right edge of the batches b-tree and recent
+ * reads come from the recent-batches cache, so SQLite's own default of 2 MiB costs no CPU.
+ */
+export const sqlitePageCacheKiB = 2048;
+/**
+ * What each broker's resident memory (RSS) stays below while `yak bench produce --acks all` runs
+ * against a 3-broker cluster and a consumer reads 55 MiB fetches from the start of the log meanwhile
+ * (test/integration/broker-memory-bound.test.ts; no Kafka twin: the JVM's -Xmx bounds its heap
+ * alone). It is about 60 MiB idle (node, the broker's code, SQLite), V8's heap and compiled code grow
+ * under load, plus the recent-batches cache, SQLite's page cache and the fetch answers in flight.
+ * Measured: 100-130 MiB peak. Not enforced by the broker (the budgets above are); past it is a leak.
+ */
+export const brokerRssBoundMiB = 256;
 
 // ---- Cluster control plane (coordinator, supervisor) ----
 
@@ -220,6 +243,15 @@ export const recentBatchesCacheBytes = 8 * 1024 * 1024;
  * against 8.2-8.5 s, clusters run side by side).
  */
 export const clusterProcessSemiSpaceMiB = 2;
+/**
+ * glibc malloc arenas of each coordinator and broker process the supervisor forks (glibc's
+ * `MALLOC_ARENA_MAX`, set in their environment unless the user's sets it; ignored by other C
+ * libraries; no Kafka twin). glibc's default, 8 per core, gives each of node's threads that allocates
+ * (GC, compiler, libuv pool) an arena of its own, and what is freed stays in the arena it came from:
+ * after a 1M-record acks=all bench the brokers kept 100-126 MB RSS each, with one arena 89-95 MB
+ * (2: 92-115), and no more CPU (the brokers' 7.9-8.9 s against 8.2-9.2 s, runs alternated).
+ */
+export const clusterProcessMallocArenas = 1;
 
 /**
  * Largest frame the coordinator and the supervisor's control endpoint read from a connection that has
@@ -381,6 +413,7 @@ export function assertLimits(): void {
   check(fetchMaxBytes <= maxFrameBytes - 1024 * 1024, 'a full fetch response, headers included, must fit in a frame clients accept');
   check(fetchResponseBytesPerConnection >= fetchMaxBytes, 'one connection must be able to get one full fetch answer');
   check(consumerFetchResponseBytesPerBroker >= fetchResponseBytesPerConnection && replicaFetchResponseBytesPerBroker >= fetchResponseBytesPerConnection, "a broker's fetch response shares must hold what one connection may");
+  check(brokerRssBoundMiB * 1024 * 1024 > recentBatchesCacheBytes + sqlitePageCacheKiB * 1024 + fetchResponseBytesPerConnection + 64 * 1024 * 1024, "a broker's RSS bound must hold its caches, one full fetch answer and an idle broker's 64 MiB");
   check(minFetchResponseGrantBytes <= fetchMaxBytes, 'the smallest grant a waiting fetch takes must be one it can get');
   check(maxFetchSessionCachePartitions >= maxIncrementalFetchSessionCacheSlots, 'every fetch session slot must be able to hold a partition');
   assertListenerLimits(listenerLimits);

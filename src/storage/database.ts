@@ -1,11 +1,15 @@
 import { createRequire } from 'node:module';
-import type BetterSqlite3 from 'better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
+import { sqlitePageCacheKiB } from '../common/limits.js';
 
 export type Database = BetterSqlite3.Database;
 
-// better-sqlite3 is a native module kept outside the bundle and loaded on first use, so client
-// commands (`yak produce`, `yak --help`) never touch it.
-const nodeRequire = createRequire(import.meta.url);
+// better-sqlite3's JavaScript is bundled; its native module is loaded when the first database is
+// opened, from where npm built it, so client commands (`yak produce`, `yak --help`) never touch it.
+// Named directly rather than found by its `bindings` package, which probes a dozen paths and, with
+// the CommonJS loader resolving each of better-sqlite3's files at run time, ran node's path code
+// hot enough at start for V8's optimizing compiler: every broker kept its 3.5 MB of code resident.
+const nativeBinding = (): string => createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
 
 export interface OpenOptions {
   /** `FULL` fsyncs every commit; `NORMAL` (default) survives kill -9, replication covers machine loss. */
@@ -14,11 +18,11 @@ export interface OpenOptions {
 
 /** Opens (creating if needed) a SQLite file in WAL mode and applies `migrations` past user_version. */
 export function openDatabase(file: string, migrations: readonly string[], opts: OpenOptions = {}): Database {
-  const Sqlite = nodeRequire('better-sqlite3') as typeof BetterSqlite3;
-  const db = new Sqlite(file);
+  const db = new BetterSqlite3(file, { nativeBinding: nativeBinding() });
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
   db.pragma('foreign_keys = ON');
+  db.pragma(`cache_size = -${sqlitePageCacheKiB}`);
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v < migrations.length; v++) {
     db.transaction(() => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DATA_CORRUPTED_EXIT_CODE, ErrorCode, KafkaError, UserError } from '../common/errors.js';
-import { highWatermarkCheckpointIntervalMs, recentBatchesCacheBytes } from '../common/limits.js';
+import { highWatermarkCheckpointIntervalMs, recentBatchesCacheBytes, recentBatchesMaxAgeMs } from '../common/limits.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import { ensurePrivateDir } from '../common/private-files.js';
 import { openDatabase, type Database, type OpenOptions } from './database.js';
@@ -156,6 +156,7 @@ export class LogStore {
   private readonly logs = new Map<string, PartitionLog>();
   private readonly dirty = new Set<PartitionLog>();
   private readonly checkpointTimer: NodeJS.Timeout;
+  private readonly recentSweepTimer: NodeJS.Timeout;
   private readonly hooks: LogStoreHooks;
   private readonly logger: Logger;
   readonly file: string;
@@ -249,6 +250,8 @@ export class LogStore {
     this.hooks = { transaction: (fn) => this.transaction(fn), markDirty: (l) => this.dirty.add(l), recent: new RecentBatches(recentBatchesCacheBytes) };
     this.checkpointTimer = setInterval(() => this.checkpointHighWatermarks(), highWatermarkCheckpointIntervalMs);
     this.checkpointTimer.unref();
+    this.recentSweepTimer = setInterval(() => this.hooks.recent.sweep(), recentBatchesMaxAgeMs);
+    this.recentSweepTimer.unref();
   }
 
   /** The log of one partition, loaded from the file on first use (creating it if new). */
@@ -330,6 +333,7 @@ export class LogStore {
 
   close(): void {
     clearInterval(this.checkpointTimer);
+    clearInterval(this.recentSweepTimer);
     this.checkpointHighWatermarks();
     this.db.close();
   }

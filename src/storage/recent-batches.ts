@@ -28,8 +28,9 @@ interface Entry {
 
 export class RecentBatches {
   private bytes = 0;
-  /** Every live or cleared entry not yet evicted, oldest first, with its tail. */
-  private readonly order: { entry: Entry; tail: PartitionTail }[] = [];
+  /** Every live or cleared entry not yet evicted, oldest first, with its tail and the sweep it came after. */
+  private readonly order: { entry: Entry; tail: PartitionTail; sweep: number }[] = [];
+  private sweeps = 0;
 
   constructor(readonly maxBytes: number) {}
 
@@ -46,11 +47,24 @@ export class RecentBatches {
   /** @internal PartitionTail's bookkeeping. */
   added(tail: PartitionTail, entry: Entry): void {
     this.bytes += entry.size;
-    this.order.push({ entry, tail });
+    this.order.push({ entry, tail, sweep: this.sweeps });
     while (this.bytes > this.maxBytes && this.order.length > 0) {
       const oldest = this.order.shift()!;
       if (oldest.entry.live) oldest.tail.evictOldest();
     }
+  }
+
+  /**
+   * Drops what was appended before the previous sweep. Called every `recentBatchesMaxAgeMs` (LogStore),
+   * so a batch stays cached that long at least and twice that at most: the followers and consumers
+   * it is for read it within milliseconds, and a broker no longer written to gives its memory back.
+   */
+  sweep(): void {
+    while (this.order.length > 0 && this.order[0]!.sweep < this.sweeps) {
+      const oldest = this.order.shift()!;
+      if (oldest.entry.live) oldest.tail.evictOldest();
+    }
+    this.sweeps++;
   }
 
   /** @internal */

@@ -8,7 +8,6 @@ import { ensurePrivateDir } from '../common/private-files.js';
 import { connectToCluster } from '../net/cluster-auth.js';
 import type { ConnectionSecurity } from '../net/connection.js';
 import { InternalApi, type ControlAction, type ControlRequest, type ControlResponse } from '../protocol/internal-api.js';
-import { moveLogAside } from '../storage/log-store.js';
 import { isProcessAlive, readClusterFile, removeClusterFile, writeClusterFile, type ClusterFile } from '../client/cluster-file.js';
 import { startChild, stopChild } from './child-process.js';
 import { ControlServer } from './control-server.js';
@@ -311,7 +310,8 @@ export class Supervisor {
           await stopChild(running, 10_000);
         }
         if (flags.rebuild) await this.waitUntilGivenUp(m.brokerId!);
-        const backup = flags.rebuild ? moveLogAside(m.dataDir) : null;
+        // Imported here: the supervisor evaluates the storage layer (and its codecs) only for a rebuild.
+        const backup = flags.rebuild ? (await import('../storage/log-store.js')).moveLogAside(m.dataDir) : null;
         if (backup) this.opts.logger.warn(`${m.name}: moved its log aside to ${backup}; it re-replicates every partition from the leaders`);
         await this.launch(m);
         this.writeClusterFile();

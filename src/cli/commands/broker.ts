@@ -3,7 +3,6 @@ import type { CommandModule } from 'yargs';
 import { CLUSTER_SECRET_ENV } from '../../common/cluster-secret.js';
 import { UserError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
-import { startBroker } from '../../broker/broker.js';
 import { parseBootstrap } from '../../client/kafka-client.js';
 import { DEFAULT_RETENTION_MS, TIMESTAMP_TYPES, type TimestampType } from '../../common/topic-configs.js';
 import { assertListenerLimits, listenerLimits, logCleanerBackoffMs, type ListenerLimits } from '../../common/limits.js';
@@ -118,6 +117,8 @@ export const brokerCommand: CommandModule<object, BrokerArgs> = {
     }
     const logger = createLogger(`broker-${args.id}`);
     await serveClusterProcess(logger, async () => {
+      // Imported here: `yak up` shares this file's options and should not evaluate the broker.
+      const { startBroker } = await import('../../broker/broker.js');
       const coordinator = parseBootstrap(args.coordinator)[0];
       if (!coordinator) throw new UserError('--coordinator must be host:port');
       const limits = listenerLimitsFrom(args);

@@ -4,9 +4,6 @@ import { groupInitialRebalanceDelayMs, transactionMaxTimeoutMs } from '../../com
 import { UserError } from '../../common/errors.js';
 import { createLogger, type Logger } from '../../common/logger.js';
 import { ensurePrivateDir } from '../../common/private-files.js';
-import { OffsetsTopicProducer } from '../../client/offsets-topic-producer.js';
-import { TxnMarkerSender } from '../../client/txn-marker-sender.js';
-import { startCoordinator } from '../../coordinator/coordinator.js';
 import { memberSecret, secretFileOption } from '../cluster-access.js';
 import { serveClusterProcess } from '../process-lifecycle.js';
 import { coordinatorSecurityFrom, coordinatorSecurityOptions } from '../security-options.js';
@@ -90,7 +87,13 @@ export const zookeeperCommand: CommandModule<object, Args> = {
     checkGroupInitialRebalanceDelay(args['group-initial-rebalance-delay-ms']);
     checkTransactionMaxTimeout(args['transaction-max-timeout-ms']);
     const logger = createLogger('zookeeper');
-    await serveClusterProcess(logger, () => {
+    await serveClusterProcess(logger, async () => {
+      // Imported here: `yak up` shares this file's options and should not evaluate the coordinator.
+      const [{ startCoordinator }, { OffsetsTopicProducer }, { TxnMarkerSender }] = await Promise.all([
+        import('../../coordinator/coordinator.js'),
+        import('../../client/offsets-topic-producer.js'),
+        import('../../client/txn-marker-sender.js'),
+      ]);
       const clusterSecret = coordinatorSecret(args['secret-file'], args['data-dir'], logger);
       const security = coordinatorSecurityFrom(args, clusterSecret);
       return startCoordinator({

@@ -1,0 +1,128 @@
+/**
+ * What keeps the processes of `yak up --headless` small. The supervisor forks the coordinator and the
+ * brokers with glibc's malloc arenas bounded (clusterProcessMallocArenas), unless the user's
+ * environment says otherwise. Each process evaluates the code of its own role only: the bundle is one
+ * file every process loads, and what a process does not evaluate costs it no memory beyond the
+ * source text. Which bundled modules a process evaluated is read from V8's coverage of the bundle
+ * (NODE_V8_COVERAGE, which the children inherit): esbuild wraps every module it can leave
+ * unevaluated in a function named by the module's path, called once the module is imported; a
+ * module without such a wrapper is evaluated at start by every process. Nor does any of them lay out
+ * a help text it never shows.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { clusterProcessMallocArenas } from '../../src/common/limits.js';
+import { killYakProcesses, runYak, spawnYak, tempDir, YAK, type YakProcess } from '../helpers/cluster.js';
+
+const root = tempDir('yak-process-modules-');
+const coverageDir = path.join(root, 'coverage');
+const dataDir = path.join(root, 'data');
+
+test.after(() => {
+  killYakProcesses();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+interface ScriptCoverage {
+  url: string;
+  functions: { functionName: string; ranges: { startOffset: number; count: number }[] }[];
+}
+
+/** The bundle's modules (esbuild's `// path` comment before each), each with whether it is wrapped for lazy evaluation. */
+function bundleModules(source: string): { path: string; start: number; wrapped: boolean }[] {
+  const starts = [...source.matchAll(/^\/\/ ((?:node_modules|src)\/\S+)$/gm)];
+  return starts.map((m, i) => {
+    const body = source.slice(m.index, starts[i + 1]?.index ?? source.length);
+    return { path: m[1]!, start: m.index, wrapped: /= __(esm|commonJS)\(\{\n\s*(async )?"/.test(body) };
+  });
+}
+
+interface ProcessCoverage {
+  /** The bundle modules it evaluated. */
+  evaluated: Set<string>;
+  /** The bundle modules any of whose functions it called, their wrapper apart. */
+  ran: Set<string>;
+}
+
+/** Per process (its role, from cluster.json), what it evaluated and ran of the bundle. */
+function processCoverage(): Map<string, ProcessCoverage> {
+  const modules = bundleModules(fs.readFileSync(YAK, 'utf8'));
+  const byRole = new Map<string, ProcessCoverage>();
+  for (const file of fs.readdirSync(coverageDir)) {
+    const { result } = JSON.parse(fs.readFileSync(path.join(coverageDir, file), 'utf8')) as { result: ScriptCoverage[] };
+    const bundle = result.find((s) => s.url.endsWith('/dist/yak.js'));
+    if (!bundle) continue;
+    const calledFunctions = bundle.functions.filter((f) => f.ranges[0]!.count > 0 && f.functionName !== '');
+    const called = new Set(calledFunctions.map((f) => f.functionName));
+    const evaluated = new Set(modules.filter((m) => !m.wrapped || called.has(m.path)).map((m) => m.path));
+    const ran = new Set<string>();
+    for (const f of calledFunctions) {
+      const m = [...modules].reverse().find((mod) => mod.start <= f.ranges[0]!.startOffset);
+      if (m && f.functionName !== m.path) ran.add(m.path);
+    }
+    const pid = Number(/^coverage-(\d+)-/.exec(file)?.[1]);
+    byRole.set(roles.get(pid) ?? `pid ${pid}`, { evaluated, ran });
+  }
+  return byRole;
+}
+
+/** pid -> role, from cluster.json while the cluster runs. */
+const roles = new Map<number, string>();
+
+const tui = /^(src\/tui\/(?!events\.ts)|node_modules\/(ink|react|react-reconciler|scheduler|yoga-layout)\/)/;
+const notFor: Record<string, RegExp[]> = {
+  // (the supervisor passes the brokers their options, replica-selector.ts's choices among them)
+  supervisor: [tui, /^src\/(broker\/(?!replica-selector)|coordinator|storage|replication|chaos|mirror)\//, /^node_modules\/(@peculiar|hdr-histogram-js|better-sqlite3)\//],
+  zookeeper: [tui, /^src\/(broker|storage\/log-store|replication|chaos|mirror|supervisor\/supervisor)/, /^node_modules\/(@peculiar|hdr-histogram-js)\//],
+  broker: [tui, /^src\/(coordinator|chaos|mirror|supervisor\/supervisor)/, /^node_modules\/(@peculiar|hdr-histogram-js)\//],
+};
+const mustHave: Record<string, string> = {
+  supervisor: 'src/supervisor/supervisor.ts',
+  zookeeper: 'src/coordinator/coordinator.ts',
+  broker: 'src/broker/broker.ts',
+};
+
+let cluster: YakProcess;
+
+function environment(pid: number): Map<string, string> {
+  const pairs = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+  return new Map(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+}
+
+test(`the coordinator and the brokers run with ${clusterProcessMallocArenas} malloc arenas; a MALLOC_ARENA_MAX of the user's own is kept`, async () => {
+  cluster = spawnYak(['up', '--headless', '--brokers', '1', '--data-dir', dataDir], { env: { NODE_V8_COVERAGE: coverageDir } });
+  await cluster.waitFor(() => cluster.stdout().includes('cluster ready'), 'the cluster to be ready', 30_000);
+  const file = JSON.parse(fs.readFileSync(path.join(dataDir, 'cluster.json'), 'utf8')) as { supervisorPid: number; coordinator: { pid: number }; brokers: { pid: number }[] };
+  roles.set(file.supervisorPid, 'supervisor').set(file.coordinator.pid, 'zookeeper').set(file.brokers[0]!.pid, 'broker');
+  const expected = process.env.MALLOC_ARENA_MAX ?? String(clusterProcessMallocArenas);
+  for (const pid of [file.coordinator.pid, file.brokers[0]!.pid]) assert.is(environment(pid).get('MALLOC_ARENA_MAX'), expected);
+
+  const ownDir = path.join(root, 'own');
+  const own = spawnYak(['up', '--headless', '--brokers', '1', '--data-dir', ownDir], { env: { MALLOC_ARENA_MAX: '7' } });
+  await own.waitFor(() => own.stdout().includes('cluster ready'), 'the second cluster to be ready', 30_000);
+  const ownFile = JSON.parse(fs.readFileSync(path.join(ownDir, 'cluster.json'), 'utf8')) as { brokers: { pid: number }[] };
+  assert.is(environment(ownFile.brokers[0]!.pid).get('MALLOC_ARENA_MAX'), '7');
+  assert.is((await runYak(['down', '--data-dir', ownDir])).code, 0);
+  await own.stop('SIGCONT');
+});
+
+test('the supervisor, the coordinator and a broker each evaluate their own code, and none of them the TUI', async () => {
+  assert.is((await runYak(['down', '--data-dir', dataDir])).code, 0);
+  await cluster.stop('SIGCONT');
+
+  const byRole = processCoverage();
+  for (const role of ['supervisor', 'zookeeper', 'broker']) {
+    const coverage = byRole.get(role);
+    assert.ok(coverage, `${role} wrote its coverage (have ${[...byRole.keys()].join(', ')})`);
+    assert.ok(coverage.evaluated.has(mustHave[role]!), `${role} evaluated ${mustHave[role]}`);
+    const wrong = [...coverage.evaluated].filter((m) => notFor[role]!.some((re) => re.test(m)));
+    assert.equal(wrong, [], `${role} evaluated modules it does not use`);
+    // yargs renders a command's help before running it unless told not to (main.ts): none is shown.
+    const helpLayout = [...coverage.ran].filter((m) => /^node_modules\/cliui\/(build|node_modules\/(wrap-ansi|string-width))\//.test(m));
+    assert.equal(helpLayout, [], `${role} laid out a help text`);
+  }
+});
+
+test.run();

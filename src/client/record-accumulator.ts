@@ -56,7 +56,8 @@ export class RecordAccumulator {
   readonly ready = new Map<string, ProducerBatch[]>();
   private readonly sticky = new StickyPartitioner();
   private nextBatchId = 0;
-  private lingerTimer: NodeJS.Timeout | null = null;
+  /** Closes the open batches when linger.ms is up; with linger 0, at the end of this event-loop turn (see `append`). */
+  private lingerTimer: { cancel: () => void } | null = null;
   private bufferedBytes = 0;
   private outstanding = 0;
   private idleWaiters: (() => void)[] = [];
@@ -79,11 +80,13 @@ export class RecordAccumulator {
     const k = partitionKey({ topic, partition });
     const headerBytes = headers?.reduce((n, h) => n + 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0), 0) ?? 0;
     const size = 24 + (key?.length ?? 0) + (value?.length ?? 0) + headerBytes;
-    let batch = this.open.get(k);
+    // Kafka's accumulator: a queued batch takes more records until the Sender takes it (a partition
+    // with its in-flight window full gets bigger batches, not a queue of small ones that never drains).
+    let batch = this.open.get(k) ?? this.unsentTail(k);
     // A record that does not fit closes the open batch and starts its own (Kafka's accumulator), so
     // one oversized record fails alone instead of taking its neighbours with it.
     if (batch && batch.bytes + size > this.opts.batchBytes) {
-      this.close(k, batch, partitionCount);
+      if (this.open.get(k) === batch) this.close(k, batch, partitionCount);
       batch = undefined;
     }
     if (!batch) {
@@ -98,15 +101,22 @@ export class RecordAccumulator {
     this.bufferedBytes += size;
     this.outstanding++;
     if (batch.bytes >= this.opts.batchBytes) {
-      this.close(k, batch, partitionCount);
-    } else if (!this.lingerTimer) {
-      this.lingerTimer = setTimeout(() => this.closeAll(), this.opts.lingerMs);
+      if (this.open.get(k) === batch) this.close(k, batch, partitionCount);
+    } else if (!this.lingerTimer && this.open.size > 0) {
+      this.lingerTimer = lingerFor(this.opts.lingerMs, () => this.closeAll());
     }
+  }
+
+  /** The partition's last queued batch if the Sender has not built it yet (it may take more records), else undefined. */
+  private unsentTail(k: string): ProducerBatch | undefined {
+    const q = this.ready.get(k);
+    const tail = q?.[q.length - 1];
+    return tail?.builder && tail.attempts === 0 ? tail : undefined;
   }
 
   /** Closes every open batch (linger expired, or a flush) and tells the Sender. */
   closeAll(): void {
-    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer?.cancel();
     this.lingerTimer = null;
     for (const b of this.open.values()) {
       this.sticky.batchClosed(b.topic, b.partition, this.partitionCount(b.topic));
@@ -159,4 +169,18 @@ export class RecordAccumulator {
     this.enqueue(batch);
     this.onReady();
   }
+}
+
+/**
+ * Runs `close` once linger.ms is up. linger 0 (Kafka's "send at once") closes at the end of this
+ * event-loop turn (setImmediate), so the records sent in one synchronous burst share a batch and
+ * none waits for a timer: Node's setTimeout(0) waits at least 1 ms.
+ */
+function lingerFor(lingerMs: number, close: () => void): { cancel: () => void } {
+  if (lingerMs <= 0) {
+    const immediate = setImmediate(close);
+    return { cancel: () => clearImmediate(immediate) };
+  }
+  const timer = setTimeout(close, lingerMs);
+  return { cancel: () => clearTimeout(timer) };
 }

@@ -7,6 +7,11 @@ export type Database = BetterSqlite3.Database;
 // commands (`yak produce`, `yak --help`) never touch it.
 const nodeRequire = createRequire(import.meta.url);
 
+/** Where better-sqlite3 is, for a worker thread that opens its own connection (storage/wal-checkpointer.ts). */
+export function sqliteModulePath(): string {
+  return nodeRequire.resolve('better-sqlite3');
+}
+
 export interface OpenOptions {
   /** `FULL` fsyncs every commit; `NORMAL` (default) survives kill -9, replication covers machine loss. */
   synchronous?: 'NORMAL' | 'FULL';

@@ -7,6 +7,7 @@ import { ensurePrivateDir } from '../common/private-files.js';
 import { openDatabase, type Database, type OpenOptions } from './database.js';
 import { PartitionLog, type LogStatements, type LogStoreHooks } from './partition-log.js';
 import { RecentBatches } from './recent-batches.js';
+import { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer.js';
 
 const MIGRATIONS = [
   `CREATE TABLE batches (
@@ -132,6 +133,8 @@ export function moveLogAside(dataDir: string, now = new Date()): string | null {
 
 export interface LogStoreOptions extends OpenOptions {
   logger?: Logger;
+  /** How often the WAL is checkpointed off the event loop, and when the loop lets it start over (the limits' values by default). */
+  walCheckpoint?: Pick<WalCheckpointerOptions, 'intervalMs' | 'restartPages'>;
 }
 
 /**
@@ -154,6 +157,8 @@ export class LogStore {
   private readonly logs = new Map<string, PartitionLog>();
   private readonly dirty = new Set<PartitionLog>();
   private readonly checkpointTimer: NodeJS.Timeout;
+  /** Checkpoints the WAL in a worker thread, so no commit on the event loop does it (wal-checkpointer.ts). */
+  readonly walCheckpointer: WalCheckpointer;
   private readonly hooks: LogStoreHooks;
   private readonly logger: Logger;
   readonly file: string;
@@ -246,6 +251,7 @@ export class LogStore {
     this.hooks = { transaction: (fn) => this.transaction(fn), markDirty: (l) => this.dirty.add(l), recent: new RecentBatches(recentBatchesCacheBytes) };
     this.checkpointTimer = setInterval(() => this.checkpointHighWatermarks(), highWatermarkCheckpointIntervalMs);
     this.checkpointTimer.unref();
+    this.walCheckpointer = new WalCheckpointer(db, { file: this.file, synchronous: opts.synchronous ?? 'NORMAL', logger: this.logger, ...opts.walCheckpoint });
   }
 
   /** The log of one partition, loaded from the file on first use (creating it if new). */
@@ -328,6 +334,8 @@ export class LogStore {
   close(): void {
     clearInterval(this.checkpointTimer);
     this.checkpointHighWatermarks();
+    // The worker's connection first: this one's close is then the last, and checkpoints what is left.
+    this.walCheckpointer.close();
     this.db.close();
   }
 }

@@ -61,13 +61,14 @@ if (Atomics.compareExchange(state, 0, ${STARTING}, ${OPENING}) === ${STARTING}) 
     parentPort.postMessage({ error: String(err && err.message), fatal: true });
   }
   if (db) {
+    const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
     let copied = -1;
     let timer = null;
     const pass = () => {
       timer = null;
       let handoff = false;
       try {
-        const r = db.pragma('wal_checkpoint(PASSIVE)')[0];
+        const r = checkpoint.get();
         // Hand off once a pass had little left to copy (what was written during the previous one), or the WAL is far past the restart point.
         const little = r.checkpointed - Math.max(copied, 0) <= workerData.restartPages / 8;
         handoff = r.checkpointed === r.log && ((r.log >= workerData.restartPages && little) || r.log >= 4 * workerData.restartPages);

@@ -186,6 +186,17 @@ export const walCheckpointIntervalMs = 100;
  * worker's last pass). 4000 pages: 16 MiB of WAL, about 2 s of a broker's writes under `bench e2e`.
  */
 export const walCheckpointRestartPages = 4000;
+/**
+ * The WAL checkpointer's worker stops after this long with nothing to copy (a worker thread costs
+ * about 10 MB of RSS, which an idle broker should not hold)...
+ */
+export const walCheckpointerIdleStopMs = 10_000;
+/**
+ * ...and starts again after this many commits: a broker that writes now and then (start-up's leader
+ * epochs, a few records) leaves its checkpoints to SQLite's auto-checkpoint, whose stall comes once
+ * per 1000 pages, rarely at that rate.
+ */
+export const walCheckpointerStartCommits = 100;
 /** How long closing log.db waits for the checkpointer's worker to finish a pass and close its connection. */
 export const walCheckpointerCloseTimeoutMs = 5000;
 /** How long a follower's fetcher waits after its log.db refused a write (full disk, I/O error) before fetching again. */

@@ -134,7 +134,7 @@ export function moveLogAside(dataDir: string, now = new Date()): string | null {
 export interface LogStoreOptions extends OpenOptions {
   logger?: Logger;
   /** How often the WAL is checkpointed off the event loop, and when the loop lets it start over (the limits' values by default). */
-  walCheckpoint?: Pick<WalCheckpointerOptions, 'intervalMs' | 'restartPages'>;
+  walCheckpoint?: Pick<WalCheckpointerOptions, 'intervalMs' | 'restartPages' | 'idleStopMs' | 'startCommits'>;
 }
 
 /**
@@ -295,6 +295,7 @@ export class LogStore {
   transaction<T>(fn: () => T): T {
     try {
       const result = this.db.transaction(fn)();
+      if (!this.db.inTransaction) this.walCheckpointer.wrote();
       if (this.fault !== null && !this.db.inTransaction) {
         this.logger.info(`${this.file}: writes succeed again (they failed with ${this.fault})`);
         this.fault = null;

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { walCheckpointerCloseTimeoutMs, walCheckpointIntervalMs, walCheckpointRestartPages } from '../common/limits.js';
+import { walCheckpointerCloseTimeoutMs, walCheckpointerIdleStopMs, walCheckpointerStartCommits, walCheckpointIntervalMs, walCheckpointRestartPages } from '../common/limits.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import { sqliteModulePath, type Database } from './database.js';
 
@@ -10,12 +10,16 @@ export interface WalCheckpointerOptions {
   synchronous: 'NORMAL' | 'FULL';
   intervalMs?: number;
   restartPages?: number;
+  /** The worker stops after this long with nothing to copy... */
+  idleStopMs?: number;
+  /** ...and one starts after this many commits without one. */
+  startCommits?: number;
   logger?: Logger;
 }
 
 /** What the checkpointer did so far (for tests and diagnostics). */
 export interface WalCheckpointStats {
-  /** Whether checkpoints run in the worker (false: starting, failed, or closed: SQLite's auto-checkpoint runs them). */
+  /** Whether checkpoints run in the worker (false: none runs, as on an idle broker, or it failed: SQLite's auto-checkpoint runs them). */
   offLoop: boolean;
   /** Pages the worker copied into the database file, and those the event loop copied to let the WAL start over. */
   workerPages: number;
@@ -42,8 +46,9 @@ const CLOSED = 2;
  * waits for, nor blocks, the broker's connection), reporting those that copied something. Once the
  * WAL holds restartPages, all copied by a pass that had little to copy (so little is written until the
  * loop's pass), or 4 x restartPages whatever the writes, it hands off: no pass until 'resume', so the
- * event loop's pass never finds the checkpoint lock taken. On 'close', closes the connection and says so in the shared
- * state. A close that came first: nothing.
+ * event loop's pass never finds the checkpoint lock taken. On 'close', or after idleStopMs with
+ * nothing to copy, closes the connection, says so in the shared state and exits. A close that came
+ * first: nothing.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -64,11 +69,20 @@ if (Atomics.compareExchange(state, 0, ${STARTING}, ${OPENING}) === ${STARTING}) 
     const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
     let copied = -1;
     let timer = null;
+    let busySince = Date.now();
+    const stop = () => {
+      if (timer) clearTimeout(timer);
+      db.close();
+      closed();
+      parentPort.close();
+    };
     const pass = () => {
       timer = null;
       let handoff = false;
       try {
         const r = checkpoint.get();
+        if (r.checkpointed !== copied) busySince = Date.now();
+        else if (Date.now() - busySince > workerData.idleStopMs) return stop();
         // Hand off once a pass had little left to copy (what was written during the previous one), or the WAL is far past the restart point.
         const little = r.checkpointed - Math.max(copied, 0) <= workerData.restartPages / 8;
         handoff = r.checkpointed === r.log && ((r.log >= workerData.restartPages && little) || r.log >= 4 * workerData.restartPages);
@@ -81,14 +95,8 @@ if (Atomics.compareExchange(state, 0, ${STARTING}, ${OPENING}) === ${STARTING}) 
     };
     timer = setTimeout(pass, workerData.intervalMs);
     parentPort.on('message', (m) => {
-      if (m === 'resume') {
-        if (!timer) timer = setTimeout(pass, workerData.intervalMs);
-        return;
-      }
-      if (timer) clearTimeout(timer);
-      db.close();
-      closed();
-      parentPort.close();
+      if (m !== 'resume') return stop();
+      if (!timer) timer = setTimeout(pass, workerData.intervalMs);
     });
   }
 }
@@ -115,57 +123,74 @@ if (Atomics.compareExchange(state, 0, ${STARTING}, ${OPENING}) === ${STARTING}) 
  * on the next pass; until then the WAL keeps what it holds, and a write that needs more room fails
  * with the store's storage fault. If the worker cannot start or dies, auto-checkpoint comes back on.
  *
- * Lifecycle: constructed with the connection (the worker starts); `close()` before the connection
- * closes, so the connection's own close is the last one and does the final checkpoint, as before.
+ * Lifecycle: a worker starts once the store has made `startCommits` commits without one (`wrote()`)
+ * and stops itself after `idleStopMs` with nothing to copy, so an idle broker holds no thread (a
+ * worker costs about 10 MB of RSS); while none runs, SQLite's auto-checkpoint is on. `close()` before the connection closes, so the
+ * connection's own close is the last one and does the final checkpoint, as before.
  */
 export class WalCheckpointer {
-  private readonly worker: Worker;
-  private readonly state = new Int32Array(new SharedArrayBuffer(4));
+  /** The running worker and its state in shared memory (STARTING, OPENING, CLOSED), or null. */
+  private worker: { thread: Worker; state: Int32Array } | null = null;
   private readonly logger: Logger;
   private closing = false;
+  /** The worker failed (it could not open the file, or died): auto-checkpoint for good. */
+  private brokenWhy: string | null = null;
   /** The last failure logged, until a pass succeeds again (logged once each way). */
   private failure: string | null = null;
   private readonly counts: WalCheckpointStats = { offLoop: false, workerPages: 0, loopPages: 0, loopPasses: 0, maxWalPages: 0 };
   /** Pages of the current WAL the worker had copied at its last report (its count starts over with the WAL). */
   private workerCopied = 0;
+  /** Commits since the last worker stopped (or since the start). */
+  private commitsWithoutWorker = 0;
 
   constructor(
     private readonly db: Database,
-    opts: WalCheckpointerOptions,
+    private readonly opts: WalCheckpointerOptions,
   ) {
     this.logger = opts.logger ?? silentLogger;
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        state: this.state.buffer,
-        sqlite: sqliteModulePath(),
-        file: opts.file,
-        synchronous: opts.synchronous,
-        intervalMs: opts.intervalMs ?? walCheckpointIntervalMs,
-        restartPages: opts.restartPages ?? walCheckpointRestartPages,
-      },
-    });
-    // A broker's (or a test's) exit never waits for it.
-    this.worker.unref();
-    this.worker.on('message', (m: WorkerMessage) => this.onMessage(m));
-    this.worker.on('error', (err) => this.fallBack(`its worker failed: ${err.message}`));
-    this.worker.on('exit', () => this.fallBack('its worker exited'));
   }
 
   stats(): Readonly<WalCheckpointStats> {
     return { ...this.counts };
   }
 
+  /** After a commit: starts a worker once `startCommits` were made without one. */
+  wrote(): void {
+    if (this.worker || this.closing || this.brokenWhy !== null) return;
+    if (++this.commitsWithoutWorker < (this.opts.startCommits ?? walCheckpointerStartCommits)) return;
+    this.commitsWithoutWorker = 0;
+    const state = new Int32Array(new SharedArrayBuffer(4));
+    const thread = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        state: state.buffer,
+        sqlite: sqliteModulePath(),
+        file: this.opts.file,
+        synchronous: this.opts.synchronous,
+        intervalMs: this.opts.intervalMs ?? walCheckpointIntervalMs,
+        restartPages: this.opts.restartPages ?? walCheckpointRestartPages,
+        idleStopMs: this.opts.idleStopMs ?? walCheckpointerIdleStopMs,
+      },
+    });
+    const worker = { thread, state };
+    this.worker = worker;
+    // A broker's (or a test's) exit never waits for it.
+    thread.unref();
+    thread.on('message', (m: WorkerMessage) => this.worker === worker && this.onMessage(m));
+    thread.on('error', (err) => this.logger.warn(`the WAL checkpointer's worker failed: ${err.message}`));
+    thread.on('exit', () => this.worker === worker && this.exited(worker));
+  }
+
   private onMessage(m: WorkerMessage): void {
-    if (this.closing) return;
     if ('ready' in m) {
       this.db.pragma('wal_autocheckpoint = 0');
       this.counts.offLoop = true;
       return;
     }
     if ('error' in m) {
-      if (m.fatal) return this.fallBack(`its worker could not open the file: ${m.error}`);
-      return this.failed(m.error);
+      if (m.fatal) this.brokenWhy = `its worker could not open the file: ${m.error}`;
+      else this.failed(m.error);
+      return;
     }
     this.succeeded();
     // A smaller count than last time: the WAL started over since.
@@ -174,7 +199,7 @@ export class WalCheckpointer {
     this.counts.maxWalPages = Math.max(this.counts.maxWalPages, m.log);
     if (!m.handoff) return;
     this.letWalStartOver();
-    this.worker.postMessage('resume');
+    this.worker!.thread.postMessage('resume');
   }
 
   /** The event loop's pass: copies what was written since the worker's pass, so the next write starts the WAL over. */
@@ -200,25 +225,33 @@ export class WalCheckpointer {
     this.failure = null;
   }
 
-  /** Checkpoints go back to SQLite's auto-checkpoint, on the event loop (the WAL must not grow without bound). */
-  private fallBack(why: string): void {
-    if (this.closing || !this.db.open) return;
-    this.closing = true;
+  /**
+   * The worker is gone: stopped when idle (the next write starts another), or failed. Either way
+   * SQLite's auto-checkpoint takes over at once, so the WAL never grows without bound.
+   */
+  private exited(worker: { state: Int32Array }): void {
+    this.worker = null;
     this.counts.offLoop = false;
+    this.workerCopied = 0;
+    if (Atomics.load(worker.state, 0) !== CLOSED) this.brokenWhy ??= 'its worker exited';
+    if (this.closing || !this.db.open) return;
     this.db.pragma('wal_autocheckpoint = 1000');
-    this.logger.warn(`WAL checkpoints of log.db run on the event loop again: ${why}`);
+    if (this.brokenWhy !== null) this.logger.warn(`WAL checkpoints of log.db run on the event loop from now on: ${this.brokenWhy}`);
   }
 
   /** Stops the worker, after its connection is closed (it may be mid-pass: waits up to walCheckpointerCloseTimeoutMs). */
   close(): void {
     this.closing = true;
     this.counts.offLoop = false;
-    const before = Atomics.compareExchange(this.state, 0, STARTING, CLOSED);
-    if (before !== STARTING) {
-      this.worker.postMessage('close');
+    const worker = this.worker;
+    this.worker = null;
+    if (!worker) return;
+    const { thread, state } = worker;
+    if (Atomics.compareExchange(state, 0, STARTING, CLOSED) !== STARTING) {
+      thread.postMessage('close');
       const deadline = Date.now() + walCheckpointerCloseTimeoutMs;
-      while (Atomics.load(this.state, 0) !== CLOSED && Date.now() < deadline) Atomics.wait(this.state, 0, OPENING, deadline - Date.now());
+      while (Atomics.load(state, 0) !== CLOSED && Date.now() < deadline) Atomics.wait(state, 0, OPENING, deadline - Date.now());
     }
-    void this.worker.terminate();
+    void thread.terminate();
   }
 }

@@ -183,9 +183,12 @@ export const walCheckpointIntervalMs = 100;
  * WAL pages past which the broker's event loop finishes a checkpoint itself so that the WAL starts
  * over from its beginning (SQLite's `wal_autocheckpoint` counts pages too, 1000 by default, and copies
  * them all inside a commit on the event loop; here the loop copies only what was written during the
- * worker's last pass). 4000 pages: 16 MiB of WAL, about 2 s of a broker's writes under `bench e2e`.
+ * worker's last pass, but still syncs both files, a few ms when the disk is busy). 8000 pages: 32 MiB
+ * of WAL, about 3 s of a broker's writes under `bench e2e`; the WAL holds at most twice as many.
  */
-export const walCheckpointRestartPages = 4000;
+export const walCheckpointRestartPages = 8000;
+/** Pages the worker leaves for the event loop's pass to copy, about (see walCheckpointRestartPages). */
+export const walCheckpointLoopPages = 128;
 /**
  * The WAL checkpointer's worker stops after this long with nothing to copy (a worker thread costs
  * about 10 MB of RSS, which an idle broker should not hold)...
@@ -383,6 +386,7 @@ export function assertLimits(): void {
   assertListenerLimits(controlListenerLimits, 'control endpoint');
   check(logCleanerChunkBytes <= logCleanerDirtyBytesPerPass, "a cleaning pass must be able to map at least one chunk of dirty batches");
   check(logCleanerChunkBytes <= maxFrameBytes, 'a cleaner step must hold the event loop no longer than appending one max-size produce does');
+  check(walCheckpointLoopPages < walCheckpointRestartPages, 'the pages left for the event loop must be fewer than those that make it run');
   check(maxInFlightBatchesPerPartition <= producerStateBatchesRemembered, "an idempotent producer's in-flight batches must fit the broker's remembered sequence window");
   check(transactionAbortTimedOutCheckIntervalMs < transactionMaxTimeoutMs, 'timed-out transactions must be looked for more often than the longest timeout');
   check(transactionMaxTimeoutMs < transactionalIdExpirationMs, "an id must not expire while its longest transaction could still be open");

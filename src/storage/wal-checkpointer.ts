@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { walCheckpointerCloseTimeoutMs, walCheckpointerIdleStopMs, walCheckpointerStartCommits, walCheckpointIntervalMs, walCheckpointRestartPages } from '../common/limits.js';
+import { walCheckpointerCloseTimeoutMs, walCheckpointerIdleStopMs, walCheckpointerStartCommits, walCheckpointIntervalMs, walCheckpointLoopPages, walCheckpointRestartPages } from '../common/limits.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import { sqliteModulePath, type Database } from './database.js';
 
@@ -44,9 +44,9 @@ const CLOSED = 2;
 /**
  * The worker thread: its own connection to the file; a PASSIVE checkpoint every interval (it never
  * waits for, nor blocks, the broker's connection), reporting those that copied something. Once the
- * WAL holds restartPages, all copied by a pass that had little to copy (so little is written until the
- * loop's pass), or 4 x restartPages whatever the writes, it hands off: no pass until 'resume', so the
- * event loop's pass never finds the checkpoint lock taken. On 'close', or after idleStopMs with
+ * WAL holds restartPages, all copied by a pass that had at most loopPages to copy (so about as few are
+ * written until the loop's pass), or 2 x restartPages whatever the writes, it hands off: no pass until
+ * 'resume', so the event loop's pass never finds the checkpoint lock taken. On 'close', or after idleStopMs with
  * nothing to copy, closes the connection, says so in the shared state and exits. A close that came
  * first: nothing.
  */
@@ -79,19 +79,24 @@ if (Atomics.compareExchange(state, 0, ${STARTING}, ${OPENING}) === ${STARTING}) 
     const pass = () => {
       timer = null;
       let handoff = false;
+      let again = false;
       try {
         const r = checkpoint.get();
         if (r.checkpointed !== copied) busySince = Date.now();
         else if (Date.now() - busySince > workerData.idleStopMs) return stop();
-        // Hand off once a pass had little left to copy (what was written during the previous one), or the WAL is far past the restart point.
-        const little = r.checkpointed - Math.max(copied, 0) <= workerData.restartPages / 8;
-        handoff = r.checkpointed === r.log && ((r.log >= workerData.restartPages && little) || r.log >= 4 * workerData.restartPages);
+        // Past the restart point: passes follow each other, each copying what was written during the
+        // one before, until one copied at most loopPages (about what the loop's pass will copy).
+        const copiedNow = r.checkpointed >= copied ? r.checkpointed - Math.max(copied, 0) : r.checkpointed;
+        if (r.log >= workerData.restartPages && r.checkpointed === r.log) {
+          handoff = copiedNow <= workerData.loopPages || r.log >= 2 * workerData.restartPages;
+          again = !handoff;
+        }
         if (handoff || (r.log > 0 && r.checkpointed !== copied)) parentPort.postMessage({ log: r.log, checkpointed: r.checkpointed, handoff });
         copied = r.checkpointed;
       } catch (err) {
         parentPort.postMessage({ error: (err && err.code ? err.code + ': ' : '') + String(err && err.message), fatal: false });
       }
-      if (!handoff) timer = setTimeout(pass, workerData.intervalMs);
+      if (!handoff) timer = setTimeout(pass, again ? 0 : workerData.intervalMs);
     };
     timer = setTimeout(pass, workerData.intervalMs);
     parentPort.on('message', (m) => {
@@ -116,9 +121,10 @@ if (Atomics.compareExchange(state, 0, ${STARTING}, ${OPENING}) === ${STARTING}) 
  * The WAL stays bounded: SQLite starts the WAL over only at a write that begins when every page in
  * it has been copied, and under steady writes some always arrive during the worker's pass (measured:
  * passive passes alone let the WAL grow to 300 MB in 8 s at 5000 commits/s). So once the WAL holds
- * `restartPages` and the worker has copied all it saw, the worker hands off and the event loop runs one PASSIVE pass itself:
- * it copies only the pages written meanwhile (and syncs), and as the only writer it leaves nothing
- * uncopied, so the next write starts the WAL over. The WAL holds about `restartPages` plus one
+ * `restartPages`, the worker passes again at once until a pass had little to copy, then hands off,
+ * and the event loop runs one PASSIVE pass itself: it copies only the pages written meanwhile (about
+ * `walCheckpointLoopPages`) and syncs, and as the only writer it leaves nothing uncopied, so the next
+ * write starts the WAL over. The WAL holds at most about twice `restartPages` plus one
  * interval's writes. A checkpoint that fails (a full disk: the database file cannot grow) is retried
  * on the next pass; until then the WAL keeps what it holds, and a write that needs more room fails
  * with the store's storage fault. If the worker cannot start or dies, auto-checkpoint comes back on.
@@ -169,6 +175,7 @@ export class WalCheckpointer {
         synchronous: this.opts.synchronous,
         intervalMs: this.opts.intervalMs ?? walCheckpointIntervalMs,
         restartPages: this.opts.restartPages ?? walCheckpointRestartPages,
+        loopPages: walCheckpointLoopPages,
         idleStopMs: this.opts.idleStopMs ?? walCheckpointerIdleStopMs,
       },
     });

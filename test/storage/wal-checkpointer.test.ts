@@ -52,7 +52,7 @@ test('the WAL is checkpointed by the worker, the event loop copies only a small 
     assert.ok(s.loopPasses >= 1, `the event loop let the WAL start over (${JSON.stringify(s)})`);
     assert.ok(s.workerPages > 3 * s.loopPages, `the worker copied most pages (${JSON.stringify(s)})`);
     assert.ok(maxWal < written / 3, `WAL bounded: at most ${maxWal} bytes while ${written} were written`);
-    assert.ok(s.maxWalPages <= 6 * RESTART_PAGES, `the WAL held at most ${s.maxWalPages} pages`);
+    assert.ok(s.maxWalPages <= 4 * RESTART_PAGES, `the WAL held at most ${s.maxWalPages} pages`);
   } finally {
     store.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -46,7 +46,7 @@ export interface AccumulatorOptions {
 /**
  * Where records wait to be sent, as Kafka's RecordAccumulator: one open batch per partition, closed
  * when full (batch.size) or when linger.ms expires, then queued per partition in creation order for
- * the Sender. Each record is written into its batch's buffer as it is appended, so nothing per record
+ * the Sender; a queued batch the Sender has not taken yet still takes records up to batch.size. Each record is written into its batch's buffer as it is appended, so nothing per record
  * is kept but its callback. Also counts the bytes and records not yet answered, for `capacity()`
  * (buffer.memory) and `whenIdle()` (flush).
  */

@@ -44,11 +44,11 @@ const CLOSED = 2;
 /**
  * The worker thread: its own connection to the file; a PASSIVE checkpoint every interval (it never
  * waits for, nor blocks, the broker's connection), reporting those that copied something. Once the
- * WAL holds restartPages, all copied by a pass that had at most loopPages to copy (so about as few are
- * written until the loop's pass), or 2 x restartPages whatever the writes, it hands off: no pass until
- * 'resume', so the event loop's pass never finds the checkpoint lock taken. On 'close', or after idleStopMs with
- * nothing to copy, closes the connection, says so in the shared state and exits. A close that came
- * first: nothing.
+ * WAL holds restartPages, all copied by a pass that had at most loopPages to copy (so about as few
+ * are written until the loop's pass), or 2 x restartPages whatever the writes, it hands off: no pass
+ * until 'resume', so the event loop's pass never finds the checkpoint lock taken. On 'close', or
+ * after idleStopMs with nothing to copy, closes the connection, says so in the shared state and
+ * exits. A close that came first: nothing.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');

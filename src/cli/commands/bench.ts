@@ -159,10 +159,12 @@ export async function benchConsume(client: KafkaClient, args: ConsumeBenchArgs, 
 
 /**
  * Like Kafka's EndToEndLatency: produces at --throughput (acks as --acks, linger 0 unless
- * --linger-ms says otherwise, as that tool sets) while a consumer on its
- * own connection (so no fetch long-poll holds a produce answer back) reads from the log end; the
- * latency of a record is from its send to its arrival at the consumer. Each record's key is its
- * sequence number, which finds its send time.
+ * --linger-ms says otherwise, as that tool sets) while a consumer on its own connection (so no fetch
+ * long-poll holds a produce answer back) reads from the log end; the latency of a record is from its
+ * send to its arrival at the consumer. Each record's key is its sequence number, which finds its send
+ * time. Kafka's tool sets fetch.max.wait.ms=0 so that no fetch waits out its timer; here a waiting
+ * fetch is answered in the turn the high watermark moves (Partition's wake-ups), which gives the same
+ * without the consumer polling the brokers in a loop.
  */
 export async function benchE2e(producerClient: KafkaClient, consumerClient: KafkaClient, args: BenchArgs, out: (line: string) => void): Promise<BenchResult> {
   await ensureTopic(producerClient, args.topic, args.partitions);

@@ -53,7 +53,7 @@ export interface AccumulatorOptions {
 /**
  * Where records wait to be sent, as Kafka's RecordAccumulator: one open batch per partition, closed
  * when full (batch.size) or when linger.ms expires, then queued per partition in creation order for
- * the Sender. Each record is written into its batch's buffer as it is appended, so nothing per record
+ * the Sender; a queued batch the Sender has not taken yet still takes records up to batch.size. Each record is written into its batch's buffer as it is appended, so nothing per record
  * is kept but its callback. Also counts the bytes and records not yet answered, for `capacity()`
  * (buffer.memory) and `whenIdle()` (flush).
  */
@@ -67,7 +67,8 @@ export class RecordAccumulator {
   readonly ready = new Map<string, ProducerBatch[]>();
   private readonly sticky = new StickyPartitioner();
   private nextBatchId = 0;
-  private lingerTimer: NodeJS.Timeout | null = null;
+  /** Closes the open batches when linger.ms is up; with linger 0, at the end of this event-loop turn (see `append`). */
+  private lingerTimer: { cancel: () => void } | null = null;
   private bufferedBytes = 0;
   private outstanding = 0;
   private idleWaiters: (() => void)[] = [];
@@ -90,11 +91,13 @@ export class RecordAccumulator {
     const headerBytes = headers ? headers.reduce((n, h) => n + 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0), 0) : 0;
     const size = 24 + (key?.length ?? 0) + (value?.length ?? 0) + headerBytes;
     const last = this.lastOpen;
-    let batch = last && last.partition === partition && last.topic === topic ? last : this.open.get(partitionKey({ topic, partition }));
+    // Kafka's accumulator: a queued batch takes more records until the Sender takes it (a partition
+    // with its in-flight window full gets bigger batches, not a queue of small ones that never drains).
+    let batch = last && last.partition === partition && last.topic === topic ? last : this.openOrUnsentTail(partitionKey({ topic, partition }));
     // A record that does not fit closes the open batch and starts its own (Kafka's accumulator), so
     // one oversized record fails alone instead of taking its neighbours with it.
     if (batch && batch.bytes + size > this.opts.batchBytes) {
-      this.close(batch, partitionCount);
+      if (this.isOpen(batch)) this.close(batch, partitionCount);
       batch = undefined;
     }
     if (!batch) {
@@ -104,7 +107,7 @@ export class RecordAccumulator {
       batch = { id: this.nextBatchId++, topic, partition, builder, buffer, recordCount: 0, callbacks: [], bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null, sequenced: false, sequenceRefused: false };
       this.open.set(partitionKey(batch), batch);
     }
-    this.lastOpen = batch;
+    if (this.isOpen(batch)) this.lastOpen = batch;
     batch.builder!.append(key, value, timestamp, headers);
     batch.recordCount++;
     batch.callbacks.push(callback);
@@ -112,15 +115,29 @@ export class RecordAccumulator {
     this.bufferedBytes += size;
     this.outstanding++;
     if (batch.bytes >= this.opts.batchBytes) {
-      this.close(batch, partitionCount);
-    } else if (!this.lingerTimer) {
-      this.lingerTimer = setTimeout(() => this.closeAll(), this.opts.lingerMs);
+      if (this.isOpen(batch)) this.close(batch, partitionCount);
+    } else if (!this.lingerTimer && this.open.size > 0) {
+      this.lingerTimer = lingerFor(this.opts.lingerMs, () => this.closeAll());
     }
+  }
+
+  /** The partition's open batch, else its last queued batch if the Sender has not built it yet (it may take more records). */
+  private openOrUnsentTail(k: string): ProducerBatch | undefined {
+    const open = this.open.get(k);
+    if (open) return open;
+    const q = this.ready.get(k);
+    const tail = q?.[q.length - 1];
+    return tail?.builder && tail.attempts === 0 ? tail : undefined;
+  }
+
+  /** Whether the batch is its partition's open one (not yet queued for the Sender). */
+  private isOpen(batch: ProducerBatch): boolean {
+    return batch === this.lastOpen || this.open.get(partitionKey(batch)) === batch;
   }
 
   /** Closes every open batch (linger expired, or a flush) and tells the Sender. */
   closeAll(): void {
-    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer?.cancel();
     this.lingerTimer = null;
     const closed = [...this.open.keys()];
     for (const b of this.open.values()) {
@@ -190,4 +207,18 @@ export class RecordAccumulator {
     this.enqueue(batch);
     this.onReady([partitionKey(batch)]);
   }
+}
+
+/**
+ * Runs `close` once linger.ms is up. linger 0 (Kafka's "send at once") closes at the end of this
+ * event-loop turn (setImmediate), so the records sent in one synchronous burst share a batch and
+ * none waits for a timer: Node's setTimeout(0) waits at least 1 ms.
+ */
+function lingerFor(lingerMs: number, close: () => void): { cancel: () => void } {
+  if (lingerMs <= 0) {
+    const immediate = setImmediate(close);
+    return { cancel: () => clearImmediate(immediate) };
+  }
+  const timer = setTimeout(close, lingerMs);
+  return { cancel: () => clearTimeout(timer) };
 }

@@ -179,6 +179,35 @@ export const highWatermarkCheckpointIntervalMs = 1000;
  * the coordinator sends it again.
  */
 export const txnMarkerReplicationTimeoutMs = 30_000;
+/**
+ * How often the WAL checkpointer's worker thread copies log.db's WAL into the database file
+ * (storage/wal-checkpointer.ts; no Kafka twin: Kafka's segments are the log itself). Between two, the
+ * WAL grows by what the broker writes in this long.
+ */
+export const walCheckpointIntervalMs = 100;
+/**
+ * WAL pages past which the broker's event loop finishes a checkpoint itself so that the WAL starts
+ * over from its beginning (SQLite's `wal_autocheckpoint` counts pages too, 1000 by default, and copies
+ * them all inside a commit on the event loop; here the loop copies only what was written during the
+ * worker's last pass, but still syncs both files, a few ms when the disk is busy). 8000 pages: 32 MiB
+ * of WAL, about 3 s of a broker's writes under `bench e2e`; the WAL holds at most twice as many.
+ */
+export const walCheckpointRestartPages = 8000;
+/** Pages the worker leaves for the event loop's pass to copy, about (see walCheckpointRestartPages). */
+export const walCheckpointLoopPages = 128;
+/**
+ * The WAL checkpointer's worker stops after this long with nothing to copy (a worker thread costs
+ * about 10 MB of RSS, which an idle broker should not hold)...
+ */
+export const walCheckpointerIdleStopMs = 10_000;
+/**
+ * ...and starts again after this many commits: a broker that writes now and then (start-up's leader
+ * epochs, a few records) leaves its checkpoints to SQLite's auto-checkpoint, whose stall comes once
+ * per 1000 pages, rarely at that rate.
+ */
+export const walCheckpointerStartCommits = 100;
+/** How long closing log.db waits for the checkpointer's worker to finish a pass and close its connection. */
+export const walCheckpointerCloseTimeoutMs = 5000;
 /** How long a follower's fetcher waits after its log.db refused a write (full disk, I/O error) before fetching again. */
 export const storageFaultRetryMs = 1000;
 /**
@@ -420,6 +449,7 @@ export function assertLimits(): void {
   assertListenerLimits(controlListenerLimits, 'control endpoint');
   check(logCleanerChunkBytes <= logCleanerDirtyBytesPerPass, "a cleaning pass must be able to map at least one chunk of dirty batches");
   check(logCleanerChunkBytes <= maxFrameBytes, 'a cleaner step must hold the event loop no longer than appending one max-size produce does');
+  check(walCheckpointLoopPages < walCheckpointRestartPages, 'the pages left for the event loop must be fewer than those that make it run');
   check(maxInFlightBatchesPerPartition <= producerStateBatchesRemembered, "an idempotent producer's in-flight batches must fit the broker's remembered sequence window");
   check(maxProduceRequestBytes <= maxFrameBytes, 'a full produce request must fit in a frame brokers accept');
   check(transactionAbortTimedOutCheckIntervalMs < transactionMaxTimeoutMs, 'timed-out transactions must be looked for more often than the longest timeout');

@@ -53,7 +53,8 @@ export interface ReadResult {
  *   time the high watermark covers it (NOT_ENOUGH_REPLICAS_AFTER_APPEND);
  * - acks=all waiters complete when the high watermark covers their last offset and fail with
  *   NOT_LEADER_OR_FOLLOWER if leadership is lost first, REQUEST_TIMED_OUT past their deadline (one
- *   timer per partition for all of them, armed at the earliest deadline, not one per request);
+ *   timer per partition for all of them, armed at the earliest deadline and left armed when they
+ *   complete, not one per request);
  * - waiting fetches (`onData`) wake when what they wait for happens here: a leader append committed
  *   (followers), the high watermark moved (consumers), or the replica's role changed (all).
  */
@@ -278,7 +279,9 @@ export class Partition {
     if (this.hwWaiters.length === 0 || this.hwWaiters[0]!.offset > hw) return true;
     const ready = this.hwWaiters.filter((w) => w.offset <= hw);
     this.hwWaiters = this.hwWaiters.filter((w) => w.offset > hw);
-    if (this.hwWaiters.length === 0) this.disarmExpiry();
+    // The expiry timer stays armed though no waiter may be left: the next write's waiter, whose
+    // deadline comes later, needs no timer of its own (arming one per acks=all request cost more
+    // than the rest of its wait); when it fires it expires what is due and re-arms for the rest.
     const shortOfMinIsr = this.belowMinIsr(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
     for (const w of ready) {
       if (shortOfMinIsr) w.reject(shortOfMinIsr);
@@ -329,6 +332,8 @@ export class Partition {
     this.disarmExpiry();
     this.expiryAt = at;
     this.expiryTimer = setTimeout(() => this.expireWaiters(), Math.max(0, at - Date.now()));
+    // It only fails waiters: it never keeps a process alive (a stopping broker fails them itself).
+    this.expiryTimer.unref();
   }
 
   private disarmExpiry(): void {

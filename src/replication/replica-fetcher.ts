@@ -50,6 +50,8 @@ export class ReplicaFetcher {
   private running = true;
   private loop: Promise<void>;
   private wake: (() => void) | null = null;
+  /** While a fetch is in flight: gives it up (see `add`). */
+  private abandonFetch: (() => void) | null = null;
   /** Our fetch session at the leader (KIP-227): an idle follower's fetch names no partitions. */
   private readonly session = new FetchSessionHandler();
 
@@ -61,9 +63,17 @@ export class ReplicaFetcher {
     return this.partitions.size;
   }
 
+  /**
+   * Starts fetching `p`. A fetch in flight does not name it and may wait at the leader up to
+   * maxWaitMs for data of the others: it is given up (with its connection, as answers come in order)
+   * and a fetch naming `p` goes at once, so a new topic's first acks=all write, which waits for this
+   * replica, is not held up for replica.fetch.wait.max.ms. Partitions are added rarely (topics
+   * created, leaders moved), so the reconnect is cheap.
+   */
   add(p: Partition): void {
     this.partitions.set(key(p), { partition: p, needsTruncation: false });
     this.wake?.();
+    this.abandonFetch?.();
   }
 
   remove(p: Partition): void {
@@ -166,12 +176,21 @@ export class ReplicaFetcher {
         partitionMaxBytes: this.opts.partitionMaxBytes,
       })),
     }));
-    const res = await conn.request(
+    const request = conn.request(
       FetchApi,
       FETCH_VERSION,
       { replicaId: this.opts.brokerId, maxWaitMs: this.opts.maxWaitMs, minBytes: 1, maxBytes: 16 * 1024 * 1024, isolationLevel: 0, ...this.session.build(wanted), rackId: '' },
       { timeoutMs: this.opts.maxWaitMs + 10_000 },
     );
+    const abandoned = new Promise<null>((resolve) => (this.abandonFetch = () => resolve(null)));
+    const res = await Promise.race([request, abandoned]).finally(() => (this.abandonFetch = null));
+    if (res === null) {
+      request.catch(() => undefined);
+      conn.close();
+      // The next fetch, on a new connection, is a full one in a new session.
+      this.session.handleError();
+      return 0;
+    }
     this.session.handleResponse(res);
     // A session error (the leader restarted, or evicted our session) answers no partitions: the next
     // fetch, at once, is a full one, which no session error can refuse. Any other error: after a backoff.

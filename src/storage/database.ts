@@ -9,7 +9,12 @@ export type Database = BetterSqlite3.Database;
 // Named directly rather than found by its `bindings` package, which probes a dozen paths and, with
 // the CommonJS loader resolving each of better-sqlite3's files at run time, ran node's path code
 // hot enough at start for V8's optimizing compiler: every broker kept its 3.5 MB of code resident.
-const nativeBinding = (): string => createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
+export const sqliteNativeBinding = (): string => createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
+
+/** Where better-sqlite3 is, for a worker thread that opens its own connection (storage/wal-checkpointer.ts). */
+export function sqliteModulePath(): string {
+  return createRequire(import.meta.url).resolve('better-sqlite3');
+}
 
 export interface OpenOptions {
   /** `FULL` fsyncs every commit; `NORMAL` (default) survives kill -9, replication covers machine loss. */
@@ -18,7 +23,7 @@ export interface OpenOptions {
 
 /** Opens (creating if needed) a SQLite file in WAL mode and applies `migrations` past user_version. */
 export function openDatabase(file: string, migrations: readonly string[], opts: OpenOptions = {}): Database {
-  const db = new BetterSqlite3(file, { nativeBinding: nativeBinding() });
+  const db = new BetterSqlite3(file, { nativeBinding: sqliteNativeBinding() });
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
   db.pragma('foreign_keys = ON');

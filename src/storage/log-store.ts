@@ -7,6 +7,7 @@ import { ensurePrivateDir } from '../common/private-files.js';
 import { openDatabase, type Database, type OpenOptions } from './database.js';
 import { PartitionLog, type LogStatements, type LogStoreHooks } from './partition-log.js';
 import { RecentBatches } from './recent-batches.js';
+import { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer.js';
 
 const MIGRATIONS = [
   `CREATE TABLE batches (
@@ -132,6 +133,8 @@ export function moveLogAside(dataDir: string, now = new Date()): string | null {
 
 export interface LogStoreOptions extends OpenOptions {
   logger?: Logger;
+  /** How often the WAL is checkpointed off the event loop, and when the loop lets it start over (the limits' values by default). */
+  walCheckpoint?: Pick<WalCheckpointerOptions, 'intervalMs' | 'restartPages' | 'idleStopMs' | 'startCommits'>;
 }
 
 /**
@@ -157,6 +160,8 @@ export class LogStore {
   private readonly dirty = new Set<PartitionLog>();
   private readonly checkpointTimer: NodeJS.Timeout;
   private readonly recentSweepTimer: NodeJS.Timeout;
+  /** Checkpoints the WAL in a worker thread, so no commit on the event loop does it (wal-checkpointer.ts). */
+  readonly walCheckpointer: WalCheckpointer;
   private readonly hooks: LogStoreHooks;
   private readonly logger: Logger;
   readonly file: string;
@@ -252,6 +257,7 @@ export class LogStore {
     this.checkpointTimer.unref();
     this.recentSweepTimer = setInterval(() => this.hooks.recent.sweep(), recentBatchesMaxAgeMs);
     this.recentSweepTimer.unref();
+    this.walCheckpointer = new WalCheckpointer(db, { file: this.file, synchronous: opts.synchronous ?? 'NORMAL', logger: this.logger, ...opts.walCheckpoint });
   }
 
   /** The log of one partition, loaded from the file on first use (creating it if new). */
@@ -295,6 +301,7 @@ export class LogStore {
   transaction<T>(fn: () => T): T {
     try {
       const result = this.runInTransaction(fn) as T;
+      if (!this.db.inTransaction) this.walCheckpointer.wrote();
       if (this.fault !== null && !this.db.inTransaction) {
         this.logger.info(`${this.file}: writes succeed again (they failed with ${this.fault})`);
         this.fault = null;
@@ -335,6 +342,8 @@ export class LogStore {
     clearInterval(this.checkpointTimer);
     clearInterval(this.recentSweepTimer);
     this.checkpointHighWatermarks();
+    // The worker's connection first: this one's close is then the last, and checkpoints what is left.
+    this.walCheckpointer.close();
     this.db.close();
   }
 }

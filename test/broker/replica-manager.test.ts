@@ -3,7 +3,8 @@
  * the requests of one event-loop turn in one transaction, each partition answered on its own (a refusal in one
  * does not fail the others, as in Kafka), min.insync.replicas refused up front for acks=all, and
  * acks=all answered once the high watermark covers the write; consumers waiting for data woken when
- * the high watermark moves, not by every follower fetch.
+ * the high watermark moves, not by every follower fetch; each hop of an acks=all record taken in the
+ * turn of the event that allows it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,6 +43,16 @@ function leader(topic: string, isr: number[], minIsr = 1): Partition {
   p.becomeLeader(s, Date.now());
   return p;
 }
+
+/** Broker 1 leading `topic`-0 as the coordinator's metadata says, so the manager's fetch waits find it. */
+function led(topic: string, isr: number[], minIsr = 1): Partition {
+  const state: PartitionState = { partition: 0, leader: 1, leaderEpoch: 0, replicas: [1, 2, 3], isr };
+  replicas.applyMetadata({ clusterId: 'c', version: 1, brokers: [], topics: [{ name: topic, id: `${topic}-id`, partitions: [state], configs: { 'min.insync.replicas': String(minIsr) } }] });
+  return replicas.leaderPartition(topic, 0, true);
+}
+
+/** Resolves after the callbacks the current turn queued (a group commit's setImmediate among them) and their promise reactions. */
+const afterThisTurn = () => new Promise((r) => setImmediate(r));
 
 /** One record from an idempotent producer at `baseSequence`. */
 function batch(value: string, baseSequence = -1, producerId = -1) {
@@ -123,18 +134,51 @@ test('the writes of requests arriving in one event-loop turn commit in one trans
 });
 
 test('a consumer waiting for the high watermark is woken when it moves, not by every follower fetch', async () => {
-  const p = leader('t', [1, 2, 3], 2);
+  const p = led('t', [1, 2, 3], 2);
   await replicas.appendRecords([{ partition: p, batches: batch('x') }], 1, 5000);
   let woken = false;
   const waiting = replicas.waitForData([{ topic: 't', partition: 0 }], 'highWatermark', 30_000).then(() => (woken = true));
   replicas.readForFollower(p, 2, 0, 1 << 20);
   replicas.readForFollower(p, 3, 0, 1 << 20);
-  await new Promise((r) => setImmediate(r));
+  await afterThisTurn();
   assert.is(woken, false, 'the followers fetched, the high watermark stayed at 0: nothing new for a consumer');
   replicas.readForFollower(p, 2, 1, 1 << 20);
   replicas.readForFollower(p, 3, 1, 1 << 20);
+  await afterThisTurn();
+  assert.is(woken, true, 'woken in the turn the high watermark moved, not by its 30 s timer');
   await waiting;
   assert.is(p.log.highWatermark, 1);
+});
+
+// The hops of an acks=all record, each taken in the turn of the event that allows it (no timer, no
+// fetch answered only at its maxWait, no extra turn): the leader's commit wakes the followers'
+// waiting fetches; the last follower fetch that covers it answers the producer and the consumer.
+test('a follower fetch waiting for data is answered in the turn the leader append commits', async () => {
+  const p = led('t', [1, 2, 3], 2);
+  let woken = false;
+  const waiting = replicas.waitForData([{ topic: 't', partition: 0 }], 'append', 30_000).then(() => (woken = true));
+  const produced = replicas.appendRecords([{ partition: p, batches: batch('x') }], -1, 30_000);
+  await afterThisTurn();
+  assert.is(woken, true, 'woken by the commit');
+  replicas.readForFollower(p, 2, 1, 1 << 20);
+  replicas.readForFollower(p, 3, 1, 1 << 20);
+  await Promise.all([waiting, produced]);
+});
+
+test('acks=all and a waiting consumer are answered in the turn of the follower fetch that moves the high watermark', async () => {
+  const p = led('t', [1, 2, 3], 2);
+  let acked = false;
+  let consumerWoken = false;
+  const consumer = replicas.waitForData([{ topic: 't', partition: 0 }], 'highWatermark', 30_000).then(() => (consumerWoken = true));
+  const produced = replicas.appendRecords([{ partition: p, batches: batch('x') }], -1, 30_000).then(() => (acked = true));
+  await afterThisTurn();
+  replicas.readForFollower(p, 2, 1, 1 << 20);
+  await afterThisTurn();
+  assert.equal([acked, consumerWoken], [false, false], 'one follower of two: not committed');
+  replicas.readForFollower(p, 3, 1, 1 << 20);
+  await afterThisTurn();
+  assert.equal([acked, consumerWoken], [true, true], 'both answered in that turn');
+  await Promise.all([consumer, produced]);
 });
 
 test.run();

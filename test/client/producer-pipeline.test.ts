@@ -157,4 +157,46 @@ test('without idempotence (acks=1) one batch per partition is in flight', async 
   assert.equal(outcomes, [1, 2, 3]);
 });
 
+test('linger 0: a record is sent at the end of its event-loop turn, not after a timer (setTimeout(0) waits 1 ms)', async () => {
+  const { client, sent } = scriptedLeader();
+  const producer = new Producer(client, { acks: -1, lingerMs: 0, retryBackoffMs: 1 });
+  await producer.partitionsOf('t');
+  // The producer id first (InitProducerId): then the pipeline is open.
+  void producer.sendAsync('t', { value: Buffer.from('a'), partition: 0 });
+  await waitForSent(sent, 1);
+  sent[0]!.answer(ErrorCode.NONE, 0);
+  await tick();
+  void producer.sendAsync('t', { value: Buffer.from('b'), partition: 0 });
+  void producer.sendAsync('t', { value: Buffer.from('c'), partition: 0 });
+  await new Promise((r) => setImmediate(r));
+  assert.is(sent.length, 2, 'sent in the turn after the sends, with no timer');
+  assert.is(sent[1]!.values, 2, 'the records of one turn share a batch');
+});
+
+test('a queued batch takes records until it is sent: with five batches in flight, what is sent meanwhile goes as one batch', async () => {
+  const { client, sent } = scriptedLeader();
+  const producer = new Producer(client, { acks: -1, lingerMs: 0, retryBackoffMs: 1 });
+  await producer.partitionsOf('t');
+  const done: Promise<unknown>[] = [];
+  const send = (v: string) => done.push(producer.sendAsync('t', { value: Buffer.from(v), partition: 0 }));
+  send('first');
+  await waitForSent(sent, 1);
+  for (let i = 0; i < 4; i++) {
+    send(`in flight ${i}`);
+    await waitForSent(sent, 2 + i);
+  }
+  for (let i = 0; i < 3; i++) {
+    send(`queued ${i}`);
+    await tick();
+  }
+  assert.is(sent.length, 5, 'the in-flight window is full');
+  sent[0]!.answer(ErrorCode.NONE, 0);
+  await waitForSent(sent, 6);
+  await tick();
+  assert.is(sent.length, 6);
+  assert.is(sent[5]!.values, 3, 'the three records sent while the window was full in one batch');
+  sent.slice(1).forEach((s, i) => s.answer(ErrorCode.NONE, 1 + i));
+  await Promise.all(done);
+});
+
 test.run();

@@ -174,6 +174,8 @@ export class SequencedProducer {
   readonly acked: Ack[] = [];
   readonly failed: { seq: number; error: string }[] = [];
   next = 0;
+  /** Bytes of padding each record sent from now on carries, in a header (its value stays the sequence number). */
+  padBytes = 0;
 
   constructor(
     bootstrap: string,
@@ -194,7 +196,8 @@ export class SequencedProducer {
     for (let i = 0; i < count; i++) {
       const seq = this.next++;
       const partition = seq % this.partitions;
-      this.producer.send(this.topic, { value: Buffer.from(String(seq)), partition }, (err, meta) => {
+      const headers = this.padBytes > 0 ? [{ key: 'pad', value: Buffer.alloc(this.padBytes) }] : undefined;
+      this.producer.send(this.topic, { value: Buffer.from(String(seq)), partition, headers }, (err, meta) => {
         if (err) this.failed.push({ seq, error: err.message });
         else this.acked.push({ seq, partition, offset: meta!.offset, atMs: Date.now() });
       });

@@ -124,7 +124,11 @@ if (skipped) {
     }
 
     // Acks=all writes to every partition meanwhile: the ones broker-2 leads are retried, the others
-    // go through once the ISR has dropped broker-2 (it cannot store what it fetches).
+    // go through once the ISR has dropped broker-2 (it cannot store what it fetches). Each record is
+    // padded to several pages: on a full disk SQLite still stores small rows in the room its files
+    // hold (a leaf page with space, the WAL that starts over once checkpointed), but a write that
+    // needs new pages fails, as every write does once that room is used up.
+    producer.padBytes = 10_000;
     producer.send(90);
     await waitFor(
       `broker-${FULL} out of the ISR of every partition it follows`,

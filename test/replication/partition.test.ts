@@ -168,6 +168,31 @@ test('waiters share one expiry timer: a shorter deadline after a longer one stil
   assert.is(long(), 'resolved');
 });
 
+test('acks=all writes answered one after another arm the expiry timer once, not once each; a later one still expires on time', async () => {
+  const p = leader();
+  let timers = 0;
+  const realSetTimeout = globalThis.setTimeout;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => (timers++, realSetTimeout(...args))) as typeof setTimeout;
+  try {
+    for (let i = 1; i <= 50; i++) {
+      write(p, 1);
+      const w = track(p.waitForHighWatermark(i, 30_000));
+      p.recordFollowerFetch(2, i, T + i);
+      p.recordFollowerFetch(3, i, T + i);
+      await Promise.resolve();
+      assert.is(w(), 'resolved');
+    }
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+  assert.is(timers, 1, 'one timer for 50 requests');
+  write(p, 1);
+  const late = track(p.waitForHighWatermark(51, 20));
+  await new Promise((r) => setTimeout(r, 80));
+  assert.instance(late(), KafkaError, 'a shorter deadline re-arms it');
+  assert.is((late() as KafkaError).code, ErrorCode.REQUEST_TIMED_OUT);
+});
+
 test('waiting fetches wake at what they wait for: followers at an append, consumers when the high watermark moves, all at a role change', () => {
   const p = leader();
   const woken: string[] = [];

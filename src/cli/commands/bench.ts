@@ -170,10 +170,13 @@ export async function benchConsume(client: KafkaClient, args: ConsumeBenchArgs, 
 }
 
 /**
- * Like Kafka's EndToEndLatency: produces at --throughput (acks as --acks) while a consumer on its
- * own connection (so no fetch long-poll holds a produce answer back) reads from the log end; the
- * latency of a record is from its send to its arrival at the consumer. Each record's key is its
- * sequence number, which finds its send time.
+ * Like Kafka's EndToEndLatency: produces at --throughput (acks as --acks, linger 0 unless
+ * --linger-ms says otherwise, as that tool sets) while a consumer on its own connection (so no fetch
+ * long-poll holds a produce answer back) reads from the log end; the latency of a record is from its
+ * send to its arrival at the consumer. Each record's key is its sequence number, which finds its send
+ * time. Kafka's tool sets fetch.max.wait.ms=0 so that no fetch waits out its timer; here a waiting
+ * fetch is answered in the turn the high watermark moves (Partition's wake-ups), which gives the same
+ * without the consumer polling the brokers in a loop.
  */
 export async function benchE2e(producerClient: KafkaClient, consumerClient: KafkaClient, args: BenchArgs, out: (line: string) => void): Promise<BenchResult> {
   await ensureTopic(producerClient, args.topic, args.partitions);
@@ -238,7 +241,14 @@ export async function benchE2e(producerClient: KafkaClient, consumerClient: Kafk
   return result;
 }
 
-const producerOptions = (y: Argv) =>
+/**
+ * Producer linger of `bench e2e` unless --linger-ms says otherwise: 0, as Kafka's EndToEndLatency
+ * sets linger.ms=0 explicitly, so what it measures is the path of a record, not the producer waiting
+ * for more of them. `bench produce` keeps the producer's default (5 ms, Kafka's).
+ */
+const E2E_LINGER_MS = 0;
+
+const producerOptions = (y: Argv, lingerMs = 5) =>
   y
     .options(clusterOptions)
     .option('topic', { alias: 't', type: 'string', coerce: checkedTopicName, default: 'yak-bench', describe: 'Topic to use (created if missing)' })
@@ -247,7 +257,7 @@ const producerOptions = (y: Argv) =>
     .option('partitions', { type: 'number', default: 3, describe: 'Partitions if the topic is created' })
     .option('acks', { type: 'string', default: '1', choices: ['0', '1', 'all', '-1'], describe: 'Acknowledgement level' })
     .option('batch-bytes', { type: 'number', default: 16384, describe: 'Producer batch size per partition' })
-    .option('linger-ms', { type: 'number', default: 5, describe: 'Producer linger' })
+    .option('linger-ms', { type: 'number', default: lingerMs, describe: `Producer linger (linger.ms)${lingerMs === 0 ? ": 0, as Kafka's EndToEndLatency" : ''}` })
     .option('compression', compressionOption)
     .option('throughput', { type: 'number', default: -1, describe: 'Records per second to send at (-1: as fast as possible), as Kafka\'s perf tools' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON object (with the cluster\'s CPU and RSS); progress stays on stderr' });
@@ -283,8 +293,8 @@ export const benchCommand: CommandModule = {
       })
       .command<BenchArgs>({
         command: 'e2e',
-        describe: 'Produce at --throughput while consuming, and report produce-to-consume latency percentiles (Kafka\'s EndToEndLatency)',
-        builder: (c) => producerOptions(c) as Argv<BenchArgs>,
+        describe: 'Produce at --throughput while consuming, and report produce-to-consume latency percentiles (Kafka\'s EndToEndLatency: linger 0 by default)',
+        builder: (c) => producerOptions(c, E2E_LINGER_MS) as Argv<BenchArgs>,
         handler: (args) => {
           checkBenchArgs(args);
           return withClient(connectClient(args, 'yak-bench'), (producerClient) =>

@@ -70,6 +70,13 @@ test('bench consume --help lists the options it reads, not the producer\'s, and 
   assert.match(stdout, '--records');
 });
 
+test('bench produce and e2e default to acks=all, as yak produce and kafka-producer-perf-test (the producer default since Kafka 3.0)', async () => {
+  for (const cmd of [['produce'], ['bench', 'produce'], ['bench', 'e2e']]) {
+    const { stdout } = (await helpOf(cmd))[1];
+    assert.match(stdout.replace(/\s+/g, ' '), /--acks Acknowledgement level \[string\] \[choices: "0", "1", "all", "-1"\] \[default: "all"\]/, `yak ${cmd.join(' ')} --help`);
+  }
+});
+
 test('a mistyped flag is named, with the flag meant, before a missing required one', async () => {
   const res = await yak(['consume', '--topci', 'demo'], 100);
   assert.is(res.code, 2);

@@ -255,7 +255,8 @@ const producerOptions = (y: Argv, lingerMs = 5) =>
     .option('records', { alias: 'n', type: 'number', default: 1_000_000, describe: 'Number of records' })
     .option('record-size', { alias: 's', type: 'number', default: 100, describe: 'Value size in bytes' })
     .option('partitions', { type: 'number', default: 3, describe: 'Partitions if the topic is created' })
-    .option('acks', { type: 'string', default: '1', choices: ['0', '1', 'all', '-1'], describe: 'Acknowledgement level' })
+    // all, as `yak produce` and kafka-producer-perf-test (the producer's default acks since Kafka 3.0).
+    .option('acks', { type: 'string', default: 'all', choices: ['0', '1', 'all', '-1'], describe: 'Acknowledgement level' })
     .option('batch-bytes', { type: 'number', default: 16384, describe: 'Producer batch size per partition' })
     .option('linger-ms', { type: 'number', default: lingerMs, describe: `Producer linger (linger.ms)${lingerMs === 0 ? ": 0, as Kafka's EndToEndLatency" : ''}` })
     .option('compression', compressionOption)

@@ -1,4 +1,5 @@
 import { ErrorCode } from '../common/errors.js';
+import { pushToList } from '../common/list-map.js';
 import type { FetchPartition, FetchRequest, FetchResponse } from './apis/fetch.js';
 
 /** Session id 0: no session. Epoch 0: a full fetch (opens a session); -1 closes one. */
@@ -38,10 +39,10 @@ export class FetchSessionHandler {
     const sent = new Map<string, FetchPartition[]>();
     for (const [k, e] of next) {
       const had = this.session.get(k);
-      if (!had || !sameFetch(had.partition, e.partition)) append(sent, e.topic, e.partition);
+      if (!had || !sameFetch(had.partition, e.partition)) pushToList(sent, e.topic, e.partition);
     }
     const forgotten = new Map<string, number[]>();
-    for (const [k, e] of this.session) if (!next.has(k)) append(forgotten, e.topic, e.partition.partition);
+    for (const [k, e] of this.session) if (!next.has(k)) pushToList(forgotten, e.topic, e.partition.partition);
     return {
       sessionId: this.sessionId,
       sessionEpoch: this.epoch,
@@ -92,13 +93,6 @@ export class FetchSessionHandler {
     this.epoch = INITIAL_EPOCH;
     this.session = new Map();
   }
-}
-
-/** Adds `item` to its topic's list (in place: a fetch of 1000 partitions of one topic must not copy the list per partition). */
-function append<T>(byTopic: Map<string, T[]>, topic: string, item: T): void {
-  const list = byTopic.get(topic);
-  if (list) list.push(item);
-  else byTopic.set(topic, [item]);
 }
 
 function key(topic: string, partition: number): string {

@@ -2,6 +2,7 @@ import { ErrorCode, KafkaError } from '../common/errors.js';
 import { storageFaultRetryMs } from '../common/limits.js';
 import { describeBrokerEvent, type BrokerEvent } from '../common/cluster-events.js';
 import type { Logger } from '../common/logger.js';
+import { pushToList } from '../common/list-map.js';
 import { Connection, type ConnectionSecurity } from '../net/connection.js';
 import { FetchApi } from '../protocol/apis/fetch.js';
 import { OffsetForLeaderEpochApi } from '../protocol/apis/offset-for-leader-epoch.js';
@@ -127,11 +128,7 @@ export class ReplicaFetcher {
     if (pending.length === 0) return 0;
     let refused = 0;
     const byTopic = new Map<string, typeof pending>();
-    for (const e of pending) {
-      const list = byTopic.get(e.partition.topic);
-      if (list) list.push(e);
-      else byTopic.set(e.partition.topic, [e]);
-    }
+    for (const e of pending) pushToList(byTopic, e.partition.topic, e);
     const res = await conn.request(OffsetForLeaderEpochApi, EPOCH_VERSION, {
       replicaId: this.opts.brokerId,
       topics: [...byTopic].map(([topic, list]) => ({
@@ -160,11 +157,7 @@ export class ReplicaFetcher {
     if (entries.length === 0) return 0;
     let refused = 0;
     const byTopic = new Map<string, typeof entries>();
-    for (const e of entries) {
-      const list = byTopic.get(e.partition.topic);
-      if (list) list.push(e);
-      else byTopic.set(e.partition.topic, [e]);
-    }
+    for (const e of entries) pushToList(byTopic, e.partition.topic, e);
     const wanted = [...byTopic].map(([topic, list]) => ({
       topic,
       partitions: list.map((e) => ({

@@ -1,5 +1,6 @@
 import type { ClusterMetadata } from '../common/cluster-types.js';
 import { ErrorCode } from '../common/errors.js';
+import { pushToList } from '../common/list-map.js';
 import { ClientVersions, type KafkaClient } from '../client/kafka-client.js';
 import { ListOffsetsApi } from '../protocol/apis/list-offsets.js';
 
@@ -30,7 +31,7 @@ export async function leaderHighWatermarks(
   timeoutMs: number,
 ): Promise<{ topic: string; partition: number; highWatermark: number }[]> {
   const byTopic = new Map<string, number[]>();
-  for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+  for (const p of partitions) pushToList(byTopic, p.topic, p.partition);
   const res = await client.send(
     leader,
     ListOffsetsApi,

@@ -138,7 +138,8 @@ export class GroupConsumer {
    */
   async rewindToCommitted(): Promise<void> {
     await this.rebalancing?.catch(() => undefined);
-    this.fetcher?.close();
+    // Not awaited: the client stays open, so its sessions close meanwhile (awaiting would wait out a fetch in flight).
+    void this.fetcher?.close();
     this.fetcher = null;
     // Held like a rebalance: poll() waits, and a rebalance due meanwhile starts after it.
     const rewind = this.fetchFromCommitted(this.assigned).finally(() => (this.rebalancing = null));
@@ -181,7 +182,7 @@ export class GroupConsumer {
 
   /** Hands the current partitions back (commit first, as Kafka does on revocation), rejoins, and fetches the new share. */
   private async rebalance(why: string): Promise<void> {
-    this.fetcher?.close();
+    void this.fetcher?.close(); // not awaited, as in rewindToCommitted
     this.fetcher = null;
     // The generation may already be gone (the member timed out): its commit is then refused, and the
     // next owner re-reads from the last accepted commit.

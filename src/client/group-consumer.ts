@@ -53,7 +53,7 @@ export class GroupConsumer {
   private fetcher: Consumer | null = null;
   /** The partitions the group gave this member at the last rebalance. */
   private assigned: number[] = [];
-  /** Next offset per partition after the records poll() returned: what a commit sends. */
+  /** Next offset per partition after the records poll() returned, or where it started (reset) if none: what a commit sends. */
   private readonly consumed = new Map<number, number>();
   private readonly committed = new Map<number, number>();
   /** Fetched records beyond a poll's maxRecords, handed out by the next poll. */
@@ -203,6 +203,14 @@ export class GroupConsumer {
     for (const [p, offset] of committed) this.committed.set(p, offset);
     const fetcher = new Consumer(this.client, { topic: this.opts.topic, partitions: assigned, start: this.opts.resetTo, startOffsets: committed, onOffsetReset: this.opts.onOffsetReset, clientRack: this.opts.clientRack, isolation: this.opts.isolation });
     await fetcher.start();
+    // As Kafka's consumer commits allConsumed(): a partition reset to earliest or latest has a
+    // position before any record is returned, and commits it, so the group shows its offset and lag.
+    if (!this.opts.offsetsInTransactions) {
+      for (const p of assigned) {
+        const position = fetcher.position(p);
+        if (!committed.has(p) && position !== undefined) this.consumed.set(p, position);
+      }
+    }
     this.fetcher = fetcher;
   }
 }

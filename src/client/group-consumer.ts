@@ -44,7 +44,7 @@ export interface ConsumerGroupMetadata {
 /**
  * A consumer in a group, like Kafka's KafkaConsumer with subscribe(): the group divides the topic's
  * partitions among its members, this one fetches its share from the committed offsets, and commits
- * what poll() has returned. Lifecycle: start() joins -> poll()... (a background heartbeat triggers
+ * what poll() has returned (and where a partition without a committed offset was reset to). Lifecycle: start() joins -> poll()... (a background heartbeat triggers
  * rebalances: commit, rejoin, resume from the committed offsets) -> close() commits and leaves.
  * Invariant: the committed offset of a partition never passes a record poll() has not returned.
  */

@@ -2,7 +2,7 @@
 import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { inkBoundedMeasureCache } from './esbuild.plugins.mjs';
+import { inkBoundedMeasureCache, yargsNoVersionGuess } from './esbuild.plugins.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -33,7 +33,7 @@ await build({
   target: 'node20',
   // Native modules stay outside; better-sqlite3's JavaScript is bundled (src/storage/database.ts).
   external: ['better-sqlite3/build/Release/better_sqlite3.node', '@node-rs/crc32'],
-  plugins: [stubDevtools, cliuiWordWrap, inkBoundedMeasureCache],
+  plugins: [stubDevtools, cliuiWordWrap, inkBoundedMeasureCache, yargsNoVersionGuess],
   define: { 'process.env.NODE_ENV': '"production"', YAK_VERSION: JSON.stringify(pkg.version) },
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __yakCreateRequire } from 'node:module';\nconst require = __yakCreateRequire(import.meta.url);" },
   logLevel: 'warning',

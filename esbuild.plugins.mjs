@@ -18,3 +18,21 @@ export const inkBoundedMeasureCache = {
     });
   },
 };
+
+// yargs() guesses its version (yargs.version() with no argument) before it returns the instance:
+// it looks for a package.json from the working directory up to the root (the bundle has no
+// node_modules in its path, so yargs' ESM shim starts from there), reads and parses the one it finds,
+// and where there is none (run from /tmp) throws and catches an AssertionError, which loads Node's
+// assert diffing and formats a message: work every yak process did at start for a version main.ts
+// then replaces with its own (.version(YAK_VERSION)). The build fails if yargs' factory changes.
+export const yargsNoVersionGuess = {
+  name: 'yargs-no-version-guess',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const line = 'yargs.help();\n        yargs.version();\n';
+      if (!source.includes(line)) throw new Error(`${args.path}: no "yargs.version();" in its factory to drop (yargs changed: see esbuild.plugins.mjs)`);
+      return { contents: source.replace(line, 'yargs.help();\n'), loader: 'js' };
+    });
+  },
+};

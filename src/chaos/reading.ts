@@ -36,10 +36,10 @@ export class LiveReader {
     })();
   }
 
-  /** Stops reading; returns what was seen. */
-  close(): ReadRecord[] {
+  /** Stops reading; returns what was seen once its consumer closed its fetch sessions. */
+  async close(): Promise<ReadRecord[]> {
     this.stopped = true;
-    this.consumer.close();
+    await this.consumer.close();
     return this.seen;
   }
 }
@@ -106,6 +106,6 @@ export async function readAll(client: KafkaClient, topic: string, ends: number[]
     take(await consumer.poll(0));
     return { records, incomplete: null };
   } finally {
-    consumer.close();
+    await consumer.close();
   }
 }

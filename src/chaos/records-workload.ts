@@ -18,7 +18,7 @@ export async function runRecordsWorkload(ctx: WorkloadContext): Promise<Workload
 
   // The consumer reading along.
   const live = new LiveReader(ctx.newClient('yak-chaos-live'), TOPIC);
-  ctx.closers.push(() => void live.close());
+  ctx.closers.push(async () => void (await live.close()));
   await live.start();
 
   ctx.begin();
@@ -37,7 +37,7 @@ export async function runRecordsWorkload(ctx: WorkloadContext): Promise<Workload
   if (signal.aborted) throw interrupted();
   if (!ends.inSync) out(`${stamp(clock())} note: the ISR was not full again within ${SETTLE_BOUND_MS / 1000} s; reading anyway`);
   out(`${stamp(clock())} reading ${TOPIC} to its end (${ends.offsets.map((o, p) => `${TOPIC}-${p}: ${o}`).join(', ')})`);
-  const seenDuringRun = live.close();
+  const seenDuringRun = await live.close();
 
   const read = await readAll(ctx.newClient('yak-chaos-check'), TOPIC, ends.offsets, signal);
   if (signal.aborted) throw interrupted();

@@ -73,7 +73,7 @@ export async function runTxnWorkload(ctx: WorkloadContext): Promise<WorkloadResu
   const seeder = new Producer(ctx.newClient('yak-chaos-seeder'), { acks: -1, idempotent: true, deliveryTimeoutMs: DELIVERY_TIMEOUT_MS, lingerMs: 10 });
   await seeder.partitionsOf(TOPIC);
   const live = new LiveReader(ctx.newClient('yak-chaos-live'), OUTPUT_TOPIC, 'read_committed');
-  ctx.closers.push(() => void live.close());
+  ctx.closers.push(async () => void (await live.close()));
   await live.start();
   out(`${TRANSFORMERS} transformers in group ${TXN_GROUP}: ${TOPIC} -> ${OUTPUT_TOPIC} (read_committed, up to ${MAX_RECORDS_PER_TXN} records a transaction, ${DELIBERATE_ABORT_RATIO * 100}% aborted on purpose)`);
 
@@ -96,7 +96,7 @@ export async function runTxnWorkload(ctx: WorkloadContext): Promise<WorkloadResu
   const caughtUp = await catchUp(ctx.newClient('yak-chaos-group'), inputEnds.offsets, signal);
   if (!caughtUp) problems.push(`the group had not committed its way to the end of ${TOPIC} within ${CATCH_UP_BOUND_MS / 1000} s`);
   await Promise.all(transformers.map((t) => t.stop()));
-  const seenDuringRun = live.close();
+  const seenDuringRun = await live.close();
   const zombies = transformers.flatMap((t) => t.zombieCommits);
   if (zombies.length > 0) problems.push(`${zombies.length} transaction(s) committed by a fenced instance (zombie): ${zombies.slice(0, 10).join(', ')}`);
 

@@ -44,7 +44,7 @@ export interface ConsumerGroupMetadata {
 /**
  * A consumer in a group, like Kafka's KafkaConsumer with subscribe(): the group divides the topic's
  * partitions among its members, this one fetches its share from the committed offsets, and commits
- * what poll() has returned. Lifecycle: start() joins -> poll()... (a background heartbeat triggers
+ * what poll() has returned (and where a partition without a committed offset was reset to). Lifecycle: start() joins -> poll()... (a background heartbeat triggers
  * rebalances: commit, rejoin, resume from the committed offsets) -> close() commits and leaves.
  * Invariant: the committed offset of a partition never passes a record poll() has not returned.
  */
@@ -53,7 +53,7 @@ export class GroupConsumer {
   private fetcher: Consumer | null = null;
   /** The partitions the group gave this member at the last rebalance. */
   private assigned: number[] = [];
-  /** Next offset per partition after the records poll() returned: what a commit sends. */
+  /** Next offset per partition after the records poll() returned, or where it started (reset) if none: what a commit sends. */
   private readonly consumed = new Map<number, number>();
   private readonly committed = new Map<number, number>();
   /** Fetched records beyond a poll's maxRecords, handed out by the next poll. */
@@ -138,7 +138,8 @@ export class GroupConsumer {
    */
   async rewindToCommitted(): Promise<void> {
     await this.rebalancing?.catch(() => undefined);
-    this.fetcher?.close();
+    // Not awaited: the client stays open, so its sessions close meanwhile (awaiting would wait out a fetch in flight).
+    void this.fetcher?.close();
     this.fetcher = null;
     // Held like a rebalance: poll() waits, and a rebalance due meanwhile starts after it.
     const rewind = this.fetchFromCommitted(this.assigned).finally(() => (this.rebalancing = null));
@@ -181,7 +182,7 @@ export class GroupConsumer {
 
   /** Hands the current partitions back (commit first, as Kafka does on revocation), rejoins, and fetches the new share. */
   private async rebalance(why: string): Promise<void> {
-    this.fetcher?.close();
+    void this.fetcher?.close(); // not awaited, as in rewindToCommitted
     this.fetcher = null;
     // The generation may already be gone (the member timed out): its commit is then refused, and the
     // next owner re-reads from the last accepted commit.
@@ -202,6 +203,14 @@ export class GroupConsumer {
     for (const [p, offset] of committed) this.committed.set(p, offset);
     const fetcher = new Consumer(this.client, { topic: this.opts.topic, partitions: assigned, start: this.opts.resetTo, startOffsets: committed, onOffsetReset: this.opts.onOffsetReset, clientRack: this.opts.clientRack, isolation: this.opts.isolation });
     await fetcher.start();
+    // As Kafka's consumer commits allConsumed(): a partition reset to earliest or latest has a
+    // position before any record is returned, and commits it, so the group shows its offset and lag.
+    if (!this.opts.offsetsInTransactions) {
+      for (const p of assigned) {
+        const position = fetcher.position(p);
+        if (!committed.has(p) && position !== undefined) this.consumed.set(p, position);
+      }
+    }
     this.fetcher = fetcher;
   }
 }

@@ -237,6 +237,7 @@ export class LogCleaner {
         txns.addAborted(log.abortedTransactions(rows[0]!.base_offset, rows[rows.length - 1]!.last_offset + 1));
         const changes: { baseOffset: number; bytes: Buffer | null }[] = [];
         const forgotten: AbortedTxn[] = [];
+        const removedMarkers: { producerId: number; offset: number }[] = [];
         for (const row of rows) {
           const h = readBatchHeader(row.bytes);
           let cleaned: CleanedBatch;
@@ -244,6 +245,7 @@ export class LogCleaner {
             const verdict = txns.onMarker(h.producerId, h.baseOffset);
             if (verdict.forget) forgotten.push(verdict.forget);
             cleaned = cleanMarker(row.bytes, verdict.discardable, now, config.deleteRetentionMs);
+            if (cleaned.bytes === null) removedMarkers.push({ producerId: h.producerId, offset: h.baseOffset });
           } else {
             const transactional = isTransactional(h);
             cleaned = cleanBatch(row.bytes, latest, now, config.deleteRetentionMs, lastOfProducer, transactional && txns.isAborted(h.producerId, h.baseOffset));
@@ -257,7 +259,7 @@ export class LogCleaner {
           if (cleaned.deleteHorizonMs !== null) nextHorizon = Math.min(nextHorizon ?? Infinity, cleaned.deleteHorizonMs);
         }
         if (gone()) return null;
-        if (changes.length > 0 || forgotten.length > 0) log.replaceBatches(changes, forgotten);
+        if (changes.length > 0 || forgotten.length > 0) log.replaceBatches(changes, forgotten, removedMarkers);
         cursor = rows[rows.length - 1]!.last_offset + 1;
         await yieldToEventLoop();
       }

@@ -229,6 +229,19 @@ export class LogStore {
       ),
       deleteBoundariesFrom: db.prepare('DELETE FROM txn_boundaries WHERE topic = ? AND partition = ? AND base_offset >= ?'),
       deleteBoundariesBefore: db.prepare('DELETE FROM txn_boundaries WHERE topic = ? AND partition = ? AND base_offset < ?'),
+      // A marker's row: the first offset of the transaction it closed, and its producer's latest row.
+      boundaryOfMarker: db.prepare(
+        `SELECT first_offset, (SELECT MAX(base_offset) FROM txn_boundaries WHERE topic = @topic AND partition = @partition AND producer_id = @producerId) AS latest
+         FROM txn_boundaries WHERE topic = @topic AND partition = @partition AND base_offset = @marker`,
+      ),
+      // The rows of a transaction the cleaner removed whole, and older markers of the producer whose
+      // batch is gone (kept by an earlier removal as the producer's latest row); never its latest row.
+      deleteCleanedBoundaries: db.prepare(
+        `DELETE FROM txn_boundaries
+         WHERE topic = @topic AND partition = @partition AND producer_id = @producerId AND base_offset <= @marker AND base_offset < @latest
+           AND (base_offset >= @from
+                OR (marker >= 0 AND NOT EXISTS (SELECT 1 FROM batches b WHERE b.topic = @topic AND b.partition = @partition AND b.base_offset = txn_boundaries.base_offset)))`,
+      ),
       insertAborted: db.prepare('INSERT INTO aborted_txns (topic, partition, producer_id, first_offset, last_offset) VALUES (?, ?, ?, ?, ?)'),
       // Kafka's collectAbortedTransactions: those ending at or after the fetch offset that began before
       // the fetched range ends. The last bound (the range end plus the longest aborted span) only keeps

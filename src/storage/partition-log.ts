@@ -460,11 +460,11 @@ export class PartitionLog {
 
   /**
    * The log cleaner's write: each batch is replaced by its rebuilt bytes (same base and last offset)
-   * or, given null, removed, and the aborted index forgets the `forgotten` transactions (their batches
-   * are gone), all in one transaction, so a reader sees the batches before or after, never half.
+   * or, given null, removed, the aborted index forgets the `forgotten` transactions (their batches
+   * are gone) and txn_boundaries those whose marker is in `removedMarkers`, all in one transaction, so a reader sees the batches before or after, never half.
    * Offsets, the log's start and end, epochs and producer state do not change.
    */
-  replaceBatches(changes: readonly { baseOffset: number; bytes: Buffer | null }[], forgotten: readonly AbortedTxn[] = []): void {
+  replaceBatches(changes: readonly { baseOffset: number; bytes: Buffer | null }[], forgotten: readonly AbortedTxn[] = [], removedMarkers: readonly { producerId: number; offset: number }[] = []): void {
     this.tail.clear();
     this.store.transaction(() => {
       for (const txn of forgotten) this.txns.forgetAborted(txn);
@@ -475,6 +475,7 @@ export class PartitionLog {
           this.stmts.updateBatch.run(c.bytes, h.recordCount, h.maxTimestamp, this.topic, this.partition, c.baseOffset);
         }
       }
+      for (const m of removedMarkers) this.txns.forgetCleaned(m.producerId, m.offset);
     });
   }
 

@@ -11,6 +11,8 @@ export interface TxnStatements {
   loadBoundaries: Statement;
   deleteBoundariesFrom: Statement;
   deleteBoundariesBefore: Statement;
+  boundaryOfMarker: Statement;
+  deleteCleanedBoundaries: Statement;
   insertAborted: Statement;
   abortedIn: Statement;
   longestAbortedSpan: Statement;
@@ -102,6 +104,22 @@ export class TxnIndex {
    */
   forgetAborted(txn: AbortedTxn): void {
     this.stmts.deleteAborted.run(this.topic, this.partition, txn.lastOffset);
+  }
+
+  /**
+   * The log cleaner removed the marker at `markerOffset`, the last of its transaction's batches: the
+   * transaction's rows go (same SQLite transaction, after the batches), as they can no longer matter:
+   * the rebuild reads each producer's latest row and the markers at or above the high watermark, and
+   * a truncation into the transaction's range finds none of its batches left (its first-batch row
+   * would reopen it, stalling the last stable offset there). The producer's latest row stays: it
+   * carries the producer and coordinator epochs to a rebuild. Without this a compacted topic, whose
+   * log start does not move, kept two rows per transaction forever.
+   */
+  forgetCleaned(producerId: number, markerOffset: number): void {
+    const params = { topic: this.topic, partition: this.partition, producerId, marker: markerOffset };
+    const row = this.stmts.boundaryOfMarker.get(params) as { first_offset: number; latest: number } | undefined;
+    if (!row) return;
+    this.stmts.deleteCleanedBoundaries.run({ ...params, from: row.first_offset >= 0 ? row.first_offset : markerOffset, latest: row.latest });
   }
 
   /** Truncation: the rows of batches at or above `offset` go (a transaction whose marker went is open again). */

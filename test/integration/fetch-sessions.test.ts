@@ -13,6 +13,8 @@ import { ProduceApi } from '../../src/protocol/apis/produce.js';
 import { encodeRecordBatch } from '../../src/protocol/record-batch.js';
 import { Consumer } from '../../src/client/consumer.js';
 import { KafkaClient, parseBootstrap } from '../../src/client/kafka-client.js';
+import { benchConsume, benchE2e } from '../../src/cli/commands/bench.js';
+import { LiveReader, endOffsets, readAll } from '../../src/chaos/reading.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { connectBroker } from '../helpers/wire.js';
 
@@ -127,6 +129,57 @@ test('YaK\'s consumer closes its fetch session on close (the final epoch, as Kaf
   } finally {
     client.close();
   }
+});
+
+/** A client that counts the sessions its consumer's fetches opened, and its closing fetches (the final epoch) sent and answered. */
+function closeWatchingClient(clientId: string): { client: KafkaClient; closes: { opened: number; sent: number; answered: number } } {
+  const closes = { opened: 0, sent: 0, answered: 0 };
+  const client = new (class extends KafkaClient {
+    override async sendToLeader<Req, Res>(...args: Parameters<KafkaClient['sendToLeader']>): Promise<Res> {
+      const res = (await super.sendToLeader(...(args as [number, string[], () => boolean, never, number, Req]))) as Res;
+      if (args[3] === FetchApi && ((res as FetchResponse).sessionId ?? 0) > 0) closes.opened++;
+      return res;
+    }
+    override async send<Req, Res>(...args: Parameters<KafkaClient['send']>): Promise<Res> {
+      const closing = args[1] === FetchApi && (args[3] as { sessionEpoch?: number }).sessionEpoch === -1;
+      if (closing) closes.sent++;
+      const res = (await super.send(...(args as [number, never, number, Req]))) as Res;
+      if (closing) closes.answered++;
+      return res;
+    }
+  })({ bootstrap: parseBootstrap(cluster.bootstrap), clientId });
+  return { client, closes };
+}
+
+// Each caller returns (and its process may close the client and exit) only once its consumer closed its sessions.
+test('yak bench consume and e2e, and chaos\'s readers, return once their consumer\'s fetch sessions are closed', async () => {
+  await produce(0);
+  const common = { 'data-dir': '', bootstrap: cluster.bootstrap, json: true };
+  const quiet = () => undefined;
+  const watched = async (name: string, run: (client: KafkaClient, opened: () => boolean) => Promise<unknown>) => {
+    const { client, closes } = closeWatchingClient(name);
+    try {
+      await run(client, () => closes.opened > 0);
+      assert.ok(closes.sent > 0 && closes.answered === closes.sent, `${name}: ${closes.answered} of ${closes.sent} closing fetches answered`);
+    } finally {
+      client.close();
+    }
+  };
+  await watched('bench consume', (c) => benchConsume(c, { ...common, topic: TOPIC, records: 1 }, quiet));
+  const e2eArgs = { ...common, topic: 'fetch-sessions-e2e', records: 20, 'record-size': 10, partitions: 1, acks: 'all', 'batch-bytes': 16384, 'linger-ms': 0, compression: 'none', throughput: -1 };
+  const { client: producerClient } = closeWatchingClient('bench e2e producer');
+  try {
+    await watched('bench e2e', (c) => benchE2e(producerClient, c, e2eArgs, quiet));
+  } finally {
+    producerClient.close();
+  }
+  await watched('chaos readAll', async (c) => readAll(c, TOPIC, await endOffsets(c, TOPIC, 3, performance.now() + 10_000), new AbortController().signal));
+  await watched('chaos LiveReader', async (c, opened) => {
+    const live = new LiveReader(c, TOPIC);
+    await live.start();
+    while (!opened()) await new Promise((r) => setTimeout(r, 50));
+    await live.close();
+  });
 });
 
 test.run();

@@ -157,6 +157,22 @@ test('reset-offsets on an empty group moves its offsets; delete removes it; unkn
   assert.match(both.stderr, /exactly one of --to-earliest, --to-latest, --to-offset N, --to-datetime TIME, --shift-by N/);
 });
 
+// As Kafka's consumer commits allConsumed(): every assigned partition with a position, also one
+// reset to earliest or latest that gave no record, so describe shows its offset and lag 0, not "-".
+test('a member commits every assigned partition, those that had no record too: from the beginning and from the latest offset', async () => {
+  const topic = 'sparse';
+  assert.is((await yak(['topic', 'create', topic, '-p', '3'])).code, 0);
+  const produced = await yak(['produce', '--topic', topic, '-p', '1'], 'a\nb\n');
+  assert.is(produced.code, 0, produced.stderr);
+  for (const [group, from] of [['sparse-earliest', ['--from-beginning']], ['sparse-latest', []]] as const) {
+    const consumed = await yak(['consume', '--topic', topic, '--group', group, ...from, '--idle-timeout-ms', '1500', '--heartbeat-interval-ms', '300']);
+    assert.is(consumed.code, 0, consumed.stderr);
+    const d = await describe(group);
+    const rows = d.partitions.map((p) => `${p.partition}:${p.committedOffset}/${p.logEndOffset}/${p.lag}`).sort();
+    assert.equal(rows, ['0:0/0/0', '1:2/2/0', '2:0/0/0'], group);
+  }
+});
+
 // --- the group APIs on the wire -------------------------------------------------------------------
 
 function joinRequest(groupId: string, memberId: string, protocolType = 'consumer', rebalanceTimeoutMs = 3000, sessionTimeoutMs = 3000): JoinGroupRequest {

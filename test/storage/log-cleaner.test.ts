@@ -21,6 +21,7 @@ import { readControlBatch } from '../../src/protocol/control-batch.js';
 import { crc32c } from '../../src/protocol/crc32c.js';
 import { ATTR_CONTROL, ATTR_DELETE_HORIZON, ATTR_TRANSACTIONAL, decodeRecordBatches, encodeRecordBatch, readBatchHeader, splitAndValidateBatches, splitReplicatedBatches, stampBatch } from '../../src/protocol/record-batch.js';
 import { LogCleaner, walkDirtyPart } from '../../src/storage/log-cleaner.js';
+import { openDatabase } from '../../src/storage/database.js';
 import { LogStore } from '../../src/storage/log-store.js';
 import type { PartitionLog } from '../../src/storage/partition-log.js';
 
@@ -369,6 +370,61 @@ test("a committed transaction's marker goes once its records are compacted away,
   replica.setHighWatermark(replica.logEndOffset);
   assert.is(replica.lastStableOffset, 8, 'a replica of the compacted log has every transaction closed');
   assert.equal(replica.producers.active().map((p) => [p.producerId, p.currentTxnStartOffset]), [[9, -1], [10, -1]]);
+});
+
+/** [producer id, base offset] of the partition's txn_boundaries rows (read through a second connection). */
+function boundaryRows(): [number, number][] {
+  const db = openDatabase(path.join(dir, 'log.db'), []);
+  try {
+    return (db.prepare("SELECT producer_id, base_offset FROM txn_boundaries WHERE topic = 't' AND partition = 0 ORDER BY base_offset").all() as { producer_id: number; base_offset: number }[]).map((r) => [r.producer_id, r.base_offset]);
+  } finally {
+    db.close();
+  }
+}
+
+test("a transaction the cleaner removed whole leaves no txn_boundaries rows (a compacted log's start never moves to drop them), a truncation into it opens no transaction", async () => {
+  append(transactional([['k', 't9']], 9)); // 0
+  append(marker(9, true)); // 1
+  append(transactional([['k', 't10']], 10)); // 2: producer 10's last batch
+  append(marker(10, true)); // 3
+  append(transactional([['x', 'x9']], 9)); // 4: producer 9's last batch
+  append(marker(9, true)); // 5
+  put([['k', 'final']]); // 6
+  put([['z', 'z']]); // 7, active
+  const c = cleaner(compacted({ deleteRetentionMs: 1000 }));
+  assert.ok(await c.cleanFilthiest());
+  now += 2000;
+  assert.ok(await c.cleanFilthiest());
+  assert.equal(batchValues().map(([o]) => o), [2, 3, 4, 5, 6, 7], "9's first transaction is gone, its marker too");
+  assert.equal(boundaryRows(), [[10, 2], [10, 3], [9, 4], [9, 5]], "so are its rows: each producer's latest transaction's stay");
+  store.close();
+  store = new LogStore(dir);
+  log = store.partition('t', 0);
+  assert.equal(log.producers.active().map((p) => [p.producerId, p.producerEpoch, p.currentTxnStartOffset]), [[9, 0, -1], [10, 0, -1]], 'a reopen restores every producer');
+  log.truncateTo(1);
+  assert.is(log.lastStableOffset, log.highWatermark, 'cut where 9\'s first transaction was: none of it is left to reopen');
+});
+
+test("a removed marker that is its producer's latest txn_boundaries row keeps the row (the producer's epochs for a rebuild) until a later removal of that producer's", async () => {
+  append(marker(12, false)); // 0: an ABORT that closed nothing here
+  put([['z', 'z0']]); // 1
+  const c = cleaner(compacted({ deleteRetentionMs: 1000 }));
+  assert.ok(await c.cleanFilthiest());
+  now += 2000;
+  assert.ok(await c.cleanFilthiest());
+  assert.equal(batchValues().map(([o]) => o), [1], 'the marker is gone');
+  assert.equal(boundaryRows(), [[12, 0]]);
+  append(transactional([['k', 'a']], 12)); // 2
+  append(marker(12, true)); // 3
+  append(transactional([['q', 'q']], 12)); // 4: the producer's last batch
+  append(marker(12, true)); // 5
+  put([['k', 'final']]); // 6
+  put([['z', 'z']]); // 7, active
+  assert.ok(await c.cleanFilthiest());
+  now += 2000;
+  assert.ok(await c.cleanFilthiest());
+  assert.equal(batchValues().map(([o]) => o), [1, 4, 5, 6, 7]);
+  assert.equal(boundaryRows(), [[12, 4], [12, 5]], 'the transaction at 2-3 went, and the row of the marker at 0 with it');
 });
 
 test('a reader between two chunks sees the latest value of every key at its offset, whatever the cleaner has done so far', async () => {

@@ -9,6 +9,7 @@ import { ConsumePane } from '../../src/tui/components/consume-pane.js';
 import { CreateTopicDialog } from '../../src/tui/components/create-topic-dialog.js';
 import { EventLog } from '../../src/tui/components/event-log.js';
 import { Footer } from '../../src/tui/components/footer.js';
+import { GroupsPane } from '../../src/tui/components/groups-pane.js';
 import { Help } from '../../src/tui/components/help.js';
 import { ProducePane } from '../../src/tui/components/produce-pane.js';
 import { Screen, type ScreenProps } from '../../src/tui/components/screen.js';
@@ -169,6 +170,18 @@ test('80x24: GROUPS in the place of TOPICS: state, members, lag; the selected gr
   assert.match(rowOf(lines, 'orders-0'), /orders-0\s+billing-1\s+40\s+42\s+2$/);
   assert.match(rowOf(lines, 'orders-1'), /orders-1\s+billing-1\s+-\s+7\s+-$/);
   assert.match(rowOf(lines, 'audit-reader'), /audit-reader\s+Empty\s+0 members, 1 part\s+5$/);
+});
+
+test('80 columns: a group\'s summary row shows its member and partition counts whole (in the blank COMMITTED and END columns), and a lag too long for its column in short form', () => {
+  const partitions = Array.from({ length: 12 }, (_, p) => ({ topic: 'orders', partition: p, committedOffset: 0, logEndOffset: 1_234_567, lag: 1_234_567, memberId: null, clientId: null, host: null }));
+  const members = ['m-1', 'm-2'].map((memberId) => ({ memberId, groupInstanceId: null, clientId: 'c', host: '/127.0.0.1', partitions: [] }));
+  const group: GroupDescription = { groupId: 'big', state: 'Stable', protocolType: 'consumer', assignor: 'range', members, partitions };
+  for (const width of [80, 120]) {
+    const lines = frame(<GroupsPane groups={[group]} status={null} selected="big" focused={false} width={width} height={4} />);
+    assert.ok(lines.every((l) => l.length <= width), lines.find((l) => l.length > width));
+    assert.match(rowOf(lines, '›big'), /›big\s+Stable\s+2 members, 12 parts\s+15M$/, `${width} columns`);
+    assert.match(rowOf(lines, 'orders-0'), /orders-0\s+no member\s+0\s+1234567\s+1234567$/);
+  }
 });
 
 const screenProps = (ui: UiState, columns: number, rows: number): ScreenProps => ({

@@ -161,7 +161,7 @@ export async function benchConsume(client: KafkaClient, args: ConsumeBenchArgs, 
       lastCount = count;
     }
   }
-  consumer.close();
+  await consumer.close();
   const seconds = (performance.now() - start) / 1000;
   const result: BenchResult = { mode: 'consume', records: count, seconds, recordsPerSec: count / seconds, mbPerSec: bytes / seconds / MB, cluster: usage.since(), client: cpu.since(count) };
   report(args, result, `${count} records consumed in ${seconds.toFixed(2)} s, ${result.recordsPerSec.toFixed(1)} records/sec (${result.mbPerSec.toFixed(2)} MB/sec)`, out);
@@ -233,7 +233,7 @@ export async function benchE2e(producerClient: KafkaClient, consumerClient: Kafk
   producing = false;
   await consuming;
   clearInterval(ticker);
-  consumer.close();
+  await consumer.close();
   const seconds = (performance.now() - start) / 1000;
   const result: BenchResult = { mode: 'e2e', records: received, seconds, recordsPerSec: received / seconds, mbPerSec: (received * args['record-size']) / seconds / MB, latency: latency.summary(), failed, cluster: usage.since(), client: cpu.since(received) };
   report(args, result, `${received} records end to end, ${result.recordsPerSec.toFixed(1)} records/sec, ${latencyText(latency)}` + (failed > 0 ? `, ${failed} FAILED` : ''), out);

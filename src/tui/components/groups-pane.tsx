@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { GroupDescription } from '../../client/group-admin.js';
+import { compact } from '../format.js';
 import { theme } from '../theme.js';
 import { Line, TitleRow, type Cell } from './line.js';
 import { visibleRange } from './window.js';
@@ -17,6 +18,9 @@ export interface GroupsPaneProps {
 
 const STATE_COLOR: Record<string, string | undefined> = { Stable: theme.ok, Empty: theme.dim, PreparingRebalance: theme.warn, CompletingRebalance: theme.warn, Dead: theme.bad };
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+const LAG_W = 7;
+/** A lag in its column: in full while it fits, else in short form (15M), never cut to a wrong number. */
+const lagText = (lag: number | null) => (lag === null ? '-' : String(lag).length <= LAG_W ? String(lag) : compact(lag));
 
 /** A group's lag: the sum over its partitions with a committed offset; null when none has one. */
 export function totalLag(g: GroupDescription): number | null {
@@ -45,7 +49,7 @@ export const GroupsPane = memo(function GroupsPane({ groups, status, selected, f
     { text: 'MEMBER', width: memberW },
     { text: 'COMMITTED', width: 9, align: 'right' },
     { text: 'END', width: 9, align: 'right' },
-    { text: 'LAG', width: 7, align: 'right' },
+    { text: 'LAG', width: LAG_W, align: 'right' },
   ];
   const rows: { key: string; group: string; first: boolean; cells: () => Cell[] }[] = [];
   for (const g of groups) {
@@ -58,10 +62,9 @@ export const GroupsPane = memo(function GroupsPane({ groups, status, selected, f
       cells: () => [
         { text: `${isSelected ? '›' : ' '}${g.groupId}`, width: nameW, bold: isSelected },
         { text: g.state, width: 19, color: STATE_COLOR[g.state] },
-        { text: `${plural(g.members.length, 'member')}, ${plural(g.partitions.length, 'part')}`, width: memberW, dim: g.members.length === 0 },
-        { text: '', width: 9 },
-        { text: '', width: 9 },
-        { text: lag === null ? '-' : String(lag), width: 7, align: 'right', color: lag ? theme.warn : undefined },
+        // Over the COMMITTED and END columns too, blank on a group's row: "2 members, 12 parts" fits at 80 columns.
+        { text: `${plural(g.members.length, 'member')}, ${plural(g.partitions.length, 'part')}`, width: memberW + 1 + 9 + 1 + 9, dim: g.members.length === 0 },
+        { text: lagText(lag), width: LAG_W, align: 'right', color: lag ? theme.warn : undefined },
       ],
     });
     if (!isSelected) continue;
@@ -76,7 +79,7 @@ export const GroupsPane = memo(function GroupsPane({ groups, status, selected, f
           { text: p.clientId ? (wide && p.host ? `${p.clientId} ${p.host}` : p.clientId) : 'no member', width: memberW, dim: !p.clientId },
           { text: p.committedOffset === null ? '-' : String(p.committedOffset), width: 9, align: 'right', dim: p.committedOffset === null },
           { text: p.logEndOffset === null ? '-' : String(p.logEndOffset), width: 9, align: 'right' },
-          { text: p.lag === null ? '-' : String(p.lag), width: 7, align: 'right', color: p.lag ? theme.warn : undefined },
+          { text: lagText(p.lag), width: LAG_W, align: 'right', color: p.lag ? theme.warn : undefined },
         ],
       });
     }

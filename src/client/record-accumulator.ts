@@ -16,6 +16,11 @@ export interface RecordMetadata {
  */
 export type SendCallback = (err: Error | null, meta: RecordMetadata) => void;
 
+/** The callback of the batch's record number `i` (from 0). */
+export function recordCallback(b: ProducerBatch, i: number): SendCallback | undefined {
+  return b.callbacks ? b.callbacks[i] : b.sharedCallback;
+}
+
 export const partitionKey = (b: { topic: string; partition: number }) => `${b.topic}\u0000${b.partition}`;
 
 /** One partition's batch, from its first record to its final answer (Kafka's ProducerBatch). */
@@ -29,7 +34,13 @@ export interface ProducerBatch {
   /** The buffer of batch.size its records were written into, until given back for a later batch (`spare`). */
   buffer: Buffer | null;
   recordCount: number;
-  callbacks: (SendCallback | undefined)[];
+  /**
+   * The callback of every record so far while they all share one (a bench, a copy loop: one function
+   * for every record), so a batch keeps no array per record; `callbacks` takes over once one differs.
+   */
+  sharedCallback: SendCallback | undefined;
+  /** Each record's callback, in order, once they are not all `sharedCallback`; null until then. */
+  callbacks: (SendCallback | undefined)[] | null;
   /** What the records count against the producer's buffer (their estimated sizes). */
   bytes: number;
   createdMs: number;
@@ -104,13 +115,14 @@ export class RecordAccumulator {
       // A buffer of its own (allocUnsafeSlow: not a slice of Node's shared pool), so `built` can tell whether the batch's bytes are still in it.
       const buffer = size <= this.opts.batchBytes ? (this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(BATCH_HEADER_BYTES + this.opts.batchBytes)) : null;
       const builder = new RecordBatchBuilder(buffer ?? BATCH_HEADER_BYTES + size);
-      batch = { id: this.nextBatchId++, topic, partition, builder, buffer, recordCount: 0, callbacks: [], bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null, sequenced: false, sequenceRefused: false };
+      batch = { id: this.nextBatchId++, topic, partition, builder, buffer, recordCount: 0, sharedCallback: callback, callbacks: null, bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null, sequenced: false, sequenceRefused: false };
       this.open.set(partitionKey(batch), batch);
     }
     if (this.isOpen(batch)) this.lastOpen = batch;
     batch.builder!.append(key, value, timestamp, headers);
+    if (batch.callbacks) batch.callbacks.push(callback);
+    else if (callback !== batch.sharedCallback) (batch.callbacks = new Array<SendCallback | undefined>(batch.recordCount).fill(batch.sharedCallback)).push(callback);
     batch.recordCount++;
-    batch.callbacks.push(callback);
     batch.bytes += size;
     this.bufferedBytes += size;
     this.outstanding++;

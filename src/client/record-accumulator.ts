@@ -16,6 +16,11 @@ export interface RecordMetadata {
  */
 export type SendCallback = (err: Error | null, meta: RecordMetadata) => void;
 
+/** The callback of the batch's record number `i` (from 0). */
+export function recordCallback(b: ProducerBatch, i: number): SendCallback | undefined {
+  return b.callbacks ? b.callbacks[i] : b.sharedCallback;
+}
+
 export const partitionKey = (b: { topic: string; partition: number }) => `${b.topic}\u0000${b.partition}`;
 
 /** One partition's batch, from its first record to its final answer (Kafka's ProducerBatch). */
@@ -29,7 +34,15 @@ export interface ProducerBatch {
   /** The buffer of batch.size its records were written into, until given back for a later batch (`spare`). */
   buffer: Buffer | null;
   recordCount: number;
-  callbacks: (SendCallback | undefined)[];
+  /** Its partition's open batch: not yet closed and queued for the Sender. */
+  open: boolean;
+  /**
+   * The callback of every record so far while they all share one (a bench, a copy loop: one function
+   * for every record), so a batch keeps no array per record; `callbacks` takes over once one differs.
+   */
+  sharedCallback: SendCallback | undefined;
+  /** Each record's callback, in order, once they are not all `sharedCallback`; null until then. */
+  callbacks: (SendCallback | undefined)[] | null;
   /** What the records count against the producer's buffer (their estimated sizes). */
   bytes: number;
   createdMs: number;
@@ -59,8 +72,12 @@ export interface AccumulatorOptions {
  */
 export class RecordAccumulator {
   private readonly open = new Map<string, ProducerBatch>();
-  /** The open batch appended to last: consecutive records of one partition (sticky, or a keyed run) skip the map. */
-  private lastOpen: ProducerBatch | null = null;
+  /**
+   * The batch the last record went to (open, or queued and not yet taken by the Sender): the records
+   * that follow on the same partition (sticky, or a keyed run) go to it without a look-up by key (a
+   * string built per record), also while they fill a queued batch after linger.ms closed it.
+   */
+  private last: ProducerBatch | null = null;
   /** Buffers of batch.size (header included) that finished batches gave back, for the next ones. */
   private readonly spareBuffers: Buffer[] = [];
   /** Closed batches waiting to be sent, per partition in order (retries go back to the front). */
@@ -90,32 +107,33 @@ export class RecordAccumulator {
   append(topic: string, partition: number, partitionCount: number, key: Buffer | null, value: Buffer | null, timestamp: number, headers: readonly RecordHeader[] | undefined, callback?: SendCallback): void {
     const headerBytes = headers ? headers.reduce((n, h) => n + 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0), 0) : 0;
     const size = 24 + (key?.length ?? 0) + (value?.length ?? 0) + headerBytes;
-    const last = this.lastOpen;
+    const last = this.last;
     // Kafka's accumulator: a queued batch takes more records until the Sender takes it (a partition
     // with its in-flight window full gets bigger batches, not a queue of small ones that never drains).
-    let batch = last && last.partition === partition && last.topic === topic ? last : this.openOrUnsentTail(partitionKey({ topic, partition }));
+    let batch = last !== null && last.partition === partition && last.topic === topic && mayTakeRecords(last) ? last : this.openOrUnsentTail(partitionKey({ topic, partition }));
     // A record that does not fit closes the open batch and starts its own (Kafka's accumulator), so
     // one oversized record fails alone instead of taking its neighbours with it.
     if (batch && batch.bytes + size > this.opts.batchBytes) {
-      if (this.isOpen(batch)) this.close(batch, partitionCount);
+      if (batch.open) this.close(batch, partitionCount);
       batch = undefined;
     }
     if (!batch) {
       // A buffer of its own (allocUnsafeSlow: not a slice of Node's shared pool), so `built` can tell whether the batch's bytes are still in it.
       const buffer = size <= this.opts.batchBytes ? (this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(BATCH_HEADER_BYTES + this.opts.batchBytes)) : null;
       const builder = new RecordBatchBuilder(buffer ?? BATCH_HEADER_BYTES + size);
-      batch = { id: this.nextBatchId++, topic, partition, builder, buffer, recordCount: 0, callbacks: [], bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null, sequenced: false, sequenceRefused: false };
+      batch = { id: this.nextBatchId++, topic, partition, builder, buffer, recordCount: 0, open: true, sharedCallback: callback, callbacks: null, bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null, sequenced: false, sequenceRefused: false };
       this.open.set(partitionKey(batch), batch);
     }
-    if (this.isOpen(batch)) this.lastOpen = batch;
+    this.last = batch;
     batch.builder!.append(key, value, timestamp, headers);
+    if (batch.callbacks) batch.callbacks.push(callback);
+    else if (callback !== batch.sharedCallback) (batch.callbacks = new Array<SendCallback | undefined>(batch.recordCount).fill(batch.sharedCallback)).push(callback);
     batch.recordCount++;
-    batch.callbacks.push(callback);
     batch.bytes += size;
     this.bufferedBytes += size;
     this.outstanding++;
     if (batch.bytes >= this.opts.batchBytes) {
-      if (this.isOpen(batch)) this.close(batch, partitionCount);
+      if (batch.open) this.close(batch, partitionCount);
     } else if (!this.lingerTimer && this.open.size > 0) {
       this.lingerTimer = lingerFor(this.opts.lingerMs, () => this.closeAll());
     }
@@ -127,12 +145,7 @@ export class RecordAccumulator {
     if (open) return open;
     const q = this.ready.get(k);
     const tail = q?.[q.length - 1];
-    return tail?.builder && tail.attempts === 0 ? tail : undefined;
-  }
-
-  /** Whether the batch is its partition's open one (not yet queued for the Sender). */
-  private isOpen(batch: ProducerBatch): boolean {
-    return batch === this.lastOpen || this.open.get(partitionKey(batch)) === batch;
+    return tail && mayTakeRecords(tail) ? tail : undefined;
   }
 
   /** Closes every open batch (linger expired, or a flush) and tells the Sender. */
@@ -141,11 +154,11 @@ export class RecordAccumulator {
     this.lingerTimer = null;
     const closed = [...this.open.keys()];
     for (const b of this.open.values()) {
+      b.open = false;
       this.sticky.batchClosed(b.topic, b.partition, this.partitionCount(b.topic));
       this.enqueue(b);
     }
     this.open.clear();
-    this.lastOpen = null;
     this.onReady(closed);
   }
 
@@ -173,6 +186,8 @@ export class RecordAccumulator {
 
   /** A batch has its final answer: its bytes and records no longer count. */
   release(b: ProducerBatch): void {
+    // Failed unsent (taken out of the queue), it must take no more records: its buffer goes to the spares.
+    b.builder = null;
     this.spare(b);
     this.outstanding -= b.recordCount;
     this.bufferedBytes -= b.bytes;
@@ -202,11 +217,16 @@ export class RecordAccumulator {
 
   private close(batch: ProducerBatch, partitionCount: number): void {
     this.open.delete(partitionKey(batch));
-    if (this.lastOpen === batch) this.lastOpen = null;
+    batch.open = false;
     this.sticky.batchClosed(batch.topic, batch.partition, partitionCount);
     this.enqueue(batch);
     this.onReady([partitionKey(batch)]);
   }
+}
+
+/** Whether a batch may take more records: open, or queued and neither built nor answered yet (`release` drops its builder). */
+function mayTakeRecords(b: ProducerBatch): boolean {
+  return b.builder !== null && b.attempts === 0;
 }
 
 /**

@@ -4,7 +4,7 @@ import { ProduceApi, type ProducePartitionResponse, type ProduceRequest } from '
 import { setProducerState } from '../protocol/record-batch-builder.js';
 import { ClientVersions, sleep, type KafkaClient } from './kafka-client.js';
 import type { ProducerIdState } from './producer-id-state.js';
-import { partitionKey, type ProducerBatch, type RecordAccumulator } from './record-accumulator.js';
+import { partitionKey, recordCallback, type ProducerBatch, type RecordAccumulator } from './record-accumulator.js';
 import type { TransactionManager } from './transaction-manager.js';
 
 export interface SenderOptions {
@@ -309,8 +309,8 @@ export class Sender {
   private complete(b: ProducerBatch, err: Error | null, baseOffset: number): void {
     if (err && b.sequenced) this.ids.gap = true;
     if (err) this.txn?.failed(err);
-    for (let i = 0; i < b.callbacks.length; i++) {
-      b.callbacks[i]?.(err, { topic: b.topic, partition: b.partition, offset: err || baseOffset < 0 ? -1 : baseOffset + i });
+    for (let i = 0; i < b.recordCount; i++) {
+      recordCallback(b, i)?.(err, { topic: b.topic, partition: b.partition, offset: err || baseOffset < 0 ? -1 : baseOffset + i });
     }
     this.accumulator.release(b);
   }

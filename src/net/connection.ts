@@ -4,7 +4,7 @@ import { ErrorCode, KafkaError, ProtocolError } from '../common/errors.js';
 import { yakVersion } from '../common/version.js';
 import type { ApiCodec } from '../protocol/api.js';
 import { ApiVersionsApi, type ApiVersionRange } from '../protocol/apis/api-versions.js';
-import { FrameDecoder, finishFrame, requestHeaderVersion, responseHeaderVersion, startRequestFrame } from '../protocol/framing.js';
+import { FrameDecoder, finishFrameChunks, requestHeaderVersion, responseHeaderVersion, startRequestFrame } from '../protocol/framing.js';
 import { Reader } from '../protocol/reader.js';
 import type { SaslCredentials } from '../security/sasl-server.js';
 import { saslAuthenticate } from './sasl-client.js';
@@ -135,10 +135,10 @@ export class Connection {
     const header = { apiKey: api.apiKey, apiVersion: version, correlationId, clientId: this.opts.clientId ?? 'yak' };
     const w = startRequestFrame(header, 256, requestHeaderVersion(api, version));
     api.encodeRequest(w, req, version);
-    const frame = finishFrame(w);
+    const frame = finishFrameChunks(w);
     if (opts.expectResponse === false) {
       return new Promise((resolve, reject) =>
-        this.socket.write(frame, (err) => (err ? reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, err.message)) : resolve(undefined as Res))),
+        this.write(frame, (err) => (err ? reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, err.message)) : resolve(undefined as Res))),
       );
     }
     return new Promise<Res>((resolve, reject) => {
@@ -160,8 +160,23 @@ export class Connection {
           }
         },
       });
-      this.socket.write(frame);
+      this.write(frame);
     });
+  }
+
+  /**
+   * Writes a frame's chunks in one writev (corked), uncopied: a produce request's record batches stay
+   * the producer's buffers instead of being joined into a copy of the whole frame (16 KiB per batch).
+   * The producer reuses a batch's buffer only once the batch has its answer, so after it was written.
+   */
+  private write(chunks: Buffer[], done?: (err?: Error | null) => void): void {
+    if (chunks.length === 1) {
+      this.socket.write(chunks[0]!, done);
+      return;
+    }
+    this.socket.cork();
+    for (let i = 0; i < chunks.length; i++) this.socket.write(chunks[i]!, i === chunks.length - 1 ? done : undefined);
+    this.socket.uncork();
   }
 
   /**

@@ -18,6 +18,7 @@ import {
   OFF_RECORD_COUNT,
   varintSize,
   varlongSize,
+  writeInt64,
   type Record,
   type RecordHeader,
 } from './record-batch-layout.js';
@@ -136,14 +137,14 @@ export class RecordBatchBuilder {
     if (compression !== CompressionCodec.none) {
       out = Buffer.concat([out.subarray(0, BATCH_HEADER_BYTES), compressRecords(compression, out.subarray(BATCH_HEADER_BYTES))]);
     }
-    out.writeBigInt64BE(BigInt(opts.baseOffset ?? 0), 0);
+    writeInt64(out, 0, opts.baseOffset ?? 0);
     out.writeInt32BE(out.length - BATCH_LOG_OVERHEAD, 8);
     out.writeInt32BE(-1, OFF_LEADER_EPOCH); // set by the leader
     out.writeInt8(2, OFF_MAGIC);
     out.writeInt16BE(compression | (opts.transactional ? ATTR_TRANSACTIONAL : 0) | (opts.control ? ATTR_CONTROL : 0), OFF_ATTRIBUTES);
     out.writeInt32BE(this.count - 1, OFF_LAST_OFFSET_DELTA);
-    out.writeBigInt64BE(BigInt(this.base), OFF_BASE_TIMESTAMP);
-    out.writeBigInt64BE(BigInt(this.maxTimestamp), OFF_MAX_TIMESTAMP);
+    writeInt64(out, OFF_BASE_TIMESTAMP, this.base);
+    writeInt64(out, OFF_MAX_TIMESTAMP, this.maxTimestamp);
     out.writeInt32BE(this.count, OFF_RECORD_COUNT);
     setProducerState(out, opts.producerId ?? -1, opts.producerEpoch ?? -1, opts.baseSequence ?? -1);
     return out;
@@ -164,7 +165,7 @@ export class RecordBatchBuilder {
  * again under a renewed producer id keeps its records' bytes (compressed or not) and changes only these.
  */
 export function setProducerState(batch: Buffer, producerId: number, producerEpoch: number, baseSequence: number): void {
-  batch.writeBigInt64BE(BigInt(producerId), OFF_PRODUCER_ID);
+  writeInt64(batch, OFF_PRODUCER_ID, producerId);
   batch.writeInt16BE(producerEpoch, OFF_PRODUCER_EPOCH);
   batch.writeInt32BE(baseSequence, OFF_BASE_SEQUENCE);
   batch.writeUInt32BE(crc32c(batch, OFF_ATTRIBUTES), OFF_CRC);

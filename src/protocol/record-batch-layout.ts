@@ -46,6 +46,21 @@ export interface Record {
   headers?: RecordHeader[];
 }
 
+/**
+ * Writes a whole number as a big-endian int64 at `at` without a BigInt for a safe integer (timestamps,
+ * offsets, producer ids): BigInt() plus writeBigInt64BE allocated and cost more than the rest of a
+ * batch header. Anything else takes the BigInt path, so it throws or writes as writeBigInt64BE does.
+ */
+export function writeInt64(buf: Buffer, at: number, v: number): void {
+  if (!Number.isSafeInteger(v)) {
+    buf.writeBigInt64BE(BigInt(v), at);
+    return;
+  }
+  const hi = Math.floor(v / 0x1_0000_0000);
+  buf.writeInt32BE(hi, at);
+  buf.writeUInt32BE(v - hi * 0x1_0000_0000, at + 4);
+}
+
 export function varintSize(v: number): number {
   let z = ((v << 1) ^ (v >> 31)) >>> 0;
   let n = 1;

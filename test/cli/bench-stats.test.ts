@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ClientCpu, SendTimes, Throttler, TurnClock } from '../../src/cli/bench-stats.js';
+import { ClientCpu, SEND_CLOCK_RECORDS, SendClock, SendTimes, Throttler, TurnClock } from '../../src/cli/bench-stats.js';
 
 test('SendTimes hands back each partition\'s times oldest first, across growth and wrap-around', () => {
   const t = new SendTimes();
@@ -32,6 +32,21 @@ test('TurnClock reads the clock once per turn', async () => {
   for (let i = 0; i < 1e5; i++) assert.is(c.now(), a);
   await new Promise((r) => setTimeout(r, 2));
   assert.ok(c.now() > a, 'a new turn reads it again');
+});
+
+test('SendClock reads the clock once per SEND_CLOCK_RECORDS records, and afresh after a wait', async () => {
+  const c = new SendClock();
+  const busyUntil = (ms: number) => {
+    while (performance.now() < ms);
+  };
+  const first = c.next();
+  busyUntil(first + 1);
+  for (let i = 1; i < SEND_CLOCK_RECORDS; i++) assert.is(c.next(), first, `record ${i} shares the reading`);
+  const second = c.next();
+  assert.ok(second > first, 'the next group reads the clock');
+  busyUntil(second + 1);
+  c.waited();
+  assert.ok(c.next() > second, 'after a wait the next record reads it again');
 });
 
 test('Throttler: no delay unthrottled; a delay once ahead of the target rate', () => {

@@ -142,6 +142,26 @@ test('every record is answered, in send order, with its partition: a failed one 
   assert.equal(answers, ['0 ok t-0@40', '1 failed t-0@-1', '2 ok t-0@41']);
 });
 
+test('records of one batch sharing a callback, then others with callbacks of their own (or none), are each answered by their own, in order', async () => {
+  const { client, sent } = scriptedLeader();
+  const producer = new Producer(client, { acks: -1, batchBytes: 1 << 20, lingerMs: 60_000, retryBackoffMs: 1 });
+  await producer.partitionsOf('t');
+  const answers: string[] = [];
+  const shared = (_err: Error | null, meta: { offset: number }) => answers.push(`shared@${meta.offset}`);
+  const own = (name: string) => (_err: Error | null, meta: { offset: number }) => answers.push(`${name}@${meta.offset}`);
+  for (let i = 0; i < 3; i++) producer.send('t', { value: Buffer.from(`v${i}`) }, shared);
+  producer.send('t', { value: Buffer.from('v3') }, own('a'));
+  producer.send('t', { value: Buffer.from('v4') });
+  producer.send('t', { value: Buffer.from('v5') }, shared);
+  producer.send('t', { value: Buffer.from('v6') }, own('b'));
+  const flushed = producer.flush();
+  await waitForSent(sent, 1);
+  assert.is(sent[0]!.values, 7, 'one batch');
+  sent[0]!.answer(ErrorCode.NONE, 100);
+  await flushed;
+  assert.equal(answers, ['shared@100', 'shared@101', 'shared@102', 'a@103', 'shared@105', 'b@106']);
+});
+
 test('without idempotence (acks=1) one batch per partition is in flight', async () => {
   const { client, sent } = scriptedLeader();
   const producer = new Producer(client, { acks: 1, batchBytes: 1, retryBackoffMs: 1 });

@@ -92,4 +92,22 @@ test('no buffer is kept past producerSpareBatchBufferBytes: a batch.size above i
   assert.is(small.nextBuffer(), kept);
 });
 
+test('records after linger.ms closed a batch fill it while it waits to be sent; one failed unsent takes no more, the next record starts a batch', () => {
+  const { acc, take, append } = accumulator();
+  append(0, 2);
+  acc.closeAll(); // linger expired: the batch is queued with room for three more
+  append(2, 2);
+  const q = acc.ready.get('t\u00000')!;
+  assert.is(q.length, 1, 'the queued batch took them');
+  assert.is(q[0]!.recordCount, 4);
+  const [failed] = acc.takeAllReady(); // as the Sender fails what waits (a fenced or aborted transaction)
+  acc.release(failed!);
+  append(4, 1);
+  acc.closeAll();
+  const next = take();
+  assert.is.not(next, failed);
+  assert.equal(values(next), [value(4).toString()]);
+  assert.is(failed!.recordCount, 4, 'the failed batch took no record after its failure');
+});
+
 test.run();

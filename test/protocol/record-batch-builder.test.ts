@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { CompressionCodec } from '../../src/protocol/compression.js';
 import { RecordBatchBuilder, setProducerState } from '../../src/protocol/record-batch-builder.js';
 import { decodeRecordBatches, readBatchHeader, splitAndValidateBatches } from '../../src/protocol/record-batch.js';
+import { writeInt64 } from '../../src/protocol/record-batch-layout.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -51,6 +52,18 @@ test('setProducerState re-stamps id, epoch and sequence with a valid CRC, compre
     assert.is(readBatchHeader(batch).attributes & 0x07, compression);
     assert.is(decodeRecordBatches(batch)[0]!.records[4]!.value!.toString(), 'value-4');
   }
+});
+
+test('writeInt64 writes what writeBigInt64BE writes, for safe integers either side of 32 bits and anything else', () => {
+  const values = [0, 1, -1, 255, 0x7fffffff, 0x80000000, 0xffffffff, 0x1_0000_0000, -0x80000000, -0x80000001, -0x1_0000_0000, 1_700_000_000_123, -1_700_000_000_123, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 60, -(2 ** 62)];
+  for (const v of values) {
+    const a = Buffer.alloc(10);
+    const b = Buffer.alloc(10);
+    writeInt64(a, 1, v);
+    b.writeBigInt64BE(BigInt(v), 1);
+    assert.equal(a, b, String(v));
+  }
+  assert.throws(() => writeInt64(Buffer.alloc(8), 0, 1.5), RangeError, 'not a whole number: refused as BigInt() refuses it');
 });
 
 test.run();

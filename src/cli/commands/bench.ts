@@ -3,8 +3,8 @@ import { UserError } from '../../common/errors.js';
 import { Admin } from '../../client/admin.js';
 import { Consumer } from '../../client/consumer.js';
 import { sleep, type KafkaClient } from '../../client/kafka-client.js';
-import { Producer, type SendCallback } from '../../client/producer.js';
-import { ClientCpu, ClusterUsage, LatencyHistogram, SendTimes, Throttler, TurnClock, usageLine, type ClientUsage, type ProcessUsage } from '../bench-stats.js';
+import { Producer, type ProducerRecord, type SendCallback } from '../../client/producer.js';
+import { ClientCpu, ClusterUsage, LatencyHistogram, SendClock, SendTimes, Throttler, TurnClock, usageLine, type ClientUsage, type ProcessUsage } from '../bench-stats.js';
 import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs } from '../cluster-access.js';
 import { compressionOption, parseAcks, parseCompression, withClient } from '../output.js';
 
@@ -105,8 +105,11 @@ export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (l
     windowMax = 0;
   }, 1000);
   // One record object and one callback for every record: the producer copies the record into its
-  // batch at once, and each answer finds its record's send time in `sendTimes`.
-  const record = { value };
+  // batch at once, and each answer finds its record's send time in `sendTimes`. Its timestamp is
+  // the send time's, so the producer reads no clock of its own per record.
+  const record: ProducerRecord = { value, timestamp: 0 };
+  const sendClock = new SendClock();
+  const epochMs = performance.timeOrigin;
   const sendTimes = new SendTimes();
   const clock = new TurnClock();
   const onAnswer: SendCallback = (err, meta) => {
@@ -122,10 +125,17 @@ export async function benchProduce(client: KafkaClient, args: BenchArgs, out: (l
   };
   for (let i = 0; i < args.records; i++) {
     const delayMs = throttle.delayMs(i);
-    if (delayMs > 0) await sleep(delayMs);
-    const sentAt = performance.now();
+    if (delayMs > 0) {
+      await sleep(delayMs);
+      sendClock.waited();
+    }
+    const sentAt = sendClock.next();
+    record.timestamp = Math.floor(epochMs + sentAt);
     sendTimes.push(producer.send(args.topic, record, onAnswer), sentAt);
-    if ((i & 1023) === 0) await producer.capacity();
+    if ((i & 1023) === 0) {
+      await producer.capacity();
+      sendClock.waited();
+    }
   }
   await producer.flush();
   clearInterval(ticker);

@@ -13,7 +13,9 @@ import { DELIVERY_TIMEOUT_MS, FLUSH_BOUND_MS, flushBounded, interrupted, produce
 export async function runRecordsWorkload(ctx: WorkloadContext): Promise<WorkloadResult> {
   const { opts, clock, signal, out, view } = ctx;
   const acks = opts.acks === 'all' ? -1 : 1;
-  const producer = new Producer(ctx.newClient('yak-chaos-producer'), { acks, idempotent: acks === -1, deliveryTimeoutMs: DELIVERY_TIMEOUT_MS, lingerMs: 10 });
+  // acks=1: one batch per partition in flight, so what the checker finds is what acks=1 loses, not
+  // the reordering Kafka's in-flight default allows a producer without idempotence.
+  const producer = new Producer(ctx.newClient('yak-chaos-producer'), { acks, idempotent: acks === -1, maxInFlight: acks === -1 ? undefined : 1, deliveryTimeoutMs: DELIVERY_TIMEOUT_MS, lingerMs: 10 });
   await producer.partitionsOf(TOPIC);
 
   // The consumer reading along.

@@ -22,7 +22,7 @@ interface OffsetsCluster {
  * produce to the topic. `write` only queues, so a commit never waits for nor fails with the topic;
  * while the topic cannot be created (no live broker) or reached, records wait and the writer retries,
  * saying so once
- * if that lasts (`offsetsTopicQuietWaitMs`). Records keep their order per partition (one batch in flight per partition), and each
+ * if that lasts (`offsetsTopicQuietWaitMs`). Records keep their order per partition (one batch in flight per partition: maxInFlight 1), and each
  * group's records go to one partition, so a reader sees each group's changes in order.
  */
 export class OffsetsTopicProducer {
@@ -98,13 +98,14 @@ export class OffsetsTopicProducer {
     if (why !== null || brokers.length === 0) return unavailable(why ?? 'no live broker');
     const client = new KafkaClient({ bootstrap: brokers, clientId: INTERNAL_WRITER_CLIENT_ID, security: this.security });
     // Retried until written: a record given up would leave a reader a stale offset behind a newer one.
-    // Not idempotent, on purpose: without it the producer keeps one batch per partition in flight, so
+    // Not idempotent, on purpose: with one batch per partition in flight (maxInFlight 1) instead,
     // order holds, and a retry stored twice repeats a value next to itself, which a reader of this
     // key/value topic cannot tell from once. An idempotent producer's sequence numbers would instead
     // be refused for good by a recreated topic (OUT_OF_ORDER_SEQUENCE_NUMBER) and wedge the writer.
     const producer = new Producer(client, {
       acks: -1,
       idempotent: false,
+      maxInFlight: 1,
       deliveryTimeoutMs: Number.MAX_SAFE_INTEGER,
       // If someone deleted the topic (Kafka lets an admin), it is created again and the records go on.
       onRetry: () => void this.cluster.ensureTopic(),

@@ -1,5 +1,5 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
-import { producerTransactionTimeoutMs } from '../common/limits.js';
+import { maxInFlightBatchesPerPartition, producerTransactionTimeoutMs } from '../common/limits.js';
 import { CompressionCodec } from '../protocol/compression.js';
 import type { RecordHeader } from '../protocol/record-batch.js';
 import type { ConsumerGroupMetadata } from './group-consumer.js';
@@ -29,6 +29,13 @@ export interface ProducerOptions {
    * stored twice. Default: on with acks=all, as in Kafka 3.
    */
   idempotent?: boolean;
+  /**
+   * Batches per partition in flight at once (Kafka's max.in.flight.requests.per.connection, 5). Above
+   * 1 without idempotence a retried batch can land behind batches sent after it, as in Kafka; 1 keeps
+   * a partition's order through retries. An idempotent producer allows at most
+   * maxInFlightBatchesPerPartition, the broker's window of remembered sequences.
+   */
+  maxInFlight?: number;
   /** A CompressionCodec for every batch (compression.type); none by default. */
   compression?: number;
   /** Told of every retriable failure before the batch is sent again (to say why a send is waiting). */
@@ -51,7 +58,7 @@ export interface ProducerRecord {
   headers?: RecordHeader[];
 }
 
-const DEFAULTS = { transactionalId: undefined as string | undefined, transactionTimeoutMs: producerTransactionTimeoutMs, acks: -1 as 0 | 1 | -1, idempotent: undefined as boolean | undefined, compression: CompressionCodec.none as number, onRetry: undefined as ProducerOptions['onRetry'], lingerMs: 5, batchBytes: 16384, maxBufferedBytes: 32 * 1024 * 1024, deliveryTimeoutMs: 120_000, requestTimeoutMs: 30_000, retryBackoffMs: 100 };
+const DEFAULTS = { transactionalId: undefined as string | undefined, transactionTimeoutMs: producerTransactionTimeoutMs, acks: -1 as 0 | 1 | -1, idempotent: undefined as boolean | undefined, maxInFlight: maxInFlightBatchesPerPartition, compression: CompressionCodec.none as number, onRetry: undefined as ProducerOptions['onRetry'], lingerMs: 5, batchBytes: 16384, maxBufferedBytes: 32 * 1024 * 1024, deliveryTimeoutMs: 120_000, requestTimeoutMs: 30_000, retryBackoffMs: 100 };
 
 /**
  * Batching producer, in Kafka's parts: records wait in a `RecordAccumulator` (a batch per partition,
@@ -80,9 +87,17 @@ export class Producer {
       if (this.opts.acks !== -1 || this.opts.idempotent === false) throw new Error('a transactional producer is idempotent with acks=all');
       this.txn = new TransactionManager(client, { transactionalId: this.opts.transactionalId, transactionTimeoutMs: this.opts.transactionTimeoutMs, retryBackoffMs: this.opts.retryBackoffMs });
     }
+    // Kafka's ConfigException cases: an idempotent producer's retries must find their sequences remembered.
+    if (!Number.isInteger(this.opts.maxInFlight) || this.opts.maxInFlight < 1) throw new Error(`maxInFlight must be a whole number of at least 1 (got ${this.opts.maxInFlight})`);
+    if (this.isIdempotent && this.opts.maxInFlight > maxInFlightBatchesPerPartition) throw new Error(`an idempotent producer keeps at most ${maxInFlightBatchesPerPartition} batches in flight per partition (got maxInFlight ${this.opts.maxInFlight})`);
     this.ids = new ProducerIdState(client, this.opts.retryBackoffMs);
     this.accumulator = new RecordAccumulator(this.opts, (topic) => client.partitions(topic)?.length ?? 1, (k) => this.sender.drain(k));
     this.sender = new Sender(client, this.opts, this.accumulator, this.ids, this.txn);
+  }
+
+  /** Producer id and sequence numbers: transactional, asked for, or by default with acks=all (Kafka 3). */
+  private get isIdempotent(): boolean {
+    return this.txn !== null || (this.opts.idempotent ?? this.opts.acks === -1);
   }
 
   // --- transactions (KIP-98, KIP-447) -----------------------------------------------------------------
@@ -131,7 +146,7 @@ export class Producer {
 
   /** Resolves once the topic's partitions are known (creating the topic if the broker auto-creates). */
   async partitionsOf(topic: string): Promise<number> {
-    if (!this.txn && (this.opts.idempotent ?? this.opts.acks === -1) && !this.ids.hasId) await this.ids.init();
+    if (!this.txn && this.isIdempotent && !this.ids.hasId) await this.ids.init();
     for (let attempt = 0; ; attempt++) {
       const known = this.client.partitions(topic);
       if (known && known.length > 0 && known.every((p) => p.leader >= 0)) return known.length;

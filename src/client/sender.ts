@@ -1,5 +1,5 @@
 import { ErrorCode, KafkaError } from '../common/errors.js';
-import { maxInFlightBatchesPerPartition, maxInFlightProduceRequestsPerBroker, maxProduceRequestBytes } from '../common/limits.js';
+import { maxInFlightProduceRequestsPerBroker, maxProduceRequestBytes } from '../common/limits.js';
 import { ProduceApi, type ProducePartitionResponse, type ProduceRequest } from '../protocol/apis/produce.js';
 import { setProducerState } from '../protocol/record-batch-builder.js';
 import { ClientVersions, sleep, type KafkaClient } from './kafka-client.js';
@@ -14,16 +14,19 @@ export interface SenderOptions {
   deliveryTimeoutMs: number;
   requestTimeoutMs: number;
   retryBackoffMs: number;
+  /** Batches per partition in flight (ProducerOptions.maxInFlight). */
+  maxInFlight: number;
   onRetry: ((topic: string, partition: number, error: Error) => void) | undefined;
 }
 
 /**
  * Sends the accumulator's batches to partition leaders and settles them, as Kafka's Sender. An
- * idempotent producer keeps up to maxInFlightBatchesPerPartition batches per partition in flight
- * (Kafka's max.in.flight.requests.per.connection = 5): the broker stores them in sequence order and
- * refuses a gap, so when one fails (NOT_LEADER_OR_FOLLOWER, a dead broker, a timeout) it and everything
- * after it are sent again in order, one at a time until they are through. Without idempotence one
- * batch per partition is in flight, so retries cannot reorder a partition. Callbacks fire once per
+ * producer keeps up to maxInFlight batches per partition in flight (Kafka's
+ * max.in.flight.requests.per.connection, 5). An idempotent one's are stored in sequence order, the
+ * broker refusing a gap, so when one fails (NOT_LEADER_OR_FOLLOWER, a dead broker, a timeout) it and
+ * everything after it are sent again in order, one at a time until they are through. Without
+ * idempotence the ones sent behind a failed batch are stored before its retry, as in Kafka (ordering
+ * through retries needs idempotence or maxInFlight 1); the partition then sends one at a time too. Callbacks fire once per
  * record, with its offset or the error that ended its retries.
  *
  * As Kafka's Sender, a request carries every sendable partition's next batch for its leader, and
@@ -96,7 +99,7 @@ export class Sender {
       const slots = maxInFlightProduceRequestsPerBroker - (this.requestsInFlight.get(leader) ?? 0);
       if (slots <= 0) continue;
       const flying = this.inFlight.get(k) ?? [];
-      const limit = this.recovering.has(k) || !this.ids.hasId ? 1 : maxInFlightBatchesPerPartition;
+      const limit = this.recovering.has(k) ? 1 : this.opts.maxInFlight;
       let leaderRounds = rounds.get(leader);
       if (!leaderRounds) rounds.set(leader, (leaderRounds = []));
       // Round r is the leader's r-th request: a partition's batches go in increasing rounds, so in order.

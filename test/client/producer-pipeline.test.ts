@@ -162,9 +162,31 @@ test('records of one batch sharing a callback, then others with callbacks of the
   assert.equal(answers, ['shared@100', 'shared@101', 'shared@102', 'a@103', 'shared@105', 'b@106']);
 });
 
-test('without idempotence (acks=1) one batch per partition is in flight', async () => {
+test('without idempotence (acks=1) five batches of one partition are in flight, as Kafka\'s max.in.flight.requests.per.connection', async () => {
   const { client, sent } = scriptedLeader();
   const producer = new Producer(client, { acks: 1, batchBytes: 1, retryBackoffMs: 1 });
+  const { outcomes, done } = await sendBatches(producer, 6);
+  await waitForSent(sent, 5);
+  await tick();
+  assert.is(sent.length, 5, 'the sixth waits');
+  assert.is(sent[0]!.producerId, -1, 'not idempotent');
+  sent[0]!.answer(ErrorCode.NONE, 0);
+  await waitForSent(sent, 6);
+  for (let n = 1; n < 6; n++) sent[n]!.answer(ErrorCode.NONE, n);
+  await done;
+  assert.equal(outcomes, [0, 1, 2, 3, 4, 5]);
+});
+
+test('maxInFlight: an idempotent producer allows at most 5 (the broker\'s window of sequences), and 0 is refused', () => {
+  const { client } = scriptedLeader();
+  assert.throws(() => new Producer(client, { acks: -1, maxInFlight: 6 }), /at most 5 batches in flight/);
+  assert.throws(() => new Producer(client, { acks: 1, maxInFlight: 0 }), /at least 1/);
+  new Producer(client, { acks: 1, maxInFlight: 6 });
+});
+
+test('without idempotence, maxInFlight 1 keeps one batch per partition in flight (order through retries)', async () => {
+  const { client, sent } = scriptedLeader();
+  const producer = new Producer(client, { acks: 1, maxInFlight: 1, batchBytes: 1, retryBackoffMs: 1 });
   const { outcomes, done } = await sendBatches(producer, 3);
   for (let n = 1; n <= 3; n++) {
     await waitForSent(sent, n);

@@ -663,6 +663,13 @@ test('CLI: --partition 1.5 is a usage error, not a record waiting forever for a 
   assert.is(res.code, 2);
 });
 
+test('CLI: --max-in-flight above 5 with acks=all is a usage error (idempotence), not a stack trace; with --acks 1 it is taken', async () => {
+  const res = await runYak(['produce', '--bootstrap', cluster.bootstrap, '--topic', TOPIC, '--max-in-flight', '6'], { input: 'x\n' });
+  assertCleanFailure(res, '--max-in-flight is at most 5 with --acks all', 2);
+  const ok = await runYak(['produce', '--bootstrap', cluster.bootstrap, '--topic', TOPIC, '--acks', '1', '--max-in-flight', '6'], { input: 'x\n' });
+  assert.is(ok.code, 0, ok.stderr);
+});
+
 test('CLI: an unreadable cluster.json is named as the cause, not reported as "no cluster"', async () => {
   const dir = tempDir('yak-broken-cluster-file-');
   try {

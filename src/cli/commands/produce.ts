@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import type { CommandModule } from 'yargs';
 import { KafkaError, UserError } from '../../common/errors.js';
-import { interruptGraceMs } from '../../common/limits.js';
+import { interruptGraceMs, maxInFlightBatchesPerPartition } from '../../common/limits.js';
 import { Producer, type RecordMetadata } from '../../client/producer.js';
 import { checkedTopicName, clusterOptions, connectClient, type ClusterArgs, wholeNumber } from '../cluster-access.js';
 import { compressionOption, ExitCode, parseAcks, parseCompression, withClient } from '../output.js';
@@ -25,6 +25,7 @@ interface Args extends ClusterArgs {
   'linger-ms': number;
   'batch-bytes': number;
   compression: string;
+  'max-in-flight': number;
   'delivery-timeout-ms': number;
   summary: (typeof SUMMARY_FORMATS)[number];
 }
@@ -135,12 +136,14 @@ export const produceCommand: CommandModule<object, Args> = {
       .option('linger-ms', { type: 'number', default: 5, describe: 'Wait this long to fill a batch' })
       .option('batch-bytes', { type: 'number', default: 16384, describe: 'Target batch size per partition' })
       .option('compression', compressionOption)
+      .option('max-in-flight', { type: 'number', default: 5, coerce: wholeNumber('max-in-flight', 1), describe: "Batches per partition in flight (Kafka's max.in.flight.requests.per.connection; at most 5 with acks=all; with acks 0 or 1 a retry can reorder above 1)" })
       .option('delivery-timeout-ms', { type: 'number', default: 120_000, coerce: wholeNumber('delivery-timeout-ms', 1), describe: 'Give a record up after this long, retries included' })
       .option('summary', {
         choices: SUMMARY_FORMATS,
         default: 'text' as const,
         describe: 'The summary at the end: a line on stderr, or json: one JSON object on stdout instead, also when it fails (sent, acknowledged, failed, partitions with their first and last offsets, error: see the README)',
       })
+      .check((a) => (parseAcks(a.acks) === -1 && a['max-in-flight'] > maxInFlightBatchesPerPartition ? `--max-in-flight is at most ${maxInFlightBatchesPerPartition} with --acks all (an idempotent producer's retries must find their sequences remembered)` : true))
       .example('echo hello | $0 produce -t demo', 'One record, value "hello"')
       .example('$0 produce -t demo -K : -H source=cli', 'Lines key:value, each with the header source=cli')
       .example(`echo '{"key":"k","value":"v"}' | $0 produce -t demo --json`, 'A record from JSON (also "headers", "partition", "timestamp")')
@@ -154,7 +157,7 @@ export const produceCommand: CommandModule<object, Args> = {
     const interactive = args.file === undefined && process.stdin.isTTY === true;
     await withClient(connectClient(args, 'yak-produce'), async (client) => {
       const waiting = new RetryNotices();
-      const producer = new Producer(client, { acks, lingerMs: args['linger-ms'], batchBytes: args['batch-bytes'], compression, deliveryTimeoutMs: args['delivery-timeout-ms'], onRetry: (t, p, err) => waiting.retried(t, p, err) });
+      const producer = new Producer(client, { acks, lingerMs: args['linger-ms'], batchBytes: args['batch-bytes'], compression, maxInFlight: args['max-in-flight'], deliveryTimeoutMs: args['delivery-timeout-ms'], onRetry: (t, p, err) => waiting.retried(t, p, err) });
       const rl = readline.createInterface({ input, crlfDelay: Infinity });
       const s = new ProduceTally();
       const acksName = acks === -1 ? 'all' : String(acks);

@@ -263,8 +263,7 @@ export class ReplicaManager {
   }
 
   private appendAsFollower(writes: LeaderWrite[]): void {
-    const appendedPerBuffer = bytesPerBuffer(writes.flatMap((w) => w.batches));
-    this.inTransaction(writes, (w) => w.partition.log.appendAsFollower(w.batches, appendedPerBuffer));
+    this.inTransaction(writes, (w) => w.partition.log.appendAsFollower(w.batches));
   }
 
   /** Runs `apply` over the writes in one SQLite transaction; if it fails, every log written to is put back as it was before. */

@@ -232,10 +232,10 @@ export const logCleanerPlanBatchesPerStep = 5000;
 /** How long the log cleaner sleeps when no log needs cleaning (Kafka's `log.cleaner.backoff.ms`, 15000). */
 export const logCleanerBackoffMs = 15_000;
 /**
- * Bytes of recently appended batches a broker keeps in memory for every partition together
+ * Bytes of recently appended batches a broker keeps in memory for every partition it leads together
  * (storage/recent-batches.ts), so followers and consumers reading the tail of a log are answered
- * without SQLite (Kafka leaves this to the page cache; no config). 8 MiB is about half a second of
- * a 3-broker acks=all bench's appends on one broker, much more than a caught-up follower is behind.
+ * without SQLite (Kafka leaves this to the page cache; no config). 8 MiB is about 1.5 s of a
+ * 3-broker acks=all bench's leader appends on one broker, much more than a caught-up follower is behind.
  */
 export const recentBatchesCacheBytes = 8 * 1024 * 1024;
 /**

@@ -1,7 +1,7 @@
 /**
- * The batches most recently appended to a broker's logs, kept in memory so the fetches that read
- * the tail of a log (followers, and consumers keeping up) are answered without SQLite, as Kafka's
- * are from the page cache. One budget for the whole store (`maxBytes`): the oldest entries, of
+ * The batches most recently appended to the logs a broker leads, kept in memory so the fetches that
+ * read the tail of a log (followers, and consumers keeping up) are answered without SQLite, as
+ * Kafka's are from the page cache (a follower's appends are not cached: PartitionLog.appendAsFollower). One budget for the whole store (`maxBytes`): the oldest entries, of
  * whichever partition, go first, so a broker with many partitions holds no more than one with few.
  *
  * Each partition's entries are a contiguous run ending at its log end: appended in offset order,
@@ -10,10 +10,9 @@
  * fall back to SQLite until new appends fill the tail again.
  *
  * A batch is kept as it came when it, together with the batches appended with it from the same
- * buffer, is most of that buffer (a produce request's frame, a follower's fetch answer for this
- * partition: the common case, no copy), and counted at its share of that buffer's size; one inside
- * a much larger buffer (a socket read of several frames, a fetch answer mostly for other
- * partitions) is copied, so cached batches never keep much more than themselves alive. Nothing
+ * buffer, is most of that buffer (a produce request's frame, or a socket read of several: the common
+ * case, no copy), and counted at its share of that buffer's size; one inside a much larger buffer
+ * (a socket read of several frames, most of them for other partitions) is copied, so cached batches never keep much more than themselves alive. Nothing
  * writes into those buffers after the append (the leader stamps offsets before it).
  */
 interface Entry {
@@ -98,6 +97,8 @@ export class PartitionTail {
 
   /** Forgets every cached batch of this partition (the log changed other than by an append). */
   clear(): void {
+    // Every follower append calls it: an empty tail stays as it is.
+    if (this.entries.length === 0) return;
     for (const e of this.entries) this.cache.removed(e);
     this.entries = [];
   }

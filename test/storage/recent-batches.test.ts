@@ -1,7 +1,7 @@
 /**
  * The recent-batch cache (storage/recent-batches.ts) under PartitionLog.read: whatever it serves is
- * what SQLite would (every fetch offset, maxBytes and upper bound of a log with a compaction gap),
- * it forgets what a truncation, a rolled-back append or the cleaner's rewrite changed, and one
+ * what SQLite would (every fetch offset, maxBytes and upper bound), it forgets what a truncation, a
+ * rolled-back append or the cleaner's rewrite changed, it holds leader appends only, and one
  * budget bounds all partitions together, oldest entries first, counting what each entry keeps alive.
  */
 import fs from 'node:fs';
@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { encodeRecordBatch, splitAndValidateBatches, splitReplicatedBatches, type BatchView } from '../../src/protocol/record-batch.js';
+import { encodeRecordBatch, splitAndValidateBatches, type BatchView } from '../../src/protocol/record-batch.js';
 import { LogStore } from '../../src/storage/log-store.js';
 import type { PartitionLog } from '../../src/storage/partition-log.js';
 import { bytesPerBuffer, RecentBatches } from '../../src/storage/recent-batches.js';
@@ -41,12 +41,20 @@ function fromSqlite(log: PartitionLog, fetchOffset: number, upTo: number, maxByt
   }
 }
 
-test('every read the cache serves equals SQLite\'s, across a gap the cleaner left', () => {
+/** The store's cache (LogStore's hooks). */
+function cacheOf(s: LogStore): RecentBatches {
+  return (s as unknown as { hooks: { recent: RecentBatches } }).hooks.recent;
+}
+
+test('every read the cache serves equals SQLite\'s', () => {
   const log = store.partition('t', 0);
-  // Offsets 0-1, 2, (3-4 compacted away: a gap), 5-7, 8.
-  store.transaction(() => log.appendAsFollower([batch(['a', 'b'], 0), batch(['c'], 2), batch(['f', 'g', 'h'], 5), batch(['i'], 8)]));
-  for (let fetch = 0; fetch <= 9; fetch++) {
-    for (const upTo of [fetch, 3, 6, 9]) {
+  // Offsets 0-1, 2, 3-5, 6.
+  store.transaction(() => log.appendAsLeader([batch(['a', 'b'])], 0));
+  store.transaction(() => log.appendAsLeader([batch(['c']), batch(['f', 'g', 'h'])], 0));
+  store.transaction(() => log.appendAsLeader([batch(['i'])], 0));
+  assert.ok(cacheOf(store).sizeBytes > 0, 'served from memory');
+  for (let fetch = 0; fetch <= 7; fetch++) {
+    for (const upTo of [fetch, 3, 6, 7]) {
       for (const maxBytes of [1, 80, 200, 1 << 20]) {
         assert.equal(log.read(fetch, upTo, maxBytes), fromSqlite(log, fetch, upTo, maxBytes), `read(${fetch}, ${upTo}, ${maxBytes})`);
       }
@@ -116,38 +124,53 @@ test('a batch inside a much larger buffer is cached as a copy; one that is most 
   assert.is(cache.sizeBytes, 1000 + 1100, 'kept as it is: counted at its whole buffer');
 });
 
-test("batches appended together from one buffer (a follower's fetch answer) are kept as they came when they are most of it, counted at their shares of it", () => {
+/** Batches as they lie in one buffer of their own, behind `headerBytes` of something else (a frame's header), as FrameDecoder makes one. */
+function inOneBuffer(batches: BatchView[], headerBytes = 0): { buffer: Buffer; batches: BatchView[] } {
+  const parts = [Buffer.alloc(headerBytes, 9), ...batches.map((b) => b.bytes)];
+  const buffer = Buffer.allocUnsafeSlow(parts.reduce((n, p) => n + p.length, 0));
+  Buffer.concat(parts).copy(buffer);
+  return { buffer, batches: splitAndValidateBatches(buffer.subarray(headerBytes)) };
+}
+
+test('batches appended together from one buffer (a produce frame) are kept as they came when they are most of it, counted at their shares of it', () => {
   const log = store.partition('t', 0);
-  const batches = [batch(['a', 'b'], 0), batch(['c'], 2), batch(['d', 'e', 'f'], 3)];
-  const parts = [Buffer.alloc(40, 9), ...batches.map((b) => b.bytes)]; // a response header, then the records
-  const answer = Buffer.allocUnsafeSlow(parts.reduce((n, p) => n + p.length, 0)); // a frame of its own, as FrameDecoder makes one
-  Buffer.concat(parts).copy(answer);
-  const fetched = splitReplicatedBatches(answer.subarray(40));
-  const cache = (store as unknown as { hooks: { recent: RecentBatches } }).hooks.recent;
-  store.transaction(() => log.appendAsFollower(fetched));
+  const frame = inOneBuffer([batch(['a', 'b']), batch(['c']), batch(['d', 'e', 'f'])], 40);
+  const cache = cacheOf(store);
+  store.transaction(() => log.appendAsLeader(frame.batches, 0));
   const served = log.read(0, 6, 1 << 20);
   assert.is(served.length, 3);
-  served.forEach((b, i) => assert.ok(b.buffer === answer.buffer && b.byteOffset === fetched[i]!.bytes.byteOffset, `batch ${i} not copied`));
-  assert.ok(Math.abs(cache.sizeBytes - answer.buffer.byteLength) <= 3, 'together they count as the whole buffer');
+  served.forEach((b, i) => assert.ok(b.buffer === frame.buffer.buffer && b.byteOffset === frame.batches[i]!.bytes.byteOffset, `batch ${i} not copied`));
+  assert.ok(Math.abs(cache.sizeBytes - frame.buffer.buffer.byteLength) <= 3, 'together they count as the whole buffer');
   assert.equal(served, fromSqlite(log, 0, 6, 1 << 20));
 
-  // Batches of three partitions filling one buffer (a fetch answer for all three, a socket read of three
-  // produce frames), appended in one transaction weighed together: none is copied, though each is a third of it.
-  const three = Buffer.concat(['p', 'q', 'r'].map((v) => batch([v], 0).bytes));
-  const all = Buffer.allocUnsafeSlow(three.length);
-  three.copy(all);
-  const fetchedAll = splitReplicatedBatches(all);
+  // Batches of three partitions filling one buffer (a socket read of three produce frames), appended
+  // in one transaction weighed together: none is copied, though each is a third of it.
+  const all = inOneBuffer(['p', 'q', 'r'].map((v) => batch([v])));
   const logs = [2, 3, 4].map((p) => store.partition('t', p));
-  const perBuffer = bytesPerBuffer(fetchedAll);
-  store.transaction(() => logs.forEach((l, i) => l.appendAsFollower([fetchedAll[i]!], perBuffer)));
-  for (const l of logs) assert.ok(l.read(0, 1, 1 << 20)[0]!.buffer === all.buffer, `partition ${l.partition} not copied`);
+  const perBuffer = bytesPerBuffer(all.batches);
+  store.transaction(() => logs.forEach((l, i) => l.appendAsLeader([all.batches[i]!], 0, perBuffer)));
+  for (const l of logs) assert.ok(l.read(0, 1, 1 << 20)[0]!.buffer === all.buffer.buffer, `partition ${l.partition} not copied`);
 
   // One batch of a buffer that is mostly something else (another partition's records) is still copied.
   const other = store.partition('t', 1);
-  const mostlyOther = Buffer.allocUnsafeSlow(batch(['x'], 0).bytes.length + 4096);
-  Buffer.concat([batch(['x'], 0).bytes, Buffer.alloc(4096, 1)]).copy(mostlyOther);
-  store.transaction(() => other.appendAsFollower(splitReplicatedBatches(mostlyOther.subarray(0, mostlyOther.length - 4096))));
-  assert.ok(other.read(0, 1, 1 << 20)[0]!.buffer !== mostlyOther.buffer, 'copied');
+  const mostlyOther = inOneBuffer([batch(['x']), batch(['y'.repeat(4096)])]);
+  store.transaction(() => other.appendAsLeader([mostlyOther.batches[0]!], 0));
+  assert.ok(other.read(0, 1, 1 << 20)[0]!.buffer !== mostlyOther.buffer.buffer, 'copied');
+});
+
+test('a follower\'s appends are not cached, and drop what its log cached as leader: its reads come from SQLite', () => {
+  const log = store.partition('t', 0);
+  const cache = cacheOf(store);
+  store.transaction(() => log.appendAsLeader([batch(['a', 'b'])], 0));
+  assert.ok(cache.sizeBytes > 0, 'a leader append is cached');
+  // The replica now follows (a new leader at epoch 1): what it fetches goes to SQLite only.
+  const fetched = inOneBuffer([batch(['c'], 2), batch(['d', 'e'], 3)], 40);
+  store.transaction(() => log.appendAsFollower(fetched.batches));
+  assert.is(cache.sizeBytes, 0);
+  const read = log.read(0, 5, 1 << 20);
+  assert.is(read.length, 3);
+  assert.ok(read.every((b) => b.buffer !== fetched.buffer.buffer), 'not the fetch answer\'s buffer');
+  assert.equal(read, fromSqlite(log, 0, 5, 1 << 20));
 });
 
 test.run();

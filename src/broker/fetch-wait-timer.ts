@@ -19,7 +19,7 @@ interface WaitList {
  * follower's fetch by the next append, a consumer's by the next high watermark move), and a timer
  * per wait cost more than the rest of the wait: a broker leading a partition has one follower fetch
  * waiting at a time per follower, so every wait made and removed node's timer list for its duration
- * (measured in-process: setTimeout with clearTimeout ~2 µs of a follower fetch's ~10).
+ * (measured in-process, bundled: a wait and its wake-up 0.9 µs with a timer each, 0.5 µs here).
  *
  * Waits are kept per timeout in arrival order (so in deadline order), removed in O(1) when woken.
  * The timer is armed at the earliest deadline and left armed when that wait ends early: when it

@@ -110,12 +110,13 @@ export class FetchSessionCache {
     const session = this.sessions.get(sessionId);
     if (!session) return refused(ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
     if (session.epoch !== epoch) return refused(ErrorCode.INVALID_FETCH_SESSION_EPOCH);
-    update(session, targets, req.forgottenTopicsData ?? []);
+    const added = update(session, targets, req.forgottenTopicsData ?? []);
     if (session.partitions.size === 0) {
       this.sessions.delete(session.id);
       return sessionless([]);
     }
-    if (this.cachedPartitions() > this.maxPartitions) {
+    // Only a session that grew can have taken the sessions past the bound (counting walks every session).
+    if (added > 0 && this.cachedPartitions() > this.maxPartitions) {
       this.sessions.delete(session.id);
       return refused(ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
     }
@@ -132,8 +133,12 @@ export class FetchSessionCache {
           if (!changed(c, r)) return;
           remember(c, r);
           partitions.push({ topic: c.topic, topicId: c.topicId, partition: r });
-          // The ones that got records go last next time (Kafka's IncrementalFetchContext does the same).
-          if (r.records && r.records.length > 0 && session.partitions.delete(key(c))) session.partitions.set(key(c), c);
+          // The ones that got records go last next time (Kafka's IncrementalFetchContext does the same);
+          // a session of one partition (a follower of one leader's partition, a consumer of one) has no order to change.
+          if (r.records && r.records.length > 0 && session.partitions.size > 1) {
+            const k = key(c);
+            if (session.partitions.delete(k)) session.partitions.set(k, c);
+          }
         });
         return { sessionId: session.id, partitions };
       },
@@ -205,16 +210,25 @@ function refused(errorCode: number): FetchContext {
   return { errorCode, targets: [], respond: () => ({ sessionId: NO_SESSION, partitions: [] }) };
 }
 
-/** An incremental request's changes: new positions for named partitions (adding the new ones at the end), forgotten ones removed. */
-function update(session: Session, targets: FetchTarget[], forgotten: ForgottenTopic[]): void {
+/**
+ * An incremental request's changes: new positions for named partitions (adding the new ones at the
+ * end), forgotten ones removed. Returns how many it added.
+ */
+function update(session: Session, targets: FetchTarget[], forgotten: ForgottenTopic[]): number {
+  let added = 0;
   for (const t of targets) {
-    const c = session.partitions.get(key(t));
+    const k = key(t);
+    const c = session.partitions.get(k);
     if (c) c.partition = t.partition;
-    else session.partitions.set(key(t), { ...t, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1 });
+    else {
+      session.partitions.set(k, { ...t, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1 });
+      added++;
+    }
   }
   for (const f of forgotten) {
     for (const partition of f.partitions) session.partitions.delete(key({ topic: f.topic, topicId: f.topicId ?? ZERO_UUID, partition: { partition } }));
   }
+  return added;
 }
 
 /** Whether an incremental response must carry this partition (Kafka's CachedPartition.maybeUpdateResponseData). */

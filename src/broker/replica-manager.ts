@@ -7,6 +7,7 @@ import { compactionConfig, retentionLimits, timestampPolicy, type RetentionLimit
 import type { BatchView } from '../protocol/record-batch.js';
 import { Partition, type DataKind, type ReadResult } from '../replication/partition.js';
 import { ReplicaFetcher } from '../replication/replica-fetcher.js';
+import { FetchWaitTimer } from './fetch-wait-timer.js';
 import { LogCleaner } from '../storage/log-cleaner.js';
 import type { LogStore } from '../storage/log-store.js';
 import { bytesPerBuffer } from '../storage/recent-batches.js';
@@ -60,6 +61,8 @@ export class ReplicaManager {
   private readonly isrTimer: NodeJS.Timeout;
   private readonly retentionTimer: NodeJS.Timeout;
   private readonly cleaner: LogCleaner;
+  /** The timeouts of waiting fetches, one timer for all (fetch-wait-timer.ts). */
+  private readonly fetchWaits = new FetchWaitTimer();
   /** Leader writes waiting for this event-loop turn's group commit (appendRecords). */
   private queuedWrites: { writes: LeaderWrite[]; requiredAcks: number; resolve: (appended: (AppendResult | KafkaError)[]) => void; reject: (err: unknown) => void }[] = [];
 
@@ -347,14 +350,15 @@ export class ReplicaManager {
     return new Promise((resolve) => {
       const stops: (() => void)[] = [];
       let done = false;
-      const wake = () => {
+      const finish = (timedOut: boolean) => {
         if (done) return;
         done = true;
-        clearTimeout(timer);
+        if (!timedOut) cancelTimeout();
         for (const stop of stops) stop();
         resolve();
       };
-      const timer = setTimeout(wake, timeoutMs);
+      const cancelTimeout = this.fetchWaits.add(timeoutMs, () => finish(true));
+      const wake = () => finish(false);
       for (const t of partitions) {
         const p = this.partitions.get(key(t.topic, t.partition));
         if (p) stops.push(p.onData(kind, wake));

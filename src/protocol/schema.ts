@@ -123,7 +123,12 @@ function defaultOf(f: FieldSpec): () => unknown {
     case 'struct': {
       const fields = f.fields ?? [];
       const defaults = fields.map((sub) => [sub.name, defaultOf(sub)] as const);
-      return () => Object.fromEntries(defaults.map(([name, d]) => [name, d()]));
+      // Built field by field: decoding fills every absent struct field with one (no entry arrays per call).
+      return () => {
+        const o: Obj = {};
+        for (const [name, d] of defaults) o[name] = d();
+        return o;
+      };
     }
     default:
       return () => 0;
@@ -263,7 +268,12 @@ function structCodec(fields: readonly FieldSpec[], version: number, flexible: bo
       w.uvarint(0);
       return;
     }
-    const present = tagged.filter((t) => !isDefault(obj[t.field.name], t.def()));
+    // A field left out is its default: no default value is built to compare it with (a struct's
+    // default is a fresh object, and most tagged fields of most messages are left out).
+    const present = tagged.filter((t) => {
+      const v = obj[t.field.name];
+      return v !== undefined && !isDefault(v, t.def());
+    });
     w.uvarint(present.length);
     for (const t of present) {
       const inner = new Writer(64);

@@ -181,4 +181,15 @@ test('acks=all and a waiting consumer are answered in the turn of the follower f
   await Promise.all([consumer, produced]);
 });
 
+test('waiting fetches share one timer; a wait on no partition held here ends at its timeout', async () => {
+  led('t', [1, 2, 3], 2);
+  const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timeouts();
+  const waits = Array.from({ length: 50 }, () => replicas.waitForData([{ topic: 't', partition: 0 }], 'append', 30_000));
+  assert.ok(timeouts() - before <= 1, `${timeouts() - before} timers for 50 waiting fetches`);
+  await replicas.waitForData([{ topic: 'not-here', partition: 0 }], 'append', 5);
+  replicas.replicas().next().value!.wakeAllFetches();
+  await Promise.all(waits);
+});
+
 test.run();

@@ -80,6 +80,16 @@ test('tagged fields are written in tag order with their sizes, and read back', (
   assert.equal(decode(bytes, 3), withTags);
 });
 
+test('tagged fields left out are written as their defaults are (not at all); each decode gets its own default struct', () => {
+  const { rack: _rack, hint: _hint, ...without } = value;
+  assert.equal(encode(without, 2), encode(value, 2));
+  const bytes = encode(value, 0);
+  const a = decode(bytes, 0);
+  const b = decode(bytes, 0);
+  assert.equal(a.hint, { leader: -1 });
+  assert.is.not(a.hint, b.hint);
+});
+
 test('null compact string and null compact bytes are length 0', () => {
   const v = { ...value, name: null, parts: [{ index: 1, records: null }] };
   const bytes = encode(v, 2);

@@ -217,6 +217,8 @@ function withinBudget(batches: Buffer[], budget: number): Buffer[] {
 
 /** Each topic once (its partitions merged) and each partition once: see distinct.ts. */
 function distinctTopics(topics: FetchTopic[]): FetchTopic[] {
+  // A follower's or consumer's usual fetch, one topic and a partition of it: kept as it came (no copies).
+  if (topics.length === 1 && topics[0]!.partitions.length === 1) return topics;
   const merged = new Map<string, FetchTopic>();
   for (const t of topics) {
     const k = `${t.topicId}\u0000${t.topic}`;

@@ -17,6 +17,8 @@ export function currentLeaderHint(ctx: BrokerContext, topic: string, partition: 
 
 /** The addresses of the leaders the hints name, each once (the answers' node_endpoints). */
 export function leaderEndpoints(ctx: BrokerContext, hints: (LeaderIdAndEpoch | undefined)[]): NodeEndpoint[] {
+  // Most answers carry no hint: no set or lists built per request.
+  if (!hints.some((h) => h !== undefined)) return [];
   const ids = [...new Set(hints.flatMap((h) => (h ? [h.leaderId] : [])))];
   return ids.flatMap((nodeId) => {
     const b = ctx.cache.broker(nodeId);

@@ -214,10 +214,11 @@ test('group reset-offsets: a dry run unless --execute; --to-datetime, --shift-by
   assert.is((await yak(['group', 'reset-offsets', 'rg', '--all-topics', '--shift-by', '7', '--execute'])).code, 0);
   assert.equal(await committed(), [7, 5]);
 
-  // A group that committed on one partition of two (the other had no record yet): --all-topics moves that one only, as kafka-consumer-groups.
-  assert.is((await yak(['topic', 'create', 'half', '-p', '2'])).code, 0);
+  // A group that committed on one partition of two (the other was added after it read): --all-topics moves that one only, as kafka-consumer-groups.
+  assert.is((await yak(['topic', 'create', 'half', '-p', '1'])).code, 0);
   assert.is((await yak(['produce', '-t', 'half', '-p', '0'], 'a\nb\nc\n')).code, 0);
   assert.is((await consume('half', 3, ['-g', 'half-read', '--from-beginning', '--commit', 'sync'])).code, 0);
+  assert.is((await yak(['topic', 'alter', 'half', '--partitions', '2'])).code, 0);
   const half = await yak(['group', 'reset-offsets', 'half-read', '--all-topics', '--shift-by', '-2', '--execute']);
   assert.is(half.code, 0, half.stderr);
   assert.match(half.stdout, /half-read\s+half\s+0\s+3\s+1\n/);

@@ -1,7 +1,7 @@
 /**
  * What keeps the processes of `yak up --headless` small. The supervisor forks the coordinator and the
- * brokers with glibc's malloc arenas bounded (clusterProcessMallocArenas), unless the user's
- * environment says otherwise. Each process evaluates the code of its own role only: the bundle is one
+ * brokers with glibc's malloc arenas bounded and its mmap and trim thresholds fixed
+ * (clusterProcessMallocEnv), each unless the user's environment says otherwise. Each process evaluates the code of its own role only: the bundle is one
  * file every process loads, and what a process does not evaluate costs it no memory beyond the
  * source text. Which bundled modules a process evaluated is read from V8's coverage of the bundle
  * (NODE_V8_COVERAGE, which the children inherit): esbuild wraps every module it can leave
@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { clusterProcessMallocArenas } from '../../src/common/limits.js';
+import { clusterProcessMallocEnv } from '../../src/supervisor/child-process.js';
 import { killYakProcesses, runYak, spawnYak, tempDir, YAK, type YakProcess } from '../helpers/cluster.js';
 
 const root = tempDir('yak-process-modules-');
@@ -91,19 +91,26 @@ function environment(pid: number): Map<string, string> {
   return new Map(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
 }
 
-test(`the coordinator and the brokers run with ${clusterProcessMallocArenas} malloc arenas; a MALLOC_ARENA_MAX of the user's own is kept`, async () => {
+test('the coordinator and the brokers run with glibc malloc bounded (arenas, mmap and trim thresholds); what the user\'s environment sets is kept', async () => {
   cluster = spawnYak(['up', '--headless', '--brokers', '1', '--data-dir', dataDir], { env: { NODE_V8_COVERAGE: coverageDir } });
   await cluster.waitFor(() => cluster.stdout().includes('cluster ready'), 'the cluster to be ready', 30_000);
   const file = JSON.parse(fs.readFileSync(path.join(dataDir, 'cluster.json'), 'utf8')) as { supervisorPid: number; coordinator: { pid: number }; brokers: { pid: number }[] };
   roles.set(file.supervisorPid, 'supervisor').set(file.coordinator.pid, 'zookeeper').set(file.brokers[0]!.pid, 'broker');
-  const expected = process.env.MALLOC_ARENA_MAX ?? String(clusterProcessMallocArenas);
-  for (const pid of [file.coordinator.pid, file.brokers[0]!.pid]) assert.is(environment(pid).get('MALLOC_ARENA_MAX'), expected);
+  const settings = clusterProcessMallocEnv();
+  assert.equal(Object.keys(settings).sort(), ['MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_']);
+  for (const pid of [file.coordinator.pid, file.brokers[0]!.pid]) {
+    const env = environment(pid);
+    for (const [name, value] of Object.entries(settings)) assert.is(env.get(name), process.env[name] ?? value, `${name} of pid ${pid}`);
+  }
 
   const ownDir = path.join(root, 'own');
-  const own = spawnYak(['up', '--headless', '--brokers', '1', '--data-dir', ownDir], { env: { MALLOC_ARENA_MAX: '7' } });
+  const own = spawnYak(['up', '--headless', '--brokers', '1', '--data-dir', ownDir], { env: { MALLOC_ARENA_MAX: '7', MALLOC_MMAP_THRESHOLD_: '1048576' } });
   await own.waitFor(() => own.stdout().includes('cluster ready'), 'the second cluster to be ready', 30_000);
   const ownFile = JSON.parse(fs.readFileSync(path.join(ownDir, 'cluster.json'), 'utf8')) as { brokers: { pid: number }[] };
-  assert.is(environment(ownFile.brokers[0]!.pid).get('MALLOC_ARENA_MAX'), '7');
+  const ownEnv = environment(ownFile.brokers[0]!.pid);
+  assert.is(ownEnv.get('MALLOC_ARENA_MAX'), '7');
+  assert.is(ownEnv.get('MALLOC_MMAP_THRESHOLD_'), '1048576');
+  assert.is(ownEnv.get('MALLOC_TRIM_THRESHOLD_'), process.env.MALLOC_TRIM_THRESHOLD_ ?? settings.MALLOC_TRIM_THRESHOLD_);
   assert.is((await runYak(['down', '--data-dir', ownDir])).code, 0);
   await own.stop('SIGCONT');
 });

@@ -281,6 +281,20 @@ export const clusterProcessSemiSpaceMiB = 2;
  * (2: 92-115), and no more CPU (the brokers' 7.9-8.9 s against 8.2-9.2 s, runs alternated).
  */
 export const clusterProcessMallocArenas = 1;
+/**
+ * Size from which glibc malloc gives each allocation a mapping of its own, unmapped when freed
+ * (`MALLOC_MMAP_THRESHOLD_`, set like clusterProcessMallocArenas). glibc's default starts at 128 KiB
+ * and rises to the size of every mapped block freed, up to 32 MiB, so a bench's record batches,
+ * socket reads and fetch answers came from the heap instead, and what was freed stayed resident
+ * behind whatever was allocated after it. Fixed at 32 KiB (which also fixes the trim threshold
+ * below): 25 s after a 1M-record acks=all bench the cluster held 381-394 MB instead of 397-468, its
+ * brokers peaked at 97-106 MB instead of 101-130, for no CPU beyond the noise (the brokers' 7.6-9.4 s,
+ * median 8.1, against 7.6-9.6 s, median 7.9; 4 runs each, alternated). 16 KiB: the same memory;
+ * 8 KiB: 40% more CPU.
+ */
+export const clusterProcessMallocMmapThresholdBytes = 32 * 1024;
+/** Free memory at the top of glibc's heap past which free() gives it back (`MALLOC_TRIM_THRESHOLD_`): glibc's default, kept from rising with the mmap threshold. */
+export const clusterProcessMallocTrimThresholdBytes = 128 * 1024;
 
 /**
  * Largest frame the coordinator and the supervisor's control endpoint read from a connection that has

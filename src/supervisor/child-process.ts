@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
 import type { BrokerEvent } from '../common/cluster-events.js';
 import { UserError } from '../common/errors.js';
-import { clusterProcessMallocArenas, clusterProcessSemiSpaceMiB } from '../common/limits.js';
+import { clusterProcessMallocArenas, clusterProcessMallocMmapThresholdBytes, clusterProcessMallocTrimThresholdBytes, clusterProcessSemiSpaceMiB } from '../common/limits.js';
 
 /** Messages a child sends its supervisor over the IPC channel. */
 export type ChildMessage = { type: 'ready'; host: string; port: number } | { type: 'fatal'; message: string; exitCode?: number } | { type: 'event'; event: BrokerEvent };
@@ -36,7 +36,7 @@ export function startChild(spec: ChildSpec, readyTimeoutMs = 30_000): Promise<St
   const child = fork(spec.entry, spec.args, {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     execArgv: [...(spec.execArgv ?? process.execArgv), `--max-semi-space-size=${clusterProcessSemiSpaceMiB}`],
-    env: { MALLOC_ARENA_MAX: String(clusterProcessMallocArenas), ...process.env, ...spec.env },
+    env: { ...clusterProcessMallocEnv(), ...process.env, ...spec.env },
   });
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) readline.createInterface({ input: stream }).on('line', (line) => spec.onLine(spec.name, line));
@@ -67,6 +67,15 @@ export function startChild(spec: ChildSpec, readyTimeoutMs = 30_000): Promise<St
       }
     });
   });
+}
+
+/** glibc malloc's settings for a cluster process (limits.ts says why), each unless the user's environment sets it. */
+export function clusterProcessMallocEnv(): Record<string, string> {
+  return {
+    MALLOC_ARENA_MAX: String(clusterProcessMallocArenas),
+    MALLOC_MMAP_THRESHOLD_: String(clusterProcessMallocMmapThresholdBytes),
+    MALLOC_TRIM_THRESHOLD_: String(clusterProcessMallocTrimThresholdBytes),
+  };
 }
 
 /** In a forked child: tell the supervisor we are ready (no-op when run by hand). */

@@ -1,19 +1,21 @@
 /**
  * What keeps the processes of `yak up --headless` small. The supervisor forks the coordinator and the
- * brokers with glibc's malloc arenas bounded (clusterProcessMallocArenas), unless the user's
- * environment says otherwise. Each process evaluates the code of its own role only: the bundle is one
- * file every process loads, and what a process does not evaluate costs it no memory beyond the
- * source text. Which bundled modules a process evaluated is read from V8's coverage of the bundle
- * (NODE_V8_COVERAGE, which the children inherit): esbuild wraps every module it can leave
- * unevaluated in a function named by the module's path, called once the module is imported; a
- * module without such a wrapper is evaluated at start by every process. Nor does any of them lay out
+ * brokers with glibc's malloc arenas bounded and its mmap and trim thresholds fixed
+ * (clusterProcessMallocEnv), each unless the user's environment says otherwise. Each process
+ * evaluates the code of its own role only: the bundle is one file every process loads, and what a
+ * process does not evaluate costs it no memory beyond the source text. Which bundled modules a
+ * process evaluated is read from V8's coverage of the bundle (NODE_V8_COVERAGE, which the children
+ * inherit): esbuild wraps every module it can leave unevaluated in a function named by the module's
+ * path, called once the module is imported; a module without such a wrapper (of the bundle's
+ * modules, which esbuild's metafile lists) is evaluated at start by every process. Nor does any of them lay out
  * a help text it never shows.
  */
+import { build, type BuildOptions } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { clusterProcessMallocArenas } from '../../src/common/limits.js';
+import { clusterProcessMallocEnv } from '../../src/supervisor/child-process.js';
 import { killYakProcesses, runYak, spawnYak, tempDir, YAK, type YakProcess } from '../helpers/cluster.js';
 
 const root = tempDir('yak-process-modules-');
@@ -27,16 +29,17 @@ test.after(() => {
 
 interface ScriptCoverage {
   url: string;
-  functions: { functionName: string; ranges: { startOffset: number; count: number }[] }[];
+  functions: { functionName: string; ranges: { startOffset: number; endOffset: number; count: number }[] }[];
 }
 
-/** The bundle's modules (esbuild's `// path` comment before each), each with whether it is wrapped for lazy evaluation. */
-function bundleModules(source: string): { path: string; start: number; wrapped: boolean }[] {
-  const starts = [...source.matchAll(/^\/\/ ((?:node_modules|src)\/\S+)$/gm)];
-  return starts.map((m, i) => {
-    const body = source.slice(m.index, starts[i + 1]?.index ?? source.length);
-    return { path: m[1]!, start: m.index, wrapped: /= __(esm|commonJS)\(\{\n\s*(async )?"/.test(body) };
-  });
+/** The bundle's modules (esbuild's metafile of the same build), each with whether it is wrapped for lazy evaluation. */
+async function bundleModules(source: string): Promise<{ path: string; wrapped: boolean }[]> {
+  const { bundleOptions } = (await import('../../esbuild.config.mjs' as string)) as { bundleOptions: BuildOptions };
+  const { metafile } = await build({ ...bundleOptions, write: false, metafile: true, logLevel: 'silent' });
+  const inputs = Object.keys(Object.values(metafile!.outputs)[0]!.inputs).filter((p) => /^(node_modules|src)\//.test(p));
+  const wrapped = new Set([...source.matchAll(/__(?:esm|commonJS)\(\{(?:async\s*)?"((?:node_modules|src)\/[^"]+)"\(/g)].map((m) => m[1]!));
+  assert.ok(wrapped.size > 100, `the bundle's lazy wrappers are found (${wrapped.size})`);
+  return inputs.map((p) => ({ path: p, wrapped: wrapped.has(p) }));
 }
 
 interface ProcessCoverage {
@@ -47,8 +50,8 @@ interface ProcessCoverage {
 }
 
 /** Per process (its role, from cluster.json), what it evaluated and ran of the bundle. */
-function processCoverage(): Map<string, ProcessCoverage> {
-  const modules = bundleModules(fs.readFileSync(YAK, 'utf8'));
+async function processCoverage(): Promise<Map<string, ProcessCoverage>> {
+  const modules = await bundleModules(fs.readFileSync(YAK, 'utf8'));
   const byRole = new Map<string, ProcessCoverage>();
   for (const file of fs.readdirSync(coverageDir)) {
     const { result } = JSON.parse(fs.readFileSync(path.join(coverageDir, file), 'utf8')) as { result: ScriptCoverage[] };
@@ -57,10 +60,14 @@ function processCoverage(): Map<string, ProcessCoverage> {
     const calledFunctions = bundle.functions.filter((f) => f.ranges[0]!.count > 0 && f.functionName !== '');
     const called = new Set(calledFunctions.map((f) => f.functionName));
     const evaluated = new Set(modules.filter((m) => !m.wrapped || called.has(m.path)).map((m) => m.path));
+    // A called function belongs to the innermost called wrapper around it (a CommonJS module's code
+    // is all inside its wrapper; an ES module's functions esbuild hoists out of it are not counted).
+    const wrappers = calledFunctions.filter((f) => modules.some((m) => m.wrapped && m.path === f.functionName)).map((f) => ({ path: f.functionName, start: f.ranges[0]!.startOffset, end: f.ranges[0]!.endOffset }));
     const ran = new Set<string>();
     for (const f of calledFunctions) {
-      const m = [...modules].reverse().find((mod) => mod.start <= f.ranges[0]!.startOffset);
-      if (m && f.functionName !== m.path) ran.add(m.path);
+      const at = f.ranges[0]!.startOffset;
+      const around = wrappers.filter((w) => w.start < at && at < w.end).sort((a, b) => b.start - a.start)[0];
+      if (around) ran.add(around.path);
     }
     const pid = Number(/^coverage-(\d+)-/.exec(file)?.[1]);
     byRole.set(roles.get(pid) ?? `pid ${pid}`, { evaluated, ran });
@@ -91,19 +98,26 @@ function environment(pid: number): Map<string, string> {
   return new Map(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
 }
 
-test(`the coordinator and the brokers run with ${clusterProcessMallocArenas} malloc arenas; a MALLOC_ARENA_MAX of the user's own is kept`, async () => {
+test('the coordinator and the brokers run with glibc malloc bounded (arenas, mmap and trim thresholds); what the user\'s environment sets is kept', async () => {
   cluster = spawnYak(['up', '--headless', '--brokers', '1', '--data-dir', dataDir], { env: { NODE_V8_COVERAGE: coverageDir } });
   await cluster.waitFor(() => cluster.stdout().includes('cluster ready'), 'the cluster to be ready', 30_000);
   const file = JSON.parse(fs.readFileSync(path.join(dataDir, 'cluster.json'), 'utf8')) as { supervisorPid: number; coordinator: { pid: number }; brokers: { pid: number }[] };
   roles.set(file.supervisorPid, 'supervisor').set(file.coordinator.pid, 'zookeeper').set(file.brokers[0]!.pid, 'broker');
-  const expected = process.env.MALLOC_ARENA_MAX ?? String(clusterProcessMallocArenas);
-  for (const pid of [file.coordinator.pid, file.brokers[0]!.pid]) assert.is(environment(pid).get('MALLOC_ARENA_MAX'), expected);
+  const settings = clusterProcessMallocEnv();
+  assert.equal(Object.keys(settings).sort(), ['MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_']);
+  for (const pid of [file.coordinator.pid, file.brokers[0]!.pid]) {
+    const env = environment(pid);
+    for (const [name, value] of Object.entries(settings)) assert.is(env.get(name), process.env[name] ?? value, `${name} of pid ${pid}`);
+  }
 
   const ownDir = path.join(root, 'own');
-  const own = spawnYak(['up', '--headless', '--brokers', '1', '--data-dir', ownDir], { env: { MALLOC_ARENA_MAX: '7' } });
+  const own = spawnYak(['up', '--headless', '--brokers', '1', '--data-dir', ownDir], { env: { MALLOC_ARENA_MAX: '7', MALLOC_MMAP_THRESHOLD_: '1048576' } });
   await own.waitFor(() => own.stdout().includes('cluster ready'), 'the second cluster to be ready', 30_000);
   const ownFile = JSON.parse(fs.readFileSync(path.join(ownDir, 'cluster.json'), 'utf8')) as { brokers: { pid: number }[] };
-  assert.is(environment(ownFile.brokers[0]!.pid).get('MALLOC_ARENA_MAX'), '7');
+  const ownEnv = environment(ownFile.brokers[0]!.pid);
+  assert.is(ownEnv.get('MALLOC_ARENA_MAX'), '7');
+  assert.is(ownEnv.get('MALLOC_MMAP_THRESHOLD_'), '1048576');
+  assert.is(ownEnv.get('MALLOC_TRIM_THRESHOLD_'), process.env.MALLOC_TRIM_THRESHOLD_ ?? settings.MALLOC_TRIM_THRESHOLD_);
   assert.is((await runYak(['down', '--data-dir', ownDir])).code, 0);
   await own.stop('SIGCONT');
 });
@@ -112,7 +126,7 @@ test('the supervisor, the coordinator and a broker each evaluate their own code,
   assert.is((await runYak(['down', '--data-dir', dataDir])).code, 0);
   await cluster.stop('SIGCONT');
 
-  const byRole = processCoverage();
+  const byRole = await processCoverage();
   for (const role of ['supervisor', 'zookeeper', 'broker']) {
     const coverage = byRole.get(role);
     assert.ok(coverage, `${role} wrote its coverage (have ${[...byRole.keys()].join(', ')})`);

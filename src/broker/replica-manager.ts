@@ -7,7 +7,7 @@ import { compactionConfig, retentionLimits, timestampPolicy, type RetentionLimit
 import type { BatchView } from '../protocol/record-batch.js';
 import { Partition, type DataKind, type ReadResult } from '../replication/partition.js';
 import { ReplicaFetcher } from '../replication/replica-fetcher.js';
-import { FetchWaitTimer } from './fetch-wait-timer.js';
+import { DeadlineTimer } from '../common/deadline-timer.js';
 import { LogCleaner } from '../storage/log-cleaner.js';
 import type { LogStore } from '../storage/log-store.js';
 import { bytesPerBuffer } from '../storage/recent-batches.js';
@@ -61,8 +61,8 @@ export class ReplicaManager {
   private readonly isrTimer: NodeJS.Timeout;
   private readonly retentionTimer: NodeJS.Timeout;
   private readonly cleaner: LogCleaner;
-  /** The timeouts of waiting fetches, one timer for all (fetch-wait-timer.ts). */
-  private readonly fetchWaits = new FetchWaitTimer();
+  /** The timeouts of waiting fetches, one timer for all (common/deadline-timer.ts). */
+  private readonly fetchWaits = new DeadlineTimer();
   /** Leader writes waiting for this event-loop turn's group commit (appendRecords). */
   private queuedWrites: { writes: LeaderWrite[]; requiredAcks: number; resolve: (appended: (AppendResult | KafkaError)[]) => void; reject: (err: unknown) => void }[] = [];
 

@@ -1,3 +1,4 @@
+import { DeadlineTimer } from '../common/deadline-timer.js';
 import { ErrorCode, KafkaError } from '../common/errors.js';
 import { Connection, type ConnectionSecurity } from '../net/connection.js';
 import type { ApiCodec } from '../protocol/api.js';
@@ -52,6 +53,8 @@ export class KafkaClient {
   private closed = false;
   private metadataRound = 0;
   private readonly slowUntil = new Map<number, number>();
+  /** The leader checks of every sendToLeader in flight, on one timer (a timer per request was a measurable part of its cost). */
+  private readonly leaderChecks = new DeadlineTimer();
   clusterId: string | null = null;
 
   constructor(readonly opts: KafkaClientOptions) {
@@ -229,8 +232,9 @@ export class KafkaClient {
 
   /**
    * Sends a request to a partition leader and, while it is unanswered past `firstCheckAfterMs`,
-   * re-checks the metadata every 500 ms: if leadership moved (the broker hangs, or was replaced), the connection is dropped so the
-   * caller retries at the new leader instead of waiting out the request timeout.
+   * re-checks the metadata every LEADER_CHECK_MS: if leadership moved (the broker hangs, or was
+   * replaced), the connection is dropped so the caller retries at the new leader instead of waiting
+   * out the request timeout. An answer ends the checks, one whose metadata refresh is under way too.
    */
   async sendToLeader<Req, Res>(
     nodeId: number,
@@ -242,26 +246,26 @@ export class KafkaClient {
     opts?: { timeoutMs?: number; firstCheckAfterMs?: number },
   ): Promise<Res> {
     const conn = await this.connection(nodeId);
-    let timer: NodeJS.Timeout | null = null;
-    const check = (delayMs = LEADER_CHECK_MS) => {
-      timer = setTimeout(async () => {
-        await this.refreshMetadata(topics).catch(() => undefined);
-        if (conn.closed) return;
-        if (!stillLeads()) conn.close();
-        else check();
-      }, delayMs);
+    let answered = false;
+    const check = async () => {
+      await this.refreshMetadata(topics).catch(() => undefined);
+      if (answered || conn.closed) return;
+      if (!stillLeads()) conn.close();
+      else cancel = this.leaderChecks.add(LEADER_CHECK_MS, check);
     };
-    check(opts?.firstCheckAfterMs);
+    let cancel = this.leaderChecks.add(opts?.firstCheckAfterMs ?? LEADER_CHECK_MS, check);
     try {
       return await conn.request(api, version, req, opts);
     } finally {
-      if (timer) clearTimeout(timer);
+      answered = true;
+      cancel();
     }
   }
 
   /** Closes every pooled connection, those still connecting included (they close as they arrive). */
   close(): void {
     this.closed = true;
+    this.leaderChecks.clear();
     for (const p of this.connections.values()) void p.then((c) => c.close(), () => undefined);
     this.connections.clear();
   }

@@ -21,7 +21,8 @@ export function recordCallback(b: ProducerBatch, i: number): SendCallback | unde
   return b.callbacks ? b.callbacks[i] : b.sharedCallback;
 }
 
-export const partitionKey = (b: { topic: string; partition: number }) => `${b.topic}\u0000${b.partition}`;
+/** A partition's key in the producer's maps (a batch carries its own: `ProducerBatch.key`). */
+export const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /** One partition's batch, from its first record to its final answer (Kafka's ProducerBatch). */
 export interface ProducerBatch {
@@ -29,6 +30,8 @@ export interface ProducerBatch {
   id: number;
   topic: string;
   partition: number;
+  /** `partitionKey(topic, partition)`, made once per partition (`RecordAccumulator.keyOf`). */
+  key: string;
   /** Its records, written as they are sent; null once the batch is built. */
   builder: RecordBatchBuilder | null;
   /** The buffer of batch.size its records were written into, until given back for a later batch (`spare`). */
@@ -84,6 +87,11 @@ export class RecordAccumulator {
   readonly ready = new Map<string, ProducerBatch[]>();
   private readonly sticky = new StickyPartitioner();
   private nextBatchId = 0;
+  /**
+   * Each partition's key, made once: a record whose partition differs from the last one's (keyed
+   * records spread over partitions) looked its batch up by a key string built per record.
+   */
+  private readonly keys = new Map<string, string[]>();
   /** Closes the open batches when linger.ms is up; with linger 0, at the end of this event-loop turn (see `append`). */
   private lingerTimer: { cancel: () => void } | null = null;
   private bufferedBytes = 0;
@@ -104,13 +112,20 @@ export class RecordAccumulator {
     return key ? partitionForKey(key, partitionCount) : this.sticky.next(topic, partitionCount);
   }
 
+  /** `partitionKey(topic, partition)`, the same string every time. */
+  keyOf(topic: string, partition: number): string {
+    let keys = this.keys.get(topic);
+    if (!keys) this.keys.set(topic, (keys = []));
+    return (keys[partition] ??= partitionKey(topic, partition));
+  }
+
   append(topic: string, partition: number, partitionCount: number, key: Buffer | null, value: Buffer | null, timestamp: number, headers: readonly RecordHeader[] | undefined, callback?: SendCallback): void {
     const headerBytes = headers ? headers.reduce((n, h) => n + 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0), 0) : 0;
     const size = 24 + (key?.length ?? 0) + (value?.length ?? 0) + headerBytes;
     const last = this.last;
     // Kafka's accumulator: a queued batch takes more records until the Sender takes it (a partition
     // with its in-flight window full gets bigger batches, not a queue of small ones that never drains).
-    let batch = last !== null && last.partition === partition && last.topic === topic && mayTakeRecords(last) ? last : this.openOrUnsentTail(partitionKey({ topic, partition }));
+    let batch = last !== null && last.partition === partition && last.topic === topic && mayTakeRecords(last) ? last : this.openOrUnsentTail(this.keyOf(topic, partition));
     // A record that does not fit closes the open batch and starts its own (Kafka's accumulator), so
     // one oversized record fails alone instead of taking its neighbours with it.
     if (batch && batch.bytes + size > this.opts.batchBytes) {
@@ -121,8 +136,8 @@ export class RecordAccumulator {
       // A buffer of its own (allocUnsafeSlow: not a slice of Node's shared pool), so `built` can tell whether the batch's bytes are still in it.
       const buffer = size <= this.opts.batchBytes ? (this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(BATCH_HEADER_BYTES + this.opts.batchBytes)) : null;
       const builder = new RecordBatchBuilder(buffer ?? BATCH_HEADER_BYTES + size);
-      batch = { id: this.nextBatchId++, topic, partition, builder, buffer, recordCount: 0, open: true, sharedCallback: callback, callbacks: null, bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null, sequenced: false, sequenceRefused: false };
-      this.open.set(partitionKey(batch), batch);
+      batch = { id: this.nextBatchId++, topic, partition, key: this.keyOf(topic, partition), builder, buffer, recordCount: 0, open: true, sharedCallback: callback, callbacks: null, bytes: 0, createdMs: Date.now(), attempts: 0, encoded: null, sequenced: false, sequenceRefused: false };
+      this.open.set(batch.key, batch);
     }
     this.last = batch;
     batch.builder!.append(key, value, timestamp, headers);
@@ -164,7 +179,7 @@ export class RecordAccumulator {
 
   /** Queues a batch for sending; one sent again goes back in creation order, ahead of the ones that came after it. */
   enqueue(b: ProducerBatch): void {
-    const k = partitionKey(b);
+    const k = b.key;
     let q = this.ready.get(k);
     if (!q) this.ready.set(k, (q = []));
     let i = q.length;
@@ -216,11 +231,11 @@ export class RecordAccumulator {
   }
 
   private close(batch: ProducerBatch, partitionCount: number): void {
-    this.open.delete(partitionKey(batch));
+    this.open.delete(batch.key);
     batch.open = false;
     this.sticky.batchClosed(batch.topic, batch.partition, partitionCount);
     this.enqueue(batch);
-    this.onReady([partitionKey(batch)]);
+    this.onReady([batch.key]);
   }
 }
 

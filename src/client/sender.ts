@@ -4,7 +4,7 @@ import { ProduceApi, type ProducePartitionResponse, type ProduceRequest } from '
 import { setProducerState } from '../protocol/record-batch-builder.js';
 import { ClientVersions, sleep, type KafkaClient } from './kafka-client.js';
 import type { ProducerIdState } from './producer-id-state.js';
-import { partitionKey, recordCallback, type ProducerBatch, type RecordAccumulator } from './record-accumulator.js';
+import { recordCallback, type ProducerBatch, type RecordAccumulator } from './record-accumulator.js';
 import type { TransactionManager } from './transaction-manager.js';
 
 export interface SenderOptions {
@@ -149,9 +149,9 @@ export class Sender {
         const stillLeads = () => batches.every((b) => this.client.leaderOf(b.topic, b.partition) === leader);
         const res = await this.client.sendToLeader(leader, topicNames, stillLeads, ProduceApi, ClientVersions.Produce, req, { timeoutMs: this.opts.requestTimeoutMs + 5000 });
         const answers = new Map<string, ProducePartitionResponse>();
-        for (const t of res.responses) for (const x of t.partitionResponses) answers.set(partitionKey({ topic: t.name, partition: x.index }), x);
+        for (const t of res.responses) for (const x of t.partitionResponses) answers.set(this.accumulator.keyOf(t.name, x.index), x);
         for (const b of batches) {
-          const p = answers.get(partitionKey(b));
+          const p = answers.get(b.key);
           const code = p?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;
           if (code === ErrorCode.NONE) this.landed(b, null, p!.baseOffset);
           else if (this.resequence(b) || new KafkaError(code).retriable || (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && this.afterAFailure(b))) {
@@ -160,7 +160,7 @@ export class Sender {
           }
           else {
             // Refused for good: the broker never stored it, so the batches sent behind it will be refused too.
-            if (b.sequenced) for (const x of this.inFlight.get(partitionKey(b)) ?? []) if (x.id > b.id) this.refusedBehind.add(x);
+            if (b.sequenced) for (const x of this.inFlight.get(b.key) ?? []) if (x.id > b.id) this.refusedBehind.add(x);
             this.landed(b, new KafkaError(code, `producing to ${b.topic}-${b.partition}`), -1);
           }
         }
@@ -182,7 +182,7 @@ export class Sender {
         if (now - b.createdMs > this.opts.deliveryTimeoutMs) this.giveUp(b, ErrorCode.REQUEST_TIMED_OUT, `gave up on ${b.topic}-${b.partition} after ${b.attempts} attempts in ${this.opts.deliveryTimeoutMs} ms${last}`);
         else {
           if (b.lastError) this.opts.onRetry?.(b.topic, b.partition, b.lastError);
-          this.recovering.add(partitionKey(b));
+          this.recovering.add(b.key);
           this.accumulator.enqueue(b);
         }
       }
@@ -208,12 +208,12 @@ export class Sender {
    * the broker refused it because the earlier one is missing, not because of a real gap.
    */
   private afterAFailure(b: ProducerBatch): boolean {
-    const k = partitionKey(b);
+    const k = b.key;
     return this.recovering.has(k) || (this.inFlight.get(k) ?? []).some((x) => x.id < b.id);
   }
 
   private leaveFlight(b: ProducerBatch): void {
-    const flying = this.inFlight.get(partitionKey(b));
+    const flying = this.inFlight.get(b.key);
     const i = flying?.indexOf(b) ?? -1;
     if (i >= 0) flying!.splice(i, 1);
   }
@@ -221,7 +221,7 @@ export class Sender {
   /** A batch's final answer. */
   private landed(b: ProducerBatch, err: Error | null, baseOffset: number): void {
     this.leaveFlight(b);
-    this.endRecoveryIfClear(partitionKey(b));
+    this.endRecoveryIfClear(b.key);
     this.complete(b, err, baseOffset);
   }
 
@@ -236,7 +236,7 @@ export class Sender {
    * waiting to go again (their sequence numbers follow one the broker may never get).
    */
   private giveUp(b: ProducerBatch, code: number, reason: string): void {
-    const k = partitionKey(b);
+    const k = b.key;
     const q = this.accumulator.ready.get(k) ?? [];
     const stranded: ProducerBatch[] = [];
     for (let i = q.length - 1; b.sequenced && i >= 0; i--) if (q[i]!.attempts > 0) stranded.unshift(...q.splice(i, 1));
@@ -281,7 +281,7 @@ export class Sender {
   private encode(b: ProducerBatch): Buffer {
     if (b.encoded && !b.sequenceRefused) return b.encoded;
     b.sequenceRefused = false;
-    const sequence = this.ids.hasId ? { producerId: this.ids.producerId, producerEpoch: this.ids.producerEpoch, baseSequence: this.ids.nextSequence(partitionKey(b), b.recordCount) } : null;
+    const sequence = this.ids.hasId ? { producerId: this.ids.producerId, producerEpoch: this.ids.producerEpoch, baseSequence: this.ids.nextSequence(b.key, b.recordCount) } : null;
     b.sequenced = sequence !== null;
     if (b.encoded) {
       setProducerState(b.encoded, sequence?.producerId ?? -1, sequence?.producerEpoch ?? -1, sequence?.baseSequence ?? -1);

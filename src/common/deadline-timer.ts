@@ -1,7 +1,8 @@
-/** One fetch waiting for data: woken by data (`cancel`) or, at `deadline`, by the timer. */
+/** One deadline: cancelled (`cancel`) before it is due, or called at `deadline` by the timer. */
 interface Wait {
   deadline: number;
-  onTimeout: () => void;
+  /** Null once cancelled: a wait due in the same firing as one whose timeout cancels it is not called. */
+  onTimeout: (() => void) | null;
   prev: Wait | null;
   next: Wait | null;
   list: WaitList;
@@ -14,18 +15,18 @@ interface WaitList {
 }
 
 /**
- * The timeouts of waiting fetches (Kafka's DelayedFetch purgatory has one timing wheel for all of
- * them): one Node timer for all, not one per wait. Almost every wait ends early, woken by data (a
- * follower's fetch by the next append, a consumer's by the next high watermark move), and a timer
- * per wait cost about as much as the rest of the wait: a broker leading a partition has one follower fetch
- * waiting at a time per follower, so every wait made and removed node's timer list for its duration
- * (measured in-process, bundled: a wait and its wake-up 0.9 µs with a timer each, 0.5 µs here).
+ * Many deadlines on one Node timer, for timeouts that almost always end early (Kafka's purgatories
+ * have one timing wheel for all, its NetworkClient checks request timeouts in poll): a timer per
+ * deadline cost about as much as the rest of what it guards. The broker's waiting fetches use it
+ * (a wait and its wake-up 0.9 µs with a timer each, 0.5 µs here, measured in-process, bundled), and
+ * the client's requests (their timeouts, per connection; their leader checks, per KafkaClient).
  *
- * Waits are kept per timeout in arrival order (so in deadline order), removed in O(1) when woken.
- * The timer is armed at the earliest deadline and left armed when that wait ends early: when it
- * fires, it times out what is due and re-arms at the earliest deadline left, if any.
+ * Waits are kept per timeout in arrival order (so in deadline order), removed in O(1) when
+ * cancelled. The timer is armed at the earliest deadline and left armed when that wait ends early:
+ * when it fires, it times out what is due and re-arms at the earliest deadline left, if any. Not
+ * unref'd, as a timer per wait was not: what it guards is still due; `clear` stops it.
  */
-export class FetchWaitTimer {
+export class DeadlineTimer {
   private readonly lists = new Map<number, WaitList>();
   private timer: NodeJS.Timeout | null = null;
   private armedAt = Infinity;
@@ -41,20 +42,28 @@ export class FetchWaitTimer {
     else list.head = w;
     list.tail = w;
     if (w.deadline < this.armedAt) this.arm(w.deadline);
-    return () => unlink(w);
+    return () => cancel(w);
   }
 
-  /** Waits not yet woken nor timed out (for tests and diagnostics). */
+  /** Waits not yet cancelled nor timed out (for tests and diagnostics). */
   get size(): number {
     let n = 0;
     for (const list of this.lists.values()) for (let w = list.head; w; w = w.next) n++;
     return n;
   }
 
+  /** Cancels every wait and stops the timer (its owner is closing: nothing it guards is due any more). */
+  clear(): void {
+    for (const list of this.lists.values()) while (list.head) cancel(list.head);
+    this.lists.clear();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.armedAt = Infinity;
+  }
+
   private arm(at: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.armedAt = at;
-    // Not unref'd, as a timer per wait was not: a waiting fetch's answer is still due.
     this.timer = setTimeout(() => this.fire(), Math.max(0, at - this.now()));
   }
 
@@ -74,8 +83,13 @@ export class FetchWaitTimer {
     }
     if (next < Infinity) this.arm(next);
     if (due.length > 1) due.sort((a, b) => a.deadline - b.deadline);
-    for (const w of due) w.onTimeout();
+    for (const w of due) w.onTimeout?.();
   }
+}
+
+function cancel(w: Wait): void {
+  w.onTimeout = null;
+  unlink(w);
 }
 
 /** Takes a wait out of its list; a second call does nothing. */

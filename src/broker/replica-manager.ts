@@ -343,25 +343,40 @@ export class ReplicaManager {
   }
 
   /**
-   * Resolves when any of the partitions here gets new data of the given kind (Partition.onData), or
-   * after `timeoutMs`. A partition this broker does not hold has nothing to wait for.
+   * Resolves when any of the partitions here gets new data of the given kind (Partition.onData), with
+   * the indexes in `partitions` of those that got it in that turn (so a fetch reads only them again),
+   * or after `timeoutMs` with null. A partition this broker does not hold has nothing to wait for.
    */
-  waitForData(partitions: { topic: string; partition: number }[], kind: DataKind, timeoutMs: number): Promise<void> {
+  waitForData(partitions: { topic: string; partition: number }[], kind: DataKind, timeoutMs: number): Promise<ReadonlySet<number> | null> {
     return new Promise((resolve) => {
       const stops: (() => void)[] = [];
+      const woke = new Set<number>();
       let done = false;
-      const finish = (timedOut: boolean) => {
+      const stopAll = () => {
+        for (const stop of stops) stop();
+      };
+      const cancelTimeout = this.fetchWaits.add(timeoutMs, () => {
         if (done) return;
         done = true;
-        if (!timedOut) cancelTimeout();
-        for (const stop of stops) stop();
-        resolve();
-      };
-      const cancelTimeout = this.fetchWaits.add(timeoutMs, () => finish(true));
-      const wake = () => finish(false);
-      for (const t of partitions) {
+        stopAll();
+        resolve(null);
+      });
+      for (let i = 0; i < partitions.length; i++) {
+        const t = partitions[i]!;
         const p = this.partitions.get(key(t.topic, t.partition));
-        if (p) stops.push(p.onData(kind, wake));
+        if (!p) continue;
+        stops.push(
+          p.onData(kind, () => {
+            woke.add(i);
+            if (done) return;
+            done = true;
+            cancelTimeout();
+            // The rest of this turn may wake more of them (a commit wakes each partition it wrote,
+            // one after another): they join the set until the waiter reads it, after this turn's code.
+            queueMicrotask(stopAll);
+            resolve(woke);
+          }),
+        );
       }
     });
   }

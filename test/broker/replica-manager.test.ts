@@ -181,6 +181,18 @@ test('acks=all and a waiting consumer are answered in the turn of the follower f
   await Promise.all([consumer, produced]);
 });
 
+test('a waiting fetch learns which of its partitions got data: all that one commit wrote, in that turn; a timeout names none', async () => {
+  const states: PartitionState[] = [0, 1, 2].map((partition) => ({ partition, leader: 1, leaderEpoch: 0, replicas: [1, 2, 3], isr: [1] }));
+  replicas.applyMetadata({ clusterId: 'c', version: 1, brokers: [], topics: [{ name: 'three', id: 'three-id', partitions: states, configs: {} }] });
+  const [p0, , p2] = [0, 1, 2].map((i) => replicas.leaderPartition('three', i, true));
+  const targets = [0, 1, 2].map((partition) => ({ topic: 'three', partition }));
+  const waiting = replicas.waitForData(targets, 'append', 30_000);
+  await replicas.appendRecords([{ partition: p0!, batches: batch('x') }, { partition: p2!, batches: batch('y') }], 1, 5000);
+  const woke = await waiting;
+  assert.equal(woke === null ? null : [...woke].sort(), [0, 2], 'partitions 0 and 2, committed together; not 1');
+  assert.is(await replicas.waitForData(targets, 'append', 5), null, 'a timeout: none');
+});
+
 test('waiting fetches share one timer; a wait on no partition held here ends at its timeout', async () => {
   led('t', [1, 2, 3], 2);
   const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;

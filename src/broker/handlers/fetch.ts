@@ -77,9 +77,21 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequest, ver
   if (res.bytes < Math.max(req.minBytes, 1) && res.bytes < grant.bytes && waitMs > 0 && !res.answerNow) {
     grant.release();
     const partitions = session.targets.map((t) => ({ topic: t.topic, partition: t.partition.partition }));
-    await ctx.replicas.waitForData(partitions, req.replicaId >= 0 ? 'append' : 'highWatermark', waitMs);
+    const woke = await ctx.replicas.waitForData(partitions, req.replicaId >= 0 ? 'append' : 'highWatermark', waitMs);
     grant = await reserve(0);
-    res = readAll(ctx, req, session.targets, version, grant.bytes, mayRead);
+    if (woke === null) {
+      res = readAll(ctx, req, session.targets, version, grant.bytes, mayRead);
+    } else {
+      // Only the partitions that woke the wait are read again (in session order, so the first with
+      // data may exceed the limits, as in a full read); the others keep what the first read answered
+      // a moment ago: nothing to send. A follower's session holds every partition it follows from
+      // this leader, idle ones included: reading them all twice per fetch round made a 1000-partition
+      // topic slow every other topic's replication.
+      const indexes = [...woke].sort((a, b) => a - b);
+      const again = readAll(ctx, req, indexes.map((i) => session.targets[i]!), version, grant.bytes, mayRead);
+      indexes.forEach((i, n) => (res.partitions[i] = again.partitions[n]!));
+      res = { partitions: res.partitions, bytes: again.bytes, answerNow: again.answerNow };
+    }
     grant.charge(res.bytes);
   }
   const { sessionId, partitions } = session.respond(res.partitions);

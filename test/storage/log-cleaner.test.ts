@@ -350,7 +350,8 @@ test("an aborted transaction's batches go, never standing for a key; its index r
   assert.is(log.lastStableOffset, log.highWatermark, 'no transaction open after a reopen');
 });
 
-test("a committed transaction's marker goes once its records are compacted away, unless a batch of it is kept (empty) for its producer's state; a replica fetching the result has no transaction open", async () => {
+/** Producer 9's transaction, producer 10's (its last batch), 9's second (its last), then a record overwriting k and an active one. */
+function appendTwoProducersTransactions(): void {
   append(transactional([['k', 't9']], 9)); // 0
   append(marker(9, true)); // 1
   append(transactional([['k', 't10']], 10)); // 2: producer 10's last batch
@@ -359,6 +360,10 @@ test("a committed transaction's marker goes once its records are compacted away,
   append(marker(9, true)); // 5
   put([['k', 'final']]); // 6
   put([['z', 'z']]); // 7, active
+}
+
+test("a committed transaction's marker goes once its records are compacted away, unless a batch of it is kept (empty) for its producer's state; a replica fetching the result has no transaction open", async () => {
+  appendTwoProducersTransactions();
   const c = cleaner(compacted({ deleteRetentionMs: 1000 }));
   assert.ok(await c.cleanFilthiest());
   assert.equal(batchValues(), [[1, []], [2, []], [3, []], [4, ['x9']], [5, []], [6, ['final']], [7, ['z']]]);
@@ -383,14 +388,7 @@ function boundaryRows(): [number, number][] {
 }
 
 test("a transaction the cleaner removed whole leaves no txn_boundaries rows (a compacted log's start never moves to drop them), a truncation into it opens no transaction", async () => {
-  append(transactional([['k', 't9']], 9)); // 0
-  append(marker(9, true)); // 1
-  append(transactional([['k', 't10']], 10)); // 2: producer 10's last batch
-  append(marker(10, true)); // 3
-  append(transactional([['x', 'x9']], 9)); // 4: producer 9's last batch
-  append(marker(9, true)); // 5
-  put([['k', 'final']]); // 6
-  put([['z', 'z']]); // 7, active
+  appendTwoProducersTransactions();
   const c = cleaner(compacted({ deleteRetentionMs: 1000 }));
   assert.ok(await c.cleanFilthiest());
   now += 2000;

@@ -110,4 +110,38 @@ test('after the first partition with data, a partition gets only the whole batch
   assert.is(second!.highWatermark, 1);
 });
 
+test('a fetch that read some bytes, waited for minBytes and was woken by another partition stays within its maxBytes', async () => {
+  const topic = 'fetch-bounds-woken';
+  const created = await conn.request(CreateTopicsApi, 3, { topics: [{ name: topic, numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+  assert.is(created.topics[0]!.errorCode, 0);
+  const produce = (c: Connection, index: number) =>
+    c.request(ProduceApi, 7, { acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index, records: encodeRecordBatch([{ key: null, value: Buffer.alloc(4096, index), timestamp: Date.now() }]) }] }] });
+  assert.is((await produce(conn, 0)).responses[0]!.partitionResponses[0]!.errorCode, 0);
+  const maxBytes = 6000;
+  // 4 KiB of partition 0 is less than minBytes: the fetch waits, and partition 1's batch wakes it.
+  const fetching = conn.request(FetchApi, 11, {
+    replicaId: -1,
+    maxWaitMs: 5000,
+    minBytes: 1024 * 1024,
+    maxBytes,
+    isolationLevel: 0,
+    sessionId: 0,
+    sessionEpoch: -1,
+    topics: [{ topic, partitions: [0, 1].map((partition) => ({ partition, currentLeaderEpoch: -1, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 1024 * 1024 })) }],
+    forgottenTopicsData: [],
+    rackId: '',
+  });
+  const other = await connectBroker(cluster, 1);
+  try {
+    await new Promise((r) => setTimeout(r, 200));
+    assert.is((await produce(other, 1)).responses[0]!.partitionResponses[0]!.errorCode, 0);
+  } finally {
+    other.close();
+  }
+  const [first, second] = (await fetching).responses[0]!.partitions;
+  assert.ok(first!.records!.length > 4096, "partition 0's batch");
+  assert.is(second!.records!.length, 0, "partition 1's batch does not fit what is left of maxBytes");
+  assert.ok(recordBytes(await fetching) <= maxBytes, `${recordBytes(await fetching)} bytes, more than maxBytes ${maxBytes}`);
+});
+
 test.run();

@@ -79,14 +79,16 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequest, ver
     const partitions = session.targets.map((t) => ({ topic: t.topic, partition: t.partition.partition }));
     const woke = await ctx.replicas.waitForData(partitions, req.replicaId >= 0 ? 'append' : 'highWatermark', waitMs);
     grant = await reserve(0);
-    if (woke === null) {
+    if (woke === null || res.bytes > 0) {
+      // Timed out, or the first read's records (fewer than minBytes) were released with its grant:
+      // everything is read again, within the new grant.
       res = readAll(ctx, req, session.targets, version, grant.bytes, mayRead);
     } else {
-      // Only the partitions that woke the wait are read again (in session order, so the first with
-      // data may exceed the limits, as in a full read); the others keep what the first read answered
-      // a moment ago: nothing to send. A follower's session holds every partition it follows from
-      // this leader, idle ones included: reading them all twice per fetch round made a 1000-partition
-      // topic slow every other topic's replication.
+      // The first read sent nothing: only the partitions that woke the wait are read again (in
+      // session order, so the first with data may exceed the limits, as in a full read); the others
+      // keep what it answered a moment ago. A follower's session holds every partition it follows
+      // from this leader, idle ones included: reading them all twice per fetch round made a
+      // 1000-partition topic slow every other topic's replication.
       const indexes = [...woke].sort((a, b) => a - b);
       const again = readAll(ctx, req, indexes.map((i) => session.targets[i]!), version, grant.bytes, mayRead);
       indexes.forEach((i, n) => (res.partitions[i] = again.partitions[n]!));

@@ -3,6 +3,7 @@ import { ErrorCode } from '../common/errors.js';
 import { fetchSessionEvictionMs, maxFetchSessionCachePartitions, maxIncrementalFetchSessionCacheSlots } from '../common/limits.js';
 import type { FetchPartition, FetchPartitionResponse, FetchRequest, ForgottenTopic } from '../protocol/apis/fetch.js';
 import { ZERO_UUID } from '../protocol/schema.js';
+import type { FetchClock, QuietRead } from '../replication/partition.js';
 
 /**
  * Fetch sessions (KIP-227). A consumer fetching many partitions sends them all once (a full fetch,
@@ -33,10 +34,7 @@ const INITIAL_EPOCH = 0;
 const FINAL_EPOCH = -1;
 
 /** One partition of a session: where the client fetches from, and what it was last told. */
-interface CachedPartition {
-  topic: string;
-  topicId: string;
-  partition: FetchPartition;
+interface CachedPartition extends FetchTarget {
   highWatermark: number;
   lastStableOffset: number;
   logStartOffset: number;
@@ -48,6 +46,8 @@ interface Session {
   epoch: number;
   lastUsedMs: number;
   partitions: Map<string, CachedPartition>;
+  /** Ticks at each incremental fetch: a follower's quiet partitions, left out, take their fetch times from it. */
+  clock: FetchClock;
 }
 
 /**
@@ -59,6 +59,11 @@ export interface FetchTarget {
   topic: string;
   topicId: string;
   partition: FetchPartition;
+  /**
+   * A session partition's last read, if it was quiet (Partition's QuietRead: a caught-up follower,
+   * nothing new): while that still holds, the partition is left out of the read and the answer.
+   */
+  quiet?: QuietRead | null;
 }
 
 export interface TopicPartitionResponse {
@@ -72,8 +77,13 @@ export interface FetchContext {
   /** A session error (the whole request refused, no partitions), or NONE. */
   errorCode: number;
   targets: FetchTarget[];
-  /** The session id and partitions to send back, given what was read for `targets` (same order). */
-  respond(read: FetchPartitionResponse[]): { sessionId: number; partitions: TopicPartitionResponse[] };
+  /** The session's clock (incremental fetches only), for the reads to mark quiet partitions with. */
+  clock: FetchClock | null;
+  /**
+   * The session id and partitions to send back, given what was read for `targets` (same order;
+   * undefined for a partition left out as still quiet) and which of those reads were quiet.
+   */
+  respond(read: readonly (FetchPartitionResponse | undefined)[], quiet?: readonly (QuietRead | null)[]): { sessionId: number; partitions: TopicPartitionResponse[] };
 }
 
 export class FetchSessionCache {
@@ -101,6 +111,7 @@ export class FetchSessionCache {
       return {
         errorCode: ErrorCode.NONE,
         targets,
+        clock: null,
         respond: (read) => {
           const session = this.create(targets, read);
           return { sessionId: session?.id ?? NO_SESSION, partitions: answers(targets, read) };
@@ -122,14 +133,18 @@ export class FetchSessionCache {
     }
     session.epoch = nextEpoch(session.epoch);
     this.touch(session);
+    session.clock.lastFetchMs = session.lastUsedMs;
     const cached = [...session.partitions.values()];
     return {
       errorCode: ErrorCode.NONE,
-      targets: cached.map((c) => ({ topic: c.topic, topicId: c.topicId, partition: c.partition })),
-      respond: (read) => {
+      targets: cached,
+      clock: session.clock,
+      respond: (read, quiet) => {
         const partitions: TopicPartitionResponse[] = [];
         cached.forEach((c, i) => {
-          const r = read[i]!;
+          const r = read[i];
+          if (r === undefined) return;
+          c.quiet = quiet?.[i] ?? null;
           if (!changed(c, r)) return;
           remember(c, r);
           partitions.push({ topic: c.topic, topicId: c.topicId, partition: r });
@@ -149,7 +164,7 @@ export class FetchSessionCache {
    * A new session for a full fetch's partitions, if a slot and room for its partitions are free or
    * can be freed; else null (the client fetches without one).
    */
-  private create(targets: FetchTarget[], read: FetchPartitionResponse[]): Session | null {
+  private create(targets: FetchTarget[], read: readonly (FetchPartitionResponse | undefined)[]): Session | null {
     if (targets.length === 0 || targets.length > this.maxPartitions) return null;
     while (this.sessions.size >= this.maxSlots || this.cachedPartitions() + targets.length > this.maxPartitions) {
       if (!this.evictFor(targets.length)) return null;
@@ -157,9 +172,10 @@ export class FetchSessionCache {
     let id: number;
     do id = randomInt(1, 0x7fffffff);
     while (this.sessions.has(id));
-    const session: Session = { id, epoch: nextEpoch(INITIAL_EPOCH), lastUsedMs: this.now(), partitions: new Map() };
+    const lastUsedMs = this.now();
+    const session: Session = { id, epoch: nextEpoch(INITIAL_EPOCH), lastUsedMs, partitions: new Map(), clock: { lastFetchMs: lastUsedMs } };
     targets.forEach((t, i) => {
-      const c: CachedPartition = { ...t, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1 };
+      const c: CachedPartition = { ...t, quiet: null, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1 };
       remember(c, read[i]!);
       session.partitions.set(key(c), c);
     });
@@ -198,16 +214,18 @@ function sessionless(targets: FetchTarget[]): FetchContext {
   return {
     errorCode: ErrorCode.NONE,
     targets,
+    clock: null,
     respond: (read) => ({ sessionId: NO_SESSION, partitions: answers(targets, read) }),
   };
 }
 
-function answers(targets: FetchTarget[], read: FetchPartitionResponse[]): TopicPartitionResponse[] {
+/** A full or sessionless fetch's answer: every partition (none is left out without a session). */
+function answers(targets: FetchTarget[], read: readonly (FetchPartitionResponse | undefined)[]): TopicPartitionResponse[] {
   return targets.map((t, i) => ({ topic: t.topic, topicId: t.topicId, partition: read[i]! }));
 }
 
 function refused(errorCode: number): FetchContext {
-  return { errorCode, targets: [], respond: () => ({ sessionId: NO_SESSION, partitions: [] }) };
+  return { errorCode, targets: [], clock: null, respond: () => ({ sessionId: NO_SESSION, partitions: [] }) };
 }
 
 /**
@@ -219,9 +237,11 @@ function update(session: Session, targets: FetchTarget[], forgotten: ForgottenTo
   for (const t of targets) {
     const k = key(t);
     const c = session.partitions.get(k);
-    if (c) c.partition = t.partition;
-    else {
-      session.partitions.set(k, { ...t, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1 });
+    if (c) {
+      c.partition = t.partition;
+      c.quiet = null;
+    } else {
+      session.partitions.set(k, { ...t, quiet: null, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1 });
       added++;
     }
   }
@@ -245,7 +265,8 @@ function changed(c: CachedPartition, r: FetchPartitionResponse): boolean {
   );
 }
 
-function remember(c: CachedPartition, r: FetchPartitionResponse): void {
+function remember(c: CachedPartition, r: FetchPartitionResponse | undefined): void {
+  if (r === undefined) return;
   // After an error, as in Kafka: the partition is answered again once it is readable, even if its high watermark did not move.
   c.highWatermark = r.errorCode === ErrorCode.NONE ? r.highWatermark : -1;
   c.lastStableOffset = r.lastStableOffset ?? -1;

@@ -5,7 +5,7 @@ import type { ConnectionSecurity } from '../net/connection.js';
 import type { Logger } from '../common/logger.js';
 import { compactionConfig, retentionLimits, timestampPolicy, type RetentionLimits, type TimestampType } from '../common/topic-configs.js';
 import type { BatchView } from '../protocol/record-batch.js';
-import { Partition, type DataKind, type ReadResult } from '../replication/partition.js';
+import { Partition, type DataKind, type FetchClock, type QuietRead, type ReadResult } from '../replication/partition.js';
 import { ReplicaFetcher } from '../replication/replica-fetcher.js';
 import { DeadlineTimer } from '../common/deadline-timer.js';
 import { LogCleaner } from '../storage/log-cleaner.js';
@@ -165,8 +165,7 @@ export class ReplicaManager {
 
   private drop(p: Partition, reason: string): void {
     this.unfollow(p);
-    p.failWaiters(new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${p.topic}-${p.partition} was deleted`));
-    p.wakeAllFetches();
+    p.retire(new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${p.topic}-${p.partition} was deleted`));
     this.opts.store.deletePartition(p.topic, p.partition);
     this.partitions.delete(key(p.topic, p.partition));
     this.opts.logger.info(`deleted local log of ${p.topic}-${p.partition} (${reason})`);
@@ -283,11 +282,19 @@ export class ReplicaManager {
     }
   }
 
-  /** Leader side of a follower's fetch: records its progress, maybe expands the ISR, reads up to the log end. */
-  readForFollower(p: Partition, replicaId: number, fetchOffset: number, maxBytes: number): ReadResult {
-    const { read, expandIsr } = p.readForFollower(replicaId, fetchOffset, maxBytes, Date.now());
+  /**
+   * Leader side of a follower's fetch: records its progress, maybe expands the ISR, reads up to the
+   * log end; with the follower's session clock, says whether the read was quiet (Partition.readForFollower).
+   */
+  readForFollower(p: Partition, replicaId: number, fetchOffset: number, maxBytes: number, clock: FetchClock | null = null): { read: ReadResult; quiet: QuietRead | null } {
+    const { read, expandIsr, quiet } = p.readForFollower(replicaId, fetchOffset, maxBytes, Date.now(), clock);
     if (expandIsr && this.opts.brokerAlive(replicaId)) void this.changeIsr(p, expandIsr, `broker-${replicaId} caught up`);
-    return read;
+    return { read, quiet };
+  }
+
+  /** Whether a quiet read may stand for a partition this broker leads: not while its coordinator session may have expired (every read then answers why). */
+  get mayLeaveOutQuiet(): boolean {
+    return this.opts.sessionValid();
   }
 
   /** Consumer read, on the leader or a follower: see Partition.readCommitted. */
@@ -385,10 +392,7 @@ export class ReplicaManager {
     clearInterval(this.isrTimer);
     clearInterval(this.retentionTimer);
     await this.cleaner.close();
-    for (const p of this.partitions.values()) {
-      p.wakeAllFetches();
-      p.failWaiters(new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'broker shutting down'));
-    }
+    for (const p of this.partitions.values()) p.retire(new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'broker shutting down'));
     await Promise.all([...this.fetchers.values()].map((f) => f.stop()));
   }
 }

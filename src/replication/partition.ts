@@ -15,6 +15,36 @@ export interface FollowerProgress {
   /** Leader's log end at the follower's previous fetch, and when that fetch came. */
   leaderEndAtLastFetch: number;
   lastFetchMs: number;
+  /**
+   * Set while the follower's fetch session leaves this partition out (a quiet read, see QuietRead):
+   * it was caught up at its last read here and nothing was appended since, so it was caught up at
+   * each of the clock's ticks too. The times above are brought up to the clock when read (`settled`),
+   * and for good at the next append, after which the follower must fetch again to count as caught up.
+   */
+  clock: FetchClock | null;
+}
+
+/** A follower's fetch session's clock: when it last fetched (leaving its quiet partitions out). */
+export interface FetchClock {
+  lastFetchMs: number;
+}
+
+/**
+ * What a follower's read saw when it found the follower in the ISR, caught up, with nothing to send
+ * and nothing to propose. While `stillQuiet` holds, reading the partition again for that follower
+ * would answer the same and record nothing new (its fetch times come from its session's clock), so
+ * an incremental fetch leaves it out: a follower's session holds every partition it follows from
+ * this leader, and reading the idle ones on every fetch made a 1000-partition topic slow every other.
+ */
+export interface QuietRead {
+  partition: Partition;
+  /** The follower's progress here and the clock it was left following (an append detaches it, even one rolled back). */
+  progress: FollowerProgress;
+  clock: FetchClock;
+  state: PartitionState;
+  logEndOffset: number;
+  highWatermark: number;
+  logStartOffset: number;
 }
 
 interface HighWatermarkWaiter {
@@ -78,6 +108,8 @@ export class Partition {
    * how far the leader says records are committed, including some this replica may not hold yet.
    */
   leaderHighWatermark = -1;
+  /** Deleted here or its broker stopping: every read must see it (no read is left out as quiet). */
+  private retired = false;
 
   constructor(
     readonly brokerId: number,
@@ -115,6 +147,8 @@ export class Partition {
       const short = this.belowMinIsr(ErrorCode.NOT_ENOUGH_REPLICAS);
       if (short) throw short;
     }
+    // From here on a follower is caught up only once it fetches again (Kafka's lastCaughtUpTimeMs rule).
+    for (const f of this.followers.values()) if (f.clock) settled(f, true);
     return this.log.appendAsLeader(batches, this.state.leaderEpoch, appendedPerBuffer);
   }
 
@@ -137,6 +171,13 @@ export class Partition {
     const woken = [...waiting];
     waiting.clear();
     for (const wake of woken) wake();
+  }
+
+  /** The replica is deleted or its broker stops: waiters fail with `err`, waiting fetches read again and see why. */
+  retire(err: Error): void {
+    this.retired = true;
+    this.failWaiters(err);
+    this.wakeAllFetches();
   }
 
   /** Answers every waiting fetch now (the role changed, the replica is deleted, the broker stops): each reads again and sees why. */
@@ -178,15 +219,31 @@ export class Partition {
   /**
    * Leader side of a follower's fetch: records its progress (which may move the high watermark),
    * reads up to the log end. `expandIsr` is the ISR to propose if the follower should join it.
+   * Given its session's clock, a read that finds the follower quiet returns a QuietRead, and the
+   * follower's fetch times follow the clock until the next append.
    */
-  readForFollower(replicaId: number, fetchOffset: number, maxBytes: number, now: number): { read: ReadResult; expandIsr: number[] | null } {
+  readForFollower(replicaId: number, fetchOffset: number, maxBytes: number, now: number, clock: FetchClock | null = null): { read: ReadResult; expandIsr: number[] | null; quiet: QuietRead | null } {
     const log = this.log;
     if (fetchOffset > log.logEndOffset || fetchOffset < log.logStartOffset) {
       throw new OffsetOutOfRangeError(`follower offset ${fetchOffset} outside ${log.logStartOffset}..${log.logEndOffset}`, log.logStartOffset, log.highWatermark);
     }
     const expandIsr = this.recordFollowerFetch(replicaId, fetchOffset, now);
     const read = { batches: log.read(fetchOffset, log.logEndOffset, maxBytes), highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset, abortedTransactions: [] };
-    return { read, expandIsr };
+    const f = this.followers.get(replicaId);
+    const quiet = clock !== null && f !== undefined && expandIsr === null && read.batches.length === 0 && fetchOffset === log.logEndOffset && this.state.isr.includes(replicaId);
+    if (!quiet) return { read, expandIsr, quiet: null };
+    f.clock = clock;
+    return { read, expandIsr, quiet: { partition: this, progress: f, clock, state: this.state, logEndOffset: log.logEndOffset, highWatermark: log.highWatermark, logStartOffset: log.logStartOffset } };
+  }
+
+  /**
+   * Whether a quiet read's answer still holds: nothing appended (or tried), truncated or committed
+   * since, no new log start, no new leadership, ISR or epoch (every metadata change replaces
+   * `state`), and the replica still here.
+   */
+  stillQuiet(q: QuietRead): boolean {
+    const log = this.log;
+    return !this.retired && q.progress.clock === q.clock && q.state === this.state && q.logEndOffset === log.logEndOffset && q.highWatermark === log.highWatermark && q.logStartOffset === log.logStartOffset;
   }
 
   /** Starts leading at the state's epoch: followers get a full lag window to show up. */
@@ -194,7 +251,7 @@ export class Partition {
     this.state = state;
     this.followers.clear();
     for (const r of state.replicas) {
-      if (r !== this.brokerId) this.followers.set(r, { logEndOffset: -1, lastCaughtUpMs: now, leaderEndAtLastFetch: -1, lastFetchMs: now });
+      if (r !== this.brokerId) this.followers.set(r, { logEndOffset: -1, lastCaughtUpMs: now, leaderEndAtLastFetch: -1, lastFetchMs: now, clock: null });
     }
     this.maybeAdvanceHighWatermark();
     this.wakeAllFetches();
@@ -220,13 +277,15 @@ export class Partition {
 
   /** Leader side: what this leader knows of a follower from its fetches (undefined for a non-replica or on a follower). */
   followerProgress(replicaId: number): Readonly<FollowerProgress> | undefined {
-    return this.followers.get(replicaId);
+    const f = this.followers.get(replicaId);
+    return f && settled(f, false);
   }
 
   /** Leader side of a follower fetch. Returns an ISR to propose if the follower should join it. */
   recordFollowerFetch(replicaId: number, fetchOffset: number, now: number): number[] | null {
     const f = this.followers.get(replicaId);
     if (!f) return null;
+    settled(f, true);
     const leaderEnd = this.log.logEndOffset;
     if (fetchOffset >= leaderEnd) f.lastCaughtUpMs = now;
     else if (fetchOffset >= f.leaderEndAtLastFetch && f.leaderEndAtLastFetch >= 0) f.lastCaughtUpMs = Math.max(f.lastCaughtUpMs, f.lastFetchMs);
@@ -245,7 +304,7 @@ export class Partition {
     if (!this.isLeader) return null;
     const lagging = this.state.isr.filter((r) => {
       const f = this.followers.get(r);
-      return r !== this.brokerId && f !== undefined && now - f.lastCaughtUpMs > replicaLagTimeMaxMs;
+      return r !== this.brokerId && f !== undefined && now - settled(f, false).lastCaughtUpMs > replicaLagTimeMaxMs;
     });
     return lagging.length > 0 ? this.state.isr.filter((r) => !lagging.includes(r)) : null;
   }
@@ -416,4 +475,13 @@ export class Partition {
     const ours = leader.leaderEpoch < log.latestEpoch ? this.endOffsetForEpoch(leader.leaderEpoch).endOffset : log.logEndOffset;
     return Math.min(log.logEndOffset, leader.endOffset, ours < 0 ? log.logStartOffset : ours);
   }
+}
+
+/** A follower's progress with its session clock's ticks counted in (see FollowerProgress.clock); `detach` ends that. */
+function settled(f: FollowerProgress, detach: boolean): FollowerProgress {
+  if (f.clock === null) return f;
+  f.lastFetchMs = Math.max(f.lastFetchMs, f.clock.lastFetchMs);
+  f.lastCaughtUpMs = Math.max(f.lastCaughtUpMs, f.clock.lastFetchMs);
+  if (detach) f.clock = null;
+  return f;
 }

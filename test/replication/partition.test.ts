@@ -305,4 +305,75 @@ test("a follower's high watermark is the leader's, bounded by its own log end, a
   assert.is(p.log.highWatermark, 2);
 });
 
+
+/** A leader append as ReplicaManager makes it (appendRecordsToLeader in a transaction), acks=1. */
+function leaderWrite(p: Partition, value: string): void {
+  const b = splitAndValidateBatches(encodeRecordBatch([{ key: null, value: Buffer.from(value), timestamp: 0 }]))[0]!;
+  store.transaction(() => p.appendRecordsToLeader([b], 1));
+  p.leaderAppendCommitted();
+}
+
+test("quiet reads: a caught-up follower in the ISR reading nothing with its session's clock gets a QuietRead, which stands until the partition's state moves", () => {
+  const p = leader();
+  leaderWrite(p, 'a');
+  p.recordFollowerFetch(3, 1, T);
+  const clock = { lastFetchMs: T };
+  const q = p.readForFollower(2, 1, 1 << 20, T, clock).quiet;
+  assert.ok(q, 'caught up, nothing to send: quiet');
+  assert.ok(p.stillQuiet(q!));
+  assert.is(p.readForFollower(2, 1, 1 << 20, T, null).quiet, null, 'no session clock, no quiet read');
+  assert.is(p.readForFollower(2, 0, 1 << 20, T, clock).quiet, null, 'behind: records to send');
+  const again = p.readForFollower(2, 1, 1 << 20, T, clock).quiet!;
+  // An append ends it, and so does one tried and rolled back (a storage fault): the follower's clock was detached.
+  const saved = p.log.snapshot();
+  assert.throws(() => store.transaction(() => {
+    p.appendRecordsToLeader(splitAndValidateBatches(encodeRecordBatch([{ key: null, value: Buffer.from('x'), timestamp: 0 }])), 1);
+    throw new Error('disk full');
+  }));
+  p.log.restore(saved);
+  assert.is(p.log.logEndOffset, 1, 'nothing was appended');
+  assert.not.ok(p.stillQuiet(again), 'an append was tried');
+  const q2 = p.readForFollower(2, 1, 1 << 20, T, clock).quiet!;
+  p.updateState(state());
+  assert.not.ok(p.stillQuiet(q2), 'new metadata (ISR, epoch, leadership)');
+  const q3 = p.readForFollower(2, 1, 1 << 20, T, clock).quiet!;
+  p.retire(new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+  assert.not.ok(p.stillQuiet(q3), 'deleted');
+});
+
+test('quiet reads: a follower out of the ISR is never quiet (it is proposed back instead)', () => {
+  const p = leader({ isr: [1, 2] });
+  leaderWrite(p, 'a');
+  assert.is(p.readForFollower(3, 1, 1 << 20, T, { lastFetchMs: T }).quiet, null);
+});
+
+test('quiet reads: another follower moving the high watermark ends a quiet read (the follower must be told)', () => {
+  const p = leader();
+  leaderWrite(p, 'a');
+  const q = p.readForFollower(2, 1, 1 << 20, T, { lastFetchMs: T }).quiet!;
+  assert.ok(p.stillQuiet(q));
+  p.recordFollowerFetch(3, 1, T);
+  assert.is(p.log.highWatermark, 1);
+  assert.not.ok(p.stillQuiet(q));
+});
+
+test("quiet reads: a follower left out keeps counting as caught up while its session's clock ticks; not once the clock stops, nor after an append it has not fetched", () => {
+  const lag = 1000;
+  const p = leader();
+  leaderWrite(p, 'a');
+  const clock2 = { lastFetchMs: T };
+  const clock3 = { lastFetchMs: T };
+  p.readForFollower(2, 1, 1 << 20, T, clock2);
+  p.readForFollower(3, 1, 1 << 20, T, clock3);
+  // Broker 2's session keeps fetching (its quiet partition left out); broker 3's stopped at T.
+  clock2.lastFetchMs = T + 5000;
+  assert.equal(p.laggingIsr(T + 5500, lag), [1, 2], 'broker 3 stopped fetching');
+  assert.is(p.followerProgress(2)!.lastFetchMs, T + 5000);
+  assert.is(p.followerProgress(2)!.lastCaughtUpMs, T + 5000);
+  clock2.lastFetchMs = T + 5900;
+  leaderWrite(p, 'b');
+  clock2.lastFetchMs = T + 6950;
+  assert.equal(p.laggingIsr(T + 6800, lag), [1, 2], 'broker 2 was caught up at its last fetch before the append');
+  assert.equal(p.laggingIsr(T + 7000, lag), [1], 'the append is not fetched: the clock no longer counts for it');
+});
 test.run();

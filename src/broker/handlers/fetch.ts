@@ -13,6 +13,7 @@ import { oldestServedVersion } from './api-versions.js';
 import { distinctBy } from './distinct.js';
 import { currentLeaderHint, leaderEndpoints } from './leader-hints.js';
 import { preferredReadReplica } from '../replica-selector.js';
+import type { FetchClock, QuietRead, ReadResult } from '../../replication/partition.js';
 
 /** Fetch v13+ names topics by id (KIP-516); before, by name. */
 const FIRST_TOPIC_ID_VERSION = 13;
@@ -71,7 +72,8 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequest, ver
     return grant;
   };
   let grant = await reserve(waitMs);
-  let res = readAll(ctx, req, session.targets, version, grant.bytes, mayRead);
+  const reader: Reader = { ctx, req, version, mayRead, clock: session.clock, leaveOutQuiet: req.replicaId >= 0 && ctx.replicas.mayLeaveOutQuiet };
+  let res = readAll(reader, session.targets, grant.bytes);
   grant.charge(res.bytes);
   // Less than minBytes although the grant allowed more: wait for data (holding no bytes meanwhile).
   if (res.bytes < Math.max(req.minBytes, 1) && res.bytes < grant.bytes && waitMs > 0 && !res.answerNow) {
@@ -82,7 +84,7 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequest, ver
     if (woke === null || res.bytes > 0) {
       // Timed out, or the first read's records (fewer than minBytes) were released with its grant:
       // everything is read again, within the new grant.
-      res = readAll(ctx, req, session.targets, version, grant.bytes, mayRead);
+      res = readAll(reader, session.targets, grant.bytes);
     } else {
       // The first read sent nothing: only the partitions that woke the wait are read again (in
       // session order, so the first with data may exceed the limits, as in a full read); the others
@@ -90,13 +92,16 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequest, ver
       // from this leader, idle ones included: reading them all twice per fetch round made a
       // 1000-partition topic slow every other topic's replication.
       const indexes = [...woke].sort((a, b) => a - b);
-      const again = readAll(ctx, req, indexes.map((i) => session.targets[i]!), version, grant.bytes, mayRead);
-      indexes.forEach((i, n) => (res.partitions[i] = again.partitions[n]!));
-      res = { partitions: res.partitions, bytes: again.bytes, answerNow: again.answerNow };
+      const again = readAll({ ...reader, leaveOutQuiet: false }, indexes.map((i) => session.targets[i]!), grant.bytes);
+      indexes.forEach((i, n) => {
+        res.partitions[i] = again.partitions[n];
+        res.quiet[i] = again.quiet[n]!;
+      });
+      res = { partitions: res.partitions, quiet: res.quiet, bytes: again.bytes, answerNow: again.answerNow };
     }
     grant.charge(res.bytes);
   }
-  const { sessionId, partitions } = session.respond(res.partitions);
+  const { sessionId, partitions } = session.respond(res.partitions, res.quiet);
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId, responses: byTopic(partitions), nodeEndpoints: leaderEndpoints(ctx, partitions.map((p) => p.partition.currentLeader)) };
 }
 
@@ -131,6 +136,26 @@ function errorPartition(partitionIndex: number, errorCode: number, range: Offset
   };
 }
 
+/** What one request's reads share. */
+interface Reader {
+  ctx: BrokerContext;
+  req: FetchRequest;
+  version: number;
+  mayRead: (topic: string) => boolean;
+  /** The follower's session clock, for its reads to mark quiet partitions (null: no session, none is). */
+  clock: FetchClock | null;
+  /** Whether a session partition whose quiet read still stands is left out (followers' fetches to a valid leader). */
+  leaveOutQuiet: boolean;
+}
+
+/** The answer read for each target (undefined: left out as quiet), which reads were quiet, and the record bytes read. */
+interface PartitionReads {
+  partitions: (FetchPartitionResponse | undefined)[];
+  quiet: (QuietRead | null)[];
+  bytes: number;
+  answerNow: boolean;
+}
+
 /**
  * Reads the targets in order, within `grantedBytes` (the request's maxBytes, capped at
  * fetch.max.bytes, trimmed to what the response budget granted) and each partition's
@@ -140,12 +165,19 @@ function errorPartition(partitionIndex: number, errorCode: number, range: Offset
  * reads no records (the partitions' offsets and errors are still answered). An error or a preferred
  * read replica is answered at once, without waiting for data (as Kafka does).
  */
-function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[], version: number, grantedBytes: number, mayRead: (topic: string) => boolean): { partitions: FetchPartitionResponse[]; bytes: number; answerNow: boolean } {
+function readAll(reader: Reader, targets: FetchTarget[], grantedBytes: number): PartitionReads {
+  const { ctx, req, version, mayRead } = reader;
   let budget = grantedBytes;
   let bytes = 0;
   let answerNow = false;
   const followerFetch = version >= FIRST_FOLLOWER_FETCH_VERSION;
-  const partitions = targets.map(({ topic, topicId, partition: p }): FetchPartitionResponse => {
+  const quiet: (QuietRead | null)[] = new Array<QuietRead | null>(targets.length).fill(null);
+  const partitions = targets.map(({ topic, topicId, partition: p, quiet: lastQuiet }, i): FetchPartitionResponse | undefined => {
+    // Left out, as its session's last read of it still stands (a caught-up follower, nothing new): see Partition's QuietRead.
+    if (lastQuiet && reader.leaveOutQuiet && lastQuiet.partition.stillQuiet(lastQuiet)) {
+      quiet[i] = lastQuiet;
+      return undefined;
+    }
     try {
       if (topic === '' && topicId !== ZERO_UUID) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_ID, `no topic has id ${topicId}`);
       if (!mayRead(topic)) throw new KafkaError(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
@@ -169,10 +201,14 @@ function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[], 
       // PartitionLog.read returns at least one batch when asked for any bytes: ask only while the first batch may exceed the limit, or something fits.
       const oneBatchAllowed = bytes === 0 && grantedBytes > 0;
       const maxBytes = oneBatchAllowed ? Math.max(limit, 1) : limit;
-      const read =
-        req.replicaId >= 0
-          ? ctx.replicas.readForFollower(partition, req.replicaId, p.fetchOffset, maxBytes)
-          : ctx.replicas.read(partition, p.fetchOffset, maxBytes, req.isolationLevel === READ_COMMITTED);
+      let read: ReadResult;
+      if (req.replicaId >= 0) {
+        const r = ctx.replicas.readForFollower(partition, req.replicaId, p.fetchOffset, maxBytes, reader.clock);
+        read = r.read;
+        quiet[i] = r.quiet;
+      } else {
+        read = ctx.replicas.read(partition, p.fetchOffset, maxBytes, req.isolationLevel === READ_COMMITTED);
+      }
       const batches = oneBatchAllowed ? read.batches : withinBudget(read.batches, limit);
       // A fetcher older than zstd could not decompress it: the partition is refused, not sent bytes it cannot read.
       // (Kafka refuses a topic whose compression.type is zstd; this also covers zstd batches kept as the producer wrote them.)
@@ -200,7 +236,7 @@ function readAll(ctx: BrokerContext, req: FetchRequest, targets: FetchTarget[], 
       return { ...errorPartition(p.partition, code, range), ...(currentLeader ? { currentLeader } : {}) };
     }
   });
-  return { partitions, bytes, answerNow };
+  return { partitions, quiet, bytes, answerNow };
 }
 
 /** Consecutive partitions of one topic under one topic entry, in order (as Kafka's FetchResponse.of builds it). */

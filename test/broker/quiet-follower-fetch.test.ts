@@ -1,0 +1,143 @@
+/**
+ * A follower's incremental fetches on the leader (handlers/fetch.ts with fetch-sessions.ts and
+ * Partition's quiet reads): a partition whose last read found the follower caught up, in the ISR,
+ * with nothing new, is left out of later reads until something changes there, yet an append to it
+ * still wakes the waiting fetch and is answered, and the follower's fetch times keep following its
+ * session (so a left-out partition is not proposed out of the ISR for lagging).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { PartitionState } from '../../src/common/cluster-types.js';
+import { DEFAULT_BROKER_CONFIG, type BrokerContext } from '../../src/broker/context.js';
+import { FetchResponseBudget } from '../../src/broker/fetch-response-budget.js';
+import { FetchSessionCache } from '../../src/broker/fetch-sessions.js';
+import { handleFetch } from '../../src/broker/handlers/fetch.js';
+import type { ReplicaManager } from '../../src/broker/replica-manager.js';
+import type { RequestClient } from '../../src/broker/request-router.js';
+import type { FetchPartition, FetchRequest, FetchResponse } from '../../src/protocol/apis/fetch.js';
+import { encodeRecordBatch, splitAndValidateBatches } from '../../src/protocol/record-batch.js';
+import { LogStore } from '../../src/storage/log-store.js';
+import { testReplicaManager } from '../helpers/replica-manager.js';
+
+const test = suite('quiet follower fetches');
+const PARTITIONS = 50;
+const VERSION = 12;
+let dir = '';
+let store: LogStore;
+let replicas: ReplicaManager;
+let ctx: BrokerContext;
+/** Which partitions the leader read for follower 2, per request. */
+let reads: number[] = [];
+let sessionNow = 0;
+
+const states: PartitionState[] = Array.from({ length: PARTITIONS }, (_, partition) => ({ partition, leader: 1, leaderEpoch: 0, replicas: [1, 2], isr: [1, 2] }));
+
+test.before.each(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yak-quiet-fetch-test-'));
+  store = new LogStore(dir);
+  replicas = testReplicaManager(store);
+  replicas.applyMetadata({ clusterId: 'c', version: 1, brokers: [], topics: [{ name: 't', id: 't-id', partitions: states, configs: {} }] });
+  const readForFollower = replicas.readForFollower.bind(replicas);
+  replicas.readForFollower = (p, ...rest) => {
+    reads.push(p.partition);
+    return readForFollower(p, ...rest);
+  };
+  sessionNow = Date.now();
+  ctx = {
+    brokerId: 1,
+    config: DEFAULT_BROKER_CONFIG,
+    cache: { partition: (_t: string, i: number) => states[i], topicById: () => undefined, broker: () => undefined },
+    replicas,
+    fetchSessions: new FetchSessionCache(undefined, undefined, () => sessionNow),
+    fetchResponses: new FetchResponseBudget(),
+    security: { authorizeCluster: () => true, authorize: () => true },
+  } as unknown as BrokerContext;
+  reads = [];
+});
+
+test.after.each(async () => {
+  await replicas.close();
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** One fetch from follower 2, its response sent at once. */
+async function fetch(req: Partial<FetchRequest> & { partitions?: FetchPartition[] }): Promise<FetchResponse> {
+  const sent: (() => void)[] = [];
+  const client = { clientId: 'broker-2', host: '/127.0.0.1', connectionId: 1, principal: 'User:ANONYMOUS', onResponseSent: (l: () => void) => sent.push(l) } as unknown as RequestClient;
+  reads = [];
+  const res = await handleFetch(ctx, { replicaId: 2, maxWaitMs: 0, minBytes: 1, maxBytes: 1 << 20, topics: req.partitions ? [{ topic: 't', partitions: req.partitions }] : [], ...req }, VERSION, client);
+  for (const l of sent) l();
+  return res;
+}
+
+const at = (partition: number, fetchOffset: number): FetchPartition => ({ partition, fetchOffset, partitionMaxBytes: 1 << 20, currentLeaderEpoch: 0, lastFetchedEpoch: -1 });
+
+function answered(res: FetchResponse): number[] {
+  return res.responses.flatMap((t) => t.partitions.map((p) => p.partitionIndex));
+}
+
+async function append(partition: number): Promise<void> {
+  const batches = splitAndValidateBatches(encodeRecordBatch([{ key: null, value: Buffer.from('v'), timestamp: 0 }]));
+  const [r] = await replicas.appendRecords([{ partition: replicas.leaderPartition('t', partition, true), batches }], 1, 1000);
+  assert.not.ok(r && 'error' in r);
+}
+
+test('caught-up partitions are left out of the reads once a read found them quiet; an append to one wakes the waiting fetch and is answered', async () => {
+  const full = await fetch({ sessionId: 0, sessionEpoch: 0, partitions: states.map((s) => at(s.partition, 0)) });
+  assert.is(reads.length, PARTITIONS, 'a full fetch reads every partition');
+  const sessionId = full.sessionId!;
+  assert.ok(sessionId > 0);
+  await fetch({ sessionId, sessionEpoch: 1 });
+  assert.is(reads.length, PARTITIONS, 'the first incremental fetch reads them all again, with the session clock');
+  const idle = await fetch({ sessionId, sessionEpoch: 2 });
+  assert.equal(reads, [], 'every partition is quiet: none is read');
+  assert.equal(answered(idle), []);
+
+  const waiting = fetch({ sessionId, sessionEpoch: 3, maxWaitMs: 5000 });
+  await new Promise((r) => setImmediate(r));
+  await append(17);
+  const woken = await waiting;
+  assert.equal(reads, [17], 'only the partition that got data is read');
+  assert.equal(answered(woken), [17]);
+  assert.ok(woken.responses[0]!.partitions[0]!.records!.length > 0, 'its records are answered');
+
+  // The follower moves to the new log end: that partition is read (named), then quiet again.
+  const moved = await fetch({ sessionId, sessionEpoch: 4, partitions: [at(17, 1)] });
+  assert.equal(reads, [17]);
+  assert.is(moved.responses[0]!.partitions[0]!.highWatermark, 1, "the follower's progress moved the high watermark, and it is told");
+  await fetch({ sessionId, sessionEpoch: 5 });
+  assert.equal(reads, []);
+});
+
+test("a left-out partition's follower fetch times follow its session: not proposed out for lagging while the session fetches", async () => {
+  const sessionId = (await fetch({ sessionId: 0, sessionEpoch: 0, partitions: states.map((s) => at(s.partition, 0)) })).sessionId!;
+  await fetch({ sessionId, sessionEpoch: 1 });
+  const lagMs = 30_000;
+  sessionNow += 10 * lagMs;
+  await fetch({ sessionId, sessionEpoch: 2 });
+  assert.equal(reads, []);
+  const p = replicas.leaderPartition('t', 3, true);
+  assert.is(p.followerProgress(2)!.lastFetchMs, sessionNow);
+  assert.is(p.laggingIsr(sessionNow + 1, lagMs), null);
+  assert.equal(p.laggingIsr(sessionNow + lagMs + 1, lagMs), [1], 'once the session stops fetching, it lags');
+});
+
+test('a leader whose coordinator session may have expired leaves nothing out: every read answers why', async () => {
+  let valid = true;
+  await replicas.close();
+  replicas = testReplicaManager(store, { sessionValid: () => valid });
+  replicas.applyMetadata({ clusterId: 'c', version: 1, brokers: [], topics: [{ name: 't', id: 't-id', partitions: states, configs: {} }] });
+  ctx = { ...ctx, replicas };
+  const sessionId = (await fetch({ sessionId: 0, sessionEpoch: 0, partitions: states.map((s) => at(s.partition, 0)) })).sessionId!;
+  await fetch({ sessionId, sessionEpoch: 1 });
+  valid = false;
+  const res = await fetch({ sessionId, sessionEpoch: 2 });
+  assert.is(answered(res).length, PARTITIONS);
+  assert.ok(res.responses[0]!.partitions.every((p) => p.errorCode !== 0));
+});
+
+test.run();

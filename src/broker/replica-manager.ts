@@ -350,17 +350,18 @@ export class ReplicaManager {
   }
 
   /**
-   * Resolves when any of the partitions here gets new data of the given kind (Partition.onData), with
-   * the indexes in `partitions` of those that got it in that turn (so a fetch reads only them again),
-   * or after `timeoutMs` with null. A partition this broker does not hold has nothing to wait for.
+   * Resolves when any of `partitions` (replicas here, as the fetch's reads found them; undefined for
+   * one not held here, which has nothing to wait for) gets new data of the given kind
+   * (Partition.onData), with the indexes in `partitions` of those that got it in that turn (so a
+   * fetch reads only them again), or after `timeoutMs` with null. One waker serves every partition:
+   * a follower's fetch waits on each partition it follows from this leader, idle ones included.
    */
-  waitForData(partitions: { topic: string; partition: number }[], kind: DataKind, timeoutMs: number): Promise<ReadonlySet<number> | null> {
+  waitForData(partitions: readonly (Partition | undefined)[], kind: DataKind, timeoutMs: number): Promise<ReadonlySet<number> | null> {
     return new Promise((resolve) => {
-      const stops: (() => void)[] = [];
       const woke = new Set<number>();
       let done = false;
       const stopAll = () => {
-        for (const stop of stops) stop();
+        for (const p of partitions) p?.offData(kind, wake);
       };
       const cancelTimeout = this.fetchWaits.add(timeoutMs, () => {
         if (done) return;
@@ -368,23 +369,17 @@ export class ReplicaManager {
         stopAll();
         resolve(null);
       });
-      for (let i = 0; i < partitions.length; i++) {
-        const t = partitions[i]!;
-        const p = this.partitions.get(key(t.topic, t.partition));
-        if (!p) continue;
-        stops.push(
-          p.onData(kind, () => {
-            woke.add(i);
-            if (done) return;
-            done = true;
-            cancelTimeout();
-            // The rest of this turn may wake more of them (a commit wakes each partition it wrote,
-            // one after another): they join the set until the waiter reads it, after this turn's code.
-            queueMicrotask(stopAll);
-            resolve(woke);
-          }),
-        );
-      }
+      const wake = (index: number) => {
+        woke.add(index);
+        if (done) return;
+        done = true;
+        cancelTimeout();
+        // The rest of this turn may wake more of them (a commit wakes each partition it wrote,
+        // one after another): they join the set until the waiter reads it, after this turn's code.
+        queueMicrotask(stopAll);
+        resolve(woke);
+      };
+      for (let i = 0; i < partitions.length; i++) partitions[i]?.onData(kind, wake, i);
     });
   }
 

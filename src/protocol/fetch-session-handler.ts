@@ -1,5 +1,4 @@
 import { ErrorCode } from '../common/errors.js';
-import { pushToList } from '../common/list-map.js';
 import type { FetchPartition, FetchRequest, FetchResponse } from './apis/fetch.js';
 
 /** Session id 0: no session. Epoch 0: a full fetch (opens a session); -1 closes one. */
@@ -9,6 +8,9 @@ const FINAL_EPOCH = -1;
 
 /** The partitions one fetch wants, by topic (names: the fetches using this are v7-v12). */
 export type WantedPartitions = { topic: string; partitions: FetchPartition[] }[];
+
+/** The partitions one fetch forgets, by topic. */
+type WantedForgotten = { topic: string; partitions: number[] }[];
 
 /** The session fields of a Fetch request and the partitions it names. */
 export type SessionFields = Pick<FetchRequest, 'sessionId' | 'sessionEpoch' | 'topics' | 'forgottenTopicsData'>;
@@ -25,30 +27,51 @@ export type SessionFields = Pick<FetchRequest, 'sessionId' | 'sessionEpoch' | 't
 export class FetchSessionHandler {
   private sessionId = NO_SESSION;
   private epoch = INITIAL_EPOCH;
-  /** What the broker's session holds: each partition's fetch fields as last sent and answered. */
-  private session = new Map<string, { topic: string; partition: FetchPartition }>();
-  /** The session as it will be once the request in flight is answered. */
-  private pending: Map<string, { topic: string; partition: FetchPartition }> | null = null;
+  /** What the broker's session holds: each topic's partitions with their fetch fields as last sent and answered. */
+  private session = new Map<string, Map<number, FetchPartition>>();
+  private sessionSize = 0;
+  /**
+   * What the request in flight changes in the session once it is answered: the whole of it (a full
+   * fetch), or the partitions it names and forgets. Kept as changes so that a follower's request
+   * costs no copy of a session holding every partition it follows, idle ones included.
+   */
+  private pending: { full: WantedPartitions } | { sent: WantedPartitions; forgotten: WantedForgotten } | null = null;
 
   /** The session fields and partitions of the next request, for the partitions `wanted` now. */
   build(wanted: WantedPartitions): SessionFields {
-    const next = new Map<string, { topic: string; partition: FetchPartition }>();
-    for (const t of wanted) for (const p of t.partitions) next.set(key(t.topic, p.partition), { topic: t.topic, partition: p });
-    this.pending = next;
-    if (this.epoch === INITIAL_EPOCH) return { sessionId: this.sessionId, sessionEpoch: INITIAL_EPOCH, topics: wanted, forgottenTopicsData: [] };
-    const sent = new Map<string, FetchPartition[]>();
-    for (const [k, e] of next) {
-      const had = this.session.get(k);
-      if (!had || !sameFetch(had.partition, e.partition)) pushToList(sent, e.topic, e.partition);
+    if (this.epoch === INITIAL_EPOCH) {
+      this.pending = { full: wanted };
+      return { sessionId: this.sessionId, sessionEpoch: INITIAL_EPOCH, topics: wanted, forgottenTopicsData: [] };
     }
-    const forgotten = new Map<string, number[]>();
-    for (const [k, e] of this.session) if (!next.has(k)) pushToList(forgotten, e.topic, e.partition.partition);
-    return {
-      sessionId: this.sessionId,
-      sessionEpoch: this.epoch,
-      topics: [...sent].map(([topic, partitions]) => ({ topic, partitions })),
-      forgottenTopicsData: [...forgotten].map(([topic, partitions]) => ({ topic, partitions })),
-    };
+    const sent: WantedPartitions = [];
+    let kept = 0;
+    for (const t of wanted) {
+      const had = this.session.get(t.topic);
+      let named: FetchPartition[] | null = null;
+      for (const p of t.partitions) {
+        const h = had?.get(p.partition);
+        if (h) kept++;
+        if (h && (h === p || sameFetch(h, p))) continue;
+        if (!named) sent.push({ topic: t.topic, partitions: (named = []) });
+        named.push(p);
+      }
+    }
+    // Every partition of the session still wanted (the usual case): nothing to forget, no set built.
+    const forgotten: WantedForgotten = [];
+    if (kept < this.sessionSize) {
+      const still = new Map<string, Set<number>>();
+      for (const t of wanted) {
+        let parts = still.get(t.topic);
+        if (!parts) still.set(t.topic, (parts = new Set()));
+        for (const p of t.partitions) parts.add(p.partition);
+      }
+      for (const [topic, parts] of this.session) {
+        const gone = [...parts.keys()].filter((i) => !still.get(topic)?.has(i));
+        if (gone.length > 0) forgotten.push({ topic, partitions: gone });
+      }
+    }
+    this.pending = { sent, forgotten };
+    return { sessionId: this.sessionId, sessionEpoch: this.epoch, topics: sent, forgottenTopicsData: forgotten };
   }
 
   /** Takes the answer to the last built request: the session goes on, opens, or starts over. */
@@ -62,7 +85,12 @@ export class FetchSessionHandler {
       this.startOver();
       return;
     }
-    this.session = pending;
+    if ('full' in pending) {
+      this.startOver();
+      this.apply(pending.full, []);
+    } else {
+      this.apply(pending.sent, pending.forgotten);
+    }
     this.sessionId = res.sessionId ?? NO_SESSION;
     // No session id: the broker keeps none for us (its cache is full, or we forgot every partition); fetch in full again.
     if (this.sessionId === NO_SESSION) this.startOver();
@@ -89,14 +117,27 @@ export class FetchSessionHandler {
     this.startOver();
   }
 
+  private apply(sent: WantedPartitions, forgotten: WantedForgotten): void {
+    for (const t of sent) {
+      let parts = this.session.get(t.topic);
+      if (!parts) this.session.set(t.topic, (parts = new Map()));
+      for (const p of t.partitions) {
+        if (!parts.has(p.partition)) this.sessionSize++;
+        parts.set(p.partition, p);
+      }
+    }
+    for (const f of forgotten) {
+      const parts = this.session.get(f.topic);
+      for (const i of f.partitions) if (parts?.delete(i)) this.sessionSize--;
+      if (parts?.size === 0) this.session.delete(f.topic);
+    }
+  }
+
   private startOver(): void {
     this.epoch = INITIAL_EPOCH;
     this.session = new Map();
+    this.sessionSize = 0;
   }
-}
-
-function key(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
 }
 
 function sameFetch(a: FetchPartition, b: FetchPartition): boolean {

@@ -58,6 +58,9 @@ interface HighWatermarkWaiter {
 /** What a waiting Fetch waits for (Kafka's DelayedFetch): a follower's for an append, a consumer's for the high watermark to move. */
 export type DataKind = 'append' | 'highWatermark';
 
+/** A waiting fetch, told the index it registered a partition with when that partition gets data. */
+export type FetchWaker = (index: number) => void;
+
 /** What a read returns: whole stored batches and where the log stands. */
 export interface ReadResult {
   batches: Buffer[];
@@ -91,7 +94,8 @@ export interface ReadResult {
 export class Partition {
   private readonly followers = new Map<number, FollowerProgress>();
   private hwWaiters: HighWatermarkWaiter[] = [];
-  private readonly fetchWaiters: Record<DataKind, Set<() => void>> = { append: new Set(), highWatermark: new Set() };
+  /** Waiting fetches, each with the index it gave this partition (one waker serves all of a fetch's partitions). */
+  private readonly fetchWaiters: Record<DataKind, Map<FetchWaker, number>> = { append: new Map(), highWatermark: new Map() };
   /** The timer that expires hwWaiters, armed for `expiryAt` (Infinity: none armed). */
   private expiryTimer: NodeJS.Timeout | null = null;
   private expiryAt = Infinity;
@@ -158,11 +162,13 @@ export class Partition {
     return this.maybeAdvanceHighWatermark();
   }
 
-  /** Calls `wake` once, at the next data of `kind` here; returns how to stop waiting. */
-  onData(kind: DataKind, wake: () => void): () => void {
-    const waiting = this.fetchWaiters[kind];
-    waiting.add(wake);
-    return () => waiting.delete(wake);
+  /** Calls `wake(index)` once, at the next data of `kind` here, unless `offData` comes first. */
+  onData(kind: DataKind, wake: FetchWaker, index = 0): void {
+    this.fetchWaiters[kind].set(wake, index);
+  }
+
+  offData(kind: DataKind, wake: FetchWaker): void {
+    this.fetchWaiters[kind].delete(wake);
   }
 
   private wakeFetches(kind: DataKind): void {
@@ -170,7 +176,7 @@ export class Partition {
     if (waiting.size === 0) return;
     const woken = [...waiting];
     waiting.clear();
-    for (const wake of woken) wake();
+    for (const [wake, index] of woken) wake(index);
   }
 
   /** The replica is deleted or its broker stops: waiters fail with `err`, waiting fetches read again and see why. */

@@ -137,7 +137,7 @@ test('a consumer waiting for the high watermark is woken when it moves, not by e
   const p = led('t', [1, 2, 3], 2);
   await replicas.appendRecords([{ partition: p, batches: batch('x') }], 1, 5000);
   let woken = false;
-  const waiting = replicas.waitForData([{ topic: 't', partition: 0 }], 'highWatermark', 30_000).then(() => (woken = true));
+  const waiting = replicas.waitForData([p], 'highWatermark', 30_000).then(() => (woken = true));
   replicas.readForFollower(p, 2, 0, 1 << 20);
   replicas.readForFollower(p, 3, 0, 1 << 20);
   await afterThisTurn();
@@ -156,7 +156,7 @@ test('a consumer waiting for the high watermark is woken when it moves, not by e
 test('a follower fetch waiting for data is answered in the turn the leader append commits', async () => {
   const p = led('t', [1, 2, 3], 2);
   let woken = false;
-  const waiting = replicas.waitForData([{ topic: 't', partition: 0 }], 'append', 30_000).then(() => (woken = true));
+  const waiting = replicas.waitForData([p], 'append', 30_000).then(() => (woken = true));
   const produced = replicas.appendRecords([{ partition: p, batches: batch('x') }], -1, 30_000);
   await afterThisTurn();
   assert.is(woken, true, 'woken by the commit');
@@ -169,7 +169,7 @@ test('acks=all and a waiting consumer are answered in the turn of the follower f
   const p = led('t', [1, 2, 3], 2);
   let acked = false;
   let consumerWoken = false;
-  const consumer = replicas.waitForData([{ topic: 't', partition: 0 }], 'highWatermark', 30_000).then(() => (consumerWoken = true));
+  const consumer = replicas.waitForData([p], 'highWatermark', 30_000).then(() => (consumerWoken = true));
   const produced = replicas.appendRecords([{ partition: p, batches: batch('x') }], -1, 30_000).then(() => (acked = true));
   await afterThisTurn();
   replicas.readForFollower(p, 2, 1, 1 << 20);
@@ -185,7 +185,7 @@ test('a waiting fetch learns which of its partitions got data: all that one comm
   const states: PartitionState[] = [0, 1, 2].map((partition) => ({ partition, leader: 1, leaderEpoch: 0, replicas: [1, 2, 3], isr: [1] }));
   replicas.applyMetadata({ clusterId: 'c', version: 1, brokers: [], topics: [{ name: 'three', id: 'three-id', partitions: states, configs: {} }] });
   const [p0, , p2] = [0, 1, 2].map((i) => replicas.leaderPartition('three', i, true));
-  const targets = [0, 1, 2].map((partition) => ({ topic: 'three', partition }));
+  const targets = [0, 1, 2].map((i) => replicas.leaderPartition('three', i, true));
   const waiting = replicas.waitForData(targets, 'append', 30_000);
   await replicas.appendRecords([{ partition: p0!, batches: batch('x') }, { partition: p2!, batches: batch('y') }], 1, 5000);
   const woke = await waiting;
@@ -197,9 +197,9 @@ test('waiting fetches share one timer; a wait on no partition held here ends at 
   led('t', [1, 2, 3], 2);
   const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
   const before = timeouts();
-  const waits = Array.from({ length: 50 }, () => replicas.waitForData([{ topic: 't', partition: 0 }], 'append', 30_000));
+  const waits = Array.from({ length: 50 }, () => replicas.waitForData([replicas.leaderPartition('t', 0, true)], 'append', 30_000));
   assert.ok(timeouts() - before <= 1, `${timeouts() - before} timers for 50 waiting fetches`);
-  await replicas.waitForData([{ topic: 'not-here', partition: 0 }], 'append', 5);
+  await replicas.waitForData([undefined], 'append', 5);
   replicas.replicas().next().value!.wakeAllFetches();
   await Promise.all(waits);
 });

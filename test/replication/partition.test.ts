@@ -206,8 +206,9 @@ test('waiting fetches wake at what they wait for: followers at an append, consum
   p.recordFollowerFetch(2, 1, T + 2);
   p.recordFollowerFetch(3, 1, T + 2);
   assert.equal(woken, ['append', 'hw']);
-  const stop = p.onData('highWatermark', () => woken.push('stopped one'));
-  stop();
+  const stopped = () => woken.push('stopped one');
+  p.onData('highWatermark', stopped);
+  p.offData('highWatermark', stopped);
   p.onData('append', () => woken.push('append at role change'));
   p.becomeFollower(state({ leader: 2, leaderEpoch: 1 }));
   assert.equal(woken, ['append', 'hw', 'append at role change']);

@@ -13,7 +13,7 @@ import { oldestServedVersion } from './api-versions.js';
 import { distinctBy } from './distinct.js';
 import { currentLeaderHint, leaderEndpoints } from './leader-hints.js';
 import { preferredReadReplica } from '../replica-selector.js';
-import type { FetchClock, QuietRead, ReadResult } from '../../replication/partition.js';
+import type { FetchClock, Partition, QuietRead, ReadResult } from '../../replication/partition.js';
 
 /** Fetch v13+ names topics by id (KIP-516); before, by name. */
 const FIRST_TOPIC_ID_VERSION = 13;
@@ -78,8 +78,7 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequest, ver
   // Less than minBytes although the grant allowed more: wait for data (holding no bytes meanwhile).
   if (res.bytes < Math.max(req.minBytes, 1) && res.bytes < grant.bytes && waitMs > 0 && !res.answerNow) {
     grant.release();
-    const partitions = session.targets.map((t) => ({ topic: t.topic, partition: t.partition.partition }));
-    const woke = await ctx.replicas.waitForData(partitions, req.replicaId >= 0 ? 'append' : 'highWatermark', waitMs);
+    const woke = await ctx.replicas.waitForData(res.replicas, req.replicaId >= 0 ? 'append' : 'highWatermark', waitMs);
     grant = await reserve(0);
     if (woke === null || res.bytes > 0) {
       // Timed out, or the first read's records (fewer than minBytes) were released with its grant:
@@ -97,7 +96,7 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequest, ver
         res.partitions[i] = again.partitions[n];
         res.quiet[i] = again.quiet[n]!;
       });
-      res = { partitions: res.partitions, quiet: res.quiet, bytes: again.bytes, answerNow: again.answerNow };
+      res = { partitions: res.partitions, quiet: res.quiet, replicas: res.replicas, bytes: again.bytes, answerNow: again.answerNow };
     }
     grant.charge(res.bytes);
   }
@@ -148,10 +147,12 @@ interface Reader {
   leaveOutQuiet: boolean;
 }
 
-/** The answer read for each target (undefined: left out as quiet), which reads were quiet, and the record bytes read. */
+/** The answer read for each target (undefined: left out as quiet), which reads were quiet, the replicas read (for a wait), and the record bytes read. */
 interface PartitionReads {
   partitions: (FetchPartitionResponse | undefined)[];
   quiet: (QuietRead | null)[];
+  /** The replica each target was read from, or undefined after an error (then nothing waits: errors are answered at once). */
+  replicas: (Partition | undefined)[];
   bytes: number;
   answerNow: boolean;
 }
@@ -172,10 +173,12 @@ function readAll(reader: Reader, targets: FetchTarget[], grantedBytes: number): 
   let answerNow = false;
   const followerFetch = version >= FIRST_FOLLOWER_FETCH_VERSION;
   const quiet: (QuietRead | null)[] = new Array<QuietRead | null>(targets.length).fill(null);
+  const replicas: (Partition | undefined)[] = new Array<Partition | undefined>(targets.length).fill(undefined);
   const partitions = targets.map(({ topic, topicId, partition: p, quiet: lastQuiet }, i): FetchPartitionResponse | undefined => {
     // Left out, as its session's last read of it still stands (a caught-up follower, nothing new): see Partition's QuietRead.
     if (lastQuiet && reader.leaveOutQuiet && lastQuiet.partition.stillQuiet(lastQuiet)) {
       quiet[i] = lastQuiet;
+      replicas[i] = lastQuiet.partition;
       return undefined;
     }
     try {
@@ -184,6 +187,7 @@ function readAll(reader: Reader, targets: FetchTarget[], grantedBytes: number): 
       const exists = ctx.cache.partition(topic, p.partition) !== undefined;
       const epoch = p.currentLeaderEpoch ?? -1;
       const partition = req.replicaId >= 0 ? ctx.replicas.leaderPartition(topic, p.partition, exists, epoch) : ctx.replicas.consumerPartition(topic, p.partition, exists, epoch, followerFetch);
+      replicas[i] = partition;
       const preferred = followerFetch && req.replicaId < 0 && partition.isLeader ? preferredReadReplica(ctx, partition, req.rackId ?? '', p.fetchOffset) : -1;
       if (preferred >= 0) {
         answerNow = true;
@@ -236,7 +240,7 @@ function readAll(reader: Reader, targets: FetchTarget[], grantedBytes: number): 
       return { ...errorPartition(p.partition, code, range), ...(currentLeader ? { currentLeader } : {}) };
     }
   });
-  return { partitions, quiet, bytes, answerNow };
+  return { partitions, quiet, replicas, bytes, answerNow };
 }
 
 /** Consecutive partitions of one topic under one topic entry, in order (as Kafka's FetchResponse.of builds it). */

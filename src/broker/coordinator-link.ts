@@ -18,6 +18,8 @@ export interface CoordinatorLinkOptions {
   onMetadata: (m: ClusterMetadata) => void;
   /** Called when the session is lost (coordinator says so, or it has been unreachable too long). */
   onSessionLost?: () => void;
+  /** How long one metadata watch waits for a change (default WATCH_MAX_WAIT_MS). */
+  watchMaxWaitMs?: number;
 }
 
 const RETRY_MS = 200;
@@ -182,8 +184,11 @@ export class CoordinatorLink {
         if (!this.watcher || this.watcher.closed) {
           this.watcher = await this.connect('watch');
         }
-        const m = await this.watcher.request(InternalApi.WatchMetadata, 0, { sinceVersion: this.version, maxWaitMs: WATCH_MAX_WAIT_MS }, { timeoutMs: WATCH_MAX_WAIT_MS + 5000 });
-        this.accept(m);
+        const maxWaitMs = this.opts.watchMaxWaitMs ?? WATCH_MAX_WAIT_MS;
+        // A watch that ends with nothing changed carries the brokers alone, and is not applied: applying
+        // a 1000-partition cluster's metadata again every 10 s cost each broker a pass over every replica.
+        const m = await this.watcher.request(InternalApi.WatchMetadata, 0, { sinceVersion: this.version, maxWaitMs, brokersOnlyWhenUnchanged: true }, { timeoutMs: maxWaitMs + 5000 });
+        if (!m.unchanged) this.accept(m);
       } catch {
         await sleep(RETRY_MS);
       }

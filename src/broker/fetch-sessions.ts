@@ -35,6 +35,8 @@ const FINAL_EPOCH = -1;
 
 /** One partition of a session: where the client fetches from, and what it was last told. */
 interface CachedPartition extends FetchTarget {
+  /** Its last read, while the session leaves it out for it (Partition's QuietRead). */
+  quiet: QuietRead | null;
   highWatermark: number;
   lastStableOffset: number;
   logStartOffset: number;
@@ -45,9 +47,15 @@ interface Session {
   /** The epoch the next incremental request must carry. */
   epoch: number;
   lastUsedMs: number;
+  /** The partitions read at each fetch, in the order the response budget is spent. */
   partitions: Map<string, CachedPartition>;
+  /** A follower's partitions left out while their last read stands (Partition.watchQuiet tells when it ends). */
+  quiet: Map<string, CachedPartition>;
   /** Ticks at each incremental fetch: a follower's quiet partitions, left out, take their fetch times from it. */
   clock: FetchClock;
+  /** Quiet partitions that ended since the current request opened, and its fetch's wake-up while it waits. */
+  ended: CachedPartition[];
+  wakeWaiting: (() => void) | null;
 }
 
 /**
@@ -59,11 +67,6 @@ export interface FetchTarget {
   topic: string;
   topicId: string;
   partition: FetchPartition;
-  /**
-   * A session partition's last read, if it was quiet (Partition's QuietRead: a caught-up follower,
-   * nothing new): while that still holds, the partition is left out of the read and the answer.
-   */
-  quiet?: QuietRead | null;
 }
 
 export interface TopicPartitionResponse {
@@ -80,10 +83,17 @@ export interface FetchContext {
   /** The session's clock (incremental fetches only), for the reads to mark quiet partitions with. */
   clock: FetchClock | null;
   /**
-   * The session id and partitions to send back, given what was read for `targets` (same order;
-   * undefined for a partition left out as still quiet) and which of those reads were quiet.
+   * While a fetch waits: `wake` is called when a partition the session left out as quiet must be
+   * read again (an append there); returns how to stop. Absent without a session.
    */
-  respond(read: readonly (FetchPartitionResponse | undefined)[], quiet?: readonly (QuietRead | null)[]): { sessionId: number; partitions: TopicPartitionResponse[] };
+  untilQuietEnds?: (wake: () => void) => () => void;
+  /** The partitions left out as quiet whose quiet ended since this request opened: to read now, after `targets`. */
+  takeEnded(): FetchTarget[];
+  /**
+   * The session id and partitions to send back, given what was read for `read` targets (default
+   * `targets`; same order) and which of those reads were quiet (left out of the next fetches).
+   */
+  respond(read: readonly FetchPartitionResponse[], quiet?: readonly (QuietRead | null)[], readTargets?: readonly FetchTarget[]): { sessionId: number; partitions: TopicPartitionResponse[] };
 }
 
 export class FetchSessionCache {
@@ -100,8 +110,11 @@ export class FetchSessionCache {
     return this.sessions.size;
   }
 
-  /** The context of one request: the session it opens, continues or closes, or the session error. */
-  open(req: Pick<FetchRequest, 'sessionId' | 'sessionEpoch' | 'topics' | 'forgottenTopicsData'>): FetchContext {
+  /**
+   * The context of one request: the session it opens, continues or closes, or the session error.
+   * Without `leaveOutQuiet` (a leader that may no longer lead), every partition is read again.
+   */
+  open(req: Pick<FetchRequest, 'sessionId' | 'sessionEpoch' | 'topics' | 'forgottenTopicsData'>, leaveOutQuiet = true): FetchContext {
     const sessionId = req.sessionId ?? NO_SESSION;
     const epoch = req.sessionEpoch ?? FINAL_EPOCH;
     const targets = req.topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, topicId: t.topicId ?? ZERO_UUID, partition })));
@@ -112,6 +125,7 @@ export class FetchSessionCache {
         errorCode: ErrorCode.NONE,
         targets,
         clock: null,
+        takeEnded: () => [],
         respond: (read) => {
           const session = this.create(targets, read);
           return { sessionId: session?.id ?? NO_SESSION, partitions: answers(targets, read) };
@@ -122,7 +136,8 @@ export class FetchSessionCache {
     if (!session) return refused(ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
     if (session.epoch !== epoch) return refused(ErrorCode.INVALID_FETCH_SESSION_EPOCH);
     const added = update(session, targets, req.forgottenTopicsData ?? []);
-    if (session.partitions.size === 0) {
+    if (!leaveOutQuiet) for (const k of [...session.quiet.keys()]) unquiet(session, k);
+    if (sizeOf(session) === 0) {
       this.sessions.delete(session.id);
       return sessionless([]);
     }
@@ -134,25 +149,47 @@ export class FetchSessionCache {
     session.epoch = nextEpoch(session.epoch);
     this.touch(session);
     session.clock.lastFetchMs = session.lastUsedMs;
+    session.ended = [];
+    session.wakeWaiting = null;
     const cached = [...session.partitions.values()];
     return {
       errorCode: ErrorCode.NONE,
       targets: cached,
       clock: session.clock,
-      respond: (read, quiet) => {
+      untilQuietEnds: (wake) => {
+        session.wakeWaiting = wake;
+        return () => {
+          if (session.wakeWaiting === wake) session.wakeWaiting = null;
+        };
+      },
+      takeEnded: () => {
+        const ended = session.ended;
+        session.ended = [];
+        return ended;
+      },
+      respond: (read, quiet, readTargets = cached) => {
         const partitions: TopicPartitionResponse[] = [];
-        cached.forEach((c, i) => {
-          const r = read[i];
-          if (r === undefined) return;
-          c.quiet = quiet?.[i] ?? null;
-          if (!changed(c, r)) return;
-          remember(c, r);
-          partitions.push({ topic: c.topic, topicId: c.topicId, partition: r });
-          // The ones that got records go last next time (Kafka's IncrementalFetchContext does the same);
-          // a session of one partition (a follower of one leader's partition, a consumer of one) has no order to change.
-          if (r.records && r.records.length > 0 && session.partitions.size > 1) {
-            const k = key(c);
-            if (session.partitions.delete(k)) session.partitions.set(k, c);
+        readTargets.forEach((t, i) => {
+          const k = key(t);
+          const c = session.partitions.get(k);
+          const r = read[i]!;
+          if (!c) return;
+          const q = quiet?.[i] ?? null;
+          if (changed(c, r)) {
+            remember(c, r);
+            partitions.push({ topic: c.topic, topicId: c.topicId, partition: r });
+          }
+          if (q) {
+            // Left out of the next fetches until Partition.watchQuiet says otherwise (at once, if its state moved since the read).
+            session.partitions.delete(k);
+            session.quiet.set(k, c);
+            c.quiet = q;
+            q.partition.watchQuiet(q, () => unquiet(session, k, q));
+          } else if (r.records && r.records.length > 0 && session.partitions.size > 1) {
+            // The ones that got records go last next time (Kafka's IncrementalFetchContext does the same);
+            // a session of one partition (a follower of one leader's partition, a consumer of one) has no order to change.
+            session.partitions.delete(k);
+            session.partitions.set(k, c);
           }
         });
         return { sessionId: session.id, partitions };
@@ -164,7 +201,7 @@ export class FetchSessionCache {
    * A new session for a full fetch's partitions, if a slot and room for its partitions are free or
    * can be freed; else null (the client fetches without one).
    */
-  private create(targets: FetchTarget[], read: readonly (FetchPartitionResponse | undefined)[]): Session | null {
+  private create(targets: FetchTarget[], read: readonly FetchPartitionResponse[]): Session | null {
     if (targets.length === 0 || targets.length > this.maxPartitions) return null;
     while (this.sessions.size >= this.maxSlots || this.cachedPartitions() + targets.length > this.maxPartitions) {
       if (!this.evictFor(targets.length)) return null;
@@ -173,7 +210,7 @@ export class FetchSessionCache {
     do id = randomInt(1, 0x7fffffff);
     while (this.sessions.has(id));
     const lastUsedMs = this.now();
-    const session: Session = { id, epoch: nextEpoch(INITIAL_EPOCH), lastUsedMs, partitions: new Map(), clock: { lastFetchMs: lastUsedMs } };
+    const session: Session = { id, epoch: nextEpoch(INITIAL_EPOCH), lastUsedMs, partitions: new Map(), quiet: new Map(), clock: { lastFetchMs: lastUsedMs }, ended: [], wakeWaiting: null };
     targets.forEach((t, i) => {
       const c: CachedPartition = { ...t, quiet: null, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1 };
       remember(c, read[i]!);
@@ -192,13 +229,13 @@ export class FetchSessionCache {
     const oldest = this.sessions.values().next().value as Session | undefined;
     if (oldest && this.now() - oldest.lastUsedMs >= this.evictionMs) return this.sessions.delete(oldest.id);
     let smallest: Session | undefined;
-    for (const s of this.sessions.values()) if (!smallest || s.partitions.size < smallest.partitions.size) smallest = s;
-    return smallest !== undefined && smallest.partitions.size < newSize && this.sessions.delete(smallest.id);
+    for (const s of this.sessions.values()) if (!smallest || sizeOf(s) < sizeOf(smallest)) smallest = s;
+    return smallest !== undefined && sizeOf(smallest) < newSize && this.sessions.delete(smallest.id);
   }
 
   private cachedPartitions(): number {
     let n = 0;
-    for (const s of this.sessions.values()) n += s.partitions.size;
+    for (const s of this.sessions.values()) n += sizeOf(s);
     return n;
   }
 
@@ -215,17 +252,18 @@ function sessionless(targets: FetchTarget[]): FetchContext {
     errorCode: ErrorCode.NONE,
     targets,
     clock: null,
+    takeEnded: () => [],
     respond: (read) => ({ sessionId: NO_SESSION, partitions: answers(targets, read) }),
   };
 }
 
 /** A full or sessionless fetch's answer: every partition (none is left out without a session). */
-function answers(targets: FetchTarget[], read: readonly (FetchPartitionResponse | undefined)[]): TopicPartitionResponse[] {
+function answers(targets: FetchTarget[], read: readonly FetchPartitionResponse[]): TopicPartitionResponse[] {
   return targets.map((t, i) => ({ topic: t.topic, topicId: t.topicId, partition: read[i]! }));
 }
 
 function refused(errorCode: number): FetchContext {
-  return { errorCode, targets: [], clock: null, respond: () => ({ sessionId: NO_SESSION, partitions: [] }) };
+  return { errorCode, targets: [], clock: null, takeEnded: () => [], respond: () => ({ sessionId: NO_SESSION, partitions: [] }) };
 }
 
 /**
@@ -236,17 +274,21 @@ function update(session: Session, targets: FetchTarget[], forgotten: ForgottenTo
   let added = 0;
   for (const t of targets) {
     const k = key(t);
+    if (session.quiet.has(k)) unquiet(session, k);
     const c = session.partitions.get(k);
     if (c) {
       c.partition = t.partition;
-      c.quiet = null;
     } else {
       session.partitions.set(k, { ...t, quiet: null, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1 });
       added++;
     }
   }
   for (const f of forgotten) {
-    for (const partition of f.partitions) session.partitions.delete(key({ topic: f.topic, topicId: f.topicId ?? ZERO_UUID, partition: { partition } }));
+    for (const partition of f.partitions) {
+      const k = key({ topic: f.topic, topicId: f.topicId ?? ZERO_UUID, partition: { partition } });
+      session.partitions.delete(k);
+      session.quiet.delete(k);
+    }
   }
   return added;
 }
@@ -265,12 +307,29 @@ function changed(c: CachedPartition, r: FetchPartitionResponse): boolean {
   );
 }
 
-function remember(c: CachedPartition, r: FetchPartitionResponse | undefined): void {
-  if (r === undefined) return;
+function remember(c: CachedPartition, r: FetchPartitionResponse): void {
   // After an error, as in Kafka: the partition is answered again once it is readable, even if its high watermark did not move.
   c.highWatermark = r.errorCode === ErrorCode.NONE ? r.highWatermark : -1;
   c.lastStableOffset = r.lastStableOffset ?? -1;
   c.logStartOffset = r.logStartOffset ?? -1;
+}
+
+/**
+ * A quiet partition goes back to the ones read at each fetch (its quiet read `q` ended, or any if
+ * none is named); a fetch of the session waiting for data is woken to read it.
+ */
+function unquiet(session: Session, k: string, q?: QuietRead): void {
+  const c = session.quiet.get(k);
+  if (!c || (q && c.quiet !== q)) return;
+  session.quiet.delete(k);
+  c.quiet = null;
+  session.partitions.set(k, c);
+  session.ended.push(c);
+  session.wakeWaiting?.();
+}
+
+function sizeOf(s: Session): number {
+  return s.partitions.size + s.quiet.size;
 }
 
 /** Epochs count 1, 2, ... and wrap to 1 (0 and -1 mean full and final fetches). */

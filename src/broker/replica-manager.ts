@@ -326,6 +326,7 @@ export class ReplicaManager {
   advanceLogStart(p: Partition, offset: number, why: string): number {
     const from = p.log.logStartOffset;
     if (p.log.advanceStartOffset(offset)) {
+      p.logStartMoved();
       this.opts.logger.info(`${p.topic}-${p.partition} log start ${from} -> ${p.log.logStartOffset} (${why})`);
     }
     return p.log.logStartOffset;
@@ -354,14 +355,17 @@ export class ReplicaManager {
    * one not held here, which has nothing to wait for) gets new data of the given kind
    * (Partition.onData), with the indexes in `partitions` of those that got it in that turn (so a
    * fetch reads only them again), or after `timeoutMs` with null. One waker serves every partition:
-   * a follower's fetch waits on each partition it follows from this leader, idle ones included.
+   * `alsoWakeOn` registers one more reason to end the wait (a fetch session's quiet partitions,
+   * which are not among `partitions`); the set may then be empty.
    */
-  waitForData(partitions: readonly (Partition | undefined)[], kind: DataKind, timeoutMs: number): Promise<ReadonlySet<number> | null> {
+  waitForData(partitions: readonly (Partition | undefined)[], kind: DataKind, timeoutMs: number, alsoWakeOn?: (wake: () => void) => () => void): Promise<ReadonlySet<number> | null> {
     return new Promise((resolve) => {
       const woke = new Set<number>();
       let done = false;
+      let stopOther: (() => void) | undefined;
       const stopAll = () => {
         for (const p of partitions) p?.offData(kind, wake);
+        stopOther?.();
       };
       const cancelTimeout = this.fetchWaits.add(timeoutMs, () => {
         if (done) return;
@@ -369,8 +373,7 @@ export class ReplicaManager {
         stopAll();
         resolve(null);
       });
-      const wake = (index: number) => {
-        woke.add(index);
+      const end = () => {
         if (done) return;
         done = true;
         cancelTimeout();
@@ -379,7 +382,12 @@ export class ReplicaManager {
         queueMicrotask(stopAll);
         resolve(woke);
       };
+      const wake = (index: number) => {
+        woke.add(index);
+        end();
+      };
       for (let i = 0; i < partitions.length; i++) partitions[i]?.onData(kind, wake, i);
+      stopOther = alsoWakeOn?.(end);
     });
   }
 

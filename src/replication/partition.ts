@@ -22,6 +22,8 @@ export interface FollowerProgress {
    * and for good at the next append, after which the follower must fetch again to count as caught up.
    */
   clock: FetchClock | null;
+  /** Set while a fetch session leaves this partition out for this follower: told (once) when that must end (`endQuiet`). */
+  onQuietEnd: (() => void) | null;
 }
 
 /** A follower's fetch session's clock: when it last fetched (leaving its quiet partitions out). */
@@ -31,13 +33,15 @@ export interface FetchClock {
 
 /**
  * What a follower's read saw when it found the follower in the ISR, caught up, with nothing to send
- * and nothing to propose. While `stillQuiet` holds, reading the partition again for that follower
+ * and nothing to propose. Until the partition's state moves, reading it again for that follower
  * would answer the same and record nothing new (its fetch times come from its session's clock), so
- * an incremental fetch leaves it out: a follower's session holds every partition it follows from
- * this leader, and reading the idle ones on every fetch made a 1000-partition topic slow every other.
+ * its fetch session leaves it out (`watchQuiet`) and is told when that ends: a follower's session
+ * holds every partition it follows from this leader, and reading the idle ones on every fetch made
+ * a 1000-partition topic slow every other.
  */
 export interface QuietRead {
   partition: Partition;
+  replicaId: number;
   /** The follower's progress here and the clock it was left following (an append detaches it, even one rolled back). */
   progress: FollowerProgress;
   clock: FetchClock;
@@ -151,8 +155,10 @@ export class Partition {
       const short = this.belowMinIsr(ErrorCode.NOT_ENOUGH_REPLICAS);
       if (short) throw short;
     }
-    // From here on a follower is caught up only once it fetches again (Kafka's lastCaughtUpTimeMs rule).
+    // From here on a follower is caught up only once it fetches again (Kafka's lastCaughtUpTimeMs
+    // rule), and reads it again: even if this append is rolled back, it was tried.
     for (const f of this.followers.values()) if (f.clock) settled(f, true);
+    this.endQuiet();
     return this.log.appendAsLeader(batches, this.state.leaderEpoch, appendedPerBuffer);
   }
 
@@ -182,6 +188,7 @@ export class Partition {
   /** The replica is deleted or its broker stops: waiters fail with `err`, waiting fetches read again and see why. */
   retire(err: Error): void {
     this.retired = true;
+    this.endQuiet();
     this.failWaiters(err);
     this.wakeAllFetches();
   }
@@ -239,31 +246,47 @@ export class Partition {
     const quiet = clock !== null && f !== undefined && expandIsr === null && read.batches.length === 0 && fetchOffset === log.logEndOffset && this.state.isr.includes(replicaId);
     if (!quiet) return { read, expandIsr, quiet: null };
     f.clock = clock;
-    return { read, expandIsr, quiet: { partition: this, progress: f, clock, state: this.state, logEndOffset: log.logEndOffset, highWatermark: log.highWatermark, logStartOffset: log.logStartOffset } };
+    return { read, expandIsr, quiet: { partition: this, replicaId, progress: f, clock, state: this.state, logEndOffset: log.logEndOffset, highWatermark: log.highWatermark, logStartOffset: log.logStartOffset } };
   }
 
   /**
-   * Whether a quiet read's answer still holds: nothing appended (or tried), truncated or committed
-   * since, no new log start, no new leadership, ISR or epoch (every metadata change replaces
-   * `state`), and the replica still here.
+   * A fetch session leaves out the partition a quiet read found, and `onEnd` is called once when
+   * that must end: at the next append (or one tried), high watermark or log start move, new metadata
+   * (ISR, epoch, leadership), another read of it for that follower, or the replica's deletion. If
+   * any of these came between the read and this call, `onEnd` is called at once.
    */
-  stillQuiet(q: QuietRead): boolean {
+  watchQuiet(q: QuietRead, onEnd: () => void): void {
     const log = this.log;
-    return !this.retired && q.progress.clock === q.clock && q.state === this.state && q.logEndOffset === log.logEndOffset && q.highWatermark === log.highWatermark && q.logStartOffset === log.logStartOffset;
+    const holds = !this.retired && q.progress.clock === q.clock && q.state === this.state && this.followers.get(q.replicaId) === q.progress && q.logEndOffset === log.logEndOffset && q.highWatermark === log.highWatermark && q.logStartOffset === log.logStartOffset;
+    if (!holds) return onEnd();
+    q.progress.onQuietEnd?.();
+    q.progress.onQuietEnd = onEnd;
+  }
+
+  /** Tells every fetch session leaving this partition out that it must read it again (see watchQuiet). */
+  private endQuiet(): void {
+    for (const f of this.followers.values()) endQuietFor(f);
+  }
+
+  /** The log start moved (retention, DeleteRecords, the leader's): followers must be told. */
+  logStartMoved(): void {
+    this.endQuiet();
   }
 
   /** Starts leading at the state's epoch: followers get a full lag window to show up. */
   becomeLeader(state: PartitionState, now: number): void {
+    this.endQuiet();
     this.state = state;
     this.followers.clear();
     for (const r of state.replicas) {
-      if (r !== this.brokerId) this.followers.set(r, { logEndOffset: -1, lastCaughtUpMs: now, leaderEndAtLastFetch: -1, lastFetchMs: now, clock: null });
+      if (r !== this.brokerId) this.followers.set(r, { logEndOffset: -1, lastCaughtUpMs: now, leaderEndAtLastFetch: -1, lastFetchMs: now, clock: null, onQuietEnd: null });
     }
     this.maybeAdvanceHighWatermark();
     this.wakeAllFetches();
   }
 
   becomeFollower(state: PartitionState): void {
+    this.endQuiet();
     this.state = state;
     this.leaderHighWatermark = -1;
     this.followers.clear();
@@ -273,6 +296,7 @@ export class Partition {
 
   /** New ISR or replicas from the coordinator at the same epoch. */
   updateState(state: PartitionState): void {
+    this.endQuiet();
     this.state = state;
     this.isrChangeInFlight = false;
     if (!this.isLeader) return;
@@ -292,6 +316,7 @@ export class Partition {
     const f = this.followers.get(replicaId);
     if (!f) return null;
     settled(f, true);
+    endQuietFor(f);
     const leaderEnd = this.log.logEndOffset;
     if (fetchOffset >= leaderEnd) f.lastCaughtUpMs = now;
     else if (fetchOffset >= f.leaderEndAtLastFetch && f.leaderEndAtLastFetch >= 0) f.lastCaughtUpMs = Math.max(f.lastCaughtUpMs, f.lastFetchMs);
@@ -340,6 +365,7 @@ export class Partition {
     }
     if (hw <= this.log.highWatermark) return false;
     this.log.setHighWatermark(hw);
+    this.endQuiet();
     this.wakeFetches('highWatermark');
     if (this.hwWaiters.length === 0 || this.hwWaiters[0]!.offset > hw) return true;
     const ready = this.hwWaiters.filter((w) => w.offset <= hw);
@@ -490,4 +516,11 @@ function settled(f: FollowerProgress, detach: boolean): FollowerProgress {
   f.lastCaughtUpMs = Math.max(f.lastCaughtUpMs, f.clock.lastFetchMs);
   if (detach) f.clock = null;
   return f;
+}
+
+function endQuietFor(f: FollowerProgress): void {
+  const onEnd = f.onQuietEnd;
+  if (onEnd === null) return;
+  f.onQuietEnd = null;
+  onEnd();
 }

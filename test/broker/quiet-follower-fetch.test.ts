@@ -11,6 +11,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PartitionState } from '../../src/common/cluster-types.js';
+import { ErrorCode } from '../../src/common/errors.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerContext } from '../../src/broker/context.js';
 import { FetchResponseBudget } from '../../src/broker/fetch-response-budget.js';
 import { FetchSessionCache } from '../../src/broker/fetch-sessions.js';
@@ -111,6 +112,18 @@ test('caught-up partitions are left out of the reads once a read found them quie
   assert.is(moved.responses[0]!.partitions[0]!.highWatermark, 1, "the follower's progress moved the high watermark, and it is told");
   await fetch({ sessionId, sessionEpoch: 5 });
   assert.equal(reads, []);
+});
+
+test('a left-out partition is read again after new metadata: a new leader epoch is answered at the next fetch', async () => {
+  const sessionId = (await fetch({ sessionId: 0, sessionEpoch: 0, partitions: states.map((s) => at(s.partition, 0)) })).sessionId!;
+  await fetch({ sessionId, sessionEpoch: 1 });
+  await fetch({ sessionId, sessionEpoch: 2 });
+  assert.equal(reads, []);
+  const bumped = states.map((s) => (s.partition === 5 ? { ...s, leaderEpoch: 1 } : s));
+  replicas.applyMetadata({ clusterId: 'c', version: 2, brokers: [], topics: [{ name: 't', id: 't-id', partitions: bumped, configs: {} }] });
+  const res = await fetch({ sessionId, sessionEpoch: 3 });
+  assert.ok(answered(res).includes(5));
+  assert.is(res.responses[0]!.partitions.find((p) => p.partitionIndex === 5)!.errorCode, ErrorCode.FENCED_LEADER_EPOCH, 'told its epoch is old');
 });
 
 test("a left-out partition's follower fetch times follow its session: not proposed out for lagging while the session fetches", async () => {

@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import type { PartitionState } from '../../src/common/cluster-types.js';
 import { ErrorCode, KafkaError } from '../../src/common/errors.js';
 import { encodeRecordBatch, splitAndValidateBatches } from '../../src/protocol/record-batch.js';
-import { Partition } from '../../src/replication/partition.js';
+import { Partition, type QuietRead } from '../../src/replication/partition.js';
 import { LogStore } from '../../src/storage/log-store.js';
 
 const test = suite('Partition: high watermark, ISR and acks=all purgatory');
@@ -314,32 +314,46 @@ function leaderWrite(p: Partition, value: string): void {
   p.leaderAppendCommitted();
 }
 
-test("quiet reads: a caught-up follower in the ISR reading nothing with its session's clock gets a QuietRead, which stands until the partition's state moves", () => {
+/** Watches a quiet read the way a fetch session does; says whether it has ended. */
+function watched(p: Partition, q: QuietRead): () => boolean {
+  let ended = false;
+  p.watchQuiet(q, () => (ended = true));
+  return () => ended;
+}
+
+test("quiet reads: a caught-up follower in the ISR reading nothing with its session's clock gets a QuietRead; its watcher is told once the partition's state moves", () => {
   const p = leader();
   leaderWrite(p, 'a');
   p.recordFollowerFetch(3, 1, T);
   const clock = { lastFetchMs: T };
   const q = p.readForFollower(2, 1, 1 << 20, T, clock).quiet;
   assert.ok(q, 'caught up, nothing to send: quiet');
-  assert.ok(p.stillQuiet(q!));
+  const first = watched(p, q!);
+  assert.not.ok(first(), 'nothing moved');
   assert.is(p.readForFollower(2, 1, 1 << 20, T, null).quiet, null, 'no session clock, no quiet read');
+  assert.ok(first(), 'another read of it for that follower ends it');
   assert.is(p.readForFollower(2, 0, 1 << 20, T, clock).quiet, null, 'behind: records to send');
-  const again = p.readForFollower(2, 1, 1 << 20, T, clock).quiet!;
-  // An append ends it, and so does one tried and rolled back (a storage fault): the follower's clock was detached.
+  // An append ends it, and so does one tried and rolled back (a storage fault).
+  const tried = watched(p, p.readForFollower(2, 1, 1 << 20, T, clock).quiet!);
   const saved = p.log.snapshot();
-  assert.throws(() => store.transaction(() => {
-    p.appendRecordsToLeader(splitAndValidateBatches(encodeRecordBatch([{ key: null, value: Buffer.from('x'), timestamp: 0 }])), 1);
-    throw new Error('disk full');
-  }));
+  assert.throws(() =>
+    store.transaction(() => {
+      p.appendRecordsToLeader(splitAndValidateBatches(encodeRecordBatch([{ key: null, value: Buffer.from('x'), timestamp: 0 }])), 1);
+      throw new Error('disk full');
+    }),
+  );
   p.log.restore(saved);
   assert.is(p.log.logEndOffset, 1, 'nothing was appended');
-  assert.not.ok(p.stillQuiet(again), 'an append was tried');
-  const q2 = p.readForFollower(2, 1, 1 << 20, T, clock).quiet!;
+  assert.ok(tried(), 'an append was tried');
+  const metadata = watched(p, p.readForFollower(2, 1, 1 << 20, T, clock).quiet!);
   p.updateState(state());
-  assert.not.ok(p.stillQuiet(q2), 'new metadata (ISR, epoch, leadership)');
-  const q3 = p.readForFollower(2, 1, 1 << 20, T, clock).quiet!;
+  assert.ok(metadata(), 'new metadata (ISR, epoch, leadership)');
+  const logStart = watched(p, p.readForFollower(2, 1, 1 << 20, T, clock).quiet!);
+  p.logStartMoved();
+  assert.ok(logStart(), 'the log start moved');
+  const deleted = watched(p, p.readForFollower(2, 1, 1 << 20, T, clock).quiet!);
   p.retire(new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
-  assert.not.ok(p.stillQuiet(q3), 'deleted');
+  assert.ok(deleted(), 'deleted');
 });
 
 test('quiet reads: a follower out of the ISR is never quiet (it is proposed back instead)', () => {
@@ -348,14 +362,18 @@ test('quiet reads: a follower out of the ISR is never quiet (it is proposed back
   assert.is(p.readForFollower(3, 1, 1 << 20, T, { lastFetchMs: T }).quiet, null);
 });
 
-test('quiet reads: another follower moving the high watermark ends a quiet read (the follower must be told)', () => {
+test('quiet reads: another follower moving the high watermark ends a quiet read (the follower must be told), also one moved before the watch began', () => {
   const p = leader();
   leaderWrite(p, 'a');
   const q = p.readForFollower(2, 1, 1 << 20, T, { lastFetchMs: T }).quiet!;
-  assert.ok(p.stillQuiet(q));
+  const ended = watched(p, q);
+  assert.not.ok(ended());
   p.recordFollowerFetch(3, 1, T);
   assert.is(p.log.highWatermark, 1);
-  assert.not.ok(p.stillQuiet(q));
+  assert.ok(ended());
+  const late = p.readForFollower(2, 1, 1 << 20, T, { lastFetchMs: T }).quiet!;
+  leaderWrite(p, 'b');
+  assert.ok(watched(p, late)(), 'the state moved between the read and the watch: told at once');
 });
 
 test("quiet reads: a follower left out keeps counting as caught up while its session's clock ticks; not once the clock stops, nor after an append it has not fetched", () => {

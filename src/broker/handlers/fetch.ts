@@ -60,7 +60,8 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequest, ver
     if (ok === undefined) readable.set(topic, (ok = req.replicaId >= 0 || ctx.security.authorize(client, AclOperation.READ, ResourceType.TOPIC, topic)));
     return ok;
   };
-  const session = ctx.fetchSessions.open(req);
+  // A follower's caught-up partitions are left out of its session's reads (Partition's QuietRead), but not by a leader that may no longer lead.
+  const session = ctx.fetchSessions.open(req, req.replicaId >= 0 && ctx.replicas.mayLeaveOutQuiet);
   if (session.errorCode !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: session.errorCode, sessionId: 0, responses: [] };
   const waitMs = Math.min(Math.max(req.maxWaitMs, 0), MAX_WAIT_CAP_MS);
   // At least 1: maxBytes 0 still gets its first batch (KIP-74), as before the budget.
@@ -72,35 +73,41 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequest, ver
     return grant;
   };
   let grant = await reserve(waitMs);
-  const reader: Reader = { ctx, req, version, mayRead, clock: session.clock, leaveOutQuiet: req.replicaId >= 0 && ctx.replicas.mayLeaveOutQuiet };
-  let res = readAll(reader, session.targets, grant.bytes);
+  const reader: Reader = { ctx, req, version, mayRead, clock: session.clock };
+  let targets: readonly FetchTarget[] = session.targets;
+  let res = readAll(reader, targets, grant.bytes);
   grant.charge(res.bytes);
   // Less than minBytes although the grant allowed more: wait for data (holding no bytes meanwhile).
   if (res.bytes < Math.max(req.minBytes, 1) && res.bytes < grant.bytes && waitMs > 0 && !res.answerNow) {
     grant.release();
-    const woke = await ctx.replicas.waitForData(res.replicas, req.replicaId >= 0 ? 'append' : 'highWatermark', waitMs);
+    const woke = await ctx.replicas.waitForData(res.replicas, req.replicaId >= 0 ? 'append' : 'highWatermark', waitMs, session.untilQuietEnds);
     grant = await reserve(0);
     if (woke === null || res.bytes > 0) {
       // Timed out, or the first read's records (fewer than minBytes) were released with its grant:
       // everything is read again, within the new grant.
-      res = readAll(reader, session.targets, grant.bytes);
-    } else {
+      res = readAll(reader, targets, grant.bytes);
+    } else if (woke.size > 0) {
       // The first read sent nothing: only the partitions that woke the wait are read again (in
       // session order, so the first with data may exceed the limits, as in a full read); the others
-      // keep what it answered a moment ago. A follower's session holds every partition it follows
-      // from this leader, idle ones included: reading them all twice per fetch round made a
-      // 1000-partition topic slow every other topic's replication.
+      // keep what it answered a moment ago.
       const indexes = [...woke].sort((a, b) => a - b);
-      const again = readAll({ ...reader, leaveOutQuiet: false }, indexes.map((i) => session.targets[i]!), grant.bytes);
+      const again = readAll(reader, indexes.map((i) => targets[i]!), grant.bytes);
       indexes.forEach((i, n) => {
-        res.partitions[i] = again.partitions[n];
+        res.partitions[i] = again.partitions[n]!;
         res.quiet[i] = again.quiet[n]!;
       });
-      res = { partitions: res.partitions, quiet: res.quiet, replicas: res.replicas, bytes: again.bytes, answerNow: again.answerNow };
+      res = { ...res, bytes: again.bytes, answerNow: again.answerNow };
+    }
+    // Partitions left out as quiet that got data (or whose state moved) meanwhile: read after the others.
+    const ended = session.takeEnded();
+    if (ended.length > 0) {
+      const more = readAll(reader, ended, grant.bytes, res.bytes);
+      targets = [...targets, ...ended];
+      res = { partitions: [...res.partitions, ...more.partitions], quiet: [...res.quiet, ...more.quiet], replicas: [], bytes: more.bytes, answerNow: res.answerNow || more.answerNow };
     }
     grant.charge(res.bytes);
   }
-  const { sessionId, partitions } = session.respond(res.partitions, res.quiet);
+  const { sessionId, partitions } = session.respond(res.partitions, res.quiet, targets);
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId, responses: byTopic(partitions), nodeEndpoints: leaderEndpoints(ctx, partitions.map((p) => p.partition.currentLeader)) };
 }
 
@@ -143,13 +150,11 @@ interface Reader {
   mayRead: (topic: string) => boolean;
   /** The follower's session clock, for its reads to mark quiet partitions (null: no session, none is). */
   clock: FetchClock | null;
-  /** Whether a session partition whose quiet read still stands is left out (followers' fetches to a valid leader). */
-  leaveOutQuiet: boolean;
 }
 
-/** The answer read for each target (undefined: left out as quiet), which reads were quiet, the replicas read (for a wait), and the record bytes read. */
+/** The answer read for each target, which reads were quiet, the replicas read (for a wait), and the record bytes read (with `usedBytes`). */
 interface PartitionReads {
-  partitions: (FetchPartitionResponse | undefined)[];
+  partitions: FetchPartitionResponse[];
   quiet: (QuietRead | null)[];
   /** The replica each target was read from, or undefined after an error (then nothing waits: errors are answered at once). */
   replicas: (Partition | undefined)[];
@@ -164,23 +169,18 @@ interface PartitionReads {
  * may exceed them, so a consumer is never stuck behind a batch larger than its limits; after it, a
  * partition gets the whole batches that fit both its own limit and what is left. Granted nothing, it
  * reads no records (the partitions' offsets and errors are still answered). An error or a preferred
- * read replica is answered at once, without waiting for data (as Kafka does).
+ * read replica is answered at once, without waiting for data (as Kafka does). `usedBytes`: what
+ * the reads before these took of the same grant.
  */
-function readAll(reader: Reader, targets: FetchTarget[], grantedBytes: number): PartitionReads {
+function readAll(reader: Reader, targets: readonly FetchTarget[], grantedBytes: number, usedBytes = 0): PartitionReads {
   const { ctx, req, version, mayRead } = reader;
-  let budget = grantedBytes;
-  let bytes = 0;
+  let budget = grantedBytes - usedBytes;
+  let bytes = usedBytes;
   let answerNow = false;
   const followerFetch = version >= FIRST_FOLLOWER_FETCH_VERSION;
   const quiet: (QuietRead | null)[] = new Array<QuietRead | null>(targets.length).fill(null);
   const replicas: (Partition | undefined)[] = new Array<Partition | undefined>(targets.length).fill(undefined);
-  const partitions = targets.map(({ topic, topicId, partition: p, quiet: lastQuiet }, i): FetchPartitionResponse | undefined => {
-    // Left out, as its session's last read of it still stands (a caught-up follower, nothing new): see Partition's QuietRead.
-    if (lastQuiet && reader.leaveOutQuiet && lastQuiet.partition.stillQuiet(lastQuiet)) {
-      quiet[i] = lastQuiet;
-      replicas[i] = lastQuiet.partition;
-      return undefined;
-    }
+  const partitions = targets.map(({ topic, topicId, partition: p }, i): FetchPartitionResponse => {
     try {
       if (topic === '' && topicId !== ZERO_UUID) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_ID, `no topic has id ${topicId}`);
       if (!mayRead(topic)) throw new KafkaError(ErrorCode.TOPIC_AUTHORIZATION_FAILED);

@@ -37,9 +37,20 @@ export class FetchSessionHandler {
    */
   private pending: { full: WantedPartitions } | { sent: WantedPartitions; forgotten: WantedForgotten } | null = null;
 
-  /** The session fields and partitions of the next request, for the partitions `wanted` now. */
-  build(wanted: WantedPartitions): SessionFields {
+  /** Whether the next request must be a full fetch (no session yet, or it started over): then `build` needs every partition. */
+  get needsFullFetch(): boolean {
+    return this.epoch === INITIAL_EPOCH;
+  }
+
+  /**
+   * The session fields and partitions of the next request, for the partitions `wanted` now. With
+   * `onlyMoved` (never for a full fetch), `wanted` names only the partitions whose fetch fields may
+   * have moved since the last request and the others stay as they are, none forgotten: a follower
+   * knows which of its logs moved, and its session holds every partition it follows from the leader.
+   */
+  build(wanted: WantedPartitions, onlyMoved = false): SessionFields {
     if (this.epoch === INITIAL_EPOCH) {
+      if (onlyMoved) throw new Error('a full fetch needs every partition');
       this.pending = { full: wanted };
       return { sessionId: this.sessionId, sessionEpoch: INITIAL_EPOCH, topics: wanted, forgottenTopicsData: [] };
     }
@@ -58,7 +69,7 @@ export class FetchSessionHandler {
     }
     // Every partition of the session still wanted (the usual case): nothing to forget, no set built.
     const forgotten: WantedForgotten = [];
-    if (kept < this.sessionSize) {
+    if (!onlyMoved && kept < this.sessionSize) {
       const still = new Map<string, Set<number>>();
       for (const t of wanted) {
         let parts = still.get(t.topic);

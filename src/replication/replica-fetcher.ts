@@ -6,7 +6,7 @@ import { pushToList } from '../common/list-map.js';
 import { Connection, type ConnectionSecurity } from '../net/connection.js';
 import { FetchApi, type FetchPartition } from '../protocol/apis/fetch.js';
 import { OffsetForLeaderEpochApi } from '../protocol/apis/offset-for-leader-epoch.js';
-import { FetchSessionHandler } from '../protocol/fetch-session-handler.js';
+import { FetchSessionHandler, type WantedPartitions } from '../protocol/fetch-session-handler.js';
 import { splitReplicatedBatches, type BatchView } from '../protocol/record-batch.js';
 import type { Partition } from './partition.js';
 
@@ -32,6 +32,13 @@ export interface ReplicaFetcherOptions {
   /** TLS and SASL towards the leader (the cluster's own principal), when the listeners require them. */
   security?: ConnectionSecurity;
   logger: Logger;
+}
+
+/** The partitions one fetch wants by topic, their entries in the same order, and whether the list changed since the last fetch. */
+interface FetchPlan {
+  wanted: WantedPartitions;
+  entries: Entry[][];
+  changed: boolean;
 }
 
 /** A partition this fetcher follows. */
@@ -63,6 +70,8 @@ export class ReplicaFetcher {
   private abandonFetch: (() => void) | null = null;
   /** Our fetch session at the leader (KIP-227): an idle follower's fetch names no partitions. */
   private readonly session = new FetchSessionHandler();
+  /** What the next fetches ask for, until a partition is added, removed, or flagged for truncation (then null). */
+  private plan: FetchPlan | null = null;
 
   constructor(private readonly opts: ReplicaFetcherOptions) {
     this.loop = this.run();
@@ -81,12 +90,14 @@ export class ReplicaFetcher {
    */
   add(p: Partition): void {
     this.partitions.set(key(p), { partition: p, needsTruncation: false, fetch: null });
+    this.plan = null;
     this.wake?.();
     this.abandonFetch?.();
   }
 
   remove(p: Partition): void {
     this.partitions.delete(key(p));
+    this.plan = null;
   }
 
   has(p: Partition): boolean {
@@ -154,6 +165,7 @@ export class ReplicaFetcher {
         }
         this.truncateTo(entry.partition, { leaderEpoch: r.leaderEpoch ?? -1, endOffset: r.endOffset }, 'OffsetForLeaderEpoch');
         entry.needsTruncation = false;
+        this.plan = null;
       }
     }
     return refused;
@@ -161,16 +173,27 @@ export class ReplicaFetcher {
 
   /** One fetch round for every partition ready to fetch; returns how many the leader refused. */
   private async fetchOnce(conn: Connection): Promise<number> {
-    const entries = [...this.partitions.values()].filter((e) => !e.needsTruncation);
-    if (entries.length === 0) return 0;
+    const plan = (this.plan ??= this.planFetch());
+    if (plan.entries.length === 0) return 0;
     let refused = 0;
-    const byTopic = new Map<string, typeof entries>();
-    for (const e of entries) pushToList(byTopic, e.partition.topic, e);
-    const wanted = [...byTopic].map(([topic, list]) => ({ topic, partitions: list.map((e) => this.fetchFields(e)) }));
+    // Only what moved since the last request is looked at again by the session (an idle partition costs a few comparisons here).
+    const moved: WantedPartitions = [];
+    plan.wanted.forEach((t, i) => {
+      let movedHere: FetchPartition[] | null = null;
+      plan.entries[i]!.forEach((e, j) => {
+        const f = this.fetchFields(e);
+        if (f === t.partitions[j]) return;
+        t.partitions[j] = f;
+        if (!movedHere) moved.push({ topic: t.topic, partitions: (movedHere = []) });
+        movedHere.push(f);
+      });
+    });
+    const sessionFields = plan.changed || this.session.needsFullFetch ? this.session.build(plan.wanted) : this.session.build(moved, true);
+    plan.changed = false;
     const request = conn.request(
       FetchApi,
       FETCH_VERSION,
-      { replicaId: this.opts.brokerId, maxWaitMs: this.opts.maxWaitMs, minBytes: 1, maxBytes: 16 * 1024 * 1024, isolationLevel: 0, ...this.session.build(wanted), rackId: '' },
+      { replicaId: this.opts.brokerId, maxWaitMs: this.opts.maxWaitMs, minBytes: 1, maxBytes: 16 * 1024 * 1024, isolationLevel: 0, ...sessionFields, rackId: '' },
       { timeoutMs: this.opts.maxWaitMs + 10_000 },
     );
     const abandoned = new Promise<null>((resolve) => (this.abandonFetch = () => resolve(null)));
@@ -203,6 +226,7 @@ export class ReplicaFetcher {
             this.opts.restartAt(entry.partition, leaderStart);
           } else {
             entry.needsTruncation = true;
+            this.plan = null;
           }
           continue;
         }
@@ -228,6 +252,14 @@ export class ReplicaFetcher {
       if (logStart > partition.log.logStartOffset && partition.log.highWatermark > partition.log.logStartOffset) this.opts.onLeaderLogStart(partition, logStart);
     }
     return refused;
+  }
+
+  /** The partitions ready to fetch (none flagged for truncation), by topic. */
+  private planFetch(): FetchPlan {
+    const byTopic = new Map<string, Entry[]>();
+    for (const e of this.partitions.values()) if (!e.needsTruncation) pushToList(byTopic, e.partition.topic, e);
+    const entries = [...byTopic.values()];
+    return { wanted: [...byTopic].map(([topic, list]) => ({ topic, partitions: list.map((e) => this.fetchFields(e)) })), entries, changed: true };
   }
 
   /**

@@ -132,4 +132,20 @@ test('1000 partitions: after an append to one, the answer carries that one, and 
   assert.equal(round(), { named: 0, answered: [] });
 });
 
+test('a fetcher that knows what moved names only that (onlyMoved): the others stay in the session, none is forgotten; a full fetch still needs every partition', () => {
+  const cache = new FetchSessionCache();
+  const client = new FetchSessionHandler();
+  const all = [{ topic: 't', partitions: [at(0, 0), at(1, 0), at(2, 0)] }];
+  assert.ok(client.needsFullFetch);
+  assert.throws(() => client.build([{ topic: 't', partitions: [at(1, 3)] }], true), /every partition/);
+  client.handleResponse(send(cache, client.build(all)));
+  assert.not.ok(client.needsFullFetch);
+  const moved = client.build([{ topic: 't', partitions: [at(1, 3)] }], true);
+  assert.equal([names(moved), moved.forgottenTopicsData], [['t-1@3'], []]);
+  client.handleResponse(send(cache, moved));
+  // The session holds all three, partition 1 at its new position: a full list naming them as they are names nothing.
+  const same = client.build([{ topic: 't', partitions: [at(0, 0), at(1, 3), at(2, 0)] }]);
+  assert.equal([names(same), same.forgottenTopicsData], [[], []]);
+});
+
 test.run();

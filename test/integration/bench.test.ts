@@ -66,6 +66,21 @@ test('bench e2e: every record produced is consumed and timed; text result with p
   assert.equal(r.cluster, [], 'a --bootstrap cluster is not sampled: its processes may be anywhere');
 });
 
+test("bench e2e sends keyless records, as Kafka's EndToEndLatency, each value starting with its sequence number", async () => {
+  const res = await runYak(['bench', 'e2e', '--topic', 'b4', '--records', '300', '--throughput', '1000', '--record-size', '10', '--data-dir', cluster.dataDir], { timeoutMs: 60_000 });
+  assert.is(res.code, 0, res.stderr);
+  const read = await runYak(['consume', '-t', 'b4', '--from-beginning', '-n', '300', '--json', '--json-encoding', 'base64', '--data-dir', cluster.dataDir], { timeoutMs: 60_000 });
+  assert.is(read.code, 0, read.stderr);
+  const records = read.stdout.trim().split('\n').map((l) => JSON.parse(l) as { key: string | null; value: string });
+  assert.equal([...new Set(records.map((r) => r.key))], [null], 'no record has a key');
+  const values = records.map((r) => Buffer.from(r.value, 'base64'));
+  assert.ok(values.every((v) => v.length === 10), 'each value is --record-size bytes');
+  assert.equal(values.map((v) => v.readUInt32BE(0)).sort((x, y) => x - y), Array.from({ length: 300 }, (_, i) => i));
+  const tooSmall = await runYak(['bench', 'e2e', '--record-size', '3', '--bootstrap', cluster.bootstrap]);
+  assert.is(tooSmall.code, 2);
+  assert.match(tooSmall.stderr, '--record-size must be at least 4 bytes for e2e');
+});
+
 test('bench --throughput 0 is a usage error', async () => {
   const res = await runYak(['bench', 'produce', '--throughput', '0', '--bootstrap', cluster.bootstrap]);
   assert.is(res.code, 2);

@@ -1,7 +1,6 @@
 import { ErrorCode, KafkaError, ProtocolError } from '../../common/errors.js';
 import { ApiKey } from '../../protocol/api.js';
 import { CompressionCodec } from '../../protocol/compression.js';
-import type { LeaderIdAndEpoch } from '../../protocol/apis/fetch.js';
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from '../../protocol/apis/produce.js';
 import { isControl, isTransactional } from '../../protocol/control-batch.js';
 import { applyTimestampPolicy, splitAndValidateBatches } from '../../protocol/record-batch.js';
@@ -44,13 +43,12 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, ver
   }
   const results = new Map<string, ProducePartitionResponse>();
   const resultKey = (topic: string, index: number) => `${topic}\u0000${index}`;
-  // Only a failed partition can name its leader: collected as they fail, rather than read back from
-  // every answer (where, absent on a success, the read deoptimized handleProduce on every broker).
-  const hints: LeaderIdAndEpoch[] = [];
+  // Only a failed partition can name its leader, so the answers are searched for hints only when one
+  // failed: read from every answer (absent on a success), it deoptimized handleProduce on every broker.
+  let failed = false;
   const fail = (topic: string, index: number, err: unknown) => {
-    const r = errorResult(ctx, topic, index, err);
-    if (r.currentLeader) hints.push(r.currentLeader);
-    results.set(resultKey(topic, index), r);
+    failed = true;
+    results.set(resultKey(topic, index), errorResult(ctx, topic, index, err));
   };
   // The writes are plain { partition, batches }, as a follower's and a marker's are (one shape in
   // ReplicaManager's append path); where each one's answer goes is beside them, in `targets`.
@@ -87,6 +85,7 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, ver
     name: t.name,
     partitionResponses: t.partitionData.map((p) => results.get(resultKey(t.name, p.index))!),
   }));
+  const hints = failed ? responses.flatMap((t) => t.partitionResponses.map((p) => p.currentLeader)) : [];
   return { throttleTimeMs: 0, responses, nodeEndpoints: leaderEndpoints(ctx, hints) };
 }
 

@@ -226,7 +226,7 @@ export class ReplicaManager {
         if (a instanceof KafkaError) return { error: a };
         try {
           if (requiredAcks === -1) await w.partition.waitForHighWatermark(a.lastOffset + 1, timeoutMs);
-          return { ...a, logStartOffset: w.partition.logStartOffset };
+          return { baseOffset: a.baseOffset, lastOffset: a.lastOffset, logStartOffset: w.partition.logStartOffset };
         } catch (err) {
           return { error: err };
         }
@@ -239,14 +239,22 @@ export class ReplicaManager {
     const group = this.queuedWrites;
     this.queuedWrites = [];
     const store = this.opts.store;
-    const writes = group.flatMap((g) => g.writes.map((w) => ({ ...w, requiredAcks: g.requiredAcks })));
+    // The callers' write objects as they are, each request's acks beside them: no copy per write.
+    const writes: LeaderWrite[] = [];
+    const acks: number[] = [];
+    for (const g of group) {
+      for (const w of g.writes) {
+        writes.push(w);
+        acks.push(g.requiredAcks);
+      }
+    }
     const appendedPerBuffer = bytesPerBuffer(writes.flatMap((w) => w.batches));
     let appended: (AppendResult | KafkaError)[];
     try {
-      appended = this.inTransaction(writes, (w) => {
+      appended = this.inTransaction(writes, (w, i) => {
         const saved = w.partition.log.snapshot();
         try {
-          return store.transaction(() => w.partition.appendRecordsToLeader(w.batches, w.requiredAcks, appendedPerBuffer));
+          return store.transaction(() => w.partition.appendRecordsToLeader(w.batches, acks[i]!, appendedPerBuffer));
         } catch (err) {
           if (!(err instanceof KafkaError) || err.code === ErrorCode.KAFKA_STORAGE_ERROR) throw err;
           w.partition.log.restore(saved);
@@ -269,7 +277,7 @@ export class ReplicaManager {
   }
 
   /** Runs `apply` over the writes in one SQLite transaction; if it fails, every log written to is put back as it was before. */
-  private inTransaction<W extends LeaderWrite, T>(writes: W[], apply: (w: W) => T): T[] {
+  private inTransaction<T>(writes: LeaderWrite[], apply: (w: LeaderWrite, i: number) => T): T[] {
     const before = new Map<Partition, ReturnType<Partition['log']['snapshot']>>();
     for (const w of writes) if (!before.has(w.partition)) before.set(w.partition, w.partition.log.snapshot());
     try {

@@ -12,10 +12,15 @@ import type { RequestClient } from '../request-router.js';
 import { oldestServedVersion } from './api-versions.js';
 import { currentLeaderHint, leaderEndpoints } from './leader-hints.js';
 
-interface Write extends LeaderWrite {
+/** A valid partition of the request: where its answer goes, beside the write handed to ReplicaManager. */
+interface Target {
   topic: string;
   index: number;
   /** The time the leader stamped on a LogAppendTime topic's batches, else -1 (the response's log_append_time_ms). */
+  logAppendTimeMs: number;
+}
+
+interface Validated extends LeaderWrite {
   logAppendTimeMs: number;
 }
 
@@ -38,14 +43,26 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, ver
   }
   const results = new Map<string, ProducePartitionResponse>();
   const resultKey = (topic: string, index: number) => `${topic}\u0000${index}`;
-  const writes: Write[] = [];
+  // Only a failed partition can name its leader, so the answers are searched for hints only when one
+  // failed: read from every answer (absent on a success), it deoptimized handleProduce on every broker.
+  let failed = false;
+  const fail = (topic: string, index: number, err: unknown) => {
+    failed = true;
+    results.set(resultKey(topic, index), errorResult(ctx, topic, index, err));
+  };
+  // The writes are plain { partition, batches }, as a follower's and a marker's are (one shape in
+  // ReplicaManager's append path); where each one's answer goes is beside them, in `targets`.
+  const writes: LeaderWrite[] = [];
+  const targets: Target[] = [];
 
   for (const t of req.topicData) {
     for (const p of t.partitionData) {
       try {
-        writes.push({ topic: t.name, index: p.index, ...validate(ctx, req, version, client, t.name, p.index, p.records) });
+        const v = validate(ctx, req, version, client, t.name, p.index, p.records);
+        writes.push({ partition: v.partition, batches: v.batches });
+        targets.push({ topic: t.name, index: p.index, logAppendTimeMs: v.logAppendTimeMs });
       } catch (err) {
-        results.set(resultKey(t.name, p.index), errorResult(ctx, t.name, p.index, err));
+        fail(t.name, p.index, err);
       }
     }
   }
@@ -53,12 +70,14 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, ver
   if (writes.length > 0) {
     try {
       const written = await ctx.replicas.appendRecords(writes, req.acks, req.timeoutMs);
-      for (const [i, w] of writes.entries()) {
+      for (let i = 0; i < targets.length; i++) {
+        const w = targets[i]!;
         const r = written[i]!;
-        results.set(resultKey(w.topic, w.index), 'error' in r ? errorResult(ctx, w.topic, w.index, r.error) : { index: w.index, errorCode: ErrorCode.NONE, baseOffset: r.baseOffset, logAppendTimeMs: w.logAppendTimeMs, logStartOffset: r.logStartOffset });
+        if ('error' in r) fail(w.topic, w.index, r.error);
+        else results.set(resultKey(w.topic, w.index), { index: w.index, errorCode: ErrorCode.NONE, baseOffset: r.baseOffset, logAppendTimeMs: w.logAppendTimeMs, logStartOffset: r.logStartOffset });
       }
     } catch (err) {
-      for (const w of writes) results.set(resultKey(w.topic, w.index), errorResult(ctx, w.topic, w.index, err));
+      for (const w of targets) fail(w.topic, w.index, err);
     }
   }
 
@@ -66,14 +85,14 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, ver
     name: t.name,
     partitionResponses: t.partitionData.map((p) => results.get(resultKey(t.name, p.index))!),
   }));
-  const hints = responses.flatMap((t) => t.partitionResponses.map((p) => p.currentLeader));
+  const hints = failed ? responses.flatMap((t) => t.partitionResponses.map((p) => p.currentLeader)) : [];
   return { throttleTimeMs: 0, responses, nodeEndpoints: leaderEndpoints(ctx, hints) };
 }
 
 /** Produce v7+ may carry zstd batches (KIP-110): an older client cannot have agreed on a codec its version predates. */
 const FIRST_ZSTD_VERSION = 7;
 
-function validate(ctx: BrokerContext, req: ProduceRequest, version: number, client: RequestClient, topic: string, index: number, records: Buffer | null): Omit<Write, 'topic' | 'index'> {
+function validate(ctx: BrokerContext, req: ProduceRequest, version: number, client: RequestClient, topic: string, index: number, records: Buffer | null): Validated {
   if (req.acks !== 0 && req.acks !== 1 && req.acks !== -1) throw new KafkaError(ErrorCode.INVALID_REQUIRED_ACKS);
   if (!ctx.security.authorize(client, AclOperation.WRITE, ResourceType.TOPIC, topic)) throw new KafkaError(ErrorCode.TOPIC_AUTHORIZATION_FAILED, `${client.principal} may not write to ${topic}`);
   // Kafka's ReplicaManager rule: only the coordinator writes its internal topics (readers rely on their format).

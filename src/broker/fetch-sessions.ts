@@ -3,7 +3,7 @@ import { ErrorCode } from '../common/errors.js';
 import { fetchSessionEvictionMs, maxFetchSessionCachePartitions, maxIncrementalFetchSessionCacheSlots } from '../common/limits.js';
 import type { FetchPartition, FetchPartitionResponse, FetchRequest, ForgottenTopic } from '../protocol/apis/fetch.js';
 import { ZERO_UUID } from '../protocol/schema.js';
-import type { FetchClock, QuietRead } from '../replication/partition.js';
+import type { FetchClock, QuietRead } from '../replication/follower-progress.js';
 
 /**
  * Fetch sessions (KIP-227). A consumer fetching many partitions sends them all once (a full fetch,

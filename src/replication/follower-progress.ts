@@ -23,7 +23,7 @@ export interface FollowerProgress {
    */
   clock: FetchClock | null;
   /** Set while a fetch session leaves this partition out for this follower: told (once) when that must end (`endQuiet`). */
-  onQuietEnd: (() => void) | null;
+  onQuietEnd: ((wakeFetch: boolean) => void) | null;
 }
 
 /** A follower's fetch session's clock: when it last fetched (leaving its quiet partitions out). */
@@ -61,9 +61,9 @@ export function settled(f: FollowerProgress, detach: boolean): FollowerProgress 
 }
 
 /** Tells the fetch session leaving the partition out for this follower (if one is) that it must read it again. */
-export function endQuietFor(f: FollowerProgress): void {
+export function endQuietFor(f: FollowerProgress, wakeFetch: boolean): void {
   const onEnd = f.onQuietEnd;
   if (onEnd === null) return;
   f.onQuietEnd = null;
-  onEnd();
+  onEnd(wakeFetch);
 }

@@ -115,7 +115,7 @@ export class Partition {
     // From here on a follower is caught up only once it fetches again (Kafka's lastCaughtUpTimeMs
     // rule), and reads it again: even if this append is rolled back, it was tried.
     for (const f of this.followers.values()) if (f.clock) settled(f, true);
-    this.endQuiet();
+    this.endQuiet(true);
     return this.log.appendAsLeader(batches, this.state.leaderEpoch, appendedPerBuffer);
   }
 
@@ -145,7 +145,7 @@ export class Partition {
   /** The replica is deleted or its broker stops: waiters fail with `err`, waiting fetches read again and see why. */
   retire(err: Error): void {
     this.retired = true;
-    this.endQuiet();
+    this.endQuiet(true);
     this.failWaiters(err);
     this.wakeAllFetches();
   }
@@ -210,29 +210,31 @@ export class Partition {
    * A fetch session leaves out the partition a quiet read found, and `onEnd` is called once when
    * that must end: at the next append (or one tried), high watermark or log start move, new metadata
    * (ISR, epoch, leadership), another read of it for that follower, or the replica's deletion. If
-   * any of these came between the read and this call, `onEnd` is called at once.
+   * any of these came between the read and this call, `onEnd` is called at once. `wakeFetch` says
+   * whether a follower's waiting fetch would have been woken by it (an append, a new role, the
+   * replica gone), as Kafka's are; the others are answered at its next fetch.
    */
-  watchQuiet(q: QuietRead, onEnd: () => void): void {
+  watchQuiet(q: QuietRead, onEnd: (wakeFetch: boolean) => void): void {
     const log = this.log;
     const holds = !this.retired && q.progress.clock === q.clock && q.state === this.state && this.followers.get(q.replicaId) === q.progress && q.logEndOffset === log.logEndOffset && q.highWatermark === log.highWatermark && q.logStartOffset === log.logStartOffset;
-    if (!holds) return onEnd();
-    q.progress.onQuietEnd?.();
+    if (!holds) return onEnd(true);
+    endQuietFor(q.progress, false);
     q.progress.onQuietEnd = onEnd;
   }
 
   /** Tells every fetch session leaving this partition out that it must read it again (see watchQuiet). */
-  private endQuiet(): void {
-    for (const f of this.followers.values()) endQuietFor(f);
+  private endQuiet(wakeFetch: boolean): void {
+    for (const f of this.followers.values()) endQuietFor(f, wakeFetch);
   }
 
   /** The log start moved (retention, DeleteRecords, the leader's): followers must be told. */
   logStartMoved(): void {
-    this.endQuiet();
+    this.endQuiet(false);
   }
 
   /** Starts leading at the state's epoch: followers get a full lag window to show up. */
   becomeLeader(state: PartitionState, now: number): void {
-    this.endQuiet();
+    this.endQuiet(true);
     this.state = state;
     this.followers.clear();
     for (const r of state.replicas) {
@@ -243,7 +245,7 @@ export class Partition {
   }
 
   becomeFollower(state: PartitionState): void {
-    this.endQuiet();
+    this.endQuiet(true);
     this.state = state;
     this.leaderHighWatermark = -1;
     this.followers.clear();
@@ -253,7 +255,7 @@ export class Partition {
 
   /** New ISR or replicas from the coordinator at the same epoch. */
   updateState(state: PartitionState): void {
-    this.endQuiet();
+    this.endQuiet(false);
     this.state = state;
     this.isrChangeInFlight = false;
     if (!this.isLeader) return;
@@ -273,7 +275,7 @@ export class Partition {
     const f = this.followers.get(replicaId);
     if (!f) return null;
     settled(f, true);
-    endQuietFor(f);
+    endQuietFor(f, false);
     const leaderEnd = this.log.logEndOffset;
     if (fetchOffset >= leaderEnd) f.lastCaughtUpMs = now;
     else if (fetchOffset >= f.leaderEndAtLastFetch && f.leaderEndAtLastFetch >= 0) f.lastCaughtUpMs = Math.max(f.lastCaughtUpMs, f.lastFetchMs);
@@ -322,7 +324,7 @@ export class Partition {
     }
     if (hw <= this.log.highWatermark) return false;
     this.log.setHighWatermark(hw);
-    this.endQuiet();
+    this.endQuiet(false);
     this.wakeFetches('highWatermark');
     if (this.hwWaiters.length === 0 || this.hwWaiters[0]!.offset > hw) return true;
     const ready = this.hwWaiters.filter((w) => w.offset <= hw);

@@ -3,7 +3,7 @@ import { ErrorCode } from '../common/errors.js';
 import { fetchSessionEvictionMs, maxFetchSessionCachePartitions, maxIncrementalFetchSessionCacheSlots } from '../common/limits.js';
 import type { FetchPartition, FetchPartitionResponse, FetchRequest, ForgottenTopic } from '../protocol/apis/fetch.js';
 import { ZERO_UUID } from '../protocol/schema.js';
-import type { FetchClock, QuietRead } from '../replication/partition.js';
+import type { FetchClock, QuietRead } from '../replication/follower-progress.js';
 
 /**
  * Fetch sessions (KIP-227). A consumer fetching many partitions sends them all once (a full fetch,
@@ -83,8 +83,8 @@ export interface FetchContext {
   /** The session's clock (incremental fetches only), for the reads to mark quiet partitions with. */
   clock: FetchClock | null;
   /**
-   * While a fetch waits: `wake` is called when a partition the session left out as quiet must be
-   * read again (an append there); returns how to stop. Absent without a session.
+   * While a fetch waits: `wake` is called when a partition the session left out as quiet got what
+   * would wake a follower's fetch (an append there, a new role); returns how to stop. Absent without a session.
    */
   untilQuietEnds?: (wake: () => void) => () => void;
   /** The partitions left out as quiet whose quiet ended since this request opened: to read now, after `targets`. */
@@ -184,7 +184,7 @@ export class FetchSessionCache {
             session.partitions.delete(k);
             session.quiet.set(k, c);
             c.quiet = q;
-            q.partition.watchQuiet(q, () => unquiet(session, k, q));
+            q.partition.watchQuiet(q, (wake) => unquiet(session, k, q, wake));
           } else if (r.records && r.records.length > 0 && session.partitions.size > 1) {
             // The ones that got records go last next time (Kafka's IncrementalFetchContext does the same);
             // a session of one partition (a follower of one leader's partition, a consumer of one) has no order to change.
@@ -316,16 +316,17 @@ function remember(c: CachedPartition, r: FetchPartitionResponse): void {
 
 /**
  * A quiet partition goes back to the ones read at each fetch (its quiet read `q` ended, or any if
- * none is named); a fetch of the session waiting for data is woken to read it.
+ * none is named); a fetch of the session waiting for data reads it too once it ends, at once if
+ * `wake` (Partition.watchQuiet says which changes would wake a follower's fetch).
  */
-function unquiet(session: Session, k: string, q?: QuietRead): void {
+function unquiet(session: Session, k: string, q?: QuietRead, wake = false): void {
   const c = session.quiet.get(k);
   if (!c || (q && c.quiet !== q)) return;
   session.quiet.delete(k);
   c.quiet = null;
   session.partitions.set(k, c);
   session.ended.push(c);
-  session.wakeWaiting?.();
+  if (wake) session.wakeWaiting?.();
 }
 
 function sizeOf(s: Session): number {

@@ -6,50 +6,7 @@ import { readBatchHeader } from '../protocol/record-batch.js';
 import type { AppendResult, PartitionLog } from '../storage/partition-log.js';
 import type { AppendedPerBuffer } from '../storage/recent-batches.js';
 import type { AbortedTxn } from '../storage/txn-index.js';
-
-export interface FollowerProgress {
-  /** The follower's log end offset, as its last fetch offset says. */
-  logEndOffset: number;
-  /** When the follower last held everything the leader had (Kafka's lastCaughtUpTimeMs). */
-  lastCaughtUpMs: number;
-  /** Leader's log end at the follower's previous fetch, and when that fetch came. */
-  leaderEndAtLastFetch: number;
-  lastFetchMs: number;
-  /**
-   * Set while the follower's fetch session leaves this partition out (a quiet read, see QuietRead):
-   * it was caught up at its last read here and nothing was appended since, so it was caught up at
-   * each of the clock's ticks too. The times above are brought up to the clock when read (`settled`),
-   * and for good at the next append, after which the follower must fetch again to count as caught up.
-   */
-  clock: FetchClock | null;
-  /** Set while a fetch session leaves this partition out for this follower: told (once) when that must end (`endQuiet`). */
-  onQuietEnd: (() => void) | null;
-}
-
-/** A follower's fetch session's clock: when it last fetched (leaving its quiet partitions out). */
-export interface FetchClock {
-  lastFetchMs: number;
-}
-
-/**
- * What a follower's read saw when it found the follower in the ISR, caught up, with nothing to send
- * and nothing to propose. Until the partition's state moves, reading it again for that follower
- * would answer the same and record nothing new (its fetch times come from its session's clock), so
- * its fetch session leaves it out (`watchQuiet`) and is told when that ends: a follower's session
- * holds every partition it follows from this leader, and reading the idle ones on every fetch made
- * a 1000-partition topic slow every other.
- */
-export interface QuietRead {
-  partition: Partition;
-  replicaId: number;
-  /** The follower's progress here and the clock it was left following (an append detaches it, even one rolled back). */
-  progress: FollowerProgress;
-  clock: FetchClock;
-  state: PartitionState;
-  logEndOffset: number;
-  highWatermark: number;
-  logStartOffset: number;
-}
+import { endQuietFor, settled, type FetchClock, type FollowerProgress, type QuietRead } from './follower-progress.js';
 
 interface HighWatermarkWaiter {
   offset: number;
@@ -158,7 +115,7 @@ export class Partition {
     // From here on a follower is caught up only once it fetches again (Kafka's lastCaughtUpTimeMs
     // rule), and reads it again: even if this append is rolled back, it was tried.
     for (const f of this.followers.values()) if (f.clock) settled(f, true);
-    this.endQuiet();
+    this.endQuiet(true);
     return this.log.appendAsLeader(batches, this.state.leaderEpoch, appendedPerBuffer);
   }
 
@@ -188,7 +145,7 @@ export class Partition {
   /** The replica is deleted or its broker stops: waiters fail with `err`, waiting fetches read again and see why. */
   retire(err: Error): void {
     this.retired = true;
-    this.endQuiet();
+    this.endQuiet(true);
     this.failWaiters(err);
     this.wakeAllFetches();
   }
@@ -253,29 +210,31 @@ export class Partition {
    * A fetch session leaves out the partition a quiet read found, and `onEnd` is called once when
    * that must end: at the next append (or one tried), high watermark or log start move, new metadata
    * (ISR, epoch, leadership), another read of it for that follower, or the replica's deletion. If
-   * any of these came between the read and this call, `onEnd` is called at once.
+   * any of these came between the read and this call, `onEnd` is called at once. `wakeFetch` says
+   * whether a follower's waiting fetch would have been woken by it (an append, a new role, the
+   * replica gone), as Kafka's are; the others are answered at its next fetch.
    */
-  watchQuiet(q: QuietRead, onEnd: () => void): void {
+  watchQuiet(q: QuietRead, onEnd: (wakeFetch: boolean) => void): void {
     const log = this.log;
     const holds = !this.retired && q.progress.clock === q.clock && q.state === this.state && this.followers.get(q.replicaId) === q.progress && q.logEndOffset === log.logEndOffset && q.highWatermark === log.highWatermark && q.logStartOffset === log.logStartOffset;
-    if (!holds) return onEnd();
-    q.progress.onQuietEnd?.();
+    if (!holds) return onEnd(true);
+    endQuietFor(q.progress, false);
     q.progress.onQuietEnd = onEnd;
   }
 
   /** Tells every fetch session leaving this partition out that it must read it again (see watchQuiet). */
-  private endQuiet(): void {
-    for (const f of this.followers.values()) endQuietFor(f);
+  private endQuiet(wakeFetch: boolean): void {
+    for (const f of this.followers.values()) endQuietFor(f, wakeFetch);
   }
 
   /** The log start moved (retention, DeleteRecords, the leader's): followers must be told. */
   logStartMoved(): void {
-    this.endQuiet();
+    this.endQuiet(false);
   }
 
   /** Starts leading at the state's epoch: followers get a full lag window to show up. */
   becomeLeader(state: PartitionState, now: number): void {
-    this.endQuiet();
+    this.endQuiet(true);
     this.state = state;
     this.followers.clear();
     for (const r of state.replicas) {
@@ -286,7 +245,7 @@ export class Partition {
   }
 
   becomeFollower(state: PartitionState): void {
-    this.endQuiet();
+    this.endQuiet(true);
     this.state = state;
     this.leaderHighWatermark = -1;
     this.followers.clear();
@@ -296,7 +255,7 @@ export class Partition {
 
   /** New ISR or replicas from the coordinator at the same epoch. */
   updateState(state: PartitionState): void {
-    this.endQuiet();
+    this.endQuiet(false);
     this.state = state;
     this.isrChangeInFlight = false;
     if (!this.isLeader) return;
@@ -316,7 +275,7 @@ export class Partition {
     const f = this.followers.get(replicaId);
     if (!f) return null;
     settled(f, true);
-    endQuietFor(f);
+    endQuietFor(f, false);
     const leaderEnd = this.log.logEndOffset;
     if (fetchOffset >= leaderEnd) f.lastCaughtUpMs = now;
     else if (fetchOffset >= f.leaderEndAtLastFetch && f.leaderEndAtLastFetch >= 0) f.lastCaughtUpMs = Math.max(f.lastCaughtUpMs, f.lastFetchMs);
@@ -365,7 +324,7 @@ export class Partition {
     }
     if (hw <= this.log.highWatermark) return false;
     this.log.setHighWatermark(hw);
-    this.endQuiet();
+    this.endQuiet(false);
     this.wakeFetches('highWatermark');
     if (this.hwWaiters.length === 0 || this.hwWaiters[0]!.offset > hw) return true;
     const ready = this.hwWaiters.filter((w) => w.offset <= hw);
@@ -507,20 +466,4 @@ export class Partition {
     const ours = leader.leaderEpoch < log.latestEpoch ? this.endOffsetForEpoch(leader.leaderEpoch).endOffset : log.logEndOffset;
     return Math.min(log.logEndOffset, leader.endOffset, ours < 0 ? log.logStartOffset : ours);
   }
-}
-
-/** A follower's progress with its session clock's ticks counted in (see FollowerProgress.clock); `detach` ends that. */
-function settled(f: FollowerProgress, detach: boolean): FollowerProgress {
-  if (f.clock === null) return f;
-  f.lastFetchMs = Math.max(f.lastFetchMs, f.clock.lastFetchMs);
-  f.lastCaughtUpMs = Math.max(f.lastCaughtUpMs, f.clock.lastFetchMs);
-  if (detach) f.clock = null;
-  return f;
-}
-
-function endQuietFor(f: FollowerProgress): void {
-  const onEnd = f.onQuietEnd;
-  if (onEnd === null) return;
-  f.onQuietEnd = null;
-  onEnd();
 }

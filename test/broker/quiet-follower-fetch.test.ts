@@ -65,17 +65,18 @@ test.after.each(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** One fetch from follower 2, its response sent at once. */
+/** One fetch from follower 2 (or `replicaId`), its response sent at once. */
 async function fetch(req: Partial<FetchRequest> & { partitions?: FetchPartition[] }): Promise<FetchResponse> {
   const sent: (() => void)[] = [];
-  const client = { clientId: 'broker-2', host: '/127.0.0.1', connectionId: 1, principal: 'User:ANONYMOUS', onResponseSent: (l: () => void) => sent.push(l) } as unknown as RequestClient;
+  const replicaId = req.replicaId ?? 2;
+  const client = { clientId: `broker-${replicaId}`, host: '/127.0.0.1', connectionId: replicaId, principal: 'User:ANONYMOUS', onResponseSent: (l: () => void) => sent.push(l) } as unknown as RequestClient;
   reads = [];
   const res = await handleFetch(ctx, { replicaId: 2, maxWaitMs: 0, minBytes: 1, maxBytes: 1 << 20, topics: req.partitions ? [{ topic: 't', partitions: req.partitions }] : [], ...req }, VERSION, client);
   for (const l of sent) l();
   return res;
 }
 
-const at = (partition: number, fetchOffset: number): FetchPartition => ({ partition, fetchOffset, partitionMaxBytes: 1 << 20, currentLeaderEpoch: 0, lastFetchedEpoch: -1 });
+const at = (partition: number, fetchOffset: number, currentLeaderEpoch = 0): FetchPartition => ({ partition, fetchOffset, partitionMaxBytes: 1 << 20, currentLeaderEpoch, lastFetchedEpoch: -1 });
 
 function answered(res: FetchResponse): number[] {
   return res.responses.flatMap((t) => t.partitions.map((p) => p.partitionIndex));
@@ -124,6 +125,30 @@ test('a left-out partition is read again after new metadata: a new leader epoch 
   const res = await fetch({ sessionId, sessionEpoch: 3 });
   assert.ok(answered(res).includes(5));
   assert.is(res.responses[0]!.partitions.find((p) => p.partitionIndex === 5)!.errorCode, ErrorCode.FENCED_LEADER_EPOCH, 'told its epoch is old');
+});
+
+test("a quiet partition's high watermark moved by the other follower does not wake the waiting fetch (as Kafka's followers are not), but is answered with the next wake", async () => {
+  // Broker 3 joins the replicas at a new epoch (so this leader tracks its progress).
+  const three = states.map((st) => ({ ...st, leaderEpoch: 1, replicas: [1, 2, 3], isr: [1, 2, 3] }));
+  replicas.applyMetadata({ clusterId: 'c', version: 2, brokers: [], topics: [{ name: 't', id: 't-id', partitions: three, configs: {} }] });
+  const s2 = (await fetch({ sessionId: 0, sessionEpoch: 0, partitions: three.map((st) => at(st.partition, 0, 1)) })).sessionId!;
+  await fetch({ replicaId: 3, sessionId: 0, sessionEpoch: -1, partitions: three.map((st) => at(st.partition, 0, 1)) });
+  await append(9);
+  await fetch({ sessionId: s2, sessionEpoch: 1 });
+  await fetch({ sessionId: s2, sessionEpoch: 2, partitions: [at(9, 1, 1)] });
+  assert.is(replicas.leaderPartition('t', 9, true).log.highWatermark, 0, 'broker 3 has not fetched the record');
+  let answered2: FetchResponse | null = null;
+  const waiting = fetch({ sessionId: s2, sessionEpoch: 3, maxWaitMs: 5000 }).then((r) => (answered2 = r));
+  await new Promise((r) => setImmediate(r));
+  await fetch({ replicaId: 3, sessionId: 0, sessionEpoch: -1, partitions: [at(9, 1, 1)] });
+  assert.is(replicas.leaderPartition('t', 9, true).log.highWatermark, 1);
+  await new Promise((r) => setImmediate(r));
+  assert.is(answered2, null, 'a moved high watermark alone does not wake it');
+  await append(20);
+  const res = await waiting;
+  const p9 = res.responses[0]!.partitions.find((p) => p.partitionIndex === 9);
+  assert.ok(answered(res).includes(20), 'woken by the append');
+  assert.is(p9?.highWatermark, 1, "and told partition 9's new high watermark");
 });
 
 test("a left-out partition's follower fetch times follow its session: not proposed out for lagging while the session fetches", async () => {

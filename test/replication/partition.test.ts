@@ -12,7 +12,8 @@ import * as assert from 'uvu/assert';
 import type { PartitionState } from '../../src/common/cluster-types.js';
 import { ErrorCode, KafkaError } from '../../src/common/errors.js';
 import { encodeRecordBatch, splitAndValidateBatches } from '../../src/protocol/record-batch.js';
-import { Partition, type QuietRead } from '../../src/replication/partition.js';
+import type { QuietRead } from '../../src/replication/follower-progress.js';
+import { Partition } from '../../src/replication/partition.js';
 import { LogStore } from '../../src/storage/log-store.js';
 
 const test = suite('Partition: high watermark, ISR and acks=all purgatory');

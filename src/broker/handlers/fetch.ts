@@ -13,7 +13,8 @@ import { oldestServedVersion } from './api-versions.js';
 import { distinctBy } from './distinct.js';
 import { currentLeaderHint, leaderEndpoints } from './leader-hints.js';
 import { preferredReadReplica } from '../replica-selector.js';
-import type { FetchClock, Partition, QuietRead, ReadResult } from '../../replication/partition.js';
+import type { FetchClock, QuietRead } from '../../replication/follower-progress.js';
+import type { Partition, ReadResult } from '../../replication/partition.js';
 
 /** Fetch v13+ names topics by id (KIP-516); before, by name. */
 const FIRST_TOPIC_ID_VERSION = 13;

@@ -47,6 +47,8 @@ interface ProcessCoverage {
   evaluated: Set<string>;
   /** The bundle modules any of whose functions it called, their wrapper apart. */
   ran: Set<string>;
+  /** The Node built-in modules it loaded (`node:tls`), internal ones apart. */
+  builtins: Set<string>;
 }
 
 /** Per process (its role, from cluster.json), what it evaluated and ran of the bundle. */
@@ -69,8 +71,9 @@ async function processCoverage(): Promise<Map<string, ProcessCoverage>> {
       const around = wrappers.filter((w) => w.start < at && at < w.end).sort((a, b) => b.start - a.start)[0];
       if (around) ran.add(around.path);
     }
+    const builtins = new Set(result.map((s) => s.url).filter((u) => u.startsWith('node:') && !u.startsWith('node:internal/')));
     const pid = Number(/^coverage-(\d+)-/.exec(file)?.[1]);
-    byRole.set(roles.get(pid) ?? `pid ${pid}`, { evaluated, ran });
+    byRole.set(roles.get(pid) ?? `pid ${pid}`, { evaluated, ran, builtins });
   }
   return byRole;
 }
@@ -122,7 +125,7 @@ test('the coordinator and the brokers run with glibc malloc bounded (arenas, mma
   await own.stop('SIGCONT');
 });
 
-test('the supervisor, the coordinator and a broker each evaluate their own code, and none of them the TUI', async () => {
+test('the supervisor, the coordinator and a broker each evaluate their own code, and none of them the TUI nor node:tls, node:zlib or node:worker_threads', async () => {
   assert.is((await runYak(['down', '--data-dir', dataDir])).code, 0);
   await cluster.stop('SIGCONT');
 
@@ -136,6 +139,11 @@ test('the supervisor, the coordinator and a broker each evaluate their own code,
     // yargs renders a command's help before running it unless told not to (main.ts): none is shown.
     const helpLayout = [...coverage.ran].filter((m) => /^node_modules\/cliui\/(build|node_modules\/(wrap-ansi|string-width))\//.test(m));
     assert.equal(helpLayout, [], `${role} laid out a help text`);
+    // Built-ins only some processes need are loaded on first use (common/lazy-builtin.ts): this
+    // PLAINTEXT cluster, idle, has no TLS, no compressed batch, no WAL checkpointer's worker.
+    assert.ok(coverage.builtins.has('node:net'), `${role}'s built-ins are seen (${[...coverage.builtins].join(', ')})`);
+    const unused = ['node:tls', 'node:zlib', 'node:worker_threads'].filter((b) => coverage.builtins.has(b));
+    assert.equal(unused, [], `${role} loaded built-ins it does not use`);
   }
 });
 

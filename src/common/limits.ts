@@ -244,7 +244,8 @@ export const recentBatchesCacheBytes = 8 * 1024 * 1024;
  * clusterProcessMallocMmapThresholdBytes (a bench's 16 KiB) come from glibc's heap, which keeps every
  * page it grew to, so a broker ended a 1M-record acks=all bench with 18-21 MB in it. A slab is mapped
  * apart (far above that threshold) and unmapped once its batches are all evicted and collected; the
- * frames die young. 1 MiB: an eighth of the cache, so at most one slab more than the budget is held.
+ * frames die young. 1 MiB: an eighth of the cache; besides the budget, at most the oldest slab's evicted
+ * part and the newest one's unfilled part are held.
  */
 export const recentBatchesSlabBytes = 1024 * 1024;
 /**
@@ -466,7 +467,7 @@ export function assertLimits(): void {
   check(fetchResponseBytesPerConnection >= fetchMaxBytes, 'one connection must be able to get one full fetch answer');
   check(consumerFetchResponseBytesPerBroker >= fetchResponseBytesPerConnection && replicaFetchResponseBytesPerBroker >= fetchResponseBytesPerConnection, "a broker's fetch response shares must hold what one connection may");
   check(recentBatchesSlabBytes / 4 > clusterProcessMallocMmapThresholdBytes && recentBatchesSlabBytes <= recentBatchesCacheBytes, 'a recent-batches slab, and a batch big enough to be kept as it came, must be mapped apart by glibc, and a slab fit the cache');
-  check(brokerRssBoundMiB * 1024 * 1024 > recentBatchesCacheBytes + sqlitePageCacheKiB * 1024 + fetchResponseBytesPerConnection + 64 * 1024 * 1024, "a broker's RSS bound must hold its caches, one full fetch answer and an idle broker's 64 MiB");
+  check(brokerRssBoundMiB * 1024 * 1024 > recentBatchesCacheBytes + 2 * recentBatchesSlabBytes + sqlitePageCacheKiB * 1024 + fetchResponseBytesPerConnection + 64 * 1024 * 1024, "a broker's RSS bound must hold its caches, one full fetch answer and an idle broker's 64 MiB");
   check(minFetchResponseGrantBytes <= fetchMaxBytes, 'the smallest grant a waiting fetch takes must be one it can get');
   check(maxFetchSessionCachePartitions >= maxIncrementalFetchSessionCacheSlots, 'every fetch session slot must be able to hold a partition');
   assertListenerLimits(listenerLimits);

@@ -28,7 +28,7 @@ interface Entry {
   baseOffset: number;
   lastOffset: number;
   bytes: Buffer;
-  /** What it holds in memory: its buffer's size. */
+  /** What it holds in memory: its buffer's size (its share of it), or in a slab its own size. */
   size: number;
   /** False once its partition's tail was cleared (its bytes are no longer counted). */
   live: boolean;
@@ -83,7 +83,8 @@ export class RecentBatches {
     this.sweeps++;
     if (held && this.order.length === 0) {
       this.slab = null;
-      // After this call returns: nothing on its stack still points at what it dropped.
+      // After this call returns: nothing on its stack still points at what it dropped. At most once
+      // a sweep interval (a full collection of a broker's heap takes some ms), only once writes stopped.
       const collect = this.collectGarbage;
       if (collect) setImmediate(collect).unref();
     }

@@ -239,6 +239,16 @@ export const logCleanerBackoffMs = 15_000;
  */
 export const recentBatchesCacheBytes = 8 * 1024 * 1024;
 /**
+ * Buffers the recent-batches cache copies small batches into, one after another (storage/recent-batches.ts;
+ * no Kafka twin). A batch kept as it came keeps its request frame alive for 10-20 s: frames under
+ * clusterProcessMallocMmapThresholdBytes (a bench's 16 KiB) come from glibc's heap, which keeps every
+ * page it grew to, so a broker ended a 1M-record acks=all bench with 18-21 MB in it. A slab is mapped
+ * apart (far above that threshold) and unmapped once its batches are all evicted and collected; the
+ * frames die young. 1 MiB: an eighth of the cache; besides the budget, at most the oldest slab's evicted
+ * part and the newest one's unfilled part are held.
+ */
+export const recentBatchesSlabBytes = 1024 * 1024;
+/**
  * How long a batch stays in the recent-batches cache at least (at most twice this): the reads it is
  * for come within milliseconds of the append, and an idle broker should not keep a bench's last
  * 8 MiB (no Kafka twin: the OS evicts Kafka's page cache under memory pressure).
@@ -456,7 +466,8 @@ export function assertLimits(): void {
   check(fetchMaxBytes <= maxFrameBytes - 1024 * 1024, 'a full fetch response, headers included, must fit in a frame clients accept');
   check(fetchResponseBytesPerConnection >= fetchMaxBytes, 'one connection must be able to get one full fetch answer');
   check(consumerFetchResponseBytesPerBroker >= fetchResponseBytesPerConnection && replicaFetchResponseBytesPerBroker >= fetchResponseBytesPerConnection, "a broker's fetch response shares must hold what one connection may");
-  check(brokerRssBoundMiB * 1024 * 1024 > recentBatchesCacheBytes + sqlitePageCacheKiB * 1024 + fetchResponseBytesPerConnection + 64 * 1024 * 1024, "a broker's RSS bound must hold its caches, one full fetch answer and an idle broker's 64 MiB");
+  check(recentBatchesSlabBytes / 4 > clusterProcessMallocMmapThresholdBytes && recentBatchesSlabBytes <= recentBatchesCacheBytes, 'a recent-batches slab, and a batch big enough to be kept as it came, must be mapped apart by glibc, and a slab fit the cache');
+  check(brokerRssBoundMiB * 1024 * 1024 > recentBatchesCacheBytes + 2 * recentBatchesSlabBytes + sqlitePageCacheKiB * 1024 + fetchResponseBytesPerConnection + 64 * 1024 * 1024, "a broker's RSS bound must hold its caches, one full fetch answer and an idle broker's 64 MiB");
   check(minFetchResponseGrantBytes <= fetchMaxBytes, 'the smallest grant a waiting fetch takes must be one it can get');
   check(maxFetchSessionCachePartitions >= maxIncrementalFetchSessionCacheSlots, 'every fetch session slot must be able to hold a partition');
   assertListenerLimits(listenerLimits);

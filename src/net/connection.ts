@@ -1,5 +1,6 @@
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
+import { nodeTls } from '../common/lazy-builtin.js';
 import { DeadlineTimer } from '../common/deadline-timer.js';
 import { ErrorCode, KafkaError, ProtocolError } from '../common/errors.js';
 import { yakVersion } from '../common/version.js';
@@ -101,7 +102,7 @@ export class Connection {
     const tlsOptions = opts.security?.tls;
     return new Promise((resolve, reject) => {
       // An IP address is no TLS server name (RFC 6066); the certificate is still checked against it.
-      const socket = tlsOptions ? tls.connect({ host, port, ...tlsOptions, ...(net.isIP(host) ? {} : { servername: host }) }) : net.connect({ host, port });
+      const socket = tlsOptions ? nodeTls().connect({ host, port, ...tlsOptions, ...(net.isIP(host) ? {} : { servername: host }) }) : net.connect({ host, port });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `connect to ${address} timed out`));

@@ -1,5 +1,6 @@
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
+import { nodeTls } from '../common/lazy-builtin.js';
 import { assertListenerLimits, listenerLimits, type ListenerLimits } from '../common/limits.js';
 import type { Logger } from '../common/logger.js';
 import { ByteBudget } from './byte-budget.js';
@@ -85,7 +86,7 @@ export class FrameServer {
     this.limits = { ...listenerLimits, ...opts.limits };
     assertListenerLimits(this.limits);
     this.budget = new ByteBudget(this.limits.maxQueuedRequestBytesPerServer);
-    this.secureContext = opts.tls ? tls.createSecureContext({ cert: opts.tls.cert, key: opts.tls.key, ca: opts.tls.ca }) : null;
+    this.secureContext = opts.tls ? nodeTls().createSecureContext({ cert: opts.tls.cert, key: opts.tls.key, ca: opts.tls.ca }) : null;
     this.server = net.createServer((socket) => this.accept(socket));
   }
 
@@ -168,7 +169,7 @@ export class FrameServer {
   private handshakeTls(socket: net.Socket, then: (secure: tls.TLSSocket) => void): void {
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
     const requireCert = this.opts.tls?.requireClientCert ?? false;
-    const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: this.secureContext!, requestCert: requireCert, rejectUnauthorized: requireCert });
+    const secure = new (nodeTls().TLSSocket)(socket, { isServer: true, secureContext: this.secureContext!, requestCert: requireCert, rejectUnauthorized: requireCert });
     const timeoutMs = this.limits.frameReadTimeoutMs;
     const fail = (reason: string) => {
       clearTimeout(timer);

@@ -1,8 +1,8 @@
-import * as zlib from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
 import * as lz4 from 'lz4js';
 import * as snappy from 'snappyjs';
 import { ErrorCode, KafkaError } from '../common/errors.js';
+import { nodeZlib } from '../common/lazy-builtin.js';
 import { maxDecompressedBytes } from '../common/limits.js';
 
 /**
@@ -31,25 +31,27 @@ export function codecName(codec: number): string {
 export const MAX_DECOMPRESSED_BYTES = maxDecompressedBytes;
 
 type ZstdZlib = { zstdCompressSync?: (data: Buffer) => Buffer };
-const zstdCompress = (zlib as unknown as ZstdZlib).zstdCompressSync;
+const zstdCompress = (): ZstdZlib['zstdCompressSync'] => (nodeZlib() as unknown as ZstdZlib).zstdCompressSync;
 
 /** Whether this process can write batches with `codec` (every codec can be read). */
 export function canCompress(codec: number): boolean {
-  return codec !== CompressionCodec.zstd || zstdCompress !== undefined;
+  return codec !== CompressionCodec.zstd || zstdCompress() !== undefined;
 }
 
 /** Compresses a batch's records section. */
 export function compressRecords(codec: number, data: Buffer): Buffer {
   switch (codec) {
     case CompressionCodec.gzip:
-      return zlib.gzipSync(data);
+      return nodeZlib().gzipSync(data);
     case CompressionCodec.snappy:
       return Buffer.from(snappy.compress(data));
     case CompressionCodec.lz4:
       return Buffer.from(lz4.compress(data));
-    case CompressionCodec.zstd:
-      if (zstdCompress) return zstdCompress(data);
+    case CompressionCodec.zstd: {
+      const compress = zstdCompress();
+      if (compress) return compress(data);
       throw new KafkaError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `zstd compression needs Node.js 22.15 or later (this is ${process.version}); zstd batches are still read`);
+    }
     default:
       throw new KafkaError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `unknown compression ${codecName(codec)}`);
   }
@@ -61,7 +63,7 @@ export function decompressRecords(codec: number, data: Buffer): Buffer {
   try {
     switch (codec) {
       case CompressionCodec.gzip:
-        return zlib.gunzipSync(data, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
+        return nodeZlib().gunzipSync(data, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
       case CompressionCodec.snappy:
         out = snappyUncompress(data);
         break;

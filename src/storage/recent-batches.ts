@@ -1,3 +1,5 @@
+import { recentBatchesSlabBytes } from '../common/limits.js';
+
 /**
  * The batches most recently appended to the logs a broker leads, kept in memory so the fetches that
  * read the tail of a log (followers, and consumers keeping up) are answered without SQLite, as
@@ -9,17 +11,24 @@
  * by an append (truncation, a rolled-back append, the cleaner rewriting batches), after which reads
  * fall back to SQLite until new appends fill the tail again.
  *
- * A batch is kept as it came when it, together with the batches appended with it from the same
- * buffer, is most of that buffer (a produce request's frame, or a socket read of several: the common
- * case, no copy), and counted at its share of that buffer's size; one inside a much larger buffer
- * (a socket read of several frames, most of them for other partitions) is copied, so cached batches never keep much more than themselves alive. Nothing
- * writes into those buffers after the append (the leader stamps offsets before it).
+ * A batch in a large buffer (at least a quarter of `slabBytes`: glibc maps those apart, and unmaps
+ * them when freed) is kept as it came when it, together with the batches appended with it from the
+ * same buffer, is most of that buffer, counted at its share of that buffer's size. Any other is
+ * copied: a small one into the store's current slab, shared by the batches appended after it, so the
+ * request frames it came in (16 KiB under a bench) die young instead of staying 10-20 s in the malloc
+ * heap, which keeps pages it once grew to (limits.ts, recentBatchesSlabBytes); a large one into a
+ * buffer of its own. Cached batches never keep much more than themselves alive. Nothing writes into
+ * those buffers after the append (the leader stamps offsets before it).
+ *
+ * Once a sweep leaves the store empty (appends stopped), what it dropped is garbage V8 would keep
+ * until its next full collection, which an idle broker never reaches: the store asks for one
+ * (`collectGarbage`: node's `gc`, which cluster processes expose).
  */
 interface Entry {
   baseOffset: number;
   lastOffset: number;
   bytes: Buffer;
-  /** What it holds in memory: its buffer's size. */
+  /** What it holds in memory: its buffer's size (its share of it), or in a slab its own size. */
   size: number;
   /** False once its partition's tail was cleared (its bytes are no longer counted). */
   live: boolean;
@@ -30,8 +39,15 @@ export class RecentBatches {
   /** Every live or cleared entry not yet evicted, oldest first, with its tail and the sweep it came after. */
   private readonly order: { entry: Entry; tail: PartitionTail; sweep: number }[] = [];
   private sweeps = 0;
+  /** Where small batches are copied (see above), and how much of it is taken. */
+  private slab: Buffer | null = null;
+  private slabUsed = 0;
 
-  constructor(readonly maxBytes: number) {}
+  constructor(
+    readonly maxBytes: number,
+    readonly slabBytes = recentBatchesSlabBytes,
+    private readonly collectGarbage: (() => void) | undefined = (globalThis as { gc?: () => void }).gc,
+  ) {}
 
   /** A new partition's (empty) tail. */
   tail(): PartitionTail {
@@ -59,11 +75,31 @@ export class RecentBatches {
    * it is for read it within milliseconds, and a broker no longer written to gives its memory back.
    */
   sweep(): void {
+    const held = this.order.length > 0;
     while (this.order.length > 0 && this.order[0]!.sweep < this.sweeps) {
       const oldest = this.order.shift()!;
       if (oldest.entry.live) oldest.tail.evictOldest();
     }
     this.sweeps++;
+    if (held && this.order.length === 0) {
+      this.slab = null;
+      // After this call returns: nothing on its stack still points at what it dropped. At most once
+      // a sweep interval (a full collection of a broker's heap takes some ms), only once writes stopped.
+      const collect = this.collectGarbage;
+      if (collect) setImmediate(collect).unref();
+    }
+  }
+
+  /** @internal A copy of a small batch, in the current slab (a new one when it does not fit). */
+  copyToSlab(bytes: Buffer): Buffer {
+    if (!this.slab || this.slabUsed + bytes.length > this.slab.length) {
+      this.slab = Buffer.allocUnsafeSlow(this.slabBytes);
+      this.slabUsed = 0;
+    }
+    const out = this.slab.subarray(this.slabUsed, this.slabUsed + bytes.length);
+    bytes.copy(out);
+    this.slabUsed += bytes.length;
+    return out;
   }
 
   /** @internal */
@@ -86,9 +122,11 @@ export class PartitionTail {
    */
   append(baseOffset: number, lastOffset: number, bytes: Buffer, appendedFromItsBuffer = bytes.length): void {
     const whole = bytes.buffer.byteLength;
-    const asItCame = whole <= 2 * appendedFromItsBuffer;
-    const kept = asItCame ? bytes : copy(bytes);
-    const size = asItCame ? Math.ceil((whole * bytes.length) / appendedFromItsBuffer) : kept.buffer.byteLength;
+    const large = this.cache.slabBytes / 4;
+    const asItCame = whole >= large && whole <= 2 * appendedFromItsBuffer;
+    const inSlab = !asItCame && bytes.length < large;
+    const kept = asItCame ? bytes : inSlab ? this.cache.copyToSlab(bytes) : copy(bytes);
+    const size = asItCame ? Math.ceil((whole * bytes.length) / appendedFromItsBuffer) : inSlab ? bytes.length : kept.buffer.byteLength;
     if (size > this.cache.maxBytes) return this.clear();
     const entry = { baseOffset, lastOffset, bytes: kept, size, live: true };
     this.entries.push(entry);
@@ -147,7 +185,7 @@ export function bytesPerBuffer(batches: Iterable<{ bytes: Buffer }>): AppendedPe
   return sums;
 }
 
-/** A copy in a buffer of its own (Buffer.from would take small ones from the shared pool, keeping its 8 KiB alive). */
+/** A copy in a buffer of its own (a large batch's). */
 function copy(bytes: Buffer): Buffer {
   const out = Buffer.allocUnsafeSlow(bytes.length);
   bytes.copy(out);

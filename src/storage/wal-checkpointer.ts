@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { nodeWorkerThreads } from '../common/lazy-builtin.js';
 import { walCheckpointerCloseTimeoutMs, walCheckpointerIdleStopMs, walCheckpointerStartCommits, walCheckpointIntervalMs, walCheckpointLoopPages, walCheckpointRestartPages } from '../common/limits.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import { sqliteModulePath, sqliteNativeBinding, type Database } from './database.js';
@@ -166,7 +167,7 @@ export class WalCheckpointer {
     if (++this.commitsWithoutWorker < (this.opts.startCommits ?? walCheckpointerStartCommits)) return;
     this.commitsWithoutWorker = 0;
     const state = new Int32Array(new SharedArrayBuffer(4));
-    const thread = new Worker(WORKER_SOURCE, {
+    const thread = new (nodeWorkerThreads().Worker)(WORKER_SOURCE, {
       eval: true,
       workerData: {
         state: state.buffer,

@@ -35,7 +35,9 @@ export interface StartedChild {
 export function startChild(spec: ChildSpec, readyTimeoutMs = 30_000): Promise<StartedChild> {
   const child = fork(spec.entry, spec.args, {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    execArgv: [...(spec.execArgv ?? process.execArgv), `--max-semi-space-size=${clusterProcessSemiSpaceMiB}`],
+    // --expose-gc: a broker whose appends stopped asks V8 for the full collection that frees what its
+    // caches dropped (storage/recent-batches.ts); an idle process never reaches one by itself.
+    execArgv: [...(spec.execArgv ?? process.execArgv), `--max-semi-space-size=${clusterProcessSemiSpaceMiB}`, '--expose-gc'],
     env: { ...clusterProcessMallocEnv(), ...process.env, ...spec.env },
   });
   for (const stream of [child.stdout, child.stderr]) {

@@ -3,7 +3,7 @@ import { describeProcessEvent, type BrokerEvent, type ProcessEvent } from '../co
 import type { BrokerState, ClusterMetadata } from '../common/cluster-types.js';
 import { ClusterSecret } from '../common/cluster-secret.js';
 import { DATA_CORRUPTED_EXIT_CODE, UserError } from '../common/errors.js';
-import type { Logger } from '../common/logger.js';
+import { isoTimestamp, type Logger } from '../common/logger.js';
 import { ensurePrivateDir } from '../common/private-files.js';
 import { connectToCluster } from '../net/cluster-auth.js';
 import type { ConnectionSecurity } from '../net/connection.js';
@@ -82,7 +82,7 @@ export class Supervisor {
   /** The prepared security (flags for the children, what cluster.json records); null: PLAINTEXT. */
   private security: Awaited<ReturnType<typeof prepareClusterSecurity>> | null = null;
   private stopping = false;
-  private readonly startedAt = new Date().toISOString();
+  private readonly startedAt = isoTimestamp();
 
   constructor(private readonly opts: SupervisorOptions) {}
 

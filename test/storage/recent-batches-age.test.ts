@@ -1,7 +1,8 @@
 /**
  * The recent-batch cache gives its memory back once appends stop: a sweep (every
  * recentBatchesMaxAgeMs, from LogStore) drops what was appended before the previous sweep, so an idle
- * broker does not keep a bench's last batches, and a batch stays between one and two sweeps.
+ * broker does not keep a bench's last batches, and a batch stays between one and two sweeps; the
+ * sweep that empties it asks for the garbage collection that frees them.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -41,6 +42,26 @@ test('a partition cleared between sweeps is skipped by the sweep, its newer entr
   a.append(6, 6, bytes(100));
   cache.sweep();
   assert.is(a.read(6, 10, 1 << 20)!.length, 1);
+});
+
+test('a sweep that empties the cache asks for a garbage collection once, after it returned; one that leaves batches, or finds none, does not', async () => {
+  let collections = 0;
+  const cache = new RecentBatches(1 << 20, 64 * 1024, () => collections++);
+  const a = cache.tail();
+  cache.sweep();
+  a.append(0, 0, bytes(100));
+  cache.sweep();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.is(collections, 0, 'an empty cache, then one still holding its batch');
+  cache.sweep();
+  assert.is(collections, 0, 'not while the sweep runs');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.is(collections, 1, 'emptied');
+  cache.sweep();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.is(collections, 1, 'already empty');
+  a.append(1, 1, bytes(100));
+  assert.is(a.read(1, 2, 1 << 20)![0]!.buffer.byteLength, 64 * 1024, 'appends after it start a new slab');
 });
 
 test.run();

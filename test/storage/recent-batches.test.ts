@@ -2,7 +2,8 @@
  * The recent-batch cache (storage/recent-batches.ts) under PartitionLog.read: whatever it serves is
  * what SQLite would (every fetch offset, maxBytes and upper bound), it forgets what a truncation, a
  * rolled-back append or the cleaner's rewrite changed, it holds leader appends only, and one
- * budget bounds all partitions together, oldest entries first, counting what each entry keeps alive.
+ * budget bounds all partitions together, oldest entries first, counting what each entry keeps alive;
+ * small batches are copied into shared slabs, so the frames they came in are not kept.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -111,17 +112,41 @@ test('one budget for all partitions: the oldest entries go first, whichever part
   assert.ok(cache.sizeBytes <= 300);
 });
 
-test('a batch inside a much larger buffer is cached as a copy; one that is most of its buffer as it is, counted at the buffer\'s size', () => {
-  const cache = new RecentBatches(1 << 20);
+test('a small batch is copied into the cache\'s slab, shared with the batches after it; one most of a large buffer is kept as it is, counted at the buffer\'s size', () => {
+  const cache = new RecentBatches(8 << 20, 1 << 20);
   const tail = cache.tail();
   const socketRead = Buffer.alloc(64 * 1024, 7);
   tail.append(0, 0, socketRead.subarray(100, 1100));
-  assert.is(cache.sizeBytes, 1000, 'a copy of its own: its size');
-  socketRead.fill(0);
-  assert.equal(tail.read(0, 1, 1 << 20)![0], Buffer.alloc(1000, 7), 'the copy does not see the socket buffer change');
-  const frame = Buffer.alloc(1100, 1);
+  const frame = Buffer.alloc(16 * 1024, 1);
   tail.append(1, 1, frame.subarray(100));
-  assert.is(cache.sizeBytes, 1000 + 1100, 'kept as it is: counted at its whole buffer');
+  assert.is(cache.sizeBytes, 1000 + frame.length - 100, 'each counted at its own size');
+  socketRead.fill(0);
+  frame.fill(0);
+  const [first, second] = tail.read(0, 2, 1 << 20)!;
+  assert.equal(first, Buffer.alloc(1000, 7), 'the copy does not see the socket buffer change');
+  assert.equal(second, Buffer.alloc(frame.length - 100, 1), 'nor the frame');
+  assert.ok(first!.buffer === second!.buffer && first!.buffer.byteLength === 1 << 20, 'both in one slab');
+  assert.ok(first!.buffer !== socketRead.buffer && second!.buffer !== frame.buffer, 'neither keeps its buffer alive');
+
+  const large = Buffer.alloc(300 * 1024, 3);
+  tail.append(2, 2, large.subarray(1000));
+  assert.ok(tail.read(2, 3, 1 << 20)![0]!.buffer === large.buffer, 'kept as it is');
+  assert.is(cache.sizeBytes, 1000 + frame.length - 100 + large.length, 'counted at its whole buffer');
+  const big = Buffer.alloc(700 * 1024, 4);
+  tail.append(3, 3, big.subarray(0, 300 * 1024), 300 * 1024);
+  const copied = tail.read(3, 4, 1 << 20)![0]!;
+  assert.ok(copied.buffer !== big.buffer && copied.buffer.byteLength === 300 * 1024, 'under half of a large buffer: a copy of its own');
+});
+
+test('a slab full, the next small batch starts a new one; a batch bigger than a quarter slab is never put in one', () => {
+  const cache = new RecentBatches(8 << 20, 64 * 1024);
+  const tail = cache.tail();
+  for (let i = 0; i < 5; i++) tail.append(i, i, Buffer.alloc(15 * 1024, i));
+  const kept = tail.read(0, 5, 1 << 20)!;
+  assert.equal(kept.map((b, i) => b.equals(Buffer.alloc(15 * 1024, i))), [true, true, true, true, true]);
+  assert.ok(kept[3]!.buffer === kept[0]!.buffer && kept[4]!.buffer !== kept[0]!.buffer, 'four fill the first slab, the fifth is in the second');
+  tail.append(5, 5, Buffer.alloc(17 * 1024, 5));
+  assert.is(tail.read(5, 6, 1 << 20)![0]!.buffer.byteLength, 17 * 1024, 'a copy of its own');
 });
 
 /** Batches as they lie in one buffer of their own, behind `headerBytes` of something else (a frame's header), as FrameDecoder makes one. */
@@ -132,28 +157,31 @@ function inOneBuffer(batches: BatchView[], headerBytes = 0): { buffer: Buffer; b
   return { buffer, batches: splitAndValidateBatches(buffer.subarray(headerBytes)) };
 }
 
-test('batches appended together from one buffer (a produce frame) are kept as they came when they are most of it, counted at their shares of it', () => {
+/** A value big enough that a batch of three of them fills a large buffer (a quarter slab or more). */
+const large = (c: string) => c.repeat(100 * 1024);
+
+test('batches appended together from one large buffer (a produce frame) are kept as they came when they are most of it, counted at their shares of it', () => {
   const log = store.partition('t', 0);
-  const frame = inOneBuffer([batch(['a', 'b']), batch(['c']), batch(['d', 'e', 'f'])], 40);
+  const frame = inOneBuffer([batch([large('a'), large('b')]), batch([large('c')]), batch([large('d'), 'e', 'f'])], 40);
   const cache = cacheOf(store);
   store.transaction(() => log.appendAsLeader(frame.batches, 0));
-  const served = log.read(0, 6, 1 << 20);
+  const served = log.read(0, 6, 16 << 20);
   assert.is(served.length, 3);
   served.forEach((b, i) => assert.ok(b.buffer === frame.buffer.buffer && b.byteOffset === frame.batches[i]!.bytes.byteOffset, `batch ${i} not copied`));
   assert.ok(Math.abs(cache.sizeBytes - frame.buffer.buffer.byteLength) <= 3, 'together they count as the whole buffer');
-  assert.equal(served, fromSqlite(log, 0, 6, 1 << 20));
+  assert.equal(served, fromSqlite(log, 0, 6, 16 << 20));
 
   // Batches of three partitions filling one buffer (a socket read of three produce frames), appended
   // in one transaction weighed together: none is copied, though each is a third of it.
-  const all = inOneBuffer(['p', 'q', 'r'].map((v) => batch([v])));
+  const all = inOneBuffer(['p', 'q', 'r'].map((v) => batch([large(v)])));
   const logs = [2, 3, 4].map((p) => store.partition('t', p));
   const perBuffer = bytesPerBuffer(all.batches);
   store.transaction(() => logs.forEach((l, i) => l.appendAsLeader([all.batches[i]!], 0, perBuffer)));
-  for (const l of logs) assert.ok(l.read(0, 1, 1 << 20)[0]!.buffer === all.buffer.buffer, `partition ${l.partition} not copied`);
+  for (const l of logs) assert.ok(l.read(0, 1, 16 << 20)[0]!.buffer === all.buffer.buffer, `partition ${l.partition} not copied`);
 
   // One batch of a buffer that is mostly something else (another partition's records) is still copied.
   const other = store.partition('t', 1);
-  const mostlyOther = inOneBuffer([batch(['x']), batch(['y'.repeat(4096)])]);
+  const mostlyOther = inOneBuffer([batch(['x']), batch([large('y').repeat(3)])]);
   store.transaction(() => other.appendAsLeader([mostlyOther.batches[0]!], 0));
   assert.ok(other.read(0, 1, 1 << 20)[0]!.buffer !== mostlyOther.buffer.buffer, 'copied');
 });

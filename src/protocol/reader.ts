@@ -7,7 +7,8 @@ type ViewConstructor = new (buffer: ArrayBufferLike, byteOffset: number, length:
  * The class Node makes Buffers of (its FastBuffer), as Buffer[Symbol.species] names it for typed
  * array methods. Constructing one over the parent's memory is the view `subarray` returns, for a
  * third of its cost (~16 ns against ~47 here): Buffer#subarray normalises its arguments in
- * JavaScript first. A decoder makes one per record key and value, and checks the bounds itself.
+ * JavaScript first. A Reader makes one per record key and value, and checks the bounds itself; it
+ * reads its buffer's ArrayBuffer once (`.buffer` is a call into the runtime each time).
  * Null (subarray is used) should a Node version not give a Buffer class there.
  */
 const FastBuffer: ViewConstructor | null = (() => {
@@ -20,10 +21,6 @@ const FastBuffer: ViewConstructor | null = (() => {
   }
 })();
 
-/** buf[start, end) as a view of the same memory (as `buf.subarray`); the caller has checked that 0 <= start <= end <= buf.length. */
-export function viewOf(buf: Buffer, start: number, end: number): Buffer {
-  return FastBuffer ? new FastBuffer(buf.buffer, buf.byteOffset + start, end - start) : buf.subarray(start, end);
-}
 
 /**
  * Bounds-checked big-endian reader. Every read that would pass the end throws ProtocolError, so a
@@ -31,6 +28,9 @@ export function viewOf(buf: Buffer, start: number, end: number): Buffer {
  */
 export class Reader {
   private pos: number;
+  /** `buf`'s memory and where it starts there, for views (`raw`); read on the first. */
+  private memory: ArrayBufferLike | null = null;
+  private memoryOffset = 0;
 
   constructor(
     readonly buf: Buffer,
@@ -130,7 +130,14 @@ export class Reader {
 
   raw(len: number): Buffer {
     this.need(len);
-    const b = viewOf(this.buf, this.pos, this.pos + len);
+    let b: Buffer;
+    if (FastBuffer) {
+      if (this.memory === null) {
+        this.memory = this.buf.buffer;
+        this.memoryOffset = this.buf.byteOffset;
+      }
+      b = new FastBuffer(this.memory, this.memoryOffset + this.pos, len);
+    } else b = this.buf.subarray(this.pos, this.pos + len);
     this.pos += len;
     return b;
   }

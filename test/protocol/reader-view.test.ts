@@ -1,21 +1,22 @@
 /**
- * viewOf: the Buffer view decoders hand out for keys, values and bytes fields (Reader.raw), built
- * without Buffer#subarray's argument handling: the same memory, a real Buffer, the bounds asked for.
+ * Reader.raw: the Buffer view decoders hand out for keys, values and bytes fields, built without
+ * Buffer#subarray's argument handling: the same memory, a real Buffer, the bounds asked for.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Reader, viewOf } from '../../src/protocol/reader.js';
+import { Reader } from '../../src/protocol/reader.js';
 
-test('viewOf is a Buffer over the same memory as subarray would be, at an offset inside a pooled buffer too', () => {
+test('Reader.raw is a Buffer over the same memory as subarray would be, for a parent that is itself a view', () => {
   const parent = Buffer.from('..hello world..').subarray(2, 13); // a view with a byteOffset of its own
-  const v = viewOf(parent, 6, 11);
+  const r = new Reader(parent, 6);
+  const v = r.raw(5);
   assert.ok(Buffer.isBuffer(v));
   assert.is(v.toString(), 'world');
   assert.is(v.buffer, parent.buffer);
   assert.is(v.byteOffset, parent.byteOffset + 6);
   v[0] = 'W'.charCodeAt(0);
   assert.is(parent.toString(), 'hello World', 'writes show through: no copy');
-  assert.is(viewOf(parent, 3, 3).length, 0);
+  assert.is(new Reader(parent, 3).raw(0).length, 0);
 });
 
 test('Reader.raw and bytes hand out such views', () => {

@@ -44,7 +44,8 @@ export interface ConsumedRecord {
   /** Key, value and header values are views of the fetched bytes (no copy): `Buffer.from` one to keep it without them. */
   key: Buffer | null;
   value: Buffer | null;
-  headers: { key: string; value: Buffer | null }[];
+  /** Read-only: records without headers share one frozen empty array (as Kafka's share EMPTY_HEADERS). */
+  headers: readonly { key: string; value: Buffer | null }[];
 }
 
 const LATEST = -1;

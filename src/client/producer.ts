@@ -55,7 +55,7 @@ export interface ProducerRecord {
   value: Buffer | null;
   partition?: number;
   timestamp?: number;
-  headers?: RecordHeader[];
+  headers?: readonly RecordHeader[];
 }
 
 const DEFAULTS = { transactionalId: undefined as string | undefined, transactionTimeoutMs: producerTransactionTimeoutMs, acks: -1 as 0 | 1 | -1, idempotent: undefined as boolean | undefined, maxInFlight: maxInFlightBatchesPerPartition, compression: CompressionCodec.none as number, onRetry: undefined as ProducerOptions['onRetry'], lingerMs: 5, batchBytes: 16384, maxBufferedBytes: 32 * 1024 * 1024, deliveryTimeoutMs: 120_000, requestTimeoutMs: 30_000, retryBackoffMs: 100 };

@@ -2,12 +2,35 @@ import { ProtocolError } from '../common/errors.js';
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+type ViewConstructor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer;
+/**
+ * The class Node makes Buffers of (its FastBuffer), as Buffer[Symbol.species] names it for typed
+ * array methods. Constructing one over the parent's memory is the view `subarray` returns, for a
+ * third of its cost (~16 ns against ~47 here): Buffer#subarray normalises its arguments in
+ * JavaScript first. A Reader makes one per record key and value, and checks the bounds itself; it
+ * reads its buffer's ArrayBuffer once (`.buffer` is a call into the runtime each time).
+ * Null (subarray is used) should a Node version not give a Buffer class there.
+ */
+const FastBuffer: ViewConstructor | null = (() => {
+  const species = (Buffer as unknown as { [Symbol.species]?: unknown })[Symbol.species];
+  if (typeof species !== 'function' || species === Buffer) return null;
+  try {
+    return new (species as ViewConstructor)(new ArrayBuffer(2), 1, 1) instanceof Buffer ? (species as ViewConstructor) : null;
+  } catch {
+    return null;
+  }
+})();
+
+
 /**
  * Bounds-checked big-endian reader. Every read that would pass the end throws ProtocolError, so a
  * frame whose fields lie about their sizes is rejected instead of read past its end.
  */
 export class Reader {
   private pos: number;
+  /** `buf`'s memory and where it starts there, for views (`raw`); read on the first. */
+  private memory: ArrayBufferLike | null = null;
+  private memoryOffset = 0;
 
   constructor(
     readonly buf: Buffer,
@@ -107,7 +130,14 @@ export class Reader {
 
   raw(len: number): Buffer {
     this.need(len);
-    const b = this.buf.subarray(this.pos, this.pos + len);
+    let b: Buffer;
+    if (FastBuffer) {
+      if (this.memory === null) {
+        this.memory = this.buf.buffer;
+        this.memoryOffset = this.buf.byteOffset;
+      }
+      b = new FastBuffer(this.memory, this.memoryOffset + this.pos, len);
+    } else b = this.buf.subarray(this.pos, this.pos + len);
     this.pos += len;
     return b;
   }

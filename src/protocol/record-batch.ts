@@ -278,11 +278,19 @@ export function recordsReader(buf: Buffer, start: number, end: number, codec: nu
 }
 
 /** A record as `visitRecordBatches` hands it out: key, value and header values are views, not copies. */
-export type RecordVisitor = (offset: number, timestamp: number, key: Buffer | null, value: Buffer | null, headers: RecordHeader[]) => void;
+export type RecordVisitor = (offset: number, timestamp: number, key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[]) => void;
 
 /**
- * Walks the batches of a fetched buffer, decompressing compressed ones. `onBatch` sees each batch's
- * header first and says whether its records are wanted (a control batch's never are: they are
+ * The headers of every record that has none (nearly all): one frozen empty array, as Kafka's
+ * DefaultRecord shares Record.EMPTY_HEADERS, instead of an array per record to allocate and collect.
+ */
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+
+/**
+ * Walks the batches of a fetched buffer, decompressing compressed ones. Each whole batch's CRC32C is
+ * checked first, as Kafka's consumer does by default (check.crcs=true): a batch damaged on a disk or
+ * the wire throws instead of handing out wrong records. `onBatch` sees each batch's
+ * header then and says whether its records are wanted (a control batch's never are: they are
  * transaction markers, not records); `onRecord` gets each record of a wanted batch. Its key, value and
  * header values are views of `buf` (or of the decompressed records): a consumer hands out records
  * without copying them, as kafkajs does. A trailing partial batch (Fetch may cut one at maxBytes) is
@@ -295,32 +303,48 @@ export function visitRecordBatches(buf: Buffer, onBatch: (header: BatchHeader) =
     const header = readBatchHeader(buf, at);
     const size = BATCH_LOG_OVERHEAD + header.batchLength;
     if (at + size > buf.length) break;
+    if (header.batchLength < BATCH_HEADER_BYTES - BATCH_LOG_OVERHEAD) throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `record batch length ${header.batchLength} is shorter than its header`);
+    if (crc32c(buf.subarray(at, at + size), OFF_ATTRIBUTES) !== header.crc) throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `record batch at offset ${header.baseOffset} does not match its CRC32C`);
     if (onBatch(header) && (header.attributes & ATTR_CONTROL) === 0) {
-      // A LogAppendTime batch's records all carry the time the leader stamped in maxTimestamp.
-      const appendTime = header.attributes & ATTR_LOG_APPEND_TIME ? header.maxTimestamp : null;
-      const r = recordsReader(buf, at + BATCH_HEADER_BYTES, at + size, header.attributes & ATTR_COMPRESSION_MASK);
-      for (let i = 0; i < header.recordCount; i++) {
-        const len = r.varint();
-        const end = r.offset + len;
-        r.int8();
-        const timestampDelta = r.varlong();
-        const offsetDelta = r.varint();
-        const keyLen = r.varint();
-        const key = keyLen < 0 ? null : r.raw(keyLen);
-        const valueLen = r.varint();
-        const value = valueLen < 0 ? null : r.raw(valueLen);
-        const headerCount = r.varint();
-        const headers: RecordHeader[] = [];
-        for (let h = 0; h < headerCount; h++) {
-          const hk = r.raw(r.varint()).toString('utf8');
-          const hvLen = r.varint();
-          headers.push({ key: hk, value: hvLen < 0 ? null : r.raw(hvLen) });
-        }
-        if (r.offset !== end) r.skip(end - r.offset);
-        onRecord(header.baseOffset + offsetDelta, appendTime ?? header.baseTimestamp + timestampDelta, key, value, headers);
+      const codec = header.attributes & ATTR_COMPRESSION_MASK;
+      if (codec === CompressionCodec.none) visitRecords(buf, at + BATCH_HEADER_BYTES, at + size, header, onRecord);
+      else {
+        const records = decompressRecords(codec, buf.subarray(at + BATCH_HEADER_BYTES, at + size));
+        visitRecords(records, 0, records.length, header, onRecord);
       }
     }
     at += size;
+  }
+}
+
+/** The records of one batch, in buf[start, end), each handed to `onRecord`. */
+function visitRecords(buf: Buffer, start: number, end: number, header: BatchHeader, onRecord: RecordVisitor): void {
+  // A LogAppendTime batch's records all carry the time the leader stamped in maxTimestamp.
+  const appendTime = header.attributes & ATTR_LOG_APPEND_TIME ? header.maxTimestamp : null;
+  const r = new Reader(buf, start, end);
+  for (let i = 0; i < header.recordCount; i++) {
+    const len = r.varint();
+    const recordEnd = r.offset + len;
+    r.int8();
+    const timestampDelta = r.varlong();
+    const offsetDelta = r.varint();
+    const keyLen = r.varint();
+    const key = keyLen < 0 ? null : r.raw(keyLen);
+    const valueLen = r.varint();
+    const value = valueLen < 0 ? null : r.raw(valueLen);
+    const headerCount = r.varint();
+    let headers = NO_HEADERS;
+    if (headerCount > 0) {
+      const list: RecordHeader[] = [];
+      for (let h = 0; h < headerCount; h++) {
+        const hk = r.raw(r.varint()).toString('utf8');
+        const hvLen = r.varint();
+        list.push({ key: hk, value: hvLen < 0 ? null : r.raw(hvLen) });
+      }
+      headers = list;
+    }
+    if (r.offset !== recordEnd) r.skip(recordEnd - r.offset);
+    onRecord(header.baseOffset + offsetDelta, appendTime ?? header.baseTimestamp + timestampDelta, key, value, headers);
   }
 }
 
@@ -335,8 +359,7 @@ export function decodeRecordBatches(buf: Buffer): { header: BatchHeader; records
     buf,
     (header) => out.push({ header, records: [] }) > 0,
     (offset, timestamp, key, value, headers) => {
-      for (const h of headers) h.value = copy(h.value);
-      out[out.length - 1]!.records.push({ offset, timestamp, key: copy(key), value: copy(value), headers });
+      out[out.length - 1]!.records.push({ offset, timestamp, key: copy(key), value: copy(value), headers: headers.map((h) => ({ key: h.key, value: copy(h.value) })) });
     },
   );
   return out;

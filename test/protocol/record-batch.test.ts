@@ -183,6 +183,34 @@ test('visitRecordBatches hands out records as views of the fetched bytes, skips 
   assert.not.ok(inside(decoded[0]!.records[0]!.value!), 'decodeRecordBatches copies');
 });
 
+test('visitRecordBatches checks each batch\'s CRC32C, as Kafka\'s consumer does (check.crcs): a flipped byte anywhere it covers is CORRUPT_MESSAGE, no record handed out', () => {
+  const good = encodeRecordBatch(sample(), { baseOffset: 0 });
+  for (const at of [AT.attributes, BATCH_HEADER_BYTES + 3, good.length - 1]) {
+    const bad = Buffer.from(good);
+    bad[at] = bad[at]! ^ 0x01;
+    let records = 0;
+    const visit = () => visitRecordBatches(Buffer.concat([good, bad]), () => true, () => void records++);
+    assert.is(kafkaErrorCode(visit), ErrorCode.CORRUPT_MESSAGE, `byte ${at}`);
+    assert.is(records, sample().length, `the good batch before it is read, nothing of the bad one (byte ${at})`);
+  }
+  // baseOffset and the leader epoch lie before the CRC'd range (the leader stamps them): not checked.
+  const stamped = Buffer.from(good);
+  stampBatch(stamped, 500, 7);
+  let first = -1;
+  visitRecordBatches(stamped, () => true, (offset) => void (first = first < 0 ? offset : first));
+  assert.is(first, 500);
+});
+
+test('visitRecordBatches: records without headers share one frozen empty array; those with headers get their own', () => {
+  const lists: (readonly unknown[])[] = [];
+  visitRecordBatches(Buffer.concat([encodeRecordBatch(sample()), encodeRecordBatch(sample())]), () => true, (_o, _t, _k, _v, headers) => void lists.push(headers));
+  const empty = lists.filter((h) => h.length === 0);
+  assert.is(empty.length, 4, 'two records of each sample have no headers');
+  assert.ok(empty.every((h) => h === empty[0]) && Object.isFrozen(empty[0]), 'one shared, frozen array');
+  const withHeaders = lists.filter((h) => h.length > 0);
+  assert.is(new Set(withHeaders).size, withHeaders.length, 'an array of its own for each record with headers');
+});
+
 test('decode inflates a gzip batch compressed outside YaK, and refuses an unknown codec rather than return nothing', () => {
   const input = sample();
   const plain = encodeRecordBatch(input);

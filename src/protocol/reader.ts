@@ -21,7 +21,6 @@ const FastBuffer: ViewConstructor | null = (() => {
   }
 })();
 
-
 /**
  * Bounds-checked big-endian reader. Every read that would pass the end throws ProtocolError, so a
  * frame whose fields lie about their sizes is rejected instead of read past its end.

@@ -184,7 +184,7 @@ export class FetchSessionCache {
             session.partitions.delete(k);
             session.quiet.set(k, c);
             c.quiet = q;
-            q.partition.watchQuiet(q, (wake) => unquiet(session, k, q, wake));
+            watch(session, k, q);
           } else if (r.records && r.records.length > 0 && session.partitions.size > 1) {
             // The ones that got records go last next time (Kafka's IncrementalFetchContext does the same);
             // a session of one partition (a follower of one leader's partition, a consumer of one) has no order to change.
@@ -327,6 +327,15 @@ function unquiet(session: Session, k: string, q?: QuietRead, wake = false): void
   session.partitions.set(k, c);
   session.ended.push(c);
   if (wake) session.wakeWaiting?.();
+}
+
+/**
+ * Has the partition tell the session when its quiet read ends. A function of its own, so that the
+ * watcher closes over these three alone: made inside `respond`, it kept that request's answers, and
+ * the records in them, alive for as long as the partition stayed quiet.
+ */
+function watch(session: Session, k: string, q: QuietRead): void {
+  q.partition.watchQuiet(q, (wake) => unquiet(session, k, q, wake));
 }
 
 function sizeOf(s: Session): number {

@@ -8,6 +8,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PartitionState } from '../../src/common/cluster-types.js';
@@ -149,6 +151,25 @@ test("a quiet partition's high watermark moved by the other follower does not wa
   const p9 = res.responses[0]!.partitions.find((p) => p.partitionIndex === 9);
   assert.ok(answered(res).includes(20), 'woken by the append');
   assert.is(p9?.highWatermark, 1, "and told partition 9's new high watermark");
+});
+
+test("a session's quiet partitions do not keep the records of the answer they went quiet in alive", async () => {
+  const sessionId = (await fetch({ sessionId: 0, sessionEpoch: 0, partitions: states.map((s) => at(s.partition, 0)) })).sessionId!;
+  await append(17);
+  await append(17);
+  // The answer that makes the other 49 quiet carries partition 17's two batches, joined into a buffer of their own.
+  const records = await (async () => {
+    const res = await fetch({ sessionId, sessionEpoch: 1 });
+    return new WeakRef(res.responses[0]!.partitions.find((p) => p.partitionIndex === 17)!.records!);
+  })();
+  assert.is(replicas.leaderPartition('t', 3, true).followerProgress(2)!.onQuietEnd !== null, true, 'partition 3 is quiet, watched');
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  for (let i = 0; i < 3 && records.deref() !== undefined; i++) {
+    await new Promise((r) => setImmediate(r));
+    gc();
+  }
+  assert.is(records.deref(), undefined, 'collected');
 });
 
 test("a left-out partition's follower fetch times follow its session: not proposed out for lagging while the session fetches", async () => {

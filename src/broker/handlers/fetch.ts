@@ -104,7 +104,7 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequest, ver
     if (ended.length > 0) {
       const more = readAll(reader, ended, grant.bytes, res.bytes);
       targets = [...targets, ...ended];
-      res = { partitions: [...res.partitions, ...more.partitions], quiet: [...res.quiet, ...more.quiet], replicas: [], bytes: more.bytes, answerNow: res.answerNow || more.answerNow };
+      res = { partitions: [...res.partitions, ...more.partitions], quiet: [...res.quiet, ...more.quiet], replicas: [...res.replicas, ...more.replicas], bytes: more.bytes, answerNow: res.answerNow || more.answerNow };
     }
     grant.charge(res.bytes);
   }

@@ -100,7 +100,22 @@ export class GroupConsumer {
     if (this.unreturned.length === 0) this.unreturned = await this.fetcher.poll(timeoutMs);
     const records = this.unreturned.splice(0, maxRecords);
     for (const r of records) this.consumed.set(r.partition, r.offset + 1);
+    this.consumeWhollyReturned();
     return records;
+  }
+
+  /**
+   * A partition none of whose fetched records wait to be returned is consumed up to the fetcher's
+   * position, which is past control batches (transaction markers) and aborted or compacted-away
+   * offsets, as Kafka's consumer commits its positions: else a transactional topic's group keeps a
+   * lag of one per marker and a restarted member re-fetches them.
+   */
+  private consumeWhollyReturned(): void {
+    const fetcher = this.fetcher!;
+    for (const p of this.assigned) {
+      const position = fetcher.position(p);
+      if (position !== undefined && fetcher.returnedUpTo(p, position) && !this.unreturned.some((r) => r.partition === p)) this.consumed.set(p, position);
+    }
   }
 
   /**

@@ -5,7 +5,7 @@
  * first (fatal for it, its open transaction aborted); a batch refused for good leaves the
  * transaction only to abort, after which the epoch is bumped and the next one commits; offsets sent in the transaction with the
  * group consumer's metadata, visible only once committed; a stale generation refused, leaving the
- * transaction to abort.
+ * transaction to abort; a group consumer commits past the markers it read over.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -31,7 +31,7 @@ const client = (id: string) => {
 
 test.before(async () => {
   cluster = await startCluster({ brokers: 3 });
-  for (const t of ['ca', 'fence', 'in', 'out']) await createTopic(cluster.bootstrap, t, 3, 3);
+  for (const t of ['ca', 'fence', 'in', 'out', 'marked']) await createTopic(cluster.bootstrap, t, 3, 3);
   await createTopic(cluster.bootstrap, 'small', 1, 3, { 'max.message.bytes': '1000' });
 });
 
@@ -122,6 +122,38 @@ test('a batch refused for good (MESSAGE_TOO_LARGE) leaves the transaction only t
   await p.commitTransaction();
   await p.close();
   assert.equal(await values('small', 'read_committed'), ['next']);
+});
+
+test('a group consumer commits past the transaction markers it read over: no lag is left on a transactional topic', async () => {
+  const p = txnProducer('yak-marked');
+  await p.initTransactions();
+  await p.partitionsOf('marked');
+  p.beginTransaction();
+  for (let i = 0; i < 3; i++) p.send('marked', { value: Buffer.from(`m-${i}`), partition: 0 });
+  await p.commitTransaction();
+  await p.close();
+  // Offsets 0-2 are the records, 3 the COMMIT marker: the log ends at 4.
+  const consumer = new GroupConsumer(client('marked-consumer'), { topic: 'marked', groupId: 'marked', resetTo: 'earliest', sessionTimeoutMs: 10_000, heartbeatIntervalMs: 300, autoCommitIntervalMs: null, assignors: [RangeAssignor], isolation: 'read_committed' });
+  await consumer.start();
+  try {
+    const seen: string[] = [];
+    let quiet = 0;
+    await waitFor('marked read', async () => {
+      const got = await consumer.poll(300);
+      seen.push(...got.map((r) => r.value!.toString()));
+      quiet = got.length === 0 && seen.length === 3 ? quiet + 1 : 0;
+      return quiet >= 2;
+    }, { timeoutMs: 20_000 });
+    assert.equal(seen, ['m-0', 'm-1', 'm-2']);
+    assert.equal(consumer.consumedOffsets().get(0), 4);
+    await consumer.commit();
+    const described = await new GroupAdmin(client('marked-admin')).describeGroup('marked');
+    const partition0 = described?.partitions.find((x) => x.topic === 'marked' && x.partition === 0);
+    assert.equal(partition0?.committedOffset, 4);
+    assert.equal(partition0?.lag, 0);
+  } finally {
+    await consumer.close();
+  }
 });
 
 test('consume-transform-produce: offsets sent in the transaction commit with it; an aborted one leaves them, and a stale generation is refused', async () => {

@@ -117,14 +117,14 @@ export class ReplicaManager {
             p.becomeLeader(state, now);
             this.opts.logger.info(`leading ${p.topic}-${p.partition} at epoch ${state.leaderEpoch} (log end ${p.log.logEndOffset}, high watermark ${p.log.highWatermark})`);
           } else {
-            p.updateState(state);
+            p.updateState(state, now);
           }
         } else if (epochChanged) {
           p.becomeFollower(state);
           this.unfollow(p);
           if (state.leader >= 0) this.fetcherFor(state.leader).add(p);
         } else {
-          p.updateState(state);
+          p.updateState(state, now);
         }
       }
     }

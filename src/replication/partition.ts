@@ -237,11 +237,17 @@ export class Partition {
     this.endQuiet(true);
     this.state = state;
     this.followers.clear();
-    for (const r of state.replicas) {
-      if (r !== this.brokerId) this.followers.set(r, { logEndOffset: -1, lastCaughtUpMs: now, leaderEndAtLastFetch: -1, lastFetchMs: now, clock: null, onQuietEnd: null });
-    }
+    this.trackFollowers(state.replicas, now);
     this.maybeAdvanceHighWatermark();
     this.wakeAllFetches();
+  }
+
+  /** Leader side: a progress entry per replica of `replicas` but this one, new ones given a full lag window from `now`; others dropped. */
+  private trackFollowers(replicas: readonly number[], now: number): void {
+    for (const r of this.followers.keys()) if (!replicas.includes(r)) this.followers.delete(r);
+    for (const r of replicas) {
+      if (r !== this.brokerId && !this.followers.has(r)) this.followers.set(r, { logEndOffset: -1, lastCaughtUpMs: now, leaderEndAtLastFetch: -1, lastFetchMs: now, clock: null, onQuietEnd: null });
+    }
   }
 
   becomeFollower(state: PartitionState): void {
@@ -253,15 +259,22 @@ export class Partition {
     this.wakeAllFetches();
   }
 
-  /** New ISR or replicas from the coordinator at the same epoch. */
-  updateState(state: PartitionState): void {
-    this.endQuiet(false);
+  /**
+   * New metadata from the coordinator at the same epoch. Only a new ISR or replica set ends quiet
+   * reads and wakes fetches: any topic's change brings every partition's state again, and ending
+   * them all would make the next follower fetch read every partition.
+   */
+  updateState(state: PartitionState, now: number): void {
+    const moved = !sameReplication(this.state, state);
     this.state = state;
     this.isrChangeInFlight = false;
+    if (moved) this.endQuiet(false);
     if (!this.isLeader) return;
+    if (moved) this.trackFollowers(state.replicas, now);
+    // Also unmoved: min.insync.replicas may have changed, which decides the acks=all waiters.
     this.maybeAdvanceHighWatermark();
     // A new ISR may change which replica a rack-aware consumer should read from (KIP-392): answer it now.
-    this.wakeFetches('highWatermark');
+    if (moved) this.wakeFetches('highWatermark');
   }
 
   /** Leader side: what this leader knows of a follower from its fetches (undefined for a non-replica or on a follower). */
@@ -466,4 +479,10 @@ export class Partition {
     const ours = leader.leaderEpoch < log.latestEpoch ? this.endOffsetForEpoch(leader.leaderEpoch).endOffset : log.logEndOffset;
     return Math.min(log.logEndOffset, leader.endOffset, ours < 0 ? log.logStartOffset : ours);
   }
+}
+
+/** Whether two states of one epoch have the same ISR, replicas and reassignment. */
+function sameReplication(a: PartitionState, b: PartitionState): boolean {
+  const same = (x: readonly number[] = [], y: readonly number[] = []) => x.length === y.length && x.every((r, i) => r === y[i]);
+  return same(a.isr, b.isr) && same(a.replicas, b.replicas) && same(a.addingReplicas, b.addingReplicas) && same(a.removingReplicas, b.removingReplicas);
 }

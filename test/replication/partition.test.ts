@@ -220,7 +220,7 @@ test('an ISR shrink below min.insync.replicas does not acknowledge waiting acks=
   write(p, 2);
   const w = p.waitForHighWatermark(2, 5000);
   // Both followers die: the coordinator confirms ISR [1].
-  p.updateState(state({ isr: [1] }));
+  p.updateState(state({ isr: [1] }), T);
   const r = await settled(w);
   assert.is.not(r, 'resolved', 'acknowledged on the leader alone while min.insync.replicas=2');
   assert.instance(r, KafkaError);
@@ -233,7 +233,7 @@ test('an ISR shrink that keeps min.insync.replicas acknowledges the waiters the 
   p.recordFollowerFetch(2, 2, T + 1);
   const w = p.waitForHighWatermark(2, 5000);
   assert.is(await settled(w), 'pending', 'broker 3 lags');
-  p.updateState(state({ isr: [1, 2] }));
+  p.updateState(state({ isr: [1, 2] }), T);
   assert.is(await settled(w), 'resolved');
   assert.is(p.log.highWatermark, 2);
 });
@@ -347,8 +347,10 @@ test("quiet reads: a caught-up follower in the ISR reading nothing with its sess
   assert.is(p.log.logEndOffset, 1, 'nothing was appended');
   assert.ok(tried(), 'an append was tried');
   const metadata = watched(p, p.readForFollower(2, 1, 1 << 20, T, clock).quiet!);
-  p.updateState(state());
-  assert.ok(metadata(), 'new metadata (ISR, epoch, leadership)');
+  p.updateState(state(), T);
+  assert.not.ok(metadata(), "metadata with this partition's ISR and replicas unchanged (another topic's change)");
+  p.updateState(state({ isr: [1, 2] }), T);
+  assert.ok(metadata(), 'a new ISR');
   const logStart = watched(p, p.readForFollower(2, 1, 1 << 20, T, clock).quiet!);
   p.logStartMoved();
   assert.ok(logStart(), 'the log start moved');
@@ -396,4 +398,17 @@ test("quiet reads: a follower left out keeps counting as caught up while its ses
   assert.equal(p.laggingIsr(T + 6800, lag), [1, 2], 'broker 2 was caught up at its last fetch before the append');
   assert.equal(p.laggingIsr(T + 7000, lag), [1], 'the append is not fetched: the clock no longer counts for it');
 });
+test('replicas changed at the same epoch: the leader tracks an added follower (it can join the ISR) and forgets a removed one', () => {
+  const p = leader();
+  write(p, 2);
+  p.recordFollowerFetch(2, 2, T + 1);
+  p.recordFollowerFetch(3, 2, T + 1);
+  p.updateState(state({ replicas: [1, 2, 3, 4], addingReplicas: [4] }), T + 2);
+  assert.is(p.followerProgress(4)?.lastCaughtUpMs, T + 2, 'a full lag window from the change');
+  assert.equal(p.recordFollowerFetch(4, 2, T + 3), [1, 2, 3, 4], 'caught up: proposed into the ISR');
+  p.updateState(state({ replicas: [1, 2, 4], isr: [1, 2, 4] }), T + 4);
+  assert.is(p.followerProgress(3), undefined);
+  assert.is(p.followerProgress(2)?.logEndOffset, 2, 'a follower kept keeps its progress');
+});
+
 test.run();

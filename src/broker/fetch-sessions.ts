@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { ErrorCode } from '../common/errors.js';
 import { fetchSessionEvictionMs, maxFetchSessionCachePartitions, maxIncrementalFetchSessionCacheSlots } from '../common/limits.js';
 import type { FetchPartition, FetchPartitionResponse, FetchRequest, ForgottenTopic } from '../protocol/apis/fetch.js';
+import type { Records } from '../protocol/batch-list.js';
 import { ZERO_UUID } from '../protocol/schema.js';
 import type { FetchClock, QuietRead } from '../replication/follower-progress.js';
 
@@ -69,10 +70,13 @@ export interface FetchTarget {
   partition: FetchPartition;
 }
 
+/** A partition's answer as this broker writes it: its records one buffer or its stored batches as read (a BatchList). */
+export type PartitionAnswer = FetchPartitionResponse<Records>;
+
 export interface TopicPartitionResponse {
   topic: string;
   topicId: string;
-  partition: FetchPartitionResponse;
+  partition: PartitionAnswer;
 }
 
 /** What one Fetch request reads, and how its answers become the response. */
@@ -93,7 +97,7 @@ export interface FetchContext {
    * The session id and partitions to send back, given what was read for `read` targets (default
    * `targets`; same order) and which of those reads were quiet (left out of the next fetches).
    */
-  respond(read: readonly FetchPartitionResponse[], quiet?: readonly (QuietRead | null)[], readTargets?: readonly FetchTarget[]): { sessionId: number; partitions: TopicPartitionResponse[] };
+  respond(read: readonly PartitionAnswer[], quiet?: readonly (QuietRead | null)[], readTargets?: readonly FetchTarget[]): { sessionId: number; partitions: TopicPartitionResponse[] };
 }
 
 export class FetchSessionCache {
@@ -201,7 +205,7 @@ export class FetchSessionCache {
    * A new session for a full fetch's partitions, if a slot and room for its partitions are free or
    * can be freed; else null (the client fetches without one).
    */
-  private create(targets: FetchTarget[], read: readonly FetchPartitionResponse[]): Session | null {
+  private create(targets: FetchTarget[], read: readonly PartitionAnswer[]): Session | null {
     if (targets.length === 0 || targets.length > this.maxPartitions) return null;
     while (this.sessions.size >= this.maxSlots || this.cachedPartitions() + targets.length > this.maxPartitions) {
       if (!this.evictFor(targets.length)) return null;
@@ -258,7 +262,7 @@ function sessionless(targets: FetchTarget[]): FetchContext {
 }
 
 /** A full or sessionless fetch's answer: every partition (none is left out without a session). */
-function answers(targets: FetchTarget[], read: readonly FetchPartitionResponse[]): TopicPartitionResponse[] {
+function answers(targets: FetchTarget[], read: readonly PartitionAnswer[]): TopicPartitionResponse[] {
   return targets.map((t, i) => ({ topic: t.topic, topicId: t.topicId, partition: read[i]! }));
 }
 
@@ -294,7 +298,7 @@ function update(session: Session, targets: FetchTarget[], forgotten: ForgottenTo
 }
 
 /** Whether an incremental response must carry this partition (Kafka's CachedPartition.maybeUpdateResponseData). */
-function changed(c: CachedPartition, r: FetchPartitionResponse): boolean {
+function changed(c: CachedPartition, r: PartitionAnswer): boolean {
   return (
     r.errorCode !== ErrorCode.NONE ||
     (r.records !== null && r.records.length > 0) ||
@@ -307,7 +311,7 @@ function changed(c: CachedPartition, r: FetchPartitionResponse): boolean {
   );
 }
 
-function remember(c: CachedPartition, r: FetchPartitionResponse): void {
+function remember(c: CachedPartition, r: PartitionAnswer): void {
   // After an error, as in Kafka: the partition is answered again once it is readable, even if its high watermark did not move.
   c.highWatermark = r.errorCode === ErrorCode.NONE ? r.highWatermark : -1;
   c.lastStableOffset = r.lastStableOffset ?? -1;

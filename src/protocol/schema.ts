@@ -28,7 +28,8 @@
  *   request and response interfaces, whose fields absent in some versions are optional.
  * - Types: int8 int16 int32 int64 uint16 uint32 float64 bool string bytes records uuid struct, and
  *   `[]<type>` for arrays. A struct or `[]struct` field lists its `fields`. `records` is bytes
- *   (a record batch set); bytes and records decode as views of the frame, never copies.
+ *   (a record batch set), also written from a BatchList (batch-list.ts: batches back to back, never
+ *   joined); bytes and records decode as views of the frame, never copies.
  * - Version ranges as Kafka writes them: '0+', '3-5', '7', 'none'. `versions` says in which versions a
  *   field exists; `nullableVersions` where it may be null; `tag` + `taggedVersions` make it a tagged
  *   field (flexible versions only), written only when its value differs from its default.
@@ -48,6 +49,7 @@
  */
 import { ProtocolError } from '../common/errors.js';
 import type { ApiCodec } from './api.js';
+import type { Records } from './batch-list.js';
 import { Reader } from './reader.js';
 import { Writer } from './writer.js';
 
@@ -179,10 +181,16 @@ function primitive(type: PrimitiveType, nullable: boolean, flexible: boolean, pa
     case 'bytes':
     case 'records': {
       const read = flexible ? (r: Reader) => r.compactBytes() : (r: Reader) => r.bytes();
-      return {
-        write: flexible ? (w, v) => w.compactBytes(notNull(v) as Buffer | null) : (w, v) => w.bytes(notNull(v) as Buffer | null),
-        read: nullable ? read : (r) => nonNull(read(r), path),
-      };
+      // Records may also be written from a BatchList (batch-list.ts), never joined; they decode as one buffer.
+      const write: Codec['write'] =
+        type === 'records'
+          ? flexible
+            ? (w, v) => w.compactRecords(notNull(v) as Records | null)
+            : (w, v) => w.records(notNull(v) as Records | null)
+          : flexible
+            ? (w, v) => w.compactBytes(notNull(v) as Buffer | null)
+            : (w, v) => w.bytes(notNull(v) as Buffer | null);
+      return { write, read: nullable ? read : (r) => nonNull(read(r), path) };
     }
   }
 }

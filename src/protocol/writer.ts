@@ -1,4 +1,5 @@
 import { frameViewMinBytes } from '../common/limits.js';
+import type { Records } from './batch-list.js';
 
 /**
  * Growable big-endian writer for the Kafka wire types. One Writer builds one frame or one record
@@ -97,6 +98,27 @@ export class Writer {
     if (v === null || v === undefined) return this.int32(-1);
     this.int32(v.length);
     return this.raw(v);
+  }
+
+  /** Kafka RECORDS (nullable BYTES) from one buffer or a list of batches: the length is their total, the batches follow back to back. */
+  records(v: Records | null | undefined): this {
+    if (v === null || v === undefined) return this.int32(-1);
+    this.int32(v.length);
+    return this.rawRecords(v);
+  }
+
+  /** Kafka COMPACT_(NULLABLE_)RECORDS: as `records`, with compactBytes' length. */
+  compactRecords(v: Records | null | undefined): this {
+    if (v === null || v === undefined) return this.uvarint(0);
+    this.uvarint(v.length + 1);
+    return this.rawRecords(v);
+  }
+
+  /** Each batch of a list as `raw` writes it: the large ones by reference, never joined. */
+  private rawRecords(v: Records): this {
+    if (Buffer.isBuffer(v)) return this.raw(v);
+    for (const b of v.batches) this.raw(b);
+    return this;
   }
 
   raw(v: Buffer): this {

@@ -21,6 +21,7 @@ import { handleFetch } from '../../src/broker/handlers/fetch.js';
 import type { ReplicaManager } from '../../src/broker/replica-manager.js';
 import type { RequestClient } from '../../src/broker/request-router.js';
 import type { FetchPartition, FetchRequest, FetchResponse } from '../../src/protocol/apis/fetch.js';
+import { BatchList, type Records } from '../../src/protocol/batch-list.js';
 import { encodeRecordBatch, splitAndValidateBatches } from '../../src/protocol/record-batch.js';
 import { LogStore } from '../../src/storage/log-store.js';
 import { testReplicaManager } from '../helpers/replica-manager.js';
@@ -68,7 +69,7 @@ test.after.each(async () => {
 });
 
 /** One fetch from follower 2 (or `replicaId`), its response sent at once. */
-async function fetch(req: Partial<FetchRequest> & { partitions?: FetchPartition[] }): Promise<FetchResponse> {
+async function fetch(req: Partial<FetchRequest> & { partitions?: FetchPartition[] }): Promise<FetchResponse<Records>> {
   const sent: (() => void)[] = [];
   const replicaId = req.replicaId ?? 2;
   const client = { clientId: `broker-${replicaId}`, host: '/127.0.0.1', connectionId: replicaId, principal: 'User:ANONYMOUS', onResponseSent: (l: () => void) => sent.push(l) } as unknown as RequestClient;
@@ -80,7 +81,7 @@ async function fetch(req: Partial<FetchRequest> & { partitions?: FetchPartition[
 
 const at = (partition: number, fetchOffset: number, currentLeaderEpoch = 0): FetchPartition => ({ partition, fetchOffset, partitionMaxBytes: 1 << 20, currentLeaderEpoch, lastFetchedEpoch: -1 });
 
-function answered(res: FetchResponse): number[] {
+function answered(res: FetchResponse<Records>): number[] {
   return res.responses.flatMap((t) => t.partitions.map((p) => p.partitionIndex));
 }
 
@@ -139,7 +140,7 @@ test("a quiet partition's high watermark moved by the other follower does not wa
   await fetch({ sessionId: s2, sessionEpoch: 1 });
   await fetch({ sessionId: s2, sessionEpoch: 2, partitions: [at(9, 1, 1)] });
   assert.is(replicas.leaderPartition('t', 9, true).log.highWatermark, 0, 'broker 3 has not fetched the record');
-  let answered2: FetchResponse | null = null;
+  let answered2: FetchResponse<Records> | null = null;
   const waiting = fetch({ sessionId: s2, sessionEpoch: 3, maxWaitMs: 5000 }).then((r) => (answered2 = r));
   await new Promise((r) => setImmediate(r));
   await fetch({ replicaId: 3, sessionId: 0, sessionEpoch: -1, partitions: [at(9, 1, 1)] });
@@ -157,10 +158,13 @@ test("a session's quiet partitions do not keep the records of the answer they we
   const sessionId = (await fetch({ sessionId: 0, sessionEpoch: 0, partitions: states.map((s) => at(s.partition, 0)) })).sessionId!;
   await append(17);
   await append(17);
-  // The answer that makes the other 49 quiet carries partition 17's two batches, joined into a buffer of their own.
+  // The answer that makes the other 49 quiet carries partition 17's two batches, in a BatchList of their own (never joined).
   const records = await (async () => {
     const res = await fetch({ sessionId, sessionEpoch: 1 });
-    return new WeakRef(res.responses[0]!.partitions.find((p) => p.partitionIndex === 17)!.records!);
+    const list = res.responses[0]!.partitions.find((p) => p.partitionIndex === 17)!.records!;
+    assert.instance(list, BatchList, 'the batches as read, not joined into one buffer');
+    assert.is((list as BatchList).batches.length, 2);
+    return new WeakRef(list);
   })();
   assert.is(replicas.leaderPartition('t', 3, true).followerProgress(2)!.onQuietEnd !== null, true, 'partition 3 is quiet, watched');
   v8.setFlagsFromString('--expose-gc');

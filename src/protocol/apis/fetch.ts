@@ -31,9 +31,12 @@
  *       snapshot_id => end_offset epoch             (tag 2, v12+)
  *   node_endpoints => [node_id host port rack]      (tag 0, v16+; KIP-951: the leaders named above)
  *
- * Records stay a view of the frame on decode and are written as given (zero copy).
+ * Records stay a view of the frame on decode and are written as given (zero copy): a broker's answer
+ * may carry a partition's stored batches as a BatchList (`FetchResponse<Records>`), written back to
+ * back with one length, the bytes a client decodes the same as from one buffer.
  */
 import { ApiKey } from '../api.js';
+import type { Records } from '../batch-list.js';
 import { schemaApi, type FieldSpec } from '../schema.js';
 
 export interface FetchPartition {
@@ -120,7 +123,8 @@ export interface NodeEndpoint {
   rack: string | null;
 }
 
-export interface FetchPartitionResponse {
+/** `R`: Buffer as decoded; a broker answers `Records` (a Buffer or a BatchList). */
+export interface FetchPartitionResponse<R extends Records = Buffer> {
   partitionIndex: number;
   errorCode: number;
   highWatermark: number;
@@ -139,25 +143,25 @@ export interface FetchPartitionResponse {
   /** v11+; default -1 (no preferred replica). */
   preferredReadReplica?: number;
   /** Raw record batches, passed through undecoded. */
-  records: Buffer | null;
+  records: R | null;
 }
 
-export interface FetchTopicResponse {
+export interface FetchTopicResponse<R extends Records = Buffer> {
   /** v0-12. */
   topic: string;
   /** v13+. */
   topicId?: string;
-  partitions: FetchPartitionResponse[];
+  partitions: FetchPartitionResponse<R>[];
 }
 
-export interface FetchResponse {
+export interface FetchResponse<R extends Records = Buffer> {
   /** v1+; default 0. */
   throttleTimeMs?: number;
   /** v7+; default 0. */
   errorCode?: number;
   /** v7+; default 0. */
   sessionId?: number;
-  responses: FetchTopicResponse[];
+  responses: FetchTopicResponse<R>[];
   /** v16+, tagged (KIP-951); default []. */
   nodeEndpoints?: NodeEndpoint[];
 }
@@ -299,7 +303,11 @@ const FetchSchema = schemaApi<FetchRequest, FetchResponse>({
   ],
 });
 
-/** From v15 the follower's id travels in the tagged replica_state; callers see `replicaId` in every version. */
+/**
+ * From v15 the follower's id travels in the tagged replica_state; callers see `replicaId` in every
+ * version. Typed as decoded (Buffers); a broker's `FetchResponse<Records>` encodes the same way
+ * (the records codec writes a BatchList as it writes a Buffer), through the untyped request router.
+ */
 export const FetchApi: typeof FetchSchema = {
   ...FetchSchema,
   encodeRequest(w, req, version) {

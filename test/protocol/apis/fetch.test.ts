@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FetchApi, type FetchRequest, type FetchResponse } from '../../../src/protocol/apis/fetch.js';
+import { BatchList, type Records } from '../../../src/protocol/batch-list.js';
+import { finishFrameChunks, startResponseFrame } from '../../../src/protocol/framing.js';
 import { ZERO_UUID } from '../../../src/protocol/schema.js';
 import {
   assertRequestRoundTrip,
@@ -213,6 +215,28 @@ test('v16 response: the KIP-951 current leader (partition tag 1) and node endpoi
   assert.equal(decoded.nodeEndpoints, res.nodeEndpoints);
   assert.equal(decoded.responses[0]!.partitions[0]!.currentLeader, { leaderId: 2, leaderEpoch: 7 });
   assert.equal(decoded.responses[0]!.partitions[0]!.records, Buffer.alloc(0));
+});
+
+test("a partition's batches as a BatchList: the frame's bytes are those of their concatenation, the large batches its chunks themselves (never copied)", () => {
+  const batch = (size: number, fill: number) => Buffer.alloc(size, fill);
+  const batches = [batch(5000, 1), batch(100, 2), batch(16384, 3)];
+  const frame = (records: Records, v: number) => {
+    const w = startResponseFrame(7, 256, v >= 12 ? 1 : 0);
+    const res = fullResponse() as FetchResponse<Records>;
+    res.responses[0]!.partitions[0]!.records = records;
+    // The broker's answer goes through the router untyped; the codec writes either records value.
+    FetchApi.encodeResponse(w, res as FetchResponse, v);
+    return finishFrameChunks(w);
+  };
+  for (const v of [4, 11, 12, MAX]) {
+    const joined = Buffer.concat(frame(Buffer.concat(batches), v));
+    const chunks = frame(new BatchList(batches), v);
+    assert.equal(Buffer.concat(chunks), joined, `v${v}: the same bytes`);
+    assert.ok(chunks.includes(batches[0]!) && chunks.includes(batches[2]!), `v${v}: the large batches are written by reference`);
+    const decoded = decodeResponse(FetchApi, Buffer.concat(chunks).subarray(v >= 12 ? 9 : 8), v);
+    assert.equal(decoded.responses[0]!.partitions[0]!.records, Buffer.concat(batches), `v${v}: a client reads one buffer`);
+  }
+  assert.is(new BatchList(batches).length, 5000 + 100 + 16384, 'its length is its bytes, as a Buffer');
 });
 
 test('truncated request and response throw ProtocolError', () => {

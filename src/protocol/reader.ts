@@ -90,6 +90,14 @@ export class Reader {
    */
   int64(): number {
     this.need(8);
+    // The high half within +-(2^21 - 1): the value is safe and exact from the two halves, without
+    // the BigInt that readBigInt64BE makes (~70 ns). Otherwise the BigInt path decides.
+    const high = this.buf.readInt32BE(this.pos);
+    if (high < 0x20_0000 && high > -0x20_0000) {
+      const v = high * 0x1_0000_0000 + this.buf.readUInt32BE(this.pos + 4);
+      this.pos += 8;
+      return v;
+    }
     const v = this.buf.readBigInt64BE(this.pos);
     if (v > MAX_SAFE || v < -MAX_SAFE) throw new ProtocolError(`int64 ${v} at offset ${this.pos} is beyond +-2^53, which no offset, timestamp or id reaches`);
     this.pos += 8;

@@ -72,7 +72,14 @@ export class Writer {
 
   int64(v: number | bigint): this {
     this.ensure(8);
-    this.buf.writeBigInt64BE(BigInt(v), this.pos);
+    // A safe integer as two 32-bit halves: BigInt(v) and writeBigInt64BE took ~110 ns, and a
+    // Produce or Fetch answer writes several int64s per partition. Anything else: the BigInt path
+    // (which throws on a fraction or NaN, as before).
+    if (typeof v === 'number' && Number.isSafeInteger(v)) {
+      const high = Math.floor(v / 0x1_0000_0000);
+      this.buf.writeInt32BE(high, this.pos);
+      this.buf.writeUInt32BE(v - high * 0x1_0000_0000, this.pos + 4);
+    } else this.buf.writeBigInt64BE(BigInt(v), this.pos);
     this.pos += 8;
     return this;
   }

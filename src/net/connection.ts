@@ -181,10 +181,10 @@ export class Connection {
    * instead of being joined into a copy of the whole frame (16 KiB per batch). The producer reuses a
    * batch's buffer only once the batch has its answer, so after it was written.
    *
-   * The socket stays corked until the end of this tick (process.nextTick, which runs after the
-   * promise jobs of this turn), so the requests made in one turn of the event loop go in one writev:
-   * a producer's answers arrive several per socket read, each frees a slot and sends the next batch,
-   * and each of those was a writev (a loopback send and a wake-up of the broker) of its own.
+   * The socket stays corked until process.nextTick, so the requests made in one stretch of code go
+   * in one writev (a nextTick queued from a promise job runs once the promise jobs queued with it
+   * have): a producer's answers arrive several per socket read, each frees a slot and sends the next
+   * batch, and each of those was a writev (a loopback send and a wake-up of the broker) of its own.
    */
   private write(chunks: Buffer[], done?: (err?: Error | null) => void): void {
     if (!this.corked) {

@@ -54,6 +54,12 @@ export class Connection {
   private reauthTimer: NodeJS.Timeout | null = null;
   /** The broker's version range per API key, once `negotiateVersions` has asked. */
   private brokerVersions: ReadonlyMap<number, ApiVersionRange> | null = null;
+  /** Whether `write` corked the socket until the end of this tick. */
+  private corked = false;
+  private readonly uncork = () => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   private constructor(
     private readonly socket: net.Socket,
@@ -171,18 +177,22 @@ export class Connection {
   }
 
   /**
-   * Writes a frame's chunks in one writev (corked), uncopied: a produce request's record batches stay
-   * the producer's buffers instead of being joined into a copy of the whole frame (16 KiB per batch).
-   * The producer reuses a batch's buffer only once the batch has its answer, so after it was written.
+   * Writes a frame's chunks uncopied: a produce request's record batches stay the producer's buffers
+   * instead of being joined into a copy of the whole frame (16 KiB per batch). The producer reuses a
+   * batch's buffer only once the batch has its answer, so after it was written.
+   *
+   * The socket stays corked until process.nextTick, so the requests made in one stretch of code go
+   * in one writev (a nextTick queued from a promise job runs once the promise jobs queued with it
+   * have): a producer's answers arrive several per socket read, each frees a slot and sends the next
+   * batch, and each of those was a writev (a loopback send and a wake-up of the broker) of its own.
    */
   private write(chunks: Buffer[], done?: (err?: Error | null) => void): void {
-    if (chunks.length === 1) {
-      this.socket.write(chunks[0]!, done);
-      return;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
     }
-    this.socket.cork();
     for (let i = 0; i < chunks.length; i++) this.socket.write(chunks[i]!, i === chunks.length - 1 ? done : undefined);
-    this.socket.uncork();
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * What a client Connection hands its socket: a produce request's record batch goes out as the
  * producer's own buffer (one corked writev of the frame's chunks), not joined into a copy of the
- * frame, and the broker reads the same bytes either way.
+ * frame, and the broker reads the same bytes either way; the requests made in one turn of the event
+ * loop go to the kernel together, in one writev.
  */
 import net from 'node:net';
 import { test } from 'uvu';
@@ -56,6 +57,37 @@ test('a produce request writes its record batch uncopied, and the broker reads i
   assert.is(res.responses[0]!.partitionResponses[0]!.errorCode, 0);
   assert.ok(written.some((c) => c === batch), 'the batch itself went to the socket');
   assert.equal(server.received[0]!.topicData[0]!.partitionData[0]!.records, batch, 'the broker read the same batch bytes');
+});
+
+test('the requests made in one turn of the event loop go out in one writev, each read whole by the broker', async () => {
+  const server = await produceServer();
+  const conn = await Connection.connect('127.0.0.1', server.port);
+  const batches = [0, 1, 2].map((n) => encodeRecordBatch([{ key: null, value: Buffer.alloc(1000, n), timestamp: 1_700_000_000_000 + n }]));
+  // The client's socket only (the stand-in broker's sockets are in this process too).
+  let socketWrites = 0;
+  const fromClient = (s: net.Socket) => s.remotePort === server.port;
+  const proto = net.Socket.prototype as unknown as { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void };
+  const { _write, _writev } = proto;
+  proto._write = function (this: net.Socket, ...a: unknown[]) {
+    if (fromClient(this)) socketWrites++;
+    return _write.apply(this, a);
+  };
+  proto._writev = function (this: net.Socket, ...a: unknown[]) {
+    if (fromClient(this)) socketWrites++;
+    return _writev.apply(this, a);
+  };
+  let answers;
+  try {
+    answers = await Promise.all(batches.map((records) => conn.request(ProduceApi, 7, { transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: 't', partitionData: [{ index: 0, records }] }] })));
+  } finally {
+    proto._write = _write;
+    proto._writev = _writev;
+    conn.close();
+    server.close();
+  }
+  assert.is(socketWrites, 1, 'one writev for the three requests');
+  assert.equal(answers.map((a) => a.responses[0]!.partitionResponses[0]!.errorCode), [0, 0, 0]);
+  assert.equal(server.received.map((r) => r.topicData[0]!.partitionData[0]!.records), batches, 'the broker read each batch, in order');
 });
 
 test.run();

@@ -2,8 +2,9 @@
  * What keeps the processes of `yak up --headless` small. The supervisor forks the coordinator and the
  * brokers with glibc's malloc arenas bounded and its mmap and trim thresholds fixed, and the mimalloc
  * inside @node-rs/crc32 without transparent huge pages (clusterProcessMallocEnv), each unless the
- * user's environment says otherwise. Each process evaluates the code of its own role only: the bundle is one file every process loads, and what a
- * process does not evaluate costs it no memory beyond the source text. Which bundled modules a
+ * user's environment says otherwise. Each process evaluates the code of its own role only: the
+ * bundle is one file every process loads, and what a process does not evaluate costs it no memory
+ * beyond the source text. Which bundled modules a
  * process evaluated is read from V8's coverage of the bundle (NODE_V8_COVERAGE, which the children
  * inherit): esbuild wraps every module it can leave unevaluated in a function named by the module's
  * path, called once the module is imported; a module without such a wrapper (of the bundle's

@@ -70,5 +70,17 @@ export async function serveClusterProcess(logger: Logger, start: () => Promise<{
   }
   process.off('disconnect', orphanedWhileStarting);
   reportReady(server.host, server.port);
+  collectStartupGarbage();
   return runUntilSignal(() => server.close(), exitWhenOrphaned);
 }
+
+/**
+ * One full collection once a cluster process serves: what loading and starting it left (the command
+ * line's parsing, modules' set-up, a young generation grown to its maximum while loading) is
+ * otherwise kept until V8 gets to a full collection by itself, which in an idle process can be many
+ * seconds later. `gc` is node's, which the supervisor exposes to its children (child-process.ts).
+ */
+export function collectStartupGarbage(collect = (globalThis as { gc?: () => void }).gc): void {
+  if (collect) setImmediate(collect).unref();
+}
+

@@ -1,9 +1,10 @@
 /**
  * What keeps the processes of `yak up --headless` small. The supervisor forks the coordinator and the
- * brokers with glibc's malloc arenas bounded and its mmap and trim thresholds fixed
- * (clusterProcessMallocEnv), each unless the user's environment says otherwise. Each process
- * evaluates the code of its own role only: the bundle is one file every process loads, and what a
- * process does not evaluate costs it no memory beyond the source text. Which bundled modules a
+ * brokers with glibc's malloc arenas bounded and its mmap and trim thresholds fixed, and the mimalloc
+ * inside @node-rs/crc32 without transparent huge pages (clusterProcessMallocEnv), each unless the
+ * user's environment says otherwise. Each process evaluates the code of its own role only: the
+ * bundle is one file every process loads, and what a process does not evaluate costs it no memory
+ * beyond the source text. Which bundled modules a
  * process evaluated is read from V8's coverage of the bundle (NODE_V8_COVERAGE, which the children
  * inherit): esbuild wraps every module it can leave unevaluated in a function named by the module's
  * path, called once the module is imported; a module without such a wrapper (of the bundle's
@@ -101,14 +102,18 @@ function environment(pid: number): Map<string, string> {
   return new Map(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
 }
 
-test('the coordinator and the brokers run with glibc malloc bounded (arenas, mmap and trim thresholds) and gc exposed; what the user\'s environment sets is kept', async () => {
+test('the coordinator and the brokers run with glibc malloc bounded (arenas, mmap and trim thresholds), no transparent huge pages and gc exposed; what the user\'s environment sets is kept', async () => {
   cluster = spawnYak(['up', '--headless', '--brokers', '1', '--data-dir', dataDir], { env: { NODE_V8_COVERAGE: coverageDir } });
   await cluster.waitFor(() => cluster.stdout().includes('cluster ready'), 'the cluster to be ready', 30_000);
   const file = JSON.parse(fs.readFileSync(path.join(dataDir, 'cluster.json'), 'utf8')) as { supervisorPid: number; coordinator: { pid: number }; brokers: { pid: number }[] };
   roles.set(file.supervisorPid, 'supervisor').set(file.coordinator.pid, 'zookeeper').set(file.brokers[0]!.pid, 'broker');
   const settings = clusterProcessMallocEnv();
-  assert.equal(Object.keys(settings).sort(), ['MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_']);
+  assert.equal(Object.keys(settings).sort(), ['MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_', 'MIMALLOC_ALLOW_THP']);
   for (const pid of [file.coordinator.pid, file.brokers[0]!.pid]) {
+    // No mapping asks for transparent huge pages (VmFlags `hg`, madvise(MADV_HUGEPAGE)): @node-rs/crc32's
+    // mimalloc asked for one on its segment, a 2 MiB page resident for a few KB used (child-process.ts).
+    const hugePageMappings = fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n').filter((l) => l.startsWith('VmFlags:') && / hg( |$)/.test(l));
+    assert.equal(hugePageMappings, [], `pid ${pid} has no mapping advised to use huge pages`);
     // A broker whose appends stopped asks for the full collection its idle process never reaches (storage/recent-batches.ts).
     assert.ok(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('--expose-gc'), `pid ${pid} runs with node's gc exposed`);
     const env = environment(pid);

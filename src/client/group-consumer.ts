@@ -97,7 +97,14 @@ export class GroupConsumer {
       return [];
     }
     if (this.opts.autoCommitIntervalMs !== null && Date.now() - this.lastCommitMs >= this.opts.autoCommitIntervalMs) await this.commitConsumed();
-    if (this.unreturned.length === 0) this.unreturned = await this.fetcher.poll(timeoutMs);
+    if (this.unreturned.length === 0) {
+      const fetcher = this.fetcher;
+      const fetched = await fetcher.poll(timeoutMs);
+      // A rebalance or rewind during the wait closed that fetcher (which woke it): what it fetched is
+      // of the old assignment, uncommitted, so whoever owns those partitions now reads it again.
+      if (this.fetcher !== fetcher) return [];
+      this.unreturned = fetched;
+    }
     const records = this.unreturned.splice(0, maxRecords);
     for (const r of records) this.consumed.set(r.partition, r.offset + 1);
     this.consumeWhollyReturned();

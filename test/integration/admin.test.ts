@@ -55,7 +55,11 @@ async function replicasOf(topic: string): Promise<number[][]> {
 test('Metadata reports each broker\'s rack, and a new topic\'s partitions each span both racks', async () => {
   const conn = await connectBroker(cluster, 2);
   try {
-    const md = await metadata(conn, null);
+    // A broker learns of the others from the coordinator, each a moment after it registered.
+    const md = await waitFor('broker 2 knows all three brokers', async () => {
+      const m = await metadata(conn, null);
+      return m.brokers.length === 3 ? m : null;
+    });
     assert.equal(md.brokers.map((b) => [b.nodeId, b.rack]).sort(), [[1, 'rack-a'], [2, 'rack-b'], [3, 'rack-a']]);
   } finally {
     conn.close();

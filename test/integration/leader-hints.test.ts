@@ -30,6 +30,9 @@ test.before(async () => {
   conns = [await connectBroker(cluster, 1), await connectBroker(cluster, 2)];
   const created = await conns[0]!.request(CreateTopicsApi, 3, { topics: [{ name: TOPIC, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
   assert.is(created.topics[0]!.errorCode, 0);
+  // The creating broker answers once it knows the topic; the other learns it from the coordinator a
+  // moment later (as in Kafka), and the tests below ask both.
+  for (const conn of conns) await waitFor(`broker knows ${TOPIC}`, async () => ((await leaders(conn, TOPIC).catch(() => null))?.get(0) ?? -1) >= 0);
 });
 
 test.after(async () => {

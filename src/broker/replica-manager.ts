@@ -273,6 +273,13 @@ export class ReplicaManager {
     for (const g of group) g.resolve(appended.slice(at, (at += g.writes.length)));
   }
 
+  /**
+   * One fetch answer, all its partitions, in one transaction of its own, at once: the log end the
+   * next fetch reports is then committed. Joining this turn's leader group commit was measured (3
+   * brokers, 1M records acks=all: per broker 470 leader + 950 follower commits; joined, 1190 in all)
+   * and left out: strace counted 2.5% fewer syscalls, 13 alternated runs' broker CPU moved 0.5%,
+   * within noise, not worth a follower write waiting across a leadership change for its commit.
+   */
   private appendAsFollower(writes: LeaderWrite[]): void {
     this.inTransaction(writes, (w) => w.partition.log.appendAsFollower(w.batches));
   }

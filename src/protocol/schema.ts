@@ -244,6 +244,30 @@ interface TaggedStep {
   def: () => unknown;
 }
 
+/**
+ * A struct's tagged-field section. A field left out is its default: no default value is built to
+ * compare it with (a struct's default is a fresh object, and most tagged fields of most messages are
+ * left out). No closure per call: counted first, then written.
+ */
+function writeTagged(w: Writer, obj: Obj, tagged: readonly TaggedStep[]): void {
+  let count = 0;
+  for (const t of tagged) if (isPresent(obj, t)) count++;
+  w.uvarint(count);
+  if (count === 0) return;
+  for (const t of tagged) {
+    if (!isPresent(obj, t)) continue;
+    const inner = new Writer(64);
+    t.codec.write(inner, obj[t.field.name]);
+    const bytes = inner.toBuffer();
+    w.uvarint(t.tag).uvarint(bytes.length).raw(bytes);
+  }
+}
+
+function isPresent(obj: Obj, t: TaggedStep): boolean {
+  const v = obj[t.field.name];
+  return v !== undefined && !isDefault(v, t.def());
+}
+
 /** The encoder and decoder of one struct (or message body) at one version. */
 function structCodec(fields: readonly FieldSpec[], version: number, flexible: boolean, path: string): Codec {
   const regular: { name: string; codec: Codec; def: () => unknown }[] = [];
@@ -265,6 +289,10 @@ function structCodec(fields: readonly FieldSpec[], version: number, flexible: bo
   tagged.sort((a, b) => a.tag - b.tag);
   const byTag = new Map(tagged.map((t) => [t.tag, t]));
 
+  // Decided here, once per (struct, version): every struct's `write` shares one feedback vector (one
+  // function literal), so a `tagged.length` or `tagged.filter` read per call saw each struct's array
+  // map and deoptimized it (`--trace-deopt`: wrong map).
+  const hasTagged = tagged.length > 0;
   const write = (w: Writer, value: unknown): void => {
     const obj = value as Obj;
     for (const { name, codec, def } of regular) {
@@ -272,23 +300,8 @@ function structCodec(fields: readonly FieldSpec[], version: number, flexible: bo
       codec.write(w, v === undefined ? def() : v);
     }
     if (!flexible) return;
-    if (tagged.length === 0) {
-      w.uvarint(0);
-      return;
-    }
-    // A field left out is its default: no default value is built to compare it with (a struct's
-    // default is a fresh object, and most tagged fields of most messages are left out).
-    const present = tagged.filter((t) => {
-      const v = obj[t.field.name];
-      return v !== undefined && !isDefault(v, t.def());
-    });
-    w.uvarint(present.length);
-    for (const t of present) {
-      const inner = new Writer(64);
-      t.codec.write(inner, obj[t.field.name]);
-      const bytes = inner.toBuffer();
-      w.uvarint(t.tag).uvarint(bytes.length).raw(bytes);
-    }
+    if (hasTagged) writeTagged(w, obj, tagged);
+    else w.uvarint(0);
   };
 
   const read = (r: Reader): unknown => {

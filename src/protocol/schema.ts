@@ -239,7 +239,8 @@ function notNullStruct(v: unknown, path: string): unknown {
 
 interface TaggedStep {
   tag: number;
-  field: FieldSpec;
+  /** The field's name, not read from its FieldSpec: the specs' objects come in many shapes (a load of `.name` across them deoptimized). */
+  name: string;
   codec: Codec;
   def: () => unknown;
 }
@@ -257,14 +258,14 @@ function writeTagged(w: Writer, obj: Obj, tagged: readonly TaggedStep[]): void {
   for (const t of tagged) {
     if (!isPresent(obj, t)) continue;
     const inner = new Writer(64);
-    t.codec.write(inner, obj[t.field.name]);
+    t.codec.write(inner, obj[t.name]);
     const bytes = inner.toBuffer();
     w.uvarint(t.tag).uvarint(bytes.length).raw(bytes);
   }
 }
 
 function isPresent(obj: Obj, t: TaggedStep): boolean {
-  const v = obj[t.field.name];
+  const v = obj[t.name];
   return v !== undefined && !isDefault(v, t.def());
 }
 
@@ -278,7 +279,7 @@ function structCodec(fields: readonly FieldSpec[], version: number, flexible: bo
     const fieldPath = `${path}.${f.name}`;
     if (flexible && inRange(f.taggedVersions, version)) {
       if (f.tag === undefined) throw new Error(`${fieldPath} has taggedVersions but no tag`);
-      tagged.push({ tag: f.tag, field: f, codec: fieldCodec(f, version, flexible, fieldPath), def });
+      tagged.push({ tag: f.tag, name: f.name, codec: fieldCodec(f, version, flexible, fieldPath), def });
       absent.push({ name: f.name, def });
     } else if (inRange(f.versions, version) && f.taggedVersions === undefined) {
       regular.push({ name: f.name, codec: fieldCodec(f, version, flexible, fieldPath), def });
@@ -318,7 +319,7 @@ function structCodec(fields: readonly FieldSpec[], version: number, flexible: bo
       const t = byTag.get(tag);
       if (!t) continue; // a tag this version does not know: skipped, as KIP-482 requires
       const inner = new Reader(bytes);
-      obj[t.field.name] = t.codec.read(inner);
+      obj[t.name] = t.codec.read(inner);
       if (inner.remaining !== 0) throw new ProtocolError(`${path}: tagged field ${tag} is ${size} bytes but its value took ${size - inner.remaining}`);
     }
     return obj;

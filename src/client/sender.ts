@@ -78,8 +78,10 @@ export class Sender {
     let leaderless: string | null = null;
     const toAdd: { topic: string; partition: number }[] = [];
     const ready = this.accumulator.ready;
-    const queues: Iterable<[string, ProducerBatch[] | undefined]> = only === undefined ? ready : only.map((k) => [k, ready.get(k)]);
-    for (const [k, q] of queues) {
+    // Always an array of keys: a loop over either the Map or an array of pairs deoptimized on the one it had not met (wrong map).
+    const keys = only ?? [...ready.keys()];
+    for (const k of keys) {
+      const q = ready.get(k);
       if (!q) continue;
       const first = q[0];
       if (!first) {

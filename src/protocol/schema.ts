@@ -239,9 +239,34 @@ function notNullStruct(v: unknown, path: string): unknown {
 
 interface TaggedStep {
   tag: number;
-  field: FieldSpec;
+  /** The field's name, not read from its FieldSpec: the specs' objects come in many shapes (a load of `.name` across them deoptimized). */
+  name: string;
   codec: Codec;
   def: () => unknown;
+}
+
+/**
+ * A struct's tagged-field section. A field left out is its default: no default value is built to
+ * compare it with (a struct's default is a fresh object, and most tagged fields of most messages are
+ * left out). No closure per call: counted first, then written.
+ */
+function writeTagged(w: Writer, obj: Obj, tagged: readonly TaggedStep[]): void {
+  let count = 0;
+  for (const t of tagged) if (isPresent(obj, t)) count++;
+  w.uvarint(count);
+  if (count === 0) return;
+  for (const t of tagged) {
+    if (!isPresent(obj, t)) continue;
+    const inner = new Writer(64);
+    t.codec.write(inner, obj[t.name]);
+    const bytes = inner.toBuffer();
+    w.uvarint(t.tag).uvarint(bytes.length).raw(bytes);
+  }
+}
+
+function isPresent(obj: Obj, t: TaggedStep): boolean {
+  const v = obj[t.name];
+  return v !== undefined && !isDefault(v, t.def());
 }
 
 /** The encoder and decoder of one struct (or message body) at one version. */
@@ -254,7 +279,7 @@ function structCodec(fields: readonly FieldSpec[], version: number, flexible: bo
     const fieldPath = `${path}.${f.name}`;
     if (flexible && inRange(f.taggedVersions, version)) {
       if (f.tag === undefined) throw new Error(`${fieldPath} has taggedVersions but no tag`);
-      tagged.push({ tag: f.tag, field: f, codec: fieldCodec(f, version, flexible, fieldPath), def });
+      tagged.push({ tag: f.tag, name: f.name, codec: fieldCodec(f, version, flexible, fieldPath), def });
       absent.push({ name: f.name, def });
     } else if (inRange(f.versions, version) && f.taggedVersions === undefined) {
       regular.push({ name: f.name, codec: fieldCodec(f, version, flexible, fieldPath), def });
@@ -265,6 +290,10 @@ function structCodec(fields: readonly FieldSpec[], version: number, flexible: bo
   tagged.sort((a, b) => a.tag - b.tag);
   const byTag = new Map(tagged.map((t) => [t.tag, t]));
 
+  // Decided here, once per (struct, version): every struct's `write` shares one feedback vector (one
+  // function literal), so a `tagged.length` or `tagged.filter` read per call saw each struct's array
+  // map and deoptimized it (`--trace-deopt`: wrong map).
+  const hasTagged = tagged.length > 0;
   const write = (w: Writer, value: unknown): void => {
     const obj = value as Obj;
     for (const { name, codec, def } of regular) {
@@ -272,23 +301,8 @@ function structCodec(fields: readonly FieldSpec[], version: number, flexible: bo
       codec.write(w, v === undefined ? def() : v);
     }
     if (!flexible) return;
-    if (tagged.length === 0) {
-      w.uvarint(0);
-      return;
-    }
-    // A field left out is its default: no default value is built to compare it with (a struct's
-    // default is a fresh object, and most tagged fields of most messages are left out).
-    const present = tagged.filter((t) => {
-      const v = obj[t.field.name];
-      return v !== undefined && !isDefault(v, t.def());
-    });
-    w.uvarint(present.length);
-    for (const t of present) {
-      const inner = new Writer(64);
-      t.codec.write(inner, obj[t.field.name]);
-      const bytes = inner.toBuffer();
-      w.uvarint(t.tag).uvarint(bytes.length).raw(bytes);
-    }
+    if (hasTagged) writeTagged(w, obj, tagged);
+    else w.uvarint(0);
   };
 
   const read = (r: Reader): unknown => {
@@ -305,7 +319,7 @@ function structCodec(fields: readonly FieldSpec[], version: number, flexible: bo
       const t = byTag.get(tag);
       if (!t) continue; // a tag this version does not know: skipped, as KIP-482 requires
       const inner = new Reader(bytes);
-      obj[t.field.name] = t.codec.read(inner);
+      obj[t.name] = t.codec.read(inner);
       if (inner.remaining !== 0) throw new ProtocolError(`${path}: tagged field ${tag} is ${size} bytes but its value took ${size - inner.remaining}`);
     }
     return obj;

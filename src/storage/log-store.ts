@@ -153,8 +153,11 @@ export interface LogStoreOptions extends OpenOptions {
  */
 export class LogStore {
   private readonly db: Database;
-  /** better-sqlite3's transaction wrapper, made once: `db.transaction(fn)` builds four wrapper functions per call. */
-  private readonly runInTransaction: (fn: () => unknown) => unknown;
+  /**
+   * better-sqlite3's transaction wrapper, made once: `db.transaction(fn)` builds four wrapper functions per call.
+   * Its function returns nothing (see `transaction`).
+   */
+  private readonly runInTransaction: (fn: () => void) => void;
   private readonly stmts: LogStatements;
   private readonly logs = new Map<string, PartitionLog>();
   private readonly dirty = new Set<PartitionLog>();
@@ -174,7 +177,7 @@ export class LogStore {
     this.logger = opts.logger ?? silentLogger;
     this.db = openLogFile(this.file, opts);
     const db = this.db;
-    this.runInTransaction = db.transaction((fn: () => unknown) => fn());
+    this.runInTransaction = db.transaction((fn: () => void) => fn());
     this.stmts = {
       insertBatch: db.prepare(
         `INSERT INTO batches (topic, partition, base_offset, last_offset, leader_epoch, max_timestamp, producer_id, producer_epoch, base_sequence, record_count, bytes)
@@ -313,7 +316,14 @@ export class LogStore {
    */
   transaction<T>(fn: () => T): T {
     try {
-      const result = this.runInTransaction(fn) as T;
+      // The result goes out through `result`, not through the wrapper: its check for a promise
+      // (`result.then`) met each caller's result shape (arrays, append results, undefined) and
+      // deoptimized the produce path's transactions (--trace-deopt: wrong map). Same check, here.
+      let result!: T;
+      this.runInTransaction(() => {
+        result = fn();
+        if (result instanceof Promise) throw new TypeError('a transaction function cannot return a promise');
+      });
       if (!this.db.inTransaction) this.walCheckpointer.wrote();
       if (this.fault !== null && !this.db.inTransaction) {
         this.logger.info(`${this.file}: writes succeed again (they failed with ${this.fault})`);

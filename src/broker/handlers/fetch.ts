@@ -1,6 +1,6 @@
 import { ErrorCode, KafkaError, OffsetOutOfRangeError } from '../../common/errors.js';
 import { fetchMaxBytes } from '../../common/limits.js';
-import type { FetchPartitionResponse, FetchRequest, FetchResponse, FetchTopic, ForgottenTopic } from '../../protocol/apis/fetch.js';
+import type { FetchPartitionResponse, FetchRequest, FetchResponse, FetchTopic, ForgottenTopic, LeaderIdAndEpoch, NodeEndpoint } from '../../protocol/apis/fetch.js';
 import { ApiKey } from '../../protocol/api.js';
 import { BatchList, type Records } from '../../protocol/batch-list.js';
 import { CompressionCodec } from '../../protocol/compression.js';
@@ -8,7 +8,8 @@ import { ATTR_COMPRESSION_MASK, BATCH_HEADER_BYTES, BATCH_LOG_OVERHEAD, OFF_ATTR
 import { ZERO_UUID } from '../../protocol/schema.js';
 import { AclOperation, ResourceType } from '../../security/acl.js';
 import type { BrokerContext } from '../context.js';
-import type { FetchTarget, TopicPartitionResponse } from '../fetch-sessions.js';
+import type { FetchResponseGrant } from '../fetch-response-budget.js';
+import type { FetchContext, FetchTarget, TopicPartitionResponse } from '../fetch-sessions.js';
 import type { RequestClient } from '../request-router.js';
 import { oldestServedVersion } from './api-versions.js';
 import { distinctBy } from './distinct.js';
@@ -74,43 +75,71 @@ export async function handleFetch(ctx: BrokerContext, request: FetchRequest, ver
     client.onResponseSent(() => grant.release());
     return grant;
   };
-  let grant = await reserve(waitMs);
+  const grant = await reserve(waitMs);
   const reader: Reader = { ctx, req, version, mayRead, clock: session.clock };
-  let targets: readonly FetchTarget[] = session.targets;
-  let res = readAll(reader, targets, grant.bytes);
+  const res = readAll(reader, session.targets, grant.bytes);
   grant.charge(res.bytes);
   // Less than minBytes although the grant allowed more: wait for data (holding no bytes meanwhile).
-  if (res.bytes < Math.max(req.minBytes, 1) && res.bytes < grant.bytes && waitMs > 0 && !res.answerNow) {
-    grant.release();
-    const woke = await ctx.replicas.waitForData(res.replicas, req.replicaId >= 0 ? 'append' : 'highWatermark', waitMs, session.untilQuietEnds);
-    grant = await reserve(0);
-    if (woke === null || res.bytes > 0) {
-      // Timed out, or the first read's records (fewer than minBytes) were released with its grant:
-      // everything is read again, within the new grant.
-      res = readAll(reader, targets, grant.bytes);
-    } else if (woke.size > 0) {
-      // The first read sent nothing: only the partitions that woke the wait are read again (in
-      // session order, so the first with data may exceed the limits, as in a full read); the others
-      // keep what it answered a moment ago.
-      const indexes = [...woke].sort((a, b) => a - b);
-      const again = readAll(reader, indexes.map((i) => targets[i]!), grant.bytes);
-      indexes.forEach((i, n) => {
-        res.partitions[i] = again.partitions[n]!;
-        res.quiet[i] = again.quiet[n]!;
-      });
-      res = { ...res, bytes: again.bytes, answerNow: again.answerNow };
-    }
-    // Partitions left out as quiet that got data (or whose state moved) meanwhile: read after the others.
-    const ended = session.takeEnded();
-    if (ended.length > 0) {
-      const more = readAll(reader, ended, grant.bytes, res.bytes);
-      targets = [...targets, ...ended];
-      res = { partitions: [...res.partitions, ...more.partitions], quiet: [...res.quiet, ...more.quiet], replicas: [...res.replicas, ...more.replicas], bytes: more.bytes, answerNow: res.answerNow || more.answerNow };
-    }
-    grant.charge(res.bytes);
+  const read =
+    res.bytes < Math.max(req.minBytes, 1) && res.bytes < grant.bytes && waitMs > 0 && !res.answerNow
+      ? await waitAndReadAgain(reader, session, { res, targets: session.targets }, grant, waitMs, reserve)
+      : { res, targets: session.targets };
+  const { sessionId, partitions } = session.respond(read.res.partitions, read.res.quiet, read.targets);
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId, responses: byTopic(partitions), nodeEndpoints: endpointsOf(ctx, partitions) };
+}
+
+/** What a fetch answers: its reads and the targets they were of (the session's, then the quiet ones that ended while it waited). */
+interface FetchReads {
+  res: PartitionReads;
+  targets: readonly FetchTarget[];
+}
+
+/**
+ * The waiting half of a fetch, a function of its own: it runs only when the first read found too
+ * little, and kept inside handleFetch each new object shape it met deoptimized the whole handler
+ * (the costliest function of a broker to optimize again).
+ */
+async function waitAndReadAgain(reader: Reader, session: FetchContext, first: FetchReads, firstGrant: FetchResponseGrant, waitMs: number, reserve: (maxWaitMs: number) => Promise<FetchResponseGrant>): Promise<FetchReads> {
+  const { ctx, req } = reader;
+  let { res, targets } = first;
+  firstGrant.release();
+  const woke = await ctx.replicas.waitForData(res.replicas, req.replicaId >= 0 ? 'append' : 'highWatermark', waitMs, session.untilQuietEnds);
+  const grant = await reserve(0);
+  if (woke === null || res.bytes > 0) {
+    // Timed out, or the first read's records (fewer than minBytes) were released with its grant:
+    // everything is read again, within the new grant.
+    res = readAll(reader, targets, grant.bytes);
+  } else if (woke.size > 0) {
+    // The first read sent nothing: only the partitions that woke the wait are read again (in
+    // session order, so the first with data may exceed the limits, as in a full read); the others
+    // keep what it answered a moment ago.
+    const indexes = [...woke].sort((a, b) => a - b);
+    const again = readAll(reader, indexes.map((i) => targets[i]!), grant.bytes);
+    indexes.forEach((i, n) => {
+      res.partitions[i] = again.partitions[n]!;
+      res.quiet[i] = again.quiet[n]!;
+    });
+    res = { partitions: res.partitions, quiet: res.quiet, replicas: res.replicas, bytes: again.bytes, answerNow: again.answerNow };
   }
-  const { sessionId, partitions } = session.respond(res.partitions, res.quiet, targets);
-  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId, responses: byTopic(partitions), nodeEndpoints: leaderEndpoints(ctx, partitions.map((p) => p.partition.currentLeader)) };
+  // Partitions left out as quiet that got data (or whose state moved) meanwhile: read after the others.
+  const ended = session.takeEnded();
+  if (ended.length > 0) {
+    const more = readAll(reader, ended, grant.bytes, res.bytes);
+    targets = [...targets, ...ended];
+    res = { partitions: [...res.partitions, ...more.partitions], quiet: [...res.quiet, ...more.quiet], replicas: [...res.replicas, ...more.replicas], bytes: more.bytes, answerNow: res.answerNow || more.answerNow };
+  }
+  grant.charge(res.bytes);
+  return { res, targets };
+}
+
+/** The answer's node_endpoints (KIP-951): the leaders its partitions' hints name; most answers have none, and build no list of them. */
+function endpointsOf(ctx: BrokerContext, partitions: readonly TopicPartitionResponse[]): NodeEndpoint[] {
+  let hints: LeaderIdAndEpoch[] | null = null;
+  for (const p of partitions) {
+    const hint = p.partition.currentLeader;
+    if (hint) (hints ??= []).push(hint);
+  }
+  return hints ? leaderEndpoints(ctx, hints) : [];
 }
 
 /**

@@ -3,6 +3,7 @@ import type tls from 'node:tls';
 import { nodeTls } from '../common/lazy-builtin.js';
 import { DeadlineTimer } from '../common/deadline-timer.js';
 import { ErrorCode, KafkaError, ProtocolError } from '../common/errors.js';
+import { clientReadBufferBytes } from '../common/limits.js';
 import { yakVersion } from '../common/version.js';
 import type { ApiCodec } from '../protocol/api.js';
 import { ApiVersionsApi, type ApiVersionRange } from '../protocol/apis/api-versions.js';
@@ -65,9 +66,11 @@ export class Connection {
     private readonly socket: net.Socket,
     readonly address: string,
     private readonly opts: ConnectionOptions,
+    /** Whether the socket reads into a buffer it reuses (`onread`), so chunks must be copied out before the next read. */
+    private readonly borrowedChunks: boolean,
   ) {
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (!borrowedChunks) socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.fail(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `${address}: ${err.message}`)));
     socket.on('close', () => this.fail(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `connection to ${address} closed`)));
   }
@@ -108,7 +111,13 @@ export class Connection {
     const tlsOptions = opts.security?.tls;
     return new Promise((resolve, reject) => {
       // An IP address is no TLS server name (RFC 6066); the certificate is still checked against it.
-      const socket = tlsOptions ? nodeTls().connect({ host, port, ...tlsOptions, ...(net.isIP(host) ? {} : { servername: host }) }) : net.connect({ host, port });
+      // Plain TCP reads into one reused buffer (`onread`; TLS sockets do not take it). The callback
+      // is set once the Connection exists; nothing arrives before 'connect'.
+      let onRead: (chunk: Buffer) => void = () => undefined;
+      const readBuffer = tlsOptions ? null : Buffer.allocUnsafeSlow(clientReadBufferBytes);
+      const socket = tlsOptions
+        ? nodeTls().connect({ host, port, ...tlsOptions, ...(net.isIP(host) ? {} : { servername: host }) })
+        : net.connect({ host, port, onread: { buffer: readBuffer!, callback: (n) => (onRead(readBuffer!.subarray(0, n)), true) } });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `connect to ${address} timed out`));
@@ -116,7 +125,9 @@ export class Connection {
       socket.once(tlsOptions ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
-        resolve(new Connection(socket, address, opts));
+        const conn = new Connection(socket, address, opts, readBuffer !== null);
+        onRead = (chunk) => conn.onData(chunk);
+        resolve(conn);
       });
       socket.once('error', (err) => {
         clearTimeout(timer);
@@ -237,8 +248,9 @@ export class Connection {
    * never throw, or the process dies of its peer's bytes. A lying size holds at most maxFrameBytes.
    */
   private onData(chunk: Buffer): void {
-    this.decoder.push(chunk);
     try {
+      if (this.borrowedChunks) this.decoder.pushBorrowed(chunk);
+      else this.decoder.push(chunk);
       for (let frame = this.decoder.next(); frame !== null && !this.closedError; frame = this.decoder.next()) {
         const r = new Reader(frame);
         const correlationId = r.int32();

@@ -66,11 +66,11 @@ export class Connection {
     private readonly socket: net.Socket,
     readonly address: string,
     private readonly opts: ConnectionOptions,
-    /** Whether the socket reads into a buffer it reuses (`onread`), so chunks must be copied out before the next read. */
-    private readonly borrowedChunks: boolean,
+    /** The buffer the socket reads into and reuses (`onread`), so chunks are copied out before the next read; null: 'data' events. */
+    private readonly readBuffer: Buffer | null,
   ) {
     socket.setNoDelay(true);
-    if (!borrowedChunks) socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (!readBuffer) socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.fail(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `${address}: ${err.message}`)));
     socket.on('close', () => this.fail(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `connection to ${address} closed`)));
   }
@@ -111,13 +111,12 @@ export class Connection {
     const tlsOptions = opts.security?.tls;
     return new Promise((resolve, reject) => {
       // An IP address is no TLS server name (RFC 6066); the certificate is still checked against it.
-      // Plain TCP reads into one reused buffer (`onread`; TLS sockets do not take it). The callback
-      // is set once the Connection exists; nothing arrives before 'connect'.
-      let onRead: (chunk: Buffer) => void = () => undefined;
+      // Plain TCP reads through `onread` (TLS sockets do not take it): Node asks `buffer` where to
+      // put each next read. Nothing arrives before 'connect', when the Connection exists.
+      let conn: Connection | null = null;
       const readBuffer = tlsOptions ? null : Buffer.allocUnsafeSlow(clientReadBufferBytes);
-      const socket = tlsOptions
-        ? nodeTls().connect({ host, port, ...tlsOptions, ...(net.isIP(host) ? {} : { servername: host }) })
-        : net.connect({ host, port, onread: { buffer: readBuffer!, callback: (n) => (onRead(readBuffer!.subarray(0, n)), true) } });
+      const onread = { buffer: () => conn?.readTarget() ?? readBuffer!, callback: (n: number, into: Uint8Array) => (conn!.onRead(n, into), true) };
+      const socket = tlsOptions ? nodeTls().connect({ host, port, ...tlsOptions, ...(net.isIP(host) ? {} : { servername: host }) }) : net.connect({ host, port, onread });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `connect to ${address} timed out`));
@@ -125,8 +124,7 @@ export class Connection {
       socket.once(tlsOptions ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
-        const conn = new Connection(socket, address, opts, readBuffer !== null);
-        onRead = (chunk) => conn.onData(chunk);
+        conn = new Connection(socket, address, opts, readBuffer);
         resolve(conn);
       });
       socket.once('error', (err) => {
@@ -247,9 +245,25 @@ export class Connection {
    * short for a correlation id, an unknown id) fail this connection: a socket 'data' listener must
    * never throw, or the process dies of its peer's bytes. A lying size holds at most maxFrameBytes.
    */
-  private onData(chunk: Buffer): void {
+  /**
+   * Where the socket's next read goes: the rest of the large frame being assembled (a fetch answer
+   * of a MiB), read straight into it uncopied, else the reused read buffer, whose bytes are copied
+   * into frames of their own (several small answers, or a frame's first and last bytes, per read).
+   */
+  private readTarget(): Buffer {
+    return this.decoder.readTarget(clientReadBufferBytes) ?? this.readBuffer!;
+  }
+
+  private onRead(n: number, into: Uint8Array): void {
+    if (into === this.readBuffer) this.onData(this.readBuffer.subarray(0, n));
+    else this.onData(null, n);
+  }
+
+  /** `chunk` null: `direct` bytes were read straight into the frame being assembled (`readTarget`). */
+  private onData(chunk: Buffer | null, direct = 0): void {
     try {
-      if (this.borrowedChunks) this.decoder.pushBorrowed(chunk);
+      if (chunk === null) this.decoder.filledDirect(direct);
+      else if (this.readBuffer) this.decoder.pushBorrowed(chunk);
       else this.decoder.push(chunk);
       for (let frame = this.decoder.next(); frame !== null && !this.closedError; frame = this.decoder.next()) {
         const r = new Reader(frame);

@@ -69,6 +69,22 @@ export class FrameDecoder {
     }
   }
 
+  /**
+   * The unfilled rest of the frame being assembled when at least `minBytes` of it are missing (a
+   * socket may read straight into it: `filledDirect`), else null. Only between `pushBorrowed` calls.
+   */
+  readTarget(minBytes: number): Buffer | null {
+    const p = this.partial;
+    return p && p.length - this.partialFilled >= minBytes ? p.subarray(this.partialFilled) : null;
+  }
+
+  /** `n` bytes were written into the `readTarget` last handed out. */
+  filledDirect(n: number): void {
+    if (!this.partial || n > this.partial.length - this.partialFilled) throw new ProtocolError(`${n} bytes read past the frame being assembled`);
+    this.partialFilled += n;
+    if (this.partialFilled === this.partial.length) this.readyPartial();
+  }
+
   private readyPartial(): void {
     this.ready.push(this.partial!);
     this.readyBytes += this.partial!.length;

@@ -1,6 +1,6 @@
 /**
- * How a client Connection reads its socket: into one buffer it reuses for every read (net.Socket's
- * onread), copying frames out of it. A decoded answer's buffers (a fetch's records, which consumed
+ * How a client Connection reads its socket (net.Socket's onread): into one buffer it reuses for
+ * every read, frames copied out of it, except the bulk of a large frame, read straight into it. A decoded answer's buffers (a fetch's records, which consumed
  * records' keys and values view) must stay intact after later reads overwrite that buffer, whether
  * its frame fitted one read, shared one with other frames, or spanned many.
  */
@@ -40,15 +40,19 @@ async function fetchServer(count: number) {
   return { port: (server.address() as net.AddressInfo).port, close: () => server.close() };
 }
 
-test('answers read through the reused read buffer stay intact after later reads, and none aliases it', async () => {
+test('answers read through the reused read buffer stay intact after later reads, none aliases it, large ones are read into their own frame', async () => {
   const count = 20;
   const server = await fetchServer(count);
   const connect = net.connect;
-  const readBuffers: Uint8Array[] = [];
-  net.connect = ((opts: net.NetConnectOpts) => {
-    const onread = (opts as net.TcpNetConnectOpts).onread;
-    if (onread && typeof onread.buffer !== 'function') readBuffers.push(onread.buffer);
-    return connect(opts);
+  /** Each read: how many bytes, and into which buffer. */
+  const reads: { n: number; into: Uint8Array }[] = [];
+  let wrapped = 0;
+  net.connect = ((opts: net.TcpNetConnectOpts) => {
+    const onread = opts.onread;
+    if (!onread || typeof onread.buffer !== 'function') return connect(opts);
+    wrapped++;
+    const callback = onread.callback.bind(onread);
+    return connect({ ...opts, onread: { buffer: onread.buffer, callback: (n, into) => (reads.push({ n, into }), callback(n, into)) } });
   }) as typeof net.connect;
   let conn: Connection;
   try {
@@ -57,15 +61,18 @@ test('answers read through the reused read buffer stay intact after later reads,
     net.connect = connect;
   }
   try {
-    assert.is(readBuffers.length, 1, 'a plain connection reads into one buffer of its own');
+    assert.is(wrapped, 1, 'a plain connection reads through onread');
     const req = { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, topics: [{ topic: 't', partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20 }] }] };
     const answers: FetchResponse[] = await Promise.all(Array.from({ length: count }, () => conn.request(FetchApi, version, req)));
-    const readBuffer = readBuffers[0]!;
+    const readBuffer = reads[0]!.into; // the first read starts a frame: it goes to the shared buffer
     answers.forEach((res, i) => {
       const records = res.responses[0]!.partitions[0]!.records!;
       assert.ok(records.equals(recordsOf(i)), `answer ${i}'s records intact`);
       assert.is.not(records.buffer, readBuffer.buffer, `answer ${i} does not view the read buffer`);
     });
+    const large = answers.map((res) => res.responses[0]!.partitions[0]!.records!).filter((r) => r.length >= 300 * 1024);
+    const direct = reads.filter((r) => large.some((f) => f.buffer === r.into.buffer)).reduce((sum, r) => sum + r.n, 0);
+    assert.ok(direct > large.length * 200 * 1024, `most of each 300 KiB answer read straight into its frame (${direct} bytes)`);
   } finally {
     conn.close();
     server.close();

@@ -101,6 +101,23 @@ test('pushBorrowed: frames from a read buffer reused for every chunk come out in
   }
 });
 
+test('readTarget: the unfilled rest of a large frame, read into directly (filledDirect), completes it; a small rest is not offered', () => {
+  const payload = Buffer.alloc(10_000, 9);
+  const stream = Buffer.concat([framed(payload), framed(Buffer.from('next'))]);
+  const d = new FrameDecoder(100_000);
+  assert.is(d.readTarget(1), null, 'no frame started');
+  d.pushBorrowed(stream.subarray(0, 100));
+  const target = d.readTarget(4096)!;
+  assert.is(target.length, 10_000 - 96);
+  stream.copy(target, 0, 100, 5000); // a socket's read into it
+  d.filledDirect(4900);
+  assert.is(d.next(), null);
+  assert.is(d.readTarget(5005), null, 'only 5004 bytes missing');
+  d.pushBorrowed(stream.subarray(5000));
+  assert.equal(drain(d).map((f) => f.toString('hex')), [payload.toString('hex'), Buffer.from('next').toString('hex')]);
+  assert.throws(() => d.filledDirect(1), (e: Error) => e instanceof ProtocolError);
+});
+
 test('pushBorrowed: a size outside 0..max is a ProtocolError, its prefix whole or split across reads', () => {
   const head = Buffer.alloc(4);
   head.writeInt32BE(101);

@@ -40,6 +40,12 @@ export const frameReadTimeoutMs = 30_000;
  * Smaller ones are copied: a chunk costs a write-queue entry and an iovec, more than copying a few KiB.
  */
 export const frameViewMinBytes = 4096;
+/**
+ * The read buffer of a client connection (net.Socket `onread`), reused for every read: Node's default
+ * allocates one of 64 KiB per read, and a consumer reading 100 MB/s paid its allocation, page faults
+ * and GC. Frames are copied out of it anyway (a fetch answer spans many reads). 64 KiB as Node's.
+ */
+export const clientReadBufferBytes = 64 * 1024;
 /** A connection with nothing in flight and no bytes for this long is closed (Kafka's `connections.max.idle.ms`). */
 export const connectionsMaxIdleMs = 10 * 60 * 1000;
 /**

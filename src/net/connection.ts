@@ -3,6 +3,7 @@ import type tls from 'node:tls';
 import { nodeTls } from '../common/lazy-builtin.js';
 import { DeadlineTimer } from '../common/deadline-timer.js';
 import { ErrorCode, KafkaError, ProtocolError } from '../common/errors.js';
+import { clientReadBufferBytes } from '../common/limits.js';
 import { yakVersion } from '../common/version.js';
 import type { ApiCodec } from '../protocol/api.js';
 import { ApiVersionsApi, type ApiVersionRange } from '../protocol/apis/api-versions.js';
@@ -65,9 +66,11 @@ export class Connection {
     private readonly socket: net.Socket,
     readonly address: string,
     private readonly opts: ConnectionOptions,
+    /** The buffer the socket reads into and reuses (`onread`), so chunks are copied out before the next read; null: 'data' events. */
+    private readonly readBuffer: Buffer | null,
   ) {
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (!readBuffer) socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.fail(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `${address}: ${err.message}`)));
     socket.on('close', () => this.fail(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `connection to ${address} closed`)));
   }
@@ -108,7 +111,12 @@ export class Connection {
     const tlsOptions = opts.security?.tls;
     return new Promise((resolve, reject) => {
       // An IP address is no TLS server name (RFC 6066); the certificate is still checked against it.
-      const socket = tlsOptions ? nodeTls().connect({ host, port, ...tlsOptions, ...(net.isIP(host) ? {} : { servername: host }) }) : net.connect({ host, port });
+      // Plain TCP reads through `onread` (TLS sockets do not take it): Node asks `buffer` where to
+      // put each next read. Nothing arrives before 'connect', when the Connection exists.
+      let conn: Connection | null = null;
+      const readBuffer = tlsOptions ? null : Buffer.allocUnsafeSlow(clientReadBufferBytes);
+      const onread = { buffer: () => conn?.readTarget() ?? readBuffer!, callback: (n: number, into: Uint8Array) => (conn!.onRead(n, into), true) };
+      const socket = tlsOptions ? nodeTls().connect({ host, port, ...tlsOptions, ...(net.isIP(host) ? {} : { servername: host }) }) : net.connect({ host, port, onread });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new KafkaError(ErrorCode.NETWORK_EXCEPTION, `connect to ${address} timed out`));
@@ -116,7 +124,8 @@ export class Connection {
       socket.once(tlsOptions ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
-        resolve(new Connection(socket, address, opts));
+        conn = new Connection(socket, address, opts, readBuffer);
+        resolve(conn);
       });
       socket.once('error', (err) => {
         clearTimeout(timer);
@@ -236,9 +245,26 @@ export class Connection {
    * short for a correlation id, an unknown id) fail this connection: a socket 'data' listener must
    * never throw, or the process dies of its peer's bytes. A lying size holds at most maxFrameBytes.
    */
-  private onData(chunk: Buffer): void {
-    this.decoder.push(chunk);
+  /**
+   * Where the socket's next read goes: the rest of the large frame being assembled (a fetch answer
+   * of a MiB), read straight into it uncopied, else the reused read buffer, whose bytes are copied
+   * into frames of their own (several small answers, or a frame's first and last bytes, per read).
+   */
+  private readTarget(): Buffer {
+    return this.decoder.readTarget(clientReadBufferBytes) ?? this.readBuffer!;
+  }
+
+  private onRead(n: number, into: Uint8Array): void {
+    if (into === this.readBuffer) this.onData(this.readBuffer.subarray(0, n));
+    else this.onData(null, n);
+  }
+
+  /** `chunk` null: `direct` bytes were read straight into the frame being assembled (`readTarget`). */
+  private onData(chunk: Buffer | null, direct = 0): void {
     try {
+      if (chunk === null) this.decoder.filledDirect(direct);
+      else if (this.readBuffer) this.decoder.pushBorrowed(chunk);
+      else this.decoder.push(chunk);
       for (let frame = this.decoder.next(); frame !== null && !this.closedError; frame = this.decoder.next()) {
         const r = new Reader(frame);
         const correlationId = r.int32();

@@ -19,7 +19,78 @@ export class FrameDecoder {
   private partial: Buffer | null = null;
   private partialFilled = 0;
 
+  /** Frames `pushBorrowed` completed, not yet taken by `next()`. */
+  private ready: Buffer[] = [];
+  private readyBytes = 0;
+
   constructor(private readonly maxFrameBytes: number = defaultMaxFrameBytes) {}
+
+  /**
+   * Like `push`, for a chunk in a read buffer the socket reuses for its next read (net.Socket's
+   * `onread`): nothing of the chunk is kept. Its bytes are copied at once into frames of their own
+   * (exactly their size, as a frame spanning chunks always was), so no frame, nor a record viewing
+   * one, ever aliases the read buffer; a size prefix split across reads is copied too. Frames come
+   * out of `next()` as usual. Throws ProtocolError for a size outside 0..maxFrameBytes (the
+   * connection is then unusable: `clear()` it).
+   */
+  pushBorrowed(chunk: Buffer): void {
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.partial) {
+        const n = Math.min(chunk.length - at, this.partial.length - this.partialFilled);
+        chunk.copy(this.partial, this.partialFilled, at, at + n);
+        this.partialFilled += n;
+        at += n;
+        if (this.partialFilled === this.partial.length) this.readyPartial();
+        continue;
+      }
+      if (this.chunkBytes + chunk.length - at < 4) {
+        this.chunks.push(Buffer.from(chunk.subarray(at)));
+        this.chunkBytes += chunk.length - at;
+        return;
+      }
+      let size: number;
+      if (this.chunkBytes === 0) {
+        size = chunk.readInt32BE(at);
+        at += 4;
+      } else {
+        // The prefix began in an earlier read (its bytes were copied then).
+        const rest = 4 - this.chunkBytes;
+        this.chunks.push(chunk.subarray(at, at + rest));
+        size = Buffer.concat(this.chunks, 4).readInt32BE(0);
+        this.chunks = [];
+        this.chunkBytes = 0;
+        at += rest;
+      }
+      if (size < 0 || size > this.maxFrameBytes) throw new ProtocolError(`frame size ${size} outside 0..${this.maxFrameBytes}`);
+      this.partial = Buffer.allocUnsafe(size);
+      this.partialFilled = 0;
+      if (size === 0) this.readyPartial();
+    }
+  }
+
+  /**
+   * The unfilled rest of the frame being assembled when at least `minBytes` of it are missing (a
+   * socket may read straight into it: `filledDirect`), else null. Only between `pushBorrowed` calls.
+   */
+  readTarget(minBytes: number): Buffer | null {
+    const p = this.partial;
+    return p && p.length - this.partialFilled >= minBytes ? p.subarray(this.partialFilled) : null;
+  }
+
+  /** `n` bytes were written into the `readTarget` last handed out. */
+  filledDirect(n: number): void {
+    if (!this.partial || n > this.partial.length - this.partialFilled) throw new ProtocolError(`${n} bytes read past the frame being assembled`);
+    this.partialFilled += n;
+    if (this.partialFilled === this.partial.length) this.readyPartial();
+  }
+
+  private readyPartial(): void {
+    this.ready.push(this.partial!);
+    this.readyBytes += this.partial!.length;
+    this.partial = null;
+    this.partialFilled = 0;
+  }
 
   push(chunk: Buffer): void {
     if (this.partial) {
@@ -35,7 +106,7 @@ export class FrameDecoder {
 
   /** Bytes received and not yet handed out in a frame (size prefixes excepted once read). */
   get bufferedBytes(): number {
-    return this.partialFilled + this.chunkBytes;
+    return this.readyBytes + this.partialFilled + this.chunkBytes;
   }
 
   /**
@@ -43,6 +114,7 @@ export class FrameDecoder {
    * Throws ProtocolError for a size outside 0..maxFrameBytes: nothing of such a frame is kept.
    */
   nextFrameSize(): number | null {
+    if (this.ready.length > 0) return this.ready[0]!.length;
     if (this.partial) return this.partial.length;
     if (this.chunkBytes < 4) return null;
     if (this.chunks[0]!.length < 4) this.joinHead(4);
@@ -53,6 +125,11 @@ export class FrameDecoder {
 
   /** The next whole frame (size prefix stripped), or null until all of its bytes have arrived. */
   next(): Buffer | null {
+    if (this.ready.length > 0) {
+      const frame = this.ready.shift()!;
+      this.readyBytes -= frame.length;
+      return frame;
+    }
     if (this.partial) {
       if (this.partialFilled < this.partial.length) return null;
       const frame = this.partial;
@@ -86,6 +163,8 @@ export class FrameDecoder {
 
   /** Drops every buffered byte (the connection is gone). */
   clear(): void {
+    this.ready = [];
+    this.readyBytes = 0;
     this.chunks = [];
     this.chunkBytes = 0;
     this.partial = null;

@@ -79,6 +79,55 @@ test('with no argument the limit is limits.ts maxFrameBytes (a default that name
   assert.throws(() => d.next(), (e: Error) => e instanceof ProtocolError);
 });
 
+test('pushBorrowed: frames from a read buffer reused for every chunk come out intact, however the stream is cut', () => {
+  const payloads = [0, 1, 3, 5000, 70_000, 2, 0, 4].map((n, i) => Buffer.alloc(n, i + 1));
+  const stream = Buffer.concat(payloads.map(framed));
+  for (const cut of [1, 2, 3, 5, 4096, 65536, stream.length]) {
+    const d = new FrameDecoder(100_000);
+    const readBuffer = Buffer.alloc(cut);
+    const out: Buffer[] = [];
+    for (let at = 0; at < stream.length; at += cut) {
+      const n = stream.copy(readBuffer, 0, at, at + cut);
+      d.pushBorrowed(readBuffer.subarray(0, n));
+      readBuffer.fill(0xee); // the socket's next read overwrites it
+      out.push(...drain(d));
+    }
+    assert.is(out.length, payloads.length, `cut ${cut}: every frame`);
+    out.forEach((f, i) => {
+      assert.ok(f.equals(payloads[i]!), `cut ${cut}: frame ${i} intact`);
+      assert.is.not(f.buffer, readBuffer.buffer);
+    });
+    assert.is(d.bufferedBytes, 0);
+  }
+});
+
+test('readTarget: the unfilled rest of a large frame, read into directly (filledDirect), completes it; a small rest is not offered', () => {
+  const payload = Buffer.alloc(10_000, 9);
+  const stream = Buffer.concat([framed(payload), framed(Buffer.from('next'))]);
+  const d = new FrameDecoder(100_000);
+  assert.is(d.readTarget(1), null, 'no frame started');
+  d.pushBorrowed(stream.subarray(0, 100));
+  const target = d.readTarget(4096)!;
+  assert.is(target.length, 10_000 - 96);
+  stream.copy(target, 0, 100, 5000); // a socket's read into it
+  d.filledDirect(4900);
+  assert.is(d.next(), null);
+  assert.is(d.readTarget(5005), null, 'only 5004 bytes missing');
+  d.pushBorrowed(stream.subarray(5000));
+  assert.equal(drain(d).map((f) => f.toString('hex')), [payload.toString('hex'), Buffer.from('next').toString('hex')]);
+  assert.throws(() => d.filledDirect(1), (e: Error) => e instanceof ProtocolError);
+});
+
+test('pushBorrowed: a size outside 0..max is a ProtocolError, its prefix whole or split across reads', () => {
+  const head = Buffer.alloc(4);
+  head.writeInt32BE(101);
+  assert.throws(() => new FrameDecoder(100).pushBorrowed(head), (e: Error) => e instanceof ProtocolError && /outside 0\.\.100/.test(e.message));
+  const d = new FrameDecoder(100);
+  d.pushBorrowed(head.subarray(0, 3));
+  assert.is(d.next(), null);
+  assert.throws(() => d.pushBorrowed(head.subarray(3)), (e: Error) => e instanceof ProtocolError);
+});
+
 test('clear() drops every buffered byte', () => {
   const d = new FrameDecoder(100);
   d.push(framed(Buffer.from('abcdef')).subarray(0, 7));

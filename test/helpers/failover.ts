@@ -104,6 +104,21 @@ export function clientFor(bootstrap: string, clientId = 'failover-test'): KafkaC
   return new KafkaClient({ bootstrap: parseBootstrap(bootstrap), clientId, requestTimeoutMs: 10_000 });
 }
 
+/** Clients of a test file's cluster, made by id as tests need them and closed together in its `after`. */
+export function clientPool(bootstrap: () => string): { client(id: string): KafkaClient; closeAll(): void } {
+  const clients: KafkaClient[] = [];
+  return {
+    client(id) {
+      const c = clientFor(bootstrap(), id);
+      clients.push(c);
+      return c;
+    },
+    closeAll() {
+      for (const c of clients.splice(0)) c.close();
+    },
+  };
+}
+
 /** Creates a topic through a broker (CreateTopics), failing the test on any error. */
 export async function createTopic(bootstrap: string, name: string, partitions: number, replicationFactor: number, configs: Record<string, string> = {}): Promise<void> {
   const client = clientFor(bootstrap);

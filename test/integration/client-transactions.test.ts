@@ -13,21 +13,16 @@ import { Consumer, type IsolationLevel } from '../../src/client/consumer.js';
 import { RangeAssignor } from '../../src/client/assignors.js';
 import { GroupAdmin } from '../../src/client/group-admin.js';
 import { GroupConsumer } from '../../src/client/group-consumer.js';
-import type { KafkaClient } from '../../src/client/kafka-client.js';
 import { Producer } from '../../src/client/producer.js';
 import { ErrorCode, KafkaError } from '../../src/common/errors.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
-import { clientFor, createTopic, destroyAndCheck, waitFor } from '../helpers/failover.js';
+import { clientPool, createTopic, destroyAndCheck, waitFor } from '../helpers/failover.js';
 
 const test = suite("client transactions: YaK's transactional producer and read_committed consumers");
 
 let cluster: TestCluster | undefined;
-const clients: KafkaClient[] = [];
-const client = (id: string) => {
-  const c = clientFor(cluster!.bootstrap, id);
-  clients.push(c);
-  return c;
-};
+const pool = clientPool(() => cluster!.bootstrap);
+const client = (id: string) => pool.client(id);
 
 test.before(async () => {
   cluster = await startCluster({ brokers: 3 });
@@ -36,7 +31,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  for (const c of clients) c.close();
+  pool.closeAll();
   await destroyAndCheck(cluster);
 });
 

@@ -7,20 +7,15 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RangeAssignor } from '../../src/client/assignors.js';
 import { GroupConsumer } from '../../src/client/group-consumer.js';
-import type { KafkaClient } from '../../src/client/kafka-client.js';
 import { Producer } from '../../src/client/producer.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
-import { clientFor, createTopic, destroyAndCheck, waitFor } from '../helpers/failover.js';
+import { clientPool, createTopic, destroyAndCheck, waitFor } from '../helpers/failover.js';
 
 const test = suite('group consumer');
 
 let cluster: TestCluster | undefined;
-const clients: KafkaClient[] = [];
-const client = (id: string) => {
-  const c = clientFor(cluster!.bootstrap, id);
-  clients.push(c);
-  return c;
-};
+const pool = clientPool(() => cluster!.bootstrap);
+const client = (id: string) => pool.client(id);
 
 test.before(async () => {
   cluster = await startCluster({ brokers: 1 });
@@ -28,7 +23,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  for (const c of clients) c.close();
+  pool.closeAll();
   await destroyAndCheck(cluster);
 });
 

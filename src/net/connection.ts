@@ -241,11 +241,6 @@ export class Connection {
   }
 
   /**
-   * A response the server sends whole or in pieces. Bytes that are not one (a lying size, a frame too
-   * short for a correlation id, an unknown id) fail this connection: a socket 'data' listener must
-   * never throw, or the process dies of its peer's bytes. A lying size holds at most maxFrameBytes.
-   */
-  /**
    * Where the socket's next read goes: the rest of the large frame being assembled (a fetch answer
    * of a MiB), read straight into it uncopied, else the reused read buffer, whose bytes are copied
    * into frames of their own (several small answers, or a frame's first and last bytes, per read).
@@ -259,7 +254,12 @@ export class Connection {
     else this.onData(null, n);
   }
 
-  /** `chunk` null: `direct` bytes were read straight into the frame being assembled (`readTarget`). */
+  /**
+   * A response the server sends whole or in pieces (`chunk` null: `direct` bytes were read straight
+   * into the frame being assembled, `readTarget`). Bytes that are not one (a lying size, a frame too
+   * short for a correlation id, an unknown id) fail this connection: a socket read callback must
+   * never throw, or the process dies of its peer's bytes. A lying size holds at most maxFrameBytes.
+   */
   private onData(chunk: Buffer | null, direct = 0): void {
     try {
       if (chunk === null) this.decoder.filledDirect(direct);
